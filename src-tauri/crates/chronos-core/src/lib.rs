@@ -1,0 +1,5 @@
+//! The Chronos engine: Google Calendar client, OAuth, encrypted local store, sync and scheduling.
+//!
+//! This crate has no Tauri dependency: the desktop shell and the CLI are thin front ends on it.
+
+pub mod model;

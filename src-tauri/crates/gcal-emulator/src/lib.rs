@@ -1,0 +1,1 @@
+//! gcal-emulator
