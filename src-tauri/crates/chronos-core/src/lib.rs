@@ -2,4 +2,7 @@
 //!
 //! This crate has no Tauri dependency: the desktop shell and the CLI are thin front ends on it.
 
+pub mod error;
 pub mod model;
+
+pub use error::ErrorKind;
