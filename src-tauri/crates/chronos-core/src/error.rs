@@ -46,3 +46,84 @@ impl ErrorKind {
         }
     }
 }
+
+use crate::model::AccountId;
+use std::time::Duration;
+
+/// Everything the engine can fail with. `kind()` gives the stable string for the UI.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An error answer from Google (or the emulator), already classified.
+    #[error("{message}")]
+    Google {
+        kind: ErrorKind,
+        status: u16,
+        reason: Option<String>,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// The network could not be used: DNS, connect, reset, a truncated body.
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("the Google account {0} must be reconnected")]
+    NeedsReauth(AccountId),
+    #[error("sign-in failed: {0}")]
+    Auth(String),
+    #[error(
+        "the system keyring is unavailable ({0}); on Linux start a Secret Service provider such as \
+         GNOME Keyring or KWallet and unlock it"
+    )]
+    Keyring(String),
+    #[error(
+        "the key that encrypts the local calendar copy is missing from the system keyring; \
+         wipe the local copy and sync again to recover"
+    )]
+    DataKeyMissing,
+    #[error("local data could not be decrypted: {0}")]
+    Crypto(String),
+    #[error("local storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("timed out: {0}")]
+    Timeout(String),
+    #[error("cancelled")]
+    Cancelled,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Google { kind, .. } => *kind,
+            Error::Network(_) => ErrorKind::Offline,
+            Error::NeedsReauth(_) => ErrorKind::NeedsReauth,
+            Error::Auth(_) => ErrorKind::NeedsReauth,
+            Error::Keyring(_) => ErrorKind::KeyringUnavailable,
+            Error::DataKeyMissing => ErrorKind::DataKeyMissing,
+            Error::Crypto(_) => ErrorKind::Storage,
+            Error::Storage(_) => ErrorKind::Storage,
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// Whether trying the same thing again later may succeed without the user doing anything.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::Offline | ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout
+        )
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

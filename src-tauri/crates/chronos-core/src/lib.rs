@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod model;
+pub mod secrets;
 
-pub use error::ErrorKind;
+pub use error::{Error, ErrorKind, Result};
