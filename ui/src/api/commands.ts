@@ -1,0 +1,139 @@
+// Typed wrappers around the shell's commands. Command names and argument keys are the contract:
+// Tauri maps the camelCase argument keys below to the snake_case parameters of the Rust
+// `#[tauri::command]` functions (e.g. `accountId` → `account_id`).
+// Every wrapper rejects with an `AppError` (see `toAppError`).
+
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AccountView,
+  AppError,
+  AppInfo,
+  CalendarView,
+  ColorDefinition,
+  Conflict,
+  ConflictResolution,
+  EventInput,
+  EventView,
+  PendingChange,
+  SendUpdates,
+  Settings,
+  SyncStatus,
+} from './types';
+
+/** Turns whatever a rejected invoke carries into an AppError. */
+export function toAppError(e: unknown): AppError {
+  if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
+    const o = e as Record<string, unknown>;
+    return {
+      kind: String(o.kind),
+      message: String(o.message),
+      retryable: Boolean(o.retryable),
+      field: typeof o.field === 'string' ? o.field : null,
+    };
+  }
+  // Tauri itself rejects with a string (unknown command, bad arguments, a panic).
+  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+  return { kind: 'internal', message, retryable: false };
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return !!e && typeof e === 'object' && 'kind' in e && 'message' in e && 'retryable' in e;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// ---------------------------------------------------------------- app
+
+export const appInfo = () => call<AppInfo>('app_info');
+export const openLogsFolder = () => call<void>('open_logs_folder');
+/** Opens an http(s)/mailto link in the system browser (the shell validates the scheme). */
+export const openLink = (url: string) => call<void>('open_link', { url });
+
+// ---------------------------------------------------------------- accounts
+
+export const listAccounts = () => call<AccountView[]>('list_accounts');
+/** Runs the sign-in flow (system browser, or auto-approve in demo mode); resolves when done. */
+export const connectAccount = () => call<AccountView>('connect_account');
+export const reconnectAccount = (accountId: string) =>
+  call<AccountView>('reconnect_account', { accountId });
+export const disconnectAccount = (accountId: string) =>
+  call<void>('disconnect_account', { accountId });
+
+// ---------------------------------------------------------------- calendars
+
+/** All calendars of all accounts, or of one account. */
+export const listCalendars = (accountId?: string) =>
+  call<CalendarView[]>('list_calendars', accountId ? { accountId } : {});
+export const setCalendarSelected = (accountId: string, calendarId: string, selected: boolean) =>
+  call<void>('set_calendar_selected', { accountId, calendarId, selected });
+export const setCalendarColor = (
+  accountId: string,
+  calendarId: string,
+  backgroundColor: string,
+  foregroundColor: string,
+) => call<void>('set_calendar_color', { accountId, calendarId, backgroundColor, foregroundColor });
+/** Google's event palette for an account (colors.get → event), keyed by colorId. */
+export const eventColors = (accountId: string) =>
+  call<Record<string, ColorDefinition>>('event_colors', { accountId });
+
+// ---------------------------------------------------------------- events
+
+/** Events of the selected calendars overlapping [from, to) (RFC 3339). */
+export const eventsInRange = (from: string, to: string) =>
+  call<EventView[]>('events_in_range', { from, to });
+export const createEvent = (input: EventInput) => call<EventView>('create_event', { input });
+/** Replaces the event's editable fields with `input`; the core sends only what changed. */
+export const updateEvent = (
+  accountId: string,
+  calendarId: string,
+  eventId: string,
+  input: EventInput,
+  sendUpdates?: SendUpdates,
+) =>
+  call<EventView>('update_event', {
+    accountId,
+    calendarId,
+    eventId,
+    input,
+    sendUpdates: sendUpdates ?? null,
+  });
+/** Moves an event to another calendar of the same account (Google `events.move`). */
+export const moveEvent = (
+  accountId: string,
+  calendarId: string,
+  eventId: string,
+  destinationCalendarId: string,
+) => call<EventView>('move_event', { accountId, calendarId, eventId, destinationCalendarId });
+export const deleteEvent = (
+  accountId: string,
+  calendarId: string,
+  eventId: string,
+  sendUpdates?: SendUpdates,
+) => call<void>('delete_event', { accountId, calendarId, eventId, sendUpdates: sendUpdates ?? null });
+
+// ---------------------------------------------------------------- sync
+
+/** Starts a sync of one account, or of all; resolves when it has been queued. */
+export const syncNow = (accountId?: string) =>
+  call<void>('sync_now', accountId ? { accountId } : {});
+export const syncStatus = () => call<SyncStatus[]>('sync_status');
+
+// ---------------------------------------------------------------- outbox & conflicts
+
+export const listPendingChanges = () => call<PendingChange[]>('list_pending_changes');
+export const retryChange = (changeId: string) => call<void>('retry_change', { changeId });
+export const discardChange = (changeId: string) => call<void>('discard_change', { changeId });
+export const listConflicts = () => call<Conflict[]>('list_conflicts');
+export const resolveConflict = (conflictId: string, resolution: ConflictResolution) =>
+  call<void>('resolve_conflict', { conflictId, resolution });
+
+// ---------------------------------------------------------------- settings
+
+export const getSettings = () => call<Settings>('get_settings');
+export const setSettings = (settings: Settings) => call<Settings>('set_settings', { settings });
