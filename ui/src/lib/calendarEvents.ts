@@ -1,0 +1,95 @@
+// EventView → FullCalendar event objects, and the DOM for one event: text nodes only.
+
+import type { EventInput as FcEventInput } from '@fullcalendar/core';
+import type { CalendarView, EventView } from '../api/types';
+import { contrastText, safeColor } from './colors';
+
+export function eventKey(ev: Pick<EventView, 'accountId' | 'calendarId' | 'id'>): string {
+  return `${ev.accountId}\u001f${ev.calendarId}\u001f${ev.id}`;
+}
+
+export function calendarKey(c: Pick<CalendarView, 'accountId' | 'id'>): string {
+  return `${c.accountId}\u001f${c.id}`;
+}
+
+/** Events of calendars the user has hidden are dropped even before the shell refetches. */
+export function visibleEvents(events: EventView[], calendars: CalendarView[]): EventView[] {
+  const hidden = new Set(calendars.filter((c) => !c.selected).map(calendarKey));
+  return events.filter((e) => !hidden.has(`${e.accountId}\u001f${e.calendarId}`));
+}
+
+export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEventInput {
+  const bg = safeColor(ev.color) ?? safeColor(calendar?.backgroundColor) ?? '#4a76d4';
+  const fg = ev.color ? contrastText(bg) : (safeColor(calendar?.foregroundColor) ?? contrastText(bg));
+  const classNames = ['chronos-event'];
+  if (ev.pending) classNames.push('is-pending');
+  if (ev.conflict) classNames.push('is-conflict');
+  if (ev.readOnly) classNames.push('is-readonly');
+  return {
+    id: eventKey(ev),
+    title: ev.title,
+    start: ev.start,
+    end: ev.end,
+    allDay: ev.allDay,
+    backgroundColor: bg,
+    borderColor: bg,
+    textColor: fg,
+    editable: !ev.readOnly,
+    classNames,
+    extendedProps: { view: ev },
+  };
+}
+
+/** What assistive technology reads for an event. */
+export function eventLabel(ev: EventView, timeText: string): string {
+  const parts = [ev.title || '(no title)'];
+  if (timeText) parts.push(timeText);
+  if (ev.pending) parts.push('pending');
+  if (ev.conflict) parts.push('conflict');
+  if (ev.readOnly) parts.push('read-only');
+  return parts.join(', ');
+}
+
+/** The inside of an event element, built from text nodes (never HTML). */
+export function eventContentNodes(ev: EventView, timeText: string): Node[] {
+  const wrap = document.createElement('div');
+  wrap.className = 'chronos-event-body';
+  if (ev.conflict) {
+    const mark = document.createElement('span');
+    mark.className = 'chronos-event-mark';
+    mark.setAttribute('aria-hidden', 'true');
+    mark.textContent = '⚠ ';
+    wrap.append(mark);
+  } else if (ev.pending) {
+    const mark = document.createElement('span');
+    mark.className = 'chronos-event-mark';
+    mark.setAttribute('aria-hidden', 'true');
+    mark.textContent = '↻ ';
+    wrap.append(mark);
+  }
+  if (timeText) {
+    const time = document.createElement('span');
+    time.className = 'chronos-event-time';
+    time.textContent = `${timeText} `;
+    wrap.append(time);
+  }
+  const title = document.createElement('span');
+  title.className = 'chronos-event-title';
+  title.textContent = ev.title || '(no title)';
+  wrap.append(title);
+  return [wrap];
+}
+
+/** Test hooks and labels on the element FullCalendar created for an event. */
+export function decorateEventElement(el: HTMLElement, ev: EventView, timeText: string): void {
+  el.dataset.testid = 'calendar-event';
+  el.dataset.eventId = ev.id;
+  el.dataset.calendarId = ev.calendarId;
+  el.dataset.accountId = ev.accountId;
+  el.dataset.eventTitle = ev.title;
+  el.dataset.pending = String(ev.pending);
+  el.dataset.conflict = String(ev.conflict);
+  el.setAttribute('aria-label', eventLabel(ev, timeText));
+  if (!el.hasAttribute('tabindex')) el.tabIndex = 0;
+  el.setAttribute('role', 'button');
+}

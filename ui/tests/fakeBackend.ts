@@ -1,0 +1,187 @@
+// A stand-in for the Rust shell in unit tests: answers the commands from an in-memory world,
+// records every call, and emits events through the mocked event system.
+
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import type {
+  AccountView,
+  AppError,
+  AppInfo,
+  CalendarView,
+  Conflict,
+  EventView,
+  PendingChange,
+  Settings,
+  SyncStatus,
+} from '../src/api/types';
+import type { EventName, EventPayloads } from '../src/api/events';
+
+export interface World {
+  info: AppInfo;
+  accounts: AccountView[];
+  calendars: CalendarView[];
+  events: EventView[];
+  statuses: SyncStatus[];
+  changes: PendingChange[];
+  conflicts: Conflict[];
+  settings: Settings;
+}
+
+export interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+export function calendar(over: Partial<CalendarView> = {}): CalendarView {
+  return {
+    accountId: 'ada@example.com',
+    id: 'ada@example.com',
+    summary: 'Ada',
+    backgroundColor: '#4a76d4',
+    foregroundColor: '#ffffff',
+    accessRole: 'owner',
+    selected: true,
+    primary: true,
+    ...over,
+  };
+}
+
+export function event(over: Partial<EventView> = {}): EventView {
+  return {
+    accountId: 'ada@example.com',
+    calendarId: 'ada@example.com',
+    id: 'ev1',
+    title: 'Standup',
+    start: '2026-11-25T09:00:00Z',
+    end: '2026-11-25T09:30:00Z',
+    allDay: false,
+    pending: false,
+    conflict: false,
+    readOnly: false,
+    ...over,
+  };
+}
+
+export function emptyWorld(over: Partial<World> = {}): World {
+  return {
+    info: { demo: false, version: '0.1.0' },
+    accounts: [],
+    calendars: [],
+    events: [],
+    statuses: [],
+    changes: [],
+    conflicts: [],
+    settings: {
+      syncIntervalMinutes: 5,
+      closeToTray: true,
+      launchAtLogin: false,
+      displayTimeZone: 'UTC',
+      pushAddress: null,
+      logLevel: 'info',
+    },
+    ...over,
+  };
+}
+
+export function connectedWorld(over: Partial<World> = {}): World {
+  return emptyWorld({
+    accounts: [{ id: 'ada@example.com', status: 'connected', lastSyncAt: '2026-11-25T08:58:00Z' }],
+    calendars: [
+      calendar(),
+      calendar({ id: 'holidays', summary: 'Holidays', accessRole: 'reader', primary: false, backgroundColor: '#0b8043' }),
+    ],
+    events: [event()],
+    statuses: [
+      { accountId: 'ada@example.com', state: 'up_to_date', lastSyncAt: '2026-11-25T08:58:00Z', pendingChanges: 0 },
+    ],
+    ...over,
+  });
+}
+
+export class FakeBackend {
+  calls: Call[] = [];
+  /** Per-command overrides (return a value or throw an AppError). */
+  overrides: Record<string, (args: Record<string, unknown>) => unknown> = {};
+
+  constructor(public world: World) {
+    mockWindows('main');
+    mockIPC((cmd, payload) => this.handle(cmd, (payload ?? {}) as Record<string, unknown>), {
+      shouldMockEvents: true,
+    });
+  }
+
+  callsOf(cmd: string): Call[] {
+    return this.calls.filter((c) => c.cmd === cmd);
+  }
+
+  emit<N extends EventName>(name: N, payload: EventPayloads[N]): Promise<void> {
+    return emit(name, payload);
+  }
+
+  private handle(cmd: string, args: Record<string, unknown>): unknown {
+    // The event plugin's own traffic is not a Chronos command.
+    if (!cmd.startsWith('plugin:')) this.calls.push({ cmd, args });
+    const override = this.overrides[cmd];
+    if (override) return override(args);
+    const w = this.world;
+    switch (cmd) {
+      case 'app_info':
+        return w.info;
+      case 'list_accounts':
+        return w.accounts;
+      case 'list_calendars':
+        return w.calendars;
+      case 'event_colors':
+        return {};
+      case 'events_in_range':
+        return w.events;
+      case 'sync_status':
+        return w.statuses;
+      case 'list_pending_changes':
+        return w.changes;
+      case 'list_conflicts':
+        return w.conflicts;
+      case 'get_settings':
+        return w.settings;
+      case 'set_settings':
+        w.settings = args.settings as Settings;
+        return w.settings;
+      case 'connect_account': {
+        const account: AccountView = { id: 'ada@example.com', status: 'connected' };
+        w.accounts = [account];
+        w.calendars = [calendar()];
+        return account;
+      }
+      case 'reconnect_account':
+        return { id: args.accountId, status: 'connected' };
+      case 'set_calendar_selected':
+      case 'set_calendar_color':
+      case 'sync_now':
+      case 'retry_change':
+      case 'discard_change':
+      case 'resolve_conflict':
+      case 'delete_event':
+      case 'disconnect_account':
+      case 'open_link':
+      case 'open_logs_folder':
+        return null;
+      case 'create_event':
+      case 'update_event': {
+        const input = args.input as EventView;
+        return { ...event(), ...input, id: (args.eventId as string) ?? 'new1', pending: true };
+      }
+      case 'move_event':
+        return { ...event(), id: args.eventId, calendarId: args.destinationCalendarId };
+      default: {
+        if (cmd.startsWith('plugin:')) return undefined;
+        const err: AppError = { kind: 'internal', message: `unknown command ${cmd}`, retryable: false };
+        throw err;
+      }
+    }
+  }
+}
+
+/** Lets pending promises and Svelte updates settle. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
+}
