@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from '../src/App.svelte';
+import { FakeBackend, connectedWorld, emptyWorld, event } from './fakeBackend';
+
+/** The month view opens on the current month, so the event must fall in it. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function start(backend: FakeBackend) {
+  render(App);
+  await waitFor(() => expect(backend.callsOf('get_settings').length).toBe(1));
+  await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(0));
+}
+
+describe('App', () => {
+  it('shows the empty state and the demo banner, and connects an account', async () => {
+    const backend = new FakeBackend(emptyWorld({ info: { demo: true, version: '0.1.0' } }));
+    await start(backend);
+    expect(screen.getByTestId('demo-banner').textContent).toContain('Demo mode');
+    expect(screen.getByTestId('empty-accounts').textContent).toContain('Connect a Google account to see your calendars');
+    await fireEvent.click(screen.getByTestId('connect-account'));
+    await waitFor(() => expect(backend.callsOf('sync_now')).toHaveLength(1));
+    expect(backend.callsOf('connect_account')).toHaveLength(1);
+    expect(backend.callsOf('sync_now')[0].args).toEqual({ accountId: 'ada@example.com' });
+    await waitFor(() => expect(screen.queryByTestId('empty-accounts')).toBeNull());
+    expect(screen.getAllByTestId('calendar-item')).toHaveLength(1);
+  });
+
+  it('has no demo banner outside demo mode', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    expect(screen.queryByTestId('demo-banner')).toBeNull();
+  });
+
+  it('renders events from events_in_range with their id and title as text', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({ events: [event({ id: 'e-77', title: '<img src=x onerror=alert(1)>Party', start: `${today()}T12:00:00Z`, end: `${today()}T13:00:00Z` })] }),
+    );
+    await start(backend);
+    const [from, to] = [backend.callsOf('events_in_range')[0].args.from, backend.callsOf('events_in_range')[0].args.to];
+    expect(typeof from).toBe('string');
+    expect(Date.parse(to as string)).toBeGreaterThan(Date.parse(from as string));
+    const el = await screen.findByTestId('calendar-event');
+    expect(el.dataset.eventId).toBe('e-77');
+    expect(el.dataset.eventTitle).toBe('<img src=x onerror=alert(1)>Party');
+    expect(el.querySelector('img')).toBeNull();
+  });
+
+  it('follows sync events: progress bar, status, summary, and refetches on events://changed', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await backend.emit('sync://progress', {
+      accountId: 'ada@example.com',
+      calendarsTotal: 5,
+      calendarsDone: 2,
+      eventsFetched: 300,
+      calendars: [],
+    });
+    await waitFor(() => expect(screen.getByTestId('sync-progress').getAttribute('aria-valuenow')).toBe('40'));
+    expect(screen.getByTestId('sync-status-text').textContent).toBe('Syncing 2 of 5 calendars · 300 events');
+
+    const before = backend.callsOf('events_in_range').length;
+    await backend.emit('events://changed', { accountId: 'ada@example.com', calendarIds: ['ada@example.com'] });
+    await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(before));
+
+    await backend.emit('sync://finished', {
+      accountId: 'ada@example.com',
+      events: 1240,
+      calendars: 5,
+      added: 1240,
+      updated: 0,
+      deleted: 0,
+      durationMs: 1000,
+    });
+    await backend.emit('sync://status', {
+      accountId: 'ada@example.com',
+      state: 'up_to_date',
+      lastSyncAt: new Date().toISOString(),
+      pendingChanges: 0,
+    });
+    await waitFor(() => expect(screen.getByTestId('sync-summary').textContent).toBe('Synced 1,240 events from 5 calendars'));
+    expect(screen.getByTestId('sync-status-text').textContent).toBe('Up to date · Synced just now');
+    expect(screen.queryByTestId('sync-progress')).toBeNull();
+  });
+
+  it('shows needs re-auth and reconnects', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await backend.emit('sync://status', { accountId: 'ada@example.com', state: 'needs_reauth', pendingChanges: 0 });
+    const button = await screen.findAllByTestId('reconnect-account');
+    await fireEvent.click(button[0]);
+    await waitFor(() => expect(backend.callsOf('reconnect_account')).toHaveLength(1));
+    expect(backend.callsOf('reconnect_account')[0].args).toEqual({ accountId: 'ada@example.com' });
+  });
+
+  it('sync button and error Retry call sync_now', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('sync-now'));
+    await backend.emit('sync://status', {
+      accountId: 'ada@example.com',
+      state: 'error',
+      error: { kind: 'offline', message: 'Google is unreachable', retryable: true },
+      pendingChanges: 2,
+    });
+    await fireEvent.click(await screen.findByTestId('sync-retry'));
+    await waitFor(() => expect(backend.callsOf('sync_now')).toHaveLength(2));
+    expect(backend.callsOf('sync_now').map((c) => c.args)).toEqual([{}, { accountId: 'ada@example.com' }]);
+    expect(screen.getByTestId('sync-status-text').textContent).toBe('Sync failed: Google is unreachable');
+  });
+
+  it('toggles calendar visibility through set_calendar_selected', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    const toggles = screen.getAllByTestId('calendar-toggle') as HTMLInputElement[];
+    expect(toggles[0].checked).toBe(true);
+    await fireEvent.click(toggles[0]);
+    await waitFor(() => expect(backend.callsOf('set_calendar_selected')).toHaveLength(1));
+    expect(backend.callsOf('set_calendar_selected')[0].args).toEqual({
+      accountId: 'ada@example.com',
+      calendarId: 'ada@example.com',
+      selected: false,
+    });
+  });
+
+  it('switches views and navigates with the keyboard, and opens a new event with n', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    const view = () => screen.getByTestId('calendar-view').dataset.view;
+    expect(view()).toBe('month');
+    await fireEvent.keyDown(window, { key: 'w' });
+    expect(view()).toBe('week');
+    await fireEvent.keyDown(window, { key: 'a' });
+    expect(view()).toBe('agenda');
+    await fireEvent.keyDown(window, { key: 'd' });
+    expect(view()).toBe('day');
+    const title = screen.getByTestId('view-title').textContent;
+    await fireEvent.keyDown(window, { key: 'ArrowRight' });
+    await waitFor(() => expect(screen.getByTestId('view-title').textContent).not.toBe(title));
+    await fireEvent.keyDown(window, { key: 'n' });
+    expect(screen.getByTestId('event-dialog').dataset.mode).toBe('create');
+    // Shortcuts are off while typing in the dialog; Escape closes it.
+    await fireEvent.keyDown(screen.getByTestId('event-title'), { key: 'm' });
+    expect(view()).toBe('day');
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('event-dialog')).toBeNull();
+  });
+
+  it('creates an event through create_event with the form values', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('new-event'));
+    await fireEvent.input(screen.getByTestId('event-title'), { target: { value: 'Lunch with Bob' } });
+    await fireEvent.click(screen.getByTestId('event-save'));
+    await waitFor(() => expect(backend.callsOf('create_event')).toHaveLength(1));
+    const { input } = backend.callsOf('create_event')[0].args as { input: Record<string, unknown> };
+    expect(input).toMatchObject({
+      accountId: 'ada@example.com',
+      calendarId: 'ada@example.com',
+      title: 'Lunch with Bob',
+      allDay: false,
+      timeZone: 'UTC',
+    });
+    await waitFor(() => expect(screen.queryByTestId('event-dialog')).toBeNull());
+  });
+
+  it('keeps the dialog open with the error when the shell rejects the edit', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    backend.overrides.create_event = () => {
+      throw { kind: 'forbidden', message: 'This calendar is read-only', retryable: false };
+    };
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('new-event'));
+    await fireEvent.input(screen.getByTestId('event-title'), { target: { value: 'X' } });
+    await fireEvent.click(screen.getByTestId('event-save'));
+    expect((await screen.findByTestId('event-form-error')).textContent).toBe('This calendar is read-only');
+  });
+
+  it('counts pending changes and conflicts and resolves from the panel', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({
+        changes: [{ id: 'o1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', op: 'update', state: 'failed', title: 'T' }],
+        conflicts: [{ id: 'k1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', title: 'T', fields: [] }],
+      }),
+    );
+    await start(backend);
+    await waitFor(() => expect(screen.getByTestId('pending-button').textContent?.trim()).toBe('1 pending · 1 conflict'));
+    await fireEvent.click(screen.getByTestId('pending-button'));
+    await fireEvent.click(screen.getByTestId('pending-retry'));
+    await fireEvent.click(screen.getByTestId('conflict-keep-theirs'));
+    await waitFor(() => expect(backend.callsOf('resolve_conflict')).toHaveLength(1));
+    expect(backend.callsOf('retry_change')[0].args).toEqual({ changeId: 'o1' });
+    expect(backend.callsOf('resolve_conflict')[0].args).toEqual({ conflictId: 'k1', resolution: { kind: 'keep_theirs' } });
+
+    backend.world.changes = [];
+    await backend.emit('outbox://changed', { accountId: 'ada@example.com', pendingChanges: 0, conflicts: 1 });
+    await waitFor(() => expect(screen.getByTestId('pending-empty')).toBeTruthy());
+  });
+
+  it('goes to the date of a chronos://open deep link', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await backend.emit('navigate://date', { date: '2027-03-14' });
+    await waitFor(() => expect(screen.getByTestId('calendar-view').dataset.view).toBe('day'));
+    await waitFor(() => expect(screen.getByTestId('view-title').textContent).toMatch(/March 14, 2027/));
+  });
+});
