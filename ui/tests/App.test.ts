@@ -204,4 +204,86 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('calendar-view').dataset.view).toBe('day'));
     await waitFor(() => expect(screen.getByTestId('view-title').textContent).toMatch(/March 14, 2027/));
   });
+
+  it('opens an event, edits it through update_event, and moves it with move_event first', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({
+        calendars: [connectedWorld().calendars[0], { ...connectedWorld().calendars[0], id: 'team', summary: 'Team', primary: false }],
+        events: [event({ id: 'e-9', title: 'Standup', start: `${today()}T09:00:00Z`, end: `${today()}T09:30:00Z` })],
+      }),
+    );
+    await start(backend);
+    await fireEvent.click(await screen.findByTestId('calendar-event'));
+    expect(screen.getByTestId('event-dialog').dataset.mode).toBe('view');
+    await fireEvent.click(screen.getByTestId('event-edit'));
+    await fireEvent.input(screen.getByTestId('event-title'), { target: { value: 'Daily standup' } });
+    await fireEvent.change(screen.getByTestId('event-calendar'), { target: { value: 'ada@example.com\u001fteam' } });
+    await fireEvent.click(screen.getByTestId('event-save'));
+    await waitFor(() => expect(backend.callsOf('update_event')).toHaveLength(1));
+    expect(backend.callsOf('move_event')[0].args).toEqual({
+      accountId: 'ada@example.com',
+      calendarId: 'ada@example.com',
+      eventId: 'e-9',
+      destinationCalendarId: 'team',
+    });
+    const args = backend.callsOf('update_event')[0].args as Record<string, any>;
+    expect(args).toMatchObject({ accountId: 'ada@example.com', calendarId: 'team', eventId: 'e-9', sendUpdates: null });
+    expect(args.input).toMatchObject({ title: 'Daily standup', calendarId: 'team', start: `${today()}T09:00:00Z` });
+    const order = backend.calls.map((c) => c.cmd).filter((c) => c === 'move_event' || c === 'update_event');
+    expect(order).toEqual(['move_event', 'update_event']);
+  });
+
+  it('deletes an event after confirmation', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({ events: [event({ id: 'e-5', start: `${today()}T09:00:00Z`, end: `${today()}T10:00:00Z` })] }),
+    );
+    await start(backend);
+    await fireEvent.click(await screen.findByTestId('calendar-event'));
+    await fireEvent.click(screen.getByTestId('event-delete'));
+    await fireEvent.click(screen.getByTestId('event-delete-confirm'));
+    await waitFor(() => expect(backend.callsOf('delete_event')).toHaveLength(1));
+    expect(backend.callsOf('delete_event')[0].args).toEqual({
+      accountId: 'ada@example.com',
+      calendarId: 'ada@example.com',
+      eventId: 'e-5',
+      sendUpdates: null,
+    });
+  });
+
+  it('disconnects only after confirmation', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('disconnect-account'));
+    expect(backend.callsOf('disconnect_account')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('disconnect-confirm'));
+    await waitFor(() => expect(backend.callsOf('disconnect_account')).toHaveLength(1));
+    expect(backend.callsOf('disconnect_account')[0].args).toEqual({ accountId: 'ada@example.com' });
+  });
+
+  it('saves settings and rejects a bad push address inline', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await fireEvent.input(screen.getByTestId('settings-interval'), { target: { value: '15' } });
+    await fireEvent.input(screen.getByTestId('settings-push-address'), { target: { value: 'http://insecure' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect(screen.getByTestId('error-push').textContent).toBe('Must be an https:// address');
+    expect(backend.callsOf('set_settings')).toHaveLength(0);
+    await fireEvent.input(screen.getByTestId('settings-push-address'), { target: { value: '' } });
+    await fireEvent.click(screen.getByTestId('settings-close-to-tray'));
+    await fireEvent.change(screen.getByTestId('settings-log-level'), { target: { value: 'debug' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(backend.callsOf('set_settings')).toHaveLength(1));
+    expect(backend.callsOf('set_settings')[0].args).toEqual({
+      settings: {
+        syncIntervalMinutes: 15,
+        closeToTray: false,
+        launchAtLogin: false,
+        displayTimeZone: 'UTC',
+        pushAddress: null,
+        logLevel: 'debug',
+      },
+    });
+    await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+  });
 });

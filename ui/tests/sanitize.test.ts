@@ -92,6 +92,8 @@ describe('helpers', () => {
   it('turns HTML into plain text with line breaks', () => {
     expect(htmlToPlainText('one<br>two<p>three</p><script>x</script>')).toBe('one\ntwo\nthree');
     expect(htmlToPlainText('just text')).toBe('just text');
+    expect(htmlToPlainText('<a href="https://example.org/doc">the doc</a>')).toBe('the doc (https://example.org/doc)');
+    expect(htmlToPlainText('<a href="https://example.org/">https://example.org/</a>')).toBe('https://example.org/');
     expect(htmlToPlainText(null)).toBe('');
   });
 

@@ -76,6 +76,12 @@ export function htmlToPlainText(text: string | null | undefined): string {
   if (!looksLikeHtml(text)) return text;
   const frag = sanitizeToFragment(text);
   frag.querySelectorAll('br').forEach((br) => br.replaceWith('\n'));
+  // Keep link targets: the form edits plain text, and a link's address is part of its meaning.
+  frag.querySelectorAll('a[href]').forEach((a) => {
+    const href = a.getAttribute('href') ?? '';
+    const text = (a.textContent ?? '').trim();
+    if (href && text !== href && `mailto:${text}` !== href) a.append(` (${href})`);
+  });
   frag.querySelectorAll('p, li, blockquote, pre, ul, ol').forEach((el) => {
     el.before('\n');
     el.append('\n');
