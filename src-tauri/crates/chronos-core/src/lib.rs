@@ -5,5 +5,8 @@
 pub mod error;
 pub mod model;
 pub mod secrets;
+pub mod sync;
+pub mod scheduler;
+pub mod clock;
 
 pub use error::{Error, ErrorKind, Result};
