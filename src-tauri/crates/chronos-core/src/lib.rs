@@ -5,6 +5,7 @@
 pub mod error;
 pub mod model;
 pub mod secrets;
+pub mod store;
 pub mod sync;
 pub mod scheduler;
 pub mod clock;

@@ -3,6 +3,9 @@
 //! Production uses the OS keyring (`keyring.rs`); unit tests may use `MemorySecretStore`. There is
 //! deliberately no file-backed implementation: a secret is never written to disk in plaintext.
 
+mod keyring;
+pub use self::keyring::KeyringSecretStore;
+
 use crate::error::Result;
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,0 +1,239 @@
+//! Encrypted store versus plain SQLite rows, measured in the same run.
+//!
+//! - write: 100,000 events in pages of 2,500 (one transaction each), through `Store::apply_page`
+//!   (serialise, seal, upsert, index) versus inserting the same JSON as plaintext rows with
+//!   indexed start/end columns.
+//! - month: a 31-day query over those 100,000 events, through the store's in-memory index versus
+//!   `SELECT json … WHERE start < ? AND end > ?` on the indexed plain table plus parsing the rows
+//!   into `EventResource`s (both return the same decoded events).
+//! - load: the first query after opening (decrypting every event into the index) versus reading
+//!   and parsing every plain row.
+//!
+//! Run: `cargo bench -p chronos-core --bench store` (sample counts are kept small; each write
+//! iteration handles 100,000 events).
+
+use chrono::{TimeZone, Utc};
+use chronos_core::model::*;
+use chronos_core::secrets::MemorySecretStore;
+use chronos_core::store::*;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const N: usize = 100_000;
+const PAGE: usize = 2_500;
+
+fn account() -> AccountId {
+    AccountId::from("bench@example.com")
+}
+fn calendar() -> CalendarId {
+    CalendarId::from("bench@example.com")
+}
+
+/// 100,000 events over ~3 years (about 2,700 a month), realistic field sizes.
+fn events() -> Vec<EventResource> {
+    let base = Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).unwrap().timestamp();
+    (0..N)
+        .map(|i| {
+            let start = base + (i as i64) * 950;
+            let end = start + 3600;
+            let t = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap().to_rfc3339();
+            let mut e = EventResource {
+                id: EventId::from(format!("ev{i:07}x9k2m4q8r").as_str()),
+                etag: Some(Etag::from(format!("\"3{i:015}\"").as_str())),
+                status: Some("confirmed".into()),
+                summary: Some(format!("Meeting {i} about the quarterly plan")),
+                description: Some("Agenda: review numbers, decide next steps, assign owners. ".repeat(3)),
+                location: Some(format!("Room {}", i % 40)),
+                start: Some(EventDateTime { date_time: Some(t(start)), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
+                end: Some(EventDateTime { date_time: Some(t(end)), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
+                attendees: Some(
+                    (0..3)
+                        .map(|a| Attendee {
+                            email: Some(format!("person{a}@example.com")),
+                            display_name: Some(format!("Person {a}")),
+                            response_status: Some("accepted".into()),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                updated: Some("2026-11-01T10:00:00.000Z".into()),
+                sequence: Some(0),
+                ..Default::default()
+            };
+            e.extra.insert("htmlLink".into(), serde_json::json!(format!("https://www.google.com/calendar/event?eid={i}")));
+            e.extra.insert("iCalUID".into(), serde_json::json!(format!("{i}@google.com")));
+            e
+        })
+        .collect()
+}
+
+fn new_store(dir: &Path) -> Store {
+    let s = Store::open(dir.join("enc.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    s.upsert_account(&account()).unwrap();
+    let entry = CalendarListEntry { id: calendar(), selected: Some(true), primary: Some(true), ..Default::default() };
+    s.apply_calendar_list(&account(), &[entry], true, None).unwrap();
+    s
+}
+
+fn write_store(s: &Store, evs: &[EventResource]) {
+    let g = s.begin_full_sync(&account(), &calendar()).unwrap();
+    let pages = evs.chunks(PAGE).count();
+    for (i, page) in evs.chunks(PAGE).enumerate() {
+        let end = if i + 1 == pages {
+            PageEnd::Last(SyncToken::from("token"))
+        } else {
+            PageEnd::Next(PageToken::from(format!("p{i}")))
+        };
+        s.apply_page(&account(), &calendar(), page, &PageApply { full_sync: Some(g), end }).unwrap();
+    }
+}
+
+fn new_plain(dir: &Path) -> Connection {
+    let c = Connection::open(dir.join("plain.sqlite")).unwrap();
+    c.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+         CREATE TABLE events (account TEXT, calendar_id TEXT, event_id TEXT, etag TEXT, updated TEXT,
+           start_s INTEGER, end_s INTEGER, json TEXT, PRIMARY KEY (account, calendar_id, event_id)) WITHOUT ROWID;
+         CREATE INDEX events_by_time ON events(account, calendar_id, start_s, end_s);",
+    )
+    .unwrap();
+    c
+}
+
+fn ts(d: &Option<EventDateTime>) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(d.as_ref().unwrap().date_time.as_deref().unwrap()).unwrap().timestamp()
+}
+
+fn write_plain(c: &mut Connection, evs: &[EventResource]) {
+    for page in evs.chunks(PAGE) {
+        let tx = c.transaction().unwrap();
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT DO UPDATE SET etag = excluded.etag, updated = excluded.updated,
+                       start_s = excluded.start_s, end_s = excluded.end_s, json = excluded.json",
+                )
+                .unwrap();
+            for e in page {
+                st.execute(params![
+                    account().as_str(),
+                    calendar().as_str(),
+                    e.id.as_str(),
+                    e.etag.as_ref().unwrap().as_str(),
+                    e.updated,
+                    ts(&e.start),
+                    ts(&e.end),
+                    serde_json::to_string(e).unwrap()
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+}
+
+fn plain_range(c: &Connection, from: i64, to: i64) -> Vec<EventResource> {
+    let mut st = c
+        .prepare_cached(
+            "SELECT json FROM events WHERE account = ?1 AND calendar_id = ?2 AND start_s < ?4 AND end_s > ?3 ORDER BY start_s",
+        )
+        .unwrap();
+    st.query_map(params![account().as_str(), calendar().as_str(), from, to], |r| {
+        let s: String = r.get(0)?;
+        Ok(serde_json::from_str::<EventResource>(&s).unwrap())
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let evs = events();
+    let month_from = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let month_to = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+
+    let mut g = c.benchmark_group("write_100k");
+    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("encrypted_store", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let s = new_store(dir.path());
+                (dir, s)
+            },
+            |(dir, s)| {
+                write_store(&s, &evs);
+                (dir, s)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("plain_sqlite", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let c = new_plain(dir.path());
+                (dir, c)
+            },
+            |(dir, mut c)| {
+                write_plain(&mut c, &evs);
+                (dir, c)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path());
+    write_store(&store, &evs);
+    let mut plain = new_plain(dir.path());
+    write_plain(&mut plain, &evs);
+    let n_store = store.events_in_range(None, None, month_from, month_to).unwrap().len();
+    let n_plain = plain_range(&plain, month_from.timestamp(), month_to.timestamp()).len();
+    assert_eq!(n_store, n_plain, "both sides return the same events");
+    eprintln!("month query returns {n_store} events");
+
+    let mut g = c.benchmark_group("month_query_of_100k");
+    g.sample_size(30).measurement_time(Duration::from_secs(5));
+    g.bench_function("encrypted_store_index", |b| {
+        b.iter(|| store.events_in_range(None, None, month_from, month_to).unwrap().len())
+    });
+    g.bench_function("plain_sqlite", |b| b.iter(|| plain_range(&plain, month_from.timestamp(), month_to.timestamp()).len()));
+    g.finish();
+
+    let store_path = store.path().to_path_buf();
+    drop(store);
+    let secrets_note = "the store is reopened with its own key each time";
+    let _ = secrets_note;
+    let mut g = c.benchmark_group("first_query_after_open_100k");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    // Reopening needs the same key: keep one secret store for these iterations.
+    let secrets = Arc::new(MemorySecretStore::default());
+    let dir2 = tempfile::tempdir().unwrap();
+    let path2 = dir2.path().join("enc.sqlite");
+    {
+        let s = Store::open(&path2, secrets.clone()).unwrap();
+        s.upsert_account(&account()).unwrap();
+        s.apply_calendar_list(&account(), &[CalendarListEntry { id: calendar(), selected: Some(true), ..Default::default() }], true, None).unwrap();
+        write_store(&s, &evs);
+    }
+    let _ = store_path;
+    g.bench_function("encrypted_store_open_decrypt_all", |b| {
+        b.iter(|| {
+            let s = Store::open(&path2, secrets.clone()).unwrap();
+            s.events_in_range(None, None, month_from, month_to).unwrap().len()
+        })
+    });
+    g.bench_function("plain_sqlite_read_parse_all", |b| {
+        b.iter(|| plain_range(&plain, i64::MIN / 2, i64::MAX / 2).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,289 @@
+//! The encrypted blob format and the associated data that binds a blob to its row.
+//!
+//! Blob: `version (1 byte) ‖ key id (u32 BE) ‖ nonce (12 bytes) ‖ ciphertext ‖ tag (16 bytes)`.
+//! Associated data: the 5-byte header, the record kind, the number of identity parts, then each
+//! part as `u32 BE length ‖ bytes`. Length prefixes make the encoding injective: no two different
+//! identities (say account `a|b` + calendar `c` versus `a` + `b|c`) produce the same bytes.
+
+use crate::error::{Error, Result};
+use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+use rand::RngCore;
+use std::collections::BTreeMap;
+use std::fmt;
+use zeroize::Zeroizing;
+
+pub const BLOB_VERSION: u8 = 1;
+const HEADER_LEN: usize = 1 + 4;
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+pub const KEY_LEN: usize = 32;
+
+/// Identifies one data key; written into every blob so a rotated store stays readable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// What a blob holds. Part of the associated data, so an event blob can never pass for an
+/// outbox payload of the same event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RecordKind {
+    Event = 1,
+    Calendar = 2,
+    Outbox = 3,
+    Conflict = 4,
+    KeyCheck = 5,
+}
+
+impl RecordKind {
+    fn name(self) -> &'static str {
+        match self {
+            RecordKind::Event => "event",
+            RecordKind::Calendar => "calendar",
+            RecordKind::Outbox => "outbox entry",
+            RecordKind::Conflict => "conflict record",
+            RecordKind::KeyCheck => "key check",
+        }
+    }
+}
+
+/// The identity a blob is bound to: a kind plus an ordered list of id strings
+/// (account, calendar, event id, and a row id for outbox and conflict records).
+#[derive(Clone, Debug)]
+pub struct Aad<'a> {
+    pub kind: RecordKind,
+    pub parts: &'a [&'a str],
+}
+
+impl Aad<'_> {
+    fn encode(&self, header: &[u8]) -> Vec<u8> {
+        let len = header.len() + 2 + self.parts.iter().map(|p| 4 + p.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(len);
+        out.extend_from_slice(header);
+        out.push(self.kind as u8);
+        out.push(self.parts.len() as u8);
+        for p in self.parts {
+            out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+            out.extend_from_slice(p.as_bytes());
+        }
+        out
+    }
+
+    fn describe(&self) -> String {
+        format!("{} [{}]", self.kind.name(), self.parts.join(" / "))
+    }
+}
+
+/// 256 random bits and their id. The bytes are wiped from memory when dropped.
+pub struct DataKey {
+    id: KeyId,
+    bytes: Zeroizing<[u8; KEY_LEN]>,
+}
+
+impl DataKey {
+    pub fn generate(id: KeyId) -> Self {
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        Self { id, bytes }
+    }
+
+    /// Rebuilds a key read from the keyring; anything but 32 bytes is refused.
+    pub fn from_bytes(id: KeyId, raw: &[u8]) -> Result<Self> {
+        if raw.len() != KEY_LEN {
+            return Err(Error::Crypto(format!(
+                "data key {id} in the keyring has {} bytes instead of {KEY_LEN}",
+                raw.len()
+            )));
+        }
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        bytes.copy_from_slice(raw);
+        Ok(Self { id, bytes })
+    }
+
+    pub fn id(&self) -> KeyId {
+        self.id
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_ref()
+    }
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DataKey").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Every key the store may meet: blobs decrypt with whichever key their header names, new blobs
+/// are written with the current key.
+pub struct KeySet {
+    current: KeyId,
+    ciphers: BTreeMap<KeyId, Aes256Gcm>,
+}
+
+impl KeySet {
+    pub fn new(current: DataKey) -> Self {
+        let mut set = Self { current: current.id, ciphers: BTreeMap::new() };
+        set.insert(&current);
+        set
+    }
+
+    pub fn insert(&mut self, key: &DataKey) {
+        let cipher = Aes256Gcm::new_from_slice(key.bytes()).expect("32-byte key");
+        self.ciphers.insert(key.id, cipher);
+    }
+
+    pub fn set_current(&mut self, id: KeyId) {
+        assert!(self.ciphers.contains_key(&id), "current key must be in the set");
+        self.current = id;
+    }
+
+    pub fn remove(&mut self, id: KeyId) {
+        if id != self.current {
+            self.ciphers.remove(&id);
+        }
+    }
+
+    pub fn current(&self) -> KeyId {
+        self.current
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = KeyId> + '_ {
+        self.ciphers.keys().copied()
+    }
+
+    /// Encrypts with the current key and a fresh random nonce.
+    pub fn seal(&self, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
+        let cipher = &self.ciphers[&self.current];
+        let mut header = [0u8; HEADER_LEN];
+        header[0] = BLOB_VERSION;
+        header[1..5].copy_from_slice(&self.current.0.to_be_bytes());
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ad = aad.encode(&header);
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &ad })
+            .expect("AES-GCM encryption cannot fail for in-memory buffers");
+        let mut blob = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ct.len());
+        blob.extend_from_slice(&header);
+        blob.extend_from_slice(&nonce);
+        blob.extend_from_slice(&ct);
+        blob
+    }
+
+    /// Decrypts a blob, checking that it belongs to the identity in `aad`. The plaintext is
+    /// wiped when dropped.
+    pub fn open(&self, aad: &Aad<'_>, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        if blob.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
+            return Err(Error::Crypto(format!("{} is truncated", aad.describe())));
+        }
+        if blob[0] != BLOB_VERSION {
+            return Err(Error::Crypto(format!(
+                "{} has unknown blob version {}",
+                aad.describe(),
+                blob[0]
+            )));
+        }
+        let key_id = KeyId(u32::from_be_bytes(blob[1..5].try_into().unwrap()));
+        let cipher = self.ciphers.get(&key_id).ok_or_else(|| {
+            Error::Crypto(format!("{} names data key {key_id}, which is unknown", aad.describe()))
+        })?;
+        let nonce = &blob[HEADER_LEN..HEADER_LEN + NONCE_LEN];
+        let ad = aad.encode(&blob[..HEADER_LEN]);
+        cipher
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: &blob[HEADER_LEN + NONCE_LEN..], aad: &ad })
+            .map(Zeroizing::new)
+            .map_err(|_| {
+                Error::Crypto(format!(
+                    "{} failed authentication: it was altered, or copied from another row",
+                    aad.describe()
+                ))
+            })
+    }
+}
+
+/// The key id a blob was written with, without decrypting it.
+pub fn blob_key_id(blob: &[u8]) -> Option<KeyId> {
+    (blob.len() >= HEADER_LEN).then(|| KeyId(u32::from_be_bytes(blob[1..5].try_into().unwrap())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> KeySet {
+        KeySet::new(DataKey::generate(KeyId(7)))
+    }
+
+    #[test]
+    fn round_trip_and_header() {
+        let keys = set();
+        let aad = Aad { kind: RecordKind::Event, parts: &["a@x", "cal", "ev1"] };
+        let blob = keys.seal(&aad, b"hello");
+        assert_eq!(blob[0], BLOB_VERSION);
+        assert_eq!(blob_key_id(&blob), Some(KeyId(7)));
+        assert_eq!(blob.len(), 5 + 12 + 5 + 16);
+        assert_eq!(&keys.open(&aad, &blob).unwrap()[..], b"hello");
+    }
+
+    #[test]
+    fn fresh_nonce_per_write() {
+        let keys = set();
+        let aad = Aad { kind: RecordKind::Event, parts: &["a", "b", "c"] };
+        assert_ne!(keys.seal(&aad, b"same"), keys.seal(&aad, b"same"));
+    }
+
+    #[test]
+    fn identity_is_bound() {
+        let keys = set();
+        let blob = keys.seal(&Aad { kind: RecordKind::Event, parts: &["a|b", "c", "e"] }, b"x");
+        for other in [
+            Aad { kind: RecordKind::Event, parts: &["a", "b|c", "e"] },
+            Aad { kind: RecordKind::Event, parts: &["a|b", "c", "f"] },
+            Aad { kind: RecordKind::Outbox, parts: &["a|b", "c", "e"] },
+            Aad { kind: RecordKind::Event, parts: &["a|b", "c", "e", ""] },
+        ] {
+            let err = keys.open(&other, &blob).unwrap_err();
+            assert!(err.to_string().contains("failed authentication"), "{err}");
+        }
+    }
+
+    #[test]
+    fn tampered_header_or_body_fails() {
+        let keys = set();
+        let aad = Aad { kind: RecordKind::Event, parts: &["a", "b", "c"] };
+        let blob = keys.seal(&aad, b"payload");
+        let mut b = blob.clone();
+        *b.last_mut().unwrap() ^= 1;
+        assert!(keys.open(&aad, &b).is_err());
+        let mut b = blob.clone();
+        b[0] = 9;
+        assert!(keys.open(&aad, &b).unwrap_err().to_string().contains("version"));
+        let mut b = blob.clone();
+        b[4] ^= 1;
+        assert!(keys.open(&aad, &b).unwrap_err().to_string().contains("unknown"));
+        assert!(keys.open(&aad, &blob[..10]).unwrap_err().to_string().contains("truncated"));
+    }
+
+    #[test]
+    fn rotation_reads_old_writes_new() {
+        let mut keys = set();
+        let aad = Aad { kind: RecordKind::Calendar, parts: &["a", "b"] };
+        let old = keys.seal(&aad, b"old");
+        keys.insert(&DataKey::generate(KeyId(8)));
+        keys.set_current(KeyId(8));
+        let new = keys.seal(&aad, b"new");
+        assert_eq!(blob_key_id(&new), Some(KeyId(8)));
+        assert_eq!(&keys.open(&aad, &old).unwrap()[..], b"old");
+        keys.remove(KeyId(7));
+        assert!(keys.open(&aad, &old).is_err());
+        assert_eq!(&keys.open(&aad, &new).unwrap()[..], b"new");
+    }
+}

@@ -1,0 +1,441 @@
+//! Events: applying a page of server results, range queries over the index, reading one event.
+
+use super::calendars::calendar_exists;
+use super::crypto::{Aad, KeySet, RecordKind};
+use super::index::{CalKey, CalendarIndex, Index};
+use super::{now_ms, open_json, seal_json, Db, Store};
+use crate::error::{Error, Result};
+use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, SyncToken};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The mark of one full sync of one calendar: rows it brings are stamped with it, and its last
+/// page deletes the rows still carrying an older mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Generation(pub i64);
+
+/// How a page of `events.list` ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageEnd {
+    /// More pages follow; stored so an interrupted sync resumes here.
+    Next(PageToken),
+    /// The last page, with the token for the next incremental sync.
+    Last(SyncToken),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageApply {
+    /// `Some` during a full sync: the generation `begin_full_sync` returned (or the one
+    /// `SyncState::full_sync` holds when resuming). `None` for an incremental sync.
+    pub full_sync: Option<Generation>,
+    pub end: PageEnd,
+}
+
+/// What one page changed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PageOutcome {
+    pub added: usize,
+    pub updated: usize,
+    /// Rows removed because the server cancelled them (with a cancelled series' exceptions).
+    pub deleted: usize,
+    pub unchanged: usize,
+    /// Rows removed by the sweep at the end of a full sync.
+    pub swept: usize,
+    /// Items that could not be stored (no id).
+    pub skipped: usize,
+    /// Server versions of events that have unsent local changes: the local row was left as it
+    /// is, for the merge to decide.
+    #[serde(skip)]
+    pub held: Vec<EventResource>,
+}
+
+/// An event as the app reads it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredEvent {
+    pub account: AccountId,
+    pub calendar: CalendarId,
+    #[serde(serialize_with = "serialize_arc")]
+    pub event: Arc<EventResource>,
+    /// The event has local changes not yet on Google.
+    pub pending: bool,
+}
+
+fn serialize_arc<S: serde::Serializer>(e: &Arc<EventResource>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    (**e).serialize(s)
+}
+
+/// One calendar of one account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CalendarRef {
+    pub account: AccountId,
+    pub calendar: CalendarId,
+}
+
+/// A change to a local event row, made by the user or by the push/merge code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowChange {
+    Upsert { calendar: CalendarId, event: EventResource },
+    Delete { calendar: CalendarId, event_id: EventId },
+}
+
+pub(crate) enum IndexOp {
+    Upsert(Arc<EventResource>),
+    Remove(EventId),
+}
+
+fn is_exception(ev: &EventResource) -> bool {
+    ev.recurring_event_id.is_some() || ev.original_start_time.is_some()
+}
+
+pub(crate) fn event_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
+    Aad { kind: RecordKind::Event, parts }
+}
+
+/// Writes one event row (sealed) with the given sweep mark.
+pub(crate) fn upsert_row(
+    tx: &Transaction<'_>,
+    keys: &KeySet,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: &EventResource,
+    generation: i64,
+) -> Result<()> {
+    let blob = seal_json(keys, &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]), ev)?;
+    tx.prepare_cached(
+        "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (account, calendar_id, event_id) DO UPDATE SET
+           etag = excluded.etag, updated = excluded.updated, cancelled = excluded.cancelled,
+           recurring_event_id = excluded.recurring_event_id, generation = excluded.generation,
+           blob = excluded.blob",
+    )?
+    .execute(params![
+        account.as_str(),
+        calendar.as_str(),
+        ev.id.as_str(),
+        ev.etag.as_ref().map(|e| e.as_str()),
+        ev.updated,
+        ev.is_cancelled(),
+        ev.recurring_event_id.as_ref().map(|e| e.as_str()),
+        generation,
+        blob
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn delete_row(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("DELETE FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3")?
+        .execute(params![account.as_str(), calendar.as_str(), id.as_str()])?
+        == 1)
+}
+
+pub(crate) fn current_generation(conn: &Connection, account: &AccountId, calendar: &CalendarId) -> Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+fn has_pending(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3)",
+        )?
+        .query_row(params![account.as_str(), calendar.as_str(), id], |r| r.get(0))?)
+}
+
+impl Store {
+    /// Decrypts a calendar's events into the index unless it is there already. Must be called
+    /// with the writer lock held, so no write slips between the read and the insert.
+    pub(crate) fn ensure_loaded(&self, db: &Db, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+        let key: CalKey = (account.clone(), calendar.clone());
+        if self.index_read().calendars.contains_key(&key) {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let mut ci = CalendarIndex::default();
+        let mut stmt = db.conn.prepare_cached("SELECT event_id, blob FROM events WHERE account = ?1 AND calendar_id = ?2")?;
+        let mut rows = stmt.query(params![account.as_str(), calendar.as_str()])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let blob = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let ev: EventResource = open_json(&db.keys, &event_aad(&[account.as_str(), calendar.as_str(), &id]), blob)?;
+            if ev.id.as_str() != id {
+                return Err(Error::Crypto(format!("event row {id} holds a record for another id")));
+            }
+            ci.upsert(Arc::new(ev));
+        }
+        tracing::debug!(%account, %calendar, events = ci.len(), ms = started.elapsed().as_millis() as u64, "calendar index loaded");
+        self.index_write().calendars.insert(key, ci);
+        Ok(())
+    }
+
+    /// Stores one page of `events.list` in one transaction: upserts, deletions of cancelled
+    /// events (a cancelled instance of a series is kept as a cancelled exception row), the page
+    /// token, and on the last page the sync token — after a full sync also the sweep of rows
+    /// that sync did not bring back (rows with unsent local changes survive). Re-applying a page
+    /// changes nothing. Events with unsent local changes are not overwritten: they come back in
+    /// `PageOutcome::held`.
+    pub fn apply_page(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        events: &[EventResource],
+        page: &PageApply,
+    ) -> Result<PageOutcome> {
+        let mut db = self.db();
+        calendar_exists(&db.conn, account, calendar)?;
+        self.ensure_loaded(&db, account, calendar)?;
+        let Db { conn, keys, .. } = &mut *db;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_state (account, calendar_id) VALUES (?1, ?2)",
+            params![account.as_str(), calendar.as_str()],
+        )?;
+        let (generation, in_progress): (i64, Option<i64>) = tx.query_row(
+            "SELECT generation, full_sync_generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let stamp = match page.full_sync {
+            Some(g) if Some(g.0) == in_progress => g.0,
+            Some(g) => {
+                return Err(Error::Conflict(format!(
+                    "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
+                    g.0
+                )))
+            }
+            None => generation,
+        };
+
+        let key: CalKey = (account.clone(), calendar.clone());
+        let mut out = PageOutcome::default();
+        let mut ops: Vec<IndexOp> = Vec::new();
+        {
+            let index = self.index_read();
+            let cal = &index.calendars[&key];
+            for ev in events {
+                if ev.id.as_str().is_empty() {
+                    tracing::warn!(%account, %calendar, "event without id skipped");
+                    out.skipped += 1;
+                    continue;
+                }
+                let existing = cal.get(&ev.id);
+                if has_pending(&tx, account, calendar, ev.id.as_str())? {
+                    if existing.is_some() {
+                        mark_seen(&tx, account, calendar, &ev.id, stamp)?;
+                    }
+                    out.held.push(ev.clone());
+                    continue;
+                }
+                if ev.is_cancelled() && !is_exception(ev) {
+                    // A single event or a whole series is gone: drop it and the series' exceptions.
+                    if delete_row(&tx, account, calendar, &ev.id)? {
+                        out.deleted += 1;
+                        ops.push(IndexOp::Remove(ev.id.clone()));
+                    } else {
+                        out.unchanged += 1;
+                    }
+                    let exceptions: Vec<String> = tx
+                        .prepare_cached(
+                            "SELECT event_id FROM events WHERE account = ?1 AND calendar_id = ?2 AND recurring_event_id = ?3",
+                        )?
+                        .query_map(params![account.as_str(), calendar.as_str(), ev.id.as_str()], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for x in exceptions {
+                        if !has_pending(&tx, account, calendar, &x)? {
+                            let id = EventId(x);
+                            delete_row(&tx, account, calendar, &id)?;
+                            out.deleted += 1;
+                            ops.push(IndexOp::Remove(id));
+                        }
+                    }
+                    continue;
+                }
+                match existing {
+                    Some(old) if *old.event == *ev => {
+                        mark_seen(&tx, account, calendar, &ev.id, stamp)?;
+                        out.unchanged += 1;
+                    }
+                    _ => {
+                        upsert_row(&tx, keys, account, calendar, ev, stamp)?;
+                        if existing.is_some() {
+                            out.updated += 1;
+                        } else {
+                            out.added += 1;
+                        }
+                        ops.push(IndexOp::Upsert(Arc::new(ev.clone())));
+                    }
+                }
+            }
+        }
+
+        match &page.end {
+            PageEnd::Next(token) => {
+                tx.execute(
+                    "UPDATE sync_state SET page_token = ?3 WHERE account = ?1 AND calendar_id = ?2",
+                    params![account.as_str(), calendar.as_str(), token.as_str()],
+                )?;
+            }
+            PageEnd::Last(token) => {
+                if page.full_sync.is_some() {
+                    let stale: Vec<String> = tx
+                        .prepare(
+                            "SELECT event_id FROM events e WHERE account = ?1 AND calendar_id = ?2 AND generation < ?3
+                               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.account = e.account
+                                 AND o.calendar_id = e.calendar_id AND o.event_id = e.event_id)",
+                        )?
+                        .query_map(params![account.as_str(), calendar.as_str(), stamp], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for id in stale {
+                        let id = EventId(id);
+                        delete_row(&tx, account, calendar, &id)?;
+                        out.swept += 1;
+                        ops.push(IndexOp::Remove(id));
+                    }
+                }
+                let time_col = if page.full_sync.is_some() { "last_full_sync_ms" } else { "last_incremental_ms" };
+                tx.execute(
+                    &format!(
+                        "UPDATE sync_state SET sync_token = ?3, page_token = NULL, full_sync_generation = NULL,
+                           {time_col} = ?4, last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
+                         WHERE account = ?1 AND calendar_id = ?2"
+                    ),
+                    params![account.as_str(), calendar.as_str(), token.as_str(), now_ms()],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.apply_index_ops(&key, ops);
+        Ok(out)
+    }
+
+    pub(crate) fn apply_index_ops(&self, key: &CalKey, ops: Vec<IndexOp>) {
+        if ops.is_empty() {
+            return;
+        }
+        let mut index = self.index_write();
+        // A calendar that was never loaded is loaded whole on first use; nothing to patch.
+        let Some(cal) = index.calendars.get_mut(key) else { return };
+        for op in ops {
+            match op {
+                IndexOp::Upsert(ev) => cal.upsert(ev),
+                IndexOp::Remove(id) => {
+                    cal.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Events of the given calendars (default: every selected calendar, optionally of one
+    /// account) that overlap `[from, to)`, ordered by start. See the module docs for what
+    /// "overlap" means for recurring masters, exceptions and all-day events.
+    pub fn events_in_range(
+        &self,
+        account: Option<&AccountId>,
+        calendars: Option<&[CalendarRef]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<StoredEvent>> {
+        if to <= from {
+            return Err(Error::InvalidInput("the range ends before it starts".into()));
+        }
+        let cals: Vec<CalKey> = match calendars {
+            Some(c) => c
+                .iter()
+                .filter(|r| account.is_none_or(|a| *a == r.account))
+                .map(|r| (r.account.clone(), r.calendar.clone()))
+                .collect(),
+            None => self.selected_calendars(account),
+        };
+        let missing: Vec<&CalKey> = {
+            let index = self.index_read();
+            cals.iter().filter(|k| !index.calendars.contains_key(*k)).collect()
+        };
+        if !missing.is_empty() {
+            let db = self.db();
+            for (a, c) in missing {
+                calendar_exists(&db.conn, a, c)?;
+                self.ensure_loaded(&db, a, c)?;
+            }
+        }
+        let (from, to) = (from.timestamp(), to.timestamp());
+        let index = self.index_read();
+        let mut hits: Vec<(i64, usize, Arc<EventResource>)> = Vec::new();
+        let mut buf = Vec::new();
+        for (i, key) in cals.iter().enumerate() {
+            if let Some(cal) = index.calendars.get(key) {
+                buf.clear();
+                cal.range(from, to, &mut buf);
+                hits.extend(buf.drain(..).map(|(k, e)| (k, i, e)));
+            }
+        }
+        hits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| a.2.id.cmp(&b.2.id)));
+        Ok(hits.into_iter().map(|(_, i, event)| stored(&index, &cals[i], event)).collect())
+    }
+
+    /// One event, from the index (loading its calendar first if needed).
+    pub fn get_event(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<Option<StoredEvent>> {
+        let key: CalKey = (account.clone(), calendar.clone());
+        if !self.index_read().calendars.contains_key(&key) {
+            let db = self.db();
+            calendar_exists(&db.conn, account, calendar)?;
+            self.ensure_loaded(&db, account, calendar)?;
+        }
+        let index = self.index_read();
+        Ok(index
+            .calendars
+            .get(&key)
+            .and_then(|c| c.get(id))
+            .map(|e| stored(&index, &key, e.event.clone())))
+    }
+
+    /// Reads one event straight from its row, bypassing the index (decrypts it now).
+    pub fn read_event_row(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<Option<EventResource>> {
+        let db = self.db();
+        let blob: Option<Vec<u8>> = db
+            .conn
+            .query_row(
+                "SELECT blob FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+                params![account.as_str(), calendar.as_str(), id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        blob.map(|b| open_json(&db.keys, &event_aad(&[account.as_str(), calendar.as_str(), id.as_str()]), &b))
+            .transpose()
+    }
+
+    /// Number of event rows of a calendar (cancelled exceptions included).
+    pub fn event_count(&self, account: &AccountId, calendar: &CalendarId) -> Result<usize> {
+        let db = self.db();
+        Ok(db.conn.query_row(
+            "SELECT COUNT(*) FROM events WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+}
+
+fn mark_seen(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &EventId, stamp: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE events SET generation = ?4 WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 AND generation <> ?4",
+    )?
+    .execute(params![account.as_str(), calendar.as_str(), id.as_str(), stamp])?;
+    Ok(())
+}
+
+fn stored(index: &Index, key: &CalKey, event: Arc<EventResource>) -> StoredEvent {
+    StoredEvent {
+        account: key.0.clone(),
+        calendar: key.1.clone(),
+        pending: index.is_pending(&key.0, &key.1, &event.id),
+        event,
+    }
+}

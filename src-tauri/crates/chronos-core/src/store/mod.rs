@@ -1,0 +1,299 @@
+//! The encrypted local store: one SQLite file holding accounts, calendars, events, sync state,
+//! the outbox and conflict records, with every piece of event content sealed by AES-256-GCM.
+//!
+//! # Blob format
+//! Every `blob` column is `version (1 byte, = 1) ‖ key id (u32 big-endian) ‖ nonce (96 random bits,
+//! fresh per write) ‖ ciphertext ‖ GCM tag (16 bytes)`. The plaintext is the JSON of the whole
+//! Google resource (events, calendar list entries) or of the outbox/conflict value, so fields
+//! Chronos does not model are protected and preserved alike.
+//!
+//! # Associated data
+//! The AAD is the blob's 5-byte header, a record-kind byte (event, calendar, outbox, conflict,
+//! key check), the number of identity parts, then each part as `u32 BE length ‖ UTF-8 bytes`:
+//! `[account, calendar, event id]` for an event, `[account, calendar]` for a calendar,
+//! `[account, calendar, event id, row id]` for outbox and conflict rows. The length prefixes make
+//! the encoding unambiguous, so a blob copied into another row (or another table) fails to decrypt
+//! with `Error::Crypto` naming the row, instead of showing another event's content. Moving an
+//! event to another calendar therefore re-seals it under its new identity.
+//!
+//! # What is plaintext, and why
+//! Only what sync and bookkeeping must read without the key: account ids (emails), calendar and
+//! event ids, `recurringEventId` (an event id, used to drop a series' exceptions), etags,
+//! `updated`, the cancelled flag, calendar access role / colours / selected / hidden / deleted,
+//! sync and page tokens, sync times and error kinds, outbox op/state/attempts, conflict kind.
+//! Titles, descriptions, locations, attendees, times, recurrence rules, reminders, calendar names
+//! and descriptions are all sealed. Times are content too, so there are no time columns: range
+//! queries use the in-memory index. Error texts stored in `sync_state.last_error_message` and
+//! `outbox.last_error` are plaintext: callers store the server's error message, never content.
+//!
+//! # Keys
+//! The data key (256 random bits) lives in the `SecretStore` (the OS keyring) as
+//! `data-key:<id>`, with `data-key:current` naming the key for new writes. The database lists the
+//! ids its blobs use, each with a check blob, so a missing or replaced key is reported on open as
+//! `Error::DataKeyMissing`. `Store::recover_missing_key` is the one-step way out: it wipes the
+//! event data, sync state, outbox and conflicts (accounts and calendar selections stay), starts a
+//! new key, and reports how many unsent changes were lost. Rotation: `rotate_data_key` (new writes
+//! use the new key, old blobs stay readable), `reencrypt_all`, then `retire_data_key`.
+//!
+//! # Index
+//! Each calendar's events are decrypted once, on first use, into `index::CalendarIndex`
+//! (`Arc<EventResource>` per event, a `BTreeSet` ordered by span start, side sets for spans longer
+//! than 4 days and for recurring masters). Every write updates it after its commit, while still
+//! holding the writer lock, so it always equals the database. A month query touches only the
+//! events near the month. Recurring masters are returned when their series may reach the range
+//! (first start before the range end, and no RRULE UNTIL before its start); exceptions are
+//! returned when either their own time or their original slot is in the range, cancelled ones
+//! included, so the recurrence expander can hide the instances they replace. All-day and
+//! zone-less times are floating: they are widened by 14 h on each side, and the caller trims.
+//!
+//! # Threads
+//! `Store` is `Send + Sync` with a synchronous API: share it in an `Arc` and call it from
+//! `tokio::task::spawn_blocking` (or one store thread). One connection, behind a mutex, does all
+//! SQL; range queries and `get_event` read the index under a read lock and do not wait for a
+//! running sync transaction unless a calendar must first be loaded.
+//!
+//! # Durability
+//! WAL with `synchronous=NORMAL` for sync writes (a lost last page is fetched again);
+//! `synchronous=FULL` for `write_local`, the transaction that holds a user's edit and its outbox
+//! entry.
+
+mod calendars;
+pub mod crypto;
+mod events;
+pub mod index;
+mod keys;
+mod outbox;
+pub mod schema;
+
+pub use calendars::{AccountStatus, CalendarListOutcome, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState};
+pub use crypto::KeyId;
+pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
+pub use outbox::{
+    ConflictId, ConflictValue, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
+    OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
+};
+
+use crate::error::{Error, Result};
+use crate::secrets::SecretStore;
+use crypto::{Aad, KeySet, RecordKind};
+use index::{CalKey, Index};
+use rusqlite::Connection;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The database connection and the keys, owned together by the writer lock.
+pub(crate) struct Db {
+    pub conn: Connection,
+    pub keys: KeySet,
+    pub secrets: Arc<dyn SecretStore>,
+}
+
+/// What `recover_missing_key` threw away.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecoveryReport {
+    /// Local changes that had not reached Google; their content cannot be read any more.
+    pub unsent_changes_lost: usize,
+    pub conflicts_lost: usize,
+    pub events_wiped: usize,
+}
+
+/// The encrypted local store. See the module documentation.
+pub struct Store {
+    db: Mutex<Db>,
+    index: RwLock<Index>,
+    /// Selected, not deleted calendars (kept here so range queries need no SQL).
+    selected: RwLock<HashSet<CalKey>>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// The store file in the platform data directory.
+    pub fn default_path() -> Result<PathBuf> {
+        let base = directories::BaseDirs::new()
+            .ok_or_else(|| Error::Internal("no home directory to keep the local store in".into()))?;
+        Ok(base.data_dir().join("app.chronos.desktop").join("chronos.sqlite"))
+    }
+
+    /// Opens (creating and migrating as needed) the store at `path`. Fails with
+    /// `Error::DataKeyMissing` when the keyring no longer holds a key the file needs.
+    pub fn open(path: impl AsRef<Path>, secrets: Arc<dyn SecretStore>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let conn = open_connection(&path)?;
+        let keys = keys::load_or_create(&conn, &*secrets)?;
+        let store = Store {
+            db: Mutex::new(Db { conn, keys, secrets }),
+            index: RwLock::new(Index::default()),
+            selected: RwLock::new(HashSet::new()),
+            path,
+        };
+        {
+            let db = store.db();
+            outbox::load_pending(&db.conn, &mut store.index_write())?;
+            *store.selected.write().unwrap_or_else(|e| e.into_inner()) = calendars::load_selected(&db.conn)?;
+        }
+        Ok(store)
+    }
+
+    /// The one-step recovery after `Error::DataKeyMissing`: wipes events, sync state, the outbox
+    /// and conflicts, and the sealed calendar metadata (names come back with the next calendar
+    /// list sync), keeps accounts and calendar selections and colours, creates a new data key,
+    /// and opens the store. The next sync is a full one.
+    pub fn recover_missing_key(path: impl AsRef<Path>, secrets: Arc<dyn SecretStore>) -> Result<(Store, RecoveryReport)> {
+        let path = path.as_ref();
+        let mut conn = open_connection(path)?;
+        let tx = conn.transaction()?;
+        let count = |sql: &str| -> Result<usize> { Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize) };
+        let report = RecoveryReport {
+            unsent_changes_lost: count("SELECT COUNT(*) FROM outbox")?,
+            conflicts_lost: count("SELECT COUNT(*) FROM conflicts")?,
+            events_wiped: count("SELECT COUNT(*) FROM events")?,
+        };
+        tx.execute_batch(
+            "DELETE FROM events; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM sync_state;
+             UPDATE calendars SET blob = NULL, etag = NULL;
+             UPDATE accounts SET calendar_list_sync_token = NULL;",
+        )?;
+        keys::rekey_after_wipe(&tx, &*secrets)?;
+        tx.commit()?;
+        tracing::warn!(
+            unsent = report.unsent_changes_lost,
+            conflicts = report.conflicts_lost,
+            events = report.events_wiped,
+            "local copy wiped after the data key went missing"
+        );
+        drop(conn);
+        Ok((Store::open(path, secrets)?, report))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    // ---- keys ----
+
+    pub fn current_data_key(&self) -> KeyId {
+        self.db().keys.current()
+    }
+
+    pub fn data_key_ids(&self) -> Vec<KeyId> {
+        self.db().keys.ids().collect()
+    }
+
+    /// Makes a new data key current. Blobs written before stay readable with their own key.
+    pub fn rotate_data_key(&self) -> Result<KeyId> {
+        let mut db = self.db();
+        let Db { conn, keys, secrets } = &mut *db;
+        let tx = conn.transaction()?;
+        let id = keys::rotate(&tx, &**secrets, keys)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Re-seals every blob not written with the current key, in one transaction. Returns how many
+    /// rows were re-sealed.
+    pub fn reencrypt_all(&self) -> Result<usize> {
+        let mut db = self.db();
+        let Db { conn, keys, .. } = &mut *db;
+        let current = keys.current();
+        let tx = conn.transaction()?;
+        let mut n = 0;
+        let tables: [(&str, RecordKind, &str, &str); 4] = [
+            ("events", RecordKind::Event, "account, calendar_id, event_id", "account = ?2 AND calendar_id = ?3 AND event_id = ?4"),
+            ("calendars", RecordKind::Calendar, "account, calendar_id", "account = ?2 AND calendar_id = ?3"),
+            ("outbox", RecordKind::Outbox, "account, calendar_id, event_id, CAST(id AS TEXT)", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
+            ("conflicts", RecordKind::Conflict, "account, calendar_id, event_id, CAST(id AS TEXT)", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
+        ];
+        for (table, kind, cols, key) in tables {
+            let rows: Vec<(Vec<String>, Vec<u8>)> = {
+                let ncols = cols.split(',').count();
+                let mut stmt = tx.prepare(&format!("SELECT {cols}, blob FROM {table} WHERE blob IS NOT NULL"))?;
+                let rows = stmt.query_map([], |r| {
+                    let ids = (0..ncols).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+                    Ok((ids, r.get::<_, Vec<u8>>(ncols)?))
+                })?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (ids, blob) in rows {
+                if crypto::blob_key_id(&blob) == Some(current) {
+                    continue;
+                }
+                let parts: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let aad = Aad { kind, parts: &parts };
+                let plain = keys.open(&aad, &blob)?;
+                let sealed = keys.seal(&aad, &plain);
+                let mut params: Vec<&dyn rusqlite::ToSql> = vec![&sealed];
+                params.extend(ids.iter().map(|s| s as &dyn rusqlite::ToSql));
+                tx.execute(&format!("UPDATE {table} SET blob = ?1 WHERE {key}"), params.as_slice())?;
+                n += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Forgets an old key once no row uses it (after `reencrypt_all`), here and in the keyring.
+    pub fn retire_data_key(&self, id: KeyId) -> Result<()> {
+        let mut db = self.db();
+        let Db { conn, keys, secrets } = &mut *db;
+        keys::retire(conn, &**secrets, keys, id)
+    }
+
+    // ---- locks ----
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, Db> {
+        // A panic while holding the lock leaves at worst a rolled-back transaction behind.
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn index_read(&self) -> RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn index_write(&self) -> RwLockWriteGuard<'_, Index> {
+        self.index.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn selected_read(&self) -> RwLockReadGuard<'_, HashSet<CalKey>> {
+        self.selected.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn selected_write(&self) -> RwLockWriteGuard<'_, HashSet<CalKey>> {
+        self.selected.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut conn = Connection::open(path)?;
+    schema::configure(&conn)?;
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Seals a serialisable value; the JSON plaintext is wiped after use.
+pub(crate) fn seal_json<T: serde::Serialize>(keys: &KeySet, aad: &Aad<'_>, value: &T) -> Result<Vec<u8>> {
+    let plain = zeroize::Zeroizing::new(
+        serde_json::to_vec(value).map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
+    );
+    Ok(keys.seal(aad, &plain))
+}
+
+pub(crate) fn open_json<T: serde::de::DeserializeOwned>(keys: &KeySet, aad: &Aad<'_>, blob: &[u8]) -> Result<T> {
+    let plain = keys.open(aad, blob)?;
+    serde_json::from_slice(&plain).map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! The SQLite schema, its versioned migrations (`PRAGMA user_version`) and connection settings.
+//!
+//! Plaintext columns hold only ids, etags, `updated`, flags and sync bookkeeping; every column
+//! named `blob` is an AES-GCM blob (see `crypto.rs`).
+
+use crate::error::{Error, Result};
+use rusqlite::Connection;
+
+/// Migration `i` brings the schema from version `i` to `i + 1`. Never edit a shipped step:
+/// append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 0 → 1: accounts, calendars, events, sync state, data keys.
+    r#"
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- One row per data key the store's blobs may use; `check_blob` is a known plaintext sealed
+    -- with the key, so a different key under the same name in the keyring is detected.
+    CREATE TABLE data_keys (
+        id         INTEGER PRIMARY KEY,
+        check_blob BLOB NOT NULL,
+        created_ms INTEGER NOT NULL
+    );
+
+    CREATE TABLE accounts (
+        id                        TEXT PRIMARY KEY,   -- the account's email
+        status                    TEXT NOT NULL,
+        created_ms                INTEGER NOT NULL,
+        calendar_list_sync_token  TEXT
+    ) WITHOUT ROWID;
+
+    CREATE TABLE calendars (
+        account            TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id        TEXT NOT NULL,
+        access_role        TEXT,
+        color_id           TEXT,
+        background_color   TEXT,
+        foreground_color   TEXT,
+        color_override     TEXT,
+        is_primary         INTEGER NOT NULL DEFAULT 0,
+        selected           INTEGER NOT NULL DEFAULT 0,
+        selection_by_user  INTEGER NOT NULL DEFAULT 0,
+        hidden             INTEGER NOT NULL DEFAULT 0,
+        deleted            INTEGER NOT NULL DEFAULT 0,
+        etag               TEXT,
+        blob               BLOB,                     -- the calendarListEntry (names are content)
+        PRIMARY KEY (account, calendar_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE events (
+        account             TEXT NOT NULL,
+        calendar_id         TEXT NOT NULL,
+        event_id            TEXT NOT NULL,
+        etag                TEXT,
+        updated             TEXT,
+        cancelled           INTEGER NOT NULL DEFAULT 0,
+        recurring_event_id  TEXT,
+        generation          INTEGER NOT NULL DEFAULT 0,  -- mark for the full-sync sweep
+        blob                BLOB NOT NULL,               -- the whole event resource
+        PRIMARY KEY (account, calendar_id, event_id),
+        FOREIGN KEY (account, calendar_id) REFERENCES calendars(account, calendar_id)
+            ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX events_by_series ON events(account, calendar_id, recurring_event_id)
+        WHERE recurring_event_id IS NOT NULL;
+
+    CREATE TABLE sync_state (
+        account                TEXT NOT NULL,
+        calendar_id            TEXT NOT NULL,
+        sync_token             TEXT,
+        page_token             TEXT,
+        generation             INTEGER NOT NULL DEFAULT 0,
+        full_sync_generation   INTEGER,              -- set while a full sync is under way
+        last_full_sync_ms      INTEGER,
+        last_incremental_ms    INTEGER,
+        last_error_kind        TEXT,
+        last_error_message     TEXT,
+        last_error_ms          INTEGER,
+        PRIMARY KEY (account, calendar_id),
+        FOREIGN KEY (account, calendar_id) REFERENCES calendars(account, calendar_id)
+            ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
+    // 1 → 2: the two-way tables (outbox and conflicts).
+    r#"
+    CREATE TABLE outbox (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- also the push order
+        account      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id  TEXT NOT NULL,
+        event_id     TEXT NOT NULL,
+        op           TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        created_ms   INTEGER NOT NULL,
+        updated_ms   INTEGER NOT NULL,
+        blob         BLOB NOT NULL                       -- change + base version
+    );
+    CREATE INDEX outbox_by_event ON outbox(account, calendar_id, event_id);
+
+    CREATE TABLE conflicts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        account      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id  TEXT NOT NULL,
+        event_id     TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        created_ms   INTEGER NOT NULL,
+        blob         BLOB NOT NULL                       -- local, server and base values
+    );
+    CREATE INDEX conflicts_by_event ON conflicts(account, calendar_id, event_id);
+    "#,
+];
+
+pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Connection settings every connection gets. `synchronous=NORMAL` is durable across crashes of
+/// the app in WAL mode (a power cut may lose the last commits, which the next sync refetches);
+/// local edits switch to FULL for their transaction (`with_full_sync`).
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Internal(format!("SQLite refused WAL mode (got {mode})")));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+    )?;
+    Ok(())
+}
+
+pub fn user_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies the missing migrations, each in its own transaction together with its version bump.
+pub fn migrate(conn: &mut Connection) -> Result<u32> {
+    migrate_to(conn, LATEST_VERSION)
+}
+
+pub(crate) fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
+    let mut version = user_version(conn)?;
+    if version > LATEST_VERSION {
+        return Err(Error::Internal(format!(
+            "the local database has schema version {version}, newer than this Chronos \
+             understands ({LATEST_VERSION}); update Chronos"
+        )));
+    }
+    while version < target {
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+        version += 1;
+        tracing::info!(version, "store schema migrated");
+    }
+    Ok(version)
+}
+
+/// Runs `f` with `synchronous=FULL`, so a local edit and its outbox entry are on disk before
+/// the call returns; NORMAL is restored afterwards even if `f` fails.
+pub fn with_full_sync<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    conn.execute_batch("PRAGMA synchronous=FULL")?;
+    let out = f(conn);
+    let restore = conn.execute_batch("PRAGMA synchronous=NORMAL");
+    let out = out?;
+    restore?;
+    Ok(out)
+}
+
+pub fn synchronous_level(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
+}

@@ -1,0 +1,595 @@
+//! The encrypted store against a real SQLite file in a temporary directory.
+
+use chronos_core::model::*;
+use chronos_core::secrets::{MemorySecretStore, SecretStore};
+use chronos_core::store::*;
+use chronos_core::{Error, ErrorKind};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn acct() -> AccountId {
+    AccountId::from("alice@example.com")
+}
+fn cal() -> CalendarId {
+    CalendarId::from("alice@example.com")
+}
+fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+}
+fn dt(s: String) -> EventDateTime {
+    EventDateTime { date_time: Some(s), ..Default::default() }
+}
+
+/// A timed event on `day` of December 2026, one hour at 09:00 UTC.
+fn event(id: &str, day: u32, title: &str) -> EventResource {
+    EventResource {
+        id: EventId::from(id),
+        etag: Some(Etag::from(format!("\"{id}-1\"").as_str())),
+        status: Some("confirmed".into()),
+        summary: Some(title.into()),
+        start: Some(dt(format!("2026-12-{day:02}T09:00:00Z"))),
+        end: Some(dt(format!("2026-12-{day:02}T10:00:00Z"))),
+        updated: Some("2026-11-01T00:00:00.000Z".into()),
+        ..Default::default()
+    }
+}
+
+fn bumped(mut e: EventResource, title: &str) -> EventResource {
+    e.summary = Some(title.into());
+    e.etag = Some(Etag::from(format!("\"{}-2\"", e.id).as_str()));
+    e
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    secrets: Arc<MemorySecretStore>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chronos.sqlite");
+        Self { _dir: dir, path, secrets: Arc::new(MemorySecretStore::default()) }
+    }
+    fn open(&self) -> Store {
+        Store::open(&self.path, self.secrets.clone()).unwrap()
+    }
+    /// A store with one account and one selected calendar.
+    fn store(&self) -> Store {
+        let s = self.open();
+        s.upsert_account(&acct()).unwrap();
+        let entry = CalendarListEntry {
+            id: cal(),
+            summary: Some("Alice".into()),
+            access_role: Some("owner".into()),
+            primary: Some(true),
+            selected: Some(true),
+            ..Default::default()
+        };
+        s.apply_calendar_list(&acct(), &[entry], true, Some(&SyncToken::from("cl-1"))).unwrap();
+        s
+    }
+}
+
+fn full_sync(s: &Store, pages: &[Vec<EventResource>], token: &str) -> Vec<PageOutcome> {
+    let g = s.begin_full_sync(&acct(), &cal()).unwrap();
+    let mut out = vec![];
+    for (i, page) in pages.iter().enumerate() {
+        let end = if i + 1 == pages.len() {
+            PageEnd::Last(SyncToken::from(token))
+        } else {
+            PageEnd::Next(PageToken::from(format!("p{}", i + 1)))
+        };
+        out.push(s.apply_page(&acct(), &cal(), page, &PageApply { full_sync: Some(g), end }).unwrap());
+    }
+    out
+}
+
+fn incremental(s: &Store, events: &[EventResource], token: &str) -> PageOutcome {
+    s.apply_page(&acct(), &cal(), events, &PageApply { full_sync: None, end: PageEnd::Last(SyncToken::from(token)) })
+        .unwrap()
+}
+
+fn december_ids(s: &Store) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event.id.0.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn round_trip_through_a_reopened_file() {
+    let f = Fixture::new();
+    let mut e1 = event("e1", 3, "Dentist");
+    e1.description = Some("Bring the forms".into());
+    e1.location = Some("12 High St".into());
+    e1.attendees = Some(vec![Attendee { email: Some("bob@example.com".into()), display_name: Some("Bob".into()), ..Default::default() }]);
+    e1.extra.insert("htmlLink".into(), serde_json::json!("https://example.com/e1"));
+    let e2 = event("e2", 20, "Party");
+    {
+        let s = f.store();
+        let out = full_sync(&s, &[vec![e1.clone()], vec![e2.clone()]], "sync-1");
+        assert_eq!(out[0].added + out[1].added, 2);
+        let st = s.sync_state(&acct(), &cal()).unwrap();
+        assert_eq!(st.sync_token, Some(SyncToken::from("sync-1")));
+        assert!(st.last_full_sync.is_some() && st.full_sync.is_none() && st.page_token.is_none());
+    }
+    let s = f.open();
+    let got = s.get_event(&acct(), &cal(), &EventId::from("e1")).unwrap().unwrap();
+    assert_eq!(*got.event, e1, "every field, unknown ones included, survives");
+    assert!(!got.pending);
+    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("e2")).unwrap(), Some(e2));
+    assert_eq!(december_ids(&s), ["e1", "e2"]);
+    let cals = s.list_calendars(None, false).unwrap();
+    assert_eq!(cals[0].entry.summary.as_deref(), Some("Alice"));
+    assert!(cals[0].selected);
+    assert_eq!(s.calendar_list_sync_token(&acct()).unwrap(), Some(SyncToken::from("cl-1")));
+}
+
+#[test]
+fn a_blob_copied_to_another_row_fails_to_decrypt() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[vec![event("victim", 3, "Private"), event("target", 4, "Other")]], "t");
+    }
+    {
+        let conn = Connection::open(&f.path).unwrap();
+        conn.execute(
+            "UPDATE events SET blob = (SELECT blob FROM events WHERE event_id = 'victim') WHERE event_id = 'target'",
+            [],
+        )
+        .unwrap();
+    }
+    let s = f.open();
+    let err = s.read_event_row(&acct(), &cal(), &EventId::from("target")).unwrap_err();
+    assert!(matches!(err, Error::Crypto(_)), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    let msg = err.to_string();
+    assert!(msg.contains("failed authentication") && msg.contains("target"), "{msg}");
+    assert!(!msg.contains("Private"));
+    // The index refuses to load a calendar with a forged row rather than show wrong content.
+    assert!(matches!(s.get_event(&acct(), &cal(), &EventId::from("victim")), Err(Error::Crypto(_))));
+    assert!(s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).is_err());
+    // The untouched row still decrypts.
+    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("victim")).unwrap().unwrap().summary.as_deref(), Some("Private"));
+}
+
+#[test]
+fn an_event_blob_in_a_calendar_row_fails_too() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[vec![event("e", 3, "x")]], "t");
+    }
+    Connection::open(&f.path)
+        .unwrap()
+        .execute("UPDATE calendars SET blob = (SELECT blob FROM events LIMIT 1)", [])
+        .unwrap();
+    let err = f.open().list_calendars(None, false).unwrap_err();
+    assert!(err.to_string().contains("calendar"), "{err}");
+}
+
+const MARKER: &str = "ZQXMARKER7731";
+const MARKER_TIME: &str = "2029-03-17T13:37:42";
+
+fn scan(path: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = vec![];
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(bytes) = std::fs::read(&p) {
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                hits.push(p.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+fn marked_event(i: usize) -> EventResource {
+    let mut e = event(&format!("m{i}"), 1 + (i % 28) as u32, &format!("{MARKER} title {i}"));
+    e.description = Some(format!("notes {MARKER} {i}"));
+    e.location = Some(format!("Room {MARKER}"));
+    e.attendees = Some(vec![Attendee {
+        email: Some(format!("{}@example.com", MARKER.to_lowercase())),
+        display_name: Some(format!("Guest {MARKER}")),
+        ..Default::default()
+    }]);
+    if i == 0 {
+        e.start = Some(dt(format!("{MARKER_TIME}Z")));
+        e.end = Some(dt("2029-03-17T14:00:00Z".into()));
+    }
+    e
+}
+
+#[test]
+fn planted_marker_is_nowhere_in_the_files() {
+    let f = Fixture::new();
+    let s = f.open();
+    s.upsert_account(&acct()).unwrap();
+    let entry = CalendarListEntry {
+        id: cal(),
+        summary: Some(format!("Calendar {MARKER}")),
+        description: Some(format!("about {MARKER}")),
+        selected: Some(true),
+        ..Default::default()
+    };
+    s.apply_calendar_list(&acct(), &[entry], true, None).unwrap();
+    let events: Vec<_> = (0..3000).map(marked_event).collect();
+    full_sync(&s, &[events[..1500].to_vec(), events[1500..].to_vec()], "t");
+    // Local edits, outbox payloads and conflict records carry content too.
+    let edited = bumped(events[1].clone(), &format!("edited {MARKER}"));
+    s.write_local(
+        &acct(),
+        &LocalWrite {
+            rows: vec![RowChange::Upsert { calendar: cal(), event: edited.clone() }],
+            enqueue: vec![NewOutboxEntry {
+                calendar: cal(),
+                event_id: edited.id.clone(),
+                op: OutboxOp::Update,
+                payload: OutboxPayload { local: Some(edited.clone()), base: Some(events[1].clone()), detail: serde_json::json!({ "note": MARKER }) },
+            }],
+            add_conflicts: vec![NewConflict {
+                calendar: cal(),
+                event_id: edited.id.clone(),
+                kind: "both_changed".into(),
+                value: ConflictValue { local: Some(edited.clone()), server: Some(events[1].clone()), ..Default::default() },
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s.list_outbox(None).unwrap()[0].payload.local.as_ref().unwrap().summary, edited.summary);
+    // While open (the WAL holds the recent pages) and after closing.
+    assert!(std::fs::metadata(format!("{}-wal", f.path.display())).unwrap().len() > 0);
+    assert_eq!(scan(&f.path, MARKER.as_bytes()), Vec::<String>::new());
+    assert_eq!(scan(&f.path, MARKER.to_lowercase().as_bytes()), Vec::<String>::new());
+    assert_eq!(scan(&f.path, MARKER_TIME.as_bytes()), Vec::<String>::new());
+    drop(s);
+    assert_eq!(scan(&f.path, MARKER.as_bytes()), Vec::<String>::new());
+    assert_eq!(scan(&f.path, MARKER_TIME.as_bytes()), Vec::<String>::new());
+
+    // The scan itself works: the same content in plain rows, in the same kind of file, is found
+    // in the WAL while the connection is open and in the main file after the checkpoint.
+    let plain = f.path.with_file_name("plain.sqlite");
+    let conn = Connection::open(&plain).unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE e (id TEXT PRIMARY KEY, json TEXT)").unwrap();
+    for e in &events[..50] {
+        conn.execute("INSERT INTO e VALUES (?1, ?2)", [e.id.as_str(), &serde_json::to_string(e).unwrap()]).unwrap();
+    }
+    assert!(scan(&plain, MARKER.as_bytes()).iter().any(|p| p.ends_with("-wal")));
+    assert!(!scan(&plain, MARKER_TIME.as_bytes()).is_empty());
+    drop(conn);
+    assert_eq!(scan(&plain, MARKER.as_bytes()), vec![plain.display().to_string()]);
+}
+
+#[test]
+fn full_sync_marks_and_sweeps() {
+    let f = Fixture::new();
+    let s = f.store();
+    full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B"), event("c", 3, "C")]], "t1");
+    incremental(&s, &[event("d", 4, "D")], "t2");
+    // 410: the token goes, a full sync starts, and the old rows stay visible meanwhile.
+    s.clear_sync_token(&acct(), &cal()).unwrap();
+    assert_eq!(s.sync_state(&acct(), &cal()).unwrap().sync_token, None);
+    let g = s.begin_full_sync(&acct(), &cal()).unwrap();
+    let p1 = PageApply { full_sync: Some(g), end: PageEnd::Next(PageToken::from("p2")) };
+    s.apply_page(&acct(), &cal(), &[event("a", 1, "A")], &p1).unwrap();
+    assert_eq!(december_ids(&s), ["a", "b", "c", "d"]);
+    // An interrupted sync resumes from here.
+    let st = s.sync_state(&acct(), &cal()).unwrap();
+    assert_eq!((st.full_sync, st.page_token.clone()), (Some(g), Some(PageToken::from("p2"))));
+    let last = PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("t3")) };
+    let out = s.apply_page(&acct(), &cal(), &[bumped(event("b", 2, "B"), "B2")], &last).unwrap();
+    assert_eq!((out.updated, out.swept), (1, 2));
+    assert_eq!(december_ids(&s), ["a", "b"]);
+    assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 2);
+    let st = s.sync_state(&acct(), &cal()).unwrap();
+    assert_eq!((st.sync_token, st.page_token, st.full_sync), (Some(SyncToken::from("t3")), None, None));
+    // The sweep reached the file, not just the index.
+    let s2 = f.open();
+    assert_eq!(december_ids(&s2), ["a", "b"]);
+    // A stale generation is refused.
+    let err = s.apply_page(&acct(), &cal(), &[], &last).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+}
+
+#[test]
+fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
+    let f = Fixture::new();
+    let s = f.store();
+    let c = event("c", 3, "C");
+    full_sync(&s, &[vec![event("a", 1, "A"), c.clone()]], "t1");
+    let local = bumped(c.clone(), "C local");
+    let local_new = event("new1", 9, "Created offline");
+    let res = s
+        .write_local(
+            &acct(),
+            &LocalWrite {
+                rows: vec![
+                    RowChange::Upsert { calendar: cal(), event: local.clone() },
+                    RowChange::Upsert { calendar: cal(), event: local_new.clone() },
+                ],
+                enqueue: vec![
+                    NewOutboxEntry { calendar: cal(), event_id: c.id.clone(), op: OutboxOp::Update, payload: OutboxPayload { local: Some(local.clone()), base: Some(c.clone()), ..Default::default() } },
+                    NewOutboxEntry { calendar: cal(), event_id: local_new.id.clone(), op: OutboxOp::Insert, payload: OutboxPayload { local: Some(local_new.clone()), ..Default::default() } },
+                ],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(res.enqueued.len(), 2);
+    assert!(s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().pending);
+    assert_eq!(s.pending_count(Some(&acct())).unwrap(), 2);
+
+    // A full sync that brings back neither: both survive; the local version stays.
+    s.clear_sync_token(&acct(), &cal()).unwrap();
+    let out = full_sync(&s, &[vec![event("a", 1, "A")]], "t2");
+    assert_eq!(out[0].swept, 0);
+    assert_eq!(december_ids(&s), ["a", "c", "new1"]);
+    // The server's version of a pending event is handed back, not written over the edit.
+    let server = bumped(c.clone(), "C server");
+    let out = incremental(&s, &[server.clone()], "t3");
+    assert_eq!(out.held, vec![server]);
+    assert_eq!(s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().event.summary.as_deref(), Some("C local"));
+
+    // Once pushed, the entry goes and the row is an ordinary row again.
+    let entries = s.list_outbox(Some(&acct())).unwrap();
+    assert_eq!(entries.iter().map(|e| e.op).collect::<Vec<_>>(), [OutboxOp::Update, OutboxOp::Insert]);
+    assert_eq!(entries[0].payload.base.as_ref(), Some(&c));
+    s.set_outbox_state(entries[0].id, OutboxState::Failed, Some("503 backendError"), true).unwrap();
+    let e0 = s.get_outbox(entries[0].id).unwrap().unwrap();
+    assert_eq!((e0.state, e0.attempts, e0.last_error.as_deref()), (OutboxState::Failed, 1, Some("503 backendError")));
+    s.write_local(&acct(), &LocalWrite { remove_outbox: vec![entries[0].id], ..Default::default() }).unwrap();
+    assert!(!s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().pending);
+    s.clear_sync_token(&acct(), &cal()).unwrap();
+    let out = full_sync(&s, &[vec![event("a", 1, "A")]], "t4");
+    assert_eq!(out[0].swept, 1);
+    assert_eq!(december_ids(&s), ["a", "new1"]);
+}
+
+#[test]
+fn reapplying_a_page_changes_nothing() {
+    let f = Fixture::new();
+    let s = f.store();
+    let mut exc = event("r_20261205T090000Z", 5, "x");
+    exc.status = Some("cancelled".into());
+    exc.recurring_event_id = Some(EventId::from("r"));
+    exc.original_start_time = Some(dt("2026-12-05T09:00:00Z".into()));
+    let mut gone = event("gone", 6, "");
+    gone.status = Some("cancelled".into());
+    let page: Vec<_> = (0..50).map(|i| event(&format!("e{i}"), 1 + i % 28, "T")).chain([exc, gone]).collect();
+    let g = s.begin_full_sync(&acct(), &cal()).unwrap();
+    let apply = PageApply { full_sync: Some(g), end: PageEnd::Next(PageToken::from("p2")) };
+    let first = s.apply_page(&acct(), &cal(), &page, &apply).unwrap();
+    assert_eq!((first.added, first.unchanged), (51, 1));
+    let snapshot = || -> Vec<(String, Vec<u8>, i64)> {
+        let conn = Connection::open(&f.path).unwrap();
+        let mut st = conn.prepare("SELECT event_id, blob, generation FROM events ORDER BY event_id").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let before = snapshot();
+    let again = s.apply_page(&acct(), &cal(), &page, &apply).unwrap();
+    assert_eq!((again.added, again.updated, again.deleted, again.unchanged), (0, 0, 0, 52));
+    assert_eq!(snapshot(), before, "not one byte rewritten");
+    assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 51);
+}
+
+#[test]
+fn cancellations() {
+    let f = Fixture::new();
+    let s = f.store();
+    let mut master = event("r", 1, "Standup");
+    master.recurrence = Some(vec!["RRULE:FREQ=DAILY".into()]);
+    let mut moved = event("r_20261210T090000Z", 11, "Standup moved");
+    moved.recurring_event_id = Some(EventId::from("r"));
+    moved.original_start_time = Some(dt("2026-12-10T09:00:00Z".into()));
+    full_sync(&s, &[vec![master.clone(), moved.clone(), event("single", 2, "One-off")]], "t1");
+    assert_eq!(december_ids(&s), ["r", "r_20261210T090000Z", "single"]);
+
+    // A cancelled instance stays as a cancelled exception; a cancelled single event goes.
+    let cancelled_instance = EventResource {
+        id: EventId::from("r_20261215T090000Z"),
+        status: Some("cancelled".into()),
+        recurring_event_id: Some(EventId::from("r")),
+        original_start_time: Some(dt("2026-12-15T09:00:00Z".into())),
+        ..Default::default()
+    };
+    let cancelled_single = EventResource { id: EventId::from("single"), status: Some("cancelled".into()), ..Default::default() };
+    let out = incremental(&s, &[cancelled_instance.clone(), cancelled_single], "t2");
+    assert_eq!((out.added, out.deleted), (1, 1));
+    let week = s.events_in_range(None, None, utc(2026, 12, 14), utc(2026, 12, 21)).unwrap();
+    let ids: Vec<_> = week.iter().map(|e| e.event.id.as_str()).collect();
+    assert_eq!(ids, ["r", "r_20261215T090000Z"], "master plus the cancelled exception in its original slot");
+    assert!(week[1].event.is_cancelled());
+
+    // The whole series cancelled: master and exceptions go.
+    let out = incremental(&s, &[EventResource { id: EventId::from("r"), status: Some("cancelled".into()), ..Default::default() }], "t3");
+    assert_eq!(out.deleted, 3);
+    assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 0);
+}
+
+#[test]
+fn range_queries_follow_selection_and_times() {
+    let f = Fixture::new();
+    let s = f.store();
+    let other = CalendarId::from("team");
+    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: other.clone(), selected: Some(false), ..Default::default() }], false, None).unwrap();
+    let mut allday = event("allday", 1, "Holiday");
+    allday.start = Some(EventDateTime { date: Some("2027-01-05".into()), ..Default::default() });
+    allday.end = Some(EventDateTime { date: Some("2027-01-06".into()), ..Default::default() });
+    let mut nov = event("nov", 1, "November");
+    nov.start = Some(dt("2026-11-15T09:00:00Z".into()));
+    nov.end = Some(dt("2026-11-15T10:00:00Z".into()));
+    let mut broken = event("broken", 1, "No times");
+    broken.start = Some(dt("yesterday".into()));
+    full_sync(&s, &[vec![event("dec", 10, "December"), allday, nov, broken]], "t");
+    let g = s.begin_full_sync(&acct(), &other).unwrap();
+    s.apply_page(&acct(), &other, &[event("team1", 10, "Team")], &PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("x")) }).unwrap();
+
+    assert_eq!(december_ids(&s), ["dec"]);
+    s.set_calendar_selected(&acct(), &other, true).unwrap();
+    assert_eq!(december_ids(&s), ["dec", "team1"]);
+    // Google's flag no longer overrides the user's choice.
+    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: other.clone(), selected: Some(false), ..Default::default() }], false, None).unwrap();
+    assert_eq!(december_ids(&s), ["dec", "team1"]);
+    // Explicit calendars; an all-day date is floating, so a query for that day from a zone far
+    // ahead of UTC (UTC+12: Jan 5 starts at Jan 4 12:00Z) finds it too.
+    let only = [CalendarRef { account: acct(), calendar: cal() }];
+    let day = |from: DateTime<Utc>, to: DateTime<Utc>| -> Vec<String> {
+        s.events_in_range(None, Some(&only), from, to).unwrap().iter().map(|e| e.event.id.0.clone()).collect()
+    };
+    assert_eq!(day(utc(2027, 1, 5), utc(2027, 1, 6)), ["allday"]);
+    assert_eq!(day(Utc.with_ymd_and_hms(2027, 1, 4, 12, 0, 0).unwrap(), Utc.with_ymd_and_hms(2027, 1, 5, 12, 0, 0).unwrap()), ["allday"]);
+    assert_eq!(day(utc(2027, 1, 2), utc(2027, 1, 4)), Vec::<String>::new());
+    assert!(s.get_event(&acct(), &cal(), &EventId::from("broken")).unwrap().is_some(), "stored, reachable by id");
+    assert!(s.events_in_range(None, None, utc(2027, 1, 2), utc(2027, 1, 1)).is_err());
+    assert_eq!(s.events_in_range(Some(&AccountId::from("nobody@x")), None, utc(2026, 1, 1), utc(2028, 1, 1)).unwrap().len(), 0);
+}
+
+#[test]
+fn missing_key_is_reported_and_recovered() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B")]], "t");
+        s.set_calendar_color(&acct(), &cal(), Some("#112233")).unwrap();
+        let e = bumped(event("a", 1, "A"), "A local");
+        for op in [OutboxOp::Update, OutboxOp::Delete] {
+            s.write_local(&acct(), &LocalWrite {
+                enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: e.id.clone(), op, payload: OutboxPayload { local: Some(e.clone()), ..Default::default() } }],
+                ..Default::default()
+            }).unwrap();
+        }
+    }
+    // The keyring was reset: no key at all.
+    let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let err = Store::open(&f.path, empty.clone()).err().expect("must fail");
+    assert!(matches!(err, Error::DataKeyMissing));
+    assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
+    // A different key under the same name is just as missing (never garbage).
+    let other = MemorySecretStore::default();
+    other.set("data-key:1", &[7u8; 32]).unwrap();
+    other.set("data-key:current", b"1").unwrap();
+    let other: Arc<dyn SecretStore> = Arc::new(other);
+    assert!(matches!(Store::open(&f.path, other.clone()), Err(Error::DataKeyMissing)));
+
+    let (s, report) = Store::recover_missing_key(&f.path, other.clone()).unwrap();
+    assert_eq!(report, RecoveryReport { unsent_changes_lost: 2, conflicts_lost: 0, events_wiped: 2 });
+    assert_ne!(s.current_data_key(), KeyId(1), "a fresh key id, not the impostor");
+    assert_eq!(s.list_accounts().unwrap().len(), 1);
+    let cals = s.list_calendars(None, false).unwrap();
+    assert_eq!(cals.len(), 1);
+    assert!(cals[0].selected);
+    assert_eq!(cals[0].color_override.as_deref(), Some("#112233"));
+    assert_eq!(cals[0].entry.summary, None, "names come back with the next calendar list sync");
+    assert_eq!(s.calendar_list_sync_token(&acct()).unwrap(), None);
+    assert_eq!(s.sync_state(&acct(), &cal()).unwrap(), SyncState::default());
+    assert_eq!(s.pending_count(None).unwrap(), 0);
+    assert_eq!(december_ids(&s), Vec::<String>::new());
+    // The store works and reopens with the new key.
+    full_sync(&s, &[vec![event("a", 1, "A")]], "t9");
+    drop(s);
+    let s = Store::open(&f.path, other).unwrap();
+    assert_eq!(december_ids(&s), ["a"]);
+}
+
+#[test]
+fn key_rotation() {
+    let f = Fixture::new();
+    let s = f.store();
+    full_sync(&s, &[vec![event("old", 1, "Old")]], "t");
+    let k1 = s.current_data_key();
+    let k2 = s.rotate_data_key().unwrap();
+    assert_ne!(k1, k2);
+    assert_eq!(s.data_key_ids(), vec![k1, k2]);
+    incremental(&s, &[event("new", 2, "New")], "t2");
+    let key_of = |id: &str| -> u32 {
+        let conn = Connection::open(&f.path).unwrap();
+        let blob: Vec<u8> = conn.query_row("SELECT blob FROM events WHERE event_id = ?1", [id], |r| r.get(0)).unwrap();
+        u32::from_be_bytes(blob[1..5].try_into().unwrap())
+    };
+    assert_eq!((key_of("old"), key_of("new")), (k1.0, k2.0));
+    drop(s);
+    let s = f.open();
+    assert_eq!(s.current_data_key(), k2);
+    assert_eq!(december_ids(&s), ["new", "old"]);
+    assert_eq!(s.retire_data_key(k1).unwrap_err().kind(), ErrorKind::Conflict, "still in use");
+    let n = s.reencrypt_all().unwrap();
+    assert_eq!(n, 2, "the old event and the calendar");
+    assert_eq!(key_of("old"), k2.0);
+    s.retire_data_key(k1).unwrap();
+    assert!(f.secrets.get(&format!("data-key:{k1}")).unwrap().is_none());
+    drop(s);
+    let s = f.open();
+    assert_eq!(s.data_key_ids(), vec![k2]);
+    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("old")).unwrap().unwrap().summary.as_deref(), Some("Old"));
+}
+
+#[test]
+fn conflicts_and_moves() {
+    let f = Fixture::new();
+    let s = f.store();
+    let team = CalendarId::from("team");
+    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: team.clone(), selected: Some(true), access_role: Some("reader".into()), ..Default::default() }], false, None).unwrap();
+    assert!(s.get_calendar(&acct(), &team).unwrap().unwrap().is_read_only());
+    let e = event("e", 5, "Move me");
+    full_sync(&s, &[vec![e.clone()]], "t");
+    // A move re-seals the row under its new identity and removes the old one.
+    s.write_local(&acct(), &LocalWrite {
+        rows: vec![RowChange::Delete { calendar: cal(), event_id: e.id.clone() }, RowChange::Upsert { calendar: team.clone(), event: e.clone() }],
+        enqueue: vec![NewOutboxEntry { calendar: team.clone(), event_id: e.id.clone(), op: OutboxOp::Move, payload: OutboxPayload { detail: serde_json::json!({"from": cal()}), ..Default::default() } }],
+        ..Default::default()
+    }).unwrap();
+    assert!(s.get_event(&acct(), &cal(), &e.id).unwrap().is_none());
+    let moved = s.get_event(&acct(), &team, &e.id).unwrap().unwrap();
+    assert!(moved.pending);
+    assert_eq!(s.read_event_row(&acct(), &team, &e.id).unwrap(), Some(e.clone()));
+
+    let r = s.write_local(&acct(), &LocalWrite {
+        add_conflicts: vec![NewConflict { calendar: team.clone(), event_id: e.id.clone(), kind: "both_changed".into(), value: ConflictValue { local: Some(e.clone()), fields: vec!["summary".into()], ..Default::default() } }],
+        ..Default::default()
+    }).unwrap();
+    let list = s.list_conflicts(Some(&acct())).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].id, list[0].kind.as_str(), list[0].value.fields.clone()), (r.conflicts[0], "both_changed", vec!["summary".to_string()]));
+    assert!(s.resolve_conflict(r.conflicts[0]).unwrap());
+    assert!(s.list_conflicts(None).unwrap().is_empty());
+    // Edits against unknown calendars change nothing.
+    let err = s.write_local(&acct(), &LocalWrite { rows: vec![RowChange::Upsert { calendar: CalendarId::from("nope"), event: e }], ..Default::default() }).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn deleting_an_account_removes_its_data() {
+    let f = Fixture::new();
+    let s = f.store();
+    full_sync(&s, &[vec![event("a", 1, "A")]], "t");
+    assert!(s.delete_account(&acct()).unwrap());
+    assert!(s.list_accounts().unwrap().is_empty());
+    assert!(s.list_calendars(None, true).unwrap().is_empty());
+    assert_eq!(december_ids(&s), Vec::<String>::new());
+    let conn = Connection::open(&f.path).unwrap();
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn a_removed_calendar_loses_its_events() {
+    let f = Fixture::new();
+    let s = f.store();
+    full_sync(&s, &[vec![event("a", 1, "A")]], "t");
+    let out = s.apply_calendar_list(&acct(), &[], true, Some(&SyncToken::from("cl-2"))).unwrap();
+    assert_eq!(out.removed, 1);
+    assert!(s.list_calendars(None, false).unwrap().is_empty());
+    assert!(s.list_calendars(None, true).unwrap()[0].deleted);
+    assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 0);
+    assert_eq!(s.sync_state(&acct(), &cal()).unwrap().sync_token, None);
+}
