@@ -1,0 +1,82 @@
+//! calendarList, calendars.get, settings and colors.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde_json::json;
+
+use super::{json_ok, Caller, Params};
+use crate::error::ApiError;
+use crate::shared::Shared;
+
+pub async fn list(State(sh): State<Shared>, caller: Caller, p: Params) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    let max = p.usize("maxResults")?.unwrap_or(100).clamp(1, 250);
+    let st = sh.state.lock();
+    let body = st.list_calendars(
+        &caller.account,
+        max,
+        p.get("pageToken"),
+        p.get("syncToken"),
+        p.bool("showDeleted")?.unwrap_or(false),
+        p.bool("showHidden")?.unwrap_or(false),
+        p.get("minAccessRole"),
+    )?;
+    Ok(json_ok(&body))
+}
+
+pub async fn get_entry(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    let st = sh.state.lock();
+    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let entry = st.entry(&caller.account, &id).ok_or_else(ApiError::not_found)?;
+    Ok(json_ok(&st.list_entry_json(entry)))
+}
+
+pub async fn get_calendar(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    let st = sh.state.lock();
+    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let cal = &st.calendars[&id];
+    let mut body = json!({
+        "kind": "calendar#calendar",
+        "etag": cal.etag,
+        "id": cal.id,
+        "summary": cal.summary,
+        "timeZone": cal.time_zone,
+        "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
+    });
+    if let Some(d) = &cal.description {
+        body["description"] = json!(d);
+    }
+    Ok(json_ok(&body))
+}
+
+pub async fn settings_list(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    let st = sh.state.lock();
+    let acc = st.accounts.get(&caller.account).ok_or_else(ApiError::auth)?;
+    let items: Vec<_> = acc
+        .settings
+        .iter()
+        .map(|(k, v)| json!({"kind": "calendar#setting", "etag": format!("\"{}\"", k.len()), "id": k, "value": v}))
+        .collect();
+    Ok(json_ok(&json!({
+        "kind": "calendar#settings",
+        "etag": "\"settings\"",
+        "nextSyncToken": "settings-1",
+        "items": items,
+    })))
+}
+
+pub async fn settings_get(State(sh): State<Shared>, caller: Caller, Path(setting): Path<String>) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    let st = sh.state.lock();
+    let acc = st.accounts.get(&caller.account).ok_or_else(ApiError::auth)?;
+    let v = acc.settings.get(&setting).ok_or_else(ApiError::not_found)?;
+    Ok(json_ok(&json!({"kind": "calendar#setting", "etag": format!("\"{}\"", setting.len()), "id": setting, "value": v})))
+}
+
+pub async fn colors(caller: Caller) -> Result<Response, ApiError> {
+    caller.can_read()?;
+    Ok(json_ok(&super::colors::colors_json()))
+}

@@ -1,0 +1,371 @@
+//! Google's OAuth 2.0 endpoints for installed apps: the authorization endpoint (auto-approve or a
+//! consent page), the token endpoint (authorization_code with PKCE, refresh_token), revocation
+//! and userinfo.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use base64::Engine;
+use serde_json::json;
+use sha2::Digest;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::shared::Shared;
+use crate::store::ids::random_token;
+use crate::store::oauth::{AccessToken, AuthCode, PendingConsent, RefreshToken, TokenResponse};
+use crate::store::State as World;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+const CODE_LIFETIME: Duration = Duration::from_secs(600);
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/o/oauth2/v2/auth", get(authorize))
+        .route("/o/oauth2/v2/auth/consent", post(consent))
+        .route("/token", post(token))
+        .route("/oauth2/v4/token", post(token))
+        .route("/revoke", post(revoke).get(revoke))
+        .route("/oauth2/v3/userinfo", get(userinfo))
+        .route("/oauth2/v2/userinfo", get(userinfo))
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Error</title></head><body>\
+         <h1>Access blocked: authorization error</h1><p><b>{}</b></p><p>{}</p></body></html>",
+        html_escape(title),
+        html_escape(detail)
+    );
+    (status, Html(body)).into_response()
+}
+
+/// Desktop clients must redirect to a loopback address: 127.0.0.1, [::1] (or localhost).
+pub fn is_loopback_redirect(uri: &str) -> bool {
+    let Ok(u) = url::Url::parse(uri) else { return false };
+    if u.scheme() != "http" {
+        return false;
+    }
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
+    let mut u = url::Url::parse(redirect_uri).expect("validated before");
+    {
+        let mut q = u.query_pairs_mut();
+        for (k, v) in params {
+            q.append_pair(k, v);
+        }
+    }
+    Redirect::to(u.as_str()).into_response()
+}
+
+fn issue_code(st: &mut World, req: &PendingConsent, account: &str) -> String {
+    let code = format!("4/0A{}", random_token(&mut st.rng, 60));
+    let grant = st.oauth.next_grant;
+    st.oauth.next_grant += 1;
+    st.oauth.codes.insert(
+        code.clone(),
+        AuthCode {
+            client_id: req.client_id.clone(),
+            redirect_uri: req.redirect_uri.clone(),
+            code_challenge: req.code_challenge.clone(),
+            account: account.to_owned(),
+            scope: req.scope.clone(),
+            issued: Instant::now(),
+            used: false,
+            grant,
+        },
+    );
+    code
+}
+
+fn approve(st: &mut World, req: &PendingConsent, account: &str) -> Response {
+    let code = issue_code(st, req, account);
+    let mut params = vec![("code", code.as_str())];
+    if let Some(s) = &req.state {
+        params.push(("state", s.as_str()));
+    }
+    params.extend([("scope", req.scope.as_str()), ("authuser", "0"), ("prompt", "consent")]);
+    redirect_with(&req.redirect_uri, &params)
+}
+
+fn deny(req: &PendingConsent) -> Response {
+    let mut params = vec![("error", "access_denied")];
+    if let Some(s) = &req.state {
+        params.push(("state", s.as_str()));
+    }
+    redirect_with(&req.redirect_uri, &params)
+}
+
+async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, String>>) -> Response {
+    let client_id = p.get("client_id").cloned().unwrap_or_default();
+    let redirect_uri = p.get("redirect_uri").cloned().unwrap_or_default();
+    let mut st = sh.state.lock();
+    if st.oauth.client_secret(&client_id).is_none() {
+        return error_page(StatusCode::UNAUTHORIZED, "Error 401: invalid_client", "The OAuth client was not found.");
+    }
+    if !is_loopback_redirect(&redirect_uri) {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Error 400: redirect_uri_mismatch",
+            &format!("redirect_uri={redirect_uri} is not a loopback address this client may use."),
+        );
+    }
+    let state = p.get("state").cloned();
+    let fail = |err: &str, desc: &str| {
+        let mut params = vec![("error", err), ("error_description", desc)];
+        if let Some(s) = &state {
+            params.push(("state", s.as_str()));
+        }
+        redirect_with(&redirect_uri, &params)
+    };
+    if p.get("response_type").map(String::as_str) != Some("code") {
+        return fail("unsupported_response_type", "response_type must be code");
+    }
+    let scope = p.get("scope").cloned().unwrap_or_default();
+    if scope.trim().is_empty() {
+        return fail("invalid_request", "Missing required parameter: scope");
+    }
+    let challenge = p.get("code_challenge").cloned();
+    let valid_challenge = challenge.as_deref().is_some_and(|c| {
+        c.len() == 43 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !valid_challenge || p.get("code_challenge_method").map(String::as_str) != Some("S256") {
+        return fail("invalid_request", "PKCE with code_challenge_method=S256 and a valid code_challenge is required");
+    }
+    let req = PendingConsent {
+        client_id,
+        redirect_uri,
+        code_challenge: challenge,
+        scope: scope.split_whitespace().collect::<Vec<_>>().join(" "),
+        state,
+        login_hint: p.get("login_hint").cloned(),
+    };
+    let hinted = req.login_hint.as_ref().filter(|h| st.accounts.contains_key(*h)).cloned();
+    let Some(first) = hinted.or_else(|| st.accounts.keys().next().cloned()) else {
+        return error_page(StatusCode::BAD_REQUEST, "No accounts", "This emulator world has no accounts.");
+    };
+    if sh.auto_approve.load(Ordering::Relaxed) {
+        return approve(&mut st, &req, &first);
+    }
+    let consent_id = random_token(&mut st.rng, 32);
+    let options: String = st
+        .accounts
+        .keys()
+        .map(|a| {
+            let sel = if *a == first { " selected" } else { "" };
+            format!("<option value=\"{0}\"{sel}>{0}</option>", html_escape(a))
+        })
+        .collect();
+    st.oauth.consents.insert(consent_id.clone(), req.clone());
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts (emulator)</title></head>\
+         <body><h1>Chronos wants to access your Google Account</h1>\
+         <p>Requested access: <code>{scope}</code></p>\
+         <form method=\"post\" action=\"/o/oauth2/v2/auth/consent\">\
+         <input type=\"hidden\" name=\"consent_id\" value=\"{cid}\">\
+         <label>Account <select name=\"account\">{options}</select></label>\
+         <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
+         <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button>\
+         </form></body></html>",
+        scope = html_escape(&req.scope),
+        cid = html_escape(&consent_id),
+    );
+    Html(page).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct ConsentForm {
+    consent_id: String,
+    decision: String,
+    account: Option<String>,
+}
+
+async fn consent(State(sh): State<Shared>, Form(f): Form<ConsentForm>) -> Response {
+    let mut st = sh.state.lock();
+    let Some(req) = st.oauth.consents.remove(&f.consent_id) else {
+        return error_page(StatusCode::BAD_REQUEST, "Error 400: invalid_request", "This sign-in request has expired.");
+    };
+    if f.decision != "allow" {
+        return deny(&req);
+    }
+    let account = f
+        .account
+        .filter(|a| st.accounts.contains_key(a))
+        .or_else(|| st.accounts.keys().next().cloned())
+        .unwrap_or_default();
+    approve(&mut st, &req, &account)
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let mut r = (status, json!({ "error": error, "error_description": description }).to_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, "application/json; charset=utf-8".parse().expect("static"));
+    r
+}
+
+fn invalid_grant(desc: &str) -> Response {
+    token_error(StatusCode::BAD_REQUEST, "invalid_grant", desc)
+}
+
+/// Client credentials from the form or from HTTP Basic authentication.
+fn client_credentials(headers: &HeaderMap, form: &HashMap<String, String>) -> (Option<String>, Option<String>) {
+    if let Some(basic) = headers.get(header::AUTHORIZATION).and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Basic ")) {
+        if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(basic.trim()) {
+            if let Some((id, secret)) = String::from_utf8_lossy(&raw).split_once(':') {
+                let dec = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+                return (dec(id), dec(secret));
+            }
+        }
+    }
+    (form.get("client_id").cloned(), form.get("client_secret").cloned())
+}
+
+/// Mints an access token (and, when `with_refresh`, a refresh token) for a grant.
+pub fn mint(st: &mut World, account: &str, scope: &str, client_id: &str, grant: u64, with_refresh: bool) -> TokenResponse {
+    let access = format!("ya29.a0{}", random_token(&mut st.rng, 80));
+    let ttl = st.oauth.access_ttl;
+    st.oauth.access.insert(
+        access.clone(),
+        AccessToken { account: account.to_owned(), scope: scope.to_owned(), expires: Instant::now() + ttl, grant },
+    );
+    let refresh_token = with_refresh.then(|| {
+        let r = format!("1//0{}", random_token(&mut st.rng, 60));
+        st.oauth.refresh.insert(
+            r.clone(),
+            RefreshToken { account: account.to_owned(), scope: scope.to_owned(), client_id: client_id.to_owned(), grant, revoked: false },
+        );
+        r
+    });
+    let id_token = scope.split(' ').any(|s| s == "openid" || s == "email").then(|| {
+        let sub = st.accounts.get(account).map(|a| a.sub.clone()).unwrap_or_default();
+        let now = chrono::Utc::now().timestamp();
+        let header = B64.encode(json!({"alg": "RS256", "kid": "gcal-emulator", "typ": "JWT"}).to_string());
+        let claims = json!({
+            "iss": "https://accounts.google.com", "azp": client_id, "aud": client_id, "sub": sub,
+            "email": account, "email_verified": true, "iat": now, "exp": now + ttl.as_secs() as i64,
+        });
+        let sig = random_token(&mut st.rng, 43);
+        format!("{header}.{}.{sig}", B64.encode(claims.to_string()))
+    });
+    TokenResponse { access_token: access, expires_in: ttl.as_secs(), refresh_token, scope: scope.to_owned(), token_type: "Bearer".into(), id_token }
+}
+
+async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
+    let (client_id, client_secret) = client_credentials(&headers, &form);
+    let mut st = sh.state.lock();
+    let Some(client_id) = client_id else {
+        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "Could not determine client ID from request.");
+    };
+    let Some(expected) = st.oauth.client_secret(&client_id).map(str::to_owned) else {
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "The OAuth client was not found.");
+    };
+    let Some(secret) = client_secret else {
+        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "client_secret is missing.");
+    };
+    if secret != expected {
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized");
+    }
+    match form.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {
+            let code = form.get("code").cloned().unwrap_or_default();
+            let Some(entry) = st.oauth.codes.get(&code).cloned() else {
+                return invalid_grant("Malformed auth code.");
+            };
+            if entry.used || entry.issued.elapsed() > CODE_LIFETIME || entry.client_id != client_id {
+                // A replayed code also kills what the first exchange issued (RFC 6749 §4.1.2).
+                if entry.used {
+                    st.oauth.revoke_grant(entry.grant);
+                }
+                return invalid_grant("Bad Request");
+            }
+            if form.get("redirect_uri") != Some(&entry.redirect_uri) {
+                return token_error(StatusCode::BAD_REQUEST, "redirect_uri_mismatch", "Bad Request");
+            }
+            let Some(verifier) = form.get("code_verifier") else {
+                return invalid_grant("Missing code verifier.");
+            };
+            let computed = B64.encode(sha2::Sha256::digest(verifier.as_bytes()));
+            if Some(computed) != entry.code_challenge {
+                return invalid_grant("Invalid code verifier.");
+            }
+            if let Some(c) = st.oauth.codes.get_mut(&code) {
+                c.used = true;
+            }
+            let resp = mint(&mut st, &entry.account, &entry.scope, &client_id, entry.grant, true);
+            json_token(&resp)
+        }
+        Some("refresh_token") => {
+            let rt = form.get("refresh_token").cloned().unwrap_or_default();
+            let Some(r) = st.oauth.refresh.get(&rt).cloned() else {
+                return invalid_grant("Token has been expired or revoked.");
+            };
+            if r.revoked {
+                return invalid_grant("Token has been expired or revoked.");
+            }
+            if r.client_id != client_id {
+                return token_error(StatusCode::UNAUTHORIZED, "unauthorized_client", "Unauthorized");
+            }
+            let resp = mint(&mut st, &r.account, &r.scope, &client_id, r.grant, false);
+            json_token(&resp)
+        }
+        Some(other) => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("Invalid grant_type: {other}")),
+        None => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Invalid grant_type: "),
+    }
+}
+
+fn json_token(t: &TokenResponse) -> Response {
+    let mut r = (StatusCode::OK, serde_json::to_string(t).expect("json serialises")).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, "application/json; charset=utf-8".parse().expect("static"));
+    r.headers_mut().insert(header::CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate".parse().expect("static"));
+    r
+}
+
+async fn revoke(
+    State(sh): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let from_body = url::form_urlencoded::parse(&body).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned());
+    let tok = q.get("token").cloned().or(from_body).unwrap_or_default();
+    let mut st = sh.state.lock();
+    let grant = st
+        .oauth
+        .access
+        .get(&tok)
+        .map(|a| a.grant)
+        .or_else(|| st.oauth.refresh.get(&tok).filter(|r| !r.revoked).map(|r| r.grant));
+    match grant {
+        Some(g) => {
+            st.oauth.revoke_grant(g);
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], "{}").into_response()
+        }
+        None => token_error(StatusCode::BAD_REQUEST, "invalid_token", "Token expired or revoked"),
+    }
+}
+
+async fn userinfo(State(sh): State<Shared>, req: axum::http::Request<axum::body::Body>) -> Response {
+    let (parts, _) = req.into_parts();
+    let st = sh.state.lock();
+    let who = crate::api::bearer(&parts).and_then(|t| st.oauth.account_for(&t).map(|(a, s)| (a.to_owned(), s.to_owned())));
+    let Some((account, _scope)) = who else {
+        let mut r = token_error(StatusCode::UNAUTHORIZED, "invalid_request", "Invalid Credentials");
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"".parse().expect("static"));
+        return r;
+    };
+    let sub = st.accounts.get(&account).map(|a| a.sub.clone()).unwrap_or_default();
+    let body = json!({ "sub": sub, "email": account, "email_verified": true });
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+}

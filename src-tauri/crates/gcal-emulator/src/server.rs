@@ -1,0 +1,158 @@
+//! The HTTP server: our own accept loop (so a fault can drop a connection without answering)
+//! and the gate every request passes: request log, global latency, fault rules, rate limit.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use bytes::Bytes;
+use hyper_util::rt::TokioIo;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+use crate::error::ApiError;
+use crate::faults::FaultAction;
+use crate::reqlog::{operation, RequestRecord};
+use crate::shared::Shared;
+
+/// Lets a handler close the connection its request came on.
+#[derive(Clone)]
+pub struct ConnKill(pub Arc<Notify>);
+
+pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((s, _)) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = cancel.cancelled() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let kill = ConnKill(Arc::new(Notify::new()));
+            let k = kill.clone();
+            let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(k.clone());
+                app.clone().oneshot(req)
+            });
+            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = kill.0.notified() => {}
+                _ = cancel.cancelled() => {}
+            }
+        });
+    }
+}
+
+fn account_of(sh: &Shared, req: &Request) -> Option<String> {
+    let tok = crate::api::bearer_from(req.headers(), req.uri())?;
+    let st = sh.state.lock();
+    st.oauth.account_for(&tok).map(|(a, _)| a.to_owned())
+}
+
+pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/__emulator") {
+        return next.run(req).await;
+    }
+    let method = req.method().as_str().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let path_and_query = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+    let op = operation(&method, &path);
+    let account = account_of(&sh, &req);
+    let api = path.starts_with("/calendar/v3/");
+    let kill = req.extensions().get::<ConnKill>().cloned();
+    if api {
+        let ms = sh.latency_ms.load(Ordering::Relaxed);
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    }
+    let hit = sh.faults.lock().pick(&method, &path_and_query);
+    let mut fault = None;
+    let resp = match hit {
+        Some(h) => {
+            if h.latency_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(h.latency_ms)).await;
+            }
+            match h.action {
+                FaultAction::Status { status, reason } => {
+                    fault = Some("status".to_owned());
+                    let mut e = ApiError::for_fault(status, reason.as_deref());
+                    e.retry_after = h.retry_after;
+                    e.into_response()
+                }
+                FaultAction::Drop => {
+                    let rec = record(&method, &path, &query, 0, account, op, Some("drop".into()));
+                    sh.log.lock().push(rec);
+                    if let Some(k) = kill {
+                        k.0.notify_one();
+                    }
+                    return std::future::pending().await;
+                }
+                FaultAction::Truncate => {
+                    fault = Some("truncate".to_owned());
+                    truncate(next.run(req).await, kill).await
+                }
+                FaultAction::Delay => {
+                    fault = Some("delay".to_owned());
+                    next.run(req).await
+                }
+            }
+        }
+        None => {
+            let limited = match (api, &account) {
+                (true, Some(a)) => sh.rate_limit.lock().as_mut().map(|rl| (rl.admit(a), rl.limit.status)),
+                _ => None,
+            };
+            match limited {
+                Some((false, status)) => {
+                    fault = Some("rate_limit".to_owned());
+                    ApiError::for_fault(status, Some("rateLimitExceeded")).into_response()
+                }
+                _ => next.run(req).await,
+            }
+        }
+    };
+    let status = resp.status().as_u16();
+    sh.log.lock().push(record(&method, &path, &query, status, account, op, fault));
+    resp
+}
+
+fn record(method: &str, path: &str, query: &str, status: u16, account: Option<String>, operation: String, fault: Option<String>) -> RequestRecord {
+    RequestRecord { seq: 0, method: method.to_owned(), path: path.to_owned(), query: query.to_owned(), status, account, operation, fault }
+}
+
+/// Sends the headers and the first half of the body, announcing the full length, then closes.
+async fn truncate(resp: Response, kill: Option<ConnKill>) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.insert("content-length", bytes.len().into());
+    let stream = futures::stream::iter(vec![
+        Ok::<Bytes, std::io::Error>(half),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "truncated by fault rule")),
+    ]);
+    // Close shortly after the partial body is out, in case the body error does not end the connection.
+    if let Some(k) = kill {
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            k.0.notify_one();
+        });
+    }
+    Response::from_parts(parts, Body::from_stream(stream))
+}

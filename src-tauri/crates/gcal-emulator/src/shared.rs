@@ -1,0 +1,24 @@
+//! What every handler shares: the world state and the test-control knobs around it.
+
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::Arc;
+
+use crate::faults::FaultSet;
+use crate::push::PushDelivery;
+use crate::ratelimit::RateLimiter;
+use crate::reqlog::RequestLog;
+use crate::store::State;
+
+pub struct Inner {
+    pub state: Mutex<State>,
+    pub faults: Mutex<FaultSet>,
+    pub log: Mutex<RequestLog>,
+    /// Added to every `/calendar/v3/` request, for benchmarks.
+    pub latency_ms: AtomicU64,
+    pub rate_limit: Mutex<Option<RateLimiter>>,
+    pub auto_approve: AtomicBool,
+    pub pushes: Mutex<Vec<PushDelivery>>,
+}
+
+pub type Shared = Arc<Inner>;

@@ -1,0 +1,174 @@
+//! One calendar's events: an ordered map by id (full-sync paging order) plus an index by change
+//! number (incremental-sync order). Every write takes the next change number, so a sync token is
+//! simply "the change number I have seen", and an incremental list is a range scan.
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use super::recurrence::{Occurrence, Series};
+use super::time::{fmt_in_zone, instant_of, is_all_day};
+
+/// A stored event with its serialised form cached, so a page is served by copying bytes.
+#[derive(Debug, Clone)]
+pub struct EventRec {
+    pub body: Map<String, Value>,
+    pub raw: Box<str>,
+    pub change_seq: u64,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl EventRec {
+    pub fn new(body: Map<String, Value>, change_seq: u64, tz: Tz) -> EventRec {
+        let start = body.get("start").and_then(|s| instant_of(s, tz));
+        let end = body.get("end").and_then(|s| instant_of(s, tz));
+        let raw = serde_json::to_string(&body).expect("json map serialises").into_boxed_str();
+        EventRec { body, raw, change_seq, start, end }
+    }
+    pub fn id(&self) -> &str {
+        self.str_field("id").unwrap_or_default()
+    }
+    pub fn str_field(&self, k: &str) -> Option<&str> {
+        self.body.get(k).and_then(Value::as_str)
+    }
+    pub fn cancelled(&self) -> bool {
+        self.str_field("status") == Some("cancelled")
+    }
+    pub fn recurring_event_id(&self) -> Option<&str> {
+        self.str_field("recurringEventId")
+    }
+    pub fn is_master(&self) -> bool {
+        self.body.get("recurrence").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
+    }
+    pub fn etag(&self) -> &str {
+        self.str_field("etag").unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+pub struct Calendar {
+    pub id: String,
+    pub owner: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub time_zone: String,
+    pub tz: Tz,
+    pub etag: String,
+    pub updated: String,
+    pub events: BTreeMap<String, EventRec>,
+    /// change number → event id; each event appears once, at its latest change.
+    pub changes: BTreeMap<u64, String>,
+    pub seq: u64,
+    /// Bumped to invalidate every sync token and page token of this calendar.
+    pub epoch: u32,
+    pub removed: bool,
+}
+
+impl Calendar {
+    pub fn new(id: String, owner: String, summary: String, time_zone: String, tz: Tz) -> Calendar {
+        Calendar {
+            id,
+            owner,
+            summary,
+            description: None,
+            time_zone,
+            tz,
+            etag: "\"0\"".into(),
+            updated: super::time::fmt_utc(Utc::now()),
+            events: BTreeMap::new(),
+            changes: BTreeMap::new(),
+            seq: 0,
+            epoch: 1,
+            removed: false,
+        }
+    }
+
+    /// Stores `body` (already stamped) under the next change number.
+    pub fn put(&mut self, body: Map<String, Value>) -> &EventRec {
+        self.seq += 1;
+        let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        if let Some(old) = self.events.get(&id) {
+            self.changes.remove(&old.change_seq);
+        }
+        if let Some(u) = body.get("updated").and_then(Value::as_str) {
+            self.updated = u.to_owned();
+        }
+        self.etag = format!("\"{}\"", self.seq);
+        self.changes.insert(self.seq, id.clone());
+        let rec = EventRec::new(body, self.seq, self.tz);
+        self.events.insert(id.clone(), rec);
+        &self.events[&id]
+    }
+
+    /// Stored exceptions of a recurring master (`{masterId}_…` with `recurringEventId` = master).
+    pub fn exceptions_of<'a>(&'a self, master_id: &'a str) -> impl Iterator<Item = &'a EventRec> + 'a {
+        let lo = format!("{master_id}_");
+        let hi = format!("{master_id}`");
+        self.events
+            .range(lo..hi)
+            .map(|(_, r)| r)
+            .filter(move |r| r.recurring_event_id() == Some(master_id))
+    }
+
+    pub fn series_of(&self, rec: &EventRec) -> Option<Series> {
+        Series::of(&rec.body, self.tz)
+    }
+
+    /// An instance id that no stored exception has yet: a valid occurrence of a stored master.
+    pub fn virtual_instance(&self, id: &str) -> Option<(&EventRec, Occurrence)> {
+        let (master_id, suffix) = id.rsplit_once('_')?;
+        let master = self.events.get(master_id)?;
+        if master.cancelled() || !master.is_master() {
+            return None;
+        }
+        let series = self.series_of(master)?;
+        let occ = series.occurrence_for_suffix(suffix)?;
+        Some((master, occ))
+    }
+
+    /// The start/end instants (for filtering) of an occurrence of `series`.
+    pub fn occurrence_bounds(&self, series: &Series, occ: &Occurrence) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = match occ.date {
+            Some(d) => instant_of(&serde_json::json!({"date": d.format("%Y-%m-%d").to_string()}), self.tz)
+                .unwrap_or(occ.start),
+            None => occ.start,
+        };
+        (start, start + series.duration)
+    }
+}
+
+/// The resource of one instance of `master`, as events.list(singleEvents) and instances show it.
+pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Map<String, Value> {
+    let mut body = master.body.clone();
+    body.remove("recurrence");
+    let master_id = master.id().to_owned();
+    body.insert("id".into(), Value::String(format!("{master_id}_{}", occ.id_suffix())));
+    body.insert("recurringEventId".into(), Value::String(master_id));
+    let (orig, start, end) = match occ.date {
+        Some(d) => {
+            let days = series.duration.num_days().max(1);
+            let date = |d: chrono::NaiveDate| serde_json::json!({ "date": d.format("%Y-%m-%d").to_string() });
+            (date(d), date(d), date(d + Duration::days(days)))
+        }
+        None => {
+            let tz_name = Value::String(series.tz.name().to_owned());
+            let dt = |t: DateTime<Utc>| serde_json::json!({ "dateTime": fmt_in_zone(t, series.tz), "timeZone": tz_name });
+            (dt(occ.start), dt(occ.start), dt(occ.start + series.duration))
+        }
+    };
+    body.insert("originalStartTime".into(), orig);
+    body.insert("start".into(), start);
+    body.insert("end".into(), end);
+    body
+}
+
+/// True when the two bodies differ in anything that moves the event in time.
+pub fn time_changed(old: &Map<String, Value>, new: &Map<String, Value>) -> bool {
+    ["start", "end", "recurrence"].iter().any(|k| old.get(*k) != new.get(*k))
+}
+
+pub fn all_day_body(body: &Map<String, Value>) -> bool {
+    body.get("start").is_some_and(is_all_day)
+}

@@ -1,0 +1,241 @@
+//! Worlds made from a seed: the same seed and anchor date give the same world.
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+use super::{AccountSpec, CalendarSpec, World};
+use crate::store::ids::new_event_id;
+use crate::store::recurrence::Series;
+use crate::store::time::fmt_in_zone;
+
+/// What to generate. Events are spread over ±`spread_days` around `anchor` (default: today).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenSpec {
+    pub seed: u64,
+    pub accounts: usize,
+    pub calendars_per_account: usize,
+    pub events_per_calendar: usize,
+    pub anchor: Option<NaiveDate>,
+    pub spread_days: i64,
+    /// Share of events that are recurring masters (each also gets a moved and a cancelled instance).
+    pub recurring_share: f64,
+}
+
+impl Default for GenSpec {
+    fn default() -> Self {
+        GenSpec {
+            seed: 1,
+            accounts: 1,
+            calendars_per_account: 3,
+            events_per_calendar: 100,
+            anchor: None,
+            spread_days: 90,
+            recurring_share: 0.06,
+        }
+    }
+}
+
+const ZONES: &[&str] = &["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Europe/London", "Australia/Sydney"];
+const CAL_NAMES: &[&str] = &["Work", "Family", "Sport", "Book club", "Travel", "Projects", "Garden", "Music", "Volunteering", "Studies"];
+const WHAT: &[&str] = &["Stand-up", "Planning", "Lunch with Sam", "Dentist", "Yoga", "Team sync", "1:1", "Review", "Call with Alex", "Running", "Piano lesson", "Groceries", "Design critique", "Retrospective", "Coffee", "Parents' evening", "Flight", "Workshop", "Board meeting", "Haircut"];
+const PLACES: &[&str] = &["Room 4.12", "Café Mondial", "https://meet.example/abc-defg-hij", "Main Street 5, Springfield", "Gym", "Office"];
+const PEOPLE: &[(&str, &str)] = &[
+    ("alex@example.com", "Alex Kim"),
+    ("sam@example.com", "Sam Rivera"),
+    ("jo@example.org", "Jo Müller"),
+    ("priya@example.net", "Priya Patel"),
+    ("li@example.com", "Li Wei"),
+    ("room-4-12@resource.example", "Room 4.12"),
+];
+const RULES: &[&str] = &["RRULE:FREQ=WEEKLY;BYDAY=MO,WE", "RRULE:FREQ=DAILY;COUNT=20", "RRULE:FREQ=WEEKLY", "RRULE:FREQ=MONTHLY;BYMONTHDAY=15", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"];
+
+pub fn generate(spec: &GenSpec) -> World {
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let anchor = spec.anchor.unwrap_or_else(|| Utc::now().date_naive());
+    let mut world = World::default();
+    for a in 0..spec.accounts {
+        let email = if a == 0 { "user@chronos.example".to_owned() } else { format!("user{a}@chronos.example") };
+        world.accounts.push(account(&mut rng, spec, anchor, &email, &[]));
+    }
+    world
+}
+
+fn account(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, email: &str, names: &[&str]) -> AccountSpec {
+    let mut acc = AccountSpec { email: email.to_owned(), ..AccountSpec::default() };
+    acc.settings.insert("timezone".into(), "Europe/Berlin".into());
+    for c in 0..spec.calendars_per_account {
+        let primary = c == 0;
+        let tz = if primary { "Europe/Berlin" } else { ZONES[c % ZONES.len()] };
+        let id = if primary {
+            email.to_owned()
+        } else {
+            let hex: String = (0..16).map(|_| format!("{:x}", rng.gen_range(0..16))).collect();
+            format!("c_{hex}@group.calendar.google.com")
+        };
+        let summary = if primary {
+            email.to_owned()
+        } else {
+            names.get(c - 1).map(|s| s.to_string()).unwrap_or_else(|| CAL_NAMES[(c - 1) % CAL_NAMES.len()].to_owned())
+        };
+        let mut cal = CalendarSpec {
+            id,
+            summary,
+            time_zone: tz.to_owned(),
+            color_id: ((c * 7) % 24 + 1).to_string(),
+            primary,
+            ..CalendarSpec::default()
+        };
+        let tzv: chrono_tz::Tz = tz.parse().expect("known zone");
+        while cal.events.len() < spec.events_per_calendar {
+            let mut evs = event(rng, spec, anchor, tzv, email);
+            let room = spec.events_per_calendar - cal.events.len();
+            evs.truncate(room);
+            cal.events.extend(evs);
+        }
+        acc.calendars.push(cal);
+    }
+    acc
+}
+
+/// One event, or a recurring master followed by a moved and a cancelled instance.
+fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz, owner: &str) -> Vec<Value> {
+    let id = new_event_id(rng);
+    let day = anchor + Duration::days(rng.gen_range(-spec.spread_days..=spec.spread_days));
+    let roll: f64 = rng.gen();
+    let summary = *WHAT.choose(rng).expect("non-empty");
+    let mut ev = json!({ "id": id, "summary": summary, "status": "confirmed" });
+    let recurring = roll < spec.recurring_share;
+    if !recurring && roll < spec.recurring_share + 0.10 {
+        let days = if rng.gen_bool(0.3) { rng.gen_range(2..5) } else { 1 };
+        ev["start"] = json!({ "date": day.to_string() });
+        ev["end"] = json!({ "date": (day + Duration::days(days)).to_string() });
+        ev["transparency"] = json!("transparent");
+    } else {
+        let hour = rng.gen_range(7..20);
+        let minute = [0, 15, 30, 45][rng.gen_range(0..4)];
+        let local = day.and_hms_opt(hour, minute, 0).expect("valid time");
+        let start = tz.from_local_datetime(&local).earliest().unwrap_or_else(|| tz.from_utc_datetime(&local)).with_timezone(&Utc);
+        let minutes = if roll > 0.95 { 60 * 26 } else { [30, 45, 60, 90, 120][rng.gen_range(0..5)] };
+        let end = start + Duration::minutes(minutes);
+        ev["start"] = json!({ "dateTime": fmt_in_zone(start, tz), "timeZone": tz.name() });
+        ev["end"] = json!({ "dateTime": fmt_in_zone(end, tz), "timeZone": tz.name() });
+    }
+    if rng.gen_bool(0.3) {
+        ev["location"] = json!(PLACES.choose(rng).expect("non-empty"));
+    }
+    if rng.gen_bool(0.3) {
+        ev["description"] = json!(format!(
+            "<p><b>Agenda</b> for {summary}:</p><ul><li>Notes &amp; updates</li><li>Next steps</li></ul><p><a href=\"https://example.com/doc/{}\">Document</a></p>",
+            rng.gen_range(100..999)
+        ));
+    }
+    if rng.gen_bool(0.15) {
+        ev["colorId"] = json!(rng.gen_range(1..=11).to_string());
+    }
+    if rng.gen_bool(0.25) {
+        let mut attendees = vec![json!({ "email": owner, "organizer": true, "self": true, "responseStatus": "accepted" })];
+        let n = rng.gen_range(1..4);
+        for (email, name) in PEOPLE.choose_multiple(rng, n) {
+            let status = ["accepted", "needsAction", "tentative", "declined"][rng.gen_range(0..4)];
+            let mut a = json!({ "email": email, "displayName": name, "responseStatus": status });
+            if email.contains("resource") {
+                a["resource"] = json!(true);
+            }
+            attendees.push(a);
+        }
+        ev["attendees"] = Value::Array(attendees);
+    }
+    if rng.gen_bool(0.2) {
+        ev["reminders"] = json!({ "useDefault": false, "overrides": [{ "method": "popup", "minutes": 30 }, { "method": "email", "minutes": 1440 }] });
+    }
+    if !recurring {
+        return vec![ev];
+    }
+    // Series start in the past so that they cover the present.
+    let back = anchor - Duration::days(rng.gen_range(14..60));
+    let shift = back.signed_duration_since(day);
+    for k in ["start", "end"] {
+        if let Some(dt) = ev[k]["dateTime"].as_str() {
+            let t = chrono::DateTime::parse_from_rfc3339(dt).expect("just written").with_timezone(&Utc) + shift;
+            ev[k]["dateTime"] = json!(fmt_in_zone(t, tz));
+        } else if let Some(d) = ev[k]["date"].as_str() {
+            let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("just written") + shift;
+            ev[k]["date"] = json!(d.to_string());
+        }
+    }
+    let rule = RULES.choose(rng).expect("non-empty");
+    ev["recurrence"] = json!([rule]);
+    let mut out = vec![ev.clone()];
+    let Some(series) = Series::of(ev.as_object().expect("object"), tz) else { return out };
+    let occ = series.occurrences(None, Utc::now() + Duration::days(120));
+    if occ.len() < 4 {
+        return out;
+    }
+    // A moved instance: one hour later (or the next day for all-day series).
+    let base = crate::store::calendar::EventRec::new(ev.as_object().expect("object").clone(), 0, tz);
+    let mut moved = crate::store::calendar::instance_body(&base, &series, &occ[1]);
+    if let Some(d) = occ[1].date {
+        let nd = d + Duration::days(1);
+        moved["start"] = json!({ "date": nd.to_string() });
+        moved["end"] = json!({ "date": (nd + Duration::days(1)).to_string() });
+    } else {
+        let s = occ[1].start + Duration::hours(1);
+        moved["start"] = json!({ "dateTime": fmt_in_zone(s, tz), "timeZone": tz.name() });
+        moved["end"] = json!({ "dateTime": fmt_in_zone(s + series.duration, tz), "timeZone": tz.name() });
+    }
+    moved.insert("summary".into(), json!(format!("{summary} (moved)")));
+    moved.remove("etag");
+    out.push(Value::Object(moved));
+    let mut cancelled = crate::store::calendar::instance_body(&base, &series, &occ[2]);
+    cancelled.insert("status".into(), json!("cancelled"));
+    cancelled.remove("etag");
+    out.push(Value::Object(cancelled));
+    let _ = day.weekday();
+    out
+}
+
+/// The demo world: `demo@chronos.example` with five calendars (one of them read-only holidays)
+/// and `work@chronos.example` with two.
+pub fn demo() -> World {
+    let spec = GenSpec { seed: 20261125, events_per_calendar: 70, recurring_share: 0.08, ..GenSpec::default() };
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let anchor = Utc::now().date_naive();
+    let demo = account(&mut rng, &GenSpec { calendars_per_account: 4, ..spec.clone() }, anchor, "demo@chronos.example", &["Work", "Family", "Sport"]);
+    let work = account(&mut rng, &GenSpec { calendars_per_account: 2, events_per_calendar: 60, ..spec.clone() }, anchor, "work@chronos.example", &["Team"]);
+    let mut world = World { clients: Vec::new(), accounts: vec![demo, work] };
+    world.accounts[0].calendars.push(holidays(anchor));
+    world
+}
+
+fn holidays(anchor: NaiveDate) -> CalendarSpec {
+    let y = anchor.year();
+    let mut events = Vec::new();
+    for year in [y - 1, y, y + 1] {
+        for (m, d, name) in [(1, 1, "New Year's Day"), (5, 1, "Labour Day"), (10, 3, "Day of German Unity"), (12, 25, "Christmas Day"), (12, 26, "Boxing Day")] {
+            let date = NaiveDate::from_ymd_opt(year, m, d).expect("valid date");
+            events.push(json!({
+                "id": format!("{}_{}", date.format("%Y%m%d"), name.to_lowercase().replace([' ', '\''], "_")),
+                "summary": name,
+                "start": { "date": date.to_string() },
+                "end": { "date": (date + Duration::days(1)).to_string() },
+                "transparency": "transparent",
+                "visibility": "public",
+                "eventType": "default",
+            }));
+        }
+    }
+    CalendarSpec {
+        id: "en.german#holiday@group.v.calendar.google.com".into(),
+        summary: "Holidays in Germany".into(),
+        description: Some("Holidays and Observances in Germany".into()),
+        time_zone: "Europe/Berlin".into(),
+        color_id: "8".into(),
+        access_role: "reader".into(),
+        default_reminders: Vec::new(),
+        events,
+        ..CalendarSpec::default()
+    }
+}
