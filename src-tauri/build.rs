@@ -1,7 +1,22 @@
 fn main() {
     // The app's Cargo.toml sits at the repository root (beside tauri.conf.json), but its
     // capability files live with the rest of the shell under src-tauri/.
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*");
+    //
+    // Declaring the app's commands makes Tauri check them against the capabilities like plugin
+    // commands: a command is callable from the webview only when a capability grants it.
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }
+
+/// Every `#[tauri::command]` in src-tauri/src/commands (the tests check the two lists agree).
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "open_logs_folder",
+    "open_link",
+    "get_settings",
+    "set_settings",
+    "sync_now",
+    "sync_status",
+];

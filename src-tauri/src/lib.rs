@@ -1,8 +1,164 @@
 //! The Chronos desktop shell: thin adapters from `chronos-core` to Tauri.
+//!
+//! `build_app` holds what every runtime needs (state, commands) so the mock-runtime tests drive
+//! the same commands as the app; `run` adds the desktop: plugins, window, tray, deep links.
+
+pub mod autostart;
+pub mod commands;
+pub mod deep_link;
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod launch;
+pub mod logging;
+pub mod notify;
+pub mod settings;
+pub mod sync_hub;
+pub mod tray;
+pub mod window;
+
+use engine::RunInfo;
+use settings::SettingsStore;
+use std::path::PathBuf;
+use std::sync::Arc;
+use sync_hub::SyncHub;
+use tauri::{App, Builder, Manager, Runtime};
+
+/// How the app was launched: arguments and environment, read once.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    pub args: Vec<String>,
+    /// `CHRONOS_DATA_DIR`: tests keep each run's data apart with it.
+    pub data_dir: Option<PathBuf>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    /// Window, tray, deep links (off in mock-runtime tests).
+    pub desktop: bool,
+}
+
+impl Launch {
+    pub fn from_env() -> Launch {
+        Launch {
+            args: std::env::args().collect(),
+            data_dir: std::env::var_os("CHRONOS_DATA_DIR").map(PathBuf::from),
+            client_id: std::env::var(launch::ENV_CLIENT_ID).ok(),
+            client_secret: std::env::var(launch::ENV_CLIENT_SECRET).ok(),
+            desktop: true,
+        }
+    }
+}
+
+/// State and commands, for any runtime. Tauri runs the setup hook when the event loop starts;
+/// mock-runtime tests, which never start it, call [`init_state`] themselves after `build`.
+pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
+    builder
+        .manage(Arc::new(SyncHub::default()))
+        .setup(move |app| {
+            init_state(app, &launch)?;
+            if launch.desktop {
+                init_desktop(app)?;
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::open_logs_folder,
+            commands::app::open_link,
+            commands::settings::get_settings,
+            commands::settings::set_settings,
+            commands::sync::sync_now,
+            commands::sync::sync_status,
+        ])
+}
+
+/// Decides demo or Google, finds the data and log directories, loads settings, starts logging,
+/// and puts it all in app state.
+pub fn init_state<R: Runtime>(app: &mut App<R>, launch: &Launch) -> Result<(), Box<dyn std::error::Error>> {
+    let paths = app.path();
+    let mode = launch::decide_mode(
+        &launch.args,
+        launch.client_id.clone(),
+        launch.client_secret.clone(),
+        &paths.app_config_dir()?,
+    );
+    let data_dir = launch::data_dir(launch.data_dir.clone(), paths.app_data_dir()?, &mode);
+    let log_dir = match &launch.data_dir {
+        Some(_) => data_dir.join("logs"),
+        None => paths.app_log_dir()?,
+    };
+    std::fs::create_dir_all(&data_dir)?;
+    let settings = SettingsStore::load(&data_dir);
+    if let Some(logs) = logging::init(&log_dir, settings.get().log_level) {
+        app.manage(logs);
+    }
+    tracing::info!(
+        version = %app.package_info().version,
+        demo = mode.is_demo(),
+        data_dir = %data_dir.display(),
+        "Chronos starting"
+    );
+    app.manage(settings);
+    app.manage(RunInfo { mode, data_dir, log_dir });
+    Ok(())
+}
+
+fn init_desktop<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    window::create_main(app.handle())?;
+    match tray::create(app.handle()) {
+        Ok(tray) => {
+            app.manage(tray);
+            tray::refresh(app.handle());
+        }
+        // A desktop without a tray still gets a working window (and close really closes).
+        Err(e) => tracing::warn!(error = %e, "no tray icon"),
+    }
+    deep_links(app);
+    // "synced 2 min ago" must age while nothing else changes.
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            tray::refresh(&handle);
+        }
+    });
+    Ok(())
+}
+
+fn deep_links<R: Runtime>(app: &mut App<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    // Linux and Windows learn the scheme at run time (the .deb's .desktop file declares it too).
+    #[cfg(any(target_os = "linux", target_os = "windows"))]
+    if let Err(e) = app.deep_link().register_all() {
+        tracing::warn!(error = %e, "could not register the chronos:// scheme");
+    }
+    let handle = app.handle().clone();
+    app.deep_link().on_open_url(move |event| deep_link::handle(&handle, &event.urls()));
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        deep_link::handle(app.handle(), &urls);
+    }
+}
 
 /// Starts the desktop app.
 pub fn run() {
-    tauri::Builder::default()
+    let builder = tauri::Builder::default()
+        // First, so a second launch exits before any other plugin starts work. With the
+        // `deep-link` feature it forwards a `chronos://` argument to the deep-link handler.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            let is_link = argv.iter().skip(1).any(|a| a.starts_with("chronos:"));
+            tracing::info!(is_link, "a second launch was forwarded to this instance");
+            if !is_link {
+                window::show_main(app);
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .on_window_event(window::on_window_event);
+    build_app(builder, Launch::from_env())
         .run(tauri::generate_context!())
         .expect("error while running Chronos");
 }

@@ -1,0 +1,43 @@
+//! About the app itself: demo mode, version, logs, links.
+
+use crate::engine::RunInfo;
+use crate::error::{AppError, CmdResult};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// True when the app runs against the in-process emulator (`--demo`, or no client id).
+    pub demo: bool,
+    pub version: String,
+}
+
+#[tauri::command]
+pub fn app_info<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> AppInfo {
+    AppInfo { demo: run.mode.is_demo(), version: app.package_info().version.to_string() }
+}
+
+#[tauri::command]
+pub fn open_logs_folder<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> CmdResult<()> {
+    std::fs::create_dir_all(&run.log_dir)
+        .map_err(|e| AppError::internal(format!("cannot create the logs folder: {e}")))?;
+    app.opener()
+        .open_path(run.log_dir.to_string_lossy(), None::<&str>)
+        .map_err(|e| AppError::internal(format!("cannot open the logs folder: {e}")))
+}
+
+/// Opens a link from event text in the system browser. Only web and mail links: a `file:` or
+/// custom-scheme link in a calendar invitation must not launch local programs.
+#[tauri::command]
+pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<()> {
+    let parsed = url::Url::parse(&url)
+        .map_err(|_| AppError::invalid("url", "this is not a valid link"))?;
+    if !crate::window::is_external_link(&parsed) {
+        return Err(AppError::invalid("url", "only http, https and mailto links can be opened"));
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| AppError::internal(format!("cannot open the link: {e}")))
+}

@@ -1,0 +1,6 @@
+//! The commands the UI calls, one module per domain. Names are the contract in
+//! `ui/src/api/commands.ts`; each one is listed in `build.rs` and granted in the capability.
+
+pub mod app;
+pub mod settings;
+pub mod sync;

@@ -1,0 +1,186 @@
+//! The user's settings (`get_settings` / `set_settings`), validated and kept in a JSON file in the
+//! app's data directory. Settings hold no event content, so plaintext on disk is fine.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub sync_interval_minutes: u32,
+    pub close_to_tray: bool,
+    pub launch_at_login: bool,
+    /// IANA zone; `None` = the system's zone.
+    pub display_time_zone: Option<String>,
+    /// Public HTTPS address for push notifications; `None` = polling only.
+    pub push_address: Option<String>,
+    pub log_level: LogLevel,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            sync_interval_minutes: 5,
+            close_to_tray: true,
+            launch_at_login: false,
+            display_time_zone: None,
+            push_address: None,
+            log_level: LogLevel::Info,
+        }
+    }
+}
+
+pub const MIN_INTERVAL_MINUTES: u32 = 1;
+pub const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
+
+impl Settings {
+    /// Checks every field; the error names the first bad one. Empty strings mean "not set".
+    pub fn validated(mut self) -> Result<Settings, AppError> {
+        if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&self.sync_interval_minutes) {
+            return Err(AppError::invalid(
+                "syncIntervalMinutes",
+                format!(
+                    "the sync interval must be between {MIN_INTERVAL_MINUTES} and \
+                     {MAX_INTERVAL_MINUTES} minutes"
+                ),
+            ));
+        }
+        self.display_time_zone = self.display_time_zone.filter(|z| !z.trim().is_empty());
+        if let Some(zone) = &self.display_time_zone {
+            if zone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(AppError::invalid(
+                    "displayTimeZone",
+                    format!("\"{zone}\" is not a time zone name such as Europe/Berlin"),
+                ));
+            }
+        }
+        self.push_address = self.push_address.filter(|a| !a.trim().is_empty());
+        if let Some(address) = &self.push_address {
+            let ok = url::Url::parse(address)
+                .map(|u| u.scheme() == "https" && u.host().is_some())
+                .unwrap_or(false);
+            if !ok {
+                return Err(AppError::invalid(
+                    "pushAddress",
+                    "the push address must be a public https:// address",
+                ));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// The settings in memory plus the file they persist to.
+pub struct SettingsStore {
+    path: PathBuf,
+    current: RwLock<Settings>,
+}
+
+impl SettingsStore {
+    /// Loads `settings.json` from `dir`; a missing or unreadable file gives the defaults (a bad
+    /// file is logged and left in place until the next save overwrites it).
+    pub fn load(dir: &Path) -> SettingsStore {
+        let path = dir.join("settings.json");
+        let current = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<Settings>(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.validated().map_err(|e| e.message))
+                .unwrap_or_else(|e| {
+                    tracing::warn!(path = %path.display(), error = %e, "ignoring a bad settings file");
+                    Settings::default()
+                }),
+            Err(_) => Settings::default(),
+        };
+        SettingsStore { path, current: RwLock::new(current) }
+    }
+
+    pub fn get(&self) -> Settings {
+        self.current.read().expect("settings lock").clone()
+    }
+
+    /// Validates, writes the file (atomically: temp file + rename), then takes the new values.
+    pub fn set(&self, new: Settings) -> Result<Settings, AppError> {
+        let new = new.validated()?;
+        let json = serde_json::to_vec_pretty(&new).map_err(|e| AppError::internal(e.to_string()))?;
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self.path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = self.path.with_extension("json.tmp");
+            std::fs::write(&tmp, &json)?;
+            std::fs::rename(&tmp, &self.path)
+        };
+        write().map_err(|e| {
+            AppError::new(chronos_core::ErrorKind::Storage, format!("could not save settings: {e}"))
+        })?;
+        *self.current.write().expect("settings lock") = new.clone();
+        Ok(new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_fields_by_name() {
+        let bad = Settings { sync_interval_minutes: 0, ..Settings::default() };
+        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("syncIntervalMinutes"));
+        let bad = Settings { display_time_zone: Some("Mars/Olympus".into()), ..Settings::default() };
+        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("displayTimeZone"));
+        let bad = Settings { push_address: Some("http://example.com/hook".into()), ..Settings::default() };
+        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("pushAddress"));
+        let ok = Settings { display_time_zone: Some("".into()), ..Settings::default() };
+        assert_eq!(ok.validated().unwrap().display_time_zone, None);
+    }
+
+    #[test]
+    fn survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::load(dir.path());
+        assert_eq!(store.get(), Settings::default());
+        let wanted = Settings {
+            sync_interval_minutes: 15,
+            close_to_tray: false,
+            display_time_zone: Some("Europe/Berlin".into()),
+            log_level: LogLevel::Debug,
+            ..Settings::default()
+        };
+        store.set(wanted.clone()).unwrap();
+        assert_eq!(SettingsStore::load(dir.path()).get(), wanted);
+    }
+
+    #[test]
+    fn a_rejected_change_keeps_the_old_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::load(dir.path());
+        let err = store.set(Settings { sync_interval_minutes: 100_000, ..Settings::default() });
+        assert!(err.is_err());
+        assert_eq!(store.get(), Settings::default());
+        assert!(!dir.path().join("settings.json").exists());
+    }
+}

@@ -1,0 +1,208 @@
+//! The tray: a status line, Sync now, Open Chronos, Quit; the icon shows syncing and error states.
+
+use crate::events::{SyncState, SyncStatus};
+use chrono::{DateTime, Utc};
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Runtime};
+
+const ICON_IDLE: &[u8] = include_bytes!("../../icons/tray.png");
+const ICON_SYNCING: &[u8] = include_bytes!("../../icons/tray-syncing.png");
+const ICON_ERROR: &[u8] = include_bytes!("../../icons/tray-error.png");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrayLook {
+    Idle,
+    Syncing,
+    Error,
+}
+
+/// "3 min ago" style, for the status line.
+pub fn ago(since: chrono::Duration) -> String {
+    let mins = since.num_minutes();
+    match mins {
+        i64::MIN..=0 => "just now".to_owned(),
+        1..=59 => format!("{mins} min ago"),
+        60..=1439 => format!("{} h ago", mins / 60),
+        _ => match mins / 1440 {
+            1 => "1 day ago".to_owned(),
+            d => format!("{d} days ago"),
+        },
+    }
+}
+
+/// The tray's status line and icon for all accounts' statuses. The most urgent state wins:
+/// re-auth (only the user can fix it), then a running sync, then a failure, then "up to date".
+pub fn status_line(statuses: &[SyncStatus], now: DateTime<Utc>) -> (String, TrayLook) {
+    if statuses.is_empty() {
+        return ("No account connected".to_owned(), TrayLook::Idle);
+    }
+    if statuses.iter().any(|s| s.state == SyncState::NeedsReauth) {
+        return ("Needs re-auth".to_owned(), TrayLook::Error);
+    }
+    let syncing: Vec<_> = statuses.iter().filter(|s| s.state == SyncState::Syncing).collect();
+    if !syncing.is_empty() {
+        let (done, total) = syncing
+            .iter()
+            .filter_map(|s| s.progress.as_ref())
+            .fold((0, 0), |(d, t), p| (d + p.calendars_done, t + p.calendars_total));
+        let text = if total == 0 {
+            "Syncing…".to_owned()
+        } else {
+            format!("Syncing {done} of {total} calendars")
+        };
+        return (text, TrayLook::Syncing);
+    }
+    if statuses.iter().any(|s| s.state == SyncState::Error) {
+        return ("Sync failed".to_owned(), TrayLook::Error);
+    }
+    // The oldest account decides how fresh "everything" is.
+    match statuses.iter().map(|s| s.last_sync_at).min().flatten() {
+        Some(at) => (format!("Up to date · synced {}", ago(now - at)), TrayLook::Idle),
+        None => ("Not synced yet".to_owned(), TrayLook::Idle),
+    }
+}
+
+/// The live tray, kept in app state so status changes can update it.
+pub struct Tray<R: Runtime> {
+    icon: TrayIcon<R>,
+    status_item: MenuItem<R>,
+    look: std::sync::Mutex<TrayLook>,
+}
+
+fn image(look: TrayLook) -> tauri::Result<Image<'static>> {
+    Image::from_bytes(match look {
+        TrayLook::Idle => ICON_IDLE,
+        TrayLook::Syncing => ICON_SYNCING,
+        TrayLook::Error => ICON_ERROR,
+    })
+}
+
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
+    let status_item = MenuItem::with_id(app, "status", "No account connected", false, None::<&str>)?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &status_item,
+            &PredefinedMenuItem::separator(app)?,
+            &MenuItem::with_id(app, "sync_now", "Sync now", true, None::<&str>)?,
+            &MenuItem::with_id(app, "open", "Open Chronos", true, None::<&str>)?,
+            &PredefinedMenuItem::separator(app)?,
+            &MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?,
+        ],
+    )?;
+    let icon = TrayIconBuilder::with_id("main")
+        .icon(image(TrayLook::Idle)?)
+        .tooltip("Chronos")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match event.id().as_ref() {
+            "sync_now" => crate::sync_hub::request_sync(app, None, "tray"),
+            "open" => crate::window::show_main(app),
+            "quit" => app.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, event| {
+            // Windows and macOS report clicks; Linux (AppIndicator) shows the menu instead.
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left, button_state: MouseButtonState::Up, ..
+            } = event
+            {
+                crate::window::show_main(tray.app_handle());
+            }
+        })
+        .build(app)?;
+    Ok(Tray { icon, status_item, look: std::sync::Mutex::new(TrayLook::Idle) })
+}
+
+impl<R: Runtime> Tray<R> {
+    pub fn show(&self, statuses: &[SyncStatus]) {
+        let (text, look) = status_line(statuses, Utc::now());
+        if let Err(e) = self.status_item.set_text(&text) {
+            tracing::warn!(error = %e, "could not update the tray status line");
+        }
+        let _ = self.icon.set_tooltip(Some(format!("Chronos — {text}")));
+        let mut current = self.look.lock().expect("tray lock");
+        if *current != look {
+            match image(look).and_then(|img| self.icon.set_icon(Some(img))) {
+                Ok(()) => *current = look,
+                Err(e) => tracing::warn!(error = %e, "could not change the tray icon"),
+            }
+        }
+    }
+}
+
+/// Redraws the tray from the current statuses, if there is a tray (mock tests have none).
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(tray) = app.try_state::<Tray<R>>() {
+        let statuses = app.state::<crate::sync_hub::SyncHub>().statuses();
+        tray.show(&statuses);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::SyncProgress;
+
+    fn status(state: SyncState) -> SyncStatus {
+        SyncStatus {
+            account_id: "a@example.com".into(),
+            state,
+            last_sync_at: None,
+            error: None,
+            pending_changes: 0,
+            progress: None,
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(ago(chrono::Duration::seconds(20)), "just now");
+        assert_eq!(ago(chrono::Duration::minutes(2)), "2 min ago");
+        assert_eq!(ago(chrono::Duration::minutes(125)), "2 h ago");
+        assert_eq!(ago(chrono::Duration::days(1)), "1 day ago");
+        assert_eq!(ago(chrono::Duration::days(3)), "3 days ago");
+    }
+
+    #[test]
+    fn lines_for_each_state() {
+        let now = Utc::now();
+        let up = SyncStatus { last_sync_at: Some(now - chrono::Duration::minutes(2)), ..status(SyncState::UpToDate) };
+        assert_eq!(
+            status_line(&[up.clone()], now),
+            ("Up to date · synced 2 min ago".to_owned(), TrayLook::Idle)
+        );
+
+        let progress = SyncProgress {
+            account_id: "a@example.com".into(),
+            calendars_total: 7,
+            calendars_done: 3,
+            events_fetched: 120,
+            calendars: vec![],
+        };
+        let syncing = SyncStatus { progress: Some(progress), ..status(SyncState::Syncing) };
+        assert_eq!(
+            status_line(&[up.clone(), syncing.clone()], now),
+            ("Syncing 3 of 7 calendars".to_owned(), TrayLook::Syncing)
+        );
+        assert_eq!(
+            status_line(&[up.clone(), status(SyncState::Error)], now),
+            ("Sync failed".to_owned(), TrayLook::Error)
+        );
+        assert_eq!(
+            status_line(&[syncing, status(SyncState::NeedsReauth)], now),
+            ("Needs re-auth".to_owned(), TrayLook::Error)
+        );
+        assert_eq!(status_line(&[], now).0, "No account connected");
+    }
+
+    #[test]
+    fn icons_decode() {
+        for look in [TrayLook::Idle, TrayLook::Syncing, TrayLook::Error] {
+            let img = image(look).unwrap();
+            assert_eq!((img.width(), img.height()), (64, 64));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The main window: creation (with navigation kept inside the app), showing, and close-to-tray.
+
+use tauri::webview::PageLoadEvent;
+use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
+use tauri_plugin_opener::OpenerExt;
+
+pub const MAIN: &str = "main";
+
+/// Brings the main window to the front (from the tray, a deep link, or a second launch).
+pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window(MAIN) {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Whether `url` is the app's own page (bundled assets, or the Vite dev server in development).
+fn is_app_url(url: &url::Url, dev_url: Option<&url::Url>) -> bool {
+    match url.scheme() {
+        "tauri" => true,
+        "http" | "https" => {
+            url.host_str() == Some("tauri.localhost")
+                || dev_url.is_some_and(|d| d.origin() == url.origin())
+        }
+        _ => false,
+    }
+}
+
+/// Whether a link may be handed to the system: web pages and e-mail addresses only.
+pub fn is_external_link(url: &url::Url) -> bool {
+    matches!(url.scheme(), "http" | "https" | "mailto")
+}
+
+/// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
+/// what config cannot say: links leave for the system browser instead of replacing the app.
+pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN)
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let dev_url = app.config().build.dev_url.clone();
+    let handle = app.clone();
+    WebviewWindowBuilder::from_config(app, &config)?
+        .on_navigation(move |url| {
+            if is_app_url(url, dev_url.as_ref()) {
+                return true;
+            }
+            if is_external_link(url) {
+                if let Err(e) = handle.opener().open_url(url.as_str(), None::<&str>) {
+                    tracing::warn!(error = %e, "could not open a link in the system browser");
+                }
+            } else {
+                tracing::warn!(scheme = url.scheme(), "blocked a navigation away from the app");
+            }
+            false
+        })
+        .on_page_load(|_, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                tracing::debug!("main window loaded");
+            }
+        })
+        .build()?;
+    Ok(())
+}
+
+/// Closing the window hides it when "close to tray" is on; Quit in the tray ends the app.
+pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    if let WindowEvent::CloseRequested { api, .. } = event {
+        if window.label() != MAIN {
+            return;
+        }
+        let settings = window.app_handle().state::<crate::settings::SettingsStore>().get();
+        if settings.close_to_tray && window.app_handle().try_state::<crate::tray::Tray<R>>().is_some() {
+            api.prevent_close();
+            let _ = window.hide();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_itself_stays_in_the_window() {
+        let dev: url::Url = "http://127.0.0.1:5173".parse().unwrap();
+        let ok = |s: &str| is_app_url(&s.parse().unwrap(), Some(&dev));
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/"));
+        assert!(ok("http://127.0.0.1:5173/src/main.ts"));
+        assert!(!ok("https://example.com/"));
+        assert!(!ok("http://127.0.0.1:9999/"));
+        assert!(!ok("file:///etc/passwd"));
+    }
+
+    #[test]
+    fn external_links_are_web_or_mail_only() {
+        let ext = |s: &str| is_external_link(&s.parse().unwrap());
+        assert!(ext("https://example.com/a"));
+        assert!(ext("mailto:someone@example.com"));
+        assert!(!ext("file:///etc/passwd"));
+        assert!(!ext("javascript:alert(1)"));
+        assert!(!ext("smb://server/share"));
+    }
+}

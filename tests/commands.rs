@@ -1,0 +1,129 @@
+//! The shell's commands through Tauri's mock runtime, with the app's real capability file:
+//! shapes the UI relies on, error kinds, and the access control around them.
+
+use chronos_app::{build_app, init_state, Launch};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+struct TestApp {
+    _app: App<MockRuntime>,
+    main: WebviewWindow<MockRuntime>,
+    data: tempfile::TempDir,
+}
+
+fn start() -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let launch = Launch {
+        args: vec!["chronos".into()],
+        data_dir: Some(data.path().to_path_buf()),
+        client_id: None,
+        client_secret: None,
+        desktop: false,
+    };
+    let mut app =
+        build_app(mock_builder(), launch.clone()).build(tauri::generate_context!()).unwrap();
+    init_state(&mut app, &launch).unwrap();
+    let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    TestApp { _app: app, main, data }
+}
+
+/// Invokes a command as the page would (Linux origin `tauri://localhost`).
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }
+            .parse()
+            .unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn app_info_reports_demo_mode_without_a_client_id() {
+    let t = start();
+    let info = call(&t.main, "app_info", json!({})).unwrap();
+    assert_eq!(info["demo"], true);
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn settings_round_trip_and_persist_in_the_data_dir() {
+    let t = start();
+    let defaults = call(&t.main, "get_settings", json!({})).unwrap();
+    assert_eq!(defaults["syncIntervalMinutes"], 5);
+    assert_eq!(defaults["logLevel"], "info");
+
+    let mut wanted = defaults.clone();
+    wanted["syncIntervalMinutes"] = json!(30);
+    wanted["closeToTray"] = json!(false);
+    wanted["displayTimeZone"] = json!("Europe/Berlin");
+    let saved = call(&t.main, "set_settings", json!({ "settings": wanted })).unwrap();
+    assert_eq!(saved["syncIntervalMinutes"], 30);
+    assert_eq!(call(&t.main, "get_settings", json!({})).unwrap(), saved);
+
+    // Demo data lives in its own folder under the data dir.
+    let file = t.data.path().join("demo").join("settings.json");
+    let on_disk: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(on_disk["displayTimeZone"], "Europe/Berlin");
+}
+
+#[test]
+fn invalid_settings_are_rejected_with_the_field() {
+    let t = start();
+    let mut bad = call(&t.main, "get_settings", json!({})).unwrap();
+    bad["syncIntervalMinutes"] = json!(0);
+    let err = call(&t.main, "set_settings", json!({ "settings": bad })).unwrap_err();
+    assert_eq!(err["kind"], "invalid_input");
+    assert_eq!(err["field"], "syncIntervalMinutes");
+    assert_eq!(err["retryable"], false);
+    assert!(err["message"].as_str().unwrap().contains("between"));
+}
+
+#[test]
+fn open_link_refuses_local_and_script_links() {
+    let t = start();
+    for url in ["file:///etc/passwd", "javascript:alert(1)", "not a url"] {
+        let err = call(&t.main, "open_link", json!({ "url": url })).unwrap_err();
+        assert_eq!(err["kind"], "invalid_input", "{url}");
+        assert_eq!(err["field"], "url");
+    }
+}
+
+#[test]
+fn sync_status_is_empty_before_any_account() {
+    let t = start();
+    assert_eq!(call(&t.main, "sync_status", json!({})).unwrap(), json!([]));
+}
+
+#[test]
+fn unknown_commands_are_refused() {
+    let t = start();
+    let err = call(&t.main, "delete_everything", json!({})).unwrap_err();
+    assert!(err.to_string().contains("delete_everything"), "{err}");
+}
+
+#[test]
+fn plugin_commands_are_not_granted_to_the_page() {
+    let t = start();
+    // The page may not reach the file system, a shell or the opener directly.
+    for cmd in ["plugin:opener|open_url", "plugin:fs|read_file", "plugin:shell|execute"] {
+        assert!(call(&t.main, cmd, json!({ "url": "file:///etc/passwd" })).is_err(), "{cmd}");
+    }
+}
+
+#[test]
+fn only_the_main_window_holds_the_capability() {
+    let t = start();
+    let other = WebviewWindowBuilder::new(&t._app, "other", Default::default()).build().unwrap();
+    let err = call(&other, "app_info", json!({})).unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "{err}");
+    assert!(call(&t.main, "app_info", json!({})).is_ok());
+}

@@ -1,0 +1,123 @@
+// Starts Chronos under tauri-driver (one driver and one app per call) and hands back a
+// selenium-webdriver session, plus helpers for waiting, screenshots and the app's own data dir.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Builder, By, until } from 'selenium-webdriver';
+
+export { By, until };
+
+const APP = process.env.CHRONOS_APP;
+const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
+if (!APP) throw new Error('CHRONOS_APP is not set: run the specs through tests/e2e/run.sh');
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; we release it straight away). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`tauri-driver did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Launches the app. `env` is added to the app's environment (tauri-driver passes its own on);
+ * every launch gets a fresh CHRONOS_DATA_DIR unless one is given.
+ */
+export async function launch({ env = {}, args = [] } = {}) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const dataDir = env.CHRONOS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chronos-e2e-'));
+  const driverProc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, CHRONOS_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForPort(port, 15000);
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${port}/`)
+    .withCapabilities({
+      browserName: 'wry',
+      'tauri:options': { application: APP, args },
+    })
+    .build();
+  await driver.manage().setTimeouts({ implicit: 0, script: 30000 });
+  const stop = async () => {
+    try {
+      await driver.quit();
+    } catch {
+      /* the app may already be gone */
+    }
+    driverProc.kill('SIGTERM');
+    await new Promise((r) => (driverProc.exitCode !== null ? r() : driverProc.once('exit', r)));
+  };
+  return { driver, dataDir, stop };
+}
+
+/** The element with this data-testid, once it is displayed. */
+export async function byTestId(driver, id, ms = 20000) {
+  const el = await driver.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), ms,
+    `no element with data-testid="${id}" within ${ms} ms`);
+  await driver.wait(until.elementIsVisible(el), ms, `data-testid="${id}" never became visible`);
+  return el;
+}
+
+/** Polls `fn` until it returns a truthy value. */
+export async function eventually(fn, ms = 20000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Saves a PNG screenshot to test-output/e2e/<name>.png and returns its path. */
+export async function screenshot(driver, name) {
+  const path = join(OUT, `${name}.png`);
+  writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64'));
+  return path;
+}
+
+/** Calls a Tauri command from inside the page (the same IPC the UI uses). */
+export async function invoke(driver, cmd, args = {}) {
+  const result = await driver.executeAsyncScript(
+    `const [cmd, args, done] = arguments;
+     window.__TAURI_INTERNALS__.invoke(cmd, args)
+       .then((value) => done({ ok: true, value }), (error) => done({ ok: false, error }));`,
+    cmd,
+    args,
+  );
+  if (!result.ok) {
+    const err = new Error(`${cmd} failed: ${JSON.stringify(result.error)}`);
+    err.appError = result.error;
+    throw err;
+  }
+  return result.value;
+}

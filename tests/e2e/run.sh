@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real Chronos window: builds the app (UI embedded), then runs every spec
+# under a virtual display, a private D-Bus session and an unlocked GNOME Keyring.
+#
+#   tests/e2e/run.sh            # build + all specs
+#   tests/e2e/run.sh smoke      # build + specs whose file name contains "smoke"
+#   E2E_SKIP_BUILD=1 tests/e2e/run.sh
+#
+# Needs: tauri-driver (cargo install tauri-driver --locked), WebKitWebDriver (webkit2gtk-driver),
+# xvfb-run, dbus-run-session, gnome-keyring-daemon, xdg-utils, desktop-file-utils, node + npm.
+# Screenshots go to test-output/e2e/ (ignored by git). Exits non-zero when any spec fails.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+FILTER="${1:-}"
+
+if [[ "${INSIDE_E2E_SESSION:-}" != 1 ]]; then
+  for tool in tauri-driver WebKitWebDriver xvfb-run dbus-run-session gnome-keyring-daemon node npm; do
+    command -v "$tool" >/dev/null || { echo "e2e: missing $tool" >&2; exit 2; }
+  done
+  if [[ "${E2E_SKIP_BUILD:-}" != 1 ]]; then
+    echo "e2e: building the app (debug, UI embedded)…"
+    (cd "$ROOT" && "$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle)
+  fi
+  [[ -d "$HERE/node_modules/selenium-webdriver" ]] || (cd "$HERE" && npm ci --no-audit --no-fund)
+  rm -rf "$ROOT/test-output/e2e" && mkdir -p "$ROOT/test-output/e2e"
+  # A throwaway HOME: the deep-link .desktop file, the keyring and app data stay out of the
+  # user's own.
+  E2E_HOME="$(mktemp -d)"
+  trap 'rm -rf "$E2E_HOME"' EXIT
+  export HOME="$E2E_HOME" XDG_DATA_HOME="$E2E_HOME/.local/share" XDG_CONFIG_HOME="$E2E_HOME/.config"
+  export CHRONOS_APP="$ROOT/target/debug/chronos" CHRONOS_E2E_OUT="$ROOT/test-output/e2e"
+  export INSIDE_E2E_SESSION=1
+  # No real Google client may leak in: the tests run against the in-process emulator.
+  unset CHRONOS_GOOGLE_CLIENT_ID CHRONOS_GOOGLE_CLIENT_SECRET
+  exec xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- "$0" "$@"
+fi
+
+# Inside the virtual display and the private session bus.
+echo -n e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+specs=()
+for f in "$HERE"/specs/*.spec.js; do
+  [[ -z "$FILTER" || "$(basename "$f")" == *"$FILTER"* ]] && specs+=("$f")
+done
+[[ ${#specs[@]} -gt 0 ]] || { echo "e2e: no spec matches '$FILTER'" >&2; exit 2; }
+cd "$HERE"
+node --test --test-concurrency=1 --test-reporter=spec "${specs[@]}"

@@ -1,0 +1,36 @@
+// The window opens, the UI renders from the embedded assets, the shell answers commands and
+// reports demo mode (no Google client is configured in the test environment).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { By, byTestId, eventually, invoke, launch, screenshot } from '../lib/app.js';
+
+let app;
+before(async () => {
+  app = await launch();
+});
+after(async () => {
+  await app?.stop();
+});
+
+test('the window shows the Chronos UI', async () => {
+  const { driver } = app;
+  await eventually(async () => (await driver.getTitle()) === 'Chronos', 20000, 'the window title');
+  const root = await driver.findElement(By.css('#app'));
+  await eventually(async () => (await root.findElements(By.css('*'))).length > 0, 20000,
+    'the UI to render into #app');
+  await byTestId(driver, 'app-shell');
+  await screenshot(driver, '01-window');
+});
+
+test('the shell answers and says it is in demo mode', async () => {
+  const info = await invoke(app.driver, 'app_info');
+  assert.equal(info.demo, true);
+  assert.match(info.version, /^\d+\.\d+\.\d+/);
+  const settings = await invoke(app.driver, 'get_settings');
+  assert.equal(typeof settings.syncIntervalMinutes, 'number');
+});
+
+test('a command outside the capability is refused', async () => {
+  await assert.rejects(invoke(app.driver, 'plugin:opener|open_url', { url: 'https://example.com' }));
+});
