@@ -285,10 +285,6 @@ async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<Ha
                 return invalid_grant("Malformed auth code.");
             };
             if entry.used || entry.issued.elapsed() > CODE_LIFETIME || entry.client_id != client_id {
-                // A replayed code also kills what the first exchange issued (RFC 6749 §4.1.2).
-                if entry.used {
-                    st.oauth.revoke_grant(entry.grant);
-                }
                 return invalid_grant("Bad Request");
             }
             if form.get("redirect_uri") != Some(&entry.redirect_uri) {
