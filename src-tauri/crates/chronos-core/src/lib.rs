@@ -2,12 +2,16 @@
 //!
 //! This crate has no Tauri dependency: the desktop shell and the CLI are thin front ends on it.
 
+pub mod auth;
+pub mod clock;
+pub mod config;
 pub mod error;
+pub mod google;
 pub mod model;
 pub mod secrets;
-pub mod store;
-pub mod sync;
 pub mod scheduler;
-pub mod clock;
+pub mod store;
+pub mod recurrence;
+pub mod sync;
 
 pub use error::{Error, ErrorKind, Result};
