@@ -165,3 +165,14 @@ async fn managers_registry_gives_one_manager_per_account() {
     let t = registry.get(&a).access_token().await.unwrap();
     assert_ne!(t.secret(), minted.access_token);
 }
+
+#[tokio::test]
+async fn a_token_endpoint_outage_is_retried_like_any_server_error() {
+    let s = setup(world(0)).await;
+    s.clock.advance(Duration::from_secs(3600));
+    s.emu.control().add_fault(gcal_emulator::FaultRule::status("/token", 503, 1)).unwrap();
+    s.client.list_calendar_list(None).await.unwrap();
+    let statuses: Vec<u16> = requests(&s.emu, "oauth.token").iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![503, 200]);
+    assert_eq!(s.tokens.status().await.unwrap(), AuthStatus::Connected, "an outage is not a lost grant");
+}

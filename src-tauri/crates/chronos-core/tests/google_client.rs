@@ -402,3 +402,30 @@ async fn per_account_rate_cap_spaces_requests() {
     let waited: f64 = s.clock.total_slept().as_secs_f64();
     assert!(waited >= 1.9, "waited {waited}");
 }
+
+#[tokio::test]
+async fn a_request_that_times_out_is_retried() {
+    let emu = emulator(world(2)).await;
+    let clock = chronos_core::clock::TestClock::new();
+    let secrets = std::sync::Arc::new(chronos_core::secrets::MemorySecretStore::default());
+    let tokens = signed_in(&emu, ALICE, std::sync::Arc::new(clock.clone()), secrets).await;
+    let client = chronos_core::google::GoogleClient::new(
+        http(),
+        &endpoints(&emu),
+        tokens,
+        chronos_core::google::ClientOptions {
+            clock: std::sync::Arc::new(clock.clone()),
+            backoff: chronos_core::clock::Backoff::with_base(Duration::from_millis(1)),
+            request_timeout: Duration::from_millis(300),
+            ..Default::default()
+        },
+    );
+    emu.control()
+        .add_fault(FaultRule { latency_ms: 2000, ..fault("/events", FaultAction::Delay, 1, None) })
+        .unwrap();
+    let started = std::time::Instant::now();
+    let page = client.list_events_page(&alice(), &EventsListRequest::full(None)).await.unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(clock.sleeps().len(), 1, "one timeout, one retry");
+    assert!(started.elapsed() < Duration::from_millis(1900), "{:?}", started.elapsed());
+}
