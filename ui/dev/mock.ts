@@ -69,6 +69,9 @@ const backend = new FakeBackend(
     ],
   }),
 );
+if (params.get('world') === 'empty') {
+  backend.world = { ...backend.world, accounts: [], calendars: [], events: [], statuses: [], changes: [], conflicts: [] };
+}
 (window as unknown as { backend: FakeBackend }).backend = backend;
 
 await import('../src/main');
