@@ -1,0 +1,339 @@
+//! Turns stored events (singles, recurring masters, their exceptions) into the occurrences that
+//! overlap a query range.
+
+use super::engine::{Budget, Limits};
+use super::error::RecurrenceError;
+use super::set::RecurrenceSet;
+use super::time::{parse_event_time, EventTime, Zone};
+use crate::model::{EventId, EventResource};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// A query range `[from, to)` of instants. All-day events are placed on it through the display
+/// zone's dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TimeRange {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl TimeRange {
+    pub fn new(from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
+        TimeRange { from, to }
+    }
+}
+
+/// When an occurrence starts or ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OccurrenceTime {
+    /// All-day: a floating date (an end date is exclusive, as in Google's `end.date`).
+    Date { date: NaiveDate },
+    /// Timed: the instant, and its wall-clock time in the display zone.
+    Instant { utc: DateTime<Utc>, local: NaiveDateTime },
+}
+
+impl OccurrenceTime {
+    fn timed(utc: DateTime<Utc>, display: Tz) -> Self {
+        OccurrenceTime::Instant { utc, local: utc.with_timezone(&display).naive_local() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    /// Google's id for this occurrence: the event's own id for singles and exceptions, and
+    /// `{masterId}_{YYYYMMDDTHHMMSSZ}` / `{masterId}_{YYYYMMDD}` for generated occurrences.
+    pub event_id: EventId,
+    /// The series this belongs to (`None` for a single event).
+    pub master_id: Option<EventId>,
+    pub start: OccurrenceTime,
+    pub end: OccurrenceTime,
+    /// The start this occurrence has in the series (for exceptions: `originalStartTime`).
+    pub original_start: Option<OccurrenceTime>,
+    pub all_day: bool,
+    /// Index into the `events` slice of the resource holding the content (the master for
+    /// generated occurrences).
+    pub source: usize,
+    /// An exception Google sent (a moved or changed instance), not generated locally.
+    pub is_exception: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Expanded {
+    /// Sorted by start (all-day dates at the display zone's midnight), then id.
+    pub occurrences: Vec<Occurrence>,
+    /// Events that could not be placed (unknown zone, bad rule, ...): not shown.
+    pub skipped: Vec<(EventId, RecurrenceError)>,
+    /// Masters whose expansion hit the limits: the occurrences found before the limit are
+    /// returned, later ones in the range are missing.
+    pub truncated: Vec<EventId>,
+}
+
+/// The id Google gives an occurrence of `master_id` that starts at `original_start`.
+pub fn instance_id(master_id: &EventId, original_start: &OccurrenceTime) -> EventId {
+    match original_start {
+        OccurrenceTime::Date { date } => EventId(format!("{master_id}_{}", date.format("%Y%m%d"))),
+        OccurrenceTime::Instant { utc, .. } => {
+            EventId(format!("{master_id}_{}", utc.format("%Y%m%dT%H%M%SZ")))
+        }
+    }
+}
+
+/// Expands `events` (as stored: `singleEvents=false`) over `range` with the default limits.
+pub fn expand(events: &[EventResource], range: TimeRange, display_tz: Tz) -> Expanded {
+    expand_with_limits(events, range, display_tz, Limits::default())
+}
+
+/// How an exception names the occurrence it replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum OriginalKey {
+    Instant(DateTime<Utc>),
+    Date(NaiveDate),
+}
+
+pub fn expand_with_limits(
+    events: &[EventResource],
+    range: TimeRange,
+    display_tz: Tz,
+    limits: Limits,
+) -> Expanded {
+    let mut out = Expanded::default();
+    let view = View::new(range, display_tz);
+
+    let masters: HashMap<&str, usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_master(e))
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut replaced: HashMap<&str, HashSet<OriginalKey>> = HashMap::new();
+
+    for (i, e) in events.iter().enumerate() {
+        let Some(master_id) = e.recurring_event_id.as_ref().filter(|_| !is_master(e)) else {
+            continue;
+        };
+        let master = masters.get(master_id.as_str()).map(|&m| &events[m]);
+        if master.is_some_and(|m| m.is_cancelled()) {
+            continue; // the whole series was deleted
+        }
+        let key = match e.original_start_time.as_ref().map(parse_event_time) {
+            Some(Ok(EventTime::AllDay(d))) => OriginalKey::Date(d),
+            Some(Ok(EventTime::Timed { utc, .. })) => OriginalKey::Instant(utc),
+            Some(Err(err)) => {
+                out.skipped.push((e.id.clone(), err));
+                continue;
+            }
+            None => {
+                out.skipped.push((e.id.clone(), RecurrenceError::MissingTime));
+                continue;
+            }
+        };
+        replaced.entry(master_id.as_str()).or_default().insert(key);
+        if e.is_cancelled() {
+            continue;
+        }
+        match span(e) {
+            Ok((start, end)) => {
+                if let Some(mut occ) = view.place(i, e.id.clone(), start, end) {
+                    occ.master_id = Some(master_id.clone());
+                    occ.is_exception = true;
+                    occ.original_start = Some(match key {
+                        OriginalKey::Date(date) => OccurrenceTime::Date { date },
+                        OriginalKey::Instant(utc) => OccurrenceTime::timed(utc, display_tz),
+                    });
+                    out.occurrences.push(occ);
+                }
+            }
+            Err(err) => out.skipped.push((e.id.clone(), err)),
+        }
+    }
+
+    let no_exceptions = HashSet::new();
+    for (i, e) in events.iter().enumerate() {
+        if e.recurring_event_id.is_some() && !is_master(e) || e.is_cancelled() {
+            continue;
+        }
+        let result = if is_master(e) {
+            let exceptions = replaced.get(e.id.as_str()).unwrap_or(&no_exceptions);
+            view.expand_master(i, e, exceptions, &limits, &mut out.occurrences)
+        } else {
+            span(e).map(|(start, end)| {
+                if let Some(occ) = view.place(i, e.id.clone(), start, end) {
+                    out.occurrences.push(occ);
+                }
+                false
+            })
+        };
+        match result {
+            Ok(true) => out.truncated.push(e.id.clone()),
+            Ok(false) => {}
+            Err(err) => out.skipped.push((e.id.clone(), err)),
+        }
+    }
+
+    out.occurrences.sort_by(|a, b| {
+        (view.sort_key(&a.start), &a.event_id).cmp(&(view.sort_key(&b.start), &b.event_id))
+    });
+    out
+}
+
+fn is_master(e: &EventResource) -> bool {
+    e.recurrence.as_ref().is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()))
+}
+
+/// An event's parsed start and end. A missing end means a zero-length event (or one day).
+pub(crate) fn span(e: &EventResource) -> Result<(EventTime, EventTime), RecurrenceError> {
+    let start = parse_event_time(e.start.as_ref().ok_or(RecurrenceError::MissingTime)?)?;
+    let end = match e.end.as_ref() {
+        Some(v) => parse_event_time(v)?,
+        None => match start {
+            EventTime::AllDay(d) => EventTime::AllDay(d + Duration::days(1)),
+            t => t,
+        },
+    };
+    Ok((start, end))
+}
+
+/// The query as seen from the display zone.
+struct View {
+    range: TimeRange,
+    display: Tz,
+    from_local: NaiveDateTime,
+    to_local: NaiveDateTime,
+}
+
+impl View {
+    fn new(range: TimeRange, display: Tz) -> Self {
+        View {
+            range,
+            display,
+            from_local: range.from.with_timezone(&display).naive_local(),
+            to_local: range.to.with_timezone(&display).naive_local(),
+        }
+    }
+
+    fn sort_key(&self, t: &OccurrenceTime) -> DateTime<Utc> {
+        match t {
+            OccurrenceTime::Instant { utc, .. } => *utc,
+            OccurrenceTime::Date { date } => {
+                Zone::Iana(self.display).instant(date.and_time(NaiveTime::MIN))
+            }
+        }
+    }
+
+    /// An occurrence for `[start, end)` if it overlaps the range. An all-day event covers its
+    /// dates in the display zone; a zero-length event counts when it starts inside the range.
+    fn place(&self, source: usize, id: EventId, start: EventTime, end: EventTime) -> Option<Occurrence> {
+        let (s, e, all_day) = match (start, end) {
+            (EventTime::AllDay(s), EventTime::AllDay(e)) => {
+                let e = if e <= s { s + Duration::days(1) } else { e };
+                let (sl, el) = (s.and_time(NaiveTime::MIN), e.and_time(NaiveTime::MIN));
+                if !(sl < self.to_local && el > self.from_local) {
+                    return None;
+                }
+                (OccurrenceTime::Date { date: s }, OccurrenceTime::Date { date: e }, true)
+            }
+            (EventTime::Timed { utc: s, .. }, EventTime::Timed { utc: e, .. }) => {
+                let e = e.max(s);
+                let overlaps = s < self.range.to && (e > self.range.from || (e == s && s >= self.range.from));
+                if !overlaps {
+                    return None;
+                }
+                (OccurrenceTime::timed(s, self.display), OccurrenceTime::timed(e, self.display), false)
+            }
+            _ => return None,
+        };
+        Some(Occurrence {
+            event_id: id,
+            master_id: None,
+            start: s,
+            end: e,
+            original_start: None,
+            all_day,
+            source,
+            is_exception: false,
+        })
+    }
+
+    /// Adds the occurrences of one master; `Ok(true)` when the limits cut it short.
+    fn expand_master(
+        &self,
+        source: usize,
+        master: &EventResource,
+        exceptions: &HashSet<OriginalKey>,
+        limits: &Limits,
+        out: &mut Vec<Occurrence>,
+    ) -> Result<bool, RecurrenceError> {
+        let (start, end) = span(master)?;
+        let lines = master.recurrence.as_deref().unwrap_or_default();
+        let mut budget = Budget::new(limits);
+        match (start, end) {
+            (EventTime::AllDay(s), EventTime::AllDay(e)) => {
+                let set = RecurrenceSet::parse(lines, None)?;
+                let days = (e - s).num_days().max(1);
+                let from = self.from_local.date() - Duration::days(days + 1);
+                let to = self.to_local.date() + Duration::days(2);
+                let starts = set.starts_in(
+                    s.and_time(NaiveTime::MIN),
+                    None,
+                    from.and_time(NaiveTime::MIN),
+                    to.and_time(NaiveTime::MIN),
+                    limits.max_occurrences,
+                    &mut budget,
+                );
+                for t in starts {
+                    let d = t.date();
+                    if exceptions.contains(&OriginalKey::Date(d)) {
+                        continue;
+                    }
+                    let id = instance_id(&master.id, &OccurrenceTime::Date { date: d });
+                    let span = (EventTime::AllDay(d), EventTime::AllDay(d + Duration::days(days)));
+                    if let Some(occ) = self.place(source, id, span.0, span.1) {
+                        out.push(self.generated(occ, master));
+                    }
+                }
+            }
+            (EventTime::Timed { utc: s, wall, zone }, EventTime::Timed { utc: e, .. }) => {
+                let set = RecurrenceSet::parse(lines, Some(zone))?;
+                let length = (e - s).max(Duration::zero());
+                // Wall-clock bounds with a day of slack for offset changes; exact below.
+                let from = zone.wall(self.range.from - length) - Duration::days(1);
+                let to = zone.wall(self.range.to) + Duration::days(1);
+                let starts = set.starts_in(
+                    wall,
+                    Some(zone),
+                    from,
+                    to,
+                    limits.max_occurrences,
+                    &mut budget,
+                );
+                for t in starts {
+                    let utc = zone.instant(t);
+                    if exceptions.contains(&OriginalKey::Instant(utc))
+                        || exceptions.contains(&OriginalKey::Date(t.date()))
+                    {
+                        continue;
+                    }
+                    let id = instance_id(&master.id, &OccurrenceTime::Instant { utc, local: t });
+                    let span = (
+                        EventTime::Timed { utc, wall: t, zone },
+                        EventTime::Timed { utc: utc + length, wall: t, zone },
+                    );
+                    if let Some(occ) = self.place(source, id, span.0, span.1) {
+                        out.push(self.generated(occ, master));
+                    }
+                }
+            }
+            _ => return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into())),
+        }
+        Ok(budget.exhausted)
+    }
+
+    fn generated(&self, mut occ: Occurrence, master: &EventResource) -> Occurrence {
+        occ.master_id = Some(master.id.clone());
+        occ.original_start = Some(occ.start);
+        occ
+    }
+}
