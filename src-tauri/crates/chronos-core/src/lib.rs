@@ -8,7 +8,6 @@ pub mod config;
 pub mod error;
 pub mod google;
 pub mod model;
-pub mod recurrence;
 pub mod secrets;
 pub mod scheduler;
 pub mod store;
