@@ -137,4 +137,5 @@ async fn a_wrong_client_secret_is_named() {
     );
     let err = sign_in(&endpoint, &SystemClock, options(), open_without_browser).await.unwrap_err();
     assert!(err.to_string().contains("CHRONOS_GOOGLE_CLIENT_SECRET"), "{err}");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }

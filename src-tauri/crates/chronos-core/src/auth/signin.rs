@@ -15,17 +15,11 @@ pub const CALENDAR_SCOPE: &str = "https://www.googleapis.com/auth/calendar";
 /// What sign-in asks for: calendars, plus the account's identity.
 pub const SIGN_IN_SCOPES: &[&str] = &[CALENDAR_SCOPE, "openid", "email"];
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SignInOptions {
     pub loopback: LoopbackOptions,
     /// Pre-fills the account chooser (used when reconnecting an account).
     pub login_hint: Option<String>,
-}
-
-impl Default for SignInOptions {
-    fn default() -> Self {
-        Self { loopback: LoopbackOptions::default(), login_hint: None }
-    }
 }
 
 /// A completed sign-in. Hand `tokens` to [`super::TokenManager::store_new`].

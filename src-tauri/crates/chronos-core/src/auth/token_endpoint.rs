@@ -108,7 +108,8 @@ impl TokenEndpoint {
         let err = serde_json::from_slice::<OAuthErrorBody>(&body).unwrap_or_default().error.unwrap_or_default();
         Err(match (status, err.as_str()) {
             (_, "invalid_grant") => TokenError::InvalidGrant,
-            (_, "invalid_client" | "unauthorized_client") => TokenError::Other(Error::Auth(
+            // A configuration problem, not the user's grant: kind invalid_input, no re-auth.
+            (_, "invalid_client" | "unauthorized_client") => TokenError::Other(Error::InvalidInput(
                 "Google does not accept Chronos' OAuth client id/secret; check CHRONOS_GOOGLE_CLIENT_ID \
                  and CHRONOS_GOOGLE_CLIENT_SECRET"
                     .into(),

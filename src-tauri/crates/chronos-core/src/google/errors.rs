@@ -82,7 +82,7 @@ pub fn classify_response(status: u16, body: &[u8], retry_after: Option<Duration>
     let parsed: Option<GoogleErrorBody> = serde_json::from_slice(body).ok();
     let detail = parsed.map(|b| b.error).unwrap_or_default();
     let reasons: Vec<&str> = detail.errors.iter().filter_map(|e| e.reason.as_deref()).collect();
-    let has = |r: &str| reasons.iter().any(|x| *x == r);
+    let has = |r: &str| reasons.contains(&r);
 
     let (disposition, kind, chosen_reason): (Disposition, ErrorKind, Option<&str>) = match status {
         401 => (Disposition::RefreshAndRetry, ErrorKind::NeedsReauth, None),
