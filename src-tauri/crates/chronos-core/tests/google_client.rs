@@ -429,3 +429,42 @@ async fn a_request_that_times_out_is_retried() {
     assert_eq!(clock.sleeps().len(), 1, "one timeout, one retry");
     assert!(started.elapsed() < Duration::from_millis(1900), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn hostile_items_are_skipped_and_counted_not_fatal() {
+    let mut w = world(3);
+    let cal = &mut w.accounts[0].calendars[0];
+    cal.events.push(json!({"id": "bad01", "summary": 42, "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}));
+    cal.events.push(json!({"id": "bad02", "start": "tomorrow", "end": {"date": "2026-12-02"}}));
+    cal.events.push(json!({"id": "big01", "summary": "big", "description": "x".repeat(1 << 20),
+        "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}));
+    let s = setup(w).await;
+    let page = s.client.list_events_page(&alice(), &EventsListRequest::full(None)).await.unwrap();
+    let mut ids: Vec<_> = page.items.iter().map(|e| e.id.0.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, vec!["big01", "ev00000", "ev00001", "ev00002"]);
+    assert_eq!(page.items.iter().find(|e| e.id.as_str() == "big01").unwrap().description.as_ref().unwrap().len(), 1 << 20);
+    let mut skipped: Vec<_> = page.skipped.iter().map(|s| s.id.clone().unwrap()).collect();
+    skipped.sort();
+    assert_eq!(skipped, vec!["bad01", "bad02"]);
+    assert!(page.next_sync_token.is_some());
+}
+
+#[tokio::test]
+async fn absurdly_nested_json_fails_the_page_clearly() {
+    let mut nested = json!("deep");
+    for _ in 0..200 {
+        nested = json!([nested]);
+    }
+    let mut w = world(1);
+    w.accounts[0].calendars[0].events.push(json!({"id": "deep01", "start": {"date": "2026-12-01"},
+        "end": {"date": "2026-12-02"}, "extendedProperties": {"private": {"x": nested}}}));
+    let s = setup(w).await;
+    let err = s.client.list_events_page(&alice(), &EventsListRequest::full(None)).await.unwrap_err();
+    match &err {
+        Error::Google { reason, .. } => assert_eq!(reason.as_deref(), Some("malformedResponse"), "{err:?}"),
+        e => panic!("{e:?}"),
+    }
+    assert!(err.to_string().contains("nesting"), "{err}");
+    assert_eq!(requests(&s.emu, "events.list").len(), 1, "not retried");
+}
