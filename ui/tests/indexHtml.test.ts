@@ -1,9 +1,9 @@
 // The page must run under the app's CSP (script-src 'self'; Tauri may add a style nonce).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const html = readFileSync(fileURLToPath(new URL('../index.html', import.meta.url)), 'utf8');
+const html = readFileSync(resolve(__dirname, '../index.html'), 'utf8');
 
 describe('index.html', () => {
   it('has no inline script and no inline event handler', () => {
