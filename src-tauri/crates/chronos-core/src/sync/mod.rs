@@ -1,5 +1,8 @@
 //! Sync: one calendar (`engine`), one account's run over many calendars (`run`), the progress
-//! stream (`progress`) and per-account status (`status`).
+//! stream (`progress`), per-account status (`status`) and the checks on server data (`validate`).
 
+pub mod engine;
 pub mod progress;
+pub mod run;
 pub mod status;
+pub mod validate;

@@ -36,6 +36,21 @@ pub struct SyncTotals {
     pub requests: u64,
 }
 
+/// A failure as the UI sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailureInfo {
+    pub kind: ErrorKind,
+    pub retryable: bool,
+    pub message: String,
+}
+
+impl From<&crate::error::Error> for FailureInfo {
+    fn from(e: &crate::error::Error) -> Self {
+        Self { kind: e.kind(), retryable: e.retryable(), message: e.to_string() }
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -107,6 +122,10 @@ pub enum SyncProgress {
         /// Set with `QuotaExceeded`: when the scheduler will try again.
         #[serde(skip_serializing_if = "Option::is_none")]
         resume_after: Option<DateTime<Utc>>,
+        /// What stopped or spoiled the run beyond single calendars (calendar list, re-auth,
+        /// quota, timeout).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<FailureInfo>,
     },
 }
 
@@ -332,6 +351,7 @@ mod tests {
             outcome: SyncOutcome::TimedOut,
             finished_at: DateTime::from_timestamp(0, 0).unwrap(),
             resume_after: None,
+            error: None,
         };
         let v = serde_json::to_value(fin).unwrap();
         assert_eq!(v["type"], "syncFinished");
@@ -377,6 +397,7 @@ mod tests {
             outcome: SyncOutcome::Completed,
             finished_at: Utc::now(),
             resume_after: None,
+            error: None,
         };
         assert_eq!(th.push(fin.clone(), t0), vec![fin]);
         assert_eq!(th.pending_len(), 0);

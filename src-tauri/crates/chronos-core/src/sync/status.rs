@@ -224,9 +224,14 @@ impl StatusBoard {
                     Some(AccountStatus::Syncing { progress: running, last_sync })
                 }
                 SyncProgress::SyncFinished {
-                    outcome, finished_at, resume_after, totals, duration_ms, ..
+                    outcome, finished_at, resume_after, totals, duration_ms, error, ..
                 } => {
-                    let failure = e.first_failure.take();
+                    let run_error = error.as_ref().map(|f| FirstFailure {
+                        kind: f.kind,
+                        retryable: f.retryable,
+                        message: f.message.clone(),
+                    });
+                    let failure = e.first_failure.take().or(run_error.clone());
                     let status = match outcome {
                         SyncOutcome::Completed => {
                             e.last_success = Some(*finished_at);
@@ -239,11 +244,11 @@ impl StatusBoard {
                         },
                         SyncOutcome::TimedOut => AccountStatus::Error {
                             kind: ErrorKind::Timeout,
-                            message: format!(
+                            message: run_error.map(|f| f.message).unwrap_or_else(|| format!(
                                 "the sync took too long and was stopped after {} s; what was \
                                  fetched is kept and the next sync continues from there",
                                 duration_ms / 1000
-                            ),
+                            )),
                             retryable: true,
                             last_sync,
                         },
@@ -303,6 +308,7 @@ mod tests {
             outcome,
             finished_at: DateTime::from_timestamp(t, 0).unwrap(),
             resume_after: Some(DateTime::from_timestamp(t + 3600, 0).unwrap()),
+            error: None,
         }
     }
 

@@ -1,0 +1,317 @@
+//! One calendar's sync: full, incremental, resumed, and the fall-backs between them.
+//!
+//! - No sync token: a full sync (a new mark-and-sweep generation), paged; each page is one store
+//!   transaction and the last one carries `nextSyncToken` and sweeps what the server no longer has.
+//! - An interrupted full sync resumes from its stored `pageToken`; if the server refuses that
+//!   token the calendar starts a fresh full sync (once).
+//! - With a sync token: an incremental sync. A 410 (at any page) drops the token and runs ONE full
+//!   sync; the old rows stay visible until its last page sweeps them. If that full sync fails the
+//!   calendar fails: there is no loop.
+//!
+//! Fetching overlaps storing: while page N is validated, encrypted and committed on a blocking
+//! thread, the request for page N+1 is already on the wire.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::google::{EventsListRequest, EventsPage, GoogleClient};
+use crate::model::{AccountId, CalendarId, EventResource, PageToken, SyncToken};
+use crate::store::{Generation, PageApply, PageEnd, Store};
+use crate::sync::progress::{ProgressSink, SyncProgress};
+use crate::sync::validate::check_event;
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+/// A server that never stops handing out page tokens is broken, not a big calendar
+/// (10,000 pages × 2,500 events = 25 million events).
+const MAX_PAGES: u32 = 10_000;
+
+/// How a calendar was synced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncMode {
+    #[default]
+    Full,
+    /// A full sync continued from its stored page token.
+    ResumedFull,
+    Incremental,
+}
+
+/// What one calendar's sync did (kept up to date while it runs, so a timeout still reports what
+/// was committed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarStats {
+    pub mode: SyncMode,
+    pub pages: u32,
+    pub events_fetched: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub deleted: u64,
+    pub skipped: u64,
+    /// `events.list` calls made (retries inside the client not counted).
+    pub requests: u64,
+    /// The sync token was refused (410) and a full sync replaced the incremental one.
+    pub full_sync_after_410: bool,
+    /// A stored page token was refused and the full sync started over.
+    pub restarted_full_sync: bool,
+    /// Server versions of events with unsent local edits, left for the merge.
+    pub held: u64,
+}
+
+/// What a calendar sync needs from its run.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub account: AccountId,
+    pub store: Arc<Store>,
+    pub client: GoogleClient,
+    pub progress: ProgressSink,
+    pub cancel: CancellationToken,
+}
+
+enum Plan {
+    Full { generation: Generation, page: Option<PageToken> },
+    Incremental { token: SyncToken, page: Option<PageToken> },
+}
+
+impl Plan {
+    fn resumes_page_token(&self) -> bool {
+        match self {
+            Plan::Full { page, .. } | Plan::Incremental { page, .. } => page.is_some(),
+        }
+    }
+}
+
+/// An error from a page loop, and whether it came from the very first request of a resumed
+/// page token (which may mean the token itself was refused).
+struct PagesError {
+    error: Error,
+    on_resumed_token: bool,
+}
+
+/// Aborts a spawned fetch when the sync stops early (error, cancellation, run timeout).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> AbortOnDrop<T> {
+    async fn join(&mut self) -> Result<T> {
+        (&mut self.0).await.map_err(|e| Error::Internal(format!("page fetch task: {e}")))
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
+}
+
+/// Syncs one calendar. `stats` is updated as pages commit.
+pub async fn sync_calendar(ctx: &SyncContext, calendar: &CalendarId, stats: &Arc<Mutex<CalendarStats>>) -> Result<()> {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let state = blocking(move || store.sync_state(&account, &cal)).await?;
+    let mut plan = match (state.full_sync, state.sync_token) {
+        (Some(generation), _) => {
+            stats.lock().unwrap().mode = if state.page_token.is_some() { SyncMode::ResumedFull } else { SyncMode::Full };
+            Plan::Full { generation, page: state.page_token }
+        }
+        (None, Some(token)) => {
+            stats.lock().unwrap().mode = SyncMode::Incremental;
+            Plan::Incremental { token, page: state.page_token }
+        }
+        (None, None) => {
+            stats.lock().unwrap().mode = SyncMode::Full;
+            Plan::Full { generation: begin_full(ctx, calendar).await?, page: None }
+        }
+    };
+    let mut fell_back = false;
+    loop {
+        let resumed = plan.resumes_page_token();
+        let incremental = matches!(plan, Plan::Incremental { .. });
+        match run_pages(ctx, calendar, plan, stats).await {
+            Ok(()) => return Ok(()),
+            Err(PagesError { error, on_resumed_token }) => {
+                let refused_token = error.kind() == ErrorKind::FullSyncRequired;
+                let refused_page = resumed
+                    && on_resumed_token
+                    && matches!(error.kind(), ErrorKind::InvalidInput | ErrorKind::FullSyncRequired | ErrorKind::NotFound);
+                if !fell_back && ((incremental && refused_token) || refused_page) {
+                    fell_back = true;
+                    {
+                        let mut s = stats.lock().unwrap();
+                        if incremental && refused_token {
+                            s.full_sync_after_410 = true;
+                        } else {
+                            s.restarted_full_sync = true;
+                        }
+                        s.mode = SyncMode::Full;
+                    }
+                    tracing::info!(
+                        account = %ctx.account, %calendar, kind = error.kind().as_str(),
+                        "the server refused the stored token; starting one full sync"
+                    );
+                    plan = Plan::Full { generation: begin_full(ctx, calendar).await?, page: None };
+                    continue;
+                }
+                if error.kind() != ErrorKind::Cancelled {
+                    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+                    let kind = error.kind().as_str();
+                    let message = error.to_string();
+                    if let Err(e) = blocking(move || store.record_sync_error(&account, &cal, kind, &message)).await {
+                        tracing::warn!(kind = e.kind().as_str(), "could not record a calendar's sync error");
+                    }
+                }
+                return Err(error);
+            }
+        }
+    }
+}
+
+async fn begin_full(ctx: &SyncContext, calendar: &CalendarId) -> Result<Generation> {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    blocking(move || store.begin_full_sync(&account, &cal)).await
+}
+
+fn spawn_fetch(
+    client: &GoogleClient,
+    calendar: &CalendarId,
+    request: EventsListRequest,
+) -> AbortOnDrop<Result<EventsPage>> {
+    let client = client.clone();
+    let calendar = calendar.clone();
+    AbortOnDrop(tokio::spawn(async move { client.list_events_page(&calendar, &request).await }))
+}
+
+async fn run_pages(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    plan: Plan,
+    stats: &Arc<Mutex<CalendarStats>>,
+) -> std::result::Result<(), PagesError> {
+    let fail = |error: Error| PagesError { error, on_resumed_token: false };
+    let (generation, sync_token, first_page) = match plan {
+        Plan::Full { generation, page } => (Some(generation), None, page),
+        Plan::Incremental { token, page } => (None, Some(token), page),
+    };
+    let resumed = first_page.is_some();
+    let request = |page: Option<PageToken>| match &sync_token {
+        Some(t) => EventsListRequest::incremental(t.clone(), page),
+        None => EventsListRequest::full(page),
+    };
+    let mut inflight = spawn_fetch(&ctx.client, calendar, request(first_page));
+    let mut first = true;
+    loop {
+        if ctx.cancel.is_cancelled() {
+            return Err(fail(Error::Cancelled));
+        }
+        // Stop waiting for the network at once when the run is called off; a page already
+        // being committed (below) is let finish, so what the run reports is what is stored.
+        let fetched = tokio::select! {
+            r = inflight.join() => r.map_err(fail)?,
+            _ = ctx.cancel.cancelled() => return Err(fail(Error::Cancelled)),
+        };
+        stats.lock().unwrap().requests += 1;
+        let page = match fetched {
+            Ok(p) => p,
+            Err(error) => return Err(PagesError { error, on_resumed_token: first && resumed }),
+        };
+        first = false;
+
+        let end = match (page.next_page_token.clone(), page.next_sync_token.clone()) {
+            (Some(next), _) => PageEnd::Next(next),
+            (None, Some(token)) => PageEnd::Last(token),
+            (None, None) => {
+                return Err(fail(Error::Google {
+                    kind: ErrorKind::Server,
+                    status: 200,
+                    reason: Some("malformedResponse".into()),
+                    message: "a page of events carried neither a next page token nor a sync token".into(),
+                    retry_after: None,
+                }))
+            }
+        };
+        let pages_so_far = stats.lock().unwrap().pages + 1;
+        if let PageEnd::Next(next) = &end {
+            if pages_so_far >= MAX_PAGES {
+                return Err(fail(Error::Google {
+                    kind: ErrorKind::Server,
+                    status: 200,
+                    reason: Some("tooManyPages".into()),
+                    message: format!("the calendar's event list did not end after {MAX_PAGES} pages"),
+                    retry_after: None,
+                }));
+            }
+            // The next request goes out now, while this page is checked and committed.
+            inflight = spawn_fetch(&ctx.client, calendar, request(Some(next.clone())));
+        }
+
+        let fetched_items = (page.items.len() + page.skipped.len()) as u64;
+        let mut skipped = page.skipped.len() as u64;
+        let items = page.items;
+        let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+        let apply = PageApply { full_sync: generation, end: end.clone() };
+        let (outcome, rejected) = blocking(move || {
+            let mut good: Vec<EventResource> = Vec::with_capacity(items.len());
+            let mut rejected = 0u64;
+            for ev in items {
+                match check_event(&ev) {
+                    Ok(()) => good.push(ev),
+                    Err(reason) => {
+                        rejected += 1;
+                        tracing::warn!(account = %account, calendar = %cal, reason, "event skipped");
+                    }
+                }
+            }
+            Ok((store.apply_page(&account, &cal, &good, &apply)?, rejected))
+        })
+        .await
+        .map_err(fail)?;
+        skipped += rejected + outcome.skipped as u64;
+
+        let (events_fetched, pages) = {
+            let mut s = stats.lock().unwrap();
+            s.pages += 1;
+            s.events_fetched += fetched_items;
+            s.added += outcome.added as u64;
+            s.updated += outcome.updated as u64;
+            s.deleted += (outcome.deleted + outcome.swept) as u64;
+            s.skipped += skipped;
+            s.held += outcome.held.len() as u64;
+            (s.events_fetched, s.pages)
+        };
+        ctx.progress.emit(SyncProgress::CalendarProgress {
+            account: ctx.account.clone(),
+            calendar: calendar.clone(),
+            events_fetched,
+            pages,
+        });
+        if matches!(end, PageEnd::Last(_)) {
+            return Ok(());
+        }
+    }
+}
+
+/// Syncs the account's calendar list (with its own sync token; a refused token means one full
+/// listing). New calendars follow Google's `selected` flag; the store keeps the user's choices.
+pub async fn sync_calendar_list(ctx: &SyncContext) -> Result<crate::store::CalendarListOutcome> {
+    let (store, account) = (ctx.store.clone(), ctx.account.clone());
+    let token = blocking(move || store.calendar_list_sync_token(&account)).await?;
+    let (listed, complete) = match ctx.client.list_calendar_list(token.as_ref()).await {
+        Err(e) if e.kind() == ErrorKind::FullSyncRequired && token.is_some() => {
+            tracing::info!(account = %ctx.account, "calendar list sync token refused; listing in full");
+            let (store, account) = (ctx.store.clone(), ctx.account.clone());
+            blocking(move || store.clear_calendar_list_sync_token(&account)).await?;
+            (ctx.client.list_calendar_list(None).await?, true)
+        }
+        other => (other?, token.is_none()),
+    };
+    if !listed.skipped.is_empty() {
+        tracing::warn!(account = %ctx.account, skipped = listed.skipped.len(), "calendar list entries skipped");
+    }
+    let (store, account) = (ctx.store.clone(), ctx.account.clone());
+    blocking(move || {
+        store.apply_calendar_list(&account, &listed.entries, complete, listed.next_sync_token.as_ref())
+    })
+    .await
+}

@@ -1,0 +1,143 @@
+//! The gate between what a server sends and what the store keeps: events the engine cannot use
+//! safely are skipped (and counted) instead of poisoning the store or the range index.
+//!
+//! Cancelled events only need an id (Google guarantees nothing else for them). Live events need
+//! a usable start and end: exactly one of `date` / `dateTime`, parseable, a known IANA time
+//! zone when one is given, and an end that is not before the start.
+
+use crate::model::{EventDateTime, EventResource};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// Google's own limit for client-chosen ids; server ids are shorter.
+const MAX_ID_BYTES: usize = 1024;
+/// Larger text fields are not a calendar entry any more but an attack on memory.
+const MAX_TEXT_BYTES: usize = 256 * 1024;
+const MAX_ATTENDEES: usize = 5000;
+
+/// Why an event was skipped (no event content is ever quoted).
+pub type SkipReason = &'static str;
+
+pub fn check_event(ev: &EventResource) -> Result<(), SkipReason> {
+    let id = ev.id.as_str();
+    if id.is_empty() {
+        return Err("empty id");
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err("id too long");
+    }
+    if id.chars().any(|c| c.is_control() || c.is_whitespace() || c == '/' || c == '\\') {
+        return Err("id with control, space or path characters");
+    }
+    if let Some(r) = &ev.recurring_event_id {
+        if r.as_str().len() > MAX_ID_BYTES || r.as_str().chars().any(char::is_control) {
+            return Err("malformed recurringEventId");
+        }
+    }
+    let text_too_big = [&ev.summary, &ev.description, &ev.location]
+        .iter()
+        .any(|f| f.as_ref().is_some_and(|s| s.len() > MAX_TEXT_BYTES));
+    if text_too_big {
+        return Err("text field too large");
+    }
+    if ev.attendees.as_ref().is_some_and(|a| a.len() > MAX_ATTENDEES) {
+        return Err("too many attendees");
+    }
+    if ev.is_cancelled() {
+        return Ok(());
+    }
+    let start = ev.start.as_ref().ok_or("missing start")?;
+    let end = ev.end.as_ref().ok_or("missing end")?;
+    let s = instant(start)?;
+    let e = instant(end)?;
+    if e < s {
+        return Err("end before start");
+    }
+    if let Some(o) = &ev.original_start_time {
+        instant(o)?;
+    }
+    Ok(())
+}
+
+/// A comparable point in time (UTC seconds; all-day and floating times as if they were UTC,
+/// which is enough to order a start against its end).
+fn instant(t: &EventDateTime) -> Result<i64, SkipReason> {
+    if let Some(tz) = &t.time_zone {
+        if tz.parse::<chrono_tz::Tz>().is_err() {
+            return Err("unknown time zone");
+        }
+    }
+    match (&t.date, &t.date_time) {
+        (Some(_), Some(_)) => Err("both date and dateTime"),
+        (None, None) => Err("neither date nor dateTime"),
+        (Some(d), None) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+            .map_err(|_| "malformed date"),
+        (None, Some(dt)) => match DateTime::parse_from_rfc3339(dt) {
+            Ok(x) => Ok(x.timestamp()),
+            Err(_) => {
+                // Without an offset a dateTime is only meaningful with a time zone.
+                if t.time_zone.is_none() {
+                    return Err("malformed dateTime");
+                }
+                NaiveDateTime::parse_from_str(dt, "%Y-%m-%dT%H:%M:%S%.f")
+                    .map(|n| n.and_utc().timestamp())
+                    .map_err(|_| "malformed dateTime")
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ev(v: serde_json::Value) -> EventResource {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn timed(id: &str) -> serde_json::Value {
+        json!({"id": id, "start": {"dateTime": "2026-12-01T09:00:00+01:00"}, "end": {"dateTime": "2026-12-01T10:00:00+01:00"}})
+    }
+
+    #[test]
+    fn good_events_pass() {
+        assert_eq!(check_event(&ev(timed("abc_20261201T090000Z"))), Ok(()));
+        assert_eq!(
+            check_event(&ev(json!({"id": "d", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}))),
+            Ok(())
+        );
+        assert_eq!(
+            check_event(&ev(json!({"id": "z", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Paris"},
+                "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Paris"}}))),
+            Ok(())
+        );
+        // A cancelled event needs nothing but its id.
+        assert_eq!(check_event(&ev(json!({"id": "gone", "status": "cancelled"}))), Ok(()));
+        // Holiday-calendar ids carry odd characters; they are opaque and fine.
+        assert_eq!(check_event(&ev(timed("20261225_60o30d1g60o30e1i60o4ac1g60rj8gpl88rj2c1h84s34h9g60s30c1g60o30c1g@holiday"))), Ok(()));
+    }
+
+    #[test]
+    fn hostile_events_are_refused_with_a_reason() {
+        let cases = [
+            (json!({"id": "x", "start": {"dateTime": "yesterday"}, "end": {"dateTime": "2026-12-01T10:00:00Z"}}), "malformed dateTime"),
+            (json!({"id": "x", "end": {"dateTime": "2026-12-01T10:00:00Z"}}), "missing start"),
+            (json!({"id": "x", "start": {"date": "2026-13-45"}, "end": {"date": "2026-12-02"}}), "malformed date"),
+            (json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Mars/Olympus_Mons"},
+                    "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Mars/Olympus_Mons"}}), "unknown time zone"),
+            (json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00"}, "end": {"dateTime": "2026-12-01T10:00:00"}}), "malformed dateTime"),
+            (json!({"id": "x", "start": {"date": "2026-12-03"}, "end": {"date": "2026-12-02"}}), "end before start"),
+            (json!({"id": "x", "start": {}, "end": {"date": "2026-12-02"}}), "neither date nor dateTime"),
+            (json!({"id": "../../etc/passwd", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id with control, space or path characters"),
+            (json!({"id": "a\u{0}b", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id with control, space or path characters"),
+            (json!({"id": "x".repeat(2000), "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id too long"),
+        ];
+        for (v, reason) in cases {
+            assert_eq!(check_event(&ev(v.clone())), Err(reason), "{v}");
+        }
+        let mut big = ev(timed("big"));
+        big.description = Some("x".repeat(1024 * 1024));
+        assert_eq!(check_event(&big), Err("text field too large"));
+    }
+}
