@@ -286,7 +286,7 @@ impl GoogleClient {
                         kind: ErrorKind::Server,
                         status,
                         reason: Some("malformedResponse".into()),
-                        message: format!("Google's answer is not valid JSON ({})", e.classify_str()),
+                        message: format!("Google's answer is not valid JSON ({})", json_failure(&e)),
                         retry_after: None,
                     },
                 }
@@ -303,18 +303,13 @@ enum AttemptError {
     Http(Failure, AccessToken),
 }
 
-trait ClassifyStr {
-    fn classify_str(&self) -> &'static str;
-}
-
-impl ClassifyStr for serde_json::Error {
-    fn classify_str(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Io => "read error",
-            serde_json::error::Category::Syntax => "syntax error or nesting too deep",
-            serde_json::error::Category::Data => "unexpected data",
-            serde_json::error::Category::Eof => "cut short",
-        }
+/// A short, content-free description of why JSON did not parse.
+fn json_failure(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "read error",
+        serde_json::error::Category::Syntax => "syntax error or nesting too deep",
+        serde_json::error::Category::Data => "unexpected data",
+        serde_json::error::Category::Eof => "cut short",
     }
 }
 
