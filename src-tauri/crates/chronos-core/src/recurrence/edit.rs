@@ -4,11 +4,11 @@
 use super::engine::{starts_in, Budget, Limits, Series};
 use super::error::RecurrenceError;
 use super::expand::{span, OccurrenceTime};
-use super::rule::{Rule, Until};
+use super::rule::{Freq, Rule, Until};
 use super::set::{DateValue, RecurrenceSet};
 use super::time::{parse_event_time, EventTime, Zone};
 use crate::model::{EventDateTime, EventId, EventResource};
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, NaiveTime, Utc};
 
 /// Where a series is cut: the wall clock of the series' zone (all-day: midnight of the date).
 fn cut_point(start: &EventTime, at: &OccurrenceTime) -> Result<NaiveDateTime, RecurrenceError> {
@@ -125,7 +125,7 @@ pub fn split_series(
                 let value = line.split_once(':').map(|x| x.1).unwrap_or_default();
                 let rule = Rule::parse(value)?;
                 let mut old = rule.clone();
-                let mut new = rule.clone();
+                let mut new = pin_defaults(&rule, dtstart(&start), cut);
                 if let Some(count) = rule.count {
                     let mut budget = Budget::new(&Limits::default());
                     let series = Series { rule: &rule, dtstart: dtstart(&start), zone };
@@ -181,6 +181,37 @@ pub fn split_series(
         new.end = Some(event_date_time(e, &end_time));
     }
     Ok((old, new))
+}
+
+/// The rule for a series that now starts at `cut`. Parts the rule took from the old DTSTART are
+/// written out when `cut` (an RDATE, say) differs in them, so the series keeps its days and times.
+fn pin_defaults(rule: &Rule, old_start: NaiveDateTime, cut: NaiveDateTime) -> Rule {
+    let full = rule.with_defaults(old_start);
+    let mut r = rule.clone();
+    let implicit_days = rule.by_day.is_empty() && rule.by_month_day.is_empty() && rule.by_year_day.is_empty();
+    if implicit_days {
+        match rule.freq {
+            Freq::Weekly if cut.weekday() != old_start.weekday() => r.by_day = full.by_day,
+            Freq::Monthly if cut.day() != old_start.day() => r.by_month_day = full.by_month_day,
+            Freq::Yearly if (cut.month(), cut.day()) != (old_start.month(), old_start.day()) => {
+                r.by_month = full.by_month;
+                r.by_month_day = full.by_month_day;
+            }
+            _ => {}
+        }
+    }
+    if cut.time() != old_start.time() {
+        if r.by_hour.is_empty() {
+            r.by_hour = full.by_hour;
+        }
+        if r.by_minute.is_empty() {
+            r.by_minute = full.by_minute;
+        }
+        if r.by_second.is_empty() {
+            r.by_second = full.by_second;
+        }
+    }
+    r
 }
 
 /// Whether `a` ends a series no later than `b`.

@@ -1,0 +1,280 @@
+//! Expansion of recurring series for display: rules, exceptions, zones, all-day, limits.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use chronos_core::model::EventResource;
+use chronos_core::recurrence::{expand, expand_with_limits, Expanded, Limits, OccurrenceTime, TimeRange};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn ev(v: serde_json::Value) -> EventResource {
+    serde_json::from_value(v).unwrap()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn range(a: &str, b: &str) -> TimeRange {
+    TimeRange::new(utc(a), utc(b))
+}
+
+fn series(id: &str, start: &str, end: &str, tz: &str, rules: &[&str]) -> EventResource {
+    ev(json!({
+        "id": id, "status": "confirmed",
+        "start": {"dateTime": start, "timeZone": tz},
+        "end": {"dateTime": end, "timeZone": tz},
+        "recurrence": rules,
+    }))
+}
+
+/// `(utc start, local start in the display zone)` of every timed occurrence.
+fn times(x: &Expanded) -> Vec<(String, String)> {
+    x.occurrences
+        .iter()
+        .map(|o| match o.start {
+            OccurrenceTime::Instant { utc, local } => (
+                utc.format("%Y-%m-%dT%H:%MZ").to_string(),
+                local.format("%Y-%m-%d %H:%M").to_string(),
+            ),
+            OccurrenceTime::Date { date } => (date.to_string(), date.to_string()),
+        })
+        .collect()
+}
+
+fn locals(x: &Expanded) -> Vec<String> {
+    times(x).into_iter().map(|t| t.1).collect()
+}
+
+fn ids(x: &Expanded) -> Vec<&str> {
+    x.occurrences.iter().map(|o| o.event_id.as_str()).collect()
+}
+
+const BERLIN: Tz = chrono_tz::Europe::Berlin;
+const NEW_YORK: Tz = chrono_tz::America::New_York;
+
+#[test]
+fn weekly_meeting_stays_at_nine_across_berlin_spring_change() {
+    let m = series("w", "2026-03-16T09:00:00", "2026-03-16T10:00:00", "Europe/Berlin", &["RRULE:FREQ=WEEKLY;BYDAY=MO"]);
+    let x = expand(&[m], range("2026-03-15T00:00:00Z", "2026-04-07T00:00:00Z"), BERLIN);
+    assert_eq!(
+        times(&x),
+        vec![
+            ("2026-03-16T08:00Z".into(), "2026-03-16 09:00".into()),
+            ("2026-03-23T08:00Z".into(), "2026-03-23 09:00".into()),
+            ("2026-03-30T07:00Z".into(), "2026-03-30 09:00".into()),
+            ("2026-04-06T07:00Z".into(), "2026-04-06 09:00".into()),
+        ]
+    );
+    assert_eq!(ids(&x)[2], "w_20260330T070000Z");
+    assert!(x.skipped.is_empty() && x.truncated.is_empty());
+}
+
+#[test]
+fn weekly_meeting_stays_at_nine_across_new_york_changes() {
+    let m = series("ny", "2026-10-20T09:00:00-04:00", "2026-10-20T09:30:00-04:00", "America/New_York", &["RRULE:FREQ=WEEKLY"]);
+    let x = expand(&[m.clone()], range("2026-10-26T00:00:00Z", "2026-11-11T00:00:00Z"), NEW_YORK);
+    assert_eq!(locals(&x), vec!["2026-10-27 09:00", "2026-11-03 09:00", "2026-11-10 09:00"]);
+    assert_eq!(times(&x)[0].0, "2026-10-27T13:00Z");
+    assert_eq!(times(&x)[1].0, "2026-11-03T14:00Z");
+    // Seen from Berlin, whose change came a week earlier, the local hour moves twice.
+    let x = expand(&[m], range("2026-10-19T00:00:00Z", "2026-11-11T00:00:00Z"), BERLIN);
+    assert_eq!(locals(&x), vec!["2026-10-20 15:00", "2026-10-27 14:00", "2026-11-03 15:00", "2026-11-10 15:00"]);
+}
+
+#[test]
+fn kolkata_event_seen_from_auckland() {
+    let m = series("k", "2026-04-01T20:00:00", "2026-04-01T21:00:00", "Asia/Kolkata", &["RRULE:FREQ=DAILY;COUNT=6"]);
+    let x = expand(&[m], range("2026-03-01T00:00:00Z", "2026-05-01T00:00:00Z"), chrono_tz::Pacific::Auckland);
+    // 20:00 IST is 14:30 UTC: 03:30 next day in NZDT (+13); NZ goes back to +12 at 14:00 UTC on
+    // 4 April, so from the occurrence that is 5 April in Auckland on it is 02:30.
+    assert_eq!(
+        locals(&x),
+        vec!["2026-04-02 03:30", "2026-04-03 03:30", "2026-04-04 03:30", "2026-04-05 02:30", "2026-04-06 02:30", "2026-04-07 02:30"]
+    );
+}
+
+#[test]
+fn rule_parts_each_produce_their_dates() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("2026-01-13T10:00:00", "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", &["2026-01-13", "2026-02-10", "2026-03-10"]),
+        ("2026-01-30T10:00:00", "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", &["2026-01-30", "2026-02-27", "2026-03-27"]),
+        ("2026-01-31T10:00:00", "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3", &["2026-01-31", "2026-02-28", "2026-03-31"]),
+        ("2026-01-31T10:00:00", "FREQ=MONTHLY;COUNT=3", &["2026-01-31", "2026-03-31", "2026-05-31"]),
+        ("2026-01-30T10:00:00", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3", &["2026-01-30", "2026-02-27", "2026-03-31"]),
+        ("2026-01-01T10:00:00", "FREQ=DAILY;INTERVAL=10;COUNT=3", &["2026-01-01", "2026-01-11", "2026-01-21"]),
+        ("2026-01-01T10:00:00", "FREQ=WEEKLY;UNTIL=20260115T090000Z", &["2026-01-01", "2026-01-08", "2026-01-15"]),
+        ("2026-01-01T10:00:00", "FREQ=WEEKLY;UNTIL=20260115T085959Z", &["2026-01-01", "2026-01-08"]),
+        ("2026-01-01T10:00:00", "FREQ=WEEKLY;UNTIL=20260115", &["2026-01-01", "2026-01-08", "2026-01-15"]),
+        ("2026-11-26T10:00:00", "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;COUNT=3", &["2026-11-26", "2027-11-25", "2028-11-23"]),
+        ("2026-06-01T10:00:00", "FREQ=YEARLY;BYMONTH=6,7;BYMONTHDAY=1;COUNT=3", &["2026-06-01", "2026-07-01", "2027-06-01"]),
+        ("2026-01-04T10:00:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,WE;WKST=SU;COUNT=4", &["2026-01-04", "2026-01-07", "2026-01-18", "2026-01-21"]),
+    ];
+    for (start, rule, want) in cases {
+        let m = series("r", start, start, "Europe/Berlin", &[&format!("RRULE:{rule}")]);
+        let x = expand(&[m], range("2025-12-01T00:00:00Z", "2029-01-01T00:00:00Z"), BERLIN);
+        let got: Vec<String> = locals(&x).iter().map(|l| l[..10].to_owned()).collect();
+        assert_eq!(got, *want, "{rule}");
+    }
+}
+
+#[test]
+fn rdate_exdate_and_exrule() {
+    let m = series(
+        "s",
+        "2026-03-02T09:00:00",
+        "2026-03-02T10:00:00",
+        "Europe/Berlin",
+        &[
+            "RRULE:FREQ=DAILY;COUNT=7",
+            "EXRULE:FREQ=WEEKLY;BYDAY=SA,SU",
+            "EXDATE;TZID=Europe/Berlin:20260303T090000",
+            "EXDATE:20260304T080000Z",
+            "EXDATE;VALUE=DATE:20260305",
+            "RDATE;TZID=America/New_York:20260310T040000",
+        ],
+    );
+    let x = expand(&[m], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN);
+    assert_eq!(locals(&x), vec!["2026-03-02 09:00", "2026-03-06 09:00", "2026-03-10 09:00"]);
+}
+
+#[test]
+fn exceptions_replace_or_remove_their_occurrence() {
+    let m = series("m", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=WEEKLY;COUNT=4"]);
+    let moved = ev(json!({
+        "id": "m_20260309T080000Z", "recurringEventId": "m", "status": "confirmed",
+        "originalStartTime": {"dateTime": "2026-03-09T08:00:00Z"},
+        "start": {"dateTime": "2026-03-12T15:00:00+01:00"}, "end": {"dateTime": "2026-03-12T16:00:00+01:00"},
+    }));
+    let cancelled = ev(json!({
+        "id": "m_20260316T080000Z", "recurringEventId": "m", "status": "cancelled",
+        "originalStartTime": {"dateTime": "2026-03-16T09:00:00+01:00", "timeZone": "Europe/Berlin"},
+    }));
+    let events = [m, moved, cancelled];
+    let x = expand(&events, range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN);
+    assert_eq!(ids(&x), vec!["m_20260302T080000Z", "m_20260309T080000Z", "m_20260323T080000Z"]);
+    assert_eq!(locals(&x)[1], "2026-03-12 15:00");
+    let moved = &x.occurrences[1];
+    assert!(moved.is_exception);
+    assert_eq!(moved.source, 1);
+    assert_eq!(moved.master_id.as_ref().unwrap().as_str(), "m");
+    assert!(matches!(moved.original_start, Some(OccurrenceTime::Instant { utc, .. }) if utc == utc_of("2026-03-09T08:00:00Z")));
+    let generated = &x.occurrences[0];
+    assert!(!generated.is_exception && generated.source == 0);
+
+    // A range holding only the moved instance's original slot shows nothing there.
+    let x = expand(&events, range("2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z"), BERLIN);
+    assert!(x.occurrences.is_empty());
+}
+
+fn utc_of(s: &str) -> DateTime<Utc> {
+    utc(s)
+}
+
+#[test]
+fn all_day_occurrences_are_floating_dates() {
+    let m = ev(json!({
+        "id": "ad", "start": {"date": "2026-01-31"}, "end": {"date": "2026-02-02"},
+        "recurrence": ["RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3"],
+    }));
+    let one = ev(json!({"id": "dec1", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}));
+    // February in Honolulu: the January occurrence spills into 1 February only (end exclusive).
+    let hnl = chrono_tz::Pacific::Honolulu;
+    let feb = TimeRange::new(
+        utc("2026-02-01T10:00:00Z"),
+        utc("2026-03-01T10:00:00Z"),
+    );
+    let x = expand(&[m.clone()], feb, hnl);
+    assert_eq!(ids(&x), vec!["ad_20260131", "ad_20260228"]);
+    let o = &x.occurrences[1];
+    assert!(o.all_day);
+    assert_eq!(o.start, OccurrenceTime::Date { date: NaiveDate::from_ymd_opt(2026, 2, 28).unwrap() });
+    assert_eq!(o.end, OccurrenceTime::Date { date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() });
+    // 1 December is 1 December in Auckland and in Honolulu, and never touches 2 December.
+    for tz in [chrono_tz::Pacific::Auckland, hnl] {
+        let day = |d: u32| {
+            let start = NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let s = start.and_local_timezone(tz).unwrap().with_timezone(&Utc);
+            TimeRange::new(s, s + chrono::Duration::days(1))
+        };
+        assert_eq!(expand(&[one.clone()], day(1), tz).occurrences.len(), 1);
+        assert!(expand(&[one.clone()], day(2), tz).occurrences.is_empty());
+    }
+}
+
+#[test]
+fn multi_day_and_overnight_events_overlap_the_range() {
+    let weekend = series("wk", "2026-03-06T18:00:00", "2026-03-09T08:00:00", "Europe/Berlin", &["RRULE:FREQ=WEEKLY"]);
+    // A range that is only the Sunday in the middle still shows the occurrence.
+    let x = expand(&[weekend], range("2026-03-14T23:00:00Z", "2026-03-15T23:00:00Z"), BERLIN);
+    assert_eq!(ids(&x), vec!["wk_20260313T170000Z"]);
+    let night = series("n", "2026-03-01T23:00:00", "2026-03-02T01:00:00", "Europe/Berlin", &["RRULE:FREQ=DAILY"]);
+    let x = expand(&[night], range("2026-03-09T23:00:00Z", "2026-03-10T23:00:00Z"), BERLIN);
+    // 9 March 23:00 runs into 10 March; 10 March 23:00 starts inside it.
+    assert_eq!(locals(&x), vec!["2026-03-09 23:00", "2026-03-10 23:00"]);
+}
+
+#[test]
+fn unknown_zone_is_skipped_not_fatal() {
+    let bad = series("bad", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Mars/Base", &["RRULE:FREQ=DAILY"]);
+    let bad_rule = series("rule", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=SOMETIMES"]);
+    let good = series("ok", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=DAILY;COUNT=2"]);
+    let x = expand(&[bad, bad_rule, good], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN);
+    assert_eq!(ids(&x), vec!["ok_20260302T080000Z", "ok_20260303T080000Z"]);
+    let kinds: Vec<(&str, &str)> = x.skipped.iter().map(|(id, e)| (id.as_str(), e.kind())).collect();
+    assert_eq!(kinds, vec![("bad", "unknown_time_zone"), ("rule", "invalid_rule")]);
+}
+
+#[test]
+fn hostile_rules_stop_at_the_limits_quickly() {
+    let secondly = series("s", "2026-01-01T00:00:00", "2026-01-01T00:00:01", "UTC", &["RRULE:FREQ=SECONDLY"]);
+    let never = series("n", "2026-01-01T00:00:00", "2026-01-01T01:00:00", "UTC", &["RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"]);
+    let never_daily = series("d", "2000-01-01T00:00:00", "2000-01-01T01:00:00", "UTC", &["RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5"]);
+    let year = range("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    let limits = Limits::default();
+    let t = Instant::now();
+    let x = expand(&[secondly], year, chrono_tz::UTC);
+    assert_eq!(x.occurrences.len(), limits.max_occurrences);
+    assert_eq!(x.truncated.len(), 1);
+    let x = expand(&[never.clone()], range("2026-01-01T00:00:00Z", "9999-01-01T00:00:00Z"), chrono_tz::UTC);
+    // DTSTART itself is the only instance; the rule never matches, and the scan is bounded.
+    assert_eq!(x.occurrences.len(), 1);
+    let x = expand(&[never_daily], year, chrono_tz::UTC);
+    assert!(x.occurrences.is_empty());
+    assert_eq!(x.truncated.len(), 1, "the budget of steps ends the scan");
+    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+
+    let tight = Limits { max_steps: 1_000, max_occurrences: 10 };
+    let daily = series("dd", "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=DAILY"]);
+    let x = expand_with_limits(&[daily], year, chrono_tz::UTC, tight);
+    assert_eq!(x.occurrences.len(), 10);
+    assert_eq!(x.truncated[0].as_str(), "dd");
+    // Limits are per master: the other master of the same query is complete.
+    let x = expand_with_limits(
+        &[never, series("ok", "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=MONTHLY;COUNT=3"])],
+        year,
+        chrono_tz::UTC,
+        tight,
+    );
+    assert_eq!(x.occurrences.iter().filter(|o| o.event_id.as_str().starts_with("ok_")).count(), 3);
+}
+
+#[test]
+fn long_running_series_is_cheap_to_expand_for_a_late_month() {
+    // Without COUNT, periods before the range are skipped arithmetically.
+    let m = series("old", "1990-01-01T09:00:00", "1990-01-01T09:15:00", "Europe/Berlin", &["RRULE:FREQ=DAILY"]);
+    let tight = Limits { max_steps: 500, max_occurrences: 100 };
+    let x = expand_with_limits(&[m], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN, tight);
+    assert_eq!(x.occurrences.len(), 31);
+    assert!(x.truncated.is_empty());
+}
+
+#[test]
+fn singles_with_offsets_and_cancelled_ones() {
+    let a = ev(json!({"id": "a", "start": {"dateTime": "2026-03-10T09:00:00+05:30"}, "end": {"dateTime": "2026-03-10T10:00:00+05:30"}}));
+    let b = ev(json!({"id": "b", "status": "cancelled", "start": {"dateTime": "2026-03-10T09:00:00Z"}, "end": {"dateTime": "2026-03-10T10:00:00Z"}}));
+    let c = ev(json!({"id": "c", "status": "cancelled"}));
+    let x = expand(&[a, b, c], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN);
+    assert_eq!(times(&x), vec![("2026-03-10T03:30Z".into(), "2026-03-10 04:30".into())]);
+    assert!(x.skipped.is_empty());
+}
