@@ -26,10 +26,12 @@ describe('App', () => {
     expect(screen.getAllByTestId('calendar-item')).toHaveLength(1);
   });
 
-  it('has no demo banner outside demo mode', async () => {
+  it('has no demo banner outside demo mode, and loads the view once', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);
     expect(screen.queryByTestId('demo-banner')).toBeNull();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(backend.callsOf('events_in_range')).toHaveLength(1);
   });
 
   it('renders events from events_in_range with their id and title as text', async () => {
@@ -109,9 +111,18 @@ describe('App', () => {
     expect(screen.getByTestId('sync-status-text').textContent).toBe('Sync failed: Google is unreachable');
   });
 
-  it('toggles calendar visibility through set_calendar_selected', async () => {
-    const backend = new FakeBackend(connectedWorld());
+  it('toggles calendar visibility through set_calendar_selected and hides its events at once', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({
+        events: [
+          event({ id: 'mine', start: `${today()}T09:00:00Z`, end: `${today()}T10:00:00Z` }),
+          event({ id: 'hol', calendarId: 'holidays', readOnly: true, start: `${today()}T11:00:00Z`, end: `${today()}T12:00:00Z` }),
+        ],
+      }),
+    );
     await start(backend);
+    await waitFor(() => expect(screen.getAllByTestId('calendar-event')).toHaveLength(2));
+    const fetches = backend.callsOf('events_in_range').length;
     const toggles = screen.getAllByTestId('calendar-toggle') as HTMLInputElement[];
     expect(toggles[0].checked).toBe(true);
     await fireEvent.click(toggles[0]);
@@ -121,6 +132,10 @@ describe('App', () => {
       calendarId: 'ada@example.com',
       selected: false,
     });
+    await waitFor(() => expect(backend.callsOf('events_in_range').length).toBe(fetches + 1));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('calendar-event').map((e) => e.dataset.eventId)).toEqual(['hol']),
+    );
   });
 
   it('switches views and navigates with the keyboard, and opens a new event with n', async () => {
