@@ -83,6 +83,17 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('sync-summary').textContent).toBe('Synced 1,240 events from 5 calendars'));
     expect(screen.getByTestId('sync-status-text').textContent).toBe('Up to date · Synced just now');
     expect(screen.queryByTestId('sync-progress')).toBeNull();
+
+    // A late, complete progress report does not bring "Syncing" back.
+    await backend.emit('sync://progress', {
+      accountId: 'ada@example.com',
+      calendarsTotal: 5,
+      calendarsDone: 5,
+      eventsFetched: 1240,
+      calendars: [],
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByTestId('sync-status').dataset.state).toBe('up_to_date');
   });
 
   it('shows needs re-auth and reconnects', async () => {
