@@ -25,6 +25,8 @@ fn filter_for(level: LogLevel) -> EnvFilter {
 
 /// Installs the global subscriber. Returns `None` if one is already installed (tests).
 pub fn init(log_dir: &Path, level: LogLevel) -> Option<LogControl> {
+    // The appender prunes old files at start and complains when the folder is missing.
+    let _ = std::fs::create_dir_all(log_dir);
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("chronos")

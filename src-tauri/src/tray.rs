@@ -136,7 +136,7 @@ impl<R: Runtime> Tray<R> {
 /// Redraws the tray from the current statuses, if there is a tray (mock tests have none).
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     if let Some(tray) = app.try_state::<Tray<R>>() {
-        let statuses = app.state::<crate::sync_hub::SyncHub>().statuses();
+        let statuses = crate::sync_hub::hub(app).statuses();
         tray.show(&statuses);
     }
 }

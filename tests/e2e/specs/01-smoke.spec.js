@@ -19,7 +19,8 @@ test('the window shows the Chronos UI', async () => {
   const root = await driver.findElement(By.css('#app'));
   await eventually(async () => (await root.findElements(By.css('*'))).length > 0, 20000,
     'the UI to render into #app');
-  await byTestId(driver, 'app-shell');
+  await byTestId(driver, 'sidebar');
+  await byTestId(driver, 'demo-banner');
   await screenshot(driver, '01-window');
 });
 
