@@ -175,7 +175,13 @@ describe('App', () => {
   it('creates an event through create_event with the form values', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);
+    await fireEvent.click(screen.getByTestId('nav-next'));
     await fireEvent.click(screen.getByTestId('new-event'));
+    // On another month than today's: its first day at 09:00 in the display zone (UTC here).
+    const shown = new Date();
+    const first = new Date(Date.UTC(shown.getUTCFullYear(), shown.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+    expect((screen.getByTestId('event-start-date') as HTMLInputElement).value).toBe(first);
+    expect((screen.getByTestId('event-start-time') as HTMLInputElement).value).toBe('09:00');
     await fireEvent.input(screen.getByTestId('event-title'), { target: { value: 'Lunch with Bob' } });
     await fireEvent.click(screen.getByTestId('event-save'));
     await waitFor(() => expect(backend.callsOf('create_event')).toHaveLength(1));
