@@ -1,1 +1,320 @@
-fn main() {}
+//! `chronos-cli`: the command-line front end on chronos-core.
+//!
+//! `--demo` starts the Google emulator in-process with the demo world and signs in without a
+//! browser (the emulator approves at once and redirects to our loopback listener). Because that
+//! emulator lives only as long as the process, `--emulator-url` talks to a separately started
+//! `gcal-emulator` instead, so state can span several invocations (and a killed one).
+
+mod output;
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use chronos_core::auth::open_without_browser;
+use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+use chronos_core::model::{AccountId, CalendarId};
+use chronos_core::secrets::{KeyringSecretStore, SecretStore};
+use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::store::Store;
+use chronos_core::sync::progress::SyncOutcome;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(name = "chronos-cli", version, about = "Chronos from the command line: Google Calendar sync into an encrypted local store")]
+struct Cli {
+    /// Where the local store lives (default: the platform data directory).
+    #[arg(long, global = true, env = "CHRONOS_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Run against an in-process emulator with the demo world; sign-in needs no browser.
+    #[arg(long, global = true, conflicts_with = "emulator_url")]
+    demo: bool,
+    /// Talk to a separately started gcal-emulator at this base URL (e.g. http://127.0.0.1:8089).
+    #[arg(long, global = true, env = "CHRONOS_EMULATOR_URL")]
+    emulator_url: Option<String>,
+    /// OAuth client id (default: $CHRONOS_GOOGLE_CLIENT_ID).
+    #[arg(long, global = true)]
+    client_id: Option<String>,
+    /// OAuth client secret (default: $CHRONOS_GOOGLE_CLIENT_SECRET).
+    #[arg(long, global = true)]
+    client_secret: Option<String>,
+    /// The keyring service the secrets are filed under (tests use their own).
+    #[arg(long, global = true, env = "CHRONOS_KEYRING_SERVICE", hide = true)]
+    keyring_service: Option<String>,
+    /// Cancel a sync after this many seconds.
+    #[arg(long, global = true, default_value_t = 300)]
+    sync_timeout: u64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Sign a Google account in (prints the URL and opens the browser).
+    Connect,
+    /// List connected accounts with their sync status.
+    Accounts,
+    /// List calendars (selected ones are marked with *).
+    Calendars {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Select a calendar for sync and display (or deselect it with --off).
+    Select {
+        calendar: String,
+        #[arg(long)]
+        off: bool,
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Sync now, with a live progress display.
+    Sync {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Show each account's sync status.
+    Status,
+    /// List events in a date range (dates as YYYY-MM-DD or RFC 3339).
+    Events {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        account: Option<String>,
+        /// One JSON object per line: account, calendar, id, start, end, summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke the grant, delete the tokens and the account's local data.
+    Disconnect { account: String },
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CHRONOS_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let code = match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            match e.downcast_ref::<chronos_core::Error>() {
+                Some(ce) => eprintln!("error [{}]: {ce}", ce.kind().as_str()),
+                None => eprintln!("error: {e:#}"),
+            }
+            1
+        }
+    };
+    // Do not wait for background timers and the in-process emulator.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    std::process::exit(code);
+}
+
+/// Where Google (or its stand-in) is, and how sign-in opens the authorization URL.
+struct Backend {
+    endpoints: GoogleEndpoints,
+    oauth: OAuthClientConfig,
+    headless: bool,
+    _emulator: Option<gcal_emulator::EmulatorHandle>,
+}
+
+fn emulator_endpoints(base: &str) -> GoogleEndpoints {
+    let base = base.trim_end_matches('/');
+    GoogleEndpoints {
+        api_base: format!("{base}/calendar/v3/"),
+        auth_url: format!("{base}/o/oauth2/v2/auth"),
+        token_url: format!("{base}/token"),
+        revoke_url: format!("{base}/revoke"),
+        userinfo_url: format!("{base}/oauth2/v3/userinfo"),
+    }
+}
+
+async fn backend(cli: &Cli) -> Result<Backend> {
+    let demo_client = || OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET);
+    if cli.demo {
+        let emu = gcal_emulator::start(gcal_emulator::EmulatorConfig::default())
+            .await
+            .map_err(|e| anyhow!("the demo emulator did not start: {e}"))?;
+        return Ok(Backend {
+            endpoints: emulator_endpoints(&emu.base_url()),
+            oauth: demo_client(),
+            headless: true,
+            _emulator: Some(emu),
+        });
+    }
+    if let Some(url) = &cli.emulator_url {
+        return Ok(Backend { endpoints: emulator_endpoints(url), oauth: demo_client(), headless: true, _emulator: None });
+    }
+    let oauth = OAuthClientConfig::from_config_or_env(cli.client_id.clone(), cli.client_secret.clone())?;
+    Ok(Backend { endpoints: GoogleEndpoints::default(), oauth, headless: false, _emulator: None })
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    let store = Store::default_path()?;
+    let base = store.parent().ok_or_else(|| anyhow!("no data directory"))?.to_path_buf();
+    // Demo and emulator data never mix with a real account's.
+    Ok(if cli.demo || cli.emulator_url.is_some() { base.join("demo") } else { base })
+}
+
+async fn run(cli: Cli) -> Result<i32> {
+    let backend = backend(&cli).await?;
+    let secrets: Arc<dyn SecretStore> = Arc::new(match &cli.keyring_service {
+        Some(s) => KeyringSecretStore::with_service(s.clone()),
+        None => KeyringSecretStore::new(),
+    });
+    let mut options = ChronosOptions::new(data_dir(&cli)?, secrets, backend.endpoints.clone(), backend.oauth.clone());
+    options.run.run_timeout = Duration::from_secs(cli.sync_timeout.max(1));
+    let chronos = match Chronos::open(options.clone()).await {
+        Ok(c) => c,
+        Err(e) if e.kind() == chronos_core::ErrorKind::DataKeyMissing => {
+            eprintln!("{e}");
+            eprintln!("Recovering: wiping the local copy and syncing again in full.");
+            let (c, report) = Chronos::open_recovering(options).await?;
+            eprintln!(
+                "{} unsent changes could not be recovered; {} events will be fetched again.",
+                report.unsent_changes_lost, report.events_wiped
+            );
+            c
+        }
+        Err(e) => return Err(e.into()),
+    };
+
+    // The in-process demo emulator forgets every grant when the process ends: sign in afresh.
+    if cli.demo && !matches!(cli.command, Command::Connect | Command::Disconnect { .. }) {
+        let account = chronos.connect_account(open_without_browser).await?;
+        eprintln!("demo: signed in as {account}");
+    }
+
+    match &cli.command {
+        Command::Connect => {
+            let headless = backend.headless;
+            let account = chronos
+                .connect_account(move |url: String| async move {
+                    println!("Open this address to sign in:\n  {url}");
+                    if headless {
+                        open_without_browser(url).await
+                    } else {
+                        open_browser(&url);
+                        Ok(())
+                    }
+                })
+                .await?;
+            println!("Connected {account}. Run `chronos-cli sync` to fetch its calendars.");
+            Ok(0)
+        }
+        Command::Accounts => {
+            let accounts = chronos.accounts().await?;
+            if accounts.is_empty() {
+                println!("No account connected. Run `chronos-cli connect`.");
+            }
+            for a in accounts {
+                println!(
+                    "{}  {}  ({} calendars, {} selected)",
+                    a.id,
+                    output::status_line(&a.status),
+                    a.calendars,
+                    a.selected_calendars
+                );
+            }
+            Ok(0)
+        }
+        Command::Calendars { account } => {
+            let account = account.as_deref().map(AccountId::from);
+            for c in chronos.calendars(account.as_ref()).await? {
+                let name = c.entry.summary_override.clone().or(c.entry.summary.clone()).unwrap_or_default();
+                println!(
+                    "{} {}  {}  [{}]{}",
+                    if c.selected { "*" } else { " " },
+                    c.entry.id,
+                    output::clean(&name),
+                    c.entry.access_role.as_deref().unwrap_or("?"),
+                    if c.account.as_str().is_empty() { String::new() } else { format!("  ({})", c.account) }
+                );
+            }
+            Ok(0)
+        }
+        Command::Select { calendar, off, account } => {
+            let cal = CalendarId::from(calendar.as_str());
+            let account = match account {
+                Some(a) => AccountId::from(a.as_str()),
+                None => {
+                    let owners: Vec<AccountId> = chronos
+                        .calendars(None)
+                        .await?
+                        .into_iter()
+                        .filter(|c| c.entry.id == cal)
+                        .map(|c| c.account)
+                        .collect();
+                    match owners.as_slice() {
+                        [one] => one.clone(),
+                        [] => bail!("no calendar {calendar}; run `chronos-cli calendars` after a sync"),
+                        _ => bail!("calendar {calendar} belongs to several accounts; pass --account"),
+                    }
+                }
+            };
+            chronos.set_calendar_selected(&account, &cal, !off).await?;
+            println!("{} {calendar}", if *off { "Deselected" } else { "Selected" });
+            Ok(0)
+        }
+        Command::Sync { account } => {
+            let account = account.as_deref().map(AccountId::from);
+            let reports = output::sync_with_progress(&chronos, account.as_ref()).await?;
+            if reports.is_empty() {
+                println!("No account connected. Run `chronos-cli connect`.");
+            }
+            let ok = reports.iter().all(|r| r.outcome == SyncOutcome::Completed);
+            Ok(if ok { 0 } else { 2 })
+        }
+        Command::Status => {
+            let status = chronos.status();
+            if status.is_empty() {
+                println!("No account connected.");
+            }
+            for s in status {
+                println!("{}  {}", s.account, output::status_line(&s.status));
+            }
+            Ok(0)
+        }
+        Command::Events { from, to, account, json } => {
+            let from = parse_when(from).context("--from")?;
+            let to = parse_when(to).context("--to")?;
+            let account = account.as_deref().map(AccountId::from);
+            let events = chronos.events_in_range(from, to, account.as_ref(), None).await?;
+            output::print_events(&events, *json);
+            Ok(0)
+        }
+        Command::Disconnect { account } => {
+            chronos.disconnect(&AccountId::from(account.as_str())).await?;
+            println!("Disconnected {account}: the grant is revoked and its local data deleted.");
+            Ok(0)
+        }
+    }
+}
+
+fn parse_when(s: &str) -> Result<DateTime<Utc>> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| anyhow!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
+    Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+}
+
+fn open_browser(url: &str) {
+    #[cfg(target_os = "macos")]
+    let r = std::process::Command::new("open").arg(url).spawn();
+    #[cfg(target_os = "windows")]
+    let r = std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn();
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let r = std::process::Command::new("xdg-open").arg(url).spawn();
+    if r.is_err() {
+        eprintln!("(could not open a browser; open the address above yourself)");
+    }
+}

@@ -9,6 +9,7 @@ pub mod error;
 pub mod google;
 pub mod model;
 pub mod secrets;
+pub mod service;
 pub mod scheduler;
 pub mod store;
 pub mod recurrence;

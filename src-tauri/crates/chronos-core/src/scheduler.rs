@@ -34,6 +34,15 @@ pub enum Trigger {
     Wake,
     /// The light check of the calendars on screen while the window is visible.
     ViewCheck,
+    // ---- push and activity triggers (issue 7, src/push/) ----
+    /// A push notification said a calendar changed.
+    Push,
+    /// The window gained focus and the last run was more than a minute ago.
+    Focus,
+    /// The network came back.
+    Network,
+    /// The backed-off check while the app sits idle in the tray.
+    IdleCheck,
 }
 
 /// What a run covers.
@@ -307,6 +316,11 @@ impl<R: RunResult> SyncGate<R> {
         self.inner.state.lock().unwrap().halted
     }
 
+    /// Stops automatic runs (an account known to need re-auth at start-up).
+    pub fn halt(&self) {
+        self.inner.state.lock().unwrap().halted = true;
+    }
+
     /// Lifts a halt and any quota wait (after the user reconnects the account).
     pub fn resume(&self) {
         let mut st = self.inner.state.lock().unwrap();
@@ -519,6 +533,36 @@ impl<R: RunResult> Scheduler<R> {
             }
         }));
     }
+
+    // ---- additions for push and activity triggers (issue 7, used by src/push/) ----
+
+    /// Whether the window is visible, and the calendars on screen per account.
+    pub fn view_snapshot(&self) -> (bool, Vec<(AccountId, BTreeSet<CalendarId>)>) {
+        let v = self.inner.view.lock().unwrap();
+        let mut cals: Vec<_> = v.calendars.iter().map(|(a, c)| (a.clone(), c.clone())).collect();
+        cals.sort();
+        (v.visible, cals)
+    }
+
+    /// Asks every account that is not halted for a run (the automatic-trigger path).
+    pub fn request_all(&self, scope: RunScope, trigger: Trigger) {
+        self.fire_all(scope, trigger);
+    }
+
+    /// Runs a periodic task owned by the scheduler: [`Scheduler::shutdown`] stops it too.
+    pub fn spawn_task<F>(&self, fut: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.inner.tasks.lock().unwrap().push(tokio::spawn(fut));
+    }
+
+    /// The wall clock the scheduler compares with monotonic time.
+    pub fn wall_clock(&self) -> Arc<dyn Clock> {
+        self.inner.wall.clone()
+    }
+
+    // ---- end of issue 7 additions ----
 
     /// Stops the timers. Runs already started finish.
     pub fn shutdown(&self) {
