@@ -286,6 +286,11 @@ fn full_sync_marks_and_sweeps() {
     // An interrupted sync resumes from here.
     let st = s.sync_state(&acct(), &cal()).unwrap();
     assert_eq!((st.full_sync, st.page_token.clone()), (Some(g), Some(PageToken::from("p2"))));
+    // ... also after a restart.
+    drop(s);
+    let s = f.open();
+    assert_eq!(s.sync_state(&acct(), &cal()).unwrap().full_sync, Some(g));
+    assert_eq!(december_ids(&s), ["a", "b", "c", "d"]);
     let last = PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("t3")) };
     let out = s.apply_page(&acct(), &cal(), &[bumped(event("b", 2, "B"), "B2")], &last).unwrap();
     assert_eq!((out.updated, out.swept), (1, 2));
@@ -592,4 +597,20 @@ fn a_removed_calendar_loses_its_events() {
     assert!(s.list_calendars(None, true).unwrap()[0].deleted);
     assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 0);
     assert_eq!(s.sync_state(&acct(), &cal()).unwrap().sync_token, None);
+}
+
+#[tokio::test]
+async fn async_callers_use_the_blocking_pool() {
+    let f = Fixture::new();
+    let s = Arc::new(f.store());
+    let n = s
+        .call(|s| {
+            full_sync(s, &[vec![event("a", 1, "A")]], "t");
+            Ok(s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))?.len())
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let err = s.call(|s| s.set_calendar_color(&acct(), &cal(), Some("red"))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }

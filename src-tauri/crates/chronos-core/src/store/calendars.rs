@@ -327,22 +327,25 @@ impl Store {
         let account = AccountId(r.get(0)?);
         let id = CalendarId(r.get(1)?);
         let blob: Option<Vec<u8>> = r.get(13)?;
-        let mut entry = match blob {
+        let entry = match blob {
             Some(b) => open_json::<CalendarListEntry>(
                 keys,
                 &Aad { kind: RecordKind::Calendar, parts: &[account.as_str(), id.as_str()] },
                 &b,
             )?,
-            None => CalendarListEntry { id: id.clone(), ..Default::default() },
+            // Wiped by a data-key recovery: what the plaintext columns know, until the next
+            // calendar list sync brings the rest.
+            None => CalendarListEntry {
+                id: id.clone(),
+                access_role: r.get(2)?,
+                color_id: r.get(3)?,
+                background_color: r.get(4)?,
+                foreground_color: r.get(5)?,
+                primary: r.get::<_, bool>(7)?.then_some(true),
+                hidden: r.get::<_, bool>(10)?.then_some(true),
+                ..Default::default()
+            },
         };
-        // The plaintext columns are authoritative for what they hold.
-        entry.access_role = r.get(2)?;
-        entry.color_id = r.get(3)?;
-        entry.background_color = r.get(4)?;
-        entry.foreground_color = r.get(5)?;
-        let primary: bool = r.get(7)?;
-        entry.primary = primary.then_some(true).or(entry.primary);
-        entry.hidden = Some(r.get(10)?);
         let selected: bool = r.get(8)?;
         Ok(StoredCalendar {
             account,

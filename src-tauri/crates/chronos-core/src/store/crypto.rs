@@ -39,6 +39,8 @@ pub enum RecordKind {
     Outbox = 3,
     Conflict = 4,
     KeyCheck = 5,
+    /// A push channel's verification token (added for push notifications, issue 7).
+    PushChannel = 6,
 }
 
 impl RecordKind {
@@ -49,6 +51,7 @@ impl RecordKind {
             RecordKind::Outbox => "outbox entry",
             RecordKind::Conflict => "conflict record",
             RecordKind::KeyCheck => "key check",
+            RecordKind::PushChannel => "push channel token",
         }
     }
 }

@@ -48,7 +48,8 @@
 //!
 //! # Threads
 //! `Store` is `Send + Sync` with a synchronous API: share it in an `Arc` and call it from
-//! `tokio::task::spawn_blocking` (or one store thread). One connection, behind a mutex, does all
+//! `tokio::task::spawn_blocking` (`Store::call` does that) or one store thread. Open one `Store`
+//! per file per process: the index trusts that every write goes through it. One connection, behind a mutex, does all
 //! SQL; range queries and `get_event` read the index under a read lock and do not wait for a
 //! running sync transaction unless a calendar must first be loaded.
 //!
@@ -172,6 +173,19 @@ impl Store {
         );
         drop(conn);
         Ok((Store::open(path, secrets)?, report))
+    }
+
+    /// Runs `f` on tokio's blocking pool, for async callers (the store's calls block on SQLite
+    /// and on decryption).
+    pub async fn call<T, F>(self: &Arc<Self>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T> + Send + 'static,
+    {
+        let store = Arc::clone(self);
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| Error::Internal(format!("store task failed: {e}")))?
     }
 
     pub fn path(&self) -> &Path {

@@ -59,10 +59,11 @@ const MIGRATIONS: &[&str] = &[
         recurring_event_id  TEXT,
         generation          INTEGER NOT NULL DEFAULT 0,  -- mark for the full-sync sweep
         blob                BLOB NOT NULL,               -- the whole event resource
-        PRIMARY KEY (account, calendar_id, event_id),
+        -- A rowid table: rows of ~1 KiB are slow in WITHOUT ROWID b-trees.
+        UNIQUE (account, calendar_id, event_id),
         FOREIGN KEY (account, calendar_id) REFERENCES calendars(account, calendar_id)
             ON DELETE CASCADE
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX events_by_series ON events(account, calendar_id, recurring_event_id)
         WHERE recurring_event_id IS NOT NULL;
 
@@ -110,6 +111,21 @@ const MIGRATIONS: &[&str] = &[
         blob         BLOB NOT NULL                       -- local, server and base values
     );
     CREATE INDEX conflicts_by_event ON conflicts(account, calendar_id, event_id);
+    "#,
+    // 2 → 3: push notification channels (queries in push/persist.rs). The verification token is
+    // a secret: `token_blob` is sealed with AAD [account, calendar, channel id].
+    r#"
+    CREATE TABLE push_channels (
+        channel_id     TEXT PRIMARY KEY,
+        account        TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id    TEXT NOT NULL,
+        resource_id    TEXT NOT NULL,
+        address        TEXT NOT NULL,
+        created_ms     INTEGER NOT NULL,
+        expiration_ms  INTEGER NOT NULL,
+        token_blob     BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX push_channels_by_calendar ON push_channels(account, calendar_id);
     "#,
 ];
 
