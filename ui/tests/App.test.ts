@@ -318,4 +318,16 @@ describe('App', () => {
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
   });
+
+  it("shows the shell's settings error beside its field", async () => {
+    const backend = new FakeBackend(connectedWorld());
+    backend.overrides.set_settings = () => {
+      throw { kind: 'invalid_input', message: 'Unknown time zone Mars/Base', retryable: false, field: 'displayTimeZone' };
+    };
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByTestId('error-timezone')).textContent).toBe('Unknown time zone Mars/Base');
+    expect(screen.queryByTestId('settings-error')).toBeNull();
+  });
 });
