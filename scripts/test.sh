@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every Chronos test: Rust unit and integration tests (real SQLite, real keyring, the emulator
+# over real HTTP), the emulator's conformance tests with Google's own Python client, the UI's unit
+# tests, and the end-to-end tests of the real app window under Xvfb over WebDriver.
+#
+# Installs what it needs first (Debian packages, npm packages, Python packages, tauri-driver).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+bash scripts/setup-deps.sh
+
+step "front end: install, unit tests, build"
+(cd ui && npm ci --no-audit --no-fund && npm test && npm run build)
+
+step "Rust: unit and integration tests (real Secret Service keyring inside a private D-Bus session)"
+CHRONOS_KEYRING_TESTS=1 bash src-tauri/crates/chronos-core/tests/with-keyring.sh \
+  cargo test --workspace --locked
+
+step "emulator conformance with google-api-python-client"
+bash src-tauri/crates/gcal-emulator/conformance/run.sh
+
+step "end-to-end: the real app window under Xvfb, driven over WebDriver"
+bash tests/e2e/run.sh
+
+step "all tests passed"
