@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod google;
 pub mod model;
+pub mod push;
 pub mod secrets;
 pub mod service;
 pub mod scheduler;
