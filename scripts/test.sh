@@ -23,6 +23,9 @@ CHRONOS_KEYRING_TESTS=1 bash src-tauri/crates/chronos-core/tests/with-keyring.sh
 step "emulator conformance with google-api-python-client"
 bash src-tauri/crates/gcal-emulator/conformance/run.sh
 
+step "recurrence: our expansion against python-dateutil's on the tricky-case corpus"
+bash src-tauri/crates/chronos-core/tests/recurrence-corpus/run.sh
+
 step "end-to-end: the real app window under Xvfb, driven over WebDriver"
 bash tests/e2e/run.sh
 
