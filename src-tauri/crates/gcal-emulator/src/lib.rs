@@ -80,7 +80,7 @@ pub async fn start(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorErr
         .map_err(|source| EmulatorError::Bind { port: config.port, source })?;
     let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port: config.port, source })?;
     let base_url = format!("http://{addr}");
-    let mut state = store::State::from_world(&config.world, base_url, 0x5eed)?;
+    let mut state = store::State::from_world(config.world, base_url, 0x5eed)?;
     state.allow_http_push = config.allow_http_push;
     state.oauth.access_ttl = config.access_token_ttl;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

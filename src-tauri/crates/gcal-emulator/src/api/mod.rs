@@ -4,6 +4,8 @@ pub mod colors;
 mod calendars;
 mod events;
 
+pub(crate) use events::event_query;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};

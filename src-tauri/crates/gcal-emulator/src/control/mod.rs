@@ -109,6 +109,19 @@ impl Control {
         Ok(cal.events.keys().cloned().collect())
     }
 
+    /// The body events.list would answer for `query` (e.g. `maxResults=2500&pageToken=…`), as the
+    /// calendar's owner sees it; for measuring the server side without HTTP.
+    pub fn list_events_json(&self, cal_id: &str, query: &str) -> Result<String, ApiError> {
+        let id = self.resolve(cal_id)?;
+        let q = crate::api::event_query(&crate::api::Params::from_query(Some(query)))?;
+        let st = self.shared.state.lock();
+        let cal = st.calendars.get(&id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let entry = st.entry(&cal.owner, &id).ok_or_else(ApiError::not_found)?;
+        let reminders = entry.prefs.get("defaultReminders").cloned().unwrap_or(Value::Array(Vec::new()));
+        let page = st.list_events(&id, &q)?;
+        Ok(crate::store::list::events_envelope(cal, &entry.access_role, &reminders, &page))
+    }
+
     /// Adds a calendar (with its events) to `account`'s list.
     pub fn add_calendar(&self, account: &str, spec: CalendarSpec) -> Result<Value, ApiError> {
         self.shared.state.lock().add_calendar(account, &spec)

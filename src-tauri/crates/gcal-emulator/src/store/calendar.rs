@@ -10,40 +10,56 @@ use std::collections::BTreeMap;
 use super::recurrence::{Occurrence, Series};
 use super::time::{fmt_in_zone, instant_of, is_all_day};
 
-/// A stored event with its serialised form cached, so a page is served by copying bytes.
+/// A stored event. Only its serialised form is kept (a page is served by copying bytes, and
+/// memory stays near the size of the JSON), plus the few fields listings filter on.
 #[derive(Debug, Clone)]
 pub struct EventRec {
-    pub body: Map<String, Value>,
+    pub id: Box<str>,
     pub raw: Box<str>,
     pub change_seq: u64,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
+    pub cancelled: bool,
+    pub recurring_event_id: Option<Box<str>>,
+    pub updated: Box<str>,
+    /// Set for recurring masters.
+    pub series: Option<Box<Series>>,
 }
 
 impl EventRec {
     pub fn new(body: Map<String, Value>, change_seq: u64, tz: Tz) -> EventRec {
-        let start = body.get("start").and_then(|s| instant_of(s, tz));
-        let end = body.get("end").and_then(|s| instant_of(s, tz));
+        let s = |k: &str| body.get(k).and_then(Value::as_str);
+        let start = body.get("start").and_then(|v| instant_of(v, tz));
+        let end = body.get("end").and_then(|v| instant_of(v, tz));
+        let series = Series::of(&body, tz).map(Box::new);
         let raw = serde_json::to_string(&body).expect("json map serialises").into_boxed_str();
-        EventRec { body, raw, change_seq, start, end }
+        EventRec {
+            id: s("id").unwrap_or_default().into(),
+            cancelled: s("status") == Some("cancelled"),
+            recurring_event_id: s("recurringEventId").map(Into::into),
+            updated: s("updated").unwrap_or_default().into(),
+            raw,
+            change_seq,
+            start,
+            end,
+            series,
+        }
+    }
+    /// The resource as a JSON object (parsed from the stored form).
+    pub fn body(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.raw).expect("stored events are valid JSON objects")
     }
     pub fn id(&self) -> &str {
-        self.str_field("id").unwrap_or_default()
-    }
-    pub fn str_field(&self, k: &str) -> Option<&str> {
-        self.body.get(k).and_then(Value::as_str)
+        &self.id
     }
     pub fn cancelled(&self) -> bool {
-        self.str_field("status") == Some("cancelled")
+        self.cancelled
     }
     pub fn recurring_event_id(&self) -> Option<&str> {
-        self.str_field("recurringEventId")
+        self.recurring_event_id.as_deref()
     }
     pub fn is_master(&self) -> bool {
-        self.body.get("recurrence").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
-    }
-    pub fn etag(&self) -> &str {
-        self.str_field("etag").unwrap_or_default()
+        self.series.is_some()
     }
 }
 
@@ -112,8 +128,8 @@ impl Calendar {
             .filter(move |r| r.recurring_event_id() == Some(master_id))
     }
 
-    pub fn series_of(&self, rec: &EventRec) -> Option<Series> {
-        Series::of(&rec.body, self.tz)
+    pub fn series_of<'a>(&self, rec: &'a EventRec) -> Option<&'a Series> {
+        rec.series.as_deref()
     }
 
     /// An instance id that no stored exception has yet: a valid occurrence of a stored master.
@@ -141,7 +157,7 @@ impl Calendar {
 
 /// The resource of one instance of `master`, as events.list(singleEvents) and instances show it.
 pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Map<String, Value> {
-    let mut body = master.body.clone();
+    let mut body = master.body();
     body.remove("recurrence");
     let master_id = master.id().to_owned();
     body.insert("id".into(), Value::String(format!("{master_id}_{}", occ.id_suffix())));

@@ -97,7 +97,7 @@ impl State {
         validate_times(&body)?;
         self.complete_new(cal_id, &mut body, actor);
         let cal = self.calendars.get_mut(cal_id).expect("checked");
-        let out = cal.put(body).body.clone();
+        let out = cal.put(body).body();
         self.notify_changed(cal_id);
         Ok(out)
     }
@@ -106,11 +106,11 @@ impl State {
     pub fn get_event(&self, cal_id: &str, id: &str) -> Result<Map<String, Value>, ApiError> {
         let cal = self.cal(cal_id)?;
         if let Some(rec) = cal.events.get(id) {
-            return Ok(rec.body.clone());
+            return Ok(rec.body());
         }
         if let Some((master, occ)) = cal.virtual_instance(id) {
             let series = cal.series_of(master).expect("virtual instances come from a series");
-            return Ok(instance_body(master, &series, &occ));
+            return Ok(instance_body(master, series, &occ));
         }
         Err(ApiError::not_found())
     }
@@ -142,7 +142,7 @@ impl State {
         let seq = if time_changed(old, &new) { old_seq.max(client_seq) + 1 } else { old_seq.max(client_seq) };
         new.insert("sequence".into(), json!(seq));
         let cal = self.calendars.get_mut(cal_id).expect("caller checked");
-        let out = cal.put(new).body.clone();
+        let out = cal.put(new).body();
         self.notify_changed(cal_id);
         out
     }
@@ -188,7 +188,7 @@ impl State {
             cal.exceptions_of(id).filter(|r| !r.cancelled()).map(|r| r.id().to_owned()).collect()
         };
         for ex in exception_ids {
-            let old = self.calendars[cal_id].events[&ex].body.clone();
+            let old = self.calendars[cal_id].events[&ex].body();
             let mut new = old.clone();
             new.insert("status".into(), json!("cancelled"));
             self.store_write(cal_id, &old, new);
@@ -218,7 +218,7 @@ impl State {
         moved.insert("organizer".into(), json!({ "email": dst, "displayName": dst_summary, "self": true }));
         let html = self.html_link(dst, id);
         moved.insert("htmlLink".into(), json!(html));
-        let base = self.calendars[dst].events.get(id).map(|r| r.body.clone()).unwrap_or_else(|| old.clone());
+        let base = self.calendars[dst].events.get(id).map(|r| r.body()).unwrap_or_else(|| old.clone());
         let mut base = base;
         base.insert("htmlLink".into(), json!(html));
         Ok(self.store_write(dst, &base, moved))

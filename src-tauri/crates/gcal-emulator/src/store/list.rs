@@ -138,11 +138,11 @@ impl Out {
             Src::Stored(r) => self.raw(&r.raw),
             Src::Instance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
-                self.value(&instance_body(master, &series, occ));
+                self.value(&instance_body(master, series, occ));
             }
             Src::CancelledInstance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
-                let full = instance_body(master, &series, occ);
+                let full = instance_body(master, series, occ);
                 let mut m = Map::new();
                 for k in ["kind", "etag", "id", "recurringEventId", "originalStartTime"] {
                     if let Some(v) = full.get(k) {
@@ -197,8 +197,16 @@ impl EventQuery {
         true
     }
 
+    fn has_filters(&self) -> bool {
+        self.ical_uid.is_some() || self.updated_min.is_some() || self.q.is_some() || !self.private_props.is_empty() || !self.shared_props.is_empty()
+    }
+
     /// The non-time filters (q, iCalUID, updatedMin, extended properties).
-    fn passes(&self, body: &Map<String, Value>) -> bool {
+    fn passes(&self, rec: &EventRec) -> bool {
+        if !self.has_filters() {
+            return true;
+        }
+        let body = &rec.body();
         if let Some(uid) = &self.ical_uid {
             if body.get("iCalUID").and_then(Value::as_str) != Some(uid) {
                 return false;
@@ -299,7 +307,7 @@ impl State {
                 return false;
             }
         }
-        if !q.passes(&rec.body) {
+        if !q.passes(rec) {
             return false;
         }
         if q.time_min.is_none() && q.time_max.is_none() {
@@ -310,7 +318,7 @@ impl State {
                 let (lo, hi) = q.window();
                 let lo = lo.map(|t| t - series.duration);
                 return series.occurrences(lo, hi).iter().any(|o| {
-                    let (s, e) = cal.occurrence_bounds(&series, o);
+                    let (s, e) = cal.occurrence_bounds(series, o);
                     q.in_range(Some(s), Some(e))
                 });
             }
@@ -359,7 +367,7 @@ impl State {
             }
         };
         for rec in cal.events.values() {
-            let upd = rec.str_field("updated");
+            let upd = Some(&*rec.updated);
             if !q.single_events {
                 if self.shows_unexpanded(cal, rec, q) {
                     keyed.push((key(rec.start, upd, rec.id()), Src::Stored(rec)));
@@ -371,7 +379,7 @@ impl State {
                     continue;
                 }
                 let Some(series) = cal.series_of(rec) else { continue };
-                if !q.passes(&rec.body) {
+                if !q.passes(rec) {
                     continue;
                 }
                 let (lo, hi) = q.window();
@@ -381,7 +389,7 @@ impl State {
                     if cal.events.contains_key(&inst_id) {
                         continue; // the stored exception is listed on its own
                     }
-                    let (s, e) = cal.occurrence_bounds(&series, &occ);
+                    let (s, e) = cal.occurrence_bounds(series, &occ);
                     if q.in_range(Some(s), Some(e)) {
                         keyed.push((key(Some(s), upd, &inst_id), Src::Instance { master: rec, occ }));
                     }
@@ -394,7 +402,7 @@ impl State {
             if rec.recurring_event_id().is_some() && Self::master_cancelled(cal, rec) && !q.show_deleted {
                 continue;
             }
-            if q.passes(&rec.body) && q.in_range(rec.start, rec.end) {
+            if q.passes(rec) && q.in_range(rec.start, rec.end) {
                 keyed.push((key(rec.start, upd, rec.id()), Src::Stored(rec)));
             }
         }
@@ -493,7 +501,7 @@ impl State {
                     if cal.events.contains_key(&inst_id) {
                         continue;
                     }
-                    let (s, e) = cal.occurrence_bounds(&series, &occ);
+                    let (s, e) = cal.occurrence_bounds(series, &occ);
                     if q.in_range(Some(s), Some(e)) {
                         keyed.push((k(s, &inst_id), Src::Instance { master, occ }));
                     }

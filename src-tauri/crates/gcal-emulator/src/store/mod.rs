@@ -87,7 +87,8 @@ pub struct State {
 }
 
 impl State {
-    pub fn from_world(world: &World, base_url: String, seed: u64) -> Result<State, crate::EmulatorError> {
+    /// Builds the live state, consuming the world so that its events are not held twice.
+    pub fn from_world(world: World, base_url: String, seed: u64) -> Result<State, crate::EmulatorError> {
         world.validate()?;
         let mut st = State {
             base_url,
@@ -95,22 +96,22 @@ impl State {
             rng: StdRng::seed_from_u64(seed),
             calendars: HashMap::new(),
             accounts: BTreeMap::new(),
-            oauth: oauth::OAuthStore::new(world),
+            oauth: oauth::OAuthStore::new(&world),
             channels: HashMap::new(),
             push_tx: None,
             auto_push: true,
             allow_http_push: false,
         };
-        for a in &world.accounts {
+        for a in world.accounts {
             let sub = a.sub.clone().unwrap_or_else(|| derive_sub(&a.email));
             let mut settings = default_settings();
-            settings.extend(a.settings.clone());
+            settings.extend(a.settings);
             st.accounts.insert(
                 a.email.clone(),
                 Account { email: a.email.clone(), sub, settings, entries: Vec::new(), list_seq: 0, list_epoch: 1 },
             );
-            for c in &a.calendars {
-                st.add_calendar(&a.email, c)?;
+            for c in a.calendars {
+                st.add_calendar_owned(&a.email, c)?;
             }
         }
         Ok(st)
@@ -118,6 +119,10 @@ impl State {
 
     /// Creates a calendar owned by (or shared with, per `access_role`) `account`, with its events.
     pub fn add_calendar(&mut self, account: &str, spec: &CalendarSpec) -> Result<Value, ApiError> {
+        self.add_calendar_owned(account, spec.clone())
+    }
+
+    pub fn add_calendar_owned(&mut self, account: &str, mut spec: CalendarSpec) -> Result<Value, ApiError> {
         if !self.accounts.contains_key(account) {
             return Err(ApiError::not_found());
         }
@@ -133,9 +138,9 @@ impl State {
             cal.epoch = old.epoch + 1;
         }
         self.calendars.insert(spec.id.clone(), cal);
-        for ev in &spec.events {
-            let Some(body) = ev.as_object() else { continue };
-            self.seed_event(&spec.id, body.clone());
+        for ev in std::mem::take(&mut spec.events) {
+            let Value::Object(body) = ev else { continue };
+            self.seed_event(&spec.id, body);
         }
         let mut prefs = Map::new();
         prefs.insert("colorId".into(), json!(spec.color_id));
@@ -310,7 +315,7 @@ impl State {
                     hidden: p("hidden") == Some(&Value::Bool(true)),
                     selected: p("selected") == Some(&Value::Bool(true)),
                     default_reminders: p("defaultReminders").and_then(Value::as_array).cloned().unwrap_or_default(),
-                    events: cal.events.values().map(|r| Value::Object(r.body.clone())).collect(),
+                    events: cal.events.values().map(|r| Value::Object(r.body())).collect(),
                 });
             }
             world.accounts.push(spec);
