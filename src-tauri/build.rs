@@ -12,6 +12,15 @@ fn main() {
 
 /// Every `#[tauri::command]` in src-tauri/src/commands (the tests check the two lists agree).
 const COMMANDS: &[&str] = &[
+    "list_accounts",
+    "connect_account",
+    "reconnect_account",
+    "disconnect_account",
+    "list_calendars",
+    "set_calendar_selected",
+    "set_calendar_color",
+    "event_colors",
+    "events_in_range",
     "app_info",
     "open_logs_folder",
     "open_link",

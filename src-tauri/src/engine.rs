@@ -1,8 +1,22 @@
-//! The engine this run talks to (demo emulator or real Google) and the paths it uses.
+//! The engine this run talks to — `chronos_core::service::Chronos` against real Google, or
+//! against the in-process emulator in demo mode — and the forwarding of its progress and status
+//! streams to the UI.
 
+use crate::demo::Demo;
 use crate::error::{AppError, CmdResult};
+use crate::events::{
+    emit, CalendarProgress, CalendarSyncState, EventsChanged, SyncFinished, SyncProgress, SyncState,
+    SyncStatus,
+};
 use crate::launch::Mode;
+use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::sync::progress::SyncProgress as CoreProgress;
+use chronos_core::sync::status::{AccountStatus, StatusChanged};
+use chronos_core::ErrorKind;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager, Runtime};
 
 /// Facts about this run, in app state.
@@ -12,9 +26,257 @@ pub struct RunInfo {
     pub log_dir: PathBuf,
 }
 
-/// Starts a sync of one account or all accounts through the engine's scheduler.
+/// The engine, or why it could not start (a locked keyring, say): commands report that error
+/// instead of the app failing to open.
+pub struct Engine {
+    pub chronos: Result<Chronos, AppError>,
+    /// Keeps the demo emulator running for as long as the app.
+    pub demo: Option<Demo>,
+}
+
+impl Engine {
+    pub fn get(&self) -> CmdResult<&Chronos> {
+        self.chronos.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Opens the engine for this run. In demo mode the emulator starts first and the engine's
+/// endpoints point at it.
+pub async fn open(run: &RunInfo, sync_interval: Duration) -> Engine {
+    let (demo, options) = match &run.mode {
+        Mode::Demo => match Demo::start(&run.data_dir).await {
+            Ok(demo) => {
+                let options = demo.options(&run.data_dir);
+                (Some(demo), options)
+            }
+            Err(e) => return Engine { chronos: Err(e), demo: None },
+        },
+        Mode::Google(client) => {
+            let oauth = chronos_core::config::OAuthClientConfig::new(
+                client.client_id.clone(),
+                client.client_secret.clone().unwrap_or_default(),
+            );
+            let secrets = Arc::new(chronos_core::secrets::KeyringSecretStore::new());
+            let options = ChronosOptions::new(
+                run.data_dir.clone(),
+                secrets,
+                chronos_core::config::GoogleEndpoints::default(),
+                oauth,
+            );
+            (None, options)
+        }
+    };
+    let mut options = options;
+    options.scheduler.interval = sync_interval;
+    let chronos = Chronos::open(options).await.map_err(AppError::from);
+    if let Err(e) = &chronos {
+        tracing::error!(kind = %e.kind, error = %e.message, "the engine could not start");
+    }
+    Engine { chronos, demo }
+}
+
+/// Starts forwarding the engine's streams to the UI and the tray, seeds the statuses, and
+/// starts the scheduler (start-up sync, interval, wake).
+pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
+    let engine = app.state::<Engine>();
+    let Ok(chronos) = engine.get() else { return };
+    let hub = crate::sync_hub::hub(app);
+    for s in chronos.status() {
+        hub.publish_status(app, status_view(&s, None));
+    }
+    let mut progress_rx = chronos.subscribe_progress();
+    let mut status_rx = chronos.subscribe_status();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut runs: HashMap<String, RunView> = HashMap::new();
+        loop {
+            match progress_rx.recv().await {
+                Ok(p) => on_progress(&handle, &mut runs, p),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::debug!(skipped = n, "progress forwarder lagged");
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match status_rx.recv().await {
+                Ok(s) => {
+                    let hub = crate::sync_hub::hub(&handle);
+                    let progress = hub.progress_of(s.account.as_str());
+                    hub.publish_status(&handle, status_view(&s, progress));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    // The scheduler's timers live on the async runtime, so they start from inside it.
+    let chronos = chronos.clone();
+    tauri::async_runtime::spawn(async move { chronos.start_scheduler() });
+}
+
+/// One account's run as the UI sees it, folded from the core's progress events.
+struct RunView {
+    progress: SyncProgress,
+    /// `events://changed` during a run at most once a second: the UI refetches its range.
+    last_changed: Option<Instant>,
+}
+
+const CHANGED_GAP: Duration = Duration::from_secs(1);
+
+fn on_progress<R: Runtime>(app: &AppHandle<R>, runs: &mut HashMap<String, RunView>, p: CoreProgress) {
+    let account = p.account().as_str().to_owned();
+    let hub = crate::sync_hub::hub(app);
+    let run = runs.entry(account.clone()).or_insert_with(|| RunView {
+        progress: SyncProgress {
+            account_id: account.clone(),
+            calendars_total: 0,
+            calendars_done: 0,
+            events_fetched: 0,
+            calendars: Vec::new(),
+        },
+        last_changed: None,
+    });
+    let mut changed: Option<Vec<String>> = None;
+    match p {
+        CoreProgress::SyncStarted { calendars, .. } => {
+            run.progress.calendars_total = calendars.len() as u32;
+            run.progress.calendars_done = 0;
+            run.progress.events_fetched = 0;
+            run.progress.calendars = calendars
+                .into_iter()
+                .map(|c| CalendarProgress {
+                    calendar_id: c.id.as_str().to_owned(),
+                    summary: c.summary,
+                    events_fetched: 0,
+                    pages: 0,
+                    state: CalendarSyncState::Waiting,
+                    error: None,
+                })
+                .collect();
+            run.last_changed = None;
+        }
+        CoreProgress::CalendarProgress { calendar, events_fetched, pages, .. } => {
+            let c = calendar_row(&mut run.progress, calendar.as_str());
+            c.events_fetched = events_fetched;
+            c.pages = pages;
+            c.state = CalendarSyncState::Running;
+            run.progress.events_fetched = run.progress.calendars.iter().map(|c| c.events_fetched).sum();
+            // Pages are committed as they arrive; the view fills in while the first sync runs.
+            if run.last_changed.is_none_or(|t| t.elapsed() >= CHANGED_GAP) {
+                run.last_changed = Some(Instant::now());
+                changed = Some(vec![calendar.as_str().to_owned()]);
+            }
+        }
+        CoreProgress::CalendarDone { calendar, .. } => {
+            calendar_row(&mut run.progress, calendar.as_str()).state = CalendarSyncState::Done;
+            run.progress.calendars_done += 1;
+            changed = Some(vec![calendar.as_str().to_owned()]);
+        }
+        CoreProgress::CalendarFailed { calendar, kind, retryable, message, .. } => {
+            let c = calendar_row(&mut run.progress, calendar.as_str());
+            c.state = CalendarSyncState::Failed;
+            c.error = Some(AppError { retryable, ..AppError::new(kind, message) });
+            run.progress.calendars_done += 1;
+        }
+        CoreProgress::SyncFinished { totals, duration_ms, .. } => {
+            run.progress.calendars_done = run.progress.calendars_total;
+            hub.publish_progress(app, run.progress.clone());
+            emit(
+                app,
+                &SyncFinished {
+                    account_id: account.clone(),
+                    events: totals.events_fetched,
+                    calendars: totals.calendars,
+                    added: totals.added,
+                    updated: totals.updated,
+                    deleted: totals.deleted,
+                    duration_ms,
+                },
+            );
+            emit(app, &EventsChanged { account_id: account.clone(), calendar_ids: Vec::new() });
+            runs.remove(&account);
+            return;
+        }
+    }
+    hub.publish_progress(app, run.progress.clone());
+    if let Some(calendar_ids) = changed {
+        emit(app, &EventsChanged { account_id: account, calendar_ids });
+    }
+}
+
+fn calendar_row<'a>(p: &'a mut SyncProgress, id: &str) -> &'a mut CalendarProgress {
+    if let Some(i) = p.calendars.iter().position(|c| c.calendar_id == id) {
+        return &mut p.calendars[i];
+    }
+    p.calendars.push(CalendarProgress {
+        calendar_id: id.to_owned(),
+        summary: id.to_owned(),
+        events_fetched: 0,
+        pages: 0,
+        state: CalendarSyncState::Waiting,
+        error: None,
+    });
+    p.calendars.last_mut().expect("just pushed")
+}
+
+/// The core's account status in the UI's shape.
+pub fn status_view(s: &StatusChanged, progress: Option<SyncProgress>) -> SyncStatus {
+    let (state, error) = match &s.status {
+        AccountStatus::Idle => (SyncState::Idle, None),
+        AccountStatus::Syncing { .. } => (SyncState::Syncing, None),
+        AccountStatus::UpToDate { .. } => (SyncState::UpToDate, None),
+        AccountStatus::Error { kind, message, retryable, .. } => (
+            SyncState::Error,
+            Some(AppError { retryable: *retryable, ..AppError::new(*kind, message.clone()) }),
+        ),
+        AccountStatus::NeedsReauth => (
+            SyncState::NeedsReauth,
+            Some(AppError::new(
+                ErrorKind::NeedsReauth,
+                format!("{} must be reconnected", s.account.as_str()),
+            )),
+        ),
+        AccountStatus::Quota { resume_after, .. } => (
+            SyncState::Error,
+            Some(AppError {
+                retryable: true,
+                ..AppError::new(
+                    ErrorKind::QuotaExceeded,
+                    format!(
+                        "Google's usage limit is reached; syncing resumes at {}",
+                        resume_after.with_timezone(&chrono::Local).format("%H:%M")
+                    ),
+                )
+            }),
+        ),
+    };
+    SyncStatus {
+        account_id: s.account.as_str().to_owned(),
+        state,
+        last_sync_at: s.status.last_sync(),
+        error,
+        pending_changes: 0,
+        progress: if state == SyncState::Syncing { progress } else { None },
+    }
+}
+
+/// Starts a sync of one account or all accounts through the engine's scheduler (which joins a
+/// run already in flight). Returns once the request is queued.
 pub async fn sync_now<R: Runtime>(app: &AppHandle<R>, account_id: Option<String>) -> CmdResult<()> {
-    let _info = app.state::<RunInfo>();
-    let _ = account_id;
-    Err(AppError::not_found("no account is connected yet"))
+    let engine = app.state::<Engine>();
+    let chronos = engine.get()?;
+    let account = account_id.map(chronos_core::model::AccountId::new);
+    if let Some(a) = &account {
+        let known = chronos.accounts().await?.iter().any(|s| &s.id == a);
+        if !known {
+            return Err(AppError::not_found(format!("account {} is not connected", a.as_str())));
+        }
+    }
+    let tickets = chronos.request_sync(account.as_ref());
+    tracing::info!(accounts = tickets.len(), "sync requested");
+    Ok(())
 }

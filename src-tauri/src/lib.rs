@@ -6,6 +6,7 @@
 pub mod autostart;
 pub mod commands;
 pub mod deep_link;
+pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod events;
@@ -61,6 +62,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::accounts::list_accounts,
+            commands::accounts::connect_account,
+            commands::accounts::reconnect_account,
+            commands::accounts::disconnect_account,
+            commands::calendars::list_calendars,
+            commands::calendars::set_calendar_selected,
+            commands::calendars::set_calendar_color,
+            commands::calendars::event_colors,
+            commands::events::events_in_range,
             commands::app::app_info,
             commands::app::open_logs_folder,
             commands::app::open_link,
@@ -97,8 +107,13 @@ pub fn init_state<R: Runtime>(app: &mut App<R>, launch: &Launch) -> Result<(), B
         data_dir = %data_dir.display(),
         "Chronos starting"
     );
+    let interval = std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
     app.manage(settings);
-    app.manage(RunInfo { mode, data_dir, log_dir });
+    let run = RunInfo { mode, data_dir, log_dir };
+    let engine = tauri::async_runtime::block_on(engine::open(&run, interval));
+    app.manage(run);
+    app.manage(engine);
+    engine::start_forwarding(app.handle());
     Ok(())
 }
 

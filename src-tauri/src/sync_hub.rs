@@ -30,6 +30,12 @@ impl SyncHub {
         self.statuses.lock().expect("status lock").values().cloned().collect()
     }
 
+    /// The progress last sent for a running sync of this account.
+    pub fn progress_of(&self, account_id: &str) -> Option<SyncProgress> {
+        let statuses = self.statuses.lock().expect("status lock");
+        statuses.get(account_id).and_then(|s| s.progress.clone())
+    }
+
     pub fn forget(&self, account_id: &str) {
         self.statuses.lock().expect("status lock").remove(account_id);
         self.progress.lock().expect("progress lock").remove(account_id);
@@ -95,24 +101,36 @@ impl SyncHub {
     }
 
     fn send_progress<R: Runtime>(&self, app: &AppHandle<R>, progress: SyncProgress) {
-        // Progress also lives in the status, so `sync_status` and the tray see it.
+        // Progress also lives in a syncing status, so `sync_status` and the tray see it. A late
+        // progress report never turns a finished status back into "syncing": only the engine's
+        // status stream changes the state.
         let updated = {
             let mut statuses = self.statuses.lock().expect("status lock");
-            let status = statuses.entry(progress.account_id.clone()).or_insert_with(|| SyncStatus {
-                account_id: progress.account_id.clone(),
-                state: SyncState::Syncing,
-                last_sync_at: None,
-                error: None,
-                pending_changes: 0,
-                progress: None,
-            });
-            status.state = SyncState::Syncing;
-            status.progress = Some(progress.clone());
-            status.clone()
+            match statuses.get_mut(&progress.account_id) {
+                Some(status) if status.state == SyncState::Syncing => {
+                    status.progress = Some(progress.clone());
+                    Some(status.clone())
+                }
+                Some(_) => None,
+                None => {
+                    let status = SyncStatus {
+                        account_id: progress.account_id.clone(),
+                        state: SyncState::Syncing,
+                        last_sync_at: None,
+                        error: None,
+                        pending_changes: 0,
+                        progress: Some(progress.clone()),
+                    };
+                    statuses.insert(progress.account_id.clone(), status.clone());
+                    Some(status)
+                }
+            }
         };
         emit(app, &progress);
-        let _ = updated;
-        crate::tray::refresh(app);
+        if let Some(status) = updated {
+            emit(app, &status);
+            crate::tray::refresh(app);
+        }
     }
 }
 

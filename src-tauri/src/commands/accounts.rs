@@ -1,0 +1,105 @@
+//! Accounts: list, connect (sign-in), reconnect, disconnect.
+
+use crate::engine::Engine;
+use crate::error::{AppError, CmdResult};
+use chronos_core::model::AccountId;
+use chronos_core::sync::status::AccountStatus;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Connected,
+    NeedsReauth,
+    Syncing,
+    Error,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// The account's email address; it is the account id.
+    pub id: String,
+    pub status: AccountState,
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+fn view(id: &AccountId, status: &AccountStatus) -> AccountView {
+    let state = match status {
+        AccountStatus::NeedsReauth => AccountState::NeedsReauth,
+        AccountStatus::Syncing { .. } => AccountState::Syncing,
+        AccountStatus::Error { .. } | AccountStatus::Quota { .. } => AccountState::Error,
+        AccountStatus::Idle | AccountStatus::UpToDate { .. } => AccountState::Connected,
+    };
+    AccountView { id: id.as_str().to_owned(), status: state, last_sync_at: status.last_sync() }
+}
+
+#[tauri::command]
+pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountView>> {
+    let chronos = engine.get()?;
+    Ok(chronos.accounts().await?.iter().map(|a| view(&a.id, &a.status)).collect())
+}
+
+/// Runs the sign-in flow and resolves when the account is connected (its first sync is
+/// scheduled). Real Google: the system browser shows Google's consent page and redirects to the
+/// engine's loopback listener. Demo: the emulator approves at once and the engine follows the
+/// redirect itself, so no browser is involved.
+#[tauri::command]
+pub async fn connect_account<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+) -> CmdResult<AccountView> {
+    let chronos = engine.get()?;
+    let account = if engine.demo.is_some() {
+        chronos.connect_account(chronos_core::auth::open_without_browser).await?
+    } else {
+        let opener = app.clone();
+        chronos
+            .connect_account(move |url| async move {
+                opener.opener().open_url(url, None::<&str>).map_err(|e| {
+                    chronos_core::Error::Auth(format!("the browser could not be opened: {e}"))
+                })
+            })
+            .await?
+    };
+    crate::tray::refresh(&app);
+    Ok(view(&account, &chronos.account_status(&account)))
+}
+
+/// Signs in again after *Needs re-auth*. The sign-in must be for the same account.
+#[tauri::command]
+pub async fn reconnect_account<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    account_id: String,
+) -> CmdResult<AccountView> {
+    let connected = connect_account(app, engine).await?;
+    if connected.id != account_id {
+        return Err(AppError::invalid(
+            "accountId",
+            format!("signed in as {}, not {account_id}; both are connected now", connected.id),
+        ));
+    }
+    Ok(connected)
+}
+
+/// Revokes the grant, deletes the tokens and every local trace of the account.
+#[tauri::command]
+pub async fn disconnect_account<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    account_id: String,
+) -> CmdResult<()> {
+    let chronos = engine.get()?;
+    chronos.disconnect(&AccountId::new(account_id.clone())).await?;
+    crate::sync_hub::hub(&app).forget(&account_id);
+    crate::tray::refresh(&app);
+    crate::events::emit(
+        &app,
+        &crate::events::EventsChanged { account_id, calendar_ids: Vec::new() },
+    );
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Demo mode: the Google stand-in (`gcal-emulator`) runs inside the app with its demo world and
+//! an auto-approving sign-in, and the engine talks to it instead of Google.
+//!
+//! The emulator keeps its world in memory, so each demo launch starts fresh: the demo store is
+//! removed at start and the demo's secrets live in memory only (the system keyring is never
+//! touched by demo data).
+
+use crate::error::AppError;
+use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+use chronos_core::secrets::MemorySecretStore;
+use chronos_core::service::{ChronosOptions, STORE_FILE};
+use chronos_core::ErrorKind;
+use gcal_emulator::{EmulatorConfig, EmulatorHandle};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A fixed emulator port (tests use it to reach the emulator's control API); 0 = any free port.
+pub const ENV_EMULATOR_PORT: &str = "CHRONOS_DEMO_EMULATOR_PORT";
+
+pub struct Demo {
+    emulator: EmulatorHandle,
+}
+
+impl Demo {
+    pub async fn start(data_dir: &Path) -> Result<Demo, AppError> {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let file = data_dir.join(format!("{STORE_FILE}{suffix}"));
+            if let Err(e) = std::fs::remove_file(&file) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    return Err(AppError::new(
+                        ErrorKind::Storage,
+                        format!("cannot reset the demo data in {}: {e}", data_dir.display()),
+                    ));
+                }
+            }
+        }
+        let port = match std::env::var(ENV_EMULATOR_PORT) {
+            Ok(p) => p.parse::<u16>().map_err(|_| {
+                AppError::invalid(ENV_EMULATOR_PORT, format!("{ENV_EMULATOR_PORT} must be a port number"))
+            })?,
+            Err(_) => 0,
+        };
+        let config = EmulatorConfig { port, auto_approve: true, ..EmulatorConfig::default() };
+        let emulator = gcal_emulator::start(config)
+            .await
+            .map_err(|e| AppError::internal(format!("the demo server could not start: {e}")))?;
+        tracing::info!(port = emulator.port(), "demo mode: Google stand-in running");
+        Ok(Demo { emulator })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.emulator.port()
+    }
+
+    /// Engine options pointing at the emulator, with the demo OAuth client.
+    pub fn options(&self, data_dir: &Path) -> ChronosOptions {
+        let e = &self.emulator;
+        let endpoints = GoogleEndpoints {
+            api_base: e.api_base(),
+            auth_url: e.auth_url(),
+            token_url: e.token_url(),
+            revoke_url: e.revoke_url(),
+            userinfo_url: e.userinfo_url(),
+        };
+        let oauth = OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET);
+        ChronosOptions::new(data_dir, Arc::new(MemorySecretStore::default()), endpoints, oauth)
+    }
+}
