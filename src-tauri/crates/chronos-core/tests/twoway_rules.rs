@@ -1,0 +1,553 @@
+//! Two-way sync against the emulator over real HTTP: every edit, push, conflict and offline rule
+//! of issue 4, each with its own small world.
+
+mod twoway_support;
+
+use chronos_core::error::ErrorKind;
+use chronos_core::model::{Attendee, CalendarId, EventDateTime, EventId};
+use chronos_core::outbox::{self, ChangeState, EditOptions, EventChanges, Notify, Resolution};
+use chronos_core::store::OutboxState;
+use gcal_emulator::FaultRule;
+use serde_json::json;
+use twoway_support::*;
+
+fn id(s: &str) -> EventId {
+    EventId::new(s)
+}
+
+// ---------- edits ----------
+
+#[tokio::test]
+async fn create_is_local_at_once_pending_and_then_inserted_with_a_base32hex_id() {
+    let env = Env::new(world(2)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let created = ob.create_event(primary(), new_event("Lunch", 3), EditOptions::default()).await.unwrap();
+    assert!(created.pending, "shown at once, marked pending");
+    let eid = created.event.id.clone();
+    assert!((5..=1024).contains(&eid.as_str().len()));
+    assert!(eid.as_str().bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'v').contains(&c)), "{eid}");
+    assert_eq!(ob.pending_count().await.unwrap(), 1);
+    assert!(env.server(USER, eid.as_str()).is_none(), "nothing sent before the drain");
+
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining), (1, 0));
+    let s = env.server(USER, eid.as_str()).expect("on the server under the client's id");
+    assert_eq!(s["summary"], "Lunch");
+    let local = env.store.get_event(&env.account, &primary(), &eid).unwrap().unwrap();
+    assert!(!local.pending);
+    assert_eq!(local.event.etag.as_ref().unwrap().as_str(), s["etag"].as_str().unwrap(), "local row is the server's answer");
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let e = id("evt00000");
+    let changes = EventChanges {
+        summary: Some("Renamed".into()),
+        description: Some(None),
+        location: Some(Some("Room 9".into())),
+        start: Some(EventDateTime { date: Some("2026-12-05".into()), ..Default::default() }),
+        end: Some(EventDateTime { date: Some("2026-12-06".into()), ..Default::default() }),
+        attendees: Some(vec![
+            Attendee { email: Some(USER.into()), response_status: Some("accepted".into()), ..Default::default() },
+            Attendee { email: Some("new@example.org".into()), ..Default::default() },
+        ]),
+        reminders: Some(json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 15}]})),
+        color_id: Some(Some("5".into())),
+    };
+    let local = ob.update_event(primary(), e.clone(), changes, EditOptions::default()).await.unwrap();
+    assert!(local.pending);
+    assert_eq!(local.event.summary.as_deref(), Some("Renamed"));
+    ob.drain().await.unwrap();
+    let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!(s["summary"], "Renamed");
+    assert!(s.get("description").is_none(), "cleared");
+    assert_eq!(s["location"], "Room 9");
+    assert_eq!(s["start"], json!({"date": "2026-12-05"}), "now all-day");
+    assert_eq!(s["colorId"], "5");
+    assert_eq!(s["reminders"]["overrides"][0]["minutes"], 15);
+    assert_eq!(s["attendees"][1]["email"], "new@example.org");
+    assert_eq!(s["extendedProperties"]["private"]["keep"], "me", "fields Chronos does not edit are untouched");
+    // One patch, conditional (a stale etag would have been a 412), sendUpdates=all for the organiser.
+    let patches = env.ops("events.patch");
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].status, 200);
+    assert!(patches[0].query.contains("sendUpdates=all"), "{}", patches[0].query);
+}
+
+#[tokio::test]
+async fn several_edits_to_one_event_coalesce_into_one_patch() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    for t in ["one", "two", "three"] {
+        ob.update_event(primary(), id("evt00000"), title(t), EditOptions { notify: Some(Notify::None) }).await.unwrap();
+    }
+    assert_eq!(ob.pending_count().await.unwrap(), 1, "one entry");
+    ob.drain().await.unwrap();
+    assert_eq!(env.ops("events.patch").len(), 1);
+    assert!(env.ops("events.patch")[0].query.contains("sendUpdates=none"));
+    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "three");
+}
+
+#[tokio::test]
+async fn create_then_edit_then_delete_before_any_push_sends_nothing() {
+    let env = Env::new(world(0)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let c = ob.create_event(primary(), new_event("Draft", 2), EditOptions::default()).await.unwrap();
+    ob.update_event(primary(), c.event.id.clone(), title("Draft 2"), EditOptions::default()).await.unwrap();
+    assert_eq!(ob.pending_count().await.unwrap(), 1, "the edit folded into the insert");
+    ob.delete_event(primary(), c.event.id.clone(), EditOptions::default()).await.unwrap();
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+    ob.drain().await.unwrap();
+    assert!(env.emu.control().requests().iter().all(|r| r.method == "GET"), "no write reached the server");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let before = env.local(&primary(), &id("evt00000")).unwrap();
+    let (s, e) = timed(3, 11, 10);
+    let cases = vec![
+        EventChanges { start: Some(s), end: Some(e), ..Default::default() },
+        EventChanges {
+            start: Some(EventDateTime { date_time: Some("2026-12-03T10:00:00".into()), time_zone: Some("Mars/Olympus".into()), ..Default::default() }),
+            ..Default::default()
+        },
+        title("   "),
+        EventChanges {
+            start: Some(EventDateTime { date: Some("2026-12-03".into()), ..Default::default() }),
+            ..Default::default()
+        },
+    ];
+    for c in cases {
+        let err = ob.update_event(primary(), id("evt00000"), c, EditOptions::default()).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    }
+    let mut empty = new_event("", 3);
+    empty.summary = None;
+    assert_eq!(ob.create_event(primary(), empty, EditOptions::default()).await.unwrap_err().kind(), ErrorKind::InvalidInput);
+    // Named zones work.
+    let ok = EventChanges {
+        start: Some(EventDateTime { date_time: Some("2026-12-03T10:00:00".into()), time_zone: Some("Europe/Paris".into()), ..Default::default() }),
+        end: Some(EventDateTime { date_time: Some("2026-12-03T11:00:00".into()), time_zone: Some("Europe/Paris".into()), ..Default::default() }),
+        ..Default::default()
+    };
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap(), before);
+    ob.update_event(primary(), id("evt00000"), ok, EditOptions::default()).await.unwrap();
+    assert_eq!(ob.pending_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn read_only_calendars_refuse_edits_before_anything_is_queued() {
+    let env = Env::new(world(0)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    for cal in [HOLIDAYS, BUSY] {
+        let err = ob.create_event(CalendarId::new(cal), new_event("x", 2), EditOptions::default()).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+        assert!(err.to_string().contains("read-only"), "{err}");
+    }
+    let err = ob.update_event(CalendarId::new(HOLIDAYS), id("hol00001"), title("mine"), EditOptions::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let err = ob.delete_event(CalendarId::new(HOLIDAYS), id("hol00001"), EditOptions::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+    assert_eq!(env.local(&CalendarId::new(HOLIDAYS), &id("hol00001")).unwrap().summary.as_deref(), Some("Meeting hol00001"));
+}
+
+#[tokio::test]
+async fn delete_uses_if_match_and_a_410_counts_as_done() {
+    let env = Env::new(world(2)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
+    assert!(env.local(&primary(), &id("evt00000")).is_none(), "gone locally at once");
+    ob.drain().await.unwrap();
+    assert!(env.server(USER, "evt00000").is_none());
+    // Deleted elsewhere first: our delete meets 410 (etag matches the cancelled version? no:
+    // 412 → fetched → cancelled → done) and is done either way.
+    env.emu.control().delete_event(USER, "evt00001").unwrap();
+    ob.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.remaining, r.conflicts_recorded), (0, 0));
+    assert!(env.store.list_conflicts(None).unwrap().is_empty());
+    // A real 410 `deleted` answer (Google's answer to deleting a deleted event) is done too.
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
+    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 410, 1).with_reason("deleted").with_method("DELETE")).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining, r.failed), (1, 0, 0));
+    assert_eq!(env.ops("events.delete").last().unwrap().status, 410);
+}
+
+#[tokio::test]
+async fn move_goes_through_events_move_and_the_local_copy_changes_identity() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let moved = ob.move_event(primary(), id("evt00000"), team(), EditOptions::default()).await.unwrap();
+    assert!(moved.pending);
+    assert_eq!(moved.calendar, team());
+    assert!(env.local(&primary(), &id("evt00000")).is_none());
+    // Sealed under the new identity: the row decrypts straight from disk under (account, team, id).
+    assert_eq!(env.store.read_event_row(&env.account, &team(), &id("evt00000")).unwrap().unwrap().summary.as_deref(), Some("Meeting evt00000"));
+    // and an edit right after the move queues behind it.
+    ob.update_event(team(), id("evt00000"), title("Moved and renamed"), EditOptions::default()).await.unwrap();
+    ob.drain().await.unwrap();
+    assert_eq!(env.ops("events.move").len(), 1);
+    assert!(env.server(USER, "evt00000").is_none());
+    assert_eq!(env.server(TEAM, "evt00000").unwrap()["summary"], "Moved and renamed");
+    env.pull().await;
+    assert!(env.local(&primary(), &id("evt00000")).is_none());
+    assert_eq!(env.local(&team(), &id("evt00000")).unwrap().summary.as_deref(), Some("Moved and renamed"));
+}
+
+#[tokio::test]
+async fn rsvp_is_a_patch_of_the_own_response_status() {
+    let mut w = world(0);
+    let mut ev = server_event("inv00001", 4, 9);
+    ev["attendees"] = json!([
+        {"email": "boss@example.org", "organizer": true, "responseStatus": "accepted"},
+        {"email": USER, "self": true, "responseStatus": "needsAction"}
+    ]);
+    ev["organizer"] = json!({"email": "boss@example.org"});
+    w.accounts[0].calendars[0].events.push(ev);
+    let env = Env::new(w).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.respond(primary(), id("inv00001"), "accepted".into(), EditOptions::default()).await.unwrap();
+    ob.drain().await.unwrap();
+    let s = env.server(USER, "inv00001").unwrap();
+    assert_eq!(s["attendees"][1]["responseStatus"], "accepted");
+    assert_eq!(s["attendees"][0]["responseStatus"], "accepted");
+    let p = &env.ops("events.patch")[0];
+    assert!(p.query.contains("sendUpdates=none"), "an attendee's answer does not mail everyone: {}", p.query);
+    let err = ob.respond(primary(), id("inv00001"), "maybe".into(), EditOptions::default()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
+// ---------- push rules ----------
+
+#[tokio::test]
+async fn a_retried_insert_that_meets_409_fetches_and_is_done() {
+    // The first insert lands but its answer is cut off; the client gives up (no retries) and
+    // the next drain's insert meets 409 duplicate.
+    let env = Env::with_retries(world(0), 0).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let c = ob.create_event(primary(), new_event("Once", 2), EditOptions::default()).await.unwrap();
+    env.emu.control().add_fault(FaultRule { action: gcal_emulator::FaultAction::Truncate, ..FaultRule::status("/events", 200, 1) }.with_method("POST")).unwrap();
+    let r1 = ob.drain().await.unwrap();
+    assert_eq!(r1.stopped.as_deref(), Some("offline"), "{r1:?}");
+    assert!(env.server(USER, c.event.id.as_str()).is_some(), "the first insert had landed");
+    let changes = ob.list_pending_changes().await.unwrap();
+    assert_eq!(changes[0].state, ChangeState::Pending);
+    assert!(changes[0].last_error.is_some(), "the error is kept");
+    let r2 = ob.drain().await.unwrap();
+    assert_eq!((r2.pushed, r2.remaining), (1, 0));
+    let inserts: Vec<u16> = env.ops("events.insert").iter().map(|r| r.status).collect();
+    assert_eq!(inserts.last(), Some(&409));
+    assert_eq!(env.emu.control().event_ids(USER).unwrap().iter().filter(|i| *i == c.event.id.as_str()).count(), 1, "no duplicate");
+    assert!(!env.store.get_event(&env.account, &primary(), &c.event.id).unwrap().unwrap().pending);
+}
+
+#[tokio::test]
+async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_retried_or_discarded() {
+    let env = Env::new(world(2)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("A"), EditOptions::default()).await.unwrap();
+    ob.update_event(primary(), id("evt00001"), title("B"), EditOptions::default()).await.unwrap();
+    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 403, 1).with_reason("forbiddenForNonOrganizer")).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.failed, r.pushed, r.remaining), (1, 1, 1));
+    let list = ob.list_pending_changes().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].state, ChangeState::Failed);
+    assert!(list[0].last_error.as_deref().unwrap().len() > 3);
+    assert_eq!(env.server(USER, "evt00001").unwrap()["summary"], "B", "the other event went on");
+    // Still failed on the next drain (not retried on its own).
+    ob.drain().await.unwrap();
+    assert_eq!(ob.list_pending_changes().await.unwrap()[0].state, ChangeState::Failed);
+    ob.retry(list[0].change_id.unwrap()).await.unwrap();
+    ob.drain().await.unwrap();
+    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "A");
+    // Discard: the local copy returns to the version the change was made on.
+    ob.update_event(primary(), id("evt00001"), title("B2"), EditOptions::default()).await.unwrap();
+    let cid = ob.list_pending_changes().await.unwrap()[0].change_id.unwrap();
+    ob.discard(cid).await.unwrap();
+    assert_eq!(env.local(&primary(), &id("evt00001")).unwrap().summary.as_deref(), Some("B"));
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    env.emu.control().set_latency(std::time::Duration::from_millis(300));
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("first"), EditOptions::default()).await.unwrap();
+    let ob2 = ob.clone();
+    let drain = tokio::spawn(async move { ob2.drain().await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let list = ob.list_pending_changes().await.unwrap();
+    assert_eq!(list[0].state, ChangeState::Pushing);
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        EventChanges { location: Some(Some("Hall".into())), ..Default::default() },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ob.pending_count().await.unwrap(), 2, "not folded into the entry being sent");
+    drain.await.unwrap().unwrap();
+    env.emu.control().set_latency(std::time::Duration::ZERO);
+    ob.drain().await.unwrap();
+    let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("first"), Some("Hall")));
+    assert!(env.store.list_conflicts(None).unwrap().is_empty());
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().etag.unwrap().as_str(), s["etag"].as_str().unwrap());
+}
+
+// ---------- conflicts ----------
+
+#[tokio::test]
+async fn a_412_with_one_sided_changes_merges_cleanly() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("Mine"), EditOptions::default()).await.unwrap();
+    env.emu.control().patch_event(USER, "evt00000", json!({"location": "Theirs"})).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.merged, r.conflicts_recorded, r.remaining), (1, 0, 0));
+    assert!(env.ops("events.patch").iter().any(|p| p.status == 412), "the stale etag was refused");
+    let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("Mine"), Some("Theirs")));
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().location.as_deref(), Some("Theirs"));
+}
+
+#[tokio::test]
+async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        EventChanges { summary: Some("Mine".into()), description: Some(Some("my notes".into())), ..Default::default() },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "description": "their notes"})).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!(r.conflicts_recorded, 1);
+    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "Theirs", "server wins");
+    let list = ob.list_pending_changes().await.unwrap();
+    let c = list.iter().find(|c| c.state == ChangeState::Conflict).expect("a visible conflict");
+    assert_eq!(c.what, "both_changed");
+    assert_eq!(c.fields, vec!["summary".to_string(), "description".to_string()]);
+    let rec = &env.store.list_conflicts(None).unwrap()[0];
+    assert_eq!(rec.value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"), "the user's words are kept");
+    // Re-apply one field: the title goes out, the record keeps the description.
+    ob.resolve_conflict(c.conflict_id.unwrap(), Resolution::ReapplyField("summary".into())).await.unwrap();
+    ob.drain().await.unwrap();
+    let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!((s["summary"].as_str(), s["description"].as_str()), (Some("Mine"), Some("their notes")));
+    let left = env.store.list_conflicts(None).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].value.fields, vec!["description".to_string()]);
+    ob.resolve_conflict(left[0].id, Resolution::KeepTheirs).await.unwrap();
+    assert!(env.store.list_conflicts(None).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_server_rsvp_never_undoes_a_local_attendee_edit() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let mut list = env.local(&primary(), &id("evt00000")).unwrap().attendees.unwrap();
+    list.push(Attendee { email: Some("added@example.org".into()), ..Default::default() });
+    ob.update_event(primary(), id("evt00000"), EventChanges { attendees: Some(list), ..Default::default() }, EditOptions::default())
+        .await
+        .unwrap();
+    let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00000").unwrap());
+    s["attendees"][1]["responseStatus"] = json!("accepted");
+    env.emu.control().patch_event(USER, "evt00000", json!({"attendees": s["attendees"]})).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!(r.conflicts_recorded, 0);
+    let s = env.server(USER, "evt00000").unwrap();
+    let a = s["attendees"].as_array().unwrap();
+    assert_eq!(a.len(), 4);
+    assert_eq!(a[1]["responseStatus"], "accepted");
+    assert_eq!(a[3]["email"], "added@example.org");
+}
+
+#[tokio::test]
+async fn deleted_on_server_while_edited_locally_is_kept_and_restorable_as_a_new_event() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("My careful words"), EditOptions::default()).await.unwrap();
+    env.emu.control().delete_event(USER, "evt00000").unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.conflicts_recorded, r.remaining), (1, 0));
+    assert!(env.local(&primary(), &id("evt00000")).is_none());
+    let c = env.store.list_conflicts(None).unwrap().remove(0);
+    assert_eq!(c.kind, "deleted_on_server");
+    assert_eq!(c.value.local.as_ref().unwrap().summary.as_deref(), Some("My careful words"));
+    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    ob.drain().await.unwrap();
+    let ids = env.emu.control().event_ids(USER).unwrap();
+    let restored: Vec<_> = ids.iter().filter_map(|i| env.server(USER, i)).filter(|e| e["summary"] == "My careful words").collect();
+    assert_eq!(restored.len(), 1, "restored once, as a new event");
+    assert_ne!(restored[0]["id"], "evt00000");
+    assert!(env.store.list_conflicts(None).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_404_on_an_edit_is_a_deleted_on_server_conflict() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("x"), EditOptions::default()).await.unwrap();
+    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 404, 1).with_method("PATCH")).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!(r.conflicts_recorded, 1);
+    assert_eq!(env.store.list_conflicts(None).unwrap()[0].kind, "deleted_on_server");
+}
+
+#[tokio::test]
+async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_deletes_over_an_rsvp() {
+    let env = Env::new(world(2)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    // Content change on the server: the event is kept, a conflict lets the user delete anyway.
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
+    env.emu.control().patch_event(USER, "evt00000", json!({"description": "new minutes"})).unwrap();
+    // RSVP-only change on the server: the delete goes through.
+    ob.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
+    let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00001").unwrap());
+    s["attendees"][2]["responseStatus"] = json!("declined");
+    env.emu.control().patch_event(USER, "evt00001", json!({"attendees": s["attendees"]})).unwrap();
+    let r = ob.drain().await.unwrap();
+    assert_eq!(r.remaining, 0);
+    assert!(env.server(USER, "evt00001").is_none(), "deleted over an RSVP");
+    assert_eq!(env.server(USER, "evt00000").unwrap()["description"], "new minutes", "kept");
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().description.as_deref(), Some("new minutes"), "back in the local copy");
+    let c = env.store.list_conflicts(None).unwrap().remove(0);
+    assert_eq!(c.kind, "server_edited_deleted_locally");
+    assert_eq!(c.value.fields, vec!["description".to_string()]);
+    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    ob.drain().await.unwrap();
+    assert!(env.server(USER, "evt00000").is_none(), "deleted after all, by the user's choice");
+}
+
+#[tokio::test]
+async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("Mine"), EditOptions::default()).await.unwrap();
+    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "location": "B"})).unwrap();
+    env.pull().await;
+    // The pull keeps the local row (pending); the server version goes through merge_held.
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().summary.as_deref(), Some("Mine"));
+    let server = env.client.get_event(&primary(), &id("evt00000")).await.unwrap();
+    let n = outbox::merge_held(&env.store, &env.account, &[server]).unwrap();
+    assert_eq!(n, 1);
+    let local = env.local(&primary(), &id("evt00000")).unwrap();
+    assert_eq!((local.summary.as_deref(), local.location.as_deref()), (Some("Theirs"), Some("B")));
+    // Nothing left to send: the merged version is the server's.
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+    assert_eq!(env.store.list_conflicts(None).unwrap()[0].value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"));
+}
+
+// ---------- offline and restarts ----------
+
+#[tokio::test]
+async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
+    let mut env = Env::new(world(3)).await;
+    env.pull().await;
+    {
+        let off = env.offline_outbox();
+        let c = off.create_event(primary(), new_event("Offline new", 9), EditOptions::default()).await.unwrap();
+        off.update_event(primary(), id("evt00000"), title("Offline edit"), EditOptions::default()).await.unwrap();
+        off.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
+        off.move_event(primary(), id("evt00002"), team(), EditOptions::default()).await.unwrap();
+        off.update_event(primary(), c.event.id.clone(), title("Offline new, renamed"), EditOptions::default()).await.unwrap();
+        let r = off.drain().await.unwrap();
+        assert_eq!(r.stopped.as_deref(), Some("offline"));
+        assert_eq!(r.remaining, 4);
+        assert_eq!(off.pending_count().await.unwrap(), 4, "the status shows 4 pending changes");
+        let l = off.list_pending_changes().await.unwrap();
+        assert!(l.iter().all(|c| c.state == ChangeState::Pending));
+        assert!(l[0].last_error.is_some());
+    }
+    env.restart();
+    let ob = env.outbox();
+    assert_eq!(ob.pending_count().await.unwrap(), 4, "queued changes survived the restart");
+    assert!(env.store.get_event(&env.account, &primary(), &id("evt00000")).unwrap().unwrap().pending);
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining), (4, 0));
+    let writes: Vec<String> = env
+        .emu
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.operation.starts_with("events."))
+        .map(|r| r.operation)
+        .collect();
+    assert_eq!(writes, vec!["events.insert", "events.patch", "events.delete", "events.move"], "in order");
+    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "Offline edit");
+    assert!(env.server(USER, "evt00001").is_none());
+    assert!(env.server(TEAM, "evt00002").is_some());
+    env.pull().await;
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_crash_while_pushing_is_resent_safely() {
+    let mut env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    let c = ob.create_event(primary(), new_event("Crash", 3), EditOptions::default()).await.unwrap();
+    // Simulate: the insert reached Google, then the app died before it recorded the answer.
+    env.client.insert_event(&primary(), &env.local(&primary(), &c.event.id).unwrap(), Default::default()).await.unwrap();
+    let entry = env.store.list_outbox(None).unwrap()[0].id;
+    env.store.set_outbox_state(entry, OutboxState::Pushing, None, true).unwrap();
+    drop(ob);
+    env.restart();
+    let r = env.outbox().drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining), (1, 0));
+    assert_eq!(env.ops("events.insert").last().unwrap().status, 409);
+    assert_eq!(env.emu.control().event_ids(USER).unwrap().len(), 2, "no duplicate");
+}
+
+#[tokio::test]
+async fn an_edit_is_pushed_at_once_when_google_is_reachable() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let mut ob = env.outbox();
+    ob.push_on_edit = true;
+    ob.update_event(primary(), id("evt00000"), title("Now"), EditOptions::default()).await.unwrap();
+    for _ in 0..100 {
+        if env.server(USER, "evt00000").unwrap()["summary"] == "Now" && ob.pending_count().await.unwrap() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the edit was not pushed by itself");
+}
