@@ -9,6 +9,7 @@ pub mod error;
 pub mod google;
 pub mod model;
 pub mod push;
+pub mod outbox;
 pub mod secrets;
 pub mod service;
 pub mod scheduler;
