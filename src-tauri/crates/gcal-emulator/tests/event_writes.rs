@@ -107,6 +107,7 @@ async fn delete_then_get_cancelled_then_delete_again_is_410() {
     let (s, got) = env.get(&ev_path).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(got["status"], "cancelled");
+    assert_eq!(got["summary"], "gone", "events.get still returns the whole cancelled event");
     let (s, again) = env.call(Method::DELETE, &ev_path, None, &[]).await;
     assert_eq!(s, StatusCode::GONE);
     assert_eq!(error_reason(&again), "deleted");

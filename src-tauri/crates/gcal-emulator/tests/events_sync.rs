@@ -168,6 +168,8 @@ async fn show_deleted_full_sync_includes_cancelled() {
     let (with, _, _) = env.list_all(&cal, "showDeleted=true").await;
     assert_eq!(with.len(), 1);
     assert_eq!(with[0]["status"], "cancelled");
+    assert_eq!(with[0]["id"], e["id"]);
+    assert!(with[0].get("summary").is_none(), "listings show deleted events in short form: {}", with[0]);
 }
 
 #[tokio::test]

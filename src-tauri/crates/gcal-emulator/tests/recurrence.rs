@@ -51,7 +51,10 @@ async fn single_events_expands_and_applies_exceptions() {
     let (unexpanded, _, _) = env.list_all(&cal, "").await;
     assert_eq!(unexpanded.len(), 3);
     assert!(unexpanded.iter().any(|i| i["id"] == m.as_str() && i["recurrence"].is_array()));
-    assert!(unexpanded.iter().any(|i| i["status"] == "cancelled" && i["originalStartTime"].is_object()));
+    let cancelled = unexpanded.iter().find(|i| i["status"] == "cancelled").unwrap();
+    assert_eq!(cancelled["id"], format!("{m}_20261116T080000Z"));
+    assert_eq!(cancelled["recurringEventId"], m.as_str());
+    assert_eq!(cancelled["originalStartTime"]["dateTime"], "2026-11-16T09:00:00+01:00");
 
     // timeMin/timeMax on expanded instances (by the moved start).
     let (window, _, _) = env.list_all(&cal, &format!("singleEvents=true&timeMin={}&timeMax={}", enc("2026-11-09T09:30:00Z"), enc("2026-11-24T00:00:00Z"))).await;

@@ -24,7 +24,14 @@ pub struct EventRec {
     pub updated: Box<str>,
     /// Set for recurring masters.
     pub series: Option<Box<Series>>,
+    /// For cancelled events, `raw` is the short form listings show (like Google: id, status and,
+    /// for instances, recurringEventId and originalStartTime); this is the whole resource, which
+    /// events.get still returns.
+    pub full: Option<Box<str>>,
 }
+
+/// The fields a cancelled event keeps in listings.
+const TOMBSTONE_FIELDS: &[&str] = &["kind", "etag", "id", "status", "updated", "recurringEventId", "originalStartTime"];
 
 impl EventRec {
     pub fn new(body: Map<String, Value>, change_seq: u64, tz: Tz) -> EventRec {
@@ -32,10 +39,21 @@ impl EventRec {
         let start = body.get("start").and_then(|v| instant_of(v, tz));
         let end = body.get("end").and_then(|v| instant_of(v, tz));
         let series = Series::of(&body, tz).map(Box::new);
-        let raw = serde_json::to_string(&body).expect("json map serialises").into_boxed_str();
+        let text = |m: &Map<String, Value>| serde_json::to_string(m).expect("json map serialises").into_boxed_str();
+        let cancelled = s("status") == Some("cancelled");
+        let (raw, full) = if cancelled {
+            let short: Map<String, Value> = TOMBSTONE_FIELDS
+                .iter()
+                .filter_map(|k| body.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+                .collect();
+            (text(&short), Some(text(&body)))
+        } else {
+            (text(&body), None)
+        };
         EventRec {
             id: s("id").unwrap_or_default().into(),
-            cancelled: s("status") == Some("cancelled"),
+            cancelled,
+            full,
             recurring_event_id: s("recurringEventId").map(Into::into),
             updated: s("updated").unwrap_or_default().into(),
             raw,
@@ -45,9 +63,10 @@ impl EventRec {
             series,
         }
     }
-    /// The resource as a JSON object (parsed from the stored form).
+    /// The whole resource as a JSON object (parsed from the stored form).
     pub fn body(&self) -> Map<String, Value> {
-        serde_json::from_str(&self.raw).expect("stored events are valid JSON objects")
+        let text = self.full.as_deref().unwrap_or(&self.raw);
+        serde_json::from_str(text).expect("stored events are valid JSON objects")
     }
     pub fn id(&self) -> &str {
         &self.id
