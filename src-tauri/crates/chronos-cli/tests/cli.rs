@@ -1,0 +1,211 @@
+//! The CLI as a user runs it: separate processes, the real keyring (Secret Service), a real
+//! SQLite file, and an emulator over real HTTP that outlives the CLI (it runs in this test
+//! process), so a CLI killed with SIGKILL mid-sync can be followed by one that resumes.
+//!
+//! They need a D-Bus session with an unlocked keyring, so they are `#[ignore]`d in a plain
+//! `cargo test`. Run them with:
+//!   src-tauri/crates/chronos-core/tests/with-keyring.sh cargo test -p chronos-cli -- --include-ignored
+
+use gcal_emulator::{EmulatorConfig, EmulatorHandle, GenSpec, World};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chronos-cli");
+
+fn keyring_service(tag: &str) -> String {
+    assert_eq!(
+        std::env::var("CHRONOS_KEYRING_TESTS").as_deref(),
+        Ok("1"),
+        "run under src-tauri/crates/chronos-core/tests/with-keyring.sh (a private, unlocked Secret Service)"
+    );
+    format!("app.chronos.desktop.test.cli.{tag}.{}", std::process::id())
+}
+
+struct Cli<'a> {
+    data_dir: &'a Path,
+    service: String,
+    emulator: Option<String>,
+}
+
+impl Cli<'_> {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--data-dir").arg(self.data_dir).env("CHRONOS_KEYRING_SERVICE", &self.service).env_remove("CHRONOS_EMULATOR_URL");
+        match &self.emulator {
+            Some(url) => {
+                c.arg("--emulator-url").arg(url);
+            }
+            None => {
+                c.arg("--demo");
+            }
+        }
+        c.args(args);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = self.cmd(args).output().expect("run chronos-cli");
+        out
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "chronos-cli {args:?} failed: {}\nstdout: {stdout}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+}
+
+fn stored_events(cli: &Cli) -> BTreeMap<String, Vec<String>> {
+    let out = cli.ok(&["events", "--from", "1970-01-01", "--to", "2200-01-01", "--json"]);
+    let mut by_cal: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in out.lines().filter(|l| l.starts_with('{')) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        by_cal.entry(v["calendar"].as_str().unwrap().to_owned()).or_default().push(v["id"].as_str().unwrap().to_owned());
+    }
+    by_cal
+}
+
+fn expected_events(emu: &EmulatorHandle) -> BTreeMap<String, Vec<String>> {
+    let world = emu.control().export_world();
+    let mut by_cal = BTreeMap::new();
+    for cal in world.accounts.iter().flat_map(|a| a.calendars.iter()).filter(|c| c.selected) {
+        let mut ids: Vec<String> = cal
+            .events
+            .iter()
+            .filter(|e| e["status"] != "cancelled" || e.get("recurringEventId").is_some())
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        by_cal.insert(cal.id.clone(), ids);
+    }
+    by_cal
+}
+
+/// Stored events per calendar equal the server's, without duplicates (`tolerated` may be extra).
+fn compare(stored: &BTreeMap<String, Vec<String>>, expected: &BTreeMap<String, Vec<String>>, tolerated: Option<&String>) {
+    assert_eq!(stored.keys().collect::<BTreeSet<_>>(), expected.keys().collect::<BTreeSet<_>>());
+    for (cal, ids) in expected {
+        let got = stored.get(cal).cloned().unwrap_or_default();
+        let have: BTreeSet<&String> = got.iter().collect();
+        assert_eq!(have.len(), got.len(), "duplicated events in {cal}");
+        let want: BTreeSet<&String> = ids.iter().collect();
+        let missing: Vec<_> = want.difference(&have).take(5).collect();
+        let extra: Vec<_> = have.difference(&want).filter(|id| Some(**id) != tolerated).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "calendar {cal}: {} stored, {} on the server; missing e.g. {missing:?}, extra e.g. {extra:?}",
+            have.len(),
+            want.len()
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+fn demo_mode_syncs_and_lists_without_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { data_dir: dir.path(), service: keyring_service("demo"), emulator: None };
+    let out = cli.ok(&["sync"]);
+    assert!(out.contains("completed"), "{out}");
+    assert!(out.contains("Syncing demo@chronos.example: 5 calendars"), "{out}");
+    let status = cli.ok(&["status"]);
+    assert!(status.contains("demo@chronos.example  up to date"), "{status}");
+    let cals = cli.ok(&["calendars"]);
+    assert!(cals.contains("Holidays in Germany"), "{cals}");
+    let events = stored_events(&cli);
+    assert_eq!(events.len(), 5);
+    assert!(events.values().all(|ids| !ids.is_empty()));
+    // Nothing of an event's content in the SQLite files.
+    let mut raw = Vec::new();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            raw.extend(std::fs::read(p).unwrap());
+        }
+    }
+    let hay = String::from_utf8_lossy(&raw);
+    for title in ["Stand-up", "Parents' evening", "Christmas Day", "Lunch with Sam"] {
+        assert!(!hay.contains(title), "{title:?} found in plaintext on disk");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
+    let world = World::generate(GenSpec {
+        seed: 42,
+        accounts: 1,
+        calendars_per_account: 4,
+        events_per_calendar: 6000,
+        ..GenSpec::default()
+    });
+    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { data_dir: dir.path(), service: keyring_service("kill"), emulator: Some(emu.base_url()) };
+    let out = cli.ok(&["connect"]);
+    assert!(out.contains("Connected user@chronos.example"), "{out}");
+    let accounts = cli.ok(&["accounts"]);
+    assert!(accounts.contains("user@chronos.example"), "{accounts}");
+
+    // Slow pages; kill the CLI once a few pages have been served (and committed).
+    let ctl = emu.control();
+    ctl.set_latency(Duration::from_millis(1000));
+    ctl.reset_requests();
+    let mut child = cli.cmd(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let t0 = Instant::now();
+    // Kill as soon as another process sees committed events in the store.
+    loop {
+        let committed: usize = stored_events(&cli).values().map(Vec::len).sum();
+        if committed > 0 {
+            break;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(90), "the sync never committed a page");
+        assert!(child.try_wait().unwrap().is_none(), "the sync ended before it could be killed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    let partial: usize = stored_events(&cli).values().map(Vec::len).sum();
+    let expected = expected_events(&emu);
+    let total: usize = expected.values().map(Vec::len).sum();
+    assert!(partial > 0 && partial < total, "the kill came mid-sync: {partial} of {total}");
+
+    // Changes on the server meanwhile must not be lost either.
+    let cal = expected.keys().next().unwrap().clone();
+    let victim = expected[&cal][3].clone();
+    ctl.delete_event(&cal, &victim).unwrap();
+
+    ctl.set_latency(Duration::ZERO);
+    ctl.reset_requests();
+    let out = cli.ok(&["sync"]);
+    assert!(out.contains("completed"), "{out}");
+    // It resumed: some calendar continued from a stored page token.
+    let resumed = ctl.requests().iter().filter(|r| r.operation == "events.list" && r.query.contains("pageToken=")).count();
+    assert!(resumed >= 1, "no request resumed from a page token");
+
+    // Nothing lost, nothing twice. The resumed listing belongs to the interrupted sync's
+    // snapshot, so the deletion made meanwhile may still be there: it is in the changes the new
+    // sync token reports.
+    compare(&stored_events(&cli), &expected_events(&emu), Some(&victim));
+    let out = cli.ok(&["sync"]);
+    assert!(out.contains("completed"), "{out}");
+    let stored = stored_events(&cli);
+    compare(&stored, &expected_events(&emu), None);
+    assert!(!stored[&cal].contains(&victim));
+
+    let out = cli.ok(&["disconnect", "user@chronos.example"]);
+    assert!(out.contains("Disconnected"), "{out}");
+    let accounts = cli.ok(&["accounts"]);
+    assert!(accounts.contains("No account connected"), "{accounts}");
+    assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
+}
