@@ -137,6 +137,20 @@ impl ChannelManager {
         self.registry.covers(account, calendar)
     }
 
+    /// The calendars of an account that polling must still cover: selected ones without a live
+    /// channel (for [`super::ActivityTriggers`]' tray check).
+    pub fn polling_source(self: &Arc<Self>) -> super::triggers::CalendarSource {
+        let me = self.clone();
+        Arc::new(move |account: &AccountId| {
+            me.store
+                .selected_calendars(Some(account))
+                .into_iter()
+                .map(|(_, c)| c)
+                .filter(|c| !me.registry.covers(account, c))
+                .collect()
+        })
+    }
+
     /// Calendars that refused push this session (polled instead).
     pub fn polling_only(&self) -> Vec<Key> {
         let mut v: Vec<_> = self.polling_only.lock().unwrap().iter().cloned().collect();
