@@ -18,7 +18,9 @@ use chronos_core::secrets::MemorySecretStore;
 use chronos_core::store::*;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rusqlite::{params, Connection};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -223,16 +225,19 @@ fn bench(c: &mut Criterion) {
         write_store(&s, &evs);
     }
     {
-        // Memory the index takes: resident set before and after loading 100,000 events.
-        let before = rss_kib();
+        // Memory the index holds: live heap bytes before and after loading 100,000 events.
+        let before = LIVE.load(Ordering::Relaxed);
         let s = Store::open(&path2, secrets.clone()).unwrap();
         let t = std::time::Instant::now();
         s.events_in_range(None, None, month_from, month_to).unwrap();
         let took = t.elapsed();
-        let after = rss_kib();
+        let after = LIVE.load(Ordering::Relaxed);
+        let json: usize = evs.iter().map(|e| serde_json::to_vec(e).unwrap().len()).sum();
         eprintln!(
-            "index of {N} events: +{} MiB resident, loaded in {:.2} s",
-            (after.saturating_sub(before)) / 1024,
+            "index of {N} events: {:.1} MiB of heap ({} B per event; JSON is {} B per event), loaded in {:.2} s",
+            (after.saturating_sub(before)) as f64 / 1048576.0,
+            after.saturating_sub(before) / N,
+            json / N,
             took.as_secs_f64()
         );
     }
@@ -259,12 +264,28 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
+/// Counts live heap bytes, to report what the index costs in memory.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
 }
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

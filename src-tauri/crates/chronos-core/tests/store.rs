@@ -341,7 +341,7 @@ fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
     assert_eq!(december_ids(&s), ["a", "c", "new1"]);
     // The server's version of a pending event is handed back, not written over the edit.
     let server = bumped(c.clone(), "C server");
-    let out = incremental(&s, &[server.clone()], "t3");
+    let out = incremental(&s, std::slice::from_ref(&server), "t3");
     assert_eq!(out.held, vec![server]);
     assert_eq!(s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().event.summary.as_deref(), Some("C local"));
 
@@ -613,4 +613,26 @@ async fn async_callers_use_the_blocking_pool() {
     assert_eq!(n, 1);
     let err = s.call(|s| s.set_calendar_color(&acct(), &cal(), Some("red"))).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn a_large_calendar_loads_completely_and_still_refuses_forged_rows() {
+    let f = Fixture::new();
+    let events: Vec<_> = (0..6000).map(|i| event(&format!("big{i:05}"), 1 + (i % 28) as u32, &format!("T{i}"))).collect();
+    {
+        let s = f.store();
+        full_sync(&s, &[events[..2500].to_vec(), events[2500..5000].to_vec(), events[5000..].to_vec()], "t");
+    }
+    let s = f.open();
+    let got = s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).unwrap();
+    assert_eq!(got.len(), 6000);
+    assert!(got.windows(2).all(|w| w[0].event.start.as_ref().unwrap().date_time <= w[1].event.start.as_ref().unwrap().date_time));
+    assert_eq!(*s.get_event(&acct(), &cal(), &EventId::from("big04321")).unwrap().unwrap().event, events[4321]);
+    drop(s);
+    Connection::open(&f.path)
+        .unwrap()
+        .execute("UPDATE events SET blob = (SELECT blob FROM events WHERE event_id = 'big00001') WHERE event_id = 'big05999'", [])
+        .unwrap();
+    let err = f.open().events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).unwrap_err();
+    assert!(err.to_string().contains("big05999"), "{err}");
 }

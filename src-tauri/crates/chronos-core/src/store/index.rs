@@ -148,6 +148,10 @@ impl CalendarIndex {
         self.events.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
     pub fn get(&self, id: &EventId) -> Option<&Indexed> {
         self.events.get(id)
     }

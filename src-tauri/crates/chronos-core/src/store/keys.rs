@@ -22,12 +22,18 @@ fn check_aad_parts(id: KeyId) -> String {
     id.to_string()
 }
 
-/// Tables whose `blob` column holds sealed data, with how to rebuild each row's identity.
-pub(crate) const BLOB_TABLES: &[&str] = &["events", "calendars", "outbox", "conflicts"];
+/// Tables with sealed data, and their sealed column.
+pub(crate) const BLOB_TABLES: &[(&str, &str)] = &[
+    ("events", "blob"),
+    ("calendars", "blob"),
+    ("outbox", "blob"),
+    ("conflicts", "blob"),
+    ("push_channels", "token_blob"),
+];
 
 pub(crate) fn has_encrypted_rows(conn: &Connection) -> Result<bool> {
-    for table in BLOB_TABLES {
-        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE blob IS NOT NULL)");
+    for (table, col) in BLOB_TABLES {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {col} IS NOT NULL)");
         if conn.query_row(&sql, [], |r| r.get::<_, bool>(0))? {
             return Ok(true);
         }
@@ -163,8 +169,8 @@ pub(crate) fn rotate(conn: &Connection, secrets: &dyn SecretStore, keys: &mut Ke
 /// How many sealed rows still use `id`.
 pub(crate) fn rows_using(conn: &Connection, id: KeyId) -> Result<u64> {
     let mut n = 0u64;
-    for table in BLOB_TABLES {
-        let sql = format!("SELECT blob FROM {table} WHERE blob IS NOT NULL");
+    for (table, col) in BLOB_TABLES {
+        let sql = format!("SELECT {col} FROM {table} WHERE {col} IS NOT NULL");
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -11,7 +11,8 @@
 //! The AAD is the blob's 5-byte header, a record-kind byte (event, calendar, outbox, conflict,
 //! key check), the number of identity parts, then each part as `u32 BE length ‖ UTF-8 bytes`:
 //! `[account, calendar, event id]` for an event, `[account, calendar]` for a calendar,
-//! `[account, calendar, event id, row id]` for outbox and conflict rows. The length prefixes make
+//! `[account, calendar, event id, row id]` for outbox and conflict rows, `[account, calendar,
+//! channel id]` for a push channel's verification token (`push_channels.token_blob`). The length prefixes make
 //! the encoding unambiguous, so a blob copied into another row (or another table) fails to decrypt
 //! with `Error::Crypto` naming the row, instead of showing another event's content. Moving an
 //! event to another calendar therefore re-seals it under its new identity.
@@ -220,16 +221,19 @@ impl Store {
         let current = keys.current();
         let tx = conn.transaction()?;
         let mut n = 0;
-        let tables: [(&str, RecordKind, &str, &str); 4] = [
-            ("events", RecordKind::Event, "account, calendar_id, event_id", "account = ?2 AND calendar_id = ?3 AND event_id = ?4"),
-            ("calendars", RecordKind::Calendar, "account, calendar_id", "account = ?2 AND calendar_id = ?3"),
-            ("outbox", RecordKind::Outbox, "account, calendar_id, event_id, CAST(id AS TEXT)", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
-            ("conflicts", RecordKind::Conflict, "account, calendar_id, event_id, CAST(id AS TEXT)", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
+        // (table, kind, identity columns in AAD order, sealed column, row match on ?2.. = identity)
+        let tables: [(&str, RecordKind, &str, &str, &str); 5] = [
+            ("events", RecordKind::Event, "account, calendar_id, event_id", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4"),
+            ("calendars", RecordKind::Calendar, "account, calendar_id", "blob", "account = ?2 AND calendar_id = ?3"),
+            ("outbox", RecordKind::Outbox, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
+            ("conflicts", RecordKind::Conflict, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
+            ("push_channels", RecordKind::PushChannel, "account, calendar_id, channel_id", "token_blob", "account = ?2 AND calendar_id = ?3 AND channel_id = ?4"),
         ];
-        for (table, kind, cols, key) in tables {
+        for (table, kind, cols, blob_col, key) in tables {
             let rows: Vec<(Vec<String>, Vec<u8>)> = {
                 let ncols = cols.split(',').count();
-                let mut stmt = tx.prepare(&format!("SELECT {cols}, blob FROM {table} WHERE blob IS NOT NULL"))?;
+                let mut stmt =
+                    tx.prepare(&format!("SELECT {cols}, {blob_col} FROM {table} WHERE {blob_col} IS NOT NULL"))?;
                 let rows = stmt.query_map([], |r| {
                     let ids = (0..ncols).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
                     Ok((ids, r.get::<_, Vec<u8>>(ncols)?))
@@ -246,7 +250,7 @@ impl Store {
                 let sealed = keys.seal(&aad, &plain);
                 let mut params: Vec<&dyn rusqlite::ToSql> = vec![&sealed];
                 params.extend(ids.iter().map(|s| s as &dyn rusqlite::ToSql));
-                tx.execute(&format!("UPDATE {table} SET blob = ?1 WHERE {key}"), params.as_slice())?;
+                tx.execute(&format!("UPDATE {table} SET {blob_col} = ?1 WHERE {key}"), params.as_slice())?;
                 n += 1;
             }
         }

@@ -191,6 +191,7 @@ fn read_outbox(db: &Db, r: &Row<'_>) -> Result<OutboxEntry> {
 }
 
 /// Inserts a row, then seals its value under an identity that includes the new row id.
+#[allow(clippy::too_many_arguments)]
 fn insert_sealed<T: Serialize>(
     tx: &Transaction<'_>,
     db_keys: &super::crypto::KeySet,
