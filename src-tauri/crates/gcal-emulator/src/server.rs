@@ -71,6 +71,10 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
     }
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
+    // Tokens never go into the log.
+    let logged_query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "access_token"))
+        .finish();
     let path_and_query = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
     let op = operation(&method, &path);
     let account = account_of(&sh, &req);
@@ -97,7 +101,7 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
                     e.into_response()
                 }
                 FaultAction::Drop => {
-                    let rec = record(&method, &path, &query, 0, account, op, Some("drop".into()));
+                    let rec = record(&method, &path, &logged_query, 0, account, op, Some("drop".into()));
                     sh.log.lock().push(rec);
                     if let Some(k) = kill {
                         k.0.notify_one();
@@ -129,7 +133,7 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
         }
     };
     let status = resp.status().as_u16();
-    sh.log.lock().push(record(&method, &path, &query, status, account, op, fault));
+    sh.log.lock().push(record(&method, &path, &logged_query, status, account, op, fault));
     resp
 }
 

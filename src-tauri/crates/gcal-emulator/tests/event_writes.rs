@@ -191,3 +191,13 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
     let (_, all) = env.get("users/me/calendarList?showHidden=true&showDeleted=true").await;
     assert_eq!(all["items"].as_array().unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn send_updates_values_are_checked() {
+    let env = env(empty_world()).await;
+    let path = env.events_path(&env.primary());
+    let (s, _) = env.post(&format!("{path}?sendUpdates=none"), timed("ok", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = env.post(&format!("{path}?sendUpdates=everyone"), timed("no", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+}

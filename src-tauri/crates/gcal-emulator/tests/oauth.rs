@@ -216,3 +216,55 @@ async fn read_only_scope_cannot_write() {
     let (s, v) = env.call_as(&t.access_token, Method::POST, &path, Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")), &[]).await;
     assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "insufficientPermissions"));
 }
+
+async fn exchange_code(env: &Env, code: &str) -> Value {
+    let (s, tok) = exchange(env, &[("grant_type", "authorization_code"), ("code", code), ("client_id", DEMO_CLIENT_ID), ("client_secret", DEMO_CLIENT_SECRET), ("code_verifier", VERIFIER), ("redirect_uri", REDIRECT)]).await;
+    assert_eq!(s, StatusCode::OK, "{tok}");
+    tok
+}
+
+#[tokio::test]
+async fn granular_consent_can_withhold_the_calendar_scope() {
+    let env = env(small_world(1)).await;
+    env.ctl.set_granted_scopes(Some(vec!["openid".into(), "email".into()]));
+    let code = get_code(&env).await;
+    let tok = exchange_code(&env, &code).await;
+    assert_eq!(tok["scope"], "openid email");
+    let (s, v) = env.call_as(tok["access_token"].as_str().unwrap(), Method::GET, "users/me/calendarList", None, &[]).await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "insufficientPermissions"));
+    // userinfo still works with openid email.
+    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn consent_page_unticked_scope_is_not_granted() {
+    let env = env_with(EmulatorConfig { world: small_world(0), auto_approve: false, ..EmulatorConfig::default() }).await;
+    let page = authorize(&env, &auth_query(REDIRECT, "s")).await.text().await.unwrap();
+    assert!(page.contains("name=\"scope\" value=\"https://www.googleapis.com/auth/calendar\""));
+    let cid = page.split("name=\"consent_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = env.http.post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(&[("consent_id", cid.as_str()), ("decision", "allow"), ("scope", "openid"), ("scope", "email")])
+        .send().await.unwrap();
+    let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
+    let tok = exchange_code(&env, &code).await;
+    assert_eq!(tok["scope"], "openid email");
+}
+
+#[tokio::test]
+async fn default_sign_in_is_the_first_account_of_the_world() {
+    let env = env(small_world(0)).await;
+    let first = env.ctl.accounts()[0].email.clone();
+    assert_eq!(first, "user@chronos.example", "accounts keep the world's order");
+    let code = get_code(&env).await;
+    let tok = exchange_code(&env, &code).await;
+    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["email"], first.as_str());
+    // login_hint picks another account.
+    let second = env.ctl.accounts()[1].email.clone();
+    let r = authorize(&env, &format!("{}&login_hint={}", auth_query(REDIRECT, "s"), enc(&second))).await;
+    let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
+    let tok = exchange_code(&env, &code).await;
+    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["email"], second.as_str());
+}

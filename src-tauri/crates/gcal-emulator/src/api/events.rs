@@ -57,6 +57,14 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
     Ok(q)
 }
 
+/// `sendUpdates` is accepted (nobody is notified here) but must be one of Google's values.
+fn check_send_updates(p: &Params) -> Result<(), ApiError> {
+    match p.get("sendUpdates") {
+        None | Some("all") | Some("externalOnly") | Some("none") => Ok(()),
+        Some(v) => Err(ApiError::invalid_param("sendUpdates", format!("Invalid value '{v}'. Values must be one of: all, externalOnly, none"))),
+    }
+}
+
 fn if_match(h: &HeaderMap) -> Option<String> {
     h.get("if-match").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned())
 }
@@ -80,8 +88,9 @@ pub async fn list(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<S
     Ok(json_text(StatusCode::OK, text))
 }
 
-pub async fn insert(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn insert(State(sh): State<Shared>, caller: Caller, p: Params, Path(cal_id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
     caller.can_write()?;
+    check_send_updates(&p)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
@@ -102,8 +111,9 @@ pub async fn get(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_i
     Ok(event_response(&ev))
 }
 
-pub async fn patch(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn patch(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     caller.can_write()?;
+    check_send_updates(&p)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
@@ -111,8 +121,9 @@ pub async fn patch(State(sh): State<Shared>, caller: Caller, Path((cal_id, event
     Ok(event_response(&ev))
 }
 
-pub async fn update(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn update(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     caller.can_write()?;
+    check_send_updates(&p)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
@@ -120,8 +131,9 @@ pub async fn update(State(sh): State<Shared>, caller: Caller, Path((cal_id, even
     Ok(event_response(&ev))
 }
 
-pub async fn delete(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
     caller.can_write()?;
+    check_send_updates(&p)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
     st.delete_event(&id, &event_id, if_match(&headers).as_deref())?;
@@ -154,6 +166,7 @@ pub async fn instances(State(sh): State<Shared>, caller: Caller, Path((cal_id, e
 
 pub async fn move_event(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, p: Params) -> Result<Response, ApiError> {
     caller.can_write()?;
+    check_send_updates(&p)?;
     let dest = p.get("destination").ok_or_else(|| ApiError::required("Required parameter: destination").at("parameter", "destination"))?;
     let mut st = sh.state.lock();
     let (src, _) = st.access(&caller.account, &cal_id, true)?;

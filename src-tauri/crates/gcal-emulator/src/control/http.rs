@@ -43,6 +43,7 @@ pub fn router() -> Router<Shared> {
         .route("/__emulator/rate-limit", put(set_rate_limit).delete(clear_rate_limit))
         .route("/__emulator/latency", put(set_latency))
         .route("/__emulator/auto-approve", put(auto_approve))
+        .route("/__emulator/granted-scopes", put(granted_scopes))
         .route("/__emulator/world", get(world))
         .route("/__emulator/health", get(|| async { "ok" }))
         .route("/__emulator/access-token-ttl", patch(token_ttl))
@@ -182,6 +183,16 @@ async fn auto_push(State(sh): State<Shared>, Json(f): Json<Flag>) -> Response {
 
 async fn auto_approve(State(sh): State<Shared>, Json(f): Json<Flag>) -> Response {
     ctl(sh).set_auto_approve(f.enabled);
+    no_content()
+}
+
+#[derive(Deserialize)]
+struct Scopes {
+    scopes: Option<Vec<String>>,
+}
+
+async fn granted_scopes(State(sh): State<Shared>, Json(s): Json<Scopes>) -> Response {
+    ctl(sh).set_granted_scopes(s.scopes);
     no_content()
 }
 

@@ -40,8 +40,7 @@ pub const OTHER_CLIENT: &str = "other-client@chronos.example";
 impl Control {
     pub fn accounts(&self) -> Vec<AccountInfo> {
         let st = self.shared.state.lock();
-        st.accounts
-            .values()
+        st.ordered_accounts()
             .map(|a| AccountInfo {
                 email: a.email.clone(),
                 sub: a.sub.clone(),
@@ -70,7 +69,7 @@ impl Control {
     fn resolve(&self, cal_id: &str) -> Result<String, ApiError> {
         let st = self.shared.state.lock();
         if cal_id == "primary" {
-            return st.accounts.values().next().map(|a| a.primary_id()).ok_or_else(ApiError::not_found);
+            return st.ordered_accounts().next().map(|a| a.primary_id()).ok_or_else(ApiError::not_found);
         }
         Ok(cal_id.to_owned())
     }
@@ -228,6 +227,12 @@ impl Control {
     /// Latency added to every Calendar API request (benchmarks).
     pub fn set_latency(&self, latency: Duration) {
         self.shared.latency_ms.store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Simulates granular consent: auto-approved sign-ins grant only those requested scopes that
+    /// are in `scopes` (`None`: everything requested).
+    pub fn set_granted_scopes(&self, scopes: Option<Vec<String>>) {
+        self.shared.state.lock().oauth.granted_scopes = scopes;
     }
 
     pub fn set_auto_approve(&self, on: bool) {

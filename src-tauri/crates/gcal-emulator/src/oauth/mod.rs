@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+
 use base64::Engine;
 use serde_json::json;
 use sha2::Digest;
@@ -92,7 +93,20 @@ fn issue_code(st: &mut World, req: &PendingConsent, account: &str) -> String {
     code
 }
 
-fn approve(st: &mut World, req: &PendingConsent, account: &str) -> Response {
+/// The scopes the simulated user grants: all requested ones, or (granular consent) only those
+/// also in `allowed`.
+fn granted(requested: &str, allowed: Option<&[String]>) -> String {
+    requested
+        .split(' ')
+        .filter(|s| allowed.is_none_or(|a| a.iter().any(|x| x == s)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn approve(st: &mut World, req: &PendingConsent, account: &str, allowed: Option<&[String]>) -> Response {
+    let mut req = req.clone();
+    req.scope = granted(&req.scope, allowed);
+    let req = &req;
     let code = issue_code(st, req, account);
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &req.state {
@@ -155,16 +169,17 @@ async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, Str
         login_hint: p.get("login_hint").cloned(),
     };
     let hinted = req.login_hint.as_ref().filter(|h| st.accounts.contains_key(*h)).cloned();
-    let Some(first) = hinted.or_else(|| st.accounts.keys().next().cloned()) else {
+    let Some(first) = hinted.or_else(|| st.account_order.first().cloned()) else {
         return error_page(StatusCode::BAD_REQUEST, "No accounts", "This emulator world has no accounts.");
     };
     if sh.auto_approve.load(Ordering::Relaxed) {
-        return approve(&mut st, &req, &first);
+        let allowed = st.oauth.granted_scopes.clone();
+        return approve(&mut st, &req, &first, allowed.as_deref());
     }
     let consent_id = random_token(&mut st.rng, 32);
     let options: String = st
-        .accounts
-        .keys()
+        .account_order
+        .iter()
         .map(|a| {
             let sel = if *a == first { " selected" } else { "" };
             format!("<option value=\"{0}\"{sel}>{0}</option>", html_escape(a))
@@ -174,40 +189,43 @@ async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, Str
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts (emulator)</title></head>\
          <body><h1>Chronos wants to access your Google Account</h1>\
-         <p>Requested access: <code>{scope}</code></p>\
+         <p>Chronos asks for:</p>{checks}\
          <form method=\"post\" action=\"/o/oauth2/v2/auth/consent\">\
          <input type=\"hidden\" name=\"consent_id\" value=\"{cid}\">\
          <label>Account <select name=\"account\">{options}</select></label>\
          <button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button>\
          <button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Allow</button>\
          </form></body></html>",
-        scope = html_escape(&req.scope),
+        checks = req
+            .scope
+            .split(' ')
+            .map(|sc| format!("<label><input type=\"checkbox\" name=\"scope\" value=\"{0}\" checked> {0}</label><br>", html_escape(sc)))
+            .collect::<String>(),
         cid = html_escape(&consent_id),
     );
     Html(page).into_response()
 }
 
-#[derive(serde::Deserialize)]
-struct ConsentForm {
-    consent_id: String,
-    decision: String,
-    account: Option<String>,
-}
-
-async fn consent(State(sh): State<Shared>, Form(f): Form<ConsentForm>) -> Response {
+/// The consent form: `consent_id`, `decision` (allow/deny), `account`, and one `scope` per
+/// ticked box (absent boxes are scopes the user did not grant).
+async fn consent(State(sh): State<Shared>, body: axum::body::Bytes) -> Response {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let one = |k: &str| fields.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
     let mut st = sh.state.lock();
-    let Some(req) = st.oauth.consents.remove(&f.consent_id) else {
+    let Some(req) = one("consent_id").and_then(|id| st.oauth.consents.remove(&id)) else {
         return error_page(StatusCode::BAD_REQUEST, "Error 400: invalid_request", "This sign-in request has expired.");
     };
-    if f.decision != "allow" {
+    if one("decision").as_deref() != Some("allow") {
         return deny(&req);
     }
-    let account = f
-        .account
+    let account = one("account")
         .filter(|a| st.accounts.contains_key(a))
-        .or_else(|| st.accounts.keys().next().cloned())
+        .or_else(|| st.account_order.first().cloned())
         .unwrap_or_default();
-    approve(&mut st, &req, &account)
+    let ticked: Vec<String> = fields.iter().filter(|(k, _)| k == "scope").map(|(_, v)| v.clone()).collect();
+    // A form without scope boxes (a bare POST) grants what was asked.
+    let allowed = if ticked.is_empty() { None } else { Some(ticked) };
+    approve(&mut st, &req, &account, allowed.as_deref())
 }
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {

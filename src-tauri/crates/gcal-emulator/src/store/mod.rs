@@ -79,6 +79,8 @@ pub struct State {
     pub rng: StdRng,
     pub calendars: HashMap<String, Calendar>,
     pub accounts: BTreeMap<String, Account>,
+    /// Account emails in the world's order (the first is the default sign-in).
+    pub account_order: Vec<String>,
     pub oauth: oauth::OAuthStore,
     pub channels: HashMap<String, Channel>,
     pub push_tx: Option<tokio::sync::mpsc::UnboundedSender<PushJob>>,
@@ -96,6 +98,7 @@ impl State {
             rng: StdRng::seed_from_u64(seed),
             calendars: HashMap::new(),
             accounts: BTreeMap::new(),
+            account_order: Vec::new(),
             oauth: oauth::OAuthStore::new(&world),
             channels: HashMap::new(),
             push_tx: None,
@@ -106,6 +109,7 @@ impl State {
             let sub = a.sub.clone().unwrap_or_else(|| derive_sub(&a.email));
             let mut settings = default_settings();
             settings.extend(a.settings);
+            st.account_order.push(a.email.clone());
             st.accounts.insert(
                 a.email.clone(),
                 Account { email: a.email.clone(), sub, settings, entries: Vec::new(), list_seq: 0, list_epoch: 1 },
@@ -115,6 +119,10 @@ impl State {
             }
         }
         Ok(st)
+    }
+
+    pub fn ordered_accounts(&self) -> impl Iterator<Item = &Account> {
+        self.account_order.iter().filter_map(|e| self.accounts.get(e))
     }
 
     /// Creates a calendar owned by (or shared with, per `access_role`) `account`, with its events.
@@ -290,7 +298,7 @@ impl State {
     /// The whole state as a world fixture again.
     pub fn export_world(&self) -> World {
         let mut world = World { clients: self.oauth.client_specs(), accounts: Vec::new() };
-        for acc in self.accounts.values() {
+        for acc in self.ordered_accounts() {
             let mut spec = crate::world::AccountSpec {
                 email: acc.email.clone(),
                 sub: Some(acc.sub.clone()),

@@ -56,6 +56,8 @@ pub struct OAuthStore {
     pub consents: HashMap<String, PendingConsent>,
     pub next_grant: u64,
     pub access_ttl: Duration,
+    /// Granular consent in auto-approve mode: grant only these of the requested scopes.
+    pub granted_scopes: Option<Vec<String>>,
 }
 
 /// The answer of the token endpoint.
@@ -88,6 +90,7 @@ impl OAuthStore {
             consents: HashMap::new(),
             next_grant: 1,
             access_ttl: Duration::from_secs(3599),
+            granted_scopes: None,
         }
     }
 
