@@ -183,8 +183,10 @@ fn on_progress<R: Runtime>(app: &AppHandle<R>, runs: &mut HashMap<String, RunVie
             run.progress.calendars_done += 1;
         }
         CoreProgress::SyncFinished { totals, duration_ms, .. } => {
-            run.progress.calendars_done = run.progress.calendars_total;
-            hub.publish_progress(app, run.progress.clone());
+            if run.progress.calendars_total > 0 {
+                run.progress.calendars_done = run.progress.calendars_total;
+                hub.publish_progress(app, run.progress.clone());
+            }
             emit(
                 app,
                 &SyncFinished {

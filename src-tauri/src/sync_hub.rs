@@ -109,9 +109,11 @@ impl SyncHub {
             match statuses.get_mut(&progress.account_id) {
                 Some(status) if status.state == SyncState::Syncing => {
                     status.progress = Some(progress.clone());
-                    Some(status.clone())
+                    status.clone()
                 }
-                Some(_) => None,
+                // The run already ended (its status came first on the other stream): a late
+                // report would only make the UI show "syncing" again.
+                Some(_) => return,
                 None => {
                     let status = SyncStatus {
                         account_id: progress.account_id.clone(),
@@ -122,15 +124,13 @@ impl SyncHub {
                         progress: Some(progress.clone()),
                     };
                     statuses.insert(progress.account_id.clone(), status.clone());
-                    Some(status)
+                    status
                 }
             }
         };
         emit(app, &progress);
-        if let Some(status) = updated {
-            emit(app, &status);
-            crate::tray::refresh(app);
-        }
+        emit(app, &updated);
+        crate::tray::refresh(app);
     }
 }
 

@@ -82,8 +82,8 @@ export async function byTestId(driver, id, ms = 20000) {
   return el;
 }
 
-/** Polls `fn` until it returns a truthy value. */
-export async function eventually(fn, ms = 20000, what = 'condition') {
+/** Polls `fn` until it returns a truthy value; `explain` adds state to the timeout message. */
+export async function eventually(fn, ms = 20000, what = 'condition', explain = null) {
   const deadline = Date.now() + ms;
   let last;
   for (;;) {
@@ -93,7 +93,10 @@ export async function eventually(fn, ms = 20000, what = 'condition') {
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    if (Date.now() > deadline) {
+      const extra = explain ? ` — ${await explain().catch((e) => e)}` : '';
+      throw new Error(`timed out waiting for ${what} (last: ${last})${extra}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
