@@ -383,7 +383,12 @@ struct SchedInner<R> {
     gates: Mutex<HashMap<AccountId, SyncGate<R>>>,
     view: Mutex<View>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Issue 7: calendars a live push channel covers need no minute check.
+    push_covered: Mutex<Option<PushCovered>>,
 }
+
+/// Whether a push channel covers a calendar (set by `push::ChannelManager`).
+pub type PushCovered = Arc<dyn Fn(&AccountId, &CalendarId) -> bool + Send + Sync>;
 
 /// Turns triggers into runs for every connected account.
 pub struct Scheduler<R> {
@@ -406,6 +411,7 @@ impl<R: RunResult> Scheduler<R> {
                 gates: Mutex::new(HashMap::new()),
                 view: Mutex::new(View::default()),
                 tasks: Mutex::new(Vec::new()),
+                push_covered: Mutex::new(None),
             }),
         }
     }
@@ -562,6 +568,11 @@ impl<R: RunResult> Scheduler<R> {
         self.inner.wall.clone()
     }
 
+    /// Tells the view check which calendars push already covers (they are not polled).
+    pub fn set_push_covered(&self, f: Option<PushCovered>) {
+        *self.inner.push_covered.lock().unwrap() = f;
+    }
+
     // ---- end of issue 7 additions ----
 
     /// Stops the timers. Runs already started finish.
@@ -590,6 +601,20 @@ impl<R: RunResult> Scheduler<R> {
                 return;
             }
             v.calendars.iter().filter(|(_, c)| !c.is_empty()).map(|(a, c)| (a.clone(), c.clone())).collect()
+        };
+        // Issue 7: skip calendars a push channel covers; the check stays one cheap list call per
+        // calendar that has no other way to learn of changes.
+        let covered = self.inner.push_covered.lock().unwrap().clone();
+        let targets: Vec<(AccountId, BTreeSet<CalendarId>)> = match covered {
+            None => targets,
+            Some(f) => targets
+                .into_iter()
+                .map(|(a, cals)| {
+                    let left: BTreeSet<CalendarId> = cals.into_iter().filter(|c| !f(&a, c)).collect();
+                    (a, left)
+                })
+                .filter(|(_, c)| !c.is_empty())
+                .collect(),
         };
         let fresh_within = self.inner.config.view_check / 2;
         for (account, calendars) in targets {

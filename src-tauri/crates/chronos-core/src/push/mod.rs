@@ -16,6 +16,7 @@ pub mod debounce;
 mod persist;
 pub mod receiver;
 pub mod registry;
+pub mod service;
 pub mod triggers;
 
 pub use channels::{ChannelConfig, ChannelManager, MaintenanceReport};
@@ -23,6 +24,7 @@ pub use debounce::CalendarDebouncer;
 pub use persist::{ChannelToken, StoredChannel};
 pub use receiver::{PushReceiver, ReceiverConfig, ReceiverStats};
 pub use registry::ChannelRegistry;
+pub use service::{PushService, PushSettings};
 pub use triggers::{ActivityTriggers, IdleBackoff, ReachabilityProbe};
 
 use crate::model::{AccountId, CalendarId};
