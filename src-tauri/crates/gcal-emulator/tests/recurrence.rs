@@ -103,3 +103,17 @@ async fn all_day_series_ids_use_dates() {
     assert_eq!(items[1]["start"], json!({"date": "2026-11-04"}));
     assert_eq!(items[1]["end"], json!({"date": "2026-11-05"}));
 }
+
+#[tokio::test]
+async fn expanded_listing_pages_and_follows_changes() {
+    let env = env(empty_world()).await;
+    let (cal, m) = series(&env).await;
+    let (items, _, pages) = env.list_all(&cal, "singleEvents=true&maxResults=2").await;
+    assert_eq!((items.len(), pages), (5, 3));
+    env.ctl.insert_event(&cal, timed("single", "2026-11-10T12:00:00Z", "2026-11-10T13:00:00Z")).unwrap();
+    env.ctl.patch_event(&cal, &m, json!({"summary": "renamed series"})).unwrap();
+    let (items, _, _) = env.list_all(&cal, "singleEvents=true&maxResults=2").await;
+    assert_eq!(items.len(), 6);
+    assert_eq!(items[2]["summary"], "single", "ordered by start");
+    assert!(items.iter().filter(|i| i.get("recurringEventId").is_some()).all(|i| i["summary"] == "renamed series"));
+}

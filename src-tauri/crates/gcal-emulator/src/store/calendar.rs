@@ -99,6 +99,8 @@ pub struct Calendar {
     /// Bumped to invalidate every sync token and page token of this calendar.
     pub epoch: u32,
     pub removed: bool,
+    /// See `list::SortedCache`.
+    pub sorted_cache: parking_lot::Mutex<Option<super::list::SortedCache>>,
 }
 
 impl Calendar {
@@ -117,6 +119,7 @@ impl Calendar {
             seq: 0,
             epoch: 1,
             removed: false,
+            sorted_cache: parking_lot::Mutex::new(None),
         }
     }
 

@@ -106,6 +106,22 @@ fn invalid_page_token() -> ApiError {
     ApiError::invalid_param("pageToken", "Invalid page token value.")
 }
 
+/// An owned reference to a listing item, so that a sorted listing can be kept between pages.
+#[derive(Debug, Clone)]
+pub enum ItemRef {
+    Stored(Box<str>),
+    Instance { master: Box<str>, occ: Occurrence },
+}
+
+/// The last sorted listing of a calendar, valid while the calendar's change number is `seq`.
+#[derive(Debug)]
+pub struct SortedCache {
+    fingerprint: String,
+    seq: u64,
+    epoch: u32,
+    keyed: std::sync::Arc<Vec<(String, ItemRef)>>,
+}
+
 /// One item of an expanded listing: a stored event or an instance computed from its master.
 enum Src<'a> {
     Stored(&'a EventRec),
@@ -357,20 +373,67 @@ impl State {
     }
 
     /// Expanded and/or ordered listings: all matching items are keyed, sorted, and the page is
-    /// taken after the cursor key.
+    /// taken after the cursor key. The sorted listing is kept per calendar until the calendar
+    /// changes, so paging through it costs one expansion, not one per page.
     fn sorted(&self, cal: &Calendar, q: &EventQuery, hash: u32, snap: u64, cursor: Option<String>) -> Page {
-        let mut keyed: Vec<(String, Src<'_>)> = Vec::new();
-        let key = |start: Option<DateTime<Utc>>, body_updated: Option<&str>, id: &str| -> String {
+        let fingerprint = format!(
+            "{:?}",
+            (q.single_events, q.order_by, q.show_deleted, q.time_min, q.time_max, &q.q, &q.ical_uid, q.updated_min, &q.private_props, &q.shared_props)
+        );
+        let keyed = {
+            let mut cache = cal.sorted_cache.lock();
+            match cache.as_ref() {
+                Some(c) if c.fingerprint == fingerprint && c.seq == cal.seq && c.epoch == cal.epoch => c.keyed.clone(),
+                _ => {
+                    let keyed = std::sync::Arc::new(self.sorted_keys(cal, q));
+                    *cache = Some(SortedCache { fingerprint, seq: cal.seq, epoch: cal.epoch, keyed: keyed.clone() });
+                    keyed
+                }
+            }
+        };
+        let begin = match &cursor {
+            Some(c) => keyed.partition_point(|(k, _)| k.as_str() <= c.as_str()),
+            None => 0,
+        };
+        let end = (begin + q.max_results).min(keyed.len());
+        let mut out = Out::new();
+        for (_, item) in &keyed[begin..end] {
+            let src = match item {
+                ItemRef::Stored(id) => match cal.events.get(&**id) {
+                    Some(r) => Src::Stored(r),
+                    None => continue,
+                },
+                ItemRef::Instance { master, occ } => match cal.events.get(&**master) {
+                    Some(m) => Src::Instance { master: m, occ: *occ },
+                    None => continue,
+                },
+            };
+            out.src(cal, &src);
+        }
+        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
+        if end < keyed.len() {
+            let pc = PageCursor { mode: 's', epoch: cal.epoch, snap, from: 0, cursor: keyed[end - 1].0.clone() };
+            page.next_page_token = Some(pc.encode());
+        } else {
+            page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
+        }
+        page
+    }
+
+    fn sorted_keys(&self, cal: &Calendar, q: &EventQuery) -> Vec<(String, ItemRef)> {
+        let mut keyed: Vec<(String, ItemRef)> = Vec::new();
+        let key = |start: Option<DateTime<Utc>>, body_updated: &str, id: &str| -> String {
             match q.order_by {
-                Some(OrderBy::Updated) => format!("{}|{id}", body_updated.unwrap_or("")),
+                Some(OrderBy::Updated) => format!("{body_updated}|{id}"),
                 _ => format!("{:020}|{id}", start.map_or(0, |t| t.timestamp_micros() + 100_000_000_000_000_000)),
             }
         };
+        let stored = |rec: &EventRec| ItemRef::Stored(rec.id.clone());
         for rec in cal.events.values() {
-            let upd = Some(&*rec.updated);
+            let upd = &*rec.updated;
             if !q.single_events {
                 if self.shows_unexpanded(cal, rec, q) {
-                    keyed.push((key(rec.start, upd, rec.id()), Src::Stored(rec)));
+                    keyed.push((key(rec.start, upd, rec.id()), stored(rec)));
                 }
                 continue;
             }
@@ -391,7 +454,7 @@ impl State {
                     }
                     let (s, e) = cal.occurrence_bounds(series, &occ);
                     if q.in_range(Some(s), Some(e)) {
-                        keyed.push((key(Some(s), upd, &inst_id), Src::Instance { master: rec, occ }));
+                        keyed.push((key(Some(s), upd, &inst_id), ItemRef::Instance { master: rec.id.clone(), occ }));
                     }
                 }
                 continue;
@@ -403,27 +466,11 @@ impl State {
                 continue;
             }
             if q.passes(rec) && q.in_range(rec.start, rec.end) {
-                keyed.push((key(rec.start, upd, rec.id()), Src::Stored(rec)));
+                keyed.push((key(rec.start, upd, rec.id()), stored(rec)));
             }
         }
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let begin = match &cursor {
-            Some(c) => keyed.partition_point(|(k, _)| k.as_str() <= c.as_str()),
-            None => 0,
-        };
-        let end = (begin + q.max_results).min(keyed.len());
-        let mut out = Out::new();
-        for (_, s) in &keyed[begin..end] {
-            out.src(cal, s);
-        }
-        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
-        if end < keyed.len() {
-            let pc = PageCursor { mode: 's', epoch: cal.epoch, snap, from: 0, cursor: keyed[end - 1].0.clone() };
-            page.next_page_token = Some(pc.encode());
-        } else {
-            page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
-        }
-        page
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed
     }
 
     /// Everything changed after change number `from` up to the snapshot `snap`.
