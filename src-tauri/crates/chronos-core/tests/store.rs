@@ -636,3 +636,31 @@ fn a_large_calendar_loads_completely_and_still_refuses_forged_rows() {
     let err = f.open().events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).unwrap_err();
     assert!(err.to_string().contains("big05999"), "{err}");
 }
+
+#[test]
+fn a_cancelled_series_keeps_exceptions_with_unsent_edits() {
+    let f = Fixture::new();
+    let s = f.store();
+    let mut master = event("s", 1, "Series");
+    master.recurrence = Some(vec!["RRULE:FREQ=WEEKLY".into()]);
+    let mut x1 = event("s_20261208T090000Z", 8, "edited here");
+    x1.recurring_event_id = Some(EventId::from("s"));
+    x1.original_start_time = Some(dt("2026-12-08T09:00:00Z".into()));
+    let mut x2 = event("s_20261215T090000Z", 15, "moved");
+    x2.recurring_event_id = Some(EventId::from("s"));
+    x2.original_start_time = Some(dt("2026-12-15T09:00:00Z".into()));
+    full_sync(&s, &[vec![master, x1.clone(), x2]], "t1");
+    s.write_local(&acct(), &LocalWrite {
+        enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: x1.id.clone(), op: OutboxOp::Update, payload: OutboxPayload::default() }],
+        ..Default::default()
+    }).unwrap();
+    let out = incremental(&s, &[EventResource { id: EventId::from("s"), status: Some("cancelled".into()), ..Default::default() }], "t2");
+    assert_eq!(out.deleted, 2, "the master and the untouched exception");
+    assert_eq!(december_ids(&s), ["s_20261208T090000Z"]);
+    // Deselecting frees the calendar's index; selecting again reloads it from the file.
+    s.set_calendar_selected(&acct(), &cal(), false).unwrap();
+    assert!(december_ids(&s).is_empty());
+    s.set_calendar_selected(&acct(), &cal(), true).unwrap();
+    assert_eq!(december_ids(&s), ["s_20261208T090000Z"]);
+    assert!(s.get_event(&acct(), &cal(), &x1.id).unwrap().unwrap().pending);
+}

@@ -154,9 +154,7 @@ impl Store {
     pub fn delete_account(&self, id: &AccountId) -> Result<bool> {
         let db = self.db();
         let n = db.conn.execute("DELETE FROM accounts WHERE id = ?1", [id.as_str()])?;
-        let mut index = self.index_write();
-        index.calendars.retain(|(a, _), _| a != id);
-        index.pending.retain(|(a, _, _), _| a != id);
+        self.index_write().forget_account(id);
         self.selected_write().retain(|(a, _)| a != id);
         Ok(n == 1)
     }
@@ -389,6 +387,10 @@ impl Store {
             return Err(Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")));
         }
         *self.selected_write() = load_selected(&db.conn)?;
+        if !selected {
+            // Its decrypted events are not shown any more: free them (reloaded on next use).
+            self.index_write().calendars.remove(&(account.clone(), calendar.clone()));
+        }
         Ok(())
     }
 

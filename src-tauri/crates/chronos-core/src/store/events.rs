@@ -144,14 +144,6 @@ pub(crate) fn current_generation(conn: &Connection, account: &AccountId, calenda
         .unwrap_or(0))
 }
 
-fn has_pending(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &str) -> Result<bool> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3)",
-        )?
-        .query_row(params![account.as_str(), calendar.as_str(), id], |r| r.get(0))?)
-}
-
 impl Store {
     /// Decrypts a calendar's events into the index unless it is there already. Must be called
     /// with the writer lock held, so no write slips between the read and the insert.
@@ -255,7 +247,9 @@ impl Store {
                     continue;
                 }
                 let existing = cal.get(&ev.id);
-                if has_pending(&tx, account, calendar, ev.id.as_str())? {
+                // The pending marks change only under the writer lock we hold, so they equal the
+                // outbox table here; no query per event.
+                if index.is_pending(account, calendar, &ev.id) {
                     if existing.is_some() {
                         mark_seen(&tx, account, calendar, &ev.id, stamp)?;
                     }
@@ -277,8 +271,8 @@ impl Store {
                         .query_map(params![account.as_str(), calendar.as_str(), ev.id.as_str()], |r| r.get(0))?
                         .collect::<rusqlite::Result<_>>()?;
                     for x in exceptions {
-                        if !has_pending(&tx, account, calendar, &x)? {
-                            let id = EventId(x);
+                        let id = EventId(x);
+                        if !index.is_pending(account, calendar, &id) {
                             delete_row(&tx, account, calendar, &id)?;
                             out.deleted += 1;
                             ops.push(IndexOp::Remove(id));

@@ -223,27 +223,44 @@ pub type EventKey = (AccountId, CalendarId, EventId);
 #[derive(Default)]
 pub struct Index {
     pub calendars: HashMap<CalKey, CalendarIndex>,
-    /// Number of outbox entries per event (loaded whole on open: it holds ids only).
-    pub pending: HashMap<EventKey, u32>,
+    /// Outbox entries per event, by account and calendar (nested so lookups need no allocation;
+    /// loaded whole on open: it holds ids only).
+    pending: HashMap<AccountId, HashMap<CalendarId, HashMap<EventId, u32>>>,
 }
 
 impl Index {
     pub fn is_pending(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> bool {
-        // Allocation-free lookups need a borrowed key type; the clone is cheap next to the rest.
-        self.pending.contains_key(&(account.clone(), calendar.clone(), id.clone()))
+        self.pending.get(account).and_then(|c| c.get(calendar)).is_some_and(|e| e.contains_key(id))
     }
 
-    pub fn add_pending(&mut self, key: EventKey) {
-        *self.pending.entry(key).or_insert(0) += 1;
+    pub fn add_pending(&mut self, (account, calendar, id): EventKey) {
+        *self.pending.entry(account).or_default().entry(calendar).or_default().entry(id).or_insert(0) += 1;
     }
 
-    pub fn remove_pending(&mut self, key: &EventKey) {
-        if let Some(n) = self.pending.get_mut(key) {
+    pub fn remove_pending(&mut self, (account, calendar, id): &EventKey) {
+        let Some(cals) = self.pending.get_mut(account) else { return };
+        let Some(events) = cals.get_mut(calendar) else { return };
+        if let Some(n) = events.get_mut(id) {
             *n -= 1;
             if *n == 0 {
-                self.pending.remove(key);
+                events.remove(id);
             }
         }
+        if events.is_empty() {
+            cals.remove(calendar);
+        }
+        if cals.is_empty() {
+            self.pending.remove(account);
+        }
+    }
+
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+    }
+
+    pub fn forget_account(&mut self, account: &AccountId) {
+        self.calendars.retain(|(a, _), _| a != account);
+        self.pending.remove(account);
     }
 }
 

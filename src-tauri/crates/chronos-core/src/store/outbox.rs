@@ -152,7 +152,7 @@ pub struct LocalWriteResult {
 }
 
 pub(crate) fn load_pending(conn: &Connection, index: &mut Index) -> Result<()> {
-    index.pending.clear();
+    index.clear_pending();
     let mut stmt = conn.prepare("SELECT account, calendar_id, event_id FROM outbox")?;
     let rows = stmt.query_map([], |r| Ok((AccountId(r.get(0)?), CalendarId(r.get(1)?), EventId(r.get(2)?))))?;
     for k in rows {
