@@ -254,8 +254,13 @@ pub(crate) fn entries_of(store: &Store, account: &AccountId, id: &EventId) -> Re
     Ok(store.list_outbox(Some(account))?.into_iter().filter(|e| &e.event_id == id).collect())
 }
 
+/// Whether a new edit may replace an entry's payload. Not once the entry may have reached
+/// Google (sent, answer not heard: a lost answer, a crash): what landed is the version it was
+/// sent with, and a later edit must be a separate change on top of it, or the merge would
+/// take the user's own earlier edit for someone else's. A failed entry was refused, so nothing
+/// of it landed.
 fn foldable(e: &OutboxEntry) -> bool {
-    matches!(e.state, OutboxState::Pending | OutboxState::Failed)
+    e.state == OutboxState::Failed || (e.state == OutboxState::Pending && e.attempts == 0)
 }
 
 fn current(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<StoredEvent> {

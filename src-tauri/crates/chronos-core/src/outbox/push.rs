@@ -137,15 +137,30 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
 }
 
 /// Rebases the entries queued behind a settled one: their changes were made on `old`, the
-/// event is now `new` (the server's answer, or the merged version still to be sent).
+/// event is now `new` (the server's answer, or the merged version still to be sent). A field a
+/// follower changed that `new` changed too keeps `new`'s value and the follower's goes into a
+/// conflict record, as in any merge. Returns the newest local version.
 fn rebase_followers(w: &mut LocalWrite, followers: &[OutboxEntry], old: &EventResource, new: &EventResource) -> Option<EventResource> {
     let mut last_local = None;
     for f in followers {
         let mut p = f.payload.clone();
         if let Some(l) = &p.local {
-            let m = merge3(old, l, new).merged;
-            last_local = Some(m.clone());
-            p.local = Some(m);
+            let m = merge3(old, l, new);
+            if !m.conflicts.is_empty() {
+                w.add_conflicts.push(conflict(
+                    f,
+                    kinds::BOTH_CHANGED,
+                    ConflictValue {
+                        local: Some(l.clone()),
+                        server: Some(new.clone()),
+                        base: Some(old.clone()),
+                        fields: m.conflicts.iter().map(|c| c.field.clone()).collect(),
+                        detail: json!({ "conflicts": m.conflicts }),
+                    },
+                ));
+            }
+            last_local = Some(m.merged.clone());
+            p.local = Some(m.merged);
         }
         p.base = Some(match &p.base {
             Some(b) => merge3(old, b, new).merged,
@@ -363,7 +378,7 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
                 entries_of(&s, &a, &entry.event_id)?.into_iter().filter(|f| f.id > entry.id).collect();
             let (w, counts) = settle(&entry, &followers, answer);
             s.write_local(&a, &w)?;
-            Ok(counts)
+            Ok((counts.0, counts.1, w.add_conflicts.len()))
         })
         .await?;
         report.pushed += counts.0;
@@ -402,9 +417,9 @@ pub fn merge_held(store: &Store, account: &AccountId, held: &[EventResource]) ->
             continue;
         }
         let answer = if s.is_cancelled() { Answer::Server(None) } else { Answer::Server(Some(s.clone())) };
-        let (w, counts) = settle(first, &entries[1..], answer);
+        let (w, _) = settle(first, &entries[1..], answer);
         store.write_local(account, &w)?;
-        conflicts += counts.2;
+        conflicts += w.add_conflicts.len();
     }
     Ok(conflicts)
 }
