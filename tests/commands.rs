@@ -23,11 +23,18 @@ fn start() -> TestApp {
         client_secret: None,
         desktop: false,
     };
-    let mut app =
-        build_app(mock_builder(), launch.clone()).build(tauri::generate_context!()).unwrap();
+    let mut app = build_app(mock_builder(), launch.clone())
+        .build(tauri::generate_context!())
+        .unwrap();
     init_state(&mut app, &launch).unwrap();
-    let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    TestApp { _app: app, main, data }
+    let main = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        _app: app,
+        main,
+        data,
+    }
 }
 
 /// Invokes a command as the page would (Linux origin `tauri://localhost`).
@@ -36,9 +43,13 @@ fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<V
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }
-            .parse()
-            .unwrap(),
+        url: if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        }
+        .parse()
+        .unwrap(),
         body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
@@ -114,16 +125,132 @@ fn unknown_commands_are_refused() {
 fn plugin_commands_are_not_granted_to_the_page() {
     let t = start();
     // The page may not reach the file system, a shell or the opener directly.
-    for cmd in ["plugin:opener|open_url", "plugin:fs|read_file", "plugin:shell|execute"] {
-        assert!(call(&t.main, cmd, json!({ "url": "file:///etc/passwd" })).is_err(), "{cmd}");
+    for cmd in [
+        "plugin:opener|open_url",
+        "plugin:fs|read_file",
+        "plugin:shell|execute",
+    ] {
+        assert!(
+            call(&t.main, cmd, json!({ "url": "file:///etc/passwd" })).is_err(),
+            "{cmd}"
+        );
     }
 }
 
 #[test]
 fn only_the_main_window_holds_the_capability() {
     let t = start();
-    let other = WebviewWindowBuilder::new(&t._app, "other", Default::default()).build().unwrap();
+    let other = WebviewWindowBuilder::new(&t._app, "other", Default::default())
+        .build()
+        .unwrap();
     let err = call(&other, "app_info", json!({})).unwrap_err();
     assert!(err.to_string().contains("not allowed"), "{err}");
     assert!(call(&t.main, "app_info", json!({})).is_ok());
+}
+
+/// Polls a command until `done` holds for its answer.
+fn wait_for(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let v = call(window, cmd, json!({})).unwrap();
+        if done(&v) {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "{cmd} never got there: {v}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn every_declared_command_is_granted_to_the_main_window() {
+    let t = start();
+    let build_rs = include_str!("../src-tauri/build.rs");
+    let declared: Vec<&str> = build_rs
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('"') && l.ends_with("\","))
+        .map(|l| l.trim_matches(|c| c == '"' || c == ','))
+        .collect();
+    assert!(declared.len() >= 25, "{declared:?}");
+    for cmd in declared {
+        // Bad arguments are fine here; what must not happen is a refusal or a missing handler.
+        if let Err(e) = call(&t.main, cmd, json!({})) {
+            let text = e.to_string();
+            assert!(!text.contains("not allowed"), "{cmd} is not granted: {text}");
+            assert!(!text.contains("not found"), "{cmd} has no handler: {text}");
+        }
+    }
+}
+
+#[test]
+fn demo_account_connects_syncs_and_edits_with_typed_errors() {
+    let t = start();
+    assert_eq!(call(&t.main, "list_accounts", json!({})).unwrap(), json!([]));
+
+    let account = call(&t.main, "connect_account", json!({})).unwrap();
+    let id = account["id"].as_str().unwrap().to_owned();
+    assert!(id.contains('@'), "{account}");
+    assert!(["connected", "syncing"].contains(&account["status"].as_str().unwrap()));
+
+    // The first sync is scheduled by the connection itself.
+    wait_for(&t.main, "sync_status", |v| {
+        v.as_array().is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
+    });
+    let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
+    let calendars = calendars.as_array().unwrap();
+    assert!(calendars.len() >= 2, "{calendars:?}");
+    let primary = calendars.iter().find(|c| c["primary"] == true).expect("a primary calendar");
+    assert_eq!(primary["accountId"], id.as_str());
+    assert!(primary["backgroundColor"].as_str().unwrap().starts_with('#'));
+
+    let now = chrono::Utc::now();
+    let range = json!({
+        "from": (now - chrono::Duration::days(45)).to_rfc3339(),
+        "to": (now + chrono::Duration::days(45)).to_rfc3339(),
+    });
+    let events = call(&t.main, "events_in_range", range.clone()).unwrap();
+    let events = events.as_array().unwrap();
+    assert!(!events.is_empty());
+    for key in ["accountId", "calendarId", "id", "title", "start", "end", "allDay", "pending", "readOnly"] {
+        assert!(events[0].get(key).is_some(), "missing {key} in {}", events[0]);
+    }
+
+    // Typed errors.
+    let err = call(&t.main, "events_in_range", json!({"from": "yesterday", "to": "today"})).unwrap_err();
+    assert_eq!((err["kind"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("from")));
+    let err = call(&t.main, "sync_now", json!({"accountId": "nobody@example.com"})).unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+    let start_at = (now + chrono::Duration::days(1)).to_rfc3339();
+    let end_at = (now + chrono::Duration::days(1) + chrono::Duration::hours(1)).to_rfc3339();
+    let mut input = json!({
+        "accountId": id, "calendarId": primary["id"], "title": "  ",
+        "start": start_at, "end": end_at, "allDay": false,
+    });
+    let err = call(&t.main, "create_event", json!({ "input": input })).unwrap_err();
+    assert_eq!((err["kind"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("title")));
+    input["title"] = json!("Mock-runtime meeting");
+    input["end"] = json!((now - chrono::Duration::days(1)).to_rfc3339());
+    let err = call(&t.main, "create_event", json!({ "input": input })).unwrap_err();
+    assert_eq!(err["field"], "end");
+
+    // A valid event is saved locally at once, marked pending, and listed as a pending change.
+    input["end"] = json!(end_at);
+    let created = call(&t.main, "create_event", json!({ "input": input })).unwrap();
+    assert_eq!(created["title"], "Mock-runtime meeting");
+    assert_eq!(created["pending"], true);
+    let pending = call(&t.main, "list_pending_changes", json!({})).unwrap();
+    assert!(
+        pending.as_array().unwrap().iter().any(|c| c["eventId"] == created["id"] && c["op"] == "create"),
+        "{pending}"
+    );
+    assert_eq!(call(&t.main, "list_conflicts", json!({})).unwrap(), json!([]));
+    let err = call(&t.main, "retry_change", json!({"changeId": "999999"})).unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+
+    call(&t.main, "disconnect_account", json!({ "accountId": id })).unwrap();
+    assert_eq!(call(&t.main, "list_accounts", json!({})).unwrap(), json!([]));
 }

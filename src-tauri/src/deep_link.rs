@@ -72,7 +72,9 @@ mod tests {
         assert_eq!(p("chronos:sync"), Ok(DeepLink::Sync));
         assert_eq!(
             p("chronos://open?date=2026-03-01"),
-            Ok(DeepLink::Open { date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() })
+            Ok(DeepLink::Open {
+                date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+            })
         );
     }
 

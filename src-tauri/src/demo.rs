@@ -36,11 +36,18 @@ impl Demo {
         }
         let port = match std::env::var(ENV_EMULATOR_PORT) {
             Ok(p) => p.parse::<u16>().map_err(|_| {
-                AppError::invalid(ENV_EMULATOR_PORT, format!("{ENV_EMULATOR_PORT} must be a port number"))
+                AppError::invalid(
+                    ENV_EMULATOR_PORT,
+                    format!("{ENV_EMULATOR_PORT} must be a port number"),
+                )
             })?,
             Err(_) => 0,
         };
-        let config = EmulatorConfig { port, auto_approve: true, ..EmulatorConfig::default() };
+        let config = EmulatorConfig {
+            port,
+            auto_approve: true,
+            ..EmulatorConfig::default()
+        };
         let emulator = gcal_emulator::start(config)
             .await
             .map_err(|e| AppError::internal(format!("the demo server could not start: {e}")))?;
@@ -62,7 +69,15 @@ impl Demo {
             revoke_url: e.revoke_url(),
             userinfo_url: e.userinfo_url(),
         };
-        let oauth = OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET);
-        ChronosOptions::new(data_dir, Arc::new(MemorySecretStore::default()), endpoints, oauth)
+        let oauth = OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        );
+        ChronosOptions::new(
+            data_dir,
+            Arc::new(MemorySecretStore::default()),
+            endpoints,
+            oauth,
+        )
     }
 }

@@ -5,12 +5,12 @@
 use crate::demo::Demo;
 use crate::error::{AppError, CmdResult};
 use crate::events::{
-    emit, CalendarProgress, CalendarSyncState, EventsChanged, SyncFinished, SyncProgress, SyncState,
-    SyncStatus,
+    emit, CalendarProgress, CalendarSyncState, EventsChanged, SyncFinished, SyncProgress,
+    SyncState, SyncStatus,
 };
 use crate::launch::Mode;
 use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::sync::progress::SyncProgress as CoreProgress;
+use chronos_core::sync::progress::{SyncOutcome, SyncProgress as CoreProgress};
 use chronos_core::sync::status::{AccountStatus, StatusChanged};
 use chronos_core::ErrorKind;
 use std::collections::HashMap;
@@ -49,7 +49,12 @@ pub async fn open(run: &RunInfo, sync_interval: Duration) -> Engine {
                 let options = demo.options(&run.data_dir);
                 (Some(demo), options)
             }
-            Err(e) => return Engine { chronos: Err(e), demo: None },
+            Err(e) => {
+                return Engine {
+                    chronos: Err(e),
+                    demo: None,
+                }
+            }
         },
         Mode::Google(client) => {
             let oauth = chronos_core::config::OAuthClientConfig::new(
@@ -127,7 +132,11 @@ struct RunView {
 
 const CHANGED_GAP: Duration = Duration::from_secs(1);
 
-fn on_progress<R: Runtime>(app: &AppHandle<R>, runs: &mut HashMap<String, RunView>, p: CoreProgress) {
+fn on_progress<R: Runtime>(
+    app: &AppHandle<R>,
+    runs: &mut HashMap<String, RunView>,
+    p: CoreProgress,
+) {
     let account = p.account().as_str().to_owned();
     let hub = crate::sync_hub::hub(app);
     let run = runs.entry(account.clone()).or_insert_with(|| RunView {
@@ -159,12 +168,22 @@ fn on_progress<R: Runtime>(app: &AppHandle<R>, runs: &mut HashMap<String, RunVie
                 .collect();
             run.last_changed = None;
         }
-        CoreProgress::CalendarProgress { calendar, events_fetched, pages, .. } => {
+        CoreProgress::CalendarProgress {
+            calendar,
+            events_fetched,
+            pages,
+            ..
+        } => {
             let c = calendar_row(&mut run.progress, calendar.as_str());
             c.events_fetched = events_fetched;
             c.pages = pages;
             c.state = CalendarSyncState::Running;
-            run.progress.events_fetched = run.progress.calendars.iter().map(|c| c.events_fetched).sum();
+            run.progress.events_fetched = run
+                .progress
+                .calendars
+                .iter()
+                .map(|c| c.events_fetched)
+                .sum();
             // Pages are committed as they arrive; the view fills in while the first sync runs.
             if run.last_changed.is_none_or(|t| t.elapsed() >= CHANGED_GAP) {
                 run.last_changed = Some(Instant::now());
@@ -176,37 +195,68 @@ fn on_progress<R: Runtime>(app: &AppHandle<R>, runs: &mut HashMap<String, RunVie
             run.progress.calendars_done += 1;
             changed = Some(vec![calendar.as_str().to_owned()]);
         }
-        CoreProgress::CalendarFailed { calendar, kind, retryable, message, .. } => {
+        CoreProgress::CalendarFailed {
+            calendar,
+            kind,
+            retryable,
+            message,
+            ..
+        } => {
             let c = calendar_row(&mut run.progress, calendar.as_str());
             c.state = CalendarSyncState::Failed;
-            c.error = Some(AppError { retryable, ..AppError::new(kind, message) });
+            c.error = Some(AppError {
+                retryable,
+                ..AppError::new(kind, message)
+            });
             run.progress.calendars_done += 1;
         }
-        CoreProgress::SyncFinished { totals, duration_ms, .. } => {
+        CoreProgress::SyncFinished {
+            totals,
+            duration_ms,
+            outcome,
+            ..
+        } => {
             if run.progress.calendars_total > 0 {
                 run.progress.calendars_done = run.progress.calendars_total;
                 hub.publish_progress(app, run.progress.clone());
             }
+            // "Synced 0 events from 0 calendars" after a failed run would mislead: the status
+            // says what went wrong instead.
+            let synced = matches!(outcome, SyncOutcome::Completed | SyncOutcome::Partial);
+            if synced {
+                emit(
+                    app,
+                    &SyncFinished {
+                        account_id: account.clone(),
+                        events: totals.events_fetched,
+                        calendars: totals.calendars,
+                        added: totals.added,
+                        updated: totals.updated,
+                        deleted: totals.deleted,
+                        duration_ms,
+                    },
+                );
+            }
             emit(
                 app,
-                &SyncFinished {
+                &EventsChanged {
                     account_id: account.clone(),
-                    events: totals.events_fetched,
-                    calendars: totals.calendars,
-                    added: totals.added,
-                    updated: totals.updated,
-                    deleted: totals.deleted,
-                    duration_ms,
+                    calendar_ids: Vec::new(),
                 },
             );
-            emit(app, &EventsChanged { account_id: account.clone(), calendar_ids: Vec::new() });
             runs.remove(&account);
             return;
         }
     }
     hub.publish_progress(app, run.progress.clone());
     if let Some(calendar_ids) = changed {
-        emit(app, &EventsChanged { account_id: account, calendar_ids });
+        emit(
+            app,
+            &EventsChanged {
+                account_id: account,
+                calendar_ids,
+            },
+        );
     }
 }
 
@@ -231,9 +281,17 @@ pub fn status_view(s: &StatusChanged, progress: Option<SyncProgress>) -> SyncSta
         AccountStatus::Idle => (SyncState::Idle, None),
         AccountStatus::Syncing { .. } => (SyncState::Syncing, None),
         AccountStatus::UpToDate { .. } => (SyncState::UpToDate, None),
-        AccountStatus::Error { kind, message, retryable, .. } => (
+        AccountStatus::Error {
+            kind,
+            message,
+            retryable,
+            ..
+        } => (
             SyncState::Error,
-            Some(AppError { retryable: *retryable, ..AppError::new(*kind, message.clone()) }),
+            Some(AppError {
+                retryable: *retryable,
+                ..AppError::new(*kind, message.clone())
+            }),
         ),
         AccountStatus::NeedsReauth => (
             SyncState::NeedsReauth,
@@ -262,7 +320,11 @@ pub fn status_view(s: &StatusChanged, progress: Option<SyncProgress>) -> SyncSta
         last_sync_at: s.status.last_sync(),
         error,
         pending_changes: 0,
-        progress: if state == SyncState::Syncing { progress } else { None },
+        progress: if state == SyncState::Syncing {
+            progress
+        } else {
+            None
+        },
     }
 }
 
@@ -275,7 +337,10 @@ pub async fn sync_now<R: Runtime>(app: &AppHandle<R>, account_id: Option<String>
     if let Some(a) = &account {
         let known = chronos.accounts().await?.iter().any(|s| &s.id == a);
         if !known {
-            return Err(AppError::not_found(format!("account {} is not connected", a.as_str())));
+            return Err(AppError::not_found(format!(
+                "account {} is not connected",
+                a.as_str()
+            )));
         }
     }
     let tickets = chronos.request_sync(account.as_ref());

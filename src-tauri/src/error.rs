@@ -23,12 +23,20 @@ impl AppError {
             kind,
             ErrorKind::Offline | ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout
         );
-        AppError { kind: kind.as_str().to_owned(), message: message.into(), retryable, field: None }
+        AppError {
+            kind: kind.as_str().to_owned(),
+            message: message.into(),
+            retryable,
+            field: None,
+        }
     }
 
     /// A rejected input, naming the field so the UI can put the message next to it.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError { field: Some(field.to_owned()), ..AppError::new(ErrorKind::InvalidInput, message) }
+        AppError {
+            field: Some(field.to_owned()),
+            ..AppError::new(ErrorKind::InvalidInput, message)
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

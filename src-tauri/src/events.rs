@@ -150,7 +150,10 @@ pub enum Admit {
 
 impl Throttle {
     pub fn new(min_gap: Duration) -> Self {
-        Throttle { min_gap, last_sent: None }
+        Throttle {
+            min_gap,
+            last_sent: None,
+        }
     }
 
     /// Asks to send at `now`. `Admit::Now` records the send; `After(d)` means "try again in d".
@@ -177,9 +180,15 @@ mod tests {
         let mut t = Throttle::new(gap);
         let t0 = Instant::now();
         assert_eq!(t.admit(t0), Admit::Now);
-        assert_eq!(t.admit(t0 + Duration::from_millis(30)), Admit::After(Duration::from_millis(70)));
+        assert_eq!(
+            t.admit(t0 + Duration::from_millis(30)),
+            Admit::After(Duration::from_millis(70))
+        );
         assert_eq!(t.admit(t0 + Duration::from_millis(100)), Admit::Now);
-        assert_eq!(t.admit(t0 + Duration::from_millis(150)), Admit::After(Duration::from_millis(50)));
+        assert_eq!(
+            t.admit(t0 + Duration::from_millis(150)),
+            Admit::After(Duration::from_millis(50))
+        );
     }
 
     #[test]
@@ -196,7 +205,10 @@ mod tests {
         assert_eq!(v["accountId"], "a@example.com");
         assert_eq!(v["state"], "needs_reauth");
         assert_eq!(v["pendingChanges"], 2);
-        let nav = serde_json::to_value(NavigateDate { date: "2026-03-01".parse().unwrap() }).unwrap();
+        let nav = serde_json::to_value(NavigateDate {
+            date: "2026-03-01".parse().unwrap(),
+        })
+        .unwrap();
         assert_eq!(nav, serde_json::json!({"date": "2026-03-01"}));
         assert_eq!(SyncProgress::NAME, "sync://progress");
         assert_eq!(NavigateDate::NAME, "navigate://date");

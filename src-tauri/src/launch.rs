@@ -19,7 +19,9 @@ pub struct GoogleClient {
 
 impl std::fmt::Debug for GoogleClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GoogleClient").field("client_id", &self.client_id).finish_non_exhaustive()
+        f.debug_struct("GoogleClient")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,7 +53,10 @@ pub fn decide_mode(
         return Mode::Demo;
     }
     if let Some(client_id) = env_client_id.filter(|id| !id.trim().is_empty()) {
-        return Mode::Google(GoogleClient { client_id, client_secret: env_client_secret });
+        return Mode::Google(GoogleClient {
+            client_id,
+            client_secret: env_client_secret,
+        });
     }
     let file = config_dir.join(CLIENT_FILE);
     match std::fs::read(&file).map(|b| serde_json::from_slice::<GoogleClient>(&b)) {
@@ -84,7 +89,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(decide_mode(&[], None, None, dir.path()).is_demo());
         assert!(decide_mode(&[], Some("  ".into()), None, dir.path()).is_demo());
-        let m = decide_mode(&[], Some("id.apps.googleusercontent.com".into()), None, dir.path());
+        let m = decide_mode(
+            &[],
+            Some("id.apps.googleusercontent.com".into()),
+            None,
+            dir.path(),
+        );
         assert!(matches!(m, Mode::Google(c) if c.client_id == "id.apps.googleusercontent.com"));
         let args = vec!["chronos".to_string(), "--demo".to_string()];
         assert!(decide_mode(&args, Some("id".into()), None, dir.path()).is_demo());
@@ -99,17 +109,28 @@ mod tests {
         )
         .unwrap();
         let m = decide_mode(&[], None, None, dir.path());
-        let Mode::Google(c) = m else { panic!("expected Google mode") };
+        let Mode::Google(c) = m else {
+            panic!("expected Google mode")
+        };
         assert_eq!(c.client_id, "file-id");
         assert_eq!(c.client_secret.as_deref(), Some("s3cret"));
-        assert!(!format!("{c:?}").contains("s3cret"), "the secret must not reach logs");
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "the secret must not reach logs"
+        );
     }
 
     #[test]
     fn demo_data_lives_apart() {
         let base = PathBuf::from("/data");
-        assert_eq!(data_dir(None, base.clone(), &Mode::Demo), PathBuf::from("/data/demo"));
-        let google = Mode::Google(GoogleClient { client_id: "x".into(), client_secret: None });
+        assert_eq!(
+            data_dir(None, base.clone(), &Mode::Demo),
+            PathBuf::from("/data/demo")
+        );
+        let google = Mode::Google(GoogleClient {
+            client_id: "x".into(),
+            client_secret: None,
+        });
         assert_eq!(data_dir(None, base.clone(), &google), base);
         assert_eq!(
             data_dir(Some("/tmp/t".into()), base, &Mode::Demo),

@@ -71,6 +71,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::calendars::set_calendar_color,
             commands::calendars::event_colors,
             commands::events::events_in_range,
+            commands::events::create_event,
+            commands::events::update_event,
+            commands::events::move_event,
+            commands::events::delete_event,
+            commands::outbox::list_pending_changes,
+            commands::outbox::retry_change,
+            commands::outbox::discard_change,
+            commands::outbox::list_conflicts,
+            commands::outbox::resolve_conflict,
             commands::app::app_info,
             commands::app::open_logs_folder,
             commands::app::open_link,
@@ -83,7 +92,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
 
 /// Decides demo or Google, finds the data and log directories, loads settings, starts logging,
 /// and puts it all in app state.
-pub fn init_state<R: Runtime>(app: &mut App<R>, launch: &Launch) -> Result<(), Box<dyn std::error::Error>> {
+pub fn init_state<R: Runtime>(
+    app: &mut App<R>,
+    launch: &Launch,
+) -> Result<(), Box<dyn std::error::Error>> {
     let paths = app.path();
     let mode = launch::decide_mode(
         &launch.args,
@@ -107,9 +119,14 @@ pub fn init_state<R: Runtime>(app: &mut App<R>, launch: &Launch) -> Result<(), B
         data_dir = %data_dir.display(),
         "Chronos starting"
     );
-    let interval = std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
+    let interval =
+        std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
     app.manage(settings);
-    let run = RunInfo { mode, data_dir, log_dir };
+    let run = RunInfo {
+        mode,
+        data_dir,
+        log_dir,
+    };
     let engine = tauri::async_runtime::block_on(engine::open(&run, interval));
     app.manage(run);
     app.manage(engine);
@@ -147,7 +164,8 @@ fn deep_links<R: Runtime>(app: &mut App<R>) {
         tracing::warn!(error = %e, "could not register the chronos:// scheme");
     }
     let handle = app.handle().clone();
-    app.deep_link().on_open_url(move |event| deep_link::handle(&handle, &event.urls()));
+    app.deep_link()
+        .on_open_url(move |event| deep_link::handle(&handle, &event.urls()));
     if let Ok(Some(urls)) = app.deep_link().get_current() {
         deep_link::handle(app.handle(), &urls);
     }

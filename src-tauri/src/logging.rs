@@ -19,7 +19,10 @@ pub struct LogControl {
 fn filter_for(level: LogLevel) -> EnvFilter {
     // RUST_LOG, when set, wins: it is how a developer asks for one module's traces.
     EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        EnvFilter::new(format!("warn,chronos_app={l},chronos_core={l},gcal_emulator=warn", l = level.as_str()))
+        EnvFilter::new(format!(
+            "warn,chronos_app={l},chronos_core={l},gcal_emulator=warn",
+            l = level.as_str()
+        ))
     })
 }
 
@@ -37,7 +40,9 @@ pub fn init(log_dir: &Path, level: LogLevel) -> Option<LogControl> {
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let (filter, handle) = reload::Layer::new(filter_for(level));
-    let file_layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false);
+    let file_layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(false);
     let stderr_layer = cfg!(debug_assertions)
         .then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
     tracing_subscriber::registry()
@@ -46,7 +51,10 @@ pub fn init(log_dir: &Path, level: LogLevel) -> Option<LogControl> {
         .with(stderr_layer)
         .try_init()
         .ok()?;
-    Some(LogControl { _guard: guard, filter: handle })
+    Some(LogControl {
+        _guard: guard,
+        filter: handle,
+    })
 }
 
 impl LogControl {

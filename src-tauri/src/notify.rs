@@ -5,7 +5,9 @@ use tauri_plugin_notification::Notification;
 
 pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     // Mock-runtime tests run without the plugin; its absence must not panic.
-    let Some(notification) = app.try_state::<Notification<R>>() else { return };
+    let Some(notification) = app.try_state::<Notification<R>>() else {
+        return;
+    };
     if let Err(e) = notification.builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "could not show a desktop notification");
     }

@@ -115,7 +115,10 @@ impl SettingsStore {
                 }),
             Err(_) => Settings::default(),
         };
-        SettingsStore { path, current: RwLock::new(current) }
+        SettingsStore {
+            path,
+            current: RwLock::new(current),
+        }
     }
 
     pub fn get(&self) -> Settings {
@@ -125,7 +128,8 @@ impl SettingsStore {
     /// Validates, writes the file (atomically: temp file + rename), then takes the new values.
     pub fn set(&self, new: Settings) -> Result<Settings, AppError> {
         let new = new.validated()?;
-        let json = serde_json::to_vec_pretty(&new).map_err(|e| AppError::internal(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&new).map_err(|e| AppError::internal(e.to_string()))?;
         let write = || -> std::io::Result<()> {
             if let Some(dir) = self.path.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -135,7 +139,10 @@ impl SettingsStore {
             std::fs::rename(&tmp, &self.path)
         };
         write().map_err(|e| {
-            AppError::new(chronos_core::ErrorKind::Storage, format!("could not save settings: {e}"))
+            AppError::new(
+                chronos_core::ErrorKind::Storage,
+                format!("could not save settings: {e}"),
+            )
         })?;
         *self.current.write().expect("settings lock") = new.clone();
         Ok(new)
@@ -148,13 +155,34 @@ mod tests {
 
     #[test]
     fn rejects_bad_fields_by_name() {
-        let bad = Settings { sync_interval_minutes: 0, ..Settings::default() };
-        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("syncIntervalMinutes"));
-        let bad = Settings { display_time_zone: Some("Mars/Olympus".into()), ..Settings::default() };
-        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("displayTimeZone"));
-        let bad = Settings { push_address: Some("http://example.com/hook".into()), ..Settings::default() };
-        assert_eq!(bad.validated().unwrap_err().field.as_deref(), Some("pushAddress"));
-        let ok = Settings { display_time_zone: Some("".into()), ..Settings::default() };
+        let bad = Settings {
+            sync_interval_minutes: 0,
+            ..Settings::default()
+        };
+        assert_eq!(
+            bad.validated().unwrap_err().field.as_deref(),
+            Some("syncIntervalMinutes")
+        );
+        let bad = Settings {
+            display_time_zone: Some("Mars/Olympus".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            bad.validated().unwrap_err().field.as_deref(),
+            Some("displayTimeZone")
+        );
+        let bad = Settings {
+            push_address: Some("http://example.com/hook".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            bad.validated().unwrap_err().field.as_deref(),
+            Some("pushAddress")
+        );
+        let ok = Settings {
+            display_time_zone: Some("".into()),
+            ..Settings::default()
+        };
         assert_eq!(ok.validated().unwrap().display_time_zone, None);
     }
 
@@ -178,7 +206,10 @@ mod tests {
     fn a_rejected_change_keeps_the_old_values() {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::load(dir.path());
-        let err = store.set(Settings { sync_interval_minutes: 100_000, ..Settings::default() });
+        let err = store.set(Settings {
+            sync_interval_minutes: 100_000,
+            ..Settings::default()
+        });
         assert!(err.is_err());
         assert_eq!(store.get(), Settings::default());
         assert!(!dir.path().join("settings.json").exists());

@@ -27,7 +27,12 @@ struct ProgressSlot {
 
 impl SyncHub {
     pub fn statuses(&self) -> Vec<SyncStatus> {
-        self.statuses.lock().expect("status lock").values().cloned().collect()
+        self.statuses
+            .lock()
+            .expect("status lock")
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// The progress last sent for a running sync of this account.
@@ -37,13 +42,22 @@ impl SyncHub {
     }
 
     pub fn forget(&self, account_id: &str) {
-        self.statuses.lock().expect("status lock").remove(account_id);
-        self.progress.lock().expect("progress lock").remove(account_id);
+        self.statuses
+            .lock()
+            .expect("status lock")
+            .remove(account_id);
+        self.progress
+            .lock()
+            .expect("progress lock")
+            .remove(account_id);
     }
 
     /// Records and forwards one account's status: `sync://status`, the tray, a notification.
     pub fn publish_status<R: Runtime>(&self, app: &AppHandle<R>, status: SyncStatus) {
-        self.statuses.lock().expect("status lock").insert(status.account_id.clone(), status.clone());
+        self.statuses
+            .lock()
+            .expect("status lock")
+            .insert(status.account_id.clone(), status.clone());
         emit(app, &status);
         crate::tray::refresh(app);
         let notice = self.notices.lock().expect("notice lock").on_status(&status);
@@ -53,15 +67,21 @@ impl SyncHub {
     }
 
     /// Forwards progress, throttled per account; the newest value always goes out eventually.
-    pub fn publish_progress<R: Runtime>(self: &Arc<Self>, app: &AppHandle<R>, progress: SyncProgress) {
+    pub fn publish_progress<R: Runtime>(
+        self: &Arc<Self>,
+        app: &AppHandle<R>,
+        progress: SyncProgress,
+    ) {
         let account = progress.account_id.clone();
         let delay = {
             let mut slots = self.progress.lock().expect("progress lock");
-            let slot = slots.entry(account.clone()).or_insert_with(|| ProgressSlot {
-                throttle: Throttle::new(PROGRESS_GAP),
-                pending: None,
-                flush_scheduled: false,
-            });
+            let slot = slots
+                .entry(account.clone())
+                .or_insert_with(|| ProgressSlot {
+                    throttle: Throttle::new(PROGRESS_GAP),
+                    pending: None,
+                    flush_scheduled: false,
+                });
             match slot.throttle.admit(Instant::now()) {
                 Admit::Now => {
                     slot.pending = None;
@@ -153,7 +173,10 @@ impl ProblemNotices {
         let problem = match status.state {
             SyncState::NeedsReauth => "needs_reauth".to_owned(),
             SyncState::Error => {
-                format!("error:{}", status.error.as_ref().map_or("unknown", |e| e.kind.as_str()))
+                format!(
+                    "error:{}",
+                    status.error.as_ref().map_or("unknown", |e| e.kind.as_str())
+                )
             }
             SyncState::UpToDate => {
                 self.notified.remove(&status.account_id);
@@ -168,7 +191,10 @@ impl ProblemNotices {
         Some(match status.state {
             SyncState::NeedsReauth => Notice {
                 title: "Chronos needs you to sign in again".to_owned(),
-                body: format!("{} must be reconnected before it can sync.", status.account_id),
+                body: format!(
+                    "{} must be reconnected before it can sync.",
+                    status.account_id
+                ),
             },
             _ => Notice {
                 title: "Chronos could not sync".to_owned(),
@@ -221,11 +247,19 @@ mod tests {
         let offline = || Some(AppError::new(ErrorKind::Offline, "no network"));
         assert!(n.on_status(&status(SyncState::Error, offline())).is_some());
         assert!(n.on_status(&status(SyncState::Syncing, None)).is_none());
-        assert!(n.on_status(&status(SyncState::Error, offline())).is_none(), "same problem again");
-        let reauth = n.on_status(&status(SyncState::NeedsReauth, None)).expect("a new problem");
+        assert!(
+            n.on_status(&status(SyncState::Error, offline())).is_none(),
+            "same problem again"
+        );
+        let reauth = n
+            .on_status(&status(SyncState::NeedsReauth, None))
+            .expect("a new problem");
         assert!(reauth.title.contains("sign in"));
         assert!(n.on_status(&status(SyncState::NeedsReauth, None)).is_none());
         assert!(n.on_status(&status(SyncState::UpToDate, None)).is_none());
-        assert!(n.on_status(&status(SyncState::Error, offline())).is_some(), "after recovery");
+        assert!(
+            n.on_status(&status(SyncState::Error, offline())).is_some(),
+            "after recovery"
+        );
     }
 }

@@ -41,12 +41,17 @@ pub fn status_line(statuses: &[SyncStatus], now: DateTime<Utc>) -> (String, Tray
     if statuses.iter().any(|s| s.state == SyncState::NeedsReauth) {
         return ("Needs re-auth".to_owned(), TrayLook::Error);
     }
-    let syncing: Vec<_> = statuses.iter().filter(|s| s.state == SyncState::Syncing).collect();
+    let syncing: Vec<_> = statuses
+        .iter()
+        .filter(|s| s.state == SyncState::Syncing)
+        .collect();
     if !syncing.is_empty() {
         let (done, total) = syncing
             .iter()
             .filter_map(|s| s.progress.as_ref())
-            .fold((0, 0), |(d, t), p| (d + p.calendars_done, t + p.calendars_total));
+            .fold((0, 0), |(d, t), p| {
+                (d + p.calendars_done, t + p.calendars_total)
+            });
         let text = if total == 0 {
             "Syncing…".to_owned()
         } else {
@@ -59,7 +64,10 @@ pub fn status_line(statuses: &[SyncStatus], now: DateTime<Utc>) -> (String, Tray
     }
     // The oldest account decides how fresh "everything" is.
     match statuses.iter().map(|s| s.last_sync_at).min().flatten() {
-        Some(at) => (format!("Up to date · synced {}", ago(now - at)), TrayLook::Idle),
+        Some(at) => (
+            format!("Up to date · synced {}", ago(now - at)),
+            TrayLook::Idle,
+        ),
         None => ("Not synced yet".to_owned(), TrayLook::Idle),
     }
 }
@@ -80,7 +88,8 @@ fn image(look: TrayLook) -> tauri::Result<Image<'static>> {
 }
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
-    let status_item = MenuItem::with_id(app, "status", "No account connected", false, None::<&str>)?;
+    let status_item =
+        MenuItem::with_id(app, "status", "No account connected", false, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -106,14 +115,20 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
         .on_tray_icon_event(|tray, event| {
             // Windows and macOS report clicks; Linux (AppIndicator) shows the menu instead.
             if let TrayIconEvent::Click {
-                button: MouseButton::Left, button_state: MouseButtonState::Up, ..
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
             } = event
             {
                 crate::window::show_main(tray.app_handle());
             }
         })
         .build(app)?;
-    Ok(Tray { icon, status_item, look: std::sync::Mutex::new(TrayLook::Idle) })
+    Ok(Tray {
+        icon,
+        status_item,
+        look: std::sync::Mutex::new(TrayLook::Idle),
+    })
 }
 
 impl<R: Runtime> Tray<R> {
@@ -169,7 +184,10 @@ mod tests {
     #[test]
     fn lines_for_each_state() {
         let now = Utc::now();
-        let up = SyncStatus { last_sync_at: Some(now - chrono::Duration::minutes(2)), ..status(SyncState::UpToDate) };
+        let up = SyncStatus {
+            last_sync_at: Some(now - chrono::Duration::minutes(2)),
+            ..status(SyncState::UpToDate)
+        };
         assert_eq!(
             status_line(&[up.clone()], now),
             ("Up to date · synced 2 min ago".to_owned(), TrayLook::Idle)
@@ -182,7 +200,10 @@ mod tests {
             events_fetched: 120,
             calendars: vec![],
         };
-        let syncing = SyncStatus { progress: Some(progress), ..status(SyncState::Syncing) };
+        let syncing = SyncStatus {
+            progress: Some(progress),
+            ..status(SyncState::Syncing)
+        };
         assert_eq!(
             status_line(&[up.clone(), syncing.clone()], now),
             ("Syncing 3 of 7 calendars".to_owned(), TrayLook::Syncing)

@@ -55,7 +55,10 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
                     tracing::warn!(error = %e, "could not open a link in the system browser");
                 }
             } else {
-                tracing::warn!(scheme = url.scheme(), "blocked a navigation away from the app");
+                tracing::warn!(
+                    scheme = url.scheme(),
+                    "blocked a navigation away from the app"
+                );
             }
             false
         })
@@ -74,8 +77,16 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
         if window.label() != MAIN {
             return;
         }
-        let settings = window.app_handle().state::<crate::settings::SettingsStore>().get();
-        if settings.close_to_tray && window.app_handle().try_state::<crate::tray::Tray<R>>().is_some() {
+        let settings = window
+            .app_handle()
+            .state::<crate::settings::SettingsStore>()
+            .get();
+        if settings.close_to_tray
+            && window
+                .app_handle()
+                .try_state::<crate::tray::Tray<R>>()
+                .is_some()
+        {
             api.prevent_close();
             let _ = window.hide();
         }

@@ -2,9 +2,9 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
+use chrono::{DateTime, Utc};
 use chronos_core::model::AccountId;
 use chronos_core::sync::status::AccountStatus;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -34,13 +34,22 @@ fn view(id: &AccountId, status: &AccountStatus) -> AccountView {
         AccountStatus::Error { .. } | AccountStatus::Quota { .. } => AccountState::Error,
         AccountStatus::Idle | AccountStatus::UpToDate { .. } => AccountState::Connected,
     };
-    AccountView { id: id.as_str().to_owned(), status: state, last_sync_at: status.last_sync() }
+    AccountView {
+        id: id.as_str().to_owned(),
+        status: state,
+        last_sync_at: status.last_sync(),
+    }
 }
 
 #[tauri::command]
 pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountView>> {
     let chronos = engine.get()?;
-    Ok(chronos.accounts().await?.iter().map(|a| view(&a.id, &a.status)).collect())
+    Ok(chronos
+        .accounts()
+        .await?
+        .iter()
+        .map(|a| view(&a.id, &a.status))
+        .collect())
 }
 
 /// Runs the sign-in flow and resolves when the account is connected (its first sync is
@@ -54,7 +63,9 @@ pub async fn connect_account<R: Runtime>(
 ) -> CmdResult<AccountView> {
     let chronos = engine.get()?;
     let account = if engine.demo.is_some() {
-        chronos.connect_account(chronos_core::auth::open_without_browser).await?
+        chronos
+            .connect_account(chronos_core::auth::open_without_browser)
+            .await?
     } else {
         let opener = app.clone();
         chronos
@@ -65,6 +76,8 @@ pub async fn connect_account<R: Runtime>(
             })
             .await?
     };
+    // The first sync (or the one after re-auth) starts now rather than at the next tick.
+    chronos.request_sync(Some(&account));
     crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }
@@ -80,7 +93,10 @@ pub async fn reconnect_account<R: Runtime>(
     if connected.id != account_id {
         return Err(AppError::invalid(
             "accountId",
-            format!("signed in as {}, not {account_id}; both are connected now", connected.id),
+            format!(
+                "signed in as {}, not {account_id}; both are connected now",
+                connected.id
+            ),
         ));
     }
     Ok(connected)
@@ -94,12 +110,17 @@ pub async fn disconnect_account<R: Runtime>(
     account_id: String,
 ) -> CmdResult<()> {
     let chronos = engine.get()?;
-    chronos.disconnect(&AccountId::new(account_id.clone())).await?;
+    chronos
+        .disconnect(&AccountId::new(account_id.clone()))
+        .await?;
     crate::sync_hub::hub(&app).forget(&account_id);
     crate::tray::refresh(&app);
     crate::events::emit(
         &app,
-        &crate::events::EventsChanged { account_id, calendar_ids: Vec::new() },
+        &crate::events::EventsChanged {
+            account_id,
+            calendar_ids: Vec::new(),
+        },
     );
     Ok(())
 }

@@ -3,8 +3,14 @@
 use crate::engine::RunInfo;
 use crate::error::{AppError, CmdResult};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
+use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_opener::Opener;
+
+/// The opener plugin, or an error where it is absent (mock-runtime tests) instead of a panic.
+fn opener<R: Runtime>(app: &AppHandle<R>) -> CmdResult<State<'_, Opener<R>>> {
+    app.try_state::<Opener<R>>()
+        .ok_or_else(|| AppError::internal("opening files and links is not available here"))
+}
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -16,14 +22,17 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub fn app_info<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> AppInfo {
-    AppInfo { demo: run.mode.is_demo(), version: app.package_info().version.to_string() }
+    AppInfo {
+        demo: run.mode.is_demo(),
+        version: app.package_info().version.to_string(),
+    }
 }
 
 #[tauri::command]
 pub fn open_logs_folder<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> CmdResult<()> {
     std::fs::create_dir_all(&run.log_dir)
         .map_err(|e| AppError::internal(format!("cannot create the logs folder: {e}")))?;
-    app.opener()
+    opener(&app)?
         .open_path(run.log_dir.to_string_lossy(), None::<&str>)
         .map_err(|e| AppError::internal(format!("cannot open the logs folder: {e}")))
 }
@@ -32,12 +41,15 @@ pub fn open_logs_folder<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) 
 /// custom-scheme link in a calendar invitation must not launch local programs.
 #[tauri::command]
 pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<()> {
-    let parsed = url::Url::parse(&url)
-        .map_err(|_| AppError::invalid("url", "this is not a valid link"))?;
+    let parsed =
+        url::Url::parse(&url).map_err(|_| AppError::invalid("url", "this is not a valid link"))?;
     if !crate::window::is_external_link(&parsed) {
-        return Err(AppError::invalid("url", "only http, https and mailto links can be opened"));
+        return Err(AppError::invalid(
+            "url",
+            "only http, https and mailto links can be opened",
+        ));
     }
-    app.opener()
+    opener(&app)?
         .open_url(parsed.as_str(), None::<&str>)
         .map_err(|e| AppError::internal(format!("cannot open the link: {e}")))
 }

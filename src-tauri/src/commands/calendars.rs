@@ -41,7 +41,10 @@ pub fn view(c: &StoredCalendar) -> CalendarView {
             .clone()
             .or_else(|| e.background_color.clone())
             .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
-        foreground_color: e.foreground_color.clone().unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
+        foreground_color: e
+            .foreground_color
+            .clone()
+            .unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
         access_role: e.access_role.clone().unwrap_or_else(|| "reader".to_owned()),
         selected: c.selected,
         primary: e.primary.unwrap_or(false),
@@ -55,7 +58,13 @@ pub async fn list_calendars(
 ) -> CmdResult<Vec<CalendarView>> {
     let chronos = engine.get()?;
     let account = account_id.map(AccountId::new);
-    Ok(chronos.calendars(account.as_ref()).await?.iter().filter(|c| !c.deleted).map(view).collect())
+    Ok(chronos
+        .calendars(account.as_ref())
+        .await?
+        .iter()
+        .filter(|c| !c.deleted)
+        .map(view)
+        .collect())
 }
 
 #[tauri::command]
@@ -68,9 +77,19 @@ pub async fn set_calendar_selected<R: Runtime>(
 ) -> CmdResult<()> {
     let chronos = engine.get()?;
     chronos
-        .set_calendar_selected(&AccountId::new(account_id.clone()), &CalendarId::new(calendar_id.clone()), selected)
+        .set_calendar_selected(
+            &AccountId::new(account_id.clone()),
+            &CalendarId::new(calendar_id.clone()),
+            selected,
+        )
         .await?;
-    emit(&app, &EventsChanged { account_id, calendar_ids: vec![calendar_id] });
+    emit(
+        &app,
+        &EventsChanged {
+            account_id,
+            calendar_ids: vec![calendar_id],
+        },
+    );
     Ok(())
 }
 
@@ -89,19 +108,34 @@ pub async fn set_calendar_color<R: Runtime>(
     foreground_color: String,
 ) -> CmdResult<()> {
     if !is_hex_colour(&background_color) {
-        return Err(AppError::invalid("backgroundColor", "a colour is written #rrggbb"));
+        return Err(AppError::invalid(
+            "backgroundColor",
+            "a colour is written #rrggbb",
+        ));
     }
     if !is_hex_colour(&foreground_color) {
-        return Err(AppError::invalid("foregroundColor", "a colour is written #rrggbb"));
+        return Err(AppError::invalid(
+            "foregroundColor",
+            "a colour is written #rrggbb",
+        ));
     }
     let chronos = engine.get()?;
     let store = chronos.store().clone();
-    let (a, c) = (AccountId::new(account_id.clone()), CalendarId::new(calendar_id.clone()));
+    let (a, c) = (
+        AccountId::new(account_id.clone()),
+        CalendarId::new(calendar_id.clone()),
+    );
     let colour = background_color.to_ascii_lowercase();
     tauri::async_runtime::spawn_blocking(move || store.set_calendar_color(&a, &c, Some(&colour)))
         .await
         .map_err(|e| AppError::internal(e.to_string()))??;
-    emit(&app, &EventsChanged { account_id, calendar_ids: vec![calendar_id] });
+    emit(
+        &app,
+        &EventsChanged {
+            account_id,
+            calendar_ids: vec![calendar_id],
+        },
+    );
     Ok(())
 }
 
@@ -128,13 +162,24 @@ pub const EVENT_PALETTE: [(&str, &str); 11] = [
 ];
 
 pub fn event_colour(color_id: &str) -> Option<&'static str> {
-    EVENT_PALETTE.iter().find(|(id, _)| *id == color_id).map(|(_, bg)| *bg)
+    EVENT_PALETTE
+        .iter()
+        .find(|(id, _)| *id == color_id)
+        .map(|(_, bg)| *bg)
 }
 
 #[tauri::command]
 pub fn event_colors() -> BTreeMap<&'static str, ColorDefinition> {
     EVENT_PALETTE
         .iter()
-        .map(|(id, bg)| (*id, ColorDefinition { background: bg, foreground: "#1d1d1d" }))
+        .map(|(id, bg)| {
+            (
+                *id,
+                ColorDefinition {
+                    background: bg,
+                    foreground: "#1d1d1d",
+                },
+            )
+        })
         .collect()
 }

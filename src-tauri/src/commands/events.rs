@@ -1,14 +1,17 @@
-//! Events in a time range, in the UI's shape.
+//! Events: a time range in the UI's shape; create, update, move, delete (queued locally with
+//! their outbox entry, then pushed by the next sync run).
 
 use crate::commands::calendars::event_colour;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
+use crate::events::{emit, EventsChanged};
 use chrono::{DateTime, Utc};
-use chronos_core::model::EventResource;
-use chronos_core::store::{StoredCalendar, StoredEvent};
+use chronos_core::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId, EventResource};
+use chronos_core::outbox::edit::{EditOptions, EventChanges, Notify};
+use chronos_core::store::{Store, StoredCalendar, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,8 +69,13 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
     let ev: &EventResource = &e.event;
     let (start, end) = (ev.start.as_ref()?, ev.end.as_ref()?);
     let all_day = start.date.is_some();
-    let pick = |t: &chronos_core::model::EventDateTime| t.date.clone().or_else(|| t.date_time.clone());
-    let calendar_colour = calendar.and_then(|c| c.color_override.clone().or_else(|| c.entry.background_color.clone()));
+    let pick =
+        |t: &chronos_core::model::EventDateTime| t.date.clone().or_else(|| t.date_time.clone());
+    let calendar_colour = calendar.and_then(|c| {
+        c.color_override
+            .clone()
+            .or_else(|| c.entry.background_color.clone())
+    });
     Some(EventView {
         account_id: e.account.as_str().to_owned(),
         calendar_id: e.calendar.as_str().to_owned(),
@@ -86,7 +94,10 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
             .and_then(event_colour)
             .map(str::to_owned)
             .or(calendar_colour),
-        recurring_event_id: ev.recurring_event_id.as_ref().map(|id| id.as_str().to_owned()),
+        recurring_event_id: ev
+            .recurring_event_id
+            .as_ref()
+            .map(|id| id.as_str().to_owned()),
         attendees: ev.attendees.as_ref().map(|list| {
             list.iter()
                 .filter_map(|a| {
@@ -101,7 +112,10 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
                 })
                 .collect()
         }),
-        reminders: ev.reminders.clone().and_then(|r| serde_json::from_value(r).ok()),
+        reminders: ev
+            .reminders
+            .clone()
+            .and_then(|r| serde_json::from_value(r).ok()),
         pending: e.pending,
         conflict: false,
         read_only: calendar.is_none_or(|c| c.is_read_only()),
@@ -116,7 +130,11 @@ fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
 
 /// Events of the selected calendars overlapping `[from, to)`.
 #[tauri::command]
-pub async fn events_in_range(engine: State<'_, Engine>, from: String, to: String) -> CmdResult<Vec<EventView>> {
+pub async fn events_in_range(
+    engine: State<'_, Engine>,
+    from: String,
+    to: String,
+) -> CmdResult<Vec<EventView>> {
     let (from, to) = (parse_instant("from", &from)?, parse_instant("to", &to)?);
     if to <= from {
         return Err(AppError::invalid("to", "the range ends before it starts"));
@@ -129,14 +147,286 @@ pub async fn events_in_range(engine: State<'_, Engine>, from: String, to: String
         .calendars(None)
         .await?
         .into_iter()
-        .map(|c| ((c.account.as_str().to_owned(), c.entry.id.as_str().to_owned()), c))
+        .map(|c| {
+            (
+                (
+                    c.account.as_str().to_owned(),
+                    c.entry.id.as_str().to_owned(),
+                ),
+                c,
+            )
+        })
         .collect();
     let events = chronos.events_in_range(from, to, None, None).await?;
     Ok(events
         .iter()
         .filter_map(|e| {
-            let key = (e.account.as_str().to_owned(), e.calendar.as_str().to_owned());
+            let key = (
+                e.account.as_str().to_owned(),
+                e.calendar.as_str().to_owned(),
+            );
             view(e, calendars.get(&key))
         })
         .collect())
+}
+
+/// Fields of an event to create, or the new values for an update (the UI's `EventInput`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventInput {
+    pub account_id: String,
+    pub calendar_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    pub start: String,
+    pub end: String,
+    pub all_day: bool,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub color_id: Option<String>,
+    #[serde(default)]
+    pub attendees: Option<Vec<AttendeeView>>,
+    #[serde(default)]
+    pub reminders: Option<Reminders>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Checks the input field by field (so the UI can show each message next to its field) and
+/// turns it into the core's change set. Every field is set: an update replaces them all.
+pub fn to_changes(input: &EventInput) -> CmdResult<EventChanges> {
+    let title = input.title.trim();
+    if title.is_empty() {
+        return Err(AppError::invalid("title", "a title is required"));
+    }
+    if let Some(zone) = non_empty(&input.time_zone) {
+        if zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(AppError::invalid(
+                "timeZone",
+                format!("unknown time zone: {zone}"),
+            ));
+        }
+    }
+    let point = |field: &str, value: &str| -> CmdResult<(EventDateTime, i64)> {
+        if input.all_day {
+            let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid(field, "an all-day date is written YYYY-MM-DD"))?;
+            let at = d
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp();
+            Ok((
+                EventDateTime {
+                    date: Some(d.to_string()),
+                    ..Default::default()
+                },
+                at,
+            ))
+        } else {
+            let t = DateTime::parse_from_rfc3339(value).map_err(|_| {
+                AppError::invalid(field, "a time is written as RFC 3339 with an offset")
+            })?;
+            let dt = EventDateTime {
+                date_time: Some(value.to_owned()),
+                time_zone: non_empty(&input.time_zone),
+                ..Default::default()
+            };
+            Ok((dt, t.timestamp()))
+        }
+    };
+    let (start, s) = point("start", &input.start)?;
+    let (end, e) = point("end", &input.end)?;
+    if e <= s {
+        return Err(AppError::invalid("end", "the end must be after the start"));
+    }
+    let attendees = match &input.attendees {
+        None => None,
+        Some(list) => Some(
+            list.iter()
+                .map(|a| {
+                    serde_json::to_value(a)
+                        .and_then(serde_json::from_value::<Attendee>)
+                        .map_err(|e| AppError::invalid("attendees", e.to_string()))
+                })
+                .collect::<CmdResult<Vec<_>>>()?,
+        ),
+    };
+    Ok(EventChanges {
+        summary: Some(title.to_owned()),
+        description: Some(non_empty(&input.description)),
+        location: Some(non_empty(&input.location)),
+        start: Some(start),
+        end: Some(end),
+        attendees,
+        reminders: input
+            .reminders
+            .as_ref()
+            .map(|r| serde_json::to_value(r).map_err(|e| AppError::internal(e.to_string())))
+            .transpose()?,
+        color_id: Some(non_empty(&input.color_id)),
+    })
+}
+
+fn edit_options(send_updates: Option<String>) -> CmdResult<EditOptions> {
+    let notify = match send_updates.as_deref() {
+        None => None,
+        Some(s) => Some(
+            Notify::parse(s)
+                .ok_or_else(|| AppError::invalid("sendUpdates", "all, externalOnly or none"))?,
+        ),
+    };
+    Ok(EditOptions { notify })
+}
+
+/// Runs a store-bound edit off the async threads, then tells the UI what changed.
+async fn edit<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    account: &str,
+    calendars: Vec<String>,
+    f: impl FnOnce(&Store) -> chronos_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let engine = app.state::<Engine>();
+    let store = engine.get()?.store().clone();
+    let out = tauri::async_runtime::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    emit(
+        app,
+        &EventsChanged {
+            account_id: account.to_owned(),
+            calendar_ids: calendars,
+        },
+    );
+    crate::commands::outbox::announce(app, account).await;
+    // The change goes to Google with the next run; ask for one now (the scheduler's gate
+    // folds a burst of edits into one run).
+    crate::sync_hub::request_sync(app, Some(account.to_owned()), "edit");
+    Ok(out)
+}
+
+async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult<EventView> {
+    let engine = app.state::<Engine>();
+    let calendars = engine.get()?.calendars(Some(&e.account)).await?;
+    let cal = calendars.iter().find(|c| c.entry.id == e.calendar);
+    view(&e, cal).ok_or_else(|| AppError::internal("the saved event has no start or end"))
+}
+
+#[tauri::command]
+pub async fn create_event<R: Runtime>(
+    app: AppHandle<R>,
+    input: EventInput,
+) -> CmdResult<EventView> {
+    let changes = to_changes(&input)?;
+    let (a, c) = (
+        AccountId::new(input.account_id.clone()),
+        CalendarId::new(input.calendar_id.clone()),
+    );
+    let saved = edit(
+        &app,
+        &input.account_id,
+        vec![input.calendar_id.clone()],
+        move |store| {
+            chronos_core::outbox::edit::create_event(
+                store,
+                &a,
+                &c,
+                &changes,
+                &EditOptions::default(),
+            )
+        },
+    )
+    .await?;
+    event_view(&app, saved).await
+}
+
+#[tauri::command]
+pub async fn update_event<R: Runtime>(
+    app: AppHandle<R>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+    input: EventInput,
+    send_updates: Option<String>,
+) -> CmdResult<EventView> {
+    if input.calendar_id != calendar_id || input.account_id != account_id {
+        return Err(AppError::invalid(
+            "calendarId",
+            "use move_event to change an event's calendar",
+        ));
+    }
+    let changes = to_changes(&input)?;
+    let opts = edit_options(send_updates)?;
+    let (a, c, id) = (
+        AccountId::new(account_id.clone()),
+        CalendarId::new(calendar_id.clone()),
+        EventId::new(event_id),
+    );
+    let saved = edit(&app, &account_id, vec![calendar_id], move |store| {
+        chronos_core::outbox::edit::update_event(store, &a, &c, &id, &changes, &opts)
+    })
+    .await?;
+    event_view(&app, saved).await
+}
+
+#[tauri::command]
+pub async fn move_event<R: Runtime>(
+    app: AppHandle<R>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+    destination_calendar_id: String,
+) -> CmdResult<EventView> {
+    let (a, from, id, to) = (
+        AccountId::new(account_id.clone()),
+        CalendarId::new(calendar_id.clone()),
+        EventId::new(event_id),
+        CalendarId::new(destination_calendar_id.clone()),
+    );
+    let saved = edit(
+        &app,
+        &account_id,
+        vec![calendar_id, destination_calendar_id],
+        move |store| {
+            chronos_core::outbox::edit::move_event(
+                store,
+                &a,
+                &from,
+                &id,
+                &to,
+                &EditOptions::default(),
+            )
+        },
+    )
+    .await?;
+    event_view(&app, saved).await
+}
+
+#[tauri::command]
+pub async fn delete_event<R: Runtime>(
+    app: AppHandle<R>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+    send_updates: Option<String>,
+) -> CmdResult<()> {
+    let opts = edit_options(send_updates)?;
+    let (a, c, id) = (
+        AccountId::new(account_id.clone()),
+        CalendarId::new(calendar_id.clone()),
+        EventId::new(event_id),
+    );
+    edit(&app, &account_id, vec![calendar_id], move |store| {
+        chronos_core::outbox::edit::delete_event(store, &a, &c, &id, &opts)
+    })
+    .await
 }

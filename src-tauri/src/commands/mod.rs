@@ -5,5 +5,6 @@ pub mod accounts;
 pub mod app;
 pub mod calendars;
 pub mod events;
+pub mod outbox;
 pub mod settings;
 pub mod sync;

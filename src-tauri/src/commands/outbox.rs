@@ -1,0 +1,260 @@
+//! Local changes on their way to Google, and conflicts waiting for the user.
+
+use crate::engine::Engine;
+use crate::error::{AppError, CmdResult};
+use crate::events::{emit, EventsChanged, OutboxChanged};
+use chronos_core::model::AccountId;
+use chronos_core::outbox::conflicts::{self, ChangeState, Resolution};
+use chronos_core::store::{ConflictId, OutboxId, Store, StoredConflict};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingChangeView {
+    pub id: String,
+    pub account_id: String,
+    pub calendar_id: String,
+    pub event_id: String,
+    /// create | update | delete | move
+    pub op: String,
+    pub state: ChangeState,
+    pub error: Option<AppError>,
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConflictFieldView {
+    pub name: String,
+    pub local: Option<String>,
+    pub server: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    pub id: String,
+    pub account_id: String,
+    pub calendar_id: String,
+    pub event_id: String,
+    pub kind: String,
+    pub title: Option<String>,
+    pub fields: Vec<ConflictFieldView>,
+}
+
+/// How the UI asks to resolve a conflict: `{kind: "keep_mine" | "keep_theirs" | "reapply_field", field?}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResolutionInput {
+    KeepMine,
+    KeepTheirs,
+    ReapplyField { field: String },
+}
+
+async fn with_store<T: Send + 'static>(
+    engine: &Engine,
+    f: impl FnOnce(&Arc<Store>) -> chronos_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    let store = engine.get()?.store().clone();
+    Ok(tauri::async_runtime::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??)
+}
+
+fn op_name(what: &str) -> String {
+    match what {
+        "insert" => "create".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[tauri::command]
+pub async fn list_pending_changes(engine: State<'_, Engine>) -> CmdResult<Vec<PendingChangeView>> {
+    let accounts = engine.get()?.accounts().await?;
+    let ids: Vec<AccountId> = accounts.into_iter().map(|a| a.id).collect();
+    with_store(&engine, move |store| {
+        let mut out = Vec::new();
+        for account in &ids {
+            for c in conflicts::list_pending_changes(store, account)? {
+                let Some(id) = c.change_id else { continue };
+                out.push(PendingChangeView {
+                    id: id.0.to_string(),
+                    account_id: account.as_str().to_owned(),
+                    calendar_id: c.calendar.as_str().to_owned(),
+                    event_id: c.event_id.as_str().to_owned(),
+                    op: op_name(&c.what),
+                    state: c.state,
+                    error: c.last_error.map(|m| {
+                        let kind = if c.state == ChangeState::Failed {
+                            chronos_core::ErrorKind::Server
+                        } else {
+                            chronos_core::ErrorKind::Offline
+                        };
+                        AppError::new(kind, m)
+                    }),
+                    title: c.title,
+                });
+            }
+        }
+        Ok(out)
+    })
+    .await
+}
+
+fn parse_id(field: &str, s: &str) -> CmdResult<i64> {
+    s.parse()
+        .map_err(|_| AppError::invalid(field, "not a change id"))
+}
+
+/// Which account an outbox entry belongs to (the UI passes the id alone).
+async fn change_account(engine: &Engine, id: i64) -> CmdResult<AccountId> {
+    with_store(engine, move |store| store.get_outbox(OutboxId(id)))
+        .await?
+        .map(|e| e.account)
+        .ok_or_else(|| AppError::not_found("this change is no longer pending"))
+}
+
+#[tauri::command]
+pub async fn retry_change<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    change_id: String,
+) -> CmdResult<()> {
+    let id = parse_id("changeId", &change_id)?;
+    let account = change_account(&engine, id).await?;
+    let a = account.clone();
+    with_store(&engine, move |store| {
+        conflicts::retry_change(store, &a, OutboxId(id))
+    })
+    .await?;
+    announce(&app, account.as_str()).await;
+    crate::sync_hub::request_sync(&app, Some(account.as_str().to_owned()), "retry");
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn discard_change<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    change_id: String,
+) -> CmdResult<()> {
+    let id = parse_id("changeId", &change_id)?;
+    let account = change_account(&engine, id).await?;
+    let a = account.clone();
+    with_store(&engine, move |store| {
+        conflicts::discard_change(store, &a, OutboxId(id))
+    })
+    .await?;
+    emit(
+        &app,
+        &EventsChanged {
+            account_id: account.as_str().to_owned(),
+            calendar_ids: Vec::new(),
+        },
+    );
+    announce(&app, account.as_str()).await;
+    Ok(())
+}
+
+/// A field's value as display text (dates and times as Google writes them).
+fn field_text(ev: Option<&chronos_core::model::EventResource>, field: &str) -> Option<String> {
+    let map = serde_json::to_value(ev?).ok()?;
+    let map = map.as_object()?;
+    let v = chronos_core::outbox::merge::field_value(map, field)?;
+    Some(match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+fn conflict_view(c: &StoredConflict) -> ConflictView {
+    let v = &c.value;
+    ConflictView {
+        id: c.id.0.to_string(),
+        account_id: c.account.as_str().to_owned(),
+        calendar_id: c.calendar.as_str().to_owned(),
+        event_id: c.event_id.as_str().to_owned(),
+        kind: c.kind.clone(),
+        title: v
+            .local
+            .as_ref()
+            .or(v.server.as_ref())
+            .and_then(|e| e.summary.clone()),
+        fields: v
+            .fields
+            .iter()
+            .map(|f| ConflictFieldView {
+                name: f.clone(),
+                local: field_text(v.local.as_ref(), f),
+                server: field_text(v.server.as_ref(), f),
+            })
+            .collect(),
+    }
+}
+
+#[tauri::command]
+pub async fn list_conflicts(engine: State<'_, Engine>) -> CmdResult<Vec<ConflictView>> {
+    with_store(&engine, |store| store.list_conflicts(None))
+        .await
+        .map(|list| list.iter().map(conflict_view).collect())
+}
+
+#[tauri::command]
+pub async fn resolve_conflict<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    conflict_id: String,
+    resolution: ResolutionInput,
+) -> CmdResult<()> {
+    let id = ConflictId(parse_id("conflictId", &conflict_id)?);
+    let all = with_store(&engine, |store| store.list_conflicts(None)).await?;
+    let conflict = all
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| AppError::not_found("this conflict is already resolved"))?;
+    let how = match resolution {
+        ResolutionInput::KeepMine => Resolution::KeepMine,
+        ResolutionInput::KeepTheirs => Resolution::KeepTheirs,
+        ResolutionInput::ReapplyField { field } => Resolution::ReapplyField(field),
+    };
+    let account = conflict.account.clone();
+    let a = account.clone();
+    with_store(&engine, move |store| {
+        conflicts::resolve_conflict(store, &a, id, &how)
+    })
+    .await?;
+    emit(
+        &app,
+        &EventsChanged {
+            account_id: account.as_str().to_owned(),
+            calendar_ids: Vec::new(),
+        },
+    );
+    announce(&app, account.as_str()).await;
+    crate::sync_hub::request_sync(&app, Some(account.as_str().to_owned()), "conflict resolved");
+    Ok(())
+}
+
+/// Emits `outbox://changed` with the account's current counts.
+pub async fn announce<R: Runtime>(app: &AppHandle<R>, account: &str) {
+    let engine = app.state::<Engine>();
+    let a = AccountId::new(account.to_owned());
+    let counts = with_store(&engine, move |store| {
+        let pending = store.pending_count(Some(&a))?;
+        let conflicts = store.list_conflicts(Some(&a))?.len();
+        Ok((pending, conflicts))
+    })
+    .await;
+    match counts {
+        Ok((pending, conflicts)) => emit(
+            app,
+            &OutboxChanged {
+                account_id: account.to_owned(),
+                pending_changes: pending as u32,
+                conflicts: conflicts as u32,
+            },
+        ),
+        Err(e) => tracing::warn!(kind = %e.kind, "could not count pending changes"),
+    }
+}
