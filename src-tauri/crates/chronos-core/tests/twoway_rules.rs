@@ -457,22 +457,57 @@ async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_delete
 
 #[tokio::test]
 async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules() {
-    let env = Env::new(world(1)).await;
+    let env = Env::new(world(2)).await;
     env.pull().await;
     let ob = env.outbox();
     ob.update_event(primary(), id("evt00000"), title("Mine"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00001"),
+        EventChanges { description: Some(Some("my notes".into())), ..Default::default() },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "location": "B"})).unwrap();
+    env.emu.control().patch_event(USER, "evt00001", json!({"location": "C"})).unwrap();
+    // The push before the pull fails (Google unreachable for writes), so the pull meets the
+    // server changes while the local edits are still queued: the engine hands them to the merge.
+    env.emu.control().add_fault(FaultRule::status("/events/", 503, 8).with_method("PATCH")).unwrap();
+    let report = env.pull().await;
+    assert!(report.calendars.iter().all(|c| c.error.is_none()));
+    assert!(env.ops("events.patch").iter().all(|p| p.status == 503), "nothing got through before the pull");
+    let e0 = env.local(&primary(), &id("evt00000")).unwrap();
+    assert_eq!((e0.summary.as_deref(), e0.location.as_deref()), (Some("Theirs"), Some("B")), "server wins the title");
+    let c = env.store.list_conflicts(None).unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"), "the user's title is kept");
+    let e1 = env.local(&primary(), &id("evt00001")).unwrap();
+    assert_eq!((e1.description.as_deref(), e1.location.as_deref()), (Some("my notes"), Some("C")), "one-sided changes merge");
+    // evt00000 had nothing left to send; evt00001 goes out on the server's new etag: no 412.
+    assert_eq!(ob.pending_count().await.unwrap(), 1);
+    env.emu.control().clear_faults();
+    env.emu.control().reset_requests();
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining), (1, 0));
+    assert!(env.ops("events.patch").iter().all(|p| p.status == 200));
+    let s1 = env.server(USER, "evt00001").unwrap();
+    assert_eq!((s1["description"].as_str(), s1["location"].as_str()), (Some("my notes"), Some("C")));
+}
+
+#[tokio::test]
+async fn the_sync_run_drains_the_outbox_before_it_pulls() {
+    let env = Env::new(world(1)).await;
     env.pull().await;
-    // The pull keeps the local row (pending); the server version goes through merge_held.
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().summary.as_deref(), Some("Mine"));
-    let server = env.client.get_event(&primary(), &id("evt00000")).await.unwrap();
-    let n = outbox::merge_held(&env.store, &env.account, &[server]).unwrap();
-    assert_eq!(n, 1);
-    let local = env.local(&primary(), &id("evt00000")).unwrap();
-    assert_eq!((local.summary.as_deref(), local.location.as_deref()), (Some("Theirs"), Some("B")));
-    // Nothing left to send: the merged version is the server's.
+    let ob = env.outbox();
+    ob.update_event(primary(), id("evt00000"), title("Before pull"), EditOptions::default()).await.unwrap();
+    env.emu.control().reset_requests();
+    env.pull().await;
+    let ops: Vec<String> = env.emu.control().requests().into_iter().map(|r| r.operation).collect();
+    let patch = ops.iter().position(|o| o == "events.patch").expect("pushed by the run");
+    let list = ops.iter().position(|o| o == "events.list").expect("pulled");
+    assert!(patch < list, "{ops:?}");
     assert_eq!(ob.pending_count().await.unwrap(), 0);
-    assert_eq!(env.store.list_conflicts(None).unwrap()[0].value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"));
 }
 
 // ---------- offline and restarts ----------

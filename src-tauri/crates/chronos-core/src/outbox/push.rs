@@ -438,3 +438,27 @@ pub fn reset_interrupted(store: &Store, account: &AccountId) -> Result<usize> {
     }
     Ok(n)
 }
+
+/// The sync run's hook before it pulls: sends what is queued; a failure is logged (the pull
+/// then goes ahead and the entries stay queued for the next time).
+pub async fn drain_before_pull(store: &Arc<Store>, client: &GoogleClient, account: &AccountId) {
+    match drain_outbox(store, client, account).await {
+        Ok(r) if r.stopped.is_some() => {
+            tracing::info!(stopped = r.stopped.as_deref(), remaining = r.remaining, "outbox not fully sent before the pull")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(kind = e.kind().as_str(), "outbox drain before the pull failed"),
+    }
+}
+
+/// The sync engine's hook after each stored page: merges the server versions the page held
+/// back (see [`merge_held`]) and passes the outcome on. A failure here is logged, not fatal:
+/// the page is committed, and the next push meets the same change as a 412.
+pub fn settle_held(store: &Store, account: &AccountId, outcome: crate::store::PageOutcome) -> crate::store::PageOutcome {
+    if !outcome.held.is_empty() {
+        if let Err(e) = merge_held(store, account, &outcome.held) {
+            tracing::warn!(kind = e.kind().as_str(), "merging server changes into queued edits failed");
+        }
+    }
+    outcome
+}
