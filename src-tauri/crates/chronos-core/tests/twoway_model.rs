@@ -13,7 +13,7 @@
 
 mod twoway_support;
 
-use chronos_core::model::{CalendarId, EventId, EventResource};
+use chronos_core::model::{CalendarId, EventResource};
 use chronos_core::outbox::{EditOptions, EventChanges, Notify};
 use chronos_core::store::{CalendarRef, StoredConflict};
 use gcal_emulator::{FaultAction, FaultRule};
@@ -47,6 +47,7 @@ enum Op {
     Create { day: u32 },
     Edit { slot: usize, field: Field },
     Delete { slot: usize },
+    Move { slot: usize },
     RemoteEdit { slot: usize, field: Field },
     RemoteDelete { slot: usize },
     Drain,
@@ -76,6 +77,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (1u32..28).prop_map(|day| Op::Create { day }),
         5 => (0usize..8, field()).prop_map(|(slot, field)| Op::Edit { slot, field }),
         1 => (0usize..8).prop_map(|slot| Op::Delete { slot }),
+        1 => (0usize..8).prop_map(|slot| Op::Move { slot }),
         3 => (0usize..8, field()).prop_map(|(slot, field)| Op::RemoteEdit { slot, field }),
         1 => (0usize..8).prop_map(|slot| Op::RemoteDelete { slot }),
         3 => Just(Op::Drain),
@@ -104,25 +106,32 @@ struct Tally {
     insert_409: u64,
     restarts: u64,
     offline_drains: u64,
+    moves: u64,
 }
 
-fn local_events(env: &Env) -> Vec<EventResource> {
+/// The local events of the two writable calendars, with their calendar.
+fn local_events(env: &Env) -> Vec<(CalendarId, EventResource)> {
     let from = chrono::DateTime::from_timestamp(0, 0).unwrap();
     let to = chrono::DateTime::from_timestamp(4_102_444_800, 0).unwrap();
-    let refs = [CalendarRef { account: env.account.clone(), calendar: primary() }];
+    let refs = [primary(), team()].map(|calendar| CalendarRef { account: env.account.clone(), calendar });
     env.store
         .events_in_range(Some(&env.account), Some(&refs), from, to)
         .unwrap()
         .into_iter()
-        .map(|e| (*e.event).clone())
-        .filter(|e| !e.is_cancelled())
+        .filter(|e| !e.event.is_cancelled())
+        .map(|e| (e.calendar.clone(), (*e.event).clone()))
         .collect()
 }
 
-fn server_events(env: &Env) -> Vec<Value> {
-    let mut ids = env.emu.control().event_ids(USER).unwrap();
-    ids.sort();
-    ids.iter().filter_map(|i| env.server(USER, i)).collect()
+/// The live events of the two writable calendars on the server, with their calendar.
+fn server_events(env: &Env) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for cal in [USER, TEAM] {
+        let mut ids = env.emu.control().event_ids(cal).unwrap();
+        ids.sort();
+        out.extend(ids.iter().filter_map(|i| env.server(cal, i)).map(|e| (cal.to_owned(), e)));
+    }
+    out
 }
 
 fn text_of(ev: &Value, field: &str) -> Option<String> {
@@ -177,7 +186,7 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                 if evs.is_empty() {
                     continue;
                 }
-                let ev = &evs[slot % evs.len()];
+                let (cal, ev) = &evs[slot % evs.len()];
                 let value = fresh(&mut n, "L");
                 let (changes, name) = match field {
                     Field::Summary => (EventChanges { summary: Some(value.clone()), ..Default::default() }, Some("summary")),
@@ -189,7 +198,7 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                     }
                 };
                 let id = ev.id.to_string();
-                env.outbox().update_event(primary(), ev.id.clone(), changes, opts.clone()).await.unwrap();
+                env.outbox().update_event(cal.clone(), ev.id.clone(), changes, opts.clone()).await.unwrap();
                 if let Some(f) = name {
                     for w in written.iter_mut() {
                         if let Written::Text { id: i, field: g, superseded, .. } = w {
@@ -210,8 +219,8 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                 if evs.is_empty() {
                     continue;
                 }
-                let ev = &evs[slot % evs.len()];
-                env.outbox().delete_event(primary(), ev.id.clone(), opts.clone()).await.unwrap();
+                let (cal, ev) = &evs[slot % evs.len()];
+                env.outbox().delete_event(cal.clone(), ev.id.clone(), opts.clone()).await.unwrap();
                 let id = ev.id.to_string();
                 for w in written.iter_mut() {
                     if let Written::Text { id: i, superseded, .. } = w {
@@ -228,7 +237,7 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                 if evs.is_empty() {
                     continue;
                 }
-                let target = evs[slot % evs.len()].clone();
+                let (tcal, target) = evs[slot % evs.len()].clone();
                 let id = target["id"].as_str().unwrap().to_owned();
                 let fname = match field {
                     Field::Summary => Some("summary"),
@@ -246,17 +255,27 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                     Field::Location => json!({"location": v}),
                     Field::Time => json!({"start": {"dateTime": "2026-12-20T07:00:00Z"}, "end": {"dateTime": "2026-12-20T08:00:00Z"}}),
                 };
-                env.emu.control().patch_event(USER, &id, patch).unwrap();
+                env.emu.control().patch_event(&tcal, &id, patch).unwrap();
             }
             Op::RemoteDelete { slot } => {
                 let evs = server_events(&env);
                 if evs.is_empty() {
                     continue;
                 }
-                let target = evs[slot % evs.len()].clone();
+                let (tcal, target) = evs[slot % evs.len()].clone();
                 delivered(&mut written, &target, None);
                 let id = target["id"].as_str().unwrap().to_owned();
-                env.emu.control().delete_event(USER, &id).unwrap();
+                env.emu.control().delete_event(&tcal, &id).unwrap();
+            }
+            Op::Move { slot } => {
+                let evs = local_events(&env);
+                if evs.is_empty() {
+                    continue;
+                }
+                let (cal, ev) = &evs[slot % evs.len()];
+                let to = if *cal == primary() { team() } else { primary() };
+                env.outbox().move_event(cal.clone(), ev.id.clone(), to, opts.clone()).await.unwrap();
+                tally.lock().unwrap().moves += 1;
             }
             Op::Drain => {
                 env.outbox().drain().await.unwrap();
@@ -312,16 +331,24 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
     env.pull().await;
 
     // Local equals server.
-    let mut local: HashMap<String, Value> =
-        local_events(&env).into_iter().map(|e| (e.id.to_string(), serde_json::to_value(&e).unwrap())).collect();
-    let server = server_events(&env);
-    prop_assert_eq!(local.len(), server.len(), "same number of events");
-    for s in &server {
+    let mut local: HashMap<(String, String), Value> = local_events(&env)
+        .into_iter()
+        .map(|(c, e)| ((c.to_string(), e.id.to_string()), serde_json::to_value(&e).unwrap()))
+        .collect();
+    let server_by_cal = server_events(&env);
+    prop_assert_eq!(local.len(), server_by_cal.len(), "same number of events");
+    for (cal, s) in &server_by_cal {
         let id = s["id"].as_str().unwrap();
-        let l = local.remove(id);
-        prop_assert!(l.is_some(), "event {} is on the server only", id);
+        let l = local.remove(&(cal.clone(), id.to_owned()));
+        prop_assert!(l.is_some(), "event {} of {} is on the server only", id, cal);
         prop_assert_eq!(l.unwrap(), s.clone(), "event {} differs", id);
     }
+    let server: Vec<Value> = server_by_cal.into_iter().map(|(_, e)| e).collect();
+    let mut ids: Vec<&str> = server.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let n_ids = ids.len();
+    ids.dedup();
+    prop_assert_eq!(ids.len(), n_ids, "an event id lives in two calendars");
 
     // No duplicates, and no lost words.
     let conflicts = env.store.list_conflicts(None).unwrap();
@@ -358,7 +385,6 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
             }
         }
     }
-    let _ = (CalendarId::new(USER), EventId::new("x"));
     let Env { emu, .. } = env;
     emu.shutdown().await;
     tally.lock().unwrap().cases += 1;
@@ -383,7 +409,7 @@ fn twoway_model() {
     });
     let t = tally.lock().unwrap();
     println!(
-        "twoway model: {} cases passed ({} ops) in {:.1} s; faults fired by kind: {:?}; offline drains: {}; restarts: {}; \
+        "twoway model: {} cases passed ({} ops) in {:.1} s; faults fired by kind: {:?}; offline drains: {}; restarts: {}; moves: {}; \
          real 412s: {}; 409s on retried inserts: {}; conflict records at the end by kind: {:?}",
         t.cases,
         t.ops,
@@ -391,6 +417,7 @@ fn twoway_model() {
         t.faults,
         t.offline_drains,
         t.restarts,
+        t.moves,
         t.real_412,
         t.insert_409,
         t.conflicts
