@@ -177,13 +177,11 @@ impl Calendar {
     }
 }
 
-/// The resource of one instance of `master`, as events.list(singleEvents) and instances show it.
-pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Map<String, Value> {
-    let mut body = master.body();
-    body.remove("recurrence");
-    let master_id = master.id().to_owned();
-    body.insert("id".into(), Value::String(format!("{master_id}_{}", occ.id_suffix())));
-    body.insert("recurringEventId".into(), Value::String(master_id));
+/// The fields in which an instance differs from its master.
+fn instance_fields(master_id: &str, series: &Series, occ: &Occurrence) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("id".into(), Value::String(format!("{master_id}_{}", occ.id_suffix())));
+    m.insert("recurringEventId".into(), Value::String(master_id.to_owned()));
     let (orig, start, end) = match occ.date {
         Some(d) => {
             let days = series.duration.num_days().max(1);
@@ -196,10 +194,44 @@ pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Ma
             (dt(occ.start), dt(occ.start), dt(occ.start + series.duration))
         }
     };
-    body.insert("originalStartTime".into(), orig);
-    body.insert("start".into(), start);
-    body.insert("end".into(), end);
+    m.insert("originalStartTime".into(), orig);
+    m.insert("start".into(), start);
+    m.insert("end".into(), end);
+    m
+}
+
+const PER_INSTANCE: &[&str] = &["recurrence", "id", "recurringEventId", "originalStartTime", "start", "end"];
+
+/// The resource of one instance of `master`, as events.list(singleEvents) and instances show it.
+pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Map<String, Value> {
+    let mut body = master.body();
+    for k in PER_INSTANCE {
+        body.remove(*k);
+    }
+    body.extend(instance_fields(master.id(), series, occ));
     body
+}
+
+/// The master serialised without its per-instance fields and without the closing brace, so that
+/// many instances can be written without parsing the master again.
+pub fn instance_prefix(master: &EventRec) -> String {
+    let mut body = master.body();
+    for k in PER_INSTANCE {
+        body.remove(*k);
+    }
+    let mut s = serde_json::to_string(&body).expect("json serialises");
+    s.pop();
+    s
+}
+
+/// Appends one instance, written as `prefix` + its own fields.
+pub fn write_instance(out: &mut String, prefix: &str, master_id: &str, series: &Series, occ: &Occurrence) {
+    let fields = serde_json::to_string(&instance_fields(master_id, series, occ)).expect("json serialises");
+    out.push_str(prefix);
+    if prefix.len() > 1 {
+        out.push(',');
+    }
+    out.push_str(&fields[1..]);
 }
 
 /// True when the two bodies differ in anything that moves the event in time.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
-use super::calendar::{instance_body, Calendar, EventRec};
+use super::calendar::{instance_body, instance_prefix, write_instance, Calendar, EventRec};
 use super::recurrence::{Occurrence, HORIZON_DAYS};
 use super::State;
 use crate::error::ApiError;
@@ -132,11 +132,13 @@ enum Src<'a> {
 struct Out {
     buf: String,
     count: usize,
+    /// Serialised masters (see `instance_prefix`) of the instances written so far.
+    prefixes: std::collections::HashMap<Box<str>, String>,
 }
 
 impl Out {
     fn new() -> Out {
-        Out { buf: String::with_capacity(64 * 1024), count: 0 }
+        Out { buf: String::with_capacity(64 * 1024), count: 0, prefixes: Default::default() }
     }
     fn raw(&mut self, s: &str) {
         if self.count > 0 {
@@ -154,7 +156,12 @@ impl Out {
             Src::Stored(r) => self.raw(&r.raw),
             Src::Instance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
-                self.value(&instance_body(master, series, occ));
+                let prefix = self.prefixes.entry(master.id.clone()).or_insert_with(|| instance_prefix(master));
+                if self.count > 0 {
+                    self.buf.push(',');
+                }
+                write_instance(&mut self.buf, prefix, master.id(), series, occ);
+                self.count += 1;
             }
             Src::CancelledInstance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
