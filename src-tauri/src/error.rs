@@ -3,10 +3,11 @@
 //! `kind` is the stable string from `chronos_core::ErrorKind` (the UI switches on it); the shell
 //! adds no kinds of its own beyond those the core already defines.
 
+use ts_rs::TS;
 use chronos_core::ErrorKind;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppError {
     pub kind: String,
@@ -14,6 +15,7 @@ pub struct AppError {
     pub retryable: bool,
     /// For `invalid_input`: the offending input field ("title", "end", "syncIntervalMinutes", …).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<String>,
 }
 

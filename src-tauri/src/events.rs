@@ -1,6 +1,7 @@
 //! The events the shell emits to the UI: their names and payloads (mirrors `ui/src/api/events.ts`
 //! and the payload types in `ui/src/api/types.ts`), and the throttle for progress.
 
+use ts_rs::TS;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -18,7 +19,7 @@ pub fn emit<R: Runtime, E: UiEvent>(app: &AppHandle<R>, payload: &E) {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarSyncState {
     Waiting,
@@ -27,11 +28,12 @@ pub enum CalendarSyncState {
     Failed,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarProgress {
     pub calendar_id: String,
     pub summary: String,
+    #[ts(type = "number")]
     pub events_fetched: u64,
     pub pages: u32,
     pub state: CalendarSyncState,
@@ -39,12 +41,13 @@ pub struct CalendarProgress {
 }
 
 /// `sync://progress`: where the account's running sync is.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
     pub account_id: String,
     pub calendars_total: u32,
     pub calendars_done: u32,
+    #[ts(type = "number")]
     pub events_fetched: u64,
     pub calendars: Vec<CalendarProgress>,
 }
@@ -53,7 +56,7 @@ impl UiEvent for SyncProgress {
     const NAME: &'static str = "sync://progress";
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     Idle,
@@ -64,7 +67,7 @@ pub enum SyncState {
 }
 
 /// `sync://status`: one account's sync state (also what `sync_status` returns per account).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     pub account_id: String,
@@ -80,15 +83,20 @@ impl UiEvent for SyncStatus {
 }
 
 /// `sync://finished`: what one run did ("Synced 1,240 events from 5 calendars").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncFinished {
     pub account_id: String,
+    #[ts(type = "number")]
     pub events: u64,
     pub calendars: u32,
+    #[ts(type = "number")]
     pub added: u64,
+    #[ts(type = "number")]
     pub updated: u64,
+    #[ts(type = "number")]
     pub deleted: u64,
+    #[ts(type = "number")]
     pub duration_ms: u64,
 }
 
@@ -97,7 +105,7 @@ impl UiEvent for SyncFinished {
 }
 
 /// `outbox://changed`: local changes waiting for the server, and open conflicts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxChanged {
     pub account_id: String,
@@ -110,7 +118,7 @@ impl UiEvent for OutboxChanged {
 }
 
 /// `events://changed`: the UI refetches its visible range. Empty `calendar_ids` = maybe all.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventsChanged {
     pub account_id: String,
@@ -122,7 +130,7 @@ impl UiEvent for EventsChanged {
 }
 
 /// `navigate://date`: show this day (from `chronos://open?date=YYYY-MM-DD`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct NavigateDate {
     pub date: NaiveDate,
 }

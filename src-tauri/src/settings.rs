@@ -1,12 +1,13 @@
 //! The user's settings (`get_settings` / `set_settings`), validated and kept in a JSON file in the
 //! app's data directory. Settings hold no event content, so plaintext on disk is fine.
 
+use ts_rs::TS;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     Error,
@@ -28,7 +29,7 @@ impl LogLevel {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub sync_interval_minutes: u32,

@@ -1,5 +1,6 @@
 //! Accounts: list, connect (sign-in), reconnect, disconnect.
 
+use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use chrono::{DateTime, Utc};
@@ -9,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountState {
     Connected,
@@ -18,7 +19,7 @@ pub enum AccountState {
     Error,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountView {
     /// The account's email address; it is the account id.

@@ -1,5 +1,6 @@
 //! About the app itself: demo mode, version, logs, links.
 
+use ts_rs::TS;
 use crate::engine::RunInfo;
 use crate::error::{AppError, CmdResult};
 use serde::Serialize;
@@ -12,7 +13,7 @@ fn opener<R: Runtime>(app: &AppHandle<R>) -> CmdResult<State<'_, Opener<R>>> {
         .ok_or_else(|| AppError::internal("opening files and links is not available here"))
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// True when the app runs against the in-process emulator (`--demo`, or no client id).

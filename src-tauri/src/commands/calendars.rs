@@ -1,5 +1,6 @@
 //! Calendars: list, show/hide, colour; Google's event colour palette.
 
+use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
@@ -13,7 +14,7 @@ use tauri::{AppHandle, Runtime, State};
 pub const DEFAULT_BACKGROUND: &str = "#4285f4";
 pub const DEFAULT_FOREGROUND: &str = "#ffffff";
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarView {
     pub account_id: String,
@@ -139,7 +140,7 @@ pub async fn set_calendar_color<R: Runtime>(
     Ok(())
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct ColorDefinition {
     pub background: &'static str,
     pub foreground: &'static str,

@@ -1,6 +1,7 @@
 //! Events: a time range in the UI's shape; create, update, move, delete (queued locally with
 //! their outbox entry, then pushed by the next sync run).
 
+use ts_rs::TS;
 use crate::commands::calendars::event_colour;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeView {
     pub email: String,
@@ -25,13 +26,14 @@ pub struct AttendeeView {
     pub optional: Option<bool>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 pub struct ReminderOverride {
     pub method: String,
+    #[ts(type = "number")]
     pub minutes: i64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Reminders {
     pub use_default: bool,
@@ -39,7 +41,7 @@ pub struct Reminders {
     pub overrides: Option<Vec<ReminderOverride>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventView {
     pub account_id: String,
@@ -171,7 +173,7 @@ pub async fn events_in_range(
 }
 
 /// Fields of an event to create, or the new values for an update (the UI's `EventInput`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventInput {
     pub account_id: String,

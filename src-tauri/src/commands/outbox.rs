@@ -1,5 +1,6 @@
 //! Local changes on their way to Google, and conflicts waiting for the user.
 
+use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged, OutboxChanged};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingChangeView {
     pub id: String,
@@ -19,19 +20,20 @@ pub struct PendingChangeView {
     pub event_id: String,
     /// create | update | delete | move
     pub op: String,
+    #[ts(type = "'pending' | 'pushing' | 'failed' | 'conflict'")]
     pub state: ChangeState,
     pub error: Option<AppError>,
     pub title: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct ConflictFieldView {
     pub name: String,
     pub local: Option<String>,
     pub server: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConflictView {
     pub id: String,
@@ -44,7 +46,7 @@ pub struct ConflictView {
 }
 
 /// How the UI asks to resolve a conflict: `{kind: "keep_mine" | "keep_theirs" | "reapply_field", field?}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResolutionInput {
     KeepMine,

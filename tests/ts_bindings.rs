@@ -1,0 +1,76 @@
+//! The TypeScript types of everything that crosses the IPC boundary are generated from the Rust
+//! types (ts-rs) into `ui/src/api/generated/bindings.ts`. This test fails when that file is
+//! stale; `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` rewrites it.
+
+use chronos_app::commands::{accounts, app, calendars, events as ev, outbox};
+use chronos_app::{error, events, settings};
+use ts_rs::TS;
+
+fn bindings() -> String {
+    let decls = [
+        error::AppError::decl(),
+        app::AppInfo::decl(),
+        settings::LogLevel::decl(),
+        settings::Settings::decl(),
+        accounts::AccountState::decl(),
+        accounts::AccountView::decl(),
+        calendars::CalendarView::decl(),
+        calendars::ColorDefinition::decl(),
+        ev::AttendeeView::decl(),
+        ev::ReminderOverride::decl(),
+        ev::Reminders::decl(),
+        ev::EventView::decl(),
+        ev::EventInput::decl(),
+        outbox::PendingChangeView::decl(),
+        outbox::ConflictFieldView::decl(),
+        outbox::ConflictView::decl(),
+        outbox::ResolutionInput::decl(),
+        events::CalendarSyncState::decl(),
+        events::CalendarProgress::decl(),
+        events::SyncProgress::decl(),
+        events::SyncState::decl(),
+        events::SyncStatus::decl(),
+        events::SyncFinished::decl(),
+        events::OutboxChanged::decl(),
+        events::EventsChanged::decl(),
+        events::NavigateDate::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust shell (src-tauri/src) by ts-rs. Do not edit: run\n\
+         // `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` after changing a type.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Event names the shell emits, with their payloads. */\nexport interface ShellEvents {\n");
+    for (name, ty) in [
+        (<events::SyncProgress as events::UiEvent>::NAME, "SyncProgress"),
+        (<events::SyncStatus as events::UiEvent>::NAME, "SyncStatus"),
+        (<events::SyncFinished as events::UiEvent>::NAME, "SyncFinished"),
+        (<events::OutboxChanged as events::UiEvent>::NAME, "OutboxChanged"),
+        (<events::EventsChanged as events::UiEvent>::NAME, "EventsChanged"),
+        (<events::NavigateDate as events::UiEvent>::NAME, "NavigateDate"),
+    ] {
+        out.push_str(&format!("  '{name}': {ty};\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[test]
+fn generated_typescript_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/api/generated/bindings.ts");
+    let wanted = bindings();
+    if std::env::var_os("UPDATE_TS_BINDINGS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &wanted).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == wanted,
+        "{} is stale: run `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings`",
+        path.display()
+    );
+}

@@ -1,0 +1,92 @@
+// Generated from the Rust shell (src-tauri/src) by ts-rs. Do not edit: run
+// `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` after changing a type.
+
+export type AppError = { kind: string, message: string, retryable: boolean, 
+/**
+ * For `invalid_input`: the offending input field ("title", "end", "syncIntervalMinutes", …).
+ */
+field?: string, };
+
+export type AppInfo = { 
+/**
+ * True when the app runs against the in-process emulator (`--demo`, or no client id).
+ */
+demo: boolean, version: string, };
+
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, launchAtLogin: boolean, 
+/**
+ * IANA zone; `None` = the system's zone.
+ */
+displayTimeZone: string | null, 
+/**
+ * Public HTTPS address for push notifications; `None` = polling only.
+ */
+pushAddress: string | null, logLevel: LogLevel, };
+
+export type AccountState = "connected" | "needs_reauth" | "syncing" | "error";
+
+export type AccountView = { 
+/**
+ * The account's email address; it is the account id.
+ */
+id: string, status: AccountState, lastSyncAt: string | null, };
+
+export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: string, selected: boolean, primary: boolean, };
+
+export type ColorDefinition = { background: string, foreground: string, };
+
+export type AttendeeView = { email: string, displayName: string | null, responseStatus: string | null, organizer: boolean | null, self: boolean | null, optional: boolean | null, };
+
+export type ReminderOverride = { method: string, minutes: number, };
+
+export type Reminders = { useDefault: boolean, overrides: Array<ReminderOverride> | null, };
+
+export type EventView = { accountId: string, calendarId: string, id: string, title: string, 
+/**
+ * As Google has it (plain text or HTML); the UI sanitises before showing it.
+ */
+description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, color: string | null, recurringEventId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, pending: boolean, conflict: boolean, readOnly: boolean, };
+
+export type EventInput = { accountId: string, calendarId: string, title: string, description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, };
+
+export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, 
+/**
+ * create | update | delete | move
+ */
+op: string, state: 'pending' | 'pushing' | 'failed' | 'conflict', error: AppError | null, title: string | null, };
+
+export type ConflictFieldView = { name: string, local: string | null, server: string | null, };
+
+export type ConflictView = { id: string, accountId: string, calendarId: string, eventId: string, kind: string, title: string | null, fields: Array<ConflictFieldView>, };
+
+export type ResolutionInput = { "kind": "keep_mine" } | { "kind": "keep_theirs" } | { "kind": "reapply_field", field: string, };
+
+export type CalendarSyncState = "waiting" | "running" | "done" | "failed";
+
+export type CalendarProgress = { calendarId: string, summary: string, eventsFetched: number, pages: number, state: CalendarSyncState, error: AppError | null, };
+
+export type SyncProgress = { accountId: string, calendarsTotal: number, calendarsDone: number, eventsFetched: number, calendars: Array<CalendarProgress>, };
+
+export type SyncState = "idle" | "syncing" | "up_to_date" | "error" | "needs_reauth";
+
+export type SyncStatus = { accountId: string, state: SyncState, lastSyncAt: string | null, error: AppError | null, pendingChanges: number, progress: SyncProgress | null, };
+
+export type SyncFinished = { accountId: string, events: number, calendars: number, added: number, updated: number, deleted: number, durationMs: number, };
+
+export type OutboxChanged = { accountId: string, pendingChanges: number, conflicts: number, };
+
+export type EventsChanged = { accountId: string, calendarIds: Array<string>, };
+
+export type NavigateDate = { date: string, };
+
+/** Event names the shell emits, with their payloads. */
+export interface ShellEvents {
+  'sync://progress': SyncProgress;
+  'sync://status': SyncStatus;
+  'sync://finished': SyncFinished;
+  'outbox://changed': OutboxChanged;
+  'events://changed': EventsChanged;
+  'navigate://date': NavigateDate;
+}
