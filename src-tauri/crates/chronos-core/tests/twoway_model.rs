@@ -289,12 +289,12 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
             }
             Op::Fault { kind, times } => {
                 let rule = match kind {
-                    FaultKind::Status(s) => FaultRule::status("/events", *s, *times).with_method(if n % 2 == 0 { "PATCH" } else { "POST" }),
+                    FaultKind::Status(s) => FaultRule::status("/events", *s, *times).with_method(if n.is_multiple_of(2) { "PATCH" } else { "POST" }),
                     FaultKind::Drop => FaultRule { action: FaultAction::Drop, ..FaultRule::status("/events", 200, *times) },
                     FaultKind::TruncateInsert => {
                         FaultRule { action: FaultAction::Truncate, ..FaultRule::status("/events", 200, *times) }.with_method("POST")
                     }
-                    FaultKind::Spurious412 => FaultRule::status("/events/", 412, *times).with_method(if n % 2 == 0 { "PATCH" } else { "DELETE" }),
+                    FaultKind::Spurious412 => FaultRule::status("/events/", 412, *times).with_method(if n.is_multiple_of(2) { "PATCH" } else { "DELETE" }),
                 };
                 n += 1;
                 env.emu.control().add_fault(rule).unwrap();

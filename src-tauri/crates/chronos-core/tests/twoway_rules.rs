@@ -5,7 +5,7 @@ mod twoway_support;
 
 use chronos_core::error::ErrorKind;
 use chronos_core::model::{Attendee, CalendarId, EventDateTime, EventId};
-use chronos_core::outbox::{self, ChangeState, EditOptions, EventChanges, Notify, Resolution};
+use chronos_core::outbox::{ChangeState, EditOptions, EventChanges, Notify, Resolution};
 use chronos_core::store::OutboxState;
 use gcal_emulator::FaultRule;
 use serde_json::json;

@@ -50,8 +50,11 @@ pub(crate) struct AccountLocks {
     pub drain: tokio::sync::Mutex<()>,
 }
 
+/// The locks of every (store file, account) this process has touched.
+type LockMap = HashMap<(PathBuf, AccountId), Arc<AccountLocks>>;
+
 pub(crate) fn locks_for(store: &Store, account: &AccountId) -> Arc<AccountLocks> {
-    static LOCKS: OnceLock<Mutex<HashMap<(PathBuf, AccountId), Arc<AccountLocks>>>> = OnceLock::new();
+    static LOCKS: OnceLock<Mutex<LockMap>> = OnceLock::new();
     let map = LOCKS.get_or_init(Default::default);
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
     map.entry((store.path().to_path_buf(), account.clone()))
