@@ -18,7 +18,7 @@ step "front end: install, unit tests, build"
 
 step "Rust: unit and integration tests (real Secret Service keyring inside a private D-Bus session)"
 CHRONOS_KEYRING_TESTS=1 bash src-tauri/crates/chronos-core/tests/with-keyring.sh \
-  cargo test --workspace --locked
+  cargo test --workspace --locked --no-fail-fast -- --include-ignored
 
 step "emulator conformance with google-api-python-client"
 bash src-tauri/crates/gcal-emulator/conformance/run.sh
