@@ -131,6 +131,19 @@ async fn bad_input_is_refused_and_changes_nothing() {
         let err = ob.update_event(primary(), id("evt00000"), c, EditOptions::default()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     }
+    // A repeating event's start needs a zone (Google refuses it otherwise).
+    let series = env.emu.control().insert_event(USER, json!({"id": "series0001", "summary": "Weekly",
+        "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Berlin"},
+        "recurrence": ["RRULE:FREQ=WEEKLY"]})).unwrap();
+    assert_eq!(series["id"], "series0001");
+    env.pull().await;
+    let (s, e) = timed(1, 8, 9);
+    let err = ob
+        .update_event(primary(), id("series0001"), EventChanges { start: Some(s), end: Some(e), ..Default::default() }, EditOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     let mut empty = new_event("", 3);
     empty.summary = None;
     assert_eq!(ob.create_event(primary(), empty, EditOptions::default()).await.unwrap_err().kind(), ErrorKind::InvalidInput);
@@ -585,4 +598,44 @@ async fn an_edit_is_pushed_at_once_when_google_is_reachable() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("the edit was not pushed by itself");
+}
+
+#[tokio::test]
+async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
+    let mut env = Env::new(world(0)).await;
+    env.pull().await;
+    let mut ids = Vec::new();
+    {
+        let off = env.offline_outbox();
+        for i in 0..100u32 {
+            let c = off.create_event(primary(), new_event(&format!("Queued {i:03}"), 1 + i % 28), EditOptions::default()).await.unwrap();
+            ids.push(c.event.id.clone());
+        }
+        // One failed attempt (offline) on the first entry; it may have landed, so later edits of
+        // that event queue behind it instead of folding in.
+        off.drain().await.unwrap();
+        for (i, eid) in ids.iter().enumerate() {
+            off.update_event(primary(), eid.clone(), title(&format!("Queued {i:03} (edited)")), EditOptions::default()).await.unwrap();
+        }
+        assert_eq!(off.pending_count().await.unwrap(), 101);
+    }
+    env.restart();
+    let ob = env.outbox();
+    assert_eq!(ob.pending_count().await.unwrap(), 101);
+    let r = ob.drain().await.unwrap();
+    assert_eq!((r.pushed, r.remaining, r.failed), (101, 0, 0));
+    assert_eq!(env.ops("events.insert").len(), 100, "each event inserted once");
+    assert_eq!(env.ops("events.patch").len(), 1, "edits folded into their inserts, except behind the attempted one");
+    // In queue order: the server stamped them in the order they were created here.
+    let created: Vec<String> = ids.iter().map(|e| env.server(USER, e.as_str()).unwrap()["created"].as_str().unwrap().to_owned()).collect();
+    let mut sorted = created.clone();
+    sorted.sort();
+    assert_eq!(created, sorted, "inserted in queue order");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 100, "creation stamps are distinct, so the order check means something");
+    let server = env.emu.control().event_ids(USER).unwrap();
+    assert_eq!(server.len(), 100);
+    for (i, eid) in ids.iter().enumerate() {
+        assert_eq!(env.server(USER, eid.as_str()).unwrap()["summary"], format!("Queued {i:03} (edited)"));
+    }
 }

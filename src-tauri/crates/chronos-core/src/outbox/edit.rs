@@ -161,6 +161,10 @@ pub fn validate(ev: &EventResource) -> Result<()> {
     if e < s || (s_day && e == s) {
         return Err(invalid("the event ends before it starts"));
     }
+    let repeating = ev.recurrence.as_ref().is_some_and(|r| !r.is_empty());
+    if repeating && !s_day && start.time_zone.is_none() {
+        return Err(invalid("a repeating event's start needs a time zone (so the series follows its clock)"));
+    }
     if let Some(c) = &ev.color_id {
         if c.is_empty() || !c.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid("a colour is one of Google's event colour ids (\"1\" to \"11\")"));
