@@ -1,0 +1,286 @@
+//! Sync benchmark (a bench binary, `harness = false`): Chronos' real client, sync run and
+//! encrypted store against the emulator over real HTTP on 127.0.0.1.
+//!
+//!   cargo bench -p chronos-core --bench sync
+//!
+//! Scenarios, one world of 20 calendars × 5,000 events:
+//! 1. fetch only (baseline in the same run): every page of every calendar through the client,
+//!    5 calendars at a time, nothing stored;
+//! 2. full sync into a fresh store: events/s, CPU time per event (the engine's threads only: the
+//!    in-process emulator runs on threads named `emu*`, whose CPU is subtracted), peak memory;
+//! 3. incremental sync with nothing changed: requests made and time;
+//! 4. full sync with 250 ms of latency on every request: total time against the network bound
+//!    (rounds of 5 calendars × pages per calendar × latency).
+//!
+//! `SYNC_BENCH_PROBE=1` instead times one page on the client: transfer, JSON parse, typed events.
+//!
+//! CPU figures come from /proc (Linux only), at the kernel's 10 ms tick resolution.
+
+use chronos_core::auth::{TokenEndpoint, TokenManager, TokenSet};
+use chronos_core::clock::{Clock, SystemClock};
+use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+use chronos_core::google::{ClientOptions, EventsListRequest, GoogleClient};
+use chronos_core::model::{AccountId, CalendarId};
+use chronos_core::scheduler::RunScope;
+use chronos_core::secrets::MemorySecretStore;
+use chronos_core::store::Store;
+use chronos_core::sync::progress::{ProgressSink, SyncOutcome};
+use chronos_core::sync::run::{run_account, RunConfig, RunDeps, RunReport};
+use futures::StreamExt;
+use gcal_emulator::{EmulatorConfig, EmulatorHandle, GenSpec, World};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CALENDARS: usize = 20;
+const EVENTS: usize = 5000;
+const LATENCY: Duration = Duration::from_millis(250);
+const CLK_TCK: f64 = 100.0;
+
+/// (process CPU seconds, emulator-thread CPU seconds) from /proc.
+fn cpu() -> (f64, f64) {
+    fn ticks(stat: &str) -> f64 {
+        // Fields after the command name (which may contain spaces) start at state (field 3).
+        let rest = &stat[stat.rfind(')').map(|i| i + 2).unwrap_or(0)..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let utime: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let stime: f64 = f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        (utime + stime) / CLK_TCK
+    }
+    let total = std::fs::read_to_string("/proc/self/stat").map(|s| ticks(&s)).unwrap_or(0.0);
+    let mut emu = 0.0;
+    if let Ok(dir) = std::fs::read_dir("/proc/self/task") {
+        for t in dir.flatten() {
+            let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+            if comm.starts_with("emu") {
+                emu += std::fs::read_to_string(t.path().join("stat")).map(|s| ticks(&s)).unwrap_or(0.0);
+            }
+        }
+    }
+    (total, emu)
+}
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
+    GoogleEndpoints {
+        api_base: emu.api_base(),
+        auth_url: emu.auth_url(),
+        token_url: emu.token_url(),
+        revoke_url: emu.revoke_url(),
+        userinfo_url: emu.userinfo_url(),
+    }
+}
+
+struct Setup {
+    account: AccountId,
+    tokens: Arc<TokenManager>,
+    client: GoogleClient,
+}
+
+async fn setup(emu: &EmulatorHandle, account: &str) -> Setup {
+    let http = chronos_core::google::default_http_client();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let secrets = Arc::new(MemorySecretStore::default());
+    let endpoint = TokenEndpoint::new(
+        http.clone(),
+        endpoints(emu),
+        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+    );
+    let minted = emu.control().mint_tokens(account).unwrap();
+    let account = AccountId::new(account);
+    let tokens = Arc::new(TokenManager::new(account.clone(), secrets, endpoint, clock.clone()));
+    tokens
+        .store_new(TokenSet {
+            access_token: minted.access_token.clone(),
+            expires_at: clock.now() + chrono::Duration::seconds(minted.expires_in as i64),
+            refresh_token: minted.refresh_token.clone(),
+            scope: minted.scope.clone(),
+        })
+        .await
+        .unwrap();
+    // The production defaults: backoff, per-account request limits, body limit.
+    let client = GoogleClient::new(http, &endpoints(emu), tokens.clone(), ClientOptions::default());
+    Setup { account, tokens, client }
+}
+
+async fn full_sync(s: &Setup, dir: &std::path::Path) -> (RunReport, Arc<Store>, Duration) {
+    let store = Arc::new(Store::open(dir.join("chronos.sqlite"), Arc::new(MemorySecretStore::default())).unwrap());
+    store.upsert_account(&s.account).unwrap();
+    let deps = RunDeps {
+        store: store.clone(),
+        client: s.client.clone(),
+        tokens: s.tokens.clone(),
+        progress: ProgressSink::discard(),
+        clock: Arc::new(SystemClock),
+        config: RunConfig::default(),
+    };
+    let t0 = Instant::now();
+    let r = run_account(&deps, &s.account, &RunScope::Full).await;
+    let took = t0.elapsed();
+    assert_eq!(r.outcome, SyncOutcome::Completed, "{:?}", r.error);
+    (r, store, took)
+}
+
+fn main() {
+    let emu_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("emu")
+        .enable_all()
+        .build()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("sync").enable_all().build().unwrap();
+
+    let world = World::generate(GenSpec {
+        seed: 7,
+        accounts: 1,
+        calendars_per_account: CALENDARS,
+        events_per_calendar: EVENTS,
+        recurring_share: 0.0,
+        ..GenSpec::default()
+    });
+    let emu = emu_rt.block_on(async { gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap() });
+    let ctl = emu.control();
+    let account = ctl.accounts()[0].email.clone();
+    let calendars: Vec<CalendarId> = ctl.accounts()[0].calendars.iter().map(|c| CalendarId::new(c.as_str())).collect();
+    println!("sync benchmark: {} calendars × {EVENTS} events, emulator at {}", calendars.len(), emu.base_url());
+
+    rt.block_on(async {
+        let s = setup(&emu, &account).await;
+
+        // Where a page's time goes on the client (SYNC_BENCH_PROBE=1): transfer, JSON to Value,
+        // Value to typed events (what the Google client does for every page).
+        if std::env::var("SYNC_BENCH_PROBE").is_ok() {
+            for _ in 0..3 {
+                let t = Instant::now();
+                let p = s.client.list_events_page(&calendars[0], &EventsListRequest::full(None)).await.unwrap();
+                println!("probe: one page of {} events in {:.0} ms", p.items.len(), t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let http = chronos_core::google::default_http_client();
+            let tok = s.tokens.access_token().await.unwrap();
+            for _ in 0..3 {
+                let t = Instant::now();
+                let url = format!("{}calendars/{}/events?maxResults=2500&showDeleted=true&singleEvents=false", emu.api_base(), calendars[0].as_str().replace('@', "%40"));
+                let body = http.get(&url).bearer_auth(tok.secret()).send().await.unwrap().bytes().await.unwrap();
+                let t1 = t.elapsed();
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                let t2 = t.elapsed();
+                let items: Vec<chronos_core::model::EventResource> = serde_json::from_value(v["items"].clone()).unwrap();
+                println!("probe raw: {} bytes in {:.0} ms, Value {:.0} ms, typed {} in {:.0} ms", body.len(), t1.as_secs_f64()*1000.0, t2.as_secs_f64()*1000.0, items.len(), t.elapsed().as_secs_f64()*1000.0);
+            }
+            return;
+        }
+        // 1. Fetch-only baseline.
+        let t0 = Instant::now();
+        let fetched: usize = futures::stream::iter(calendars.clone())
+            .map(|cal| {
+                let client = s.client.clone();
+                async move {
+                    let mut n = 0;
+                    let mut page = None;
+                    loop {
+                        let p = client.list_events_page(&cal, &EventsListRequest::full(page)).await.unwrap();
+                        n += p.items.len();
+                        match p.next_page_token {
+                            Some(t) => page = Some(t),
+                            None => return n,
+                        }
+                    }
+                }
+            })
+            .buffer_unordered(5)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .sum();
+        let fetch_time = t0.elapsed();
+        println!(
+            "fetch only (baseline): {fetched} events in {:.2} s = {:.0} events/s",
+            fetch_time.as_secs_f64(),
+            fetched as f64 / fetch_time.as_secs_f64()
+        );
+
+        // 2. Full sync.
+        let dir = tempfile::tempdir().unwrap();
+        let rss_before = status_kib("VmRSS:");
+        let (cpu0, emu0) = cpu();
+        let (r, store, took) = full_sync(&s, dir.path()).await;
+        let (cpu1, emu1) = cpu();
+        let hwm = status_kib("VmHWM:");
+        let events = r.totals.events_fetched;
+        let engine_cpu = (cpu1 - cpu0) - (emu1 - emu0);
+        println!(
+            "full sync: {events} events, {} pages in {:.2} s = {:.0} events/s ({:.2}× the fetch-only time)",
+            r.calendars.iter().map(|c| c.stats.pages).sum::<u32>(),
+            took.as_secs_f64(),
+            events as f64 / took.as_secs_f64(),
+            took.as_secs_f64() / fetch_time.as_secs_f64()
+        );
+        println!(
+            "  CPU: engine {:.2} s = {:.1} µs/event (emulator threads {:.2} s, not counted)",
+            engine_cpu,
+            engine_cpu * 1e6 / events as f64,
+            emu1 - emu0
+        );
+        println!(
+            "  memory: peak RSS {} MiB for the whole process (emulator world included); RSS before the sync {} MiB, so at most {} MiB for the sync",
+            hwm / 1024,
+            rss_before / 1024,
+            hwm.saturating_sub(rss_before) / 1024
+        );
+
+        // 3. Incremental, nothing changed.
+        ctl.reset_requests();
+        let deps = RunDeps {
+            store: store.clone(),
+            client: s.client.clone(),
+            tokens: s.tokens.clone(),
+            progress: ProgressSink::discard(),
+            clock: Arc::new(SystemClock),
+            config: RunConfig::default(),
+        };
+        let t0 = Instant::now();
+        let r = run_account(&deps, &s.account, &RunScope::Full).await;
+        let took = t0.elapsed();
+        assert_eq!(r.outcome, SyncOutcome::Completed);
+        let reqs = ctl.requests();
+        let lists = reqs.iter().filter(|q| q.operation == "events.list").count();
+        println!(
+            "incremental, no change: {} requests ({lists} events.list + {} calendarList.list) in {:.0} ms",
+            reqs.len(),
+            reqs.iter().filter(|q| q.operation == "calendarList.list").count(),
+            took.as_secs_f64() * 1000.0
+        );
+        drop(store);
+
+        // 4. Full sync with latency.
+        let pages_per_calendar = EVENTS.div_ceil(2500) as f64;
+        let rounds = (calendars.len() as f64 / 5.0).ceil();
+        let bound = rounds * pages_per_calendar * LATENCY.as_secs_f64();
+        let bound_with_list = bound + LATENCY.as_secs_f64();
+        ctl.set_latency(LATENCY);
+        for attempt in 1..=2 {
+            let dir = tempfile::tempdir().unwrap();
+            let (_r, _store, took) = full_sync(&s, dir.path()).await;
+            println!(
+                "full sync with {} ms latency (run {attempt}): {:.2} s; network bound {:.2} s ({rounds} rounds × {pages_per_calendar} pages × {} ms) → {:.2}×; counting the calendar list request ({:.2} s) → {:.2}×",
+                LATENCY.as_millis(),
+                took.as_secs_f64(),
+                bound,
+                LATENCY.as_millis(),
+                took.as_secs_f64() / bound,
+                bound_with_list,
+                took.as_secs_f64() / bound_with_list
+            );
+        }
+        ctl.set_latency(Duration::ZERO);
+    });
+    emu_rt.block_on(emu.shutdown());
+}
