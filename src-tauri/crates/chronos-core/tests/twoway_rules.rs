@@ -639,3 +639,37 @@ async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
         assert_eq!(env.server(USER, eid.as_str()).unwrap()["summary"], format!("Queued {i:03} (edited)"));
     }
 }
+
+#[tokio::test]
+async fn discarding_a_move_puts_the_event_back_and_keep_mine_reapplies_every_field() {
+    let env = Env::new(world(1)).await;
+    env.pull().await;
+    let ob = env.outbox();
+    ob.move_event(primary(), id("evt00000"), team(), EditOptions::default()).await.unwrap();
+    let cid = ob.list_pending_changes().await.unwrap()[0].change_id.unwrap();
+    ob.discard(cid).await.unwrap();
+    assert!(env.local(&team(), &id("evt00000")).is_none());
+    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().summary.as_deref(), Some("Meeting evt00000"));
+    assert!(!env.store.get_event(&env.account, &primary(), &id("evt00000")).unwrap().unwrap().pending);
+    ob.drain().await.unwrap();
+    assert!(env.ops("events.move").is_empty());
+
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        EventChanges { summary: Some("Mine".into()), location: Some(Some("My room".into())), ..Default::default() },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "location": "Their room"})).unwrap();
+    ob.drain().await.unwrap();
+    let c = env.store.list_conflicts(None).unwrap().remove(0);
+    assert_eq!(c.value.fields, vec!["summary".to_string(), "location".to_string()]);
+    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    ob.drain().await.unwrap();
+    let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("Mine"), Some("My room")));
+    assert!(env.store.list_conflicts(None).unwrap().is_empty());
+    assert_eq!(ob.pending_count().await.unwrap(), 0);
+}
