@@ -1,0 +1,113 @@
+//! The `Chronos` façade end to end against the emulator: sign-in through the loopback listener
+//! (the emulator approves at once), sync through the gate, status and progress streams, range
+//! queries, data-key loss recovery, disconnect.
+
+mod sync_support;
+
+use chronos_core::auth::open_without_browser;
+use chronos_core::config::OAuthClientConfig;
+use chronos_core::secrets::{MemorySecretStore, SecretStore};
+use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::sync::progress::{SyncOutcome, SyncProgress};
+use chronos_core::sync::status::AccountStatus;
+use chronos_core::ErrorKind;
+use std::sync::Arc;
+use std::time::Duration;
+use sync_support::*;
+
+fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> ChronosOptions {
+    ChronosOptions::new(
+        dir,
+        secrets,
+        endpoints(emu),
+        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_sync_query_and_disconnect() {
+    let emu = emulator(world(&[300, 40, 0])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    let mut progress = chronos.subscribe_progress();
+    let mut status = chronos.subscribe_status();
+
+    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    assert_eq!(account.as_str(), USER);
+    let reports = chronos.sync_now(Some(&account)).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].outcome, SyncOutcome::Completed);
+    assert!(matches!(chronos.account_status(&account), AccountStatus::UpToDate { .. }));
+
+    // The UI streams: typed progress (start … finish) and status changes.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut seen = Vec::new();
+    while let Ok(e) = progress.try_recv() {
+        seen.push(e);
+    }
+    assert!(matches!(seen.first(), Some(SyncProgress::SyncStarted { .. })), "{seen:?}");
+    assert!(matches!(seen.last(), Some(SyncProgress::SyncFinished { outcome: SyncOutcome::Completed, .. })));
+    let mut states = Vec::new();
+    while let Ok(s) = status.try_recv() {
+        states.push(s.status.label());
+    }
+    assert_eq!(states.first(), Some(&"syncing"));
+    assert_eq!(states.last(), Some(&"up to date"));
+
+    let accounts = chronos.accounts().await.unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].calendars, 3);
+    let from = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
+    let to = chrono::DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z").unwrap().to_utc();
+    let january = chronos.events_in_range(from, to, None, None).await.unwrap();
+    // world(): event i is on day i % 700 → calendar 0 has 31 events in January, calendar 1 has 31.
+    assert_eq!(january.len(), 62, "{}", january.len());
+    assert!(january.windows(2).all(|w| w[0].event.start.as_ref().unwrap().date_time <= w[1].event.start.as_ref().unwrap().date_time));
+
+    // Deselecting a calendar hides it from range queries and from the next sync.
+    chronos.set_calendar_selected(&account, &cal_id(1), false).await.unwrap();
+    assert_eq!(chronos.events_in_range(from, to, None, None).await.unwrap().len(), 31);
+    tokio::time::sleep(Duration::from_secs(5)).await; // the 5 s gate
+    emu.control().reset_requests();
+    let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
+    assert_eq!(r.calendars.len(), 2);
+    assert_eq!(emu.control().requests().iter().filter(|q| q.operation == "events.list").count(), 2);
+
+    chronos.disconnect(&account).await.unwrap();
+    assert!(chronos.accounts().await.unwrap().is_empty());
+    assert!(emu.control().requests().iter().any(|q| q.operation == "oauth.revoke"));
+    assert_eq!(secrets.get(&chronos_core::auth::secret_name(&account)).unwrap(), None);
+    assert!(chronos.events_in_range(from, to, None, None).await.unwrap().is_empty());
+    chronos.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
+    let emu = emulator(world(&[50])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemorySecretStore::default());
+    {
+        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+        let account = chronos.connect_account(open_without_browser).await.unwrap();
+        chronos.sync_now(Some(&account)).await.unwrap();
+        chronos.shutdown();
+    }
+    // The keyring forgets the data key (the tokens survive).
+    for name in ["data-key:current", "data-key:1"] {
+        secrets.delete(name).unwrap();
+    }
+    let err = match Chronos::open(options(&emu, dir.path(), secrets.clone())).await {
+        Err(e) => e,
+        Ok(_) => panic!("opened without its data key"),
+    };
+    assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
+    assert!(err.to_string().contains("wipe the local copy"), "{err}");
+    let (chronos, report) = Chronos::open_recovering(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    assert_eq!(report.events_wiped, 50);
+    assert_eq!(report.unsent_changes_lost, 0);
+    let r = chronos.sync_now(None).await.unwrap().remove(0);
+    assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
+    assert_eq!(r.totals.added, 50, "the recovery sync is a full one");
+    chronos.shutdown();
+}
