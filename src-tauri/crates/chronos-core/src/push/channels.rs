@@ -166,16 +166,16 @@ impl ChannelManager {
     /// The address changed (or push was turned on or off): channels to the old address are
     /// stopped and new ones opened.
     pub async fn set_address(&self, address: Option<String>) -> MaintenanceReport {
-        {
+        let changed = {
             let mut c = self.config.lock().unwrap();
-            if c.address == address {
-                drop(c);
-                return self.maintain_all().await;
-            }
+            let changed = c.address != address;
             c.address = address;
+            changed
+        };
+        if changed {
+            // A new address may work where the old one failed.
+            self.retry_at.lock().unwrap().clear();
         }
-        // A new address may work where the old one failed.
-        self.retry_at.lock().unwrap().clear();
         self.maintain_all().await
     }
 

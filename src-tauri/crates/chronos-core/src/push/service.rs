@@ -19,7 +19,7 @@ use super::registry::ChannelRegistry;
 use super::triggers::{ActivityConfig, ActivityTriggers, ReachabilityProbe};
 use super::MaintenanceReport;
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::google::GoogleClient;
 use crate::model::AccountId;
 use crate::scheduler::{RunResult, Scheduler};
@@ -57,6 +57,24 @@ impl Default for PushSettings {
     }
 }
 
+/// Google only POSTs to HTTPS addresses; plain `http://` is accepted for loopback hosts only (the
+/// emulator's test mode), so a typo fails here rather than on every watch request.
+pub fn validate_public_address(address: &str) -> Result<()> {
+    let url = url::Url::parse(address)
+        .map_err(|e| Error::InvalidInput(format!("the push address is not a URL: {e}")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(Error::InvalidInput("the push address must be a public https:// URL".into())),
+    }
+}
+
 pub struct PushService<R> {
     settings: PushSettings,
     registry: Arc<ChannelRegistry>,
@@ -75,6 +93,9 @@ impl<R: RunResult> PushService<R> {
         scheduler: &Scheduler<R>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Self>> {
+        if let Some(a) = &settings.public_address {
+            validate_public_address(a)?;
+        }
         let registry = Arc::new(ChannelRegistry::new());
         let mut channels = settings.channels.clone();
         channels.address = settings.public_address.clone();
@@ -128,6 +149,9 @@ impl<R: RunResult> PushService<R> {
     /// The user changed the public address (or turned push off): old channels are stopped, new
     /// ones opened, and the receiver started if it was not running.
     pub async fn set_public_address(&self, address: Option<String>) -> Result<MaintenanceReport> {
+        if let Some(a) = &address {
+            validate_public_address(a)?;
+        }
         if address.is_some() {
             let mut rx = self.receiver.lock().await;
             if rx.is_none() {
@@ -146,5 +170,21 @@ impl<R: RunResult> PushService<R> {
         if let Some(r) = self.receiver.lock().await.take() {
             r.shutdown().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_public_address as v;
+
+    #[test]
+    fn push_addresses_must_be_https_or_loopback_http() {
+        assert!(v("https://calendar-push.example.org/google/push").is_ok());
+        assert!(v("http://127.0.0.1:8737/google/push").is_ok());
+        assert!(v("http://localhost:8737/google/push").is_ok());
+        assert!(v("http://[::1]:8737/google/push").is_ok());
+        assert_eq!(v("http://push.example.org/x").unwrap_err().kind().as_str(), "invalid_input");
+        assert!(v("ftp://push.example.org/x").is_err());
+        assert!(v("not a url").is_err());
     }
 }

@@ -116,7 +116,7 @@ impl<R: RunResult> ActivityTriggers<R> {
     /// The shell's (or the probe's) view of connectivity. Going from offline to online syncs
     /// every account; other changes only record the state. Returns whether a sync was asked.
     pub fn network_changed(&self, online: bool) -> bool {
-        let was = std::mem::replace(&mut self.state.lock().unwrap().online, Some(online));
+        let was = self.state.lock().unwrap().online.replace(online);
         if online && was == Some(false) {
             tracing::info!("the network is back: syncing");
             self.scheduler.request_all(RunScope::Full, Trigger::Network);

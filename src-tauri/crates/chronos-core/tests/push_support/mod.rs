@@ -24,6 +24,8 @@ pub use sync_support::*;
 pub struct RunSeen {
     pub request: RunRequest,
     pub at: Instant,
+    /// When the run returned (its store commits are done by then).
+    pub ended: Option<Instant>,
 }
 
 pub struct Rig {
@@ -69,8 +71,17 @@ pub fn scheduler_for(h: &Harness, config: SchedulerConfig, wall: Arc<dyn chronos
     let runner: Arc<dyn SyncRunner<RunReport>> =
         Arc::new(move |account: AccountId, request: RunRequest| -> BoxFuture<'static, RunReport> {
             let deps = deps.clone();
-            seen.lock().unwrap().push(RunSeen { request: request.clone(), at: Instant::now() });
-            Box::pin(async move { run_account(&deps, &account, &request.scope).await })
+            let idx = {
+                let mut v = seen.lock().unwrap();
+                v.push(RunSeen { request: request.clone(), at: Instant::now(), ended: None });
+                v.len() - 1
+            };
+            let seen = seen.clone();
+            Box::pin(async move {
+                let report = run_account(&deps, &account, &request.scope).await;
+                seen.lock().unwrap()[idx].ended = Some(Instant::now());
+                report
+            })
         });
     let s = Scheduler::new(config, runner, wall);
     s.add_account(&h.account);
@@ -111,6 +122,11 @@ impl Rig {
 
     pub fn push_runs(&self) -> Vec<RunSeen> {
         self.runs().into_iter().filter(|r| r.request.triggers.contains(&Trigger::Push)).collect()
+    }
+
+    /// When the first run that started at or after `t` ended.
+    pub fn run_end_after(&self, t: Instant) -> Option<Instant> {
+        self.runs().iter().find(|r| r.at >= t).and_then(|r| r.ended)
     }
 
     pub fn has_event(&self, cal: &CalendarId, id: &str) -> bool {
