@@ -231,3 +231,36 @@ async fn an_oversized_page_fails_only_its_calendar() {
     assert_eq!(h.stored_ids(&cal_id(0)).len(), 10);
     assert_eq!(h.stored_ids(&cal_id(2)).len(), 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_googles_selected_flag() {
+    let h = Harness::new(world(&[5, 5])).await;
+    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    let ctl = h.emu.control();
+    let mut shown = calendar("shown@group.calendar.google.com", 7);
+    shown.selected = true;
+    let mut unshown = calendar("unshown@group.calendar.google.com", 9);
+    unshown.selected = false;
+    ctl.add_calendar(USER, shown).unwrap();
+    ctl.add_calendar(USER, unshown).unwrap();
+    ctl.remove_calendar(cal_id(1).as_str()).unwrap();
+    ctl.reset_requests();
+    let r = h.sync().await;
+    assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
+    // The list was fetched with the stored calendar-list sync token.
+    let list = h.requests("calendarList.list");
+    assert_eq!(list.len(), 1);
+    assert!(list[0].query.contains("syncToken="), "{}", list[0].query);
+    let selected = h.selected();
+    assert!(selected.contains(&"shown@group.calendar.google.com".into()));
+    assert!(!selected.contains(&"unshown@group.calendar.google.com".into()));
+    assert!(!selected.contains(&cal_id(1)), "a calendar removed at Google is gone");
+    assert_eq!(h.stored_ids(&"shown@group.calendar.google.com".into()).len(), 7);
+    let synced: Vec<_> = r.calendars.iter().map(|c| c.calendar.to_string()).collect();
+    assert!(!synced.contains(&"unshown@group.calendar.google.com".to_owned()));
+    // The user's choice wins over Google's flag from then on.
+    h.store.set_calendar_selected(&h.account, &"unshown@group.calendar.google.com".into(), true).unwrap();
+    let r = h.sync().await;
+    assert_eq!(r.calendars.len(), 3);
+    assert_eq!(h.stored_ids(&"unshown@group.calendar.google.com".into()).len(), 9);
+}
