@@ -193,7 +193,8 @@ pub fn resolve_conflict(store: &Store, account: &AccountId, id: ConflictId, how:
 }
 
 /// Re-applies the record's local values (all, or one field) onto the current local version; a
-/// partial re-apply writes the record back with the fields still open.
+/// partial re-apply writes the record back with the fields still open. If the event has been
+/// deleted since, the record's local version is restored as a new event.
 fn reapply(store: &Store, account: &AccountId, c: &StoredConflict, only: Option<&String>) -> Result<LocalWrite> {
     let local = c.value.local.clone().ok_or_else(|| Error::Internal("a conflict record without its local version".into()))?;
     let all = field_conflicts(&c.value);
@@ -202,8 +203,10 @@ fn reapply(store: &Store, account: &AccountId, c: &StoredConflict, only: Option<
             return Err(Error::InvalidInput(format!("the conflict has no field {f:?}")));
         }
     }
-    let Some(cur) = store.get_event(account, &c.calendar, &c.event_id)? else {
-        return Err(Error::NotFound("the event is gone; nothing to re-apply onto".into()));
+    let Some(cur) = store.get_event(account, &c.calendar, &c.event_id)?.filter(|e| !e.event.is_cancelled()) else {
+        // The event was deleted since: the user's version comes back as a new event.
+        check_writable(store, account, &c.calendar)?;
+        return plan_create(account, &c.calendar, content_copy(&local), &EditOptions::default());
     };
     check_writable(store, account, &c.calendar)?;
     let mut new = (*cur.event).clone();
