@@ -47,8 +47,7 @@ impl Cli<'_> {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let out = self.cmd(args).output().expect("run chronos-cli");
-        out
+        self.cmd(args).output().expect("run chronos-cli")
     }
 
     fn ok(&self, args: &[&str]) -> String {
