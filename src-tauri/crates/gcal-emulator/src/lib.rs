@@ -34,6 +34,7 @@ pub use error::{ApiError, EmulatorError};
 pub use faults::{FaultAction, FaultRule};
 pub use ratelimit::RateLimit;
 pub use reqlog::{Counters, RequestRecord};
+pub use store::list::PageQuirks;
 pub use store::oauth::TokenResponse;
 pub use world::{AccountSpec, CalendarSpec, ClientSpec, GenSpec, World};
 

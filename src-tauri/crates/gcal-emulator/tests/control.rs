@@ -23,6 +23,7 @@ async fn status_faults_carry_googles_bodies_and_retry_after() {
         (403, Some("dailyLimitExceeded"), "dailyLimitExceeded", "usageLimits"),
         (500, None, "backendError", "global"),
         (503, None, "backendError", "global"),
+        (403, Some("forbiddenForNonOrganizer"), "forbiddenForNonOrganizer", "calendar"),
     ];
     for (status, reason, want_reason, domain) in cases {
         let mut rule = FaultRule::status("/events", status, 1).with_method("GET");
@@ -249,6 +250,11 @@ async fn watch_requires_https_unless_test_mode() {
     let (s, v) = env.post(&path, json!({"id": "c2", "type": "web_hook", "address": "https://push.example/hook", "expiration": 1})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["expiration"], "1", "a requested expiration is honoured");
+    let (s, v) = env.post(&path, json!({"id": "c3", "type": "web_hook", "address": "https://push.example/hook"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let exp: i64 = v["expiration"].as_str().unwrap().parse().unwrap();
+    let week = chrono::Utc::now().timestamp_millis() + 604_800_000;
+    assert!((exp - week).abs() < 10_000, "default lifetime is 7 days");
 }
 
 #[tokio::test]

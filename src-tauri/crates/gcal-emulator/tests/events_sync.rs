@@ -207,3 +207,37 @@ async fn url_encoded_ids_alt_json_and_primary_alias() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(error_reason(&v), "notFound");
 }
+
+#[tokio::test]
+async fn short_and_empty_pages_still_lead_to_the_same_result() {
+    let env = env(small_world(40)).await;
+    let cal = env.primary();
+    let (plain, _, plain_pages) = env.list_all(&cal, "maxResults=2500").await;
+    assert_eq!(plain_pages, 1);
+    env.ctl.set_page_quirks(gcal_emulator::PageQuirks { max_items: Some(7), leading_empty_page: true });
+    let (s, first) = env.get(&format!("{}?maxResults=2500", env.events_path(&cal))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(first["items"].as_array().unwrap().is_empty());
+    assert!(first["nextPageToken"].is_string() && first.get("nextSyncToken").is_none());
+    let (quirky, sync, pages) = env.list_all(&cal, "maxResults=2500").await;
+    assert_eq!(pages, 1 + plain.len().div_ceil(7));
+    assert_eq!(quirky, plain);
+    for n in 0..10 {
+        env.ctl.insert_event(&cal, timed(&format!("n{n}"), "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).unwrap();
+    }
+    let (inc, _, pages) = env.list_all(&cal, &format!("syncToken={}", enc(&sync))).await;
+    assert_eq!((inc.len(), pages), (10, 3), "empty lead page + 7 + 3");
+}
+
+#[tokio::test]
+async fn updated_min_too_long_ago_is_410() {
+    let env = env(small_world(3)).await;
+    let cal = env.primary();
+    let old = (chrono::Utc::now() - chrono::Duration::days(60)).to_rfc3339();
+    let (s, v) = env.get(&format!("{}?updatedMin={}", env.events_path(&cal), enc(&old))).await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::GONE, "updatedMinTooLongAgo"));
+    let recent = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let (s, v) = env.get(&format!("{}?updatedMin={}", env.events_path(&cal), enc(&recent))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["items"].as_array().unwrap().len(), 3, "everything in a fresh world was updated within the hour");
+}

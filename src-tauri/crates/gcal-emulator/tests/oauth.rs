@@ -49,6 +49,8 @@ async fn get_code(env: &Env) -> String {
     assert!(loc.starts_with(REDIRECT));
     let q = query_of(&loc);
     assert_eq!(param(&q, "state").as_deref(), Some("xyz"));
+    assert!(param(&q, "scope").is_some_and(|s| s.contains("openid")), "the granted scopes come back");
+    assert_eq!(param(&q, "authuser").as_deref(), Some("0"));
     param(&q, "code").unwrap()
 }
 

@@ -44,6 +44,7 @@ pub fn router() -> Router<Shared> {
         .route("/__emulator/latency", put(set_latency))
         .route("/__emulator/auto-approve", put(auto_approve))
         .route("/__emulator/granted-scopes", put(granted_scopes))
+        .route("/__emulator/page-quirks", put(page_quirks))
         .route("/__emulator/world", get(world))
         .route("/__emulator/health", get(|| async { "ok" }))
         .route("/__emulator/access-token-ttl", patch(token_ttl))
@@ -193,6 +194,11 @@ struct Scopes {
 
 async fn granted_scopes(State(sh): State<Shared>, Json(s): Json<Scopes>) -> Response {
     ctl(sh).set_granted_scopes(s.scopes);
+    no_content()
+}
+
+async fn page_quirks(State(sh): State<Shared>, Json(q): Json<crate::store::list::PageQuirks>) -> Response {
+    ctl(sh).set_page_quirks(q);
     no_content()
 }
 

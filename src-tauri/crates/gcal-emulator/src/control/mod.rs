@@ -235,6 +235,11 @@ impl Control {
         self.shared.state.lock().oauth.granted_scopes = scopes;
     }
 
+    /// Short or empty pages, as Google may send them (see `PageQuirks`).
+    pub fn set_page_quirks(&self, quirks: crate::store::list::PageQuirks) {
+        self.shared.state.lock().page_quirks = quirks;
+    }
+
     pub fn set_auto_approve(&self, on: bool) {
         self.shared.auto_approve.store(on, Ordering::Relaxed);
     }

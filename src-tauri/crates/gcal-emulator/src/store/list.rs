@@ -14,6 +14,10 @@ use super::recurrence::{Occurrence, HORIZON_DAYS};
 use super::State;
 use crate::error::ApiError;
 
+/// How far back `updatedMin` may reach before Google answers 410 `updatedMinTooLongAgo`
+/// (Google does not publish its limit; this one is the emulator's choice).
+pub const UPDATED_MIN_HORIZON_DAYS: i64 = 28;
+
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,18 @@ pub struct EventQuery {
     pub updated_min: Option<DateTime<Utc>>,
     pub private_props: Vec<(String, String)>,
     pub shared_props: Vec<(String, String)>,
+}
+
+/// Test knobs for paging behaviour Google allows and clients must cope with.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageQuirks {
+    /// events.list pages hold at most this many items, whatever `maxResults` asks.
+    #[serde(default)]
+    pub max_items: Option<usize>,
+    /// The first page of every events.list is empty but carries a `nextPageToken`.
+    #[serde(default)]
+    pub leading_empty_page: bool,
 }
 
 /// What the page holds, ready to be written out.
@@ -269,6 +285,19 @@ impl State {
     /// One page of events.list for a calendar the caller may read.
     pub fn list_events(&self, cal_id: &str, q: &EventQuery) -> Result<Page, ApiError> {
         let cal = self.calendars.get(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let mut q = q.clone();
+        if let Some(cap) = self.page_quirks.max_items {
+            q.max_results = q.max_results.min(cap.max(1));
+        }
+        let q = &q;
+        // Google may answer a page with no items and a nextPageToken; clients must keep paging.
+        let lead = self.page_quirks.leading_empty_page && q.page_token.is_none();
+        let empty = |mode: char, snap: u64, from: u64, cursor: String| Page {
+            items_json: String::new(),
+            count: 0,
+            next_page_token: Some(PageCursor { mode, epoch: cal.epoch, snap, from, cursor }.encode()),
+            next_sync_token: None,
+        };
         if let (Some(a), Some(b)) = (q.time_min, q.time_max) {
             if a > b {
                 return Err(ApiError::new(400, "calendar", "timeRangeEmpty", "The specified time range is empty.").at("parameter", "timeMax"));
@@ -299,7 +328,14 @@ impl State {
                 Some(_) => return Err(invalid_page_token()),
                 None => (seq, cal.seq),
             };
+            if lead {
+                return Ok(empty('i', snap, seq, from.to_string()));
+            }
             return Ok(self.incremental(cal, q, hash, seq, from, snap));
+        }
+        if q.updated_min.is_some_and(|u| u < Utc::now() - Duration::days(UPDATED_MIN_HORIZON_DAYS)) {
+            let m = "The requested minimum modification time lies too far in the past.";
+            return Err(ApiError::new(410, "calendar", "updatedMinTooLongAgo", m).at("parameter", "updatedMin"));
         }
         let snap = page.as_ref().map_or(cal.seq, |p| p.snap);
         if q.single_events || q.order_by.is_some() {
@@ -308,6 +344,9 @@ impl State {
                 Some(_) => return Err(invalid_page_token()),
                 None => None,
             };
+            if lead {
+                return Ok(empty('s', snap, 0, String::new()));
+            }
             return Ok(self.sorted(cal, q, hash, snap, cursor));
         }
         let cursor = match &page {
@@ -315,6 +354,9 @@ impl State {
             Some(_) => return Err(invalid_page_token()),
             None => None,
         };
+        if lead {
+            return Ok(empty('f', snap, 0, String::new()));
+        }
         Ok(self.full_by_id(cal, q, hash, snap, cursor))
     }
 

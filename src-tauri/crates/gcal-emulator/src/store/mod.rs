@@ -86,6 +86,7 @@ pub struct State {
     pub push_tx: Option<tokio::sync::mpsc::UnboundedSender<PushJob>>,
     pub auto_push: bool,
     pub allow_http_push: bool,
+    pub page_quirks: list::PageQuirks,
 }
 
 impl State {
@@ -104,6 +105,7 @@ impl State {
             push_tx: None,
             auto_push: true,
             allow_http_push: false,
+            page_quirks: list::PageQuirks::default(),
         };
         for a in world.accounts {
             let sub = a.sub.clone().unwrap_or_else(|| derive_sub(&a.email));
