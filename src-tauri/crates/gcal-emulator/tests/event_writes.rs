@@ -186,7 +186,7 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
     let items = inc["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["deleted"], true);
-    let (s, _) = env.get(&format!("{}", env.events_path("extra1@group.calendar.google.com"))).await;
+    let (s, _) = env.get(&env.events_path("extra1@group.calendar.google.com")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (_, all) = env.get("users/me/calendarList?showHidden=true&showDeleted=true").await;
     assert_eq!(all["items"].as_array().unwrap().len(), 6);

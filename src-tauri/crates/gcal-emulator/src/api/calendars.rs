@@ -12,15 +12,15 @@ pub async fn list(State(sh): State<Shared>, caller: Caller, p: Params) -> Result
     caller.can_read()?;
     let max = p.usize("maxResults")?.unwrap_or(100).clamp(1, 250);
     let st = sh.state.lock();
-    let body = st.list_calendars(
-        &caller.account,
-        max,
-        p.get("pageToken"),
-        p.get("syncToken"),
-        p.bool("showDeleted")?.unwrap_or(false),
-        p.bool("showHidden")?.unwrap_or(false),
-        p.get("minAccessRole"),
-    )?;
+    let q = crate::store::list::CalendarListQuery {
+        max_results: max,
+        page_token: p.get("pageToken"),
+        sync_token: p.get("syncToken"),
+        show_deleted: p.bool("showDeleted")?.unwrap_or(false),
+        show_hidden: p.bool("showHidden")?.unwrap_or(false),
+        min_access_role: p.get("minAccessRole"),
+    };
+    let body = st.list_calendars(&caller.account, &q)?;
     Ok(json_ok(&body))
 }
 

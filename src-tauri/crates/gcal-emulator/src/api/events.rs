@@ -197,7 +197,8 @@ pub async fn watch(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<
     let address = body.get("address").and_then(Value::as_str).unwrap_or_default().to_owned();
     let https = url::Url::parse(&address).is_ok_and(|u| u.scheme() == "https");
     let mut st = sh.state.lock();
-    if !https && !(st.allow_http_push && is_loopback_http(&address)) {
+    let allowed = https || (st.allow_http_push && is_loopback_http(&address));
+    if !allowed {
         let m = format!("WebHook callback must be HTTPS: {address}");
         return Err(ApiError::new(400, "global", "push.webhookUrlNotHttps", m));
     }

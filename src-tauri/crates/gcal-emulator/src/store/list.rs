@@ -626,16 +626,8 @@ impl State {
     }
 
     /// calendarList.list for an account.
-    pub fn list_calendars(
-        &self,
-        account: &str,
-        max_results: usize,
-        page_token: Option<&str>,
-        sync_token_in: Option<&str>,
-        show_deleted: bool,
-        show_hidden: bool,
-        min_access_role: Option<&str>,
-    ) -> Result<Value, ApiError> {
+    pub fn list_calendars(&self, account: &str, q: &CalendarListQuery<'_>) -> Result<Value, ApiError> {
+        let CalendarListQuery { max_results, page_token, sync_token: sync_token_in, show_deleted, show_hidden, min_access_role } = *q;
         let acc = self.accounts.get(account).ok_or_else(ApiError::auth)?;
         let hash = cal_hash(&acc.email);
         let page = match page_token.map(PageCursor::decode) {
@@ -704,6 +696,17 @@ impl State {
         }
         Ok(body)
     }
+}
+
+/// The parameters of one calendarList.list call.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarListQuery<'a> {
+    pub max_results: usize,
+    pub page_token: Option<&'a str>,
+    pub sync_token: Option<&'a str>,
+    pub show_deleted: bool,
+    pub show_hidden: bool,
+    pub min_access_role: Option<&'a str>,
 }
 
 /// Writes the `calendar#events` envelope around a page.

@@ -234,7 +234,7 @@ impl State {
         let acc = self.accounts.get(account).ok_or_else(ApiError::auth)?;
         let id = if cal_id == "primary" { acc.primary_id() } else { cal_id.to_owned() };
         let entry = acc.entries.iter().find(|e| e.cal_id == id && !e.deleted).ok_or_else(ApiError::not_found)?;
-        if !self.calendars.get(&id).is_some_and(|c| !c.removed) {
+        if self.calendars.get(&id).is_none_or(|c| c.removed) {
             return Err(ApiError::not_found());
         }
         if write && !(entry.access_role == "owner" || entry.access_role == "writer") {
