@@ -49,6 +49,7 @@ pub struct ReceiverStats {
     /// Notifications refused with a 4xx by the handler (unknown channel, token, resource, headers).
     pub refused: AtomicU64,
     last_change: Mutex<Option<std::time::Instant>>,
+    last_refusal_warning: Mutex<Option<std::time::Instant>>,
 }
 
 impl ReceiverStats {
@@ -131,9 +132,22 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 async fn notification(State(sh): State<Arc<Shared>>, headers: HeaderMap, _body: axum::body::Bytes) -> StatusCode {
     let refuse = |status: StatusCode, why: &str| {
-        sh.stats.refused.fetch_add(1, Ordering::Relaxed);
-        // The channel id is ours and not a secret; the token is never logged.
-        tracing::warn!(status = status.as_u16(), "push notification refused: {why}");
+        let n = sh.stats.refused.fetch_add(1, Ordering::Relaxed) + 1;
+        // The address is public (through the forwarder): a flood of forgeries must not flood the
+        // log, so a warning at most once a minute, the rest at debug. The token is never logged.
+        let loud = {
+            let mut last = sh.stats.last_refusal_warning.lock().unwrap();
+            let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(60));
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if loud {
+            tracing::warn!(status = status.as_u16(), refused_so_far = n, "push notification refused: {why}");
+        } else {
+            tracing::debug!(status = status.as_u16(), "push notification refused: {why}");
+        }
         status
     };
     let (Some(channel_id), Some(state)) = (header(&headers, "x-goog-channel-id"), header(&headers, "x-goog-resource-state"))
