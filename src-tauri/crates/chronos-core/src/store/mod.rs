@@ -47,6 +47,17 @@
 //! included, so the recurrence expander can hide the instances they replace. All-day and
 //! zone-less times are floating: they are widened by 14 h on each side, and the caller trims.
 //!
+//! # Sync bookkeeping
+//! `apply_page` commits one page in one transaction: upserts (skipped when the stored event is
+//! identical, so re-applying a page rewrites nothing), deletions of cancelled events (a cancelled
+//! instance of a series stays as a cancelled exception row; a cancelled single event or series
+//! goes, with the series' exceptions), the page token, and on the last page the sync token.
+//! `begin_full_sync` hands out a new generation; rows a full sync brings are stamped with it, and
+//! its last page deletes, in the same transaction as the new token, every row of the calendar
+//! still carrying an older stamp — except rows with outbox entries. Events with outbox entries
+//! are never overwritten by a page: the server's version comes back in `PageOutcome::held` for
+//! the merge.
+//!
 //! # Threads
 //! `Store` is `Send + Sync` with a synchronous API: share it in an `Arc` and call it from
 //! `tokio::task::spawn_blocking` (`Store::call` does that) or one store thread. Open one `Store`
