@@ -10,6 +10,25 @@
 //! Google only POSTs to a public HTTPS address; a desktop app is reachable only through one that
 //! forwards to the receiver (a tunnel the user runs). Without such an address no channel is
 //! opened and the scheduler's polling (minute check, interval, wake, focus, network) is all.
+//!
+//! # Wiring (see [`service::PushService`])
+//! Settings: `public_address` (an `https://` URL forwarding to the receiver; `None` = polling
+//! only), the receiver's port on 127.0.0.1 (default 8737) and path (`/google/push`). At start-up,
+//! after the scheduler has started, `PushService::start(settings, store, &scheduler, clock)`;
+//! then `add_account(account, client)` per connected account. Calendar (de)selection →
+//! `channels().maintain_account(account)`; disconnect → `channels().remove_account(account)`
+//! *before* the grant is revoked and the account row deleted (stopping needs a valid token; the
+//! rows cascade with the account); settings change → `set_public_address(..)`; window focus →
+//! `triggers().window_focused()`; user commands → `triggers().user_activity()`; OS network
+//! events, if any → `triggers().network_changed(online)` (otherwise the TCP probe runs).
+//!
+//! # Time rules
+//! - Push: leading-edge sync per calendar, then at most one more per 5 s window, one in flight
+//!   and one queued; channels renewed when less than min(1 h, lifetime / 10) remains.
+//! - Without push: the minute check of calendars on screen (skipping push-covered ones) while
+//!   visible; in the tray, the same check every 1, 2, 4, 8 minutes as idleness passes 30, 60,
+//!   90 minutes, capped at 10; focus syncs when the last run began over a minute ago; wake and
+//!   network recovery sync at once.
 
 pub mod channels;
 pub mod debounce;
