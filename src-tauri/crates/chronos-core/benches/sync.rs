@@ -178,6 +178,7 @@ fn main() {
             return;
         }
         // 1. Fetch-only baseline.
+        let (fcpu0, femu0) = cpu();
         let t0 = Instant::now();
         let fetched: usize = futures::stream::iter(calendars.clone())
             .map(|cal| {
@@ -201,10 +202,14 @@ fn main() {
             .into_iter()
             .sum();
         let fetch_time = t0.elapsed();
+        let (fcpu1, femu1) = cpu();
+        let fetch_cpu = (fcpu1 - fcpu0) - (femu1 - femu0);
         println!(
-            "fetch only (baseline): {fetched} events in {:.2} s = {:.0} events/s",
+            "fetch only (baseline): {fetched} events in {:.2} s = {:.0} events/s; client CPU {:.2} s = {:.1} µs/event (HTTP + JSON parsing)",
             fetch_time.as_secs_f64(),
-            fetched as f64 / fetch_time.as_secs_f64()
+            fetched as f64 / fetch_time.as_secs_f64(),
+            fetch_cpu,
+            fetch_cpu * 1e6 / fetched.max(1) as f64
         );
 
         // 2. Full sync.
@@ -228,6 +233,12 @@ fn main() {
             engine_cpu,
             engine_cpu * 1e6 / events as f64,
             emu1 - emu0
+        );
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+        println!(
+            "  of which storing (validate, encrypt, SQLite, index): ~{:.1} µs/event; CPU floor of a full sync on {cores} cores: {:.2} s",
+            (engine_cpu - fetch_cpu).max(0.0) * 1e6 / events as f64,
+            engine_cpu / cores
         );
         println!(
             "  memory: peak RSS {} MiB for the whole process (emulator world included); RSS before the sync {} MiB, so at most {} MiB for the sync",
