@@ -3,7 +3,8 @@
 //!
 //! By default the expectations are the checked-in `recurrence-corpus/expected/`;
 //! `recurrence-corpus/run.sh` regenerates them with dateutil, diffs them against the checked-in
-//! copy and points this test at the fresh ones through `RECURRENCE_EXPECTED_DIR`.
+//! copy and points this test at the fresh ones through `RECURRENCE_EXPECTED_DIR`. It then runs
+//! it again on generated cases (`RECURRENCE_CASES_DIR`, from `random_cases.py`).
 
 use chrono::{DateTime, Utc};
 use chronos_core::model::EventResource;
@@ -52,6 +53,12 @@ fn ours(case: &Case) -> Value {
     json!({ "occurrences": occurrences, "skipped": skipped })
 }
 
+fn cases_dir(corpus: &Path) -> PathBuf {
+    std::env::var_os("RECURRENCE_CASES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| corpus.join("cases"))
+}
+
 fn expected_dir(corpus: &Path) -> PathBuf {
     std::env::var_os("RECURRENCE_EXPECTED_DIR")
         .map(PathBuf::from)
@@ -62,7 +69,7 @@ fn expected_dir(corpus: &Path) -> PathBuf {
 fn corpus_matches_the_dateutil_oracle() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recurrence-corpus");
     let expected = expected_dir(&corpus);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus.join("cases"))
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(cases_dir(&corpus))
         .expect("cases dir")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))

@@ -278,3 +278,21 @@ fn singles_with_offsets_and_cancelled_ones() {
     assert_eq!(times(&x), vec![("2026-03-10T03:30Z".into(), "2026-03-10 04:30".into())]);
     assert!(x.skipped.is_empty());
 }
+
+#[test]
+fn weekly_bysetpos_counts_the_whole_week_as_rfc_5545_says() {
+    // The set for BYSETPOS is the whole week (from WKST), so the first week's first candidate
+    // (Monday 2 March) is before DTSTART and dropped. python-dateutil counts the first week from
+    // DTSTART instead and would give Wednesday (dateutil issue #1398).
+    let m = series("sp", "2026-03-04T09:00:00", "2026-03-04T10:00:00", "UTC", &["RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=1;COUNT=3"]);
+    let x = expand(&[m], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), chrono_tz::UTC);
+    assert_eq!(locals(&x), vec!["2026-03-04 09:00", "2026-03-09 09:00", "2026-03-16 09:00", "2026-03-23 09:00"]);
+}
+
+#[test]
+fn sub_daily_rules_in_a_dst_gap_keep_one_occurrence_per_instant() {
+    let m = series("h", "2026-03-29T00:30:00", "2026-03-29T00:45:00", "Europe/Berlin", &["RRULE:FREQ=HOURLY;COUNT=4"]);
+    let x = expand(&[m], range("2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z"), BERLIN);
+    // Wall times 00:30, 01:30, 02:30 (skipped, read as 03:30) and 03:30: three instants.
+    assert_eq!(locals(&x), vec!["2026-03-29 00:30", "2026-03-29 01:30", "2026-03-29 03:30"]);
+}

@@ -193,6 +193,9 @@ pub(crate) fn span(e: &EventResource) -> Result<(EventTime, EventTime), Recurren
             t => t,
         },
     };
+    if start.is_all_day() != end.is_all_day() {
+        return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into()));
+    }
     Ok((start, end))
 }
 
@@ -309,8 +312,14 @@ impl View {
                     limits.max_occurrences,
                     &mut budget,
                 );
+                // Two wall times can name one instant (a skipped hour read with the old offset
+                // meets the hour after it); a series has one occurrence per instant.
+                let mut seen = HashSet::new();
                 for t in starts {
                     let utc = zone.instant(t);
+                    if !seen.insert(utc) {
+                        continue;
+                    }
                     if exceptions.contains(&OriginalKey::Instant(utc))
                         || exceptions.contains(&OriginalKey::Date(t.date()))
                     {

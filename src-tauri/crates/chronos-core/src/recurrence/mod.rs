@@ -4,6 +4,25 @@
 //! Pure logic: no I/O, no clock. Entry points: [`expand`] for display, [`split_series`] and
 //! [`surviving_exceptions`] for "this and following" / "all events" edits, [`instance_id`] for
 //! patching an occurrence that was only expanded locally.
+//!
+//! Semantics, where the standards leave room:
+//! - Rules run on the series' wall clock (`start.timeZone`, else the offset in `start.dateTime`),
+//!   so a 09:00 meeting stays at 09:00 across DST. A wall time skipped by a DST jump is read with
+//!   the offset before the jump (02:30 → 03:30 new time); a repeated one is the first of the two
+//!   (RFC 5545 §3.3.5). Sub-daily frequencies step on the wall clock too, one occurrence per
+//!   instant.
+//! - DTSTART is always an occurrence (RFC 5545 §3.8.5.3), even when the rule does not match it;
+//!   COUNT counts the rule's own matches. BYSETPOS selects within whole periods (a WEEKLY period
+//!   starts on WKST).
+//! - `UNTIL=YYYYMMDD` on a timed series means "starting on or before that day" in its zone.
+//! - Exceptions (`recurringEventId`) replace the occurrence at their `originalStartTime`
+//!   (compared as instants; all-day as dates), whether or not they themselves fall in the range;
+//!   a cancelled one just removes it. A cancelled master hides its exceptions. Exceptions whose
+//!   master is not in the input are shown on their own.
+//! - Limits ([`Limits`]): per master and query, at most `max_occurrences` occurrences and
+//!   `max_steps` days/candidates examined; past them the master's expansion stops, what was found
+//!   is kept, and the master is listed in [`Expanded::truncated`].
+//! - `BYWEEKNO` is not supported (the event is skipped with `unsupported_rule`).
 
 mod edit;
 mod engine;

@@ -5,7 +5,7 @@ use super::engine::{starts_in, Budget, Series};
 use super::error::RecurrenceError;
 use super::rule::{parse_until, Rule, Until};
 use super::time::Zone;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::BTreeSet;
 
 /// One `RDATE`/`EXDATE` value, already in the series' wall clock.
@@ -101,7 +101,12 @@ impl RecurrenceSet {
         }
         for rule in &self.rrules {
             let series = Series { rule, dtstart, zone };
-            starts.extend(starts_in(&series, from, to, max, budget));
+            let found = starts_in(&series, from, to, max, budget);
+            match zone {
+                Some(_) => starts.extend(found),
+                // An all-day series has days, whatever times BYHOUR and friends ask for.
+                None => starts.extend(found.into_iter().map(|t| t.date().and_time(NaiveTime::MIN))),
+            }
         }
         for rd in &self.rdates {
             let t = match *rd {

@@ -12,6 +12,7 @@ Usage: oracle.py CASES_DIR OUT_DIR
 
 import json
 import sys
+import warnings
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -120,6 +121,12 @@ def master_starts(master, start, lo, hi):
         name, params, value = split_line(line.strip())
         if name in ("RRULE", "EXRULE"):
             r = rrulestr(fix_until(value, tz), dtstart=dtstart)
+            # Capping UNTIL at the window's end changes nothing inside the window, and spares
+            # dateutil a walk to year 9999 on rules that never match again.
+            if r._until is None or r._until > hi:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    r = r.replace(until=hi if tz is not None else hi.replace(tzinfo=None))
             (rs.rrule if name == "RRULE" else rs.exrule)(r)
         elif name in ("RDATE", "EXDATE"):
             for k, v in date_values(params, value, tz):
@@ -132,7 +139,21 @@ def master_starts(master, start, lo, hi):
                     (rs.rdate if name == "RDATE" else rs.exdate)(v)
         else:
             raise Skip(line)
-    return [t for t in rs.between(lo, hi, inc=True) if t.date() not in exdays]
+    out = []
+    it = iter(rs)
+    while True:
+        try:
+            t = next(it)
+        except StopIteration:
+            break
+        except ValueError:
+            # dateutil walks past year 9999 on a rule that never matches again: no more starts.
+            break
+        if t > hi:
+            break
+        if t >= lo and t.date() not in exdays:
+            out.append(t)
+    return out
 
 
 def expand(case):
@@ -154,6 +175,9 @@ def expand(case):
         return s < rto and (e > rfrom or (e == s and s >= rfrom))
 
     def emit(eid, s, e, exception):
+        if s[0] == "dt":
+            # Python compares and subtracts datetimes of one tzinfo on the wall clock: use UTC.
+            s, e = ("dt", s[1].astimezone(UTC)), ("dt", e[1].astimezone(UTC))
         if not overlaps(s, e):
             return
         if s[0] == "date":
@@ -201,7 +225,9 @@ def expand(case):
                         continue
                     emit(f"{ev['id']}_{d.strftime('%Y%m%d')}", ("date", d), ("date", d + timedelta(days=days)), False)
             else:
-                length = max(e[1] - s[1], timedelta(0))
+                # The exact (elapsed) duration applies to every instance (RFC 5545 §3.8.2.2);
+                # subtracting in UTC, as Python's same-zone subtraction is wall-clock.
+                length = max(e[1].astimezone(UTC) - s[1].astimezone(UTC), timedelta(0))
                 lo = rfrom - length - timedelta(days=2)
                 hi = rto + timedelta(days=2)
                 for t in master_starts(ev, s, lo, hi):
