@@ -345,7 +345,8 @@ impl Chronos {
         self.inner.scheduler.sync_now(account)
     }
 
-    /// Syncs now and waits for the covering runs.
+    /// Syncs now and waits for the covering runs. An account held back by a quota wait gets its
+    /// run queued for when the wait ends, but is not waited for here (its status says when).
     pub async fn sync_now(&self, account: Option<&AccountId>) -> Result<Vec<RunReport>> {
         if let Some(a) = account {
             if self.inner.scheduler.gate(a).is_none() {
@@ -353,7 +354,12 @@ impl Chronos {
             }
         }
         let mut out = Vec::new();
-        for (_, ticket) in self.request_sync(account) {
+        for (a, ticket) in self.request_sync(account) {
+            let blocked = self.inner.scheduler.gate(&a).and_then(|g| g.blocked_until());
+            if blocked.is_some() {
+                tracing::info!(account = %a, "quota wait: the requested sync runs when it ends");
+                continue;
+            }
             out.push(ticket.wait().await?);
         }
         Ok(out)

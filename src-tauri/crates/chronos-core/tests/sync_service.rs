@@ -111,3 +111,30 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
     assert_eq!(r.totals.added, 50, "the recovery sync is a full one");
     chronos.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wait() {
+    let emu = emulator(world(&[10, 10])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let chronos = Chronos::open(options(&emu, dir.path(), Arc::new(MemorySecretStore::default()))).await.unwrap();
+    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    emu.control().add_fault(gcal_emulator::FaultRule::status("/events", 403, 100).with_reason("quotaExceeded")).unwrap();
+    let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
+    assert_eq!(r.outcome, SyncOutcome::QuotaExceeded);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    match chronos.account_status(&account) {
+        AccountStatus::Quota { resume_after, .. } => {
+            assert!(resume_after > chrono::Utc::now() + chrono::Duration::minutes(59))
+        }
+        s => panic!("{s:?}"),
+    }
+    // A click on "sync now" during the wait returns at once; the run stays queued.
+    emu.control().reset_requests();
+    let t0 = std::time::Instant::now();
+    let reports = tokio::time::timeout(Duration::from_secs(10), chronos.sync_now(Some(&account))).await.unwrap().unwrap();
+    assert!(reports.is_empty());
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(emu.control().requests().is_empty(), "nothing is sent during the quota wait");
+    chronos.shutdown();
+}
