@@ -45,4 +45,4 @@ for f in "$HERE"/specs/*.spec.js; do
 done
 [[ ${#specs[@]} -gt 0 ]] || { echo "e2e: no spec matches '$FILTER'" >&2; exit 2; }
 cd "$HERE"
-node --test --test-concurrency=1 --test-reporter=spec "${specs[@]}"
+node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec "${specs[@]}"

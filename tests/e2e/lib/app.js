@@ -63,11 +63,8 @@ export async function launch({ env = {}, args = [] } = {}) {
     .build();
   await driver.manage().setTimeouts({ implicit: 0, script: 30000 });
   const stop = async () => {
-    try {
-      await driver.quit();
-    } catch {
-      /* the app may already be gone */
-    }
+    // A wedged session must not hang the run: give quit 15 s, then end the driver anyway.
+    await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 15000))]);
     driverProc.kill('SIGTERM');
     await new Promise((r) => (driverProc.exitCode !== null ? r() : driverProc.once('exit', r)));
   };

@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
@@ -101,6 +103,24 @@ test('a chronos://sync deep link syncs in the running instance', async () => {
   await eventually(async () => (await syncState(app.driver)) === 'up_to_date', 30000, 'sync end');
 });
 
+test('chronos://open?date= shows that day in the running instance', async () => {
+  await run(process.env.CHRONOS_APP, ['chronos://open?date=2027-03-14'], {
+    env: { ...process.env, CHRONOS_DATA_DIR: app.dataDir },
+    timeout: 30000,
+  });
+  await eventually(
+    async () => {
+      const title = await (await byTestId(app.driver, 'view-title')).getText();
+      return /Mar\w* 14,? 2027|14 Mar\w* 2027/.test(title) && title;
+    },
+    20000,
+    'the view to show 14 March 2027',
+  );
+  await screenshot(app.driver, '04b-deep-link-open');
+  await (await byTestId(app.driver, 'view-month')).click();
+  await (await byTestId(app.driver, 'nav-today')).click();
+});
+
 test('hostile event text is shown as text and runs nothing', async () => {
   const { driver } = app;
   const calendars = await invoke(driver, 'list_calendars');
@@ -140,6 +160,11 @@ test('hostile event text is shown as text and runs nothing', async () => {
   assert.equal(await driver.executeScript('return window.__xss;'), 0);
   assert.equal((await driver.findElements(By.css('[data-testid="event-details"] script'))).length, 0);
   assert.equal((await driver.findElements(By.css('[data-testid="event-details"] img'))).length, 0);
+  // Event content never reaches the log files.
+  const logDir = join(app.dataDir, 'demo', 'logs');
+  const logs = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('\n');
+  assert.ok(logs.includes('Chronos starting'), 'the log file is written');
+  assert.ok(!logs.includes('XSS probe'), 'an event title reached the logs');
   for (const close of await driver.findElements(By.css('[data-testid="dialog-close"]'))) {
     if (await close.isDisplayed()) await close.click();
   }
