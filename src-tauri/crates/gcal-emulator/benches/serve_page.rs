@@ -90,6 +90,39 @@ async fn main() {
     }
     let all = t_all.elapsed();
 
+    // The same pages over a bare TCP socket (no HTTP client library): first byte and last byte.
+    let mut raw_first = Vec::new();
+    let mut raw_total = Vec::new();
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = emu.base_url().trim_start_matches("http://").to_owned();
+        for cal in acc.calendars.iter() {
+            let req = format!(
+                "GET /calendar/v3/calendars/{}/events?maxResults=2500 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n",
+                enc(cal)
+            );
+            let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            sock.set_nodelay(true).unwrap();
+            let t = Instant::now();
+            sock.write_all(req.as_bytes()).await.unwrap();
+            let mut buf = vec![0u8; 1 << 20];
+            let n = sock.read(&mut buf).await.unwrap();
+            raw_first.push(t.elapsed());
+            let mut total = n;
+            loop {
+                let n = sock.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                total += n;
+            }
+            raw_total.push(t.elapsed());
+            assert!(total > 1_000_000);
+        }
+    }
+    let (r50, _, rmin) = stats(raw_first);
+    let (t50, _, tmin) = stats(raw_total);
+
     // Server side only: building the 2,500-event answer in process (lock, scan, copy, envelope).
     let mut inproc = Vec::new();
     let mut second_page_q = String::new();
@@ -135,6 +168,7 @@ async fn main() {
     println!("baseline colors.get:             median {b50:.3} ms  p95 {b95:.3} ms  min {bmin:.3} ms");
     println!("events.list page (2,500 events): median {p50:.3} ms  p95 {p95:.3} ms  min {pmin:.3} ms  ({} pages, {:.1} MB per full pass, {} events)", pages.len(), bytes as f64 / 1e6, events);
     println!("  of which until the response headers: median {h50:.3} ms  p95 {h95:.3} ms  min {hmin:.3} ms (the rest is moving ~2.3 MB through the loopback into the client)");
+    println!("  same page over a bare socket: first byte median {r50:.3} ms (min {rmin:.3}), whole answer median {t50:.3} ms (min {tmin:.3})");
     println!("  ratio page/baseline (median): {:.1}x", p50 / b50);
     println!("  full sync of all 20 calendars: {:.0} ms per pass (incl. client JSON parse)", all.as_secs_f64() * 1000.0 / 3.0);
     println!("singleEvents=true&orderBy=startTime, first page (expands the calendar): median {s50:.3} ms  p95 {s95:.3} ms");
