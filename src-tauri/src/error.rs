@@ -3,9 +3,9 @@
 //! `kind` is the stable string from `chronos_core::ErrorKind` (the UI switches on it); the shell
 //! adds no kinds of its own beyond those the core already defines.
 
-use ts_rs::TS;
 use chronos_core::ErrorKind;
 use serde::Serialize;
+use ts_rs::TS;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -1,12 +1,12 @@
 //! The events the shell emits to the UI: their names and payloads (mirrors `ui/src/api/events.ts`
 //! and the payload types in `ui/src/api/types.ts`), and the throttle for progress.
 
-use ts_rs::TS;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Runtime};
+use ts_rs::TS;
 
 /// A payload with its event name: `emit(&app, payload)` cannot pair a name with the wrong shape.
 pub trait UiEvent: Serialize + Clone {

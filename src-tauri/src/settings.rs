@@ -1,11 +1,11 @@
 //! The user's settings (`get_settings` / `set_settings`), validated and kept in a JSON file in the
 //! app's data directory. Settings hold no event content, so plaintext on disk is fine.
 
-use ts_rs::TS;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
+use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

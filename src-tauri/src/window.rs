@@ -71,12 +71,39 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
+/// Tells the engine's scheduler whether the window is on screen and which calendars it shows,
+/// so the calendars in view are checked every minute while the window is up, and background
+/// syncs fall back to the interval while only the tray is open.
+pub fn report_view<R: Runtime>(app: &AppHandle<R>, visible: bool) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let engine = app.state::<crate::engine::Engine>();
+        let Ok(chronos) = engine.get() else { return };
+        let shown = if visible {
+            match chronos.calendars(None).await {
+                Ok(list) => list
+                    .into_iter()
+                    .filter(|c| c.selected && !c.deleted)
+                    .map(|c| (c.account, c.entry.id))
+                    .collect(),
+                Err(_) => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
+        chronos.set_view(visible, shown);
+    });
+}
+
 /// Closing the window hides it when "close to tray" is on; Quit in the tray ends the app.
 pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    if window.label() != MAIN {
+        return;
+    }
+    if let WindowEvent::Focused(true) = event {
+        report_view(window.app_handle(), true);
+    }
     if let WindowEvent::CloseRequested { api, .. } = event {
-        if window.label() != MAIN {
-            return;
-        }
         let settings = window
             .app_handle()
             .state::<crate::settings::SettingsStore>()
@@ -89,6 +116,7 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
         {
             api.prevent_close();
             let _ = window.hide();
+            report_view(window.app_handle(), false);
         }
     }
 }

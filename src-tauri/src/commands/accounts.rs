@@ -1,6 +1,5 @@
 //! Accounts: list, connect (sign-in), reconnect, disconnect.
 
-use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use chrono::{DateTime, Utc};
@@ -9,6 +8,7 @@ use chronos_core::sync::status::AccountStatus;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

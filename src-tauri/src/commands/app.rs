@@ -1,11 +1,11 @@
 //! About the app itself: demo mode, version, logs, links.
 
-use ts_rs::TS;
 use crate::engine::RunInfo;
 use crate::error::{AppError, CmdResult};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::Opener;
+use ts_rs::TS;
 
 /// The opener plugin, or an error where it is absent (mock-runtime tests) instead of a panic.
 fn opener<R: Runtime>(app: &AppHandle<R>) -> CmdResult<State<'_, Opener<R>>> {

@@ -1,6 +1,5 @@
 //! Calendars: list, show/hide, colour; Google's event colour palette.
 
-use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
@@ -9,6 +8,7 @@ use chronos_core::store::StoredCalendar;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
 
 /// Google's default calendar colour, for a calendar that names none.
 pub const DEFAULT_BACKGROUND: &str = "#4285f4";

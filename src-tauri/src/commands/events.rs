@@ -1,7 +1,6 @@
 //! Events: a time range in the UI's shape; create, update, move, delete (queued locally with
 //! their outbox entry, then pushed by the next sync run).
 
-use ts_rs::TS;
 use crate::commands::calendars::event_colour;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
@@ -13,6 +12,7 @@ use chronos_core::store::{Store, StoredCalendar, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::{AppHandle, Manager, Runtime, State};
+use ts_rs::TS;
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -1,6 +1,5 @@
 //! Local changes on their way to Google, and conflicts waiting for the user.
 
-use ts_rs::TS;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged, OutboxChanged};
@@ -10,6 +9,7 @@ use chronos_core::store::{ConflictId, OutboxId, Store, StoredConflict};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
+use ts_rs::TS;
 
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
