@@ -142,27 +142,34 @@ async fn a_410_that_repeats_fails_the_calendar_without_looping() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_refused() {
+    const N: usize = 15_000; // 6 pages per calendar
     let mut h = Harness::with(
-        world(&[6000, 6000]),
-        Options { config: RunConfig { run_timeout: Duration::from_millis(1500), ..Default::default() }, ..Default::default() },
+        world(&[N, N]),
+        Options { config: RunConfig { run_timeout: Duration::from_secs(3), ..Default::default() }, ..Default::default() },
     )
     .await;
-    // Slow pages: the run times out after the first page or so of each calendar.
-    h.emu.control().set_latency(Duration::from_millis(900));
+    // 500 ms per request: the calendar list, then a page every 500 ms at best; the run is cut
+    // off after 3 s, before the sixth page of either calendar can arrive.
+    h.emu.control().set_latency(Duration::from_millis(500));
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::TimedOut, "{r:?}");
     assert_eq!(r.error.as_ref().unwrap().kind.as_str(), "timeout");
-    let kept: usize = (0..2).map(|i| h.stored_ids(&cal_id(i)).len()).sum();
-    assert!(kept >= 2500, "at least one page was committed before the timeout: {kept}");
-    assert!(kept < 12000);
     let events = h.progress().await;
     assert_eq!(events.iter().filter(|e| matches!(e, SyncProgress::CalendarFailed { .. })).count(), 2);
     assert!(matches!(events.last(), Some(SyncProgress::SyncFinished { outcome: SyncOutcome::TimedOut, .. })));
-
+    let mut kept = Vec::new();
     for i in 0..2 {
+        let n = h.stored_ids(&cal_id(i)).len();
+        assert!(n >= 2500 && n < N, "calendar {i}: {n} events kept");
+        assert_eq!(n % 2500, 0, "whole pages only");
+        // What the run reported is what the store holds.
+        let reported = r.calendars.iter().find(|c| c.calendar == cal_id(i)).unwrap().stats.added as usize;
+        assert_eq!(reported, n);
         let st = h.store.sync_state(&h.account, &cal_id(i)).unwrap();
         assert!(st.full_sync.is_some() && st.page_token.is_some() && st.sync_token.is_none(), "{st:?}");
+        kept.push(n);
     }
+
     // Back to normal speed: the next run resumes where each calendar stopped.
     h.emu.control().set_latency(Duration::ZERO);
     h.emu.control().reset_requests();
@@ -184,10 +191,11 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     let c1 = &r.calendars.iter().find(|c| c.calendar == cal_id(1)).unwrap().stats;
     assert_eq!(h.requests("events.list").iter().filter(|q| q.status == 400).count(), 1);
     assert!(c0.restarted_full_sync, "{c0:?}");
-    assert_eq!(c0.pages, 3, "started over: 6000 events in 3 pages");
+    assert_eq!(c0.pages, 6, "started over");
+    assert_eq!(c0.added as usize, N - kept[0]);
     assert_eq!(c1.mode, SyncMode::ResumedFull, "{c1:?}");
-    assert_eq!(c1.pages, 2, "resumed after the first page: 3500 events left");
-    assert_eq!(c1.added, 3500);
+    assert_eq!(c1.pages as usize, (N - kept[1]) / 2500, "resumed after the kept pages");
+    assert_eq!(c1.added as usize, N - kept[1]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
