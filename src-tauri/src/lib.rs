@@ -13,6 +13,7 @@ pub mod events;
 pub mod launch;
 pub mod logging;
 pub mod notify;
+pub mod reminders;
 pub mod settings;
 pub mod sync_hub;
 pub mod tray;
@@ -131,6 +132,7 @@ pub fn init_state<R: Runtime>(
     app.manage(run);
     app.manage(engine);
     engine::start_forwarding(app.handle());
+    reminders::start(app.handle());
     Ok(())
 }
 
