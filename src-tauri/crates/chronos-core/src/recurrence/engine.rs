@@ -72,32 +72,46 @@ pub(crate) fn starts_in(
     if rule.count == Some(0) {
         return out;
     }
+    // Buffers reused across periods; times of day are the same in every period down to DAILY.
+    let mut days: Vec<NaiveDate> = Vec::new();
+    let mut candidates: Vec<NaiveDateTime> = Vec::new();
+    let fixed_times = (rule.freq <= Freq::Daily).then(|| times_of(&rule, dtstart));
     loop {
         let Some(period) = period(&rule, dtstart, k) else { return out };
         if period.first >= to || past_until(&rule, series.zone, period.first) {
             return out;
         }
-        if !budget.spend(1 + period.days.len() as u64) {
+        if !budget.spend(1 + u64::from(period.len)) {
             return out;
         }
-        let days: Vec<NaiveDate> =
-            period.days.iter().copied().filter(|d| day_matches(&rule, *d)).collect();
-        let mut candidates: Vec<NaiveDateTime> = Vec::new();
+        days.clear();
+        days.extend(
+            period.first_day.iter_days().take(period.len as usize).filter(|d| day_matches(&rule, *d)),
+        );
+        candidates.clear();
         if !days.is_empty() {
-            let times = times_of(&rule, period.first);
+            let own_times;
+            let times = match &fixed_times {
+                Some(t) => t,
+                None => {
+                    own_times = times_of(&rule, period.first);
+                    &own_times
+                }
+            };
             if !budget.spend((days.len() * times.len()) as u64) {
                 return out;
             }
             for d in &days {
-                for t in &times {
+                for t in times {
                     candidates.push(d.and_time(*t));
                 }
             }
         }
         if !rule.by_set_pos.is_empty() {
-            candidates = set_positions(&rule.by_set_pos, &candidates);
+            let kept = set_positions(&rule.by_set_pos, &candidates);
+            candidates = kept;
         }
-        for c in candidates {
+        for &c in &candidates {
             if c < dtstart {
                 continue;
             }
@@ -156,7 +170,9 @@ fn set_positions(pos: &[i32], candidates: &[NaiveDateTime]) -> Vec<NaiveDateTime
 struct Period {
     /// The first wall-clock instant of the period.
     first: NaiveDateTime,
-    days: Vec<NaiveDate>,
+    /// The period's days: `len` days from `first_day`.
+    first_day: NaiveDate,
+    len: u32,
 }
 
 fn week_start(d: NaiveDate, wkst: chrono::Weekday) -> NaiveDate {
@@ -185,18 +201,14 @@ fn unit_seconds(freq: Freq) -> i64 {
 fn period(rule: &Rule, dtstart: NaiveDateTime, k: i64) -> Option<Period> {
     let step = k.checked_mul(rule.interval as i64)?;
     let d0 = dtstart.date();
-    let days_from = |first: NaiveDate, n: i64| -> Option<Vec<NaiveDate>> {
-        (0..n).map(|i| first.checked_add_signed(Duration::days(i))).collect()
-    };
-    let (first, days) = match rule.freq {
+    let (first, len) = match rule.freq {
         Freq::Yearly => {
             let y = i64::from(d0.year()).checked_add(step)?;
             if y > 9999 {
                 return None;
             }
             let first = NaiveDate::from_ymd_opt(y as i32, 1, 1)?;
-            let len = if first.leap_year() { 366 } else { 365 };
-            (first, days_from(first, len)?)
+            (first, days_in_year(first))
         }
         Freq::Monthly => {
             let m = (i64::from(d0.year()) * 12 + i64::from(d0.month0())).checked_add(step)?;
@@ -204,29 +216,27 @@ fn period(rule: &Rule, dtstart: NaiveDateTime, k: i64) -> Option<Period> {
                 return None;
             }
             let first = NaiveDate::from_ymd_opt((m / 12) as i32, (m % 12) as u32 + 1, 1)?;
-            (first, days_from(first, days_in_month(first) as i64)?)
+            (first, days_in_month(first))
         }
         Freq::Weekly => {
-            let first = week_start(d0, rule.wkst).checked_add_signed(Duration::days(step.checked_mul(7)?))?;
-            (first, days_from(first, 7)?)
+            let first = week_start(d0, rule.wkst)
+                .checked_add_signed(Duration::days(step.checked_mul(7)?))?;
+            (first, 7)
         }
-        Freq::Daily => {
-            let first = d0.checked_add_signed(Duration::days(step))?;
-            (first, vec![first])
-        }
+        Freq::Daily => (d0.checked_add_signed(Duration::days(step))?, 1),
         Freq::Hourly | Freq::Minutely | Freq::Secondly => {
             let secs = step.checked_mul(unit_seconds(rule.freq))?;
             let t = truncate(dtstart, rule.freq).checked_add_signed(Duration::seconds(secs))?;
             if t.year() > 9999 {
                 return None;
             }
-            return Some(Period { first: t, days: vec![t.date()] });
+            return Some(Period { first: t, first_day: t.date(), len: 1 });
         }
     };
     if first.year() > 9999 {
         return None;
     }
-    Some(Period { first: first.and_time(NaiveTime::MIN), days })
+    Some(Period { first: first.and_time(NaiveTime::MIN), first_day: first, len })
 }
 
 /// A period index shortly before the one holding `target` (never negative).
