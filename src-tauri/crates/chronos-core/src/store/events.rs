@@ -209,6 +209,18 @@ impl Store {
         events: &[EventResource],
         page: &PageApply,
     ) -> Result<PageOutcome> {
+        self.apply_page_owned(account, calendar, events.to_vec(), page)
+    }
+
+    /// `apply_page` for a caller that gives up its events: they move into the index instead of
+    /// being copied (about a fifth of the cost of a write).
+    pub fn apply_page_owned(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        events: Vec<EventResource>,
+        page: &PageApply,
+    ) -> Result<PageOutcome> {
         let mut db = self.db();
         calendar_exists(&db.conn, account, calendar)?;
         self.ensure_loaded(&db, account, calendar)?;
@@ -253,10 +265,10 @@ impl Store {
                     if existing.is_some() {
                         mark_seen(&tx, account, calendar, &ev.id, stamp)?;
                     }
-                    out.held.push(ev.clone());
+                    out.held.push(ev);
                     continue;
                 }
-                if ev.is_cancelled() && !is_exception(ev) {
+                if ev.is_cancelled() && !is_exception(&ev) {
                     // A single event or a whole series is gone: drop it and the series' exceptions.
                     if delete_row(&tx, account, calendar, &ev.id)? {
                         out.deleted += 1;
@@ -281,18 +293,18 @@ impl Store {
                     continue;
                 }
                 match existing {
-                    Some(old) if *old.event == *ev => {
+                    Some(old) if *old.event == ev => {
                         mark_seen(&tx, account, calendar, &ev.id, stamp)?;
                         out.unchanged += 1;
                     }
                     _ => {
-                        upsert_row(&tx, keys, account, calendar, ev, stamp)?;
+                        upsert_row(&tx, keys, account, calendar, &ev, stamp)?;
                         if existing.is_some() {
                             out.updated += 1;
                         } else {
                             out.added += 1;
                         }
-                        ops.push(IndexOp::Upsert(Arc::new(ev.clone())));
+                        ops.push(IndexOp::Upsert(Arc::new(ev)));
                     }
                 }
             }
