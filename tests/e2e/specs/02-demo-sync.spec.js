@@ -33,23 +33,27 @@ async function syncState(driver) {
 test('connect the demo account; the first sync shows progress and completes', async () => {
   const { driver } = app;
   // Slow the stand-in down so the progress bar is on screen long enough to be watched.
-  await emu.setLatency(120);
+  await emu.setLatency(250);
+  // Record every state and progress value the page shows, however briefly.
+  await driver.executeScript(`
+    window.__syncLog = [];
+    const note = () => {
+      const s = document.querySelector('[data-testid="sync-status"]');
+      const bar = document.querySelector('[data-testid="sync-progress"]');
+      const entry = (s ? s.getAttribute('data-state') : '-') + ':' + (bar ? bar.getAttribute('data-value') : '');
+      if (window.__syncLog.at(-1) !== entry) window.__syncLog.push(entry);
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+  `);
   await (await byTestId(driver, 'connect-account')).click();
 
-  const seen = [];
   let shot = false;
   await eventually(
     async () => {
       const state = await syncState(driver);
-      if (state === 'syncing') {
-        const bars = await driver.findElements(By.css('[data-testid="sync-progress"]'));
-        if (bars.length) {
-          seen.push(Number(await bars[0].getAttribute('data-value')));
-          if (!shot) {
-            shot = true;
-            await screenshot(driver, '02-first-sync-progress');
-          }
-        }
+      if (state === 'syncing' && !shot) {
+        shot = true;
+        await screenshot(driver, '02-first-sync-progress');
       }
       return state === 'up_to_date';
     },
@@ -57,8 +61,12 @@ test('connect the demo account; the first sync shows progress and completes', as
     'the first sync to finish',
   );
   await emu.setLatency(0);
-  assert.ok(seen.length > 0, 'the progress bar was never shown while syncing');
-  for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1], `progress went back: ${seen}`);
+  const log = await driver.executeScript('return window.__syncLog;');
+  const values = log.filter((e) => e.startsWith('syncing:') && e.length > 8).map((e) => Number(e.slice(8)));
+  assert.ok(values.length > 0, `the progress bar was never shown while syncing: ${log}`);
+  for (let i = 1; i < values.length; i++) assert.ok(values[i] >= values[i - 1], `progress went back: ${log}`);
+  assert.equal(log.at(-1).split(':')[0], 'up_to_date', `${log}`);
+  console.log(`sync states seen: ${log.join(' ')}`);
 
   const summary = await (await byTestId(driver, 'sync-summary')).getText();
   const m = summary.replace(/,/g, '').match(/Synced (\d+) events? from (\d+) calendars?/);
