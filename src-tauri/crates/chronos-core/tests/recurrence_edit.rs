@@ -84,7 +84,7 @@ fn split_halves_together_are_the_original_series() {
     ];
     for lines in rules {
         let m = master(lines);
-        let all = starts(&[m.clone()]);
+        let all = starts(std::slice::from_ref(&m));
         assert!(all.len() >= 5, "{lines:?}");
         for (i, cut) in all.iter().enumerate().skip(1) {
             let (old, new) = split_series(&m, cut, EventId::from("n")).unwrap();

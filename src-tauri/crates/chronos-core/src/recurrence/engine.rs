@@ -136,6 +136,44 @@ pub(crate) fn starts_in(
             }
         }
         k += 1;
+        // With COUNT every period must be counted, but when each whole period holds the same
+        // number of starts they can be counted without walking them (all of them end before
+        // the window, as in the fast-forward above).
+        if k == 1 {
+            if let (Some(count), Some(per)) = (rule.count, starts_per_period(&rule)) {
+                let target = first_useful_period(&rule, dtstart, from);
+                if target > 1 {
+                    let skipped = (target - 1) as u64 * per;
+                    if emitted + skipped >= u64::from(count) {
+                        return out;
+                    }
+                    emitted += skipped;
+                    k = target;
+                }
+            }
+        }
+    }
+}
+
+/// The number of starts in every whole period, when it is the same for all of them: DAILY
+/// without day filters, WEEKLY with plain weekdays.
+fn starts_per_period(rule: &Rule) -> Option<u64> {
+    let plain = rule.by_set_pos.is_empty()
+        && rule.by_month.is_empty()
+        && rule.by_month_day.is_empty()
+        && rule.by_year_day.is_empty()
+        && rule.by_day.iter().all(|d| d.nth.is_none());
+    if !plain {
+        return None;
+    }
+    let times = (rule.by_hour.len() * rule.by_minute.len() * rule.by_second.len()) as u64;
+    match rule.freq {
+        Freq::Daily if rule.by_day.is_empty() => Some(times),
+        Freq::Weekly => {
+            let days: std::collections::HashSet<_> = rule.by_day.iter().map(|d| d.weekday).collect();
+            Some(days.len() as u64 * times)
+        }
+        _ => None,
     }
 }
 

@@ -24,8 +24,11 @@ pub struct RecurrenceSet {
     pub exdates: Vec<DateValue>,
 }
 
+/// A line's parameters (`TZID`, `VALUE`), names upper-cased.
+type Params = Vec<(String, String)>;
+
 /// Splits `NAME;PARAM=..;PARAM=..:VALUE` into the name, its parameters and the value.
-fn split_line(line: &str) -> Result<(String, Vec<(String, String)>, &str), RecurrenceError> {
+fn split_line(line: &str) -> Result<(String, Params, &str), RecurrenceError> {
     let (head, value) =
         line.split_once(':').ok_or_else(|| RecurrenceError::InvalidRule(line.to_owned()))?;
     let mut parts = head.split(';');
