@@ -31,7 +31,16 @@ async fn channels_are_renewed_before_they_expire() {
     let first = wait_until(Duration::from_secs(5), || rig.emulator_channels(&cal0).len() == 1).await;
     assert!(first.is_some());
     let old = rig.emulator_channels(&cal0).pop().unwrap();
-    let stored = rig.manager.channels(None).await.unwrap();
+    // The emulator knows the channel as soon as it answers the watch; the store only once the
+    // manager has handled that answer: wait for it rather than race it.
+    let mut stored = rig.manager.channels(None).await.unwrap();
+    for _ in 0..250 {
+        if !stored.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        stored = rig.manager.channels(None).await.unwrap();
+    }
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].channel_id, old.id);
     assert_eq!(stored[0].expires_at.timestamp_millis(), old.expiration_ms);
@@ -172,7 +181,7 @@ async fn push_not_supported_falls_back_to_polling() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_watch_is_retried_only_after_the_wait() {
     let opts = RigOptions {
-        channels: ChannelConfig { retry_after_failure: Duration::from_millis(600), ..Default::default() },
+        channels: ChannelConfig { retry_after_failure: Duration::from_secs(3), ..Default::default() },
         ..Default::default()
     };
     let rig = Rig::new(world(&[1]), opts).await;
@@ -182,7 +191,8 @@ async fn a_failed_watch_is_retried_only_after_the_wait() {
     assert_eq!(r.failed[0].1, "not_found");
     assert!(rig.manager.maintain_all().await.opened.is_empty(), "inside the wait");
     assert_eq!(rig.h.requests("events.watch").len(), 1);
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // The wait is long enough that a stalled machine does not leave it before the check above.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(rig.manager.maintain_all().await.opened.len(), 1);
     rig.shutdown().await;
 }

@@ -70,7 +70,7 @@ async fn focus_syncs_only_when_the_last_run_is_old_enough() {
     h.sync().await;
     let cal0 = cal_id(0);
     let (s, runs) = scheduler_for(&h, quiet_scheduler(), Arc::new(chronos_core::clock::SystemClock));
-    let cfg = ActivityConfig { focus_min_age: Duration::from_millis(800), ..Default::default() };
+    let cfg = ActivityConfig { focus_min_age: Duration::from_secs(3), ..Default::default() };
     let t = ActivityTriggers::new(s.clone(), cfg, Arc::new(|_: &AccountId| BTreeSet::new()));
 
     h.emu.control().insert_event(cal0.as_str(), new_event("focusedaa001", 5)).unwrap();
@@ -83,7 +83,8 @@ async fn focus_syncs_only_when_the_last_run_is_old_enough() {
     assert!(got.is_some());
     // Focus again at once: the last run is younger than the minimum age.
     assert!(t.window_focused().is_empty());
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    // (The minimum age is long enough that a slow first run does not outlive it.)
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(t.window_focused(), vec![h.account.clone()]);
     wait_until(Duration::from_secs(5), || runs.lock().unwrap().len() == 2).await.unwrap();
     let runs = runs.lock().unwrap().clone();

@@ -7,7 +7,7 @@ use chronos_core::scheduler::RunScope;
 use chronos_core::sync::engine::SyncMode;
 use chronos_core::sync::progress::{SyncOutcome, SyncProgress};
 use chronos_core::sync::run::RunConfig;
-use gcal_emulator::FaultRule;
+use gcal_emulator::{FaultAction, FaultRule};
 use serde_json::json;
 use std::time::Duration;
 use sync_support::*;
@@ -142,15 +142,27 @@ async fn a_410_that_repeats_fails_the_calendar_without_looping() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_refused() {
-    const N: usize = 15_000; // 6 pages per calendar
+    const N: usize = 7_500; // 3 pages per calendar
     let mut h = Harness::with(
         world(&[N, N]),
-        Options { config: RunConfig { run_timeout: Duration::from_secs(3), ..Default::default() }, ..Default::default() },
+        Options { config: RunConfig { run_timeout: Duration::from_secs(8), ..Default::default() }, ..Default::default() },
     )
     .await;
-    // 500 ms per request: the calendar list, then a page every 500 ms at best; the run is cut
-    // off after 3 s, before the sixth page of either calendar can arrive.
-    h.emu.control().set_latency(Duration::from_millis(500));
+    // The first page of each calendar comes at once; every later page (asked for with a
+    // pageToken) would take a minute. The run is cut off after 8 s: far more than a first page
+    // needs even on a loaded machine, far less than a second one takes, so exactly one page
+    // per calendar is stored whatever the machine's speed.
+    let slow = h
+        .emu
+        .control()
+        .add_fault(FaultRule {
+            path_regex: Some("/events.*pageToken=".into()),
+            action: FaultAction::Delay,
+            latency_ms: 60_000,
+            times: None,
+            ..FaultRule::status("", 200, 0)
+        })
+        .unwrap();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::TimedOut, "{r:?}");
     assert_eq!(r.error.as_ref().unwrap().kind.as_str(), "timeout");
@@ -160,8 +172,7 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     let mut kept = Vec::new();
     for i in 0..2 {
         let n = h.stored_ids(&cal_id(i)).len();
-        assert!(n >= 2500 && n < N, "calendar {i}: {n} events kept");
-        assert_eq!(n % 2500, 0, "whole pages only");
+        assert_eq!(n, 2500, "calendar {i}: exactly the first page is kept");
         // What the run reported is what the store holds.
         let reported = r.calendars.iter().find(|c| c.calendar == cal_id(i)).unwrap().stats.added as usize;
         assert_eq!(reported, n);
@@ -169,9 +180,9 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
         assert!(st.full_sync.is_some() && st.page_token.is_some() && st.sync_token.is_none(), "{st:?}");
         kept.push(n);
     }
+    assert!(h.emu.control().remove_fault(slow));
 
-    // Back to normal speed: the next run resumes where each calendar stopped.
-    h.emu.control().set_latency(Duration::ZERO);
+    // Later pages at normal speed again: the next run resumes where each calendar stopped.
     h.emu.control().reset_requests();
     h.config.run_timeout = Duration::from_secs(300);
     // One calendar's stored page token is refused: that one starts over.
@@ -191,7 +202,7 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     let c1 = &r.calendars.iter().find(|c| c.calendar == cal_id(1)).unwrap().stats;
     assert_eq!(h.requests("events.list").iter().filter(|q| q.status == 400).count(), 1);
     assert!(c0.restarted_full_sync, "{c0:?}");
-    assert_eq!(c0.pages, 6, "started over");
+    assert_eq!(c0.pages as usize, N / 2500, "started over");
     assert_eq!(c0.added as usize, N - kept[0]);
     assert_eq!(c1.mode, SyncMode::ResumedFull, "{c1:?}");
     assert_eq!(c1.pages as usize, (N - kept[1]) / 2500, "resumed after the kept pages");

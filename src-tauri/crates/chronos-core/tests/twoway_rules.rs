@@ -308,13 +308,21 @@ async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_
 async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() {
     let env = Env::new(world(1)).await;
     env.pull().await;
-    env.emu.control().set_latency(std::time::Duration::from_millis(300));
+    // Each request takes 2 s: the push is seen in flight (polled, not guessed with a sleep) and
+    // the second edit lands well before its answer, however slow the machine.
+    env.emu.control().set_latency(std::time::Duration::from_secs(2));
     let ob = env.outbox();
     ob.update_event(primary(), id("evt00000"), title("first"), EditOptions::default()).await.unwrap();
     let ob2 = ob.clone();
     let drain = tokio::spawn(async move { ob2.drain().await });
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let list = ob.list_pending_changes().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let list = loop {
+        let list = ob.list_pending_changes().await.unwrap();
+        if list[0].state == ChangeState::Pushing || std::time::Instant::now() > deadline {
+            break list;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
     assert_eq!(list[0].state, ChangeState::Pushing);
     ob.update_event(
         primary(),
