@@ -111,7 +111,9 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
                 Ok(s) => {
                     let hub = crate::sync_hub::hub(&handle);
                     let progress = hub.progress_of(s.account.as_str());
-                    hub.publish_status(&handle, status_view(&s, progress));
+                    let mut view = status_view(&s, progress);
+                    view.pending_changes = pending_count(&handle, &s.account).await;
+                    hub.publish_status(&handle, view);
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(_) => break,
@@ -121,6 +123,18 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
     // The scheduler's timers live on the async runtime, so they start from inside it.
     let chronos = chronos.clone();
     tauri::async_runtime::spawn(async move { chronos.start_scheduler() });
+}
+
+/// Local changes of the account not yet on Google (0 when the store cannot say).
+async fn pending_count<R: Runtime>(app: &AppHandle<R>, account: &chronos_core::model::AccountId) -> u32 {
+    let engine = app.state::<Engine>();
+    let Ok(chronos) = engine.get() else { return 0 };
+    let (store, a) = (chronos.store().clone(), account.clone());
+    tauri::async_runtime::spawn_blocking(move || store.pending_count(Some(&a)))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map_or(0, |n| n as u32)
 }
 
 /// One account's run as the UI sees it, folded from the core's progress events.

@@ -189,7 +189,7 @@ mod tests {
             ..status(SyncState::UpToDate)
         };
         assert_eq!(
-            status_line(&[up.clone()], now),
+            status_line(std::slice::from_ref(&up), now),
             ("Up to date · synced 2 min ago".to_owned(), TrayLook::Idle)
         );
 
