@@ -1,0 +1,337 @@
+//! Popup reminders as desktop notifications: the event's own popup overrides, or its calendar's
+//! default reminders when it says `useDefault`. They fire while only the tray is open too, and a
+//! reminder shown once is not shown again after a restart (fired keys are kept on disk as
+//! SHA-256 digests, so the file holds no event content).
+
+use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use chronos_core::model::EventResource;
+use chronos_core::store::{StoredCalendar, StoredEvent};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use tauri::{AppHandle, Manager, Runtime};
+
+/// Google allows reminders up to four weeks ahead.
+pub const LOOKAHEAD: Duration = Duration::days(28);
+/// How late a reminder may still be shown (the machine slept, the check ran late).
+pub const GRACE: Duration = Duration::minutes(2);
+const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub key: String,
+    pub title: String,
+    pub starts: DateTime<Utc>,
+    pub minutes: i64,
+}
+
+#[derive(Deserialize)]
+struct Reminder {
+    method: String,
+    minutes: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reminders {
+    #[serde(default)]
+    use_default: bool,
+    #[serde(default)]
+    overrides: Vec<Reminder>,
+}
+
+/// When the event starts; all-day events start at local midnight of their first day.
+pub fn start_of(ev: &EventResource) -> Option<DateTime<Utc>> {
+    let start = ev.start.as_ref()?;
+    if let Some(dt) = &start.date_time {
+        return DateTime::parse_from_rfc3339(dt)
+            .ok()
+            .map(|t| t.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(start.date.as_deref()?, "%Y-%m-%d").ok()?;
+    Local
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn popup_minutes(ev: &EventResource, calendar: Option<&StoredCalendar>) -> Vec<i64> {
+    let parsed: Option<Reminders> = ev
+        .reminders
+        .clone()
+        .and_then(|r| serde_json::from_value(r).ok());
+    let list: Vec<Reminder> = match parsed {
+        Some(r) if !r.use_default => r.overrides,
+        // Google's default when the field is absent is the calendar's defaults.
+        _ => calendar
+            .and_then(|c| c.entry.default_reminders.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+    };
+    list.into_iter()
+        .filter(|r| r.method == "popup")
+        .map(|r| r.minutes)
+        .collect()
+}
+
+fn declined(ev: &EventResource) -> bool {
+    ev.attendees
+        .iter()
+        .flatten()
+        .any(|a| a.is_self == Some(true) && a.response_status.as_deref() == Some("declined"))
+}
+
+fn key(e: &StoredEvent, starts: DateTime<Utc>, minutes: i64) -> String {
+    let mut h = Sha256::new();
+    for part in [e.account.as_str(), e.calendar.as_str(), e.event.id.as_str()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(starts.timestamp().to_be_bytes());
+    h.update(minutes.to_be_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The reminders whose moment falls in `(since, now]`, not already fired.
+pub fn due(
+    events: &[StoredEvent],
+    calendars: &HashMap<(String, String), StoredCalendar>,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+    fired: &BTreeMap<String, DateTime<Utc>>,
+) -> Vec<Due> {
+    let mut out = Vec::new();
+    for e in events {
+        if e.event.is_cancelled() || declined(&e.event) {
+            continue;
+        }
+        let Some(starts) = start_of(&e.event) else {
+            continue;
+        };
+        let cal = calendars.get(&(
+            e.account.as_str().to_owned(),
+            e.calendar.as_str().to_owned(),
+        ));
+        for minutes in popup_minutes(&e.event, cal) {
+            let at = starts - Duration::minutes(minutes);
+            if at > since && at <= now {
+                let key = key(e, starts, minutes);
+                if !fired.contains_key(&key) {
+                    out.push(Due {
+                        key,
+                        title: e.event.summary.clone().unwrap_or_default(),
+                        starts,
+                        minutes,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Fired reminders on disk, pruned once their event has started long ago.
+struct Fired {
+    path: PathBuf,
+    keys: BTreeMap<String, DateTime<Utc>>,
+}
+
+impl Fired {
+    fn load(dir: &Path) -> Fired {
+        let path = dir.join("reminders-fired.json");
+        let keys = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        Fired { path, keys }
+    }
+
+    fn save(&mut self, now: DateTime<Utc>) {
+        self.keys
+            .retain(|_, starts| *starts > now - Duration::days(2));
+        #[derive(Serialize)]
+        struct Out<'a>(&'a BTreeMap<String, DateTime<Utc>>);
+        match serde_json::to_vec(&Out(&self.keys)) {
+            Ok(json) => {
+                let tmp = self.path.with_extension("json.tmp");
+                if let Err(e) =
+                    std::fs::write(&tmp, json).and_then(|_| std::fs::rename(&tmp, &self.path))
+                {
+                    tracing::warn!(error = %e, "could not save fired reminders");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not save fired reminders"),
+        }
+    }
+}
+
+fn body(d: &Due) -> String {
+    let at = d.starts.with_timezone(&Local).format("%H:%M");
+    match d.minutes {
+        0 => format!("Now, at {at}"),
+        m if m < 60 => format!("In {m} min, at {at}"),
+        m if m % 1440 == 0 => format!("In {} day(s), at {at}", m / 1440),
+        m => format!("In {} h {} min, at {at}", m / 60, m % 60),
+    }
+}
+
+/// Checks every 20 s for reminders that are due and shows them.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let dir = app.state::<crate::engine::RunInfo>().data_dir.clone();
+        let mut fired = Fired::load(&dir);
+        // After a restart only what fell due in the last moments is shown, never a backlog.
+        let mut since = Utc::now() - GRACE;
+        loop {
+            tokio::time::sleep(CHECK_EVERY).await;
+            let engine = app.state::<crate::engine::Engine>();
+            let Ok(chronos) = engine.get() else { return };
+            let now = Utc::now();
+            let (Ok(events), Ok(calendars)) = (
+                chronos
+                    .events_in_range(now - Duration::days(2), now + LOOKAHEAD, None, None)
+                    .await,
+                chronos.calendars(None).await,
+            ) else {
+                continue;
+            };
+            let calendars: HashMap<_, _> = calendars
+                .into_iter()
+                .map(|c| {
+                    (
+                        (
+                            c.account.as_str().to_owned(),
+                            c.entry.id.as_str().to_owned(),
+                        ),
+                        c,
+                    )
+                })
+                .collect();
+            let list = due(
+                &events,
+                &calendars,
+                since.max(now - GRACE),
+                now,
+                &fired.keys,
+            );
+            for d in &list {
+                crate::notify::show(&app, &d.title, &body(d));
+                fired.keys.insert(d.key.clone(), d.starts);
+            }
+            if !list.is_empty() {
+                tracing::info!(count = list.len(), "reminders shown");
+                fired.save(now);
+            }
+            since = now;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chronos_core::model::{AccountId, CalendarId, CalendarListEntry, EventDateTime, EventId};
+    use std::sync::Arc;
+
+    fn event(id: &str, starts: DateTime<Utc>, reminders: serde_json::Value) -> StoredEvent {
+        StoredEvent {
+            account: AccountId::new("a@example.com"),
+            calendar: CalendarId::new("cal"),
+            event: Arc::new(EventResource {
+                id: EventId::new(id),
+                summary: Some(format!("Event {id}")),
+                start: Some(EventDateTime {
+                    date_time: Some(starts.to_rfc3339()),
+                    ..Default::default()
+                }),
+                reminders: Some(reminders),
+                ..Default::default()
+            }),
+            pending: false,
+        }
+    }
+
+    fn calendars(defaults: serde_json::Value) -> HashMap<(String, String), StoredCalendar> {
+        let cal = StoredCalendar {
+            account: AccountId::new("a@example.com"),
+            entry: CalendarListEntry {
+                id: CalendarId::new("cal"),
+                default_reminders: Some(serde_json::from_value(defaults).unwrap()),
+                ..Default::default()
+            },
+            selected: true,
+            selection_by_user: false,
+            color_override: None,
+            deleted: false,
+        };
+        HashMap::from([(("a@example.com".to_owned(), "cal".to_owned()), cal)])
+    }
+
+    #[test]
+    fn overrides_and_calendar_defaults_fire_at_their_minute_once() {
+        let now = Utc::now();
+        let cals = calendars(
+            serde_json::json!([{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 10}]),
+        );
+        let events = vec![
+            // Own override: 10 min before, which is now.
+            event(
+                "own",
+                now + Duration::minutes(10),
+                serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 10}]}),
+            ),
+            // Calendar default: 30 min before, which is now.
+            event(
+                "dflt",
+                now + Duration::minutes(30),
+                serde_json::json!({"useDefault": true}),
+            ),
+            // Email reminders and far-away popups do not fire now.
+            event(
+                "email",
+                now + Duration::minutes(10),
+                serde_json::json!({"useDefault": false, "overrides": [{"method": "email", "minutes": 10}]}),
+            ),
+            event(
+                "later",
+                now + Duration::hours(3),
+                serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 10}]}),
+            ),
+        ];
+        let mut fired = BTreeMap::new();
+        let list = due(&events, &cals, now - Duration::seconds(20), now, &fired);
+        let titles: Vec<_> = list.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["Event own", "Event dflt"]);
+        for d in list {
+            assert_eq!(d.key.len(), 64);
+            assert!(!d.key.contains("own") && !d.key.contains("dflt"));
+            fired.insert(d.key, d.starts);
+        }
+        // A later check (or a restart that reloads `fired`) does not show them again.
+        assert!(due(
+            &events,
+            &cals,
+            now - Duration::minutes(1),
+            now + Duration::seconds(5),
+            &fired
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn fired_keys_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let mut f = Fired::load(dir.path());
+        f.keys.insert("k".repeat(64), now + Duration::minutes(5));
+        f.keys.insert("old".into(), now - Duration::days(3));
+        f.save(now);
+        let again = Fired::load(dir.path());
+        assert!(again.keys.contains_key(&"k".repeat(64)));
+        assert!(!again.keys.contains_key("old"), "old keys are pruned");
+    }
+}
