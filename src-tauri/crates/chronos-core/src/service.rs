@@ -1,23 +1,37 @@
 //! `Chronos`: the one object the desktop shell and the CLI hold. It owns the store, the token
 //! managers, one API client per account, the scheduler and the progress/status streams, and
-//! exposes what a front end does: connect, list, select, query, sync, watch, disconnect.
+//! exposes what a front end does: connect, list, select, query, sync, watch, disconnect, edit
+//! (two-way sync through the outbox), and the push / activity triggers.
+//!
+//! Edits are written locally first (the row and its outbox entry in one transaction) and then a
+//! drain of that account's outbox starts in the background when Google is thought reachable (the
+//! account is not halted or in a quota wait, and the shell has not reported the network down).
+//! A drain that cannot get through leaves its entries queued; the sync run drains before each
+//! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{GoogleEndpoints, OAuthClientConfig};
 use crate::error::{Error, Result};
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
-use crate::model::{AccountId, CalendarId};
+use crate::model::{AccountId, CalendarId, EventId};
+use crate::outbox::push::{drain_outbox, reset_interrupted};
+use crate::outbox::{conflicts, edit, DrainReport, EditOptions, EventChanges, PendingChange, Resolution};
+use crate::push::service::validate_public_address;
+use crate::push::{ActivityTriggers, MaintenanceReport, PushService, PushSettings};
 use crate::scheduler::{RunRequest, RunScope, Scheduler, SchedulerConfig, SyncRunner, Ticket, Trigger};
 use crate::secrets::SecretStore;
-use crate::store::{AccountStatus as StoredAccountStatus, CalendarRef, RecoveryReport, Store, StoredCalendar, StoredEvent};
+use crate::store::{
+    AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store, StoredCalendar,
+    StoredEvent,
+};
 use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncProgress, SyncTotals};
 use crate::sync::run::{run_account, RunConfig, RunDeps, RunReport};
 use crate::sync::status::{AccountStatus, StatusBoard, StatusChanged};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
@@ -40,6 +54,10 @@ pub struct ChronosOptions {
     /// Progress events per second leaving the core (the UI's budget).
     pub progress_per_second: u32,
     pub sign_in: SignInOptions,
+    /// Push channels and the activity triggers. `push.public_address` set: channels are opened
+    /// to it and the receiver listens on 127.0.0.1:`push.receiver.port`. The reachability probe
+    /// defaults to the API host of `endpoints`.
+    pub push: PushSettings,
 }
 
 impl ChronosOptions {
@@ -49,6 +67,7 @@ impl ChronosOptions {
         endpoints: GoogleEndpoints,
         oauth: OAuthClientConfig,
     ) -> Self {
+        let push = PushSettings { probe: probe_for(&endpoints.api_base), ..PushSettings::default() };
         Self {
             data_dir: data_dir.into(),
             secrets,
@@ -59,8 +78,28 @@ impl ChronosOptions {
             scheduler: SchedulerConfig::default(),
             progress_per_second: 20,
             sign_in: SignInOptions::default(),
+            push,
         }
     }
+}
+
+/// A TCP probe of the API host (no request, no quota): the host the engine actually talks to.
+fn probe_for(api_base: &str) -> Option<(String, u16, std::time::Duration)> {
+    let url = url::Url::parse(api_base).ok()?;
+    let host = url.host_str()?.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let port = url.port_or_known_default()?;
+    Some((host, port, std::time::Duration::from_secs(30)))
+}
+
+/// What changed, for the shell to re-read (`outbox://changed`, `events://changed`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ChangeNotice {
+    /// The account's pending-change list changed (an edit, a drain, a retry, a resolution).
+    OutboxChanged { account: AccountId, pending_changes: usize },
+    /// Local events of the account changed (an edit, a settled push, a sync that stored
+    /// something). `calendars` empty: any calendar of the account.
+    EventsChanged { account: AccountId, calendars: Vec<CalendarId> },
 }
 
 /// An account as the front ends list it.
@@ -71,6 +110,8 @@ pub struct AccountSummary {
     pub status: AccountStatus,
     pub calendars: usize,
     pub selected_calendars: usize,
+    /// Local changes not yet on Google.
+    pub pending_changes: usize,
 }
 
 struct Inner {
@@ -86,6 +127,18 @@ struct Inner {
     sink: ProgressSink,
     status: Arc<StatusBoard>,
     forwarder: tokio::task::JoinHandle<()>,
+    changes_tx: broadcast::Sender<ChangeNotice>,
+    /// Accounts with a background drain spawned and not yet begun (further edits need no other).
+    kicks: Mutex<HashSet<AccountId>>,
+    /// The shell's last word on connectivity (`None`: never said).
+    online: Mutex<Option<bool>>,
+    /// The public push address now wanted (settings, then `set_push_address`).
+    push_address: Mutex<Option<String>>,
+    push: Mutex<Option<Arc<PushService<RunReport>>>>,
+    /// Serialises starting the push service.
+    push_start: tokio::sync::Mutex<()>,
+    /// Focus / activity / network triggers used until the push service runs.
+    early_triggers: Arc<ActivityTriggers<RunReport>>,
 }
 
 /// The Chronos engine façade. Cheap to clone.
@@ -105,8 +158,12 @@ impl SyncRunner<RunReport> for EngineRunner {
         Box::pin(async move {
             match inner {
                 Some(inner) => {
-                    let deps = Chronos { inner }.deps(&account);
-                    run_account(&deps, &account, &request.scope).await
+                    let me = Chronos { inner };
+                    let before = me.inner.status.pending(&account);
+                    let deps = me.deps(&account);
+                    let report = run_account(&deps, &account, &request.scope).await;
+                    me.after_run(&account, before, &report).await;
+                    report
                 }
                 None => RunReport {
                     account,
@@ -160,6 +217,16 @@ impl Chronos {
         let (sink, forwarder) = spawn_throttled(options.progress_per_second, progress_tx.clone(), move |ev| board.apply(ev));
         let runner = Arc::new(EngineRunner { inner: Mutex::new(Weak::new()) });
         let scheduler = Scheduler::new(options.scheduler.clone(), runner.clone(), Arc::new(SystemClock));
+        let (changes_tx, _) = broadcast::channel(1024);
+        let source_store = store.clone();
+        let early_triggers = ActivityTriggers::new(
+            scheduler.clone(),
+            options.push.activity.clone(),
+            Arc::new(move |a: &AccountId| -> BTreeSet<CalendarId> {
+                source_store.selected_calendars(Some(a)).into_iter().map(|(_, c)| c).collect()
+            }),
+        );
+        let push_address = Mutex::new(options.push.public_address.clone());
         let inner = Arc::new(Inner {
             store,
             tokens,
@@ -173,6 +240,13 @@ impl Chronos {
             sink,
             status,
             forwarder,
+            changes_tx,
+            kicks: Mutex::new(HashSet::new()),
+            online: Mutex::new(None),
+            push_address,
+            push: Mutex::new(None),
+            push_start: tokio::sync::Mutex::new(()),
+            early_triggers,
         });
         *runner.inner.lock().unwrap() = Arc::downgrade(&inner);
         let me = Chronos { inner };
@@ -190,12 +264,20 @@ impl Chronos {
                     let st = store.sync_state(&a.id, &cal)?;
                     last = last.max(st.last_incremental_sync).max(st.last_full_sync);
                 }
-                out.push((a, last));
+                // A process that died mid-push left entries marked as being sent: queue them
+                // again (the insert id, If-Match and the 409/410/412 rules make a resend safe).
+                let interrupted = reset_interrupted(&store, &a.id)?;
+                if interrupted > 0 {
+                    tracing::info!(interrupted, "outbox entries interrupted by the last exit are queued again");
+                }
+                let pending = store.pending_count(Some(&a.id))?;
+                out.push((a, last, pending));
             }
             Ok(out)
         })
         .await?;
-        for (a, last) in accounts {
+        for (a, last, pending) in accounts {
+            self.inner.status.set_pending(&a.id, pending);
             let gate = self.inner.scheduler.add_account(&a.id);
             let needs_reauth = a.status == StoredAccountStatus::NeedsReauth;
             if needs_reauth {
@@ -267,6 +349,14 @@ impl Chronos {
         if self.inner.status.get(&account) == AccountStatus::NeedsReauth {
             self.inner.status.set(&account, AccountStatus::Idle);
         }
+        if let Some(push) = self.push_service() {
+            // Opening channels makes requests: not on the sign-in path.
+            let client = self.client(&account);
+            let a = account.clone();
+            tokio::spawn(async move {
+                push.add_account(&a, client).await;
+            });
+        }
         tracing::info!("account connected");
         Ok(account)
     }
@@ -278,18 +368,20 @@ impl Chronos {
             for a in store.list_accounts()? {
                 let cals = store.list_calendars(Some(&a.id), false)?;
                 let selected = cals.iter().filter(|c| c.selected).count();
-                out.push((a.id, cals.len(), selected));
+                let pending = store.pending_count(Some(&a.id))?;
+                out.push((a.id, cals.len(), selected, pending));
             }
             Ok(out)
         })
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, calendars, selected_calendars)| AccountSummary {
+            .map(|(id, calendars, selected_calendars, pending_changes)| AccountSummary {
                 status: self.inner.status.get(&id),
                 id,
                 calendars,
                 selected_calendars,
+                pending_changes,
             })
             .collect())
     }
@@ -297,6 +389,11 @@ impl Chronos {
     /// Revokes the grant at Google, deletes the tokens and every local trace of the account.
     /// A revocation that cannot reach Google does not keep the tokens: they are deleted anyway.
     pub async fn disconnect(&self, account: &AccountId) -> Result<()> {
+        if let Some(push) = self.push_service() {
+            // Stopping a channel needs the token: before the revocation.
+            let r = push.channels().remove_account(account).await;
+            tracing::info!(stopped = r.stopped.len(), "push channels of the account stopped");
+        }
         let tokens = self.inner.tokens.get(account);
         if let Err(e) = tokens.revoke().await {
             tracing::warn!(kind = e.kind().as_str(), "could not revoke the grant at Google; deleting the tokens anyway");
@@ -322,7 +419,15 @@ impl Chronos {
 
     pub async fn set_calendar_selected(&self, account: &AccountId, calendar: &CalendarId, selected: bool) -> Result<()> {
         let (store, a, c) = (self.inner.store.clone(), account.clone(), calendar.clone());
-        blocking(move || store.set_calendar_selected(&a, &c, selected)).await
+        blocking(move || store.set_calendar_selected(&a, &c, selected)).await?;
+        if let Some(push) = self.push_service() {
+            // Open or stop the calendar's channel without holding up the selection.
+            let a = account.clone();
+            tokio::spawn(async move {
+                push.channels().maintain_account(&a).await;
+            });
+        }
+        Ok(())
     }
 
     /// Events overlapping `[from, to)` of the given calendars (default: every selected one).
@@ -389,9 +494,17 @@ impl Chronos {
 
     // ---- scheduling ----
 
-    /// Starts the automatic triggers (start-up run, interval, wake, minute view check).
+    /// Starts the automatic triggers (start-up run, interval, wake, minute view check) and, in
+    /// the background, the push service (see [`Chronos::start_push`]). Call once, inside a tokio
+    /// runtime.
     pub fn start_scheduler(&self) {
         self.inner.scheduler.start();
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.start_push().await {
+                tracing::warn!(kind = e.kind().as_str(), "push could not start; polling only");
+            }
+        });
     }
 
     /// The shell reports whether the window is visible and which calendars are on screen.
@@ -403,6 +516,320 @@ impl Chronos {
     pub fn shutdown(&self) {
         self.inner.scheduler.shutdown();
         self.inner.forwarder.abort();
+        if let Some(push) = self.inner.push.lock().unwrap().take() {
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move { push.shutdown().await });
+            }
+        }
+    }
+}
+
+// ---- two-way sync: edits, the outbox, conflicts ----
+
+impl Chronos {
+    /// Creates an event (`changes` needs `summary`, `start`, `end`); it shows at once, marked
+    /// pending, and goes to Google in the background.
+    pub async fn create_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        changes: EventChanges,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let c = calendar.clone();
+        self.edit(account, vec![calendar.clone()], move |s, a| edit::create_event(s, a, &c, &changes, &opts)).await
+    }
+
+    /// Changes the fields `changes` sets (only those are patched at Google).
+    pub async fn update_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: EventChanges,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| edit::update_event(s, a, &c, &e, &changes, &opts)).await
+    }
+
+    /// The user's own answer to an invitation: `accepted`, `declined`, `tentative`, `needsAction`.
+    pub async fn respond(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        response: &str,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (c, e, r) = (calendar.clone(), id.clone(), response.to_owned());
+        self.edit(account, vec![calendar.clone()], move |s, a| edit::respond(s, a, &c, &e, &r, &opts)).await
+    }
+
+    pub async fn delete_event(&self, account: &AccountId, calendar: &CalendarId, id: &EventId, opts: EditOptions) -> Result<()> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| edit::delete_event(s, a, &c, &e, &opts)).await
+    }
+
+    /// Moves an event to another calendar of the same account (`events.move`).
+    pub async fn move_event(
+        &self,
+        account: &AccountId,
+        from: &CalendarId,
+        id: &EventId,
+        to: &CalendarId,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (f, e, t) = (from.clone(), id.clone(), to.clone());
+        self.edit(account, vec![from.clone(), to.clone()], move |s, a| edit::move_event(s, a, &f, &e, &t, &opts)).await
+    }
+
+    /// Queued changes with their states, and open conflict records.
+    pub async fn list_pending_changes(&self, account: &AccountId) -> Result<Vec<PendingChange>> {
+        let a = account.clone();
+        self.inner.store.call(move |s| conflicts::list_pending_changes(s, &a)).await
+    }
+
+    /// Puts a failed change back in the queue and pushes at once.
+    pub async fn retry_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
+        self.edit(account, Vec::new(), move |s, a| conflicts::retry_change(s, a, id)).await
+    }
+
+    /// Drops a queued change; the local event returns to what Google has.
+    pub async fn discard_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
+        self.edit(account, Vec::new(), move |s, a| conflicts::discard_change(s, a, id)).await
+    }
+
+    /// Keep mine, keep theirs, or re-apply one field; what it queues is pushed at once.
+    pub async fn resolve_conflict(&self, account: &AccountId, id: ConflictId, how: Resolution) -> Result<()> {
+        self.edit(account, Vec::new(), move |s, a| conflicts::resolve_conflict(s, a, id, &how)).await
+    }
+
+    /// Local changes of the account not yet on Google (read from the store).
+    pub async fn pending_count(&self, account: &AccountId) -> Result<usize> {
+        let a = account.clone();
+        self.inner.store.call(move |s| s.pending_count(Some(&a))).await
+    }
+
+    /// Sends the account's queue now and waits for the drain (the background push after an
+    /// edit does the same without waiting). Entries that cannot go out stay queued.
+    pub async fn push_pending_changes(&self, account: &AccountId) -> Result<DrainReport> {
+        if self.inner.scheduler.gate(account).is_none() {
+            return Err(Error::NotFound(format!("account {account} is not connected")));
+        }
+        self.drain(account).await
+    }
+
+    /// "Outbox changed" and "events changed" notices.
+    pub fn subscribe_changes(&self) -> broadcast::Receiver<ChangeNotice> {
+        self.inner.changes_tx.subscribe()
+    }
+
+    /// One local write (row + outbox entry in one transaction, by the outbox module), then the
+    /// notices and a background push.
+    async fn edit<T: Send + 'static>(
+        &self,
+        account: &AccountId,
+        calendars: Vec<CalendarId>,
+        f: impl FnOnce(&Store, &AccountId) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let a = account.clone();
+        let out = self.inner.store.call(move |s| f(s, &a)).await?;
+        let pending = self.refresh_pending(account).await;
+        self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars });
+        self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+        self.kick(account);
+        Ok(out)
+    }
+
+    fn notify(&self, n: ChangeNotice) {
+        let _ = self.inner.changes_tx.send(n);
+    }
+
+    /// Re-reads the account's pending count into the status board; returns it.
+    async fn refresh_pending(&self, account: &AccountId) -> usize {
+        let a = account.clone();
+        match self.inner.store.call(move |s| s.pending_count(Some(&a))).await {
+            Ok(n) => {
+                self.inner.status.set_pending(account, n);
+                n
+            }
+            Err(e) => {
+                tracing::warn!(kind = e.kind().as_str(), "cannot count pending changes");
+                self.inner.status.pending(account)
+            }
+        }
+    }
+
+    /// Whether a push attempt now has a chance: the account is known, needs no re-auth, is not
+    /// in a quota wait, and the shell has not said the network is down.
+    fn reachable(&self, account: &AccountId) -> bool {
+        if *self.inner.online.lock().unwrap() == Some(false) {
+            return false;
+        }
+        match self.inner.scheduler.gate(account) {
+            Some(g) => !g.is_halted() && g.blocked_until().is_none(),
+            None => false,
+        }
+    }
+
+    /// Starts a background drain of the account's outbox (unless one is already waiting to).
+    fn kick(&self, account: &AccountId) {
+        if !self.reachable(account) {
+            tracing::debug!(%account, "Google not reachable now: the change waits for the next run");
+            return;
+        }
+        if !self.inner.kicks.lock().unwrap().insert(account.clone()) {
+            return;
+        }
+        let (me, a) = (self.clone(), account.clone());
+        tokio::spawn(async move {
+            // From here an edit's changes are read by this drain, or it spawns another.
+            me.inner.kicks.lock().unwrap().remove(&a);
+            if let Err(e) = me.drain(&a).await {
+                tracing::warn!(kind = e.kind().as_str(), "background push failed");
+            }
+        });
+    }
+
+    async fn drain(&self, account: &AccountId) -> Result<DrainReport> {
+        let client = self.client(account);
+        let result = drain_outbox(&self.inner.store, &client, account).await;
+        let pending = self.refresh_pending(account).await;
+        if let Ok(r) = &result {
+            if r.pushed + r.merged + r.conflicts_recorded + r.failed > 0 {
+                self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+            }
+            if r.pushed + r.merged + r.conflicts_recorded > 0 {
+                // Settled rows lost their pending mark, merges changed content.
+                self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars: Vec::new() });
+            }
+            if let Some(why) = &r.stopped {
+                tracing::info!(stopped = why.as_str(), remaining = r.remaining, "push stopped; the rest waits for the next run");
+            }
+        }
+        result
+    }
+
+    /// After a sync run (which drains before it pulls): the pending count and the notices.
+    async fn after_run(&self, account: &AccountId, pending_before: usize, report: &RunReport) {
+        if self.inner.scheduler.gate(account).is_none() {
+            return; // disconnected meanwhile
+        }
+        let pending = self.refresh_pending(account).await;
+        if pending != pending_before || pending > 0 {
+            self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+        }
+        let calendars: Vec<CalendarId> = report
+            .calendars
+            .iter()
+            .filter(|c| c.stats.added + c.stats.updated + c.stats.deleted > 0)
+            .map(|c| c.calendar.clone())
+            .collect();
+        if pending != pending_before {
+            self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars: Vec::new() });
+        } else if !calendars.is_empty() {
+            self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars });
+        }
+    }
+}
+
+// ---- push channels and activity triggers ----
+
+impl Chronos {
+    /// Starts the push service on the running scheduler (idempotent; `start_scheduler` calls it
+    /// in the background): the receiver and channels when a public address is set, and in any
+    /// case the tray check, the reachability probe and the focus/network triggers. Connected
+    /// accounts are added (their channels opened) before it returns. When the receiver cannot
+    /// start (port taken), the service runs without push and the error is returned.
+    pub async fn start_push(&self) -> Result<()> {
+        let _one = self.inner.push_start.lock().await;
+        if self.push_service().is_some() {
+            return Ok(());
+        }
+        let mut settings = self.inner.options.push.clone();
+        settings.public_address = self.inner.push_address.lock().unwrap().clone();
+        let store = self.inner.store.clone();
+        let started =
+            PushService::start(settings.clone(), store.clone(), &self.inner.scheduler, self.inner.clock.clone()).await;
+        let (service, failure) = match started {
+            Ok(s) => (s, None),
+            Err(e) if settings.public_address.is_some() => {
+                tracing::warn!(kind = e.kind().as_str(), "push receiver did not start; polling only");
+                settings.public_address = None;
+                let s = PushService::start(settings, store, &self.inner.scheduler, self.inner.clock.clone()).await?;
+                (s, Some(e))
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(online) = *self.inner.online.lock().unwrap() {
+            service.triggers().network_changed(online);
+        }
+        *self.inner.push.lock().unwrap() = Some(service.clone());
+        for account in self.inner.scheduler.accounts() {
+            if self.inner.scheduler.gate(&account).is_some_and(|g| g.is_halted()) {
+                continue; // needs re-auth: added when it reconnects
+            }
+            let r = service.add_account(&account, self.client(&account)).await;
+            if !r.failed.is_empty() {
+                tracing::warn!(failed = r.failed.len(), "some push channels could not be opened");
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The running push service (channels, registry, receiver URL), once started.
+    pub fn push_service(&self) -> Option<Arc<PushService<RunReport>>> {
+        self.inner.push.lock().unwrap().clone()
+    }
+
+    /// The public push address now in use (`None`: polling only).
+    pub fn push_address(&self) -> Option<String> {
+        self.inner.push_address.lock().unwrap().clone()
+    }
+
+    /// Changes the public push address at run time (`None` turns push off): channels to the old
+    /// address are stopped and new ones opened. An `http://` address is refused unless loopback.
+    pub async fn set_push_address(&self, address: Option<String>) -> Result<MaintenanceReport> {
+        let address = address.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        if let Some(a) = &address {
+            validate_public_address(a)?;
+        }
+        *self.inner.push_address.lock().unwrap() = address.clone();
+        match self.push_service() {
+            Some(push) => push.set_public_address(address).await,
+            // Not started yet: `start_push` uses it.
+            None => Ok(MaintenanceReport::default()),
+        }
+    }
+
+    fn triggers(&self) -> Arc<ActivityTriggers<RunReport>> {
+        match self.push_service() {
+            Some(p) => p.triggers().clone(),
+            None => self.inner.early_triggers.clone(),
+        }
+    }
+
+    /// The window gained focus: accounts whose last run began over a minute ago sync. Returns
+    /// the accounts asked.
+    pub fn window_focused(&self) -> Vec<AccountId> {
+        self.triggers().window_focused()
+    }
+
+    /// The user did something: the tray check's idle back-off starts over.
+    pub fn user_activity(&self) {
+        self.triggers().user_activity();
+    }
+
+    /// The OS reports connectivity. Offline → online syncs every account (each run sends the
+    /// queued changes first); while offline, edits are not pushed at once. Returns whether a
+    /// sync was asked.
+    pub fn network_changed(&self, online: bool) -> bool {
+        *self.inner.online.lock().unwrap() = Some(online);
+        self.triggers().network_changed(online)
     }
 }
 

@@ -80,6 +80,8 @@ impl AccountStatus {
 pub struct StatusChanged {
     pub account: AccountId,
     pub status: AccountStatus,
+    /// Local changes not yet on Google (every outbox entry of the account, whatever its state).
+    pub pending_changes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +97,7 @@ struct Entry {
     last_success: Option<DateTime<Utc>>,
     first_failure: Option<FirstFailure>,
     failures: u32,
+    pending: usize,
 }
 
 /// Holds every account's status and folds progress events into it.
@@ -135,6 +138,7 @@ impl StatusBoard {
             .map(|(a, e)| StatusChanged {
                 account: a.clone(),
                 status: e.status.clone().unwrap_or(AccountStatus::Idle),
+                pending_changes: e.pending,
             })
             .collect();
         v.sort_by(|a, b| a.account.cmp(&b.account));
@@ -166,16 +170,36 @@ impl StatusBoard {
             let e = inner.entry(account.clone()).or_default();
             let changed = e.status.as_ref() != Some(&status);
             e.status = Some(status.clone());
-            changed
+            changed.then_some(e.pending)
         };
-        if changed {
-            let _ = self.tx.send(StatusChanged { account: account.clone(), status });
+        if let Some(pending_changes) = changed {
+            let _ = self.tx.send(StatusChanged { account: account.clone(), status, pending_changes });
+        }
+    }
+
+    /// The account's count of unsent local changes.
+    pub fn pending(&self, account: &AccountId) -> usize {
+        self.inner.lock().unwrap().get(account).map_or(0, |e| e.pending)
+    }
+
+    /// Records the count of unsent local changes (after an edit or a drain); subscribers hear of
+    /// it only when it changed.
+    pub fn set_pending(&self, account: &AccountId, pending: usize) {
+        let changed = {
+            let mut inner = self.inner.lock().unwrap();
+            let e = inner.entry(account.clone()).or_default();
+            let changed = e.pending != pending;
+            e.pending = pending;
+            changed.then(|| e.status.clone().unwrap_or(AccountStatus::Idle))
+        };
+        if let Some(status) = changed {
+            let _ = self.tx.send(StatusChanged { account: account.clone(), status, pending_changes: pending });
         }
     }
 
     pub fn remove(&self, account: &AccountId) {
         self.inner.lock().unwrap().remove(account);
-        let _ = self.tx.send(StatusChanged { account: account.clone(), status: AccountStatus::Idle });
+        let _ = self.tx.send(StatusChanged { account: account.clone(), status: AccountStatus::Idle, pending_changes: 0 });
     }
 
     /// Folds one progress event into the account's status.
@@ -401,5 +425,22 @@ mod tests {
         board.apply(&finished(SyncOutcome::NeedsReauth, 30));
         assert_eq!(board.get(&a()), AccountStatus::NeedsReauth);
         assert_eq!(serde_json::to_value(board.get(&a())).unwrap()["state"], "needsReauth");
+    }
+
+    #[test]
+    fn the_pending_count_travels_with_the_status_and_is_announced_only_on_change() {
+        let board = StatusBoard::new();
+        let mut rx = board.subscribe();
+        board.set_pending(&a(), 2);
+        board.set_pending(&a(), 2);
+        board.apply(&finished(SyncOutcome::Completed, 1000));
+        board.set_pending(&a(), 0);
+        let seen: Vec<(&str, usize)> =
+            std::iter::from_fn(|| rx.try_recv().ok()).map(|s| (s.status.label(), s.pending_changes)).collect();
+        assert_eq!(seen, vec![("idle", 2), ("up to date", 2), ("up to date", 0)]);
+        assert_eq!(board.pending(&a()), 0);
+        board.set_pending(&a(), 3);
+        assert_eq!(board.all()[0].pending_changes, 3);
+        assert_eq!(serde_json::to_value(&board.all()[0]).unwrap()["pendingChanges"], 3);
     }
 }
