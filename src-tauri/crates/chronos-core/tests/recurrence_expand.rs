@@ -312,3 +312,15 @@ fn count_series_from_long_ago_are_counted_without_walking_them() {
     assert_eq!(locals(&x), vec!["2007-10-17 09:00", "2007-10-17 18:00", "2007-10-18 09:00", "2007-10-18 18:00"]);
     assert!(x.truncated.is_empty());
 }
+
+#[test]
+fn extreme_ranges_and_lengths_do_not_panic() {
+    let long = ev(json!({"id": "long", "start": {"date": "0001-01-01"}, "end": {"date": "9999-12-31"},
+                         "recurrence": ["RRULE:FREQ=YEARLY;COUNT=2"]}));
+    let wide = series("w", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "UTC", &["RRULE:FREQ=DAILY"]);
+    let everything = TimeRange::new(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    let x = expand(&[long, wide], everything, chrono_tz::Pacific::Kiritimati);
+    assert!(x.skipped.is_empty(), "{:?}", x.skipped);
+    assert_eq!(x.occurrences.iter().filter(|o| o.event_id.as_str().starts_with("long_")).count(), 2);
+    assert_eq!(x.truncated.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["w"]);
+}

@@ -100,7 +100,7 @@ pub fn expand_with_limits(
     limits: Limits,
 ) -> Expanded {
     let mut out = Expanded::default();
-    let view = View::new(range, display_tz);
+    let view = View::new(clamp(range), display_tz);
 
     let masters: HashMap<&str, usize> = events
         .iter()
@@ -177,6 +177,15 @@ pub fn expand_with_limits(
         (view.sort_key(&a.start), &a.event_id).cmp(&(view.sort_key(&b.start), &b.event_id))
     });
     out
+}
+
+/// Google's times have four-digit years; a wider range (say `DateTime::MAX_UTC`) is cut to
+/// where every zone's wall clock can still be computed.
+fn clamp(range: TimeRange) -> TimeRange {
+    let lo = NaiveDate::from_ymd_opt(-1, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    let hi = NaiveDate::from_ymd_opt(10_000, 12, 31).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    let (Some(lo), Some(hi)) = (lo, hi) else { return range };
+    TimeRange { from: range.from.clamp(lo, hi), to: range.to.clamp(lo, hi) }
 }
 
 fn is_master(e: &EventResource) -> bool {
@@ -276,8 +285,10 @@ impl View {
             (EventTime::AllDay(s), EventTime::AllDay(e)) => {
                 let set = RecurrenceSet::parse(lines, None)?;
                 let days = (e - s).num_days().max(1);
-                let from = self.from_local.date() - Duration::days(days + 1);
-                let to = self.to_local.date() + Duration::days(2);
+                let from = self.from_local.date();
+                let from = from.checked_sub_signed(Duration::days(days + 1)).unwrap_or(from);
+                let to = self.to_local.date();
+                let to = to.checked_add_signed(Duration::days(2)).unwrap_or(to);
                 let starts = set.starts_in(
                     s.and_time(NaiveTime::MIN),
                     None,
@@ -302,8 +313,12 @@ impl View {
                 let set = RecurrenceSet::parse(lines, Some(zone))?;
                 let length = (e - s).max(Duration::zero());
                 // Wall-clock bounds with a day of slack for offset changes; exact below.
-                let from = zone.wall(self.range.from - length) - Duration::days(1);
-                let to = zone.wall(self.range.to) + Duration::days(1);
+                let day = Duration::days(1);
+                let from = self.range.from.checked_sub_signed(length).unwrap_or(self.range.from);
+                let from = zone.wall(from);
+                let from = from.checked_sub_signed(day).unwrap_or(from);
+                let to = zone.wall(self.range.to);
+                let to = to.checked_add_signed(day).unwrap_or(to);
                 let starts = set.starts_in(
                     wall,
                     Some(zone),
