@@ -196,7 +196,8 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     assert!(id.contains('@'), "{account}");
     assert!(["connected", "syncing"].contains(&account["status"].as_str().unwrap()));
 
-    // The first sync is scheduled by the connection itself.
+    // As the UI does: connect, then ask for the first sync.
+    call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
     wait_for(&t.main, "sync_status", |v| {
         v.as_array().is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
     });

@@ -53,8 +53,9 @@ pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountVi
         .collect())
 }
 
-/// Runs the sign-in flow and resolves when the account is connected (its first sync is
-/// scheduled). Real Google: the system browser shows Google's consent page and redirects to the
+/// Runs the sign-in flow and resolves when the account is connected. The caller asks for the
+/// first sync with `sync_now` (the UI does so at once); starting one here as well would make the
+/// scheduler queue a second full run behind the first. Real Google: the system browser shows Google's consent page and redirects to the
 /// engine's loopback listener. Demo: the emulator approves at once and the engine follows the
 /// redirect itself, so no browser is involved.
 #[tauri::command]
@@ -77,8 +78,6 @@ pub async fn connect_account<R: Runtime>(
             })
             .await?
     };
-    // The first sync (or the one after re-auth) starts now rather than at the next tick.
-    chronos.request_sync(Some(&account));
     crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }
