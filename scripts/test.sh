@@ -27,6 +27,7 @@ step "recurrence: our expansion against python-dateutil's on the tricky-case cor
 bash src-tauri/crates/chronos-core/tests/recurrence-corpus/run.sh
 
 step "end-to-end: the real app window under Xvfb, driven over WebDriver"
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 bash tests/e2e/run.sh
 
 step "all tests passed"
