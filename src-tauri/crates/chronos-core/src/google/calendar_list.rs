@@ -1,7 +1,7 @@
 //! `calendarList.list`, paged, with its own sync token.
 
 use super::client::{Call, GoogleClient};
-use super::page::{parse_page, CalendarListPage, SkippedItem};
+use super::page::{parse_page_body, CalendarListPage, SkippedItem};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CalendarListEntry, PageToken, SyncToken};
 use reqwest::Method;
@@ -35,7 +35,7 @@ impl GoogleClient {
             .query("showHidden", "true")
             .query_opt("syncToken", sync_token.map(|t| t.0.clone()))
             .query_opt("pageToken", page_token.map(|t| t.0.clone()));
-        parse_page(self.execute(&call).await.result?)
+        self.execute_with(&call, parse_page_body).await.result?
     }
 
     /// All pages. A refused `sync_token` fails with kind `full_sync_required`: call again

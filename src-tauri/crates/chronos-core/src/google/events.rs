@@ -3,7 +3,7 @@
 
 use super::client::{encode_segment, Call, GoogleClient};
 use super::errors::is_duplicate;
-use super::page::{parse_page, EventsPage};
+use super::page::{parse_page_body, EventsPage};
 use crate::error::{Error, Result};
 use crate::model::{CalendarId, Etag, EventId, EventResource, PageToken, SyncToken};
 use reqwest::Method;
@@ -79,7 +79,7 @@ impl GoogleClient {
             .query("singleEvents", "false")
             .query_opt("syncToken", req.sync_token.as_ref().map(|t| t.0.clone()))
             .query_opt("pageToken", req.page_token.as_ref().map(|t| t.0.clone()));
-        parse_page(self.execute(&call).await.result?)
+        self.execute_with(&call, parse_page_body).await.result?
     }
 
     /// `events.get`; cancelled events come back too, with `status: "cancelled"`.
@@ -195,7 +195,7 @@ impl GoogleClient {
             .query_opt("pageToken", page_token.map(|t| t.0.clone()))
             .query_opt("timeMin", time_min)
             .query_opt("timeMax", time_max);
-        parse_page(self.execute(&call).await.result?)
+        self.execute_with(&call, parse_page_body).await.result?
     }
 }
 

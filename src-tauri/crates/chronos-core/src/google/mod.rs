@@ -18,5 +18,5 @@ pub use colors::{ColorDefinition, Colors};
 pub use errors::Disposition;
 pub use events::{new_event_id, EventsListRequest, SendUpdates, EVENTS_PAGE_SIZE};
 pub use limiter::RequestLimits;
-pub use page::{CalendarListPage, EventsPage, Page, SkippedItem};
+pub use page::{parse_events_page_body, CalendarListPage, EventsPage, Page, SkippedItem};
 pub use settings::{Setting, UserSettings};

@@ -3,8 +3,11 @@
 use super::client::sanitize_serde_error;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CalendarListEntry, EventResource, PageToken, SyncToken};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// One page of `events.list`, `calendarList.list` or `events.instances`.
 #[derive(Clone, Debug, Default)]
@@ -77,34 +80,173 @@ fn token_field(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>
     }
 }
 
-pub(crate) fn parse_page<T: DeserializeOwned + HasId>(value: Value) -> Result<Page<T>> {
-    let Value::Object(mut map) = value else {
-        return Err(malformed("the list answer is not a JSON object"));
-    };
-    let raw_items = match map.remove("items") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(malformed("the list answer's items is not an array")),
-    };
-    let next_page_token = token_field(&mut map, "nextPageToken")?.map(PageToken);
-    let next_sync_token = token_field(&mut map, "nextSyncToken")?.map(SyncToken);
+/// The `items` of a list answer, each kept as its raw JSON text so it is parsed once, straight
+/// into its type, and a broken one can be set aside without sinking the page.
+enum Items<'a> {
+    Absent,
+    Array(Vec<&'a RawValue>),
+    NotArray,
+}
 
-    let mut items = Vec::with_capacity(raw_items.len());
+impl<'de> Deserialize<'de> for Items<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Items<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Items<'de>, A::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                    v.push(raw);
+                }
+                Ok(Items::Array(v))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::Absent)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Items<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Items::NotArray)
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::NotArray)
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::NotArray)
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::NotArray)
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::NotArray)
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Items<'de>, E> {
+                Ok(Items::NotArray)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The page's envelope; `Err` for a top level that is not an object.
+struct Envelope<'a>(std::result::Result<(Items<'a>, Map<String, Value>), &'static str>);
+
+impl<'de> Deserialize<'de> for Envelope<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Envelope<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list answer")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope<'de>, A::Error> {
+                let mut items = Items::Absent;
+                let mut meta = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "items" {
+                        items = map.next_value()?;
+                    } else {
+                        meta.insert(key, map.next_value()?);
+                    }
+                }
+                Ok(Envelope(Ok((items, meta))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Envelope<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Envelope<'de>, E> {
+                Ok(Envelope(Err("the list answer is not a JSON object")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Only an item's `id`, read when the item itself could not be.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: Option<Value>,
+}
+
+fn item_id(raw: &RawValue) -> Option<String> {
+    match serde_json::from_str::<IdOnly>(raw.get()) {
+        Ok(IdOnly { id: Some(Value::String(s)) }) => Some(s.chars().take(256).collect()),
+        _ => None,
+    }
+}
+
+/// Parses a list answer's body. The outer error is a JSON one (the client turns it into a retry
+/// or a malformed-answer error); the inner one is a well-formed answer of the wrong shape.
+pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(body: &[u8]) -> serde_json::Result<Result<Page<T>>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Err(malformed("the list answer is not a JSON object")));
+    }
+    let (items, mut map) = match serde_json::from_slice::<Envelope>(body)?.0 {
+        Ok(x) => x,
+        Err(why) => return Ok(Err(malformed(why))),
+    };
+    let raw_items = match items {
+        Items::Absent => Vec::new(),
+        Items::Array(a) => a,
+        Items::NotArray => return Ok(Err(malformed("the list answer's items is not an array"))),
+    };
+    let next_page_token = match token_field(&mut map, "nextPageToken") {
+        Ok(t) => t.map(PageToken),
+        Err(e) => return Ok(Err(e)),
+    };
+    let next_sync_token = match token_field(&mut map, "nextSyncToken") {
+        Ok(t) => t.map(SyncToken),
+        Err(e) => return Ok(Err(e)),
+    };
+
+    let mut out = Vec::with_capacity(raw_items.len());
     let mut skipped = Vec::new();
     for raw in raw_items {
-        let id = raw.get("id").and_then(Value::as_str).map(|s| s.chars().take(256).collect::<String>());
-        match serde_json::from_value::<T>(raw) {
+        match serde_json::from_str::<T>(raw.get()) {
             Ok(item) if item.id_str().is_empty() => {
-                skipped.push(SkippedItem { id, reason: "empty id".into() })
+                skipped.push(SkippedItem { id: item_id(raw), reason: "empty id".into() })
             }
-            Ok(item) => items.push(item),
-            Err(e) => skipped.push(SkippedItem { id, reason: sanitize_serde_error(&e) }),
+            Ok(item) => out.push(item),
+            // The raw text was already checked to be well-formed JSON, so a syntax error here is
+            // the nesting limit: like the whole-page parse before it, that fails the page.
+            Err(e) if e.classify() == serde_json::error::Category::Syntax => return Err(e),
+            Err(e) => skipped.push(SkippedItem { id: item_id(raw), reason: sanitize_serde_error(&e) }),
         }
     }
     if !skipped.is_empty() {
         tracing::warn!(skipped = skipped.len(), "items in a Google list answer could not be read and were skipped");
     }
-    Ok(Page { items, skipped, next_page_token, next_sync_token, meta: map })
+    Ok(Ok(Page { items: out, skipped, next_page_token, next_sync_token, meta: map }))
+}
+
+/// An `events.list` answer's body as the client reads it (public for benchmarks and tools).
+pub fn parse_events_page_body(body: &[u8]) -> Result<EventsPage> {
+    parse_page_body(body).unwrap_or_else(|e| Err(malformed(&format!("the list answer is not valid JSON ({e:?})", e = e.classify()))))
+}
+
+/// `parse_page_body` over an already parsed value (tests).
+#[cfg(test)]
+pub(crate) fn parse_page<T: DeserializeOwned + HasId>(value: Value) -> Result<Page<T>> {
+    parse_page_body(&serde_json::to_vec(&value).unwrap()).unwrap()
 }
 
 #[cfg(test)]
