@@ -9,6 +9,8 @@
 //! A drain that cannot get through leaves its entries queued; the sync run drains before each
 //! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
+mod occurrences;
+
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{GoogleEndpoints, OAuthClientConfig};
@@ -430,7 +432,12 @@ impl Chronos {
         Ok(())
     }
 
-    /// Events overlapping `[from, to)` of the given calendars (default: every selected one).
+    /// What the calendar shows in `[from, to)` of the given calendars (default: every selected
+    /// one): single events, and one row per occurrence of each recurring series — generated
+    /// occurrences carry their instance id (`{master}_{YYYYMMDDTHHMMSSZ}` / `{master}_{YYYYMMDD}`),
+    /// `recurringEventId` and `originalStartTime` and no `recurrence`; moved instances appear at
+    /// their new time, cancelled ones not at all. Events whose rule or zone cannot be read are
+    /// logged and left out.
     pub async fn events_in_range(
         &self,
         from: DateTime<Utc>,
@@ -439,7 +446,11 @@ impl Chronos {
         calendars: Option<Vec<CalendarRef>>,
     ) -> Result<Vec<StoredEvent>> {
         let (store, a) = (self.inner.store.clone(), account.cloned());
-        blocking(move || store.events_in_range(a.as_ref(), calendars.as_deref(), from, to)).await
+        blocking(move || {
+            let rows = store.events_in_range(a.as_ref(), calendars.as_deref(), from, to)?;
+            Ok(occurrences::expand_rows(rows, from, to))
+        })
+        .await
     }
 
     // ---- sync ----

@@ -23,9 +23,9 @@ pub enum Placement {
     /// Covers `[lo, hi)`. For an exception this also covers its original slot, so the series
     /// expander sees the exception wherever the instance it replaces would have been.
     Span { lo: i64, hi: i64 },
-    /// A recurring master: may produce instances from `first` until `until` (`None`: no bound
-    /// known without expanding, e.g. COUNT or RDATE).
-    Master { first: i64, until: Option<i64> },
+    /// A recurring master: may produce instances starting from `first` until `until` (`None`:
+    /// no bound known without expanding, e.g. COUNT or RDATE), each lasting `length` seconds.
+    Master { first: i64, until: Option<i64>, length: i64 },
     /// No usable times (malformed or missing): reachable by id, never by range.
     Unplaced,
 }
@@ -89,9 +89,10 @@ pub fn placement(ev: &EventResource) -> Placement {
         && ev.recurrence.as_ref().is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()));
     if is_master {
         return match ev.start.as_ref().and_then(|s| span(s, ev.end.as_ref())) {
-            Some((lo, _)) => Placement::Master {
+            Some((lo, hi)) => Placement::Master {
                 first: lo,
                 until: series_until(ev.recurrence.as_deref().unwrap_or_default()),
+                length: hi - lo,
             },
             None => Placement::Unplaced,
         };
@@ -116,7 +117,10 @@ impl Placement {
     pub fn overlaps(&self, from: i64, to: i64) -> bool {
         match *self {
             Placement::Span { lo, hi } => lo < to && hi > from,
-            Placement::Master { first, until } => first < to && until.is_none_or(|u| u >= from),
+            // The last start may be before `from` and its occurrence still run into the range.
+            Placement::Master { first, until, length } => {
+                first < to && until.is_none_or(|u| u.saturating_add(length) >= from)
+            }
             Placement::Unplaced => false,
         }
     }
@@ -141,6 +145,9 @@ pub struct CalendarIndex {
     by_start: BTreeSet<(i64, EventId)>,
     long: HashSet<EventId>,
     masters: HashSet<EventId>,
+    /// Exceptions per master id: an exception's original slot is only its start, so one whose
+    /// occurrence began before a range and runs into it is found through its master's length.
+    exceptions: HashMap<EventId, HashSet<EventId>>,
 }
 
 impl CalendarIndex {
@@ -176,11 +183,22 @@ impl CalendarIndex {
             }
             Placement::Unplaced => {}
         }
+        if let (Some(master), false) = (&event.recurring_event_id, matches!(placement, Placement::Master { .. })) {
+            self.exceptions.entry(master.clone()).or_default().insert(id.clone());
+        }
         self.events.insert(id, Indexed { event, placement });
     }
 
     pub fn remove(&mut self, id: &EventId) -> Option<Arc<EventResource>> {
         let old = self.events.remove(id)?;
+        if let Some(master) = &old.event.recurring_event_id {
+            if let Some(set) = self.exceptions.get_mut(master) {
+                set.remove(id);
+                if set.is_empty() {
+                    self.exceptions.remove(master);
+                }
+            }
+        }
         match old.placement {
             Placement::Span { lo, .. } => {
                 if !self.long.remove(id) {
@@ -211,6 +229,22 @@ impl CalendarIndex {
             let e = &self.events[id];
             if e.placement.overlaps(from, to) {
                 out.push((e.placement.sort_key(), e.event.clone()));
+            }
+        }
+        // Exceptions of the masters in range whose original slot starts up to one occurrence
+        // length before `from` (the ones inside the range were found above).
+        for id in &self.masters {
+            let Placement::Master { length, .. } = self.events[id].placement else { continue };
+            if length <= 0 || !self.events[id].placement.overlaps(from, to) {
+                continue;
+            }
+            let Some(exceptions) = self.exceptions.get(id) else { continue };
+            let early = from.saturating_sub(length);
+            for x in exceptions {
+                let e = &self.events[x];
+                if !e.placement.overlaps(from, to) && e.placement.overlaps(early, to) {
+                    out.push((e.placement.sort_key(), e.event.clone()));
+                }
             }
         }
     }
@@ -349,5 +383,36 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert!(idx.remove(&"long".into()).is_some());
         assert_eq!(idx.len(), 4);
+    }
+
+    #[test]
+    fn long_occurrences_reach_into_the_range_with_their_exceptions() {
+        // A weekly three-day event, started on Mondays; the range starts on a Wednesday.
+        let mut m = ev("m", dt("2026-12-07T09:00:00Z"), dt("2026-12-10T09:00:00Z"));
+        m.recurrence = Some(vec!["RRULE:FREQ=WEEKLY;UNTIL=20261214T090000Z".into()]);
+        let cancelled = EventResource {
+            id: "m_20261214T090000Z".into(),
+            status: Some("cancelled".into()),
+            recurring_event_id: Some("m".into()),
+            original_start_time: Some(dt("2026-12-14T09:00:00Z")),
+            ..Default::default()
+        };
+        let mut idx = CalendarIndex::default();
+        idx.upsert(Arc::new(m));
+        idx.upsert(Arc::new(cancelled));
+        let mut out = vec![];
+        idx.range(ts("2026-12-16T00:00:00Z"), ts("2026-12-17T00:00:00Z"), &mut out);
+        let mut ids: Vec<_> = out.iter().map(|(_, e)| e.id.as_str().to_owned()).collect();
+        ids.sort();
+        assert_eq!(ids, ["m", "m_20261214T090000Z"]);
+        // Past the last occurrence's end neither is found.
+        out.clear();
+        idx.range(ts("2026-12-18T00:00:00Z"), ts("2026-12-19T00:00:00Z"), &mut out);
+        assert!(out.is_empty());
+        // Removing the exception forgets it.
+        idx.remove(&"m_20261214T090000Z".into());
+        out.clear();
+        idx.range(ts("2026-12-16T00:00:00Z"), ts("2026-12-17T00:00:00Z"), &mut out);
+        assert_eq!(out.len(), 1);
     }
 }

@@ -1,0 +1,91 @@
+//! Turns the store's rows for a range (singles, recurring masters, their exceptions) into what a
+//! calendar shows: one row per occurrence. Occurrences generated from a master look like the
+//! instances Google itself would return (`singleEvents=true`), so the shell needs no knowledge of
+//! recurrence and an edit of one can use its id as an instance id.
+
+use crate::model::{AccountId, CalendarId, EventDateTime, EventResource};
+use crate::recurrence::{self, Occurrence, OccurrenceTime, TimeRange};
+use crate::store::StoredEvent;
+use chrono::{DateTime, FixedOffset, NaiveTime, SecondsFormat, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Expands `rows` over `[from, to)`. Instants are computed exactly; all-day occurrences keep
+/// their floating dates and are kept when their UTC dates touch the range (within a day of any
+/// viewer's local range; the caller trims to its own zone as it did for stored all-day rows).
+pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<StoredEvent> {
+    let mut groups: HashMap<(AccountId, CalendarId), Vec<StoredEvent>> = HashMap::new();
+    for row in rows {
+        groups.entry((row.account.clone(), row.calendar.clone())).or_default().push(row);
+    }
+    let mut out: Vec<(DateTime<Utc>, StoredEvent)> = Vec::new();
+    for ((account, calendar), rows) in groups {
+        let events: Vec<EventResource> = rows.iter().map(|r| (*r.event).clone()).collect();
+        let expanded = recurrence::expand(&events, TimeRange::new(from, to), chrono_tz::UTC);
+        for (id, err) in &expanded.skipped {
+            tracing::warn!(account = %account, event = %id, kind = err.kind(), "event left out of the range: cannot be placed");
+        }
+        for id in &expanded.truncated {
+            tracing::warn!(account = %account, event = %id, "recurring event cut at the expansion limit");
+        }
+        for occ in expanded.occurrences {
+            let row = &rows[occ.source];
+            let key = sort_key(&occ.start);
+            if occ.is_exception || occ.master_id.is_none() {
+                out.push((key, row.clone()));
+                continue;
+            }
+            let event = instance_of(&row.event, &occ);
+            out.push((
+                key,
+                StoredEvent { account: account.clone(), calendar: calendar.clone(), event: Arc::new(event), pending: row.pending },
+            ));
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1.event.id).cmp(&(b.0, &b.1.event.id)));
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+fn sort_key(t: &OccurrenceTime) -> DateTime<Utc> {
+    match t {
+        OccurrenceTime::Instant { utc, .. } => *utc,
+        OccurrenceTime::Date { date } => date.and_time(NaiveTime::MIN).and_utc(),
+    }
+}
+
+/// The resource of one generated occurrence of `master`, shaped as Google's instance.
+pub(crate) fn instance_of(master: &EventResource, occ: &Occurrence) -> EventResource {
+    let mut e = master.clone();
+    e.id = occ.event_id.clone();
+    e.recurring_event_id = Some(master.id.clone());
+    e.recurrence = None;
+    // The master's etag does not name this instance; an If-Match with it would be refused.
+    e.etag = None;
+    let original = occ.original_start.unwrap_or(occ.start);
+    e.original_start_time = Some(time_like(master.start.as_ref(), &original));
+    e.start = Some(time_like(master.start.as_ref(), &occ.start));
+    e.end = Some(time_like(master.end.as_ref().or(master.start.as_ref()), &occ.end));
+    e
+}
+
+/// `t` written the way `like` is: all-day as a date; timed in `like`'s zone (or its offset),
+/// with the zone name kept.
+fn time_like(like: Option<&EventDateTime>, t: &OccurrenceTime) -> EventDateTime {
+    let time_zone = like.and_then(|l| l.time_zone.clone());
+    match t {
+        OccurrenceTime::Date { date } => {
+            EventDateTime { date: Some(date.format("%Y-%m-%d").to_string()), time_zone, ..Default::default() }
+        }
+        OccurrenceTime::Instant { utc, .. } => {
+            let zone = time_zone.as_deref().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+            let text = match zone {
+                Some(tz) => utc.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false),
+                None => match like.and_then(|l| l.date_time.as_deref()).and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
+                    Some(d) => utc.with_timezone::<FixedOffset>(d.offset()).to_rfc3339_opts(SecondsFormat::Secs, false),
+                    None => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
+                },
+            };
+            EventDateTime { date_time: Some(text), time_zone, ..Default::default() }
+        }
+    }
+}
