@@ -9,7 +9,7 @@
 //! A drain that cannot get through leaves its entries queued; the sync run drains before each
 //! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
-mod occurrences;
+pub(crate) mod occurrences;
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
 use crate::model::{AccountId, CalendarId, EventId};
 use crate::outbox::push::{drain_outbox, reset_interrupted};
-use crate::outbox::{conflicts, edit, DrainReport, EditOptions, EventChanges, PendingChange, Resolution};
+use crate::outbox::{conflicts, edit, series, DrainReport, EditScope, OccurrenceEdit, EditOptions, EventChanges, PendingChange, Resolution};
 use crate::push::service::validate_public_address;
 use crate::push::{ActivityTriggers, MaintenanceReport, PushService, PushSettings};
 use crate::scheduler::{RunRequest, RunScope, Scheduler, SchedulerConfig, SyncRunner, Ticket, Trigger};
@@ -580,6 +580,57 @@ impl Chronos {
     pub async fn delete_event(&self, account: &AccountId, calendar: &CalendarId, id: &EventId, opts: EditOptions) -> Result<()> {
         let (c, e) = (calendar.clone(), id.clone());
         self.edit(account, vec![calendar.clone()], move |s, a| edit::delete_event(s, a, &c, &e, &opts)).await
+    }
+
+    /// Changes one occurrence of a recurring series, or the series from it: `id` is the
+    /// occurrence's id as [`Chronos::events_in_range`] returns it (an instance id, whether or not
+    /// Google has an exception for it yet; a master id means the whole series). "This event"
+    /// patches the instance; "all events" patches the master (time changes move every
+    /// occurrence by the same shift); "this and following" ends the series before it and starts
+    /// a new one holding `changes`. Exceptions whose occurrence leaves the series are deleted;
+    /// their visible count is returned (ask [`Chronos::preview_series_edit`] before saving).
+    pub async fn update_occurrence(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: EventChanges,
+        scope: EditScope,
+        opts: EditOptions,
+    ) -> Result<OccurrenceEdit> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            series::update_occurrence(s, a, &c, &e, &changes, scope, &opts)
+        })
+        .await
+    }
+
+    /// Deletes one occurrence, it and the following ones, or the whole series.
+    pub async fn delete_occurrence(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        scope: EditScope,
+        opts: EditOptions,
+    ) -> Result<OccurrenceEdit> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| series::delete_occurrence(s, a, &c, &e, scope, &opts)).await
+    }
+
+    /// How many visible exceptions [`Chronos::update_occurrence`] (`changes`) or
+    /// [`Chronos::delete_occurrence`] (`None`) with `scope` would delete, for the warning shown
+    /// before saving. Writes nothing.
+    pub async fn preview_series_edit(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: Option<EventChanges>,
+        scope: EditScope,
+    ) -> Result<usize> {
+        let (a, c, e) = (account.clone(), calendar.clone(), id.clone());
+        self.inner.store.call(move |s| series::preview(s, &a, &c, &e, changes.as_ref(), scope)).await
     }
 
     /// Moves an event to another calendar of the same account (`events.move`).

@@ -8,7 +8,8 @@ mod sync_support;
 use chronos_core::auth::open_without_browser;
 use chronos_core::clock::Backoff;
 use chronos_core::config::OAuthClientConfig;
-use chronos_core::model::AccountId;
+use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
+use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::StoredEvent;
@@ -216,4 +217,201 @@ async fn a_cancelled_instance_of_a_long_occurrence_starting_before_the_range_sta
     // Wednesday of the last week, after the series' last start: still running.
     let wed3 = chronos.events_in_range(t("2026-12-23T00:00:00Z"), t("2026-12-23T12:00:00Z"), None, None).await.unwrap();
     assert_eq!(ids(wed3), ["trip0001_20261221T090000Z"]);
+}
+
+// ---- edits of occurrences, each scope round-tripped through the emulator ----
+
+fn primary() -> CalendarId {
+    CalendarId::new(USER)
+}
+
+fn server(emu: &gcal_emulator::EmulatorHandle, id: &str) -> serde_json::Map<String, serde_json::Value> {
+    emu.control().get_event(USER, id).unwrap()
+}
+
+fn field<'a>(ev: &'a serde_json::Map<String, serde_json::Value>, path: &[&str]) -> Option<&'a str> {
+    let mut v = ev.get(path[0])?;
+    for p in &path[1..] {
+        v = v.get(p)?;
+    }
+    v.as_str()
+}
+
+/// The series' rows in December: (id, start instant, summary, pending).
+async fn series_december(chronos: &Chronos) -> Vec<(String, DateTime<Utc>, String, bool)> {
+    let rows = december(chronos).await;
+    let mut v: Vec<_> = rows
+        .iter()
+        .filter(|r| r.event.start.as_ref().is_some_and(|s| s.date_time.is_some()))
+        .map(|r| (r.event.id.as_str().to_owned(), start_utc(r).unwrap(), r.event.summary.clone().unwrap_or_default(), r.pending))
+        .collect();
+    v.sort_by_key(|x| x.1);
+    v
+}
+
+async fn sync(chronos: &Chronos, account: &AccountId) {
+    let reports = chronos.sync_now(Some(account)).await.unwrap();
+    assert!(reports.iter().all(|r| r.error.is_none() && r.failed_calendars().next().is_none()), "{reports:?}");
+    assert_eq!(chronos.pending_count(account).await.unwrap(), 0, "every queued change reached Google");
+}
+
+fn summary(s: &str) -> EventChanges {
+    EventChanges { summary: Some(s.into()), ..Default::default() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_event_edits_and_deletes_an_occurrence_only_expanded_locally() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = open(&emu, dir.path()).await;
+    let (cal, opts) = (primary(), EditOptions::default());
+    let id = EventId::from("team0001_20261222T080000Z");
+
+    assert_eq!(chronos.preview_series_edit(&account, &cal, &id, Some(summary("Retro")), EditScope::This).await.unwrap(), 0);
+    let out = chronos.update_occurrence(&account, &cal, &id, summary("Retro"), EditScope::This, opts.clone()).await.unwrap();
+    let ev = out.event.expect("the edited instance");
+    assert_eq!(ev.event.id, id);
+    assert_eq!(ev.event.recurring_event_id.as_ref().map(|m| m.as_str()), Some("team0001"));
+    assert_eq!(out.dropped_exceptions, 0);
+    // Shown at once, in its slot, the rest of the series untouched.
+    let local = series_december(&chronos).await;
+    let titles: Vec<_> = local.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(titles, ["Team sync", "Team sync", "Retro", "Team sync"]);
+    assert_eq!(local[2].1, t("2026-12-22T08:00:00Z"));
+
+    // "This event" delete of another generated occurrence: gone at once.
+    let gone = EventId::from("team0001_20261229T080000Z");
+    chronos.delete_occurrence(&account, &cal, &gone, EditScope::This, opts.clone()).await.unwrap();
+    assert_eq!(series_december(&chronos).await.len(), 3);
+
+    sync(&chronos, &account).await;
+    let patched = server(&emu, id.as_str());
+    assert_eq!(field(&patched, &["summary"]), Some("Retro"));
+    assert_eq!(field(&patched, &["recurringEventId"]), Some("team0001"));
+    assert_eq!(field(&server(&emu, gone.as_str()), &["status"]), Some("cancelled"));
+    assert_eq!(field(&server(&emu, "team0001"), &["summary"]), Some("Team sync"), "the master is untouched");
+    let after = series_december(&chronos).await;
+    assert_eq!(after.iter().map(|x| (x.0.as_str(), x.2.as_str())).collect::<Vec<_>>(), [
+        ("team0001_20261201T080000Z", "Team sync"),
+        ("team0001_20261208T080000Z", "Team sync"),
+        ("team0001_20261222T080000Z", "Retro"),
+    ]);
+    assert!(after.iter().all(|x| !x.3), "nothing pending after the sync");
+
+    // A stored exception (the moved one) deleted as "this event".
+    let moved = EventId::from("team0001_20261208T080000Z");
+    chronos.delete_occurrence(&account, &cal, &moved, EditScope::This, opts).await.unwrap();
+    sync(&chronos, &account).await;
+    assert_eq!(field(&server(&emu, moved.as_str()), &["status"]), Some("cancelled"));
+    assert_eq!(series_december(&chronos).await.len(), 2);
+    // An id that is no occurrence of the series is refused.
+    let wrong = EventId::from("team0001_20261223T080000Z");
+    let err = chronos.update_occurrence(&account, &cal, &wrong, summary("x"), EditScope::This, EditOptions::default()).await;
+    assert!(err.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_events_moves_the_series_and_drops_exceptions_whose_occurrence_is_gone() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = open(&emu, dir.path()).await;
+    let cal = primary();
+    let id = EventId::from("team0001_20261222T080000Z");
+    let at = |h: u32| EventDateTime {
+        date_time: Some(format!("2026-12-22T{h:02}:00:00+01:00")),
+        time_zone: Some("Europe/Berlin".into()),
+        ..Default::default()
+    };
+    // One hour later, renamed: the moved (8th) and cancelled (15th) exceptions lose their slots.
+    let changes = EventChanges { summary: Some("Weekly sync".into()), start: Some(at(10)), end: Some(at(11)), ..Default::default() };
+
+    let preview = chronos.preview_series_edit(&account, &cal, &id, Some(changes.clone()), EditScope::All).await.unwrap();
+    assert_eq!(preview, 1, "one visible exception (the moved one) goes; the cancelled one is not counted");
+    let out = chronos.update_occurrence(&account, &cal, &id, changes, EditScope::All, EditOptions::default()).await.unwrap();
+    assert_eq!(out.dropped_exceptions, 1);
+    assert_eq!(out.event.unwrap().event.id.as_str(), "team0001");
+
+    let expect = [
+        t("2026-12-01T09:00:00Z"),
+        t("2026-12-08T09:00:00Z"),
+        t("2026-12-15T09:00:00Z"),
+        t("2026-12-22T09:00:00Z"),
+        t("2026-12-29T09:00:00Z"),
+    ];
+    let local = series_december(&chronos).await;
+    assert_eq!(local.iter().map(|x| x.1).collect::<Vec<_>>(), expect);
+    assert!(local.iter().all(|x| x.2 == "Weekly sync"));
+
+    sync(&chronos, &account).await;
+    let master = server(&emu, "team0001");
+    assert_eq!(field(&master, &["summary"]), Some("Weekly sync"));
+    assert_eq!(field(&master, &["start", "dateTime"]).map(t), Some(t("2026-12-01T09:00:00Z")));
+    assert_eq!(field(&server(&emu, "team0001_20261208T080000Z"), &["status"]), Some("cancelled"));
+    let after = series_december(&chronos).await;
+    assert_eq!(after.iter().map(|x| x.1).collect::<Vec<_>>(), expect, "the same after the round trip");
+    assert!(after.iter().all(|x| x.2 == "Weekly sync" && !x.3));
+
+    // Deleting all events removes the series (the occurrence now has its new slot's id).
+    assert!(after.iter().any(|x| x.0 == "team0001_20261222T090000Z"));
+    let id = EventId::from("team0001_20261222T090000Z");
+    chronos.delete_occurrence(&account, &cal, &id, EditScope::All, EditOptions::default()).await.unwrap();
+    assert!(series_december(&chronos).await.is_empty());
+    sync(&chronos, &account).await;
+    assert_eq!(field(&server(&emu, "team0001"), &["status"]), Some("cancelled"));
+    assert!(series_december(&chronos).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_and_following_ends_the_series_and_starts_a_new_one() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = open(&emu, dir.path()).await;
+    let cal = primary();
+    // From the moved instance on: it and the cancelled 15th belong to the old series' tail.
+    let id = EventId::from("team0001_20261208T080000Z");
+
+    let preview = chronos.preview_series_edit(&account, &cal, &id, Some(summary("New format")), EditScope::ThisAndFollowing).await.unwrap();
+    assert_eq!(preview, 1);
+    let out = chronos
+        .update_occurrence(&account, &cal, &id, summary("New format"), EditScope::ThisAndFollowing, EditOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(out.dropped_exceptions, 1);
+    let new_id = out.event.expect("the new series").event.id.clone();
+    assert_ne!(new_id.as_str(), "team0001");
+
+    let check = |rows: Vec<(String, DateTime<Utc>, String, bool)>| {
+        let got: Vec<_> = rows.iter().map(|x| (x.1, x.2.clone(), x.0.starts_with(new_id.as_str()))).collect();
+        let want: Vec<_> = [
+            ("2026-12-01T08:00:00Z", "Team sync", false),
+            ("2026-12-08T08:00:00Z", "New format", true),
+            ("2026-12-15T08:00:00Z", "New format", true),
+            ("2026-12-22T08:00:00Z", "New format", true),
+            ("2026-12-29T08:00:00Z", "New format", true),
+        ]
+        .iter()
+        .map(|(a, b, c)| (t(a), b.to_string(), *c))
+        .collect();
+        assert_eq!(got, want);
+    };
+    check(series_december(&chronos).await);
+
+    sync(&chronos, &account).await;
+    let old = server(&emu, "team0001");
+    let rule = old["recurrence"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(";");
+    assert!(rule.contains("UNTIL="), "the old series ends: {rule}");
+    let new = server(&emu, new_id.as_str());
+    assert_eq!(field(&new, &["summary"]), Some("New format"));
+    assert_eq!(field(&new, &["start", "dateTime"]).map(t), Some(t("2026-12-08T08:00:00Z")));
+    assert_eq!(field(&server(&emu, id.as_str()), &["status"]), Some("cancelled"), "the dropped exception is deleted");
+    check(series_december(&chronos).await);
+
+    // "This and following" delete from the 22nd of the new series.
+    let tail = EventId::from(format!("{new_id}_20261222T080000Z").as_str());
+    chronos.delete_occurrence(&account, &cal, &tail, EditScope::ThisAndFollowing, EditOptions::default()).await.unwrap();
+    sync(&chronos, &account).await;
+    assert_eq!(series_december(&chronos).await.len(), 3);
 }

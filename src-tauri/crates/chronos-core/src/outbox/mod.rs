@@ -18,11 +18,13 @@ pub mod conflicts;
 pub mod edit;
 pub mod merge;
 pub mod push;
+pub mod series;
 
 pub use conflicts::{ChangeState, PendingChange, Resolution};
 pub use edit::{EditOptions, EventChanges, Notify};
 pub use merge::{FieldConflict, MergeOutcome, CONTENT_FIELDS};
 pub use push::{drain_outbox, merge_held, DrainReport};
+pub use series::{EditScope, OccurrenceEdit};
 
 use crate::error::Result;
 use crate::google::GoogleClient;
