@@ -415,3 +415,26 @@ async fn this_and_following_ends_the_series_and_starts_a_new_one() {
     sync(&chronos, &account).await;
     assert_eq!(series_december(&chronos).await.len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_event_on_an_all_day_series_keeps_its_dates() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = open(&emu, dir.path()).await;
+    let (cal, opts) = (primary(), EditOptions::default());
+
+    let renamed = EventId::from("hol00001_20261230");
+    chronos.update_occurrence(&account, &cal, &renamed, summary("Day off"), EditScope::This, opts.clone()).await.unwrap();
+    chronos.delete_occurrence(&account, &cal, &EventId::from("hol00001_20261231"), EditScope::This, opts).await.unwrap();
+    sync(&chronos, &account).await;
+
+    let on_server = server(&emu, renamed.as_str());
+    assert_eq!(field(&on_server, &["summary"]), Some("Day off"));
+    assert_eq!(field(&on_server, &["start", "date"]), Some("2026-12-30"));
+    assert_eq!(field(&server(&emu, "hol00001_20261231"), &["status"]), Some("cancelled"));
+    let rows = december(&chronos).await;
+    assert_eq!(all_day_dates(&rows), [("hol00001_20261230".to_owned(), "2026-12-30".to_owned(), "2026-12-31".to_owned())]);
+    let row = rows.iter().find(|r| r.event.id == renamed).unwrap();
+    assert_eq!(row.event.summary.as_deref(), Some("Day off"));
+}
