@@ -263,7 +263,7 @@ async fn run_pages(
                     }
                 }
             }
-            Ok((crate::outbox::push::settle_held(&store, &account, store.apply_page(&account, &cal, &good, &apply)?), rejected))
+            Ok((crate::outbox::push::settle_held(&store, &account, store.apply_page_owned(&account, &cal, good, &apply)?), rejected))
         })
         .await
         .map_err(fail)?;
