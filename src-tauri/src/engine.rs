@@ -110,8 +110,7 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
             match status_rx.recv().await {
                 Ok(s) => {
                     let hub = crate::sync_hub::hub(&handle);
-                    let progress = hub.progress_of(s.account.as_str());
-                    let mut view = status_view(&s, progress);
+                    let mut view = status_view(&s, None);
                     view.pending_changes = pending_count(&handle, &s.account).await;
                     hub.publish_status(&handle, view);
                 }
@@ -126,7 +125,10 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// Local changes of the account not yet on Google (0 when the store cannot say).
-async fn pending_count<R: Runtime>(app: &AppHandle<R>, account: &chronos_core::model::AccountId) -> u32 {
+async fn pending_count<R: Runtime>(
+    app: &AppHandle<R>,
+    account: &chronos_core::model::AccountId,
+) -> u32 {
     let engine = app.state::<Engine>();
     let Ok(chronos) = engine.get() else { return 0 };
     let (store, a) = (chronos.store().clone(), account.clone());
@@ -181,6 +183,7 @@ fn on_progress<R: Runtime>(
                 })
                 .collect();
             run.last_changed = None;
+            hub.begin_run(&account);
         }
         CoreProgress::CalendarProgress {
             calendar,
@@ -230,10 +233,9 @@ fn on_progress<R: Runtime>(
             outcome,
             ..
         } => {
-            if run.progress.calendars_total > 0 {
-                run.progress.calendars_done = run.progress.calendars_total;
-                hub.publish_progress(app, run.progress.clone());
-            }
+            run.progress.calendars_done = run.progress.calendars_total;
+            let last = (run.progress.calendars_total > 0).then(|| run.progress.clone());
+            hub.end_run(app, last);
             // "Synced 0 events from 0 calendars" after a failed run would mislead: the status
             // says what went wrong instead.
             let synced = matches!(outcome, SyncOutcome::Completed | SyncOutcome::Partial);

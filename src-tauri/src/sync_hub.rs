@@ -20,9 +20,24 @@ pub struct SyncHub {
 
 struct ProgressSlot {
     throttle: Throttle,
-    /// The newest progress not yet sent, and whether a deferred send is already scheduled.
-    pending: Option<SyncProgress>,
-    flush_scheduled: bool,
+    /// The newest progress of the current run (sent or not).
+    latest: Option<SyncProgress>,
+    /// Whether `latest` still waits for a deferred send (already scheduled when true).
+    unsent: bool,
+    /// Between a run's start and its end. Progress outside a run is stale and never sent: the
+    /// UI would show "syncing" again after "up to date".
+    active: bool,
+}
+
+impl Default for ProgressSlot {
+    fn default() -> Self {
+        ProgressSlot {
+            throttle: Throttle::new(PROGRESS_GAP),
+            latest: None,
+            unsent: false,
+            active: false,
+        }
+    }
 }
 
 impl SyncHub {
@@ -35,10 +50,13 @@ impl SyncHub {
             .collect()
     }
 
-    /// The progress last sent for a running sync of this account.
+    /// The newest progress of the current or just-finished run: a "syncing" status that arrives
+    /// after the run's last progress must not show less than that.
     pub fn progress_of(&self, account_id: &str) -> Option<SyncProgress> {
-        let statuses = self.statuses.lock().expect("status lock");
-        statuses.get(account_id).and_then(|s| s.progress.clone())
+        let slots = self.progress.lock().expect("progress lock");
+        slots
+            .get(account_id)
+            .and_then(|s| s.latest.clone())
     }
 
     pub fn forget(&self, account_id: &str) {
@@ -53,7 +71,22 @@ impl SyncHub {
     }
 
     /// Records and forwards one account's status: `sync://status`, the tray, a notification.
-    pub fn publish_status<R: Runtime>(&self, app: &AppHandle<R>, status: SyncStatus) {
+    /// A syncing status carries the run's newest progress, so the two streams never disagree.
+    pub fn publish_status<R: Runtime>(&self, app: &AppHandle<R>, mut status: SyncStatus) {
+        if status.state == SyncState::Syncing {
+            status.progress = self.progress_of(&status.account_id).or(status.progress);
+        } else {
+            status.progress = None;
+            if let Some(slot) = self
+                .progress
+                .lock()
+                .expect("progress lock")
+                .get_mut(&status.account_id)
+            {
+                slot.active = false;
+                slot.unsent = false;
+            }
+        }
         self.statuses
             .lock()
             .expect("status lock")
@@ -66,7 +99,33 @@ impl SyncHub {
         }
     }
 
-    /// Forwards progress, throttled per account; the newest value always goes out eventually.
+    /// A run started: its progress may flow.
+    pub fn begin_run(&self, account_id: &str) {
+        let mut slots = self.progress.lock().expect("progress lock");
+        let slot = slots.entry(account_id.to_owned()).or_default();
+        slot.active = true;
+        slot.latest = None;
+        slot.unsent = false;
+    }
+
+    /// A run ended: its last progress goes out at once (not throttled), then nothing more.
+    pub fn end_run<R: Runtime>(&self, app: &AppHandle<R>, last: Option<SyncProgress>) {
+        let Some(last) = last else { return };
+        let was_active = {
+            let mut slots = self.progress.lock().expect("progress lock");
+            let slot = slots.entry(last.account_id.clone()).or_default();
+            let was = slot.active;
+            slot.active = false;
+            slot.unsent = false;
+            slot.latest = Some(last.clone());
+            was
+        };
+        if was_active {
+            self.send_progress(app, last);
+        }
+    }
+
+    /// Forwards progress, throttled per account; the newest value goes out when the gap ends.
     pub fn publish_progress<R: Runtime>(
         self: &Arc<Self>,
         app: &AppHandle<R>,
@@ -75,24 +134,21 @@ impl SyncHub {
         let account = progress.account_id.clone();
         let delay = {
             let mut slots = self.progress.lock().expect("progress lock");
-            let slot = slots
-                .entry(account.clone())
-                .or_insert_with(|| ProgressSlot {
-                    throttle: Throttle::new(PROGRESS_GAP),
-                    pending: None,
-                    flush_scheduled: false,
-                });
+            let slot = slots.entry(account.clone()).or_default();
+            if !slot.active {
+                return;
+            }
+            slot.latest = Some(progress.clone());
             match slot.throttle.admit(Instant::now()) {
                 Admit::Now => {
-                    slot.pending = None;
+                    slot.unsent = false;
                     None
                 }
                 Admit::After(d) => {
-                    slot.pending = Some(progress.clone());
-                    if slot.flush_scheduled {
+                    if slot.unsent {
                         return;
                     }
-                    slot.flush_scheduled = true;
+                    slot.unsent = true;
                     Some(d)
                 }
             }
@@ -107,9 +163,12 @@ impl SyncHub {
                     let latest = {
                         let mut slots = hub.progress.lock().expect("progress lock");
                         slots.get_mut(&account).and_then(|slot| {
-                            slot.flush_scheduled = false;
+                            if !(slot.active && slot.unsent) {
+                                return None;
+                            }
+                            slot.unsent = false;
                             slot.throttle.admit(Instant::now());
-                            slot.pending.take()
+                            slot.latest.clone()
                         })
                     };
                     if let Some(p) = latest {
@@ -121,36 +180,29 @@ impl SyncHub {
     }
 
     fn send_progress<R: Runtime>(&self, app: &AppHandle<R>, progress: SyncProgress) {
-        // Progress also lives in a syncing status, so `sync_status` and the tray see it. A late
-        // progress report never turns a finished status back into "syncing": only the engine's
-        // status stream changes the state.
+        emit(app, &progress);
+        // A syncing status shows the same numbers (for `sync_status` and the tray).
         let updated = {
             let mut statuses = self.statuses.lock().expect("status lock");
-            match statuses.get_mut(&progress.account_id) {
-                Some(status) if status.state == SyncState::Syncing => {
-                    status.progress = Some(progress.clone());
-                    status.clone()
-                }
-                // The run already ended (its status came first on the other stream): a late
-                // report would only make the UI show "syncing" again.
-                Some(_) => return,
-                None => {
-                    let status = SyncStatus {
-                        account_id: progress.account_id.clone(),
-                        state: SyncState::Syncing,
-                        last_sync_at: None,
-                        error: None,
-                        pending_changes: 0,
-                        progress: Some(progress.clone()),
-                    };
-                    statuses.insert(progress.account_id.clone(), status.clone());
-                    status
-                }
-            }
+            let status = statuses
+                .entry(progress.account_id.clone())
+                .or_insert_with(|| SyncStatus {
+                    account_id: progress.account_id.clone(),
+                    state: SyncState::Syncing,
+                    last_sync_at: None,
+                    error: None,
+                    pending_changes: 0,
+                    progress: None,
+                });
+            (status.state == SyncState::Syncing).then(|| {
+                status.progress = Some(progress.clone());
+                status.clone()
+            })
         };
-        emit(app, &progress);
-        emit(app, &updated);
-        crate::tray::refresh(app);
+        if let Some(status) = updated {
+            emit(app, &status);
+            crate::tray::refresh(app);
+        }
     }
 }
 

@@ -146,18 +146,35 @@ test('hostile event text is shown as text and runs nothing', async () => {
     end: { dateTime: end },
   });
   assert.ok(inserted.id);
-  await (await byTestId(driver, 'sync-now')).click();
-  const probe = await eventually(
+  // The day view shows every timed event of today (the month view may fold it into "+n more").
+  await (await byTestId(driver, 'view-day')).click();
+  await (await byTestId(driver, 'nav-today')).click();
+  // A click that lands while a run is in flight joins that run, which may have fetched before
+  // the insert: ask again (as a user would) until the event shows.
+  let lastClick = 0;
+  // Found and clicked in one step: a refetch may re-render the view in between (retried).
+  await eventually(
     async () => {
       for (const el of await driver.findElements(By.css('[data-testid="calendar-event"]'))) {
-        if ((await el.getText()).includes('XSS probe')) return el;
+        if ((await el.getText()).includes('XSS probe')) {
+          // Demo events may overlap the probe; a DOM click reaches it regardless.
+          await driver.executeScript('arguments[0].click();', el);
+          return true;
+        }
+      }
+      if (Date.now() - lastClick > 6000 && (await syncState(driver)) !== 'syncing') {
+        lastClick = Date.now();
+        await (await byTestId(driver, 'sync-now')).click();
       }
       return null;
     },
-    30000,
+    45000,
     'the probe event in the view',
+    async () => {
+      await screenshot(driver, 'failed-probe');
+      return JSON.stringify(await invoke(driver, 'sync_status'));
+    },
   );
-  await probe.click();
   const dialog = await byTestId(driver, 'event-dialog');
   await byTestId(driver, 'event-details');
   await screenshot(driver, '05-hostile-event');
@@ -181,6 +198,7 @@ test('hostile event text is shown as text and runs nothing', async () => {
     5000,
     'the dialog to close',
   );
+  await (await byTestId(driver, 'view-month')).click();
 });
 
 test('a revoked grant shows Needs re-auth, and Reconnect recovers', async () => {
