@@ -236,6 +236,11 @@ fn on_progress<R: Runtime>(
             run.progress.calendars_done = run.progress.calendars_total;
             let last = (run.progress.calendars_total > 0).then(|| run.progress.clone());
             hub.end_run(app, last);
+            // The run pushed the outbox before pulling: the pending list changed.
+            let (handle, a) = (app.clone(), account.clone());
+            tauri::async_runtime::spawn(async move {
+                crate::commands::outbox::announce(&handle, &a).await;
+            });
             // "Synced 0 events from 0 calendars" after a failed run would mislead: the status
             // says what went wrong instead.
             let synced = matches!(outcome, SyncOutcome::Completed | SyncOutcome::Partial);
