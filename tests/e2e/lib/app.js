@@ -2,7 +2,7 @@
 // selenium-webdriver session, plus helpers for waiting, screenshots and the app's own data dir.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,7 @@ async function waitForPort(port, ms) {
 export async function launch({ env = {}, args = [] } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
+  const ownDataDir = !env.CHRONOS_DATA_DIR;
   const dataDir = env.CHRONOS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chronos-e2e-'));
   const driverProc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, CHRONOS_DATA_DIR: dataDir, ...env },
@@ -67,6 +68,7 @@ export async function launch({ env = {}, args = [] } = {}) {
     await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 15000))]);
     driverProc.kill('SIGTERM');
     await new Promise((r) => (driverProc.exitCode !== null ? r() : driverProc.once('exit', r)));
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { driver, dataDir, stop };
 }
