@@ -66,6 +66,10 @@ pub struct SyncContext {
     pub client: GoogleClient,
     pub progress: ProgressSink,
     pub cancel: CancellationToken,
+    /// Calendars fetching at once. A calendar holds a slot from its first request until its
+    /// last page has arrived, not until that page is stored, so the next calendar's requests
+    /// wait out their latency while the previous one commits.
+    pub fetch_slots: Arc<tokio::sync::Semaphore>,
 }
 
 enum Plan {
@@ -199,6 +203,10 @@ async fn run_pages(
         Some(t) => EventsListRequest::incremental(t.clone(), page),
         None => EventsListRequest::full(page),
     };
+    let mut slot = Some(tokio::select! {
+        p = ctx.fetch_slots.clone().acquire_owned() => p.map_err(|_| fail(Error::Cancelled))?,
+        _ = ctx.cancel.cancelled() => return Err(fail(Error::Cancelled)),
+    });
     let mut inflight = spawn_fetch(&ctx.client, calendar, request(first_page));
     let mut first = true;
     loop {
@@ -244,6 +252,9 @@ async fn run_pages(
             }
             // The next request goes out now, while this page is checked and committed.
             inflight = spawn_fetch(&ctx.client, calendar, request(Some(next.clone())));
+        } else {
+            // Nothing more to fetch: another calendar may start its requests during the commit.
+            slot.take();
         }
 
         let fetched_items = (page.items.len() + page.skipped.len()) as u64;

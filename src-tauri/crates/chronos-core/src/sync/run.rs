@@ -140,6 +140,7 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         client: deps.client.clone(),
         progress: deps.progress.clone(),
         cancel: cancel.clone(),
+        fetch_slots: Arc::new(tokio::sync::Semaphore::new(deps.config.concurrency.max(1))),
     };
     let stop: Arc<Mutex<Option<Stop>>> = Arc::new(Mutex::new(None));
     let mut run_error: Option<FailureInfo> = None;
@@ -196,7 +197,9 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
                         let (ctx, slots, stop, cancel) = (ctx.clone(), slots.clone(), stop.clone(), cancel.clone());
                         async move { one_calendar(&ctx, &cal, &slots, &stop, &cancel).await }
                     })
-                    .buffer_unordered(config.concurrency.max(1))
+                    // Twice the fetch slots: as many calendars again may be committing their
+                    // last page (bounded memory: one page each) while others fetch.
+                    .buffer_unordered(config.concurrency.max(1) * 2)
                     .collect::<Vec<()>>()
                     .await;
             }

@@ -71,15 +71,16 @@ pub fn scheduler_for(h: &Harness, config: SchedulerConfig, wall: Arc<dyn chronos
     let runner: Arc<dyn SyncRunner<RunReport>> =
         Arc::new(move |account: AccountId, request: RunRequest| -> BoxFuture<'static, RunReport> {
             let deps = deps.clone();
-            let idx = {
-                let mut v = seen.lock().unwrap();
-                v.push(RunSeen { request: request.clone(), at: Instant::now(), ended: None });
-                v.len() - 1
-            };
+            let at = Instant::now();
+            seen.lock().unwrap().push(RunSeen { request: request.clone(), at, ended: None });
             let seen = seen.clone();
             Box::pin(async move {
                 let report = run_account(&deps, &account, &request.scope).await;
-                seen.lock().unwrap()[idx].ended = Some(Instant::now());
+                // Found by its start, not its position: a test may clear the list while a run
+                // is still going, and that run must not then mark (or index past) another.
+                if let Some(r) = seen.lock().unwrap().iter_mut().find(|r| r.at == at && r.ended.is_none()) {
+                    r.ended = Some(Instant::now());
+                }
                 report
             })
         });
