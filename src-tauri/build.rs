@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "update_event",
     "move_event",
     "delete_event",
+    "preview_series_edit",
     "list_pending_changes",
     "retry_change",
     "discard_change",

@@ -255,3 +255,166 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     call(&t.main, "disconnect_account", json!({ "accountId": id })).unwrap();
     assert_eq!(call(&t.main, "list_accounts", json!({})).unwrap(), json!([]));
 }
+
+/// The demo emulator's control API, to see what reached "Google".
+fn emulator(t: &TestApp) -> gcal_emulator::Control {
+    use tauri::Manager;
+    let engine = t._app.state::<chronos_app::engine::Engine>();
+    engine.demo.as_ref().expect("demo mode").control()
+}
+
+/// Polls `probe` (bounded) until it gives a value.
+fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Connects the demo account and waits for its first sync; returns (account, primary calendar).
+fn connected(t: &TestApp) -> (String, String) {
+    let account = call(&t.main, "connect_account", json!({})).unwrap();
+    let id = account["id"].as_str().unwrap().to_owned();
+    call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
+    wait_for(&t.main, "sync_status", |v| {
+        v.as_array().is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
+    });
+    let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
+    let primary = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["primary"] == true)
+        .expect("a primary calendar")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, primary)
+}
+
+#[test]
+fn an_edit_reaches_google_without_a_sync() {
+    let t = start();
+    let (account, calendar) = connected(&t);
+    let google = emulator(&t);
+    google.reset_requests();
+
+    let now = chrono::Utc::now();
+    let input = json!({
+        "accountId": account, "calendarId": calendar, "title": "Pushed at once",
+        "start": (now + chrono::Duration::days(2)).to_rfc3339(),
+        "end": (now + chrono::Duration::days(2) + chrono::Duration::hours(1)).to_rfc3339(),
+        "allDay": false,
+    });
+    let created = call(&t.main, "create_event", json!({ "input": input })).unwrap();
+    let id = created["id"].as_str().unwrap();
+    let at_google = eventually("the new event at the emulator", || {
+        google.get_event(&calendar, id).ok()
+    });
+    assert_eq!(at_google["summary"], "Pushed at once");
+    // The push alone carried it: no sync run (which would list events) was started.
+    assert!(google.count("events.insert") >= 1);
+    assert_eq!(google.count("events.list"), 0, "{:?}", google.requests());
+    // Once settled, the change leaves the pending list.
+    wait_for(&t.main, "list_pending_changes", |v| {
+        v.as_array().is_some_and(|a| a.iter().all(|c| c["eventId"] != id))
+    });
+}
+
+#[test]
+fn a_recurring_occurrence_is_edited_with_a_scope() {
+    let t = start();
+    let (account, calendar) = connected(&t);
+    let google = emulator(&t);
+    let day = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive();
+    let at = |d: i64, h: u32| {
+        (day + chrono::Duration::days(d))
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+            .and_utc()
+            .to_rfc3339()
+    };
+    let master = google
+        .insert_event(
+            &calendar,
+            json!({
+                "summary": "Standup",
+                "start": { "dateTime": at(0, 9), "timeZone": "UTC" },
+                "end": { "dateTime": at(0, 10), "timeZone": "UTC" },
+                "recurrence": ["RRULE:FREQ=DAILY;COUNT=5"],
+            }),
+        )
+        .unwrap();
+    let master_id = master["id"].as_str().unwrap().to_owned();
+    call(&t.main, "sync_now", json!({ "accountId": account })).unwrap();
+    let range = json!({ "from": at(-1, 0), "to": at(6, 0) });
+    let occurrences = eventually("the series' occurrences in the view", || {
+        let all = call(&t.main, "events_in_range", range.clone()).unwrap();
+        let mut mine: Vec<Value> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["recurringEventId"] == master_id.as_str())
+            .cloned()
+            .collect();
+        mine.sort_by(|a, b| a["start"].as_str().cmp(&b["start"].as_str()));
+        (mine.len() == 5).then_some(mine)
+    });
+
+    // Edit the third occurrence only.
+    let third = &occurrences[2];
+    let third_id = third["id"].as_str().unwrap().to_owned();
+    let input = json!({
+        "accountId": account, "calendarId": calendar, "title": "Standup (moved room)",
+        "start": third["start"], "end": third["end"], "allDay": false,
+    });
+    let saved = call(
+        &t.main,
+        "update_event",
+        json!({
+            "accountId": account, "calendarId": calendar, "eventId": third_id,
+            "input": input, "scope": "this",
+        }),
+    )
+    .unwrap();
+    assert_eq!(saved["title"], "Standup (moved room)");
+    assert_eq!(saved["recurringEventId"], master_id.as_str());
+    // The exception is pushed without a sync; the series itself keeps its title.
+    eventually("the exception at the emulator", || {
+        google
+            .get_event(&calendar, &third_id)
+            .ok()
+            .filter(|e| e["summary"] == "Standup (moved room)")
+    });
+    assert_eq!(google.get_event(&calendar, &master_id).unwrap()["summary"], "Standup");
+
+    // Deleting from the first occurrence on would discard that changed occurrence; from the
+    // fourth on, nothing changed is lost.
+    let preview = |occurrence: &Value| {
+        call(
+            &t.main,
+            "preview_series_edit",
+            json!({
+                "accountId": account, "calendarId": calendar,
+                "eventId": occurrence["id"], "scope": "thisAndFollowing",
+            }),
+        )
+        .unwrap()
+    };
+    assert_eq!(preview(&occurrences[0]), json!(1));
+    assert_eq!(preview(&occurrences[3]), json!(0));
+    let err = call(
+        &t.main,
+        "delete_event",
+        json!({
+            "accountId": account, "calendarId": calendar,
+            "eventId": occurrences[4]["id"], "scope": "sometimes",
+        }),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("scope"), "{err}");
+}

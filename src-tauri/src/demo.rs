@@ -59,6 +59,11 @@ impl Demo {
         self.emulator.port()
     }
 
+    /// The emulator's in-process control API (tests look at what reached "Google" through it).
+    pub fn control(&self) -> gcal_emulator::Control {
+        self.emulator.control()
+    }
+
     /// Engine options pointing at the emulator, with the demo OAuth client.
     pub fn options(&self, data_dir: &Path) -> ChronosOptions {
         let e = &self.emulator;

@@ -119,9 +119,135 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
             }
         }
     });
+    let changes_rx = chronos.subscribe_changes();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(forward_changes(handle, changes_rx));
     // The scheduler's timers live on the async runtime, so they start from inside it.
     let chronos = chronos.clone();
     tauri::async_runtime::spawn(async move { chronos.start_scheduler() });
+}
+
+/// Hands the saved push address to the engine (later changes go through `set_settings`).
+pub fn apply_push_address<R: Runtime>(app: &AppHandle<R>) {
+    let address = app.state::<crate::settings::SettingsStore>().get().push_address;
+    let Some(address) = address else { return };
+    let Ok(chronos) = app.state::<Engine>().get().cloned() else { return };
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = chronos.set_push_address(Some(address)).await {
+            tracing::warn!(kind = e.kind().as_str(), "the saved push address was refused");
+        }
+    });
+}
+
+/// A burst of edits or a push settling many entries makes many notices; the UI refetches on
+/// each, so one account's notices of one kind go out at most this often (first at once, the
+/// rest folded into one at the end of the gap).
+const NOTICE_GAP: Duration = Duration::from_millis(250);
+
+/// One account's notices of one kind: when the last went out, and what is held back.
+#[derive(Default)]
+struct Held {
+    last: Option<Instant>,
+    /// `Some` while a notice waits for the gap to pass: the calendars it names (empty = all).
+    due: Option<Vec<String>>,
+}
+
+impl Held {
+    /// Folds a notice in; true when it may go out now.
+    fn offer(&mut self, calendars: Vec<String>) -> bool {
+        let merged = match self.due.take() {
+            None => calendars,
+            // "Any calendar" absorbs a named one.
+            Some(prev) if prev.is_empty() || calendars.is_empty() => Vec::new(),
+            Some(mut prev) => {
+                for c in calendars {
+                    if !prev.contains(&c) {
+                        prev.push(c);
+                    }
+                }
+                prev
+            }
+        };
+        self.due = Some(merged);
+        self.last.is_none_or(|t| t.elapsed() >= NOTICE_GAP)
+    }
+
+    fn ready_at(&self) -> Option<Instant> {
+        self.due.as_ref()?;
+        Some(self.last.map_or_else(Instant::now, |t| t + NOTICE_GAP))
+    }
+
+    fn take(&mut self) -> Option<Vec<String>> {
+        let due = self.due.take()?;
+        self.last = Some(Instant::now());
+        Some(due)
+    }
+}
+
+/// Forwards the core's change notices (edits, pushes, retries, resolutions) to the UI as
+/// `events://changed` and `outbox://changed`, throttled per account.
+async fn forward_changes<R: Runtime>(
+    app: AppHandle<R>,
+    mut rx: tokio::sync::broadcast::Receiver<chronos_core::service::ChangeNotice>,
+) {
+    use chronos_core::service::ChangeNotice;
+    use tokio::sync::broadcast::error::RecvError;
+    let mut events: HashMap<String, Held> = HashMap::new();
+    let mut outbox: HashMap<String, Held> = HashMap::new();
+    loop {
+        let next = events
+            .values()
+            .chain(outbox.values())
+            .filter_map(Held::ready_at)
+            .min();
+        let wake = async {
+            match next {
+                Some(t) => tokio::time::sleep_until(t.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            notice = rx.recv() => match notice {
+                Ok(ChangeNotice::EventsChanged { account, calendars }) => {
+                    let ids = calendars.iter().map(|c| c.as_str().to_owned()).collect();
+                    events.entry(account.as_str().to_owned()).or_default().offer(ids);
+                }
+                Ok(ChangeNotice::OutboxChanged { account, .. }) => {
+                    outbox.entry(account.as_str().to_owned()).or_default().offer(Vec::new());
+                }
+                // Missed notices: refresh every account seen so far.
+                Err(RecvError::Lagged(_)) => {
+                    for held in events.values_mut().chain(outbox.values_mut()) {
+                        held.offer(Vec::new());
+                    }
+                }
+                Err(RecvError::Closed) => break,
+            },
+            _ = wake => {}
+        }
+        for (account, held) in events.iter_mut() {
+            if held.ready_at().is_some_and(|t| t <= Instant::now()) {
+                if let Some(calendar_ids) = held.take() {
+                    emit(
+                        &app,
+                        &EventsChanged {
+                            account_id: account.clone(),
+                            calendar_ids,
+                        },
+                    );
+                }
+            }
+        }
+        let ready: Vec<String> = outbox
+            .iter_mut()
+            .filter(|(_, h)| h.ready_at().is_some_and(|t| t <= Instant::now()))
+            .filter_map(|(a, h)| h.take().map(|_| a.clone()))
+            .collect();
+        for account in ready {
+            // The UI's payload also carries the open conflicts, so the counts are read fresh.
+            crate::commands::outbox::announce(&app, &account).await;
+        }
+    }
 }
 
 /// Local changes of the account not yet on Google (0 when the store cannot say).
@@ -364,7 +490,29 @@ pub async fn sync_now<R: Runtime>(app: &AppHandle<R>, account_id: Option<String>
             )));
         }
     }
+    chronos.user_activity();
     let tickets = chronos.request_sync(account.as_ref());
     tracing::info!(accounts = tickets.len(), "sync requested");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_within_the_gap_fold_into_one() {
+        let mut held = Held::default();
+        assert!(held.offer(vec!["a".into()]), "the first goes out at once");
+        assert_eq!(held.take(), Some(vec!["a".to_owned()]));
+        assert!(!held.offer(vec!["b".into()]), "the next waits for the gap");
+        assert!(!held.offer(vec!["c".into()]));
+        assert!(held.ready_at().unwrap() > Instant::now());
+        assert_eq!(held.take(), Some(vec!["b".to_owned(), "c".to_owned()]));
+        assert_eq!(held.take(), None, "nothing held after it went out");
+        // "Any calendar" absorbs named ones.
+        held.offer(vec!["x".into()]);
+        held.offer(Vec::new());
+        assert_eq!(held.take(), Some(Vec::new()));
+    }
 }

@@ -76,6 +76,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::events::update_event,
             commands::events::move_event,
             commands::events::delete_event,
+            commands::events::preview_series_edit,
             commands::outbox::list_pending_changes,
             commands::outbox::retry_change,
             commands::outbox::discard_change,
@@ -132,6 +133,7 @@ pub fn init_state<R: Runtime>(
     app.manage(run);
     app.manage(engine);
     engine::start_forwarding(app.handle());
+    engine::apply_push_address(app.handle());
     reminders::start(app.handle());
     Ok(())
 }

@@ -102,6 +102,10 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
     }
     if let WindowEvent::Focused(true) = event {
         report_view(window.app_handle(), true);
+        // Coming back to the window syncs accounts not synced for a while.
+        if let Ok(chronos) = window.app_handle().state::<crate::engine::Engine>().get() {
+            chronos.window_focused();
+        }
     }
     if let WindowEvent::CloseRequested { api, .. } = event {
         let settings = window

@@ -1,14 +1,16 @@
 //! Events: a time range in the UI's shape; create, update, move, delete (queued locally with
-//! their outbox entry, then pushed by the next sync run).
+//! their outbox entry; the core pushes the account's queue at once in the background). Rows of
+//! a recurring series are edited with a scope: this one, this and following, or all.
 
 use crate::commands::calendars::event_colour;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
-use crate::events::{emit, EventsChanged};
 use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId, EventResource};
 use chronos_core::outbox::edit::{EditOptions, EventChanges, Notify};
-use chronos_core::store::{Store, StoredCalendar, StoredEvent};
+use chronos_core::outbox::EditScope;
+use chronos_core::service::Chronos;
+use chronos_core::store::{StoredCalendar, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -290,30 +292,14 @@ fn edit_options(send_updates: Option<String>) -> CmdResult<EditOptions> {
     Ok(EditOptions { notify })
 }
 
-/// Runs a store-bound edit off the async threads, then tells the UI what changed.
-async fn edit<R: Runtime, T: Send + 'static>(
-    app: &AppHandle<R>,
-    account: &str,
-    calendars: Vec<String>,
-    f: impl FnOnce(&Store) -> chronos_core::Result<T> + Send + 'static,
-) -> CmdResult<T> {
+/// After an edit the core has queued the change, told the UI (`events://changed`,
+/// `outbox://changed` through the change forwarder) and started the push; the user did
+/// something, so the idle back-off of background checks starts over.
+fn touched<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Chronos> {
     let engine = app.state::<Engine>();
-    let store = engine.get()?.store().clone();
-    let out = tauri::async_runtime::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
-    emit(
-        app,
-        &EventsChanged {
-            account_id: account.to_owned(),
-            calendar_ids: calendars,
-        },
-    );
-    crate::commands::outbox::announce(app, account).await;
-    // The change goes to Google with the next run; ask for one now (the scheduler's gate
-    // folds a burst of edits into one run).
-    crate::sync_hub::request_sync(app, Some(account.to_owned()), "edit");
-    Ok(out)
+    let chronos = engine.get()?.clone();
+    chronos.user_activity();
+    Ok(chronos)
 }
 
 async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult<EventView> {
@@ -323,35 +309,36 @@ async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult
     view(&e, cal).ok_or_else(|| AppError::internal("the saved event has no start or end"))
 }
 
+/// Whether `id` names an occurrence of a series (an expanded instance or a stored exception)
+/// rather than a single event: such rows go through the core's series edits.
+async fn is_occurrence(chronos: &Chronos, a: &AccountId, c: &CalendarId, id: &EventId) -> CmdResult<bool> {
+    let (store, a, c, id) = (chronos.store().clone(), a.clone(), c.clone(), id.clone());
+    let row = tauri::async_runtime::spawn_blocking(move || store.get_event(&a, &c, &id))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    // An expanded occurrence without an exception has no row of its own.
+    Ok(row.is_none_or(|e| e.event.recurring_event_id.is_some()))
+}
+
 #[tauri::command]
 pub async fn create_event<R: Runtime>(
     app: AppHandle<R>,
     input: EventInput,
 ) -> CmdResult<EventView> {
     let changes = to_changes(&input)?;
+    let chronos = touched(&app)?;
     let (a, c) = (
         AccountId::new(input.account_id.clone()),
         CalendarId::new(input.calendar_id.clone()),
     );
-    let saved = edit(
-        &app,
-        &input.account_id,
-        vec![input.calendar_id.clone()],
-        move |store| {
-            chronos_core::outbox::edit::create_event(
-                store,
-                &a,
-                &c,
-                &changes,
-                &EditOptions::default(),
-            )
-        },
-    )
-    .await?;
+    let saved = chronos
+        .create_event(&a, &c, changes, EditOptions::default())
+        .await?;
     event_view(&app, saved).await
 }
 
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn update_event<R: Runtime>(
     app: AppHandle<R>,
     account_id: String,
@@ -359,6 +346,7 @@ pub async fn update_event<R: Runtime>(
     event_id: String,
     input: EventInput,
     send_updates: Option<String>,
+    scope: Option<EditScope>,
 ) -> CmdResult<EventView> {
     if input.calendar_id != calendar_id || input.account_id != account_id {
         return Err(AppError::invalid(
@@ -368,16 +356,48 @@ pub async fn update_event<R: Runtime>(
     }
     let changes = to_changes(&input)?;
     let opts = edit_options(send_updates)?;
+    let chronos = touched(&app)?;
     let (a, c, id) = (
-        AccountId::new(account_id.clone()),
-        CalendarId::new(calendar_id.clone()),
+        AccountId::new(account_id),
+        CalendarId::new(calendar_id),
         EventId::new(event_id),
     );
-    let saved = edit(&app, &account_id, vec![calendar_id], move |store| {
-        chronos_core::outbox::edit::update_event(store, &a, &c, &id, &changes, &opts)
-    })
-    .await?;
+    let saved = if scope.is_some() || is_occurrence(&chronos, &a, &c, &id).await? {
+        let scope = scope.unwrap_or(EditScope::This);
+        chronos
+            .update_occurrence(&a, &c, &id, changes, scope, opts)
+            .await?
+            .event
+            .ok_or_else(|| AppError::internal("the edited series has no event to show"))?
+    } else {
+        chronos.update_event(&a, &c, &id, changes, opts).await?
+    };
     event_view(&app, saved).await
+}
+
+/// How many changed occurrences (exceptions) an edit (`input`) or a deletion (no `input`) with
+/// `scope` would discard; the UI warns before saving. Writes nothing.
+#[tauri::command]
+pub async fn preview_series_edit(
+    engine: State<'_, Engine>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+    input: Option<EventInput>,
+    scope: EditScope,
+) -> CmdResult<u32> {
+    let changes = input.as_ref().map(to_changes).transpose()?;
+    let chronos = engine.get()?;
+    let n = chronos
+        .preview_series_edit(
+            &AccountId::new(account_id),
+            &CalendarId::new(calendar_id),
+            &EventId::new(event_id),
+            changes,
+            scope,
+        )
+        .await?;
+    Ok(n as u32)
 }
 
 #[tauri::command]
@@ -388,28 +408,16 @@ pub async fn move_event<R: Runtime>(
     event_id: String,
     destination_calendar_id: String,
 ) -> CmdResult<EventView> {
-    let (a, from, id, to) = (
-        AccountId::new(account_id.clone()),
-        CalendarId::new(calendar_id.clone()),
-        EventId::new(event_id),
-        CalendarId::new(destination_calendar_id.clone()),
-    );
-    let saved = edit(
-        &app,
-        &account_id,
-        vec![calendar_id, destination_calendar_id],
-        move |store| {
-            chronos_core::outbox::edit::move_event(
-                store,
-                &a,
-                &from,
-                &id,
-                &to,
-                &EditOptions::default(),
-            )
-        },
-    )
-    .await?;
+    let chronos = touched(&app)?;
+    let saved = chronos
+        .move_event(
+            &AccountId::new(account_id),
+            &CalendarId::new(calendar_id),
+            &EventId::new(event_id),
+            &CalendarId::new(destination_calendar_id),
+            EditOptions::default(),
+        )
+        .await?;
     event_view(&app, saved).await
 }
 
@@ -420,15 +428,21 @@ pub async fn delete_event<R: Runtime>(
     calendar_id: String,
     event_id: String,
     send_updates: Option<String>,
+    scope: Option<EditScope>,
 ) -> CmdResult<()> {
     let opts = edit_options(send_updates)?;
+    let chronos = touched(&app)?;
     let (a, c, id) = (
-        AccountId::new(account_id.clone()),
-        CalendarId::new(calendar_id.clone()),
+        AccountId::new(account_id),
+        CalendarId::new(calendar_id),
         EventId::new(event_id),
     );
-    edit(&app, &account_id, vec![calendar_id], move |store| {
-        chronos_core::outbox::edit::delete_event(store, &a, &c, &id, &opts)
-    })
-    .await
+    if scope.is_some() || is_occurrence(&chronos, &a, &c, &id).await? {
+        chronos
+            .delete_occurrence(&a, &c, &id, scope.unwrap_or(EditScope::This), opts)
+            .await?;
+    } else {
+        chronos.delete_event(&a, &c, &id, opts).await?;
+    }
+    Ok(())
 }

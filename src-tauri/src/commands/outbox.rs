@@ -2,9 +2,9 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
-use crate::events::{emit, EventsChanged, OutboxChanged};
+use crate::events::{emit, OutboxChanged};
 use chronos_core::model::AccountId;
-use chronos_core::outbox::conflicts::{self, ChangeState, Resolution};
+use chronos_core::outbox::conflicts::{ChangeState, Resolution};
 use chronos_core::store::{ConflictId, OutboxId, Store, StoredConflict};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -73,35 +73,31 @@ fn op_name(what: &str) -> String {
 
 #[tauri::command]
 pub async fn list_pending_changes(engine: State<'_, Engine>) -> CmdResult<Vec<PendingChangeView>> {
-    let accounts = engine.get()?.accounts().await?;
-    let ids: Vec<AccountId> = accounts.into_iter().map(|a| a.id).collect();
-    with_store(&engine, move |store| {
-        let mut out = Vec::new();
-        for account in &ids {
-            for c in conflicts::list_pending_changes(store, account)? {
-                let Some(id) = c.change_id else { continue };
-                out.push(PendingChangeView {
-                    id: id.0.to_string(),
-                    account_id: account.as_str().to_owned(),
-                    calendar_id: c.calendar.as_str().to_owned(),
-                    event_id: c.event_id.as_str().to_owned(),
-                    op: op_name(&c.what),
-                    state: c.state,
-                    error: c.last_error.map(|m| {
-                        let kind = if c.state == ChangeState::Failed {
-                            chronos_core::ErrorKind::Server
-                        } else {
-                            chronos_core::ErrorKind::Offline
-                        };
-                        AppError::new(kind, m)
-                    }),
-                    title: c.title,
-                });
-            }
+    let chronos = engine.get()?;
+    let mut out = Vec::new();
+    for account in chronos.accounts().await? {
+        for c in chronos.list_pending_changes(&account.id).await? {
+            let Some(id) = c.change_id else { continue };
+            out.push(PendingChangeView {
+                id: id.0.to_string(),
+                account_id: account.id.as_str().to_owned(),
+                calendar_id: c.calendar.as_str().to_owned(),
+                event_id: c.event_id.as_str().to_owned(),
+                op: op_name(&c.what),
+                state: c.state,
+                error: c.last_error.map(|m| {
+                    let kind = if c.state == ChangeState::Failed {
+                        chronos_core::ErrorKind::Server
+                    } else {
+                        chronos_core::ErrorKind::Offline
+                    };
+                    AppError::new(kind, m)
+                }),
+                title: c.title,
+            });
         }
-        Ok(out)
-    })
-    .await
+    }
+    Ok(out)
 }
 
 fn parse_id(field: &str, s: &str) -> CmdResult<i64> {
@@ -117,46 +113,25 @@ async fn change_account(engine: &Engine, id: i64) -> CmdResult<AccountId> {
         .ok_or_else(|| AppError::not_found("this change is no longer pending"))
 }
 
+// Retry, discard and resolve go through the core, which pushes what they queue at once and
+// announces the changed outbox and events (forwarded to the UI by `engine`).
+
 #[tauri::command]
-pub async fn retry_change<R: Runtime>(
-    app: AppHandle<R>,
-    engine: State<'_, Engine>,
-    change_id: String,
-) -> CmdResult<()> {
+pub async fn retry_change(engine: State<'_, Engine>, change_id: String) -> CmdResult<()> {
     let id = parse_id("changeId", &change_id)?;
     let account = change_account(&engine, id).await?;
-    let a = account.clone();
-    with_store(&engine, move |store| {
-        conflicts::retry_change(store, &a, OutboxId(id))
-    })
-    .await?;
-    announce(&app, account.as_str()).await;
-    crate::sync_hub::request_sync(&app, Some(account.as_str().to_owned()), "retry");
-    Ok(())
+    let chronos = engine.get()?;
+    chronos.user_activity();
+    Ok(chronos.retry_change(&account, OutboxId(id)).await?)
 }
 
 #[tauri::command]
-pub async fn discard_change<R: Runtime>(
-    app: AppHandle<R>,
-    engine: State<'_, Engine>,
-    change_id: String,
-) -> CmdResult<()> {
+pub async fn discard_change(engine: State<'_, Engine>, change_id: String) -> CmdResult<()> {
     let id = parse_id("changeId", &change_id)?;
     let account = change_account(&engine, id).await?;
-    let a = account.clone();
-    with_store(&engine, move |store| {
-        conflicts::discard_change(store, &a, OutboxId(id))
-    })
-    .await?;
-    emit(
-        &app,
-        &EventsChanged {
-            account_id: account.as_str().to_owned(),
-            calendar_ids: Vec::new(),
-        },
-    );
-    announce(&app, account.as_str()).await;
-    Ok(())
+    let chronos = engine.get()?;
+    chronos.user_activity();
+    Ok(chronos.discard_change(&account, OutboxId(id)).await?)
 }
 
 /// A field's value as display text (dates and times as Google writes them).
@@ -203,8 +178,7 @@ pub async fn list_conflicts(engine: State<'_, Engine>) -> CmdResult<Vec<Conflict
 }
 
 #[tauri::command]
-pub async fn resolve_conflict<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn resolve_conflict(
     engine: State<'_, Engine>,
     conflict_id: String,
     resolution: ResolutionInput,
@@ -220,22 +194,9 @@ pub async fn resolve_conflict<R: Runtime>(
         ResolutionInput::KeepTheirs => Resolution::KeepTheirs,
         ResolutionInput::ReapplyField { field } => Resolution::ReapplyField(field),
     };
-    let account = conflict.account.clone();
-    let a = account.clone();
-    with_store(&engine, move |store| {
-        conflicts::resolve_conflict(store, &a, id, &how)
-    })
-    .await?;
-    emit(
-        &app,
-        &EventsChanged {
-            account_id: account.as_str().to_owned(),
-            calendar_ids: Vec::new(),
-        },
-    );
-    announce(&app, account.as_str()).await;
-    crate::sync_hub::request_sync(&app, Some(account.as_str().to_owned()), "conflict resolved");
-    Ok(())
+    let chronos = engine.get()?;
+    chronos.user_activity();
+    Ok(chronos.resolve_conflict(&conflict.account, id, how).await?)
 }
 
 /// Emits `outbox://changed` with the account's current counts.
