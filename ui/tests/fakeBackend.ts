@@ -172,6 +172,9 @@ export class FakeBackend {
       }
       case 'move_event':
         return { ...event(), id: args.eventId, calendarId: args.destinationCalendarId };
+      case 'preview_series_edit':
+        // No changed occurrences unless a test says otherwise (overrides).
+        return 0;
       default: {
         if (cmd.startsWith('plugin:')) return undefined;
         const err: AppError = { kind: 'internal', message: `unknown command ${cmd}`, retryable: false };

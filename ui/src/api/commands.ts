@@ -12,6 +12,7 @@ import type {
   ColorDefinition,
   Conflict,
   ConflictResolution,
+  EditScope,
   EventInput,
   EventView,
   PendingChange,
@@ -88,13 +89,16 @@ export const eventColors = (accountId: string) =>
 export const eventsInRange = (from: string, to: string) =>
   call<EventView[]>('events_in_range', { from, to });
 export const createEvent = (input: EventInput) => call<EventView>('create_event', { input });
-/** Replaces the event's editable fields with `input`; the core sends only what changed. */
+/** Replaces the event's editable fields with `input`; the core sends only what changed. For an
+ * occurrence of a recurring series `scope` says which occurrences change (the shell's default is
+ * this one). */
 export const updateEvent = (
   accountId: string,
   calendarId: string,
   eventId: string,
   input: EventInput,
   sendUpdates?: SendUpdates,
+  scope?: EditScope,
 ) =>
   call<EventView>('update_event', {
     accountId,
@@ -102,7 +106,17 @@ export const updateEvent = (
     eventId,
     input,
     sendUpdates: sendUpdates ?? null,
+    ...(scope ? { scope } : {}),
   });
+/** How many changed occurrences an edit (`input`) or a deletion (`null`) of a series occurrence
+ * with `scope` would discard. Saves nothing. */
+export const previewSeriesEdit = (
+  accountId: string,
+  calendarId: string,
+  eventId: string,
+  input: EventInput | null,
+  scope: EditScope,
+) => call<number>('preview_series_edit', { accountId, calendarId, eventId, input, scope });
 /** Moves an event to another calendar of the same account (Google `events.move`). */
 export const moveEvent = (
   accountId: string,
@@ -115,7 +129,15 @@ export const deleteEvent = (
   calendarId: string,
   eventId: string,
   sendUpdates?: SendUpdates,
-) => call<void>('delete_event', { accountId, calendarId, eventId, sendUpdates: sendUpdates ?? null });
+  scope?: EditScope,
+) =>
+  call<void>('delete_event', {
+    accountId,
+    calendarId,
+    eventId,
+    sendUpdates: sendUpdates ?? null,
+    ...(scope ? { scope } : {}),
+  });
 
 // ---------------------------------------------------------------- sync
 

@@ -141,6 +141,8 @@ export interface EventView {
 
 /** Who Google notifies about an edit to an event with attendees. */
 export type SendUpdates = 'all' | 'externalOnly' | 'none';
+/** Which occurrences of a recurring series an edit or deletion applies to. */
+export type EditScope = 'this' | 'thisAndFollowing' | 'all';
 
 /** Fields of an event to create, or the new values for an update. */
 export interface EventInput {
