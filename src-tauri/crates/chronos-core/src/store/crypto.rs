@@ -164,25 +164,12 @@ impl KeySet {
 
     /// Encrypts with the current key and a fresh random nonce.
     pub fn seal(&self, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
-        let cipher = &self.ciphers[&self.current];
-        let mut header = [0u8; HEADER_LEN];
-        header[0] = BLOB_VERSION;
-        header[1..5].copy_from_slice(&self.current.0.to_be_bytes());
-        // The thread-local ChaCha CSPRNG (seeded and periodically reseeded from the OS): a
-        // system call per nonce doubled the cost of a seal.
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::thread_rng().fill_bytes(&mut nonce);
-        let ad = aad.encode(&header);
-        // Encrypt in place inside the blob: one buffer, no intermediate ciphertext copy.
-        let mut blob = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plaintext.len() + TAG_LEN);
-        blob.extend_from_slice(&header);
-        blob.extend_from_slice(&nonce);
-        blob.extend_from_slice(plaintext);
-        let tag = cipher
-            .encrypt_in_place_detached(Nonce::from_slice(&nonce), &ad, &mut blob[HEADER_LEN + NONCE_LEN..])
-            .expect("AES-GCM encryption cannot fail for in-memory buffers");
-        blob.extend_from_slice(&tag);
-        blob
+        seal_with(self.current, &self.ciphers[&self.current], aad, plaintext)
+    }
+
+    /// A copy of the current key alone, to seal with while the store's writer lock is free.
+    pub fn sealer(&self) -> Sealer {
+        Sealer { id: self.current, cipher: self.ciphers[&self.current].clone() }
     }
 
     /// Decrypts a blob, checking that it belongs to the identity in `aad`. The plaintext is
@@ -214,6 +201,51 @@ impl KeySet {
                 ))
             })
     }
+}
+
+/// One key that seals, detached from the `KeySet`: the writer seals a page's rows with it before
+/// it takes the lock, and checks under the lock that `id` is still the current key.
+#[derive(Clone)]
+pub struct Sealer {
+    id: KeyId,
+    cipher: Aes256Gcm,
+}
+
+impl Sealer {
+    pub fn id(&self) -> KeyId {
+        self.id
+    }
+
+    pub fn seal(&self, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
+        seal_with(self.id, &self.cipher, aad, plaintext)
+    }
+}
+
+impl fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sealer").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+fn seal_with(id: KeyId, cipher: &Aes256Gcm, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; HEADER_LEN];
+    header[0] = BLOB_VERSION;
+    header[1..5].copy_from_slice(&id.0.to_be_bytes());
+    // The thread-local ChaCha CSPRNG (seeded and periodically reseeded from the OS): a
+    // system call per nonce doubled the cost of a seal.
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let ad = aad.encode(&header);
+    // Encrypt in place inside the blob: one buffer, no intermediate ciphertext copy.
+    let mut blob = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plaintext.len() + TAG_LEN);
+    blob.extend_from_slice(&header);
+    blob.extend_from_slice(&nonce);
+    blob.extend_from_slice(plaintext);
+    let tag = cipher
+        .encrypt_in_place_detached(Nonce::from_slice(&nonce), &ad, &mut blob[HEADER_LEN + NONCE_LEN..])
+        .expect("AES-GCM encryption cannot fail for in-memory buffers");
+    blob.extend_from_slice(&tag);
+    blob
 }
 
 /// The key id a blob was written with, without decrypting it.

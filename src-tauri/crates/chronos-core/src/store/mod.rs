@@ -88,7 +88,7 @@ pub use outbox::{
 
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
-use crypto::{Aad, KeySet, RecordKind};
+use crypto::{Aad, KeySet, RecordKind, Sealer};
 use index::{CalKey, Index};
 use rusqlite::Connection;
 use std::collections::HashSet;
@@ -122,6 +122,10 @@ pub struct RecoveryReport {
 /// The encrypted local store. See the module documentation.
 pub struct Store {
     db: Mutex<Db>,
+    /// The current data key, readable without the writer lock so a page is sealed before the
+    /// lock is taken. Replaced under the writer lock whenever the current key changes; writers
+    /// re-check `Db::keys` under the lock, so a stale copy costs a re-seal, never a wrong key.
+    sealer: RwLock<Arc<Sealer>>,
     index: RwLock<Index>,
     /// Selected, not deleted calendars (kept here so range queries need no SQL).
     selected: RwLock<HashSet<CalKey>>,
@@ -142,8 +146,10 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let conn = open_connection(&path)?;
         let keys = keys::load_or_create(&conn, &*secrets)?;
+        let sealer = RwLock::new(Arc::new(keys.sealer()));
         let store = Store {
             db: Mutex::new(Db { conn, keys, secrets }),
+            sealer,
             index: RwLock::new(Index::default()),
             selected: RwLock::new(HashSet::new()),
             path,
@@ -221,6 +227,7 @@ impl Store {
         let tx = conn.transaction()?;
         let id = keys::rotate(&tx, &**secrets, keys)?;
         tx.commit()?;
+        *self.sealer.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys.sealer());
         Ok(id)
     }
 
@@ -281,6 +288,11 @@ impl Store {
     pub(crate) fn db(&self) -> MutexGuard<'_, Db> {
         // A panic while holding the lock leaves at worst a rolled-back transaction behind.
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current key as last published; check it against `Db::keys` under the writer lock.
+    pub(crate) fn sealer(&self) -> Arc<Sealer> {
+        Arc::clone(&self.sealer.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub(crate) fn index_read(&self) -> RwLockReadGuard<'_, Index> {

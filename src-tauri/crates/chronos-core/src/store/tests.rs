@@ -90,3 +90,72 @@ fn foreign_keys_cascade_on_account_delete() {
         assert_eq!(n, 0, "{t}");
     }
 }
+
+fn page_event(id: &str, title: &str) -> crate::model::EventResource {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "status": "confirmed", "summary": title, "etag": format!("\"{title}\""),
+        "start": {"dateTime": "2026-03-02T10:00:00Z"}, "end": {"dateTime": "2026-03-02T11:00:00Z"}
+    }))
+    .unwrap()
+}
+
+fn event_key_ids(store: &Store) -> Vec<(String, Option<super::KeyId>)> {
+    let db = store.db();
+    let mut stmt = db.conn.prepare("SELECT event_id, blob FROM events ORDER BY event_id").unwrap();
+    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, super::crypto::blob_key_id(&r.get::<_, Vec<u8>>(1)?))))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A page sealed with a key that stopped being current before the writer lock was taken is
+/// sealed again under the lock: every row it writes carries the current key and reads back.
+#[test]
+fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
+    use super::events::{preseal, PageApply, PageEnd};
+    use crate::model::{EventId, PageToken};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("r.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let (a, c) = (AccountId::from("a@x"), CalendarId::from("c1"));
+    store.upsert_account(&a).unwrap();
+    store.apply_calendar_list(&a, &[CalendarListEntry { id: c.clone(), ..Default::default() }], true, None).unwrap();
+    let page = PageApply { full_sync: None, end: PageEnd::Next(PageToken::from("p1")) };
+    store.apply_page(&a, &c, &[page_event("e0", "zero")], &page).unwrap();
+
+    // e0 unchanged (no pre-seal), e1 new, e2 new.
+    let events = vec![page_event("e0", "zero"), page_event("e1", "one"), page_event("e2", "two")];
+    let old = store.sealer();
+    let presealed = preseal(&store, &old, &a, &c, &events).unwrap();
+    assert_eq!(presealed.iter().map(Option::is_some).collect::<Vec<_>>(), [false, true, true]);
+    let new = store.rotate_data_key().unwrap();
+    assert_ne!(new, old.id());
+    let out = store.commit_page(&a, &c, events, presealed, &old, &page).unwrap();
+    assert_eq!((out.added, out.unchanged), (2, 1));
+    let ids = event_key_ids(&store);
+    assert_eq!(ids[1..], [("e1".into(), Some(new)), ("e2".into(), Some(new))], "{ids:?}");
+    for (id, title) in [("e1", "one"), ("e2", "two")] {
+        let ev = store.read_event_row(&a, &c, &EventId::from(id)).unwrap().unwrap();
+        assert_eq!(ev.summary.as_deref(), Some(title));
+    }
+}
+
+/// Without a rotation the pre-sealed blobs are the ones stored (no second seal under the lock).
+#[test]
+fn presealed_blobs_are_stored_as_they_are() {
+    use super::events::{preseal, PageApply, PageEnd};
+    use crate::model::PageToken;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("s.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let (a, c) = (AccountId::from("a@x"), CalendarId::from("c1"));
+    store.upsert_account(&a).unwrap();
+    store.apply_calendar_list(&a, &[CalendarListEntry { id: c.clone(), ..Default::default() }], true, None).unwrap();
+    let page = PageApply { full_sync: None, end: PageEnd::Next(PageToken::from("p1")) };
+    let events = vec![page_event("e1", "one")];
+    let sealer = store.sealer();
+    let presealed = preseal(&store, &sealer, &a, &c, &events).unwrap();
+    let blob = presealed[0].clone().unwrap();
+    store.commit_page(&a, &c, events, presealed, &sealer, &page).unwrap();
+    let stored: Vec<u8> =
+        store.db().conn.query_row("SELECT blob FROM events WHERE event_id = 'e1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, blob);
+}
