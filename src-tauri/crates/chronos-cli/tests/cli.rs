@@ -64,7 +64,8 @@ impl Cli<'_> {
 }
 
 fn stored_events(cli: &Cli) -> BTreeMap<String, Vec<String>> {
-    let out = cli.ok(&["events", "--from", "1970-01-01", "--to", "2200-01-01", "--json"]);
+    // Stored rows, not expanded occurrences: they are what the sync must neither lose nor repeat.
+    let out = cli.ok(&["events", "--from", "1970-01-01", "--to", "2200-01-01", "--json", "--raw"]);
     let mut by_cal: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for line in out.lines().filter(|l| l.starts_with('{')) {
         let v: Value = serde_json::from_str(line).unwrap();
@@ -155,9 +156,11 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     let accounts = cli.ok(&["accounts"]);
     assert!(accounts.contains("user@chronos.example"), "{accounts}");
 
-    // Slow pages; kill the CLI once a few pages have been served (and committed).
+    // Slow pages (3 s each, so a sync takes well over 10 s even on a fast machine, while the
+    // poll below notices the first committed page within a few seconds even on a loaded one);
+    // kill the CLI once a page has been served and committed.
     let ctl = emu.control();
-    ctl.set_latency(Duration::from_millis(1000));
+    ctl.set_latency(Duration::from_millis(3000));
     ctl.reset_requests();
     let mut child = cli.cmd(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let t0 = Instant::now();
