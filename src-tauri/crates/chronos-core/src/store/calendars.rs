@@ -216,60 +216,44 @@ impl Store {
                 &Aad { kind: RecordKind::Calendar, parts: &[account.as_str(), entry.id.as_str()] },
                 entry,
             )?;
-            let prior: Option<(bool, bool)> = tx
+            let existed = tx
                 .query_row(
-                    "SELECT selection_by_user, deleted FROM calendars WHERE account = ?1 AND calendar_id = ?2",
+                    "SELECT 1 FROM calendars WHERE account = ?1 AND calendar_id = ?2",
                     params![account.as_str(), entry.id.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |_| Ok(()),
                 )
-                .optional()?;
+                .optional()?
+                .is_some();
             let google_selected = opt_bool(entry.selected) || opt_bool(entry.primary);
-            match prior {
-                None => {
-                    tx.execute(
-                        "INSERT INTO calendars (account, calendar_id, access_role, color_id, background_color,
-                           foreground_color, is_primary, selected, hidden, deleted, etag, blob)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11)",
-                        params![
-                            account.as_str(),
-                            entry.id.as_str(),
-                            entry.access_role,
-                            entry.color_id,
-                            entry.background_color,
-                            entry.foreground_color,
-                            opt_bool(entry.primary),
-                            google_selected,
-                            opt_bool(entry.hidden),
-                            entry.etag.as_ref().map(|e| e.as_str()),
-                            blob
-                        ],
-                    )?;
-                    out.added += 1;
-                }
-                Some((by_user, _was_deleted)) => {
-                    tx.execute(
-                        "UPDATE calendars SET access_role = ?3, color_id = ?4, background_color = ?5,
-                           foreground_color = ?6, is_primary = ?7,
-                           selected = CASE WHEN selection_by_user = 1 THEN selected ELSE ?8 END,
-                           hidden = ?9, deleted = 0, etag = ?10, blob = ?11
-                         WHERE account = ?1 AND calendar_id = ?2",
-                        params![
-                            account.as_str(),
-                            entry.id.as_str(),
-                            entry.access_role,
-                            entry.color_id,
-                            entry.background_color,
-                            entry.foreground_color,
-                            opt_bool(entry.primary),
-                            google_selected,
-                            opt_bool(entry.hidden),
-                            entry.etag.as_ref().map(|e| e.as_str()),
-                            blob
-                        ],
-                    )?;
-                    let _ = by_user;
-                    out.updated += 1;
-                }
+            // Google's `selected` decides only until the user has chosen for this calendar.
+            tx.execute(
+                "INSERT INTO calendars (account, calendar_id, access_role, color_id, background_color,
+                   foreground_color, is_primary, selected, hidden, deleted, etag, blob)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11)
+                 ON CONFLICT (account, calendar_id) DO UPDATE SET
+                   access_role = excluded.access_role, color_id = excluded.color_id,
+                   background_color = excluded.background_color,
+                   foreground_color = excluded.foreground_color, is_primary = excluded.is_primary,
+                   selected = CASE WHEN selection_by_user = 1 THEN selected ELSE excluded.selected END,
+                   hidden = excluded.hidden, deleted = 0, etag = excluded.etag, blob = excluded.blob",
+                params![
+                    account.as_str(),
+                    entry.id.as_str(),
+                    entry.access_role,
+                    entry.color_id,
+                    entry.background_color,
+                    entry.foreground_color,
+                    opt_bool(entry.primary),
+                    google_selected,
+                    opt_bool(entry.hidden),
+                    entry.etag.as_ref().map(|e| e.as_str()),
+                    blob
+                ],
+            )?;
+            if existed {
+                out.updated += 1;
+            } else {
+                out.added += 1;
             }
             tx.execute(
                 "INSERT OR IGNORE INTO sync_state (account, calendar_id) VALUES (?1, ?2)",
