@@ -9,6 +9,8 @@
 //! A drain that cannot get through leaves its entries queued; the sync run drains before each
 //! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
+mod account_zone;
+mod colors;
 pub(crate) mod occurrences;
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};

@@ -41,6 +41,8 @@ pub enum RecordKind {
     KeyCheck = 5,
     /// A push channel's verification token (added for push notifications, issue 7).
     PushChannel = 6,
+    /// Account-level data from Google: the colour palette, the account's settings.
+    AccountMeta = 7,
 }
 
 impl RecordKind {
@@ -52,6 +54,7 @@ impl RecordKind {
             RecordKind::Conflict => "conflict record",
             RecordKind::KeyCheck => "key check",
             RecordKind::PushChannel => "push channel token",
+            RecordKind::AccountMeta => "account data",
         }
     }
 }

@@ -70,6 +70,7 @@
 //! `synchronous=FULL` for `write_local`, the transaction that holds a user's edit and its outbox
 //! entry.
 
+mod account_meta;
 mod calendars;
 pub mod crypto;
 mod events;
@@ -78,6 +79,7 @@ mod keys;
 mod outbox;
 pub mod schema;
 
+pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use calendars::{AccountStatus, CalendarListOutcome, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState};
 pub use crypto::KeyId;
 pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
@@ -179,6 +181,7 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM events; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM sync_state;
              UPDATE calendars SET blob = NULL, etag = NULL;
+             DELETE FROM account_meta;
              UPDATE accounts SET calendar_list_sync_token = NULL;",
         )?;
         keys::rekey_after_wipe(&tx, &*secrets)?;
@@ -240,12 +243,13 @@ impl Store {
         let tx = conn.transaction()?;
         let mut n = 0;
         // (table, kind, identity columns in AAD order, sealed column, row match on ?2.. = identity)
-        let tables: [(&str, RecordKind, &str, &str, &str); 5] = [
+        let tables: [(&str, RecordKind, &str, &str, &str); 6] = [
             ("events", RecordKind::Event, "account, calendar_id, event_id", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4"),
             ("calendars", RecordKind::Calendar, "account, calendar_id", "blob", "account = ?2 AND calendar_id = ?3"),
             ("outbox", RecordKind::Outbox, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
             ("conflicts", RecordKind::Conflict, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
             ("push_channels", RecordKind::PushChannel, "account, calendar_id, channel_id", "token_blob", "account = ?2 AND calendar_id = ?3 AND channel_id = ?4"),
+            ("account_meta", RecordKind::AccountMeta, "account, key", "blob", "account = ?2 AND key = ?3"),
         ];
         for (table, kind, cols, blob_col, key) in tables {
             let rows: Vec<(Vec<String>, Vec<u8>)> = {

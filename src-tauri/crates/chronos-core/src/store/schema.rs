@@ -127,6 +127,18 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX push_channels_by_calendar ON push_channels(account, calendar_id);
     "#,
+    // 3 → 4: what Google says about an account beyond its calendars (`colors.get`, `settings`),
+    // kept so the app can show them offline (queries in store/account_meta.rs). Sealed with AAD
+    // [account, key] like everything else that came from the server.
+    r#"
+    CREATE TABLE account_meta (
+        account      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        key          TEXT NOT NULL,
+        fetched_ms   INTEGER NOT NULL,
+        blob         BLOB NOT NULL,
+        PRIMARY KEY (account, key)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

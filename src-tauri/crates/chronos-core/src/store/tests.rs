@@ -38,7 +38,7 @@ fn migrates_step_by_step_from_version_0() {
     let conn = Connection::open(&path).unwrap();
     assert_eq!(schema::user_version(&conn).unwrap(), LATEST_VERSION);
     let t = tables(&conn);
-    for want in ["accounts", "calendars", "conflicts", "data_keys", "events", "meta", "outbox", "push_channels", "sync_state"] {
+    for want in ["account_meta", "accounts", "calendars", "conflicts", "data_keys", "events", "meta", "outbox", "push_channels", "sync_state"] {
         assert!(t.contains(&want.to_string()), "missing {want}: {t:?}");
     }
     // Opening again is a no-op for the schema.
