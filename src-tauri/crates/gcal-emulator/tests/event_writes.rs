@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn insert_with_client_id_then_duplicate_is_409() {
@@ -149,6 +149,27 @@ async fn colors_and_settings() {
     for id in ["timezone", "weekStart", "format24HourTime"] {
         assert!(items.iter().any(|i| i["id"] == id), "{id}");
     }
+}
+
+#[tokio::test]
+async fn a_setting_changed_through_the_control_api_is_what_settings_return() {
+    let env = env(empty_world()).await;
+    let zone = |v: &Value| {
+        v["items"].as_array().unwrap().iter().find(|i| i["id"] == "timezone").unwrap()["value"].as_str().unwrap().to_owned()
+    };
+    let (_, before) = env.get("users/me/settings").await;
+    assert_ne!(zone(&before), "Asia/Kolkata");
+    let url = format!("{}/__emulator/accounts/{}/settings/timezone", env.emu.base_url(), env.account);
+    let r = env.http.put(&url).json(&json!({"value": "Asia/Kolkata"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, after) = env.get("users/me/settings").await;
+    assert_eq!(zone(&after), "Asia/Kolkata");
+    let (s, one) = env.get("users/me/settings/timezone").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(one["value"], "Asia/Kolkata");
+    let r = env.http.put(format!("{}/__emulator/accounts/nobody@x/settings/timezone", env.emu.base_url()))
+        .json(&json!({"value": "UTC"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ pub fn router() -> Router<Shared> {
         .route("/__emulator/accounts", get(accounts))
         .route("/__emulator/accounts/{account}/tokens", post(tokens))
         .route("/__emulator/accounts/{account}/calendars", post(add_calendar))
+        .route("/__emulator/accounts/{account}/settings/{setting}", put(set_setting))
         .route("/__emulator/calendars/{calendar_id}", axum::routing::delete(remove_calendar))
         .route("/__emulator/calendars/{calendar_id}/events", get(event_ids).post(insert_event))
         .route(
@@ -73,6 +74,20 @@ async fn tokens(State(sh): State<Shared>, Path(account): Path<String>) -> Result
 async fn add_calendar(State(sh): State<Shared>, Path(account): Path<String>, body: Bytes) -> Result<Response, ApiError> {
     let spec: CalendarSpec = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
     Ok(json_ok(&ctl(sh).add_calendar(&account, spec)?))
+}
+
+#[derive(serde::Deserialize)]
+struct SettingValue {
+    value: String,
+}
+
+async fn set_setting(
+    State(sh): State<Shared>,
+    Path((account, setting)): Path<(String, String)>,
+    Json(v): Json<SettingValue>,
+) -> Result<Response, ApiError> {
+    ctl(sh).set_setting(&account, &setting, &v.value)?;
+    Ok(no_content())
 }
 
 async fn remove_calendar(State(sh): State<Shared>, Path(cal): Path<String>) -> Result<Response, ApiError> {

@@ -126,6 +126,15 @@ impl Control {
         self.shared.state.lock().add_calendar(account, &spec)
     }
 
+    /// Sets one of the account's `users/me/settings` values (e.g. `timezone`), as the user
+    /// changing it in Google Calendar's own settings would.
+    pub fn set_setting(&self, account: &str, id: &str, value: &str) -> Result<(), ApiError> {
+        let mut st = self.shared.state.lock();
+        let acc = st.accounts.get_mut(account).ok_or_else(ApiError::not_found)?;
+        acc.settings.insert(id.to_owned(), value.to_owned());
+        Ok(())
+    }
+
     pub fn remove_calendar(&self, cal_id: &str) -> Result<(), ApiError> {
         self.shared.state.lock().remove_calendar(cal_id)
     }
