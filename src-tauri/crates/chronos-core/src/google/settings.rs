@@ -42,6 +42,11 @@ struct SettingsPage {
 }
 
 impl GoogleClient {
+    /// One setting (`settings.get`), e.g. `timezone`.
+    pub async fn get_setting(&self, id: &str) -> Result<Setting> {
+        self.call(Call::new(Method::GET, format!("users/me/settings/{}", super::client::encode_segment(id)))).await
+    }
+
     /// All settings; entries that do not parse are ignored.
     pub async fn get_settings(&self) -> Result<UserSettings> {
         let mut out = Vec::new();
