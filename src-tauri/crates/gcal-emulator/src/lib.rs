@@ -38,6 +38,7 @@ pub use faults::{FaultAction, FaultRule};
 pub use ratelimit::RateLimit;
 pub use reqlog::{Counters, RequestRecord};
 pub use store::list::PageQuirks;
+pub use api::colors::{ColorDef, Palette, PaletteChange};
 pub use store::oauth::TokenResponse;
 pub use world::{AccountSpec, CalendarSpec, ClientSpec, GenSpec, World};
 
@@ -97,6 +98,7 @@ pub async fn start(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorErr
         rate_limit: Mutex::new(None),
         auto_approve: AtomicBool::new(config.auto_approve),
         pushes: Mutex::new(Vec::new()),
+        palette: Mutex::new(api::colors::Palette::default()),
     });
     tokio::spawn(push::run(Arc::downgrade(&shared), rx));
     let app = axum::Router::new()

@@ -19,6 +19,8 @@ pub struct Inner {
     pub rate_limit: Mutex<Option<RateLimiter>>,
     pub auto_approve: AtomicBool,
     pub pushes: Mutex<Vec<PushDelivery>>,
+    /// What colors.get serves (Google's palette unless a test changed it).
+    pub palette: Mutex<crate::api::colors::Palette>,
 }
 
 pub type Shared = Arc<Inner>;

@@ -76,7 +76,8 @@ pub async fn settings_get(State(sh): State<Shared>, caller: Caller, Path(setting
     Ok(json_ok(&json!({"kind": "calendar#setting", "etag": format!("\"{}\"", setting.len()), "id": setting, "value": v})))
 }
 
-pub async fn colors(caller: Caller) -> Result<Response, ApiError> {
+pub async fn colors(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {
     caller.can_read()?;
-    Ok(json_ok(&super::colors::colors_json()))
+    let body = sh.palette.lock().to_json();
+    Ok(json_ok(&body))
 }

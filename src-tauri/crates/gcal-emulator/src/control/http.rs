@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 use super::Control;
+use crate::api::colors::PaletteChange;
 use crate::api::{json_ok, parse_body};
 use crate::error::ApiError;
 use crate::faults::FaultRule;
@@ -46,6 +47,7 @@ pub fn router() -> Router<Shared> {
         .route("/__emulator/auto-approve", put(auto_approve))
         .route("/__emulator/granted-scopes", put(granted_scopes))
         .route("/__emulator/page-quirks", put(page_quirks))
+        .route("/__emulator/colors", get(colors).put(set_colors).delete(reset_colors))
         .route("/__emulator/world", get(world))
         .route("/__emulator/health", get(|| async { "ok" }))
         .route("/__emulator/access-token-ttl", patch(token_ttl))
@@ -253,6 +255,22 @@ struct Secs {
 
 async fn token_ttl(State(sh): State<Shared>, Json(s): Json<Secs>) -> Response {
     ctl(sh).set_access_token_ttl(Duration::from_secs(s.seconds));
+    no_content()
+}
+
+async fn colors(State(sh): State<Shared>) -> Response {
+    json_ok(&ctl(sh).colors().to_json())
+}
+
+async fn set_colors(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+    let change: PaletteChange = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let c = ctl(sh);
+    c.set_colors(change);
+    Ok(json_ok(&c.colors().to_json()))
+}
+
+async fn reset_colors(State(sh): State<Shared>) -> Response {
+    ctl(sh).reset_colors();
     no_content()
 }
 

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::api::colors::{Palette, PaletteChange};
 use crate::error::ApiError;
 use crate::faults::{FaultRule, InstalledFault};
 use crate::push::PushDelivery;
@@ -251,6 +252,22 @@ impl Control {
 
     pub fn set_auto_approve(&self, on: bool) {
         self.shared.auto_approve.store(on, Ordering::Relaxed);
+    }
+
+    /// Changes colors.get's palette (the named ids; `updated` moves to now), as if Google had
+    /// changed what a `colorId` means.
+    pub fn set_colors(&self, change: PaletteChange) {
+        self.shared.palette.lock().apply(change, chrono::Utc::now());
+    }
+
+    /// Back to Google's palette.
+    pub fn reset_colors(&self) {
+        *self.shared.palette.lock() = Palette::default();
+    }
+
+    /// The palette colors.get serves now.
+    pub fn colors(&self) -> Palette {
+        self.shared.palette.lock().clone()
     }
 
     pub fn export_world(&self) -> World {
