@@ -385,6 +385,8 @@ struct SchedInner<R> {
     tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Issue 7: calendars a live push channel covers need no minute check.
     push_covered: Mutex<Option<PushCovered>>,
+    /// The interval now in force (`config.interval` until `set_interval` changes it).
+    interval: watch::Sender<Duration>,
 }
 
 /// Whether a push channel covers a calendar (set by `push::ChannelManager`).
@@ -405,15 +407,29 @@ impl<R: RunResult> Scheduler<R> {
     pub fn new(config: SchedulerConfig, runner: Arc<dyn SyncRunner<R>>, wall: Arc<dyn Clock>) -> Self {
         Self {
             inner: Arc::new(SchedInner {
-                config,
                 runner,
                 wall,
                 gates: Mutex::new(HashMap::new()),
                 view: Mutex::new(View::default()),
                 tasks: Mutex::new(Vec::new()),
                 push_covered: Mutex::new(None),
+                interval: watch::channel(config.interval).0,
+                config,
             }),
         }
+    }
+
+    /// The interval between full runs now in force.
+    pub fn interval(&self) -> Duration {
+        *self.inner.interval.borrow()
+    }
+
+    /// Changes the interval between full runs while running (the user's setting). The next run
+    /// is due one new interval after the last interval run (or the start), at once if that time
+    /// has passed — so shortening it never waits out the old, longer interval.
+    pub fn set_interval(&self, interval: Duration) {
+        let interval = interval.max(Duration::from_secs(1));
+        self.inner.interval.send_if_modified(|d| std::mem::replace(d, interval) != interval);
     }
 
     pub fn config(&self) -> &SchedulerConfig {
@@ -498,12 +514,22 @@ impl<R: RunResult> Scheduler<R> {
         let mut tasks = self.inner.tasks.lock().unwrap();
 
         let me = self.clone();
+        let mut interval = self.inner.interval.subscribe();
         tasks.push(tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(Instant::now() + cfg.interval, cfg.interval);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut last = Instant::now();
             loop {
-                tick.tick().await;
-                me.fire_all(RunScope::Full, Trigger::Interval);
+                let every = *interval.borrow_and_update();
+                tokio::select! {
+                    _ = tokio::time::sleep_until(last + every) => {
+                        last = Instant::now();
+                        me.fire_all(RunScope::Full, Trigger::Interval);
+                    }
+                    changed = interval.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                    }
+                }
             }
         }));
 
@@ -803,6 +829,34 @@ mod tests {
 
     fn sched(rec: &Arc<Recorder>, cfg: SchedulerConfig, wall: TestClock) -> Scheduler<Done> {
         Scheduler::new(cfg, runner(rec), Arc::new(wall))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_changed_interval_applies_without_a_restart() {
+        let rec = Recorder::new(Duration::from_secs(1));
+        let s = sched(&rec, SchedulerConfig { sync_on_startup: false, ..Default::default() }, TestClock::new());
+        s.add_account(&AccountId::new("a@x"));
+        s.start();
+        tokio::time::sleep(Duration::from_secs(100)).await;
+        // Shorter: due 120 s after the start, not at 600 s.
+        s.set_interval(Duration::from_secs(120));
+        assert_eq!(s.interval(), Duration::from_secs(120));
+        tokio::time::sleep(Duration::from_secs(400)).await; // t = 500
+        let at: Vec<u64> = rec.calls().iter().map(|c| c.at.as_secs()).collect();
+        assert_eq!(at, vec![120, 240, 360, 480], "runs every 120 s from the start");
+        // Longer again: the next run is 900 s after the last (480 → 1380), none before.
+        s.set_interval(Duration::from_secs(900));
+        tokio::time::sleep(Duration::from_secs(870)).await; // t = 1370
+        assert_eq!(rec.calls().len(), 4, "no run before the new interval is up");
+        tokio::time::sleep(Duration::from_secs(20)).await; // t = 1390
+        let at: Vec<u64> = rec.calls().iter().map(|c| c.at.as_secs()).collect();
+        assert_eq!(at, vec![120, 240, 360, 480, 1380]);
+        // Shortened below the time already waited: runs at once.
+        tokio::time::sleep(Duration::from_secs(300)).await; // t = 1690, 310 s after the last run
+        s.set_interval(Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(rec.calls().last().unwrap().at.as_secs(), 1690);
+        s.shutdown();
     }
 
     #[tokio::test(start_paused = true)]

@@ -520,6 +520,16 @@ impl Chronos {
         });
     }
 
+    /// Changes how often full syncs run, effective at once (see [`Scheduler::set_interval`]).
+    pub fn set_sync_interval(&self, interval: std::time::Duration) {
+        self.inner.scheduler.set_interval(interval);
+    }
+
+    /// The interval between full syncs now in force.
+    pub fn sync_interval(&self) -> std::time::Duration {
+        self.inner.scheduler.interval()
+    }
+
     /// The shell reports whether the window is visible and which calendars are on screen.
     pub fn set_view(&self, visible: bool, calendars: Vec<(AccountId, CalendarId)>) {
         self.inner.scheduler.set_view(visible, calendars);
