@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "open_logs_folder",
     "open_link",
     "get_settings",
+    "account_time_zone",
     "set_settings",
     "sync_now",
     "sync_status",

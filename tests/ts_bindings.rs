@@ -12,6 +12,7 @@ fn bindings() -> String {
         app::AppInfo::decl(),
         settings::LogLevel::decl(),
         settings::Settings::decl(),
+        chronos_app::commands::settings::AccountTimeZone::decl(),
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
         calendars::CalendarView::decl(),

@@ -86,6 +86,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::app::open_logs_folder,
             commands::app::open_link,
             commands::settings::get_settings,
+            commands::settings::account_time_zone,
             commands::settings::set_settings,
             commands::sync::sync_now,
             commands::sync::sync_status,

@@ -37,6 +37,10 @@ pub struct Settings {
     pub launch_at_login: bool,
     /// IANA zone; `None` = the system's zone.
     pub display_time_zone: Option<String>,
+    /// Show times in the Google account's own zone (`settings` → `timezone` of the first
+    /// connected account) instead; `display_time_zone`, then the system's, stand in while it is
+    /// unknown.
+    pub follow_account_time_zone: bool,
     /// Public HTTPS address for push notifications; `None` = polling only.
     pub push_address: Option<String>,
     pub log_level: LogLevel,
@@ -45,10 +49,11 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            sync_interval_minutes: 5,
+            sync_interval_minutes: 10,
             close_to_tray: true,
             launch_at_login: false,
             display_time_zone: None,
+            follow_account_time_zone: false,
             push_address: None,
             log_level: LogLevel::Info,
         }
@@ -188,6 +193,21 @@ mod tests {
     }
 
     #[test]
+    fn a_file_from_before_a_field_existed_keeps_its_values() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            r#"{"syncIntervalMinutes": 30, "displayTimeZone": "Asia/Kolkata"}"#,
+        )
+        .unwrap();
+        let got = SettingsStore::load(dir.path()).get();
+        assert_eq!(got.sync_interval_minutes, 30);
+        assert_eq!(got.display_time_zone.as_deref(), Some("Asia/Kolkata"));
+        assert!(!got.follow_account_time_zone);
+        assert_eq!(Settings::default().sync_interval_minutes, 10, "the product's default interval");
+    }
+
+    #[test]
     fn survives_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::load(dir.path());
@@ -196,6 +216,7 @@ mod tests {
             sync_interval_minutes: 15,
             close_to_tray: false,
             display_time_zone: Some("Europe/Berlin".into()),
+            follow_account_time_zone: true,
             log_level: LogLevel::Debug,
             ..Settings::default()
         };

@@ -21,9 +21,21 @@ export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, laun
  */
 displayTimeZone: string | null, 
 /**
+ * Show times in the Google account's own zone (`settings` → `timezone` of the first
+ * connected account) instead; `display_time_zone`, then the system's, stand in while it is
+ * unknown.
+ */
+followAccountTimeZone: boolean, 
+/**
  * Public HTTPS address for push notifications; `None` = polling only.
  */
 pushAddress: string | null, logLevel: LogLevel, };
+
+export type AccountTimeZone = { accountId: string, 
+/**
+ * IANA name, e.g. "Asia/Kolkata".
+ */
+timeZone: string, };
 
 export type AccountState = "connected" | "needs_reauth" | "syncing" | "error";
 
