@@ -312,11 +312,51 @@ describe('App', () => {
         closeToTray: false,
         launchAtLogin: false,
         displayTimeZone: 'UTC',
+        followAccountTimeZone: false,
         pushAddress: null,
         logLevel: 'debug',
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+  });
+
+  it("follows the Google account's own time zone when chosen in Settings", async () => {
+    const backend = new FakeBackend(connectedWorld({ accountZone: 'Asia/Kolkata' }));
+    await start(backend);
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    const mode = screen.getByTestId('settings-zone-mode') as HTMLSelectElement;
+    expect(mode.value).toBe('custom');
+    await waitFor(() => expect(mode.querySelector('option[value="account"]')!.textContent).toContain('Asia/Kolkata'));
+    await fireEvent.change(mode, { target: { value: 'account' } });
+    expect(screen.queryByTestId('settings-timezone')).toBeNull();
+    expect(screen.getByTestId('settings-zone-account-hint').textContent).toContain('ada@example.com');
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(backend.callsOf('set_settings')).toHaveLength(1));
+    expect(backend.callsOf('set_settings')[0].args).toMatchObject({
+      settings: { followAccountTimeZone: true, displayTimeZone: null },
+    });
+    // Turning it on asks Google afresh, and new events start in the account's zone.
+    await waitFor(() => expect(backend.callsOf('account_time_zone').some((c) => c.args.refresh === true)).toBe(true));
+    await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+    await fireEvent.click(screen.getByTestId('new-event'));
+    await waitFor(() => expect((screen.getByTestId('event-timezone') as HTMLInputElement).value).toBe('Asia/Kolkata'));
+  });
+
+  it('starts in the saved account zone when the setting is on, and a custom zone needs a name', async () => {
+    const backend = new FakeBackend(connectedWorld({ accountZone: 'Pacific/Auckland' }));
+    backend.world.settings = { ...backend.world.settings, displayTimeZone: null, followAccountTimeZone: true };
+    await start(backend);
+    expect(backend.callsOf('account_time_zone')[0].args).toEqual({ refresh: false });
+    await fireEvent.click(screen.getByTestId('new-event'));
+    expect((screen.getByTestId('event-timezone') as HTMLInputElement).value).toBe('Pacific/Auckland');
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    await fireEvent.click(screen.getByTestId('open-settings'));
+    await fireEvent.change(screen.getByTestId('settings-zone-mode'), { target: { value: 'custom' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect(screen.getByTestId('error-timezone').textContent).toBe('Choose a time zone');
+    await fireEvent.input(screen.getByTestId('settings-timezone'), { target: { value: 'Mars/Base' } });
+    expect(screen.getByTestId('error-timezone').textContent).toBe('Unknown time zone');
+    expect(backend.callsOf('set_settings')).toHaveLength(0);
   });
 
   it("shows the shell's settings error beside its field", async () => {

@@ -25,6 +25,8 @@ export interface World {
   changes: PendingChange[];
   conflicts: Conflict[];
   settings: Settings;
+  /** What `account_time_zone` answers (Google's `settings` → `timezone` of the first account). */
+  accountZone?: string;
 }
 
 export interface Call {
@@ -143,6 +145,8 @@ export class FakeBackend {
         return w.conflicts;
       case 'get_settings':
         return w.settings;
+      case 'account_time_zone':
+        return w.accounts[0] && w.accountZone ? { accountId: w.accounts[0].id, timeZone: w.accountZone } : null;
       case 'set_settings':
         w.settings = args.settings as Settings;
         return w.settings;

@@ -18,6 +18,7 @@ import type {
   PendingChange,
   SendUpdates,
   Settings,
+  AccountTimeZone,
   SyncStatus,
 } from './types';
 
@@ -159,3 +160,6 @@ export const resolveConflict = (conflictId: string, resolution: ConflictResoluti
 
 export const getSettings = () => call<Settings>('get_settings');
 export const setSettings = (settings: Settings) => call<Settings>('set_settings', { settings });
+/** The first account's own time zone (saved copy; `refresh` asks Google). Null without an account. */
+export const accountTimeZone = (refresh = false) =>
+  call<AccountTimeZone | null>('account_time_zone', { refresh });

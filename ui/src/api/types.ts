@@ -288,6 +288,12 @@ export interface NavigateDate {
 
 // ---------------------------------------------------------------- settings
 
+/** The zone the Google account uses (`settings` → `timezone`). */
+export interface AccountTimeZone {
+  accountId: string;
+  timeZone: string;
+}
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export interface Settings {
@@ -296,6 +302,8 @@ export interface Settings {
   launchAtLogin: boolean;
   /** IANA zone; null/absent = the system's zone. */
   displayTimeZone?: string | null;
+  /** Show times in the Google account's own zone (then displayTimeZone / the system's while unknown). */
+  followAccountTimeZone?: boolean;
   /** Public HTTPS address for push notifications (events.watch); null = polling only. */
   pushAddress?: string | null;
   logLevel: LogLevel;
