@@ -98,6 +98,8 @@ describe('command wrappers', () => {
       { conflictId: 'k1', resolution: { kind: 'reapply_field', field: 'title' } },
     ],
     ['getSettings', () => api.getSettings(), 'get_settings', {}],
+    ['accountTimeZone', () => api.accountTimeZone(), 'account_time_zone', { refresh: false }],
+    ['accountTimeZone(refresh)', () => api.accountTimeZone(true), 'account_time_zone', { refresh: true }],
     ['openLogsFolder', () => api.openLogsFolder(), 'open_logs_folder', {}],
     ['openLink', () => api.openLink('https://example.org'), 'open_link', { url: 'https://example.org' }],
   ];
