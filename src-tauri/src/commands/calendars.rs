@@ -1,8 +1,9 @@
-//! Calendars: list, show/hide, colour; Google's event colour palette.
+//! Calendars: list, show/hide, colour; the account's event colour palette.
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
+use crate::palette::{self, Palette};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::store::StoredCalendar;
 use serde::Serialize;
@@ -27,8 +28,11 @@ pub struct CalendarView {
     pub primary: bool,
 }
 
-pub fn view(c: &StoredCalendar) -> CalendarView {
+/// A calendar in the UI's shape. Its colour: the local one, else the entry's own, else what its
+/// `colorId` means in the account's palette, else Google's default.
+pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
     let e = &c.entry;
+    let by_id = e.color_id.as_deref().and_then(|id| palette.calendar(id));
     CalendarView {
         account_id: c.account.as_str().to_owned(),
         id: e.id.as_str().to_owned(),
@@ -41,10 +45,12 @@ pub fn view(c: &StoredCalendar) -> CalendarView {
             .color_override
             .clone()
             .or_else(|| e.background_color.clone())
+            .or_else(|| by_id.map(|d| d.background.clone()))
             .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
         foreground_color: e
             .foreground_color
             .clone()
+            .or_else(|| by_id.map(|d| d.foreground.clone()))
             .unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
         access_role: e.access_role.clone().unwrap_or_else(|| "reader".to_owned()),
         selected: c.selected,
@@ -53,18 +59,30 @@ pub fn view(c: &StoredCalendar) -> CalendarView {
 }
 
 #[tauri::command]
-pub async fn list_calendars(
+pub async fn list_calendars<R: Runtime>(
+    app: AppHandle<R>,
     engine: State<'_, Engine>,
     account_id: Option<String>,
 ) -> CmdResult<Vec<CalendarView>> {
     let chronos = engine.get()?;
     let account = account_id.map(AccountId::new);
-    Ok(chronos
+    let calendars: Vec<StoredCalendar> = chronos
         .calendars(account.as_ref())
         .await?
-        .iter()
+        .into_iter()
         .filter(|c| !c.deleted)
-        .map(view)
+        .collect();
+    // Only calendars without a colour of their own need the palette.
+    let needing = calendars
+        .iter()
+        .filter(|c| c.color_override.is_none() && c.entry.background_color.is_none())
+        .map(|c| c.account.clone())
+        .collect();
+    let palettes = palette::palettes_for(&app, needing).await;
+    let stand_in = Palette::stand_in();
+    Ok(calendars
+        .iter()
+        .map(|c| view(c, palettes.get(&c.account).unwrap_or(&stand_in)))
         .collect())
 }
 
@@ -140,47 +158,100 @@ pub async fn set_calendar_color<R: Runtime>(
     Ok(())
 }
 
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ColorDefinition {
-    pub background: &'static str,
-    pub foreground: &'static str,
+    pub background: String,
+    pub foreground: String,
 }
 
-/// Google's event palette (`colors.get` → `event`): fixed by Google, the same for every account
-/// (so the UI's `accountId` argument needs no lookup).
-pub const EVENT_PALETTE: [(&str, &str); 11] = [
-    ("1", "#a4bdfc"),
-    ("2", "#7ae7bf"),
-    ("3", "#dbadff"),
-    ("4", "#ff887c"),
-    ("5", "#fbd75b"),
-    ("6", "#ffb878"),
-    ("7", "#46d6db"),
-    ("8", "#e1e1e1"),
-    ("9", "#5484ed"),
-    ("10", "#51b749"),
-    ("11", "#dc2127"),
-];
-
-pub fn event_colour(color_id: &str) -> Option<&'static str> {
-    EVENT_PALETTE
-        .iter()
-        .find(|(id, _)| *id == color_id)
-        .map(|(_, bg)| *bg)
-}
-
+/// The account's event colours by `colorId`, as its `colors.get` defines them (Google is asked
+/// when the saved palette is a day old, waiting a few seconds at most; an account that never
+/// fetched one gets Google's published palette).
 #[tauri::command]
-pub fn event_colors() -> BTreeMap<&'static str, ColorDefinition> {
-    EVENT_PALETTE
+pub async fn event_colors<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    account_id: String,
+) -> CmdResult<BTreeMap<String, ColorDefinition>> {
+    let chronos = engine.get()?;
+    let account = AccountId::new(account_id);
+    let (store, a) = (chronos.store().clone(), account.clone());
+    let known = tauri::async_runtime::spawn_blocking(move || store.get_account(&a))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    if known.is_none() {
+        return Err(AppError::not_found(format!("no account {account}")));
+    }
+    let palette = palette::palette_now(&app, chronos, &account).await;
+    Ok(palette
+        .colors
+        .event
         .iter()
-        .map(|(id, bg)| {
+        .map(|(id, c)| {
             (
-                *id,
+                id.clone(),
                 ColorDefinition {
-                    background: bg,
-                    foreground: "#1d1d1d",
+                    background: c.background.clone(),
+                    foreground: c.foreground.clone(),
                 },
             )
         })
-        .collect()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chronos_core::google::{ColorDefinition as Def, Colors};
+    use chronos_core::model::CalendarListEntry;
+    use std::sync::Arc;
+
+    fn calendar(color_id: Option<&str>, background: Option<&str>) -> StoredCalendar {
+        StoredCalendar {
+            account: AccountId::new("a@example.com"),
+            entry: CalendarListEntry {
+                id: CalendarId::new("c@example.com"),
+                color_id: color_id.map(str::to_owned),
+                background_color: background.map(str::to_owned),
+                ..Default::default()
+            },
+            selected: true,
+            selection_by_user: false,
+            color_override: None,
+            deleted: false,
+        }
+    }
+
+    fn palette() -> Palette {
+        let mut colors = Colors::default();
+        let def = Def {
+            background: "#010203".into(),
+            foreground: "#fdfeff".into(),
+        };
+        colors.calendar.insert("7".into(), def);
+        Palette {
+            colors: Arc::new(colors),
+            from_google: true,
+        }
+    }
+
+    #[test]
+    fn a_calendar_without_colours_of_its_own_takes_its_colour_id_from_the_palette() {
+        let v = view(&calendar(Some("7"), None), &palette());
+        assert_eq!(
+            (v.background_color.as_str(), v.foreground_color.as_str()),
+            ("#010203", "#fdfeff")
+        );
+        // Its own colours win; an id the palette does not know gets Google's default.
+        let v = view(&calendar(Some("7"), Some("#aabbcc")), &palette());
+        assert_eq!(v.background_color, "#aabbcc");
+        let v = view(&calendar(Some("99"), None), &palette());
+        assert_eq!(
+            (v.background_color.as_str(), v.foreground_color.as_str()),
+            (DEFAULT_BACKGROUND, DEFAULT_FOREGROUND)
+        );
+        let mut local = calendar(Some("7"), None);
+        local.color_override = Some("#123123".into());
+        assert_eq!(view(&local, &palette()).background_color, "#123123");
+    }
 }

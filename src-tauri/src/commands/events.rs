@@ -2,9 +2,9 @@
 //! their outbox entry; the core pushes the account's queue at once in the background). Rows of
 //! a recurring series are edited with a scope: this one, this and following, or all.
 
-use crate::commands::calendars::event_colour;
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
+use crate::palette::{self, Palette};
 use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId, EventResource};
 use chronos_core::outbox::edit::{EditOptions, EventChanges, Notify};
@@ -12,7 +12,7 @@ use chronos_core::outbox::EditScope;
 use chronos_core::service::Chronos;
 use chronos_core::store::{StoredCalendar, StoredEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
@@ -67,9 +67,44 @@ pub struct EventView {
     pub read_only: bool,
 }
 
+/// Events with an open conflict record: (account, calendar, event id).
+pub type OpenConflicts = HashSet<(AccountId, CalendarId, EventId)>;
+
+/// Whether the event, or the series it is an occurrence of, has an open conflict record.
+fn in_conflict(e: &StoredEvent, conflicts: &OpenConflicts) -> bool {
+    let ev = &e.event;
+    let key = |id: &EventId| (e.account.clone(), e.calendar.clone(), id.clone());
+    conflicts.contains(&key(&ev.id))
+        || ev
+            .recurring_event_id
+            .as_ref()
+            .is_some_and(|m| conflicts.contains(&key(m)))
+}
+
+/// The open conflicts of one account (all with `None`), read from the store.
+pub async fn open_conflicts(
+    chronos: &Chronos,
+    account: Option<&AccountId>,
+) -> CmdResult<OpenConflicts> {
+    let (store, account) = (chronos.store().clone(), account.cloned());
+    let list = tauri::async_runtime::spawn_blocking(move || store.list_conflicts(account.as_ref()))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    Ok(list
+        .into_iter()
+        .map(|c| (c.account, c.calendar, c.event_id))
+        .collect())
+}
+
 /// `None` for an event without a usable start or end (the store never holds one, but a bad row
-/// is skipped rather than failing the whole view).
-pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventView> {
+/// is skipped rather than failing the whole view). Its colour: its `colorId` in the account's
+/// palette, else its calendar's colour.
+pub fn view(
+    e: &StoredEvent,
+    calendar: Option<&StoredCalendar>,
+    palette: &Palette,
+    conflicts: &OpenConflicts,
+) -> Option<EventView> {
     let ev: &EventResource = &e.event;
     let (start, end) = (ev.start.as_ref()?, ev.end.as_ref()?);
     let all_day = start.date.is_some();
@@ -79,6 +114,10 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
         c.color_override
             .clone()
             .or_else(|| c.entry.background_color.clone())
+            .or_else(|| {
+                let id = c.entry.color_id.as_deref()?;
+                palette.calendar(id).map(|d| d.background.clone())
+            })
     });
     Some(EventView {
         account_id: e.account.as_str().to_owned(),
@@ -95,8 +134,8 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
         color: ev
             .color_id
             .as_deref()
-            .and_then(event_colour)
-            .map(str::to_owned)
+            .and_then(|id| palette.event(id))
+            .map(|d| d.background.clone())
             .or(calendar_colour),
         recurring_event_id: ev
             .recurring_event_id
@@ -121,7 +160,7 @@ pub fn view(e: &StoredEvent, calendar: Option<&StoredCalendar>) -> Option<EventV
             .clone()
             .and_then(|r| serde_json::from_value(r).ok()),
         pending: e.pending,
-        conflict: false,
+        conflict: in_conflict(e, conflicts),
         read_only: calendar.is_none_or(|c| c.is_read_only()),
     })
 }
@@ -134,7 +173,8 @@ fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
 
 /// Events of the selected calendars overlapping `[from, to)`.
 #[tauri::command]
-pub async fn events_in_range(
+pub async fn events_in_range<R: Runtime>(
+    app: AppHandle<R>,
     engine: State<'_, Engine>,
     from: String,
     to: String,
@@ -162,6 +202,10 @@ pub async fn events_in_range(
         })
         .collect();
     let events = chronos.events_in_range(from, to, None, None).await?;
+    let palettes =
+        palette::palettes_for(&app, events.iter().map(|e| e.account.clone()).collect()).await;
+    let conflicts = open_conflicts(chronos, None).await?;
+    let stand_in = Palette::stand_in();
     Ok(events
         .iter()
         .filter_map(|e| {
@@ -169,7 +213,8 @@ pub async fn events_in_range(
                 e.account.as_str().to_owned(),
                 e.calendar.as_str().to_owned(),
             );
-            view(e, calendars.get(&key))
+            let palette = palettes.get(&e.account).unwrap_or(&stand_in);
+            view(e, calendars.get(&key), palette, &conflicts)
         })
         .collect())
 }
@@ -304,14 +349,23 @@ fn touched<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Chronos> {
 
 async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult<EventView> {
     let engine = app.state::<Engine>();
-    let calendars = engine.get()?.calendars(Some(&e.account)).await?;
+    let chronos = engine.get()?;
+    let calendars = chronos.calendars(Some(&e.account)).await?;
     let cal = calendars.iter().find(|c| c.entry.id == e.calendar);
-    view(&e, cal).ok_or_else(|| AppError::internal("the saved event has no start or end"))
+    let palette = palette::palette(app, chronos, &e.account).await;
+    let conflicts = open_conflicts(chronos, Some(&e.account)).await?;
+    view(&e, cal, &palette, &conflicts)
+        .ok_or_else(|| AppError::internal("the saved event has no start or end"))
 }
 
 /// Whether `id` names an occurrence of a series (an expanded instance or a stored exception)
 /// rather than a single event: such rows go through the core's series edits.
-async fn is_occurrence(chronos: &Chronos, a: &AccountId, c: &CalendarId, id: &EventId) -> CmdResult<bool> {
+async fn is_occurrence(
+    chronos: &Chronos,
+    a: &AccountId,
+    c: &CalendarId,
+    id: &EventId,
+) -> CmdResult<bool> {
     let (store, a, c, id) = (chronos.store().clone(), a.clone(), c.clone(), id.clone());
     let row = tauri::async_runtime::spawn_blocking(move || store.get_event(&a, &c, &id))
         .await
@@ -445,4 +499,104 @@ pub async fn delete_event<R: Runtime>(
         chronos.delete_event(&a, &c, &id, opts).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+    use chronos_core::google::{ColorDefinition as Def, Colors};
+    use std::sync::Arc;
+
+    fn event(id: &str, color_id: Option<&str>, master: Option<&str>) -> StoredEvent {
+        let at = |h: u32| EventDateTime {
+            date_time: Some(format!("2026-12-01T{h:02}:00:00Z")),
+            ..Default::default()
+        };
+        let ev = EventResource {
+            id: EventId::new(id),
+            start: Some(at(9)),
+            end: Some(at(10)),
+            color_id: color_id.map(str::to_owned),
+            recurring_event_id: master.map(EventId::new),
+            ..Default::default()
+        };
+        StoredEvent {
+            account: AccountId::new("a@example.com"),
+            calendar: CalendarId::new("c"),
+            event: Arc::new(ev),
+            pending: false,
+        }
+    }
+
+    fn palette() -> Palette {
+        let mut colors = Colors::default();
+        colors.event.insert(
+            "5".into(),
+            Def {
+                background: "#0000aa".into(),
+                foreground: "#ffffff".into(),
+            },
+        );
+        Palette {
+            colors: Arc::new(colors),
+            from_google: true,
+        }
+    }
+
+    fn key(id: &str) -> (AccountId, CalendarId, EventId) {
+        (
+            AccountId::new("a@example.com"),
+            CalendarId::new("c"),
+            EventId::new(id),
+        )
+    }
+
+    #[test]
+    fn the_colour_comes_from_the_accounts_palette_and_conflicts_mark_events_and_occurrences() {
+        let none = OpenConflicts::new();
+        let v = view(&event("e1", Some("5"), None), None, &palette(), &none).unwrap();
+        assert_eq!(v.color.as_deref(), Some("#0000aa"));
+        assert!(!v.conflict);
+        // An id the palette does not have: no colour of its own (the calendar's applies).
+        assert_eq!(
+            view(&event("e1", Some("6"), None), None, &palette(), &none)
+                .unwrap()
+                .color,
+            None
+        );
+        assert_eq!(
+            view(
+                &event("e1", Some("6"), None),
+                None,
+                &Palette::stand_in(),
+                &none
+            )
+            .unwrap()
+            .color
+            .as_deref(),
+            Some("#ffb878")
+        );
+
+        let conflicts: OpenConflicts = [key("e1"), key("series")].into_iter().collect();
+        assert!(
+            view(&event("e1", None, None), None, &palette(), &conflicts)
+                .unwrap()
+                .conflict
+        );
+        assert!(
+            !view(&event("e2", None, None), None, &palette(), &conflicts)
+                .unwrap()
+                .conflict
+        );
+        assert!(
+            view(
+                &event("series_20261201T090000Z", None, Some("series")),
+                None,
+                &palette(),
+                &conflicts
+            )
+            .unwrap()
+            .conflict
+        );
+    }
 }

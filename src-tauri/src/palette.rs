@@ -1,0 +1,244 @@
+//! Each account's colour palette (Google's `colors.get`), what a calendar's or an event's
+//! `colorId` means, kept in memory for the views.
+//!
+//! The core saves the palette and asks Google about once a day; here each account's palette is
+//! held so that listing events never waits for Google: the first look reads the saved copy (or,
+//! for an account that has never fetched one, Google's published palette as a stand-in) and
+//! starts a refresh in the background; when the refresh brings a different palette the UI is
+//! told to refetch (`events://changed`).
+
+use crate::engine::Engine;
+use crate::events::{emit, EventsChanged};
+use chronos_core::google::{ColorDefinition, Colors};
+use chronos_core::model::AccountId;
+use chronos_core::service::Chronos;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Manager, Runtime};
+
+/// How often the core is asked again (a store read unless its saved palette is a day old).
+const RECHECK: Duration = Duration::from_secs(10 * 60);
+/// How soon an account still on the stand-in palette is tried again.
+const RETRY_STAND_IN: Duration = Duration::from_secs(60);
+/// How long `event_colors` waits for a refresh before answering with what it has.
+const WAIT_FOR_GOOGLE: Duration = Duration::from_secs(5);
+
+/// Google's published event palette, only for an account whose palette was never fetched
+/// (offline since it was connected). Anything fetched replaces it.
+const STAND_IN_EVENT: [&str; 11] = [
+    "#a4bdfc", "#7ae7bf", "#dbadff", "#ff887c", "#fbd75b", "#ffb878", "#46d6db", "#e1e1e1",
+    "#5484ed", "#51b749", "#dc2127",
+];
+/// Google's published calendar palette, likewise.
+const STAND_IN_CALENDAR: [&str; 24] = [
+    "#ac725e", "#d06b64", "#f83a22", "#fa573c", "#ff7537", "#ffad46", "#42d692", "#16a765",
+    "#7bd148", "#b3dc6c", "#fbe983", "#fad165", "#92e1c0", "#9fe1e7", "#9fc6e7", "#4986e7",
+    "#9a9cff", "#b99aff", "#c2c2c2", "#cabdbf", "#cca6ac", "#f691b2", "#cd74e6", "#a47ae2",
+];
+const STAND_IN_FOREGROUND: &str = "#1d1d1d";
+
+/// The palette used for an account that has never fetched its own.
+pub fn offline_stand_in() -> Colors {
+    let numbered = |list: &[&str]| -> BTreeMap<String, ColorDefinition> {
+        list.iter()
+            .enumerate()
+            .map(|(i, bg)| {
+                let def = ColorDefinition {
+                    background: (*bg).to_owned(),
+                    foreground: STAND_IN_FOREGROUND.to_owned(),
+                };
+                ((i + 1).to_string(), def)
+            })
+            .collect()
+    };
+    Colors {
+        calendar: numbered(&STAND_IN_CALENDAR),
+        event: numbered(&STAND_IN_EVENT),
+        updated: None,
+    }
+}
+
+/// One account's palette as the views use it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Palette {
+    pub colors: Arc<Colors>,
+    /// False while it is the stand-in.
+    pub from_google: bool,
+}
+
+impl Palette {
+    pub fn stand_in() -> Palette {
+        Palette {
+            colors: Arc::new(offline_stand_in()),
+            from_google: false,
+        }
+    }
+
+    /// An event colour's background.
+    pub fn event(&self, color_id: &str) -> Option<&ColorDefinition> {
+        self.colors.event.get(color_id)
+    }
+
+    /// A calendar colour.
+    pub fn calendar(&self, color_id: &str) -> Option<&ColorDefinition> {
+        self.colors.calendar.get(color_id)
+    }
+}
+
+struct Entry {
+    palette: Palette,
+    /// When to ask the core again.
+    due: Instant,
+    refreshing: bool,
+}
+
+/// The palettes of this run's accounts (app state, created on first use).
+#[derive(Default)]
+pub struct Palettes {
+    entries: Mutex<HashMap<AccountId, Entry>>,
+}
+
+fn palettes<R: Runtime>(app: &AppHandle<R>) -> tauri::State<'_, Palettes> {
+    if app.try_state::<Palettes>().is_none() {
+        // A concurrent first use may have managed it already; either instance is then the one.
+        app.manage(Palettes::default());
+    }
+    app.state::<Palettes>()
+}
+
+/// The account's palette for a view, at once: what is held, else the saved one, else the
+/// stand-in. A refresh is started in the background when one is due.
+pub async fn palette<R: Runtime>(
+    app: &AppHandle<R>,
+    chronos: &Chronos,
+    account: &AccountId,
+) -> Palette {
+    {
+        let state = palettes(app);
+        let mut entries = state.entries.lock().unwrap();
+        if let Some(e) = entries.get_mut(account) {
+            let p = e.palette.clone();
+            if Instant::now() >= e.due && !e.refreshing {
+                e.refreshing = true;
+                drop(entries);
+                spawn_refresh(app, chronos, account);
+            }
+            return p;
+        }
+    }
+    let saved = match chronos.saved_colors(account).await {
+        Ok(Some(s)) => Palette {
+            colors: Arc::new(s.value),
+            from_google: true,
+        },
+        Ok(None) => Palette::stand_in(),
+        Err(e) => {
+            tracing::warn!(kind = e.kind().as_str(), "saved colour palette unreadable");
+            Palette::stand_in()
+        }
+    };
+    let state = palettes(app);
+    let mut entries = state.entries.lock().unwrap();
+    if let Some(e) = entries.get(account) {
+        return e.palette.clone(); // another view got here first
+    }
+    entries.insert(
+        account.clone(),
+        Entry {
+            palette: saved.clone(),
+            due: Instant::now() + RECHECK,
+            refreshing: true,
+        },
+    );
+    drop(entries);
+    spawn_refresh(app, chronos, account);
+    saved
+}
+
+/// The account's palette after asking the core (which asks Google when its copy is a day old),
+/// waiting a few seconds at most; then what is held.
+pub async fn palette_now<R: Runtime>(
+    app: &AppHandle<R>,
+    chronos: &Chronos,
+    account: &AccountId,
+) -> Palette {
+    let task = spawn_refresh(app, chronos, account);
+    match tokio::time::timeout(WAIT_FOR_GOOGLE, task).await {
+        Ok(Ok(Some(p))) => p,
+        // Not (yet) answered: the refresh goes on and tells the UI if it brings a change.
+        _ => palette(app, chronos, account).await,
+    }
+}
+
+/// Asks the core for the account's palette and holds the answer; tells the UI when it changed.
+fn spawn_refresh<R: Runtime>(
+    app: &AppHandle<R>,
+    chronos: &Chronos,
+    account: &AccountId,
+) -> tauri::async_runtime::JoinHandle<Option<Palette>> {
+    let (app, chronos, account) = (app.clone(), chronos.clone(), account.clone());
+    tauri::async_runtime::spawn(async move {
+        let answer = chronos.colors(&account).await;
+        let state = palettes(&app);
+        let mut entries = state.entries.lock().unwrap();
+        let entry = entries.entry(account.clone()).or_insert_with(|| Entry {
+            palette: Palette::stand_in(),
+            due: Instant::now(),
+            refreshing: false,
+        });
+        entry.refreshing = false;
+        match answer {
+            Ok(colors) => {
+                let fresh = Palette {
+                    colors: Arc::new(colors),
+                    from_google: true,
+                };
+                let changed = fresh != entry.palette;
+                entry.palette = fresh.clone();
+                entry.due = Instant::now() + RECHECK;
+                drop(entries);
+                if changed {
+                    emit(
+                        &app,
+                        &EventsChanged {
+                            account_id: account.as_str().to_owned(),
+                            calendar_ids: Vec::new(),
+                        },
+                    );
+                }
+                Some(fresh)
+            }
+            Err(e) => {
+                tracing::info!(
+                    kind = e.kind().as_str(),
+                    "colour palette not available; the held one stays"
+                );
+                entry.due = Instant::now()
+                    + if entry.palette.from_google {
+                        RECHECK
+                    } else {
+                        RETRY_STAND_IN
+                    };
+                None
+            }
+        }
+    })
+}
+
+/// The palette of every account in `accounts`, for one listing.
+pub async fn palettes_for<R: Runtime>(
+    app: &AppHandle<R>,
+    accounts: HashSet<AccountId>,
+) -> HashMap<AccountId, Palette> {
+    let engine = app.state::<Engine>();
+    let Ok(chronos) = engine.get() else {
+        return HashMap::new();
+    };
+    let mut out = HashMap::new();
+    for a in accounts {
+        let p = palette(app, chronos, &a).await;
+        out.insert(a, p);
+    }
+    out
+}

@@ -1,0 +1,275 @@
+//! Through Tauri's mock runtime against the demo emulator: event colours come from the account's
+//! `colors.get` palette (not a built-in copy), and an event with an open conflict is marked in
+//! the calendar's listing until the conflict is resolved.
+
+use chronos_app::{build_app, init_state, Launch};
+use gcal_emulator::{ColorDef, PaletteChange};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+struct TestApp {
+    app: App<MockRuntime>,
+    main: WebviewWindow<MockRuntime>,
+    _data: tempfile::TempDir,
+}
+
+fn start() -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let launch = Launch {
+        args: vec!["chronos".into()],
+        data_dir: Some(data.path().to_path_buf()),
+        client_id: None,
+        client_secret: None,
+        desktop: false,
+    };
+    let mut app = build_app(mock_builder(), launch.clone())
+        .build(tauri::generate_context!())
+        .unwrap();
+    init_state(&mut app, &launch).unwrap();
+    let main = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        app,
+        main,
+        _data: data,
+    }
+}
+
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        }
+        .parse()
+        .unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn google(t: &TestApp) -> gcal_emulator::Control {
+    let engine = t.app.state::<chronos_app::engine::Engine>();
+    engine.demo.as_ref().expect("demo mode").control()
+}
+
+fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Connects the demo account and waits for its first sync; returns (account, primary calendar).
+fn connected(t: &TestApp) -> (String, String) {
+    let account = call(&t.main, "connect_account", json!({})).unwrap();
+    let id = account["id"].as_str().unwrap().to_owned();
+    call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
+    eventually("the first sync", || {
+        let s = call(&t.main, "sync_status", json!({})).unwrap();
+        s.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["state"] == "up_to_date")
+            .then_some(())
+    });
+    let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
+    let primary = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["primary"] == true)
+        .expect("a primary calendar")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, primary)
+}
+
+fn day_range(day: chrono::NaiveDate) -> Value {
+    let at = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap().and_utc().to_rfc3339();
+    json!({ "from": at(day), "to": at(day + chrono::Duration::days(1)) })
+}
+
+fn find(events: &Value, id: &str) -> Option<Value> {
+    events.as_array()?.iter().find(|e| e["id"] == id).cloned()
+}
+
+/// An event on the server, `days` ahead, as another client would add it; returns (id, day).
+fn server_event(
+    t: &TestApp,
+    calendar: &str,
+    title: &str,
+    color_id: Option<&str>,
+    days: i64,
+) -> (String, chrono::NaiveDate) {
+    let day = (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
+    let at = |h: u32| day.and_hms_opt(h, 0, 0).unwrap().and_utc().to_rfc3339();
+    let mut body = json!({
+        "summary": title,
+        "start": { "dateTime": at(9) },
+        "end": { "dateTime": at(10) },
+    });
+    if let Some(c) = color_id {
+        body["colorId"] = json!(c);
+    }
+    let created = google(t).insert_event(calendar, body).unwrap();
+    (created["id"].as_str().unwrap().to_owned(), day)
+}
+
+#[test]
+fn event_colours_come_from_the_servers_palette() {
+    let t = start();
+    // Google's palette says something else than the published one before the app first asks.
+    let mut change = PaletteChange::default();
+    change.event.insert(
+        "5".into(),
+        ColorDef {
+            background: "#123456".into(),
+            foreground: "#ffffff".into(),
+        },
+    );
+    google(&t).set_colors(change);
+    let (account, calendar) = connected(&t);
+    let (id, day) = server_event(&t, &calendar, "Coloured by Google", Some("5"), 3);
+    let (plain, _) = server_event(&t, &calendar, "Calendar-coloured", None, 3);
+    call(&t.main, "sync_now", json!({ "accountId": account })).unwrap();
+
+    // The listing never waits for Google: the palette arrives in the background and the next
+    // listing uses it.
+    let ev = eventually("the event in the server's colour", || {
+        let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+        find(&all, &id).filter(|e| e["color"] == "#123456")
+    });
+    assert_eq!(ev["colorId"], "5");
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    let cal_colour = call(&t.main, "list_calendars", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == calendar.as_str())
+        .unwrap()["backgroundColor"]
+        .clone();
+    assert_eq!(
+        find(&all, &plain).unwrap()["color"],
+        cal_colour,
+        "no colorId: the calendar's colour"
+    );
+    assert!(google(&t).count("colors.get") >= 1);
+
+    // The colour picker gets the same palette.
+    let palette = call(&t.main, "event_colors", json!({ "accountId": account })).unwrap();
+    assert_eq!(
+        palette["5"],
+        json!({ "background": "#123456", "foreground": "#ffffff" })
+    );
+    assert_eq!(palette["4"]["background"], "#ff887c");
+    assert_eq!(palette.as_object().unwrap().len(), 11);
+    let err = call(
+        &t.main,
+        "event_colors",
+        json!({ "accountId": "nobody@example.com" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+
+    // The saved palette stands (Google is asked about once a day), so a change on the server
+    // does not cost a request per listing.
+    let asked = google(&t).count("colors.get");
+    let mut change = PaletteChange::default();
+    change.event.insert(
+        "5".into(),
+        ColorDef {
+            background: "#654321".into(),
+            foreground: "#ffffff".into(),
+        },
+    );
+    google(&t).set_colors(change);
+    for _ in 0..3 {
+        let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+        assert_eq!(find(&all, &id).unwrap()["color"], "#123456");
+    }
+    assert_eq!(google(&t).count("colors.get"), asked);
+}
+
+#[test]
+fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
+    let t = start();
+    let (account, calendar) = connected(&t);
+    let (id, day) = server_event(&t, &calendar, "Budget review", None, 4);
+    let (other, _) = server_event(&t, &calendar, "Lunch", None, 4);
+    call(&t.main, "sync_now", json!({ "accountId": account })).unwrap();
+    let ev = eventually("the event in the app", || {
+        find(
+            &call(&t.main, "events_in_range", day_range(day)).unwrap(),
+            &id,
+        )
+    });
+    assert_eq!(ev["conflict"], false);
+
+    // Someone else renames it on Google; the app, not knowing, renames it too.
+    google(&t)
+        .patch_event(
+            &calendar,
+            &id,
+            json!({ "summary": "Budget review (theirs)" }),
+        )
+        .unwrap();
+    let input = json!({
+        "accountId": account, "calendarId": calendar, "title": "Budget review (mine)",
+        "start": ev["start"], "end": ev["end"], "allDay": false,
+    });
+    let saved = call(
+        &t.main,
+        "update_event",
+        json!({
+            "accountId": account, "calendarId": calendar, "eventId": id, "input": input,
+        }),
+    )
+    .unwrap();
+    assert_eq!(saved["pending"], true);
+
+    // The push gets 412, both changed the title: a conflict record, and the event says so.
+    let conflict = eventually("the conflict", || {
+        let list = call(&t.main, "list_conflicts", json!({})).unwrap();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["eventId"] == id.as_str())
+            .cloned()
+    });
+    assert!(google(&t)
+        .requests()
+        .iter()
+        .any(|r| r.operation == "events.patch" && r.status == 412));
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    assert_eq!(find(&all, &id).unwrap()["conflict"], true, "{all}");
+    assert_eq!(find(&all, &other).unwrap()["conflict"], false);
+
+    call(
+        &t.main,
+        "resolve_conflict",
+        json!({ "conflictId": conflict["id"], "resolution": { "kind": "keep_theirs" } }),
+    )
+    .unwrap();
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    let ev = find(&all, &id).unwrap();
+    assert_eq!(ev["conflict"], false);
+    assert_eq!(ev["title"], "Budget review (theirs)");
+}
