@@ -83,7 +83,10 @@ fn settings_round_trip_and_persist_in_the_data_dir() {
     {
         use tauri::Manager;
         let engine = t._app.state::<chronos_app::engine::Engine>();
-        assert_eq!(engine.get().unwrap().sync_interval(), std::time::Duration::from_secs(30 * 60));
+        assert_eq!(
+            engine.get().unwrap().sync_interval(),
+            std::time::Duration::from_secs(30 * 60)
+        );
     }
     assert_eq!(call(&t.main, "get_settings", json!({})).unwrap(), saved);
 
@@ -167,7 +170,10 @@ fn wait_for(
         if done(&v) {
             return v;
         }
-        assert!(std::time::Instant::now() < deadline, "{cmd} never got there: {v}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{cmd} never got there: {v}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
@@ -187,7 +193,10 @@ fn every_declared_command_is_granted_to_the_main_window() {
         // Bad arguments are fine here; what must not happen is a refusal or a missing handler.
         if let Err(e) = call(&t.main, cmd, json!({})) {
             let text = e.to_string();
-            assert!(!text.contains("not allowed"), "{cmd} is not granted: {text}");
+            assert!(
+                !text.contains("not allowed"),
+                "{cmd} is not granted: {text}"
+            );
             assert!(!text.contains("not found"), "{cmd} has no handler: {text}");
         }
     }
@@ -196,7 +205,10 @@ fn every_declared_command_is_granted_to_the_main_window() {
 #[test]
 fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     let t = start();
-    assert_eq!(call(&t.main, "list_accounts", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        call(&t.main, "list_accounts", json!({})).unwrap(),
+        json!([])
+    );
 
     let account = call(&t.main, "connect_account", json!({})).unwrap();
     let id = account["id"].as_str().unwrap().to_owned();
@@ -206,14 +218,21 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     // As the UI does: connect, then ask for the first sync.
     call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
     wait_for(&t.main, "sync_status", |v| {
-        v.as_array().is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
     });
     let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
     let calendars = calendars.as_array().unwrap();
     assert!(calendars.len() >= 2, "{calendars:?}");
-    let primary = calendars.iter().find(|c| c["primary"] == true).expect("a primary calendar");
+    let primary = calendars
+        .iter()
+        .find(|c| c["primary"] == true)
+        .expect("a primary calendar");
     assert_eq!(primary["accountId"], id.as_str());
-    assert!(primary["backgroundColor"].as_str().unwrap().starts_with('#'));
+    assert!(primary["backgroundColor"]
+        .as_str()
+        .unwrap()
+        .starts_with('#'));
 
     let now = chrono::Utc::now();
     let range = json!({
@@ -223,14 +242,41 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     let events = call(&t.main, "events_in_range", range.clone()).unwrap();
     let events = events.as_array().unwrap();
     assert!(!events.is_empty());
-    for key in ["accountId", "calendarId", "id", "title", "start", "end", "allDay", "pending", "readOnly"] {
-        assert!(events[0].get(key).is_some(), "missing {key} in {}", events[0]);
+    for key in [
+        "accountId",
+        "calendarId",
+        "id",
+        "title",
+        "start",
+        "end",
+        "allDay",
+        "pending",
+        "readOnly",
+    ] {
+        assert!(
+            events[0].get(key).is_some(),
+            "missing {key} in {}",
+            events[0]
+        );
     }
 
     // Typed errors.
-    let err = call(&t.main, "events_in_range", json!({"from": "yesterday", "to": "today"})).unwrap_err();
-    assert_eq!((err["kind"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("from")));
-    let err = call(&t.main, "sync_now", json!({"accountId": "nobody@example.com"})).unwrap_err();
+    let err = call(
+        &t.main,
+        "events_in_range",
+        json!({"from": "yesterday", "to": "today"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err["kind"].as_str(), err["field"].as_str()),
+        (Some("invalid_input"), Some("from"))
+    );
+    let err = call(
+        &t.main,
+        "sync_now",
+        json!({"accountId": "nobody@example.com"}),
+    )
+    .unwrap_err();
     assert_eq!(err["kind"], "not_found");
     let start_at = (now + chrono::Duration::days(1)).to_rfc3339();
     let end_at = (now + chrono::Duration::days(1) + chrono::Duration::hours(1)).to_rfc3339();
@@ -239,7 +285,10 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
         "start": start_at, "end": end_at, "allDay": false,
     });
     let err = call(&t.main, "create_event", json!({ "input": input })).unwrap_err();
-    assert_eq!((err["kind"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("title")));
+    assert_eq!(
+        (err["kind"].as_str(), err["field"].as_str()),
+        (Some("invalid_input"), Some("title"))
+    );
     input["title"] = json!("Mock-runtime meeting");
     input["end"] = json!((now - chrono::Duration::days(1)).to_rfc3339());
     let err = call(&t.main, "create_event", json!({ "input": input })).unwrap_err();
@@ -248,22 +297,34 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     // A valid event is saved locally at once, marked pending, and listed as a pending change
     // (Google refuses inserts for now, so the background push cannot take it out of the list
     // before it is looked at).
-    emulator(&t).add_fault(gcal_emulator::FaultRule::status("/events", 503, 1000).with_method("POST")).unwrap();
+    emulator(&t)
+        .add_fault(gcal_emulator::FaultRule::status("/events", 503, 1000).with_method("POST"))
+        .unwrap();
     input["end"] = json!(end_at);
     let created = call(&t.main, "create_event", json!({ "input": input })).unwrap();
     assert_eq!(created["title"], "Mock-runtime meeting");
     assert_eq!(created["pending"], true);
     let pending = call(&t.main, "list_pending_changes", json!({})).unwrap();
     assert!(
-        pending.as_array().unwrap().iter().any(|c| c["eventId"] == created["id"] && c["op"] == "create"),
+        pending
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["eventId"] == created["id"] && c["op"] == "create"),
         "{pending}"
     );
-    assert_eq!(call(&t.main, "list_conflicts", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        call(&t.main, "list_conflicts", json!({})).unwrap(),
+        json!([])
+    );
     let err = call(&t.main, "retry_change", json!({"changeId": "999999"})).unwrap_err();
     assert_eq!(err["kind"], "not_found");
 
     call(&t.main, "disconnect_account", json!({ "accountId": id })).unwrap();
-    assert_eq!(call(&t.main, "list_accounts", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        call(&t.main, "list_accounts", json!({})).unwrap(),
+        json!([])
+    );
 }
 
 /// The demo emulator's control API, to see what reached "Google".
@@ -280,7 +341,10 @@ fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
         if let Some(v) = probe() {
             return v;
         }
-        assert!(std::time::Instant::now() < deadline, "{what} never happened");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} never happened"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
@@ -291,7 +355,8 @@ fn connected(t: &TestApp) -> (String, String) {
     let id = account["id"].as_str().unwrap().to_owned();
     call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
     wait_for(&t.main, "sync_status", |v| {
-        v.as_array().is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
     });
     let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
     let primary = calendars
@@ -309,16 +374,28 @@ fn connected(t: &TestApp) -> (String, String) {
 #[test]
 fn the_accounts_own_time_zone_is_offered_and_refreshed() {
     let t = start();
-    assert_eq!(call(&t.main, "account_time_zone", json!({})).unwrap(), Value::Null, "no account yet");
+    assert_eq!(
+        call(&t.main, "account_time_zone", json!({})).unwrap(),
+        Value::Null,
+        "no account yet"
+    );
     let (id, _) = connected(&t);
     let google = emulator(&t);
     google.set_setting(&id, "timezone", "Asia/Kolkata").unwrap();
     let zone = call(&t.main, "account_time_zone", json!({ "refresh": true })).unwrap();
     assert_eq!(zone, json!({ "accountId": id, "timeZone": "Asia/Kolkata" }));
     // Changed in Google: the saved zone answers until a refresh asks again.
-    google.set_setting(&id, "timezone", "Pacific/Auckland").unwrap();
-    assert_eq!(call(&t.main, "account_time_zone", json!({})).unwrap()["timeZone"], "Asia/Kolkata");
-    assert_eq!(call(&t.main, "account_time_zone", json!({ "refresh": true })).unwrap()["timeZone"], "Pacific/Auckland");
+    google
+        .set_setting(&id, "timezone", "Pacific/Auckland")
+        .unwrap();
+    assert_eq!(
+        call(&t.main, "account_time_zone", json!({})).unwrap()["timeZone"],
+        "Asia/Kolkata"
+    );
+    assert_eq!(
+        call(&t.main, "account_time_zone", json!({ "refresh": true })).unwrap()["timeZone"],
+        "Pacific/Auckland"
+    );
     // The setting that follows it saves like any other.
     let mut s = call(&t.main, "get_settings", json!({})).unwrap();
     s["followAccountTimeZone"] = json!(true);
@@ -351,7 +428,8 @@ fn an_edit_reaches_google_without_a_sync() {
     assert_eq!(google.count("events.list"), 0, "{:?}", google.requests());
     // Once settled, the change leaves the pending list.
     wait_for(&t.main, "list_pending_changes", |v| {
-        v.as_array().is_some_and(|a| a.iter().all(|c| c["eventId"] != id))
+        v.as_array()
+            .is_some_and(|a| a.iter().all(|c| c["eventId"] != id))
     });
 }
 
@@ -420,7 +498,10 @@ fn a_recurring_occurrence_is_edited_with_a_scope() {
             .ok()
             .filter(|e| e["summary"] == "Standup (moved room)")
     });
-    assert_eq!(google.get_event(&calendar, &master_id).unwrap()["summary"], "Standup");
+    assert_eq!(
+        google.get_event(&calendar, &master_id).unwrap()["summary"],
+        "Standup"
+    );
 
     // Deleting from the first occurrence on would discard that changed occurrence; from the
     // fourth on, nothing changed is lost.

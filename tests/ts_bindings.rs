@@ -47,12 +47,27 @@ fn bindings() -> String {
     }
     out.push_str("/** Event names the shell emits, with their payloads. */\nexport interface ShellEvents {\n");
     for (name, ty) in [
-        (<events::SyncProgress as events::UiEvent>::NAME, "SyncProgress"),
+        (
+            <events::SyncProgress as events::UiEvent>::NAME,
+            "SyncProgress",
+        ),
         (<events::SyncStatus as events::UiEvent>::NAME, "SyncStatus"),
-        (<events::SyncFinished as events::UiEvent>::NAME, "SyncFinished"),
-        (<events::OutboxChanged as events::UiEvent>::NAME, "OutboxChanged"),
-        (<events::EventsChanged as events::UiEvent>::NAME, "EventsChanged"),
-        (<events::NavigateDate as events::UiEvent>::NAME, "NavigateDate"),
+        (
+            <events::SyncFinished as events::UiEvent>::NAME,
+            "SyncFinished",
+        ),
+        (
+            <events::OutboxChanged as events::UiEvent>::NAME,
+            "OutboxChanged",
+        ),
+        (
+            <events::EventsChanged as events::UiEvent>::NAME,
+            "EventsChanged",
+        ),
+        (
+            <events::NavigateDate as events::UiEvent>::NAME,
+            "NavigateDate",
+        ),
     ] {
         out.push_str(&format!("  '{name}': {ty};\n"));
     }
@@ -62,7 +77,8 @@ fn bindings() -> String {
 
 #[test]
 fn generated_typescript_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/api/generated/bindings.ts");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/api/generated/bindings.ts");
     let wanted = bindings();
     if std::env::var_os("UPDATE_TS_BINDINGS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

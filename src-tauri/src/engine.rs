@@ -129,12 +129,20 @@ pub fn start_forwarding<R: Runtime>(app: &AppHandle<R>) {
 
 /// Hands the saved push address to the engine (later changes go through `set_settings`).
 pub fn apply_push_address<R: Runtime>(app: &AppHandle<R>) {
-    let address = app.state::<crate::settings::SettingsStore>().get().push_address;
+    let address = app
+        .state::<crate::settings::SettingsStore>()
+        .get()
+        .push_address;
     let Some(address) = address else { return };
-    let Ok(chronos) = app.state::<Engine>().get().cloned() else { return };
+    let Ok(chronos) = app.state::<Engine>().get().cloned() else {
+        return;
+    };
     tauri::async_runtime::spawn(async move {
         if let Err(e) = chronos.set_push_address(Some(address)).await {
-            tracing::warn!(kind = e.kind().as_str(), "the saved push address was refused");
+            tracing::warn!(
+                kind = e.kind().as_str(),
+                "the saved push address was refused"
+            );
         }
     });
 }

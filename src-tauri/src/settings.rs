@@ -204,7 +204,11 @@ mod tests {
         assert_eq!(got.sync_interval_minutes, 30);
         assert_eq!(got.display_time_zone.as_deref(), Some("Asia/Kolkata"));
         assert!(!got.follow_account_time_zone);
-        assert_eq!(Settings::default().sync_interval_minutes, 10, "the product's default interval");
+        assert_eq!(
+            Settings::default().sync_interval_minutes,
+            10,
+            "the product's default interval"
+        );
     }
 
     #[test]

@@ -54,9 +54,7 @@ impl SyncHub {
     /// after the run's last progress must not show less than that.
     pub fn progress_of(&self, account_id: &str) -> Option<SyncProgress> {
         let slots = self.progress.lock().expect("progress lock");
-        slots
-            .get(account_id)
-            .and_then(|s| s.latest.clone())
+        slots.get(account_id).and_then(|s| s.latest.clone())
     }
 
     pub fn forget(&self, account_id: &str) {

@@ -58,48 +58,61 @@ pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountVi
 /// scheduler queue a second full run behind the first. Real Google: the system browser shows Google's consent page and redirects to the
 /// engine's loopback listener. Demo: the emulator approves at once and the engine follows the
 /// redirect itself, so no browser is involved.
+type OpenResult =
+    std::pin::Pin<Box<dyn std::future::Future<Output = chronos_core::Result<()>> + Send>>;
+
+/// How the sign-in page is opened: the system browser, or in demo mode the engine follows the
+/// emulator's auto-approve redirect itself.
+fn sign_in_opener<R: Runtime>(app: &AppHandle<R>, demo: bool) -> impl FnOnce(String) -> OpenResult {
+    let app = app.clone();
+    move |url| -> OpenResult {
+        if demo {
+            return Box::pin(chronos_core::auth::open_without_browser(url));
+        }
+        let opened = app.opener().open_url(url, None::<&str>).map_err(|e| {
+            chronos_core::Error::Auth(format!("the browser could not be opened: {e}"))
+        });
+        Box::pin(std::future::ready(opened))
+    }
+}
+
 #[tauri::command]
 pub async fn connect_account<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
 ) -> CmdResult<AccountView> {
     let chronos = engine.get()?;
-    let account = if engine.demo.is_some() {
-        chronos
-            .connect_account(chronos_core::auth::open_without_browser)
-            .await?
-    } else {
-        let opener = app.clone();
-        chronos
-            .connect_account(move |url| async move {
-                opener.opener().open_url(url, None::<&str>).map_err(|e| {
-                    chronos_core::Error::Auth(format!("the browser could not be opened: {e}"))
-                })
-            })
-            .await?
-    };
+    let account = chronos
+        .connect_account(sign_in_opener(&app, engine.demo.is_some()))
+        .await?;
     crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }
 
-/// Signs in again after *Needs re-auth*. The sign-in must be for the same account.
+/// Signs in again after *Needs re-auth*, with Google's account chooser pre-set to the account.
+/// A sign-in as another account changes nothing and fails with `invalid_input` naming who
+/// signed in (that other account is not connected by it).
 #[tauri::command]
 pub async fn reconnect_account<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     account_id: String,
 ) -> CmdResult<AccountView> {
-    let connected = connect_account(app, engine).await?;
-    if connected.id != account_id {
-        return Err(AppError::invalid(
-            "accountId",
-            format!(
-                "signed in as {}, not {account_id}; both are connected now",
-                connected.id
-            ),
-        ));
-    }
-    Ok(connected)
+    let chronos = engine.get()?;
+    let expected = AccountId::new(account_id);
+    let account = chronos
+        .reconnect_account(&expected, sign_in_opener(&app, engine.demo.is_some()))
+        .await
+        .map_err(|e| {
+            let e = AppError::from(e);
+            if e.kind == "invalid_input" {
+                AppError::invalid("accountId", e.message)
+            } else {
+                e
+            }
+        })?;
+    crate::tray::refresh(&app);
+    Ok(view(&account, &chronos.account_status(&account)))
 }
 
 /// Revokes the grant, deletes the tokens and every local trace of the account.

@@ -21,7 +21,10 @@ pub struct AccountTimeZone {
 /// older than a day or `refresh` is set. `None` with no account, or when Google's zone is one
 /// Chronos does not know. An unreachable Google with nothing saved is an error (kind offline…).
 #[tauri::command]
-pub async fn account_time_zone(engine: State<'_, Engine>, refresh: Option<bool>) -> CmdResult<Option<AccountTimeZone>> {
+pub async fn account_time_zone(
+    engine: State<'_, Engine>,
+    refresh: Option<bool>,
+) -> CmdResult<Option<AccountTimeZone>> {
     let chronos = engine.get()?;
     let Some(first) = chronos.accounts().await?.into_iter().next() else {
         return Ok(None);
@@ -31,7 +34,10 @@ pub async fn account_time_zone(engine: State<'_, Engine>, refresh: Option<bool>)
     } else {
         chronos.account_time_zone(&first.id).await?
     };
-    Ok(zone.map(|z| AccountTimeZone { account_id: first.id.as_str().to_owned(), time_zone: z.name().to_owned() }))
+    Ok(zone.map(|z| AccountTimeZone {
+        account_id: first.id.as_str().to_owned(),
+        time_zone: z.name().to_owned(),
+    }))
 }
 
 #[tauri::command]
@@ -44,7 +50,10 @@ pub fn get_settings(store: State<'_, SettingsStore>) -> Settings {
 /// changed push address through the engine (which reopens its channels) before anything is
 /// saved, so a refused address leaves the old settings in place.
 #[tauri::command]
-pub async fn set_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> CmdResult<Settings> {
+pub async fn set_settings<R: Runtime>(
+    app: AppHandle<R>,
+    settings: Settings,
+) -> CmdResult<Settings> {
     let settings = settings.validated()?;
     let before = app.state::<SettingsStore>().get();
     if settings.push_address != before.push_address {
@@ -64,7 +73,9 @@ pub async fn set_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> 
     }
     let saved = app.state::<SettingsStore>().set(settings)?;
     if let Ok(chronos) = app.state::<Engine>().get() {
-        chronos.set_sync_interval(Duration::from_secs(u64::from(saved.sync_interval_minutes) * 60));
+        chronos.set_sync_interval(Duration::from_secs(
+            u64::from(saved.sync_interval_minutes) * 60,
+        ));
     }
     if let Some(logs) = app.try_state::<crate::logging::LogControl>() {
         logs.set_level(saved.log_level);

@@ -341,6 +341,39 @@ impl Chronos {
     {
         let signed =
             auth::sign_in(&self.inner.endpoint, &*self.inner.clock, self.inner.options.sign_in.clone(), open_url).await?;
+        self.finish_connect(signed).await
+    }
+
+    /// Signs in again for `expected` (after *needs re-auth*), with the account chooser pre-set
+    /// to it. A sign-in as any other account changes nothing: its new grant is revoked (unless
+    /// that account is connected here too, whose grant Google would revoke along with it) and
+    /// the error says who signed in.
+    pub async fn reconnect_account<F, Fut>(&self, expected: &AccountId, open_url: F) -> Result<AccountId>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Result<()>>,
+    {
+        let mut options = self.inner.options.sign_in.clone();
+        options.login_hint = Some(expected.as_str().to_owned());
+        let signed = auth::sign_in(&self.inner.endpoint, &*self.inner.clock, options, open_url).await?;
+        if &signed.account != expected {
+            let (store, other) = (self.inner.store.clone(), signed.account.clone());
+            let other_connected = blocking(move || Ok(store.get_account(&other)?.is_some())).await?;
+            if !other_connected {
+                let token = signed.tokens.refresh_token.as_deref().unwrap_or(&signed.tokens.access_token);
+                if let Err(e) = self.inner.endpoint.revoke(token).await {
+                    tracing::warn!(kind = e.kind().as_str(), "could not revoke the grant of a sign-in as the wrong account");
+                }
+            }
+            return Err(Error::InvalidInput(format!(
+                "signed in as {}, not {expected}; sign in as {expected} to reconnect it (nothing was changed)",
+                signed.account
+            )));
+        }
+        self.finish_connect(signed).await
+    }
+
+    async fn finish_connect(&self, signed: auth::SignedIn) -> Result<AccountId> {
         let account = signed.account.clone();
         self.inner.tokens.get(&account).store_new(signed.tokens).await?;
         let (store, a) = (self.inner.store.clone(), account.clone());
