@@ -188,7 +188,10 @@ pub fn split_series(
 fn pin_defaults(rule: &Rule, old_start: NaiveDateTime, cut: NaiveDateTime) -> Rule {
     let full = rule.with_defaults(old_start);
     let mut r = rule.clone();
-    let implicit_days = rule.by_day.is_empty() && rule.by_month_day.is_empty() && rule.by_year_day.is_empty();
+    let implicit_days = rule.by_day.is_empty()
+        && rule.by_month_day.is_empty()
+        && rule.by_year_day.is_empty()
+        && rule.by_week_no.is_empty();
     if implicit_days {
         match rule.freq {
             Freq::Weekly if cut.weekday() != old_start.weekday() => r.by_day = full.by_day,

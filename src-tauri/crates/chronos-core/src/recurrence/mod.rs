@@ -22,7 +22,11 @@
 //! - Limits ([`Limits`]): per master and query, at most `max_occurrences` occurrences and
 //!   `max_steps` days/candidates examined; past them the master's expansion stops, what was found
 //!   is kept, and the master is listed in [`Expanded::truncated`].
-//! - `BYWEEKNO` is not supported (the event is skipped with `unsupported_rule`).
+//! - `BYWEEKNO` numbers weeks from WKST, week 1 being the first with four days in the year
+//!   (ISO 8601 for WKST=MO); a day counts by its own week, so late December can be week 1 and
+//!   early January week 52/53 of the year before. Without BYDAY it keeps the whole week. With
+//!   frequencies other than YEARLY (which RFC 5545 forbids) it filters their days, as
+//!   python-dateutil does. Values outside ±1..±53 are `invalid_rule`.
 
 mod edit;
 mod engine;

@@ -41,6 +41,8 @@ pub struct Rule {
     pub by_month: Vec<u32>,
     pub by_month_day: Vec<i32>,
     pub by_year_day: Vec<i32>,
+    /// `BYWEEKNO`: weeks of the year (±1..±53), numbered from `wkst` (see `engine`).
+    pub by_week_no: Vec<i32>,
     pub by_day: Vec<ByDay>,
     pub by_hour: Vec<u32>,
     pub by_minute: Vec<u32>,
@@ -122,6 +124,7 @@ impl Rule {
             by_month: vec![],
             by_month_day: vec![],
             by_year_day: vec![],
+            by_week_no: vec![],
             by_day: vec![],
             by_hour: vec![],
             by_minute: vec![],
@@ -183,9 +186,10 @@ impl Rule {
                         rule.by_day.push(ByDay { nth, weekday });
                     }
                 }
-                "BYWEEKNO" => {
-                    return Err(RecurrenceError::UnsupportedRule("BYWEEKNO".into()));
-                }
+                // RFC 5545 allows it with FREQ=YEARLY only; like the other parts it "MUST NOT"
+                // be used with (BYYEARDAY on MONTHLY, say), other frequencies take it as a
+                // filter on their days, as python-dateutil does.
+                "BYWEEKNO" => rule.by_week_no = ints(v, value, -53, 53, true)?,
                 k if k.starts_with("X-") => {}
                 _ => return Err(bad(value)),
             }
@@ -200,8 +204,11 @@ impl Rule {
     /// Fills the parts RFC 5545 takes from `DTSTART` when the rule leaves them out.
     pub(crate) fn with_defaults(&self, dtstart: NaiveDateTime) -> Rule {
         let mut r = self.clone();
-        let no_day_filter =
-            r.by_year_day.is_empty() && r.by_month_day.is_empty() && r.by_day.is_empty();
+        // With BYWEEKNO and no weekday the whole week matches: nothing comes from DTSTART.
+        let no_day_filter = r.by_year_day.is_empty()
+            && r.by_month_day.is_empty()
+            && r.by_day.is_empty()
+            && r.by_week_no.is_empty();
         if no_day_filter {
             match r.freq {
                 Freq::Yearly => {
@@ -257,8 +264,9 @@ impl Rule {
         if self.interval != 1 {
             parts.push(format!("INTERVAL={}", self.interval));
         }
-        let pairs: [(&str, String); 8] = [
+        let pairs: [(&str, String); 9] = [
             ("BYMONTH", list(&self.by_month)),
+            ("BYWEEKNO", list(&self.by_week_no)),
             ("BYMONTHDAY", list(&self.by_month_day)),
             ("BYYEARDAY", list(&self.by_year_day)),
             ("BYHOUR", list(&self.by_hour)),
@@ -337,9 +345,37 @@ mod tests {
         ] {
             assert!(Rule::parse(v).is_err(), "{v} must be rejected");
         }
-        assert_eq!(
-            Rule::parse("FREQ=YEARLY;BYWEEKNO=20").unwrap_err().kind(),
-            "unsupported_rule"
-        );
+    }
+
+    #[test]
+    fn byweekno_is_parsed_range_checked_and_written_back() {
+        let r = Rule::parse("FREQ=YEARLY;BYWEEKNO=1,+20,-1,53,-53;BYDAY=MO;WKST=SU").unwrap();
+        assert_eq!(r.by_week_no, vec![1, 20, -1, 53, -53]);
+        assert_eq!(r.wkst, Weekday::Sun);
+        let again = Rule::parse(&r.to_value()).unwrap();
+        assert_eq!(again, r);
+        assert!(r.to_value().contains("BYWEEKNO=1,20,-1,53,-53"), "{}", r.to_value());
+        for v in [
+            "FREQ=YEARLY;BYWEEKNO=0",
+            "FREQ=YEARLY;BYWEEKNO=54",
+            "FREQ=YEARLY;BYWEEKNO=-54",
+            "FREQ=YEARLY;BYWEEKNO=",
+            "FREQ=YEARLY;BYWEEKNO=1,,2",
+            "FREQ=YEARLY;BYWEEKNO=W1",
+        ] {
+            assert_eq!(Rule::parse(v).unwrap_err().kind(), "invalid_rule", "{v}");
+        }
+        // Outside YEARLY the RFC forbids it; it is read as a filter on the days (as dateutil).
+        assert_eq!(Rule::parse("FREQ=WEEKLY;BYWEEKNO=20").unwrap().by_week_no, vec![20]);
+    }
+
+    #[test]
+    fn byweekno_suppresses_the_dtstart_defaults() {
+        let start = NaiveDate::from_ymd_opt(2026, 5, 13).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        for f in ["YEARLY", "MONTHLY", "WEEKLY"] {
+            let r = Rule::parse(&format!("FREQ={f};BYWEEKNO=20")).unwrap().with_defaults(start);
+            assert!(r.by_day.is_empty() && r.by_month_day.is_empty() && r.by_month.is_empty(), "{f}");
+            assert_eq!(r.by_hour, vec![9]);
+        }
     }
 }
