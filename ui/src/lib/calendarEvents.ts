@@ -50,6 +50,13 @@ export function eventLabel(ev: EventView, timeText: string): string {
   return parts.join(', ');
 }
 
+/** Why an event is marked, in words (a tooltip; the label carries the short form). */
+export function eventStatusText(ev: Pick<EventView, 'pending' | 'conflict'>): string | null {
+  if (ev.conflict) return 'Conflict: this event was changed here and on Google. Resolve it under Pending changes.';
+  if (ev.pending) return 'Pending: this change has not reached Google yet.';
+  return null;
+}
+
 /** The inside of an event element, built from text nodes (never HTML). */
 export function eventContentNodes(ev: EventView, timeText: string): Node[] {
   const wrap = document.createElement('div');
@@ -90,6 +97,9 @@ export function decorateEventElement(el: HTMLElement, ev: EventView, timeText: s
   el.dataset.pending = String(ev.pending);
   el.dataset.conflict = String(ev.conflict);
   el.setAttribute('aria-label', eventLabel(ev, timeText));
+  const status = eventStatusText(ev);
+  if (status) el.title = status;
+  else el.removeAttribute('title');
   if (!el.hasAttribute('tabindex')) el.tabIndex = 0;
   el.setAttribute('role', 'button');
 }
