@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Chronos test: Rust unit and integration tests (real SQLite, real keyring, the emulator
 # over real HTTP), the emulator's conformance tests with Google's own Python client, the UI's unit
-# tests, and the end-to-end tests of the real app window under Xvfb over WebDriver.
+# tests, the end-to-end tests of the real app window under Xvfb over WebDriver, and the Linux
+# package's desktop integration.
 #
 # Installs what it needs first (Debian packages, npm packages, Python packages, tauri-driver).
 set -euo pipefail
@@ -29,5 +30,8 @@ bash src-tauri/crates/chronos-core/tests/recurrence-corpus/run.sh
 step "end-to-end: the real app window under Xvfb, driven over WebDriver"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 bash tests/e2e/run.sh
+
+step "packaging: the Linux .deb and its chronos:// registration"
+bash tests/packaging/check-deb.sh
 
 step "all tests passed"
