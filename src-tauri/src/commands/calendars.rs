@@ -72,13 +72,11 @@ pub async fn list_calendars<R: Runtime>(
         .into_iter()
         .filter(|c| !c.deleted)
         .collect();
-    // Only calendars without a colour of their own need the palette.
-    let needing = calendars
-        .iter()
-        .filter(|c| c.color_override.is_none() && c.entry.background_color.is_none())
-        .map(|c| c.account.clone())
-        .collect();
-    let palettes = palette::palettes_for(&app, needing).await;
+    // Every listed account's palette is looked up (a store read) even if all its calendars have
+    // colours of their own: the UI lists calendars right after connecting, so the account's
+    // palette is fetched in the background before its events are first shown.
+    let accounts = calendars.iter().map(|c| c.account.clone()).collect();
+    let palettes = palette::palettes_for(&app, accounts).await;
     let stand_in = Palette::stand_in();
     Ok(calendars
         .iter()
