@@ -168,12 +168,20 @@ impl Fired {
     }
 }
 
-fn body(d: &Due) -> String {
+/// The notification text, from the time actually left: a reminder shown late (the check runs
+/// every 20 s, the event may arrive by sync after its moment) must not promise more time than
+/// there is.
+fn body(d: &Due, now: DateTime<Utc>) -> String {
     let at = d.starts.with_timezone(&Local).format("%H:%M");
-    match d.minutes {
-        0 => format!("Now, at {at}"),
+    let secs = (d.starts - now).num_seconds();
+    if secs <= 30 {
+        return format!("Now, at {at}");
+    }
+    let mins = (secs + 30) / 60;
+    match mins {
         m if m < 60 => format!("In {m} min, at {at}"),
         m if m % 1440 == 0 => format!("In {} day(s), at {at}", m / 1440),
+        m if m % 60 == 0 => format!("In {} h, at {at}", m / 60),
         m => format!("In {} h {} min, at {at}", m / 60, m % 60),
     }
 }
@@ -184,8 +192,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let dir = app.state::<crate::engine::RunInfo>().data_dir.clone();
         let mut fired = Fired::load(&dir);
-        // After a restart only what fell due in the last moments is shown, never a backlog.
-        let mut since = Utc::now() - GRACE;
+        // Every check looks back over the whole grace period, not just since the last check:
+        // an event that reaches the store by sync a little after its reminder's moment still
+        // gets its reminder. `fired` keeps each one to a single showing, also across restarts,
+        // and after a restart only what fell due in the last moments is shown, never a backlog.
         loop {
             tokio::time::sleep(CHECK_EVERY).await;
             let engine = app.state::<crate::engine::Engine>();
@@ -211,22 +221,15 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                     )
                 })
                 .collect();
-            let list = due(
-                &events,
-                &calendars,
-                since.max(now - GRACE),
-                now,
-                &fired.keys,
-            );
+            let list = due(&events, &calendars, now - GRACE, now, &fired.keys);
             for d in &list {
-                crate::notify::show(&app, &d.title, &body(d));
+                crate::notify::show(&app, &d.title, &body(d, now));
                 fired.keys.insert(d.key.clone(), d.starts);
             }
             if !list.is_empty() {
                 tracing::info!(count = list.len(), "reminders shown");
                 fired.save(now);
             }
-            since = now;
         }
     });
 }
@@ -320,6 +323,49 @@ mod tests {
             &fired
         )
         .is_empty());
+    }
+
+    #[test]
+    fn an_event_synced_after_its_moment_still_reminds_within_the_grace_period() {
+        let now = Utc::now();
+        let cals = calendars(serde_json::json!([]));
+        // Its 1-minute reminder fell due 30 s ago, before the event reached the store.
+        let events = vec![event(
+            "late",
+            now + Duration::seconds(30),
+            serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 1}]}),
+        )];
+        let fired = BTreeMap::new();
+        assert_eq!(due(&events, &cals, now - GRACE, now, &fired).len(), 1);
+        // A check a whole grace period later no longer shows it.
+        assert!(due(&events, &cals, now, now + GRACE, &fired).is_empty());
+    }
+
+    #[test]
+    fn the_text_says_the_time_actually_left() {
+        let now = Utc::now();
+        let d = |starts_in: Duration, minutes| Due {
+            key: String::new(),
+            title: String::new(),
+            starts: now + starts_in,
+            minutes,
+        };
+        let at = |starts_in: Duration| {
+            (now + starts_in)
+                .with_timezone(&Local)
+                .format("%H:%M")
+                .to_string()
+        };
+        let s = Duration::seconds;
+        // On time, and 15 s late (the 20 s check cadence).
+        assert_eq!(body(&d(s(600), 10), now), format!("In 10 min, at {}", at(s(600))));
+        assert_eq!(body(&d(s(585), 10), now), format!("In 10 min, at {}", at(s(585))));
+        // Found by sync 50 s after its 1-minute moment: it starts in 10 s.
+        assert_eq!(body(&d(s(10), 1), now), format!("Now, at {}", at(s(10))));
+        assert_eq!(body(&d(s(0), 0), now), format!("Now, at {}", at(s(0))));
+        assert_eq!(body(&d(s(5400), 90), now), format!("In 1 h 30 min, at {}", at(s(5400))));
+        assert_eq!(body(&d(s(7200), 120), now), format!("In 2 h, at {}", at(s(7200))));
+        assert_eq!(body(&d(s(86400), 1440), now), format!("In 1 day(s), at {}", at(s(86400))));
     }
 
     #[test]

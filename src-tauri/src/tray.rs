@@ -101,7 +101,15 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
             &MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?,
         ],
     )?;
-    let icon = TrayIconBuilder::with_id("main")
+    let mut builder = TrayIconBuilder::with_id("main");
+    // Linux hands the tray host a PNG by path, written to `$XDG_RUNTIME_DIR/tray-icon` (or
+    // `/tmp/tray-icon`) by default and named only by the tray id: any other app with a tray
+    // called "main" would overwrite or delete Chronos's icon file. The app's own data directory
+    // is Chronos's alone.
+    if let Some(run) = app.try_state::<crate::engine::RunInfo>() {
+        builder = builder.temp_dir_path(run.data_dir.join("tray-icon"));
+    }
+    let icon = builder
         .icon(image(TrayLook::Idle)?)
         .tooltip("Chronos")
         .menu(&menu)

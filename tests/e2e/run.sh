@@ -5,9 +5,12 @@
 #   tests/e2e/run.sh            # build + all specs
 #   tests/e2e/run.sh smoke      # build + specs whose file name contains "smoke"
 #   E2E_SKIP_BUILD=1 tests/e2e/run.sh
+#   E2E_SKIP_BUILD=1 E2E_APP=/path/to/chronos tests/e2e/run.sh   # a binary built earlier
 #
 # Needs: tauri-driver (cargo install tauri-driver --locked), WebKitWebDriver (webkit2gtk-driver),
-# xvfb-run, dbus-run-session, gnome-keyring-daemon, xdg-utils, desktop-file-utils, node + npm.
+# xvfb-run + xauth, xwininfo + xprop (x11-utils), dbus-run-session, gnome-keyring-daemon, xdg-utils,
+# desktop-file-utils, node + npm. The desktop spec brings its own notification server and tray
+# watcher (tests/e2e/lib/dbus-desktop.js) onto the private session bus.
 # Screenshots go to test-output/e2e/ (ignored by git). Exits non-zero when any spec fails.
 set -euo pipefail
 
@@ -16,21 +19,29 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 FILTER="${1:-}"
 
 if [[ "${INSIDE_E2E_SESSION:-}" != 1 ]]; then
-  for tool in tauri-driver WebKitWebDriver xvfb-run dbus-run-session gnome-keyring-daemon node npm; do
+  for tool in tauri-driver WebKitWebDriver xvfb-run xauth xwininfo xprop dbus-run-session \
+      gnome-keyring-daemon node npm; do
     command -v "$tool" >/dev/null || { echo "e2e: missing $tool" >&2; exit 2; }
   done
   if [[ "${E2E_SKIP_BUILD:-}" != 1 ]]; then
     echo "e2e: building the app (debug, UI embedded)…"
     (cd "$ROOT" && "$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle)
   fi
-  [[ -d "$HERE/node_modules/selenium-webdriver" ]] || (cd "$HERE" && npm ci --no-audit --no-fund)
+  # Every package the specs import must be there (a fresh machine, or a lockfile that grew).
+  # dbus-next's optional native socket module is not needed: it falls back to node:net.
+  for pkg in selenium-webdriver dbus-next; do
+    [[ -d "$HERE/node_modules/$pkg" ]] || { (cd "$HERE" && npm ci --omit=optional --no-audit --no-fund); break; }
+  done
   rm -rf "$ROOT/test-output/e2e" && mkdir -p "$ROOT/test-output/e2e"
   # A throwaway HOME: the deep-link .desktop file, the keyring and app data stay out of the
   # user's own.
   E2E_HOME="$(mktemp -d)"
   trap 'rm -rf "$E2E_HOME"' EXIT
   export HOME="$E2E_HOME" XDG_DATA_HOME="$E2E_HOME/.local/share" XDG_CONFIG_HOME="$E2E_HOME/.config"
-  export CHRONOS_APP="$ROOT/target/debug/chronos" CHRONOS_E2E_OUT="$ROOT/test-output/e2e"
+  # The run uses its own copy of the app: a cargo build in the shared target dir meanwhile (which
+  # makes a dev-server binary without the embedded UI) cannot swap it out under a running spec.
+  cp "${E2E_APP:-$ROOT/target/debug/chronos}" "$E2E_HOME/chronos"
+  export CHRONOS_APP="$E2E_HOME/chronos" CHRONOS_E2E_OUT="$ROOT/test-output/e2e"
   export INSIDE_E2E_SESSION=1
   # No real Google client may leak in: the tests run against the in-process emulator.
   unset CHRONOS_GOOGLE_CLIENT_ID CHRONOS_GOOGLE_CLIENT_SECRET
