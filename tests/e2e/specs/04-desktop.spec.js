@@ -168,22 +168,30 @@ test('a failing sync: Sync failed and the error icon in the tray, one notificati
   const failNotices = () => desk.notifications.filter((n) => n.summary === failTitle);
   assert.equal(failNotices().length, 0);
   // Every calendar-list request fails as Google fails on a bad request (not retried).
-  const res = await fetch(faults, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pathContains: 'calendarList', action: { kind: 'status', status: 400 } }),
-  });
-  assert.ok(res.ok, await res.text());
+  const breakSync = async () => {
+    const res = await fetch(faults, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pathContains: 'calendarList', action: { kind: 'status', status: 400 } }),
+    });
+    assert.ok(res.ok, await res.text());
+  };
+  await breakSync();
   try {
     await tray.click('Sync now');
     const failed = await waitForTray((s) => s.line === 'Sync failed', 'Sync failed in the tray', 60000);
     assert.equal(failed.look, 'error');
     await eventually(async () => failNotices().length > 0, 10000, 'the sync-failure notification');
-    for (let i = 0; i < 2; i++) {
+    // More attempts (they do reach the server) fail the same way: the desktop is not told again.
+    await emu.resetRequests();
+    for (let i = 0; i < 3; i++) {
       await tray.click('Sync now');
       await sleep(2500);
       assert.equal((await trayState()).line, 'Sync failed');
     }
+    const retried = (await emu.counters()).byOperation['calendarList.list'] ?? 0;
+    measured.syncFailedRetriesReachingServer = retried;
+    assert.ok(retried >= 1, 'the repeated Sync now clicks never reached the emulator');
     measured.syncFailedNotifications = failNotices().length;
     assert.equal(failNotices().length, 1, JSON.stringify(desk.notifications));
   } finally {
@@ -192,6 +200,18 @@ test('a failing sync: Sync failed and the error icon in the tray, one notificati
   await tray.click('Sync now');
   const back = await waitForTray((s) => s.line.startsWith('Up to date'), 'Up to date again');
   assert.equal(back.look, 'idle');
+
+  // Once per problem, not once ever: after a recovery the same failure is news again.
+  await breakSync();
+  try {
+    await tray.click('Sync now');
+    await eventually(async () => failNotices().length === 2, 20000, 'a notification for the new failure',
+      async () => JSON.stringify(failNotices()));
+  } finally {
+    await fetch(faults, { method: 'DELETE' });
+  }
+  await tray.click('Sync now');
+  await waitForTray((s) => s.line.startsWith('Up to date'), 'Up to date once more');
 });
 
 test('popup reminders become desktop notifications at their moment', async () => {
@@ -259,6 +279,7 @@ test('a revoked grant: Needs re-auth and the error icon in the tray, one notific
   await screenshot(app.driver, '04-desktop-needs-reauth');
 
   // More attempts meet the same problem: the desktop is not told again.
+  await emu.resetRequests();
   for (let i = 0; i < 3; i++) {
     await tray.click('Sync now');
     await sleep(2000);
@@ -266,6 +287,7 @@ test('a revoked grant: Needs re-auth and the error icon in the tray, one notific
   }
   await (await byTestId(app.driver, 'sync-now')).click();
   await sleep(3000);
+  measured.reauthRetryRequests = (await emu.counters()).byOperation;
   measured.reauthNotifications = reauthNotices().length;
   assert.equal(reauthNotices().length, 1, JSON.stringify(desk.notifications));
 
