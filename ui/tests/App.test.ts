@@ -347,6 +347,8 @@ describe('App', () => {
     backend.world.settings = { ...backend.world.settings, displayTimeZone: null, followAccountTimeZone: true };
     await start(backend);
     expect(backend.callsOf('account_time_zone')[0].args).toEqual({ refresh: false });
+    // The month starts on its 1st in Auckland (the day before in UTC): the date box says the 1st.
+    await waitFor(() => expect((screen.getByTestId('goto-date') as HTMLInputElement).value).toMatch(/-01$/));
     await fireEvent.click(screen.getByTestId('new-event'));
     expect((screen.getByTestId('event-timezone') as HTMLInputElement).value).toBe('Pacific/Auckland');
     await fireEvent.keyDown(window, { key: 'Escape' });
