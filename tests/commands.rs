@@ -1,61 +1,12 @@
 //! The shell's commands through Tauri's mock runtime, with the app's real capability file:
 //! shapes the UI relies on, error kinds, and the access control around them.
 
-use chronos_app::{build_app, init_state, Launch};
+mod support;
+
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
-
-struct TestApp {
-    _app: App<MockRuntime>,
-    main: WebviewWindow<MockRuntime>,
-    data: tempfile::TempDir,
-}
-
-fn start() -> TestApp {
-    let data = tempfile::tempdir().unwrap();
-    let launch = Launch {
-        args: vec!["chronos".into()],
-        data_dir: Some(data.path().to_path_buf()),
-        client_id: None,
-        client_secret: None,
-        desktop: false,
-    };
-    let mut app = build_app(mock_builder(), launch.clone())
-        .build(tauri::generate_context!())
-        .unwrap();
-    init_state(&mut app, &launch).unwrap();
-    let main = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    TestApp {
-        _app: app,
-        main,
-        data,
-    }
-}
-
-/// Invokes a command as the page would (Linux origin `tauri://localhost`).
-fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: if cfg!(windows) {
-            "http://tauri.localhost"
-        } else {
-            "tauri://localhost"
-        }
-        .parse()
-        .unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
-}
+use support::{call, connected, emulator, eventually, start};
+use tauri::test::MockRuntime;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
 
 #[test]
 fn app_info_reports_demo_mode_without_a_client_id() {
@@ -82,7 +33,7 @@ fn settings_round_trip_and_persist_in_the_data_dir() {
     // Applied to the running engine, not only saved for the next start.
     {
         use tauri::Manager;
-        let engine = t._app.state::<chronos_app::engine::Engine>();
+        let engine = t.app.state::<chronos_app::engine::Engine>();
         assert_eq!(
             engine.get().unwrap().sync_interval(),
             std::time::Duration::from_secs(30 * 60)
@@ -150,7 +101,7 @@ fn plugin_commands_are_not_granted_to_the_page() {
 #[test]
 fn only_the_main_window_holds_the_capability() {
     let t = start();
-    let other = WebviewWindowBuilder::new(&t._app, "other", Default::default())
+    let other = WebviewWindowBuilder::new(&t.app, "other", Default::default())
         .build()
         .unwrap();
     let err = call(&other, "app_info", json!({})).unwrap_err();
@@ -325,50 +276,6 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
         call(&t.main, "list_accounts", json!({})).unwrap(),
         json!([])
     );
-}
-
-/// The demo emulator's control API, to see what reached "Google".
-fn emulator(t: &TestApp) -> gcal_emulator::Control {
-    use tauri::Manager;
-    let engine = t._app.state::<chronos_app::engine::Engine>();
-    engine.demo.as_ref().expect("demo mode").control()
-}
-
-/// Polls `probe` (bounded) until it gives a value.
-fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        if let Some(v) = probe() {
-            return v;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{what} never happened"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
-/// Connects the demo account and waits for its first sync; returns (account, primary calendar).
-fn connected(t: &TestApp) -> (String, String) {
-    let account = call(&t.main, "connect_account", json!({})).unwrap();
-    let id = account["id"].as_str().unwrap().to_owned();
-    call(&t.main, "sync_now", json!({ "accountId": id })).unwrap();
-    wait_for(&t.main, "sync_status", |v| {
-        v.as_array()
-            .is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
-    });
-    let calendars = call(&t.main, "list_calendars", json!({})).unwrap();
-    let primary = calendars
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["primary"] == true)
-        .expect("a primary calendar")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (id, primary)
 }
 
 #[test]

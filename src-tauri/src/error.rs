@@ -41,6 +41,16 @@ impl AppError {
         }
     }
 
+    /// The engine's error, with an `invalid_input` one pinned to the UI field it concerns.
+    pub fn for_field(e: chronos_core::Error, field: &str) -> Self {
+        let e = AppError::from(e);
+        if e.kind == "invalid_input" {
+            AppError::invalid(field, e.message)
+        } else {
+            e
+        }
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         AppError::new(ErrorKind::NotFound, message)
     }

@@ -103,14 +103,7 @@ pub async fn reconnect_account<R: Runtime>(
     let account = chronos
         .reconnect_account(&expected, sign_in_opener(&app, engine.demo.is_some()))
         .await
-        .map_err(|e| {
-            let e = AppError::from(e);
-            if e.kind == "invalid_input" {
-                AppError::invalid("accountId", e.message)
-            } else {
-                e
-            }
-        })?;
+        .map_err(|e| AppError::for_field(e, "accountId"))?;
     crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }

@@ -62,14 +62,7 @@ pub async fn set_settings<R: Runtime>(
             .get()?
             .set_push_address(settings.push_address.clone())
             .await
-            .map_err(|e| {
-                let e = AppError::from(e);
-                if e.kind == "invalid_input" {
-                    AppError::invalid("pushAddress", e.message)
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| AppError::for_field(e, "pushAddress"))?;
     }
     let saved = app.state::<SettingsStore>().set(settings)?;
     if let Ok(chronos) = app.state::<Engine>().get() {
