@@ -6,8 +6,7 @@
 mod sync_support;
 
 use chronos_core::auth::open_without_browser;
-use chronos_core::clock::{Backoff, TestClock};
-use chronos_core::config::OAuthClientConfig;
+use chronos_core::clock::TestClock;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
@@ -17,15 +16,8 @@ use std::time::Duration;
 use sync_support::*;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<MemorySecretStore>, clock: &TestClock) -> ChronosOptions {
-    let mut o = ChronosOptions::new(
-        dir,
-        secrets,
-        endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
-    );
-    o.client.backoff = Backoff { max_retries: 1, ..Backoff::with_base(Duration::from_millis(5)) };
+    let mut o = chronos_options(emu, dir, secrets, 1);
     o.client.clock = Arc::new(clock.clone());
-    o.push.probe = None;
     o
 }
 

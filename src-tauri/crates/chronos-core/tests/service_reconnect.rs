@@ -5,8 +5,6 @@
 mod sync_support;
 
 use chronos_core::auth::open_without_browser;
-use chronos_core::clock::Backoff;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
@@ -19,14 +17,7 @@ use sync_support::*;
 const OTHER: &str = "other@chronos.example";
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    let mut o = ChronosOptions::new(
-        dir,
-        Arc::new(MemorySecretStore::default()),
-        endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
-    );
-    o.client.backoff = Backoff { max_retries: 1, ..Backoff::with_base(Duration::from_millis(5)) };
-    o.push.probe = None;
+    let mut o = chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 1);
     o.scheduler.min_gap = Duration::from_millis(20);
     o
 }

@@ -6,8 +6,6 @@
 mod sync_support;
 
 use chronos_core::auth::open_without_browser;
-use chronos_core::clock::Backoff;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::secrets::MemorySecretStore;
@@ -16,19 +14,10 @@ use chronos_core::store::StoredEvent;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::Duration;
 use sync_support::*;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    let mut o = ChronosOptions::new(
-        dir,
-        Arc::new(MemorySecretStore::default()),
-        endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
-    );
-    o.client.backoff = Backoff { max_retries: 2, ..Backoff::with_base(Duration::from_millis(5)) };
-    o.push.probe = None;
-    o
+    chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 2)
 }
 
 fn t(s: &str) -> DateTime<Utc> {

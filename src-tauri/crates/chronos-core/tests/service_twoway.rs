@@ -6,8 +6,6 @@
 mod sync_support;
 
 use chronos_core::auth::open_without_browser;
-use chronos_core::clock::Backoff;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
@@ -19,16 +17,9 @@ use sync_support::*;
 use tokio::sync::broadcast;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> ChronosOptions {
-    let mut o = ChronosOptions::new(
-        dir,
-        secrets,
-        endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
-    );
-    o.client.backoff = Backoff { max_retries: 2, ..Backoff::with_base(Duration::from_millis(5)) };
+    let mut o = chronos_options(emu, dir, secrets, 2);
     o.scheduler.min_gap = Duration::from_millis(200);
     o.push.activity.focus_min_age = Duration::from_millis(300);
-    o.push.probe = None;
     o
 }
 

@@ -86,6 +86,25 @@ pub fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
     }
 }
 
+/// Options for a whole `Chronos` against the emulator: the demo OAuth client, retries after
+/// 5 ms instead of seconds (`max_retries` of them), and no push probe. Tests adjust the rest.
+pub fn chronos_options(
+    emu: &EmulatorHandle,
+    dir: &std::path::Path,
+    secrets: Arc<dyn chronos_core::secrets::SecretStore>,
+    max_retries: u32,
+) -> chronos_core::service::ChronosOptions {
+    let mut o = chronos_core::service::ChronosOptions::new(
+        dir,
+        secrets,
+        endpoints(emu),
+        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+    );
+    o.client.backoff = Backoff { max_retries, ..Backoff::with_base(Duration::from_millis(5)) };
+    o.push.probe = None;
+    o
+}
+
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
