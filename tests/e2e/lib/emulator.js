@@ -30,3 +30,40 @@ export function emulator(port) {
     },
   };
 }
+
+// ---- Conflicts and faults (used by specs/05-conflicts.spec.js): edits by "another client" and
+// fault rules, as standalone functions of the emulator's port.
+
+async function controlCall(port, method, path, body) {
+  const res = await fetch(`http://127.0.0.1:${port}/__emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** Patches an event as another client would (new etag, `creator` other-client@…). */
+export function patchEventAsOther(port, calendarId, id, patch) {
+  return controlCall(port, 'PATCH', `/calendars/${encodeURIComponent(calendarId)}/events/${encodeURIComponent(id)}`, patch);
+}
+
+/** Installs a fault rule (see the emulator README) and returns its id. */
+export async function addFault(port, rule) {
+  return (await controlCall(port, 'POST', '/faults', rule)).id;
+}
+
+export function removeFault(port, id) {
+  return controlCall(port, 'DELETE', `/faults/${encodeURIComponent(id)}`);
+}
+
+export function clearFaults(port) {
+  return controlCall(port, 'DELETE', '/faults');
+}
+
+/** The request log: `[{seq, method, path, query, status, account, operation, fault}]`. */
+export function requestLog(port) {
+  return controlCall(port, 'GET', '/requests');
+}
