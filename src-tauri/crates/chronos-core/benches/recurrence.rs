@@ -2,6 +2,9 @@
 //! same month's occurrences stored as single events (what `singleEvents=true` would return),
 //! both through `recurrence::expand`, measured in the same run.
 //!
+//! A second group prices BYWEEKNO: a yearly week-numbered rule over twenty years against a
+//! yearly rule of the same shape without it (BYMONTH with an ordinal BYDAY), same run.
+//!
 //! Run: `cargo bench -p chronos-core --bench recurrence`
 
 use chrono::{DateTime, Utc};
@@ -113,5 +116,32 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn yearly(rule: &str) -> EventResource {
+    serde_json::from_value(json!({
+        "id": "y", "summary": "review",
+        "start": {"dateTime": "2026-05-11T09:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-05-11T10:00:00", "timeZone": "Europe/Berlin"},
+        "recurrence": [rule],
+    }))
+    .unwrap()
+}
+
+fn bench_byweekno(c: &mut Criterion) {
+    let years = TimeRange::new(utc("2026-01-01T00:00:00Z"), utc("2046-01-01T00:00:00Z"));
+    let week = [yearly("RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO")];
+    let month = [yearly("RRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=2MO")];
+    assert_eq!(expand(&week, years, chrono_tz::Europe::Berlin).occurrences.len(), 20);
+    assert_eq!(expand(&month, years, chrono_tz::Europe::Berlin).occurrences.len(), 20);
+    let mut g = c.benchmark_group("twenty_years");
+    g.sample_size(30);
+    g.bench_function("yearly_byweekno_byday", |b| {
+        b.iter(|| black_box(expand(black_box(&week), years, chrono_tz::Europe::Berlin)))
+    });
+    g.bench_function("baseline_yearly_bymonth_byday", |b| {
+        b.iter(|| black_box(expand(black_box(&month), years, chrono_tz::Europe::Berlin)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_byweekno);
 criterion_main!(benches);

@@ -81,6 +81,10 @@ fn split_halves_together_are_the_original_series() {
         // Cutting at an RDATE on another weekday and hour must keep Mondays at 09:00.
         &["RRULE:FREQ=WEEKLY;COUNT=6", "RDATE;TZID=Europe/Berlin:20260318T170000"],
         &["RRULE:FREQ=MONTHLY;UNTIL=20261231", "RDATE;TZID=Europe/Berlin:20260418T070000"],
+        // BYWEEKNO: with BYDAY, alone (the whole week), and cut at an RDATE on another day.
+        &["RRULE:FREQ=YEARLY;BYWEEKNO=10,-1;BYDAY=MO,WE;COUNT=8"],
+        &["RRULE:FREQ=YEARLY;BYWEEKNO=10;UNTIL=20271231"],
+        &["RRULE:FREQ=YEARLY;BYWEEKNO=10,11,12;BYDAY=MO;COUNT=6", "RDATE;TZID=Europe/Berlin:20260318T170000"],
     ];
     for lines in rules {
         let m = master(lines);

@@ -215,6 +215,30 @@ fn multi_day_and_overnight_events_overlap_the_range() {
 }
 
 #[test]
+fn week_numbered_series_keep_their_wall_clock_and_bad_weeks_are_skipped() {
+    // ISO week 13: 23-29 March 2026 (Berlin changes to summer time on the 29th), 29 March -
+    // 4 April 2027. DTSTART itself is the first instance.
+    let wk = series("wk", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=YEARLY;BYWEEKNO=13;BYDAY=MO,SU"]);
+    let bad = series("bad", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=YEARLY;BYWEEKNO=54"]);
+    let x = expand(&[wk, bad], range("2026-03-01T00:00:00Z", "2027-04-15T00:00:00Z"), BERLIN);
+    assert_eq!(
+        ids(&x),
+        vec!["wk_20260302T080000Z", "wk_20260323T080000Z", "wk_20260329T070000Z", "wk_20270329T070000Z", "wk_20270404T070000Z"]
+    );
+    assert!(locals(&x).iter().all(|l| l.ends_with("09:00")), "{:?}", locals(&x));
+    let kinds: Vec<(&str, &str)> = x.skipped.iter().map(|(id, e)| (id.as_str(), e.kind())).collect();
+    assert_eq!(kinds, vec![("bad", "invalid_rule")]);
+
+    // A week that never falls in the month asked for: bounded by the step budget.
+    let never = series("n", "2026-01-01T00:00:00", "2026-01-01T01:00:00", "UTC", &["RRULE:FREQ=YEARLY;BYWEEKNO=53;BYMONTH=7;COUNT=3"]);
+    let t = Instant::now();
+    let x = expand(&[never], range("2026-01-01T00:00:00Z", "9999-01-01T00:00:00Z"), chrono_tz::UTC);
+    assert_eq!(ids(&x), vec!["n_20260101T000000Z"]);
+    assert_eq!(x.truncated.len(), 1, "the budget of steps ends the scan");
+    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+}
+
+#[test]
 fn unknown_zone_is_skipped_not_fatal() {
     let bad = series("bad", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Mars/Base", &["RRULE:FREQ=DAILY"]);
     let bad_rule = series("rule", "2026-03-02T09:00:00", "2026-03-02T10:00:00", "Europe/Berlin", &["RRULE:FREQ=SOMETIMES"]);

@@ -25,6 +25,8 @@ fn part() -> impl Strategy<Value = String> {
         Just("BYHOUR=0,2,3,23".to_owned()),
         Just("BYMINUTE=0,30".to_owned()),
         Just("BYYEARDAY=1,100,-1".to_owned()),
+        prop::sample::subsequence(vec![1, 10, 12, 20, 52, 53, -1, -40], 1..3)
+            .prop_map(|d| format!("BYWEEKNO={}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))),
         Just("WKST=SU".to_owned()),
     ]
 }
