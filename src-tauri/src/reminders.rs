@@ -171,8 +171,12 @@ impl Fired {
 /// The notification text, from the time actually left: a reminder shown late (the check runs
 /// every 20 s, the event may arrive by sync after its moment) must not promise more time than
 /// there is.
-fn body(d: &Due, now: DateTime<Utc>) -> String {
-    let at = d.starts.with_timezone(&Local).format("%H:%M");
+/// The time is written in `zone` (the zone the window shows times in), the system's when `None`.
+fn body(d: &Due, now: DateTime<Utc>, zone: Option<chrono_tz::Tz>) -> String {
+    let at = match zone {
+        Some(tz) => d.starts.with_timezone(&tz).format("%H:%M").to_string(),
+        None => d.starts.with_timezone(&Local).format("%H:%M").to_string(),
+    };
     let secs = (d.starts - now).num_seconds();
     if secs <= 30 {
         return format!("Now, at {at}");
@@ -184,6 +188,26 @@ fn body(d: &Due, now: DateTime<Utc>) -> String {
         m if m % 60 == 0 => format!("In {} h, at {at}", m / 60),
         m => format!("In {} h {} min, at {at}", m / 60, m % 60),
     }
+}
+
+/// The zone the window shows times in (see `Settings`): the account's own zone when the user
+/// follows it and it is known, else the chosen display zone, else the system's (`None`).
+async fn display_zone<R: Runtime>(
+    app: &AppHandle<R>,
+    chronos: &chronos_core::service::Chronos,
+) -> Option<chrono_tz::Tz> {
+    let settings = app.state::<crate::settings::SettingsStore>().get();
+    if settings.follow_account_time_zone {
+        if let Ok(Some(first)) = chronos.accounts().await.map(|a| a.into_iter().next()) {
+            if let Ok(Some(tz)) = chronos.account_time_zone(&first.id).await {
+                return Some(tz);
+            }
+        }
+    }
+    settings
+        .display_time_zone
+        .as_deref()
+        .and_then(|z| z.parse().ok())
 }
 
 /// Checks every 20 s for reminders that are due and shows them.
@@ -222,8 +246,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 })
                 .collect();
             let list = due(&events, &calendars, now - GRACE, now, &fired.keys);
+            let zone = if list.is_empty() {
+                None
+            } else {
+                display_zone(&app, chronos).await
+            };
             for d in &list {
-                crate::notify::show(&app, &d.title, &body(d, now));
+                crate::notify::show(&app, &d.title, &body(d, now, zone));
                 fired.keys.insert(d.key.clone(), d.starts);
             }
             if !list.is_empty() {
@@ -358,6 +387,7 @@ mod tests {
         };
         let s = Duration::seconds;
         // On time, and 15 s late (the 20 s check cadence).
+        let body = |d: &Due, now| body(d, now, None);
         assert_eq!(body(&d(s(600), 10), now), format!("In 10 min, at {}", at(s(600))));
         assert_eq!(body(&d(s(585), 10), now), format!("In 10 min, at {}", at(s(585))));
         // Found by sync 50 s after its 1-minute moment: it starts in 10 s.
@@ -366,6 +396,25 @@ mod tests {
         assert_eq!(body(&d(s(5400), 90), now), format!("In 1 h 30 min, at {}", at(s(5400))));
         assert_eq!(body(&d(s(7200), 120), now), format!("In 2 h, at {}", at(s(7200))));
         assert_eq!(body(&d(s(86400), 1440), now), format!("In 1 day(s), at {}", at(s(86400))));
+    }
+
+    #[test]
+    fn the_time_is_written_in_the_display_zone() {
+        let starts = DateTime::parse_from_rfc3339("2027-03-14T09:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let d = Due {
+            key: String::new(),
+            title: String::new(),
+            starts,
+            minutes: 10,
+        };
+        let now = starts - Duration::minutes(10);
+        assert_eq!(
+            body(&d, now, Some(chrono_tz::Asia::Tokyo)),
+            "In 10 min, at 18:30"
+        );
+        assert_eq!(body(&d, now, Some(chrono_tz::UTC)), "In 10 min, at 09:30");
     }
 
     #[test]

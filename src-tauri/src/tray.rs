@@ -11,6 +11,8 @@ const ICON_IDLE: &[u8] = include_bytes!("../../icons/tray.png");
 const ICON_SYNCING: &[u8] = include_bytes!("../../icons/tray-syncing.png");
 const ICON_ERROR: &[u8] = include_bytes!("../../icons/tray-error.png");
 
+const NO_ACCOUNT: &str = "No account connected";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrayLook {
     Idle,
@@ -36,7 +38,7 @@ pub fn ago(since: chrono::Duration) -> String {
 /// re-auth (only the user can fix it), then a running sync, then a failure, then "up to date".
 pub fn status_line(statuses: &[SyncStatus], now: DateTime<Utc>) -> (String, TrayLook) {
     if statuses.is_empty() {
-        return ("No account connected".to_owned(), TrayLook::Idle);
+        return (NO_ACCOUNT.to_owned(), TrayLook::Idle);
     }
     if statuses.iter().any(|s| s.state == SyncState::NeedsReauth) {
         return ("Needs re-auth".to_owned(), TrayLook::Error);
@@ -76,6 +78,7 @@ pub fn status_line(statuses: &[SyncStatus], now: DateTime<Utc>) -> (String, Tray
 pub struct Tray<R: Runtime> {
     icon: TrayIcon<R>,
     status_item: MenuItem<R>,
+    text: std::sync::Mutex<String>,
     look: std::sync::Mutex<TrayLook>,
 }
 
@@ -88,8 +91,7 @@ fn image(look: TrayLook) -> tauri::Result<Image<'static>> {
 }
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
-    let status_item =
-        MenuItem::with_id(app, "status", "No account connected", false, None::<&str>)?;
+    let status_item = MenuItem::with_id(app, "status", NO_ACCOUNT, false, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -135,6 +137,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
     Ok(Tray {
         icon,
         status_item,
+        text: std::sync::Mutex::new(NO_ACCOUNT.to_owned()),
         look: std::sync::Mutex::new(TrayLook::Idle),
     })
 }
@@ -142,10 +145,17 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
 impl<R: Runtime> Tray<R> {
     pub fn show(&self, statuses: &[SyncStatus]) {
         let (text, look) = status_line(statuses, Utc::now());
-        if let Err(e) = self.status_item.set_text(&text) {
-            tracing::warn!(error = %e, "could not update the tray status line");
+        // Every progress step and the 30 s tick land here; the desktop hears only of changes
+        // (on Linux each label change is a D-Bus signal to the tray host).
+        let mut shown = self.text.lock().expect("tray lock");
+        if *shown != text {
+            match self.status_item.set_text(&text) {
+                Ok(()) => *shown = text.clone(),
+                Err(e) => tracing::warn!(error = %e, "could not update the tray status line"),
+            }
+            let _ = self.icon.set_tooltip(Some(format!("Chronos — {text}")));
         }
-        let _ = self.icon.set_tooltip(Some(format!("Chronos — {text}")));
+        drop(shown);
         let mut current = self.look.lock().expect("tray lock");
         if *current != look {
             match image(look).and_then(|img| self.icon.set_icon(Some(img))) {
@@ -157,10 +167,24 @@ impl<R: Runtime> Tray<R> {
 }
 
 /// Redraws the tray from the current statuses, if there is a tray (mock tests have none).
+///
+/// The redraw is queued to the main thread, where the tray's menu and icon live, instead of
+/// each caller waiting for the main thread: progress and status arrive on the async runtime's
+/// workers (several a second while syncing), and the statuses are read when the redraw runs,
+/// so queued redraws never show an older state after a newer one.
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(tray) = app.try_state::<Tray<R>>() {
-        let statuses = crate::sync_hub::hub(app).statuses();
-        tray.show(&statuses);
+    if app.try_state::<Tray<R>>().is_none() {
+        return;
+    }
+    let handle = app.clone();
+    let queued = app.run_on_main_thread(move || {
+        if let Some(tray) = handle.try_state::<Tray<R>>() {
+            let statuses = crate::sync_hub::hub(&handle).statuses();
+            tray.show(&statuses);
+        }
+    });
+    if let Err(e) = queued {
+        tracing::warn!(error = %e, "could not redraw the tray");
     }
 }
 
