@@ -268,7 +268,7 @@ fn hostile_rules_stop_at_the_limits_quickly() {
     assert_eq!(x.truncated.len(), 1, "the budget of steps ends the scan");
     assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
 
-    let tight = Limits { max_steps: 1_000, max_occurrences: 10 };
+    let tight = Limits { max_steps: 1_000, max_occurrences: 10, ..Limits::default() };
     let daily = series("dd", "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=DAILY"]);
     let x = expand_with_limits(&[daily], year, chrono_tz::UTC, tight);
     assert_eq!(x.occurrences.len(), 10);
@@ -284,10 +284,42 @@ fn hostile_rules_stop_at_the_limits_quickly() {
 }
 
 #[test]
+fn the_query_as_a_whole_is_bounded_too() {
+    let year = range("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    let daily = |id: &str| series(id, "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=DAILY"]);
+    let count = |x: &chronos_core::recurrence::Expanded, id: &str| {
+        x.occurrences.iter().filter(|o| o.event_id.as_str().starts_with(&format!("{id}_"))).count()
+    };
+    // Occurrences: 10 a master, 25 in all.
+    let limits = Limits { max_steps: 1_000_000, max_occurrences: 10, max_query_steps: 10_000_000, max_query_occurrences: 25 };
+    let x = expand_with_limits(&[daily("a"), daily("b"), daily("c"), daily("d")], year, chrono_tz::UTC, limits);
+    assert_eq!([count(&x, "a"), count(&x, "b"), count(&x, "c"), count(&x, "d")], [10, 10, 5, 0]);
+    let cut: Vec<&str> = x.truncated.iter().map(|id| id.as_str()).collect();
+    assert_eq!(cut, ["a", "b", "c", "d"]);
+    // Steps: a rule that never matches spends its whole budget (1,000 each); the query has
+    // 2,500, so the third gets half and everything after it none, whatever it is.
+    let never = |id: &str| series(id, "2000-01-01T00:00:00", "2000-01-01T01:00:00", "UTC", &["RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5"]);
+    let limits = Limits { max_steps: 1_000, max_occurrences: 100, max_query_steps: 2_500, max_query_occurrences: 1_000 };
+    let monthly = |id: &str| series(id, "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=MONTHLY;COUNT=3"]);
+    let x = expand_with_limits(&[monthly("early"), never("n1"), never("n2"), never("n3"), monthly("late")], year, chrono_tz::UTC, limits);
+    assert_eq!(count(&x, "early"), 3, "the series before the hostile ones is complete");
+    assert_eq!(count(&x, "late"), 0);
+    let cut: Vec<&str> = x.truncated.iter().map(|id| id.as_str()).collect();
+    assert_eq!(cut, ["n1", "n2", "n3", "late"]);
+    // With the shipped limits, forty hostile series in one range end in bounded time.
+    let many: Vec<_> = (0..40).map(|i| never(&format!("h{i}"))).collect();
+    let t = Instant::now();
+    let x = expand(&many, year, chrono_tz::UTC);
+    assert_eq!(x.truncated.len(), 40);
+    assert!(x.occurrences.is_empty());
+    assert!(t.elapsed() < Duration::from_secs(10), "took {:?}", t.elapsed());
+}
+
+#[test]
 fn long_running_series_is_cheap_to_expand_for_a_late_month() {
     // Without COUNT, periods before the range are skipped arithmetically.
     let m = series("old", "1990-01-01T09:00:00", "1990-01-01T09:15:00", "Europe/Berlin", &["RRULE:FREQ=DAILY"]);
-    let tight = Limits { max_steps: 500, max_occurrences: 100 };
+    let tight = Limits { max_steps: 500, max_occurrences: 100, ..Limits::default() };
     let x = expand_with_limits(&[m], range("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"), BERLIN, tight);
     assert_eq!(x.occurrences.len(), 31);
     assert!(x.truncated.is_empty());
@@ -326,7 +358,7 @@ fn count_series_from_long_ago_are_counted_without_walking_them() {
     // Expected ends computed with python-dateutil: the 5000th start of MO,WE,FR since
     // 3 January 1994 is 10 December 2025; DAILY at 09:00 and 18:00, COUNT=13000 since 1990 ends
     // on 18 October 2007 at 18:00.
-    let tight = Limits { max_steps: 2_000, max_occurrences: 100 };
+    let tight = Limits { max_steps: 2_000, max_occurrences: 100, ..Limits::default() };
     let weekly = series("w", "1994-01-03T09:00:00", "1994-01-03T10:00:00", "UTC", &["RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=5000"]);
     let x = expand_with_limits(&[weekly], range("2025-12-01T00:00:00Z", "2026-01-01T00:00:00Z"), chrono_tz::UTC, tight);
     assert_eq!(locals(&x), vec!["2025-12-01 09:00", "2025-12-03 09:00", "2025-12-05 09:00", "2025-12-08 09:00", "2025-12-10 09:00"]);

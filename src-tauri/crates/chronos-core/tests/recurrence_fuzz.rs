@@ -69,7 +69,7 @@ proptest! {
         }).unwrap();
         let from: DateTime<Utc> = "2026-03-01T00:00:00Z".parse().unwrap();
         let to: DateTime<Utc> = "2026-05-01T00:00:00Z".parse().unwrap();
-        let limits = Limits { max_steps: 200_000, max_occurrences: 2_000 };
+        let limits = Limits { max_steps: 200_000, max_occurrences: 2_000, ..Limits::default() };
         let x = expand_with_limits(std::slice::from_ref(&master), TimeRange::new(from, to), display, limits);
         prop_assert!(x.skipped.is_empty(), "{:?}", x.skipped);
         prop_assert!(x.occurrences.len() <= limits.max_occurrences);

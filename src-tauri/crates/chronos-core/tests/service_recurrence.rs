@@ -153,6 +153,49 @@ async fn a_weekly_series_shows_every_week_with_its_moved_and_cancelled_instances
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exceptions_changed_while_the_sync_token_is_refused_arrive_with_the_full_sync() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = open(&emu, dir.path()).await;
+    assert_weekly_december(&december(&chronos).await);
+
+    // The token is refused from now on; meanwhile someone moves the 8th back to its own slot,
+    // moves the 22nd to Wednesday 10:00 and cancels the 29th.
+    emu.control().invalidate_sync_tokens(None).unwrap();
+    let c = emu.control();
+    c.patch_event(USER, "team0001_20261208T080000Z", json!({
+        "start": {"dateTime": "2026-12-08T09:00:00+01:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-12-08T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+    }))
+    .unwrap();
+    c.patch_event(USER, "team0001_20261222T080000Z", json!({
+        "start": {"dateTime": "2026-12-23T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2026-12-23T11:00:00+01:00", "timeZone": "Europe/Berlin"},
+    }))
+    .unwrap();
+    c.delete_event(USER, "team0001_20261229T080000Z").unwrap();
+
+    let reports = chronos.sync_now(Some(&account)).await.unwrap();
+    assert!(reports.iter().flat_map(|r| &r.calendars).any(|c| c.stats.full_sync_after_410));
+    let rows = december(&chronos).await;
+    let mut got: Vec<(String, DateTime<Utc>)> = of_series(&rows, "team0001")
+        .iter()
+        .map(|r| (r.event.id.as_str().to_owned(), start_utc(r).unwrap()))
+        .collect();
+    got.sort_by_key(|g| g.1);
+    assert_eq!(
+        got,
+        vec![
+            ("team0001_20261201T080000Z".to_owned(), t("2026-12-01T08:00:00Z")),
+            ("team0001_20261208T080000Z".to_owned(), t("2026-12-08T08:00:00Z")),
+            ("team0001_20261222T080000Z".to_owned(), t("2026-12-23T09:00:00Z")),
+        ],
+        "the 8th back in place, the 15th still gone, the 22nd on the 23rd, the 29th gone"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_all_day_series_stays_on_its_dates() {
     let emu = emulator(world(&[0])).await;
     seed(&emu);

@@ -10,18 +10,27 @@ use super::rule::{Freq, Rule, Until};
 use super::time::Zone;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-/// Bounds on the work done for one master in one query.
+/// Bounds on the work done for one master, and for all masters together, in one query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Days and candidate times examined, over all rules of one master.
     pub max_steps: u64,
     /// Occurrences returned for one master.
     pub max_occurrences: usize,
+    /// Steps over every master of the query: many hostile series together stay bounded too.
+    pub max_query_steps: u64,
+    /// Generated occurrences over every master of the query.
+    pub max_query_occurrences: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_steps: 500_000, max_occurrences: 10_000 }
+        Limits {
+            max_steps: 500_000,
+            max_occurrences: 10_000,
+            max_query_steps: 5_000_000,
+            max_query_occurrences: 50_000,
+        }
     }
 }
 
@@ -378,33 +387,51 @@ fn day_matches(rule: &Rule, d: NaiveDate) -> bool {
     true
 }
 
-/// The first day of week 1 of `year` when weeks start on `wkst`: week 1 is the first week with
-/// at least four days in the year (RFC 5545 §3.3.10, ISO 8601 for `wkst` = Monday), which is
-/// the week holding 4 January.
-fn week_one(year: i32, wkst: chrono::Weekday) -> Option<NaiveDate> {
-    let jan4 = NaiveDate::from_ymd_opt(year, 1, 4)?;
-    let back = (jan4.weekday().num_days_from_monday() + 7 - wkst.num_days_from_monday()) % 7;
-    jan4.checked_sub_signed(Duration::days(i64::from(back)))
-}
-
 /// Whether day `d` lies in one of `weeks` (`BYWEEKNO`; negative counts back from the last week).
 ///
-/// A week belongs to the year holding most (four or more) of its days, so the last days of
-/// December can be week 1 of the next year and the first days of January the last week (52 or
-/// 53) of the one before. The day is judged by its own week whichever period it is generated
-/// in; a YEARLY period only holds its own calendar year's days, so such a straddling week is
-/// split between two years' periods (as python-dateutil does too).
+/// Weeks start on `wkst`; week 1 is the first week with at least four days in the year (RFC 5545
+/// §3.3.10; ISO 8601 when `wkst` is Monday), that is the week holding 4 January. A week belongs
+/// to the year holding most of its days, so the last days of December can be week 1 of the next
+/// year and the first days of January the last week (52 or 53) of the one before. The day is
+/// judged by its own week whichever period it is generated in; a YEARLY period only holds its
+/// own calendar year's days, so such a straddling week is split between two years' periods (as
+/// python-dateutil does too).
+///
+/// Plain integer arithmetic on the day of the year: this runs for every candidate day.
 fn week_no_matches(weeks: &[i32], wkst: chrono::Weekday, d: NaiveDate) -> bool {
-    let back = (d.weekday().num_days_from_monday() + 7 - wkst.num_days_from_monday()) % 7;
-    let Some(start) = d.checked_sub_signed(Duration::days(i64::from(back))) else { return false };
-    let Some(fourth) = start.checked_add_signed(Duration::days(3)) else { return false };
-    let year = fourth.year();
-    let (Some(first), Some(next)) = (week_one(year, wkst), week_one(year + 1, wkst)) else {
-        return false;
+    let wkst = wkst.num_days_from_monday() as i32;
+    let day = d.ordinal0() as i32;
+    let year = d.year();
+    let len = year_len(year);
+    // Weekday of 4 January, and the day of the year (0-based, -3..=3) on which week 1 starts.
+    let jan4 = (d.weekday().num_days_from_monday() as i32 - (day - 3)).rem_euclid(7);
+    let week_one = |jan4: i32| 3 - (jan4 - wkst).rem_euclid(7);
+    let first = week_one(jan4);
+    let next_jan4 = (jan4 + len).rem_euclid(7);
+    let next_first = len + week_one(next_jan4);
+    let (n, weeks_in_year) = if day < first {
+        // The last week of the year before.
+        let prev_len = year_len(year - 1);
+        let prev_first = week_one((jan4 - prev_len).rem_euclid(7)) - prev_len;
+        let total = (first - prev_first) / 7;
+        (total, total)
+    } else if day >= next_first {
+        // Week 1 of the next year.
+        let next_len = year_len(year + 1);
+        let after_first = len + next_len + week_one((next_jan4 + next_len).rem_euclid(7));
+        (1, (after_first - next_first) / 7)
+    } else {
+        ((day - first) / 7 + 1, (next_first - first) / 7)
     };
-    let n = ((start - first).num_days() / 7 + 1) as i32;
-    let weeks_in_year = ((next - first).num_days() / 7) as i32;
     weeks.iter().any(|&w| w == n || w == n - weeks_in_year - 1)
+}
+
+fn year_len(year: i32) -> i32 {
+    if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
+        366
+    } else {
+        365
+    }
 }
 
 /// The times of day a period contributes, sorted.
@@ -488,7 +515,7 @@ mod tests {
     #[test]
     fn every_week_start_numbers_weeks_from_the_first_four_day_week() {
         for wkst in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun] {
-            for year in 1990..2040 {
+            for year in 1895..2106 {
                 let first = week_one_by_counting(year, wkst);
                 let next = week_one_by_counting(year + 1, wkst);
                 let weeks = ((next - first).num_days() / 7) as i32;
@@ -582,7 +609,7 @@ mod tests {
         let rule = Rule::parse("FREQ=YEARLY;BYWEEKNO=53;BYMONTH=6;COUNT=2").unwrap();
         let dtstart = day("2026-01-01").and_time(NaiveTime::MIN);
         let series = Series { rule: &rule, dtstart, zone: None };
-        let limits = Limits { max_steps: 50_000, max_occurrences: 10 };
+        let limits = Limits { max_steps: 50_000, max_occurrences: 10, ..Limits::default() };
         let mut budget = Budget::new(&limits);
         let out = starts_in(&series, dtstart, NaiveDate::MAX.and_time(NaiveTime::MIN), 10, &mut budget);
         assert!(out.is_empty());

@@ -86,6 +86,38 @@ pub fn expand(events: &[EventResource], range: TimeRange, display_tz: Tz) -> Exp
     expand_with_limits(events, range, display_tz, Limits::default())
 }
 
+/// The part of a query's limits not yet spent by the masters expanded before.
+struct QueryBudget {
+    steps: u64,
+    occurrences: usize,
+}
+
+impl QueryBudget {
+    /// Runs one master's expansion within its own limits and what the query has left, and
+    /// charges the query for it; `Ok(true)` when the limits cut the master short.
+    fn expand(
+        &mut self,
+        limits: &Limits,
+        out: &mut Vec<Occurrence>,
+        run: impl FnOnce(&Limits, &mut Budget, &mut Vec<Occurrence>) -> Result<(), RecurrenceError>,
+    ) -> Result<bool, RecurrenceError> {
+        let own = Limits {
+            max_steps: limits.max_steps.min(self.steps),
+            max_occurrences: limits.max_occurrences.min(self.occurrences),
+            ..*limits
+        };
+        if own.max_steps == 0 || own.max_occurrences == 0 {
+            return Ok(true);
+        }
+        let mut budget = Budget::new(&own);
+        let before = out.len();
+        let result = run(&own, &mut budget, out);
+        self.steps -= own.max_steps - budget.steps_left;
+        self.occurrences = self.occurrences.saturating_sub(out.len() - before);
+        result.map(|()| budget.exhausted)
+    }
+}
+
 /// How an exception names the occurrence it replaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum OriginalKey {
@@ -151,13 +183,18 @@ pub fn expand_with_limits(
     }
 
     let no_exceptions = HashSet::new();
+    // What is left of the query's own limits; each master gets its own limits or this, the
+    // smaller, so a calendar full of hostile series is still bounded as a whole.
+    let mut query = QueryBudget { steps: limits.max_query_steps, occurrences: limits.max_query_occurrences };
     for (i, e) in events.iter().enumerate() {
         if e.recurring_event_id.is_some() && !is_master(e) || e.is_cancelled() {
             continue;
         }
         let result = if is_master(e) {
             let exceptions = replaced.get(e.id.as_str()).unwrap_or(&no_exceptions);
-            view.expand_master(i, e, exceptions, &limits, &mut out.occurrences)
+            query.expand(&limits, &mut out.occurrences, |limits, budget, occurrences| {
+                view.expand_master(i, e, exceptions, limits, budget, occurrences)
+            })
         } else {
             span(e).map(|(start, end)| {
                 if let Some(occ) = view.place(i, e.id.clone(), start, end) {
@@ -269,18 +306,19 @@ impl View {
         })
     }
 
-    /// Adds the occurrences of one master; `Ok(true)` when the limits cut it short.
+    /// Adds the occurrences of one master, spending `budget` (`exhausted` when the limits cut
+    /// it short).
     fn expand_master(
         &self,
         source: usize,
         master: &EventResource,
         exceptions: &HashSet<OriginalKey>,
         limits: &Limits,
+        budget: &mut Budget,
         out: &mut Vec<Occurrence>,
-    ) -> Result<bool, RecurrenceError> {
+    ) -> Result<(), RecurrenceError> {
         let (start, end) = span(master)?;
         let lines = master.recurrence.as_deref().unwrap_or_default();
-        let mut budget = Budget::new(limits);
         match (start, end) {
             (EventTime::AllDay(s), EventTime::AllDay(e)) => {
                 let set = RecurrenceSet::parse(lines, None)?;
@@ -295,7 +333,7 @@ impl View {
                     from.and_time(NaiveTime::MIN),
                     to.and_time(NaiveTime::MIN),
                     limits.max_occurrences,
-                    &mut budget,
+                    budget,
                 );
                 for t in starts {
                     let d = t.date();
@@ -325,7 +363,7 @@ impl View {
                     from,
                     to,
                     limits.max_occurrences,
-                    &mut budget,
+                    budget,
                 );
                 // Two wall times can name one instant (a skipped hour read with the old offset
                 // meets the hour after it); a series has one occurrence per instant.
@@ -352,7 +390,7 @@ impl View {
             }
             _ => return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into())),
         }
-        Ok(budget.exhausted)
+        Ok(())
     }
 
     fn generated(&self, mut occ: Occurrence, master: &EventResource) -> Occurrence {
