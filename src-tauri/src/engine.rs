@@ -301,6 +301,16 @@ fn on_progress<R: Runtime>(
     });
     let mut changed: Option<Vec<String>> = None;
     match p {
+        // A run begins with no calendars named (it sends the outbox and reads the calendar
+        // list first); `SyncStarted` names them.
+        CoreProgress::RunBegun { .. } => {
+            run.progress.calendars_total = 0;
+            run.progress.calendars_done = 0;
+            run.progress.events_fetched = 0;
+            run.progress.calendars.clear();
+            run.last_changed = None;
+            hub.begin_run(&account);
+        }
         CoreProgress::SyncStarted { calendars, .. } => {
             run.progress.calendars_total = calendars.len() as u32;
             run.progress.calendars_done = 0;

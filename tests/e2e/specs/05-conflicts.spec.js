@@ -188,18 +188,18 @@ async function patchStatuses(eventId) {
 }
 
 /**
- * The same title changed on the server and, before the app has pulled that change, in the
- * window. A pull slipping in between (the scheduler's interval, a focus event) would turn the
+ * The same fields changed on the server (`theirs`: a patch) and, before the app has pulled that
+ * change, in the window (`mine`: input test id → text). A pull slipping in between (the scheduler's interval, a focus event) would turn the
  * conflict into an ordinary edit, so list requests are held back for a while meanwhile; the
  * push and its 412 fetch are not affected.
  */
-async function clashOnTitle(id, theirs, mine) {
+async function clash(id, theirs, mine) {
   const { driver } = app;
   await eventually(() => idle(driver), LONG, 'no sync running');
   const hold = await addFault(port, { method: 'GET', pathRegex: '/events(\\?|$)', action: { kind: 'delay' }, latencyMs: 20000 });
   try {
-    await patchEventAsOther(port, calendarId, id, { summary: theirs });
-    await editInWindow(driver, id, { 'event-title': mine });
+    await patchEventAsOther(port, calendarId, id, theirs);
+    await editInWindow(driver, id, mine);
     // Rule 3: both sides changed the field → the server's value wins for now, a conflict record
     // keeps mine, and the header says so.
     await eventually(
@@ -253,7 +253,7 @@ async function nothingPending(driver) {
 test('a title changed here and on the server: 412 → conflict shown → Keep mine wins on the server', async () => {
   const { driver } = app;
   const id = await serverEvent('Conflict probe A', 5);
-  await clashOnTitle(id, 'A — their title', 'A — my title');
+  await clash(id, { summary: 'A — their title' }, { 'event-title': 'A — my title' });
 
   // For now the server's value stands, on the server and in the app.
   assert.equal((await emu.getEvent(calendarId, id)).summary, 'A — their title');
@@ -278,9 +278,11 @@ test('a title changed here and on the server: 412 → conflict shown → Keep mi
 test('a second conflict resolved with Keep theirs leaves the server value everywhere', async () => {
   const { driver } = app;
   const id = await serverEvent('Conflict probe B', 6);
-  await clashOnTitle(id, 'B — their title', 'B — my title');
+  await clash(id, { summary: 'B — their title' }, { 'event-title': 'B — my title' });
   const item = await shownConflict(driver, id, 'B — my title', 'B — their title');
   await screenshot(driver, '22-second-conflict');
+  // The merged version (here: the server's) is settled before the version is noted.
+  await eventually(async () => (await invoke(driver, 'list_pending_changes')).length === 0, LONG, 'the 412 to settle');
   const before = await emu.getEvent(calendarId, id);
   await (await item.findElement(By.css('[data-testid="conflict-keep-theirs"]'))).click();
   await conflictGone(driver, id);
@@ -295,9 +297,62 @@ test('a second conflict resolved with Keep theirs leaves the server value everyw
   await screenshot(driver, '23-conflict-kept-theirs');
 });
 
+test('a conflict on two fields: re-apply mine for one, keep theirs for the other', async () => {
+  const { driver } = app;
+  const id = await serverEvent('Conflict probe C', 7);
+  await clash(
+    id,
+    { summary: 'C — their title', location: 'Their room' },
+    { 'event-title': 'C — my title', 'event-location-input': 'My room' },
+  );
+  await openPanel(driver);
+  let item = await eventually(() => conflictItem(driver, id), 20000, `the conflict for ${id} in the panel`);
+  const rows = {};
+  for (const row of await item.findElements(By.css('[data-testid="conflict-field"]'))) {
+    rows[await row.getAttribute('data-field')] = [
+      await row.findElement(By.css('[data-testid="conflict-local"]')).getText(),
+      await row.findElement(By.css('[data-testid="conflict-server"]')).getText(),
+    ];
+  }
+  assert.deepEqual(rows, { summary: ['C — my title', 'C — their title'], location: ['My room', 'Their room'] });
+  await screenshot(driver, '24-two-field-conflict');
+  const location = await item.findElement(By.css('[data-testid="conflict-field"][data-field="location"]'));
+  await (await location.findElement(By.css('[data-testid="conflict-reapply"]'))).click();
+  await eventually(
+    async () => {
+      const ev = await emu.getEvent(calendarId, id);
+      return ev.location === 'My room' && ev.summary === 'C — their title';
+    },
+    LONG,
+    'my location (and their title) on the server',
+    async () => JSON.stringify(await emu.getEvent(calendarId, id)),
+  );
+  // The record stays open for the title alone.
+  item = await eventually(
+    async () => {
+      const it = await conflictItem(driver, id);
+      if (!it) return null;
+      const fields = await it.findElements(By.css('[data-testid="conflict-field"]'));
+      return fields.length === 1 && (await fields[0].getAttribute('data-field')) === 'summary' ? it : null;
+    },
+    30000,
+    'the conflict to keep only the title',
+  );
+  await (await item.findElement(By.css('[data-testid="conflict-keep-theirs"]'))).click();
+  await conflictGone(driver, id);
+  await closeDialogs(driver);
+  await nothingPending(driver);
+  const ev = await emu.getEvent(calendarId, id);
+  assert.equal(ev.summary, 'C — their title');
+  assert.equal(ev.location, 'My room');
+  const local = await appEvent(driver, id);
+  assert.equal(local.title, 'C — their title');
+  assert.equal(local.location, 'My room');
+});
+
 test('different fields changed on each side merge without asking', async () => {
   const { driver } = app;
-  const id = await serverEvent('Merge probe', 7);
+  const id = await serverEvent('Merge probe', 8);
   await eventually(() => idle(driver), LONG, 'no sync running');
   const hold = await addFault(port, { method: 'GET', pathRegex: '/events(\\?|$)', action: { kind: 'delay' }, latencyMs: 20000 });
   try {
@@ -332,13 +387,13 @@ test('different fields changed on each side merge without asking', async () => {
   assert.equal(await conflictItem(driver, id), null, 'no conflict is shown for the merged event');
   await byTestId(driver, 'pending-empty');
   assert.ok(!(await panel.getText()).includes('Conflicts'), 'the panel lists no conflicts');
-  await screenshot(driver, '24-merged-no-conflict');
+  await screenshot(driver, '25-merged-no-conflict');
   await closeDialogs(driver);
 });
 
 test('an edit made while Google is unreachable waits as pending and goes out after the fault clears', async () => {
   const { driver } = app;
-  const id = await serverEvent('Offline probe', 8);
+  const id = await serverEvent('Offline probe', 12);
   await eventually(() => idle(driver), LONG, 'no sync running');
   const dropped = async () => (await requestLog(port)).filter((r) => r.fault === 'drop');
   // Every Calendar API request has its connection closed, for as long as the rule stays.
@@ -366,6 +421,7 @@ test('an edit made while Google is unreachable waits as pending and goes out aft
     const dropsBefore = (await dropped()).length;
     await eventually(() => idle(driver), LONG, 'no sync running');
     await (await byTestId(driver, 'sync-now')).click();
+    await eventually(async () => (await syncStatusShown(driver)) === 'syncing', 30000, 'the sync to start');
     // Each request is retried with backoff (up to ~30 s per request) before the run gives up.
     await eventually(
       async () => (await syncStatusShown(driver)) === 'error',
@@ -374,7 +430,7 @@ test('an edit made while Google is unreachable waits as pending and goes out aft
       async () => JSON.stringify(await statuses(driver)),
     );
     assert.ok((await dropped()).length > dropsBefore, 'the sync tried Google');
-    await screenshot(driver, '25-offline-sync-failed');
+    await screenshot(driver, '26-offline-sync-failed');
 
     // The change waits in the panel with the reason, and can be retried or discarded.
     await openPanel(driver);
@@ -392,7 +448,7 @@ test('an edit made while Google is unreachable waits as pending and goes out aft
     assert.ok(error.length > 0, 'the reason is shown');
     await row.findElement(By.css('[data-testid="pending-retry"]'));
     await row.findElement(By.css('[data-testid="pending-discard"]'));
-    await screenshot(driver, '26-offline-pending');
+    await screenshot(driver, '27-offline-pending');
     console.log(`offline change waiting, reason shown: ${error}`);
     await closeDialogs(driver);
     const still = await invoke(driver, 'list_pending_changes');
@@ -412,5 +468,5 @@ test('an edit made while Google is unreachable waits as pending and goes out aft
   await nothingPending(driver);
   await eventually(async () => (await appEvent(driver, id))?.pending === false, 30000, 'the event no longer marked pending');
   await eventually(async () => (await syncStatusShown(driver)) === 'up_to_date', LONG, 'Up to date again');
-  await screenshot(driver, '27-offline-sent');
+  await screenshot(driver, '28-offline-sent');
 });

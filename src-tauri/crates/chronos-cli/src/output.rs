@@ -67,6 +67,7 @@ pub async fn sync_with_progress(chronos: &Chronos, account: Option<&AccountId>) 
                 Err(_) => break,
             };
             match ev {
+                SyncProgress::RunBegun { .. } => {}
                 SyncProgress::SyncStarted { account, calendars } => {
                     println!("Syncing {account}: {} calendars", calendars.len());
                     for c in calendars {

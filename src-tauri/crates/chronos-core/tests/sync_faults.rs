@@ -125,7 +125,8 @@ async fn twenty_five_calendars_with_one_failing() {
     }
     assert_eq!(ends.len(), 25);
     assert!(ends.values().all(|n| *n == 1));
-    match &events[0] {
+    assert!(matches!(&events[0], SyncProgress::RunBegun { .. }), "{:?}", events[0]);
+    match &events[1] {
         SyncProgress::SyncStarted { calendars, .. } => assert_eq!(calendars.len(), 25),
         e => panic!("{e:?}"),
     }

@@ -46,7 +46,9 @@ async fn connect_sync_query_and_disconnect() {
     while let Ok(e) = progress.try_recv() {
         seen.push(e);
     }
-    assert!(matches!(seen.first(), Some(SyncProgress::SyncStarted { .. })), "{seen:?}");
+    // The run says it has begun before it sends the outbox and reads the calendar list.
+    assert!(matches!(seen.first(), Some(SyncProgress::RunBegun { .. })), "{seen:?}");
+    assert!(matches!(seen.get(1), Some(SyncProgress::SyncStarted { .. })), "{seen:?}");
     assert!(matches!(seen.last(), Some(SyncProgress::SyncFinished { outcome: SyncOutcome::Completed, .. })));
     let mut states = Vec::new();
     while let Ok(s) = status.try_recv() {
@@ -137,4 +139,46 @@ async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wai
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(emu.control().requests().is_empty(), "nothing is sent during the quota wait");
     chronos.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_says_syncing_before_the_calendar_list_arrives() {
+    let emu = emulator(world(&[20])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets)).await.unwrap();
+    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    // Google is slow to list the calendars, which every run reads before naming its calendars.
+    emu.control()
+        .add_fault(gcal_emulator::FaultRule {
+            method: None,
+            path_contains: Some("/calendarList".to_owned()),
+            path_regex: None,
+            action: gcal_emulator::FaultAction::Delay,
+            retry_after: None,
+            latency_ms: 1_500,
+            times: Some(1),
+            probability: None,
+            seed: 0,
+        })
+        .unwrap();
+    let mut progress = chronos.subscribe_progress();
+    let run = {
+        let (chronos, account) = (chronos.clone(), account.clone());
+        tokio::spawn(async move { chronos.sync_now(Some(&account)).await })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !matches!(chronos.account_status(&account), AccountStatus::Syncing { .. }) {
+        assert!(tokio::time::Instant::now() < deadline, "never syncing");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Syncing is shown while the calendar list is still on its way.
+    let mut before = Vec::new();
+    while let Ok(e) = progress.try_recv() {
+        before.push(e);
+    }
+    assert!(matches!(before.as_slice(), [SyncProgress::RunBegun { .. }]), "{before:?}");
+    let reports = run.await.unwrap().unwrap();
+    assert_eq!(reports[0].outcome, SyncOutcome::Completed);
+    assert!(matches!(chronos.account_status(&account), AccountStatus::UpToDate { .. }));
 }

@@ -88,6 +88,12 @@ impl SyncOutcome {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum SyncProgress {
+    /// A run has begun. It sends the outbox and reads the calendar list before `SyncStarted`
+    /// names its calendars, which takes a while when Google is slow or unreachable: the UI
+    /// says "Syncing" from here.
+    RunBegun {
+        account: AccountId,
+    },
     SyncStarted {
         account: AccountId,
         calendars: Vec<CalendarRef>,
@@ -132,7 +138,8 @@ pub enum SyncProgress {
 impl SyncProgress {
     pub fn account(&self) -> &AccountId {
         match self {
-            SyncProgress::SyncStarted { account, .. }
+            SyncProgress::RunBegun { account }
+            | SyncProgress::SyncStarted { account, .. }
             | SyncProgress::CalendarProgress { account, .. }
             | SyncProgress::CalendarDone { account, .. }
             | SyncProgress::CalendarFailed { account, .. }
@@ -189,7 +196,7 @@ impl ProgressThrottle {
                 self.pending.retain(|p| p.account() != account);
                 out.push(event);
             }
-            SyncProgress::SyncStarted { .. } => out.push(event),
+            SyncProgress::RunBegun { .. } | SyncProgress::SyncStarted { .. } => out.push(event),
         }
         out
     }

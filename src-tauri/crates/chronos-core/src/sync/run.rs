@@ -144,6 +144,7 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     };
     let stop: Arc<Mutex<Option<Stop>>> = Arc::new(Mutex::new(None));
     let mut run_error: Option<FailureInfo> = None;
+    deps.progress.emit(SyncProgress::RunBegun { account: account.clone() });
 
     // An account known to need re-auth makes no request at all.
     if let Ok(AuthStatus::NeedsReauth) = deps.tokens.status().await {

@@ -214,6 +214,11 @@ impl StatusBoard {
                 _ => RunningProgress::default(),
             };
             match event {
+                SyncProgress::RunBegun { .. } => {
+                    e.first_failure = None;
+                    e.failures = 0;
+                    Some(AccountStatus::Syncing { progress: RunningProgress::default(), last_sync })
+                }
                 SyncProgress::SyncStarted { calendars, .. } => {
                     e.first_failure = None;
                     e.failures = 0;
