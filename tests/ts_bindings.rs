@@ -6,6 +6,68 @@ use chronos_app::commands::{accounts, app, calendars, events as ev, outbox};
 use chronos_app::{error, events, settings};
 use ts_rs::TS;
 
+/// String unions the fields above refer to (`#[ts(type = "…")]`), read from the Rust values
+/// where Chronos defines them, so a new kind or scope reaches the page's types.
+fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
+    use chronos_core::outbox::{edit::Notify, kinds, EditScope};
+    use chronos_core::store::OutboxOp;
+    use chronos_core::ErrorKind;
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let serialised = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+    vec![
+        (
+            "ErrorKind",
+            "What went wrong, stable for the page to switch on (chronos-core `ErrorKind`).",
+            ErrorKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+        ),
+        (
+            "ConflictKind",
+            "Why a conflict record exists (chronos-core `outbox::kinds`).",
+            owned(&kinds::ALL),
+        ),
+        (
+            "ChangeOp",
+            "What a pending change does.",
+            OutboxOp::ALL
+                .iter()
+                .map(|op| chronos_app::commands::outbox::op_name(op.as_str()))
+                .collect(),
+        ),
+        (
+            "EditScope",
+            "Which occurrences of a recurring series an edit or deletion applies to.",
+            EditScope::ALL
+                .iter()
+                .map(|s| serialised(serde_json::to_value(s).unwrap()))
+                .collect(),
+        ),
+        (
+            "SendUpdates",
+            "Who Google notifies about an edit to an event with guests.",
+            Notify::ALL.iter().map(|n| n.as_str().to_owned()).collect(),
+        ),
+        // Google's own vocabularies (Calendar API v3 reference: CalendarList, Events).
+        (
+            "AccessRole",
+            "A calendar's `accessRole` in Google.",
+            owned(&["owner", "writer", "reader", "freeBusyReader"]),
+        ),
+        (
+            "ResponseStatus",
+            "A guest's answer in Google.",
+            owned(&["needsAction", "declined", "tentative", "accepted"]),
+        ),
+        (
+            "ReminderMethod",
+            "How Google reminds.",
+            owned(&["popup", "email"]),
+        ),
+    ]
+}
+
 fn bindings() -> String {
     let decls = [
         error::AppError::decl(),
@@ -40,6 +102,13 @@ fn bindings() -> String {
         "// Generated from the Rust shell (src-tauri/src) by ts-rs. Do not edit: run\n\
          // `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` after changing a type.\n\n",
     );
+    for (name, doc, values) in unions() {
+        let values: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+        out.push_str(&format!(
+            "/** {doc} */\nexport type {name} = {};\n\n",
+            values.join(" | ")
+        ));
+    }
     for d in decls {
         out.push_str("export ");
         out.push_str(&d);

@@ -10,6 +10,7 @@ use ts_rs::TS;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppError {
+    #[ts(type = "ErrorKind")]
     pub kind: String,
     pub message: String,
     pub retryable: bool,

@@ -46,15 +46,15 @@ const backend = new FakeBackend(
           calendarsDone: 2,
           eventsFetched: 1240,
           calendars: [
-            { calendarId: 'a', summary: 'Ada', eventsFetched: 900, pages: 4, state: 'done' },
-            { calendarId: 'b', summary: 'Team', eventsFetched: 340, pages: 2, state: 'running' },
-            { calendarId: 'c', summary: 'Holidays', eventsFetched: 0, pages: 0, state: 'waiting' },
+            { calendarId: 'a', summary: 'Ada', eventsFetched: 900, pages: 4, state: 'done', error: null },
+            { calendarId: 'b', summary: 'Team', eventsFetched: 340, pages: 2, state: 'running', error: null },
+            { calendarId: 'c', summary: 'Holidays', eventsFetched: 0, pages: 0, state: 'waiting', error: null },
           ],
         },
       },
     ],
     changes: [
-      { id: 'o1', accountId: 'ada@example.com', calendarId: 'team', eventId: 'b', op: 'update', state: 'pending', title: 'Design review' },
+      { id: 'o1', accountId: 'ada@example.com', calendarId: 'team', eventId: 'b', op: 'update', state: 'pending', error: null, title: 'Design review' },
     ],
     conflicts: [
       {

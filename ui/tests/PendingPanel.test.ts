@@ -4,7 +4,7 @@ import PendingPanel from '../src/components/PendingPanel.svelte';
 import type { Conflict, PendingChange } from '../src/api/types';
 
 const changes: PendingChange[] = [
-  { id: 'o1', accountId: 'a', calendarId: 'c', eventId: 'e1', op: 'create', state: 'pending', title: 'New thing' },
+  { id: 'o1', accountId: 'a', calendarId: 'c', eventId: 'e1', op: 'create', state: 'pending', error: null, title: 'New thing' },
   {
     id: 'o2',
     accountId: 'a',
@@ -15,7 +15,7 @@ const changes: PendingChange[] = [
     title: 'Broken',
     error: { kind: 'forbidden', message: 'You cannot edit this calendar', retryable: false },
   },
-  { id: 'o3', accountId: 'a', calendarId: 'c', eventId: 'e3', op: 'delete', state: 'pushing', title: '<b>x</b>' },
+  { id: 'o3', accountId: 'a', calendarId: 'c', eventId: 'e3', op: 'delete', state: 'pushing', error: null, title: '<b>x</b>' },
 ];
 const conflicts: Conflict[] = [
   {

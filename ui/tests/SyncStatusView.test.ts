@@ -12,7 +12,7 @@ function show(status: SyncStatus, extra: Record<string, unknown> = {}) {
   return { ...r, onretry, onreconnect };
 }
 
-const base = { accountId: 'ada@example.com', pendingChanges: 0 };
+const base = { accountId: 'ada@example.com', pendingChanges: 0, lastSyncAt: null, error: null, progress: null };
 
 describe('SyncStatusView', () => {
   it('shows up to date with a relative time that follows `now`', async () => {
@@ -35,10 +35,10 @@ describe('SyncStatusView', () => {
         calendarsDone: 3,
         eventsFetched: 1240,
         calendars: [
-          { calendarId: 'a', summary: 'Work', eventsFetched: 1000, pages: 4, state: 'done' },
-          { calendarId: 'b', summary: 'Home', eventsFetched: 240, pages: 1, state: 'running' },
+          { calendarId: 'a', summary: 'Work', eventsFetched: 1000, pages: 4, state: 'done', error: null },
+          { calendarId: 'b', summary: 'Home', eventsFetched: 240, pages: 1, state: 'running', error: null },
           { calendarId: 'c', summary: 'Gym', eventsFetched: 0, pages: 0, state: 'failed', error: { kind: 'forbidden', message: 'No access', retryable: false } },
-          { calendarId: 'd', summary: 'Ext', eventsFetched: 0, pages: 0, state: 'done' },
+          { calendarId: 'd', summary: 'Ext', eventsFetched: 0, pages: 0, state: 'done', error: null },
         ],
       },
     });

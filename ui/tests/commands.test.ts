@@ -125,11 +125,20 @@ describe('command wrappers', () => {
     backend.overrides.sync_now = () => {
       throw { kind: 'offline', message: 'Google is unreachable', retryable: true };
     };
-    await expect(api.syncNow()).rejects.toEqual({
+    // As the shell sends it: no `field` unless the input was at fault.
+    await expect(api.syncNow()).rejects.toStrictEqual({
       kind: 'offline',
       message: 'Google is unreachable',
       retryable: true,
-      field: null,
+    });
+    backend.overrides.sync_now = () => {
+      throw { kind: 'invalid_input', message: 'no such account', retryable: false, field: 'accountId' };
+    };
+    await expect(api.syncNow()).rejects.toStrictEqual({
+      kind: 'invalid_input',
+      message: 'no such account',
+      retryable: false,
+      field: 'accountId',
     });
   });
 

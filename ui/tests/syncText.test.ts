@@ -48,10 +48,10 @@ describe('progress math', () => {
   });
   it('counts failed rows as finished when the counter lags', () => {
     const rows = [
-      { calendarId: 'a', summary: 'A', eventsFetched: 5, pages: 1, state: 'done' as const },
-      { calendarId: 'b', summary: 'B', eventsFetched: 0, pages: 0, state: 'failed' as const },
-      { calendarId: 'c', summary: 'C', eventsFetched: 0, pages: 0, state: 'running' as const },
-      { calendarId: 'd', summary: 'D', eventsFetched: 0, pages: 0, state: 'waiting' as const },
+      { calendarId: 'a', summary: 'A', eventsFetched: 5, pages: 1, state: 'done' as const, error: null },
+      { calendarId: 'b', summary: 'B', eventsFetched: 0, pages: 0, state: 'failed' as const, error: null },
+      { calendarId: 'c', summary: 'C', eventsFetched: 0, pages: 0, state: 'running' as const, error: null },
+      { calendarId: 'd', summary: 'D', eventsFetched: 0, pages: 0, state: 'waiting' as const, error: null },
     ];
     expect(progressFraction(progress({ calendarsDone: 1, calendars: rows }))).toBe(0.5);
   });
@@ -76,7 +76,7 @@ describe('summary and status lines', () => {
     ).toBe('Synced 1 event from 1 calendar');
   });
   it('has a line for every state', () => {
-    const base = { accountId: 'a', pendingChanges: 0 };
+    const base = { accountId: 'a', pendingChanges: 0, lastSyncAt: null, error: null, progress: null };
     expect(statusText({ ...base, state: 'up_to_date', lastSyncAt: ago(120_000) }, NOW)).toBe(
       'Up to date · Synced 2 minutes ago',
     );

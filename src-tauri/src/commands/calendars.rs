@@ -23,6 +23,7 @@ pub struct CalendarView {
     pub summary: String,
     pub background_color: String,
     pub foreground_color: String,
+    #[ts(type = "AccessRole")]
     pub access_role: String,
     pub selected: bool,
     pub primary: bool,

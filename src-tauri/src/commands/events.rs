@@ -20,16 +20,23 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct AttendeeView {
     pub email: String,
+    // Optional in TypeScript: the page sends a new guest as its email alone.
+    #[ts(optional = nullable)]
     pub display_name: Option<String>,
+    #[ts(optional, type = "ResponseStatus | null")]
     pub response_status: Option<String>,
+    #[ts(optional = nullable)]
     pub organizer: Option<bool>,
     #[serde(rename = "self")]
+    #[ts(optional = nullable)]
     pub is_self: Option<bool>,
+    #[ts(optional = nullable)]
     pub optional: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 pub struct ReminderOverride {
+    #[ts(type = "ReminderMethod")]
     pub method: String,
     #[ts(type = "number")]
     pub minutes: i64,
@@ -40,6 +47,7 @@ pub struct ReminderOverride {
 pub struct Reminders {
     pub use_default: bool,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub overrides: Option<Vec<ReminderOverride>>,
 }
 
@@ -227,19 +235,25 @@ pub struct EventInput {
     pub calendar_id: String,
     pub title: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub description: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub location: Option<String>,
     pub start: String,
     pub end: String,
     pub all_day: bool,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub time_zone: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub color_id: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub attendees: Option<Vec<AttendeeView>>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub reminders: Option<Reminders>,
 }
 

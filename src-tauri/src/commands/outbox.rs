@@ -18,7 +18,7 @@ pub struct PendingChangeView {
     pub account_id: String,
     pub calendar_id: String,
     pub event_id: String,
-    /// create | update | delete | move
+    #[ts(type = "ChangeOp")]
     pub op: String,
     #[ts(type = "'pending' | 'pushing' | 'failed' | 'conflict'")]
     pub state: ChangeState,
@@ -40,6 +40,7 @@ pub struct ConflictView {
     pub account_id: String,
     pub calendar_id: String,
     pub event_id: String,
+    #[ts(type = "ConflictKind")]
     pub kind: String,
     pub title: Option<String>,
     pub fields: Vec<ConflictFieldView>,
@@ -64,7 +65,8 @@ async fn with_store<T: Send + 'static>(
         .map_err(|e| AppError::internal(e.to_string()))??)
 }
 
-fn op_name(what: &str) -> String {
+/// The page's name for an outbox operation.
+pub fn op_name(what: &str) -> String {
     match what {
         "insert" => "create".to_owned(),
         other => other.to_owned(),

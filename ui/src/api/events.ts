@@ -1,14 +1,7 @@
 // Listeners for the events the shell emits. Names are the contract (see src-tauri/src/events.rs).
 
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type {
-  EventsChanged,
-  NavigateDate,
-  OutboxChanged,
-  SyncFinished,
-  SyncProgress,
-  SyncStatus,
-} from './types';
+import type { ShellEvents } from './types';
 
 export const EVENT_NAMES = {
   syncProgress: 'sync://progress',
@@ -17,16 +10,10 @@ export const EVENT_NAMES = {
   outboxChanged: 'outbox://changed',
   eventsChanged: 'events://changed',
   navigateDate: 'navigate://date',
-} as const;
+} as const satisfies Record<string, keyof ShellEvents>;
 
-export interface EventPayloads {
-  'sync://progress': SyncProgress;
-  'sync://status': SyncStatus;
-  'sync://finished': SyncFinished;
-  'outbox://changed': OutboxChanged;
-  'events://changed': EventsChanged;
-  'navigate://date': NavigateDate;
-}
+/** Event names and their payloads, as the shell declares them (generated). */
+export type EventPayloads = ShellEvents;
 
 export type EventName = keyof EventPayloads;
 
@@ -37,12 +24,13 @@ export function on<N extends EventName>(
   return listen<EventPayloads[N]>(name, (e) => handler(e.payload));
 }
 
-export const onSyncProgress = (h: (p: SyncProgress) => void) => on('sync://progress', h);
-export const onSyncStatus = (h: (p: SyncStatus) => void) => on('sync://status', h);
-export const onSyncFinished = (h: (p: SyncFinished) => void) => on('sync://finished', h);
-export const onOutboxChanged = (h: (p: OutboxChanged) => void) => on('outbox://changed', h);
-export const onEventsChanged = (h: (p: EventsChanged) => void) => on('events://changed', h);
-export const onNavigateDate = (h: (p: NavigateDate) => void) => on('navigate://date', h);
+type Handler<N extends EventName> = (p: EventPayloads[N]) => void;
+export const onSyncProgress = (h: Handler<'sync://progress'>) => on('sync://progress', h);
+export const onSyncStatus = (h: Handler<'sync://status'>) => on('sync://status', h);
+export const onSyncFinished = (h: Handler<'sync://finished'>) => on('sync://finished', h);
+export const onOutboxChanged = (h: Handler<'outbox://changed'>) => on('outbox://changed', h);
+export const onEventsChanged = (h: Handler<'events://changed'>) => on('events://changed', h);
+export const onNavigateDate = (h: Handler<'navigate://date'>) => on('navigate://date', h);
 
 /** Subscribes to several events; the returned function removes them all. */
 export async function subscribeAll(

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Stable, serialisable error kinds (the UI switches on these strings; never rename one).
+/// Stable, serialisable error kinds (the UI switches on these strings; never rename one). A new
+/// kind goes into [`ErrorKind::ALL`] too: the UI's TypeScript union is generated from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
@@ -25,6 +26,26 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind (the UI's TypeScript union is generated from this list).
+    pub const ALL: [ErrorKind; 16] = [
+        ErrorKind::NeedsReauth,
+        ErrorKind::Offline,
+        ErrorKind::RateLimited,
+        ErrorKind::QuotaExceeded,
+        ErrorKind::Forbidden,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::InvalidInput,
+        ErrorKind::KeyringUnavailable,
+        ErrorKind::DataKeyMissing,
+        ErrorKind::Timeout,
+        ErrorKind::Cancelled,
+        ErrorKind::FullSyncRequired,
+        ErrorKind::Server,
+        ErrorKind::Storage,
+        ErrorKind::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::NeedsReauth => "needs_reauth",
@@ -127,3 +148,19 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_each_kind_once_with_its_serialised_name() {
+        let mut names: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        for k in ErrorKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+    }
+}

@@ -1,7 +1,31 @@
 // Generated from the Rust shell (src-tauri/src) by ts-rs. Do not edit: run
 // `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` after changing a type.
 
-export type AppError = { kind: string, message: string, retryable: boolean, 
+/** What went wrong, stable for the page to switch on (chronos-core `ErrorKind`). */
+export type ErrorKind = "needs_reauth" | "offline" | "rate_limited" | "quota_exceeded" | "forbidden" | "not_found" | "conflict" | "invalid_input" | "keyring_unavailable" | "data_key_missing" | "timeout" | "cancelled" | "full_sync_required" | "server" | "storage" | "internal";
+
+/** Why a conflict record exists (chronos-core `outbox::kinds`). */
+export type ConflictKind = "both_changed" | "deleted_on_server" | "server_edited_deleted_locally";
+
+/** What a pending change does. */
+export type ChangeOp = "create" | "update" | "delete" | "move";
+
+/** Which occurrences of a recurring series an edit or deletion applies to. */
+export type EditScope = "this" | "thisAndFollowing" | "all";
+
+/** Who Google notifies about an edit to an event with guests. */
+export type SendUpdates = "all" | "externalOnly" | "none";
+
+/** A calendar's `accessRole` in Google. */
+export type AccessRole = "owner" | "writer" | "reader" | "freeBusyReader";
+
+/** A guest's answer in Google. */
+export type ResponseStatus = "needsAction" | "declined" | "tentative" | "accepted";
+
+/** How Google reminds. */
+export type ReminderMethod = "popup" | "email";
+
+export type AppError = { kind: ErrorKind, message: string, retryable: boolean, 
 /**
  * For `invalid_input`: the offending input field ("title", "end", "syncIntervalMinutes", …).
  */
@@ -45,15 +69,15 @@ export type AccountView = {
  */
 id: string, status: AccountState, lastSyncAt: string | null, };
 
-export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: string, selected: boolean, primary: boolean, };
+export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: AccessRole, selected: boolean, primary: boolean, };
 
 export type ColorDefinition = { background: string, foreground: string, };
 
-export type AttendeeView = { email: string, displayName: string | null, responseStatus: string | null, organizer: boolean | null, self: boolean | null, optional: boolean | null, };
+export type AttendeeView = { email: string, displayName?: string | null, responseStatus?: ResponseStatus | null, organizer?: boolean | null, self?: boolean | null, optional?: boolean | null, };
 
-export type ReminderOverride = { method: string, minutes: number, };
+export type ReminderOverride = { method: ReminderMethod, minutes: number, };
 
-export type Reminders = { useDefault: boolean, overrides: Array<ReminderOverride> | null, };
+export type Reminders = { useDefault: boolean, overrides?: Array<ReminderOverride> | null, };
 
 export type EventView = { accountId: string, calendarId: string, id: string, title: string, 
 /**
@@ -61,17 +85,13 @@ export type EventView = { accountId: string, calendarId: string, id: string, tit
  */
 description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, color: string | null, recurringEventId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, pending: boolean, conflict: boolean, readOnly: boolean, };
 
-export type EventInput = { accountId: string, calendarId: string, title: string, description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, };
+export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, };
 
-export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, 
-/**
- * create | update | delete | move
- */
-op: string, state: 'pending' | 'pushing' | 'failed' | 'conflict', error: AppError | null, title: string | null, };
+export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: 'pending' | 'pushing' | 'failed' | 'conflict', error: AppError | null, title: string | null, };
 
 export type ConflictFieldView = { name: string, local: string | null, server: string | null, };
 
-export type ConflictView = { id: string, accountId: string, calendarId: string, eventId: string, kind: string, title: string | null, fields: Array<ConflictFieldView>, };
+export type ConflictView = { id: string, accountId: string, calendarId: string, eventId: string, kind: ConflictKind, title: string | null, fields: Array<ConflictFieldView>, };
 
 export type ResolutionInput = { "kind": "keep_mine" } | { "kind": "keep_theirs" } | { "kind": "reapply_field", field: string, };
 

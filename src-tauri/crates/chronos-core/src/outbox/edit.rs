@@ -26,6 +26,8 @@ pub enum Notify {
 }
 
 impl Notify {
+    pub const ALL: [Notify; 3] = [Notify::All, Notify::ExternalOnly, Notify::None];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Notify::All => "all",

@@ -42,6 +42,8 @@ pub mod kinds {
     pub const DELETED_ON_SERVER: &str = "deleted_on_server";
     /// Edited on the server (content) while deleted locally; the event was kept.
     pub const SERVER_EDITED_DELETED_LOCALLY: &str = "server_edited_deleted_locally";
+    /// Every kind a conflict record can have.
+    pub const ALL: [&str; 3] = [BOTH_CHANGED, DELETED_ON_SERVER, SERVER_EDITED_DELETED_LOCALLY];
 }
 
 /// The locks of one account of one store file.

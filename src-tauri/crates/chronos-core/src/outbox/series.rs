@@ -29,6 +29,10 @@ pub enum EditScope {
     All,
 }
 
+impl EditScope {
+    pub const ALL: [EditScope; 3] = [EditScope::This, EditScope::ThisAndFollowing, EditScope::All];
+}
+
 /// What a series edit did.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
