@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "list_conflicts",
     "resolve_conflict",
     "app_info",
+    "take_pending_navigation",
     "open_logs_folder",
     "open_link",
     "get_settings",

@@ -70,6 +70,40 @@ fn open_link_refuses_local_and_script_links() {
 }
 
 #[test]
+fn a_day_link_before_the_page_listens_is_kept_for_it_once() {
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+    let t = start();
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = sent.clone();
+    t.app.listen_any("navigate://date", move |e| {
+        seen.lock().unwrap().push(e.payload().to_owned())
+    });
+    let link = |s: &str| vec![url::Url::parse(s).unwrap()];
+    // The link that started the app: the page is still loading, so it is held, not sent.
+    chronos_app::deep_link::handle(t.app.handle(), &link("chronos://open?date=2027-03-14"));
+    assert_eq!(
+        call(&t.main, "take_pending_navigation", json!({})).unwrap(),
+        json!({ "date": "2027-03-14" })
+    );
+    assert_eq!(
+        call(&t.main, "take_pending_navigation", json!({})).unwrap(),
+        Value::Null
+    );
+    assert!(sent.lock().unwrap().is_empty());
+    // Once the page has asked, links go out as events.
+    chronos_app::deep_link::handle(t.app.handle(), &link("chronos://open?date=2027-04-01"));
+    eventually("navigate://date sent", || {
+        let sent = sent.lock().unwrap();
+        (sent.len() == 1).then(|| assert_eq!(sent[0], r#"{"date":"2027-04-01"}"#))
+    });
+    assert_eq!(
+        call(&t.main, "take_pending_navigation", json!({})).unwrap(),
+        Value::Null
+    );
+}
+
+#[test]
 fn sync_status_is_empty_before_any_account() {
     let t = start();
     assert_eq!(call(&t.main, "sync_status", json!({})).unwrap(), json!([]));

@@ -3,7 +3,8 @@
 
 use crate::events::{emit, NavigateDate};
 use chrono::NaiveDate;
-use tauri::{AppHandle, Runtime};
+use std::sync::Mutex;
+use tauri::{AppHandle, Manager, Runtime};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum DeepLink {
@@ -38,6 +39,48 @@ pub fn parse(url: &url::Url) -> Result<DeepLink, String> {
     }
 }
 
+/// The day a link asked for before the page listened for `navigate://date` — the link that
+/// started the app arrives while the page is still loading, and an event sent then is lost.
+/// The page takes it once its listener is up; from then on links are sent as events.
+#[derive(Default)]
+pub struct PendingOpen(Mutex<PendingOpenState>);
+
+#[derive(Default)]
+struct PendingOpenState {
+    page_listening: bool,
+    date: Option<NaiveDate>,
+}
+
+impl PendingOpen {
+    /// Keeps `date` for the page, unless it is listening already (then `false`: send it).
+    fn hold(&self, date: NaiveDate) -> bool {
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if s.page_listening {
+            return false;
+        }
+        s.date = Some(date);
+        true
+    }
+
+    /// Called by the page once it listens: the held day, if any, and no more holding.
+    pub fn take(&self) -> Option<NaiveDate> {
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        s.page_listening = true;
+        s.date.take()
+    }
+}
+
+/// Shows `date` in the window: at once if the page listens, else when it asks.
+fn open_day<R: Runtime>(app: &AppHandle<R>, date: NaiveDate) {
+    crate::window::show_main(app);
+    let held = app
+        .try_state::<PendingOpen>()
+        .is_some_and(|pending| pending.hold(date));
+    if !held {
+        emit(app, &NavigateDate { date });
+    }
+}
+
 /// Acts on links delivered by the deep-link plugin (first launch or forwarded second launch).
 pub fn handle<R: Runtime>(app: &AppHandle<R>, urls: &[url::Url]) {
     for url in urls {
@@ -48,8 +91,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, urls: &[url::Url]) {
             }
             Ok(DeepLink::Open { date }) => {
                 tracing::info!(%date, "deep link: open");
-                crate::window::show_main(app);
-                emit(app, &NavigateDate { date });
+                open_day(app, date);
             }
             // The URL is the user's own input, not event content, so it may be logged.
             Err(e) => tracing::warn!(%url, error = %e, "ignored a deep link"),
@@ -76,6 +118,19 @@ mod tests {
                 date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
             })
         );
+    }
+
+    #[test]
+    fn a_day_is_held_until_the_page_listens_then_sent() {
+        let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).unwrap();
+        let pending = PendingOpen::default();
+        assert!(pending.hold(day(13)));
+        // A later link before the page is up replaces the earlier one.
+        assert!(pending.hold(day(14)));
+        assert_eq!(pending.take(), Some(day(14)));
+        // Listening now: nothing more is held, and nothing is left to take.
+        assert!(!pending.hold(day(15)));
+        assert_eq!(pending.take(), None);
     }
 
     #[test]

@@ -38,6 +38,13 @@ impl Mode {
 }
 
 pub const CLIENT_FILE: &str = "google-client.json";
+/// The argument the login item starts Chronos with: it then starts in the tray.
+pub const ARG_AUTOSTART: &str = "--autostart";
+
+/// Whether this run was started by the launch-at-login entry.
+pub fn started_at_login(args: &[String]) -> bool {
+    args.iter().skip(1).any(|a| a == ARG_AUTOSTART)
+}
 /// The same names `chronos_core::config` reads, so the CLI and the app agree.
 pub const ENV_CLIENT_ID: &str = "CHRONOS_GOOGLE_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "CHRONOS_GOOGLE_CLIENT_SECRET";
@@ -118,6 +125,21 @@ mod tests {
             !format!("{c:?}").contains("s3cret"),
             "the secret must not reach logs"
         );
+    }
+
+    #[test]
+    fn the_login_item_is_told_apart_by_its_argument() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(started_at_login(&args(&["chronos", "--autostart"])));
+        assert!(started_at_login(&args(&[
+            "chronos",
+            "--demo",
+            "--autostart"
+        ])));
+        assert!(!started_at_login(&args(&["chronos"])));
+        assert!(!started_at_login(&args(&["chronos", "chronos://sync"])));
+        // The program's own name is not an argument.
+        assert!(!started_at_login(&args(&["--autostart"])));
     }
 
     #[test]

@@ -56,10 +56,11 @@ impl Launch {
 pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
     builder
         .manage(Arc::new(SyncHub::default()))
+        .manage(deep_link::PendingOpen::default())
         .setup(move |app| {
             init_state(app, &launch)?;
             if launch.desktop {
-                init_desktop(app)?;
+                init_desktop(app, &launch)?;
             }
             Ok(())
         })
@@ -84,6 +85,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::outbox::list_conflicts,
             commands::outbox::resolve_conflict,
             commands::app::app_info,
+            commands::app::take_pending_navigation,
             commands::app::open_logs_folder,
             commands::app::open_link,
             commands::settings::get_settings,
@@ -140,9 +142,15 @@ pub fn init_state<R: Runtime>(
     Ok(())
 }
 
-fn init_desktop<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::Error>> {
-    window::create_main(app.handle())?;
-    match tray::create(app.handle()) {
+fn init_desktop<R: Runtime>(
+    app: &mut App<R>,
+    launch: &Launch,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let tray = tray::create(app.handle());
+    // Started by the login item: into the tray, unless there is no tray to come back from.
+    let shown = !(launch::started_at_login(&launch.args) && tray.is_ok());
+    window::create_main(app.handle(), shown)?;
+    match tray {
         Ok(tray) => {
             app.manage(tray);
             tray::refresh(app.handle());
@@ -150,6 +158,9 @@ fn init_desktop<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::
         // A desktop without a tray still gets a working window (and close really closes).
         Err(e) => tracing::warn!(error = %e, "no tray icon"),
     }
+    // The login item follows the setting, also when it was removed or the app moved meanwhile.
+    let at_login = app.state::<SettingsStore>().get().launch_at_login;
+    autostart::apply(app.handle(), at_login);
     deep_links(app);
     // "synced 2 min ago" must age while nothing else changes.
     let handle = app.handle().clone();
@@ -194,7 +205,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
+            Some(vec![launch::ARG_AUTOSTART]),
         ))
         .on_window_event(window::on_window_event);
     build_app(builder, Launch::from_env())

@@ -133,6 +133,20 @@ pub fn due(
     out
 }
 
+/// The earliest reminder moment after `now` and before the next regular check, not yet fired.
+fn next_moment(
+    events: &[StoredEvent],
+    calendars: &HashMap<(String, String), StoredCalendar>,
+    now: DateTime<Utc>,
+    fired: &BTreeMap<String, DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let until = now + Duration::from_std(CHECK_EVERY).unwrap_or(Duration::seconds(20));
+    due(events, calendars, now, until, fired)
+        .into_iter()
+        .map(|d| d.starts - Duration::minutes(d.minutes))
+        .min()
+}
+
 /// Fired reminders on disk, pruned once their event has started long ago.
 struct Fired {
     path: PathBuf,
@@ -210,7 +224,8 @@ async fn display_zone<R: Runtime>(
         .and_then(|z| z.parse().ok())
 }
 
-/// Checks every 20 s for reminders that are due and shows them.
+/// Checks every 20 s for reminders that are due and shows them, and wakes on the second of a
+/// reminder already known to fall before the next check.
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -220,8 +235,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         // an event that reaches the store by sync a little after its reminder's moment still
         // gets its reminder. `fired` keeps each one to a single showing, also across restarts,
         // and after a restart only what fell due in the last moments is shown, never a backlog.
+        let mut wait = CHECK_EVERY;
         loop {
-            tokio::time::sleep(CHECK_EVERY).await;
+            tokio::time::sleep(wait).await;
+            wait = CHECK_EVERY;
             let engine = app.state::<crate::engine::Engine>();
             let Ok(chronos) = engine.get() else { return };
             let now = Utc::now();
@@ -258,6 +275,14 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             if !list.is_empty() {
                 tracing::info!(count = list.len(), "reminders shown");
                 fired.save(now);
+            }
+            // A reminder known now whose moment comes before the next regular check is shown
+            // on its second, not up to 20 s late.
+            if let Some(at) = next_moment(&events, &calendars, now, &fired.keys) {
+                wait = (at - Utc::now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(CHECK_EVERY);
             }
         }
     });
@@ -371,6 +396,35 @@ mod tests {
     }
 
     #[test]
+    fn the_next_moment_before_the_next_check() {
+        let now = Utc::now();
+        let cals = calendars(serde_json::json!([]));
+        let popup = |m: i64| serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": m}]});
+        let events = vec![
+            event("soon", now + Duration::seconds(60 + 12), popup(1)),
+            event("sooner", now + Duration::seconds(300 + 7), popup(5)),
+            event(
+                "after-the-check",
+                now + Duration::seconds(60 + 45),
+                popup(1),
+            ),
+        ];
+        let mut fired = BTreeMap::new();
+        assert_eq!(
+            next_moment(&events, &cals, now, &fired),
+            Some(now + Duration::seconds(7))
+        );
+        // Once shown, the next one is the other.
+        let sooner = due(&events, &cals, now, now + Duration::seconds(8), &fired);
+        fired.insert(sooner[0].key.clone(), sooner[0].starts);
+        assert_eq!(
+            next_moment(&events, &cals, now, &fired),
+            Some(now + Duration::seconds(12))
+        );
+        assert_eq!(next_moment(&events[2..], &cals, now, &fired), None);
+    }
+
+    #[test]
     fn the_text_says_the_time_actually_left() {
         let now = Utc::now();
         let d = |starts_in: Duration, minutes| Due {
@@ -388,14 +442,29 @@ mod tests {
         let s = Duration::seconds;
         // On time, and 15 s late (the 20 s check cadence).
         let body = |d: &Due, now| body(d, now, None);
-        assert_eq!(body(&d(s(600), 10), now), format!("In 10 min, at {}", at(s(600))));
-        assert_eq!(body(&d(s(585), 10), now), format!("In 10 min, at {}", at(s(585))));
+        assert_eq!(
+            body(&d(s(600), 10), now),
+            format!("In 10 min, at {}", at(s(600)))
+        );
+        assert_eq!(
+            body(&d(s(585), 10), now),
+            format!("In 10 min, at {}", at(s(585)))
+        );
         // Found by sync 50 s after its 1-minute moment: it starts in 10 s.
         assert_eq!(body(&d(s(10), 1), now), format!("Now, at {}", at(s(10))));
         assert_eq!(body(&d(s(0), 0), now), format!("Now, at {}", at(s(0))));
-        assert_eq!(body(&d(s(5400), 90), now), format!("In 1 h 30 min, at {}", at(s(5400))));
-        assert_eq!(body(&d(s(7200), 120), now), format!("In 2 h, at {}", at(s(7200))));
-        assert_eq!(body(&d(s(86400), 1440), now), format!("In 1 day(s), at {}", at(s(86400))));
+        assert_eq!(
+            body(&d(s(5400), 90), now),
+            format!("In 1 h 30 min, at {}", at(s(5400)))
+        );
+        assert_eq!(
+            body(&d(s(7200), 120), now),
+            format!("In 2 h, at {}", at(s(7200)))
+        );
+        assert_eq!(
+            body(&d(s(86400), 1440), now),
+            format!("In 1 day(s), at {}", at(s(86400)))
+        );
     }
 
     #[test]

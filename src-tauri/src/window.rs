@@ -34,7 +34,8 @@ pub fn is_external_link(url: &url::Url) -> bool {
 
 /// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
 /// what config cannot say: links leave for the system browser instead of replacing the app.
-pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+/// `shown` false keeps it hidden (a start at login goes to the tray).
+pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result<()> {
     let config = app
         .config()
         .app
@@ -46,6 +47,7 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let dev_url = app.config().build.dev_url.clone();
     let handle = app.clone();
     WebviewWindowBuilder::from_config(app, &config)?
+        .visible(shown)
         .on_navigation(move |url| {
             if is_app_url(url, dev_url.as_ref()) {
                 return true;

@@ -78,6 +78,8 @@ describe('App', () => {
       accountId: 'ada@example.com',
       state: 'up_to_date',
       lastSyncAt: new Date().toISOString(),
+      error: null,
+      progress: null,
       pendingChanges: 0,
     });
     await waitFor(() => expect(screen.getByTestId('sync-summary').textContent).toBe('Synced 1,240 events from 5 calendars'));
@@ -99,7 +101,14 @@ describe('App', () => {
   it('shows needs re-auth and reconnects', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);
-    await backend.emit('sync://status', { accountId: 'ada@example.com', state: 'needs_reauth', pendingChanges: 0 });
+    await backend.emit('sync://status', {
+      accountId: 'ada@example.com',
+      state: 'needs_reauth',
+      lastSyncAt: null,
+      error: null,
+      progress: null,
+      pendingChanges: 0,
+    });
     const button = await screen.findAllByTestId('reconnect-account');
     await fireEvent.click(button[0]);
     await waitFor(() => expect(backend.callsOf('reconnect_account')).toHaveLength(1));
@@ -113,7 +122,9 @@ describe('App', () => {
     await backend.emit('sync://status', {
       accountId: 'ada@example.com',
       state: 'error',
+      lastSyncAt: null,
       error: { kind: 'offline', message: 'Google is unreachable', retryable: true },
+      progress: null,
       pendingChanges: 2,
     });
     await fireEvent.click(await screen.findByTestId('sync-retry'));
@@ -211,8 +222,8 @@ describe('App', () => {
   it('counts pending changes and conflicts and resolves from the panel', async () => {
     const backend = new FakeBackend(
       connectedWorld({
-        changes: [{ id: 'o1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', op: 'update', state: 'failed', title: 'T' }],
-        conflicts: [{ id: 'k1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', title: 'T', fields: [] }],
+        changes: [{ id: 'o1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', op: 'update', state: 'failed', error: null, title: 'T' }],
+        conflicts: [{ id: 'k1', accountId: 'ada@example.com', calendarId: 'c', eventId: 'e', kind: 'both_changed', title: 'T', fields: [] }],
       }),
     );
     await start(backend);
@@ -235,6 +246,26 @@ describe('App', () => {
     await backend.emit('navigate://date', { date: '2027-03-14' });
     await waitFor(() => expect(screen.getByTestId('calendar-view').dataset.view).toBe('day'));
     await waitFor(() => expect(screen.getByTestId('view-title').textContent).toMatch(/March 14, 2027/));
+  });
+
+  it('goes to the day of the link that started the app, asked for once the page listens', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    backend.overrides.take_pending_navigation = () => ({ date: '2027-03-14' });
+    await start(backend);
+    await waitFor(() => expect(screen.getByTestId('calendar-view').dataset.view).toBe('day'));
+    await waitFor(() => expect(screen.getByTestId('view-title').textContent).toMatch(/March 14, 2027/));
+    expect(backend.callsOf('take_pending_navigation')).toHaveLength(1);
+  });
+
+  it('listens for day links before it asks for a held one, so none falls between', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    // The shell holds nothing, and a link arrives just as the page asks: it comes as an event.
+    backend.overrides.take_pending_navigation = () => {
+      void backend.emit('navigate://date', { date: '2027-05-02' });
+      return null;
+    };
+    await start(backend);
+    await waitFor(() => expect(screen.getByTestId('view-title').textContent).toMatch(/May 2, 2027/));
   });
 
   it('opens an event, edits it through update_event, and moves it with move_event first', async () => {

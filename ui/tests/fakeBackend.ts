@@ -57,6 +57,14 @@ export function event(over: Partial<EventView> = {}): EventView {
     start: '2026-11-25T09:00:00Z',
     end: '2026-11-25T09:30:00Z',
     allDay: false,
+    description: null,
+    location: null,
+    timeZone: null,
+    colorId: null,
+    color: null,
+    recurringEventId: null,
+    attendees: null,
+    reminders: null,
     pending: false,
     conflict: false,
     readOnly: false,
@@ -78,6 +86,7 @@ export function emptyWorld(over: Partial<World> = {}): World {
       closeToTray: true,
       launchAtLogin: false,
       displayTimeZone: 'UTC',
+      followAccountTimeZone: false,
       pushAddress: null,
       logLevel: 'info',
     },
@@ -94,7 +103,14 @@ export function connectedWorld(over: Partial<World> = {}): World {
     ],
     events: [event()],
     statuses: [
-      { accountId: 'ada@example.com', state: 'up_to_date', lastSyncAt: '2026-11-25T08:58:00Z', pendingChanges: 0 },
+      {
+        accountId: 'ada@example.com',
+        state: 'up_to_date',
+        lastSyncAt: '2026-11-25T08:58:00Z',
+        error: null,
+        progress: null,
+        pendingChanges: 0,
+      },
     ],
     ...over,
   });
@@ -151,7 +167,7 @@ export class FakeBackend {
         w.settings = args.settings as Settings;
         return w.settings;
       case 'connect_account': {
-        const account: AccountView = { id: 'ada@example.com', status: 'connected' };
+        const account: AccountView = { id: 'ada@example.com', status: 'connected', lastSyncAt: null };
         w.accounts = [account];
         w.calendars = [calendar()];
         return account;
@@ -168,6 +184,7 @@ export class FakeBackend {
       case 'disconnect_account':
       case 'open_link':
       case 'open_logs_folder':
+      case 'take_pending_navigation':
         return null;
       case 'create_event':
       case 'update_event': {

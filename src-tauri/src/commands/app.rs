@@ -2,6 +2,7 @@
 
 use crate::engine::RunInfo;
 use crate::error::{AppError, CmdResult};
+use crate::events::NavigateDate;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::Opener;
@@ -27,6 +28,16 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> AppIn
         demo: run.mode.is_demo(),
         version: app.package_info().version.to_string(),
     }
+}
+
+/// The day a `chronos://open?date=` link asked for before the page was listening (the link
+/// that started the app), taken once. The page calls this after it listens for
+/// `navigate://date`; later links arrive as that event.
+#[tauri::command]
+pub fn take_pending_navigation(
+    pending: State<'_, crate::deep_link::PendingOpen>,
+) -> Option<NavigateDate> {
+    pending.take().map(|date| NavigateDate { date })
 }
 
 #[tauri::command]

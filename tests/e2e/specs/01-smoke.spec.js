@@ -35,3 +35,20 @@ test('the shell answers and says it is in demo mode', async () => {
 test('a command outside the capability is refused', async () => {
   await assert.rejects(invoke(app.driver, 'plugin:opener|open_url', { url: 'https://example.com' }));
 });
+
+test('a chronos://open link that starts the app shows that day', async () => {
+  // The first instance goes, so this launch is the one that starts (not a forwarded second).
+  await app.stop();
+  app = await launch({ args: ['chronos://open?date=2027-03-14'] });
+  await eventually(
+    async () => {
+      const title = await (await byTestId(app.driver, 'view-title')).getText();
+      return /Mar\w* 14,? 2027|14 Mar\w* 2027/.test(title) && title;
+    },
+    20000,
+    'the view to show 14 March 2027',
+  );
+  const view = await (await byTestId(app.driver, 'calendar-view')).getAttribute('data-view');
+  assert.equal(view, 'day');
+  await screenshot(app.driver, '01b-started-by-open-link');
+});

@@ -13,8 +13,10 @@ import type {
   Conflict,
   ConflictResolution,
   EditScope,
+  ErrorKind,
   EventInput,
   EventView,
+  NavigateDate,
   PendingChange,
   SendUpdates,
   Settings,
@@ -27,10 +29,11 @@ export function toAppError(e: unknown): AppError {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
     const o = e as Record<string, unknown>;
     return {
-      kind: String(o.kind),
+      // The shell's AppError: its kind is one of ErrorKind.
+      kind: String(o.kind) as ErrorKind,
       message: String(o.message),
       retryable: Boolean(o.retryable),
-      field: typeof o.field === 'string' ? o.field : null,
+      ...(typeof o.field === 'string' ? { field: o.field } : {}),
     };
   }
   // Tauri itself rejects with a string (unknown command, bad arguments, a panic).
@@ -53,6 +56,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 // ---------------------------------------------------------------- app
 
 export const appInfo = () => call<AppInfo>('app_info');
+/** The day a chronos://open link asked for before the page listened, once (null after). */
+export const takePendingNavigation = () => call<NavigateDate | null>('take_pending_navigation');
 export const openLogsFolder = () => call<void>('open_logs_folder');
 /** Opens an http(s)/mailto link in the system browser (the shell validates the scheme). */
 export const openLink = (url: string) => call<void>('open_link', { url });
