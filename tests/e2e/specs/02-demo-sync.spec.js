@@ -65,13 +65,18 @@ test('connect the demo account; the first sync shows progress and completes', as
   const values = log.filter((e) => e.startsWith('syncing:') && e.length > 8).map((e) => Number(e.slice(8)));
   assert.ok(values.length > 0, `the progress bar was never shown while syncing: ${log}`);
   for (let i = 1; i < values.length; i++) assert.ok(values[i] >= values[i - 1], `progress went back: ${log}`);
+  // The shell sends a run's last progress before its end: the bar is seen full.
+  assert.equal(values.at(-1), 100, `the bar never reached completion: ${log}`);
   assert.equal(log.at(-1).split(':')[0], 'up_to_date', `${log}`);
   console.log(`sync states seen: ${log.join(' ')}`);
 
   const summary = await (await byTestId(driver, 'sync-summary')).getText();
   const m = summary.replace(/,/g, '').match(/Synced (\d+) events? from (\d+) calendars?/);
   assert.ok(m, `unexpected summary: ${summary}`);
-  assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, summary);
+  assert.ok(Number(m[1]) > 0, summary);
+  // Every calendar shown in the sidebar was synced.
+  const selected = (await invoke(driver, 'list_calendars')).filter((c) => c.selected);
+  assert.equal(Number(m[2]), selected.length, summary);
   await screenshot(driver, '03-up-to-date');
 
   const accounts = await invoke(driver, 'list_accounts');
