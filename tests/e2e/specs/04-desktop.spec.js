@@ -138,7 +138,7 @@ test('the first sync: the tray shows Syncing with its icon, then Up to date', as
   const syncing = seen.filter((s) => s.line.startsWith('Syncing'));
   assert.ok(syncing.length > 0, `the tray never said Syncing: ${JSON.stringify(seen)}`);
   for (const s of syncing) {
-    assert.match(s.line, /^Syncing (…|\d+ of \d+ calendars)$/);
+    assert.match(s.line, /^Syncing(…| \d+ of \d+ calendars)$/);
     assert.equal(s.look, 'syncing', `icon while "${s.line}"`);
   }
   const counted = syncing.map((s) => /(\d+) of (\d+)/.exec(s.line)).filter(Boolean);
