@@ -100,6 +100,19 @@ export async function eventually(fn, ms = 20000, what = 'condition', explain = n
   }
 }
 
+/** Waits until the calendar's title names `day` ({ year, month: 'Mar', date }), in either order. */
+export async function dayInTitle(driver, { year, month, date }, ms = 20000) {
+  const named = new RegExp(`${month}\\w* ${date},? ${year}|${date} ${month}\\w* ${year}`);
+  return eventually(
+    async () => {
+      const title = await (await byTestId(driver, 'view-title')).getText();
+      return named.test(title) && title;
+    },
+    ms,
+    `the view to show ${date} ${month} ${year}`,
+  );
+}
+
 /** Saves a PNG screenshot to test-output/e2e/<name>.png and returns its path. */
 export async function screenshot(driver, name) {
   const path = join(OUT, `${name}.png`);

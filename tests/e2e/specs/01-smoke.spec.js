@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, invoke, launch, screenshot } from '../lib/app.js';
+import { By, byTestId, dayInTitle, eventually, invoke, launch, screenshot } from '../lib/app.js';
 
 let app;
 before(async () => {
@@ -40,14 +40,7 @@ test('a chronos://open link that starts the app shows that day', async () => {
   // The first instance goes, so this launch is the one that starts (not a forwarded second).
   await app.stop();
   app = await launch({ args: ['chronos://open?date=2027-03-14'] });
-  await eventually(
-    async () => {
-      const title = await (await byTestId(app.driver, 'view-title')).getText();
-      return /Mar\w* 14,? 2027|14 Mar\w* 2027/.test(title) && title;
-    },
-    20000,
-    'the view to show 14 March 2027',
-  );
+  await dayInTitle(app.driver, { year: 2027, month: 'Mar', date: 14 });
   const view = await (await byTestId(app.driver, 'calendar-view')).getAttribute('data-view');
   assert.equal(view, 'day');
   await screenshot(app.driver, '01b-started-by-open-link');

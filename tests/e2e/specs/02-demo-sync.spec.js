@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
+import { By, byTestId, dayInTitle, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
 import { emulator } from '../lib/emulator.js';
 
 const run = promisify(execFile);
@@ -121,14 +121,7 @@ test('chronos://open?date= shows that day in the running instance', async () => 
     env: { ...process.env, CHRONOS_DATA_DIR: app.dataDir },
     timeout: 30000,
   });
-  await eventually(
-    async () => {
-      const title = await (await byTestId(app.driver, 'view-title')).getText();
-      return /Mar\w* 14,? 2027|14 Mar\w* 2027/.test(title) && title;
-    },
-    20000,
-    'the view to show 14 March 2027',
-  );
+  await dayInTitle(app.driver, { year: 2027, month: 'Mar', date: 14 });
   await screenshot(app.driver, '04b-deep-link-open');
   await (await byTestId(app.driver, 'view-month')).click();
   await (await byTestId(app.driver, 'nav-today')).click();

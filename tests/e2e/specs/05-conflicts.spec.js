@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
 import { addFault, clearFaults, emulator, patchEventAsOther, removeFault, requestLog } from '../lib/emulator.js';
-
-// Generous: CI is a slow 2-core machine, and Google-side retries back off.
-const LONG = 90000;
+import { LONG, appEvent, closeDialogs, fillForm, idle, openFromToday, statuses, syncUntil } from '../lib/calendar.js';
 
 let app;
 let emu;
@@ -51,62 +49,6 @@ function today(h, m = 0) {
   return new Date(n.getFullYear(), n.getMonth(), n.getDate(), h, m).toISOString();
 }
 
-async function appEvent(driver, id) {
-  const now = Date.now();
-  const events = await invoke(driver, 'events_in_range', {
-    from: new Date(now - 3 * 864e5).toISOString(),
-    to: new Date(now + 3 * 864e5).toISOString(),
-  });
-  return events.find((e) => e.id === id) ?? null;
-}
-
-async function statuses(driver) {
-  return invoke(driver, 'sync_status');
-}
-
-async function idle(driver) {
-  return (await statuses(driver)).every((s) => s.state !== 'syncing');
-}
-
-async function closeDialogs(driver) {
-  await eventually(
-    async () => {
-      const open = await driver.findElements(By.css('[data-testid="event-dialog"], [data-testid="pending-panel"]'));
-      if (open.length === 0) return true;
-      for (const close of await driver.findElements(By.css('[data-testid="dialog-close"]'))) {
-        if (await close.isDisplayed().catch(() => false)) await close.click().catch(() => {});
-      }
-      return false;
-    },
-    15000,
-    'the dialogs to close',
-  );
-}
-
-/** Clicks Sync now (when no run is going, and no more often than every 5 s) until `cond` holds. */
-async function syncUntil(driver, cond, what, ms = LONG) {
-  let last = 0;
-  return eventually(
-    async () => {
-      const v = await cond();
-      if (v) return v;
-      if (Date.now() - last > 5000 && (await idle(driver))) {
-        last = Date.now();
-        // An open dialog's backdrop would take the click.
-        await closeDialogs(driver);
-        await (await byTestId(driver, 'sync-now')).click();
-      }
-      return null;
-    },
-    ms,
-    what,
-    async () => {
-      await screenshot(driver, `failed-${what.replace(/\W+/g, '-')}`).catch(() => {});
-      return `status ${JSON.stringify(await statuses(driver))}; pending ${JSON.stringify(await invoke(driver, 'list_pending_changes'))}`;
-    },
-  );
-}
-
 /** An event written on the server by another client, then pulled into the app. */
 async function serverEvent(title, hour) {
   const inserted = await emu.insertEvent(calendarId, {
@@ -121,28 +63,9 @@ async function serverEvent(title, hour) {
 
 /** Opens the event's dialog from the day view and saves new values for the given inputs. */
 async function editInWindow(driver, id, values) {
-  await closeDialogs(driver);
-  await (await byTestId(driver, 'nav-today')).click();
-  // Found and clicked in one step: a refetch may re-render the view in between (retried).
-  // Demo events may overlap this one; a DOM click reaches it regardless.
-  await eventually(
-    async () => {
-      const [el] = await driver.findElements(By.css(`[data-testid="calendar-event"][data-event-id="${id}"]`));
-      if (!el) return false;
-      await driver.executeScript('arguments[0].click();', el);
-      return true;
-    },
-    30000,
-    `event ${id} in the day view`,
-  );
-  const details = await byTestId(driver, 'event-details');
-  assert.equal(await details.getAttribute('data-event-id'), id);
+  await openFromToday(driver, id);
   await (await byTestId(driver, 'event-edit')).click();
-  for (const [testId, text] of Object.entries(values)) {
-    const input = await byTestId(driver, testId);
-    await input.clear();
-    await input.sendKeys(text);
-  }
+  await fillForm(driver, values);
   await (await byTestId(driver, 'event-save')).click();
   // The form closes once the edit is stored locally (it is pushed in the background).
   await eventually(
@@ -157,6 +80,19 @@ async function editInWindow(driver, id, values) {
 async function eventText(driver, id) {
   const [el] = await driver.findElements(By.css(`[data-testid="calendar-event"][data-event-id="${id}"]`));
   return el ? el.getText() : '';
+}
+
+/** Waits until the server's copy of event `id` has every field of `want`. */
+async function onServer(id, want, what) {
+  await eventually(
+    async () => {
+      const ev = await emu.getEvent(calendarId, id);
+      return Object.entries(want).every(([k, v]) => ev[k] === v);
+    },
+    LONG,
+    what,
+    async () => JSON.stringify(await emu.getEvent(calendarId, id)),
+  );
 }
 
 /** The sync state the header shows. */
@@ -318,15 +254,7 @@ test('a conflict on two fields: re-apply mine for one, keep theirs for the other
   await screenshot(driver, '24-two-field-conflict');
   const location = await item.findElement(By.css('[data-testid="conflict-field"][data-field="location"]'));
   await (await location.findElement(By.css('[data-testid="conflict-reapply"]'))).click();
-  await eventually(
-    async () => {
-      const ev = await emu.getEvent(calendarId, id);
-      return ev.location === 'My room' && ev.summary === 'C — their title';
-    },
-    LONG,
-    'my location (and their title) on the server',
-    async () => JSON.stringify(await emu.getEvent(calendarId, id)),
-  );
+  await onServer(id, { location: 'My room', summary: 'C — their title' }, 'my location (and their title) on the server');
   // The record stays open for the title alone.
   item = await eventually(
     async () => {
@@ -358,15 +286,7 @@ test('different fields changed on each side merge without asking', async () => {
   try {
     await patchEventAsOther(port, calendarId, id, { location: 'Room 7 (theirs)' });
     await editInWindow(driver, id, { 'event-title': 'Merge probe — my title' });
-    await eventually(
-      async () => {
-        const ev = await emu.getEvent(calendarId, id);
-        return ev.summary === 'Merge probe — my title' && ev.location === 'Room 7 (theirs)';
-      },
-      LONG,
-      'both changes on the server',
-      async () => JSON.stringify(await emu.getEvent(calendarId, id)),
-    );
+    await onServer(id, { summary: 'Merge probe — my title', location: 'Room 7 (theirs)' }, 'both changes on the server');
   } finally {
     await removeFault(port, hold);
   }
