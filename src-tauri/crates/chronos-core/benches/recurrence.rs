@@ -5,6 +5,10 @@
 //! A second group prices BYWEEKNO: a yearly week-numbered rule over twenty years against a
 //! yearly rule of the same shape without it (BYMONTH with an ordinal BYDAY), same run.
 //!
+//! A third prices the worst a range can cost: forty series whose rule never matches, each
+//! scanning until the limits stop it (the query-wide step budget ends the scan after ten), against
+//! the 300-master month of the first group, same run.
+//!
 //! Run: `cargo bench -p chronos-core --bench recurrence`
 
 use chrono::{DateTime, Utc};
@@ -143,5 +147,32 @@ fn bench_byweekno(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_byweekno);
+fn bench_hostile(c: &mut Criterion) {
+    let hostile: Vec<EventResource> = (0..40)
+        .map(|i| {
+            serde_json::from_value(json!({
+                "id": format!("h{i:02}"), "summary": "never",
+                "start": {"dateTime": "2000-01-01T00:00:00Z", "timeZone": "UTC"},
+                "end": {"dateTime": "2000-01-01T01:00:00Z", "timeZone": "UTC"},
+                "recurrence": ["RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5"],
+            }))
+            .unwrap()
+        })
+        .collect();
+    let x = expand(&hostile, month(), chrono_tz::UTC);
+    assert!(x.occurrences.is_empty());
+    assert_eq!(x.truncated.len(), 40);
+    let events = masters();
+    let mut g = c.benchmark_group("hostile");
+    g.sample_size(10);
+    g.bench_function("forty_never_matching_series", |b| {
+        b.iter(|| black_box(expand(black_box(&hostile), month(), chrono_tz::UTC)))
+    });
+    g.bench_function("baseline_expand_300_masters", |b| {
+        b.iter(|| black_box(expand(black_box(&events), month(), chrono_tz::Europe::Berlin)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_byweekno, bench_hostile);
 criterion_main!(benches);
