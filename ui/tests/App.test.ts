@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../src/App.svelte';
-import { FakeBackend, connectedWorld, emptyWorld, event } from './fakeBackend';
+import { FakeBackend, calendar, connectedWorld, emptyWorld, event } from './fakeBackend';
 
 /** The month view opens on the current month, so the event must fall in it. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -238,6 +238,26 @@ describe('App', () => {
     backend.world.changes = [];
     await backend.emit('outbox://changed', { accountId: 'ada@example.com', pendingChanges: 0, conflicts: 1 });
     await waitFor(() => expect(screen.getByTestId('pending-empty')).toBeTruthy());
+  });
+
+  it('loads the calendars a run names as soon as it names them, not before', async () => {
+    const backend = new FakeBackend(connectedWorld({ calendars: [] }));
+    await start(backend);
+    const before = backend.callsOf('list_calendars').length;
+    const progress = { accountId: 'ada@example.com', calendarsTotal: 0, calendarsDone: 0, eventsFetched: 0, calendars: [] };
+    // A run has begun: no calendar named yet, nothing to load.
+    await backend.emit('sync://progress', progress);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(backend.callsOf('list_calendars')).toHaveLength(before);
+    // The calendar list is in: the run names its calendars, the sidebar loads them at once.
+    backend.world.calendars = [calendar()];
+    await backend.emit('sync://progress', {
+      ...progress,
+      calendarsTotal: 1,
+      calendars: [{ calendarId: 'ada@example.com', summary: 'Ada', eventsFetched: 0, pages: 0, state: 'waiting', error: null }],
+    });
+    await waitFor(() => expect(backend.callsOf('list_calendars')).toHaveLength(before + 1));
+    await waitFor(() => expect(screen.getByTestId('sidebar').textContent).toContain('Ada'));
   });
 
   it('goes to the date of a chronos://open deep link', async () => {

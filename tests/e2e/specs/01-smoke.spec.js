@@ -45,3 +45,19 @@ test('a chronos://open link that starts the app shows that day', async () => {
   assert.equal(view, 'day');
   await screenshot(app.driver, '01b-started-by-open-link');
 });
+
+test('a dark desktop theme gives the dark palette', async () => {
+  await app.stop();
+  // WebKitGTK answers prefers-color-scheme from the GTK theme's variant.
+  app = await launch({ env: { GTK_THEME: 'Adwaita:dark' } });
+  await byTestId(app.driver, 'sidebar');
+  const look = await app.driver.executeScript(`
+    return {
+      dark: matchMedia('(prefers-color-scheme: dark)').matches,
+      bg: getComputedStyle(document.documentElement).getPropertyValue('--bg').trim(),
+      body: getComputedStyle(document.body).backgroundColor,
+    };`);
+  assert.equal(look.dark, true, JSON.stringify(look));
+  assert.equal(look.bg, '#15181e', JSON.stringify(look));
+  await screenshot(app.driver, '01c-dark-theme');
+});

@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { By, byTestId, dayInTitle, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
-import { emulator } from '../lib/emulator.js';
+import { addFault, clearFaults, emulator } from '../lib/emulator.js';
 
 const run = promisify(execFile);
 let app;
 let emu;
+let port;
 
 before(async () => {
-  const port = await freePort();
+  port = await freePort();
   app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port) } });
   emu = emulator(port);
   await eventually(async () => (await emu.accounts()).length > 0, 20000, 'the demo emulator');
@@ -40,11 +41,15 @@ test('connect the demo account; the first sync shows progress and completes', as
     const note = () => {
       const s = document.querySelector('[data-testid="sync-status"]');
       const bar = document.querySelector('[data-testid="sync-progress"]');
-      const entry = (s ? s.getAttribute('data-state') : '-') + ':' + (bar ? bar.getAttribute('data-value') : '');
+      const shown = document.querySelectorAll('[data-testid="calendar-event"]').length;
+      const entry = (s ? s.getAttribute('data-state') : '-') + ':' + (bar ? bar.getAttribute('data-value') : '') + ':' + shown;
       if (window.__syncLog.at(-1) !== entry) window.__syncLog.push(entry);
     };
     new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
   `);
+  // One calendar's events arrive 3 s late, as a large calendar's would: the others' events must
+  // be on screen meanwhile.
+  await addFault(port, { method: 'GET', pathRegex: '/events(\\?|$)', action: { kind: 'delay' }, latencyMs: 3000, times: 1 });
   await (await byTestId(driver, 'connect-account')).click();
 
   let shot = false;
@@ -61,13 +66,17 @@ test('connect the demo account; the first sync shows progress and completes', as
     'the first sync to finish',
   );
   await emu.setLatency(0);
+  await clearFaults(port);
   const log = await driver.executeScript('return window.__syncLog;');
-  const values = log.filter((e) => e.startsWith('syncing:') && e.length > 8).map((e) => Number(e.slice(8)));
+  const syncingEntries = log.filter((e) => e.startsWith('syncing:')).map((e) => e.split(':'));
+  const values = syncingEntries.filter(([, v]) => v !== '').map(([, v]) => Number(v));
   assert.ok(values.length > 0, `the progress bar was never shown while syncing: ${log}`);
   for (let i = 1; i < values.length; i++) assert.ok(values[i] >= values[i - 1], `progress went back: ${log}`);
   // The shell sends a run's last progress before its end: the bar is seen full.
   assert.equal(values.at(-1), 100, `the bar never reached completion: ${log}`);
   assert.equal(log.at(-1).split(':')[0], 'up_to_date', `${log}`);
+  // The view fills in while the first sync runs: events are on screen before it ends.
+  assert.ok(syncingEntries.some(([, , shown]) => Number(shown) > 0), `no event shown while syncing: ${log}`);
   console.log(`sync states seen: ${log.join(' ')}`);
 
   const summary = await (await byTestId(driver, 'sync-summary')).getText();
