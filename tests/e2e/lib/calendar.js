@@ -2,7 +2,8 @@
 // closing dialogs, syncing until something holds, and opening an event from the day view.
 
 import assert from 'node:assert/strict';
-import { By, byTestId, eventually, invoke, screenshot } from './app.js';
+import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from './app.js';
+import { emulator } from './emulator.js';
 
 /** Generous: CI is a slow 2-core machine, and Google-side retries back off. */
 export const LONG = 90000;
@@ -91,4 +92,30 @@ export async function fillForm(driver, values) {
     await input.clear();
     await input.sendKeys(text);
   }
+}
+
+/**
+ * Launches Chronos with its demo emulator on a known port, connects the demo account, waits for
+ * the first sync and shows today in the day view (it shows every timed event of the day; the
+ * month view may fold some away). Gives { app, emu, port, calendarId } (the primary calendar).
+ */
+export async function connectedApp() {
+  const port = await freePort();
+  const app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port) } });
+  const emu = emulator(port);
+  await eventually(async () => (await emu.accounts()).length > 0, 30000, 'the demo emulator');
+  await (await byTestId(app.driver, 'connect-account', 30000)).click();
+  await eventually(
+    async () => {
+      const s = await invoke(app.driver, 'sync_status');
+      return s.length > 0 && s.every((x) => x.state === 'up_to_date');
+    },
+    LONG,
+    'the first sync',
+  );
+  const calendars = await invoke(app.driver, 'list_calendars');
+  const calendarId = (calendars.find((c) => c.primary) ?? calendars[0]).id;
+  await (await byTestId(app.driver, 'view-day')).click();
+  await (await byTestId(app.driver, 'nav-today')).click();
+  return { app, emu, port, calendarId };
 }

@@ -7,9 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
-import { addFault, clearFaults, emulator, patchEventAsOther, removeFault, requestLog } from '../lib/emulator.js';
-import { LONG, appEvent, closeDialogs, fillForm, idle, openFromToday, statuses, syncUntil } from '../lib/calendar.js';
+import { By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
+import { addFault, clearFaults, patchEventAsOther, removeFault, requestLog } from '../lib/emulator.js';
+import { LONG, appEvent, closeDialogs, connectedApp, fillForm, idle, openFromToday, statuses, syncUntil } from '../lib/calendar.js';
 
 let app;
 let emu;
@@ -17,24 +17,7 @@ let port;
 let calendarId;
 
 before(async () => {
-  port = await freePort();
-  app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port) } });
-  emu = emulator(port);
-  await eventually(async () => (await emu.accounts()).length > 0, 30000, 'the demo emulator');
-  await (await byTestId(app.driver, 'connect-account', 30000)).click();
-  await eventually(
-    async () => {
-      const s = await invoke(app.driver, 'sync_status');
-      return s.length > 0 && s.every((x) => x.state === 'up_to_date');
-    },
-    LONG,
-    'the first sync',
-  );
-  const calendars = await invoke(app.driver, 'list_calendars');
-  calendarId = (calendars.find((c) => c.primary) ?? calendars[0]).id;
-  // The day view shows every timed event of today (the month view may fold some away).
-  await (await byTestId(app.driver, 'view-day')).click();
-  await (await byTestId(app.driver, 'nav-today')).click();
+  ({ app, emu, port, calendarId } = await connectedApp());
 });
 after(async () => {
   if (port) await clearFaults(port).catch(() => {});

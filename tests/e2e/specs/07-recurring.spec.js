@@ -5,9 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
-import { emulator } from '../lib/emulator.js';
-import { LONG, appEvent, closeDialogs, fillForm, openFromToday, syncUntil } from '../lib/calendar.js';
+import { By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
+import { LONG, appEvent, closeDialogs, connectedApp, fillForm, openFromToday, syncUntil } from '../lib/calendar.js';
 
 const DAY = 864e5;
 let app;
@@ -20,21 +19,7 @@ const todayNoon = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`)
 const instanceId = (at) => `${master.id}_${at.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 
 before(async () => {
-  const port = await freePort();
-  app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port) } });
-  emu = emulator(port);
-  await eventually(async () => (await emu.accounts()).length > 0, 30000, 'the demo emulator');
-  await (await byTestId(app.driver, 'connect-account', 30000)).click();
-  await eventually(
-    async () => {
-      const s = await invoke(app.driver, 'sync_status');
-      return s.length > 0 && s.every((x) => x.state === 'up_to_date');
-    },
-    LONG,
-    'the first sync',
-  );
-  const calendars = await invoke(app.driver, 'list_calendars');
-  calendarId = (calendars.find((c) => c.primary) ?? calendars[0]).id;
+  ({ app, emu, calendarId } = await connectedApp());
   const start = new Date(todayNoon.getTime() - 14 * DAY);
   master = await emu.insertEvent(calendarId, {
     summary: 'Weekly probe',
@@ -42,7 +27,6 @@ before(async () => {
     end: { dateTime: new Date(start.getTime() + 30 * 60000).toISOString(), timeZone: 'UTC' },
     recurrence: ['RRULE:FREQ=WEEKLY'],
   });
-  await (await byTestId(app.driver, 'view-day')).click();
   await syncUntil(app.driver, () => appEvent(app.driver, instanceId(todayNoon)), 'the series in the app');
 });
 after(async () => {
