@@ -104,6 +104,69 @@ fn a_day_link_before_the_page_listens_is_kept_for_it_once() {
 }
 
 #[test]
+fn a_final_status_that_ran_ahead_of_the_runs_progress_is_said_again_last() {
+    use chronos_app::events::{SyncProgress, SyncState, SyncStatus};
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+    let t = start();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    for name in ["sync://status", "sync://progress"] {
+        let seen = seen.clone();
+        t.app.listen_any(name, move |e| {
+            let v: Value = serde_json::from_str(e.payload()).unwrap();
+            let what = v["state"]
+                .as_str()
+                .map_or("progress".to_owned(), |s| format!("status:{s}"));
+            seen.lock().unwrap().push(what);
+        });
+    }
+    let app = t.app.handle();
+    let hub = chronos_app::sync_hub::hub(app);
+    let account = "ada@example.com";
+    // The status stream is ahead: the run's end (needs re-auth) is published first ...
+    hub.publish_status(
+        app,
+        SyncStatus {
+            account_id: account.into(),
+            state: SyncState::NeedsReauth,
+            last_sync_at: None,
+            error: None,
+            pending_changes: 0,
+            progress: None,
+        },
+    );
+    // ... then the same run's start and end arrive on the progress stream.
+    hub.begin_run(account);
+    hub.publish_progress(
+        app,
+        SyncProgress {
+            account_id: account.into(),
+            calendars_total: 0,
+            calendars_done: 0,
+            events_fetched: 0,
+            calendars: Vec::new(),
+        },
+    );
+    hub.end_run(app, account, None);
+    eventually("the settled status said last", || {
+        let seen = seen.lock().unwrap();
+        (seen.len() >= 3).then(|| seen.clone())
+    });
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("status:needs_reauth"),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|s| s == "progress"), "{seen:?}");
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("status:needs_reauth"),
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn sync_status_is_empty_before_any_account() {
     let t = start();
     assert_eq!(call(&t.main, "sync_status", json!({})).unwrap(), json!([]));

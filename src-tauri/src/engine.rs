@@ -379,7 +379,7 @@ fn on_progress<R: Runtime>(
         } => {
             run.progress.calendars_done = run.progress.calendars_total;
             let last = (run.progress.calendars_total > 0).then(|| run.progress.clone());
-            hub.end_run(app, last);
+            hub.end_run(app, &account, last);
             // The run pushed the outbox before pulling: the pending list changed.
             let (handle, a) = (app.clone(), account.clone());
             tauri::async_runtime::spawn(async move {

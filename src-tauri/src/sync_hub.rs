@@ -107,19 +107,40 @@ impl SyncHub {
     }
 
     /// A run ended: its last progress goes out at once (not throttled), then nothing more.
-    pub fn end_run<R: Runtime>(&self, app: &AppHandle<R>, last: Option<SyncProgress>) {
-        let Some(last) = last else { return };
+    ///
+    /// Status and progress reach the shell on two streams. When the status one ran ahead, the
+    /// run's final status went out before this run's first progress, which then showed
+    /// "Syncing" again behind it: the settled status is said once more, last.
+    pub fn end_run<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        account_id: &str,
+        last: Option<SyncProgress>,
+    ) {
         let was_active = {
             let mut slots = self.progress.lock().expect("progress lock");
-            let slot = slots.entry(last.account_id.clone()).or_default();
+            let slot = slots.entry(account_id.to_owned()).or_default();
             let was = slot.active;
             slot.active = false;
             slot.unsent = false;
-            slot.latest = Some(last.clone());
+            if let Some(last) = &last {
+                slot.latest = Some(last.clone());
+            }
             was
         };
-        if was_active {
+        if let Some(last) = last.filter(|_| was_active) {
             self.send_progress(app, last);
+        }
+        let settled = self
+            .statuses
+            .lock()
+            .expect("status lock")
+            .get(account_id)
+            .filter(|s| s.state != SyncState::Syncing)
+            .cloned();
+        if let Some(status) = settled {
+            emit(app, &status);
+            crate::tray::refresh(app);
         }
     }
 
