@@ -2,7 +2,7 @@
 // selenium-webdriver session, plus helpers for waiting, screenshots and the app's own data dir.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,24 @@ async function waitForPort(port, ms) {
   }
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Running copies of the app whose data dir is `dataDir` (from /proc: executable and environment). */
+function appPids(dataDir) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/exe`) !== APP) continue;
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (env.includes(`CHRONOS_DATA_DIR=${dataDir}`)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
 /**
  * Launches the app. `env` is added to the app's environment (tauri-driver passes its own on);
  * every launch gets a fresh CHRONOS_DATA_DIR unless one is given.
@@ -55,19 +73,45 @@ export async function launch({ env = {}, args = [] } = {}) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitForPort(port, 15000);
-  const driver = await new Builder()
-    .usingServer(`http://127.0.0.1:${port}/`)
-    .withCapabilities({
-      browserName: 'wry',
-      'tauri:options': { application: APP, args },
-    })
-    .build();
+  // A Chronos still running from an earlier launch would take this one over (single instance)
+  // and the session would wait for a window that never comes: give up after a minute, saying so.
+  let timer;
+  const driver = await Promise.race([
+    new Builder()
+      .usingServer(`http://127.0.0.1:${port}/`)
+      .withCapabilities({
+        browserName: 'wry',
+        'tauri:options': { application: APP, args },
+      })
+      .build(),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        driverProc.kill('SIGTERM');
+        reject(new Error(`no WebDriver session within 60 s; running copies of the app: ${JSON.stringify(appPids(dataDir))}`));
+      }, 60000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   await driver.manage().setTimeouts({ implicit: 0, script: 30000 });
   const stop = async () => {
     // A wedged session must not hang the run: give quit 15 s, then end the driver anyway.
     await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 15000))]);
     driverProc.kill('SIGTERM');
     await new Promise((r) => (driverProc.exitCode !== null ? r() : driverProc.once('exit', r)));
+    // Closing the session normally ends the app; one that outlives it (it may have hidden in the
+    // tray instead) would take over the next spec's launch, so it is ended here.
+    for (let i = 0; i < 50 && appPids(dataDir).length > 0; i++) await sleep(100);
+    const left = appPids(dataDir);
+    if (left.length > 0) {
+      console.log(`e2e: the app outlived its session (pids ${left}); ending it`);
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      for (let i = 0; i < 50 && appPids(dataDir).length > 0; i++) await sleep(100);
+    }
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { driver, dataDir, stop };
