@@ -9,7 +9,7 @@ use ts_rs::TS;
 /// String unions the fields above refer to (`#[ts(type = "…")]`), read from the Rust values
 /// where Chronos defines them, so a new kind or scope reaches the page's types.
 fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
-    use chronos_core::outbox::{edit::Notify, kinds, EditScope};
+    use chronos_core::outbox::{edit::Notify, kinds, ChangeState, EditScope};
     use chronos_core::store::OutboxOp;
     use chronos_core::ErrorKind;
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -34,6 +34,14 @@ fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
             OutboxOp::ALL
                 .iter()
                 .map(|op| chronos_app::commands::outbox::op_name(op.as_str()))
+                .collect(),
+        ),
+        (
+            "ChangeState",
+            "Where a pending change stands.",
+            ChangeState::ALL
+                .iter()
+                .map(|s| serialised(serde_json::to_value(s).unwrap()))
                 .collect(),
         ),
         (

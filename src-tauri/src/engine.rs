@@ -303,15 +303,11 @@ fn on_progress<R: Runtime>(
     match p {
         // A run begins with no calendars named (it sends the outbox and reads the calendar
         // list first); `SyncStarted` names them.
-        CoreProgress::RunBegun { .. } => {
-            run.progress.calendars_total = 0;
-            run.progress.calendars_done = 0;
-            run.progress.events_fetched = 0;
-            run.progress.calendars.clear();
-            run.last_changed = None;
-            hub.begin_run(&account);
-        }
-        CoreProgress::SyncStarted { calendars, .. } => {
+        CoreProgress::RunBegun { .. } | CoreProgress::SyncStarted { .. } => {
+            let calendars = match p {
+                CoreProgress::SyncStarted { calendars, .. } => calendars,
+                _ => Vec::new(),
+            };
             run.progress.calendars_total = calendars.len() as u32;
             run.progress.calendars_done = 0;
             run.progress.events_fetched = 0;

@@ -20,7 +20,7 @@ pub struct PendingChangeView {
     pub event_id: String,
     #[ts(type = "ChangeOp")]
     pub op: String,
-    #[ts(type = "'pending' | 'pushing' | 'failed' | 'conflict'")]
+    #[ts(type = "ChangeState")]
     pub state: ChangeState,
     pub error: Option<AppError>,
     pub title: Option<String>,

@@ -13,6 +13,7 @@ export type {
   CalendarSyncState,
   CalendarView,
   ChangeOp,
+  ChangeState,
   ColorDefinition,
   ConflictKind,
   EditScope,
@@ -58,7 +59,6 @@ export type AccountStatus = AccountState;
 export type Attendee = AttendeeView;
 /** One outbox entry not yet on Google. */
 export type PendingChange = PendingChangeView;
-export type ChangeState = PendingChangeView['state'];
 /** One field of a conflict; values are display text (null = empty / removed). */
 export type ConflictField = ConflictFieldView;
 export type Conflict = ConflictView;

@@ -10,6 +10,9 @@ export type ConflictKind = "both_changed" | "deleted_on_server" | "server_edited
 /** What a pending change does. */
 export type ChangeOp = "create" | "update" | "delete" | "move";
 
+/** Where a pending change stands. */
+export type ChangeState = "pending" | "pushing" | "failed" | "conflict";
+
 /** Which occurrences of a recurring series an edit or deletion applies to. */
 export type EditScope = "this" | "thisAndFollowing" | "all";
 
@@ -87,7 +90,7 @@ description: string | null, location: string | null, start: string, end: string,
 
 export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, };
 
-export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: 'pending' | 'pushing' | 'failed' | 'conflict', error: AppError | null, title: string | null, };
+export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: ChangeState, error: AppError | null, title: string | null, };
 
 export type ConflictFieldView = { name: string, local: string | null, server: string | null, };
 

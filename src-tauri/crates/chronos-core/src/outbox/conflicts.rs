@@ -27,6 +27,11 @@ pub enum ChangeState {
     Conflict,
 }
 
+impl ChangeState {
+    pub const ALL: [ChangeState; 4] =
+        [ChangeState::Pending, ChangeState::Pushing, ChangeState::Failed, ChangeState::Conflict];
+}
+
 /// One line of the pending-changes list: an outbox entry or an open conflict record.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

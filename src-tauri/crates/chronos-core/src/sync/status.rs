@@ -214,18 +214,15 @@ impl StatusBoard {
                 _ => RunningProgress::default(),
             };
             match event {
-                SyncProgress::RunBegun { .. } => {
+                // A run begins with no calendars named; `SyncStarted` names them.
+                SyncProgress::RunBegun { .. } | SyncProgress::SyncStarted { .. } => {
                     e.first_failure = None;
                     e.failures = 0;
-                    Some(AccountStatus::Syncing { progress: RunningProgress::default(), last_sync })
-                }
-                SyncProgress::SyncStarted { calendars, .. } => {
-                    e.first_failure = None;
-                    e.failures = 0;
-                    running = RunningProgress {
-                        calendars_total: calendars.len() as u32,
-                        ..Default::default()
+                    let calendars_total = match event {
+                        SyncProgress::SyncStarted { calendars, .. } => calendars.len() as u32,
+                        _ => 0,
                     };
+                    running = RunningProgress { calendars_total, ..Default::default() };
                     Some(AccountStatus::Syncing { progress: running, last_sync })
                 }
                 SyncProgress::CalendarProgress { .. } => {
