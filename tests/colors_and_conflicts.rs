@@ -6,7 +6,7 @@ mod support;
 
 use gcal_emulator::{ColorDef, PaletteChange};
 use serde_json::{json, Value};
-use support::{call, connected, emulator as google, eventually, start, TestApp};
+use support::{call, connected, emulator as google, eventually, now, start, TestApp};
 
 fn day_range(day: chrono::NaiveDate) -> Value {
     let at = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap().and_utc().to_rfc3339();
@@ -25,7 +25,7 @@ fn server_event(
     color_id: Option<&str>,
     days: i64,
 ) -> (String, chrono::NaiveDate) {
-    let day = (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
+    let day = (now() + chrono::Duration::days(days)).date_naive();
     let at = |h: u32| day.and_hms_opt(h, 0, 0).unwrap().and_utc().to_rfc3339();
     let mut body = json!({
         "summary": title,

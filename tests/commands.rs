@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{call, connected, emulator, eventually, start};
+use support::{call, connected, emulator, eventually, now, start};
 use tauri::test::MockRuntime;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 
@@ -282,7 +282,7 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
         .unwrap()
         .starts_with('#'));
 
-    let now = chrono::Utc::now();
+    let now = now();
     let range = json!({
         "from": (now - chrono::Duration::days(45)).to_rfc3339(),
         "to": (now + chrono::Duration::days(45)).to_rfc3339(),
@@ -414,7 +414,7 @@ fn an_edit_reaches_google_without_a_sync() {
     let google = emulator(&t);
     google.reset_requests();
 
-    let now = chrono::Utc::now();
+    let now = now();
     let input = json!({
         "accountId": account, "calendarId": calendar, "title": "Pushed at once",
         "start": (now + chrono::Duration::days(2)).to_rfc3339(),
@@ -442,7 +442,7 @@ fn a_recurring_occurrence_is_edited_with_a_scope() {
     let t = start();
     let (account, calendar) = connected(&t);
     let google = emulator(&t);
-    let day = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive();
+    let day = (now() + chrono::Duration::days(3)).date_naive();
     let at = |d: i64, h: u32| {
         (day + chrono::Duration::days(d))
             .and_hms_opt(h, 0, 0)

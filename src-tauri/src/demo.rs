@@ -22,7 +22,8 @@ pub struct Demo {
 }
 
 impl Demo {
-    pub async fn start(data_dir: &Path) -> Result<Demo, AppError> {
+    /// Starts the emulator with the demo world spread around `today` (the app clock's date).
+    pub async fn start(data_dir: &Path, today: chrono::NaiveDate) -> Result<Demo, AppError> {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let file = data_dir.join(format!("{STORE_FILE}{suffix}"));
             if let Err(e) = std::fs::remove_file(&file) {
@@ -46,6 +47,7 @@ impl Demo {
         let config = EmulatorConfig {
             port,
             auto_approve: true,
+            world: gcal_emulator::World::demo_around(today),
             ..EmulatorConfig::default()
         };
         let emulator = gcal_emulator::start(config)

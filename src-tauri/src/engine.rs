@@ -2,6 +2,7 @@
 //! against the in-process emulator in demo mode — and the forwarding of its progress and status
 //! streams to the UI.
 
+use crate::clock::AppClock;
 use crate::demo::Demo;
 use crate::error::{AppError, CmdResult};
 use crate::events::{
@@ -42,9 +43,9 @@ impl Engine {
 
 /// Opens the engine for this run. In demo mode the emulator starts first and the engine's
 /// endpoints point at it.
-pub async fn open(run: &RunInfo, sync_interval: Duration) -> Engine {
+pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> Engine {
     let (demo, options) = match &run.mode {
-        Mode::Demo => match Demo::start(&run.data_dir).await {
+        Mode::Demo => match Demo::start(&run.data_dir, clock.now().date_naive()).await {
             Ok(demo) => {
                 let options = demo.options(&run.data_dir);
                 (Some(demo), options)
@@ -73,6 +74,7 @@ pub async fn open(run: &RunInfo, sync_interval: Duration) -> Engine {
     };
     let mut options = options;
     options.scheduler.interval = sync_interval;
+    options.client.clock = clock.engine_clock();
     let chronos = Chronos::open(options).await.map_err(AppError::from);
     if let Err(e) = &chronos {
         tracing::error!(kind = %e.kind, error = %e.message, "the engine could not start");

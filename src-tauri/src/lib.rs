@@ -4,6 +4,7 @@
 //! the same commands as the app; `run` adds the desktop: plugins, window, tray, deep links.
 
 pub mod autostart;
+pub mod clock;
 pub mod commands;
 pub mod deep_link;
 pub mod demo;
@@ -20,6 +21,7 @@ pub mod sync_hub;
 pub mod tray;
 pub mod window;
 
+use chronos_core::clock::ShiftedClock;
 use engine::RunInfo;
 use settings::SettingsStore;
 use std::path::PathBuf;
@@ -37,17 +39,23 @@ pub struct Launch {
     pub client_secret: Option<String>,
     /// Window, tray, deep links (off in mock-runtime tests).
     pub desktop: bool,
+    /// A pinned clock (`CHRONOS_CLOCK_START`): the engine, the demo world, the tray, reminders
+    /// and the page all read their "now" from it.
+    pub clock: Option<ShiftedClock>,
 }
 
 impl Launch {
-    pub fn from_env() -> Launch {
-        Launch {
+    /// Fails only on a malformed clock pin: a test that asks for a date must not silently run
+    /// on today's.
+    pub fn from_env() -> Result<Launch, String> {
+        Ok(Launch {
             args: std::env::args().collect(),
             data_dir: std::env::var_os("CHRONOS_DATA_DIR").map(PathBuf::from),
             client_id: std::env::var(launch::ENV_CLIENT_ID).ok(),
             client_secret: std::env::var(launch::ENV_CLIENT_SECRET).ok(),
             desktop: true,
-        }
+            clock: ShiftedClock::from_env()?,
+        })
     }
 }
 
@@ -128,12 +136,14 @@ pub fn init_state<R: Runtime>(
     let interval =
         std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
     app.manage(settings);
+    let clock = clock::AppClock::new(launch.clock);
+    app.manage(clock.clone());
     let run = RunInfo {
         mode,
         data_dir,
         log_dir,
     };
-    let engine = tauri::async_runtime::block_on(engine::open(&run, interval));
+    let engine = tauri::async_runtime::block_on(engine::open(&run, interval, &clock));
     app.manage(run);
     app.manage(engine);
     engine::start_forwarding(app.handle());
@@ -208,7 +218,14 @@ pub fn run() {
             Some(vec![launch::ARG_AUTOSTART]),
         ))
         .on_window_event(window::on_window_event);
-    build_app(builder, Launch::from_env())
+    let launch = match Launch::from_env() {
+        Ok(launch) => launch,
+        Err(e) => {
+            eprintln!("chronos: {e}");
+            std::process::exit(2);
+        }
+    };
+    build_app(builder, launch)
         .run(tauri::generate_context!())
         .expect("error while running Chronos");
 }

@@ -241,7 +241,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             wait = CHECK_EVERY;
             let engine = app.state::<crate::engine::Engine>();
             let Ok(chronos) = engine.get() else { return };
-            let now = Utc::now();
+            let clock = chronos.clock();
+            let now = clock.now();
             let (Ok(events), Ok(calendars)) = (
                 chronos
                     .events_in_range(now - Duration::days(2), now + LOOKAHEAD, None, None)
@@ -279,7 +280,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             // A reminder known now whose moment comes before the next regular check is shown
             // on its second, not up to 20 s late.
             if let Some(at) = next_moment(&events, &calendars, now, &fired.keys) {
-                wait = (at - Utc::now())
+                wait = (at - clock.now())
                     .to_std()
                     .unwrap_or_default()
                     .min(CHECK_EVERY);
@@ -291,6 +292,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The test matrix's pinned "now" (`CHRONOS_CLOCK_START`), else the system's.
+    fn pinned_now() -> DateTime<Utc> {
+        chronos_core::clock::from_env()
+            .expect("a valid clock pin")
+            .now()
+    }
     use chronos_core::model::{AccountId, CalendarId, CalendarListEntry, EventDateTime, EventId};
     use std::sync::Arc;
 
@@ -330,7 +338,7 @@ mod tests {
 
     #[test]
     fn overrides_and_calendar_defaults_fire_at_their_minute_once() {
-        let now = Utc::now();
+        let now = pinned_now();
         let cals = calendars(
             serde_json::json!([{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 10}]),
         );
@@ -381,7 +389,7 @@ mod tests {
 
     #[test]
     fn an_event_synced_after_its_moment_still_reminds_within_the_grace_period() {
-        let now = Utc::now();
+        let now = pinned_now();
         let cals = calendars(serde_json::json!([]));
         // Its 1-minute reminder fell due 30 s ago, before the event reached the store.
         let events = vec![event(
@@ -397,7 +405,7 @@ mod tests {
 
     #[test]
     fn the_next_moment_before_the_next_check() {
-        let now = Utc::now();
+        let now = pinned_now();
         let cals = calendars(serde_json::json!([]));
         let popup = |m: i64| serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": m}]});
         let events = vec![
@@ -426,7 +434,7 @@ mod tests {
 
     #[test]
     fn the_text_says_the_time_actually_left() {
-        let now = Utc::now();
+        let now = pinned_now();
         let d = |starts_in: Duration, minutes| Due {
             key: String::new(),
             title: String::new(),
@@ -489,7 +497,7 @@ mod tests {
     #[test]
     fn fired_keys_survive_a_restart() {
         let dir = tempfile::tempdir().unwrap();
-        let now = Utc::now();
+        let now = pinned_now();
         let mut f = Fired::load(dir.path());
         f.keys.insert("k".repeat(64), now + Duration::minutes(5));
         f.keys.insert("old".into(), now - Duration::days(3));

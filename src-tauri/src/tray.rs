@@ -143,8 +143,8 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
 }
 
 impl<R: Runtime> Tray<R> {
-    pub fn show(&self, statuses: &[SyncStatus]) {
-        let (text, look) = status_line(statuses, Utc::now());
+    pub fn show(&self, statuses: &[SyncStatus], now: DateTime<Utc>) {
+        let (text, look) = status_line(statuses, now);
         // Every progress step and the 30 s tick land here; the desktop hears only of changes
         // (on Linux each label change is a D-Bus signal to the tray host).
         let mut shown = self.text.lock().expect("tray lock");
@@ -180,7 +180,7 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let queued = app.run_on_main_thread(move || {
         if let Some(tray) = handle.try_state::<Tray<R>>() {
             let statuses = crate::sync_hub::hub(&handle).statuses();
-            tray.show(&statuses);
+            tray.show(&statuses, crate::clock::now(&handle));
         }
     });
     if let Err(e) = queued {

@@ -46,8 +46,10 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let dev_url = app.config().build.dev_url.clone();
     let handle = app.clone();
+    let page_clock = app.state::<crate::clock::AppClock>().page_script();
     WebviewWindowBuilder::from_config(app, &config)?
         .visible(shown)
+        .initialization_script(&page_clock)
         .on_navigation(move |url| {
             if is_app_url(url, dev_url.as_ref()) {
                 return true;

@@ -6,6 +6,7 @@
 #   tests/e2e/run.sh smoke      # build + specs whose file name contains "smoke"
 #   E2E_SKIP_BUILD=1 tests/e2e/run.sh
 #   E2E_SKIP_BUILD=1 E2E_APP=/path/to/chronos tests/e2e/run.sh   # a binary built earlier
+#   CHRONOS_CLOCK_START=2026-12-05T09:40:00Z tests/e2e/run.sh    # the app's clock pinned there
 #
 # Needs: tauri-driver (cargo install tauri-driver --locked), WebKitWebDriver (webkit2gtk-driver),
 # xvfb-run + xauth, xwininfo + xprop (x11-utils), dbus-run-session, gnome-keyring-daemon, xdg-utils,
@@ -42,6 +43,12 @@ if [[ "${INSIDE_E2E_SESSION:-}" != 1 ]]; then
   # makes a dev-server binary without the embedded UI) cannot swap it out under a running spec.
   cp "${E2E_APP:-$ROOT/target/debug/chronos}" "$E2E_HOME/chronos"
   export CHRONOS_APP="$E2E_HOME/chronos" CHRONOS_E2E_OUT="$ROOT/test-output/e2e"
+  # A pinned clock (CHRONOS_CLOCK_START) is read by every app launch and by the specs at one
+  # shared real instant, so they all agree on "now" while it keeps running.
+  if [[ -n "${CHRONOS_CLOCK_START:-}" ]]; then
+    export CHRONOS_CLOCK_SET_AT="${CHRONOS_CLOCK_SET_AT:-$(date +%s)}"
+    echo "e2e: app clock pinned to $CHRONOS_CLOCK_START (zone ${TZ:-system})"
+  fi
   export INSIDE_E2E_SESSION=1
   # No real Google client may leak in: the tests run against the in-process emulator.
   unset CHRONOS_GOOGLE_CLIENT_ID CHRONOS_GOOGLE_CLIENT_SECRET

@@ -26,6 +26,7 @@ pub fn start() -> TestApp {
         client_id: None,
         client_secret: None,
         desktop: false,
+        clock: pinned_clock(),
     };
     let mut app = build_app(mock_builder(), launch.clone())
         .build(tauri::generate_context!())
@@ -35,6 +36,18 @@ pub fn start() -> TestApp {
         .build()
         .unwrap();
     TestApp { app, main, data }
+}
+
+/// The clock the test matrix pins (`CHRONOS_CLOCK_START`), if any.
+fn pinned_clock() -> Option<chronos_core::clock::ShiftedClock> {
+    chronos_core::clock::ShiftedClock::from_env().expect("a valid clock pin")
+}
+
+/// "Now" as the app under test reads it: dates in tests are relative to this, never the
+/// system's day.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chronos_core::clock::Clock;
+    pinned_clock().map_or_else(chrono::Utc::now, |c| c.now())
 }
 
 /// Invokes a command as the page would (Linux origin `tauri://localhost`).

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../src/App.svelte';
 import { FakeBackend, calendar, connectedWorld, emptyWorld, event } from './fakeBackend';
+import { nowDate } from '../src/lib/clock';
 
 /** The month view opens on the current month, so the event must fall in it. */
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => nowDate().toISOString().slice(0, 10);
 
 async function start(backend: FakeBackend) {
   render(App);
@@ -77,7 +78,7 @@ describe('App', () => {
     await backend.emit('sync://status', {
       accountId: 'ada@example.com',
       state: 'up_to_date',
-      lastSyncAt: new Date().toISOString(),
+      lastSyncAt: nowDate().toISOString(),
       error: null,
       progress: null,
       pendingChanges: 0,
@@ -189,7 +190,7 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('nav-next'));
     await fireEvent.click(screen.getByTestId('new-event'));
     // On another month than today's: its first day at 09:00 in the display zone (UTC here).
-    const shown = new Date();
+    const shown = nowDate();
     const first = new Date(Date.UTC(shown.getUTCFullYear(), shown.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
     expect((screen.getByTestId('event-start-date') as HTMLInputElement).value).toBe(first);
     expect((screen.getByTestId('event-start-time') as HTMLInputElement).value).toBe('09:00');

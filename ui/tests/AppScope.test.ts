@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../src/App.svelte';
 import { FakeBackend, connectedWorld, event } from './fakeBackend';
+import { nowDate } from '../src/lib/clock';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => nowDate().toISOString().slice(0, 10);
 
 function world() {
   return connectedWorld({

@@ -2,8 +2,9 @@ import { expect, it } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import App from '../src/App.svelte';
 import { FakeBackend, connectedWorld, event } from './fakeBackend';
+import { nowDate } from '../src/lib/clock';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => nowDate().toISOString().slice(0, 10);
 
 it('keeps the test hooks of an event current when it changes in place', async () => {
   const ev = event({ id: 'e-1', title: 'Before', start: `${today()}T09:00:00Z`, end: `${today()}T10:00:00Z` });

@@ -14,6 +14,18 @@ const APP = process.env.CHRONOS_APP;
 const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
 if (!APP) throw new Error('CHRONOS_APP is not set: run the specs through tests/e2e/run.sh');
 
+// The app runs on the clock run.sh pins (CHRONOS_CLOCK_START, read at the real instant
+// CHRONOS_CLOCK_SET_AT), and so must every date a spec computes: the same formula as the app's.
+const PIN = process.env.CHRONOS_CLOCK_START;
+const PIN_SET_AT = process.env.CHRONOS_CLOCK_SET_AT;
+if (PIN && !PIN_SET_AT) throw new Error('CHRONOS_CLOCK_START without CHRONOS_CLOCK_SET_AT: run the specs through tests/e2e/run.sh');
+const CLOCK_OFFSET = PIN ? Date.parse(PIN) - Number(PIN_SET_AT) * 1000 : 0;
+
+/** Milliseconds since the epoch on the app's clock. */
+export function appNow() {
+  return Date.now() + CLOCK_OFFSET;
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it; we release it straight away). */
 export function freePort() {
   return new Promise((resolve, reject) => {

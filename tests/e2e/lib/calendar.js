@@ -2,7 +2,7 @@
 // closing dialogs, syncing until something holds, and opening an event from the day view.
 
 import assert from 'node:assert/strict';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from './app.js';
+import { appNow, By, byTestId, eventually, freePort, invoke, launch, screenshot } from './app.js';
 import { emulator } from './emulator.js';
 
 /** Generous: CI is a slow 2-core machine, and Google-side retries back off. */
@@ -10,7 +10,7 @@ export const LONG = 90000;
 
 /** The event (or expanded occurrence) `id` as the app shows it within three days of now. */
 export async function appEvent(driver, id) {
-  const now = Date.now();
+  const now = appNow();
   const events = await invoke(driver, 'events_in_range', {
     from: new Date(now - 3 * 864e5).toISOString(),
     to: new Date(now + 3 * 864e5).toISOString(),
@@ -63,6 +63,27 @@ export async function syncUntil(driver, cond, what, ms = LONG) {
       return `status ${JSON.stringify(await statuses(driver))}; pending ${JSON.stringify(await invoke(driver, 'list_pending_changes'))}`;
     },
   );
+}
+
+/** The calendar day (YYYY-MM-DD) of instant `iso` in the window's zone. */
+export async function dayInWindowZone(driver, iso) {
+  const zone = await driver.executeScript('return Intl.DateTimeFormat().resolvedOptions().timeZone');
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * Shows `day` (YYYY-MM-DD) in the day view, where every timed event of the day has a block of
+ * its own (the month view folds a full day into "+n more").
+ */
+export async function showDay(driver, day) {
+  await (await byTestId(driver, 'view-day')).click();
+  const input = await byTestId(driver, 'goto-date');
+  await driver.executeScript(
+    "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+    input,
+    day,
+  );
+  await eventually(async () => (await input.getAttribute('value')) === day, 10000, `the day view on ${day}`);
 }
 
 /** Opens event `id` (shown today) in its dialog from the day view. */

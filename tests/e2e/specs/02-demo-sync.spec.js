@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { By, byTestId, dayInTitle, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
+import { appNow, By, byTestId, dayInTitle, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
 import { addFault, clearFaults, emulator } from '../lib/emulator.js';
 
 const run = promisify(execFile);
@@ -140,7 +140,7 @@ test('hostile event text is shown as text and runs nothing', async () => {
   const { driver } = app;
   const calendars = await invoke(driver, 'list_calendars');
   const primary = calendars.find((c) => c.primary) ?? calendars[0];
-  const now = new Date();
+  const now = new Date(appNow());
   const start = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 10, 0).toISOString();
   const end = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 11, 0).toISOString();
   await driver.executeScript('window.__xss = 0;');

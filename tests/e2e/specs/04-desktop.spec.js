@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
+import { appNow, By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
 import { emulator } from '../lib/emulator.js';
 import { decodePng, startDesktop } from '../lib/dbus-desktop.js';
 import { mapState, requestClose, windowsTitled } from '../lib/x11-window.js';
@@ -226,7 +226,9 @@ test('popup reminders become desktop notifications at their moment', async () =>
   await invoke(app.driver, 'set_settings', { settings: { ...settings, displayTimeZone: zone } });
   const hhmmIn = (d) => new Intl.DateTimeFormat('en-GB',
     { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  const now = Date.now();
+  // Event times are on the app's clock; the notification log stamps the real one.
+  const onAppClock = (at) => new Date(at).getTime() + (appNow() - Date.now());
+  const now = appNow();
   const whole = (ms) => new Date(Math.floor(ms / 1000) * 1000);
   // Due 25 s from now (starts in 85 s with a popup one minute before): the reminder loop's
   // regular check (every 20 s) sees the synced event before its moment and wakes on it.
@@ -252,11 +254,11 @@ test('popup reminders become desktop notifications at their moment', async () =>
   const noticeFor = (title) => desk.notifications.filter((n) => n.summary === title);
   const shown = await eventually(
     async () => noticeFor(onTime.title)[0],
-    Math.max(0, onTime.due - Date.now()) + CHECK_EVERY_MS + 10000,
+    Math.max(0, onTime.due - appNow()) + CHECK_EVERY_MS + 10000,
     'the on-time reminder notification',
     async () => JSON.stringify(desk.notifications),
   );
-  const lateness = new Date(shown.at) - onTime.due;
+  const lateness = onAppClock(shown.at) - onTime.due;
   measured.reminderLatenessMs = lateness;
   console.log(`on-time reminder shown ${lateness} ms after its moment`);
   assert.ok(lateness >= 0, `shown ${-lateness} ms before its moment`);
@@ -268,7 +270,7 @@ test('popup reminders become desktop notifications at their moment', async () =>
   const lateShown = await eventually(async () => noticeFor(late.title)[0],
     CHECK_EVERY_MS + 10000, 'the late-arriving reminder notification',
     async () => JSON.stringify(desk.notifications));
-  measured.lateReminderShownAfterMomentMs = new Date(lateShown.at) - late.due;
+  measured.lateReminderShownAfterMomentMs = onAppClock(lateShown.at) - late.due;
   assert.match(lateShown.body, new RegExp(`at ${hhmmIn(late.start)}$`));
   // One more check of the reminder loop passes: neither is shown a second time.
   await sleep(CHECK_EVERY_MS + 2000);

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
+import { appNow, By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
 import { addFault, clearFaults, patchEventAsOther, removeFault, requestLog } from '../lib/emulator.js';
 import { LONG, appEvent, closeDialogs, connectedApp, fillForm, idle, openFromToday, statuses, syncUntil } from '../lib/calendar.js';
 
@@ -26,9 +26,9 @@ after(async () => {
 
 // ------------------------------------------------------------------ helpers
 
-/** Today at hh:mm (local time of the test machine, which the app shares) as RFC 3339. */
+/** Today on the app's clock at hh:mm (local time of the test machine, which the app shares) as RFC 3339. */
 function today(h, m = 0) {
-  const n = new Date();
+  const n = new Date(appNow());
   return new Date(n.getFullYear(), n.getMonth(), n.getDate(), h, m).toISOString();
 }
 

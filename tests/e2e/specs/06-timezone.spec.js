@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
+import { appNow, By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
 
 let app;
 let control;
@@ -41,7 +41,7 @@ test("times follow the Google account's own zone when Settings says so", async (
   const [account] = await control('GET', '/accounts');
   // The user's Google Calendar is set to India (UTC+05:30); an event at 10:00 UTC today.
   await control('PUT', `/accounts/${encodeURIComponent(account.email)}/settings/timezone`, { value: 'Asia/Kolkata' });
-  const day = new Date().toISOString().slice(0, 10);
+  const day = new Date(appNow()).toISOString().slice(0, 10);
   await control('POST', `/calendars/${encodeURIComponent(account.primaryCalendar)}/events`, {
     summary: 'Zone probe',
     start: { dateTime: `${day}T10:00:00Z` },

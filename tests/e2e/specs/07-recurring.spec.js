@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
+import { appNow, By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
 import { LONG, appEvent, closeDialogs, connectedApp, fillForm, openFromToday, syncUntil } from '../lib/calendar.js';
 
 const DAY = 864e5;
@@ -14,7 +14,7 @@ let emu;
 let calendarId;
 let master;
 /** Today's occurrence at 12:00 UTC (inside today in every zone from UTC-11 to UTC+11). */
-const todayNoon = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
+const todayNoon = new Date(`${new Date(appNow()).toISOString().slice(0, 10)}T12:00:00Z`);
 /** Google's instance id: the master's id and the occurrence's original start in UTC. */
 const instanceId = (at) => `${master.id}_${at.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 

@@ -324,6 +324,12 @@ impl Chronos {
         &self.inner.store
     }
 
+    /// The engine's "now" (a pinned test clock, or the system's): front ends ask it instead of
+    /// the system so the whole app agrees on the time.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
+    }
+
     pub fn store_path(&self) -> &Path {
         self.inner.store.path()
     }

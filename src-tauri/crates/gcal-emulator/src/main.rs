@@ -6,7 +6,10 @@ use std::time::Duration;
 use gcal_emulator::{EmulatorConfig, GenSpec, World};
 
 #[derive(Parser, Debug)]
-#[command(name = "gcal-emulator", about = "A local Google Calendar API v3 + OAuth emulator")]
+#[command(
+    name = "gcal-emulator",
+    about = "A local Google Calendar API v3 + OAuth emulator"
+)]
 struct Args {
     /// Port on 127.0.0.1; 0 picks a free one (printed on stdout).
     #[arg(long, default_value_t = 8089)]
@@ -26,6 +29,9 @@ struct Args {
     /// Events per calendar in a generated world.
     #[arg(long)]
     events: Option<usize>,
+    /// The day the demo or generated world is spread around (YYYY-MM-DD); default today.
+    #[arg(long)]
+    anchor: Option<chrono::NaiveDate>,
     /// Show a consent page (Allow / Deny) instead of approving at once.
     #[arg(long)]
     no_auto_approve: bool,
@@ -43,11 +49,15 @@ struct Args {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let generated = args.world == "generated" || (args.world == "demo" && (args.seed.is_some() || args.calendars.is_some() || args.events.is_some()));
+    let generated = args.world == "generated"
+        || (args.world == "demo"
+            && (args.seed.is_some() || args.calendars.is_some() || args.events.is_some()));
     let world = if generated {
         let d = GenSpec::default();
         World::generate(GenSpec {
@@ -55,10 +65,11 @@ async fn main() {
             accounts: args.accounts.unwrap_or(d.accounts),
             calendars_per_account: args.calendars.unwrap_or(d.calendars_per_account),
             events_per_calendar: args.events.unwrap_or(d.events_per_calendar),
+            anchor: args.anchor,
             ..d
         })
     } else if args.world == "demo" {
-        World::demo()
+        args.anchor.map_or_else(World::demo, World::demo_around)
     } else {
         let text = match std::fs::read_to_string(&args.world) {
             Ok(t) => t,

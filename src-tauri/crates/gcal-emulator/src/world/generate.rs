@@ -38,10 +38,56 @@ impl Default for GenSpec {
     }
 }
 
-const ZONES: &[&str] = &["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Europe/London", "Australia/Sydney"];
-const CAL_NAMES: &[&str] = &["Work", "Family", "Sport", "Book club", "Travel", "Projects", "Garden", "Music", "Volunteering", "Studies"];
-const WHAT: &[&str] = &["Stand-up", "Planning", "Lunch with Sam", "Dentist", "Yoga", "Team sync", "1:1", "Review", "Call with Alex", "Running", "Piano lesson", "Groceries", "Design critique", "Retrospective", "Coffee", "Parents' evening", "Flight", "Workshop", "Board meeting", "Haircut"];
-const PLACES: &[&str] = &["Room 4.12", "Café Mondial", "https://meet.example/abc-defg-hij", "Main Street 5, Springfield", "Gym", "Office"];
+const ZONES: &[&str] = &[
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tokyo",
+    "UTC",
+    "Europe/London",
+    "Australia/Sydney",
+];
+const CAL_NAMES: &[&str] = &[
+    "Work",
+    "Family",
+    "Sport",
+    "Book club",
+    "Travel",
+    "Projects",
+    "Garden",
+    "Music",
+    "Volunteering",
+    "Studies",
+];
+const WHAT: &[&str] = &[
+    "Stand-up",
+    "Planning",
+    "Lunch with Sam",
+    "Dentist",
+    "Yoga",
+    "Team sync",
+    "1:1",
+    "Review",
+    "Call with Alex",
+    "Running",
+    "Piano lesson",
+    "Groceries",
+    "Design critique",
+    "Retrospective",
+    "Coffee",
+    "Parents' evening",
+    "Flight",
+    "Workshop",
+    "Board meeting",
+    "Haircut",
+];
+const PLACES: &[&str] = &[
+    "Room 4.12",
+    "Café Mondial",
+    "https://meet.example/abc-defg-hij",
+    "Main Street 5, Springfield",
+    "Gym",
+    "Office",
+];
 const PEOPLE: &[(&str, &str)] = &[
     ("alex@example.com", "Alex Kim"),
     ("sam@example.com", "Sam Rivera"),
@@ -50,35 +96,66 @@ const PEOPLE: &[(&str, &str)] = &[
     ("li@example.com", "Li Wei"),
     ("room-4-12@resource.example", "Room 4.12"),
 ];
-const RULES: &[&str] = &["RRULE:FREQ=WEEKLY;BYDAY=MO,WE", "RRULE:FREQ=DAILY;COUNT=20", "RRULE:FREQ=WEEKLY", "RRULE:FREQ=MONTHLY;BYMONTHDAY=15", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"];
+const RULES: &[&str] = &[
+    "RRULE:FREQ=WEEKLY;BYDAY=MO,WE",
+    "RRULE:FREQ=DAILY;COUNT=20",
+    "RRULE:FREQ=WEEKLY",
+    "RRULE:FREQ=MONTHLY;BYMONTHDAY=15",
+    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+];
 
 pub fn generate(spec: &GenSpec) -> World {
     let mut rng = StdRng::seed_from_u64(spec.seed);
     let anchor = spec.anchor.unwrap_or_else(|| Utc::now().date_naive());
     let mut world = World::default();
     for a in 0..spec.accounts {
-        let email = if a == 0 { "user@chronos.example".to_owned() } else { format!("user{a}@chronos.example") };
-        world.accounts.push(account(&mut rng, spec, anchor, &email, &[]));
+        let email = if a == 0 {
+            "user@chronos.example".to_owned()
+        } else {
+            format!("user{a}@chronos.example")
+        };
+        world
+            .accounts
+            .push(account(&mut rng, spec, anchor, &email, &[]));
     }
     world
 }
 
-fn account(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, email: &str, names: &[&str]) -> AccountSpec {
-    let mut acc = AccountSpec { email: email.to_owned(), ..AccountSpec::default() };
-    acc.settings.insert("timezone".into(), "Europe/Berlin".into());
+fn account(
+    rng: &mut StdRng,
+    spec: &GenSpec,
+    anchor: NaiveDate,
+    email: &str,
+    names: &[&str],
+) -> AccountSpec {
+    let mut acc = AccountSpec {
+        email: email.to_owned(),
+        ..AccountSpec::default()
+    };
+    acc.settings
+        .insert("timezone".into(), "Europe/Berlin".into());
     for c in 0..spec.calendars_per_account {
         let primary = c == 0;
-        let tz = if primary { "Europe/Berlin" } else { ZONES[c % ZONES.len()] };
+        let tz = if primary {
+            "Europe/Berlin"
+        } else {
+            ZONES[c % ZONES.len()]
+        };
         let id = if primary {
             email.to_owned()
         } else {
-            let hex: String = (0..16).map(|_| format!("{:x}", rng.gen_range(0..16))).collect();
+            let hex: String = (0..16)
+                .map(|_| format!("{:x}", rng.gen_range(0..16)))
+                .collect();
             format!("c_{hex}@group.calendar.google.com")
         };
         let summary = if primary {
             email.to_owned()
         } else {
-            names.get(c - 1).map(|s| s.to_string()).unwrap_or_else(|| CAL_NAMES[(c - 1) % CAL_NAMES.len()].to_owned())
+            names
+                .get(c - 1)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| CAL_NAMES[(c - 1) % CAL_NAMES.len()].to_owned())
         };
         let mut cal = CalendarSpec {
             id,
@@ -101,7 +178,13 @@ fn account(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, email: &str, nam
 }
 
 /// One event, or a recurring master followed by a moved and a cancelled instance.
-fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz, owner: &str) -> Vec<Value> {
+fn event(
+    rng: &mut StdRng,
+    spec: &GenSpec,
+    anchor: NaiveDate,
+    tz: chrono_tz::Tz,
+    owner: &str,
+) -> Vec<Value> {
     let id = new_event_id(rng);
     let day = anchor + Duration::days(rng.gen_range(-spec.spread_days..=spec.spread_days));
     let roll: f64 = rng.gen();
@@ -109,7 +192,11 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
     let mut ev = json!({ "id": id, "summary": summary, "status": "confirmed" });
     let recurring = roll < spec.recurring_share;
     if !recurring && roll < spec.recurring_share + 0.10 {
-        let days = if rng.gen_bool(0.3) { rng.gen_range(2..5) } else { 1 };
+        let days = if rng.gen_bool(0.3) {
+            rng.gen_range(2..5)
+        } else {
+            1
+        };
         ev["start"] = json!({ "date": day.to_string() });
         ev["end"] = json!({ "date": (day + Duration::days(days)).to_string() });
         ev["transparency"] = json!("transparent");
@@ -117,8 +204,16 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
         let hour = rng.gen_range(7..20);
         let minute = [0, 15, 30, 45][rng.gen_range(0..4)];
         let local = day.and_hms_opt(hour, minute, 0).expect("valid time");
-        let start = tz.from_local_datetime(&local).earliest().unwrap_or_else(|| tz.from_utc_datetime(&local)).with_timezone(&Utc);
-        let minutes = if roll > 0.95 { 60 * 26 } else { [30, 45, 60, 90, 120][rng.gen_range(0..5)] };
+        let start = tz
+            .from_local_datetime(&local)
+            .earliest()
+            .unwrap_or_else(|| tz.from_utc_datetime(&local))
+            .with_timezone(&Utc);
+        let minutes = if roll > 0.95 {
+            60 * 26
+        } else {
+            [30, 45, 60, 90, 120][rng.gen_range(0..5)]
+        };
         let end = start + Duration::minutes(minutes);
         ev["start"] = json!({ "dateTime": fmt_in_zone(start, tz), "timeZone": tz.name() });
         ev["end"] = json!({ "dateTime": fmt_in_zone(end, tz), "timeZone": tz.name() });
@@ -136,7 +231,9 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
         ev["colorId"] = json!(rng.gen_range(1..=11).to_string());
     }
     if rng.gen_bool(0.25) {
-        let mut attendees = vec![json!({ "email": owner, "organizer": true, "self": true, "responseStatus": "accepted" })];
+        let mut attendees = vec![
+            json!({ "email": owner, "organizer": true, "self": true, "responseStatus": "accepted" }),
+        ];
         let n = rng.gen_range(1..4);
         for (email, name) in PEOPLE.choose_multiple(rng, n) {
             let status = ["accepted", "needsAction", "tentative", "declined"][rng.gen_range(0..4)];
@@ -159,7 +256,10 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
     let shift = back.signed_duration_since(day);
     for k in ["start", "end"] {
         if let Some(dt) = ev[k]["dateTime"].as_str() {
-            let t = chrono::DateTime::parse_from_rfc3339(dt).expect("just written").with_timezone(&Utc) + shift;
+            let t = chrono::DateTime::parse_from_rfc3339(dt)
+                .expect("just written")
+                .with_timezone(&Utc)
+                + shift;
             ev[k]["dateTime"] = json!(fmt_in_zone(t, tz));
         } else if let Some(d) = ev[k]["date"].as_str() {
             let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("just written") + shift;
@@ -169,13 +269,18 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
     let rule = RULES.choose(rng).expect("non-empty");
     ev["recurrence"] = json!([rule]);
     let mut out = vec![ev.clone()];
-    let Some(series) = Series::of(ev.as_object().expect("object"), tz) else { return out };
-    let occ = series.occurrences(None, Utc::now() + Duration::days(120));
+    let Some(series) = Series::of(ev.as_object().expect("object"), tz) else {
+        return out;
+    };
+    let horizon =
+        Utc.from_utc_datetime(&anchor.and_time(chrono::NaiveTime::MIN)) + Duration::days(120);
+    let occ = series.occurrences(None, horizon);
     if occ.len() < 4 {
         return out;
     }
     // A moved instance: one hour later (or the next day for all-day series).
-    let base = crate::store::calendar::EventRec::new(ev.as_object().expect("object").clone(), 0, tz);
+    let base =
+        crate::store::calendar::EventRec::new(ev.as_object().expect("object").clone(), 0, tz);
     let mut moved = crate::store::calendar::instance_body(&base, &series, &occ[1]);
     if let Some(d) = occ[1].date {
         let nd = d + Duration::days(1);
@@ -184,7 +289,8 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
     } else {
         let s = occ[1].start + Duration::hours(1);
         moved["start"] = json!({ "dateTime": fmt_in_zone(s, tz), "timeZone": tz.name() });
-        moved["end"] = json!({ "dateTime": fmt_in_zone(s + series.duration, tz), "timeZone": tz.name() });
+        moved["end"] =
+            json!({ "dateTime": fmt_in_zone(s + series.duration, tz), "timeZone": tz.name() });
     }
     moved.insert("summary".into(), json!(format!("{summary} (moved)")));
     moved.remove("etag");
@@ -197,15 +303,41 @@ fn event(rng: &mut StdRng, spec: &GenSpec, anchor: NaiveDate, tz: chrono_tz::Tz,
     out
 }
 
-/// The demo world: `demo@chronos.example` with five calendars (one of them read-only holidays)
-/// and `work@chronos.example` with two.
-pub fn demo() -> World {
-    let spec = GenSpec { seed: 20261125, events_per_calendar: 70, recurring_share: 0.08, ..GenSpec::default() };
+/// The demo world around `anchor` (the day the app's clock reads): `demo@chronos.example` with
+/// five calendars (one of them read-only holidays) and `work@chronos.example` with two.
+pub fn demo(anchor: NaiveDate) -> World {
+    let spec = GenSpec {
+        seed: 20261125,
+        events_per_calendar: 70,
+        recurring_share: 0.08,
+        ..GenSpec::default()
+    };
     let mut rng = StdRng::seed_from_u64(spec.seed);
-    let anchor = Utc::now().date_naive();
-    let demo = account(&mut rng, &GenSpec { calendars_per_account: 4, ..spec.clone() }, anchor, "demo@chronos.example", &["Work", "Family", "Sport"]);
-    let work = account(&mut rng, &GenSpec { calendars_per_account: 2, events_per_calendar: 60, ..spec.clone() }, anchor, "work@chronos.example", &["Team"]);
-    let mut world = World { clients: Vec::new(), accounts: vec![demo, work] };
+    let demo = account(
+        &mut rng,
+        &GenSpec {
+            calendars_per_account: 4,
+            ..spec.clone()
+        },
+        anchor,
+        "demo@chronos.example",
+        &["Work", "Family", "Sport"],
+    );
+    let work = account(
+        &mut rng,
+        &GenSpec {
+            calendars_per_account: 2,
+            events_per_calendar: 60,
+            ..spec.clone()
+        },
+        anchor,
+        "work@chronos.example",
+        &["Team"],
+    );
+    let mut world = World {
+        clients: Vec::new(),
+        accounts: vec![demo, work],
+    };
     world.accounts[0].calendars.push(holidays(anchor));
     world
 }
@@ -214,7 +346,13 @@ fn holidays(anchor: NaiveDate) -> CalendarSpec {
     let y = anchor.year();
     let mut events = Vec::new();
     for year in [y - 1, y, y + 1] {
-        for (m, d, name) in [(1, 1, "New Year's Day"), (5, 1, "Labour Day"), (10, 3, "Day of German Unity"), (12, 25, "Christmas Day"), (12, 26, "Boxing Day")] {
+        for (m, d, name) in [
+            (1, 1, "New Year's Day"),
+            (5, 1, "Labour Day"),
+            (10, 3, "Day of German Unity"),
+            (12, 25, "Christmas Day"),
+            (12, 26, "Boxing Day"),
+        ] {
             let date = NaiveDate::from_ymd_opt(year, m, d).expect("valid date");
             events.push(json!({
                 "id": format!("{}_{}", date.format("%Y%m%d"), name.to_lowercase().replace([' ', '\''], "_")),

