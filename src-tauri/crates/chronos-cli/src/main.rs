@@ -93,6 +93,14 @@ enum Command {
     },
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
+    /// Start over when the keyring lost the key of the local copy: wipes the local events,
+    /// unsent changes and conflicts (accounts and calendar choices stay), then the next sync
+    /// fetches everything again. Without --yes it only says what would be lost.
+    ResetLocal {
+        /// Really wipe (the unsent changes counted first are lost for good).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 fn main() {
@@ -176,20 +184,12 @@ async fn run(cli: Cli) -> Result<i32> {
     });
     let mut options = ChronosOptions::new(data_dir(&cli)?, secrets, backend.endpoints.clone(), backend.oauth.clone());
     options.run.run_timeout = Duration::from_secs(cli.sync_timeout.max(1));
-    let chronos = match Chronos::open(options.clone()).await {
-        Ok(c) => c,
-        Err(e) if e.kind() == chronos_core::ErrorKind::DataKeyMissing => {
-            eprintln!("{e}");
-            eprintln!("Recovering: wiping the local copy and syncing again in full.");
-            let (c, report) = Chronos::open_recovering(options).await?;
-            eprintln!(
-                "{} unsent changes could not be recovered; {} events will be fetched again.",
-                report.unsent_changes_lost, report.events_wiped
-            );
-            c
-        }
-        Err(e) => return Err(e.into()),
-    };
+    if let Command::ResetLocal { yes } = cli.command {
+        return reset_local(options, yes).await;
+    }
+    // Opening never wipes: a lost data key is an error naming `reset-local`, the one command
+    // that wipes, and only with the user's --yes.
+    let chronos = Chronos::open(options).await?;
 
     // The in-process demo emulator forgets every grant when the process ends: sign in afresh.
     if cli.demo && !matches!(cli.command, Command::Connect | Command::Disconnect { .. }) {
@@ -302,12 +302,43 @@ async fn run(cli: Cli) -> Result<i32> {
             output::print_events(&events, *json);
             Ok(0)
         }
+        Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos.disconnect(&AccountId::from(account.as_str())).await?;
             println!("Disconnected {account}: the grant is revoked and its local data deleted.");
             Ok(0)
         }
     }
+}
+
+/// `reset-local`: says what would be lost, and wipes only with `yes`. A copy the keyring's key
+/// still opens is left alone.
+async fn reset_local(options: ChronosOptions, yes: bool) -> Result<i32> {
+    match Chronos::open(options.clone()).await {
+        Ok(chronos) => {
+            chronos.shutdown();
+            println!("The local copy opens with the keyring's key: there is nothing to reset.");
+            return Ok(0);
+        }
+        Err(e) if e.kind() == chronos_core::ErrorKind::DataKeyMissing => eprintln!("{e}"),
+        Err(e) => return Err(e.into()),
+    }
+    let preview = Chronos::local_reset_preview(&options).await?;
+    println!(
+        "A reset loses {} unsent change(s) and {} open conflict(s) for good; {} stored event(s) will be fetched again.",
+        preview.unsent_changes_lost, preview.conflicts_lost, preview.events_wiped
+    );
+    if !yes {
+        println!("Nothing was changed. Run `chronos-cli reset-local --yes` to reset.");
+        return Ok(3);
+    }
+    let (chronos, report) = Chronos::open_recovering(options).await?;
+    chronos.shutdown();
+    println!(
+        "Reset: {} unsent change(s) lost; run `chronos-cli sync` to fetch {} event(s) again.",
+        report.unsent_changes_lost, report.events_wiped
+    );
+    Ok(0)
 }
 
 fn parse_when(s: &str) -> Result<DateTime<Utc>> {

@@ -199,9 +199,16 @@ impl Chronos {
         Self::with_store(options, store).await
     }
 
-    /// The one-step recovery after a lost data key: wipes the local copy (keeping accounts and
-    /// calendar choices), reports the unsent changes that are lost, and opens; the next sync is a
-    /// full one.
+    /// What [`Chronos::open_recovering`] would lose (unsent changes, conflicts, stored events),
+    /// counted without the data key and without changing anything.
+    pub async fn local_reset_preview(options: &ChronosOptions) -> Result<RecoveryReport> {
+        let path = prepare_dir(&options.data_dir)?;
+        blocking(move || Store::reset_preview(path)).await
+    }
+
+    /// The explicit reset after a lost data key, only on the user's word (never as a fallback
+    /// of opening): wipes the local copy (keeping accounts and calendar choices), reports the
+    /// unsent changes that are lost, and opens; the next sync is a full one.
     pub async fn open_recovering(options: ChronosOptions) -> Result<(Chronos, RecoveryReport)> {
         let path = prepare_dir(&options.data_dir)?;
         let secrets = options.secrets.clone();

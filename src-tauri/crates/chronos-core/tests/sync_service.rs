@@ -104,7 +104,11 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
         Ok(_) => panic!("opened without its data key"),
     };
     assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
-    assert!(err.to_string().contains("wipe the local copy"), "{err}");
+    assert!(err.to_string().contains("chronos-cli reset-local"), "{err}");
+    // Trying again (as every read would) changes nothing; the reset is the explicit step.
+    assert!(Chronos::open(options(&emu, dir.path(), secrets.clone())).await.is_err());
+    let preview = Chronos::local_reset_preview(&options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    assert_eq!((preview.events_wiped, preview.unsent_changes_lost), (50, 0));
     let (chronos, report) = Chronos::open_recovering(options(&emu, dir.path(), secrets.clone())).await.unwrap();
     assert_eq!(report.events_wiped, 50);
     assert_eq!(report.unsent_changes_lost, 0);
