@@ -60,11 +60,11 @@ fn event_colours_come_from_the_servers_palette() {
     // The listing never waits for Google: the palette arrives in the background and the next
     // listing uses it.
     let ev = eventually("the event in the server's colour", || {
-        let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+        let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
         find(&all, &id).filter(|e| e["color"] == "#123456")
     });
     assert_eq!(ev["colorId"], "5");
-    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
     let cal_colour = call(&t.main, "list_calendars", json!({}))
         .unwrap()
         .as_array()
@@ -109,7 +109,7 @@ fn event_colours_come_from_the_servers_palette() {
     );
     google(&t).set_colors(change);
     for _ in 0..3 {
-        let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+        let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
         assert_eq!(find(&all, &id).unwrap()["color"], "#123456");
     }
     assert_eq!(google(&t).count("colors.get"), asked);
@@ -124,7 +124,7 @@ fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
     call(&t.main, "sync_now", json!({ "accountId": account })).unwrap();
     let ev = eventually("the event in the app", || {
         find(
-            &call(&t.main, "events_in_range", day_range(day)).unwrap(),
+            &call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone(),
             &id,
         )
     });
@@ -165,7 +165,7 @@ fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
         .requests()
         .iter()
         .any(|r| r.operation == "events.patch" && r.status == 412));
-    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
     assert_eq!(find(&all, &id).unwrap()["conflict"], true, "{all}");
     assert_eq!(find(&all, &other).unwrap()["conflict"], false);
 
@@ -175,7 +175,7 @@ fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
         json!({ "conflictId": conflict["id"], "resolution": { "kind": "keep_theirs" } }),
     )
     .unwrap();
-    let all = call(&t.main, "events_in_range", day_range(day)).unwrap();
+    let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
     let ev = find(&all, &id).unwrap();
     assert_eq!(ev["conflict"], false);
     assert_eq!(ev["title"], "Budget review (theirs)");

@@ -86,6 +86,8 @@ fn bindings() -> String {
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
         calendars::CalendarView::decl(),
+        ev::TruncatedSeriesView::decl(),
+        ev::EventsInRange::decl(),
         calendars::ColorDefinition::decl(),
         ev::AttendeeView::decl(),
         ev::ReminderOverride::decl(),

@@ -206,7 +206,7 @@ fn body(d: &Due, now: DateTime<Utc>, zone: Option<chrono_tz::Tz>) -> String {
 
 /// The zone the window shows times in (see `Settings`): the account's own zone when the user
 /// follows it and it is known, else the chosen display zone, else the system's (`None`).
-async fn display_zone<R: Runtime>(
+pub(crate) async fn display_zone<R: Runtime>(
     app: &AppHandle<R>,
     chronos: &chronos_core::service::Chronos,
 ) -> Option<chrono_tz::Tz> {
@@ -243,10 +243,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             let Ok(chronos) = engine.get() else { return };
             let clock = chronos.clock();
             let now = clock.now();
+            let zone = display_zone(&app, chronos).await;
+            let window_zone = zone.unwrap_or_else(chronos_core::zone::system_zone);
             let (Ok(events), Ok(calendars)) = (
                 chronos
-                    .events_in_range(now - Duration::days(2), now + LOOKAHEAD, None, None)
-                    .await,
+                    .events_in_range(now - Duration::days(2), now + LOOKAHEAD, window_zone, None, None)
+                    .await
+                    .map(|r| r.events),
                 chronos.calendars(None).await,
             ) else {
                 continue;
@@ -264,11 +267,6 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 })
                 .collect();
             let list = due(&events, &calendars, now - GRACE, now, &fired.keys);
-            let zone = if list.is_empty() {
-                None
-            } else {
-                display_zone(&app, chronos).await
-            };
             for d in &list {
                 crate::notify::show(&app, &d.title, &body(d, now, zone));
                 fired.keys.insert(d.key.clone(), d.starts);

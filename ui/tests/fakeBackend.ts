@@ -152,7 +152,7 @@ export class FakeBackend {
       case 'event_colors':
         return {};
       case 'events_in_range':
-        return w.events;
+        return { events: w.events, truncated: [] };
       case 'sync_status':
         return w.statuses;
       case 'list_pending_changes':

@@ -179,14 +179,56 @@ fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
         .map_err(|_| AppError::invalid(field, format!("not an RFC 3339 time: {s}")))
 }
 
-/// Events of the selected calendars overlapping `[from, to)`.
+/// A recurring series whose occurrences in the asked range are incomplete: an expansion limit
+/// (`limit`, at most `max`) cut it, so the page can say the view is not whole.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TruncatedSeriesView {
+    pub account_id: String,
+    pub calendar_id: String,
+    pub series_id: String,
+    #[ts(type = "\"series_occurrences\" | \"series_steps\" | \"query_occurrences\" | \"query_steps\"")]
+    pub limit: String,
+    #[ts(type = "number")]
+    pub max: u64,
+}
+
+impl From<&chronos_core::service::TruncatedSeries> for TruncatedSeriesView {
+    fn from(t: &chronos_core::service::TruncatedSeries) -> Self {
+        use chronos_core::recurrence::ExpansionLimit as L;
+        let (limit, max) = match t.limit {
+            L::SeriesOccurrences { max } => ("series_occurrences", max as u64),
+            L::SeriesSteps { max } => ("series_steps", max),
+            L::QueryOccurrences { max } => ("query_occurrences", max as u64),
+            L::QuerySteps { max } => ("query_steps", max),
+        };
+        TruncatedSeriesView {
+            account_id: t.account.to_string(),
+            calendar_id: t.calendar.to_string(),
+            series_id: t.series.to_string(),
+            limit: limit.to_owned(),
+            max,
+        }
+    }
+}
+
+/// What `events_in_range` answers: the events, and the series a limit cut (empty when whole).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsInRange {
+    pub events: Vec<EventView>,
+    pub truncated: Vec<TruncatedSeriesView>,
+}
+
+/// Events of the selected calendars overlapping `[from, to)`, with all-day events placed on the
+/// dates of the zone the window shows.
 #[tauri::command]
 pub async fn events_in_range<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     from: String,
     to: String,
-) -> CmdResult<Vec<EventView>> {
+) -> CmdResult<EventsInRange> {
     let (from, to) = (parse_instant("from", &from)?, parse_instant("to", &to)?);
     if to <= from {
         return Err(AppError::invalid("to", "the range ends before it starts"));
@@ -209,12 +251,18 @@ pub async fn events_in_range<R: Runtime>(
             )
         })
         .collect();
-    let events = chronos.events_in_range(from, to, None, None).await?;
+    let zone = crate::reminders::display_zone(&app, chronos)
+        .await
+        .unwrap_or_else(chronos_core::zone::system_zone);
+    let result = chronos
+        .events_in_range(from, to, zone, None, None)
+        .await?;
+    let events = &result.events;
     let palettes =
         palette::palettes_for(&app, events.iter().map(|e| e.account.clone()).collect()).await;
     let conflicts = open_conflicts(chronos, None).await?;
     let stand_in = Palette::stand_in();
-    Ok(events
+    let views = events
         .iter()
         .filter_map(|e| {
             let key = (
@@ -224,7 +272,11 @@ pub async fn events_in_range<R: Runtime>(
             let palette = palettes.get(&e.account).unwrap_or(&stand_in);
             view(e, calendars.get(&key), palette, &conflicts)
         })
-        .collect())
+        .collect();
+    Ok(EventsInRange {
+        events: views,
+        truncated: result.truncated.iter().map(Into::into).collect(),
+    })
 }
 
 /// Fields of an event to create, or the new values for an update (the UI's `EventInput`).

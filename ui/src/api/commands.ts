@@ -15,6 +15,7 @@ import type {
   EditScope,
   ErrorKind,
   EventInput,
+  EventsInRange,
   EventView,
   NavigateDate,
   PendingChange,
@@ -91,9 +92,10 @@ export const eventColors = (accountId: string) =>
 
 // ---------------------------------------------------------------- events
 
-/** Events of the selected calendars overlapping [from, to) (RFC 3339). */
+/** Events of the selected calendars overlapping [from, to) (RFC 3339), and the recurring series
+ * an expansion limit cut short (`truncated`, empty when the answer is whole). */
 export const eventsInRange = (from: string, to: string) =>
-  call<EventView[]>('events_in_range', { from, to });
+  call<EventsInRange>('events_in_range', { from, to });
 export const createEvent = (input: EventInput) => call<EventView>('create_event', { input });
 /** Replaces the event's editable fields with `input`; the core sends only what changed. For an
  * occurrence of a recurring series `scope` says which occurrences change (the shell's default is

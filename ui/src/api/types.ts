@@ -20,6 +20,7 @@ export type {
   ErrorKind,
   EventInput,
   EventsChanged,
+  EventsInRange,
   EventView,
   LogLevel,
   NavigateDate,
@@ -35,6 +36,7 @@ export type {
   SyncProgress,
   SyncState,
   SyncStatus,
+  TruncatedSeriesView,
 } from './generated/bindings';
 
 import type {

@@ -9,14 +9,16 @@ mod output;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use chronos_core::auth::open_without_browser;
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::secrets::{KeyringSecretStore, SecretStore};
-use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::store::Store;
+use chronos_core::service::{Chronos, ChronosOptions, RangeResult};
+use chronos_core::store::{CalendarRef, Store};
 use chronos_core::sync::progress::SyncOutcome;
 use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,15 +77,32 @@ enum Command {
     },
     /// Show each account's sync status.
     Status,
-    /// List events in a date range (dates as YYYY-MM-DD or RFC 3339).
+    /// List the events of [--from, --to), one line per occurrence of a recurring series.
+    ///
+    /// The range is read in the zone (--zone, else $TZ, else the system's): a bare date is
+    /// local midnight there, and all-day events count on the dates they name there. Times are
+    /// printed as Google gives them (with their offset; all-day events as dates).
+    ///
+    /// If a runaway recurring rule had to be cut (more than 50,000 occurrences of one series, or
+    /// 100,000 in all), a notice says so on stdout and the exit status is 4.
+    #[command(after_long_help = output::JSON_FIELDS_HELP)]
     Events {
+        /// Start: YYYY-MM-DD (midnight in the zone) or an RFC 3339 time with its offset.
         #[arg(long)]
         from: String,
+        /// End, exclusive: YYYY-MM-DD (midnight in the zone) or an RFC 3339 time.
         #[arg(long)]
         to: String,
+        /// The IANA zone to read the range in (e.g. Europe/Berlin; default: $TZ, else the
+        /// system's zone).
+        #[arg(long)]
+        zone: Option<String>,
         #[arg(long)]
         account: Option<String>,
-        /// One JSON object per line: account, calendar, id, start, end, summary.
+        /// Only this calendar (its id, as `chronos-cli calendars` lists it).
+        #[arg(long)]
+        calendar: Option<String>,
+        /// One JSON object per line (fields: see --help).
         #[arg(long)]
         json: bool,
         /// The stored rows as Google sent them: a recurring series is its master row (and its
@@ -93,6 +112,14 @@ enum Command {
     },
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
+    /// Start over when the keyring lost the key of the local copy: wipes the local events,
+    /// unsent changes and conflicts (accounts and calendar choices stay), then the next sync
+    /// fetches everything again. Without --yes it only says what would be lost.
+    ResetLocal {
+        /// Really wipe (the unsent changes counted first are lost for good).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 fn main() {
@@ -101,6 +128,8 @@ fn main() {
             tracing_subscriber::EnvFilter::try_from_env("CHRONOS_LOG").unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file or a pipe.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
@@ -176,20 +205,12 @@ async fn run(cli: Cli) -> Result<i32> {
     });
     let mut options = ChronosOptions::new(data_dir(&cli)?, secrets, backend.endpoints.clone(), backend.oauth.clone());
     options.run.run_timeout = Duration::from_secs(cli.sync_timeout.max(1));
-    let chronos = match Chronos::open(options.clone()).await {
-        Ok(c) => c,
-        Err(e) if e.kind() == chronos_core::ErrorKind::DataKeyMissing => {
-            eprintln!("{e}");
-            eprintln!("Recovering: wiping the local copy and syncing again in full.");
-            let (c, report) = Chronos::open_recovering(options).await?;
-            eprintln!(
-                "{} unsent changes could not be recovered; {} events will be fetched again.",
-                report.unsent_changes_lost, report.events_wiped
-            );
-            c
-        }
-        Err(e) => return Err(e.into()),
-    };
+    if let Command::ResetLocal { yes } = cli.command {
+        return reset_local(options, yes).await;
+    }
+    // Opening never wipes: a lost data key is an error naming `reset-local`, the one command
+    // that wipes, and only with the user's --yes.
+    let chronos = Chronos::open(options).await?;
 
     // The in-process demo emulator forgets every grant when the process ends: sign in afresh.
     if cli.demo && !matches!(cli.command, Command::Connect | Command::Disconnect { .. }) {
@@ -232,7 +253,15 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Calendars { account } => {
             let account = account.as_deref().map(AccountId::from);
-            for c in chronos.calendars(account.as_ref()).await? {
+            let calendars = chronos.calendars(account.as_ref()).await?;
+            if calendars.is_empty() {
+                if chronos.accounts().await?.is_empty() {
+                    println!("No account connected. Run `chronos-cli connect`, then `chronos-cli sync`.");
+                } else {
+                    println!("No calendars yet: they arrive with the first sync. Run `chronos-cli sync`.");
+                }
+            }
+            for c in calendars {
                 let name = c.entry.summary_override.clone().or(c.entry.summary.clone()).unwrap_or_default();
                 println!(
                     "{} {}  {}  [{}]{}",
@@ -287,21 +316,37 @@ async fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Events { from, to, account, json, raw } => {
-            let from = parse_when(from).context("--from")?;
-            let to = parse_when(to).context("--to")?;
-            let account = account.as_deref().map(AccountId::from);
-            let events = if *raw {
-                let store = chronos.store().clone();
-                tokio::task::spawn_blocking(move || store.events_in_range(account.as_ref(), None, from, to))
-                    .await
-                    .context("the store query stopped")??
-            } else {
-                chronos.events_in_range(from, to, account.as_ref(), None).await?
+        Command::Events { from, to, zone, account, calendar, json, raw } => {
+            let zone = match zone {
+                Some(z) => chronos_core::zone::parse_zone(z)?,
+                None => chronos_core::zone::system_zone(),
             };
-            output::print_events(&events, *json);
-            Ok(0)
+            let from = parse_when(from, zone).context("--from")?;
+            let to = parse_when(to, zone).context("--to")?;
+            let account = account.as_deref().map(AccountId::from);
+            let calendars = match calendar {
+                Some(c) => Some(calendar_refs(&chronos, account.as_ref(), c).await?),
+                None => None,
+            };
+            if !*json {
+                eprintln!("Events from {from} to {to}, read in {zone}.");
+            }
+            let result = if *raw {
+                let store = chronos.store().clone();
+                let events = tokio::task::spawn_blocking(move || {
+                    store.events_in_range(account.as_ref(), calendars.as_deref(), from, to)
+                })
+                .await
+                .context("the store query stopped")??;
+                RangeResult { events, truncated: Vec::new() }
+            } else {
+                chronos.events_in_range(from, to, zone, account.as_ref(), calendars).await?
+            };
+            output::print_events(&result.events, *json);
+            output::print_truncated(&result.truncated, *json);
+            Ok(if result.truncated.is_empty() { 0 } else { 4 })
         }
+        Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos.disconnect(&AccountId::from(account.as_str())).await?;
             println!("Disconnected {account}: the grant is revoked and its local data deleted.");
@@ -310,12 +355,56 @@ async fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn parse_when(s: &str) -> Result<DateTime<Utc>> {
+/// `reset-local`: says what would be lost, and wipes only with `yes`. A copy the keyring's key
+/// still opens is left alone.
+async fn reset_local(options: ChronosOptions, yes: bool) -> Result<i32> {
+    match Chronos::open(options.clone()).await {
+        Ok(chronos) => {
+            chronos.shutdown();
+            println!("The local copy opens with the keyring's key: there is nothing to reset.");
+            return Ok(0);
+        }
+        Err(e) if e.kind() == chronos_core::ErrorKind::DataKeyMissing => eprintln!("{e}"),
+        Err(e) => return Err(e.into()),
+    }
+    let preview = Chronos::local_reset_preview(&options).await?;
+    println!(
+        "A reset loses {} unsent change(s) and {} open conflict(s) for good; {} stored event(s) will be fetched again.",
+        preview.unsent_changes_lost, preview.conflicts_lost, preview.events_wiped
+    );
+    if !yes {
+        println!("Nothing was changed. Run `chronos-cli reset-local --yes` to reset.");
+        return Ok(3);
+    }
+    let (chronos, report) = Chronos::open_recovering(options).await?;
+    chronos.shutdown();
+    println!(
+        "Reset: {} unsent change(s) lost; run `chronos-cli sync` to fetch {} event(s) again.",
+        report.unsent_changes_lost, report.events_wiped
+    );
+    Ok(0)
+}
+
+/// The calendar `id` as a query target: of `account`, or of the one account that has it.
+async fn calendar_refs(chronos: &Chronos, account: Option<&AccountId>, id: &str) -> Result<Vec<CalendarRef>> {
+    let cal = CalendarId::from(id);
+    let owners: Vec<AccountId> =
+        chronos.calendars(account).await?.into_iter().filter(|c| c.entry.id == cal).map(|c| c.account).collect();
+    if owners.is_empty() {
+        bail!("no calendar {id}; `chronos-cli calendars` lists them (after `chronos-cli sync`)");
+    }
+    Ok(owners.into_iter().map(|account| CalendarRef { account, calendar: cal.clone() }).collect())
+}
+
+/// An RFC 3339 time, or a date meaning its midnight in `zone` (the first instant of the day
+/// when midnight falls in a DST gap).
+fn parse_when(s: &str, zone: Tz) -> Result<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| anyhow!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
-    Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+    Ok(chronos_core::recurrence::Zone::Iana(zone).instant(midnight))
 }
 
 fn open_browser(url: &str) {

@@ -5,6 +5,8 @@
 
 use anyhow::Result;
 use chronos_core::model::{AccountId, EventDateTime};
+use chronos_core::recurrence::ExpansionLimit;
+use chronos_core::service::TruncatedSeries;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredEvent;
 use chronos_core::sync::progress::SyncProgress;
@@ -145,19 +147,42 @@ fn when(t: &Option<EventDateTime>) -> String {
     }
 }
 
+/// What `events --json` prints, for `--help`.
+pub const JSON_FIELDS_HELP: &str = "\
+--json prints one JSON object per line. An event (\"type\": \"event\"):
+  account, calendar    the Google account and calendar id
+  id                   the event id; an occurrence of a series has Google's instance id
+                       ({seriesId}_{YYYYMMDDTHHMMSSZ}, or {seriesId}_{YYYYMMDD} all-day)
+  status               confirmed, tentative or cancelled (cancelled rows only with --raw)
+  start, end           RFC 3339 with offset, or YYYY-MM-DD for all-day (end exclusive)
+  allDay               true for all-day events
+  summary              the title (null when none)
+  recurring            true when the event belongs to a series (an occurrence, a moved
+                       occurrence, or with --raw the series' own row)
+  recurringEventId     the series' id (null for single events and series rows)
+  originalStartTime    where an occurrence sits in its series (as start; null otherwise)
+A series cut at a limit (\"type\": \"truncated\"): account, calendar, series (its id), and
+limit {kind, max}; kind is series_occurrences, series_steps, query_occurrences or query_steps.
+Then the occurrences of that series past the cut are missing, and the exit status is 4.";
+
 pub fn print_events(events: &[StoredEvent], json: bool) {
     for e in events {
         let ev = &e.event;
+        let recurring = ev.recurrence.is_some() || ev.recurring_event_id.is_some();
         if json {
             let line = serde_json::json!({
+                "type": "event",
                 "account": e.account,
                 "calendar": e.calendar,
                 "id": ev.id,
                 "status": ev.status,
                 "start": when(&ev.start),
                 "end": when(&ev.end),
+                "allDay": ev.start.as_ref().is_some_and(|s| s.date.is_some()),
                 "summary": ev.summary,
-                "recurring": ev.recurrence.is_some(),
+                "recurring": recurring,
+                "recurringEventId": ev.recurring_event_id,
+                "originalStartTime": ev.original_start_time.as_ref().map(|t| when(&Some(t.clone()))),
             });
             println!("{line}");
         } else {
@@ -169,8 +194,30 @@ pub fn print_events(events: &[StoredEvent], json: bool) {
                 when(&ev.start),
                 when(&ev.end),
                 clean(ev.summary.as_deref().unwrap_or("(no title)")),
-                if ev.recurrence.is_some() { " (repeats)" } else { "" },
+                if recurring { " (repeats)" } else { "" },
                 e.calendar
+            );
+        }
+    }
+}
+
+/// Says which series a limit cut, so a shortened list never passes for a whole one.
+pub fn print_truncated(cuts: &[TruncatedSeries], json: bool) {
+    for cut in cuts {
+        if json {
+            let mut line = serde_json::to_value(cut).unwrap_or_default();
+            line["type"] = "truncated".into();
+            println!("{line}");
+        } else {
+            let why = match cut.limit {
+                ExpansionLimit::SeriesOccurrences { max } => format!("it has more than {max} occurrences in the range"),
+                ExpansionLimit::SeriesSteps { max } => format!("its rule needed more than {max} steps"),
+                ExpansionLimit::QueryOccurrences { max } => format!("the range holds more than {max} occurrences in all"),
+                ExpansionLimit::QuerySteps { max } => format!("the rules of the range needed more than {max} steps in all"),
+            };
+            println!(
+                "INCOMPLETE: recurring event {} in {} was cut because {why}; later occurrences are missing. Ask for a shorter range.",
+                cut.series, cut.calendar
             );
         }
     }

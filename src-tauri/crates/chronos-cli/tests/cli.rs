@@ -211,3 +211,67 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     assert!(accounts.contains("No account connected"), "{accounts}");
     assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
 }
+
+/// The store of a CLI data dir, opened with the CLI's keyring service (the CLI is not running).
+fn open_store(dir: &Path, service: &str) -> chronos_core::store::Store {
+    let secrets = std::sync::Arc::new(chronos_core::secrets::KeyringSecretStore::with_service(service));
+    chronos_core::store::Store::open(dir.join(chronos_core::service::STORE_FILE), secrets).unwrap()
+}
+
+#[test]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
+    use chronos_core::secrets::{KeyringSecretStore, SecretStore};
+    use chronos_core::store::{LocalWrite, NewOutboxEntry, OutboxOp, OutboxPayload, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { data_dir: dir.path(), service: keyring_service("reset"), emulator: None };
+    cli.ok(&["sync"]);
+    let path = dir.path().join(chronos_core::service::STORE_FILE);
+    {
+        // One unsent change, as an edit in the app would leave it.
+        let store = open_store(dir.path(), &cli.service);
+        let all = store.events_in_range(None, None, chrono::DateTime::UNIX_EPOCH, chrono::DateTime::<chrono::Utc>::MAX_UTC);
+        let any = all.unwrap().remove(0);
+        let mut local = (*any.event).clone();
+        local.summary = Some("edited offline".into());
+        let entry = NewOutboxEntry {
+            calendar: any.calendar.clone(),
+            event_id: local.id.clone(),
+            op: OutboxOp::Update,
+            payload: OutboxPayload { local: Some(local), ..Default::default() },
+        };
+        store.write_local(&any.account, &LocalWrite { enqueue: vec![entry], ..Default::default() }).unwrap();
+    }
+    let before = Store::reset_preview(&path).unwrap();
+    assert_eq!(before.unsent_changes_lost, 1);
+    assert!(before.events_wiped > 0);
+
+    // The keyring is reset: the data key is gone (the CLI's demo sign-in needs no token).
+    let keyring = KeyringSecretStore::with_service(cli.service.clone());
+    let id = String::from_utf8(keyring.get("data-key:current").unwrap().unwrap().to_vec()).unwrap();
+    keyring.delete(&format!("data-key:{id}")).unwrap();
+    keyring.delete("data-key:current").unwrap();
+
+    for args in [&["events", "--from", "1970-01-01", "--to", "2200-01-01"][..], &["calendars"], &["sync"]] {
+        let out = cli.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} must fail without the key");
+        assert!(stderr.contains("data_key_missing") && stderr.contains("chronos-cli reset-local"), "{args:?}: {stderr}");
+        assert_eq!(Store::reset_preview(&path).unwrap(), before, "{args:?} changed the store");
+    }
+
+    // Without --yes the reset only reports.
+    let out = cli.run(&["reset-local"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("loses 1 unsent change(s)") && stdout.contains("--yes"), "{stdout}");
+    assert_eq!(Store::reset_preview(&path).unwrap(), before);
+
+    let out = cli.ok(&["reset-local", "--yes"]);
+    assert!(out.contains("1 unsent change(s) lost"), "{out}");
+    assert_eq!(Store::reset_preview(&path).unwrap().events_wiped, 0);
+    cli.ok(&["sync"]);
+    assert!(!stored_events(&cli).is_empty(), "the next sync fetches everything again");
+    let out = cli.ok(&["reset-local"]);
+    assert!(out.contains("nothing to reset"), "{out}");
+}

@@ -69,7 +69,25 @@ impl ErrorKind {
 }
 
 use crate::model::AccountId;
+use crate::store::KeyId;
 use std::time::Duration;
+
+/// Why the keyring's data keys cannot open the local store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DataKeyProblem {
+    /// A reset keyring, another keyring or another user's: no key under the id the store uses.
+    #[error("the system keyring holds no data key {0} (a reset or different keyring, or another user)")]
+    Absent(KeyId),
+    /// The keyring holds a key under that id, but not the one the store was sealed with.
+    #[error("the system keyring holds a different data key {0} than the one this copy was encrypted with")]
+    Different(KeyId),
+    /// The keyring's entry for that id is not a key at all (wrong length).
+    #[error("the system keyring's entry for data key {0} is not a usable key")]
+    Unusable(KeyId),
+    /// Sealed rows exist but the store names no key for them.
+    #[error("the copy holds encrypted data but names no data key for it")]
+    Unrecorded,
+}
 
 /// Everything the engine can fail with. `kind()` gives the stable string for the UI.
 #[derive(Debug, thiserror::Error)]
@@ -95,11 +113,14 @@ pub enum Error {
          GNOME Keyring or KWallet and unlock it"
     )]
     Keyring(String),
+    /// The store cannot be opened with what the keyring holds. Opening never wipes: only an
+    /// explicit reset (`Chronos::open_recovering`) does, after the user was told what is lost.
     #[error(
-        "the key that encrypts the local calendar copy is missing from the system keyring; \
-         wipe the local copy and sync again to recover"
+        "the local calendar copy cannot be opened: {0}; nothing was changed. Restore the keyring, or \
+         start over from the server with `chronos-cli reset-local` (it first says how many unsent \
+         changes would be lost)"
     )]
-    DataKeyMissing,
+    DataKeyMissing(DataKeyProblem),
     #[error("local data could not be decrypted: {0}")]
     Crypto(String),
     #[error("local storage error: {0}")]
@@ -126,7 +147,7 @@ impl Error {
             Error::NeedsReauth(_) => ErrorKind::NeedsReauth,
             Error::Auth(_) => ErrorKind::NeedsReauth,
             Error::Keyring(_) => ErrorKind::KeyringUnavailable,
-            Error::DataKeyMissing => ErrorKind::DataKeyMissing,
+            Error::DataKeyMissing(_) => ErrorKind::DataKeyMissing,
             Error::Crypto(_) => ErrorKind::Storage,
             Error::Storage(_) => ErrorKind::Storage,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,

@@ -16,5 +16,6 @@ pub mod scheduler;
 pub mod store;
 pub mod recurrence;
 pub mod sync;
+pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};

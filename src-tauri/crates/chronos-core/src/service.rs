@@ -12,6 +12,7 @@
 mod account_zone;
 mod colors;
 pub(crate) mod occurrences;
+pub use occurrences::{RangeResult, TruncatedSeries};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
@@ -199,9 +200,16 @@ impl Chronos {
         Self::with_store(options, store).await
     }
 
-    /// The one-step recovery after a lost data key: wipes the local copy (keeping accounts and
-    /// calendar choices), reports the unsent changes that are lost, and opens; the next sync is a
-    /// full one.
+    /// What [`Chronos::open_recovering`] would lose (unsent changes, conflicts, stored events),
+    /// counted without the data key and without changing anything.
+    pub async fn local_reset_preview(options: &ChronosOptions) -> Result<RecoveryReport> {
+        let path = prepare_dir(&options.data_dir)?;
+        blocking(move || Store::reset_preview(path)).await
+    }
+
+    /// The explicit reset after a lost data key, only on the user's word (never as a fallback
+    /// of opening): wipes the local copy (keeping accounts and calendar choices), reports the
+    /// unsent changes that are lost, and opens; the next sync is a full one.
     pub async fn open_recovering(options: ChronosOptions) -> Result<(Chronos, RecoveryReport)> {
         let path = prepare_dir(&options.data_dir)?;
         let secrets = options.secrets.clone();
@@ -474,22 +482,25 @@ impl Chronos {
     }
 
     /// What the calendar shows in `[from, to)` of the given calendars (default: every selected
-    /// one): single events, and one row per occurrence of each recurring series — generated
+    /// one), as seen from `zone` (all-day events are the dates they name in that zone): single
+    /// events, and one row per occurrence of each recurring series — generated
     /// occurrences carry their instance id (`{master}_{YYYYMMDDTHHMMSSZ}` / `{master}_{YYYYMMDD}`),
     /// `recurringEventId` and `originalStartTime` and no `recurrence`; moved instances appear at
     /// their new time, cancelled ones not at all. Events whose rule or zone cannot be read are
-    /// logged and left out.
+    /// logged and left out. A series cut at an expansion limit is named in
+    /// [`RangeResult::truncated`].
     pub async fn events_in_range(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        zone: chrono_tz::Tz,
         account: Option<&AccountId>,
         calendars: Option<Vec<CalendarRef>>,
-    ) -> Result<Vec<StoredEvent>> {
+    ) -> Result<RangeResult> {
         let (store, a) = (self.inner.store.clone(), account.cloned());
         blocking(move || {
             let rows = store.events_in_range(a.as_ref(), calendars.as_deref(), from, to)?;
-            Ok(occurrences::expand_rows(rows, from, to))
+            Ok(occurrences::expand_rows(rows, from, to, zone))
         })
         .await
     }

@@ -71,7 +71,7 @@ fn the_store_keeps_its_data_key_in_the_keyring() {
     // The keyring loses the key: a clear error, then the one-step recovery.
     k.delete(&format!("data-key:{key_id}")).unwrap();
     let err = Store::open(&path, k.clone()).err().unwrap();
-    assert!(matches!(err, Error::DataKeyMissing), "{err:?}");
+    assert!(matches!(err, Error::DataKeyMissing(_)), "{err:?}");
     let (s, report) = Store::recover_missing_key(&path, k.clone()).unwrap();
     assert_eq!(report.events_wiped, 1);
     assert!(s.get_event(&a, &c, &EventId::from("e1")).unwrap().is_none());

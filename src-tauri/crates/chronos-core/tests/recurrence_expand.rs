@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use chronos_core::model::EventResource;
-use chronos_core::recurrence::{expand, expand_with_limits, Expanded, Limits, OccurrenceTime, TimeRange};
+use chronos_core::recurrence::{expand, expand_with_limits, ExpansionLimit, Expanded, Limits, OccurrenceTime, TimeRange};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -272,7 +272,7 @@ fn hostile_rules_stop_at_the_limits_quickly() {
     let daily = series("dd", "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=DAILY"]);
     let x = expand_with_limits(&[daily], year, chrono_tz::UTC, tight);
     assert_eq!(x.occurrences.len(), 10);
-    assert_eq!(x.truncated[0].as_str(), "dd");
+    assert_eq!(x.truncated[0].series.as_str(), "dd");
     // Limits are per master: the other master of the same query is complete.
     let x = expand_with_limits(
         &[never, series("ok", "2026-01-01T09:00:00", "2026-01-01T10:00:00", "UTC", &["RRULE:FREQ=MONTHLY;COUNT=3"])],
@@ -294,8 +294,11 @@ fn the_query_as_a_whole_is_bounded_too() {
     let limits = Limits { max_steps: 1_000_000, max_occurrences: 10, max_query_steps: 10_000_000, max_query_occurrences: 25 };
     let x = expand_with_limits(&[daily("a"), daily("b"), daily("c"), daily("d")], year, chrono_tz::UTC, limits);
     assert_eq!([count(&x, "a"), count(&x, "b"), count(&x, "c"), count(&x, "d")], [10, 10, 5, 0]);
-    let cut: Vec<&str> = x.truncated.iter().map(|id| id.as_str()).collect();
+    let cut: Vec<&str> = x.truncated.iter().map(|t| t.series.as_str()).collect();
     assert_eq!(cut, ["a", "b", "c", "d"]);
+    let why: Vec<ExpansionLimit> = x.truncated.iter().map(|t| t.limit).collect();
+    let (own, query) = (ExpansionLimit::SeriesOccurrences { max: 10 }, ExpansionLimit::QueryOccurrences { max: 25 });
+    assert_eq!(why, [own, own, query, query], "each cut says which limit made it");
     // Steps: a rule that never matches spends its whole budget (1,000 each); the query has
     // 2,500, so the third gets half and everything after it none, whatever it is.
     let never = |id: &str| series(id, "2000-01-01T00:00:00", "2000-01-01T01:00:00", "UTC", &["RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5"]);
@@ -304,8 +307,11 @@ fn the_query_as_a_whole_is_bounded_too() {
     let x = expand_with_limits(&[monthly("early"), never("n1"), never("n2"), never("n3"), monthly("late")], year, chrono_tz::UTC, limits);
     assert_eq!(count(&x, "early"), 3, "the series before the hostile ones is complete");
     assert_eq!(count(&x, "late"), 0);
-    let cut: Vec<&str> = x.truncated.iter().map(|id| id.as_str()).collect();
+    let cut: Vec<&str> = x.truncated.iter().map(|t| t.series.as_str()).collect();
     assert_eq!(cut, ["n1", "n2", "n3", "late"]);
+    let why: Vec<ExpansionLimit> = x.truncated.iter().map(|t| t.limit).collect();
+    let (own, query) = (ExpansionLimit::SeriesSteps { max: 1_000 }, ExpansionLimit::QuerySteps { max: 2_500 });
+    assert_eq!(why, [own, own, query, query]);
     // With the shipped limits, forty hostile series in one range end in bounded time.
     let many: Vec<_> = (0..40).map(|i| never(&format!("h{i}"))).collect();
     let t = Instant::now();
@@ -378,5 +384,19 @@ fn extreme_ranges_and_lengths_do_not_panic() {
     let x = expand(&[long, wide], everything, chrono_tz::Pacific::Kiritimati);
     assert!(x.skipped.is_empty(), "{:?}", x.skipped);
     assert_eq!(x.occurrences.iter().filter(|o| o.event_id.as_str().starts_with("long_")).count(), 2);
-    assert_eq!(x.truncated.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["w"]);
+    assert_eq!(x.truncated.iter().map(|i| i.series.as_str()).collect::<Vec<_>>(), vec!["w"]);
+}
+
+#[test]
+fn a_daily_series_over_thirty_years_comes_back_whole_and_a_runaway_rule_says_it_was_cut() {
+    let daily = series("d", "2000-01-01T09:00:00", "2000-01-01T10:00:00", "Europe/Berlin", &["RRULE:FREQ=DAILY"]);
+    let x = expand(&[daily], range("2000-01-01T00:00:00Z", "2030-01-01T00:00:00Z"), BERLIN);
+    assert_eq!(x.occurrences.len(), 10_958);
+    assert!(x.truncated.is_empty());
+    let secondly = series("s", "2026-01-01T00:00:00", "2026-01-01T00:00:01", "UTC", &["RRULE:FREQ=SECONDLY"]);
+    let x = expand(&[secondly], range("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"), chrono_tz::UTC);
+    let max = Limits::default().max_occurrences;
+    assert_eq!(x.occurrences.len(), max);
+    assert_eq!(x.truncated.len(), 1);
+    assert_eq!((x.truncated[0].series.as_str(), x.truncated[0].limit), ("s", ExpansionLimit::SeriesOccurrences { max }));
 }

@@ -74,12 +74,12 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     let deliveries = emu.control().push_deliveries().len();
     let from = "2026-01-08T00:00:00Z".parse().unwrap();
     let to = "2026-01-09T00:00:00Z".parse().unwrap();
-    let before = chronos.events_in_range(from, to, Some(&account), None).await.unwrap().len();
+    let before = chronos.events_in_range(from, to, chrono_tz::UTC, Some(&account), None).await.unwrap().events.len();
     let t0 = Instant::now();
     emu.control().insert_event(USER, event("pushcame1", 7)).unwrap();
     let mut arrived = None;
     while t0.elapsed() < Duration::from_secs(5) {
-        let now = chronos.events_in_range(from, to, Some(&account), None).await.unwrap();
+        let now = chronos.events_in_range(from, to, chrono_tz::UTC, Some(&account), None).await.unwrap().events;
         if now.iter().any(|e| e.event.id.as_str() == "pushcame1") {
             arrived = Some(t0.elapsed());
             assert_eq!(now.len(), before + 1);

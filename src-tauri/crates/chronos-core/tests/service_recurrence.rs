@@ -72,7 +72,7 @@ async fn open(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> (Ch
 }
 
 async fn december(chronos: &Chronos) -> Vec<StoredEvent> {
-    chronos.events_in_range(t("2026-12-01T00:00:00Z"), t("2027-01-01T00:00:00Z"), None, None).await.unwrap()
+    chronos.events_in_range(t("2026-12-01T00:00:00Z"), t("2027-01-01T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events
 }
 
 fn assert_weekly_december(rows: &[StoredEvent]) {
@@ -137,9 +137,9 @@ async fn a_weekly_series_shows_every_week_with_its_moved_and_cancelled_instances
 
     // A narrow range sees only the occurrence in it, and a range holding only the moved
     // instance's original slot does not show it there.
-    let day = chronos.events_in_range(t("2026-12-22T00:00:00Z"), t("2026-12-23T00:00:00Z"), None, None).await.unwrap();
+    let day = chronos.events_in_range(t("2026-12-22T00:00:00Z"), t("2026-12-23T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert_eq!(day.iter().map(|r| r.event.id.as_str()).collect::<Vec<_>>(), ["team0001_20261222T080000Z"]);
-    let slot = chronos.events_in_range(t("2026-12-08T00:00:00Z"), t("2026-12-09T00:00:00Z"), None, None).await.unwrap();
+    let slot = chronos.events_in_range(t("2026-12-08T00:00:00Z"), t("2026-12-09T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert!(slot.is_empty(), "{slot:?}");
 
     // 410 on the next incremental sync: a full re-sync, and the view is the same.
@@ -209,7 +209,7 @@ async fn an_all_day_series_stays_on_its_dates() {
             ("hol00001_20261231".to_owned(), "2026-12-31".to_owned(), "2027-01-01".to_owned()),
         ]
     );
-    let january = chronos.events_in_range(t("2027-01-01T00:00:00Z"), t("2027-02-01T00:00:00Z"), None, None).await.unwrap();
+    let january = chronos.events_in_range(t("2027-01-01T00:00:00Z"), t("2027-02-01T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert_eq!(
         all_day_dates(&january),
         [
@@ -241,13 +241,13 @@ async fn a_cancelled_instance_of_a_long_occurrence_starting_before_the_range_sta
 
     let ids = |rows: Vec<StoredEvent>| rows.iter().map(|r| r.event.id.as_str().to_owned()).collect::<Vec<_>>();
     // Wednesday of the first week: the running occurrence shows.
-    let wed1 = chronos.events_in_range(t("2026-12-09T00:00:00Z"), t("2026-12-09T12:00:00Z"), None, None).await.unwrap();
+    let wed1 = chronos.events_in_range(t("2026-12-09T00:00:00Z"), t("2026-12-09T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert_eq!(ids(wed1), ["trip0001_20261207T090000Z"]);
     // Wednesday of the cancelled week: nothing.
-    let wed2 = chronos.events_in_range(t("2026-12-16T00:00:00Z"), t("2026-12-16T12:00:00Z"), None, None).await.unwrap();
+    let wed2 = chronos.events_in_range(t("2026-12-16T00:00:00Z"), t("2026-12-16T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert_eq!(ids(wed2), Vec::<String>::new());
     // Wednesday of the last week, after the series' last start: still running.
-    let wed3 = chronos.events_in_range(t("2026-12-23T00:00:00Z"), t("2026-12-23T12:00:00Z"), None, None).await.unwrap();
+    let wed3 = chronos.events_in_range(t("2026-12-23T00:00:00Z"), t("2026-12-23T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
     assert_eq!(ids(wed3), ["trip0001_20261221T090000Z"]);
 }
 

@@ -80,11 +80,13 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
     let local = chronos.events_in_range(
         "2026-12-03T00:00:00Z".parse().unwrap(),
         "2026-12-04T00:00:00Z".parse().unwrap(),
+        chrono_tz::UTC,
         Some(&account),
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .events;
     assert_eq!(local.len(), 1);
     assert!(!local[0].pending, "settled after the push");
     let seen = drain_notices(&mut notices);

@@ -3,6 +3,7 @@
 use chronos_core::model::*;
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
 use chronos_core::store::*;
+use chronos_core::error::DataKeyProblem;
 use chronos_core::{Error, ErrorKind};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
@@ -477,14 +478,20 @@ fn missing_key_is_reported_and_recovered() {
     // The keyring was reset: no key at all.
     let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     let err = Store::open(&f.path, empty.clone()).err().expect("must fail");
-    assert!(matches!(err, Error::DataKeyMissing));
+    assert!(matches!(err, Error::DataKeyMissing(DataKeyProblem::Absent(KeyId(1)))), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
     // A different key under the same name is just as missing (never garbage).
     let other = MemorySecretStore::default();
     other.set("data-key:1", &[7u8; 32]).unwrap();
     other.set("data-key:current", b"1").unwrap();
     let other: Arc<dyn SecretStore> = Arc::new(other);
-    assert!(matches!(Store::open(&f.path, other.clone()), Err(Error::DataKeyMissing)));
+    assert!(matches!(Store::open(&f.path, other.clone()), Err(Error::DataKeyMissing(DataKeyProblem::Different(KeyId(1))))));
+
+    // Bytes that are not a key at all are named as such.
+    let garbage = MemorySecretStore::default();
+    garbage.set("data-key:1", b"short").unwrap();
+    let garbage: Arc<dyn SecretStore> = Arc::new(garbage);
+    assert!(matches!(Store::open(&f.path, garbage), Err(Error::DataKeyMissing(DataKeyProblem::Unusable(KeyId(1))))));
 
     let (s, report) = Store::recover_missing_key(&f.path, other.clone()).unwrap();
     assert_eq!(report, RecoveryReport { unsent_changes_lost: 2, conflicts_lost: 0, events_wiped: 2 });
@@ -504,6 +511,44 @@ fn missing_key_is_reported_and_recovered() {
     drop(s);
     let s = Store::open(&f.path, other).unwrap();
     assert_eq!(december_ids(&s), ["a"]);
+}
+
+/// Rows of `table` in the file, read without any key.
+fn raw_count(path: &Path, table: &str) -> i64 {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn opening_without_the_key_never_wipes_and_the_preview_counts_what_a_reset_would_lose() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B"), event("c", 3, "C")]], "t");
+        let e = bumped(event("a", 1, "A"), "A local");
+        s.write_local(&acct(), &LocalWrite {
+            enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: e.id.clone(), op: OutboxOp::Update, payload: OutboxPayload { local: Some(e), ..Default::default() } }],
+            ..Default::default()
+        }).unwrap();
+    }
+    let before = std::fs::read(&f.path).unwrap();
+    let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    for _ in 0..2 {
+        let err = Store::open(&f.path, empty.clone()).err().expect("must fail");
+        assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
+        let text = err.to_string();
+        assert!(text.contains("holds no data key 1") && text.contains("nothing was changed"), "{text}");
+        assert!(text.contains("chronos-cli reset-local"), "the recovery command is named: {text}");
+    }
+    assert_eq!(Store::reset_preview(&f.path).unwrap(), RecoveryReport { unsent_changes_lost: 1, conflicts_lost: 0, events_wiped: 3 });
+    assert_eq!(std::fs::read(&f.path).unwrap(), before, "the store file is unchanged");
+    assert_eq!(raw_count(&f.path, "outbox"), 1);
+    assert_eq!(raw_count(&f.path, "events"), 3);
+    // No keyring key was made up either: the original key still opens everything.
+    assert_eq!(empty.get("data-key:current").unwrap(), None);
+    let s = f.open();
+    assert_eq!(s.pending_count(None).unwrap(), 1);
+    assert_eq!(december_ids(&s), ["a", "b", "c"]);
 }
 
 #[test]

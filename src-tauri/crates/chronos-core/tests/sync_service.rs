@@ -62,14 +62,14 @@ async fn connect_sync_query_and_disconnect() {
     assert_eq!(accounts[0].calendars, 3);
     let from = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
     let to = chrono::DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z").unwrap().to_utc();
-    let january = chronos.events_in_range(from, to, None, None).await.unwrap();
+    let january = chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events;
     // world(): event i is on day i % 700 → calendar 0 has 31 events in January, calendar 1 has 31.
     assert_eq!(january.len(), 62, "{}", january.len());
     assert!(january.windows(2).all(|w| w[0].event.start.as_ref().unwrap().date_time <= w[1].event.start.as_ref().unwrap().date_time));
 
     // Deselecting a calendar hides it from range queries and from the next sync.
     chronos.set_calendar_selected(&account, &cal_id(1), false).await.unwrap();
-    assert_eq!(chronos.events_in_range(from, to, None, None).await.unwrap().len(), 31);
+    assert_eq!(chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events.len(), 31);
     tokio::time::sleep(Duration::from_secs(5)).await; // the 5 s gate
     emu.control().reset_requests();
     let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
@@ -80,7 +80,7 @@ async fn connect_sync_query_and_disconnect() {
     assert!(chronos.accounts().await.unwrap().is_empty());
     assert!(emu.control().requests().iter().any(|q| q.operation == "oauth.revoke"));
     assert_eq!(secrets.get(&chronos_core::auth::secret_name(&account)).unwrap(), None);
-    assert!(chronos.events_in_range(from, to, None, None).await.unwrap().is_empty());
+    assert!(chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events.is_empty());
     chronos.shutdown();
 }
 
@@ -104,7 +104,11 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
         Ok(_) => panic!("opened without its data key"),
     };
     assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
-    assert!(err.to_string().contains("wipe the local copy"), "{err}");
+    assert!(err.to_string().contains("chronos-cli reset-local"), "{err}");
+    // Trying again (as every read would) changes nothing; the reset is the explicit step.
+    assert!(Chronos::open(options(&emu, dir.path(), secrets.clone())).await.is_err());
+    let preview = Chronos::local_reset_preview(&options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    assert_eq!((preview.events_wiped, preview.unsent_changes_lost), (50, 0));
     let (chronos, report) = Chronos::open_recovering(options(&emu, dir.path(), secrets.clone())).await.unwrap();
     assert_eq!(report.events_wiped, 50);
     assert_eq!(report.unsent_changes_lost, 0);

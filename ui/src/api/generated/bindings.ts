@@ -74,6 +74,10 @@ id: string, status: AccountState, lastSyncAt: string | null, };
 
 export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: AccessRole, selected: boolean, primary: boolean, };
 
+export type TruncatedSeriesView = { accountId: string, calendarId: string, seriesId: string, limit: "series_occurrences" | "series_steps" | "query_occurrences" | "query_steps", max: number, };
+
+export type EventsInRange = { events: Array<EventView>, truncated: Array<TruncatedSeriesView>, };
+
 export type ColorDefinition = { background: string, foreground: string, };
 
 export type AttendeeView = { email: string, displayName?: string | null, responseStatus?: ResponseStatus | null, organizer?: boolean | null, self?: boolean | null, optional?: boolean | null, };

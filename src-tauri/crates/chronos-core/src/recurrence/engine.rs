@@ -26,10 +26,13 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            // A daily series listed over a century is whole (36,525); an hourly one over a
+            // year too (8,760 a year). Past this a rule is taken as runaway, and the cut is
+            // reported with the result, never silent.
             max_steps: 500_000,
-            max_occurrences: 10_000,
+            max_occurrences: 50_000,
             max_query_steps: 5_000_000,
-            max_query_occurrences: 50_000,
+            max_query_occurrences: 100_000,
         }
     }
 }

@@ -68,7 +68,29 @@ pub struct Expanded {
     pub skipped: Vec<(EventId, RecurrenceError)>,
     /// Masters whose expansion hit the limits: the occurrences found before the limit are
     /// returned, later ones in the range are missing.
-    pub truncated: Vec<EventId>,
+    pub truncated: Vec<Truncation>,
+}
+
+/// Which bound cut a series' expansion short (see [`Limits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExpansionLimit {
+    /// The series alone reached `max` occurrences in the range.
+    SeriesOccurrences { max: usize },
+    /// The series' rules examined `max` candidate days and times (a rule that rarely or never
+    /// matches).
+    SeriesSteps { max: u64 },
+    /// The series before it in the query used up the query's `max` occurrences.
+    QueryOccurrences { max: usize },
+    /// The series before it in the query used up the query's `max` steps.
+    QuerySteps { max: u64 },
+}
+
+/// A series whose occurrences in the range are incomplete, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Truncation {
+    pub series: EventId,
+    pub limit: ExpansionLimit,
 }
 
 /// The id Google gives an occurrence of `master_id` that starts at `original_start`.
@@ -94,27 +116,46 @@ struct QueryBudget {
 
 impl QueryBudget {
     /// Runs one master's expansion within its own limits and what the query has left, and
-    /// charges the query for it; `Ok(true)` when the limits cut the master short.
+    /// charges the query for it; `Ok(Some(limit))` when a limit cut the master short.
     fn expand(
         &mut self,
         limits: &Limits,
         out: &mut Vec<Occurrence>,
         run: impl FnOnce(&Limits, &mut Budget, &mut Vec<Occurrence>) -> Result<(), RecurrenceError>,
-    ) -> Result<bool, RecurrenceError> {
+    ) -> Result<Option<ExpansionLimit>, RecurrenceError> {
         let own = Limits {
             max_steps: limits.max_steps.min(self.steps),
             max_occurrences: limits.max_occurrences.min(self.occurrences),
             ..*limits
         };
-        if own.max_steps == 0 || own.max_occurrences == 0 {
-            return Ok(true);
+        let steps_limit = if own.max_steps < limits.max_steps {
+            ExpansionLimit::QuerySteps { max: limits.max_query_steps }
+        } else {
+            ExpansionLimit::SeriesSteps { max: limits.max_steps }
+        };
+        let occurrences_limit = if own.max_occurrences < limits.max_occurrences {
+            ExpansionLimit::QueryOccurrences { max: limits.max_query_occurrences }
+        } else {
+            ExpansionLimit::SeriesOccurrences { max: limits.max_occurrences }
+        };
+        if own.max_steps == 0 {
+            return Ok(Some(steps_limit));
+        }
+        if own.max_occurrences == 0 {
+            return Ok(Some(occurrences_limit));
         }
         let mut budget = Budget::new(&own);
         let before = out.len();
         let result = run(&own, &mut budget, out);
         self.steps -= own.max_steps - budget.steps_left;
         self.occurrences = self.occurrences.saturating_sub(out.len() - before);
-        result.map(|()| budget.exhausted)
+        // The budget ends either way: out of steps, or at the occurrence cap.
+        let hit = match (budget.exhausted, budget.steps_left == 0) {
+            (false, _) => None,
+            (true, true) => Some(steps_limit),
+            (true, false) => Some(occurrences_limit),
+        };
+        result.map(|()| hit)
     }
 }
 
@@ -200,12 +241,12 @@ pub fn expand_with_limits(
                 if let Some(occ) = view.place(i, e.id.clone(), start, end) {
                     out.occurrences.push(occ);
                 }
-                false
+                None
             })
         };
         match result {
-            Ok(true) => out.truncated.push(e.id.clone()),
-            Ok(false) => {}
+            Ok(Some(limit)) => out.truncated.push(Truncation { series: e.id.clone(), limit }),
+            Ok(None) => {}
             Err(err) => out.skipped.push((e.id.clone(), err)),
         }
     }

@@ -21,7 +21,7 @@
 //!   master is not in the input are shown on their own.
 //! - Limits ([`Limits`]): per master and query, at most `max_occurrences` occurrences and
 //!   `max_steps` days/candidates examined; past them the master's expansion stops, what was found
-//!   is kept, and the master is listed in [`Expanded::truncated`].
+//!   is kept, and the master is listed in [`Expanded::truncated`] with the limit that cut it.
 //! - `BYWEEKNO` numbers weeks from WKST, week 1 being the first with four days in the year
 //!   (ISO 8601 for WKST=MO); a day counts by its own week, so late December can be week 1 and
 //!   early January week 52/53 of the year before. Without BYDAY it keeps the whole week. With
@@ -40,7 +40,8 @@ pub use edit::{split_series, surviving_exceptions, ExceptionTriage};
 pub use engine::Limits;
 pub use error::RecurrenceError;
 pub use expand::{
-    expand, expand_with_limits, instance_id, Expanded, Occurrence, OccurrenceTime, TimeRange,
+    expand, expand_with_limits, instance_id, ExpansionLimit, Expanded, Occurrence, OccurrenceTime, TimeRange,
+    Truncation,
 };
 pub use rule::{ByDay, Freq, Rule, Until};
 pub use set::{DateValue, RecurrenceSet};

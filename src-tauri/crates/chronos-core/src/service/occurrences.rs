@@ -3,34 +3,61 @@
 //! instances Google itself would return (`singleEvents=true`), so the shell needs no knowledge of
 //! recurrence and an edit of one can use its id as an instance id.
 
-use crate::model::{AccountId, CalendarId, EventDateTime, EventResource};
-use crate::recurrence::{self, Occurrence, OccurrenceTime, TimeRange};
+use crate::model::{AccountId, CalendarId, EventDateTime, EventId, EventResource};
+use crate::recurrence::{self, ExpansionLimit, Occurrence, OccurrenceTime, TimeRange, Zone};
 use crate::store::StoredEvent;
 use chrono::{DateTime, FixedOffset, NaiveTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// What a range query returns: the occurrences, and the series a limit cut short (their
+/// occurrences past the cut are missing from `events`; empty when the answer is whole).
+#[derive(Clone, Debug, Default)]
+pub struct RangeResult {
+    pub events: Vec<StoredEvent>,
+    pub truncated: Vec<TruncatedSeries>,
+}
+
+/// A recurring series whose occurrences in the range were cut at an expansion limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TruncatedSeries {
+    pub account: AccountId,
+    pub calendar: CalendarId,
+    pub series: EventId,
+    pub limit: ExpansionLimit,
+}
+
 /// Expands `rows` over `[from, to)`. Instants are computed exactly; all-day occurrences keep
-/// their floating dates and are kept when their UTC dates touch the range (within a day of any
-/// viewer's local range; the caller trims to its own zone as it did for stored all-day rows).
-pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<StoredEvent> {
+/// their floating dates and are kept when those dates, read in `zone` (the zone the caller
+/// displays), overlap the range.
+pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> RangeResult {
     let mut groups: HashMap<(AccountId, CalendarId), Vec<StoredEvent>> = HashMap::new();
     for row in rows {
         groups.entry((row.account.clone(), row.calendar.clone())).or_default().push(row);
     }
     let mut out: Vec<(DateTime<Utc>, StoredEvent)> = Vec::new();
+    let mut truncated = Vec::new();
     for ((account, calendar), rows) in groups {
         let events: Vec<EventResource> = rows.iter().map(|r| (*r.event).clone()).collect();
-        let expanded = recurrence::expand(&events, TimeRange::new(from, to), chrono_tz::UTC);
+        let expanded = recurrence::expand(&events, TimeRange::new(from, to), zone);
         for (id, err) in &expanded.skipped {
             tracing::warn!(account = %account, event = %id, kind = err.kind(), "event left out of the range: cannot be placed");
         }
-        for id in &expanded.truncated {
-            tracing::warn!(account = %account, event = %id, "recurring event cut at the expansion limit");
+        for cut in expanded.truncated {
+            tracing::warn!(account = %account, event = %cut.series, limit = ?cut.limit, "recurring event cut at the expansion limit");
+            truncated.push(TruncatedSeries {
+                account: account.clone(),
+                calendar: calendar.clone(),
+                series: cut.series,
+                limit: cut.limit,
+            });
         }
         for occ in expanded.occurrences {
             let row = &rows[occ.source];
-            let key = sort_key(&occ.start);
+            let key = sort_key(&occ.start, zone);
             if occ.is_exception || occ.master_id.is_none() {
                 out.push((key, row.clone()));
                 continue;
@@ -43,13 +70,15 @@ pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateT
         }
     }
     out.sort_by(|a, b| (a.0, &a.1.event.id).cmp(&(b.0, &b.1.event.id)));
-    out.into_iter().map(|(_, e)| e).collect()
+    truncated.sort_by(|a, b| (&a.account, &a.calendar, &a.series).cmp(&(&b.account, &b.calendar, &b.series)));
+    RangeResult { events: out.into_iter().map(|(_, e)| e).collect(), truncated }
 }
 
-fn sort_key(t: &OccurrenceTime) -> DateTime<Utc> {
+/// An all-day occurrence sorts at its date's midnight in the display zone.
+fn sort_key(t: &OccurrenceTime, zone: Tz) -> DateTime<Utc> {
     match t {
         OccurrenceTime::Instant { utc, .. } => *utc,
-        OccurrenceTime::Date { date } => date.and_time(NaiveTime::MIN).and_utc(),
+        OccurrenceTime::Date { date } => Zone::Iana(zone).instant(date.and_time(NaiveTime::MIN)),
     }
 }
 

@@ -4,10 +4,10 @@
 //! `data-key:<id>`, plus `data-key:current` naming the key new writes use. The database lists the
 //! ids its blobs may use (`data_keys`), each with a check blob, so that on open a missing key — or
 //! a different key under the same name after a keyring reset — is reported as
-//! `Error::DataKeyMissing` instead of surfacing later as row-by-row decryption failures.
+//! `Error::DataKeyMissing` (with the cause) instead of surfacing later as row-by-row decryption failures.
 
 use super::crypto::{blob_key_id, Aad, DataKey, KeyId, KeySet, RecordKind};
-use crate::error::{Error, Result};
+use crate::error::{DataKeyProblem, Error, Result};
 use crate::secrets::SecretStore;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -41,14 +41,15 @@ pub(crate) fn has_encrypted_rows(conn: &Connection) -> Result<bool> {
     Ok(false)
 }
 
-fn read_secret_key(secrets: &dyn SecretStore, id: KeyId) -> Result<Option<DataKey>> {
+/// The keyring's key `id`, or why it cannot be used.
+fn read_secret_key(secrets: &dyn SecretStore, id: KeyId) -> Result<Result<DataKey, DataKeyProblem>> {
     match secrets.get(&key_name(id))? {
-        None => Ok(None),
+        None => Ok(Err(DataKeyProblem::Absent(id))),
         Some(raw) => match DataKey::from_bytes(id, &raw) {
-            Ok(k) => Ok(Some(k)),
+            Ok(k) => Ok(Ok(k)),
             Err(e) => {
                 tracing::warn!(key_id = %id, error = %e, "unusable data key in the keyring");
-                Ok(None)
+                Ok(Err(DataKeyProblem::Unusable(id)))
             }
         },
     }
@@ -100,18 +101,18 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
     if rows.is_empty() {
         if has_encrypted_rows(conn)? {
             tracing::warn!("encrypted rows exist but no data key is recorded");
-            return Err(Error::DataKeyMissing);
+            return Err(Error::DataKeyMissing(DataKeyProblem::Unrecorded));
         }
         // A new (or wiped) store: reuse the keyring's current key if it is intact, so that a
         // reinstall does not pile up keys; otherwise make a new one with a fresh id.
         let current = current_from_secrets(secrets)?;
         let key = match current {
             Some(id) => match read_secret_key(secrets, id)? {
-                Some(k) => {
+                Ok(k) => {
                     record_key(conn, &k)?;
                     k
                 }
-                None => create_key(conn, secrets, KeyId(id.0 + 1))?,
+                Err(_) => create_key(conn, secrets, KeyId(id.0 + 1))?,
             },
             None => create_key(conn, secrets, KeyId(1))?,
         };
@@ -122,9 +123,12 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
     let mut set: Option<KeySet> = None;
     for (id, check_blob) in rows {
         let id = KeyId(id);
-        let Some(key) = read_secret_key(secrets, id)? else {
-            tracing::warn!(key_id = %id, "data key missing from the keyring");
-            return Err(Error::DataKeyMissing);
+        let key = match read_secret_key(secrets, id)? {
+            Ok(key) => key,
+            Err(problem) => {
+                tracing::warn!(key_id = %id, "data key missing from the keyring");
+                return Err(Error::DataKeyMissing(problem));
+            }
         };
         let single = KeySet::new(DataKey::from_bytes(id, key.bytes())?);
         let id_str = check_aad_parts(id);
@@ -134,7 +138,7 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
             .unwrap_or(false);
         if !ok {
             tracing::warn!(key_id = %id, "the keyring holds a different data key under this id");
-            return Err(Error::DataKeyMissing);
+            return Err(Error::DataKeyMissing(DataKeyProblem::Different(id)));
         }
         match set.as_mut() {
             None => set = Some(KeySet::new(key)),

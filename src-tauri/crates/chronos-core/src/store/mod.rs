@@ -31,7 +31,9 @@
 //! The data key (256 random bits) lives in the `SecretStore` (the OS keyring) as
 //! `data-key:<id>`, with `data-key:current` naming the key for new writes. The database lists the
 //! ids its blobs use, each with a check blob, so a missing or replaced key is reported on open as
-//! `Error::DataKeyMissing`. `Store::recover_missing_key` is the one-step way out: it wipes the
+//! `Error::DataKeyMissing` naming the cause, and opening never wipes anything.
+//! `Store::reset_preview` counts what a reset would lose; `Store::recover_missing_key`, the
+//! explicit reset the user consents to, is the one-step way out: it wipes the
 //! event data, sync state, outbox and conflicts (accounts and calendar selections stay), starts a
 //! new key, and reports how many unsent changes were lost. Rotation: `rotate_data_key` (new writes
 //! use the new key, old blobs stay readable), `reencrypt_all`, then `retire_data_key`.
@@ -113,12 +115,23 @@ pub(crate) struct Db {
 }
 
 /// What `recover_missing_key` threw away.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RecoveryReport {
     /// Local changes that had not reached Google; their content cannot be read any more.
     pub unsent_changes_lost: usize,
     pub conflicts_lost: usize,
     pub events_wiped: usize,
+}
+
+impl RecoveryReport {
+    fn count(conn: &Connection) -> Result<RecoveryReport> {
+        let count = |sql: &str| -> Result<usize> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize) };
+        Ok(RecoveryReport {
+            unsent_changes_lost: count("SELECT COUNT(*) FROM outbox")?,
+            conflicts_lost: count("SELECT COUNT(*) FROM conflicts")?,
+            events_wiped: count("SELECT COUNT(*) FROM events")?,
+        })
+    }
 }
 
 /// The encrypted local store. See the module documentation.
@@ -164,7 +177,18 @@ impl Store {
         Ok(store)
     }
 
-    /// The one-step recovery after `Error::DataKeyMissing`: wipes events, sync state, the outbox
+    /// What `recover_missing_key` would throw away, read without any key and changing nothing
+    /// but the schema version (an older file is migrated as any open would).
+    pub fn reset_preview(path: impl AsRef<Path>) -> Result<RecoveryReport> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Ok(RecoveryReport::default());
+        }
+        RecoveryReport::count(&open_connection(path)?)
+    }
+
+    /// The one-step recovery after `Error::DataKeyMissing`, for an explicit reset only (the user
+    /// was told what `reset_preview` reports): wipes events, sync state, the outbox
     /// and conflicts, and the sealed calendar metadata (names come back with the next calendar
     /// list sync), keeps accounts and calendar selections and colours, creates a new data key,
     /// and opens the store. The next sync is a full one.
@@ -172,12 +196,7 @@ impl Store {
         let path = path.as_ref();
         let mut conn = open_connection(path)?;
         let tx = conn.transaction()?;
-        let count = |sql: &str| -> Result<usize> { Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize) };
-        let report = RecoveryReport {
-            unsent_changes_lost: count("SELECT COUNT(*) FROM outbox")?,
-            conflicts_lost: count("SELECT COUNT(*) FROM conflicts")?,
-            events_wiped: count("SELECT COUNT(*) FROM events")?,
-        };
+        let report = RecoveryReport::count(&tx)?;
         tx.execute_batch(
             "DELETE FROM events; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM sync_state;
              UPDATE calendars SET blob = NULL, etag = NULL;
