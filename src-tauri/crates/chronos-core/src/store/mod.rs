@@ -80,7 +80,9 @@ mod outbox;
 pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
-pub use calendars::{AccountStatus, CalendarListOutcome, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState};
+pub use calendars::{
+    AccountStatus, CalendarListOutcome, IncrementalSync, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState,
+};
 pub use crypto::KeyId;
 pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use outbox::{
