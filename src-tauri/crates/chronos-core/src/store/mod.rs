@@ -86,7 +86,7 @@ pub use calendars::{
 pub use crypto::KeyId;
 pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use outbox::{
-    ConflictId, ConflictValue, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
+    ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
     OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
 };
 
