@@ -330,6 +330,7 @@ mod tests {
             selection_by_user: false,
             color_override: None,
             deleted: false,
+            incremental_sync: Default::default(),
         };
         HashMap::from([(("a@example.com".to_owned(), "cal".to_owned()), cal)])
     }

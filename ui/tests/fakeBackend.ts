@@ -44,6 +44,7 @@ export function calendar(over: Partial<CalendarView> = {}): CalendarView {
     accessRole: 'owner',
     selected: true,
     primary: true,
+    incrementalSync: true,
     ...over,
   };
 }

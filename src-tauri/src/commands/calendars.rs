@@ -5,7 +5,7 @@ use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
 use crate::palette::{self, Palette};
 use chronos_core::model::{AccountId, CalendarId};
-use chronos_core::store::StoredCalendar;
+use chronos_core::store::{IncrementalSync, StoredCalendar};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tauri::{AppHandle, Runtime, State};
@@ -27,6 +27,9 @@ pub struct CalendarView {
     pub access_role: String,
     pub selected: bool,
     pub primary: bool,
+    /// `false`: the calendar's server gives no sync token, so every sync lists it in full and
+    /// the minute check leaves it alone (a state to show, not an error).
+    pub incremental_sync: bool,
 }
 
 /// A calendar in the UI's shape. Its colour: the local one, else the entry's own, else what its
@@ -56,6 +59,7 @@ pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
         access_role: e.access_role.clone().unwrap_or_else(|| "reader".to_owned()),
         selected: c.selected,
         primary: e.primary.unwrap_or(false),
+        incremental_sync: c.incremental_sync == IncrementalSync::Available,
     }
 }
 
@@ -218,6 +222,7 @@ mod tests {
             selection_by_user: false,
             color_override: None,
             deleted: false,
+            incremental_sync: Default::default(),
         }
     }
 
@@ -252,5 +257,13 @@ mod tests {
         let mut local = calendar(Some("7"), None);
         local.color_override = Some("#123123".into());
         assert_eq!(view(&local, &palette()).background_color, "#123123");
+    }
+
+    #[test]
+    fn a_calendar_without_incremental_sync_says_so_in_its_view() {
+        assert!(view(&calendar(None, None), &palette()).incremental_sync);
+        let mut full_only = calendar(None, None);
+        full_only.incremental_sync = IncrementalSync::Unavailable;
+        assert!(!view(&full_only, &palette()).incremental_sync);
     }
 }

@@ -385,12 +385,18 @@ struct SchedInner<R> {
     tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Issue 7: calendars a live push channel covers need no minute check.
     push_covered: Mutex<Option<PushCovered>>,
+    /// Calendars whose every sync is a full listing (their server gives no sync token): a
+    /// check each minute would spend the quota of a full sync each time.
+    full_listing_only: Mutex<Option<CalendarFilter>>,
     /// The interval now in force (`config.interval` until `set_interval` changes it).
     interval: watch::Sender<Duration>,
 }
 
+/// A yes/no question about one calendar of one account.
+pub type CalendarFilter = Arc<dyn Fn(&AccountId, &CalendarId) -> bool + Send + Sync>;
+
 /// Whether a push channel covers a calendar (set by `push::ChannelManager`).
-pub type PushCovered = Arc<dyn Fn(&AccountId, &CalendarId) -> bool + Send + Sync>;
+pub type PushCovered = CalendarFilter;
 
 /// Turns triggers into runs for every connected account.
 pub struct Scheduler<R> {
@@ -413,6 +419,7 @@ impl<R: RunResult> Scheduler<R> {
                 view: Mutex::new(View::default()),
                 tasks: Mutex::new(Vec::new()),
                 push_covered: Mutex::new(None),
+                full_listing_only: Mutex::new(None),
                 interval: watch::channel(config.interval).0,
                 config,
             }),
@@ -601,6 +608,11 @@ impl<R: RunResult> Scheduler<R> {
 
     // ---- end of issue 7 additions ----
 
+    /// Tells the view check which calendars can only be listed in full (they are not polled).
+    pub fn set_full_listing_only(&self, f: Option<CalendarFilter>) {
+        *self.inner.full_listing_only.lock().unwrap() = f;
+    }
+
     /// Stops the timers. Runs already started finish.
     pub fn shutdown(&self) {
         for t in self.inner.tasks.lock().unwrap().drain(..) {
@@ -630,18 +642,22 @@ impl<R: RunResult> Scheduler<R> {
         };
         // Issue 7: skip calendars a push channel covers; the check stays one cheap list call per
         // calendar that has no other way to learn of changes.
-        let covered = self.inner.push_covered.lock().unwrap().clone();
-        let targets: Vec<(AccountId, BTreeSet<CalendarId>)> = match covered {
-            None => targets,
-            Some(f) => targets
-                .into_iter()
-                .map(|(a, cals)| {
-                    let left: BTreeSet<CalendarId> = cals.into_iter().filter(|c| !f(&a, c)).collect();
-                    (a, left)
-                })
-                .filter(|(_, c)| !c.is_empty())
-                .collect(),
-        };
+        // Calendars without incremental sync are left to the interval runs as well.
+        let skips: Vec<CalendarFilter> = [
+            self.inner.push_covered.lock().unwrap().clone(),
+            self.inner.full_listing_only.lock().unwrap().clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let targets: Vec<(AccountId, BTreeSet<CalendarId>)> = targets
+            .into_iter()
+            .map(|(a, cals)| {
+                let left: BTreeSet<CalendarId> = cals.into_iter().filter(|c| !skips.iter().any(|f| f(&a, c))).collect();
+                (a, left)
+            })
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
         let fresh_within = self.inner.config.view_check / 2;
         for (account, calendars) in targets {
             let Some(g) = self.gate(&account) else { continue };

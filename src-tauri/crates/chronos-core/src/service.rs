@@ -186,6 +186,13 @@ impl SyncRunner<RunReport> for EngineRunner {
     }
 }
 
+/// The scheduler's question "is this calendar listed in full on every sync?", answered by the
+/// store (what the calendar's last listing ended with).
+pub fn full_listing_only(store: &Arc<Store>) -> crate::scheduler::CalendarFilter {
+    let store = Arc::downgrade(store);
+    Arc::new(move |a: &AccountId, c: &CalendarId| store.upgrade().is_some_and(|s| s.lacks_incremental_sync(a, c)))
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
@@ -229,6 +236,7 @@ impl Chronos {
         let (sink, forwarder) = spawn_throttled(options.progress_per_second, progress_tx.clone(), move |ev| board.apply(ev));
         let runner = Arc::new(EngineRunner { inner: Mutex::new(Weak::new()) });
         let scheduler = Scheduler::new(options.scheduler.clone(), runner.clone(), Arc::new(SystemClock));
+        scheduler.set_full_listing_only(Some(full_listing_only(&store)));
         let (changes_tx, _) = broadcast::channel(1024);
         let source_store = store.clone();
         let early_triggers = ActivityTriggers::new(

@@ -135,7 +135,11 @@ async fn writes_round_trip_with_etags() {
     draft.extra.insert("extendedProperties".into(), json!({"private": {"chronos": "1"}}));
     let created = s.client.insert_event(&cal, &draft, SendUpdates::None).await.unwrap();
     assert_eq!(created.id.as_str().len(), 26);
-    assert_eq!(created.extra.get("extendedProperties"), Some(&json!({"private": {"chronos": "1"}})));
+    // Chronos's own mark joins them (see CHRONOS_ID_PROPERTY).
+    assert_eq!(
+        created.extra.get("extendedProperties"),
+        Some(&json!({"private": {"chronos": "1", "chronosId": created.id.as_str()}}))
+    );
     let etag1 = created.etag.clone().unwrap();
     assert!(requests(&s.emu, "events.insert")[0].query.contains("sendUpdates=none"));
 
@@ -148,7 +152,7 @@ async fn writes_round_trip_with_etags() {
     fields.insert("summary".into(), json!("Long lunch"));
     let patched = s.client.patch_event(&cal, &created.id, &fields, Some(&etag1), SendUpdates::None).await.unwrap();
     assert_eq!(patched.summary.as_deref(), Some("Long lunch"));
-    assert_eq!(patched.extra.get("extendedProperties"), Some(&json!({"private": {"chronos": "1"}})));
+    assert_eq!(patched.extra.get("extendedProperties"), created.extra.get("extendedProperties"));
     let etag2 = patched.etag.clone().unwrap();
     assert_ne!(etag1, etag2);
 
@@ -333,7 +337,8 @@ async fn dropped_connections_and_truncated_bodies_are_retried() {
 #[tokio::test]
 async fn an_insert_whose_answer_was_lost_is_not_duplicated() {
     let s = setup(world(0)).await;
-    // The insert lands, but its answer is cut off; the retry meets 409 and fetches the event.
+    // The insert lands, but its answer is cut off; before a retry the event is looked up by
+    // its chronosId mark and found, so nothing is sent twice.
     s.emu
         .control()
         .add_fault(FaultRule { method: Some("POST".into()), ..fault("/events", FaultAction::Truncate, 1, None) })
@@ -343,10 +348,10 @@ async fn an_insert_whose_answer_was_lost_is_not_duplicated() {
     draft.end = Some(serde_json::from_value(json!({"date": "2026-12-06"})).unwrap());
     let created = s.client.insert_event(&alice(), &draft, SendUpdates::None).await.unwrap();
     assert_eq!(created.summary.as_deref(), Some("Once"));
-    let statuses: Vec<_> = requests(&s.emu, "events.insert").iter().map(|r| r.status).collect();
-    assert_eq!(statuses.len(), 2, "{statuses:?}");
-    assert_eq!(statuses[1], 409);
-    assert_eq!(requests(&s.emu, "events.get").len(), 1);
+    assert_eq!(requests(&s.emu, "events.insert").len(), 1);
+    let lookups = requests(&s.emu, "events.list");
+    assert_eq!(lookups.len(), 1);
+    assert!(lookups[0].query.contains("privateExtendedProperty"), "{}", lookups[0].query);
     assert_eq!(s.emu.control().event_ids(ALICE).unwrap(), vec![created.id.0.clone()]);
 }
 

@@ -38,6 +38,7 @@ pub use faults::{FaultAction, FaultRule};
 pub use ratelimit::RateLimit;
 pub use reqlog::{Counters, RequestRecord};
 pub use store::list::PageQuirks;
+pub use store::WriteQuirks;
 pub use api::colors::{ColorDef, Palette, PaletteChange};
 pub use store::oauth::TokenResponse;
 pub use world::{AccountSpec, CalendarSpec, ClientSpec, GenSpec, World};

@@ -214,7 +214,7 @@ async fn short_and_empty_pages_still_lead_to_the_same_result() {
     let cal = env.primary();
     let (plain, _, plain_pages) = env.list_all(&cal, "maxResults=2500").await;
     assert_eq!(plain_pages, 1);
-    env.ctl.set_page_quirks(gcal_emulator::PageQuirks { max_items: Some(7), leading_empty_page: true });
+    env.ctl.set_page_quirks(gcal_emulator::PageQuirks { max_items: Some(7), leading_empty_page: true, ..Default::default() });
     let (s, first) = env.get(&format!("{}?maxResults=2500", env.events_path(&cal))).await;
     assert_eq!(s, StatusCode::OK);
     assert!(first["items"].as_array().unwrap().is_empty());
@@ -240,4 +240,42 @@ async fn updated_min_too_long_ago_is_410() {
     let (s, v) = env.get(&format!("{}?updatedMin={}", env.events_path(&cal), enc(&recent))).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["items"].as_array().unwrap().len(), 3, "everything in a fresh world was updated within the hour");
+}
+
+#[tokio::test]
+async fn the_omit_sync_token_quirk_ends_listings_without_a_token() {
+    let env = env(small_world(30)).await;
+    let cal = env.primary();
+    let r = env
+        .http
+        .put(format!("{}/__emulator/page-quirks", env.emu.base_url()))
+        .json(&json!({"omitSyncToken": true, "maxItems": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let mut page_token: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut path = format!("{}?maxResults=2500", env.events_path(&cal));
+        if let Some(p) = &page_token {
+            path.push_str(&format!("&pageToken={}", enc(p)));
+        }
+        let (s, v) = env.get(&path).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        pages += 1;
+        assert!(
+            v.get("nextSyncToken").is_none(),
+            "no page carries a sync token: {v}"
+        );
+        match v.get("nextPageToken").and_then(Value::as_str) {
+            Some(p) => page_token = Some(p.to_owned()),
+            None => break,
+        }
+    }
+    assert!(pages > 1, "the quirk keeps paging: {pages} pages");
+    env.ctl
+        .set_page_quirks(gcal_emulator::PageQuirks::default());
+    let (_, sync, _) = env.list_all(&cal, "").await;
+    assert!(!sync.is_empty());
 }

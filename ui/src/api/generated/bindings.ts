@@ -72,7 +72,12 @@ export type AccountView = {
  */
 id: string, status: AccountState, lastSyncAt: string | null, };
 
-export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: AccessRole, selected: boolean, primary: boolean, };
+export type CalendarView = { accountId: string, id: string, summary: string, backgroundColor: string, foregroundColor: string, accessRole: AccessRole, selected: boolean, primary: boolean, 
+/**
+ * `false`: the calendar's server gives no sync token, so every sync lists it in full and
+ * the minute check leaves it alone (a state to show, not an error).
+ */
+incrementalSync: boolean, };
 
 export type TruncatedSeriesView = { accountId: string, calendarId: string, seriesId: string, limit: "series_occurrences" | "series_steps" | "query_occurrences" | "query_steps", max: number, };
 

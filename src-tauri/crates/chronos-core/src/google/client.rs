@@ -114,11 +114,19 @@ pub(crate) struct Call {
     pub query: Vec<(&'static str, String)>,
     pub body: Option<Value>,
     pub if_match: Option<Etag>,
+    /// For a write that may have landed although its answer was lost: before each retry this
+    /// listing is asked, and an event it finds is taken as the write's answer.
+    pub landed: Option<Box<Call>>,
 }
 
 impl Call {
     pub fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Vec::new(), body: None, if_match: None }
+        Self { method, path, query: Vec::new(), body: None, if_match: None, landed: None }
+    }
+    /// See [`Call::landed`].
+    pub fn landed_if_listed(mut self, lookup: Call) -> Self {
+        self.landed = Some(Box::new(lookup));
+        self
     }
     pub fn query(mut self, k: &'static str, v: impl Into<String>) -> Self {
         self.query.push((k, v.into()));
@@ -149,6 +157,15 @@ pub(crate) struct Executed<R = Value> {
 /// Turns a successful answer's body into `R`. A JSON error that is an early end of input is
 /// retried like a dropped connection; any other fails the call as a malformed answer.
 pub(crate) type BodyParser<R> = fn(&[u8]) -> serde_json::Result<R>;
+
+/// The first item of a list answer, if any.
+fn first_item(body: &[u8]) -> serde_json::Result<Option<Value>> {
+    let mut v: Value = serde_json::from_slice(body)?;
+    Ok(match v.get_mut("items").and_then(Value::as_array_mut) {
+        Some(items) if !items.is_empty() => Some(items.swap_remove(0)),
+        _ => None,
+    })
+}
 
 fn parse_value(body: &[u8]) -> serde_json::Result<Value> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -250,6 +267,15 @@ impl GoogleClient {
                         "retrying Google request"
                     );
                     inner.clock.sleep(wait).await;
+                    if let Some(lookup) = &call.landed {
+                        // A failed lookup is not an answer either way: the write is retried.
+                        if let Ok(Some(found)) = self.attempt_once(lookup, None, first_item).await {
+                            tracing::info!(path = %redact_path(&call.path), "a write whose answer was lost had landed; taking it");
+                            let parsed = serde_json::to_vec(&found).and_then(|b| parse(&b));
+                            let result = parsed.map_err(|e| Error::Internal(format!("a found event: {}", sanitize_serde_error(&e))));
+                            return Executed { result, attempts };
+                        }
+                    }
                 }
                 None => return Executed { result: Err(failure.error), attempts },
             }

@@ -61,6 +61,30 @@ pub fn new_event_id() -> EventId {
     EventId(s)
 }
 
+/// The private extended property every insert carries with the id Chronos chose, so an insert
+/// whose answer was lost can be found again on a server that assigns its own ids.
+pub const CHRONOS_ID_PROPERTY: &str = "chronosId";
+
+/// `event` with `extendedProperties.private.chronosId` set to its id (other properties kept).
+fn mark_with_chronos_id(event: &mut EventResource) {
+    let props = event.extra.entry("extendedProperties").or_insert_with(|| Value::Object(Map::new()));
+    if !props.is_object() {
+        *props = Value::Object(Map::new());
+    }
+    let private = props.as_object_mut().expect("an object").entry("private").or_insert_with(|| Value::Object(Map::new()));
+    if !private.is_object() {
+        *private = Value::Object(Map::new());
+    }
+    private.as_object_mut().expect("an object").insert(CHRONOS_ID_PROPERTY.into(), Value::String(event.id.0.clone()));
+}
+
+/// The listing that finds the event an insert of `chronos_id` created, if it landed.
+fn chronos_id_lookup(calendar: &CalendarId, chronos_id: &EventId) -> Call {
+    Call::new(Method::GET, events_path(calendar))
+        .query("privateExtendedProperty", format!("{CHRONOS_ID_PROPERTY}={}", chronos_id.as_str()))
+        .query("maxResults", "10")
+}
+
 fn events_path(calendar: &CalendarId) -> String {
     format!("calendars/{}/events", encode_segment(calendar.as_str()))
 }
@@ -89,6 +113,9 @@ impl GoogleClient {
 
     /// `events.insert` with a client-chosen id (one is assigned when `event.id` is empty). If a
     /// retried insert meets 409, the first attempt had succeeded: the event is fetched instead.
+    /// The event is marked with its id (`CHRONOS_ID_PROPERTY`) and, before a retry, looked up by
+    /// that mark, so a server that assigns its own ids does not get it twice. The answer's id is
+    /// the event's id from then on, whatever was asked for.
     pub async fn insert_event(
         &self,
         calendar: &CalendarId,
@@ -99,10 +126,12 @@ impl GoogleClient {
         if event.id.as_str().is_empty() {
             event.id = new_event_id();
         }
+        mark_with_chronos_id(&mut event);
         let body = serde_json::to_value(&event).map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
         let call = Call::new(Method::POST, events_path(calendar))
             .query("sendUpdates", send_updates.as_str())
-            .body(body);
+            .body(body)
+            .landed_if_listed(chronos_id_lookup(calendar, &event.id));
         let executed = self.execute(&call).await;
         match executed.result {
             Ok(v) => super::client::from_value(v),
@@ -112,6 +141,13 @@ impl GoogleClient {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The live event an earlier insert of `chronos_id` created, if one did (see
+    /// `CHRONOS_ID_PROPERTY`).
+    pub async fn find_inserted(&self, calendar: &CalendarId, chronos_id: &EventId) -> Result<Option<EventResource>> {
+        let page: EventsPage = self.execute_with(&chronos_id_lookup(calendar, chronos_id), parse_page_body).await.result??;
+        Ok(page.items.into_iter().find(|e| !e.is_cancelled()))
     }
 
     /// `events.patch`: sends only `fields`, so unknown fields on the server stay untouched.

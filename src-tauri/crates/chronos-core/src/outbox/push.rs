@@ -24,7 +24,7 @@ use crate::google::errors::{is_deleted, is_duplicate, is_not_found, is_precondit
 use crate::google::GoogleClient;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::{
-    ConflictValue, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp, OutboxState, RowChange,
+    ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp, OutboxState, RowChange,
     Store,
 };
 use serde::Serialize;
@@ -82,6 +82,14 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
     match e.op {
         OutboxOp::Insert => {
             let Some(local) = &e.payload.local else { return Err(Error::Internal("an insert without its event".into())) };
+            if e.attempts > 0 {
+                // Sent before without a known answer (lost, or the process ended): a server that
+                // assigns its own ids would not refuse a second copy, so look for the first.
+                *requests += 1;
+                if let Some(found) = client.find_inserted(cal, &e.event_id).await? {
+                    return Ok(Answer::Done(Some(found)));
+                }
+            }
             match client.insert_event(cal, local, su).await {
                 Ok(r) => Ok(Answer::Done(Some(r))),
                 // Our ids are 128 random bits: a duplicate is our own earlier attempt.
@@ -132,6 +140,29 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
                 }
                 Err(err) => Err(err),
             }
+        }
+    }
+}
+
+/// The answer's id is the truth: an insert answered with another id than the one chosen here
+/// renames the event locally.
+fn server_rekey(e: &OutboxEntry, answer: &Answer) -> Option<EventRekey> {
+    match answer {
+        Answer::Done(Some(r)) | Answer::Server(Some(r))
+            if e.op == OutboxOp::Insert && !r.id.as_str().is_empty() && r.id != e.event_id =>
+        {
+            Some(EventRekey { from: e.event_id.clone(), to: r.id.clone() })
+        }
+        _ => None,
+    }
+}
+
+/// An entry as the store holds it after `rekey` (see `Store::write_local`).
+fn rename_entry(e: &mut OutboxEntry, rekey: &EventRekey) {
+    e.event_id = rekey.to.clone();
+    for ev in [&mut e.payload.local, &mut e.payload.base].into_iter().flatten() {
+        if ev.id == rekey.from {
+            ev.id = rekey.to.clone();
         }
     }
 }
@@ -374,9 +405,18 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
         let (s, a, l) = (store.clone(), account.clone(), locks.clone());
         let counts = blocking(move || {
             let _g = lock_edit(&l);
-            let followers: Vec<OutboxEntry> =
+            let mut followers: Vec<OutboxEntry> =
                 entries_of(&s, &a, &entry.event_id)?.into_iter().filter(|f| f.id > entry.id).collect();
-            let (w, counts) = settle(&entry, &followers, answer);
+            let rekey = server_rekey(&entry, &answer);
+            let mut entry = entry;
+            if let Some(r) = &rekey {
+                tracing::info!(op = entry.op.as_str(), "the server gave the event an id of its own; renaming it here");
+                for e in std::iter::once(&mut entry).chain(followers.iter_mut()) {
+                    rename_entry(e, r);
+                }
+            }
+            let (mut w, counts) = settle(&entry, &followers, answer);
+            w.rekey = rekey;
             s.write_local(&a, &w)?;
             Ok((counts.0, counts.1, w.add_conflicts.len()))
         })

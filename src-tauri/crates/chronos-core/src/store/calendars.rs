@@ -33,6 +33,33 @@ impl AccountStatus {
     }
 }
 
+/// Whether a calendar's server ends a listing with a sync token, as its last listing showed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IncrementalSync {
+    /// The last listing ended with a sync token (or none has ended yet): syncs ask for changes.
+    #[default]
+    Available,
+    /// The server ended the listing without a sync token: every sync lists the calendar in
+    /// full, so automatic checks meant to be cheap leave it alone.
+    Unavailable,
+}
+
+impl IncrementalSync {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncrementalSync::Available => "available",
+            IncrementalSync::Unavailable => "unavailable",
+        }
+    }
+    pub(crate) fn parse(s: &str) -> Self {
+        match s {
+            "unavailable" => IncrementalSync::Unavailable,
+            _ => IncrementalSync::Available,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoredAccount {
     pub id: AccountId,
@@ -52,6 +79,8 @@ pub struct StoredCalendar {
     pub selection_by_user: bool,
     pub color_override: Option<String>,
     pub deleted: bool,
+    /// Whether syncs of this calendar can ask for changes only (see [`IncrementalSync`]).
+    pub incremental_sync: IncrementalSync,
 }
 
 impl StoredCalendar {
@@ -85,6 +114,7 @@ pub struct SyncState {
     pub last_full_sync: Option<DateTime<Utc>>,
     pub last_incremental_sync: Option<DateTime<Utc>>,
     pub last_error: Option<SyncErrorRecord>,
+    pub incremental_sync: IncrementalSync,
 }
 
 pub(crate) fn load_selected(conn: &Connection) -> Result<HashSet<CalKey>> {
@@ -336,6 +366,7 @@ impl Store {
             selection_by_user: r.get(9)?,
             color_override: r.get(6)?,
             deleted: r.get(11)?,
+            incremental_sync: IncrementalSync::parse(&r.get::<_, String>(14)?),
         })
     }
 
@@ -343,11 +374,13 @@ impl Store {
     pub fn list_calendars(&self, account: Option<&AccountId>, include_deleted: bool) -> Result<Vec<StoredCalendar>> {
         let db = self.db();
         let mut stmt = db.conn.prepare(
-            "SELECT account, calendar_id, access_role, color_id, background_color, foreground_color,
-                    color_override, is_primary, selected, selection_by_user, hidden, deleted, etag, blob
-             FROM calendars
-             WHERE (?1 IS NULL OR account = ?1) AND (?2 OR deleted = 0)
-             ORDER BY account, is_primary DESC, calendar_id",
+            "SELECT c.account, c.calendar_id, c.access_role, c.color_id, c.background_color, c.foreground_color,
+                    c.color_override, c.is_primary, c.selected, c.selection_by_user, c.hidden, c.deleted, c.etag,
+                    c.blob, COALESCE(s.incremental_sync, 'available')
+             FROM calendars c
+             LEFT JOIN sync_state s ON s.account = c.account AND s.calendar_id = c.calendar_id
+             WHERE (?1 IS NULL OR c.account = ?1) AND (?2 OR c.deleted = 0)
+             ORDER BY c.account, c.is_primary DESC, c.calendar_id",
         )?;
         let mut rows = stmt.query(params![account.map(|a| a.as_str()), include_deleted])?;
         let mut out = Vec::new();
@@ -441,6 +474,27 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the calendar's last listing ended without a sync token (false for an unknown
+    /// calendar). Cheap: the scheduler asks it for each calendar on screen once a minute.
+    pub fn lacks_incremental_sync(&self, account: &AccountId, calendar: &CalendarId) -> bool {
+        let db = self.db();
+        let found: rusqlite::Result<Option<String>> = db
+            .conn
+            .query_row(
+                "SELECT incremental_sync FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
+                params![account.as_str(), calendar.as_str()],
+                |r| r.get(0),
+            )
+            .optional();
+        match found {
+            Ok(v) => v.is_some_and(|v| IncrementalSync::parse(&v) == IncrementalSync::Unavailable),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a calendar's incremental sync state");
+                false
+            }
+        }
+    }
+
     /// Remembers why the last sync of a calendar failed (a message from the server or the
     /// engine, never event content). A successful last page clears it.
     pub fn record_sync_error(&self, account: &AccountId, calendar: &CalendarId, kind: &str, message: &str) -> Result<()> {
@@ -458,7 +512,7 @@ pub(crate) fn read_sync_state(conn: &Connection, account: &AccountId, calendar: 
     let s = conn
         .query_row(
             "SELECT sync_token, page_token, full_sync_generation, last_full_sync_ms, last_incremental_ms,
-                    last_error_kind, last_error_message, last_error_ms
+                    last_error_kind, last_error_message, last_error_ms, incremental_sync
              FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
             params![account.as_str(), calendar.as_str()],
             |r| {
@@ -477,6 +531,7 @@ pub(crate) fn read_sync_state(conn: &Connection, account: &AccountId, calendar: 
                         }),
                         None => None,
                     },
+                    incremental_sync: IncrementalSync::parse(&r.get::<_, String>(8)?),
                 })
             },
         )

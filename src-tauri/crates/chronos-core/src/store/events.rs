@@ -1,6 +1,6 @@
 //! Events: applying a page of server results, range queries over the index, reading one event.
 
-use super::calendars::calendar_exists;
+use super::calendars::{calendar_exists, IncrementalSync};
 use super::crypto::{Aad, KeySet, RecordKind, Sealer};
 use super::index::{CalKey, CalendarIndex, Index};
 use super::{now_ms, open_json, seal_json, Db, Store};
@@ -23,6 +23,15 @@ pub enum PageEnd {
     Next(PageToken),
     /// The last page, with the token for the next incremental sync.
     Last(SyncToken),
+    /// The last page of a server that hands out no sync token: the calendar's next sync is a
+    /// full one again (see `IncrementalSync::Unavailable`).
+    LastWithoutToken,
+}
+
+impl PageEnd {
+    pub fn is_last(&self) -> bool {
+        !matches!(self, PageEnd::Next(_))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -391,7 +400,7 @@ impl Store {
                     params![account.as_str(), calendar.as_str(), token.as_str()],
                 )?;
             }
-            PageEnd::Last(token) => {
+            PageEnd::Last(_) | PageEnd::LastWithoutToken => {
                 if page.full_sync.is_some() {
                     let stale: Vec<String> = tx
                         .prepare(
@@ -409,13 +418,18 @@ impl Store {
                     }
                 }
                 let time_col = if page.full_sync.is_some() { "last_full_sync_ms" } else { "last_incremental_ms" };
+                let (token, incremental) = match &page.end {
+                    PageEnd::Last(token) => (Some(token.as_str()), IncrementalSync::Available),
+                    _ => (None, IncrementalSync::Unavailable),
+                };
                 tx.execute(
                     &format!(
                         "UPDATE sync_state SET sync_token = ?3, page_token = NULL, full_sync_generation = NULL,
-                           {time_col} = ?4, last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
+                           {time_col} = ?4, incremental_sync = ?5,
+                           last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
                          WHERE account = ?1 AND calendar_id = ?2"
                     ),
-                    params![account.as_str(), calendar.as_str(), token.as_str(), now_ms()],
+                    params![account.as_str(), calendar.as_str(), token, now_ms(), incremental.as_str()],
                 )?;
             }
         }

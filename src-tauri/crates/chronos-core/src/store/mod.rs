@@ -82,11 +82,13 @@ mod outbox;
 pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
-pub use calendars::{AccountStatus, CalendarListOutcome, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState};
+pub use calendars::{
+    AccountStatus, CalendarListOutcome, IncrementalSync, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState,
+};
 pub use crypto::KeyId;
 pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use outbox::{
-    ConflictId, ConflictValue, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
+    ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
     OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
 };
 

@@ -145,6 +145,73 @@ pub struct LocalWrite {
     pub remove_outbox: Vec<OutboxId>,
     pub add_conflicts: Vec<NewConflict>,
     pub remove_conflicts: Vec<ConflictId>,
+    /// Applied first: the event's local row, outbox entries and conflict records are renamed
+    /// (the server answered an insert with an id of its own).
+    pub rekey: Option<EventRekey>,
+}
+
+/// An event id the server replaced: `from` (chosen here) is `to` from now on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRekey {
+    pub from: EventId,
+    pub to: EventId,
+}
+
+/// `ev` under id `to` when it carried `from`.
+fn renamed(ev: &mut Option<EventResource>, rekey: &EventRekey) {
+    if let Some(e) = ev.as_mut().filter(|e| e.id == rekey.from) {
+        e.id = rekey.to.clone();
+    }
+}
+
+/// Renames an event in every table that names it, resealing what is sealed with its id. The
+/// local row is dropped: the write that carries the rekey upserts the server's version.
+fn rekey_in_tx(
+    tx: &Transaction<'_>,
+    keys: &super::crypto::KeySet,
+    account: &AccountId,
+    rekey: &EventRekey,
+    ops: &mut HashMap<CalKey, Vec<IndexOp>>,
+    pending: (&mut Vec<EventKey>, &mut Vec<EventKey>),
+) -> Result<()> {
+    let (pending_add, pending_remove) = pending;
+    let (a, from, to) = (account.as_str(), rekey.from.as_str(), rekey.to.as_str());
+    let calendars: Vec<String> = tx
+        .prepare("SELECT calendar_id FROM events WHERE account = ?1 AND event_id = ?2")?
+        .query_map(params![a, from], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for cal in calendars {
+        let cal = CalendarId(cal);
+        delete_row(tx, account, &cal, &rekey.from)?;
+        ops.entry((account.clone(), cal)).or_default().push(IndexOp::Remove(rekey.from.clone()));
+    }
+    for (table, kind) in [("outbox", RecordKind::Outbox), ("conflicts", RecordKind::Conflict)] {
+        let rows: Vec<(i64, String, Vec<u8>)> = tx
+            .prepare(&format!("SELECT id, calendar_id, blob FROM {table} WHERE account = ?1 AND event_id = ?2"))?
+            .query_map(params![a, from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, cal, blob) in rows {
+            let old = id_aad_parts(a, &cal, from, &id.to_string());
+            let old: Vec<&str> = old.iter().map(String::as_str).collect();
+            let new = id_aad_parts(a, &cal, to, &id.to_string());
+            let new: Vec<&str> = new.iter().map(String::as_str).collect();
+            let blob = if kind == RecordKind::Outbox {
+                let mut p: OutboxPayload = open_json(keys, &Aad { kind, parts: &old }, &blob)?;
+                renamed(&mut p.local, rekey);
+                renamed(&mut p.base, rekey);
+                pending_remove.push((account.clone(), CalendarId(cal.clone()), rekey.from.clone()));
+                pending_add.push((account.clone(), CalendarId(cal.clone()), rekey.to.clone()));
+                seal_json(keys, &Aad { kind, parts: &new }, &p)?
+            } else {
+                let mut v: ConflictValue = open_json(keys, &Aad { kind, parts: &old }, &blob)?;
+                renamed(&mut v.local, rekey);
+                renamed(&mut v.base, rekey);
+                seal_json(keys, &Aad { kind, parts: &new }, &v)?
+            };
+            tx.execute(&format!("UPDATE {table} SET event_id = ?2, blob = ?3 WHERE id = ?1"), params![id, to, blob])?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -232,6 +299,9 @@ impl Store {
         let result = schema::with_full_sync(conn, |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut result = LocalWriteResult::default();
+            if let Some(rekey) = &w.rekey {
+                rekey_in_tx(&tx, keys, account, rekey, &mut ops, (&mut pending_add, &mut pending_remove))?;
+            }
             for r in &w.rows {
                 match r {
                     RowChange::Upsert { calendar, event } => {

@@ -139,6 +139,11 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, key)
     ) WITHOUT ROWID;
     "#,
+    // 4 → 5: whether a calendar's server ends its listings with a sync token (`IncrementalSync`
+    // in store/calendars.rs). Calendars synced before were synced with one.
+    r#"
+    ALTER TABLE sync_state ADD COLUMN incremental_sync TEXT NOT NULL DEFAULT 'available';
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -47,6 +47,51 @@ fn migrates_step_by_step_from_version_0() {
 }
 
 #[test]
+fn a_version_4_store_keeps_its_sync_tokens_and_counts_as_incremental() {
+    use super::IncrementalSync;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.sqlite");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(schema::migrate_to(&mut conn, 4).unwrap(), 4);
+        conn.execute_batch(
+            "INSERT INTO accounts (id, status, created_ms) VALUES ('a@x', 'active', 1);
+             INSERT INTO calendars (account, calendar_id, selected) VALUES ('a@x', 'c1', 1);
+             INSERT INTO calendars (account, calendar_id, selected) VALUES ('a@x', 'c2', 1);
+             INSERT INTO sync_state (account, calendar_id, sync_token, last_full_sync_ms)
+               VALUES ('a@x', 'c1', 'tok-1', 5);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path, Arc::new(MemorySecretStore::default())).unwrap();
+    let (a, c1, c2) = (
+        AccountId::new("a@x"),
+        CalendarId::new("c1"),
+        CalendarId::new("c2"),
+    );
+    let state = store.sync_state(&a, &c1).unwrap();
+    assert_eq!(state.sync_token.as_ref().map(|t| t.as_str()), Some("tok-1"));
+    assert_eq!(state.incremental_sync, IncrementalSync::Available);
+    // A calendar with no sync state row yet (never synced) reads the same.
+    assert_eq!(
+        store.sync_state(&a, &c2).unwrap().incremental_sync,
+        IncrementalSync::Available
+    );
+    let listed = store.list_calendars(Some(&a), false).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.incremental_sync == IncrementalSync::Available),
+        "{listed:?}"
+    );
+    assert!(!store.lacks_incremental_sync(&a, &c1));
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(schema::user_version(&conn).unwrap(), LATEST_VERSION);
+}
+
+#[test]
 fn refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("n.sqlite");

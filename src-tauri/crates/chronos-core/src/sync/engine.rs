@@ -4,6 +4,8 @@
 //!   transaction and the last one carries `nextSyncToken` and sweeps what the server no longer has.
 //! - An interrupted full sync resumes from its stored `pageToken`; if the server refuses that
 //!   token the calendar starts a fresh full sync (once).
+//! - A last page without a sync token (a server that offers no incremental sync) ends the full
+//!   sync like any last page; the store remembers it and the next sync is a full one again.
 //! - With a sync token: an incremental sync. A 410 (at any page) drops the token and runs ONE full
 //!   sync; the old rows stay visible until its last page sweeps them. If that full sync fails the
 //!   calendar fails: there is no loop.
@@ -229,14 +231,13 @@ async fn run_pages(
         let end = match (page.next_page_token.clone(), page.next_sync_token.clone()) {
             (Some(next), _) => PageEnd::Next(next),
             (None, Some(token)) => PageEnd::Last(token),
+            // A server without incremental sync: the page is good and ends the listing.
             (None, None) => {
-                return Err(fail(Error::Google {
-                    kind: ErrorKind::Server,
-                    status: 200,
-                    reason: Some("malformedResponse".into()),
-                    message: "a page of events carried neither a next page token nor a sync token".into(),
-                    retry_after: None,
-                }))
+                tracing::info!(
+                    account = %ctx.account, %calendar,
+                    "the listing ended without a sync token; the calendar is listed in full each time"
+                );
+                PageEnd::LastWithoutToken
             }
         };
         let pages_so_far = stats.lock().unwrap().pages + 1;
@@ -297,7 +298,7 @@ async fn run_pages(
             events_fetched,
             pages,
         });
-        if matches!(end, PageEnd::Last(_)) {
+        if end.is_last() {
             return Ok(());
         }
     }

@@ -52,7 +52,15 @@ pub fn server_event(id: &str, day: u32, hour: u32) -> Value {
 /// One account: primary (owner) with `n` events `evt00000…`, a team calendar (writer), a
 /// holidays calendar (reader) and a free/busy calendar (freeBusyReader).
 pub fn world(n: usize) -> World {
-    let events = (0..n).map(|i| server_event(&format!("evt{i:05}"), 1 + (i % 28) as u32, 8 + (i % 10) as u32)).collect();
+    let events = (0..n)
+        .map(|i| {
+            server_event(
+                &format!("evt{i:05}"),
+                1 + (i % 28) as u32,
+                8 + (i % 10) as u32,
+            )
+        })
+        .collect();
     let cal = |id: &str, role: &str, events: Vec<Value>| CalendarSpec {
         id: id.into(),
         summary: format!("Calendar {id}"),
@@ -78,7 +86,11 @@ pub fn world(n: usize) -> World {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
@@ -104,7 +116,13 @@ pub struct Env {
     pub account: AccountId,
 }
 
-fn client_for(api_base: String, emu: &EmulatorHandle, tokens: Arc<TokenManager>, clock: &TestClock, retries: u32) -> GoogleClient {
+fn client_for(
+    api_base: String,
+    emu: &EmulatorHandle,
+    tokens: Arc<TokenManager>,
+    clock: &TestClock,
+    retries: u32,
+) -> GoogleClient {
     let mut ep = endpoints(emu);
     ep.api_base = api_base;
     let mut backoff = Backoff::with_base(Duration::from_millis(1));
@@ -149,17 +167,26 @@ impl Env {
         .expect("emulator starts");
         let dir = tempfile::tempdir().unwrap();
         let secrets = Arc::new(MemorySecretStore::default());
-        let store = Arc::new(Store::open(dir.path().join("chronos.sqlite"), secrets.clone()).unwrap());
+        let store =
+            Arc::new(Store::open(dir.path().join("chronos.sqlite"), secrets.clone()).unwrap());
         let account = AccountId::new(USER);
         store.upsert_account(&account).unwrap();
         let clock = TestClock::new();
         let endpoint = TokenEndpoint::new(
             http(),
             endpoints(&emu),
-            OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+            OAuthClientConfig::new(
+                gcal_emulator::DEMO_CLIENT_ID,
+                gcal_emulator::DEMO_CLIENT_SECRET,
+            ),
         );
         let minted = emu.control().mint_tokens(USER).expect("mint");
-        let tokens = Arc::new(TokenManager::new(account.clone(), secrets.clone(), endpoint, Arc::new(clock.clone())));
+        let tokens = Arc::new(TokenManager::new(
+            account.clone(),
+            secrets.clone(),
+            endpoint,
+            Arc::new(clock.clone()),
+        ));
         tokens
             .store_new(TokenSet {
                 access_token: minted.access_token.clone(),
@@ -171,17 +198,35 @@ impl Env {
             .unwrap();
         let client = client_for(emu.api_base(), &emu, tokens.clone(), &clock, retries);
         let offline = client_for(closed_port_base(), &emu, tokens.clone(), &clock, 1);
-        Env { emu, dir, secrets, store, clock, tokens, client, offline, account }
+        Env {
+            emu,
+            dir,
+            secrets,
+            store,
+            clock,
+            tokens,
+            client,
+            offline,
+            account,
+        }
     }
 
     pub fn outbox(&self) -> Outbox {
-        let mut o = Outbox::new(self.store.clone(), self.client.clone(), self.account.clone());
+        let mut o = Outbox::new(
+            self.store.clone(),
+            self.client.clone(),
+            self.account.clone(),
+        );
         o.push_on_edit = false;
         o
     }
 
     pub fn offline_outbox(&self) -> Outbox {
-        let mut o = Outbox::new(self.store.clone(), self.offline.clone(), self.account.clone());
+        let mut o = Outbox::new(
+            self.store.clone(),
+            self.offline.clone(),
+            self.account.clone(),
+        );
         o.push_on_edit = false;
         o
     }
@@ -189,7 +234,11 @@ impl Env {
     /// A restart: the store is closed and opened again over the same file.
     pub fn restart(&mut self) {
         let path = self.store.path().to_path_buf();
-        assert_eq!(Arc::strong_count(&self.store), 1, "someone still holds the old store");
+        assert_eq!(
+            Arc::strong_count(&self.store),
+            1,
+            "someone still holds the old store"
+        );
         // The old store is dropped right after the new one opens; nothing writes in between.
         self.store = Arc::new(Store::open(path, self.secrets.clone()).unwrap());
     }
@@ -219,28 +268,52 @@ impl Env {
     }
 
     pub fn server(&self, cal: &str, id: &str) -> Option<Value> {
-        self.emu.control().get_event(cal, id).ok().map(Value::Object).filter(|e| e["status"] != "cancelled")
+        self.emu
+            .control()
+            .get_event(cal, id)
+            .ok()
+            .map(Value::Object)
+            .filter(|e| e["status"] != "cancelled")
     }
 
     pub fn local(&self, cal: &CalendarId, id: &EventId) -> Option<EventResource> {
-        self.store.get_event(&self.account, cal, id).unwrap().map(|e| (*e.event).clone())
+        self.store
+            .get_event(&self.account, cal, id)
+            .unwrap()
+            .map(|e| (*e.event).clone())
     }
 
     pub fn ops(&self, operation: &str) -> Vec<gcal_emulator::RequestRecord> {
-        self.emu.control().requests().into_iter().filter(|r| r.operation == operation).collect()
+        self.emu
+            .control()
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation == operation)
+            .collect()
     }
 }
 
 pub fn timed(day: u32, h1: u32, h2: u32) -> (EventDateTime, EventDateTime) {
-    let p = |h: u32| EventDateTime { date_time: Some(format!("2026-12-{day:02}T{h:02}:00:00Z")), ..Default::default() };
+    let p = |h: u32| EventDateTime {
+        date_time: Some(format!("2026-12-{day:02}T{h:02}:00:00Z")),
+        ..Default::default()
+    };
     (p(h1), p(h2))
 }
 
 pub fn new_event(title: &str, day: u32) -> EventChanges {
     let (s, e) = timed(day, 10, 11);
-    EventChanges { summary: Some(title.into()), start: Some(s), end: Some(e), ..Default::default() }
+    EventChanges {
+        summary: Some(title.into()),
+        start: Some(s),
+        end: Some(e),
+        ..Default::default()
+    }
 }
 
 pub fn title(t: &str) -> EventChanges {
-    EventChanges { summary: Some(t.into()), ..Default::default() }
+    EventChanges {
+        summary: Some(t.into()),
+        ..Default::default()
+    }
 }

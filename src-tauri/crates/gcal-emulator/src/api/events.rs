@@ -91,9 +91,14 @@ pub async fn list(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<S
 pub async fn insert(State(sh): State<Shared>, caller: Caller, p: Params, Path(cal_id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
-    let body = parse_body(&body)?;
+    let mut body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
+    if st.write_quirks.ignore_client_ids {
+        if let Some(b) = body.as_object_mut() {
+            b.remove("id");
+        }
+    }
     let ev = st.insert_event(&id, body, &caller.account)?;
     Ok(event_response(&ev))
 }

@@ -47,6 +47,7 @@ pub fn router() -> Router<Shared> {
         .route("/__emulator/auto-approve", put(auto_approve))
         .route("/__emulator/granted-scopes", put(granted_scopes))
         .route("/__emulator/page-quirks", put(page_quirks))
+        .route("/__emulator/write-quirks", put(write_quirks))
         .route("/__emulator/colors", get(colors).put(set_colors).delete(reset_colors))
         .route("/__emulator/world", get(world))
         .route("/__emulator/health", get(|| async { "ok" }))
@@ -216,6 +217,11 @@ async fn granted_scopes(State(sh): State<Shared>, Json(s): Json<Scopes>) -> Resp
 
 async fn page_quirks(State(sh): State<Shared>, Json(q): Json<crate::store::list::PageQuirks>) -> Response {
     ctl(sh).set_page_quirks(q);
+    no_content()
+}
+
+async fn write_quirks(State(sh): State<Shared>, Json(q): Json<crate::store::WriteQuirks>) -> Response {
+    ctl(sh).set_write_quirks(q);
     no_content()
 }
 

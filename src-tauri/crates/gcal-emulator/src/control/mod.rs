@@ -250,6 +250,11 @@ impl Control {
         self.shared.state.lock().page_quirks = quirks;
     }
 
+    /// Write behaviour of other servers (see `WriteQuirks`).
+    pub fn set_write_quirks(&self, quirks: crate::store::WriteQuirks) {
+        self.shared.state.lock().write_quirks = quirks;
+    }
+
     pub fn set_auto_approve(&self, on: bool) {
         self.shared.auto_approve.store(on, Ordering::Relaxed);
     }

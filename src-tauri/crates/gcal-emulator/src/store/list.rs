@@ -54,6 +54,10 @@ pub struct PageQuirks {
     /// The first page of every events.list is empty but carries a `nextPageToken`.
     #[serde(default)]
     pub leading_empty_page: bool,
+    /// The last page of events.list carries no `nextSyncToken`, as on servers that offer no
+    /// incremental sync: a client can only list the calendar in full again.
+    #[serde(default)]
+    pub omit_sync_token: bool,
 }
 
 /// What the page holds, ready to be written out.
@@ -284,6 +288,14 @@ impl EventQuery {
 impl State {
     /// One page of events.list for a calendar the caller may read.
     pub fn list_events(&self, cal_id: &str, q: &EventQuery) -> Result<Page, ApiError> {
+        let mut page = self.list_events_page(cal_id, q)?;
+        if self.page_quirks.omit_sync_token {
+            page.next_sync_token = None;
+        }
+        Ok(page)
+    }
+
+    fn list_events_page(&self, cal_id: &str, q: &EventQuery) -> Result<Page, ApiError> {
         let cal = self.calendars.get(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
         let mut q = q.clone();
         if let Some(cap) = self.page_quirks.max_items {

@@ -87,6 +87,17 @@ pub struct State {
     pub auto_push: bool,
     pub allow_http_push: bool,
     pub page_quirks: list::PageQuirks,
+    pub write_quirks: WriteQuirks,
+}
+
+/// Test knobs for write behaviour other Google-compatible servers show.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteQuirks {
+    /// events.insert ignores the id the client chose and assigns its own (as `events.import`
+    /// and some servers do); the answer carries the assigned id.
+    #[serde(default)]
+    pub ignore_client_ids: bool,
 }
 
 impl State {
@@ -106,6 +117,7 @@ impl State {
             auto_push: true,
             allow_http_push: false,
             page_quirks: list::PageQuirks::default(),
+            write_quirks: WriteQuirks::default(),
         };
         for a in world.accounts {
             let sub = a.sub.clone().unwrap_or_else(|| derive_sub(&a.email));
