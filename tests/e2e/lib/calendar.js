@@ -11,7 +11,7 @@ export const LONG = 90000;
 /** The event (or expanded occurrence) `id` as the app shows it within three days of now. */
 export async function appEvent(driver, id) {
   const now = appNow();
-  const events = await invoke(driver, 'events_in_range', {
+  const { events } = await invoke(driver, 'events_in_range', {
     from: new Date(now - 3 * 864e5).toISOString(),
     to: new Date(now + 3 * 864e5).toISOString(),
   });

@@ -43,7 +43,7 @@ async function typeInto(el, text) {
 /** The app's event titled `title` within 40 days of now. */
 async function appEventTitled(driver, title) {
   const now = appNow();
-  const events = await invoke(driver, 'events_in_range', {
+  const { events } = await invoke(driver, 'events_in_range', {
     from: new Date(now - 40 * 864e5).toISOString(),
     to: new Date(now + 40 * 864e5).toISOString(),
   });

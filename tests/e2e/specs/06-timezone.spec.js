@@ -60,7 +60,7 @@ test("times follow the Google account's own zone when Settings says so", async (
   await (await byTestId(driver, 'view-day')).click();
   const before = await eventually(() => eventText(driver, 'Zone probe'), 20000, "the event in today's view", async () => {
     await screenshot(driver, '20-timezone-missing-event');
-    return JSON.stringify((await invoke(driver, 'events_in_range', { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` })).map((e) => e.title));
+    return JSON.stringify((await invoke(driver, 'events_in_range', { from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` })).events.map((e) => e.title));
   });
   assert.match(before, /10:00/, `shown in the computer's zone (UTC) first: ${before}`);
 

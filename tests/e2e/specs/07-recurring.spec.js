@@ -35,7 +35,7 @@ after(async () => {
 
 /** The series' occurrences the app shows from a week ago to two weeks ahead, by id. */
 async function occurrences() {
-  const events = await invoke(app.driver, 'events_in_range', {
+  const { events } = await invoke(app.driver, 'events_in_range', {
     from: new Date(todayNoon.getTime() - 8 * DAY).toISOString(),
     to: new Date(todayNoon.getTime() + 15 * DAY).toISOString(),
   });
