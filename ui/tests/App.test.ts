@@ -161,6 +161,24 @@ describe('App', () => {
     );
   });
 
+  it('marks a calendar the server offers no incremental sync for, and only that one', async () => {
+    const backend = new FakeBackend(
+      connectedWorld({
+        calendars: [
+          calendar(),
+          calendar({ id: 'shared', summary: 'Shared', primary: false, incrementalSync: false }),
+        ],
+      }),
+    );
+    await start(backend);
+    const items = await screen.findAllByTestId('calendar-item');
+    await waitFor(() => expect(items).toHaveLength(2));
+    const marked = screen.getAllByTestId('calendar-full-sync');
+    expect(marked).toHaveLength(1);
+    expect(marked[0].closest('[data-testid="calendar-item"]')?.getAttribute('data-calendar-id')).toBe('shared');
+    expect(marked[0].getAttribute('title')).toContain('no incremental sync');
+  });
+
   it('switches views and navigates with the keyboard, and opens a new event with n', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);

@@ -263,12 +263,14 @@ async fn run(cli: Cli) -> Result<i32> {
             }
             for c in calendars {
                 let name = c.entry.summary_override.clone().or(c.entry.summary.clone()).unwrap_or_default();
+                let full_only = c.incremental_sync == chronos_core::store::IncrementalSync::Unavailable;
                 println!(
-                    "{} {}  {}  [{}]{}",
+                    "{} {}  {}  [{}]{}{}",
                     if c.selected { "*" } else { " " },
                     c.entry.id,
                     output::clean(&name),
                     c.entry.access_role.as_deref().unwrap_or("?"),
+                    if full_only { "  full sync (the server offers no incremental sync)" } else { "" },
                     if c.account.as_str().is_empty() { String::new() } else { format!("  ({})", c.account) }
                 );
             }
