@@ -3,21 +3,23 @@
 //! `--demo` starts the Google emulator in-process with the demo world and signs in without a
 //! browser (the emulator approves at once and redirects to our loopback listener). Because that
 //! emulator lives only as long as the process, `--emulator-url` talks to a separately started
-//! `gcal-emulator` instead, so state can span several invocations (and a killed one).
+//! `gcal-emulator` instead, so state can span several invocations (and a killed one). Any other
+//! server is named endpoint by endpoint (see `endpoints`).
 
+mod endpoints;
 mod output;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use chronos_core::auth::open_without_browser;
-use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::secrets::{KeyringSecretStore, SecretStore};
 use chronos_core::service::{Chronos, ChronosOptions, RangeResult};
 use chronos_core::store::{CalendarRef, Store};
 use chronos_core::sync::progress::SyncOutcome;
 use clap::{Parser, Subcommand};
+use endpoints::{Approval, ServerArgs, ServerChoice};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,17 +32,10 @@ struct Cli {
     #[arg(long, global = true, env = "CHRONOS_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Run against an in-process emulator with the demo world; sign-in needs no browser.
-    #[arg(long, global = true, conflicts_with = "emulator_url")]
+    #[arg(long, global = true, conflicts_with_all = endpoints::DEMO_EXCLUDES)]
     demo: bool,
-    /// Talk to a separately started gcal-emulator at this base URL (e.g. http://127.0.0.1:8089).
-    #[arg(long, global = true, env = "CHRONOS_EMULATOR_URL")]
-    emulator_url: Option<String>,
-    /// OAuth client id (default: $CHRONOS_GOOGLE_CLIENT_ID).
-    #[arg(long, global = true)]
-    client_id: Option<String>,
-    /// OAuth client secret (default: $CHRONOS_GOOGLE_CLIENT_SECRET).
-    #[arg(long, global = true)]
-    client_secret: Option<String>,
+    #[command(flatten)]
+    server: ServerArgs,
     /// The keyring service the secrets are filed under (tests use their own).
     #[arg(long, global = true, env = "CHRONOS_KEYRING_SERVICE", hide = true)]
     keyring_service: Option<String>,
@@ -148,62 +143,39 @@ fn main() {
     std::process::exit(code);
 }
 
-/// Where Google (or its stand-in) is, and how sign-in opens the authorization URL.
-struct Backend {
-    endpoints: GoogleEndpoints,
-    oauth: OAuthClientConfig,
-    headless: bool,
-    _emulator: Option<gcal_emulator::EmulatorHandle>,
+/// The server options resolved; `--demo` first starts its emulator, which lives as long as the
+/// returned handle.
+async fn server(cli: &Cli) -> Result<(ServerChoice, Option<gcal_emulator::EmulatorHandle>)> {
+    let env = |k: &str| std::env::var(k).ok();
+    if !cli.demo {
+        return Ok((ServerChoice::from_args(&cli.server, env)?, None));
+    }
+    let emu = gcal_emulator::start(gcal_emulator::EmulatorConfig::default())
+        .await
+        .map_err(|e| anyhow!("the demo emulator did not start: {e}"))?;
+    let args = ServerArgs { emulator_url: Some(emu.base_url()), redirect_port: cli.server.redirect_port, ..Default::default() };
+    Ok((ServerChoice::from_args(&args, env)?, Some(emu)))
 }
 
-fn emulator_endpoints(base: &str) -> GoogleEndpoints {
-    let base = base.trim_end_matches('/');
-    GoogleEndpoints {
-        api_base: format!("{base}/calendar/v3/"),
-        auth_url: format!("{base}/o/oauth2/v2/auth"),
-        token_url: format!("{base}/token"),
-        revoke_url: format!("{base}/revoke"),
-        userinfo_url: format!("{base}/oauth2/v3/userinfo"),
-    }
-}
-
-async fn backend(cli: &Cli) -> Result<Backend> {
-    let demo_client = || OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET);
-    if cli.demo {
-        let emu = gcal_emulator::start(gcal_emulator::EmulatorConfig::default())
-            .await
-            .map_err(|e| anyhow!("the demo emulator did not start: {e}"))?;
-        return Ok(Backend {
-            endpoints: emulator_endpoints(&emu.base_url()),
-            oauth: demo_client(),
-            headless: true,
-            _emulator: Some(emu),
-        });
-    }
-    if let Some(url) = &cli.emulator_url {
-        return Ok(Backend { endpoints: emulator_endpoints(url), oauth: demo_client(), headless: true, _emulator: None });
-    }
-    let oauth = OAuthClientConfig::from_config_or_env(cli.client_id.clone(), cli.client_secret.clone())?;
-    Ok(Backend { endpoints: GoogleEndpoints::default(), oauth, headless: false, _emulator: None })
-}
-
-fn data_dir(cli: &Cli) -> Result<PathBuf> {
+fn data_dir(cli: &Cli, server: &ServerChoice) -> Result<PathBuf> {
     if let Some(d) = &cli.data_dir {
         return Ok(d.clone());
     }
     let store = Store::default_path()?;
     let base = store.parent().ok_or_else(|| anyhow!("no data directory"))?.to_path_buf();
-    // Demo and emulator data never mix with a real account's.
-    Ok(if cli.demo || cli.emulator_url.is_some() { base.join("demo") } else { base })
+    Ok(match server.data_subdir() {
+        Some(sub) => base.join(sub),
+        None => base,
+    })
 }
 
 async fn run(cli: Cli) -> Result<i32> {
-    let backend = backend(&cli).await?;
+    let (server, _emulator) = server(&cli).await?;
     let secrets: Arc<dyn SecretStore> = Arc::new(match &cli.keyring_service {
         Some(s) => KeyringSecretStore::with_service(s.clone()),
         None => KeyringSecretStore::new(),
     });
-    let mut options = ChronosOptions::new(data_dir(&cli)?, secrets, backend.endpoints.clone(), backend.oauth.clone());
+    let mut options = server.chronos_options(data_dir(&cli, &server)?, secrets);
     options.run.run_timeout = Duration::from_secs(cli.sync_timeout.max(1));
     if let Command::ResetLocal { yes } = cli.command {
         return reset_local(options, yes).await;
@@ -220,15 +192,16 @@ async fn run(cli: Cli) -> Result<i32> {
 
     match &cli.command {
         Command::Connect => {
-            let headless = backend.headless;
+            let approval = server.approval;
             let account = chronos
                 .connect_account(move |url: String| async move {
                     println!("Open this address to sign in:\n  {url}");
-                    if headless {
-                        open_without_browser(url).await
-                    } else {
-                        open_browser(&url);
-                        Ok(())
+                    match approval {
+                        Approval::Automatic => open_without_browser(url).await,
+                        Approval::Browser => {
+                            open_browser(&url);
+                            Ok(())
+                        }
                     }
                 })
                 .await?;

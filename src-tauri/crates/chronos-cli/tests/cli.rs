@@ -275,3 +275,64 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
     let out = cli.ok(&["reset-local"]);
     assert!(out.contains("nothing to reset"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_from_an_endpoints_file() {
+    let mut world = World::demo();
+    world.clients = vec![gcal_emulator::ClientSpec { client_id: "own.example".into(), client_secret: "own-secret".into() }];
+    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cli = Cli { data_dir: &data, service: keyring_service("endpoints"), emulator: Some(emu.base_url()) };
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port().to_string();
+
+    // Without --client-id the emulator shortcut offers the demo client, which this server refuses.
+    let out = cli.run(&["connect", "--redirect-port", &port]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 401"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = cli.ok(&["connect", "--client-id", "own.example", "--client-secret", "own-secret", "--redirect-port", &port]);
+    assert!(out.contains("Connected demo@chronos.example"), "{out}");
+    let ctl = emu.control();
+    let auth: Vec<_> = ctl.requests().into_iter().filter(|r| r.operation == "oauth.authorize").collect();
+    let q: BTreeMap<String, String> = url::form_urlencoded::parse(auth.last().unwrap().query.as_bytes()).into_owned().collect();
+    assert_eq!(q["client_id"], "own.example");
+    assert_eq!(q["redirect_uri"], format!("http://127.0.0.1:{port}/callback"));
+
+    // A taken redirect port is named.
+    let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let taken = holder.local_addr().unwrap().port().to_string();
+    let out = cli.run(&["connect", "--client-id", "own.example", "--client-secret", "own-secret", "--redirect-port", &taken]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains(&format!("127.0.0.1:{taken} is in use")) && stderr.contains("invalid_input"), "{stderr}");
+
+    // The same server named endpoint by endpoint in a file, client included, without the shortcut.
+    let file = dir.path().join("endpoints.json");
+    let json = serde_json::json!({
+        "apiBase": emu.api_base(), "authUrl": emu.auth_url(), "tokenUrl": emu.token_url(),
+        "revokeUrl": emu.revoke_url(), "userinfoUrl": emu.userinfo_url(),
+        "clientId": "own.example", "clientSecret": "own-secret",
+    });
+    std::fs::write(&file, json.to_string()).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--endpoints")
+            .arg(&file)
+            .env("CHRONOS_KEYRING_SERVICE", &cli.service)
+            .env_remove("CHRONOS_EMULATOR_URL")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["sync"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("completed"), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ctl.requests().iter().any(|r| r.operation == "events.list"));
+    let out = run(&["disconnect", "demo@chronos.example"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
+}

@@ -4,6 +4,8 @@
 
 use crate::error::{Error, Result};
 use std::fmt;
+use std::num::NonZeroU16;
+use std::path::Path;
 
 /// The base URLs of the Calendar API and Google's OAuth endpoints.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +37,181 @@ impl GoogleEndpoints {
         base.push('/');
         base
     }
+
+    pub fn get(&self, endpoint: Endpoint) -> &str {
+        match endpoint {
+            Endpoint::ApiBase => &self.api_base,
+            Endpoint::Auth => &self.auth_url,
+            Endpoint::Token => &self.token_url,
+            Endpoint::Revoke => &self.revoke_url,
+            Endpoint::Userinfo => &self.userinfo_url,
+        }
+    }
+
+    fn slot(&mut self, endpoint: Endpoint) -> &mut String {
+        match endpoint {
+            Endpoint::ApiBase => &mut self.api_base,
+            Endpoint::Auth => &mut self.auth_url,
+            Endpoint::Token => &mut self.token_url,
+            Endpoint::Revoke => &mut self.revoke_url,
+            Endpoint::Userinfo => &mut self.userinfo_url,
+        }
+    }
+
+    /// An endpoints file's text (see [`ServerFile`]); what it leaves out is Google's.
+    pub fn from_json(text: &str) -> Result<Self> {
+        Ok(ServerFile::parse(text)?.endpoints.over(Self::default()))
+    }
+
+    /// An endpoints file (see [`ServerFile`]); what it leaves out is Google's.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        Ok(ServerFile::load(path)?.endpoints.over(Self::default()))
+    }
+}
+
+/// One of the addresses of [`GoogleEndpoints`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    ApiBase,
+    Auth,
+    Token,
+    Revoke,
+    Userinfo,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 5] = [Endpoint::ApiBase, Endpoint::Auth, Endpoint::Token, Endpoint::Revoke, Endpoint::Userinfo];
+
+    /// Its key in an endpoints file.
+    pub fn file_key(self) -> &'static str {
+        match self {
+            Endpoint::ApiBase => "apiBase",
+            Endpoint::Auth => "authUrl",
+            Endpoint::Token => "tokenUrl",
+            Endpoint::Revoke => "revokeUrl",
+            Endpoint::Userinfo => "userinfoUrl",
+        }
+    }
+}
+
+/// Checks that `value` can be an endpoint: an absolute `http`/`https` URL with a host. The
+/// reason is for the caller to put next to the name the value came under.
+pub fn check_endpoint_url(value: &str) -> std::result::Result<String, String> {
+    let url = url::Url::parse(value.trim()).map_err(|e| format!("{value:?} is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("{value:?} is not an http:// or https:// address"));
+    }
+    Ok(value.trim().to_owned())
+}
+
+/// Endpoints set at one level of configuration; each one left out comes from the level below.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndpointOverrides {
+    urls: std::collections::BTreeMap<Endpoint, String>,
+}
+
+impl EndpointOverrides {
+    /// Sets `endpoint` after [`check_endpoint_url`]; the error names `source` (a flag, a file key).
+    pub fn set(&mut self, endpoint: Endpoint, value: &str, source: &str) -> Result<()> {
+        let url = check_endpoint_url(value).map_err(|why| Error::InvalidInput(format!("{source}: {why}")))?;
+        self.urls.insert(endpoint, url);
+        Ok(())
+    }
+
+    pub fn get(&self, endpoint: Endpoint) -> Option<&str> {
+        self.urls.get(&endpoint).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+
+    /// These, with what they leave out taken from `lower`.
+    pub fn or(mut self, lower: &EndpointOverrides) -> Self {
+        for (endpoint, url) in &lower.urls {
+            self.urls.entry(*endpoint).or_insert_with(|| url.clone());
+        }
+        self
+    }
+
+    /// `base` with these endpoints put in.
+    pub fn over(&self, mut base: GoogleEndpoints) -> GoogleEndpoints {
+        for (endpoint, url) in &self.urls {
+            *base.slot(*endpoint) = url.clone();
+        }
+        base
+    }
+}
+
+/// An endpoints file: a JSON object with any of `apiBase`, `authUrl`, `tokenUrl`, `revokeUrl`,
+/// `userinfoUrl` (addresses), `redirectPort` (the fixed sign-in port), `clientId` and
+/// `clientSecret`. Unknown keys are refused, so a misspelt key cannot silently mean Google.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ServerFile {
+    pub endpoints: EndpointOverrides,
+    pub redirect_port: Option<NonZeroU16>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+impl fmt::Debug for ServerFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerFile")
+            .field("endpoints", &self.endpoints)
+            .field("redirect_port", &self.redirect_port)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl ServerFile {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::InvalidInput(format!("cannot read the endpoints file {}: {e}", path.display())))?;
+        Self::parse(&text).map_err(|e| Error::InvalidInput(format!("endpoints file {}: {e}", path.display())))
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::InvalidInput(format!("not valid JSON: {e}")))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(Error::InvalidInput("expected a JSON object of endpoints".into()));
+        };
+        let mut file = ServerFile::default();
+        for (key, value) in &fields {
+            if key == "redirectPort" {
+                file.redirect_port = Some(redirect_port(value)?);
+                continue;
+            }
+            let text = value
+                .as_str()
+                .ok_or_else(|| Error::InvalidInput(format!("\"{key}\" must be a string")))?;
+            match key.as_str() {
+                "clientId" => file.client_id = Some(text.to_owned()),
+                "clientSecret" => file.client_secret = Some(text.to_owned()),
+                _ => match Endpoint::ALL.into_iter().find(|e| e.file_key() == key) {
+                    Some(endpoint) => file.endpoints.set(endpoint, text, &format!("\"{key}\""))?,
+                    None => {
+                        let known: Vec<&str> = Endpoint::ALL.iter().map(|e| e.file_key()).collect();
+                        return Err(Error::InvalidInput(format!(
+                            "unknown key \"{key}\" (known: {}, redirectPort, clientId, clientSecret)",
+                            known.join(", ")
+                        )));
+                    }
+                },
+            }
+        }
+        Ok(file)
+    }
+}
+
+fn redirect_port(value: &serde_json::Value) -> Result<NonZeroU16> {
+    value
+        .as_u64()
+        .and_then(|p| u16::try_from(p).ok())
+        .and_then(NonZeroU16::new)
+        .ok_or_else(|| Error::InvalidInput(format!("\"redirectPort\" must be a port number 1-65535, not {value}")))
 }
 
 pub const ENV_CLIENT_ID: &str = "CHRONOS_GOOGLE_CLIENT_ID";
@@ -78,7 +255,8 @@ impl OAuthClientConfig {
         Self::resolve(None, None, lookup)
     }
 
-    fn resolve(
+    /// The configured values win; `lookup` (the environment, in tests a map) fills the gaps.
+    pub fn resolve(
         client_id: Option<String>,
         client_secret: Option<String>,
         lookup: impl Fn(&str) -> Option<String>,
@@ -127,6 +305,70 @@ mod tests {
         let c = OAuthClientConfig::from_lookup(env).unwrap();
         assert_eq!(c.client_id, "env-id");
         assert!(!format!("{c:?}").contains("env-secret"));
+    }
+
+    #[test]
+    fn an_endpoints_file_fills_what_it_names_and_google_the_rest() {
+        let e = GoogleEndpoints::from_json(r#"{"apiBase": "http://127.0.0.1:9/cal/", "tokenUrl": "https://id.example/token"}"#)
+            .unwrap();
+        assert_eq!(e.api_base, "http://127.0.0.1:9/cal/");
+        assert_eq!(e.token_url, "https://id.example/token");
+        let google = GoogleEndpoints::default();
+        assert_eq!((e.auth_url, e.revoke_url, e.userinfo_url), (google.auth_url, google.revoke_url, google.userinfo_url));
+
+        let all = ServerFile::parse(
+            r#"{"apiBase": "https://a.example/", "authUrl": "https://a.example/auth", "tokenUrl": "https://a.example/t",
+                "revokeUrl": "https://a.example/r", "userinfoUrl": "https://a.example/u", "redirectPort": 8765,
+                "clientId": "cid", "clientSecret": "shh"}"#,
+        )
+        .unwrap();
+        let e = all.endpoints.over(GoogleEndpoints::default());
+        for endpoint in Endpoint::ALL {
+            assert!(e.get(endpoint).starts_with("https://a.example/"), "{endpoint:?}");
+        }
+        assert_eq!(all.redirect_port.map(NonZeroU16::get), Some(8765));
+        assert_eq!((all.client_id.as_deref(), all.client_secret.as_deref()), (Some("cid"), Some("shh")));
+        assert!(!format!("{all:?}").contains("shh"));
+    }
+
+    #[test]
+    fn bad_endpoints_files_are_clear_errors_naming_the_field() {
+        let err = |text: &str| {
+            let e = ServerFile::parse(text).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+            e.to_string()
+        };
+        assert!(err(r#"{"apiBase": "#).contains("not valid JSON"));
+        assert!(err(r#"["https://a.example"]"#).contains("JSON object"));
+        let m = err(r#"{"tokenUrl": "not a url"}"#);
+        assert!(m.contains("\"tokenUrl\"") && m.contains("not a URL"), "{m}");
+        let m = err(r#"{"authUrl": "ftp://a.example/auth"}"#);
+        assert!(m.contains("\"authUrl\"") && m.contains("http"), "{m}");
+        let m = err(r#"{"revokeUrl": 5}"#);
+        assert!(m.contains("\"revokeUrl\" must be a string"), "{m}");
+        let m = err(r#"{"tokenURL": "https://a.example/t"}"#);
+        assert!(m.contains("unknown key \"tokenURL\"") && m.contains("tokenUrl"), "{m}");
+        for port in ["0", "70000", "\"80\"", "-1"] {
+            let m = err(&format!(r#"{{"redirectPort": {port}}}"#));
+            assert!(m.contains("\"redirectPort\"") && m.contains("1-65535"), "{port}: {m}");
+        }
+        let missing = ServerFile::load(Path::new("/nonexistent/chronos-endpoints.json")).unwrap_err();
+        assert!(missing.to_string().contains("/nonexistent/chronos-endpoints.json"));
+    }
+
+    #[test]
+    fn overrides_layer_field_by_field() {
+        let mut upper = EndpointOverrides::default();
+        upper.set(Endpoint::Token, "https://upper.example/token", "--token-url").unwrap();
+        let mut lower = EndpointOverrides::default();
+        lower.set(Endpoint::Token, "https://lower.example/token", "tokenUrl").unwrap();
+        lower.set(Endpoint::Auth, "https://lower.example/auth", "authUrl").unwrap();
+        let e = upper.or(&lower).over(GoogleEndpoints::default());
+        assert_eq!(e.token_url, "https://upper.example/token");
+        assert_eq!(e.auth_url, "https://lower.example/auth");
+        assert_eq!(e.api_base, GoogleEndpoints::default().api_base);
+        let bad = EndpointOverrides::default().set(Endpoint::ApiBase, "nope", "--api-base").unwrap_err();
+        assert!(bad.to_string().starts_with("--api-base: "), "{bad}");
     }
 
     #[test]

@@ -108,6 +108,12 @@ pub enum Error {
     NeedsReauth(AccountId),
     #[error("sign-in failed: {0}")]
     Auth(String),
+    /// The fixed sign-in port is held by another program: a configuration the user must change.
+    #[error(
+        "the sign-in redirect port 127.0.0.1:{0} is in use by another program; close it or configure \
+         another redirect port"
+    )]
+    LoopbackPortTaken(std::num::NonZeroU16),
     #[error(
         "the system keyring is unavailable ({0}); on Linux start a Secret Service provider such as \
          GNOME Keyring or KWallet and unlock it"
@@ -146,6 +152,7 @@ impl Error {
             Error::Network(_) => ErrorKind::Offline,
             Error::NeedsReauth(_) => ErrorKind::NeedsReauth,
             Error::Auth(_) => ErrorKind::NeedsReauth,
+            Error::LoopbackPortTaken(_) => ErrorKind::InvalidInput,
             Error::Keyring(_) => ErrorKind::KeyringUnavailable,
             Error::DataKeyMissing(_) => ErrorKind::DataKeyMissing,
             Error::Crypto(_) => ErrorKind::Storage,

@@ -139,3 +139,33 @@ async fn a_wrong_client_secret_is_named() {
     assert!(err.to_string().contains("CHRONOS_GOOGLE_CLIENT_SECRET"), "{err}");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn sign_in_through_a_fixed_redirect_port_with_a_registered_client() {
+    let mut w = world(0);
+    w.clients = vec![gcal_emulator::ClientSpec { client_id: "own-client.example".into(), client_secret: "own-secret".into() }];
+    let emu = emulator(w).await;
+    let endpoint = chronos_core::auth::TokenEndpoint::new(
+        http(),
+        endpoints(&emu),
+        chronos_core::config::OAuthClientConfig::new("own-client.example", "own-secret"),
+    );
+    let port = {
+        let free = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        std::num::NonZeroU16::new(free.local_addr().unwrap().port()).unwrap()
+    };
+    let mut opts = options();
+    opts.loopback.port = Some(port);
+    let signed = sign_in(&endpoint, &SystemClock, opts, open_without_browser).await.unwrap();
+    assert_eq!(signed.account.as_str(), ALICE);
+    let auth = requests(&emu, "oauth.authorize");
+    let q: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(auth[0].query.as_bytes()).into_owned().collect();
+    assert_eq!(q["redirect_uri"], format!("http://127.0.0.1:{port}/callback"));
+    assert_eq!(q["client_id"], "own-client.example");
+
+    // The demo client is not registered in this world: the server checks who asks.
+    let demo = token_endpoint(&emu);
+    let err = sign_in(&demo, &SystemClock, options(), open_without_browser).await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 401"), "{err}");
+}

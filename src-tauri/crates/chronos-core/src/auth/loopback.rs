@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::num::NonZeroU16;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,11 +22,14 @@ pub struct LoopbackOptions {
     pub timeout: Duration,
     /// The callback path, starting with `/`.
     pub path: String,
+    /// A fixed port on 127.0.0.1. Google accepts any loopback port, so by default the OS picks
+    /// one; some servers only accept the redirect URI registered with its port.
+    pub port: Option<NonZeroU16>,
 }
 
 impl Default for LoopbackOptions {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(300), path: "/callback".into() }
+        Self { timeout: Duration::from_secs(300), path: "/callback".into(), port: None }
     }
 }
 
@@ -68,14 +72,18 @@ enum Outcome {
 }
 
 impl LoopbackListener {
-    /// Binds `127.0.0.1` on a port the OS picks.
+    /// Binds `127.0.0.1` on `options.port`, or on a port the OS picks. A fixed port that another
+    /// program holds is [`Error::LoopbackPortTaken`].
     pub async fn bind(expected_state: &str, options: LoopbackOptions) -> Result<Self> {
         if !options.path.starts_with('/') || options.path.contains(['?', '#', ' ']) {
             return Err(Error::InvalidInput("the callback path must start with / and hold no query".into()));
         }
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .map_err(|e| Error::Auth(format!("could not open the local sign-in listener: {e}")))?;
+        let wanted = options.port.map_or(0, NonZeroU16::get);
+        let listener = TcpListener::bind(("127.0.0.1", wanted)).await.map_err(|e| match options.port {
+            Some(port) if e.kind() == std::io::ErrorKind::AddrInUse => Error::LoopbackPortTaken(port),
+            Some(port) => Error::Auth(format!("could not open the local sign-in listener on 127.0.0.1:{port}: {e}")),
+            None => Error::Auth(format!("could not open the local sign-in listener: {e}")),
+        })?;
         let port = listener
             .local_addr()
             .map_err(|e| Error::Auth(format!("local sign-in listener: {e}")))?
@@ -339,6 +347,37 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::Timeout);
         assert!(err.to_string().contains("start the sign-in again"));
         assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    /// A port nobody listens on right now (the OS hands out a fresh one and it is let go).
+    fn free_port() -> NonZeroU16 {
+        let l = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        NonZeroU16::new(l.local_addr().unwrap().port()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_fixed_port_is_used_for_the_listener_and_the_redirect_uri() {
+        let port = free_port();
+        let options = LoopbackOptions { port: Some(port), timeout: Duration::from_secs(10), ..Default::default() };
+        let l = LoopbackListener::bind("st", options).await.unwrap();
+        assert_eq!(l.port(), port.get());
+        assert_eq!(l.redirect_uri(), format!("http://127.0.0.1:{port}/callback"));
+        let task = tokio::spawn(l.wait());
+        let r = no_redirects().get(format!("http://127.0.0.1:{port}/callback?state=st&code=c")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(task.await.unwrap().unwrap().code.as_str(), "c");
+    }
+
+    #[tokio::test]
+    async fn a_taken_fixed_port_is_a_clear_error() {
+        let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = NonZeroU16::new(holder.local_addr().unwrap().port()).unwrap();
+        let options = LoopbackOptions { port: Some(port), ..Default::default() };
+        let err = LoopbackListener::bind("st", options).await.err().expect("the port is taken");
+        assert!(matches!(err, Error::LoopbackPortTaken(p) if p == port), "{err:?}");
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        let message = err.to_string();
+        assert!(message.contains(&format!("127.0.0.1:{port}")) && message.contains("in use"), "{message}");
     }
 
     #[tokio::test]
