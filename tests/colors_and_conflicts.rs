@@ -180,3 +180,43 @@ fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
     assert_eq!(ev["conflict"], false);
     assert_eq!(ev["title"], "Budget review (theirs)");
 }
+
+#[test]
+fn a_calendar_colour_keeps_both_colours_and_reaches_google() {
+    let t = start();
+    let (account, calendar) = connected(&t);
+    let args = |bg: &str, fg: &str| {
+        json!({ "accountId": account, "calendarId": calendar, "backgroundColor": bg, "foregroundColor": fg })
+    };
+    // A bad text colour is refused for its field, and nothing changes.
+    let err = call(&t.main, "set_calendar_color", args("#0b8043", "white")).unwrap_err();
+    assert_eq!(
+        (err["kind"].as_str(), err["field"].as_str()),
+        (Some("invalid_input"), Some("foregroundColor")),
+        "{err}"
+    );
+
+    let shown = call(&t.main, "set_calendar_color", args("#0B8043", "#FFFFFF")).unwrap();
+    assert_eq!(shown["id"], calendar.as_str());
+    assert_eq!(shown["backgroundColor"], "#0b8043");
+    assert_eq!(shown["foregroundColor"], "#ffffff");
+    assert_eq!(shown["colorsPending"], false);
+    let listed = call(&t.main, "list_calendars", json!({})).unwrap();
+    let mine = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == calendar.as_str())
+        .unwrap();
+    assert_eq!(
+        (&mine["backgroundColor"], &mine["foregroundColor"]),
+        (&json!("#0b8043"), &json!("#ffffff"))
+    );
+    let at_google = google(&t)
+        .calendar_list_entry(&account, &calendar)
+        .unwrap();
+    assert_eq!(
+        (&at_google["backgroundColor"], &at_google["foregroundColor"]),
+        (&json!("#0b8043"), &json!("#ffffff"))
+    );
+}

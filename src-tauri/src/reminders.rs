@@ -329,6 +329,8 @@ mod tests {
             selected: true,
             selection_by_user: false,
             color_override: None,
+            foreground_override: None,
+            colors_pending: false,
             deleted: false,
             incremental_sync: Default::default(),
         };

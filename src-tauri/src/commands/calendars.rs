@@ -4,7 +4,7 @@ use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
 use crate::palette::{self, Palette};
-use chronos_core::model::{AccountId, CalendarId};
+use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
 use chronos_core::store::{IncrementalSync, StoredCalendar};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,10 +30,13 @@ pub struct CalendarView {
     /// `false`: the calendar's server gives no sync token, so every sync lists it in full and
     /// the minute check leaves it alone (a state to show, not an error).
     pub incremental_sync: bool,
+    /// The colours shown were chosen here and are not on Google yet (the next sync sends them).
+    pub colors_pending: bool,
 }
 
-/// A calendar in the UI's shape. Its colour: the local one, else the entry's own, else what its
-/// `colorId` means in the account's palette, else Google's default.
+/// A calendar in the UI's shape. Its colours: the local ones (chosen here, not yet on Google,
+/// or a local-only background), else the entry's own, else what its `colorId` means in the
+/// account's palette, else Google's default.
 pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
     let e = &c.entry;
     let by_id = e.color_id.as_deref().and_then(|id| palette.calendar(id));
@@ -51,15 +54,17 @@ pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
             .or_else(|| e.background_color.clone())
             .or_else(|| by_id.map(|d| d.background.clone()))
             .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
-        foreground_color: e
-            .foreground_color
+        foreground_color: c
+            .foreground_override
             .clone()
+            .or_else(|| e.foreground_color.clone())
             .or_else(|| by_id.map(|d| d.foreground.clone()))
             .unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
         access_role: e.access_role.clone().unwrap_or_else(|| "reader".to_owned()),
         selected: c.selected,
         primary: e.primary.unwrap_or(false),
         incremental_sync: c.incremental_sync == IncrementalSync::Available,
+        colors_pending: c.colors_pending,
     }
 }
 
@@ -115,11 +120,9 @@ pub async fn set_calendar_selected<R: Runtime>(
     Ok(())
 }
 
-fn is_hex_colour(s: &str) -> bool {
-    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
-}
-
-/// A local colour for a calendar (kept on this computer; Google's colour is left alone).
+/// The user's colours for a calendar: shown at once and sent to Google (kept and sent by the
+/// next sync when Google cannot be reached: `colorsPending` in the answer). Answers the
+/// calendar as `list_calendars` now shows it.
 #[tauri::command]
 pub async fn set_calendar_color<R: Runtime>(
     app: AppHandle<R>,
@@ -128,29 +131,21 @@ pub async fn set_calendar_color<R: Runtime>(
     calendar_id: String,
     background_color: String,
     foreground_color: String,
-) -> CmdResult<()> {
-    if !is_hex_colour(&background_color) {
-        return Err(AppError::invalid(
-            "backgroundColor",
-            "a colour is written #rrggbb",
-        ));
-    }
-    if !is_hex_colour(&foreground_color) {
-        return Err(AppError::invalid(
-            "foregroundColor",
-            "a colour is written #rrggbb",
-        ));
-    }
+) -> CmdResult<CalendarView> {
+    let colors = CalendarColors {
+        background: RgbColor::parse(&background_color)
+            .map_err(|e| AppError::for_field(e, "backgroundColor"))?,
+        foreground: RgbColor::parse(&foreground_color)
+            .map_err(|e| AppError::for_field(e, "foregroundColor"))?,
+    };
     let chronos = engine.get()?;
-    let store = chronos.store().clone();
-    let (a, c) = (
+    let (account, calendar) = (
         AccountId::new(account_id.clone()),
         CalendarId::new(calendar_id.clone()),
     );
-    let colour = background_color.to_ascii_lowercase();
-    tauri::async_runtime::spawn_blocking(move || store.set_calendar_color(&a, &c, Some(&colour)))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    chronos
+        .set_calendar_colors(&account, &calendar, colors)
+        .await?;
     emit(
         &app,
         &EventsChanged {
@@ -158,7 +153,15 @@ pub async fn set_calendar_color<R: Runtime>(
             calendar_ids: vec![calendar_id],
         },
     );
-    Ok(())
+    let stored = chronos
+        .calendars(Some(&account))
+        .await?
+        .into_iter()
+        .find(|c| c.entry.id == calendar)
+        .ok_or_else(|| AppError::not_found(format!("no calendar {calendar}")))?;
+    let palettes = palette::palettes_for(&app, [account.clone()].into()).await;
+    let stand_in = Palette::stand_in();
+    Ok(view(&stored, palettes.get(&account).unwrap_or(&stand_in)))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -221,6 +224,8 @@ mod tests {
             selected: true,
             selection_by_user: false,
             color_override: None,
+            foreground_override: None,
+            colors_pending: false,
             deleted: false,
             incremental_sync: Default::default(),
         }
@@ -257,6 +262,9 @@ mod tests {
         let mut local = calendar(Some("7"), None);
         local.color_override = Some("#123123".into());
         assert_eq!(view(&local, &palette()).background_color, "#123123");
+        assert_eq!(view(&local, &palette()).foreground_color, "#fdfeff");
+        local.foreground_override = Some("#321321".into());
+        assert_eq!(view(&local, &palette()).foreground_color, "#321321");
     }
 
     #[test]

@@ -85,7 +85,7 @@ export const setCalendarColor = (
   calendarId: string,
   backgroundColor: string,
   foregroundColor: string,
-) => call<void>('set_calendar_color', { accountId, calendarId, backgroundColor, foregroundColor });
+) => call<CalendarView>('set_calendar_color', { accountId, calendarId, backgroundColor, foregroundColor });
 /** Google's event palette for an account (colors.get → event), keyed by colorId. */
 export const eventColors = (accountId: string) =>
   call<Record<string, ColorDefinition>>('event_colors', { accountId });

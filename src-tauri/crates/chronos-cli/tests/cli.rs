@@ -336,3 +336,156 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
 }
+
+const ACCOUNT: &str = "user@chronos.example";
+const WORK: &str = "work@group.calendar.google.com";
+const HOME: &str = "home@group.calendar.google.com";
+
+fn all_day(id: &str, day: &str, next: &str) -> Value {
+    serde_json::json!({"id": id, "summary": format!("All day {day}"), "start": {"date": day}, "end": {"date": next}})
+}
+
+/// An emulator whose account has two selected calendars with events on fixed dates in June 2026:
+/// in `WORK` a single event, a weekly series and a runaway series (every second); in `HOME` three
+/// consecutive all-day events.
+async fn scripted_emulator() -> EmulatorHandle {
+    let world = World::generate(GenSpec { seed: 7, accounts: 1, calendars_per_account: 1, events_per_calendar: 0, ..GenSpec::default() });
+    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    let timed = |id: &str, summary: &str, start: &str, end: &str| {
+        serde_json::json!({"id": id, "summary": summary,
+            "start": {"dateTime": start, "timeZone": "Europe/Berlin"}, "end": {"dateTime": end, "timeZone": "Europe/Berlin"}})
+    };
+    let mut series = timed("weekly01", "Weekly", "2026-06-01T10:00:00+02:00", "2026-06-01T11:00:00+02:00");
+    series["recurrence"] = serde_json::json!(["RRULE:FREQ=WEEKLY;COUNT=4"]);
+    let mut runaway = timed("runaway01", "Every second", "2026-06-20T00:00:00+02:00", "2026-06-20T00:00:01+02:00");
+    runaway["recurrence"] = serde_json::json!(["RRULE:FREQ=SECONDLY"]);
+    let work = vec![timed("single01", "Single", "2026-06-02T09:00:00+02:00", "2026-06-02T09:30:00+02:00"), series, runaway];
+    let home = vec![
+        all_day("day0609", "2026-06-09", "2026-06-10"),
+        all_day("day0610", "2026-06-10", "2026-06-11"),
+        all_day("day0611", "2026-06-11", "2026-06-12"),
+    ];
+    for (id, events) in [(WORK, work), (HOME, home)] {
+        let spec = gcal_emulator::CalendarSpec {
+            id: id.into(),
+            summary: id.into(),
+            time_zone: "Europe/Berlin".into(),
+            access_role: "owner".into(),
+            selected: true,
+            events,
+            ..Default::default()
+        };
+        emu.control().add_calendar(ACCOUNT, spec).unwrap();
+    }
+    emu
+}
+
+fn json_lines(out: &str) -> Vec<Value> {
+    out.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn ids(lines: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = lines.iter().filter(|l| l["type"] == "event").map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_codes() {
+    let emu = scripted_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli { data_dir: dir.path(), service: keyring_service("first"), emulator: Some(emu.base_url()) };
+    // Before the first sync `calendars` says how to get them.
+    let out = cli.ok(&["calendars"]);
+    assert!(out.contains("No account connected") && out.contains("chronos-cli connect"), "{out}");
+    cli.ok(&["connect"]);
+    let out = cli.ok(&["calendars"]);
+    assert!(out.contains("No calendars yet") && out.contains("chronos-cli sync"), "{out}");
+
+    // Logs on a pipe carry no colour codes.
+    let synced = cli.cmd(&["sync"]).env("CHRONOS_LOG", "info").output().unwrap();
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let stderr = String::from_utf8_lossy(&synced.stderr);
+    assert!(stderr.contains("INFO"), "the logs went somewhere else: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "ANSI escapes in piped stderr: {stderr:?}");
+    let out = cli.ok(&["calendars"]);
+    assert!(out.contains(WORK) && out.contains(HOME), "{out}");
+
+}
+
+/// A CLI connected to [`scripted_emulator`] and synced once.
+async fn synced(tag: &str) -> (EmulatorHandle, tempfile::TempDir, String) {
+    let emu = scripted_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let service = keyring_service(tag);
+    let cli = Cli { data_dir: dir.path(), service: service.clone(), emulator: Some(emu.base_url()) };
+    cli.ok(&["connect"]);
+    cli.ok(&["sync"]);
+    (emu, dir, service)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn events_by_calendar_in_a_zone_with_their_series_fields() {
+    let (emu, dir, service) = synced("events").await;
+    let cli = Cli { data_dir: dir.path(), service, emulator: Some(emu.base_url()) };
+    // --calendar lists that calendar only.
+    let june = ["events", "--zone", "UTC", "--from", "2026-06-01", "--to", "2026-06-15", "--json"];
+    let both = json_lines(&cli.ok(&june));
+    let cals: BTreeSet<&str> = both.iter().map(|l| l["calendar"].as_str().unwrap()).collect();
+    assert!(cals.contains(WORK) && cals.contains(HOME), "{both:?}");
+    let only_home = json_lines(&cli.ok(&[&june[..], &["--calendar", HOME]].concat()));
+    assert!(!only_home.is_empty() && only_home.iter().all(|l| l["calendar"] == HOME), "{only_home:?}");
+    assert_eq!(ids(&only_home), ["day0609", "day0610", "day0611"]);
+    let unknown = cli.run(&[&june[..], &["--calendar", "nope@example.com"]].concat());
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no calendar nope@example.com"));
+
+    // All-day dates are windowed in the zone asked for, at both ends of the world.
+    for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+        let day = json_lines(&cli.ok(&["events", "--calendar", HOME, "--zone", zone, "--from", "2026-06-10", "--to", "2026-06-11", "--json"]));
+        assert_eq!(ids(&day), ["day0610"], "{zone}: {day:?}");
+        assert_eq!(day[0]["allDay"], true);
+        assert_eq!(day[0]["start"], "2026-06-10");
+    }
+
+    // JSON fields of a series' occurrence and of a single event.
+    let work = json_lines(&cli.ok(&["events", "--calendar", WORK, "--zone", "Europe/Berlin", "--from", "2026-06-01", "--to", "2026-06-15", "--json"]));
+    assert_eq!(ids(&work), ["single01", "weekly01_20260601T080000Z", "weekly01_20260608T080000Z"]);
+    let single = work.iter().find(|l| l["id"] == "single01").unwrap();
+    assert_eq!(single["recurring"], false);
+    assert_eq!(single["recurringEventId"], Value::Null);
+    assert_eq!(single["originalStartTime"], Value::Null);
+    let second = work.iter().find(|l| l["id"] == "weekly01_20260608T080000Z").unwrap();
+    assert_eq!(second["recurring"], true);
+    assert_eq!(second["recurringEventId"], "weekly01");
+    let original = chrono::DateTime::parse_from_rfc3339(second["originalStartTime"].as_str().unwrap()).unwrap();
+    assert_eq!(original, chrono::DateTime::parse_from_rfc3339("2026-06-08T10:00:00+02:00").unwrap());
+    assert_eq!(second["start"], second["originalStartTime"]);
+    assert_eq!(work.iter().filter(|l| l["type"] != "event").count(), 0, "a whole range has no cut");
+
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn a_runaway_rule_is_cut_said_so_and_exits_4() {
+    let (emu, dir, service) = synced("cut").await;
+    let cli = Cli { data_dir: dir.path(), service, emulator: Some(emu.base_url()) };
+    // A runaway rule is cut, and the cut is said on stdout / in JSON, with exit status 4.
+    let range = ["events", "--calendar", WORK, "--zone", "UTC", "--from", "2026-06-19", "--to", "2026-06-21"];
+    let out = cli.run(&range);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    let notice: Vec<&str> = stdout.lines().filter(|l| l.starts_with("INCOMPLETE")).collect();
+    assert_eq!(notice.len(), 1, "{}", stdout.lines().last().unwrap_or_default());
+    assert!(notice[0].contains("runaway01") && notice[0].contains(WORK), "{}", notice[0]);
+    let out = cli.run(&[&range[..], &["--json"]].concat());
+    assert_eq!(out.status.code(), Some(4));
+    let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let cuts: Vec<&Value> = lines.iter().filter(|l| l["type"] == "truncated").collect();
+    assert_eq!(cuts.len(), 1, "{:?}", lines.last());
+    assert_eq!((cuts[0]["series"].as_str(), cuts[0]["calendar"].as_str()), (Some("runaway01"), Some(WORK)));
+    assert_eq!(cuts[0]["limit"]["kind"], "series_occurrences", "{}", cuts[0]);
+    assert!(lines.iter().any(|l| l["recurringEventId"] == "runaway01"), "the occurrences before the cut are listed");
+}

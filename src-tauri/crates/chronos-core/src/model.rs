@@ -43,6 +43,39 @@ macro_rules! string_id {
     };
 }
 
+/// A colour written `#rrggbb`, kept lower-case: what Google's RGB calendar colours are.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RgbColor(String);
+
+impl RgbColor {
+    /// `#rrggbb` in either case; anything else is an `InvalidInput` error naming the value.
+    pub fn parse(s: &str) -> crate::Result<Self> {
+        let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !ok {
+            return Err(crate::Error::InvalidInput(format!("{s:?} is not a colour of the form #rrggbb")));
+        }
+        Ok(Self(s.to_ascii_lowercase()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RgbColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A calendar's colours as the user picks them: the background and the text drawn on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarColors {
+    pub background: RgbColor,
+    pub foreground: RgbColor,
+}
+
 string_id!(
     /// The local id of a connected Google account: its email address.
     AccountId

@@ -19,7 +19,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{GoogleEndpoints, OAuthClientConfig};
 use crate::error::{Error, Result};
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
-use crate::model::{AccountId, CalendarId, EventId};
+use crate::model::{AccountId, CalendarColors, CalendarId, EventId};
 use crate::outbox::push::{drain_outbox, reset_interrupted};
 use crate::outbox::{conflicts, edit, series, DrainReport, EditScope, OccurrenceEdit, EditOptions, EventChanges, PendingChange, Resolution};
 use crate::push::service::validate_public_address;
@@ -30,6 +30,7 @@ use crate::store::{
     AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store, StoredCalendar,
     StoredEvent,
 };
+use crate::sync::calendar_colors::{self, ColorChange};
 use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncProgress, SyncTotals};
 use crate::sync::run::{run_account, RunConfig, RunDeps, RunReport};
 use crate::sync::status::{AccountStatus, StatusBoard, StatusChanged};
@@ -487,6 +488,31 @@ impl Chronos {
             });
         }
         Ok(())
+    }
+
+    /// The user's colours for a calendar: stored and shown at once, and sent to Google
+    /// (`calendarList.patch`, so other devices show them too). `Pending`: Google could not be
+    /// reached now (or the shell said the network is down); the colours stay and the next sync
+    /// sends them. A change Google refuses (kind `not_found`, `forbidden`, `invalid_input`) is
+    /// undone and returned as the error.
+    pub async fn set_calendar_colors(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        colors: CalendarColors,
+    ) -> Result<ColorChange> {
+        let (a, c, chosen) = (account.clone(), calendar.clone(), colors.clone());
+        let before = self.inner.store.call(move |s| s.set_calendar_colors(&a, &c, &chosen)).await?;
+        if *self.inner.online.lock().unwrap() == Some(false) {
+            return Ok(ColorChange::Pending);
+        }
+        let sent = calendar_colors::send(&self.inner.store, &self.client(account), account, calendar, &colors).await;
+        if let Err(e) = &sent {
+            tracing::info!(%account, %calendar, kind = e.kind().as_str(), "Google refused the calendar colours; undone");
+            let (a, c) = (account.clone(), calendar.clone());
+            self.inner.store.call(move |s| s.restore_calendar_colors(&a, &c, &before)).await?;
+        }
+        sent
     }
 
     /// What the calendar shows in `[from, to)` of the given calendars (default: every selected

@@ -68,6 +68,7 @@ pub fn operation(method: &str, path: &str) -> String {
         (_, ["calendar", "v3", rest @ ..]) => match (method, rest) {
             ("GET", ["users", "me", "calendarList"]) => "calendarList.list",
             ("GET", ["users", "me", "calendarList", _]) => "calendarList.get",
+            ("PATCH", ["users", "me", "calendarList", _]) => "calendarList.patch",
             ("GET", ["users", "me", "settings"]) => "settings.list",
             ("GET", ["users", "me", "settings", _]) => "settings.get",
             ("GET", ["colors"]) => "colors.get",

@@ -50,3 +50,38 @@ async fn colors_get_follows_palette_changes_and_reset() {
     assert_eq!(v["event"]["5"]["background"], "#fbd75b");
     assert_eq!(v["updated"], google_updated);
 }
+
+#[tokio::test]
+async fn calendar_list_patch_writes_rgb_colours_only_with_rgb_format() {
+    let env = env(small_world(1)).await;
+    let cal = env.primary();
+    let path = format!("users/me/calendarList/{}", enc(&cal));
+    let (_, before) = env.get("users/me/calendarList").await;
+    let list_token = before["nextSyncToken"].as_str().unwrap().to_owned();
+    let colours = json!({"backgroundColor": "#0B8043", "foregroundColor": "#ffffff"});
+
+    // Without colorRgbFormat Google refuses RGB colours, and nothing changes.
+    let (s, v) = env.call(reqwest::Method::PATCH, &path, Some(colours.clone()), &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = env.call(reqwest::Method::PATCH, &format!("{path}?colorRgbFormat=true"), Some(json!({"backgroundColor": "green"})), &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (_, entry) = env.get(&path).await;
+    assert_ne!(entry["backgroundColor"], "#0b8043");
+
+    let (s, patched) = env.call(reqwest::Method::PATCH, &format!("{path}?colorRgbFormat=true"), Some(colours), &[]).await;
+    assert_eq!(s, StatusCode::OK, "{patched}");
+    assert_eq!(patched["backgroundColor"], "#0b8043");
+    assert_eq!(patched["foregroundColor"], "#ffffff");
+    assert_eq!(patched["colorId"], "8", "the palette colour nearest to the background");
+    assert_ne!(patched["etag"], entry["etag"]);
+    // calendarList.get, the list and the list's changes all carry both colours.
+    let (_, got) = env.get(&path).await;
+    assert_eq!((&got["backgroundColor"], &got["foregroundColor"]), (&json!("#0b8043"), &json!("#ffffff")));
+    let (_, changes) = env.get(&format!("users/me/calendarList?syncToken={}", enc(&list_token))).await;
+    let items = changes["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{changes}");
+    assert_eq!(items[0]["foregroundColor"], "#ffffff");
+    let seen = env.ctl.calendar_list_entry(&env.account, &cal).unwrap();
+    assert_eq!(seen["backgroundColor"], "#0b8043");
+    assert_eq!(env.ctl.count("calendarList.patch"), 3);
+}

@@ -77,7 +77,11 @@ export type CalendarView = { accountId: string, id: string, summary: string, bac
  * `false`: the calendar's server gives no sync token, so every sync lists it in full and
  * the minute check leaves it alone (a state to show, not an error).
  */
-incrementalSync: boolean, };
+incrementalSync: boolean, 
+/**
+ * The colours shown were chosen here and are not on Google yet (the next sync sends them).
+ */
+colorsPending: boolean, };
 
 export type TruncatedSeriesView = { accountId: string, calendarId: string, seriesId: string, limit: "series_occurrences" | "series_steps" | "query_occurrences" | "query_steps", max: number, };
 

@@ -1,9 +1,9 @@
 //! `calendarList.list`, paged, with its own sync token.
 
-use super::client::{Call, GoogleClient};
+use super::client::{encode_segment, Call, GoogleClient};
 use super::page::{parse_page_body, CalendarListPage, SkippedItem};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{CalendarListEntry, PageToken, SyncToken};
+use crate::model::{CalendarColors, CalendarId, CalendarListEntry, PageToken, SyncToken};
 use reqwest::Method;
 
 /// Google's maximum page size for the calendar list.
@@ -36,6 +36,19 @@ impl GoogleClient {
             .query_opt("syncToken", sync_token.map(|t| t.0.clone()))
             .query_opt("pageToken", page_token.map(|t| t.0.clone()));
         self.execute_with(&call, parse_page_body).await.result?
+    }
+
+    /// `calendarList.patch` of the user's colours for a calendar. Google takes RGB colours only
+    /// with `colorRgbFormat=true` (and then picks the nearest `colorId` itself). Answers the
+    /// updated entry.
+    pub async fn patch_calendar_colors(&self, calendar: &CalendarId, colors: &CalendarColors) -> Result<CalendarListEntry> {
+        let call = Call::new(Method::PATCH, format!("users/me/calendarList/{}", encode_segment(calendar.as_str())))
+            .query("colorRgbFormat", "true")
+            .body(serde_json::json!({
+                "backgroundColor": colors.background.as_str(),
+                "foregroundColor": colors.foreground.as_str(),
+            }));
+        self.call(call).await
     }
 
     /// All pages. A refused `sync_token` fails with kind `full_sync_required`: call again

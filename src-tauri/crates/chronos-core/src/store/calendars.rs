@@ -5,7 +5,7 @@ use super::events::Generation;
 use super::index::CalKey;
 use super::{from_ms, now_ms, open_json, seal_json, Store};
 use crate::error::{Error, Result};
-use crate::model::{AccountId, CalendarId, CalendarListEntry, PageToken, SyncToken};
+use crate::model::{AccountId, CalendarColors, CalendarId, CalendarListEntry, PageToken, RgbColor, SyncToken};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -77,7 +77,14 @@ pub struct StoredCalendar {
     pub selected: bool,
     /// The user chose `selected` here; Google's flag no longer overrides it.
     pub selection_by_user: bool,
+    /// The background shown instead of Google's: colours still to be sent to Google (see
+    /// `colors_pending`), or a local-only colour.
     pub color_override: Option<String>,
+    /// The text colour that goes with `color_override` (none for a local-only background chosen
+    /// before colours were sent to Google).
+    pub foreground_override: Option<String>,
+    /// The override is the user's choice not yet on Google: the next sync sends it.
+    pub colors_pending: bool,
     pub deleted: bool,
     /// Whether syncs of this calendar can ask for changes only (see [`IncrementalSync`]).
     pub incremental_sync: IncrementalSync,
@@ -87,6 +94,14 @@ impl StoredCalendar {
     pub fn is_read_only(&self) -> bool {
         !matches!(self.entry.access_role.as_deref(), Some("writer") | Some("owner"))
     }
+}
+
+/// A calendar's local colour columns, as they were before a change (to put them back).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LocalColors {
+    pub background: Option<String>,
+    pub foreground: Option<String>,
+    pub pending: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -365,6 +380,8 @@ impl Store {
             selected,
             selection_by_user: r.get(9)?,
             color_override: r.get(6)?,
+            foreground_override: r.get(15)?,
+            colors_pending: r.get(16)?,
             deleted: r.get(11)?,
             incremental_sync: IncrementalSync::parse(&r.get::<_, String>(14)?),
         })
@@ -376,7 +393,7 @@ impl Store {
         let mut stmt = db.conn.prepare(
             "SELECT c.account, c.calendar_id, c.access_role, c.color_id, c.background_color, c.foreground_color,
                     c.color_override, c.is_primary, c.selected, c.selection_by_user, c.hidden, c.deleted, c.etag,
-                    c.blob, COALESCE(s.incremental_sync, 'available')
+                    c.blob, COALESCE(s.incremental_sync, 'available'), c.foreground_override, c.colors_pending
              FROM calendars c
              LEFT JOIN sync_state s ON s.account = c.account AND s.calendar_id = c.calendar_id
              WHERE (?1 IS NULL OR c.account = ?1) AND (?2 OR c.deleted = 0)
@@ -411,7 +428,9 @@ impl Store {
         Ok(())
     }
 
-    /// A local colour (`#rrggbb`) shown instead of Google's; `None` goes back to Google's.
+    /// A local-only background (`#rrggbb`) shown instead of Google's, never sent; `None` goes
+    /// back to Google's colours (dropping colours not yet sent). [`Store::set_calendar_colors`]
+    /// is the user's choice that Google gets too.
     pub fn set_calendar_color(&self, account: &AccountId, calendar: &CalendarId, color: Option<&str>) -> Result<()> {
         if let Some(c) = color {
             let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
@@ -421,12 +440,97 @@ impl Store {
         }
         let db = self.db();
         let n = db.conn.execute(
-            "UPDATE calendars SET color_override = ?3 WHERE account = ?1 AND calendar_id = ?2",
+            "UPDATE calendars SET color_override = ?3, foreground_override = NULL, colors_pending = 0
+             WHERE account = ?1 AND calendar_id = ?2",
             params![account.as_str(), calendar.as_str(), color],
         )?;
         if n == 0 {
             return Err(Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")));
         }
+        Ok(())
+    }
+
+    /// The user's colours for a calendar, shown at once and marked to be sent to Google.
+    /// Returns the colour columns as they were, for [`Store::restore_calendar_colors`].
+    pub fn set_calendar_colors(&self, account: &AccountId, calendar: &CalendarId, colors: &CalendarColors) -> Result<LocalColors> {
+        let mut db = self.db();
+        let tx = db.conn.transaction()?;
+        let before = tx
+            .query_row(
+                "SELECT color_override, foreground_override, colors_pending FROM calendars
+                 WHERE account = ?1 AND calendar_id = ?2",
+                params![account.as_str(), calendar.as_str()],
+                |r| Ok(LocalColors { background: r.get(0)?, foreground: r.get(1)?, pending: r.get(2)? }),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")))?;
+        tx.execute(
+            "UPDATE calendars SET color_override = ?3, foreground_override = ?4, colors_pending = 1
+             WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str(), colors.background.as_str(), colors.foreground.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(before)
+    }
+
+    /// Puts a calendar's colour columns back as [`Store::set_calendar_colors`] found them.
+    pub fn restore_calendar_colors(&self, account: &AccountId, calendar: &CalendarId, before: &LocalColors) -> Result<()> {
+        let db = self.db();
+        db.conn.execute(
+            "UPDATE calendars SET color_override = ?3, foreground_override = ?4, colors_pending = ?5
+             WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str(), before.background, before.foreground, before.pending],
+        )?;
+        Ok(())
+    }
+
+    /// The account's calendars whose colours are still to be sent to Google.
+    pub fn pending_calendar_colors(&self, account: &AccountId) -> Result<Vec<(CalendarId, CalendarColors)>> {
+        let db = self.db();
+        let mut stmt = db.conn.prepare(
+            "SELECT calendar_id, color_override, foreground_override FROM calendars
+             WHERE account = ?1 AND colors_pending = 1 AND deleted = 0 ORDER BY calendar_id",
+        )?;
+        let rows = stmt.query_map([account.as_str()], |r| {
+            Ok((CalendarId(r.get(0)?), r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (calendar, bg, fg) = row?;
+            let colors = match (bg.as_deref().map(RgbColor::parse), fg.as_deref().map(RgbColor::parse)) {
+                (Some(Ok(background)), Some(Ok(foreground))) => CalendarColors { background, foreground },
+                _ => {
+                    tracing::warn!(%account, %calendar, "pending calendar colours are unreadable; kept local");
+                    continue;
+                }
+            };
+            out.push((calendar, colors));
+        }
+        Ok(out)
+    }
+
+    /// Google has the colours `sent` and answered with `entry`: the entry is stored as a
+    /// calendar list sync would store it, and the override goes (the calendar shows Google's
+    /// colours, now the same) unless the user picked others meanwhile.
+    pub fn calendar_colors_sent(&self, account: &AccountId, entry: &CalendarListEntry, sent: &CalendarColors) -> Result<()> {
+        self.apply_calendar_list(account, std::slice::from_ref(entry), false, None)?;
+        let db = self.db();
+        db.conn.execute(
+            "UPDATE calendars SET color_override = NULL, foreground_override = NULL, colors_pending = 0
+             WHERE account = ?1 AND calendar_id = ?2 AND colors_pending = 1
+               AND color_override = ?3 AND foreground_override = ?4",
+            params![account.as_str(), entry.id.as_str(), sent.background.as_str(), sent.foreground.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Google refused the colours: they stay on this computer only, and are not sent again.
+    pub fn keep_calendar_colors_local(&self, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+        let db = self.db();
+        db.conn.execute(
+            "UPDATE calendars SET colors_pending = 0 WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+        )?;
         Ok(())
     }
 

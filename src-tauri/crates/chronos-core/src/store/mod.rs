@@ -83,7 +83,8 @@ pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use calendars::{
-    AccountStatus, CalendarListOutcome, IncrementalSync, StoredAccount, StoredCalendar, SyncErrorRecord, SyncState,
+    AccountStatus, CalendarListOutcome, IncrementalSync, LocalColors, StoredAccount, StoredCalendar, SyncErrorRecord,
+    SyncState,
 };
 pub use crypto::KeyId;
 pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};

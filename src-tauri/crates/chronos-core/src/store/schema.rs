@@ -144,6 +144,13 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE sync_state ADD COLUMN incremental_sync TEXT NOT NULL DEFAULT 'available';
     "#,
+    // 5 → 6: the user's calendar colours are Google's too (calendarList.patch): the text colour
+    // joins the background in the local override, which the calendar shows until Google has
+    // both (`colors_pending`). Overrides from before stay local-only, as they were chosen.
+    r#"
+    ALTER TABLE calendars ADD COLUMN foreground_override TEXT;
+    ALTER TABLE calendars ADD COLUMN colors_pending INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -92,6 +92,47 @@ fn a_version_4_store_keeps_its_sync_tokens_and_counts_as_incremental() {
 }
 
 #[test]
+fn a_version_5_store_keeps_its_local_colour_as_local_only() {
+    use crate::model::{CalendarColors, RgbColor};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.sqlite");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        assert_eq!(schema::migrate_to(&mut conn, 5).unwrap(), 5);
+        conn.execute_batch(
+            "INSERT INTO accounts (id, status, created_ms) VALUES ('a@x', 'active', 1);
+             INSERT INTO calendars (account, calendar_id, foreground_color, color_override, selected)
+               VALUES ('a@x', 'c1', '#1d1d1d', '#aa0000', 1);
+             INSERT INTO calendars (account, calendar_id, selected) VALUES ('a@x', 'c2', 1);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path, Arc::new(MemorySecretStore::default())).unwrap();
+    let a = AccountId::new("a@x");
+    let listed = store.list_calendars(Some(&a), false).unwrap();
+    let c1 = listed.iter().find(|c| c.entry.id.as_str() == "c1").unwrap();
+    assert_eq!(c1.color_override.as_deref(), Some("#aa0000"));
+    assert_eq!(c1.foreground_override, None, "the text colour stays Google's");
+    assert_eq!(c1.entry.foreground_color.as_deref(), Some("#1d1d1d"));
+    assert!(!c1.colors_pending, "a colour chosen as local-only is not sent to Google now");
+    assert!(store.pending_calendar_colors(&a).unwrap().is_empty());
+
+    // The new columns work on the migrated store.
+    let c2 = CalendarId::new("c2");
+    let colours = CalendarColors { background: RgbColor::parse("#00AA00").unwrap(), foreground: RgbColor::parse("#ffffff").unwrap() };
+    let before = store.set_calendar_colors(&a, &c2, &colours).unwrap();
+    assert_eq!(before, super::LocalColors::default());
+    assert_eq!(store.pending_calendar_colors(&a).unwrap(), vec![(c2.clone(), colours)]);
+    let got = store.get_calendar(&a, &c2).unwrap().unwrap();
+    assert_eq!((got.color_override.as_deref(), got.foreground_override.as_deref()), (Some("#00aa00"), Some("#ffffff")));
+    store.restore_calendar_colors(&a, &c2, &before).unwrap();
+    assert!(store.pending_calendar_colors(&a).unwrap().is_empty());
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(schema::user_version(&conn).unwrap(), LATEST_VERSION);
+}
+
+#[test]
 fn refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("n.sqlite");

@@ -155,6 +155,7 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     let mut calendars: Vec<(CalendarId, String)> = Vec::new();
     if stop.lock().unwrap().is_none() {
         crate::outbox::push::drain_before_pull(&deps.store, &deps.client, account).await;
+        crate::sync::calendar_colors::send_pending(&deps.store, &deps.client, account).await;
         if scope.is_full() {
             if let Err(e) = sync_calendar_list(&ctx).await {
                 tracing::warn!(%account, kind = e.kind().as_str(), "calendar list sync failed");

@@ -1,10 +1,11 @@
 //! calendarList, calendars.get, settings and colors.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::json;
 
-use super::{json_ok, Caller, Params};
+use super::{json_ok, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
 
@@ -30,6 +31,26 @@ pub async fn get_entry(State(sh): State<Shared>, caller: Caller, Path(cal_id): P
     let (id, _) = st.access(&caller.account, &cal_id, false)?;
     let entry = st.entry(&caller.account, &id).ok_or_else(ApiError::not_found)?;
     Ok(json_ok(&st.list_entry_json(entry)))
+}
+
+/// calendarList.patch: the user's own settings for a calendar. RGB colours are written only with
+/// `colorRgbFormat=true` (Google refuses them otherwise), and `colorId` then becomes the palette
+/// entry nearest to the background.
+pub async fn patch_entry(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path(cal_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.can_write()?;
+    let body = parse_body(&body)?;
+    let patch = body.as_object().ok_or_else(|| ApiError::invalid("The request body must be an object."))?;
+    let rgb = p.bool("colorRgbFormat")?.unwrap_or(false);
+    let mut st = sh.state.lock();
+    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let entry = st.patch_list_entry(&caller.account, &id, patch, rgb)?;
+    Ok(json_ok(&entry))
 }
 
 pub async fn get_calendar(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>) -> Result<Response, ApiError> {

@@ -29,6 +29,20 @@ pub fn calendar_color(id: &str) -> (&'static str, &'static str) {
     (CALENDAR[i - 1], FG)
 }
 
+/// The calendar colour id whose background is nearest to `rgb` (`#rrggbb`), as Google picks a
+/// `colorId` for a calendar given RGB colours; `None` for a string that is no such colour.
+pub fn nearest_calendar_color(rgb: &str) -> Option<String> {
+    let channels = |s: &str| -> Option<[i32; 3]> {
+        let hex = s.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
+        let at = |i: usize| i32::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some([at(0)?, at(2)?, at(4)?])
+    };
+    let want = channels(rgb)?;
+    let distance = |c: &str| channels(c).map_or(i32::MAX, |c| (0..3).map(|i| (c[i] - want[i]).pow(2)).sum());
+    let (i, _) = CALENDAR.iter().enumerate().min_by_key(|(_, c)| distance(c))?;
+    Some((i + 1).to_string())
+}
+
 /// One colour of the palette.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct ColorDef {

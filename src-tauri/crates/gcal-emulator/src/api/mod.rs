@@ -20,7 +20,7 @@ use crate::shared::Shared;
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/calendar/v3/users/me/calendarList", get(calendars::list))
-        .route("/calendar/v3/users/me/calendarList/{calendar_id}", get(calendars::get_entry))
+        .route("/calendar/v3/users/me/calendarList/{calendar_id}", get(calendars::get_entry).patch(calendars::patch_entry))
         .route("/calendar/v3/calendars/{calendar_id}", get(calendars::get_calendar))
         .route("/calendar/v3/users/me/settings", get(calendars::settings_list))
         .route("/calendar/v3/users/me/settings/{setting}", get(calendars::settings_get))

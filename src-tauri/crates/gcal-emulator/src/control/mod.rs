@@ -122,6 +122,13 @@ impl Control {
         Ok(crate::store::list::events_envelope(cal, &entry.access_role, &reminders, &page))
     }
 
+    /// `account`'s calendarList entry for `cal_id` as calendarList.get answers it (deleted
+    /// entries too), or `None`.
+    pub fn calendar_list_entry(&self, account: &str, cal_id: &str) -> Option<Value> {
+        let st = self.shared.state.lock();
+        st.entry(account, cal_id).map(|e| st.list_entry_json(e))
+    }
+
     /// Adds a calendar (with its events) to `account`'s list.
     pub fn add_calendar(&self, account: &str, spec: CalendarSpec) -> Result<Value, ApiError> {
         self.shared.state.lock().add_calendar(account, &spec)

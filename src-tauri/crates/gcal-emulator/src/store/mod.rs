@@ -216,6 +216,46 @@ impl State {
         Ok(())
     }
 
+    /// Applies a calendarList.patch to `account`'s entry for `cal_id`: the per-user fields it
+    /// names change (others are ignored), a new etag, and a change the list's sync token sees.
+    pub fn patch_list_entry(&mut self, account: &str, cal_id: &str, patch: &Map<String, Value>, rgb: bool) -> Result<Value, ApiError> {
+        let colour = |k: &str| -> Result<Option<String>, ApiError> {
+            let Some(v) = patch.get(k) else { return Ok(None) };
+            if !rgb {
+                return Err(ApiError::invalid_param("colorRgbFormat", format!("{k} can only be set with colorRgbFormat=true.")));
+            }
+            let s = v.as_str().filter(|s| crate::api::colors::nearest_calendar_color(s).is_some());
+            s.map(|s| Some(s.to_ascii_lowercase())).ok_or_else(|| ApiError::invalid(format!("Invalid {k}: {v}")))
+        };
+        let (bg, fg) = (colour("backgroundColor")?, colour("foregroundColor")?);
+        let stamp = self.clock.tick();
+        let acc = self.accounts.get_mut(account).ok_or_else(ApiError::auth)?;
+        let e = acc.entries.iter_mut().find(|e| e.cal_id == cal_id && !e.deleted).ok_or_else(ApiError::not_found)?;
+        for k in ["summaryOverride", "hidden", "selected", "defaultReminders"] {
+            if let Some(v) = patch.get(k) {
+                e.prefs.insert(k.into(), v.clone());
+            }
+        }
+        if let Some(id) = patch.get("colorId").filter(|_| bg.is_none()) {
+            let (b, f) = crate::api::colors::calendar_color(id.as_str().unwrap_or_default());
+            e.prefs.insert("colorId".into(), id.clone());
+            e.prefs.insert("backgroundColor".into(), json!(b));
+            e.prefs.insert("foregroundColor".into(), json!(f));
+        }
+        if let Some(b) = &bg {
+            e.prefs.insert("colorId".into(), json!(crate::api::colors::nearest_calendar_color(b)));
+            e.prefs.insert("backgroundColor".into(), json!(b));
+        }
+        if let Some(f) = &fg {
+            e.prefs.insert("foregroundColor".into(), json!(f));
+        }
+        acc.list_seq += 1;
+        e.change_seq = acc.list_seq;
+        e.etag = stamp.etag();
+        let entry = e.clone();
+        Ok(self.list_entry_json(&entry))
+    }
+
     pub fn list_entry_json(&self, e: &ListEntry) -> Value {
         let mut m = Map::new();
         m.insert("kind".into(), json!("calendar#calendarListEntry"));
