@@ -185,9 +185,7 @@ fn an_event_with_an_open_conflict_is_marked_until_it_is_resolved() {
 fn a_calendar_colour_keeps_both_colours_and_reaches_google() {
     let t = start();
     let (account, calendar) = connected(&t);
-    let args = |bg: &str, fg: &str| {
-        json!({ "accountId": account, "calendarId": calendar, "backgroundColor": bg, "foregroundColor": fg })
-    };
+    let args = |bg: &str, fg: &str| json!({ "accountId": account, "calendarId": calendar, "backgroundColor": bg, "foregroundColor": fg });
     // A bad text colour is refused for its field, and nothing changes.
     let err = call(&t.main, "set_calendar_color", args("#0b8043", "white")).unwrap_err();
     assert_eq!(
@@ -212,9 +210,7 @@ fn a_calendar_colour_keeps_both_colours_and_reaches_google() {
         (&mine["backgroundColor"], &mine["foregroundColor"]),
         (&json!("#0b8043"), &json!("#ffffff"))
     );
-    let at_google = google(&t)
-        .calendar_list_entry(&account, &calendar)
-        .unwrap();
+    let at_google = google(&t).calendar_list_entry(&account, &calendar).unwrap();
     assert_eq!(
         (&at_google["backgroundColor"], &at_google["foregroundColor"]),
         (&json!("#0b8043"), &json!("#ffffff"))

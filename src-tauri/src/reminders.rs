@@ -247,7 +247,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             let window_zone = zone.unwrap_or_else(chronos_core::zone::system_zone);
             let (Ok(events), Ok(calendars)) = (
                 chronos
-                    .events_in_range(now - Duration::days(2), now + LOOKAHEAD, window_zone, None, None)
+                    .events_in_range(
+                        now - Duration::days(2),
+                        now + LOOKAHEAD,
+                        window_zone,
+                        None,
+                        None,
+                    )
                     .await
                     .map(|r| r.events),
                 chronos.calendars(None).await,

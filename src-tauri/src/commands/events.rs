@@ -187,7 +187,9 @@ pub struct TruncatedSeriesView {
     pub account_id: String,
     pub calendar_id: String,
     pub series_id: String,
-    #[ts(type = "\"series_occurrences\" | \"series_steps\" | \"query_occurrences\" | \"query_steps\"")]
+    #[ts(
+        type = "\"series_occurrences\" | \"series_steps\" | \"query_occurrences\" | \"query_steps\""
+    )]
     pub limit: String,
     #[ts(type = "number")]
     pub max: u64,
@@ -254,9 +256,7 @@ pub async fn events_in_range<R: Runtime>(
     let zone = crate::reminders::display_zone(&app, chronos)
         .await
         .unwrap_or_else(chronos_core::zone::system_zone);
-    let result = chronos
-        .events_in_range(from, to, zone, None, None)
-        .await?;
+    let result = chronos.events_in_range(from, to, zone, None, None).await?;
     let events = &result.events;
     let palettes =
         palette::palettes_for(&app, events.iter().map(|e| e.account.clone()).collect()).await;

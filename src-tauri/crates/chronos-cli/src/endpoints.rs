@@ -5,7 +5,9 @@
 //! `--emulator-url` shortcut, Google.
 
 use anyhow::{bail, Result};
-use chronos_core::config::{check_endpoint_url, Endpoint, EndpointOverrides, GoogleEndpoints, OAuthClientConfig, ServerFile};
+use chronos_core::config::{
+    check_endpoint_url, Endpoint, EndpointOverrides, GoogleEndpoints, OAuthClientConfig, ServerFile,
+};
 use chronos_core::secrets::SecretStore;
 use chronos_core::service::ChronosOptions;
 use std::num::NonZeroU16;
@@ -107,35 +109,66 @@ impl ServerChoice {
         Self::resolve(args, &file, env)
     }
 
-    fn resolve(args: &ServerArgs, file: &ServerFile, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    fn resolve(
+        args: &ServerArgs,
+        file: &ServerFile,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self> {
         let emulator = args.emulator_url.as_deref().map(emulator_endpoints);
         let base = emulator.clone().unwrap_or_default();
         let endpoints = flag_overrides(args)?.or(&file.endpoints).over(base);
         // Only the bundled emulator approves by itself; an authorization URL pointed elsewhere
         // needs a person at a browser.
-        let bundled_auth = emulator.as_ref().is_some_and(|e| e.auth_url == endpoints.auth_url);
-        let approval = if bundled_auth { Approval::Automatic } else { Approval::Browser };
+        let bundled_auth = emulator
+            .as_ref()
+            .is_some_and(|e| e.auth_url == endpoints.auth_url);
+        let approval = if bundled_auth {
+            Approval::Automatic
+        } else {
+            Approval::Browser
+        };
         let server = match &emulator {
             _ if endpoints.api_base == GoogleEndpoints::default().api_base => Server::Google,
             Some(e) if e.api_base == endpoints.api_base => Server::Emulator,
             _ => Server::Other(host_name(&endpoints.api_base)),
         };
         let client_id = args.client_id.clone().or_else(|| file.client_id.clone());
-        let client_secret = args.client_secret.clone().or_else(|| file.client_secret.clone());
+        let client_secret = args
+            .client_secret
+            .clone()
+            .or_else(|| file.client_secret.clone());
         let oauth = match (emulator.is_some(), client_id) {
             (true, None) if client_secret.is_some() => {
                 bail!("a client secret is given without a client id; pass --client-id too")
             }
-            (true, None) => OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+            (true, None) => OAuthClientConfig::new(
+                gcal_emulator::DEMO_CLIENT_ID,
+                gcal_emulator::DEMO_CLIENT_SECRET,
+            ),
             (_, id) => OAuthClientConfig::resolve(id, client_secret, env)?,
         };
         let redirect_port = args.redirect_port.or(file.redirect_port);
-        Ok(Self { endpoints, oauth, redirect_port, approval, server })
+        Ok(Self {
+            endpoints,
+            oauth,
+            redirect_port,
+            approval,
+            server,
+        })
     }
 
     /// The engine's options for this server, with the local copy in `data_dir`.
-    pub fn chronos_options(&self, data_dir: PathBuf, secrets: Arc<dyn SecretStore>) -> ChronosOptions {
-        let mut options = ChronosOptions::new(data_dir, secrets, self.endpoints.clone(), self.oauth.clone());
+    pub fn chronos_options(
+        &self,
+        data_dir: PathBuf,
+        secrets: Arc<dyn SecretStore>,
+    ) -> ChronosOptions {
+        let mut options = ChronosOptions::new(
+            data_dir,
+            secrets,
+            self.endpoints.clone(),
+            self.oauth.clone(),
+        );
         options.sign_in.loopback.port = self.redirect_port;
         options
     }
@@ -188,7 +221,15 @@ fn host_name(url: &str) -> String {
         Some(port) => format!("{host}_{port}"),
         None => host.to_owned(),
     };
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -209,7 +250,10 @@ mod tests {
     }
 
     fn choice_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<ServerChoice> {
-        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         ServerChoice::from_args(&parse(args).server, |k| env.get(k).cloned())
     }
 
@@ -231,14 +275,26 @@ mod tests {
 
     #[test]
     fn without_options_it_is_google_with_the_environments_client() {
-        let c = choice_with_env(&[], &[("CHRONOS_GOOGLE_CLIENT_ID", "env-id"), ("CHRONOS_GOOGLE_CLIENT_SECRET", "env-s")])
-            .unwrap();
+        let c = choice_with_env(
+            &[],
+            &[
+                ("CHRONOS_GOOGLE_CLIENT_ID", "env-id"),
+                ("CHRONOS_GOOGLE_CLIENT_SECRET", "env-s"),
+            ],
+        )
+        .unwrap();
         assert_eq!(c.endpoints, GoogleEndpoints::default());
         assert_eq!(c.oauth, OAuthClientConfig::new("env-id", "env-s"));
-        assert_eq!((c.approval, c.server.clone(), c.redirect_port), (Approval::Browser, Server::Google, None));
+        assert_eq!(
+            (c.approval, c.server.clone(), c.redirect_port),
+            (Approval::Browser, Server::Google, None)
+        );
         assert_eq!(c.data_subdir(), None);
         let err = choice_with_env(&[], &[]).unwrap_err();
-        assert!(err.to_string().contains("CHRONOS_GOOGLE_CLIENT_ID"), "{err}");
+        assert!(
+            err.to_string().contains("CHRONOS_GOOGLE_CLIENT_ID"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -254,7 +310,11 @@ mod tests {
         for (flag, endpoint) in flags {
             let c = choice(&with_id(&[flag, "https://other.example/x"]));
             for other in Endpoint::ALL {
-                let want = if other == endpoint { "https://other.example/x" } else { google.get(other) };
+                let want = if other == endpoint {
+                    "https://other.example/x"
+                } else {
+                    google.get(other)
+                };
                 assert_eq!(c.endpoints.get(other), want, "{flag} → {other:?}");
             }
             assert_eq!(c.oauth, OAuthClientConfig::new("cid", "cs"));
@@ -262,20 +322,27 @@ mod tests {
         }
         let c = choice(&with_id(&["--api-base", "http://127.0.0.1:7000/cal/"]));
         assert_eq!(c.server, Server::Other("127.0.0.1_7000".into()));
-        assert_eq!(c.data_subdir(), Some(PathBuf::from("servers/127.0.0.1_7000")));
+        assert_eq!(
+            c.data_subdir(),
+            Some(PathBuf::from("servers/127.0.0.1_7000"))
+        );
     }
 
     #[test]
     fn the_redirect_port_reaches_the_sign_in_options() {
         let c = choice(&with_id(&["--redirect-port", "8765"]));
         assert_eq!(c.redirect_port.map(NonZeroU16::get), Some(8765));
-        let secrets: Arc<dyn SecretStore> = Arc::new(chronos_core::secrets::MemorySecretStore::default());
+        let secrets: Arc<dyn SecretStore> =
+            Arc::new(chronos_core::secrets::MemorySecretStore::default());
         let options = c.chronos_options(PathBuf::from("/data"), secrets);
         assert_eq!(options.sign_in.loopback.port, c.redirect_port);
         assert_eq!(options.endpoints, c.endpoints);
         assert_eq!(options.oauth, c.oauth);
         for bad in ["0", "70000", "http"] {
-            assert!(Cli::try_parse_from(["chronos-cli", "--redirect-port", bad, "status"]).is_err(), "{bad}");
+            assert!(
+                Cli::try_parse_from(["chronos-cli", "--redirect-port", bad, "status"]).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -284,8 +351,17 @@ mod tests {
         let c = choice(&["--emulator-url", "http://127.0.0.1:8089/"]);
         assert_eq!(c.endpoints, emulator_endpoints("http://127.0.0.1:8089"));
         assert_eq!(c.endpoints.token_url, "http://127.0.0.1:8089/token");
-        assert_eq!(c.oauth, OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET));
-        assert_eq!((c.approval, c.server.clone()), (Approval::Automatic, Server::Emulator));
+        assert_eq!(
+            c.oauth,
+            OAuthClientConfig::new(
+                gcal_emulator::DEMO_CLIENT_ID,
+                gcal_emulator::DEMO_CLIENT_SECRET
+            )
+        );
+        assert_eq!(
+            (c.approval, c.server.clone()),
+            (Approval::Automatic, Server::Emulator)
+        );
         assert_eq!(c.data_subdir(), Some(PathBuf::from("demo")));
     }
 
@@ -295,22 +371,47 @@ mod tests {
         assert_eq!(c.oauth, OAuthClientConfig::new("cid", "cs"));
         assert_eq!(c.approval, Approval::Automatic);
         // The secret may come from the environment, as for Google.
-        let c = choice_with_env(&["--emulator-url", "http://e:1", "--client-id", "cid"], &[("CHRONOS_GOOGLE_CLIENT_SECRET", "env-s")])
-            .unwrap();
+        let c = choice_with_env(
+            &["--emulator-url", "http://e:1", "--client-id", "cid"],
+            &[("CHRONOS_GOOGLE_CLIENT_SECRET", "env-s")],
+        )
+        .unwrap();
         assert_eq!(c.oauth, OAuthClientConfig::new("cid", "env-s"));
-        let err = choice_with_env(&["--emulator-url", "http://e:1", "--client-secret", "cs"], &[]).unwrap_err();
+        let err = choice_with_env(
+            &["--emulator-url", "http://e:1", "--client-secret", "cs"],
+            &[],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("--client-id"), "{err}");
     }
 
     #[test]
     fn flags_override_the_emulator_shortcut_and_a_foreign_auth_url_needs_the_browser() {
-        let c = choice(&["--emulator-url", "http://127.0.0.1:8089", "--token-url", "https://id.example/token"]);
+        let c = choice(&[
+            "--emulator-url",
+            "http://127.0.0.1:8089",
+            "--token-url",
+            "https://id.example/token",
+        ]);
         assert_eq!(c.endpoints.token_url, "https://id.example/token");
-        assert_eq!(c.endpoints.auth_url, "http://127.0.0.1:8089/o/oauth2/v2/auth");
+        assert_eq!(
+            c.endpoints.auth_url,
+            "http://127.0.0.1:8089/o/oauth2/v2/auth"
+        );
         assert_eq!(c.approval, Approval::Automatic);
-        let c = choice(&["--emulator-url", "http://127.0.0.1:8089", "--auth-url", "https://id.example/auth"]);
+        let c = choice(&[
+            "--emulator-url",
+            "http://127.0.0.1:8089",
+            "--auth-url",
+            "https://id.example/auth",
+        ]);
         assert_eq!(c.approval, Approval::Browser);
-        let c = choice(&["--emulator-url", "http://127.0.0.1:8089", "--api-base", "https://api.example/v3/"]);
+        let c = choice(&[
+            "--emulator-url",
+            "http://127.0.0.1:8089",
+            "--api-base",
+            "https://api.example/v3/",
+        ]);
         assert_eq!(c.server, Server::Other("api.example".into()));
     }
 
@@ -321,15 +422,46 @@ mod tests {
                 "redirectPort": 9001, "clientId": "file-id", "clientSecret": "file-secret"}"#,
         );
         let path = file.path().to_str().unwrap();
-        let c = choice(&["--endpoints", path, "--emulator-url", "http://127.0.0.1:8089", "--token-url", "https://flag.example/t"]);
-        assert_eq!(c.endpoints.token_url, "https://flag.example/t", "flag over file");
-        assert_eq!(c.endpoints.revoke_url, "https://file.example/revoke", "file over emulator");
-        assert_eq!(c.endpoints.api_base, "http://127.0.0.1:8089/calendar/v3/", "emulator over Google");
-        assert_eq!(c.oauth, OAuthClientConfig::new("file-id", "file-secret"), "the file's client over the demo client");
+        let c = choice(&[
+            "--endpoints",
+            path,
+            "--emulator-url",
+            "http://127.0.0.1:8089",
+            "--token-url",
+            "https://flag.example/t",
+        ]);
+        assert_eq!(
+            c.endpoints.token_url, "https://flag.example/t",
+            "flag over file"
+        );
+        assert_eq!(
+            c.endpoints.revoke_url, "https://file.example/revoke",
+            "file over emulator"
+        );
+        assert_eq!(
+            c.endpoints.api_base, "http://127.0.0.1:8089/calendar/v3/",
+            "emulator over Google"
+        );
+        assert_eq!(
+            c.oauth,
+            OAuthClientConfig::new("file-id", "file-secret"),
+            "the file's client over the demo client"
+        );
         assert_eq!(c.redirect_port.map(NonZeroU16::get), Some(9001));
 
-        let c = choice(&["--endpoints", path, "--client-id", "flag-id", "--redirect-port", "9002"]);
-        assert_eq!(c.endpoints.userinfo_url, GoogleEndpoints::default().userinfo_url, "Google under the file");
+        let c = choice(&[
+            "--endpoints",
+            path,
+            "--client-id",
+            "flag-id",
+            "--redirect-port",
+            "9002",
+        ]);
+        assert_eq!(
+            c.endpoints.userinfo_url,
+            GoogleEndpoints::default().userinfo_url,
+            "Google under the file"
+        );
         assert_eq!(c.oauth, OAuthClientConfig::new("flag-id", "file-secret"));
         assert_eq!(c.redirect_port.map(NonZeroU16::get), Some(9002));
         assert_eq!(c.server, Server::Google);
@@ -337,22 +469,52 @@ mod tests {
 
     #[test]
     fn bad_flags_and_files_are_clear_errors() {
-        let err = Cli::try_parse_from(["chronos-cli", "--token-url", "not a url", "status"]).unwrap_err().to_string();
-        assert!(err.contains("--token-url") && err.contains("not a URL"), "{err}");
-        let err = Cli::try_parse_from(["chronos-cli", "--api-base", "ftp://x.example/", "status"]).unwrap_err().to_string();
+        let err = Cli::try_parse_from(["chronos-cli", "--token-url", "not a url", "status"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--token-url") && err.contains("not a URL"),
+            "{err}"
+        );
+        let err = Cli::try_parse_from(["chronos-cli", "--api-base", "ftp://x.example/", "status"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("--api-base") && err.contains("http"), "{err}");
-        let err = Cli::try_parse_from(["chronos-cli", "--demo", "--api-base", "https://x.example/", "status"]).unwrap_err();
+        let err = Cli::try_parse_from([
+            "chronos-cli",
+            "--demo",
+            "--api-base",
+            "https://x.example/",
+            "status",
+        ])
+        .unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
 
-        let file = endpoints_file(r#"{"authUrl": "https://a.example/auth", "userinfoUrl": "nope"}"#);
+        let file =
+            endpoints_file(r#"{"authUrl": "https://a.example/auth", "userinfoUrl": "nope"}"#);
         let path = file.path().to_str().unwrap();
-        let err = choice_with_env(&with_id(&["--endpoints", path]), &[]).unwrap_err().to_string();
-        assert!(err.contains("\"userinfoUrl\"") && err.contains(file.path().to_str().unwrap()), "{err}");
+        let err = choice_with_env(&with_id(&["--endpoints", path]), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"userinfoUrl\"") && err.contains(file.path().to_str().unwrap()),
+            "{err}"
+        );
         let file = endpoints_file("{not json");
         let path = file.path().to_str().unwrap();
-        let err = choice_with_env(&with_id(&["--endpoints", path]), &[]).unwrap_err().to_string();
+        let err = choice_with_env(&with_id(&["--endpoints", path]), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not valid JSON"), "{err}");
-        let err = choice_with_env(&with_id(&["--endpoints", "/nonexistent/endpoints.json"]), &[]).unwrap_err().to_string();
-        assert!(err.contains("cannot read the endpoints file /nonexistent/endpoints.json"), "{err}");
+        let err = choice_with_env(
+            &with_id(&["--endpoints", "/nonexistent/endpoints.json"]),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("cannot read the endpoints file /nonexistent/endpoints.json"),
+            "{err}"
+        );
     }
 }

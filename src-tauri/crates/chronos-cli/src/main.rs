@@ -26,7 +26,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Parser, Debug)]
-#[command(name = "chronos-cli", version, about = "Chronos from the command line: Google Calendar sync into an encrypted local store")]
+#[command(
+    name = "chronos-cli",
+    version,
+    about = "Chronos from the command line: Google Calendar sync into an encrypted local store"
+)]
 struct Cli {
     /// Where the local store lives (default: the platform data directory).
     #[arg(long, global = true, env = "CHRONOS_DATA_DIR")]
@@ -120,14 +124,18 @@ enum Command {
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CHRONOS_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CHRONOS_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, never into a log file or a pipe.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     let code = match rt.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
@@ -153,7 +161,11 @@ async fn server(cli: &Cli) -> Result<(ServerChoice, Option<gcal_emulator::Emulat
     let emu = gcal_emulator::start(gcal_emulator::EmulatorConfig::default())
         .await
         .map_err(|e| anyhow!("the demo emulator did not start: {e}"))?;
-    let args = ServerArgs { emulator_url: Some(emu.base_url()), redirect_port: cli.server.redirect_port, ..Default::default() };
+    let args = ServerArgs {
+        emulator_url: Some(emu.base_url()),
+        redirect_port: cli.server.redirect_port,
+        ..Default::default()
+    };
     Ok((ServerChoice::from_args(&args, env)?, Some(emu)))
 }
 
@@ -162,7 +174,10 @@ fn data_dir(cli: &Cli, server: &ServerChoice) -> Result<PathBuf> {
         return Ok(d.clone());
     }
     let store = Store::default_path()?;
-    let base = store.parent().ok_or_else(|| anyhow!("no data directory"))?.to_path_buf();
+    let base = store
+        .parent()
+        .ok_or_else(|| anyhow!("no data directory"))?
+        .to_path_buf();
     Ok(match server.data_subdir() {
         Some(sub) => base.join(sub),
         None => base,
@@ -229,27 +244,47 @@ async fn run(cli: Cli) -> Result<i32> {
             let calendars = chronos.calendars(account.as_ref()).await?;
             if calendars.is_empty() {
                 if chronos.accounts().await?.is_empty() {
-                    println!("No account connected. Run `chronos-cli connect`, then `chronos-cli sync`.");
+                    println!(
+                        "No account connected. Run `chronos-cli connect`, then `chronos-cli sync`."
+                    );
                 } else {
                     println!("No calendars yet: they arrive with the first sync. Run `chronos-cli sync`.");
                 }
             }
             for c in calendars {
-                let name = c.entry.summary_override.clone().or(c.entry.summary.clone()).unwrap_or_default();
-                let full_only = c.incremental_sync == chronos_core::store::IncrementalSync::Unavailable;
+                let name = c
+                    .entry
+                    .summary_override
+                    .clone()
+                    .or(c.entry.summary.clone())
+                    .unwrap_or_default();
+                let full_only =
+                    c.incremental_sync == chronos_core::store::IncrementalSync::Unavailable;
                 println!(
                     "{} {}  {}  [{}]{}{}",
                     if c.selected { "*" } else { " " },
                     c.entry.id,
                     output::clean(&name),
                     c.entry.access_role.as_deref().unwrap_or("?"),
-                    if full_only { "  full sync (the server offers no incremental sync)" } else { "" },
-                    if c.account.as_str().is_empty() { String::new() } else { format!("  ({})", c.account) }
+                    if full_only {
+                        "  full sync (the server offers no incremental sync)"
+                    } else {
+                        ""
+                    },
+                    if c.account.as_str().is_empty() {
+                        String::new()
+                    } else {
+                        format!("  ({})", c.account)
+                    }
                 );
             }
             Ok(0)
         }
-        Command::Select { calendar, off, account } => {
+        Command::Select {
+            calendar,
+            off,
+            account,
+        } => {
             let cal = CalendarId::from(calendar.as_str());
             let account = match account {
                 Some(a) => AccountId::from(a.as_str()),
@@ -263,13 +298,20 @@ async fn run(cli: Cli) -> Result<i32> {
                         .collect();
                     match owners.as_slice() {
                         [one] => one.clone(),
-                        [] => bail!("no calendar {calendar}; run `chronos-cli calendars` after a sync"),
-                        _ => bail!("calendar {calendar} belongs to several accounts; pass --account"),
+                        [] => bail!(
+                            "no calendar {calendar}; run `chronos-cli calendars` after a sync"
+                        ),
+                        _ => {
+                            bail!("calendar {calendar} belongs to several accounts; pass --account")
+                        }
                     }
                 }
             };
             chronos.set_calendar_selected(&account, &cal, !off).await?;
-            println!("{} {calendar}", if *off { "Deselected" } else { "Selected" });
+            println!(
+                "{} {calendar}",
+                if *off { "Deselected" } else { "Selected" }
+            );
             Ok(0)
         }
         Command::Sync { account } => {
@@ -291,7 +333,15 @@ async fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Events { from, to, zone, account, calendar, json, raw } => {
+        Command::Events {
+            from,
+            to,
+            zone,
+            account,
+            calendar,
+            json,
+            raw,
+        } => {
             let zone = match zone {
                 Some(z) => chronos_core::zone::parse_zone(z)?,
                 None => chronos_core::zone::system_zone(),
@@ -313,9 +363,14 @@ async fn run(cli: Cli) -> Result<i32> {
                 })
                 .await
                 .context("the store query stopped")??;
-                RangeResult { events, truncated: Vec::new() }
+                RangeResult {
+                    events,
+                    truncated: Vec::new(),
+                }
             } else {
-                chronos.events_in_range(from, to, zone, account.as_ref(), calendars).await?
+                chronos
+                    .events_in_range(from, to, zone, account.as_ref(), calendars)
+                    .await?
             };
             output::print_events(&result.events, *json);
             output::print_truncated(&result.truncated, *json);
@@ -323,7 +378,9 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
-            chronos.disconnect(&AccountId::from(account.as_str())).await?;
+            chronos
+                .disconnect(&AccountId::from(account.as_str()))
+                .await?;
             println!("Disconnected {account}: the grant is revoked and its local data deleted.");
             Ok(0)
         }
@@ -361,14 +418,29 @@ async fn reset_local(options: ChronosOptions, yes: bool) -> Result<i32> {
 }
 
 /// The calendar `id` as a query target: of `account`, or of the one account that has it.
-async fn calendar_refs(chronos: &Chronos, account: Option<&AccountId>, id: &str) -> Result<Vec<CalendarRef>> {
+async fn calendar_refs(
+    chronos: &Chronos,
+    account: Option<&AccountId>,
+    id: &str,
+) -> Result<Vec<CalendarRef>> {
     let cal = CalendarId::from(id);
-    let owners: Vec<AccountId> =
-        chronos.calendars(account).await?.into_iter().filter(|c| c.entry.id == cal).map(|c| c.account).collect();
+    let owners: Vec<AccountId> = chronos
+        .calendars(account)
+        .await?
+        .into_iter()
+        .filter(|c| c.entry.id == cal)
+        .map(|c| c.account)
+        .collect();
     if owners.is_empty() {
         bail!("no calendar {id}; `chronos-cli calendars` lists them (after `chronos-cli sync`)");
     }
-    Ok(owners.into_iter().map(|account| CalendarRef { account, calendar: cal.clone() }).collect())
+    Ok(owners
+        .into_iter()
+        .map(|account| CalendarRef {
+            account,
+            calendar: cal.clone(),
+        })
+        .collect())
 }
 
 /// An RFC 3339 time, or a date meaning its midnight in `zone` (the first instant of the day
@@ -377,7 +449,8 @@ fn parse_when(s: &str, zone: Tz) -> Result<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| anyhow!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| anyhow!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
     let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
     Ok(chronos_core::recurrence::Zone::Iana(zone).instant(midnight))
 }
@@ -386,7 +459,9 @@ fn open_browser(url: &str) {
     #[cfg(target_os = "macos")]
     let r = std::process::Command::new("open").arg(url).spawn();
     #[cfg(target_os = "windows")]
-    let r = std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn();
+    let r = std::process::Command::new("cmd")
+        .args(["/C", "start", "", url])
+        .spawn();
     #[cfg(all(unix, not(target_os = "macos")))]
     let r = std::process::Command::new("xdg-open").arg(url).spawn();
     if r.is_err() {

@@ -6,8 +6,8 @@
 use anyhow::Result;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::recurrence::ExpansionLimit;
-use chronos_core::service::TruncatedSeries;
 use chronos_core::service::Chronos;
+use chronos_core::service::TruncatedSeries;
 use chronos_core::store::StoredEvent;
 use chronos_core::sync::progress::SyncProgress;
 use chronos_core::sync::run::RunReport;
@@ -23,7 +23,8 @@ pub fn clean(s: &str) -> String {
 
 pub fn status_line(s: &AccountStatus) -> String {
     let when = |t: &Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| format!(", last sync {}", t.format("%Y-%m-%d %H:%M:%S UTC"))).unwrap_or_default()
+        t.map(|t| format!(", last sync {}", t.format("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_default()
     };
     match s {
         AccountStatus::Idle => "idle".into(),
@@ -34,9 +35,17 @@ pub fn status_line(s: &AccountStatus) -> String {
             progress.events_fetched
         ),
         AccountStatus::UpToDate { last_sync } => {
-            format!("up to date (last sync {})", last_sync.format("%Y-%m-%d %H:%M:%S UTC"))
+            format!(
+                "up to date (last sync {})",
+                last_sync.format("%Y-%m-%d %H:%M:%S UTC")
+            )
         }
-        AccountStatus::Error { kind, message, retryable, last_sync } => format!(
+        AccountStatus::Error {
+            kind,
+            message,
+            retryable,
+            last_sync,
+        } => format!(
             "error [{}]{}: {}{}",
             kind.as_str(),
             if *retryable { ", will retry" } else { "" },
@@ -44,7 +53,10 @@ pub fn status_line(s: &AccountStatus) -> String {
             when(last_sync)
         ),
         AccountStatus::NeedsReauth => "needs re-auth: run `chronos-cli connect` again".into(),
-        AccountStatus::Quota { resume_after, last_sync } => format!(
+        AccountStatus::Quota {
+            resume_after,
+            last_sync,
+        } => format!(
             "Google quota exceeded; syncing again after {}{}",
             resume_after.format("%Y-%m-%d %H:%M UTC"),
             when(last_sync)
@@ -54,11 +66,19 @@ pub fn status_line(s: &AccountStatus) -> String {
 
 /// Runs a sync and shows one line per calendar while it goes (a live bar on a terminal, plain
 /// lines otherwise).
-pub async fn sync_with_progress(chronos: &Chronos, account: Option<&AccountId>) -> Result<Vec<RunReport>> {
+pub async fn sync_with_progress(
+    chronos: &Chronos,
+    account: Option<&AccountId>,
+) -> Result<Vec<RunReport>> {
     let mut rx = chronos.subscribe_progress();
     let live = std::io::stderr().is_terminal();
-    let multi = MultiProgress::with_draw_target(if live { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let multi = MultiProgress::with_draw_target(if live {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     let display = tokio::spawn(async move {
         let mut bars: HashMap<String, ProgressBar> = HashMap::new();
         let mut names: HashMap<String, String> = HashMap::new();
@@ -83,14 +103,36 @@ pub async fn sync_with_progress(chronos: &Chronos, account: Option<&AccountId>) 
                         bars.insert(c.id.to_string(), bar);
                     }
                 }
-                SyncProgress::CalendarProgress { calendar, events_fetched, pages, .. } => {
+                SyncProgress::CalendarProgress {
+                    calendar,
+                    events_fetched,
+                    pages,
+                    ..
+                } => {
                     if let Some(b) = bars.get(calendar.as_str()) {
                         b.set_message(format!("{events_fetched} events, {pages} pages"));
                     }
                 }
-                SyncProgress::CalendarDone { calendar, added, updated, deleted, skipped, .. } => {
-                    let line = format!("+{added} ~{updated} -{deleted}{}", if skipped > 0 { format!(" ({skipped} skipped)") } else { String::new() });
-                    let name = names.get(calendar.as_str()).cloned().unwrap_or_else(|| calendar.to_string());
+                SyncProgress::CalendarDone {
+                    calendar,
+                    added,
+                    updated,
+                    deleted,
+                    skipped,
+                    ..
+                } => {
+                    let line = format!(
+                        "+{added} ~{updated} -{deleted}{}",
+                        if skipped > 0 {
+                            format!(" ({skipped} skipped)")
+                        } else {
+                            String::new()
+                        }
+                    );
+                    let name = names
+                        .get(calendar.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| calendar.to_string());
                     if let Some(b) = bars.remove(calendar.as_str()) {
                         b.finish_and_clear();
                     }
@@ -99,8 +141,16 @@ pub async fn sync_with_progress(chronos: &Chronos, account: Option<&AccountId>) 
                         println!("  done    {name}: {line}");
                     }
                 }
-                SyncProgress::CalendarFailed { calendar, kind, message, .. } => {
-                    let name = names.get(calendar.as_str()).cloned().unwrap_or_else(|| calendar.to_string());
+                SyncProgress::CalendarFailed {
+                    calendar,
+                    kind,
+                    message,
+                    ..
+                } => {
+                    let name = names
+                        .get(calendar.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| calendar.to_string());
                     if let Some(b) = bars.remove(calendar.as_str()) {
                         b.finish_and_clear();
                     }
@@ -110,7 +160,14 @@ pub async fn sync_with_progress(chronos: &Chronos, account: Option<&AccountId>) 
                         println!("{line}");
                     }
                 }
-                SyncProgress::SyncFinished { account, totals, duration_ms, outcome, error, .. } => {
+                SyncProgress::SyncFinished {
+                    account,
+                    totals,
+                    duration_ms,
+                    outcome,
+                    error,
+                    ..
+                } => {
                     for (_, b) in bars.drain() {
                         b.finish_and_clear();
                     }
@@ -210,10 +267,18 @@ pub fn print_truncated(cuts: &[TruncatedSeries], json: bool) {
             println!("{line}");
         } else {
             let why = match cut.limit {
-                ExpansionLimit::SeriesOccurrences { max } => format!("it has more than {max} occurrences in the range"),
-                ExpansionLimit::SeriesSteps { max } => format!("its rule needed more than {max} steps"),
-                ExpansionLimit::QueryOccurrences { max } => format!("the range holds more than {max} occurrences in all"),
-                ExpansionLimit::QuerySteps { max } => format!("the rules of the range needed more than {max} steps in all"),
+                ExpansionLimit::SeriesOccurrences { max } => {
+                    format!("it has more than {max} occurrences in the range")
+                }
+                ExpansionLimit::SeriesSteps { max } => {
+                    format!("its rule needed more than {max} steps")
+                }
+                ExpansionLimit::QueryOccurrences { max } => {
+                    format!("the range holds more than {max} occurrences in all")
+                }
+                ExpansionLimit::QuerySteps { max } => {
+                    format!("the rules of the range needed more than {max} steps in all")
+                }
             };
             println!(
                 "INCOMPLETE: recurring event {} in {} was cut because {why}; later occurrences are missing. Ask for a shorter range.",

@@ -33,7 +33,10 @@ struct Cli<'a> {
 impl Cli<'_> {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
-        c.arg("--data-dir").arg(self.data_dir).env("CHRONOS_KEYRING_SERVICE", &self.service).env_remove("CHRONOS_EMULATOR_URL");
+        c.arg("--data-dir")
+            .arg(self.data_dir)
+            .env("CHRONOS_KEYRING_SERVICE", &self.service)
+            .env_remove("CHRONOS_EMULATOR_URL");
         match &self.emulator {
             Some(url) => {
                 c.arg("--emulator-url").arg(url);
@@ -65,11 +68,22 @@ impl Cli<'_> {
 
 fn stored_events(cli: &Cli) -> BTreeMap<String, Vec<String>> {
     // Stored rows, not expanded occurrences: they are what the sync must neither lose nor repeat.
-    let out = cli.ok(&["events", "--from", "1970-01-01", "--to", "2200-01-01", "--json", "--raw"]);
+    let out = cli.ok(&[
+        "events",
+        "--from",
+        "1970-01-01",
+        "--to",
+        "2200-01-01",
+        "--json",
+        "--raw",
+    ]);
     let mut by_cal: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for line in out.lines().filter(|l| l.starts_with('{')) {
         let v: Value = serde_json::from_str(line).unwrap();
-        by_cal.entry(v["calendar"].as_str().unwrap().to_owned()).or_default().push(v["id"].as_str().unwrap().to_owned());
+        by_cal
+            .entry(v["calendar"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(v["id"].as_str().unwrap().to_owned());
     }
     by_cal
 }
@@ -77,7 +91,12 @@ fn stored_events(cli: &Cli) -> BTreeMap<String, Vec<String>> {
 fn expected_events(emu: &EmulatorHandle) -> BTreeMap<String, Vec<String>> {
     let world = emu.control().export_world();
     let mut by_cal = BTreeMap::new();
-    for cal in world.accounts.iter().flat_map(|a| a.calendars.iter()).filter(|c| c.selected) {
+    for cal in world
+        .accounts
+        .iter()
+        .flat_map(|a| a.calendars.iter())
+        .filter(|c| c.selected)
+    {
         let mut ids: Vec<String> = cal
             .events
             .iter()
@@ -91,15 +110,26 @@ fn expected_events(emu: &EmulatorHandle) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Stored events per calendar equal the server's, without duplicates (`tolerated` may be extra).
-fn compare(stored: &BTreeMap<String, Vec<String>>, expected: &BTreeMap<String, Vec<String>>, tolerated: Option<&String>) {
-    assert_eq!(stored.keys().collect::<BTreeSet<_>>(), expected.keys().collect::<BTreeSet<_>>());
+fn compare(
+    stored: &BTreeMap<String, Vec<String>>,
+    expected: &BTreeMap<String, Vec<String>>,
+    tolerated: Option<&String>,
+) {
+    assert_eq!(
+        stored.keys().collect::<BTreeSet<_>>(),
+        expected.keys().collect::<BTreeSet<_>>()
+    );
     for (cal, ids) in expected {
         let got = stored.get(cal).cloned().unwrap_or_default();
         let have: BTreeSet<&String> = got.iter().collect();
         assert_eq!(have.len(), got.len(), "duplicated events in {cal}");
         let want: BTreeSet<&String> = ids.iter().collect();
         let missing: Vec<_> = want.difference(&have).take(5).collect();
-        let extra: Vec<_> = have.difference(&want).filter(|id| Some(**id) != tolerated).take(5).collect();
+        let extra: Vec<_> = have
+            .difference(&want)
+            .filter(|id| Some(**id) != tolerated)
+            .take(5)
+            .collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
             "calendar {cal}: {} stored, {} on the server; missing e.g. {missing:?}, extra e.g. {extra:?}",
@@ -113,12 +143,22 @@ fn compare(stored: &BTreeMap<String, Vec<String>>, expected: &BTreeMap<String, V
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 fn demo_mode_syncs_and_lists_without_a_browser() {
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { data_dir: dir.path(), service: keyring_service("demo"), emulator: None };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service: keyring_service("demo"),
+        emulator: None,
+    };
     let out = cli.ok(&["sync"]);
     assert!(out.contains("completed"), "{out}");
-    assert!(out.contains("Syncing demo@chronos.example: 5 calendars"), "{out}");
+    assert!(
+        out.contains("Syncing demo@chronos.example: 5 calendars"),
+        "{out}"
+    );
     let status = cli.ok(&["status"]);
-    assert!(status.contains("demo@chronos.example  up to date"), "{status}");
+    assert!(
+        status.contains("demo@chronos.example  up to date"),
+        "{status}"
+    );
     let cals = cli.ok(&["calendars"]);
     assert!(cals.contains("Holidays in Germany"), "{cals}");
     let events = stored_events(&cli);
@@ -133,7 +173,12 @@ fn demo_mode_syncs_and_lists_without_a_browser() {
         }
     }
     let hay = String::from_utf8_lossy(&raw);
-    for title in ["Stand-up", "Parents' evening", "Christmas Day", "Lunch with Sam"] {
+    for title in [
+        "Stand-up",
+        "Parents' evening",
+        "Christmas Day",
+        "Lunch with Sam",
+    ] {
         assert!(!hay.contains(title), "{title:?} found in plaintext on disk");
     }
 }
@@ -148,9 +193,18 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
         events_per_calendar: 6000,
         ..GenSpec::default()
     });
-    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    let emu = gcal_emulator::start(EmulatorConfig {
+        world,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { data_dir: dir.path(), service: keyring_service("kill"), emulator: Some(emu.base_url()) };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service: keyring_service("kill"),
+        emulator: Some(emu.base_url()),
+    };
     let out = cli.ok(&["connect"]);
     assert!(out.contains("Connected user@chronos.example"), "{out}");
     let accounts = cli.ok(&["accounts"]);
@@ -162,7 +216,12 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     let ctl = emu.control();
     ctl.set_latency(Duration::from_millis(3000));
     ctl.reset_requests();
-    let mut child = cli.cmd(&["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cli
+        .cmd(&["sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let t0 = Instant::now();
     // Kill as soon as another process sees committed events in the store.
     loop {
@@ -170,8 +229,14 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
         if committed > 0 {
             break;
         }
-        assert!(t0.elapsed() < Duration::from_secs(90), "the sync never committed a page");
-        assert!(child.try_wait().unwrap().is_none(), "the sync ended before it could be killed");
+        assert!(
+            t0.elapsed() < Duration::from_secs(90),
+            "the sync never committed a page"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sync ended before it could be killed"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     child.kill().unwrap();
@@ -180,7 +245,10 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     let partial: usize = stored_events(&cli).values().map(Vec::len).sum();
     let expected = expected_events(&emu);
     let total: usize = expected.values().map(Vec::len).sum();
-    assert!(partial > 0 && partial < total, "the kill came mid-sync: {partial} of {total}");
+    assert!(
+        partial > 0 && partial < total,
+        "the kill came mid-sync: {partial} of {total}"
+    );
 
     // Changes on the server meanwhile must not be lost either.
     let cal = expected.keys().next().unwrap().clone();
@@ -192,7 +260,11 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     let out = cli.ok(&["sync"]);
     assert!(out.contains("completed"), "{out}");
     // It resumed: some calendar continued from a stored page token.
-    let resumed = ctl.requests().iter().filter(|r| r.operation == "events.list" && r.query.contains("pageToken=")).count();
+    let resumed = ctl
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "events.list" && r.query.contains("pageToken="))
+        .count();
     assert!(resumed >= 1, "no request resumed from a page token");
 
     // Nothing lost, nothing twice. The resumed listing belongs to the interrupted sync's
@@ -214,7 +286,9 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
 
 /// The store of a CLI data dir, opened with the CLI's keyring service (the CLI is not running).
 fn open_store(dir: &Path, service: &str) -> chronos_core::store::Store {
-    let secrets = std::sync::Arc::new(chronos_core::secrets::KeyringSecretStore::with_service(service));
+    let secrets = std::sync::Arc::new(chronos_core::secrets::KeyringSecretStore::with_service(
+        service,
+    ));
     chronos_core::store::Store::open(dir.join(chronos_core::service::STORE_FILE), secrets).unwrap()
 }
 
@@ -224,13 +298,22 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
     use chronos_core::secrets::{KeyringSecretStore, SecretStore};
     use chronos_core::store::{LocalWrite, NewOutboxEntry, OutboxOp, OutboxPayload, Store};
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { data_dir: dir.path(), service: keyring_service("reset"), emulator: None };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service: keyring_service("reset"),
+        emulator: None,
+    };
     cli.ok(&["sync"]);
     let path = dir.path().join(chronos_core::service::STORE_FILE);
     {
         // One unsent change, as an edit in the app would leave it.
         let store = open_store(dir.path(), &cli.service);
-        let all = store.events_in_range(None, None, chrono::DateTime::UNIX_EPOCH, chrono::DateTime::<chrono::Utc>::MAX_UTC);
+        let all = store.events_in_range(
+            None,
+            None,
+            chrono::DateTime::UNIX_EPOCH,
+            chrono::DateTime::<chrono::Utc>::MAX_UTC,
+        );
         let any = all.unwrap().remove(0);
         let mut local = (*any.event).clone();
         local.summary = Some("edited offline".into());
@@ -238,9 +321,20 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
             calendar: any.calendar.clone(),
             event_id: local.id.clone(),
             op: OutboxOp::Update,
-            payload: OutboxPayload { local: Some(local), ..Default::default() },
+            payload: OutboxPayload {
+                local: Some(local),
+                ..Default::default()
+            },
         };
-        store.write_local(&any.account, &LocalWrite { enqueue: vec![entry], ..Default::default() }).unwrap();
+        store
+            .write_local(
+                &any.account,
+                &LocalWrite {
+                    enqueue: vec![entry],
+                    ..Default::default()
+                },
+            )
+            .unwrap();
     }
     let before = Store::reset_preview(&path).unwrap();
     assert_eq!(before.unsent_changes_lost, 1);
@@ -252,61 +346,130 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
     keyring.delete(&format!("data-key:{id}")).unwrap();
     keyring.delete("data-key:current").unwrap();
 
-    for args in [&["events", "--from", "1970-01-01", "--to", "2200-01-01"][..], &["calendars"], &["sync"]] {
+    for args in [
+        &["events", "--from", "1970-01-01", "--to", "2200-01-01"][..],
+        &["calendars"],
+        &["sync"],
+    ] {
         let out = cli.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} must fail without the key");
-        assert!(stderr.contains("data_key_missing") && stderr.contains("chronos-cli reset-local"), "{args:?}: {stderr}");
-        assert_eq!(Store::reset_preview(&path).unwrap(), before, "{args:?} changed the store");
+        assert!(
+            stderr.contains("data_key_missing") && stderr.contains("chronos-cli reset-local"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            Store::reset_preview(&path).unwrap(),
+            before,
+            "{args:?} changed the store"
+        );
     }
 
     // Without --yes the reset only reports.
     let out = cli.run(&["reset-local"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}");
-    assert!(stdout.contains("loses 1 unsent change(s)") && stdout.contains("--yes"), "{stdout}");
+    assert!(
+        stdout.contains("loses 1 unsent change(s)") && stdout.contains("--yes"),
+        "{stdout}"
+    );
     assert_eq!(Store::reset_preview(&path).unwrap(), before);
 
     let out = cli.ok(&["reset-local", "--yes"]);
     assert!(out.contains("1 unsent change(s) lost"), "{out}");
     assert_eq!(Store::reset_preview(&path).unwrap().events_wiped, 0);
     cli.ok(&["sync"]);
-    assert!(!stored_events(&cli).is_empty(), "the next sync fetches everything again");
+    assert!(
+        !stored_events(&cli).is_empty(),
+        "the next sync fetches everything again"
+    );
     let out = cli.ok(&["reset-local"]);
     assert!(out.contains("nothing to reset"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
-async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_from_an_endpoints_file() {
+async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_from_an_endpoints_file(
+) {
     let mut world = World::demo();
-    world.clients = vec![gcal_emulator::ClientSpec { client_id: "own.example".into(), client_secret: "own-secret".into() }];
-    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    world.clients = vec![gcal_emulator::ClientSpec {
+        client_id: "own.example".into(),
+        client_secret: "own-secret".into(),
+    }];
+    let emu = gcal_emulator::start(EmulatorConfig {
+        world,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let cli = Cli { data_dir: &data, service: keyring_service("endpoints"), emulator: Some(emu.base_url()) };
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port().to_string();
+    let cli = Cli {
+        data_dir: &data,
+        service: keyring_service("endpoints"),
+        emulator: Some(emu.base_url()),
+    };
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
 
     // Without --client-id the emulator shortcut offers the demo client, which this server refuses.
     let out = cli.run(&["connect", "--redirect-port", &port]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 401"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("HTTP 401"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
-    let out = cli.ok(&["connect", "--client-id", "own.example", "--client-secret", "own-secret", "--redirect-port", &port]);
+    let out = cli.ok(&[
+        "connect",
+        "--client-id",
+        "own.example",
+        "--client-secret",
+        "own-secret",
+        "--redirect-port",
+        &port,
+    ]);
     assert!(out.contains("Connected demo@chronos.example"), "{out}");
     let ctl = emu.control();
-    let auth: Vec<_> = ctl.requests().into_iter().filter(|r| r.operation == "oauth.authorize").collect();
-    let q: BTreeMap<String, String> = url::form_urlencoded::parse(auth.last().unwrap().query.as_bytes()).into_owned().collect();
+    let auth: Vec<_> = ctl
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == "oauth.authorize")
+        .collect();
+    let q: BTreeMap<String, String> =
+        url::form_urlencoded::parse(auth.last().unwrap().query.as_bytes())
+            .into_owned()
+            .collect();
     assert_eq!(q["client_id"], "own.example");
-    assert_eq!(q["redirect_uri"], format!("http://127.0.0.1:{port}/callback"));
+    assert_eq!(
+        q["redirect_uri"],
+        format!("http://127.0.0.1:{port}/callback")
+    );
 
     // A taken redirect port is named.
     let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let taken = holder.local_addr().unwrap().port().to_string();
-    let out = cli.run(&["connect", "--client-id", "own.example", "--client-secret", "own-secret", "--redirect-port", &taken]);
+    let out = cli.run(&[
+        "connect",
+        "--client-id",
+        "own.example",
+        "--client-secret",
+        "own-secret",
+        "--redirect-port",
+        &taken,
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains(&format!("127.0.0.1:{taken} is in use")) && stderr.contains("invalid_input"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("127.0.0.1:{taken} is in use"))
+            && stderr.contains("invalid_input"),
+        "{stderr}"
+    );
 
     // The same server named endpoint by endpoint in a file, client included, without the shortcut.
     let file = dir.path().join("endpoints.json");
@@ -330,10 +493,18 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     };
     let out = run(&["sync"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.contains("completed"), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && stdout.contains("completed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(ctl.requests().iter().any(|r| r.operation == "events.list"));
     let out = run(&["disconnect", "demo@chronos.example"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
 }
 
@@ -349,17 +520,47 @@ fn all_day(id: &str, day: &str, next: &str) -> Value {
 /// in `WORK` a single event, a weekly series and a runaway series (every second); in `HOME` three
 /// consecutive all-day events.
 async fn scripted_emulator() -> EmulatorHandle {
-    let world = World::generate(GenSpec { seed: 7, accounts: 1, calendars_per_account: 1, events_per_calendar: 0, ..GenSpec::default() });
-    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap();
+    let world = World::generate(GenSpec {
+        seed: 7,
+        accounts: 1,
+        calendars_per_account: 1,
+        events_per_calendar: 0,
+        ..GenSpec::default()
+    });
+    let emu = gcal_emulator::start(EmulatorConfig {
+        world,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let timed = |id: &str, summary: &str, start: &str, end: &str| {
         serde_json::json!({"id": id, "summary": summary,
             "start": {"dateTime": start, "timeZone": "Europe/Berlin"}, "end": {"dateTime": end, "timeZone": "Europe/Berlin"}})
     };
-    let mut series = timed("weekly01", "Weekly", "2026-06-01T10:00:00+02:00", "2026-06-01T11:00:00+02:00");
+    let mut series = timed(
+        "weekly01",
+        "Weekly",
+        "2026-06-01T10:00:00+02:00",
+        "2026-06-01T11:00:00+02:00",
+    );
     series["recurrence"] = serde_json::json!(["RRULE:FREQ=WEEKLY;COUNT=4"]);
-    let mut runaway = timed("runaway01", "Every second", "2026-06-20T00:00:00+02:00", "2026-06-20T00:00:01+02:00");
+    let mut runaway = timed(
+        "runaway01",
+        "Every second",
+        "2026-06-20T00:00:00+02:00",
+        "2026-06-20T00:00:01+02:00",
+    );
     runaway["recurrence"] = serde_json::json!(["RRULE:FREQ=SECONDLY"]);
-    let work = vec![timed("single01", "Single", "2026-06-02T09:00:00+02:00", "2026-06-02T09:30:00+02:00"), series, runaway];
+    let work = vec![
+        timed(
+            "single01",
+            "Single",
+            "2026-06-02T09:00:00+02:00",
+            "2026-06-02T09:30:00+02:00",
+        ),
+        series,
+        runaway,
+    ];
     let home = vec![
         all_day("day0609", "2026-06-09", "2026-06-10"),
         all_day("day0610", "2026-06-10", "2026-06-11"),
@@ -381,11 +582,18 @@ async fn scripted_emulator() -> EmulatorHandle {
 }
 
 fn json_lines(out: &str) -> Vec<Value> {
-    out.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).unwrap()).collect()
+    out.lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn ids(lines: &[Value]) -> Vec<String> {
-    let mut v: Vec<String> = lines.iter().filter(|l| l["type"] == "event").map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+    let mut v: Vec<String> = lines
+        .iter()
+        .filter(|l| l["type"] == "event")
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
     v.sort();
     v
 }
@@ -395,23 +603,46 @@ fn ids(lines: &[Value]) -> Vec<String> {
 async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_codes() {
     let emu = scripted_emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli { data_dir: dir.path(), service: keyring_service("first"), emulator: Some(emu.base_url()) };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service: keyring_service("first"),
+        emulator: Some(emu.base_url()),
+    };
     // Before the first sync `calendars` says how to get them.
     let out = cli.ok(&["calendars"]);
-    assert!(out.contains("No account connected") && out.contains("chronos-cli connect"), "{out}");
+    assert!(
+        out.contains("No account connected") && out.contains("chronos-cli connect"),
+        "{out}"
+    );
     cli.ok(&["connect"]);
     let out = cli.ok(&["calendars"]);
-    assert!(out.contains("No calendars yet") && out.contains("chronos-cli sync"), "{out}");
+    assert!(
+        out.contains("No calendars yet") && out.contains("chronos-cli sync"),
+        "{out}"
+    );
 
     // Logs on a pipe carry no colour codes.
-    let synced = cli.cmd(&["sync"]).env("CHRONOS_LOG", "info").output().unwrap();
-    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let synced = cli
+        .cmd(&["sync"])
+        .env("CHRONOS_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
     let stderr = String::from_utf8_lossy(&synced.stderr);
-    assert!(stderr.contains("INFO"), "the logs went somewhere else: {stderr}");
-    assert!(!stderr.contains('\u{1b}'), "ANSI escapes in piped stderr: {stderr:?}");
+    assert!(
+        stderr.contains("INFO"),
+        "the logs went somewhere else: {stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI escapes in piped stderr: {stderr:?}"
+    );
     let out = cli.ok(&["calendars"]);
     assert!(out.contains(WORK) && out.contains(HOME), "{out}");
-
 }
 
 /// A CLI connected to [`scripted_emulator`] and synced once.
@@ -419,7 +650,11 @@ async fn synced(tag: &str) -> (EmulatorHandle, tempfile::TempDir, String) {
     let emu = scripted_emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let service = keyring_service(tag);
-    let cli = Cli { data_dir: dir.path(), service: service.clone(), emulator: Some(emu.base_url()) };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service: service.clone(),
+        emulator: Some(emu.base_url()),
+    };
     cli.ok(&["connect"]);
     cli.ok(&["sync"]);
     (emu, dir, service)
@@ -429,14 +664,33 @@ async fn synced(tag: &str) -> (EmulatorHandle, tempfile::TempDir, String) {
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 async fn events_by_calendar_in_a_zone_with_their_series_fields() {
     let (emu, dir, service) = synced("events").await;
-    let cli = Cli { data_dir: dir.path(), service, emulator: Some(emu.base_url()) };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service,
+        emulator: Some(emu.base_url()),
+    };
     // --calendar lists that calendar only.
-    let june = ["events", "--zone", "UTC", "--from", "2026-06-01", "--to", "2026-06-15", "--json"];
+    let june = [
+        "events",
+        "--zone",
+        "UTC",
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-15",
+        "--json",
+    ];
     let both = json_lines(&cli.ok(&june));
-    let cals: BTreeSet<&str> = both.iter().map(|l| l["calendar"].as_str().unwrap()).collect();
+    let cals: BTreeSet<&str> = both
+        .iter()
+        .map(|l| l["calendar"].as_str().unwrap())
+        .collect();
     assert!(cals.contains(WORK) && cals.contains(HOME), "{both:?}");
     let only_home = json_lines(&cli.ok(&[&june[..], &["--calendar", HOME]].concat()));
-    assert!(!only_home.is_empty() && only_home.iter().all(|l| l["calendar"] == HOME), "{only_home:?}");
+    assert!(
+        !only_home.is_empty() && only_home.iter().all(|l| l["calendar"] == HOME),
+        "{only_home:?}"
+    );
     assert_eq!(ids(&only_home), ["day0609", "day0610", "day0611"]);
     let unknown = cli.run(&[&june[..], &["--calendar", "nope@example.com"]].concat());
     assert!(!unknown.status.success());
@@ -444,48 +698,129 @@ async fn events_by_calendar_in_a_zone_with_their_series_fields() {
 
     // All-day dates are windowed in the zone asked for, at both ends of the world.
     for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
-        let day = json_lines(&cli.ok(&["events", "--calendar", HOME, "--zone", zone, "--from", "2026-06-10", "--to", "2026-06-11", "--json"]));
+        let day = json_lines(&cli.ok(&[
+            "events",
+            "--calendar",
+            HOME,
+            "--zone",
+            zone,
+            "--from",
+            "2026-06-10",
+            "--to",
+            "2026-06-11",
+            "--json",
+        ]));
         assert_eq!(ids(&day), ["day0610"], "{zone}: {day:?}");
         assert_eq!(day[0]["allDay"], true);
         assert_eq!(day[0]["start"], "2026-06-10");
     }
 
     // JSON fields of a series' occurrence and of a single event.
-    let work = json_lines(&cli.ok(&["events", "--calendar", WORK, "--zone", "Europe/Berlin", "--from", "2026-06-01", "--to", "2026-06-15", "--json"]));
-    assert_eq!(ids(&work), ["single01", "weekly01_20260601T080000Z", "weekly01_20260608T080000Z"]);
+    let work = json_lines(&cli.ok(&[
+        "events",
+        "--calendar",
+        WORK,
+        "--zone",
+        "Europe/Berlin",
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-06-15",
+        "--json",
+    ]));
+    assert_eq!(
+        ids(&work),
+        [
+            "single01",
+            "weekly01_20260601T080000Z",
+            "weekly01_20260608T080000Z"
+        ]
+    );
     let single = work.iter().find(|l| l["id"] == "single01").unwrap();
     assert_eq!(single["recurring"], false);
     assert_eq!(single["recurringEventId"], Value::Null);
     assert_eq!(single["originalStartTime"], Value::Null);
-    let second = work.iter().find(|l| l["id"] == "weekly01_20260608T080000Z").unwrap();
+    let second = work
+        .iter()
+        .find(|l| l["id"] == "weekly01_20260608T080000Z")
+        .unwrap();
     assert_eq!(second["recurring"], true);
     assert_eq!(second["recurringEventId"], "weekly01");
-    let original = chrono::DateTime::parse_from_rfc3339(second["originalStartTime"].as_str().unwrap()).unwrap();
-    assert_eq!(original, chrono::DateTime::parse_from_rfc3339("2026-06-08T10:00:00+02:00").unwrap());
+    let original =
+        chrono::DateTime::parse_from_rfc3339(second["originalStartTime"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(
+        original,
+        chrono::DateTime::parse_from_rfc3339("2026-06-08T10:00:00+02:00").unwrap()
+    );
     assert_eq!(second["start"], second["originalStartTime"]);
-    assert_eq!(work.iter().filter(|l| l["type"] != "event").count(), 0, "a whole range has no cut");
-
+    assert_eq!(
+        work.iter().filter(|l| l["type"] != "event").count(),
+        0,
+        "a whole range has no cut"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 async fn a_runaway_rule_is_cut_said_so_and_exits_4() {
     let (emu, dir, service) = synced("cut").await;
-    let cli = Cli { data_dir: dir.path(), service, emulator: Some(emu.base_url()) };
+    let cli = Cli {
+        data_dir: dir.path(),
+        service,
+        emulator: Some(emu.base_url()),
+    };
     // A runaway rule is cut, and the cut is said on stdout / in JSON, with exit status 4.
-    let range = ["events", "--calendar", WORK, "--zone", "UTC", "--from", "2026-06-19", "--to", "2026-06-21"];
+    let range = [
+        "events",
+        "--calendar",
+        WORK,
+        "--zone",
+        "UTC",
+        "--from",
+        "2026-06-19",
+        "--to",
+        "2026-06-21",
+    ];
     let out = cli.run(&range);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
-    let notice: Vec<&str> = stdout.lines().filter(|l| l.starts_with("INCOMPLETE")).collect();
-    assert_eq!(notice.len(), 1, "{}", stdout.lines().last().unwrap_or_default());
-    assert!(notice[0].contains("runaway01") && notice[0].contains(WORK), "{}", notice[0]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let notice: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("INCOMPLETE"))
+        .collect();
+    assert_eq!(
+        notice.len(),
+        1,
+        "{}",
+        stdout.lines().last().unwrap_or_default()
+    );
+    assert!(
+        notice[0].contains("runaway01") && notice[0].contains(WORK),
+        "{}",
+        notice[0]
+    );
     let out = cli.run(&[&range[..], &["--json"]].concat());
     assert_eq!(out.status.code(), Some(4));
     let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
     let cuts: Vec<&Value> = lines.iter().filter(|l| l["type"] == "truncated").collect();
     assert_eq!(cuts.len(), 1, "{:?}", lines.last());
-    assert_eq!((cuts[0]["series"].as_str(), cuts[0]["calendar"].as_str()), (Some("runaway01"), Some(WORK)));
-    assert_eq!(cuts[0]["limit"]["kind"], "series_occurrences", "{}", cuts[0]);
-    assert!(lines.iter().any(|l| l["recurringEventId"] == "runaway01"), "the occurrences before the cut are listed");
+    assert_eq!(
+        (cuts[0]["series"].as_str(), cuts[0]["calendar"].as_str()),
+        (Some("runaway01"), Some(WORK))
+    );
+    assert_eq!(
+        cuts[0]["limit"]["kind"], "series_occurrences",
+        "{}",
+        cuts[0]
+    );
+    assert!(
+        lines.iter().any(|l| l["recurringEventId"] == "runaway01"),
+        "the occurrences before the cut are listed"
+    );
 }

@@ -94,7 +94,9 @@ mod derived {
 
 fn value_then<T: serde::de::DeserializeOwned>(body: &[u8]) -> usize {
     let mut v: Value = serde_json::from_slice(body).unwrap();
-    let Some(Value::Array(items)) = v.as_object_mut().unwrap().remove("items") else { panic!("no items") };
+    let Some(Value::Array(items)) = v.as_object_mut().unwrap().remove("items") else {
+        panic!("no items")
+    };
     let mut n = 0;
     for item in items {
         if serde_json::from_value::<T>(item).is_ok() {
@@ -117,20 +119,42 @@ fn main() {
         recurring_share: 0.0,
         ..GenSpec::default()
     });
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let emu = rt.block_on(async { gcal_emulator::start(gcal_emulator::EmulatorConfig { world, ..Default::default() }).await.unwrap() });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(async {
+        gcal_emulator::start(gcal_emulator::EmulatorConfig {
+            world,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    });
     let ctl = emu.control();
     let cal = ctl.accounts()[0].calendars[0].clone();
-    let body = ctl.list_events_json(cal.as_str(), "maxResults=2500&showDeleted=true&singleEvents=false").unwrap().into_bytes();
+    let body = ctl
+        .list_events_json(
+            cal.as_str(),
+            "maxResults=2500&showDeleted=true&singleEvents=false",
+        )
+        .unwrap()
+        .into_bytes();
     let events = client(&body);
     assert_eq!(events, 2500);
     assert_eq!(value_then::<derived::EventResource>(&body), events);
     assert_eq!(value_then::<EventResource>(&body), events);
-    println!("page_parse: one page of {events} events, {} KiB", body.len() / 1024);
+    println!(
+        "page_parse: one page of {events} events, {} KiB",
+        body.len() / 1024
+    );
 
     type Way = (&'static str, fn(&[u8]) -> usize);
     let ways: [Way; 3] = [
-        ("value+derive (before)", value_then::<derived::EventResource>),
+        (
+            "value+derive (before)",
+            value_then::<derived::EventResource>,
+        ),
         ("value+model", value_then::<EventResource>),
         ("client (now)", client),
     ];

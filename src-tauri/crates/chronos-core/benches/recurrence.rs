@@ -45,11 +45,14 @@ fn masters() -> Vec<EventResource> {
         let year = 2020 + (i % 6);
         let hour = 7 + i % 10;
         if i % 10 == 9 {
-            out.push(serde_json::from_value(json!({
-                "id": id, "start": {"date": format!("{year}-01-0{}", 1 + i % 7)},
-                "end": {"date": format!("{year}-01-0{}", 2 + i % 7)},
-                "recurrence": ["RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20260310"],
-            })).unwrap());
+            out.push(
+                serde_json::from_value(json!({
+                    "id": id, "start": {"date": format!("{year}-01-0{}", 1 + i % 7)},
+                    "end": {"date": format!("{year}-01-0{}", 2 + i % 7)},
+                    "recurrence": ["RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20260310"],
+                }))
+                .unwrap(),
+            );
             continue;
         }
         let tz = zones[i % zones.len()];
@@ -64,16 +67,21 @@ fn masters() -> Vec<EventResource> {
             // An exception on an occurrence that exists in March 2026 for most rules.
             let x = expand(&out[out.len() - 1..], month(), chrono_tz::UTC);
             if let Some(o) = x.occurrences.get(2) {
-                let OccurrenceTime::Instant { utc, .. } = o.start else { continue };
+                let OccurrenceTime::Instant { utc, .. } = o.start else {
+                    continue;
+                };
                 let original = utc.to_rfc3339();
                 let moved = (utc + chrono::Duration::hours(3)).to_rfc3339();
                 let moved_end = (utc + chrono::Duration::hours(4)).to_rfc3339();
-                out.push(serde_json::from_value(json!({
-                    "id": o.event_id.as_str(), "recurringEventId": id,
-                    "status": if i % 2 == 0 { "cancelled" } else { "confirmed" },
-                    "originalStartTime": {"dateTime": original, "timeZone": tz},
-                    "start": {"dateTime": moved}, "end": {"dateTime": moved_end},
-                })).unwrap());
+                out.push(
+                    serde_json::from_value(json!({
+                        "id": o.event_id.as_str(), "recurringEventId": id,
+                        "status": if i % 2 == 0 { "cancelled" } else { "confirmed" },
+                        "originalStartTime": {"dateTime": original, "timeZone": tz},
+                        "start": {"dateTime": moved}, "end": {"dateTime": moved_end},
+                    }))
+                    .unwrap(),
+                );
             }
         }
     }
@@ -105,14 +113,32 @@ fn singles(events: &[EventResource]) -> Vec<EventResource> {
 fn bench(c: &mut Criterion) {
     let events = masters();
     let flat = singles(&events);
-    let n = expand(&events, month(), chrono_tz::Europe::Berlin).occurrences.len();
+    let n = expand(&events, month(), chrono_tz::Europe::Berlin)
+        .occurrences
+        .len();
     assert_eq!(n, flat.len());
-    assert_eq!(expand(&flat, month(), chrono_tz::Europe::Berlin).occurrences.len(), n);
-    println!("{} stored events ({} masters) give {} occurrences in March 2026", events.len(), MASTERS, n);
+    assert_eq!(
+        expand(&flat, month(), chrono_tz::Europe::Berlin)
+            .occurrences
+            .len(),
+        n
+    );
+    println!(
+        "{} stored events ({} masters) give {} occurrences in March 2026",
+        events.len(),
+        MASTERS,
+        n
+    );
     let mut g = c.benchmark_group("month");
     g.sample_size(30);
     g.bench_function("expand_300_masters", |b| {
-        b.iter(|| black_box(expand(black_box(&events), month(), chrono_tz::Europe::Berlin)))
+        b.iter(|| {
+            black_box(expand(
+                black_box(&events),
+                month(),
+                chrono_tz::Europe::Berlin,
+            ))
+        })
     });
     g.bench_function("baseline_presplit_singles", |b| {
         b.iter(|| black_box(expand(black_box(&flat), month(), chrono_tz::Europe::Berlin)))
@@ -134,8 +160,18 @@ fn bench_byweekno(c: &mut Criterion) {
     let years = TimeRange::new(utc("2026-01-01T00:00:00Z"), utc("2046-01-01T00:00:00Z"));
     let week = [yearly("RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO")];
     let month = [yearly("RRULE:FREQ=YEARLY;BYMONTH=5;BYDAY=2MO")];
-    assert_eq!(expand(&week, years, chrono_tz::Europe::Berlin).occurrences.len(), 20);
-    assert_eq!(expand(&month, years, chrono_tz::Europe::Berlin).occurrences.len(), 20);
+    assert_eq!(
+        expand(&week, years, chrono_tz::Europe::Berlin)
+            .occurrences
+            .len(),
+        20
+    );
+    assert_eq!(
+        expand(&month, years, chrono_tz::Europe::Berlin)
+            .occurrences
+            .len(),
+        20
+    );
     let mut g = c.benchmark_group("twenty_years");
     g.sample_size(30);
     g.bench_function("yearly_byweekno_byday", |b| {
@@ -169,7 +205,13 @@ fn bench_hostile(c: &mut Criterion) {
         b.iter(|| black_box(expand(black_box(&hostile), month(), chrono_tz::UTC)))
     });
     g.bench_function("baseline_expand_300_masters", |b| {
-        b.iter(|| black_box(expand(black_box(&events), month(), chrono_tz::Europe::Berlin)))
+        b.iter(|| {
+            black_box(expand(
+                black_box(&events),
+                month(),
+                chrono_tz::Europe::Berlin,
+            ))
+        })
     });
     g.finish();
 }

@@ -36,7 +36,10 @@ fn calendar() -> CalendarId {
 
 /// 100,000 events over ~3 years (about 2,700 a month), realistic field sizes.
 fn events() -> Vec<EventResource> {
-    let base = Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).unwrap().timestamp();
+    let base = Utc
+        .with_ymd_and_hms(2025, 1, 1, 8, 0, 0)
+        .unwrap()
+        .timestamp();
     (0..N)
         .map(|i| {
             let start = base + (i as i64) * 950;
@@ -47,10 +50,20 @@ fn events() -> Vec<EventResource> {
                 etag: Some(Etag::from(format!("\"3{i:015}\"").as_str())),
                 status: Some("confirmed".into()),
                 summary: Some(format!("Meeting {i} about the quarterly plan")),
-                description: Some("Agenda: review numbers, decide next steps, assign owners. ".repeat(3)),
+                description: Some(
+                    "Agenda: review numbers, decide next steps, assign owners. ".repeat(3),
+                ),
                 location: Some(format!("Room {}", i % 40)),
-                start: Some(EventDateTime { date_time: Some(t(start)), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
-                end: Some(EventDateTime { date_time: Some(t(end)), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
+                start: Some(EventDateTime {
+                    date_time: Some(t(start)),
+                    time_zone: Some("Europe/Berlin".into()),
+                    ..Default::default()
+                }),
+                end: Some(EventDateTime {
+                    date_time: Some(t(end)),
+                    time_zone: Some("Europe/Berlin".into()),
+                    ..Default::default()
+                }),
                 attendees: Some(
                     (0..3)
                         .map(|a| Attendee {
@@ -65,18 +78,34 @@ fn events() -> Vec<EventResource> {
                 sequence: Some(0),
                 ..Default::default()
             };
-            e.extra.insert("htmlLink".into(), serde_json::json!(format!("https://www.google.com/calendar/event?eid={i}")));
-            e.extra.insert("iCalUID".into(), serde_json::json!(format!("{i}@google.com")));
+            e.extra.insert(
+                "htmlLink".into(),
+                serde_json::json!(format!("https://www.google.com/calendar/event?eid={i}")),
+            );
+            e.extra.insert(
+                "iCalUID".into(),
+                serde_json::json!(format!("{i}@google.com")),
+            );
             e
         })
         .collect()
 }
 
 fn new_store(dir: &Path) -> Store {
-    let s = Store::open(dir.join("enc.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let s = Store::open(
+        dir.join("enc.sqlite"),
+        Arc::new(MemorySecretStore::default()),
+    )
+    .unwrap();
     s.upsert_account(&account()).unwrap();
-    let entry = CalendarListEntry { id: calendar(), selected: Some(true), primary: Some(true), ..Default::default() };
-    s.apply_calendar_list(&account(), &[entry], true, None).unwrap();
+    let entry = CalendarListEntry {
+        id: calendar(),
+        selected: Some(true),
+        primary: Some(true),
+        ..Default::default()
+    };
+    s.apply_calendar_list(&account(), &[entry], true, None)
+        .unwrap();
     s
 }
 
@@ -94,7 +123,16 @@ fn write_store(s: &Store, pages: Vec<Vec<EventResource>>) {
         } else {
             PageEnd::Next(PageToken::from(format!("p{i}")))
         };
-        s.apply_page_owned(&account(), &calendar(), page, &PageApply { full_sync: Some(g), end }).unwrap();
+        s.apply_page_owned(
+            &account(),
+            &calendar(),
+            page,
+            &PageApply {
+                full_sync: Some(g),
+                end,
+            },
+        )
+        .unwrap();
     }
 }
 
@@ -111,7 +149,9 @@ fn new_plain(dir: &Path) -> Connection {
 }
 
 fn ts(d: &Option<EventDateTime>) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(d.as_ref().unwrap().date_time.as_deref().unwrap()).unwrap().timestamp()
+    chrono::DateTime::parse_from_rfc3339(d.as_ref().unwrap().date_time.as_deref().unwrap())
+        .unwrap()
+        .timestamp()
 }
 
 fn write_plain(c: &mut Connection, evs: &[EventResource]) {
@@ -152,10 +192,13 @@ fn plain_range(c: &Connection, from: i64, to: i64) -> Vec<EventResource> {
                AND start_s >= ?3 - 345600 AND start_s < ?4 AND end_s > ?3 ORDER BY start_s",
         )
         .unwrap();
-    st.query_map(params![account().as_str(), calendar().as_str(), from, to], |r| {
-        let s: String = r.get(0)?;
-        Ok(serde_json::from_str::<EventResource>(&s).unwrap())
-    })
+    st.query_map(
+        params![account().as_str(), calendar().as_str(), from, to],
+        |r| {
+            let s: String = r.get(0)?;
+            Ok(serde_json::from_str::<EventResource>(&s).unwrap())
+        },
+    )
     .unwrap()
     .collect::<Result<_, _>>()
     .unwrap()
@@ -173,16 +216,34 @@ fn breakdown(evs: &[EventResource]) {
     let sealed: Vec<Vec<u8>> = json
         .iter()
         .zip(evs)
-        .map(|(j, e)| keys.seal(&Aad { kind: RecordKind::Event, parts: &["a", "c", e.id.as_str()] }, j))
+        .map(|(j, e)| {
+            keys.seal(
+                &Aad {
+                    kind: RecordKind::Event,
+                    parts: &["a", "c", e.id.as_str()],
+                },
+                j,
+            )
+        })
         .collect();
     let seal = per(t);
     let t = std::time::Instant::now();
     for (b, e) in sealed.iter().zip(evs) {
-        keys.open(&Aad { kind: RecordKind::Event, parts: &["a", "c", e.id.as_str()] }, b).unwrap();
+        keys.open(
+            &Aad {
+                kind: RecordKind::Event,
+                parts: &["a", "c", e.id.as_str()],
+            },
+            b,
+        )
+        .unwrap();
     }
     let open = per(t);
     let t = std::time::Instant::now();
-    let parsed: Vec<EventResource> = json.iter().map(|j| serde_json::from_slice(j).unwrap()).collect();
+    let parsed: Vec<EventResource> = json
+        .iter()
+        .map(|j| serde_json::from_slice(j).unwrap())
+        .collect();
     let parse = per(t);
     let t = std::time::Instant::now();
     let cloned: Vec<Arc<EventResource>> = parsed.iter().map(|e| Arc::new(e.clone())).collect();
@@ -200,7 +261,9 @@ fn bench(c: &mut Criterion) {
     let month_to = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
 
     let mut g = c.benchmark_group("write_100k");
-    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .warm_up_time(Duration::from_secs(1));
     g.bench_function("encrypted_store", |b| {
         b.iter_batched(
             || {
@@ -236,7 +299,10 @@ fn bench(c: &mut Criterion) {
     write_store(&store, pages_of(&evs));
     let mut plain = new_plain(dir.path());
     write_plain(&mut plain, &evs);
-    let n_store = store.events_in_range(None, None, month_from, month_to).unwrap().len();
+    let n_store = store
+        .events_in_range(None, None, month_from, month_to)
+        .unwrap()
+        .len();
     let n_plain = plain_range(&plain, month_from.timestamp(), month_to.timestamp()).len();
     assert_eq!(n_store, n_plain, "both sides return the same events");
     eprintln!("month query returns {n_store} events");
@@ -244,9 +310,16 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("month_query_of_100k");
     g.sample_size(30).measurement_time(Duration::from_secs(5));
     g.bench_function("encrypted_store_index", |b| {
-        b.iter(|| store.events_in_range(None, None, month_from, month_to).unwrap().len())
+        b.iter(|| {
+            store
+                .events_in_range(None, None, month_from, month_to)
+                .unwrap()
+                .len()
+        })
     });
-    g.bench_function("plain_sqlite", |b| b.iter(|| plain_range(&plain, month_from.timestamp(), month_to.timestamp()).len()));
+    g.bench_function("plain_sqlite", |b| {
+        b.iter(|| plain_range(&plain, month_from.timestamp(), month_to.timestamp()).len())
+    });
     g.finish();
 
     drop(store);
@@ -259,7 +332,17 @@ fn bench(c: &mut Criterion) {
     {
         let s = Store::open(&path2, secrets.clone()).unwrap();
         s.upsert_account(&account()).unwrap();
-        s.apply_calendar_list(&account(), &[CalendarListEntry { id: calendar(), selected: Some(true), ..Default::default() }], true, None).unwrap();
+        s.apply_calendar_list(
+            &account(),
+            &[CalendarListEntry {
+                id: calendar(),
+                selected: Some(true),
+                ..Default::default()
+            }],
+            true,
+            None,
+        )
+        .unwrap();
         write_store(&s, pages_of(&evs));
     }
     {
@@ -270,7 +353,10 @@ fn bench(c: &mut Criterion) {
         s.events_in_range(None, None, month_from, month_to).unwrap();
         let took = t.elapsed();
         let after = LIVE.load(Ordering::Relaxed);
-        let json: usize = evs.iter().map(|e| serde_json::to_vec(e).unwrap().len()).sum();
+        let json: usize = evs
+            .iter()
+            .map(|e| serde_json::to_vec(e).unwrap().len())
+            .sum();
         eprintln!(
             "index of {N} events: {:.1} MiB of heap ({} B per event; JSON is {} B per event), loaded in {:.2} s",
             (after.saturating_sub(before)) as f64 / 1048576.0,
@@ -282,13 +368,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("encrypted_store_open_decrypt_all", |b| {
         b.iter(|| {
             let s = Store::open(&path2, secrets.clone()).unwrap();
-            s.events_in_range(None, None, month_from, month_to).unwrap().len()
+            s.events_in_range(None, None, month_from, month_to)
+                .unwrap()
+                .len()
         })
     });
     g.bench_function("plain_sqlite_read_parse_all", |b| {
         b.iter(|| {
             let c = Connection::open(dir.path().join("plain.sqlite")).unwrap();
-            let mut st = c.prepare("SELECT json FROM events WHERE account = ?1 AND calendar_id = ?2").unwrap();
+            let mut st = c
+                .prepare("SELECT json FROM events WHERE account = ?1 AND calendar_id = ?2")
+                .unwrap();
             let all: Vec<EventResource> = st
                 .query_map(params![account().as_str(), calendar().as_str()], |r| {
                     Ok(serde_json::from_str::<EventResource>(&r.get::<_, String>(0)?).unwrap())

@@ -46,13 +46,17 @@ fn cpu() -> (f64, f64) {
         let stime: f64 = f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
         (utime + stime) / CLK_TCK
     }
-    let total = std::fs::read_to_string("/proc/self/stat").map(|s| ticks(&s)).unwrap_or(0.0);
+    let total = std::fs::read_to_string("/proc/self/stat")
+        .map(|s| ticks(&s))
+        .unwrap_or(0.0);
     let mut emu = 0.0;
     if let Ok(dir) = std::fs::read_dir("/proc/self/task") {
         for t in dir.flatten() {
             let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
             if comm.starts_with("emu") {
-                emu += std::fs::read_to_string(t.path().join("stat")).map(|s| ticks(&s)).unwrap_or(0.0);
+                emu += std::fs::read_to_string(t.path().join("stat"))
+                    .map(|s| ticks(&s))
+                    .unwrap_or(0.0);
             }
         }
     }
@@ -92,11 +96,19 @@ async fn setup(emu: &EmulatorHandle, account: &str) -> Setup {
     let endpoint = TokenEndpoint::new(
         http.clone(),
         endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+        OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        ),
     );
     let minted = emu.control().mint_tokens(account).unwrap();
     let account = AccountId::new(account);
-    let tokens = Arc::new(TokenManager::new(account.clone(), secrets, endpoint, clock.clone()));
+    let tokens = Arc::new(TokenManager::new(
+        account.clone(),
+        secrets,
+        endpoint,
+        clock.clone(),
+    ));
     tokens
         .store_new(TokenSet {
             access_token: minted.access_token.clone(),
@@ -107,12 +119,27 @@ async fn setup(emu: &EmulatorHandle, account: &str) -> Setup {
         .await
         .unwrap();
     // The production defaults: backoff, per-account request limits, body limit.
-    let client = GoogleClient::new(http, &endpoints(emu), tokens.clone(), ClientOptions::default());
-    Setup { account, tokens, client }
+    let client = GoogleClient::new(
+        http,
+        &endpoints(emu),
+        tokens.clone(),
+        ClientOptions::default(),
+    );
+    Setup {
+        account,
+        tokens,
+        client,
+    }
 }
 
 async fn full_sync(s: &Setup, dir: &std::path::Path) -> (RunReport, Arc<Store>, Duration) {
-    let store = Arc::new(Store::open(dir.join("chronos.sqlite"), Arc::new(MemorySecretStore::default())).unwrap());
+    let store = Arc::new(
+        Store::open(
+            dir.join("chronos.sqlite"),
+            Arc::new(MemorySecretStore::default()),
+        )
+        .unwrap(),
+    );
     store.upsert_account(&s.account).unwrap();
     let deps = RunDeps {
         store: store.clone(),
@@ -136,7 +163,12 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("sync").enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sync")
+        .enable_all()
+        .build()
+        .unwrap();
 
     let world = World::generate(GenSpec {
         seed: 7,
@@ -146,11 +178,26 @@ fn main() {
         recurring_share: 0.0,
         ..GenSpec::default()
     });
-    let emu = emu_rt.block_on(async { gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.unwrap() });
+    let emu = emu_rt.block_on(async {
+        gcal_emulator::start(EmulatorConfig {
+            world,
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap()
+    });
     let ctl = emu.control();
     let account = ctl.accounts()[0].email.clone();
-    let calendars: Vec<CalendarId> = ctl.accounts()[0].calendars.iter().map(|c| CalendarId::new(c.as_str())).collect();
-    println!("sync benchmark: {} calendars × {EVENTS} events, emulator at {}", calendars.len(), emu.base_url());
+    let calendars: Vec<CalendarId> = ctl.accounts()[0]
+        .calendars
+        .iter()
+        .map(|c| CalendarId::new(c.as_str()))
+        .collect();
+    println!(
+        "sync benchmark: {} calendars × {EVENTS} events, emulator at {}",
+        calendars.len(),
+        emu.base_url()
+    );
 
     rt.block_on(async {
         let s = setup(&emu, &account).await;

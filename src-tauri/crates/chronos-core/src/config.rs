@@ -80,7 +80,13 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 5] = [Endpoint::ApiBase, Endpoint::Auth, Endpoint::Token, Endpoint::Revoke, Endpoint::Userinfo];
+    pub const ALL: [Endpoint; 5] = [
+        Endpoint::ApiBase,
+        Endpoint::Auth,
+        Endpoint::Token,
+        Endpoint::Revoke,
+        Endpoint::Userinfo,
+    ];
 
     /// Its key in an endpoints file.
     pub fn file_key(self) -> &'static str {
@@ -113,7 +119,8 @@ pub struct EndpointOverrides {
 impl EndpointOverrides {
     /// Sets `endpoint` after [`check_endpoint_url`]; the error names `source` (a flag, a file key).
     pub fn set(&mut self, endpoint: Endpoint, value: &str, source: &str) -> Result<()> {
-        let url = check_endpoint_url(value).map_err(|why| Error::InvalidInput(format!("{source}: {why}")))?;
+        let url = check_endpoint_url(value)
+            .map_err(|why| Error::InvalidInput(format!("{source}: {why}")))?;
         self.urls.insert(endpoint, url);
         Ok(())
     }
@@ -160,23 +167,33 @@ impl fmt::Debug for ServerFile {
             .field("endpoints", &self.endpoints)
             .field("redirect_port", &self.redirect_port)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
 
 impl ServerFile {
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::InvalidInput(format!("cannot read the endpoints file {}: {e}", path.display())))?;
-        Self::parse(&text).map_err(|e| Error::InvalidInput(format!("endpoints file {}: {e}", path.display())))
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::InvalidInput(format!(
+                "cannot read the endpoints file {}: {e}",
+                path.display()
+            ))
+        })?;
+        Self::parse(&text)
+            .map_err(|e| Error::InvalidInput(format!("endpoints file {}: {e}", path.display())))
     }
 
     pub fn parse(text: &str) -> Result<Self> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::InvalidInput(format!("not valid JSON: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidInput(format!("not valid JSON: {e}")))?;
         let serde_json::Value::Object(fields) = value else {
-            return Err(Error::InvalidInput("expected a JSON object of endpoints".into()));
+            return Err(Error::InvalidInput(
+                "expected a JSON object of endpoints".into(),
+            ));
         };
         let mut file = ServerFile::default();
         for (key, value) in &fields {
@@ -211,7 +228,11 @@ fn redirect_port(value: &serde_json::Value) -> Result<NonZeroU16> {
         .as_u64()
         .and_then(|p| u16::try_from(p).ok())
         .and_then(NonZeroU16::new)
-        .ok_or_else(|| Error::InvalidInput(format!("\"redirectPort\" must be a port number 1-65535, not {value}")))
+        .ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "\"redirectPort\" must be a port number 1-65535, not {value}"
+            ))
+        })
 }
 
 pub const ENV_CLIENT_ID: &str = "CHRONOS_GOOGLE_CLIENT_ID";
@@ -238,7 +259,10 @@ impl fmt::Debug for OAuthClientConfig {
 
 impl OAuthClientConfig {
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        Self { client_id: client_id.into(), client_secret: client_secret.into() }
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
     }
 
     /// From `CHRONOS_GOOGLE_CLIENT_ID` / `CHRONOS_GOOGLE_CLIENT_SECRET`.
@@ -247,7 +271,10 @@ impl OAuthClientConfig {
     }
 
     /// The configured values win; the environment fills what configuration leaves out.
-    pub fn from_config_or_env(client_id: Option<String>, client_secret: Option<String>) -> Result<Self> {
+    pub fn from_config_or_env(
+        client_id: Option<String>,
+        client_secret: Option<String>,
+    ) -> Result<Self> {
         Self::resolve(client_id, client_secret, |k| std::env::var(k).ok())
     }
 
@@ -287,7 +314,10 @@ mod tests {
         let e = GoogleEndpoints::default();
         assert_eq!(e.api_base, "https://www.googleapis.com/calendar/v3/");
         assert_eq!(e.token_url, "https://oauth2.googleapis.com/token");
-        assert_eq!(e.userinfo_url, "https://openidconnect.googleapis.com/v1/userinfo");
+        assert_eq!(
+            e.userinfo_url,
+            "https://openidconnect.googleapis.com/v1/userinfo"
+        );
         let mut e2 = e.clone();
         e2.api_base = "http://127.0.0.1:9/calendar/v3".into();
         assert_eq!(e2.api_base_slash(), "http://127.0.0.1:9/calendar/v3/");
@@ -309,12 +339,17 @@ mod tests {
 
     #[test]
     fn an_endpoints_file_fills_what_it_names_and_google_the_rest() {
-        let e = GoogleEndpoints::from_json(r#"{"apiBase": "http://127.0.0.1:9/cal/", "tokenUrl": "https://id.example/token"}"#)
-            .unwrap();
+        let e = GoogleEndpoints::from_json(
+            r#"{"apiBase": "http://127.0.0.1:9/cal/", "tokenUrl": "https://id.example/token"}"#,
+        )
+        .unwrap();
         assert_eq!(e.api_base, "http://127.0.0.1:9/cal/");
         assert_eq!(e.token_url, "https://id.example/token");
         let google = GoogleEndpoints::default();
-        assert_eq!((e.auth_url, e.revoke_url, e.userinfo_url), (google.auth_url, google.revoke_url, google.userinfo_url));
+        assert_eq!(
+            (e.auth_url, e.revoke_url, e.userinfo_url),
+            (google.auth_url, google.revoke_url, google.userinfo_url)
+        );
 
         let all = ServerFile::parse(
             r#"{"apiBase": "https://a.example/", "authUrl": "https://a.example/auth", "tokenUrl": "https://a.example/t",
@@ -324,10 +359,16 @@ mod tests {
         .unwrap();
         let e = all.endpoints.over(GoogleEndpoints::default());
         for endpoint in Endpoint::ALL {
-            assert!(e.get(endpoint).starts_with("https://a.example/"), "{endpoint:?}");
+            assert!(
+                e.get(endpoint).starts_with("https://a.example/"),
+                "{endpoint:?}"
+            );
         }
         assert_eq!(all.redirect_port.map(NonZeroU16::get), Some(8765));
-        assert_eq!((all.client_id.as_deref(), all.client_secret.as_deref()), (Some("cid"), Some("shh")));
+        assert_eq!(
+            (all.client_id.as_deref(), all.client_secret.as_deref()),
+            (Some("cid"), Some("shh"))
+        );
         assert!(!format!("{all:?}").contains("shh"));
     }
 
@@ -347,27 +388,48 @@ mod tests {
         let m = err(r#"{"revokeUrl": 5}"#);
         assert!(m.contains("\"revokeUrl\" must be a string"), "{m}");
         let m = err(r#"{"tokenURL": "https://a.example/t"}"#);
-        assert!(m.contains("unknown key \"tokenURL\"") && m.contains("tokenUrl"), "{m}");
+        assert!(
+            m.contains("unknown key \"tokenURL\"") && m.contains("tokenUrl"),
+            "{m}"
+        );
         for port in ["0", "70000", "\"80\"", "-1"] {
             let m = err(&format!(r#"{{"redirectPort": {port}}}"#));
-            assert!(m.contains("\"redirectPort\"") && m.contains("1-65535"), "{port}: {m}");
+            assert!(
+                m.contains("\"redirectPort\"") && m.contains("1-65535"),
+                "{port}: {m}"
+            );
         }
-        let missing = ServerFile::load(Path::new("/nonexistent/chronos-endpoints.json")).unwrap_err();
-        assert!(missing.to_string().contains("/nonexistent/chronos-endpoints.json"));
+        let missing =
+            ServerFile::load(Path::new("/nonexistent/chronos-endpoints.json")).unwrap_err();
+        assert!(missing
+            .to_string()
+            .contains("/nonexistent/chronos-endpoints.json"));
     }
 
     #[test]
     fn overrides_layer_field_by_field() {
         let mut upper = EndpointOverrides::default();
-        upper.set(Endpoint::Token, "https://upper.example/token", "--token-url").unwrap();
+        upper
+            .set(
+                Endpoint::Token,
+                "https://upper.example/token",
+                "--token-url",
+            )
+            .unwrap();
         let mut lower = EndpointOverrides::default();
-        lower.set(Endpoint::Token, "https://lower.example/token", "tokenUrl").unwrap();
-        lower.set(Endpoint::Auth, "https://lower.example/auth", "authUrl").unwrap();
+        lower
+            .set(Endpoint::Token, "https://lower.example/token", "tokenUrl")
+            .unwrap();
+        lower
+            .set(Endpoint::Auth, "https://lower.example/auth", "authUrl")
+            .unwrap();
         let e = upper.or(&lower).over(GoogleEndpoints::default());
         assert_eq!(e.token_url, "https://upper.example/token");
         assert_eq!(e.auth_url, "https://lower.example/auth");
         assert_eq!(e.api_base, GoogleEndpoints::default().api_base);
-        let bad = EndpointOverrides::default().set(Endpoint::ApiBase, "nope", "--api-base").unwrap_err();
+        let bad = EndpointOverrides::default()
+            .set(Endpoint::ApiBase, "nope", "--api-base")
+            .unwrap_err();
         assert!(bad.to_string().starts_with("--api-base: "), "{bad}");
     }
 
@@ -375,7 +437,8 @@ mod tests {
     fn missing_client_id_names_the_variable() {
         let err = OAuthClientConfig::from_lookup(|_| None).unwrap_err();
         assert!(err.to_string().contains(ENV_CLIENT_ID));
-        let err = OAuthClientConfig::from_lookup(|k| (k == ENV_CLIENT_ID).then(|| "x".into())).unwrap_err();
+        let err = OAuthClientConfig::from_lookup(|k| (k == ENV_CLIENT_ID).then(|| "x".into()))
+            .unwrap_err();
         assert!(err.to_string().contains(ENV_CLIENT_SECRET));
     }
 }

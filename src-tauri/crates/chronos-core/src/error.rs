@@ -76,7 +76,9 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DataKeyProblem {
     /// A reset keyring, another keyring or another user's: no key under the id the store uses.
-    #[error("the system keyring holds no data key {0} (a reset or different keyring, or another user)")]
+    #[error(
+        "the system keyring holds no data key {0} (a reset or different keyring, or another user)"
+    )]
     Absent(KeyId),
     /// The keyring holds a key under that id, but not the one the store was sealed with.
     #[error("the system keyring holds a different data key {0} than the one this copy was encrypted with")]

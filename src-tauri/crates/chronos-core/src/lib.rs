@@ -8,13 +8,13 @@ pub mod config;
 pub mod error;
 pub mod google;
 pub mod model;
-pub mod push;
 pub mod outbox;
+pub mod push;
+pub mod recurrence;
+pub mod scheduler;
 pub mod secrets;
 pub mod service;
-pub mod scheduler;
 pub mod store;
-pub mod recurrence;
 pub mod sync;
 pub mod zone;
 

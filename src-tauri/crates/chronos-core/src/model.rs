@@ -51,9 +51,12 @@ pub struct RgbColor(String);
 impl RgbColor {
     /// `#rrggbb` in either case; anything else is an `InvalidInput` error naming the value.
     pub fn parse(s: &str) -> crate::Result<Self> {
-        let ok = s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+        let ok =
+            s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            return Err(crate::Error::InvalidInput(format!("{s:?} is not a colour of the form #rrggbb")));
+            return Err(crate::Error::InvalidInput(format!(
+                "{s:?} is not a colour of the form #rrggbb"
+            )));
         }
         Ok(Self(s.to_ascii_lowercase()))
     }
@@ -347,9 +350,15 @@ mod tests {
         assert_eq!(from_text, from_value);
         assert_eq!(from_text.id.as_str(), "evt1");
         assert_eq!(from_text.sequence, Some(4));
-        assert_eq!(from_text.start.as_ref().unwrap().extra.get("x-start"), Some(&json!([1])));
+        assert_eq!(
+            from_text.start.as_ref().unwrap().extra.get("x-start"),
+            Some(&json!([1]))
+        );
         let a = &from_text.attendees.as_ref().unwrap()[0];
-        assert_eq!((a.is_self, a.optional, a.organizer), (Some(true), Some(true), Some(false)));
+        assert_eq!(
+            (a.is_self, a.optional, a.organizer),
+            (Some(true), Some(true), Some(false))
+        );
         assert_eq!(a.extra.len(), 2);
         assert_eq!(from_text.extra.keys().collect::<Vec<_>>().len(), 4);
         assert_eq!(serde_json::to_value(&from_text).unwrap(), v);
@@ -357,17 +366,24 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused_like_the_derived_form_did() {
-        let err = |v: serde_json::Value| serde_json::from_str::<EventResource>(&v.to_string()).unwrap_err().to_string();
+        let err = |v: serde_json::Value| {
+            serde_json::from_str::<EventResource>(&v.to_string())
+                .unwrap_err()
+                .to_string()
+        };
         assert!(err(json!({"summary": "x"})).contains("missing field `id`"));
-        assert!(serde_json::from_str::<EventResource>(r#"{"id":"a","summary":"x","summary":"y"}"#)
-            .unwrap_err()
-            .to_string()
-            .contains("duplicate field `summary`"));
+        assert!(
+            serde_json::from_str::<EventResource>(r#"{"id":"a","summary":"x","summary":"y"}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("duplicate field `summary`")
+        );
         assert!(err(json!({"id": "a", "summary": 42})).contains("invalid type"));
         assert!(err(json!({"id": "a", "start": "2026-01-01"})).contains("invalid type"));
         assert!(err(json!({"id": "a", "attendees": [{"self": "yes"}]})).contains("invalid type"));
         assert!(err(json!(["a"])).contains("invalid type"));
-        let e: EventResource = serde_json::from_value(json!({"id": "a", "summary": null, "start": null})).unwrap();
+        let e: EventResource =
+            serde_json::from_value(json!({"id": "a", "summary": null, "start": null})).unwrap();
         assert_eq!((e.summary, e.start), (None, None));
         assert!(e.extra.is_empty());
     }

@@ -134,7 +134,9 @@ impl<R: Clone> Ticket<R> {
                 // The run ended without a result: its task panicked or the gate shut down.
                 return match self.rx.borrow().clone() {
                     Some(r) => Ok(r),
-                    None => Err(Error::Internal("the sync run ended without a result".into())),
+                    None => Err(Error::Internal(
+                        "the sync run ended without a result".into(),
+                    )),
                 };
             }
         }
@@ -170,7 +172,9 @@ pub struct SyncGate<R> {
 
 impl<R> Clone for SyncGate<R> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone() }
+        Self {
+            inner: self.inner.clone(),
+        }
     }
 }
 
@@ -213,7 +217,13 @@ impl<R: RunResult> SyncGate<R> {
             }
             None => {
                 let (tx, rx) = watch::channel(None);
-                st.pending = Some(Pending { request: RunRequest { scope, triggers: vec![trigger] }, tx });
+                st.pending = Some(Pending {
+                    request: RunRequest {
+                        scope,
+                        triggers: vec![trigger],
+                    },
+                    tx,
+                });
                 rx
             }
         };
@@ -330,7 +340,10 @@ impl<R: RunResult> SyncGate<R> {
 }
 
 fn earliest_start<R>(st: &GateState<R>, min_gap: Duration) -> Instant {
-    let mut t = st.last_start.map(|s| s + min_gap).unwrap_or_else(Instant::now);
+    let mut t = st
+        .last_start
+        .map(|s| s + min_gap)
+        .unwrap_or_else(Instant::now);
     if let Some(b) = st.blocked_until {
         t = t.max(b);
     }
@@ -405,12 +418,18 @@ pub struct Scheduler<R> {
 
 impl<R> Clone for Scheduler<R> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone() }
+        Self {
+            inner: self.inner.clone(),
+        }
     }
 }
 
 impl<R: RunResult> Scheduler<R> {
-    pub fn new(config: SchedulerConfig, runner: Arc<dyn SyncRunner<R>>, wall: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        config: SchedulerConfig,
+        runner: Arc<dyn SyncRunner<R>>,
+        wall: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             inner: Arc::new(SchedInner {
                 runner,
@@ -436,7 +455,9 @@ impl<R: RunResult> Scheduler<R> {
     /// has passed — so shortening it never waits out the old, longer interval.
     pub fn set_interval(&self, interval: Duration) {
         let interval = interval.max(Duration::from_secs(1));
-        self.inner.interval.send_if_modified(|d| std::mem::replace(d, interval) != interval);
+        self.inner
+            .interval
+            .send_if_modified(|d| std::mem::replace(d, interval) != interval);
     }
 
     pub fn config(&self) -> &SchedulerConfig {
@@ -448,7 +469,13 @@ impl<R: RunResult> Scheduler<R> {
         let mut gates = self.inner.gates.lock().unwrap();
         gates
             .entry(account.clone())
-            .or_insert_with(|| SyncGate::new(account.clone(), self.inner.config.min_gap, self.inner.runner.clone()))
+            .or_insert_with(|| {
+                SyncGate::new(
+                    account.clone(),
+                    self.inner.config.min_gap,
+                    self.inner.runner.clone(),
+                )
+            })
             .clone()
     }
 
@@ -475,7 +502,10 @@ impl<R: RunResult> Scheduler<R> {
     /// On-demand full runs: of one account, or of every account.
     pub fn sync_now(&self, account: Option<&AccountId>) -> Vec<(AccountId, Ticket<R>)> {
         match account {
-            Some(a) => vec![(a.clone(), self.request(a, RunScope::Full, Trigger::OnDemand))],
+            Some(a) => vec![(
+                a.clone(),
+                self.request(a, RunScope::Full, Trigger::OnDemand),
+            )],
             None => self
                 .accounts()
                 .into_iter()
@@ -542,7 +572,8 @@ impl<R: RunResult> Scheduler<R> {
 
         let me = self.clone();
         tasks.push(tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(Instant::now() + cfg.view_check, cfg.view_check);
+            let mut tick =
+                tokio::time::interval_at(Instant::now() + cfg.view_check, cfg.view_check);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
@@ -578,7 +609,11 @@ impl<R: RunResult> Scheduler<R> {
     /// Whether the window is visible, and the calendars on screen per account.
     pub fn view_snapshot(&self) -> (bool, Vec<(AccountId, BTreeSet<CalendarId>)>) {
         let v = self.inner.view.lock().unwrap();
-        let mut cals: Vec<_> = v.calendars.iter().map(|(a, c)| (a.clone(), c.clone())).collect();
+        let mut cals: Vec<_> = v
+            .calendars
+            .iter()
+            .map(|(a, c)| (a.clone(), c.clone()))
+            .collect();
         cals.sort();
         (v.visible, cals)
     }
@@ -638,7 +673,11 @@ impl<R: RunResult> Scheduler<R> {
             if !v.visible {
                 return;
             }
-            v.calendars.iter().filter(|(_, c)| !c.is_empty()).map(|(a, c)| (a.clone(), c.clone())).collect()
+            v.calendars
+                .iter()
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(a, c)| (a.clone(), c.clone()))
+                .collect()
         };
         // Issue 7: skip calendars a push channel covers; the check stays one cheap list call per
         // calendar that has no other way to learn of changes.
@@ -653,14 +692,19 @@ impl<R: RunResult> Scheduler<R> {
         let targets: Vec<(AccountId, BTreeSet<CalendarId>)> = targets
             .into_iter()
             .map(|(a, cals)| {
-                let left: BTreeSet<CalendarId> = cals.into_iter().filter(|c| !skips.iter().any(|f| f(&a, c))).collect();
+                let left: BTreeSet<CalendarId> = cals
+                    .into_iter()
+                    .filter(|c| !skips.iter().any(|f| f(&a, c)))
+                    .collect();
                 (a, left)
             })
             .filter(|(_, c)| !c.is_empty())
             .collect();
         let fresh_within = self.inner.config.view_check / 2;
         for (account, calendars) in targets {
-            let Some(g) = self.gate(&account) else { continue };
+            let Some(g) = self.gate(&account) else {
+                continue;
+            };
             if g.is_halted() || g.blocked_until().is_some() {
                 continue;
             }
@@ -706,34 +750,52 @@ mod tests {
 
     impl Recorder {
         fn new(run_time: Duration) -> Arc<Self> {
-            Arc::new(Self { t0: Instant::now(), run_time, calls: Mutex::new(vec![]), hints: Mutex::new(vec![]) })
+            Arc::new(Self {
+                t0: Instant::now(),
+                run_time,
+                calls: Mutex::new(vec![]),
+                hints: Mutex::new(vec![]),
+            })
         }
         fn calls(&self) -> Vec<Call> {
             self.calls.lock().unwrap().clone()
         }
         fn starts(&self) -> Vec<u64> {
-            self.calls().iter().map(|c| c.at.as_millis() as u64).collect()
+            self.calls()
+                .iter()
+                .map(|c| c.at.as_millis() as u64)
+                .collect()
         }
     }
 
     fn runner(rec: &Arc<Recorder>) -> Arc<dyn SyncRunner<Done>> {
         let rec = rec.clone();
-        Arc::new(move |account: AccountId, request: RunRequest| -> BoxFuture<'static, Done> {
-            let rec = rec.clone();
-            Box::pin(async move {
-                let n = {
-                    let mut calls = rec.calls.lock().unwrap();
-                    calls.push(Call { account, request, at: rec.t0.elapsed() });
-                    calls.len() as u64
-                };
-                tokio::time::sleep(rec.run_time).await;
-                let hint = {
-                    let mut h = rec.hints.lock().unwrap();
-                    if h.is_empty() { GateHint::Continue } else { h.remove(0) }
-                };
-                Done { n, hint }
-            })
-        })
+        Arc::new(
+            move |account: AccountId, request: RunRequest| -> BoxFuture<'static, Done> {
+                let rec = rec.clone();
+                Box::pin(async move {
+                    let n = {
+                        let mut calls = rec.calls.lock().unwrap();
+                        calls.push(Call {
+                            account,
+                            request,
+                            at: rec.t0.elapsed(),
+                        });
+                        calls.len() as u64
+                    };
+                    tokio::time::sleep(rec.run_time).await;
+                    let hint = {
+                        let mut h = rec.hints.lock().unwrap();
+                        if h.is_empty() {
+                            GateHint::Continue
+                        } else {
+                            h.remove(0)
+                        }
+                    };
+                    Done { n, hint }
+                })
+            },
+        )
     }
 
     fn acct() -> AccountId {
@@ -752,18 +814,37 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(1)).await;
         assert!(g.is_running());
         // Three requests during the run: one follow-up covers them all.
-        let a = g.request(RunScope::calendars([CalendarId::new("x")]), Trigger::ViewCheck);
-        let b = g.request(RunScope::calendars([CalendarId::new("y")]), Trigger::ViewCheck);
-        let c = g.request(RunScope::calendars([CalendarId::new("x")]), Trigger::OnDemand);
+        let a = g.request(
+            RunScope::calendars([CalendarId::new("x")]),
+            Trigger::ViewCheck,
+        );
+        let b = g.request(
+            RunScope::calendars([CalendarId::new("y")]),
+            Trigger::ViewCheck,
+        );
+        let c = g.request(
+            RunScope::calendars([CalendarId::new("x")]),
+            Trigger::OnDemand,
+        );
         assert_eq!(first.wait().await.unwrap().n, 1);
-        let (ra, rb, rc) = (a.wait().await.unwrap(), b.wait().await.unwrap(), c.wait().await.unwrap());
+        let (ra, rb, rc) = (
+            a.wait().await.unwrap(),
+            b.wait().await.unwrap(),
+            c.wait().await.unwrap(),
+        );
         assert_eq!((ra.n, rb.n, rc.n), (2, 2, 2));
         let calls = rec.calls();
         assert_eq!(calls.len(), 2);
         // The follow-up starts when the first ends (8 s > 5 s window) and merges the scopes.
         assert_eq!(rec.starts(), vec![0, 8000]);
-        assert_eq!(calls[1].request.scope, RunScope::calendars([CalendarId::new("x"), CalendarId::new("y")]));
-        assert_eq!(calls[1].request.triggers, vec![Trigger::ViewCheck, Trigger::OnDemand]);
+        assert_eq!(
+            calls[1].request.scope,
+            RunScope::calendars([CalendarId::new("x"), CalendarId::new("y")])
+        );
+        assert_eq!(
+            calls[1].request.triggers,
+            vec![Trigger::ViewCheck, Trigger::OnDemand]
+        );
         // Nothing else runs later.
         tokio::time::sleep(Duration::from_secs(60)).await;
         assert_eq!(rec.calls().len(), 2);
@@ -773,7 +854,10 @@ mod tests {
     async fn a_request_inside_the_window_waits_for_it_then_runs_once() {
         let rec = Recorder::new(Duration::from_secs(1));
         let g = gate(&rec);
-        g.request(RunScope::Full, Trigger::Startup).wait().await.unwrap();
+        g.request(RunScope::Full, Trigger::Startup)
+            .wait()
+            .await
+            .unwrap();
         // The run took 1 s; at 2 s two requests come in: they wait until 5 s and share one run.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let t1 = g.request(RunScope::Full, Trigger::OnDemand);
@@ -800,9 +884,15 @@ mod tests {
     async fn requests_after_the_window_run_at_once() {
         let rec = Recorder::new(Duration::from_secs(1));
         let g = gate(&rec);
-        g.request(RunScope::Full, Trigger::Startup).wait().await.unwrap();
+        g.request(RunScope::Full, Trigger::Startup)
+            .wait()
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_secs(10)).await;
-        g.request(RunScope::Full, Trigger::OnDemand).wait().await.unwrap();
+        g.request(RunScope::Full, Trigger::OnDemand)
+            .wait()
+            .await
+            .unwrap();
         assert_eq!(rec.starts(), vec![0, 11000]);
         assert_eq!(g.runs_started(), 2);
     }
@@ -810,9 +900,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_quota_error_holds_runs_back_for_the_wait() {
         let rec = Recorder::new(Duration::from_secs(1));
-        rec.hints.lock().unwrap().push(GateHint::Wait(Duration::from_secs(3600)));
+        rec.hints
+            .lock()
+            .unwrap()
+            .push(GateHint::Wait(Duration::from_secs(3600)));
         let g = gate(&rec);
-        g.request(RunScope::Full, Trigger::Startup).wait().await.unwrap();
+        g.request(RunScope::Full, Trigger::Startup)
+            .wait()
+            .await
+            .unwrap();
         assert!(g.blocked_until().is_some());
         let t = g.request(RunScope::Full, Trigger::OnDemand);
         assert_eq!(t.not_before() - rec.t0, Duration::from_secs(3601));
@@ -825,22 +921,38 @@ mod tests {
     async fn a_panicking_run_fails_its_tickets_and_the_gate_goes_on() {
         let count = Arc::new(Mutex::new(0));
         let c2 = count.clone();
-        let r: Arc<dyn SyncRunner<Done>> = Arc::new(move |_a: AccountId, _r: RunRequest| -> BoxFuture<'static, Done> {
-            let n = {
-                let mut c = c2.lock().unwrap();
-                *c += 1;
-                *c
-            };
-            Box::pin(async move {
-                if n == 1 {
-                    panic!("boom");
-                }
-                Done { n, hint: GateHint::Continue }
-            })
-        });
+        let r: Arc<dyn SyncRunner<Done>> = Arc::new(
+            move |_a: AccountId, _r: RunRequest| -> BoxFuture<'static, Done> {
+                let n = {
+                    let mut c = c2.lock().unwrap();
+                    *c += 1;
+                    *c
+                };
+                Box::pin(async move {
+                    if n == 1 {
+                        panic!("boom");
+                    }
+                    Done {
+                        n,
+                        hint: GateHint::Continue,
+                    }
+                })
+            },
+        );
         let g = SyncGate::new(acct(), Duration::from_secs(5), r);
-        assert!(g.request(RunScope::Full, Trigger::OnDemand).wait().await.is_err());
-        assert_eq!(g.request(RunScope::Full, Trigger::OnDemand).wait().await.unwrap().n, 2);
+        assert!(g
+            .request(RunScope::Full, Trigger::OnDemand)
+            .wait()
+            .await
+            .is_err());
+        assert_eq!(
+            g.request(RunScope::Full, Trigger::OnDemand)
+                .wait()
+                .await
+                .unwrap()
+                .n,
+            2
+        );
     }
 
     fn sched(rec: &Arc<Recorder>, cfg: SchedulerConfig, wall: TestClock) -> Scheduler<Done> {
@@ -850,7 +962,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_changed_interval_applies_without_a_restart() {
         let rec = Recorder::new(Duration::from_secs(1));
-        let s = sched(&rec, SchedulerConfig { sync_on_startup: false, ..Default::default() }, TestClock::new());
+        let s = sched(
+            &rec,
+            SchedulerConfig {
+                sync_on_startup: false,
+                ..Default::default()
+            },
+            TestClock::new(),
+        );
         s.add_account(&AccountId::new("a@x"));
         s.start();
         tokio::time::sleep(Duration::from_secs(100)).await;
@@ -859,7 +978,11 @@ mod tests {
         assert_eq!(s.interval(), Duration::from_secs(120));
         tokio::time::sleep(Duration::from_secs(400)).await; // t = 500
         let at: Vec<u64> = rec.calls().iter().map(|c| c.at.as_secs()).collect();
-        assert_eq!(at, vec![120, 240, 360, 480], "runs every 120 s from the start");
+        assert_eq!(
+            at,
+            vec![120, 240, 360, 480],
+            "runs every 120 s from the start"
+        );
         // Longer again: the next run is 900 s after the last (480 → 1380), none before.
         s.set_interval(Duration::from_secs(900));
         tokio::time::sleep(Duration::from_secs(870)).await; // t = 1370
@@ -890,8 +1013,11 @@ mod tests {
         for c in &calls {
             assert_eq!(c.request.scope, RunScope::Full);
         }
-        let a_starts: Vec<u64> =
-            calls.iter().filter(|c| c.account.as_str() == "a@x").map(|c| c.at.as_secs()).collect();
+        let a_starts: Vec<u64> = calls
+            .iter()
+            .filter(|c| c.account.as_str() == "a@x")
+            .map(|c| c.at.as_secs())
+            .collect();
         assert_eq!(a_starts, vec![0, 600, 1200]);
         assert_eq!(calls[0].request.triggers, vec![Trigger::Startup]);
         assert_eq!(calls[5].request.triggers, vec![Trigger::Interval]);
@@ -900,7 +1026,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn view_check_runs_only_while_visible_and_only_on_screen_calendars() {
         let rec = Recorder::new(Duration::from_millis(200));
-        let cfg = SchedulerConfig { sync_on_startup: false, ..Default::default() };
+        let cfg = SchedulerConfig {
+            sync_on_startup: false,
+            ..Default::default()
+        };
         let s = sched(&rec, cfg, TestClock::new());
         let a = AccountId::new("a@x");
         s.add_account(&a);
@@ -909,7 +1038,13 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(150)).await;
         assert!(rec.calls().is_empty());
         // Visible with two calendars in view: an immediate check, then one a minute.
-        s.set_view(true, vec![(a.clone(), CalendarId::new("work")), (a.clone(), CalendarId::new("home"))]);
+        s.set_view(
+            true,
+            vec![
+                (a.clone(), CalendarId::new("work")),
+                (a.clone(), CalendarId::new("home")),
+            ],
+        );
         tokio::time::sleep(Duration::from_secs(100)).await;
         s.set_view(false, vec![]);
         tokio::time::sleep(Duration::from_secs(300)).await;
@@ -918,7 +1053,10 @@ mod tests {
         let starts: Vec<u64> = calls.iter().map(|c| c.at.as_secs()).collect();
         assert_eq!(starts, vec![150, 180, 240], "{calls:?}");
         for c in &calls {
-            assert_eq!(c.request.scope, RunScope::calendars([CalendarId::new("home"), CalendarId::new("work")]));
+            assert_eq!(
+                c.request.scope,
+                RunScope::calendars([CalendarId::new("home"), CalendarId::new("work")])
+            );
             assert_eq!(c.request.triggers, vec![Trigger::ViewCheck]);
         }
     }
@@ -926,7 +1064,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_wall_clock_jump_means_wake_and_syncs() {
         let rec = Recorder::new(Duration::from_secs(1));
-        let cfg = SchedulerConfig { sync_on_startup: false, ..Default::default() };
+        let cfg = SchedulerConfig {
+            sync_on_startup: false,
+            ..Default::default()
+        };
         let wall = TestClock::new();
         let s = sched(&rec, cfg, wall.clone());
         s.add_account(&AccountId::new("a@x"));
@@ -970,7 +1111,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn triggers_coalesce_into_the_queued_run() {
         let rec = Recorder::new(Duration::from_secs(30));
-        let cfg = SchedulerConfig { interval: Duration::from_secs(20), ..Default::default() };
+        let cfg = SchedulerConfig {
+            interval: Duration::from_secs(20),
+            ..Default::default()
+        };
         let s = sched(&rec, cfg, TestClock::new());
         let a = AccountId::new("a@x");
         s.add_account(&a);

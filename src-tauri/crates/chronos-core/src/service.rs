@@ -21,14 +21,19 @@ use crate::error::{Error, Result};
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
 use crate::model::{AccountId, CalendarColors, CalendarId, EventId};
 use crate::outbox::push::{drain_outbox, reset_interrupted};
-use crate::outbox::{conflicts, edit, series, DrainReport, EditScope, OccurrenceEdit, EditOptions, EventChanges, PendingChange, Resolution};
+use crate::outbox::{
+    conflicts, edit, series, DrainReport, EditOptions, EditScope, EventChanges, OccurrenceEdit,
+    PendingChange, Resolution,
+};
 use crate::push::service::validate_public_address;
 use crate::push::{ActivityTriggers, MaintenanceReport, PushService, PushSettings};
-use crate::scheduler::{RunRequest, RunScope, Scheduler, SchedulerConfig, SyncRunner, Ticket, Trigger};
+use crate::scheduler::{
+    RunRequest, RunScope, Scheduler, SchedulerConfig, SyncRunner, Ticket, Trigger,
+};
 use crate::secrets::SecretStore;
 use crate::store::{
-    AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store, StoredCalendar,
-    StoredEvent,
+    AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store,
+    StoredCalendar, StoredEvent,
 };
 use crate::sync::calendar_colors::{self, ColorChange};
 use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncProgress, SyncTotals};
@@ -73,7 +78,10 @@ impl ChronosOptions {
         endpoints: GoogleEndpoints,
         oauth: OAuthClientConfig,
     ) -> Self {
-        let push = PushSettings { probe: probe_for(&endpoints.api_base), ..PushSettings::default() };
+        let push = PushSettings {
+            probe: probe_for(&endpoints.api_base),
+            ..PushSettings::default()
+        };
         Self {
             data_dir: data_dir.into(),
             secrets,
@@ -92,20 +100,34 @@ impl ChronosOptions {
 /// A TCP probe of the API host (no request, no quota): the host the engine actually talks to.
 fn probe_for(api_base: &str) -> Option<(String, u16, std::time::Duration)> {
     let url = url::Url::parse(api_base).ok()?;
-    let host = url.host_str()?.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = url
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let port = url.port_or_known_default()?;
     Some((host, port, std::time::Duration::from_secs(30)))
 }
 
 /// What changed, for the shell to re-read (`outbox://changed`, `events://changed`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ChangeNotice {
     /// The account's pending-change list changed (an edit, a drain, a retry, a resolution).
-    OutboxChanged { account: AccountId, pending_changes: usize },
+    OutboxChanged {
+        account: AccountId,
+        pending_changes: usize,
+    },
     /// Local events of the account changed (an edit, a settled push, a sync that stored
     /// something). `calendars` empty: any calendar of the account.
-    EventsChanged { account: AccountId, calendars: Vec<CalendarId> },
+    EventsChanged {
+        account: AccountId,
+        calendars: Vec<CalendarId>,
+    },
 }
 
 /// An account as the front ends list it.
@@ -191,11 +213,17 @@ impl SyncRunner<RunReport> for EngineRunner {
 /// store (what the calendar's last listing ended with).
 pub fn full_listing_only(store: &Arc<Store>) -> crate::scheduler::CalendarFilter {
     let store = Arc::downgrade(store);
-    Arc::new(move |a: &AccountId, c: &CalendarId| store.upgrade().is_some_and(|s| s.lacks_incremental_sync(a, c)))
+    Arc::new(move |a: &AccountId, c: &CalendarId| {
+        store
+            .upgrade()
+            .is_some_and(|s| s.lacks_incremental_sync(a, c))
+    })
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 impl Chronos {
@@ -229,14 +257,28 @@ impl Chronos {
         let store = Arc::new(store);
         let clock: Arc<dyn Clock> = options.client.clock.clone();
         let http = default_http_client();
-        let endpoint = TokenEndpoint::new(http.clone(), options.endpoints.clone(), options.oauth.clone());
+        let endpoint = TokenEndpoint::new(
+            http.clone(),
+            options.endpoints.clone(),
+            options.oauth.clone(),
+        );
         let tokens = TokenManagers::new(options.secrets.clone(), endpoint.clone(), clock.clone());
         let status = Arc::new(StatusBoard::new());
         let (progress_tx, _) = broadcast::channel(1024);
         let board = status.clone();
-        let (sink, forwarder) = spawn_throttled(options.progress_per_second, progress_tx.clone(), move |ev| board.apply(ev));
-        let runner = Arc::new(EngineRunner { inner: Mutex::new(Weak::new()) });
-        let scheduler = Scheduler::new(options.scheduler.clone(), runner.clone(), Arc::new(SystemClock));
+        let (sink, forwarder) = spawn_throttled(
+            options.progress_per_second,
+            progress_tx.clone(),
+            move |ev| board.apply(ev),
+        );
+        let runner = Arc::new(EngineRunner {
+            inner: Mutex::new(Weak::new()),
+        });
+        let scheduler = Scheduler::new(
+            options.scheduler.clone(),
+            runner.clone(),
+            Arc::new(SystemClock),
+        );
         scheduler.set_full_listing_only(Some(full_listing_only(&store)));
         let (changes_tx, _) = broadcast::channel(1024);
         let source_store = store.clone();
@@ -244,7 +286,11 @@ impl Chronos {
             scheduler.clone(),
             options.push.activity.clone(),
             Arc::new(move |a: &AccountId| -> BTreeSet<CalendarId> {
-                source_store.selected_calendars(Some(a)).into_iter().map(|(_, c)| c).collect()
+                source_store
+                    .selected_calendars(Some(a))
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .collect()
             }),
         );
         let push_address = Mutex::new(options.push.public_address.clone());
@@ -289,7 +335,10 @@ impl Chronos {
                 // again (the insert id, If-Match and the 409/410/412 rules make a resend safe).
                 let interrupted = reset_interrupted(&store, &a.id)?;
                 if interrupted > 0 {
-                    tracing::info!(interrupted, "outbox entries interrupted by the last exit are queued again");
+                    tracing::info!(
+                        interrupted,
+                        "outbox entries interrupted by the last exit are queued again"
+                    );
                 }
                 let pending = store.pending_count(Some(&a.id))?;
                 out.push((a, last, pending));
@@ -362,8 +411,13 @@ impl Chronos {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Result<()>>,
     {
-        let signed =
-            auth::sign_in(&self.inner.endpoint, &*self.inner.clock, self.inner.options.sign_in.clone(), open_url).await?;
+        let signed = auth::sign_in(
+            &self.inner.endpoint,
+            &*self.inner.clock,
+            self.inner.options.sign_in.clone(),
+            open_url,
+        )
+        .await?;
         self.finish_connect(signed).await
     }
 
@@ -371,21 +425,34 @@ impl Chronos {
     /// to it. A sign-in as any other account changes nothing: its new grant is revoked (unless
     /// that account is connected here too, whose grant Google would revoke along with it) and
     /// the error says who signed in.
-    pub async fn reconnect_account<F, Fut>(&self, expected: &AccountId, open_url: F) -> Result<AccountId>
+    pub async fn reconnect_account<F, Fut>(
+        &self,
+        expected: &AccountId,
+        open_url: F,
+    ) -> Result<AccountId>
     where
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Result<()>>,
     {
         let mut options = self.inner.options.sign_in.clone();
         options.login_hint = Some(expected.as_str().to_owned());
-        let signed = auth::sign_in(&self.inner.endpoint, &*self.inner.clock, options, open_url).await?;
+        let signed =
+            auth::sign_in(&self.inner.endpoint, &*self.inner.clock, options, open_url).await?;
         if &signed.account != expected {
             let (store, other) = (self.inner.store.clone(), signed.account.clone());
-            let other_connected = blocking(move || Ok(store.get_account(&other)?.is_some())).await?;
+            let other_connected =
+                blocking(move || Ok(store.get_account(&other)?.is_some())).await?;
             if !other_connected {
-                let token = signed.tokens.refresh_token.as_deref().unwrap_or(&signed.tokens.access_token);
+                let token = signed
+                    .tokens
+                    .refresh_token
+                    .as_deref()
+                    .unwrap_or(&signed.tokens.access_token);
                 if let Err(e) = self.inner.endpoint.revoke(token).await {
-                    tracing::warn!(kind = e.kind().as_str(), "could not revoke the grant of a sign-in as the wrong account");
+                    tracing::warn!(
+                        kind = e.kind().as_str(),
+                        "could not revoke the grant of a sign-in as the wrong account"
+                    );
                 }
             }
             return Err(Error::InvalidInput(format!(
@@ -398,7 +465,11 @@ impl Chronos {
 
     async fn finish_connect(&self, signed: auth::SignedIn) -> Result<AccountId> {
         let account = signed.account.clone();
-        self.inner.tokens.get(&account).store_new(signed.tokens).await?;
+        self.inner
+            .tokens
+            .get(&account)
+            .store_new(signed.tokens)
+            .await?;
         let (store, a) = (self.inner.store.clone(), account.clone());
         blocking(move || {
             store.upsert_account(&a)?;
@@ -436,13 +507,15 @@ impl Chronos {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, calendars, selected_calendars, pending_changes)| AccountSummary {
-                status: self.inner.status.get(&id),
-                id,
-                calendars,
-                selected_calendars,
-                pending_changes,
-            })
+            .map(
+                |(id, calendars, selected_calendars, pending_changes)| AccountSummary {
+                    status: self.inner.status.get(&id),
+                    id,
+                    calendars,
+                    selected_calendars,
+                    pending_changes,
+                },
+            )
             .collect())
     }
 
@@ -452,11 +525,17 @@ impl Chronos {
         if let Some(push) = self.push_service() {
             // Stopping a channel needs the token: before the revocation.
             let r = push.channels().remove_account(account).await;
-            tracing::info!(stopped = r.stopped.len(), "push channels of the account stopped");
+            tracing::info!(
+                stopped = r.stopped.len(),
+                "push channels of the account stopped"
+            );
         }
         let tokens = self.inner.tokens.get(account);
         if let Err(e) = tokens.revoke().await {
-            tracing::warn!(kind = e.kind().as_str(), "could not revoke the grant at Google; deleting the tokens anyway");
+            tracing::warn!(
+                kind = e.kind().as_str(),
+                "could not revoke the grant at Google; deleting the tokens anyway"
+            );
             tokens.delete_tokens().await?;
         }
         self.inner.scheduler.remove_account(account);
@@ -465,7 +544,9 @@ impl Chronos {
         let existed = blocking(move || store.delete_account(&a)).await?;
         self.inner.status.remove(account);
         if !existed {
-            return Err(Error::NotFound(format!("account {account} is not connected")));
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
         }
         Ok(())
     }
@@ -477,7 +558,12 @@ impl Chronos {
         blocking(move || store.list_calendars(a.as_ref(), false)).await
     }
 
-    pub async fn set_calendar_selected(&self, account: &AccountId, calendar: &CalendarId, selected: bool) -> Result<()> {
+    pub async fn set_calendar_selected(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        selected: bool,
+    ) -> Result<()> {
         let (store, a, c) = (self.inner.store.clone(), account.clone(), calendar.clone());
         blocking(move || store.set_calendar_selected(&a, &c, selected)).await?;
         if let Some(push) = self.push_service() {
@@ -502,15 +588,29 @@ impl Chronos {
         colors: CalendarColors,
     ) -> Result<ColorChange> {
         let (a, c, chosen) = (account.clone(), calendar.clone(), colors.clone());
-        let before = self.inner.store.call(move |s| s.set_calendar_colors(&a, &c, &chosen)).await?;
+        let before = self
+            .inner
+            .store
+            .call(move |s| s.set_calendar_colors(&a, &c, &chosen))
+            .await?;
         if *self.inner.online.lock().unwrap() == Some(false) {
             return Ok(ColorChange::Pending);
         }
-        let sent = calendar_colors::send(&self.inner.store, &self.client(account), account, calendar, &colors).await;
+        let sent = calendar_colors::send(
+            &self.inner.store,
+            &self.client(account),
+            account,
+            calendar,
+            &colors,
+        )
+        .await;
         if let Err(e) = &sent {
             tracing::info!(%account, %calendar, kind = e.kind().as_str(), "Google refused the calendar colours; undone");
             let (a, c) = (account.clone(), calendar.clone());
-            self.inner.store.call(move |s| s.restore_calendar_colors(&a, &c, &before)).await?;
+            self.inner
+                .store
+                .call(move |s| s.restore_calendar_colors(&a, &c, &before))
+                .await?;
         }
         sent
     }
@@ -557,7 +657,11 @@ impl Chronos {
         }
         let mut out = Vec::new();
         for (a, ticket) in self.request_sync(account) {
-            let blocked = self.inner.scheduler.gate(&a).and_then(|g| g.blocked_until());
+            let blocked = self
+                .inner
+                .scheduler
+                .gate(&a)
+                .and_then(|g| g.blocked_until());
             if blocked.is_some() {
                 tracing::info!(account = %a, "quota wait: the requested sync runs when it ends");
                 continue;
@@ -568,8 +672,14 @@ impl Chronos {
     }
 
     /// A light sync of some calendars (the ones on screen), through the gate.
-    pub fn request_calendars_sync(&self, account: &AccountId, calendars: Vec<CalendarId>) -> Ticket<RunReport> {
-        self.inner.scheduler.request(account, RunScope::calendars(calendars), Trigger::OnDemand)
+    pub fn request_calendars_sync(
+        &self,
+        account: &AccountId,
+        calendars: Vec<CalendarId>,
+    ) -> Ticket<RunReport> {
+        self.inner
+            .scheduler
+            .request(account, RunScope::calendars(calendars), Trigger::OnDemand)
     }
 
     pub fn status(&self) -> Vec<StatusChanged> {
@@ -599,7 +709,10 @@ impl Chronos {
         let me = self.clone();
         tokio::spawn(async move {
             if let Err(e) = me.start_push().await {
-                tracing::warn!(kind = e.kind().as_str(), "push could not start; polling only");
+                tracing::warn!(
+                    kind = e.kind().as_str(),
+                    "push could not start; polling only"
+                );
             }
         });
     }
@@ -644,7 +757,10 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let c = calendar.clone();
-        self.edit(account, vec![calendar.clone()], move |s, a| edit::create_event(s, a, &c, &changes, &opts)).await
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::create_event(s, a, &c, &changes, &opts)
+        })
+        .await
     }
 
     /// Changes the fields `changes` sets (only those are patched at Google).
@@ -657,7 +773,10 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| edit::update_event(s, a, &c, &e, &changes, &opts)).await
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::update_event(s, a, &c, &e, &changes, &opts)
+        })
+        .await
     }
 
     /// The user's own answer to an invitation: `accepted`, `declined`, `tentative`, `needsAction`.
@@ -670,12 +789,24 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let (c, e, r) = (calendar.clone(), id.clone(), response.to_owned());
-        self.edit(account, vec![calendar.clone()], move |s, a| edit::respond(s, a, &c, &e, &r, &opts)).await
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::respond(s, a, &c, &e, &r, &opts)
+        })
+        .await
     }
 
-    pub async fn delete_event(&self, account: &AccountId, calendar: &CalendarId, id: &EventId, opts: EditOptions) -> Result<()> {
+    pub async fn delete_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        opts: EditOptions,
+    ) -> Result<()> {
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| edit::delete_event(s, a, &c, &e, &opts)).await
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::delete_event(s, a, &c, &e, &opts)
+        })
+        .await
     }
 
     /// Changes one occurrence of a recurring series, or the series from it: `id` is the
@@ -711,7 +842,10 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<OccurrenceEdit> {
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| series::delete_occurrence(s, a, &c, &e, scope, &opts)).await
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            series::delete_occurrence(s, a, &c, &e, scope, &opts)
+        })
+        .await
     }
 
     /// How many visible exceptions [`Chronos::update_occurrence`] (`changes`) or
@@ -726,7 +860,10 @@ impl Chronos {
         scope: EditScope,
     ) -> Result<usize> {
         let (a, c, e) = (account.clone(), calendar.clone(), id.clone());
-        self.inner.store.call(move |s| series::preview(s, &a, &c, &e, changes.as_ref(), scope)).await
+        self.inner
+            .store
+            .call(move |s| series::preview(s, &a, &c, &e, changes.as_ref(), scope))
+            .await
     }
 
     /// Moves an event to another calendar of the same account (`events.move`).
@@ -739,41 +876,66 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let (f, e, t) = (from.clone(), id.clone(), to.clone());
-        self.edit(account, vec![from.clone(), to.clone()], move |s, a| edit::move_event(s, a, &f, &e, &t, &opts)).await
+        self.edit(account, vec![from.clone(), to.clone()], move |s, a| {
+            edit::move_event(s, a, &f, &e, &t, &opts)
+        })
+        .await
     }
 
     /// Queued changes with their states, and open conflict records.
     pub async fn list_pending_changes(&self, account: &AccountId) -> Result<Vec<PendingChange>> {
         let a = account.clone();
-        self.inner.store.call(move |s| conflicts::list_pending_changes(s, &a)).await
+        self.inner
+            .store
+            .call(move |s| conflicts::list_pending_changes(s, &a))
+            .await
     }
 
     /// Puts a failed change back in the queue and pushes at once.
     pub async fn retry_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| conflicts::retry_change(s, a, id)).await
+        self.edit(account, Vec::new(), move |s, a| {
+            conflicts::retry_change(s, a, id)
+        })
+        .await
     }
 
     /// Drops a queued change; the local event returns to what Google has.
     pub async fn discard_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| conflicts::discard_change(s, a, id)).await
+        self.edit(account, Vec::new(), move |s, a| {
+            conflicts::discard_change(s, a, id)
+        })
+        .await
     }
 
     /// Keep mine, keep theirs, or re-apply one field; what it queues is pushed at once.
-    pub async fn resolve_conflict(&self, account: &AccountId, id: ConflictId, how: Resolution) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| conflicts::resolve_conflict(s, a, id, &how)).await
+    pub async fn resolve_conflict(
+        &self,
+        account: &AccountId,
+        id: ConflictId,
+        how: Resolution,
+    ) -> Result<()> {
+        self.edit(account, Vec::new(), move |s, a| {
+            conflicts::resolve_conflict(s, a, id, &how)
+        })
+        .await
     }
 
     /// Local changes of the account not yet on Google (read from the store).
     pub async fn pending_count(&self, account: &AccountId) -> Result<usize> {
         let a = account.clone();
-        self.inner.store.call(move |s| s.pending_count(Some(&a))).await
+        self.inner
+            .store
+            .call(move |s| s.pending_count(Some(&a)))
+            .await
     }
 
     /// Sends the account's queue now and waits for the drain (the background push after an
     /// edit does the same without waiting). Entries that cannot go out stay queued.
     pub async fn push_pending_changes(&self, account: &AccountId) -> Result<DrainReport> {
         if self.inner.scheduler.gate(account).is_none() {
-            return Err(Error::NotFound(format!("account {account} is not connected")));
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
         }
         self.drain(account).await
     }
@@ -794,8 +956,14 @@ impl Chronos {
         let a = account.clone();
         let out = self.inner.store.call(move |s| f(s, &a)).await?;
         let pending = self.refresh_pending(account).await;
-        self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars });
-        self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+        self.notify(ChangeNotice::EventsChanged {
+            account: account.clone(),
+            calendars,
+        });
+        self.notify(ChangeNotice::OutboxChanged {
+            account: account.clone(),
+            pending_changes: pending,
+        });
         self.kick(account);
         Ok(out)
     }
@@ -807,7 +975,12 @@ impl Chronos {
     /// Re-reads the account's pending count into the status board; returns it.
     async fn refresh_pending(&self, account: &AccountId) -> usize {
         let a = account.clone();
-        match self.inner.store.call(move |s| s.pending_count(Some(&a))).await {
+        match self
+            .inner
+            .store
+            .call(move |s| s.pending_count(Some(&a)))
+            .await
+        {
             Ok(n) => {
                 self.inner.status.set_pending(account, n);
                 n
@@ -856,14 +1029,24 @@ impl Chronos {
         let pending = self.refresh_pending(account).await;
         if let Ok(r) = &result {
             if r.pushed + r.merged + r.conflicts_recorded + r.failed > 0 {
-                self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+                self.notify(ChangeNotice::OutboxChanged {
+                    account: account.clone(),
+                    pending_changes: pending,
+                });
             }
             if r.pushed + r.merged + r.conflicts_recorded > 0 {
                 // Settled rows lost their pending mark, merges changed content.
-                self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars: Vec::new() });
+                self.notify(ChangeNotice::EventsChanged {
+                    account: account.clone(),
+                    calendars: Vec::new(),
+                });
             }
             if let Some(why) = &r.stopped {
-                tracing::info!(stopped = why.as_str(), remaining = r.remaining, "push stopped; the rest waits for the next run");
+                tracing::info!(
+                    stopped = why.as_str(),
+                    remaining = r.remaining,
+                    "push stopped; the rest waits for the next run"
+                );
             }
         }
         result
@@ -876,7 +1059,10 @@ impl Chronos {
         }
         let pending = self.refresh_pending(account).await;
         if pending != pending_before || pending > 0 {
-            self.notify(ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: pending });
+            self.notify(ChangeNotice::OutboxChanged {
+                account: account.clone(),
+                pending_changes: pending,
+            });
         }
         let calendars: Vec<CalendarId> = report
             .calendars
@@ -885,9 +1071,15 @@ impl Chronos {
             .map(|c| c.calendar.clone())
             .collect();
         if pending != pending_before {
-            self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars: Vec::new() });
+            self.notify(ChangeNotice::EventsChanged {
+                account: account.clone(),
+                calendars: Vec::new(),
+            });
         } else if !calendars.is_empty() {
-            self.notify(ChangeNotice::EventsChanged { account: account.clone(), calendars });
+            self.notify(ChangeNotice::EventsChanged {
+                account: account.clone(),
+                calendars,
+            });
         }
     }
 }
@@ -908,14 +1100,28 @@ impl Chronos {
         let mut settings = self.inner.options.push.clone();
         settings.public_address = self.inner.push_address.lock().unwrap().clone();
         let store = self.inner.store.clone();
-        let started =
-            PushService::start(settings.clone(), store.clone(), &self.inner.scheduler, self.inner.clock.clone()).await;
+        let started = PushService::start(
+            settings.clone(),
+            store.clone(),
+            &self.inner.scheduler,
+            self.inner.clock.clone(),
+        )
+        .await;
         let (service, failure) = match started {
             Ok(s) => (s, None),
             Err(e) if settings.public_address.is_some() => {
-                tracing::warn!(kind = e.kind().as_str(), "push receiver did not start; polling only");
+                tracing::warn!(
+                    kind = e.kind().as_str(),
+                    "push receiver did not start; polling only"
+                );
                 settings.public_address = None;
-                let s = PushService::start(settings, store, &self.inner.scheduler, self.inner.clock.clone()).await?;
+                let s = PushService::start(
+                    settings,
+                    store,
+                    &self.inner.scheduler,
+                    self.inner.clock.clone(),
+                )
+                .await?;
                 (s, Some(e))
             }
             Err(e) => return Err(e),
@@ -925,12 +1131,20 @@ impl Chronos {
         }
         *self.inner.push.lock().unwrap() = Some(service.clone());
         for account in self.inner.scheduler.accounts() {
-            if self.inner.scheduler.gate(&account).is_some_and(|g| g.is_halted()) {
+            if self
+                .inner
+                .scheduler
+                .gate(&account)
+                .is_some_and(|g| g.is_halted())
+            {
                 continue; // needs re-auth: added when it reconnects
             }
             let r = service.add_account(&account, self.client(&account)).await;
             if !r.failed.is_empty() {
-                tracing::warn!(failed = r.failed.len(), "some push channels could not be opened");
+                tracing::warn!(
+                    failed = r.failed.len(),
+                    "some push channels could not be opened"
+                );
             }
         }
         match failure {
@@ -952,7 +1166,9 @@ impl Chronos {
     /// Changes the public push address at run time (`None` turns push off): channels to the old
     /// address are stopped and new ones opened. An `http://` address is refused unless loopback.
     pub async fn set_push_address(&self, address: Option<String>) -> Result<MaintenanceReport> {
-        let address = address.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        let address = address
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
         if let Some(a) = &address {
             validate_public_address(a)?;
         }
@@ -992,8 +1208,12 @@ impl Chronos {
 }
 
 fn prepare_dir(dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::InvalidInput(format!("cannot create the data directory {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::InvalidInput(format!(
+            "cannot create the data directory {}: {e}",
+            dir.display()
+        ))
+    })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -20,7 +20,10 @@ fn keyring() -> Arc<KeyringSecretStore> {
         Ok("1"),
         "run under tests/with-keyring.sh (it starts a private, unlocked Secret Service)"
     );
-    Arc::new(KeyringSecretStore::with_service(format!("app.chronos.desktop.test.auth.{}", std::process::id())))
+    Arc::new(KeyringSecretStore::with_service(format!(
+        "app.chronos.desktop.test.auth.{}",
+        std::process::id()
+    )))
 }
 
 #[tokio::test]
@@ -28,29 +31,59 @@ fn keyring() -> Arc<KeyringSecretStore> {
 async fn tokens_survive_in_the_keyring_and_refresh_from_there() {
     let secrets = keyring();
     let emu = emulator(world(2)).await;
-    let signed = sign_in(&token_endpoint(&emu), &SystemClock, SignInOptions::default(), open_without_browser)
-        .await
-        .unwrap();
+    let signed = sign_in(
+        &token_endpoint(&emu),
+        &SystemClock,
+        SignInOptions::default(),
+        open_without_browser,
+    )
+    .await
+    .unwrap();
     let clock = TestClock::new();
-    let first = TokenManager::new(signed.account.clone(), secrets.clone(), token_endpoint(&emu), Arc::new(clock.clone()));
+    let first = TokenManager::new(
+        signed.account.clone(),
+        secrets.clone(),
+        token_endpoint(&emu),
+        Arc::new(clock.clone()),
+    );
     first.store_new(signed.tokens).await.unwrap();
 
     // The stored JSON is in the daemon, under oauth:<email>.
-    let raw = secrets.get("oauth:alice@example.com").unwrap().expect("stored in the keyring");
+    let raw = secrets
+        .get("oauth:alice@example.com")
+        .unwrap()
+        .expect("stored in the keyring");
     let v: serde_json::Value = serde_json::from_slice(&raw).unwrap();
     assert!(v["refresh_token"].as_str().is_some_and(|t| !t.is_empty()));
 
     // A new process (a new manager) reads them back, refreshes near expiry, writes the result back.
-    let second = Arc::new(TokenManager::new(signed.account.clone(), secrets.clone(), token_endpoint(&emu), Arc::new(clock.clone())));
+    let second = Arc::new(TokenManager::new(
+        signed.account.clone(),
+        secrets.clone(),
+        token_endpoint(&emu),
+        Arc::new(clock.clone()),
+    ));
     assert_eq!(second.status().await.unwrap(), AuthStatus::Connected);
     clock.advance(Duration::from_secs(3600));
     let fresh = second.access_token().await.unwrap();
-    assert_eq!(requests(&emu, "oauth.token").len(), 2, "the sign-in exchange and one refresh");
+    assert_eq!(
+        requests(&emu, "oauth.token").len(),
+        2,
+        "the sign-in exchange and one refresh"
+    );
     let raw = secrets.get("oauth:alice@example.com").unwrap().unwrap();
     assert!(std::str::from_utf8(&raw).unwrap().contains(fresh.secret()));
-    let client = client_for(&emu, second.clone(), clock.clone(), chronos_core::clock::Backoff::default());
+    let client = client_for(
+        &emu,
+        second.clone(),
+        clock.clone(),
+        chronos_core::clock::Backoff::default(),
+    );
     let page = client
-        .list_events_page(&CalendarId::from(ALICE), &chronos_core::google::EventsListRequest::full(None))
+        .list_events_page(
+            &CalendarId::from(ALICE),
+            &chronos_core::google::EventsListRequest::full(None),
+        )
         .await
         .unwrap();
     assert_eq!(page.items.len(), 2);

@@ -3,7 +3,10 @@
 
 mod google_support;
 
-use chronos_core::auth::{open_without_browser, sign_in, AuthStatus, LoopbackOptions, SignInOptions, TokenManager, CALENDAR_SCOPE};
+use chronos_core::auth::{
+    open_without_browser, sign_in, AuthStatus, LoopbackOptions, SignInOptions, TokenManager,
+    CALENDAR_SCOPE,
+};
 use chronos_core::clock::SystemClock;
 use chronos_core::google::{ClientOptions, GoogleClient};
 use chronos_core::secrets::MemorySecretStore;
@@ -13,14 +16,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn options() -> SignInOptions {
-    SignInOptions { loopback: LoopbackOptions { timeout: Duration::from_secs(20), ..Default::default() }, login_hint: None }
+    SignInOptions {
+        loopback: LoopbackOptions {
+            timeout: Duration::from_secs(20),
+            ..Default::default()
+        },
+        login_hint: None,
+    }
 }
 
 #[tokio::test]
 async fn demo_sign_in_without_a_browser_then_api_calls() {
     let emu = emulator(world(2)).await;
     let endpoint = token_endpoint(&emu);
-    let signed = sign_in(&endpoint, &SystemClock, options(), open_without_browser).await.unwrap();
+    let signed = sign_in(&endpoint, &SystemClock, options(), open_without_browser)
+        .await
+        .unwrap();
     assert_eq!(signed.account.as_str(), ALICE);
     assert!(signed.tokens.has_scope(CALENDAR_SCOPE));
     assert!(signed.tokens.refresh_token.is_some());
@@ -30,9 +41,14 @@ async fn demo_sign_in_without_a_browser_then_api_calls() {
     let auth = requests(&emu, "oauth.authorize");
     assert_eq!(auth.len(), 1);
     let q: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(auth[0].query.as_bytes()).into_owned().collect();
+        url::form_urlencoded::parse(auth[0].query.as_bytes())
+            .into_owned()
+            .collect();
     assert_eq!(q["code_challenge_method"], "S256");
-    assert!(q["redirect_uri"].starts_with("http://127.0.0.1:") && q["redirect_uri"].ends_with("/callback"));
+    assert!(
+        q["redirect_uri"].starts_with("http://127.0.0.1:")
+            && q["redirect_uri"].ends_with("/callback")
+    );
     assert_eq!(q["access_type"], "offline");
     assert!(q["state"].len() >= 22);
     assert_eq!(requests(&emu, "oauth.token").len(), 1);
@@ -40,23 +56,46 @@ async fn demo_sign_in_without_a_browser_then_api_calls() {
 
     // The tokens work for the API through the token manager.
     let secrets = Arc::new(MemorySecretStore::default());
-    let manager = Arc::new(TokenManager::new(signed.account.clone(), secrets.clone(), endpoint, Arc::new(SystemClock)));
+    let manager = Arc::new(TokenManager::new(
+        signed.account.clone(),
+        secrets.clone(),
+        endpoint,
+        Arc::new(SystemClock),
+    ));
     manager.store_new(signed.tokens).await.unwrap();
     assert_eq!(manager.status().await.unwrap(), AuthStatus::Connected);
-    let client = GoogleClient::new(http(), &endpoints(&emu), manager.clone(), ClientOptions::default());
+    let client = GoogleClient::new(
+        http(),
+        &endpoints(&emu),
+        manager.clone(),
+        ClientOptions::default(),
+    );
     let list = client.list_calendar_list(None).await.unwrap();
     assert_eq!(list.entries.len(), 2);
-    assert_eq!(requests(&emu, "calendarList.list")[0].account.as_deref(), Some(ALICE));
+    assert_eq!(
+        requests(&emu, "calendarList.list")[0].account.as_deref(),
+        Some(ALICE)
+    );
 }
 
 #[tokio::test]
 async fn several_accounts_side_by_side_via_login_hint() {
     let emu = emulator(world(0)).await;
     let endpoint = token_endpoint(&emu);
-    let a = sign_in(&endpoint, &SystemClock, options(), open_without_browser).await.unwrap();
-    let b = sign_in(&endpoint, &SystemClock, SignInOptions { login_hint: Some(BOB.into()), ..options() }, open_without_browser)
+    let a = sign_in(&endpoint, &SystemClock, options(), open_without_browser)
         .await
         .unwrap();
+    let b = sign_in(
+        &endpoint,
+        &SystemClock,
+        SignInOptions {
+            login_hint: Some(BOB.into()),
+            ..options()
+        },
+        open_without_browser,
+    )
+    .await
+    .unwrap();
     assert_eq!(a.account.as_str(), ALICE);
     assert_eq!(b.account.as_str(), BOB);
     assert_ne!(a.tokens.access_token, b.tokens.access_token);
@@ -85,10 +124,15 @@ async fn denial_in_the_browser_is_a_clear_error() {
         h.get(location).send().await.unwrap();
         Ok(())
     };
-    let err = sign_in(&endpoint, &SystemClock, options(), deny).await.unwrap_err();
+    let err = sign_in(&endpoint, &SystemClock, options(), deny)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Auth(_)), "{err:?}");
     assert!(err.to_string().contains("access was denied"), "{err}");
-    assert!(requests(&emu, "oauth.token").is_empty(), "no code, no exchange");
+    assert!(
+        requests(&emu, "oauth.token").is_empty(),
+        "no code, no exchange"
+    );
 }
 
 #[tokio::test]
@@ -102,16 +146,30 @@ async fn a_grant_without_calendar_access_is_refused_and_revoked() {
         let pairs: Vec<(String, String)> = u
             .query_pairs()
             .map(|(k, v)| {
-                let v = if k == "scope" { "openid email".to_owned() } else { v.into_owned() };
+                let v = if k == "scope" {
+                    "openid email".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             })
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
         open_without_browser(u.into()).await
     };
-    let err = sign_in(&endpoint, &SystemClock, options(), fewer).await.unwrap_err();
-    assert!(err.to_string().contains("not given access to your calendars"), "{err}");
-    assert_eq!(requests(&emu, "oauth.revoke").len(), 1, "the useless grant is revoked");
+    let err = sign_in(&endpoint, &SystemClock, options(), fewer)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("not given access to your calendars"),
+        "{err}"
+    );
+    assert_eq!(
+        requests(&emu, "oauth.revoke").len(),
+        1,
+        "the useless grant is revoked"
+    );
     assert!(requests(&emu, "oauth.userinfo").is_empty());
 }
 
@@ -119,9 +177,17 @@ async fn a_grant_without_calendar_access_is_refused_and_revoked() {
 async fn no_answer_from_the_browser_times_out() {
     let emu = emulator(world(0)).await;
     let endpoint = token_endpoint(&emu);
-    let opts = SignInOptions { loopback: LoopbackOptions { timeout: Duration::from_millis(400), ..Default::default() }, login_hint: None };
+    let opts = SignInOptions {
+        loopback: LoopbackOptions {
+            timeout: Duration::from_millis(400),
+            ..Default::default()
+        },
+        login_hint: None,
+    };
     let started = std::time::Instant::now();
-    let err = sign_in(&endpoint, &SystemClock, opts, |_url| async { Ok(()) }).await.unwrap_err();
+    let err = sign_in(&endpoint, &SystemClock, opts, |_url| async { Ok(()) })
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
     assert!(err.to_string().contains("start the sign-in again"));
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -135,15 +201,23 @@ async fn a_wrong_client_secret_is_named() {
         endpoints(&emu),
         chronos_core::config::OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, "wrong"),
     );
-    let err = sign_in(&endpoint, &SystemClock, options(), open_without_browser).await.unwrap_err();
-    assert!(err.to_string().contains("CHRONOS_GOOGLE_CLIENT_SECRET"), "{err}");
+    let err = sign_in(&endpoint, &SystemClock, options(), open_without_browser)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("CHRONOS_GOOGLE_CLIENT_SECRET"),
+        "{err}"
+    );
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
 #[tokio::test]
 async fn sign_in_through_a_fixed_redirect_port_with_a_registered_client() {
     let mut w = world(0);
-    w.clients = vec![gcal_emulator::ClientSpec { client_id: "own-client.example".into(), client_secret: "own-secret".into() }];
+    w.clients = vec![gcal_emulator::ClientSpec {
+        client_id: "own-client.example".into(),
+        client_secret: "own-secret".into(),
+    }];
     let emu = emulator(w).await;
     let endpoint = chronos_core::auth::TokenEndpoint::new(
         http(),
@@ -156,16 +230,25 @@ async fn sign_in_through_a_fixed_redirect_port_with_a_registered_client() {
     };
     let mut opts = options();
     opts.loopback.port = Some(port);
-    let signed = sign_in(&endpoint, &SystemClock, opts, open_without_browser).await.unwrap();
+    let signed = sign_in(&endpoint, &SystemClock, opts, open_without_browser)
+        .await
+        .unwrap();
     assert_eq!(signed.account.as_str(), ALICE);
     let auth = requests(&emu, "oauth.authorize");
     let q: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(auth[0].query.as_bytes()).into_owned().collect();
-    assert_eq!(q["redirect_uri"], format!("http://127.0.0.1:{port}/callback"));
+        url::form_urlencoded::parse(auth[0].query.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(
+        q["redirect_uri"],
+        format!("http://127.0.0.1:{port}/callback")
+    );
     assert_eq!(q["client_id"], "own-client.example");
 
     // The demo client is not registered in this world: the server checks who asks.
     let demo = token_endpoint(&emu);
-    let err = sign_in(&demo, &SystemClock, options(), open_without_browser).await.unwrap_err();
+    let err = sign_in(&demo, &SystemClock, options(), open_without_browser)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("HTTP 401"), "{err}");
 }

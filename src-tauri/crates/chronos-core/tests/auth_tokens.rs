@@ -18,7 +18,11 @@ async fn refreshes_only_within_five_minutes_of_expiry() {
     let s = setup(world(0)).await;
     let first = s.tokens.access_token().await.unwrap();
     s.clock.advance(Duration::from_secs(3599 - 6 * 60));
-    assert_eq!(s.tokens.access_token().await.unwrap(), first, "6 minutes left: no refresh");
+    assert_eq!(
+        s.tokens.access_token().await.unwrap(),
+        first,
+        "6 minutes left: no refresh"
+    );
     assert!(requests(&s.emu, "oauth.token").is_empty());
     s.clock.advance(Duration::from_secs(2 * 60));
     let second = s.tokens.access_token().await.unwrap();
@@ -44,8 +48,15 @@ async fn concurrent_callers_share_one_refresh() {
     for t in tasks {
         got.push(t.await.unwrap().unwrap());
     }
-    assert!(got.windows(2).all(|w| w[0] == w[1]), "everyone got the refreshed token");
-    assert_eq!(requests(&s.emu, "oauth.token").len(), 1, "exactly one refresh request");
+    assert!(
+        got.windows(2).all(|w| w[0] == w[1]),
+        "everyone got the refreshed token"
+    );
+    assert_eq!(
+        requests(&s.emu, "oauth.token").len(),
+        1,
+        "exactly one refresh request"
+    );
     assert_eq!(s.tokens.refresh_count(), 1);
 }
 
@@ -56,13 +67,20 @@ async fn concurrent_api_calls_after_server_side_expiry_refresh_once() {
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let c = s.client.clone();
-            tokio::spawn(async move { c.list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None)).await })
+            tokio::spawn(async move {
+                c.list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None))
+                    .await
+            })
         })
         .collect();
     for t in tasks {
         assert_eq!(t.await.unwrap().unwrap().items.len(), 3);
     }
-    assert_eq!(requests(&s.emu, "oauth.token").len(), 1, "8 rejected callers, one refresh");
+    assert_eq!(
+        requests(&s.emu, "oauth.token").len(),
+        1,
+        "8 rejected callers, one refresh"
+    );
 }
 
 #[tokio::test]
@@ -70,7 +88,11 @@ async fn a_401_forces_one_refresh_and_one_retry() {
     let s = setup(world(3)).await;
     // The server forgets the token while the client still thinks it has an hour.
     s.emu.control().expire_access_tokens(Some(ALICE));
-    let page = s.client.list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None)).await.unwrap();
+    let page = s
+        .client
+        .list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None))
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 3);
     let log: Vec<(String, u16)> = s
         .emu
@@ -81,13 +103,24 @@ async fn a_401_forces_one_refresh_and_one_retry() {
         .collect();
     assert_eq!(
         log,
-        vec![("events.list".into(), 401), ("oauth.token".into(), 200), ("events.list".into(), 200)]
+        vec![
+            ("events.list".into(), 401),
+            ("oauth.token".into(), 200),
+            ("events.list".into(), 200)
+        ]
     );
 
     // A token the server keeps refusing: one refresh, one retry, then a clear error.
     s.emu.control().reset_requests();
-    s.emu.control().add_fault(gcal_emulator::FaultRule::status("/events", 401, 10)).unwrap();
-    let err = s.client.list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None)).await.unwrap_err();
+    s.emu
+        .control()
+        .add_fault(gcal_emulator::FaultRule::status("/events", 401, 10))
+        .unwrap();
+    let err = s
+        .client
+        .list_events_page(&CalendarId::from(ALICE), &EventsListRequest::full(None))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NeedsReauth, "{err:?}");
     assert_eq!(requests(&s.emu, "events.list").len(), 2);
     assert_eq!(requests(&s.emu, "oauth.token").len(), 1);
@@ -98,7 +131,10 @@ async fn invalid_grant_marks_the_account_needs_reauth() {
     let s = setup(world(1)).await;
     s.emu.control().revoke_refresh_tokens(Some(ALICE));
     let err = s.client.list_calendar_list(None).await.unwrap_err();
-    assert!(matches!(&err, Error::NeedsReauth(a) if a.as_str() == ALICE), "{err:?}");
+    assert!(
+        matches!(&err, Error::NeedsReauth(a) if a.as_str() == ALICE),
+        "{err:?}"
+    );
     assert_eq!(err.kind().as_str(), "needs_reauth");
     assert_eq!(s.tokens.status().await.unwrap(), AuthStatus::NeedsReauth);
     let token_requests = requests(&s.emu, "oauth.token").len();
@@ -110,9 +146,17 @@ async fn invalid_grant_marks_the_account_needs_reauth() {
     assert_eq!(requests(&s.emu, "oauth.token").len(), token_requests);
 
     // The status survives a restart (a new manager on the same secret store).
-    let again = TokenManager::new(AccountId::from(ALICE), s.secrets.clone(), token_endpoint(&s.emu), Arc::new(s.clock.clone()));
+    let again = TokenManager::new(
+        AccountId::from(ALICE),
+        s.secrets.clone(),
+        token_endpoint(&s.emu),
+        Arc::new(s.clock.clone()),
+    );
     assert_eq!(again.status().await.unwrap(), AuthStatus::NeedsReauth);
-    assert_eq!(again.access_token().await.unwrap_err().kind(), ErrorKind::NeedsReauth);
+    assert_eq!(
+        again.access_token().await.unwrap_err().kind(),
+        ErrorKind::NeedsReauth
+    );
 
     // Reconnecting clears it.
     let fresh = signed_in(&s.emu, ALICE, Arc::new(s.clock.clone()), s.secrets.clone()).await;
@@ -144,7 +188,11 @@ async fn managers_registry_gives_one_manager_per_account() {
     let emu = emulator(world(0)).await;
     let clock = chronos_core::clock::TestClock::new();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let registry = TokenManagers::new(secrets.clone(), token_endpoint(&emu), Arc::new(clock.clone()));
+    let registry = TokenManagers::new(
+        secrets.clone(),
+        token_endpoint(&emu),
+        Arc::new(clock.clone()),
+    );
     let a = AccountId::from(ALICE);
     assert!(Arc::ptr_eq(&registry.get(&a), &registry.get(&a)));
     assert_eq!(registry.status(&a).await.unwrap(), AuthStatus::SignedOut);
@@ -160,7 +208,10 @@ async fn managers_registry_gives_one_manager_per_account() {
         .await
         .unwrap();
     assert_eq!(registry.status(&a).await.unwrap(), AuthStatus::Connected);
-    assert_eq!(registry.status(&AccountId::from(BOB)).await.unwrap(), AuthStatus::SignedOut);
+    assert_eq!(
+        registry.status(&AccountId::from(BOB)).await.unwrap(),
+        AuthStatus::SignedOut
+    );
     // One minute left: the first call refreshes.
     let t = registry.get(&a).access_token().await.unwrap();
     assert_ne!(t.secret(), minted.access_token);
@@ -170,9 +221,19 @@ async fn managers_registry_gives_one_manager_per_account() {
 async fn a_token_endpoint_outage_is_retried_like_any_server_error() {
     let s = setup(world(0)).await;
     s.clock.advance(Duration::from_secs(3600));
-    s.emu.control().add_fault(gcal_emulator::FaultRule::status("/token", 503, 1)).unwrap();
+    s.emu
+        .control()
+        .add_fault(gcal_emulator::FaultRule::status("/token", 503, 1))
+        .unwrap();
     s.client.list_calendar_list(None).await.unwrap();
-    let statuses: Vec<u16> = requests(&s.emu, "oauth.token").iter().map(|r| r.status).collect();
+    let statuses: Vec<u16> = requests(&s.emu, "oauth.token")
+        .iter()
+        .map(|r| r.status)
+        .collect();
     assert_eq!(statuses, vec![503, 200]);
-    assert_eq!(s.tokens.status().await.unwrap(), AuthStatus::Connected, "an outage is not a lost grant");
+    assert_eq!(
+        s.tokens.status().await.unwrap(),
+        AuthStatus::Connected,
+        "an outage is not a lost grant"
+    );
 }

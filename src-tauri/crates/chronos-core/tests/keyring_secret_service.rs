@@ -19,7 +19,10 @@ fn keyring(tag: &str) -> KeyringSecretStore {
         "run under tests/with-keyring.sh (it starts a private, unlocked Secret Service)"
     );
     // A service name of our own per test run: never the app's real entries.
-    KeyringSecretStore::with_service(format!("app.chronos.desktop.test.{tag}.{}", std::process::id()))
+    KeyringSecretStore::with_service(format!(
+        "app.chronos.desktop.test.{tag}.{}",
+        std::process::id()
+    ))
 }
 
 #[test]
@@ -29,9 +32,21 @@ fn secrets_round_trip_through_the_daemon() {
     assert_eq!(k.get("token:a@example.com").unwrap(), None);
     let value: Vec<u8> = (0u8..=255).collect();
     k.set("token:a@example.com", &value).unwrap();
-    assert_eq!(k.get("token:a@example.com").unwrap().as_deref().map(|v| v.to_vec()), Some(value.clone()));
+    assert_eq!(
+        k.get("token:a@example.com")
+            .unwrap()
+            .as_deref()
+            .map(|v| v.to_vec()),
+        Some(value.clone())
+    );
     k.set("token:a@example.com", b"second").unwrap();
-    assert_eq!(k.get("token:a@example.com").unwrap().as_deref().map(|v| v.to_vec()), Some(b"second".to_vec()));
+    assert_eq!(
+        k.get("token:a@example.com")
+            .unwrap()
+            .as_deref()
+            .map(|v| v.to_vec()),
+        Some(b"second".to_vec())
+    );
     // A second handle (a new process would do the same) sees it: it lives in the daemon.
     let again = KeyringSecretStore::with_service(k.service().to_owned());
     assert!(again.get("token:a@example.com").unwrap().is_some());
@@ -51,19 +66,53 @@ fn the_store_keeps_its_data_key_in_the_keyring() {
     {
         let s = Store::open(&path, k.clone()).unwrap();
         s.upsert_account(&a).unwrap();
-        s.apply_calendar_list(&a, &[CalendarListEntry { id: c.clone(), summary: Some("Mine".into()), selected: Some(true), ..Default::default() }], true, None).unwrap();
+        s.apply_calendar_list(
+            &a,
+            &[CalendarListEntry {
+                id: c.clone(),
+                summary: Some("Mine".into()),
+                selected: Some(true),
+                ..Default::default()
+            }],
+            true,
+            None,
+        )
+        .unwrap();
         let g = s.begin_full_sync(&a, &c).unwrap();
-        let e = EventResource { id: EventId::from("e1"), summary: Some("Secret meeting".into()), ..Default::default() };
-        s.apply_page(&a, &c, &[e], &PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("t")) }).unwrap();
+        let e = EventResource {
+            id: EventId::from("e1"),
+            summary: Some("Secret meeting".into()),
+            ..Default::default()
+        };
+        s.apply_page(
+            &a,
+            &c,
+            &[e],
+            &PageApply {
+                full_sync: Some(g),
+                end: PageEnd::Last(SyncToken::from("t")),
+            },
+        )
+        .unwrap();
     }
     let key_id = {
-        let raw = k.get("data-key:current").unwrap().expect("current key id in the keyring");
+        let raw = k
+            .get("data-key:current")
+            .unwrap()
+            .expect("current key id in the keyring");
         String::from_utf8(raw.to_vec()).unwrap()
     };
-    let key = k.get(&format!("data-key:{key_id}")).unwrap().expect("key in the keyring");
+    let key = k
+        .get(&format!("data-key:{key_id}"))
+        .unwrap()
+        .expect("key in the keyring");
     assert_eq!(key.len(), 32);
     // Reopened with a fresh handle: the key comes back from the daemon.
-    let s = Store::open(&path, Arc::new(KeyringSecretStore::with_service(k.service().to_owned()))).unwrap();
+    let s = Store::open(
+        &path,
+        Arc::new(KeyringSecretStore::with_service(k.service().to_owned())),
+    )
+    .unwrap();
     let got = s.get_event(&a, &c, &EventId::from("e1")).unwrap().unwrap();
     assert_eq!(got.event.summary.as_deref(), Some("Secret meeting"));
     drop(s);
@@ -93,18 +142,34 @@ fn an_unreachable_keyring_is_a_clear_error() {
         let err = k.get("anything").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::KeyringUnavailable, "{err:?}");
         let msg = err.to_string();
-        assert!(msg.contains("Secret Service") && msg.contains("unlock"), "{msg}");
-        assert_eq!(k.set("anything", b"x").unwrap_err().kind(), ErrorKind::KeyringUnavailable);
+        assert!(
+            msg.contains("Secret Service") && msg.contains("unlock"),
+            "{msg}"
+        );
+        assert_eq!(
+            k.set("anything", b"x").unwrap_err().kind(),
+            ErrorKind::KeyringUnavailable
+        );
         let dir = tempfile::tempdir().unwrap();
-        let err = Store::open(dir.path().join("s.sqlite"), Arc::new(k)).err().unwrap();
+        let err = Store::open(dir.path().join("s.sqlite"), Arc::new(k))
+            .err()
+            .unwrap();
         assert_eq!(err.kind(), ErrorKind::KeyringUnavailable, "{err:?}");
         return;
     }
     let exe = std::env::current_exe().unwrap();
     let status = std::process::Command::new(exe)
-        .args(["--exact", "an_unreachable_keyring_is_a_clear_error", "--include-ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "an_unreachable_keyring_is_a_clear_error",
+            "--include-ignored",
+            "--nocapture",
+        ])
         .env("CHRONOS_KEYRING_DEAD_CHILD", "1")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/chronos-no-bus")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/chronos-no-bus",
+        )
         .status()
         .unwrap();
     assert!(status.success(), "the child's assertions failed");

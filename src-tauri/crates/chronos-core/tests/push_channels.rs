@@ -28,7 +28,10 @@ async fn channels_are_renewed_before_they_expire() {
     let rig = Rig::new(world(&[2]), opts).await;
     let cal0 = cal_id(0);
     rig.manager.run_with(&rig.scheduler);
-    let first = wait_until(Duration::from_secs(5), || rig.emulator_channels(&cal0).len() == 1).await;
+    let first = wait_until(Duration::from_secs(5), || {
+        rig.emulator_channels(&cal0).len() == 1
+    })
+    .await;
     assert!(first.is_some());
     let old = rig.emulator_channels(&cal0).pop().unwrap();
     // The emulator knows the channel as soon as it answers the watch; the store only once the
@@ -59,16 +62,34 @@ async fn channels_are_renewed_before_they_expire() {
     .await;
     assert!(seen.is_some(), "{:?}", rig.emulator_channels(&cal0));
     let renewed_at_ms = renewed_at_ms.unwrap();
-    assert!(renewed_at_ms < old.expiration_ms, "renewed {} ms after expiry", renewed_at_ms - old.expiration_ms);
-    assert!(old.expiration_ms - renewed_at_ms < 1500, "renewed too early: {} ms before", old.expiration_ms - renewed_at_ms);
+    assert!(
+        renewed_at_ms < old.expiration_ms,
+        "renewed {} ms after expiry",
+        renewed_at_ms - old.expiration_ms
+    );
+    assert!(
+        old.expiration_ms - renewed_at_ms < 1500,
+        "renewed too early: {} ms before",
+        old.expiration_ms - renewed_at_ms
+    );
     let stops: Vec<_> = rig.h.requests("channels.stop");
-    assert!(!stops.is_empty() && stops.iter().all(|r| r.status == 204), "{stops:?}");
+    assert!(
+        !stops.is_empty() && stops.iter().all(|r| r.status == 204),
+        "{stops:?}"
+    );
     let new = rig.emulator_channels(&cal0).pop().unwrap();
     assert_ne!(new.token, old.token, "a new token for each channel");
 
     // The renewed channel delivers: a change still reaches the store.
-    rig.h.emu.control().insert_event(cal0.as_str(), new_event("renovated001", 3)).unwrap();
-    assert!(wait_until(Duration::from_secs(5), || rig.has_event(&cal0, "renovated001")).await.is_some());
+    rig.h
+        .emu
+        .control()
+        .insert_event(cal0.as_str(), new_event("renovated001", 3))
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(5), || rig
+        .has_event(&cal0, "renovated001"))
+    .await
+    .is_some());
     // The old row is forgotten once the pass that stopped it finishes (right after the 204).
     let mut forgotten = false;
     for _ in 0..100 {
@@ -95,7 +116,10 @@ async fn deselecting_a_calendar_stops_its_channel() {
     assert_eq!(rig.manager.maintain_all().await, Default::default());
     assert_eq!(rig.h.emu.control().counters().total, 0);
 
-    rig.h.store.set_calendar_selected(&rig.h.account, &cal1, false).unwrap();
+    rig.h
+        .store
+        .set_calendar_selected(&rig.h.account, &cal1, false)
+        .unwrap();
     let r = rig.manager.maintain_account(&rig.h.account).await;
     assert_eq!(r.stopped, vec![ch1.id.clone()]);
     let stops = rig.h.requests("channels.stop");
@@ -118,7 +142,10 @@ async fn deselecting_a_calendar_stops_its_channel() {
     assert_eq!(r.status().as_u16(), 404);
 
     // Selecting it again opens a new channel.
-    rig.h.store.set_calendar_selected(&rig.h.account, &cal1, true).unwrap();
+    rig.h
+        .store
+        .set_calendar_selected(&rig.h.account, &cal1, true)
+        .unwrap();
     let r = rig.manager.maintain_account(&rig.h.account).await;
     assert_eq!(r.opened, vec![(rig.h.account.clone(), cal1.clone())]);
     rig.shutdown().await;
@@ -128,7 +155,14 @@ async fn deselecting_a_calendar_stops_its_channel() {
 async fn an_address_change_or_disconnect_stops_channels() {
     let rig = Rig::new(world(&[1, 1]), RigOptions::default()).await;
     rig.manager.maintain_all().await;
-    let before: Vec<String> = rig.h.emu.control().channels().into_iter().map(|c| c.id).collect();
+    let before: Vec<String> = rig
+        .h
+        .emu
+        .control()
+        .channels()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(before.len(), 2);
     // Same receiver, another spelling: a different address as far as channels go.
     let second = rig.receiver.local_url().replace("127.0.0.1", "localhost");
@@ -137,7 +171,9 @@ async fn an_address_change_or_disconnect_stops_channels() {
     assert_eq!(r.opened.len(), 2, "{r:?}");
     let now: Vec<_> = rig.h.emu.control().channels();
     assert_eq!(now.len(), 2);
-    assert!(now.iter().all(|c| c.address == second && !before.contains(&c.id)));
+    assert!(now
+        .iter()
+        .all(|c| c.address == second && !before.contains(&c.id)));
     assert_eq!(rig.h.requests("channels.stop").len(), 2);
 
     // Push turned off: every channel stopped, none opened.
@@ -147,7 +183,9 @@ async fn an_address_change_or_disconnect_stops_channels() {
     assert!(rig.registry.is_empty());
 
     // Disconnect stops what is open.
-    rig.manager.set_address(Some(rig.receiver.local_url())).await;
+    rig.manager
+        .set_address(Some(rig.receiver.local_url()))
+        .await;
     assert_eq!(rig.h.emu.control().channels().len(), 2);
     let r = rig.manager.remove_account(&rig.h.account).await;
     assert_eq!(r.stopped.len(), 2);
@@ -162,13 +200,24 @@ async fn an_address_change_or_disconnect_stops_channels() {
 async fn push_not_supported_falls_back_to_polling() {
     let rig = Rig::new(world(&[1, 1]), RigOptions::default()).await;
     let (cal0, cal1) = (cal_id(0), cal_id(1));
-    let mut rule = FaultRule::status("/events/watch", 400, 1).with_reason("pushNotSupportedForRequestedResource");
-    rule.path_contains = Some(format!("{}/events/watch", cal1.as_str().replace('@', "%40")));
+    let mut rule = FaultRule::status("/events/watch", 400, 1)
+        .with_reason("pushNotSupportedForRequestedResource");
+    rule.path_contains = Some(format!(
+        "{}/events/watch",
+        cal1.as_str().replace('@', "%40")
+    ));
     rig.h.emu.control().add_fault(rule).unwrap();
     let r = rig.manager.maintain_all().await;
-    assert_eq!(r.opened, vec![(rig.h.account.clone(), cal0.clone())], "{r:?}");
+    assert_eq!(
+        r.opened,
+        vec![(rig.h.account.clone(), cal0.clone())],
+        "{r:?}"
+    );
     assert_eq!(r.unsupported, vec![(rig.h.account.clone(), cal1.clone())]);
-    assert_eq!(rig.manager.polling_only(), vec![(rig.h.account.clone(), cal1.clone())]);
+    assert_eq!(
+        rig.manager.polling_only(),
+        vec![(rig.h.account.clone(), cal1.clone())]
+    );
     assert!(!rig.manager.is_push_covered(&rig.h.account, &cal1));
     assert!(rig.manager.is_push_covered(&rig.h.account, &cal0));
     // Not asked again: no watch request on the next pass.
@@ -181,15 +230,25 @@ async fn push_not_supported_falls_back_to_polling() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_watch_is_retried_only_after_the_wait() {
     let opts = RigOptions {
-        channels: ChannelConfig { retry_after_failure: Duration::from_secs(3), ..Default::default() },
+        channels: ChannelConfig {
+            retry_after_failure: Duration::from_secs(3),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let rig = Rig::new(world(&[1]), opts).await;
-    rig.h.emu.control().add_fault(FaultRule::status("/events/watch", 404, 1)).unwrap();
+    rig.h
+        .emu
+        .control()
+        .add_fault(FaultRule::status("/events/watch", 404, 1))
+        .unwrap();
     let r = rig.manager.maintain_all().await;
     assert_eq!(r.failed.len(), 1);
     assert_eq!(r.failed[0].1, "not_found");
-    assert!(rig.manager.maintain_all().await.opened.is_empty(), "inside the wait");
+    assert!(
+        rig.manager.maintain_all().await.opened.is_empty(),
+        "inside the wait"
+    );
     assert_eq!(rig.h.requests("events.watch").len(), 1);
     // The wait is long enough that a stalled machine does not leave it before the check above.
     tokio::time::sleep(Duration::from_millis(3100)).await;
@@ -207,14 +266,25 @@ async fn channels_survive_a_restart() {
     // does not open another.
     let registry = Arc::new(ChannelRegistry::new());
     let config = rig.manager.config();
-    let again = ChannelManager::new(rig.h.store.clone(), registry.clone(), Arc::new(SystemClock), config).await.unwrap();
+    let again = ChannelManager::new(
+        rig.h.store.clone(),
+        registry.clone(),
+        Arc::new(SystemClock),
+        config,
+    )
+    .await
+    .unwrap();
     assert!(registry.contains(&ch.id));
     again.add_account(&rig.h.account, rig.h.client.clone());
     rig.h.emu.control().reset_requests();
     assert_eq!(again.maintain_all().await, Default::default());
     assert!(rig.h.requests("events.watch").is_empty());
     assert_eq!(
-        registry.verify(&ch.id, ch.token.as_deref().map(str::as_bytes), Some(&ch.resource_id)),
+        registry.verify(
+            &ch.id,
+            ch.token.as_deref().map(str::as_bytes),
+            Some(&ch.resource_id)
+        ),
         Ok((rig.h.account.clone(), cal0))
     );
     rig.shutdown().await;

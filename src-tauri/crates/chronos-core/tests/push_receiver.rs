@@ -24,7 +24,11 @@ async fn a_change_reaches_the_store_after_the_notification() {
     // The `sync` message of each new channel was delivered and acknowledged (200), not synced.
     let ctl = rig.h.emu.control();
     let synced = wait_until(Duration::from_secs(5), || {
-        ctl.push_deliveries().iter().filter(|d| d.resource_state == "sync" && d.status == Some(200)).count() == 2
+        ctl.push_deliveries()
+            .iter()
+            .filter(|d| d.resource_state == "sync" && d.status == Some(200))
+            .count()
+            == 2
     })
     .await;
     assert!(synced.is_some(), "{:?}", ctl.push_deliveries());
@@ -39,16 +43,25 @@ async fn a_change_reaches_the_store_after_the_notification() {
     for i in 0..8u32 {
         let id = format!("pushed{i:04}");
         let t0 = Instant::now();
-        ctl.insert_event(cal0.as_str(), new_event(&id, i + 1)).unwrap();
+        ctl.insert_event(cal0.as_str(), new_event(&id, i + 1))
+            .unwrap();
         let stored = wait_until(Duration::from_secs(10), || rig.has_event(&cal0, &id)).await;
-        let t_store = stored.unwrap_or_else(|| panic!("event {id} did not reach the store; runs: {:?}", rig.runs()));
-        let t_notify = rig.receiver.stats().last_change().expect("a change notification arrived");
+        let t_store = stored.unwrap_or_else(|| {
+            panic!("event {id} did not reach the store; runs: {:?}", rig.runs())
+        });
+        let t_notify = rig
+            .receiver
+            .stats()
+            .last_change()
+            .expect("a change notification arrived");
         // The run the notification started ended when its commit was done; the store poll above
         // can be up to 2 ms late.
-        let t_store = wait_until(Duration::from_secs(5), || rig.run_end_after(t_notify).is_some())
-            .await
-            .map(|_| rig.run_end_after(t_notify).unwrap().min(t_store))
-            .unwrap();
+        let t_store = wait_until(Duration::from_secs(5), || {
+            rig.run_end_after(t_notify).is_some()
+        })
+        .await
+        .map(|_| rig.run_end_after(t_notify).unwrap().min(t_store))
+        .unwrap();
         assert!(t_notify >= t0 && t_notify <= t_store);
         change_to_notify.push(t_notify - t0);
         notify_to_store.push(t_store - t_notify);
@@ -80,9 +93,14 @@ async fn a_change_reaches_the_store_after_the_notification() {
         assert_eq!(r.request.triggers, vec![Trigger::Push]);
     }
     let lists = rig.h.requests("events.list");
-    let incremental = lists.iter().filter(|q| q.query.contains("syncToken=")).count();
+    let incremental = lists
+        .iter()
+        .filter(|q| q.query.contains("syncToken="))
+        .count();
     assert!(incremental >= 8, "{lists:?}");
-    assert!(lists.iter().all(|q| !q.path.contains(&urlencode(cal1.as_str())) || !q.query.contains("syncToken=")));
+    assert!(lists
+        .iter()
+        .all(|q| !q.path.contains(&urlencode(cal1.as_str())) || !q.query.contains("syncToken=")));
     assert_eq!(rig.receiver.stats().refused.load(Ordering::Relaxed), 0);
     rig.shutdown().await;
 }
@@ -93,26 +111,47 @@ fn urlencode(s: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_notifications_costs_one_sync_plus_one_follow_up() {
-    let rig = Rig::new(two_calendars(), RigOptions { debounce: Duration::from_millis(800), ..Default::default() }).await;
+    let rig = Rig::new(
+        two_calendars(),
+        RigOptions {
+            debounce: Duration::from_millis(800),
+            ..Default::default()
+        },
+    )
+    .await;
     let cal0 = cal_id(0);
     rig.manager.maintain_all().await;
     let ctl = rig.h.emu.control();
     ctl.set_auto_push(false);
     for i in 0..5u32 {
-        ctl.insert_event(cal0.as_str(), new_event(&format!("burst{i:04}"), i + 1)).unwrap();
+        ctl.insert_event(cal0.as_str(), new_event(&format!("burst{i:04}"), i + 1))
+            .unwrap();
     }
     // Ten `exists` for one calendar in quick succession.
     for _ in 0..10 {
         assert_eq!(ctl.push_notify(Some(cal0.as_str())), 1);
     }
-    let done = wait_until(Duration::from_secs(10), || (0..5).all(|i| rig.has_event(&cal0, &format!("burst{i:04}")))).await;
+    let done = wait_until(Duration::from_secs(10), || {
+        (0..5).all(|i| rig.has_event(&cal0, &format!("burst{i:04}")))
+    })
+    .await;
     assert!(done.is_some());
-    wait_until(Duration::from_secs(5), || rig.receiver.stats().changes.load(Ordering::Relaxed) == 10).await.unwrap();
+    wait_until(Duration::from_secs(5), || {
+        rig.receiver.stats().changes.load(Ordering::Relaxed) == 10
+    })
+    .await
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let runs = rig.push_runs();
-    assert!(!runs.is_empty() && runs.len() <= 2, "ten notifications, at most a sync and its follow-up: {runs:?}");
+    assert!(
+        !runs.is_empty() && runs.len() <= 2,
+        "ten notifications, at most a sync and its follow-up: {runs:?}"
+    );
     if runs.len() == 2 {
-        assert!(runs[1].at - runs[0].at >= Duration::from_millis(790), "follow-up respects the window");
+        assert!(
+            runs[1].at - runs[0].at >= Duration::from_millis(790),
+            "follow-up respects the window"
+        );
     }
     rig.shutdown().await;
 }
@@ -144,10 +183,37 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
     let mut wrong_token = token.clone();
     wrong_token.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
 
-    assert_eq!(status(post("chronos-unknown", Some(&token), "exists").send().await.unwrap()), 404);
-    assert_eq!(status(post(&ch.id, Some(&wrong_token), "exists").send().await.unwrap()), 403);
-    assert_eq!(status(post(&ch.id, Some(&token[..token.len() - 1]), "exists").send().await.unwrap()), 403);
-    assert_eq!(status(post(&ch.id, None, "exists").send().await.unwrap()), 403);
+    assert_eq!(
+        status(
+            post("chronos-unknown", Some(&token), "exists")
+                .send()
+                .await
+                .unwrap()
+        ),
+        404
+    );
+    assert_eq!(
+        status(
+            post(&ch.id, Some(&wrong_token), "exists")
+                .send()
+                .await
+                .unwrap()
+        ),
+        403
+    );
+    assert_eq!(
+        status(
+            post(&ch.id, Some(&token[..token.len() - 1]), "exists")
+                .send()
+                .await
+                .unwrap()
+        ),
+        403
+    );
+    assert_eq!(
+        status(post(&ch.id, None, "exists").send().await.unwrap()),
+        403
+    );
     let wrong_resource = http
         .post(&url)
         .header("X-Goog-Channel-ID", ch.id.as_str())
@@ -160,7 +226,11 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
     assert_eq!(status(wrong_resource), 403);
     let no_headers = http.post(&url).send().await.unwrap();
     assert_eq!(status(no_headers), 400);
-    for method in [reqwest::Method::GET, reqwest::Method::PUT, reqwest::Method::DELETE] {
+    for method in [
+        reqwest::Method::GET,
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+    ] {
         let r = http
             .request(method.clone(), &url)
             .header("X-Goog-Channel-ID", ch.id.as_str())
@@ -181,7 +251,11 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
         .await
         .unwrap();
     assert_eq!(status(r), 404);
-    let big = post(&ch.id, Some(&token), "exists").body(vec![b'x'; 64 * 1024]).send().await.unwrap();
+    let big = post(&ch.id, Some(&token), "exists")
+        .body(vec![b'x'; 64 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(status(big), 413);
 
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -191,10 +265,17 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
     assert_eq!(rig.receiver.stats().refused.load(Ordering::Relaxed), 6);
 
     // The same request with the right token does trigger a sync (the refusals above could fail).
-    assert_eq!(status(post(&ch.id, Some(&token), "exists").send().await.unwrap()), 200);
+    assert_eq!(
+        status(post(&ch.id, Some(&token), "exists").send().await.unwrap()),
+        200
+    );
     let ran = wait_until(Duration::from_secs(5), || !rig.push_runs().is_empty()).await;
     assert!(ran.is_some());
-    wait_until(Duration::from_secs(5), || rig.h.emu.control().count("events.list") == 1).await.unwrap();
+    wait_until(Duration::from_secs(5), || {
+        rig.h.emu.control().count("events.list") == 1
+    })
+    .await
+    .unwrap();
     rig.shutdown().await;
 }
 
@@ -205,7 +286,11 @@ async fn the_receiver_listens_on_loopback_only() {
     assert!(rig.receiver.local_url().starts_with("http://127.0.0.1:"));
     // Not a fault of the emulator: the channel path with a watch fault must not leave a stale
     // registry entry either.
-    rig.h.emu.control().add_fault(FaultRule::status("/events/watch", 503, 100)).unwrap();
+    rig.h
+        .emu
+        .control()
+        .add_fault(FaultRule::status("/events/watch", 503, 100))
+        .unwrap();
     let report = rig.manager.maintain_all().await;
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(rig.registry.is_empty());

@@ -8,7 +8,9 @@ use chronos_core::clock::{Clock, TestClock};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::push::triggers::ActivityConfig;
 use chronos_core::push::{ActivityTriggers, ChannelConfig, ReachabilityProbe};
-use chronos_core::scheduler::{GateHint, RunRequest, RunResult, RunScope, Scheduler, SchedulerConfig, SyncRunner, Trigger};
+use chronos_core::scheduler::{
+    GateHint, RunRequest, RunResult, RunScope, Scheduler, SchedulerConfig, SyncRunner, Trigger,
+};
 use futures::future::BoxFuture;
 use push_support::*;
 use std::collections::BTreeSet;
@@ -40,18 +42,31 @@ async fn a_wall_clock_jump_syncs_after_wake() {
             }
         })
     };
-    let cfg = SchedulerConfig { wake_check: Duration::from_millis(100), ..quiet_scheduler() };
+    let cfg = SchedulerConfig {
+        wake_check: Duration::from_millis(100),
+        ..quiet_scheduler()
+    };
     let (s, runs) = scheduler_for(&h, cfg, Arc::new(wall.clone()));
     s.start();
-    h.emu.control().insert_event(cal0.as_str(), new_event("sleepchange1", 4)).unwrap();
+    h.emu
+        .control()
+        .insert_event(cal0.as_str(), new_event("sleepchange1", 4))
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert!(runs.lock().unwrap().is_empty(), "no wake without a jump");
-    assert!(h.store.get_event(&h.account, &cal0, &"sleepchange1".into()).unwrap().is_none());
+    assert!(h
+        .store
+        .get_event(&h.account, &cal0, &"sleepchange1".into())
+        .unwrap()
+        .is_none());
 
     let before = wall.now();
     wall.advance(Duration::from_secs(7200));
     let synced = wait_until(Duration::from_secs(5), || {
-        h.store.get_event(&h.account, &cal0, &"sleepchange1".into()).unwrap().is_some()
+        h.store
+            .get_event(&h.account, &cal0, &"sleepchange1".into())
+            .unwrap()
+            .is_some()
     })
     .await;
     assert!(synced.is_some(), "the change arrived after wake");
@@ -69,15 +84,28 @@ async fn focus_syncs_only_when_the_last_run_is_old_enough() {
     let h = Harness::new(world(&[2])).await;
     h.sync().await;
     let cal0 = cal_id(0);
-    let (s, runs) = scheduler_for(&h, quiet_scheduler(), Arc::new(chronos_core::clock::SystemClock));
-    let cfg = ActivityConfig { focus_min_age: Duration::from_secs(3), ..Default::default() };
+    let (s, runs) = scheduler_for(
+        &h,
+        quiet_scheduler(),
+        Arc::new(chronos_core::clock::SystemClock),
+    );
+    let cfg = ActivityConfig {
+        focus_min_age: Duration::from_secs(3),
+        ..Default::default()
+    };
     let t = ActivityTriggers::new(s.clone(), cfg, Arc::new(|_: &AccountId| BTreeSet::new()));
 
-    h.emu.control().insert_event(cal0.as_str(), new_event("focusedaa001", 5)).unwrap();
+    h.emu
+        .control()
+        .insert_event(cal0.as_str(), new_event("focusedaa001", 5))
+        .unwrap();
     // No run yet in this session: focus syncs.
     assert_eq!(t.window_focused(), vec![h.account.clone()]);
     let got = wait_until(Duration::from_secs(5), || {
-        h.store.get_event(&h.account, &cal0, &"focusedaa001".into()).unwrap().is_some()
+        h.store
+            .get_event(&h.account, &cal0, &"focusedaa001".into())
+            .unwrap()
+            .is_some()
     })
     .await;
     assert!(got.is_some());
@@ -86,9 +114,13 @@ async fn focus_syncs_only_when_the_last_run_is_old_enough() {
     // (The minimum age is long enough that a slow first run does not outlive it.)
     tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(t.window_focused(), vec![h.account.clone()]);
-    wait_until(Duration::from_secs(5), || runs.lock().unwrap().len() == 2).await.unwrap();
+    wait_until(Duration::from_secs(5), || runs.lock().unwrap().len() == 2)
+        .await
+        .unwrap();
     let runs = runs.lock().unwrap().clone();
-    assert!(runs.iter().all(|r| r.request.triggers == vec![Trigger::Focus]));
+    assert!(runs
+        .iter()
+        .all(|r| r.request.triggers == vec![Trigger::Focus]));
     s.shutdown();
 }
 
@@ -97,20 +129,37 @@ async fn the_network_coming_back_syncs() {
     let h = Harness::new(world(&[2])).await;
     h.sync().await;
     let cal0 = cal_id(0);
-    let (s, runs) = scheduler_for(&h, quiet_scheduler(), Arc::new(chronos_core::clock::SystemClock));
-    let t = ActivityTriggers::new(s.clone(), ActivityConfig::default(), Arc::new(|_: &AccountId| BTreeSet::new()));
+    let (s, runs) = scheduler_for(
+        &h,
+        quiet_scheduler(),
+        Arc::new(chronos_core::clock::SystemClock),
+    );
+    let t = ActivityTriggers::new(
+        s.clone(),
+        ActivityConfig::default(),
+        Arc::new(|_: &AccountId| BTreeSet::new()),
+    );
     // First report and online→online: nothing to catch up on.
     assert!(!t.network_changed(true));
     assert!(!t.network_changed(true));
     assert!(!t.network_changed(false));
-    h.emu.control().insert_event(cal0.as_str(), new_event("backonline01", 6)).unwrap();
+    h.emu
+        .control()
+        .insert_event(cal0.as_str(), new_event("backonline01", 6))
+        .unwrap();
     assert!(t.network_changed(true));
     let got = wait_until(Duration::from_secs(5), || {
-        h.store.get_event(&h.account, &cal0, &"backonline01".into()).unwrap().is_some()
+        h.store
+            .get_event(&h.account, &cal0, &"backonline01".into())
+            .unwrap()
+            .is_some()
     })
     .await;
     assert!(got.is_some());
-    assert_eq!(runs.lock().unwrap()[0].request.triggers, vec![Trigger::Network]);
+    assert_eq!(
+        runs.lock().unwrap()[0].request.triggers,
+        vec![Trigger::Network]
+    );
 
     // The probe: a TCP connect to a listener that goes away and comes back.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -131,29 +180,48 @@ async fn the_network_coming_back_syncs() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = runs.lock().unwrap().len();
     up.store(true, Ordering::SeqCst);
-    let more = wait_until(Duration::from_secs(5), || runs.lock().unwrap().len() == before + 1).await;
+    let more = wait_until(Duration::from_secs(5), || {
+        runs.lock().unwrap().len() == before + 1
+    })
+    .await;
     assert!(more.is_some());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(runs.lock().unwrap().len(), before + 1, "staying up does not sync again");
+    assert_eq!(
+        runs.lock().unwrap().len(),
+        before + 1,
+        "staying up does not sync again"
+    );
     s.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tray_check_skips_calendars_push_covers() {
-    let opts = RigOptions { channels: ChannelConfig::default(), ..Default::default() };
+    let opts = RigOptions {
+        channels: ChannelConfig::default(),
+        ..Default::default()
+    };
     let rig = Rig::new(world(&[1, 1]), opts).await;
     let (cal0, cal1) = (cal_id(0), cal_id(1));
     let source = rig.manager.polling_source();
-    assert_eq!(source(&rig.h.account), [cal0.clone(), cal1.clone()].into_iter().collect());
+    assert_eq!(
+        source(&rig.h.account),
+        [cal0.clone(), cal1.clone()].into_iter().collect()
+    );
     // cal1 refuses push; cal0 gets a channel.
-    let mut rule = gcal_emulator::FaultRule::status("/events/watch", 400, 1).with_reason("pushNotSupportedForRequestedResource");
-    rule.path_contains = Some(format!("{}/events/watch", cal1.as_str().replace('@', "%40")));
+    let mut rule = gcal_emulator::FaultRule::status("/events/watch", 400, 1)
+        .with_reason("pushNotSupportedForRequestedResource");
+    rule.path_contains = Some(format!(
+        "{}/events/watch",
+        cal1.as_str().replace('@', "%40")
+    ));
     rig.h.emu.control().add_fault(rule).unwrap();
     rig.manager.maintain_all().await;
     assert_eq!(source(&rig.h.account), [cal1.clone()].into_iter().collect());
     let t = ActivityTriggers::new(rig.scheduler.clone(), ActivityConfig::default(), source);
     assert_eq!(t.idle_check(), vec![rig.h.account.clone()]);
-    wait_until(Duration::from_secs(5), || !rig.runs().is_empty()).await.unwrap();
+    wait_until(Duration::from_secs(5), || !rig.runs().is_empty())
+        .await
+        .unwrap();
     let runs = rig.runs();
     assert_eq!(runs[0].request.scope, RunScope::calendars([cal1.clone()]));
     assert_eq!(runs[0].request.triggers, vec![Trigger::IdleCheck]);
@@ -178,10 +246,12 @@ async fn the_tray_check_backs_off_while_idle_and_never_below_ten_minutes() {
     let t0 = tokio::time::Instant::now();
     let starts: Arc<Mutex<Vec<(u64, RunRequest)>>> = Arc::new(Mutex::new(Vec::new()));
     let s2 = starts.clone();
-    let runner: Arc<dyn SyncRunner<Done>> = Arc::new(move |_a: AccountId, r: RunRequest| -> BoxFuture<'static, Done> {
-        s2.lock().unwrap().push((t0.elapsed().as_secs(), r));
-        Box::pin(async { Done })
-    });
+    let runner: Arc<dyn SyncRunner<Done>> = Arc::new(
+        move |_a: AccountId, r: RunRequest| -> BoxFuture<'static, Done> {
+            s2.lock().unwrap().push((t0.elapsed().as_secs(), r));
+            Box::pin(async { Done })
+        },
+    );
     let s = Scheduler::new(quiet_scheduler(), runner, Arc::new(TestClock::new()));
     let a = AccountId::new("a@x");
     s.add_account(&a);
@@ -194,13 +264,22 @@ async fn the_tray_check_backs_off_while_idle_and_never_below_ten_minutes() {
     // Four idle hours in the tray.
     tokio::time::sleep(Duration::from_secs(4 * 3600)).await;
     let got: Vec<u64> = starts.lock().unwrap().iter().map(|(at, _)| *at).collect();
-    let gaps: Vec<u64> = std::iter::once(got[0]).chain(got.windows(2).map(|w| w[1] - w[0])).map(|g| g / 60).collect();
+    let gaps: Vec<u64> = std::iter::once(got[0])
+        .chain(got.windows(2).map(|w| w[1] - w[0]))
+        .map(|g| g / 60)
+        .collect();
     // 1 min until 30 idle minutes (checks at minutes 1..29; at 30 the period is already 2),
     // 2 until 60, 4 until 90, 8 until 120, then 10.
     let ones = gaps.iter().take_while(|g| **g == 1).count();
     assert_eq!(ones, 29, "{gaps:?}");
-    assert!(gaps.windows(2).all(|w| w[0] <= w[1]), "never speeds up while idle: {gaps:?}");
-    assert!(gaps.contains(&2) && gaps.contains(&4) && gaps.contains(&8), "{gaps:?}");
+    assert!(
+        gaps.windows(2).all(|w| w[0] <= w[1]),
+        "never speeds up while idle: {gaps:?}"
+    );
+    assert!(
+        gaps.contains(&2) && gaps.contains(&4) && gaps.contains(&8),
+        "{gaps:?}"
+    );
     assert_eq!(*gaps.iter().max().unwrap(), 10, "{gaps:?}");
     assert!(gaps.iter().rev().take(10).all(|g| *g == 10), "{gaps:?}");
     for (_, r) in starts.lock().unwrap().iter() {
@@ -213,6 +292,9 @@ async fn the_tray_check_backs_off_while_idle_and_never_below_ten_minutes() {
     tokio::time::sleep(Duration::from_secs(5 * 60 + 5)).await;
     // Within the next minute (the loop wakes at least every minute), then every minute.
     let after = starts.lock().unwrap().len() - n;
-    assert!((5..=6).contains(&after), "{after} checks in 5 minutes after activity");
+    assert!(
+        (5..=6).contains(&after),
+        "{after} checks in 5 minutes after activity"
+    );
     s.shutdown();
 }

@@ -49,7 +49,10 @@ fn ours(case: &Case) -> Value {
     occurrences.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     let mut skipped: Vec<&str> = out.skipped.iter().map(|(id, _)| id.as_str()).collect();
     skipped.sort_unstable();
-    assert!(out.truncated.is_empty(), "no corpus case should hit the limits");
+    assert!(
+        out.truncated.is_empty(),
+        "no corpus case should hit the limits"
+    );
     json!({ "occurrences": occurrences, "skipped": skipped })
 }
 
@@ -75,7 +78,11 @@ fn corpus_matches_the_dateutil_oracle() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 30, "the corpus has {} cases, expected at least 30", paths.len());
+    assert!(
+        paths.len() >= 30,
+        "the corpus has {} cases, expected at least 30",
+        paths.len()
+    );
 
     let mut failures = Vec::new();
     let mut occurrences = 0;
@@ -84,8 +91,9 @@ fn corpus_matches_the_dateutil_oracle() {
         let case: Case = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let want: Value = serde_json::from_str(
-            &std::fs::read_to_string(expected.join(&name))
-                .unwrap_or_else(|e| panic!("{name}: no expectation in {}: {e}", expected.display())),
+            &std::fs::read_to_string(expected.join(&name)).unwrap_or_else(|e| {
+                panic!("{name}: no expectation in {}: {e}", expected.display())
+            }),
         )
         .unwrap();
         let got = ours(&case);
@@ -105,5 +113,9 @@ fn corpus_matches_the_dateutil_oracle() {
         failures.len(),
         expected.display()
     );
-    assert!(failures.is_empty(), "mismatches with the oracle:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "mismatches with the oracle:\n{}",
+        failures.join("\n")
+    );
 }

@@ -14,31 +14,59 @@ fn part() -> impl Strategy<Value = String> {
         (0u32..40).prop_map(|n| format!("COUNT={n}")),
         Just("UNTIL=20270101T000000Z".to_owned()),
         Just("UNTIL=20260615".to_owned()),
-        prop::sample::subsequence(vec!["MO", "TU", "WE", "TH", "FR", "SA", "SU", "2TU", "-1FR", "1MO", "-2SU", "53MO"], 1..4)
-            .prop_map(|d| format!("BYDAY={}", d.join(","))),
-        prop::sample::subsequence(vec![1, 15, 28, 29, 30, 31, -1, -7], 1..3)
-            .prop_map(|d| format!("BYMONTHDAY={}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))),
-        prop::sample::subsequence(vec![1, 2, 3, 6, 10, 12], 1..3)
-            .prop_map(|d| format!("BYMONTH={}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))),
-        prop::sample::subsequence(vec![1, 2, -1, -2, 5], 1..3)
-            .prop_map(|d| format!("BYSETPOS={}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))),
+        prop::sample::subsequence(
+            vec!["MO", "TU", "WE", "TH", "FR", "SA", "SU", "2TU", "-1FR", "1MO", "-2SU", "53MO"],
+            1..4
+        )
+        .prop_map(|d| format!("BYDAY={}", d.join(","))),
+        prop::sample::subsequence(vec![1, 15, 28, 29, 30, 31, -1, -7], 1..3).prop_map(|d| format!(
+            "BYMONTHDAY={}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )),
+        prop::sample::subsequence(vec![1, 2, 3, 6, 10, 12], 1..3).prop_map(|d| format!(
+            "BYMONTH={}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )),
+        prop::sample::subsequence(vec![1, 2, -1, -2, 5], 1..3).prop_map(|d| format!(
+            "BYSETPOS={}",
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )),
         Just("BYHOUR=0,2,3,23".to_owned()),
         Just("BYMINUTE=0,30".to_owned()),
         Just("BYYEARDAY=1,100,-1".to_owned()),
-        prop::sample::subsequence(vec![1, 10, 12, 20, 52, 53, -1, -40], 1..3)
-            .prop_map(|d| format!("BYWEEKNO={}", d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))),
+        prop::sample::subsequence(vec![1, 10, 12, 20, 52, 53, -1, -40], 1..3).prop_map(
+            |d| format!(
+                "BYWEEKNO={}",
+                d.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        ),
         Just("WKST=SU".to_owned()),
     ]
 }
 
 fn rule() -> impl Strategy<Value = String> {
-    let freq = prop::sample::select(vec!["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"]);
+    let freq = prop::sample::select(vec![
+        "YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY",
+    ]);
     (freq, prop::collection::vec(part(), 0..4)).prop_map(|(f, parts)| {
         let mut seen = HashSet::new();
         let mut out = vec![format!("FREQ={f}")];
         for p in parts {
             let key = p.split('=').next().unwrap().to_owned();
-            let clash = (key == "COUNT" && seen.contains("UNTIL")) || (key == "UNTIL" && seen.contains("COUNT"));
+            let clash = (key == "COUNT" && seen.contains("UNTIL"))
+                || (key == "UNTIL" && seen.contains("COUNT"));
             if seen.insert(key) && !clash {
                 out.push(p);
             }

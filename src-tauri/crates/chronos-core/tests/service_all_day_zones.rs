@@ -13,7 +13,10 @@ use chronos_core::store::{PageApply, PageEnd};
 use std::sync::Arc;
 
 fn all_day(id: &str, start: &str, end: &str, recurrence: Option<&str>) -> EventResource {
-    let date = |d: &str| EventDateTime { date: Some(d.into()), ..Default::default() };
+    let date = |d: &str| EventDateTime {
+        date: Some(d.into()),
+        ..Default::default()
+    };
     EventResource {
         id: EventId::from(id),
         status: Some("confirmed".into()),
@@ -34,13 +37,26 @@ async fn chronos_with(events: &[EventResource]) -> (tempfile::TempDir, Chronos) 
         OAuthClientConfig::new("unused", ""),
     );
     let chronos = Chronos::open(options).await.unwrap();
-    let (account, cal) = (AccountId::from("a@example.com"), CalendarId::from("a@example.com"));
+    let (account, cal) = (
+        AccountId::from("a@example.com"),
+        CalendarId::from("a@example.com"),
+    );
     let store = chronos.store();
     store.upsert_account(&account).unwrap();
-    let entry = CalendarListEntry { id: cal.clone(), selected: Some(true), access_role: Some("owner".into()), ..Default::default() };
-    store.apply_calendar_list(&account, &[entry], true, Some(&SyncToken::from("cl"))).unwrap();
+    let entry = CalendarListEntry {
+        id: cal.clone(),
+        selected: Some(true),
+        access_role: Some("owner".into()),
+        ..Default::default()
+    };
+    store
+        .apply_calendar_list(&account, &[entry], true, Some(&SyncToken::from("cl")))
+        .unwrap();
     let g = store.begin_full_sync(&account, &cal).unwrap();
-    let page = PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("t")) };
+    let page = PageApply {
+        full_sync: Some(g),
+        end: PageEnd::Last(SyncToken::from("t")),
+    };
     store.apply_page(&account, &cal, events, &page).unwrap();
     (dir, chronos)
 }
@@ -48,16 +64,23 @@ async fn chronos_with(events: &[EventResource]) -> (tempfile::TempDir, Chronos) 
 /// `[from, to)` given as wall-clock times of `zone`.
 fn window(zone: Tz, day: u32, from_hour: u32, to_hour: u32) -> (DateTime<Utc>, DateTime<Utc>) {
     let at = |d: u32, h: u32| {
-        let wall = NaiveDate::from_ymd_opt(2027, 1, d).unwrap().and_hms_opt(0, 0, 0).unwrap() + chrono::Duration::hours(h as i64);
-        zone.from_local_datetime(&wall).single().unwrap().with_timezone(&Utc)
+        let wall = NaiveDate::from_ymd_opt(2027, 1, d)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + chrono::Duration::hours(h as i64);
+        zone.from_local_datetime(&wall)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
     };
     (at(day, from_hour), at(day, to_hour))
 }
 
 const ZONES: [Tz; 8] = [
-    chrono_tz::Pacific::Pago_Pago,  // −11
-    chrono_tz::Pacific::Honolulu,   // −10
-    chrono_tz::America::New_York,   // −5
+    chrono_tz::Pacific::Pago_Pago, // −11
+    chrono_tz::Pacific::Honolulu,  // −10
+    chrono_tz::America::New_York,  // −5
     chrono_tz::UTC,
     chrono_tz::Europe::Berlin,      // +1
     chrono_tz::Asia::Tokyo,         // +9
@@ -69,25 +92,43 @@ const ZONES: [Tz; 8] = [
 async fn an_all_day_event_is_found_on_its_own_day_in_every_zone_and_not_the_day_around_it() {
     let (_dir, chronos) = chronos_with(&[
         all_day("holiday", "2027-01-05", "2027-01-06", None),
-        all_day("yearly", "2020-01-05", "2020-01-06", Some("RRULE:FREQ=YEARLY")),
+        all_day(
+            "yearly",
+            "2020-01-05",
+            "2020-01-06",
+            Some("RRULE:FREQ=YEARLY"),
+        ),
     ])
     .await;
     for zone in ZONES {
         let ids = |(from, to): (DateTime<Utc>, DateTime<Utc>)| {
             let chronos = &chronos;
             async move {
-                let r = chronos.events_in_range(from, to, zone, None, None).await.unwrap();
+                let r = chronos
+                    .events_in_range(from, to, zone, None, None)
+                    .await
+                    .unwrap();
                 assert!(r.truncated.is_empty());
-                r.events.iter().map(|e| e.event.id.as_str().to_owned()).collect::<Vec<_>>()
+                r.events
+                    .iter()
+                    .map(|e| e.event.id.as_str().to_owned())
+                    .collect::<Vec<_>>()
             }
         };
         let both = ["holiday", "yearly_20270105"];
         for (from_hour, to_hour) in [(0, 1), (12, 13), (23, 24)] {
-            assert_eq!(ids(window(zone, 5, from_hour, to_hour)).await, both, "{zone}: 5 Jan {from_hour}:00–{to_hour}:00");
+            assert_eq!(
+                ids(window(zone, 5, from_hour, to_hour)).await,
+                both,
+                "{zone}: 5 Jan {from_hour}:00–{to_hour}:00"
+            );
         }
         for day in [4, 6] {
             for (from_hour, to_hour) in [(0, 1), (12, 13), (23, 24)] {
-                assert!(ids(window(zone, day, from_hour, to_hour)).await.is_empty(), "{zone}: {day} Jan {from_hour}:00");
+                assert!(
+                    ids(window(zone, day, from_hour, to_hour)).await.is_empty(),
+                    "{zone}: {day} Jan {from_hour}:00"
+                );
             }
         }
     }
@@ -99,21 +140,51 @@ async fn thirty_years_of_a_daily_series_come_back_whole_and_a_runaway_rule_is_re
     let timed = |id: &str, rule: &str| EventResource {
         id: EventId::from(id),
         status: Some("confirmed".into()),
-        start: Some(EventDateTime { date_time: Some("2000-01-01T09:00:00+01:00".into()), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
-        end: Some(EventDateTime { date_time: Some("2000-01-01T09:30:00+01:00".into()), time_zone: Some("Europe/Berlin".into()), ..Default::default() }),
+        start: Some(EventDateTime {
+            date_time: Some("2000-01-01T09:00:00+01:00".into()),
+            time_zone: Some("Europe/Berlin".into()),
+            ..Default::default()
+        }),
+        end: Some(EventDateTime {
+            date_time: Some("2000-01-01T09:30:00+01:00".into()),
+            time_zone: Some("Europe/Berlin".into()),
+            ..Default::default()
+        }),
         recurrence: Some(vec![rule.to_owned()]),
         ..Default::default()
     };
-    let (_dir, chronos) = chronos_with(&[timed("daily", "RRULE:FREQ=DAILY"), timed("minutely", "RRULE:FREQ=MINUTELY;UNTIL=20000301T000000Z")]).await;
+    let (_dir, chronos) = chronos_with(&[
+        timed("daily", "RRULE:FREQ=DAILY"),
+        timed("minutely", "RRULE:FREQ=MINUTELY;UNTIL=20000301T000000Z"),
+    ])
+    .await;
     let berlin = chrono_tz::Europe::Berlin;
-    let (from, to) = (Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
-    let r = chronos.events_in_range(from, to, berlin, None, None).await.unwrap();
-    let daily = r.events.iter().filter(|e| e.event.recurring_event_id.as_ref().is_some_and(|m| m.as_str() == "daily")).count();
+    let (from, to) = (
+        Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+    );
+    let r = chronos
+        .events_in_range(from, to, berlin, None, None)
+        .await
+        .unwrap();
+    let daily = r
+        .events
+        .iter()
+        .filter(|e| {
+            e.event
+                .recurring_event_id
+                .as_ref()
+                .is_some_and(|m| m.as_str() == "daily")
+        })
+        .count();
     assert_eq!(daily, 10_958, "every day of 2000–2029");
     // The minutely rule runs away (86,400 a day for two months): it is cut, and says so.
     assert_eq!(r.truncated.len(), 1, "{:?}", r.truncated);
     let cut = &r.truncated[0];
     assert_eq!(cut.series.as_str(), "minutely");
-    assert_eq!(cut.limit, chronos_core::recurrence::ExpansionLimit::SeriesOccurrences { max: 50_000 });
+    assert_eq!(
+        cut.limit,
+        chronos_core::recurrence::ExpansionLimit::SeriesOccurrences { max: 50_000 }
+    );
     chronos.shutdown();
 }

@@ -15,24 +15,42 @@ use std::sync::Arc;
 use std::time::Duration;
 use sync_support::*;
 
-fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<MemorySecretStore>, clock: &TestClock) -> ChronosOptions {
+fn options(
+    emu: &gcal_emulator::EmulatorHandle,
+    dir: &std::path::Path,
+    secrets: Arc<MemorySecretStore>,
+    clock: &TestClock,
+) -> ChronosOptions {
     let mut o = chronos_options(emu, dir, secrets, 1);
     o.client.clock = Arc::new(clock.clone());
     o
 }
 
 fn colors_gets(emu: &gcal_emulator::EmulatorHandle) -> usize {
-    emu.control().requests().iter().filter(|r| r.operation == "colors.get").count()
+    emu.control()
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "colors.get")
+        .count()
 }
 
 fn event_colour(emu: &gcal_emulator::EmulatorHandle, id: &str, background: &str) {
     let mut change = PaletteChange::default();
-    change.event.insert(id.into(), ColorDef { background: background.into(), foreground: "#ffffff".into() });
+    change.event.insert(
+        id.into(),
+        ColorDef {
+            background: background.into(),
+            foreground: "#ffffff".into(),
+        },
+    );
     emu.control().set_colors(change);
 }
 
 fn offline_rule() -> FaultRule {
-    FaultRule { action: FaultAction::Drop, ..FaultRule::status("/colors", 200, 1000) }
+    FaultRule {
+        action: FaultAction::Drop,
+        ..FaultRule::status("/colors", 200, 1000)
+    }
 }
 
 #[tokio::test]
@@ -41,7 +59,9 @@ async fn a_palette_change_on_the_server_arrives_once_the_saved_one_has_expired()
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
     let clock = TestClock::new();
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone(), &clock)).await.unwrap();
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone(), &clock))
+        .await
+        .unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
     assert!(chronos.saved_colors(&account).await.unwrap().is_none());
 
@@ -56,7 +76,11 @@ async fn a_palette_change_on_the_server_arrives_once_the_saved_one_has_expired()
     assert_eq!(chronos.colors(&account).await.unwrap(), first);
     clock.advance(Duration::from_secs(23 * 3600));
     assert_eq!(chronos.colors(&account).await.unwrap(), first);
-    assert_eq!(colors_gets(&emu), 1, "a fresh saved palette costs no request");
+    assert_eq!(
+        colors_gets(&emu),
+        1,
+        "a fresh saved palette costs no request"
+    );
 
     clock.advance(Duration::from_secs(2 * 3600));
     let second = chronos.colors(&account).await.unwrap();
@@ -70,14 +94,22 @@ async fn a_palette_change_on_the_server_arrives_once_the_saved_one_has_expired()
 
     // A forced refresh asks at once.
     event_colour(&emu, "5", "#654321");
-    assert_eq!(chronos.refresh_colors(&account).await.unwrap().event["5"].background, "#654321");
+    assert_eq!(
+        chronos.refresh_colors(&account).await.unwrap().event["5"].background,
+        "#654321"
+    );
     assert_eq!(colors_gets(&emu), 3);
 
     // Kept across a restart: the next Chronos answers from the store.
     chronos.shutdown();
     drop(chronos);
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets, &clock)).await.unwrap();
-    assert_eq!(chronos.colors(&account).await.unwrap().event["5"].background, "#654321");
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets, &clock))
+        .await
+        .unwrap();
+    assert_eq!(
+        chronos.colors(&account).await.unwrap().event["5"].background,
+        "#654321"
+    );
     assert_eq!(colors_gets(&emu), 3);
 }
 
@@ -86,7 +118,14 @@ async fn an_unreachable_google_keeps_the_saved_palette_and_says_so_when_there_is
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::new();
-    let chronos = Chronos::open(options(&emu, dir.path(), Arc::new(MemorySecretStore::default()), &clock)).await.unwrap();
+    let chronos = Chronos::open(options(
+        &emu,
+        dir.path(),
+        Arc::new(MemorySecretStore::default()),
+        &clock,
+    ))
+    .await
+    .unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
 
     // Nothing saved and no answer: the error, with a kind the UI understands.
@@ -95,33 +134,57 @@ async fn an_unreachable_google_keeps_the_saved_palette_and_says_so_when_there_is
     assert_eq!(err.kind().as_str(), "offline", "{err:?}");
     assert!(chronos.saved_colors(&account).await.unwrap().is_none());
     emu.control().remove_fault(fault);
-    let fault = emu.control().add_fault(FaultRule::status("/colors", 503, 1000)).unwrap();
-    assert_eq!(chronos.colors(&account).await.unwrap_err().kind().as_str(), "server");
+    let fault = emu
+        .control()
+        .add_fault(FaultRule::status("/colors", 503, 1000))
+        .unwrap();
+    assert_eq!(
+        chronos.colors(&account).await.unwrap_err().kind().as_str(),
+        "server"
+    );
     emu.control().remove_fault(fault);
 
     event_colour(&emu, "11", "#0a0b0c");
-    assert_eq!(chronos.colors(&account).await.unwrap().event["11"].background, "#0a0b0c");
+    assert_eq!(
+        chronos.colors(&account).await.unwrap().event["11"].background,
+        "#0a0b0c"
+    );
 
     // Expired, then Google unreachable: the saved palette answers, after a real attempt.
     event_colour(&emu, "11", "#ffffff");
     clock.advance(Duration::from_secs(25 * 3600));
     emu.control().add_fault(offline_rule()).unwrap();
     let before = emu.control().faults()[0].hits;
-    assert_eq!(chronos.colors(&account).await.unwrap().event["11"].background, "#0a0b0c");
+    assert_eq!(
+        chronos.colors(&account).await.unwrap().event["11"].background,
+        "#0a0b0c"
+    );
     assert!(emu.control().faults()[0].hits > before, "Google was asked");
-    assert_eq!(chronos.refresh_colors(&account).await.unwrap().event["11"].background, "#0a0b0c");
+    assert_eq!(
+        chronos.refresh_colors(&account).await.unwrap().event["11"].background,
+        "#0a0b0c"
+    );
 
     // The shell says the network is down: the saved palette, without trying.
     emu.control().clear_faults();
     chronos.network_changed(false);
     emu.control().reset_requests();
-    assert_eq!(chronos.refresh_colors(&account).await.unwrap().event["11"].background, "#0a0b0c");
+    assert_eq!(
+        chronos.refresh_colors(&account).await.unwrap().event["11"].background,
+        "#0a0b0c"
+    );
     assert_eq!(colors_gets(&emu), 0);
     chronos.network_changed(true);
-    assert_eq!(chronos.colors(&account).await.unwrap().event["11"].background, "#ffffff");
+    assert_eq!(
+        chronos.colors(&account).await.unwrap().event["11"].background,
+        "#ffffff"
+    );
     assert_eq!(colors_gets(&emu), 1);
 
     // An account Chronos does not know is not asked about.
-    let err = chronos.colors(&AccountId::new("nobody@example.com")).await.unwrap_err();
+    let err = chronos
+        .colors(&AccountId::new("nobody@example.com"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind().as_str(), "not_found", "{err:?}");
 }

@@ -17,7 +17,11 @@ use std::time::{Duration, Instant};
 use sync_support::*;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn eventually<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
@@ -43,12 +47,21 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         dir.path(),
         Arc::new(MemorySecretStore::default()),
         endpoints(&emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+        OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        ),
     );
-    o.client.backoff = Backoff { max_retries: 2, ..Backoff::with_base(Duration::from_millis(5)) };
+    o.client.backoff = Backoff {
+        max_retries: 2,
+        ..Backoff::with_base(Duration::from_millis(5))
+    };
     o.scheduler.min_gap = Duration::from_millis(200);
     o.push.public_address = Some(address.clone());
-    o.push.receiver = ReceiverConfig { port, ..Default::default() };
+    o.push.receiver = ReceiverConfig {
+        port,
+        ..Default::default()
+    };
     o.push.debounce = Duration::from_millis(100);
     let chronos = Chronos::open(o).await.unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
@@ -65,7 +78,15 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     .expect("one channel per selected calendar");
     assert!(channels.iter().all(|c| c.address == address));
     assert_eq!(chronos.push_address().as_deref(), Some(address.as_str()));
-    assert_eq!(chronos.push_service().unwrap().receiver_url().await.as_deref(), Some(address.as_str()));
+    assert_eq!(
+        chronos
+            .push_service()
+            .unwrap()
+            .receiver_url()
+            .await
+            .as_deref(),
+        Some(address.as_str())
+    );
     // Let the start-up run finish so that the next run is the push's.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
@@ -74,12 +95,23 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     let deliveries = emu.control().push_deliveries().len();
     let from = "2026-01-08T00:00:00Z".parse().unwrap();
     let to = "2026-01-09T00:00:00Z".parse().unwrap();
-    let before = chronos.events_in_range(from, to, chrono_tz::UTC, Some(&account), None).await.unwrap().events.len();
+    let before = chronos
+        .events_in_range(from, to, chrono_tz::UTC, Some(&account), None)
+        .await
+        .unwrap()
+        .events
+        .len();
     let t0 = Instant::now();
-    emu.control().insert_event(USER, event("pushcame1", 7)).unwrap();
+    emu.control()
+        .insert_event(USER, event("pushcame1", 7))
+        .unwrap();
     let mut arrived = None;
     while t0.elapsed() < Duration::from_secs(5) {
-        let now = chronos.events_in_range(from, to, chrono_tz::UTC, Some(&account), None).await.unwrap().events;
+        let now = chronos
+            .events_in_range(from, to, chrono_tz::UTC, Some(&account), None)
+            .await
+            .unwrap()
+            .events;
         if now.iter().any(|e| e.event.id.as_str() == "pushcame1") {
             arrived = Some(t0.elapsed());
             assert_eq!(now.len(), before + 1);
@@ -88,8 +120,14 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let latency = arrived.expect("the change arrived by push within 5 s");
-    eprintln!("change → events_in_range through push: {} ms", latency.as_millis());
-    assert!(emu.control().push_deliveries().len() > deliveries, "a notification was delivered");
+    eprintln!(
+        "change → events_in_range through push: {} ms",
+        latency.as_millis()
+    );
+    assert!(
+        emu.control().push_deliveries().len() > deliveries,
+        "a notification was delivered"
+    );
     let got = eventually(Duration::from_secs(2), || {
         std::iter::from_fn(|| notices.try_recv().ok()).find(|n| {
             matches!(n, ChangeNotice::EventsChanged { account: a, calendars } if a == &account && calendars == &vec![cal_id(0)])
@@ -99,7 +137,10 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     assert!(got.is_some(), "an events-changed notice names the calendar");
 
     // Deselecting a calendar stops its channel.
-    chronos.set_calendar_selected(&account, &cal_id(1), false).await.unwrap();
+    chronos
+        .set_calendar_selected(&account, &cal_id(1), false)
+        .await
+        .unwrap();
     let left = eventually(Duration::from_secs(5), || {
         let c = emu.control().channels();
         (c.len() == 1).then_some(c)
@@ -109,23 +150,47 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     assert_eq!(left[0].calendar_id, USER);
 
     // The address: validated; turned off → stopped; on again → opened.
-    let err = chronos.set_push_address(Some("http://push.example.org/hook".into())).await.unwrap_err();
+    let err = chronos
+        .set_push_address(Some("http://push.example.org/hook".into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert_eq!(chronos.push_address().as_deref(), Some(address.as_str()), "a refused address changes nothing");
+    assert_eq!(
+        chronos.push_address().as_deref(),
+        Some(address.as_str()),
+        "a refused address changes nothing"
+    );
     let r = chronos.set_push_address(None).await.unwrap();
     assert_eq!(r.stopped.len(), 1);
     assert!(emu.control().channels().is_empty());
-    let r = chronos.set_push_address(Some(address.clone())).await.unwrap();
+    let r = chronos
+        .set_push_address(Some(address.clone()))
+        .await
+        .unwrap();
     assert_eq!(r.opened, vec![(account.clone(), cal_id(0))]);
     assert_eq!(emu.control().channels().len(), 1);
 
     // Disconnect: the channel is stopped while the token still works, then the grant revoked.
     emu.control().reset_requests();
     chronos.disconnect(&account).await.unwrap();
-    assert!(emu.control().channels().is_empty(), "disconnect stops the channel");
-    let ops: Vec<String> = emu.control().requests().into_iter().map(|r| r.operation).collect();
-    let stop = ops.iter().position(|o| o == "channels.stop").expect("channels.stop sent");
-    let revoke = ops.iter().position(|o| o == "oauth.revoke").expect("revoked");
+    assert!(
+        emu.control().channels().is_empty(),
+        "disconnect stops the channel"
+    );
+    let ops: Vec<String> = emu
+        .control()
+        .requests()
+        .into_iter()
+        .map(|r| r.operation)
+        .collect();
+    let stop = ops
+        .iter()
+        .position(|o| o == "channels.stop")
+        .expect("channels.stop sent");
+    let revoke = ops
+        .iter()
+        .position(|o| o == "oauth.revoke")
+        .expect("revoked");
     assert!(stop < revoke, "{ops:?}");
 
     // The triggers work with push running too.

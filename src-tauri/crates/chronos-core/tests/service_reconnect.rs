@@ -28,7 +28,11 @@ async fn choose(url: String, as_who: &str) -> chronos_core::Result<()> {
     let pairs: Vec<(String, String)> = parsed
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == "login_hint" { as_who.to_owned() } else { v.into_owned() };
+            let v = if k == "login_hint" {
+                as_who.to_owned()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -41,13 +45,21 @@ async fn only_a_sign_in_as_the_same_account_reconnects_it() {
     let mut w = world(&[3]);
     w.accounts.push(AccountSpec {
         email: OTHER.into(),
-        calendars: vec![CalendarSpec { id: OTHER.into(), summary: "Other".into(), primary: true, ..Default::default() }],
+        calendars: vec![CalendarSpec {
+            id: OTHER.into(),
+            summary: "Other".into(),
+            primary: true,
+            ..Default::default()
+        }],
         ..Default::default()
     });
     let emu = emulator(w).await;
     let dir = tempfile::tempdir().unwrap();
     let chronos = Chronos::open(options(&emu, dir.path())).await.unwrap();
-    let user = chronos.connect_account(|url| choose(url, USER)).await.unwrap();
+    let user = chronos
+        .connect_account(|url| choose(url, USER))
+        .await
+        .unwrap();
     assert_eq!(user, AccountId::new(USER));
     chronos.sync_now(Some(&user)).await.unwrap();
 
@@ -58,16 +70,32 @@ async fn only_a_sign_in_as_the_same_account_reconnects_it() {
     assert_eq!(chronos.account_status(&user), AccountStatus::NeedsReauth);
 
     // The user signs in as someone else: an error naming who, nothing connected, no grant kept.
-    let err = chronos.reconnect_account(&user, |url| choose(url, OTHER)).await.unwrap_err();
+    let err = chronos
+        .reconnect_account(&user, |url| choose(url, OTHER))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind().as_str(), "invalid_input");
     assert!(err.to_string().contains(OTHER), "{err}");
-    let ids: Vec<String> = chronos.accounts().await.unwrap().into_iter().map(|a| a.id.as_str().to_owned()).collect();
+    let ids: Vec<String> = chronos
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id.as_str().to_owned())
+        .collect();
     assert_eq!(ids, vec![USER.to_owned()]);
     assert_eq!(chronos.account_status(&user), AccountStatus::NeedsReauth);
-    assert_eq!(emu.control().revoke_refresh_tokens(Some(OTHER)), 0, "the wrong account's new grant was revoked already");
+    assert_eq!(
+        emu.control().revoke_refresh_tokens(Some(OTHER)),
+        0,
+        "the wrong account's new grant was revoked already"
+    );
 
     // The pre-selected account reconnects it, and it syncs again.
-    let again = chronos.reconnect_account(&user, open_without_browser).await.unwrap();
+    let again = chronos
+        .reconnect_account(&user, open_without_browser)
+        .await
+        .unwrap();
     assert_eq!(again, user);
     assert_ne!(chronos.account_status(&user), AccountStatus::NeedsReauth);
     let reports = chronos.sync_now(Some(&user)).await.unwrap();

@@ -5,13 +5,13 @@
 
 mod sync_support;
 
+use chrono::{DateTime, Utc};
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::StoredEvent;
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::sync::Arc;
 use sync_support::*;
@@ -31,7 +31,13 @@ fn start_utc(e: &StoredEvent) -> Option<DateTime<Utc>> {
 
 fn of_series<'a>(rows: &'a [StoredEvent], master: &str) -> Vec<&'a StoredEvent> {
     rows.iter()
-        .filter(|r| r.event.id.as_str() == master || r.event.recurring_event_id.as_ref().is_some_and(|m| m.as_str() == master))
+        .filter(|r| {
+            r.event.id.as_str() == master
+                || r.event
+                    .recurring_event_id
+                    .as_ref()
+                    .is_some_and(|m| m.as_str() == master)
+        })
         .collect()
 }
 
@@ -39,27 +45,37 @@ fn of_series<'a>(rows: &'a [StoredEvent], master: &str) -> Vec<&'a StoredEvent> 
 /// and the 15th cancelled, plus a four-day all-day daily series from 30 December.
 fn seed(emu: &gcal_emulator::EmulatorHandle) {
     let c = emu.control();
-    c.insert_event(USER, json!({
-        "id": "team0001",
-        "summary": "Team sync",
-        "start": {"dateTime": "2026-12-01T09:00:00+01:00", "timeZone": "Europe/Berlin"},
-        "end": {"dateTime": "2026-12-01T10:00:00+01:00", "timeZone": "Europe/Berlin"},
-        "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU"],
-    }))
+    c.insert_event(
+        USER,
+        json!({
+            "id": "team0001",
+            "summary": "Team sync",
+            "start": {"dateTime": "2026-12-01T09:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-12-01T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU"],
+        }),
+    )
     .unwrap();
-    c.patch_event(USER, "team0001_20261208T080000Z", json!({
-        "start": {"dateTime": "2026-12-09T15:00:00+01:00", "timeZone": "Europe/Berlin"},
-        "end": {"dateTime": "2026-12-09T16:00:00+01:00", "timeZone": "Europe/Berlin"},
-    }))
+    c.patch_event(
+        USER,
+        "team0001_20261208T080000Z",
+        json!({
+            "start": {"dateTime": "2026-12-09T15:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-12-09T16:00:00+01:00", "timeZone": "Europe/Berlin"},
+        }),
+    )
     .unwrap();
     c.delete_event(USER, "team0001_20261215T080000Z").unwrap();
-    c.insert_event(USER, json!({
-        "id": "hol00001",
-        "summary": "Holiday",
-        "start": {"date": "2026-12-30"},
-        "end": {"date": "2026-12-31"},
-        "recurrence": ["RRULE:FREQ=DAILY;COUNT=4"],
-    }))
+    c.insert_event(
+        USER,
+        json!({
+            "id": "hol00001",
+            "summary": "Holiday",
+            "start": {"date": "2026-12-30"},
+            "end": {"date": "2026-12-31"},
+            "recurrence": ["RRULE:FREQ=DAILY;COUNT=4"],
+        }),
+    )
     .unwrap();
 }
 
@@ -72,53 +88,118 @@ async fn open(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> (Ch
 }
 
 async fn december(chronos: &Chronos) -> Vec<StoredEvent> {
-    chronos.events_in_range(t("2026-12-01T00:00:00Z"), t("2027-01-01T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events
+    chronos
+        .events_in_range(
+            t("2026-12-01T00:00:00Z"),
+            t("2027-01-01T00:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events
 }
 
 fn assert_weekly_december(rows: &[StoredEvent]) {
     let weekly = of_series(rows, "team0001");
-    let mut got: Vec<(String, DateTime<Utc>)> =
-        weekly.iter().map(|r| (r.event.id.as_str().to_owned(), start_utc(r).unwrap())).collect();
+    let mut got: Vec<(String, DateTime<Utc>)> = weekly
+        .iter()
+        .map(|r| (r.event.id.as_str().to_owned(), start_utc(r).unwrap()))
+        .collect();
     got.sort_by_key(|g| g.1);
     assert_eq!(
         got,
         vec![
-            ("team0001_20261201T080000Z".to_owned(), t("2026-12-01T08:00:00Z")),
-            ("team0001_20261208T080000Z".to_owned(), t("2026-12-09T14:00:00Z")),
-            ("team0001_20261222T080000Z".to_owned(), t("2026-12-22T08:00:00Z")),
-            ("team0001_20261229T080000Z".to_owned(), t("2026-12-29T08:00:00Z")),
+            (
+                "team0001_20261201T080000Z".to_owned(),
+                t("2026-12-01T08:00:00Z")
+            ),
+            (
+                "team0001_20261208T080000Z".to_owned(),
+                t("2026-12-09T14:00:00Z")
+            ),
+            (
+                "team0001_20261222T080000Z".to_owned(),
+                t("2026-12-22T08:00:00Z")
+            ),
+            (
+                "team0001_20261229T080000Z".to_owned(),
+                t("2026-12-29T08:00:00Z")
+            ),
         ],
         "every Tuesday once, the 8th on the 9th, the 15th gone"
     );
     for r in &weekly {
         let e = &r.event;
-        assert!(e.recurrence.is_none(), "occurrences carry no rule: {}", e.id);
-        assert_eq!(e.recurring_event_id.as_ref().map(|m| m.as_str()), Some("team0001"));
+        assert!(
+            e.recurrence.is_none(),
+            "occurrences carry no rule: {}",
+            e.id
+        );
+        assert_eq!(
+            e.recurring_event_id.as_ref().map(|m| m.as_str()),
+            Some("team0001")
+        );
         assert!(e.original_start_time.is_some());
         assert!(!e.is_cancelled());
         assert_eq!(e.summary.as_deref(), Some("Team sync"));
-        assert_eq!(e.start.as_ref().unwrap().time_zone.as_deref(), Some("Europe/Berlin"));
-        let (s, end) = (start_utc(r).unwrap(), t(e.end.as_ref().unwrap().date_time.as_deref().unwrap()));
+        assert_eq!(
+            e.start.as_ref().unwrap().time_zone.as_deref(),
+            Some("Europe/Berlin")
+        );
+        let (s, end) = (
+            start_utc(r).unwrap(),
+            t(e.end.as_ref().unwrap().date_time.as_deref().unwrap()),
+        );
         assert_eq!(end - s, chrono::Duration::hours(1));
     }
     // The moved one still names its original slot.
-    let moved = weekly.iter().find(|r| r.event.id.as_str() == "team0001_20261208T080000Z").unwrap();
-    let original = moved.event.original_start_time.as_ref().unwrap().date_time.as_deref().map(t);
+    let moved = weekly
+        .iter()
+        .find(|r| r.event.id.as_str() == "team0001_20261208T080000Z")
+        .unwrap();
+    let original = moved
+        .event
+        .original_start_time
+        .as_ref()
+        .unwrap()
+        .date_time
+        .as_deref()
+        .map(t);
     assert_eq!(original, Some(t("2026-12-08T08:00:00Z")));
     // A generated one: its original start is its start, on the wall clock of its zone.
-    let first = weekly.iter().find(|r| r.event.id.as_str() == "team0001_20261201T080000Z").unwrap();
-    assert_eq!(first.event.start.as_ref().unwrap().date_time.as_deref(), Some("2026-12-01T09:00:00+01:00"));
+    let first = weekly
+        .iter()
+        .find(|r| r.event.id.as_str() == "team0001_20261201T080000Z")
+        .unwrap();
+    assert_eq!(
+        first.event.start.as_ref().unwrap().date_time.as_deref(),
+        Some("2026-12-01T09:00:00+01:00")
+    );
     assert_eq!(first.event.original_start_time, first.event.start);
-    assert!(rows.iter().all(|r| !r.event.is_cancelled() && r.event.recurrence.is_none()));
+    assert!(rows
+        .iter()
+        .all(|r| !r.event.is_cancelled() && r.event.recurrence.is_none()));
 }
 
 fn all_day_dates(rows: &[StoredEvent]) -> Vec<(String, String, String)> {
     let mut v: Vec<_> = of_series(rows, "hol00001")
         .iter()
         .map(|r| {
-            let (s, e) = (r.event.start.as_ref().unwrap(), r.event.end.as_ref().unwrap());
-            assert!(s.date_time.is_none() && e.date_time.is_none(), "all-day stays floating");
-            (r.event.id.as_str().to_owned(), s.date.clone().unwrap(), e.date.clone().unwrap())
+            let (s, e) = (
+                r.event.start.as_ref().unwrap(),
+                r.event.end.as_ref().unwrap(),
+            );
+            assert!(
+                s.date_time.is_none() && e.date_time.is_none(),
+                "all-day stays floating"
+            );
+            (
+                r.event.id.as_str().to_owned(),
+                s.date.clone().unwrap(),
+                e.date.clone().unwrap(),
+            )
         })
         .collect();
     v.sort();
@@ -137,16 +218,42 @@ async fn a_weekly_series_shows_every_week_with_its_moved_and_cancelled_instances
 
     // A narrow range sees only the occurrence in it, and a range holding only the moved
     // instance's original slot does not show it there.
-    let day = chronos.events_in_range(t("2026-12-22T00:00:00Z"), t("2026-12-23T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
-    assert_eq!(day.iter().map(|r| r.event.id.as_str()).collect::<Vec<_>>(), ["team0001_20261222T080000Z"]);
-    let slot = chronos.events_in_range(t("2026-12-08T00:00:00Z"), t("2026-12-09T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
+    let day = chronos
+        .events_in_range(
+            t("2026-12-22T00:00:00Z"),
+            t("2026-12-23T00:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
+    assert_eq!(
+        day.iter().map(|r| r.event.id.as_str()).collect::<Vec<_>>(),
+        ["team0001_20261222T080000Z"]
+    );
+    let slot = chronos
+        .events_in_range(
+            t("2026-12-08T00:00:00Z"),
+            t("2026-12-09T00:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert!(slot.is_empty(), "{slot:?}");
 
     // 410 on the next incremental sync: a full re-sync, and the view is the same.
     emu.control().invalidate_sync_tokens(None).unwrap();
     let reports = chronos.sync_now(Some(&account)).await.unwrap();
     assert!(
-        reports.iter().flat_map(|r| &r.calendars).any(|c| c.stats.full_sync_after_410),
+        reports
+            .iter()
+            .flat_map(|r| &r.calendars)
+            .any(|c| c.stats.full_sync_after_410),
         "the sync token was refused and replaced"
     );
     assert_weekly_december(&december(&chronos).await);
@@ -164,20 +271,31 @@ async fn exceptions_changed_while_the_sync_token_is_refused_arrive_with_the_full
     // moves the 22nd to Wednesday 10:00 and cancels the 29th.
     emu.control().invalidate_sync_tokens(None).unwrap();
     let c = emu.control();
-    c.patch_event(USER, "team0001_20261208T080000Z", json!({
-        "start": {"dateTime": "2026-12-08T09:00:00+01:00", "timeZone": "Europe/Berlin"},
-        "end": {"dateTime": "2026-12-08T10:00:00+01:00", "timeZone": "Europe/Berlin"},
-    }))
+    c.patch_event(
+        USER,
+        "team0001_20261208T080000Z",
+        json!({
+            "start": {"dateTime": "2026-12-08T09:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-12-08T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+        }),
+    )
     .unwrap();
-    c.patch_event(USER, "team0001_20261222T080000Z", json!({
-        "start": {"dateTime": "2026-12-23T10:00:00+01:00", "timeZone": "Europe/Berlin"},
-        "end": {"dateTime": "2026-12-23T11:00:00+01:00", "timeZone": "Europe/Berlin"},
-    }))
+    c.patch_event(
+        USER,
+        "team0001_20261222T080000Z",
+        json!({
+            "start": {"dateTime": "2026-12-23T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-12-23T11:00:00+01:00", "timeZone": "Europe/Berlin"},
+        }),
+    )
     .unwrap();
     c.delete_event(USER, "team0001_20261229T080000Z").unwrap();
 
     let reports = chronos.sync_now(Some(&account)).await.unwrap();
-    assert!(reports.iter().flat_map(|r| &r.calendars).any(|c| c.stats.full_sync_after_410));
+    assert!(reports
+        .iter()
+        .flat_map(|r| &r.calendars)
+        .any(|c| c.stats.full_sync_after_410));
     let rows = december(&chronos).await;
     let mut got: Vec<(String, DateTime<Utc>)> = of_series(&rows, "team0001")
         .iter()
@@ -187,9 +305,18 @@ async fn exceptions_changed_while_the_sync_token_is_refused_arrive_with_the_full
     assert_eq!(
         got,
         vec![
-            ("team0001_20261201T080000Z".to_owned(), t("2026-12-01T08:00:00Z")),
-            ("team0001_20261208T080000Z".to_owned(), t("2026-12-08T08:00:00Z")),
-            ("team0001_20261222T080000Z".to_owned(), t("2026-12-23T09:00:00Z")),
+            (
+                "team0001_20261201T080000Z".to_owned(),
+                t("2026-12-01T08:00:00Z")
+            ),
+            (
+                "team0001_20261208T080000Z".to_owned(),
+                t("2026-12-08T08:00:00Z")
+            ),
+            (
+                "team0001_20261222T080000Z".to_owned(),
+                t("2026-12-23T09:00:00Z")
+            ),
         ],
         "the 8th back in place, the 15th still gone, the 22nd on the 23rd, the 29th gone"
     );
@@ -205,20 +332,49 @@ async fn an_all_day_series_stays_on_its_dates() {
     assert_eq!(
         all_day_dates(&december(&chronos).await),
         [
-            ("hol00001_20261230".to_owned(), "2026-12-30".to_owned(), "2026-12-31".to_owned()),
-            ("hol00001_20261231".to_owned(), "2026-12-31".to_owned(), "2027-01-01".to_owned()),
+            (
+                "hol00001_20261230".to_owned(),
+                "2026-12-30".to_owned(),
+                "2026-12-31".to_owned()
+            ),
+            (
+                "hol00001_20261231".to_owned(),
+                "2026-12-31".to_owned(),
+                "2027-01-01".to_owned()
+            ),
         ]
     );
-    let january = chronos.events_in_range(t("2027-01-01T00:00:00Z"), t("2027-02-01T00:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
+    let january = chronos
+        .events_in_range(
+            t("2027-01-01T00:00:00Z"),
+            t("2027-02-01T00:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert_eq!(
         all_day_dates(&january),
         [
-            ("hol00001_20270101".to_owned(), "2027-01-01".to_owned(), "2027-01-02".to_owned()),
-            ("hol00001_20270102".to_owned(), "2027-01-02".to_owned(), "2027-01-03".to_owned()),
+            (
+                "hol00001_20270101".to_owned(),
+                "2027-01-01".to_owned(),
+                "2027-01-02".to_owned()
+            ),
+            (
+                "hol00001_20270102".to_owned(),
+                "2027-01-02".to_owned(),
+                "2027-01-03".to_owned()
+            ),
         ],
         "COUNT=4 ends the series"
     );
-    assert!(of_series(&january, "team0001").len() >= 4, "the weekly series goes on into January");
+    assert!(
+        of_series(&january, "team0001").len() >= 4,
+        "the weekly series goes on into January"
+    );
 }
 
 /// An exception of a long occurrence that began before the range is still found (the store's
@@ -227,27 +383,64 @@ async fn an_all_day_series_stays_on_its_dates() {
 async fn a_cancelled_instance_of_a_long_occurrence_starting_before_the_range_stays_hidden() {
     let emu = emulator(world(&[0])).await;
     let c = emu.control();
-    c.insert_event(USER, json!({
-        "id": "trip0001",
-        "summary": "Site visit",
-        "start": {"dateTime": "2026-12-07T09:00:00Z", "timeZone": "UTC"},
-        "end": {"dateTime": "2026-12-10T09:00:00Z", "timeZone": "UTC"},
-        "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"],
-    }))
+    c.insert_event(
+        USER,
+        json!({
+            "id": "trip0001",
+            "summary": "Site visit",
+            "start": {"dateTime": "2026-12-07T09:00:00Z", "timeZone": "UTC"},
+            "end": {"dateTime": "2026-12-10T09:00:00Z", "timeZone": "UTC"},
+            "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"],
+        }),
+    )
     .unwrap();
     c.delete_event(USER, "trip0001_20261214T090000Z").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (chronos, _) = open(&emu, dir.path()).await;
 
-    let ids = |rows: Vec<StoredEvent>| rows.iter().map(|r| r.event.id.as_str().to_owned()).collect::<Vec<_>>();
+    let ids = |rows: Vec<StoredEvent>| {
+        rows.iter()
+            .map(|r| r.event.id.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
     // Wednesday of the first week: the running occurrence shows.
-    let wed1 = chronos.events_in_range(t("2026-12-09T00:00:00Z"), t("2026-12-09T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
+    let wed1 = chronos
+        .events_in_range(
+            t("2026-12-09T00:00:00Z"),
+            t("2026-12-09T12:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert_eq!(ids(wed1), ["trip0001_20261207T090000Z"]);
     // Wednesday of the cancelled week: nothing.
-    let wed2 = chronos.events_in_range(t("2026-12-16T00:00:00Z"), t("2026-12-16T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
+    let wed2 = chronos
+        .events_in_range(
+            t("2026-12-16T00:00:00Z"),
+            t("2026-12-16T12:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert_eq!(ids(wed2), Vec::<String>::new());
     // Wednesday of the last week, after the series' last start: still running.
-    let wed3 = chronos.events_in_range(t("2026-12-23T00:00:00Z"), t("2026-12-23T12:00:00Z"), chrono_tz::UTC, None, None).await.unwrap().events;
+    let wed3 = chronos
+        .events_in_range(
+            t("2026-12-23T00:00:00Z"),
+            t("2026-12-23T12:00:00Z"),
+            chrono_tz::UTC,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert_eq!(ids(wed3), ["trip0001_20261221T090000Z"]);
 }
 
@@ -257,7 +450,10 @@ fn primary() -> CalendarId {
     CalendarId::new(USER)
 }
 
-fn server(emu: &gcal_emulator::EmulatorHandle, id: &str) -> serde_json::Map<String, serde_json::Value> {
+fn server(
+    emu: &gcal_emulator::EmulatorHandle,
+    id: &str,
+) -> serde_json::Map<String, serde_json::Value> {
     emu.control().get_event(USER, id).unwrap()
 }
 
@@ -274,8 +470,20 @@ async fn series_december(chronos: &Chronos) -> Vec<(String, DateTime<Utc>, Strin
     let rows = december(chronos).await;
     let mut v: Vec<_> = rows
         .iter()
-        .filter(|r| r.event.start.as_ref().is_some_and(|s| s.date_time.is_some()))
-        .map(|r| (r.event.id.as_str().to_owned(), start_utc(r).unwrap(), r.event.summary.clone().unwrap_or_default(), r.pending))
+        .filter(|r| {
+            r.event
+                .start
+                .as_ref()
+                .is_some_and(|s| s.date_time.is_some())
+        })
+        .map(|r| {
+            (
+                r.event.id.as_str().to_owned(),
+                start_utc(r).unwrap(),
+                r.event.summary.clone().unwrap_or_default(),
+                r.pending,
+            )
+        })
         .collect();
     v.sort_by_key(|x| x.1);
     v
@@ -283,12 +491,24 @@ async fn series_december(chronos: &Chronos) -> Vec<(String, DateTime<Utc>, Strin
 
 async fn sync(chronos: &Chronos, account: &AccountId) {
     let reports = chronos.sync_now(Some(account)).await.unwrap();
-    assert!(reports.iter().all(|r| r.error.is_none() && r.failed_calendars().next().is_none()), "{reports:?}");
-    assert_eq!(chronos.pending_count(account).await.unwrap(), 0, "every queued change reached Google");
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.error.is_none() && r.failed_calendars().next().is_none()),
+        "{reports:?}"
+    );
+    assert_eq!(
+        chronos.pending_count(account).await.unwrap(),
+        0,
+        "every queued change reached Google"
+    );
 }
 
 fn summary(s: &str) -> EventChanges {
-    EventChanges { summary: Some(s.into()), ..Default::default() }
+    EventChanges {
+        summary: Some(s.into()),
+        ..Default::default()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,11 +520,30 @@ async fn this_event_edits_and_deletes_an_occurrence_only_expanded_locally() {
     let (cal, opts) = (primary(), EditOptions::default());
     let id = EventId::from("team0001_20261222T080000Z");
 
-    assert_eq!(chronos.preview_series_edit(&account, &cal, &id, Some(summary("Retro")), EditScope::This).await.unwrap(), 0);
-    let out = chronos.update_occurrence(&account, &cal, &id, summary("Retro"), EditScope::This, opts.clone()).await.unwrap();
+    assert_eq!(
+        chronos
+            .preview_series_edit(&account, &cal, &id, Some(summary("Retro")), EditScope::This)
+            .await
+            .unwrap(),
+        0
+    );
+    let out = chronos
+        .update_occurrence(
+            &account,
+            &cal,
+            &id,
+            summary("Retro"),
+            EditScope::This,
+            opts.clone(),
+        )
+        .await
+        .unwrap();
     let ev = out.event.expect("the edited instance");
     assert_eq!(ev.event.id, id);
-    assert_eq!(ev.event.recurring_event_id.as_ref().map(|m| m.as_str()), Some("team0001"));
+    assert_eq!(
+        ev.event.recurring_event_id.as_ref().map(|m| m.as_str()),
+        Some("team0001")
+    );
     assert_eq!(out.dropped_exceptions, 0);
     // Shown at once, in its slot, the rest of the series untouched.
     let local = series_december(&chronos).await;
@@ -314,32 +553,63 @@ async fn this_event_edits_and_deletes_an_occurrence_only_expanded_locally() {
 
     // "This event" delete of another generated occurrence: gone at once.
     let gone = EventId::from("team0001_20261229T080000Z");
-    chronos.delete_occurrence(&account, &cal, &gone, EditScope::This, opts.clone()).await.unwrap();
+    chronos
+        .delete_occurrence(&account, &cal, &gone, EditScope::This, opts.clone())
+        .await
+        .unwrap();
     assert_eq!(series_december(&chronos).await.len(), 3);
 
     sync(&chronos, &account).await;
     let patched = server(&emu, id.as_str());
     assert_eq!(field(&patched, &["summary"]), Some("Retro"));
     assert_eq!(field(&patched, &["recurringEventId"]), Some("team0001"));
-    assert_eq!(field(&server(&emu, gone.as_str()), &["status"]), Some("cancelled"));
-    assert_eq!(field(&server(&emu, "team0001"), &["summary"]), Some("Team sync"), "the master is untouched");
+    assert_eq!(
+        field(&server(&emu, gone.as_str()), &["status"]),
+        Some("cancelled")
+    );
+    assert_eq!(
+        field(&server(&emu, "team0001"), &["summary"]),
+        Some("Team sync"),
+        "the master is untouched"
+    );
     let after = series_december(&chronos).await;
-    assert_eq!(after.iter().map(|x| (x.0.as_str(), x.2.as_str())).collect::<Vec<_>>(), [
-        ("team0001_20261201T080000Z", "Team sync"),
-        ("team0001_20261208T080000Z", "Team sync"),
-        ("team0001_20261222T080000Z", "Retro"),
-    ]);
+    assert_eq!(
+        after
+            .iter()
+            .map(|x| (x.0.as_str(), x.2.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("team0001_20261201T080000Z", "Team sync"),
+            ("team0001_20261208T080000Z", "Team sync"),
+            ("team0001_20261222T080000Z", "Retro"),
+        ]
+    );
     assert!(after.iter().all(|x| !x.3), "nothing pending after the sync");
 
     // A stored exception (the moved one) deleted as "this event".
     let moved = EventId::from("team0001_20261208T080000Z");
-    chronos.delete_occurrence(&account, &cal, &moved, EditScope::This, opts).await.unwrap();
+    chronos
+        .delete_occurrence(&account, &cal, &moved, EditScope::This, opts)
+        .await
+        .unwrap();
     sync(&chronos, &account).await;
-    assert_eq!(field(&server(&emu, moved.as_str()), &["status"]), Some("cancelled"));
+    assert_eq!(
+        field(&server(&emu, moved.as_str()), &["status"]),
+        Some("cancelled")
+    );
     assert_eq!(series_december(&chronos).await.len(), 2);
     // An id that is no occurrence of the series is refused.
     let wrong = EventId::from("team0001_20261223T080000Z");
-    let err = chronos.update_occurrence(&account, &cal, &wrong, summary("x"), EditScope::This, EditOptions::default()).await;
+    let err = chronos
+        .update_occurrence(
+            &account,
+            &cal,
+            &wrong,
+            summary("x"),
+            EditScope::This,
+            EditOptions::default(),
+        )
+        .await;
     assert!(err.is_err());
 }
 
@@ -357,11 +627,32 @@ async fn all_events_moves_the_series_and_drops_exceptions_whose_occurrence_is_go
         ..Default::default()
     };
     // One hour later, renamed: the moved (8th) and cancelled (15th) exceptions lose their slots.
-    let changes = EventChanges { summary: Some("Weekly sync".into()), start: Some(at(10)), end: Some(at(11)), ..Default::default() };
+    let changes = EventChanges {
+        summary: Some("Weekly sync".into()),
+        start: Some(at(10)),
+        end: Some(at(11)),
+        ..Default::default()
+    };
 
-    let preview = chronos.preview_series_edit(&account, &cal, &id, Some(changes.clone()), EditScope::All).await.unwrap();
-    assert_eq!(preview, 1, "one visible exception (the moved one) goes; the cancelled one is not counted");
-    let out = chronos.update_occurrence(&account, &cal, &id, changes, EditScope::All, EditOptions::default()).await.unwrap();
+    let preview = chronos
+        .preview_series_edit(&account, &cal, &id, Some(changes.clone()), EditScope::All)
+        .await
+        .unwrap();
+    assert_eq!(
+        preview, 1,
+        "one visible exception (the moved one) goes; the cancelled one is not counted"
+    );
+    let out = chronos
+        .update_occurrence(
+            &account,
+            &cal,
+            &id,
+            changes,
+            EditScope::All,
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(out.dropped_exceptions, 1);
     assert_eq!(out.event.unwrap().event.id.as_str(), "team0001");
 
@@ -379,19 +670,35 @@ async fn all_events_moves_the_series_and_drops_exceptions_whose_occurrence_is_go
     sync(&chronos, &account).await;
     let master = server(&emu, "team0001");
     assert_eq!(field(&master, &["summary"]), Some("Weekly sync"));
-    assert_eq!(field(&master, &["start", "dateTime"]).map(t), Some(t("2026-12-01T09:00:00Z")));
-    assert_eq!(field(&server(&emu, "team0001_20261208T080000Z"), &["status"]), Some("cancelled"));
+    assert_eq!(
+        field(&master, &["start", "dateTime"]).map(t),
+        Some(t("2026-12-01T09:00:00Z"))
+    );
+    assert_eq!(
+        field(&server(&emu, "team0001_20261208T080000Z"), &["status"]),
+        Some("cancelled")
+    );
     let after = series_december(&chronos).await;
-    assert_eq!(after.iter().map(|x| x.1).collect::<Vec<_>>(), expect, "the same after the round trip");
+    assert_eq!(
+        after.iter().map(|x| x.1).collect::<Vec<_>>(),
+        expect,
+        "the same after the round trip"
+    );
     assert!(after.iter().all(|x| x.2 == "Weekly sync" && !x.3));
 
     // Deleting all events removes the series (the occurrence now has its new slot's id).
     assert!(after.iter().any(|x| x.0 == "team0001_20261222T090000Z"));
     let id = EventId::from("team0001_20261222T090000Z");
-    chronos.delete_occurrence(&account, &cal, &id, EditScope::All, EditOptions::default()).await.unwrap();
+    chronos
+        .delete_occurrence(&account, &cal, &id, EditScope::All, EditOptions::default())
+        .await
+        .unwrap();
     assert!(series_december(&chronos).await.is_empty());
     sync(&chronos, &account).await;
-    assert_eq!(field(&server(&emu, "team0001"), &["status"]), Some("cancelled"));
+    assert_eq!(
+        field(&server(&emu, "team0001"), &["status"]),
+        Some("cancelled")
+    );
     assert!(series_december(&chronos).await.is_empty());
 }
 
@@ -405,10 +712,26 @@ async fn this_and_following_ends_the_series_and_starts_a_new_one() {
     // From the moved instance on: it and the cancelled 15th belong to the old series' tail.
     let id = EventId::from("team0001_20261208T080000Z");
 
-    let preview = chronos.preview_series_edit(&account, &cal, &id, Some(summary("New format")), EditScope::ThisAndFollowing).await.unwrap();
+    let preview = chronos
+        .preview_series_edit(
+            &account,
+            &cal,
+            &id,
+            Some(summary("New format")),
+            EditScope::ThisAndFollowing,
+        )
+        .await
+        .unwrap();
     assert_eq!(preview, 1);
     let out = chronos
-        .update_occurrence(&account, &cal, &id, summary("New format"), EditScope::ThisAndFollowing, EditOptions::default())
+        .update_occurrence(
+            &account,
+            &cal,
+            &id,
+            summary("New format"),
+            EditScope::ThisAndFollowing,
+            EditOptions::default(),
+        )
         .await
         .unwrap();
     assert_eq!(out.dropped_exceptions, 1);
@@ -416,7 +739,10 @@ async fn this_and_following_ends_the_series_and_starts_a_new_one() {
     assert_ne!(new_id.as_str(), "team0001");
 
     let check = |rows: Vec<(String, DateTime<Utc>, String, bool)>| {
-        let got: Vec<_> = rows.iter().map(|x| (x.1, x.2.clone(), x.0.starts_with(new_id.as_str()))).collect();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|x| (x.1, x.2.clone(), x.0.starts_with(new_id.as_str())))
+            .collect();
         let want: Vec<_> = [
             ("2026-12-01T08:00:00Z", "Team sync", false),
             ("2026-12-08T08:00:00Z", "New format", true),
@@ -433,17 +759,39 @@ async fn this_and_following_ends_the_series_and_starts_a_new_one() {
 
     sync(&chronos, &account).await;
     let old = server(&emu, "team0001");
-    let rule = old["recurrence"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(";");
+    let rule = old["recurrence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
     assert!(rule.contains("UNTIL="), "the old series ends: {rule}");
     let new = server(&emu, new_id.as_str());
     assert_eq!(field(&new, &["summary"]), Some("New format"));
-    assert_eq!(field(&new, &["start", "dateTime"]).map(t), Some(t("2026-12-08T08:00:00Z")));
-    assert_eq!(field(&server(&emu, id.as_str()), &["status"]), Some("cancelled"), "the dropped exception is deleted");
+    assert_eq!(
+        field(&new, &["start", "dateTime"]).map(t),
+        Some(t("2026-12-08T08:00:00Z"))
+    );
+    assert_eq!(
+        field(&server(&emu, id.as_str()), &["status"]),
+        Some("cancelled"),
+        "the dropped exception is deleted"
+    );
     check(series_december(&chronos).await);
 
     // "This and following" delete from the 22nd of the new series.
     let tail = EventId::from(format!("{new_id}_20261222T080000Z").as_str());
-    chronos.delete_occurrence(&account, &cal, &tail, EditScope::ThisAndFollowing, EditOptions::default()).await.unwrap();
+    chronos
+        .delete_occurrence(
+            &account,
+            &cal,
+            &tail,
+            EditScope::ThisAndFollowing,
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
     sync(&chronos, &account).await;
     assert_eq!(series_december(&chronos).await.len(), 3);
 }
@@ -457,16 +805,45 @@ async fn this_event_on_an_all_day_series_keeps_its_dates() {
     let (cal, opts) = (primary(), EditOptions::default());
 
     let renamed = EventId::from("hol00001_20261230");
-    chronos.update_occurrence(&account, &cal, &renamed, summary("Day off"), EditScope::This, opts.clone()).await.unwrap();
-    chronos.delete_occurrence(&account, &cal, &EventId::from("hol00001_20261231"), EditScope::This, opts).await.unwrap();
+    chronos
+        .update_occurrence(
+            &account,
+            &cal,
+            &renamed,
+            summary("Day off"),
+            EditScope::This,
+            opts.clone(),
+        )
+        .await
+        .unwrap();
+    chronos
+        .delete_occurrence(
+            &account,
+            &cal,
+            &EventId::from("hol00001_20261231"),
+            EditScope::This,
+            opts,
+        )
+        .await
+        .unwrap();
     sync(&chronos, &account).await;
 
     let on_server = server(&emu, renamed.as_str());
     assert_eq!(field(&on_server, &["summary"]), Some("Day off"));
     assert_eq!(field(&on_server, &["start", "date"]), Some("2026-12-30"));
-    assert_eq!(field(&server(&emu, "hol00001_20261231"), &["status"]), Some("cancelled"));
+    assert_eq!(
+        field(&server(&emu, "hol00001_20261231"), &["status"]),
+        Some("cancelled")
+    );
     let rows = december(&chronos).await;
-    assert_eq!(all_day_dates(&rows), [("hol00001_20261230".to_owned(), "2026-12-30".to_owned(), "2026-12-31".to_owned())]);
+    assert_eq!(
+        all_day_dates(&rows),
+        [(
+            "hol00001_20261230".to_owned(),
+            "2026-12-30".to_owned(),
+            "2026-12-31".to_owned()
+        )]
+    );
     let row = rows.iter().find(|r| r.event.id == renamed).unwrap();
     assert_eq!(row.event.summary.as_deref(), Some("Day off"));
 }

@@ -16,7 +16,11 @@ use std::time::Duration;
 use sync_support::*;
 use tokio::sync::broadcast;
 
-fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> ChronosOptions {
+fn options(
+    emu: &gcal_emulator::EmulatorHandle,
+    dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+) -> ChronosOptions {
     let mut o = chronos_options(emu, dir, secrets, 2);
     o.scheduler.min_gap = Duration::from_millis(200);
     o.push.activity.focus_min_age = Duration::from_millis(300);
@@ -24,8 +28,16 @@ fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: 
 }
 
 fn new_event(title: &str, day: u32) -> EventChanges {
-    let at = |h: u32| EventDateTime { date_time: Some(format!("2026-12-{day:02}T{h:02}:00:00Z")), ..Default::default() };
-    EventChanges { summary: Some(title.into()), start: Some(at(10)), end: Some(at(11)), ..Default::default() }
+    let at = |h: u32| EventDateTime {
+        date_time: Some(format!("2026-12-{day:02}T{h:02}:00:00Z")),
+        ..Default::default()
+    };
+    EventChanges {
+        summary: Some(title.into()),
+        start: Some(at(10)),
+        end: Some(at(11)),
+        ..Default::default()
+    }
 }
 
 async fn eventually<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
@@ -46,7 +58,9 @@ fn server_title(emu: &gcal_emulator::EmulatorHandle, id: &str) -> Option<String>
     if ev.get("status").and_then(|s| s.as_str()) == Some("cancelled") {
         return None;
     }
-    ev.get("summary").and_then(|s| s.as_str()).map(str::to_owned)
+    ev.get("summary")
+        .and_then(|s| s.as_str())
+        .map(str::to_owned)
 }
 
 fn drain_notices(rx: &mut broadcast::Receiver<ChangeNotice>) -> Vec<ChangeNotice> {
@@ -54,14 +68,25 @@ fn drain_notices(rx: &mut broadcast::Receiver<ChangeNotice>) -> Vec<ChangeNotice
 }
 
 fn pending_in_status(chronos: &Chronos, account: &AccountId) -> usize {
-    chronos.status().into_iter().find(|s| &s.account == account).map(|s| s.pending_changes).unwrap_or(usize::MAX)
+    chronos
+        .status()
+        .into_iter()
+        .find(|s| &s.account == account)
+        .map(|s| s.pending_changes)
+        .unwrap_or(usize::MAX)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreachable() {
     let emu = emulator(world(&[3, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(&emu, dir.path(), Arc::new(MemorySecretStore::default()))).await.unwrap();
+    let chronos = Chronos::open(options(
+        &emu,
+        dir.path(),
+        Arc::new(MemorySecretStore::default()),
+    ))
+    .await
+    .unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
     chronos.sync_now(Some(&account)).await.unwrap();
     let mut notices = chronos.subscribe_changes();
@@ -69,51 +94,125 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
     emu.control().reset_requests();
 
     // 1. Online: the edit is local at once and on the server shortly after, with no sync call.
-    let created = chronos.create_event(&account, &cal_id(0), new_event("Planning", 3), EditOptions::default()).await.unwrap();
-    assert!(created.pending, "the local copy shows the change as pending");
+    let created = chronos
+        .create_event(
+            &account,
+            &cal_id(0),
+            new_event("Planning", 3),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        created.pending,
+        "the local copy shows the change as pending"
+    );
     let id = created.event.id.clone();
     let on_server = eventually(Duration::from_secs(5), || server_title(&emu, id.as_str())).await;
     assert_eq!(on_server.as_deref(), Some("Planning"));
-    assert!(emu.control().requests().iter().all(|r| r.operation != "events.list"), "no sync ran");
-    assert!(eventually(Duration::from_secs(5), || (pending_in_status(&chronos, &account) == 0).then_some(())).await.is_some());
-    assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
-    let local = chronos.events_in_range(
-        "2026-12-03T00:00:00Z".parse().unwrap(),
-        "2026-12-04T00:00:00Z".parse().unwrap(),
-        chrono_tz::UTC,
-        Some(&account),
-        None,
-    )
+    assert!(
+        emu.control()
+            .requests()
+            .iter()
+            .all(|r| r.operation != "events.list"),
+        "no sync ran"
+    );
+    assert!(eventually(Duration::from_secs(5), || (pending_in_status(
+        &chronos, &account
+    ) == 0)
+        .then_some(()))
     .await
-    .unwrap()
-    .events;
+    .is_some());
+    assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
+    let local = chronos
+        .events_in_range(
+            "2026-12-03T00:00:00Z".parse().unwrap(),
+            "2026-12-04T00:00:00Z".parse().unwrap(),
+            chrono_tz::UTC,
+            Some(&account),
+            None,
+        )
+        .await
+        .unwrap()
+        .events;
     assert_eq!(local.len(), 1);
     assert!(!local[0].pending, "settled after the push");
     let seen = drain_notices(&mut notices);
-    assert!(seen.contains(&ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: 1 }), "{seen:?}");
-    assert!(seen.contains(&ChangeNotice::OutboxChanged { account: account.clone(), pending_changes: 0 }), "{seen:?}");
-    assert!(seen.contains(&ChangeNotice::EventsChanged { account: account.clone(), calendars: vec![cal_id(0)] }), "{seen:?}");
-    let counts: Vec<usize> = std::iter::from_fn(|| status.try_recv().ok()).map(|s| s.pending_changes).collect();
-    assert!(counts.starts_with(&[1]) && counts.last() == Some(&0), "status carried the count: {counts:?}");
+    assert!(
+        seen.contains(&ChangeNotice::OutboxChanged {
+            account: account.clone(),
+            pending_changes: 1
+        }),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&ChangeNotice::OutboxChanged {
+            account: account.clone(),
+            pending_changes: 0
+        }),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&ChangeNotice::EventsChanged {
+            account: account.clone(),
+            calendars: vec![cal_id(0)]
+        }),
+        "{seen:?}"
+    );
+    let counts: Vec<usize> = std::iter::from_fn(|| status.try_recv().ok())
+        .map(|s| s.pending_changes)
+        .collect();
+    assert!(
+        counts.starts_with(&[1]) && counts.last() == Some(&0),
+        "status carried the count: {counts:?}"
+    );
 
     // 2. Google unreachable (every write's connection dropped): the change stays queued with its error.
     let fault = emu
         .control()
-        .add_fault(FaultRule { action: FaultAction::Drop, ..FaultRule::status("/events", 200, 1000) }.with_method("PATCH"))
+        .add_fault(
+            FaultRule {
+                action: FaultAction::Drop,
+                ..FaultRule::status("/events", 200, 1000)
+            }
+            .with_method("PATCH"),
+        )
         .unwrap();
-    let title = EventChanges { summary: Some("Planning, moved".into()), ..Default::default() };
-    chronos.update_event(&account, &cal_id(0), &id, title, EditOptions::default()).await.unwrap();
+    let title = EventChanges {
+        summary: Some("Planning, moved".into()),
+        ..Default::default()
+    };
+    chronos
+        .update_event(&account, &cal_id(0), &id, title, EditOptions::default())
+        .await
+        .unwrap();
     let failed_attempt = eventually(Duration::from_secs(5), || {
-        (emu.control().requests().iter().filter(|r| r.operation == "events.patch").count() >= 3).then_some(())
+        (emu.control()
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "events.patch")
+            .count()
+            >= 3)
+            .then_some(())
     })
     .await;
-    assert!(failed_attempt.is_some(), "the background push tried (1 + 2 retries)");
+    assert!(
+        failed_attempt.is_some(),
+        "the background push tried (1 + 2 retries)"
+    );
     let waiting = eventually(Duration::from_secs(5), || {
         let changes = futures::executor::block_on(chronos.list_pending_changes(&account)).unwrap();
-        (changes.len() == 1 && changes[0].state == ChangeState::Pending && changes[0].last_error.is_some()).then_some(changes)
+        (changes.len() == 1
+            && changes[0].state == ChangeState::Pending
+            && changes[0].last_error.is_some())
+        .then_some(changes)
     })
     .await;
-    assert!(waiting.is_some(), "queued again with its error: {:?}", chronos.list_pending_changes(&account).await);
+    assert!(
+        waiting.is_some(),
+        "queued again with its error: {:?}",
+        chronos.list_pending_changes(&account).await
+    );
     assert_eq!(server_title(&emu, id.as_str()).as_deref(), Some("Planning"));
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 1);
     assert_eq!(pending_in_status(&chronos, &account), 1);
@@ -122,22 +221,54 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
     // Google is back: the next run (here "sync now") sends it before it pulls.
     emu.control().remove_fault(fault);
     let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
-    assert_eq!(r.outcome, chronos_core::sync::progress::SyncOutcome::Completed, "{r:?}");
-    assert_eq!(server_title(&emu, id.as_str()).as_deref(), Some("Planning, moved"));
+    assert_eq!(
+        r.outcome,
+        chronos_core::sync::progress::SyncOutcome::Completed,
+        "{r:?}"
+    );
+    assert_eq!(
+        server_title(&emu, id.as_str()).as_deref(),
+        Some("Planning, moved")
+    );
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
-    assert!(eventually(Duration::from_secs(2), || (pending_in_status(&chronos, &account) == 0).then_some(())).await.is_some());
+    assert!(eventually(Duration::from_secs(2), || (pending_in_status(
+        &chronos, &account
+    ) == 0)
+        .then_some(()))
+    .await
+    .is_some());
 
     // 3. The shell says the network is down: edits are not even tried; network back → a run sends them.
     assert!(!chronos.network_changed(false));
     emu.control().reset_requests();
-    chronos.delete_event(&account, &cal_id(0), &id, EditOptions::default()).await.unwrap();
+    chronos
+        .delete_event(&account, &cal_id(0), &id, EditOptions::default())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(emu.control().requests().is_empty(), "nothing was sent while offline");
+    assert!(
+        emu.control().requests().is_empty(),
+        "nothing was sent while offline"
+    );
     assert_eq!(pending_in_status(&chronos, &account), 1);
-    assert!(chronos.network_changed(true), "offline → online asks for a sync");
-    let gone = eventually(Duration::from_secs(5), || server_title(&emu, id.as_str()).is_none().then_some(())).await;
-    assert!(gone.is_some(), "the delete went out with the network-triggered run");
-    assert!(eventually(Duration::from_secs(5), || (pending_in_status(&chronos, &account) == 0).then_some(())).await.is_some());
+    assert!(
+        chronos.network_changed(true),
+        "offline → online asks for a sync"
+    );
+    let gone = eventually(Duration::from_secs(5), || {
+        server_title(&emu, id.as_str()).is_none().then_some(())
+    })
+    .await;
+    assert!(
+        gone.is_some(),
+        "the delete went out with the network-triggered run"
+    );
+    assert!(eventually(Duration::from_secs(5), || (pending_in_status(
+        &chronos, &account
+    ) == 0)
+        .then_some(()))
+    .await
+    .is_some());
 
     // Focus pass-through works without push configured.
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -152,36 +283,87 @@ async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_
     let dir = tempfile::tempdir().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     let (account, moved_id, created_id) = {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
+            .await
+            .unwrap();
         let account = chronos.connect_account(open_without_browser).await.unwrap();
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.network_changed(false);
-        let c = chronos.create_event(&account, &cal_id(1), new_event("Offline", 5), EditOptions::default()).await.unwrap();
+        let c = chronos
+            .create_event(
+                &account,
+                &cal_id(1),
+                new_event("Offline", 5),
+                EditOptions::default(),
+            )
+            .await
+            .unwrap();
         let first = emu.control().event_ids(USER).unwrap()[0].clone();
         chronos
-            .move_event(&account, &cal_id(0), &first.as_str().into(), &cal_id(1), EditOptions::default())
+            .move_event(
+                &account,
+                &cal_id(0),
+                &first.as_str().into(),
+                &cal_id(1),
+                EditOptions::default(),
+            )
             .await
             .unwrap();
         // Read-only rules and bad input refuse before anything is queued.
-        let bad = EventChanges { summary: Some("Backwards".into()), ..new_event("x", 6) };
-        let bad = EventChanges { start: bad.end.clone(), end: bad.start.clone(), ..bad };
-        let err = chronos.create_event(&account, &cal_id(0), bad, EditOptions::default()).await.unwrap_err();
+        let bad = EventChanges {
+            summary: Some("Backwards".into()),
+            ..new_event("x", 6)
+        };
+        let bad = EventChanges {
+            start: bad.end.clone(),
+            end: bad.start.clone(),
+            ..bad
+        };
+        let err = chronos
+            .create_event(&account, &cal_id(0), bad, EditOptions::default())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), chronos_core::ErrorKind::InvalidInput);
         assert_eq!(chronos.pending_count(&account).await.unwrap(), 2);
         let list = chronos.list_pending_changes(&account).await.unwrap();
-        assert_eq!(list.iter().map(|c| c.what.as_str()).collect::<Vec<_>>(), vec!["insert", "move"]);
+        assert_eq!(
+            list.iter().map(|c| c.what.as_str()).collect::<Vec<_>>(),
+            vec!["insert", "move"]
+        );
         chronos.shutdown();
         (account, first, c.event.id.clone())
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets)).await.unwrap();
-    assert_eq!(pending_in_status(&chronos, &account), 2, "the count is known at open, before any run");
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets))
+        .await
+        .unwrap();
+    assert_eq!(
+        pending_in_status(&chronos, &account),
+        2,
+        "the count is known at open, before any run"
+    );
     assert_eq!(chronos.accounts().await.unwrap()[0].pending_changes, 2);
     let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
-    assert_eq!(r.outcome, chronos_core::sync::progress::SyncOutcome::Completed, "{r:?}");
+    assert_eq!(
+        r.outcome,
+        chronos_core::sync::progress::SyncOutcome::Completed,
+        "{r:?}"
+    );
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
-    assert!(emu.control().event_ids(cal_id(1).as_str()).unwrap().contains(&moved_id));
-    assert_eq!(server_title(&emu, &moved_id), None, "moved away from the primary calendar");
-    assert!(emu.control().event_ids(cal_id(1).as_str()).unwrap().contains(&created_id.as_str().to_owned()));
+    assert!(emu
+        .control()
+        .event_ids(cal_id(1).as_str())
+        .unwrap()
+        .contains(&moved_id));
+    assert_eq!(
+        server_title(&emu, &moved_id),
+        None,
+        "moved away from the primary calendar"
+    );
+    assert!(emu
+        .control()
+        .event_ids(cal_id(1).as_str())
+        .unwrap()
+        .contains(&created_id.as_str().to_owned()));
     chronos.shutdown();
 }

@@ -1,11 +1,11 @@
 //! The encrypted store against a real SQLite file in a temporary directory.
 
+use chrono::{DateTime, TimeZone, Utc};
+use chronos_core::error::DataKeyProblem;
 use chronos_core::model::*;
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
 use chronos_core::store::*;
-use chronos_core::error::DataKeyProblem;
 use chronos_core::{Error, ErrorKind};
-use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +20,10 @@ fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
 }
 fn dt(s: String) -> EventDateTime {
-    EventDateTime { date_time: Some(s), ..Default::default() }
+    EventDateTime {
+        date_time: Some(s),
+        ..Default::default()
+    }
 }
 
 /// A timed event on `day` of December 2026, one hour at 09:00 UTC.
@@ -53,7 +56,11 @@ impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chronos.sqlite");
-        Self { _dir: dir, path, secrets: Arc::new(MemorySecretStore::default()) }
+        Self {
+            _dir: dir,
+            path,
+            secrets: Arc::new(MemorySecretStore::default()),
+        }
     }
     fn open(&self) -> Store {
         Store::open(&self.path, self.secrets.clone()).unwrap()
@@ -70,7 +77,8 @@ impl Fixture {
             selected: Some(true),
             ..Default::default()
         };
-        s.apply_calendar_list(&acct(), &[entry], true, Some(&SyncToken::from("cl-1"))).unwrap();
+        s.apply_calendar_list(&acct(), &[entry], true, Some(&SyncToken::from("cl-1")))
+            .unwrap();
         s
     }
 }
@@ -84,14 +92,33 @@ fn full_sync(s: &Store, pages: &[Vec<EventResource>], token: &str) -> Vec<PageOu
         } else {
             PageEnd::Next(PageToken::from(format!("p{}", i + 1)))
         };
-        out.push(s.apply_page(&acct(), &cal(), page, &PageApply { full_sync: Some(g), end }).unwrap());
+        out.push(
+            s.apply_page(
+                &acct(),
+                &cal(),
+                page,
+                &PageApply {
+                    full_sync: Some(g),
+                    end,
+                },
+            )
+            .unwrap(),
+        );
     }
     out
 }
 
 fn incremental(s: &Store, events: &[EventResource], token: &str) -> PageOutcome {
-    s.apply_page(&acct(), &cal(), events, &PageApply { full_sync: None, end: PageEnd::Last(SyncToken::from(token)) })
-        .unwrap()
+    s.apply_page(
+        &acct(),
+        &cal(),
+        events,
+        &PageApply {
+            full_sync: None,
+            end: PageEnd::Last(SyncToken::from(token)),
+        },
+    )
+    .unwrap()
 }
 
 fn december_ids(s: &Store) -> Vec<String> {
@@ -111,8 +138,15 @@ fn round_trip_through_a_reopened_file() {
     let mut e1 = event("e1", 3, "Dentist");
     e1.description = Some("Bring the forms".into());
     e1.location = Some("12 High St".into());
-    e1.attendees = Some(vec![Attendee { email: Some("bob@example.com".into()), display_name: Some("Bob".into()), ..Default::default() }]);
-    e1.extra.insert("htmlLink".into(), serde_json::json!("https://example.com/e1"));
+    e1.attendees = Some(vec![Attendee {
+        email: Some("bob@example.com".into()),
+        display_name: Some("Bob".into()),
+        ..Default::default()
+    }]);
+    e1.extra.insert(
+        "htmlLink".into(),
+        serde_json::json!("https://example.com/e1"),
+    );
     let e2 = event("e2", 20, "Party");
     {
         let s = f.store();
@@ -123,15 +157,28 @@ fn round_trip_through_a_reopened_file() {
         assert!(st.last_full_sync.is_some() && st.full_sync.is_none() && st.page_token.is_none());
     }
     let s = f.open();
-    let got = s.get_event(&acct(), &cal(), &EventId::from("e1")).unwrap().unwrap();
-    assert_eq!(*got.event, e1, "every field, unknown ones included, survives");
+    let got = s
+        .get_event(&acct(), &cal(), &EventId::from("e1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        *got.event, e1,
+        "every field, unknown ones included, survives"
+    );
     assert!(!got.pending);
-    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("e2")).unwrap(), Some(e2));
+    assert_eq!(
+        s.read_event_row(&acct(), &cal(), &EventId::from("e2"))
+            .unwrap(),
+        Some(e2)
+    );
     assert_eq!(december_ids(&s), ["e1", "e2"]);
     let cals = s.list_calendars(None, false).unwrap();
     assert_eq!(cals[0].entry.summary.as_deref(), Some("Alice"));
     assert!(cals[0].selected);
-    assert_eq!(s.calendar_list_sync_token(&acct()).unwrap(), Some(SyncToken::from("cl-1")));
+    assert_eq!(
+        s.calendar_list_sync_token(&acct()).unwrap(),
+        Some(SyncToken::from("cl-1"))
+    );
 }
 
 #[test]
@@ -139,7 +186,14 @@ fn a_blob_copied_to_another_row_fails_to_decrypt() {
     let f = Fixture::new();
     {
         let s = f.store();
-        full_sync(&s, &[vec![event("victim", 3, "Private"), event("target", 4, "Other")]], "t");
+        full_sync(
+            &s,
+            &[vec![
+                event("victim", 3, "Private"),
+                event("target", 4, "Other"),
+            ]],
+            "t",
+        );
     }
     {
         let conn = Connection::open(&f.path).unwrap();
@@ -150,17 +204,34 @@ fn a_blob_copied_to_another_row_fails_to_decrypt() {
         .unwrap();
     }
     let s = f.open();
-    let err = s.read_event_row(&acct(), &cal(), &EventId::from("target")).unwrap_err();
+    let err = s
+        .read_event_row(&acct(), &cal(), &EventId::from("target"))
+        .unwrap_err();
     assert!(matches!(err, Error::Crypto(_)), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::Storage);
     let msg = err.to_string();
-    assert!(msg.contains("failed authentication") && msg.contains("target"), "{msg}");
+    assert!(
+        msg.contains("failed authentication") && msg.contains("target"),
+        "{msg}"
+    );
     assert!(!msg.contains("Private"));
     // The index refuses to load a calendar with a forged row rather than show wrong content.
-    assert!(matches!(s.get_event(&acct(), &cal(), &EventId::from("victim")), Err(Error::Crypto(_))));
-    assert!(s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).is_err());
+    assert!(matches!(
+        s.get_event(&acct(), &cal(), &EventId::from("victim")),
+        Err(Error::Crypto(_))
+    ));
+    assert!(s
+        .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
+        .is_err());
     // The untouched row still decrypts.
-    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("victim")).unwrap().unwrap().summary.as_deref(), Some("Private"));
+    assert_eq!(
+        s.read_event_row(&acct(), &cal(), &EventId::from("victim"))
+            .unwrap()
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Private")
+    );
 }
 
 #[test]
@@ -172,7 +243,10 @@ fn an_event_blob_in_a_calendar_row_fails_too() {
     }
     Connection::open(&f.path)
         .unwrap()
-        .execute("UPDATE calendars SET blob = (SELECT blob FROM events LIMIT 1)", [])
+        .execute(
+            "UPDATE calendars SET blob = (SELECT blob FROM events LIMIT 1)",
+            [],
+        )
         .unwrap();
     let err = f.open().list_calendars(None, false).unwrap_err();
     assert!(err.to_string().contains("calendar"), "{err}");
@@ -195,7 +269,11 @@ fn scan(path: &Path, needle: &[u8]) -> Vec<String> {
 }
 
 fn marked_event(i: usize) -> EventResource {
-    let mut e = event(&format!("m{i}"), 1 + (i % 28) as u32, &format!("{MARKER} title {i}"));
+    let mut e = event(
+        &format!("m{i}"),
+        1 + (i % 28) as u32,
+        &format!("{MARKER} title {i}"),
+    );
     e.description = Some(format!("notes {MARKER} {i}"));
     e.location = Some(format!("Room {MARKER}"));
     e.attendees = Some(vec![Attendee {
@@ -222,7 +300,8 @@ fn planted_marker_is_nowhere_in_the_files() {
         selected: Some(true),
         ..Default::default()
     };
-    s.apply_calendar_list(&acct(), &[entry], true, None).unwrap();
+    s.apply_calendar_list(&acct(), &[entry], true, None)
+        .unwrap();
     let events: Vec<_> = (0..3000).map(marked_event).collect();
     full_sync(&s, &[events[..1500].to_vec(), events[1500..].to_vec()], "t");
     // Local edits, outbox payloads and conflict records carry content too.
@@ -230,28 +309,55 @@ fn planted_marker_is_nowhere_in_the_files() {
     s.write_local(
         &acct(),
         &LocalWrite {
-            rows: vec![RowChange::Upsert { calendar: cal(), event: edited.clone() }],
+            rows: vec![RowChange::Upsert {
+                calendar: cal(),
+                event: edited.clone(),
+            }],
             enqueue: vec![NewOutboxEntry {
                 calendar: cal(),
                 event_id: edited.id.clone(),
                 op: OutboxOp::Update,
-                payload: OutboxPayload { local: Some(edited.clone()), base: Some(events[1].clone()), detail: serde_json::json!({ "note": MARKER }) },
+                payload: OutboxPayload {
+                    local: Some(edited.clone()),
+                    base: Some(events[1].clone()),
+                    detail: serde_json::json!({ "note": MARKER }),
+                },
             }],
             add_conflicts: vec![NewConflict {
                 calendar: cal(),
                 event_id: edited.id.clone(),
                 kind: "both_changed".into(),
-                value: ConflictValue { local: Some(edited.clone()), server: Some(events[1].clone()), ..Default::default() },
+                value: ConflictValue {
+                    local: Some(edited.clone()),
+                    server: Some(events[1].clone()),
+                    ..Default::default()
+                },
             }],
             ..Default::default()
         },
     )
     .unwrap();
-    assert_eq!(s.list_outbox(None).unwrap()[0].payload.local.as_ref().unwrap().summary, edited.summary);
+    assert_eq!(
+        s.list_outbox(None).unwrap()[0]
+            .payload
+            .local
+            .as_ref()
+            .unwrap()
+            .summary,
+        edited.summary
+    );
     // While open (the WAL holds the recent pages) and after closing.
-    assert!(std::fs::metadata(format!("{}-wal", f.path.display())).unwrap().len() > 0);
+    assert!(
+        std::fs::metadata(format!("{}-wal", f.path.display()))
+            .unwrap()
+            .len()
+            > 0
+    );
     assert_eq!(scan(&f.path, MARKER.as_bytes()), Vec::<String>::new());
-    assert_eq!(scan(&f.path, MARKER.to_lowercase().as_bytes()), Vec::<String>::new());
+    assert_eq!(
+        scan(&f.path, MARKER.to_lowercase().as_bytes()),
+        Vec::<String>::new()
+    );
     assert_eq!(scan(&f.path, MARKER_TIME.as_bytes()), Vec::<String>::new());
     drop(s);
     assert_eq!(scan(&f.path, MARKER.as_bytes()), Vec::<String>::new());
@@ -261,44 +367,77 @@ fn planted_marker_is_nowhere_in_the_files() {
     // in the WAL while the connection is open and in the main file after the checkpoint.
     let plain = f.path.with_file_name("plain.sqlite");
     let conn = Connection::open(&plain).unwrap();
-    conn.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE e (id TEXT PRIMARY KEY, json TEXT)").unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE e (id TEXT PRIMARY KEY, json TEXT)")
+        .unwrap();
     for e in &events[..50] {
-        conn.execute("INSERT INTO e VALUES (?1, ?2)", [e.id.as_str(), &serde_json::to_string(e).unwrap()]).unwrap();
+        conn.execute(
+            "INSERT INTO e VALUES (?1, ?2)",
+            [e.id.as_str(), &serde_json::to_string(e).unwrap()],
+        )
+        .unwrap();
     }
-    assert!(scan(&plain, MARKER.as_bytes()).iter().any(|p| p.ends_with("-wal")));
+    assert!(scan(&plain, MARKER.as_bytes())
+        .iter()
+        .any(|p| p.ends_with("-wal")));
     assert!(!scan(&plain, MARKER_TIME.as_bytes()).is_empty());
     drop(conn);
-    assert_eq!(scan(&plain, MARKER.as_bytes()), vec![plain.display().to_string()]);
+    assert_eq!(
+        scan(&plain, MARKER.as_bytes()),
+        vec![plain.display().to_string()]
+    );
 }
 
 #[test]
 fn full_sync_marks_and_sweeps() {
     let f = Fixture::new();
     let s = f.store();
-    full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B"), event("c", 3, "C")]], "t1");
+    full_sync(
+        &s,
+        &[vec![
+            event("a", 1, "A"),
+            event("b", 2, "B"),
+            event("c", 3, "C"),
+        ]],
+        "t1",
+    );
     incremental(&s, &[event("d", 4, "D")], "t2");
     // 410: the token goes, a full sync starts, and the old rows stay visible meanwhile.
     s.clear_sync_token(&acct(), &cal()).unwrap();
     assert_eq!(s.sync_state(&acct(), &cal()).unwrap().sync_token, None);
     let g = s.begin_full_sync(&acct(), &cal()).unwrap();
-    let p1 = PageApply { full_sync: Some(g), end: PageEnd::Next(PageToken::from("p2")) };
-    s.apply_page(&acct(), &cal(), &[event("a", 1, "A")], &p1).unwrap();
+    let p1 = PageApply {
+        full_sync: Some(g),
+        end: PageEnd::Next(PageToken::from("p2")),
+    };
+    s.apply_page(&acct(), &cal(), &[event("a", 1, "A")], &p1)
+        .unwrap();
     assert_eq!(december_ids(&s), ["a", "b", "c", "d"]);
     // An interrupted sync resumes from here.
     let st = s.sync_state(&acct(), &cal()).unwrap();
-    assert_eq!((st.full_sync, st.page_token.clone()), (Some(g), Some(PageToken::from("p2"))));
+    assert_eq!(
+        (st.full_sync, st.page_token.clone()),
+        (Some(g), Some(PageToken::from("p2")))
+    );
     // ... also after a restart.
     drop(s);
     let s = f.open();
     assert_eq!(s.sync_state(&acct(), &cal()).unwrap().full_sync, Some(g));
     assert_eq!(december_ids(&s), ["a", "b", "c", "d"]);
-    let last = PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("t3")) };
-    let out = s.apply_page(&acct(), &cal(), &[bumped(event("b", 2, "B"), "B2")], &last).unwrap();
+    let last = PageApply {
+        full_sync: Some(g),
+        end: PageEnd::Last(SyncToken::from("t3")),
+    };
+    let out = s
+        .apply_page(&acct(), &cal(), &[bumped(event("b", 2, "B"), "B2")], &last)
+        .unwrap();
     assert_eq!((out.updated, out.swept), (1, 2));
     assert_eq!(december_ids(&s), ["a", "b"]);
     assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 2);
     let st = s.sync_state(&acct(), &cal()).unwrap();
-    assert_eq!((st.sync_token, st.page_token, st.full_sync), (Some(SyncToken::from("t3")), None, None));
+    assert_eq!(
+        (st.sync_token, st.page_token, st.full_sync),
+        (Some(SyncToken::from("t3")), None, None)
+    );
     // The sweep reached the file, not just the index.
     let s2 = f.open();
     assert_eq!(december_ids(&s2), ["a", "b"]);
@@ -320,19 +459,47 @@ fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
             &acct(),
             &LocalWrite {
                 rows: vec![
-                    RowChange::Upsert { calendar: cal(), event: local.clone() },
-                    RowChange::Upsert { calendar: cal(), event: local_new.clone() },
+                    RowChange::Upsert {
+                        calendar: cal(),
+                        event: local.clone(),
+                    },
+                    RowChange::Upsert {
+                        calendar: cal(),
+                        event: local_new.clone(),
+                    },
                 ],
                 enqueue: vec![
-                    NewOutboxEntry { calendar: cal(), event_id: c.id.clone(), op: OutboxOp::Update, payload: OutboxPayload { local: Some(local.clone()), base: Some(c.clone()), ..Default::default() } },
-                    NewOutboxEntry { calendar: cal(), event_id: local_new.id.clone(), op: OutboxOp::Insert, payload: OutboxPayload { local: Some(local_new.clone()), ..Default::default() } },
+                    NewOutboxEntry {
+                        calendar: cal(),
+                        event_id: c.id.clone(),
+                        op: OutboxOp::Update,
+                        payload: OutboxPayload {
+                            local: Some(local.clone()),
+                            base: Some(c.clone()),
+                            ..Default::default()
+                        },
+                    },
+                    NewOutboxEntry {
+                        calendar: cal(),
+                        event_id: local_new.id.clone(),
+                        op: OutboxOp::Insert,
+                        payload: OutboxPayload {
+                            local: Some(local_new.clone()),
+                            ..Default::default()
+                        },
+                    },
                 ],
                 ..Default::default()
             },
         )
         .unwrap();
     assert_eq!(res.enqueued.len(), 2);
-    assert!(s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().pending);
+    assert!(
+        s.get_event(&acct(), &cal(), &c.id)
+            .unwrap()
+            .unwrap()
+            .pending
+    );
     assert_eq!(s.pending_count(Some(&acct())).unwrap(), 2);
 
     // A full sync that brings back neither: both survive; the local version stays.
@@ -344,17 +511,49 @@ fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
     let server = bumped(c.clone(), "C server");
     let out = incremental(&s, std::slice::from_ref(&server), "t3");
     assert_eq!(out.held, vec![server]);
-    assert_eq!(s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().event.summary.as_deref(), Some("C local"));
+    assert_eq!(
+        s.get_event(&acct(), &cal(), &c.id)
+            .unwrap()
+            .unwrap()
+            .event
+            .summary
+            .as_deref(),
+        Some("C local")
+    );
 
     // Once pushed, the entry goes and the row is an ordinary row again.
     let entries = s.list_outbox(Some(&acct())).unwrap();
-    assert_eq!(entries.iter().map(|e| e.op).collect::<Vec<_>>(), [OutboxOp::Update, OutboxOp::Insert]);
+    assert_eq!(
+        entries.iter().map(|e| e.op).collect::<Vec<_>>(),
+        [OutboxOp::Update, OutboxOp::Insert]
+    );
     assert_eq!(entries[0].payload.base.as_ref(), Some(&c));
-    s.set_outbox_state(entries[0].id, OutboxState::Failed, Some("503 backendError"), true).unwrap();
+    s.set_outbox_state(
+        entries[0].id,
+        OutboxState::Failed,
+        Some("503 backendError"),
+        true,
+    )
+    .unwrap();
     let e0 = s.get_outbox(entries[0].id).unwrap().unwrap();
-    assert_eq!((e0.state, e0.attempts, e0.last_error.as_deref()), (OutboxState::Failed, 1, Some("503 backendError")));
-    s.write_local(&acct(), &LocalWrite { remove_outbox: vec![entries[0].id], ..Default::default() }).unwrap();
-    assert!(!s.get_event(&acct(), &cal(), &c.id).unwrap().unwrap().pending);
+    assert_eq!(
+        (e0.state, e0.attempts, e0.last_error.as_deref()),
+        (OutboxState::Failed, 1, Some("503 backendError"))
+    );
+    s.write_local(
+        &acct(),
+        &LocalWrite {
+            remove_outbox: vec![entries[0].id],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        !s.get_event(&acct(), &cal(), &c.id)
+            .unwrap()
+            .unwrap()
+            .pending
+    );
     s.clear_sync_token(&acct(), &cal()).unwrap();
     let out = full_sync(&s, &[vec![event("a", 1, "A")]], "t4");
     assert_eq!(out[0].swept, 1);
@@ -371,19 +570,33 @@ fn reapplying_a_page_changes_nothing() {
     exc.original_start_time = Some(dt("2026-12-05T09:00:00Z".into()));
     let mut gone = event("gone", 6, "");
     gone.status = Some("cancelled".into());
-    let page: Vec<_> = (0..50).map(|i| event(&format!("e{i}"), 1 + i % 28, "T")).chain([exc, gone]).collect();
+    let page: Vec<_> = (0..50)
+        .map(|i| event(&format!("e{i}"), 1 + i % 28, "T"))
+        .chain([exc, gone])
+        .collect();
     let g = s.begin_full_sync(&acct(), &cal()).unwrap();
-    let apply = PageApply { full_sync: Some(g), end: PageEnd::Next(PageToken::from("p2")) };
+    let apply = PageApply {
+        full_sync: Some(g),
+        end: PageEnd::Next(PageToken::from("p2")),
+    };
     let first = s.apply_page(&acct(), &cal(), &page, &apply).unwrap();
     assert_eq!((first.added, first.unchanged), (51, 1));
     let snapshot = || -> Vec<(String, Vec<u8>, i64)> {
         let conn = Connection::open(&f.path).unwrap();
-        let mut st = conn.prepare("SELECT event_id, blob, generation FROM events ORDER BY event_id").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+        let mut st = conn
+            .prepare("SELECT event_id, blob, generation FROM events ORDER BY event_id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     };
     let before = snapshot();
     let again = s.apply_page(&acct(), &cal(), &page, &apply).unwrap();
-    assert_eq!((again.added, again.updated, again.deleted, again.unchanged), (0, 0, 0, 52));
+    assert_eq!(
+        (again.added, again.updated, again.deleted, again.unchanged),
+        (0, 0, 0, 52)
+    );
     assert_eq!(snapshot(), before, "not one byte rewritten");
     assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 51);
 }
@@ -397,7 +610,15 @@ fn cancellations() {
     let mut moved = event("r_20261210T090000Z", 11, "Standup moved");
     moved.recurring_event_id = Some(EventId::from("r"));
     moved.original_start_time = Some(dt("2026-12-10T09:00:00Z".into()));
-    full_sync(&s, &[vec![master.clone(), moved.clone(), event("single", 2, "One-off")]], "t1");
+    full_sync(
+        &s,
+        &[vec![
+            master.clone(),
+            moved.clone(),
+            event("single", 2, "One-off"),
+        ]],
+        "t1",
+    );
     assert_eq!(december_ids(&s), ["r", "r_20261210T090000Z", "single"]);
 
     // A cancelled instance stays as a cancelled exception; a cancelled single event goes.
@@ -408,16 +629,34 @@ fn cancellations() {
         original_start_time: Some(dt("2026-12-15T09:00:00Z".into())),
         ..Default::default()
     };
-    let cancelled_single = EventResource { id: EventId::from("single"), status: Some("cancelled".into()), ..Default::default() };
+    let cancelled_single = EventResource {
+        id: EventId::from("single"),
+        status: Some("cancelled".into()),
+        ..Default::default()
+    };
     let out = incremental(&s, &[cancelled_instance.clone(), cancelled_single], "t2");
     assert_eq!((out.added, out.deleted), (1, 1));
-    let week = s.events_in_range(None, None, utc(2026, 12, 14), utc(2026, 12, 21)).unwrap();
+    let week = s
+        .events_in_range(None, None, utc(2026, 12, 14), utc(2026, 12, 21))
+        .unwrap();
     let ids: Vec<_> = week.iter().map(|e| e.event.id.as_str()).collect();
-    assert_eq!(ids, ["r", "r_20261215T090000Z"], "master plus the cancelled exception in its original slot");
+    assert_eq!(
+        ids,
+        ["r", "r_20261215T090000Z"],
+        "master plus the cancelled exception in its original slot"
+    );
     assert!(week[1].event.is_cancelled());
 
     // The whole series cancelled: master and exceptions go.
-    let out = incremental(&s, &[EventResource { id: EventId::from("r"), status: Some("cancelled".into()), ..Default::default() }], "t3");
+    let out = incremental(
+        &s,
+        &[EventResource {
+            id: EventId::from("r"),
+            status: Some("cancelled".into()),
+            ..Default::default()
+        }],
+        "t3",
+    );
     assert_eq!(out.deleted, 3);
     assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 0);
 }
@@ -427,37 +666,106 @@ fn range_queries_follow_selection_and_times() {
     let f = Fixture::new();
     let s = f.store();
     let other = CalendarId::from("team");
-    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: other.clone(), selected: Some(false), ..Default::default() }], false, None).unwrap();
+    s.apply_calendar_list(
+        &acct(),
+        &[CalendarListEntry {
+            id: other.clone(),
+            selected: Some(false),
+            ..Default::default()
+        }],
+        false,
+        None,
+    )
+    .unwrap();
     let mut allday = event("allday", 1, "Holiday");
-    allday.start = Some(EventDateTime { date: Some("2027-01-05".into()), ..Default::default() });
-    allday.end = Some(EventDateTime { date: Some("2027-01-06".into()), ..Default::default() });
+    allday.start = Some(EventDateTime {
+        date: Some("2027-01-05".into()),
+        ..Default::default()
+    });
+    allday.end = Some(EventDateTime {
+        date: Some("2027-01-06".into()),
+        ..Default::default()
+    });
     let mut nov = event("nov", 1, "November");
     nov.start = Some(dt("2026-11-15T09:00:00Z".into()));
     nov.end = Some(dt("2026-11-15T10:00:00Z".into()));
     let mut broken = event("broken", 1, "No times");
     broken.start = Some(dt("yesterday".into()));
-    full_sync(&s, &[vec![event("dec", 10, "December"), allday, nov, broken]], "t");
+    full_sync(
+        &s,
+        &[vec![event("dec", 10, "December"), allday, nov, broken]],
+        "t",
+    );
     let g = s.begin_full_sync(&acct(), &other).unwrap();
-    s.apply_page(&acct(), &other, &[event("team1", 10, "Team")], &PageApply { full_sync: Some(g), end: PageEnd::Last(SyncToken::from("x")) }).unwrap();
+    s.apply_page(
+        &acct(),
+        &other,
+        &[event("team1", 10, "Team")],
+        &PageApply {
+            full_sync: Some(g),
+            end: PageEnd::Last(SyncToken::from("x")),
+        },
+    )
+    .unwrap();
 
     assert_eq!(december_ids(&s), ["dec"]);
     s.set_calendar_selected(&acct(), &other, true).unwrap();
     assert_eq!(december_ids(&s), ["dec", "team1"]);
     // Google's flag no longer overrides the user's choice.
-    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: other.clone(), selected: Some(false), ..Default::default() }], false, None).unwrap();
+    s.apply_calendar_list(
+        &acct(),
+        &[CalendarListEntry {
+            id: other.clone(),
+            selected: Some(false),
+            ..Default::default()
+        }],
+        false,
+        None,
+    )
+    .unwrap();
     assert_eq!(december_ids(&s), ["dec", "team1"]);
     // Explicit calendars; an all-day date is floating, so a query for that day from a zone far
     // ahead of UTC (UTC+12: Jan 5 starts at Jan 4 12:00Z) finds it too.
-    let only = [CalendarRef { account: acct(), calendar: cal() }];
+    let only = [CalendarRef {
+        account: acct(),
+        calendar: cal(),
+    }];
     let day = |from: DateTime<Utc>, to: DateTime<Utc>| -> Vec<String> {
-        s.events_in_range(None, Some(&only), from, to).unwrap().iter().map(|e| e.event.id.0.clone()).collect()
+        s.events_in_range(None, Some(&only), from, to)
+            .unwrap()
+            .iter()
+            .map(|e| e.event.id.0.clone())
+            .collect()
     };
     assert_eq!(day(utc(2027, 1, 5), utc(2027, 1, 6)), ["allday"]);
-    assert_eq!(day(Utc.with_ymd_and_hms(2027, 1, 4, 12, 0, 0).unwrap(), Utc.with_ymd_and_hms(2027, 1, 5, 12, 0, 0).unwrap()), ["allday"]);
+    assert_eq!(
+        day(
+            Utc.with_ymd_and_hms(2027, 1, 4, 12, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2027, 1, 5, 12, 0, 0).unwrap()
+        ),
+        ["allday"]
+    );
     assert_eq!(day(utc(2027, 1, 2), utc(2027, 1, 4)), Vec::<String>::new());
-    assert!(s.get_event(&acct(), &cal(), &EventId::from("broken")).unwrap().is_some(), "stored, reachable by id");
-    assert!(s.events_in_range(None, None, utc(2027, 1, 2), utc(2027, 1, 1)).is_err());
-    assert_eq!(s.events_in_range(Some(&AccountId::from("nobody@x")), None, utc(2026, 1, 1), utc(2028, 1, 1)).unwrap().len(), 0);
+    assert!(
+        s.get_event(&acct(), &cal(), &EventId::from("broken"))
+            .unwrap()
+            .is_some(),
+        "stored, reachable by id"
+    );
+    assert!(s
+        .events_in_range(None, None, utc(2027, 1, 2), utc(2027, 1, 1))
+        .is_err());
+    assert_eq!(
+        s.events_in_range(
+            Some(&AccountId::from("nobody@x")),
+            None,
+            utc(2026, 1, 1),
+            utc(2028, 1, 1)
+        )
+        .unwrap()
+        .len(),
+        0
+    );
 }
 
 #[test]
@@ -466,42 +774,80 @@ fn missing_key_is_reported_and_recovered() {
     {
         let s = f.store();
         full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B")]], "t");
-        s.set_calendar_color(&acct(), &cal(), Some("#112233")).unwrap();
+        s.set_calendar_color(&acct(), &cal(), Some("#112233"))
+            .unwrap();
         let e = bumped(event("a", 1, "A"), "A local");
         for op in [OutboxOp::Update, OutboxOp::Delete] {
-            s.write_local(&acct(), &LocalWrite {
-                enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: e.id.clone(), op, payload: OutboxPayload { local: Some(e.clone()), ..Default::default() } }],
-                ..Default::default()
-            }).unwrap();
+            s.write_local(
+                &acct(),
+                &LocalWrite {
+                    enqueue: vec![NewOutboxEntry {
+                        calendar: cal(),
+                        event_id: e.id.clone(),
+                        op,
+                        payload: OutboxPayload {
+                            local: Some(e.clone()),
+                            ..Default::default()
+                        },
+                    }],
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         }
     }
     // The keyring was reset: no key at all.
     let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let err = Store::open(&f.path, empty.clone()).err().expect("must fail");
-    assert!(matches!(err, Error::DataKeyMissing(DataKeyProblem::Absent(KeyId(1)))), "{err:?}");
+    let err = Store::open(&f.path, empty.clone())
+        .err()
+        .expect("must fail");
+    assert!(
+        matches!(err, Error::DataKeyMissing(DataKeyProblem::Absent(KeyId(1)))),
+        "{err:?}"
+    );
     assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
     // A different key under the same name is just as missing (never garbage).
     let other = MemorySecretStore::default();
     other.set("data-key:1", &[7u8; 32]).unwrap();
     other.set("data-key:current", b"1").unwrap();
     let other: Arc<dyn SecretStore> = Arc::new(other);
-    assert!(matches!(Store::open(&f.path, other.clone()), Err(Error::DataKeyMissing(DataKeyProblem::Different(KeyId(1))))));
+    assert!(matches!(
+        Store::open(&f.path, other.clone()),
+        Err(Error::DataKeyMissing(DataKeyProblem::Different(KeyId(1))))
+    ));
 
     // Bytes that are not a key at all are named as such.
     let garbage = MemorySecretStore::default();
     garbage.set("data-key:1", b"short").unwrap();
     let garbage: Arc<dyn SecretStore> = Arc::new(garbage);
-    assert!(matches!(Store::open(&f.path, garbage), Err(Error::DataKeyMissing(DataKeyProblem::Unusable(KeyId(1))))));
+    assert!(matches!(
+        Store::open(&f.path, garbage),
+        Err(Error::DataKeyMissing(DataKeyProblem::Unusable(KeyId(1))))
+    ));
 
     let (s, report) = Store::recover_missing_key(&f.path, other.clone()).unwrap();
-    assert_eq!(report, RecoveryReport { unsent_changes_lost: 2, conflicts_lost: 0, events_wiped: 2 });
-    assert_ne!(s.current_data_key(), KeyId(1), "a fresh key id, not the impostor");
+    assert_eq!(
+        report,
+        RecoveryReport {
+            unsent_changes_lost: 2,
+            conflicts_lost: 0,
+            events_wiped: 2
+        }
+    );
+    assert_ne!(
+        s.current_data_key(),
+        KeyId(1),
+        "a fresh key id, not the impostor"
+    );
     assert_eq!(s.list_accounts().unwrap().len(), 1);
     let cals = s.list_calendars(None, false).unwrap();
     assert_eq!(cals.len(), 1);
     assert!(cals[0].selected);
     assert_eq!(cals[0].color_override.as_deref(), Some("#112233"));
-    assert_eq!(cals[0].entry.summary, None, "names come back with the next calendar list sync");
+    assert_eq!(
+        cals[0].entry.summary, None,
+        "names come back with the next calendar list sync"
+    );
     assert_eq!(s.calendar_list_sync_token(&acct()).unwrap(), None);
     assert_eq!(s.sync_state(&acct(), &cal()).unwrap(), SyncState::default());
     assert_eq!(s.pending_count(None).unwrap(), 0);
@@ -516,7 +862,8 @@ fn missing_key_is_reported_and_recovered() {
 /// Rows of `table` in the file, read without any key.
 fn raw_count(path: &Path, table: &str) -> i64 {
     let conn = Connection::open(path).unwrap();
-    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -524,24 +871,63 @@ fn opening_without_the_key_never_wipes_and_the_preview_counts_what_a_reset_would
     let f = Fixture::new();
     {
         let s = f.store();
-        full_sync(&s, &[vec![event("a", 1, "A"), event("b", 2, "B"), event("c", 3, "C")]], "t");
+        full_sync(
+            &s,
+            &[vec![
+                event("a", 1, "A"),
+                event("b", 2, "B"),
+                event("c", 3, "C"),
+            ]],
+            "t",
+        );
         let e = bumped(event("a", 1, "A"), "A local");
-        s.write_local(&acct(), &LocalWrite {
-            enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: e.id.clone(), op: OutboxOp::Update, payload: OutboxPayload { local: Some(e), ..Default::default() } }],
-            ..Default::default()
-        }).unwrap();
+        s.write_local(
+            &acct(),
+            &LocalWrite {
+                enqueue: vec![NewOutboxEntry {
+                    calendar: cal(),
+                    event_id: e.id.clone(),
+                    op: OutboxOp::Update,
+                    payload: OutboxPayload {
+                        local: Some(e),
+                        ..Default::default()
+                    },
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
     }
     let before = std::fs::read(&f.path).unwrap();
     let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     for _ in 0..2 {
-        let err = Store::open(&f.path, empty.clone()).err().expect("must fail");
+        let err = Store::open(&f.path, empty.clone())
+            .err()
+            .expect("must fail");
         assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
         let text = err.to_string();
-        assert!(text.contains("holds no data key 1") && text.contains("nothing was changed"), "{text}");
-        assert!(text.contains("chronos-cli reset-local"), "the recovery command is named: {text}");
+        assert!(
+            text.contains("holds no data key 1") && text.contains("nothing was changed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("chronos-cli reset-local"),
+            "the recovery command is named: {text}"
+        );
     }
-    assert_eq!(Store::reset_preview(&f.path).unwrap(), RecoveryReport { unsent_changes_lost: 1, conflicts_lost: 0, events_wiped: 3 });
-    assert_eq!(std::fs::read(&f.path).unwrap(), before, "the store file is unchanged");
+    assert_eq!(
+        Store::reset_preview(&f.path).unwrap(),
+        RecoveryReport {
+            unsent_changes_lost: 1,
+            conflicts_lost: 0,
+            events_wiped: 3
+        }
+    );
+    assert_eq!(
+        std::fs::read(&f.path).unwrap(),
+        before,
+        "the store file is unchanged"
+    );
     assert_eq!(raw_count(&f.path, "outbox"), 1);
     assert_eq!(raw_count(&f.path, "events"), 3);
     // No keyring key was made up either: the original key still opens everything.
@@ -563,7 +949,11 @@ fn key_rotation() {
     incremental(&s, &[event("new", 2, "New")], "t2");
     let key_of = |id: &str| -> u32 {
         let conn = Connection::open(&f.path).unwrap();
-        let blob: Vec<u8> = conn.query_row("SELECT blob FROM events WHERE event_id = ?1", [id], |r| r.get(0)).unwrap();
+        let blob: Vec<u8> = conn
+            .query_row("SELECT blob FROM events WHERE event_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
         u32::from_be_bytes(blob[1..5].try_into().unwrap())
     };
     assert_eq!((key_of("old"), key_of("new")), (k1.0, k2.0));
@@ -571,7 +961,11 @@ fn key_rotation() {
     let s = f.open();
     assert_eq!(s.current_data_key(), k2);
     assert_eq!(december_ids(&s), ["new", "old"]);
-    assert_eq!(s.retire_data_key(k1).unwrap_err().kind(), ErrorKind::Conflict, "still in use");
+    assert_eq!(
+        s.retire_data_key(k1).unwrap_err().kind(),
+        ErrorKind::Conflict,
+        "still in use"
+    );
     let n = s.reencrypt_all().unwrap();
     assert_eq!(n, 2, "the old event and the calendar");
     assert_eq!(key_of("old"), k2.0);
@@ -580,7 +974,14 @@ fn key_rotation() {
     drop(s);
     let s = f.open();
     assert_eq!(s.data_key_ids(), vec![k2]);
-    assert_eq!(s.read_event_row(&acct(), &cal(), &EventId::from("old")).unwrap().unwrap().summary.as_deref(), Some("Old"));
+    assert_eq!(
+        s.read_event_row(&acct(), &cal(), &EventId::from("old"))
+            .unwrap()
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Old")
+    );
 }
 
 #[test]
@@ -588,32 +989,103 @@ fn conflicts_and_moves() {
     let f = Fixture::new();
     let s = f.store();
     let team = CalendarId::from("team");
-    s.apply_calendar_list(&acct(), &[CalendarListEntry { id: team.clone(), selected: Some(true), access_role: Some("reader".into()), ..Default::default() }], false, None).unwrap();
-    assert!(s.get_calendar(&acct(), &team).unwrap().unwrap().is_read_only());
+    s.apply_calendar_list(
+        &acct(),
+        &[CalendarListEntry {
+            id: team.clone(),
+            selected: Some(true),
+            access_role: Some("reader".into()),
+            ..Default::default()
+        }],
+        false,
+        None,
+    )
+    .unwrap();
+    assert!(s
+        .get_calendar(&acct(), &team)
+        .unwrap()
+        .unwrap()
+        .is_read_only());
     let e = event("e", 5, "Move me");
     full_sync(&s, &[vec![e.clone()]], "t");
     // A move re-seals the row under its new identity and removes the old one.
-    s.write_local(&acct(), &LocalWrite {
-        rows: vec![RowChange::Delete { calendar: cal(), event_id: e.id.clone() }, RowChange::Upsert { calendar: team.clone(), event: e.clone() }],
-        enqueue: vec![NewOutboxEntry { calendar: team.clone(), event_id: e.id.clone(), op: OutboxOp::Move, payload: OutboxPayload { detail: serde_json::json!({"from": cal()}), ..Default::default() } }],
-        ..Default::default()
-    }).unwrap();
+    s.write_local(
+        &acct(),
+        &LocalWrite {
+            rows: vec![
+                RowChange::Delete {
+                    calendar: cal(),
+                    event_id: e.id.clone(),
+                },
+                RowChange::Upsert {
+                    calendar: team.clone(),
+                    event: e.clone(),
+                },
+            ],
+            enqueue: vec![NewOutboxEntry {
+                calendar: team.clone(),
+                event_id: e.id.clone(),
+                op: OutboxOp::Move,
+                payload: OutboxPayload {
+                    detail: serde_json::json!({"from": cal()}),
+                    ..Default::default()
+                },
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(s.get_event(&acct(), &cal(), &e.id).unwrap().is_none());
     let moved = s.get_event(&acct(), &team, &e.id).unwrap().unwrap();
     assert!(moved.pending);
-    assert_eq!(s.read_event_row(&acct(), &team, &e.id).unwrap(), Some(e.clone()));
+    assert_eq!(
+        s.read_event_row(&acct(), &team, &e.id).unwrap(),
+        Some(e.clone())
+    );
 
-    let r = s.write_local(&acct(), &LocalWrite {
-        add_conflicts: vec![NewConflict { calendar: team.clone(), event_id: e.id.clone(), kind: "both_changed".into(), value: ConflictValue { local: Some(e.clone()), fields: vec!["summary".into()], ..Default::default() } }],
-        ..Default::default()
-    }).unwrap();
+    let r = s
+        .write_local(
+            &acct(),
+            &LocalWrite {
+                add_conflicts: vec![NewConflict {
+                    calendar: team.clone(),
+                    event_id: e.id.clone(),
+                    kind: "both_changed".into(),
+                    value: ConflictValue {
+                        local: Some(e.clone()),
+                        fields: vec!["summary".into()],
+                        ..Default::default()
+                    },
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let list = s.list_conflicts(Some(&acct())).unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].id, list[0].kind.as_str(), list[0].value.fields.clone()), (r.conflicts[0], "both_changed", vec!["summary".to_string()]));
+    assert_eq!(
+        (
+            list[0].id,
+            list[0].kind.as_str(),
+            list[0].value.fields.clone()
+        ),
+        (r.conflicts[0], "both_changed", vec!["summary".to_string()])
+    );
     assert!(s.resolve_conflict(r.conflicts[0]).unwrap());
     assert!(s.list_conflicts(None).unwrap().is_empty());
     // Edits against unknown calendars change nothing.
-    let err = s.write_local(&acct(), &LocalWrite { rows: vec![RowChange::Upsert { calendar: CalendarId::from("nope"), event: e }], ..Default::default() }).unwrap_err();
+    let err = s
+        .write_local(
+            &acct(),
+            &LocalWrite {
+                rows: vec![RowChange::Upsert {
+                    calendar: CalendarId::from("nope"),
+                    event: e,
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
 }
 
@@ -627,7 +1099,9 @@ fn deleting_an_account_removes_its_data() {
     assert!(s.list_calendars(None, true).unwrap().is_empty());
     assert_eq!(december_ids(&s), Vec::<String>::new());
     let conn = Connection::open(&f.path).unwrap();
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -636,7 +1110,9 @@ fn a_removed_calendar_loses_its_events() {
     let f = Fixture::new();
     let s = f.store();
     full_sync(&s, &[vec![event("a", 1, "A")]], "t");
-    let out = s.apply_calendar_list(&acct(), &[], true, Some(&SyncToken::from("cl-2"))).unwrap();
+    let out = s
+        .apply_calendar_list(&acct(), &[], true, Some(&SyncToken::from("cl-2")))
+        .unwrap();
     assert_eq!(out.removed, 1);
     assert!(s.list_calendars(None, false).unwrap().is_empty());
     assert!(s.list_calendars(None, true).unwrap()[0].deleted);
@@ -651,34 +1127,64 @@ async fn async_callers_use_the_blocking_pool() {
     let n = s
         .call(|s| {
             full_sync(s, &[vec![event("a", 1, "A")]], "t");
-            Ok(s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))?.len())
+            Ok(
+                s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))?
+                    .len(),
+            )
         })
         .await
         .unwrap();
     assert_eq!(n, 1);
-    let err = s.call(|s| s.set_calendar_color(&acct(), &cal(), Some("red"))).await.unwrap_err();
+    let err = s
+        .call(|s| s.set_calendar_color(&acct(), &cal(), Some("red")))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
 #[test]
 fn a_large_calendar_loads_completely_and_still_refuses_forged_rows() {
     let f = Fixture::new();
-    let events: Vec<_> = (0..6000).map(|i| event(&format!("big{i:05}"), 1 + (i % 28) as u32, &format!("T{i}"))).collect();
+    let events: Vec<_> = (0..6000)
+        .map(|i| event(&format!("big{i:05}"), 1 + (i % 28) as u32, &format!("T{i}")))
+        .collect();
     {
         let s = f.store();
-        full_sync(&s, &[events[..2500].to_vec(), events[2500..5000].to_vec(), events[5000..].to_vec()], "t");
+        full_sync(
+            &s,
+            &[
+                events[..2500].to_vec(),
+                events[2500..5000].to_vec(),
+                events[5000..].to_vec(),
+            ],
+            "t",
+        );
     }
     let s = f.open();
-    let got = s.events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).unwrap();
+    let got = s
+        .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
+        .unwrap();
     assert_eq!(got.len(), 6000);
-    assert!(got.windows(2).all(|w| w[0].event.start.as_ref().unwrap().date_time <= w[1].event.start.as_ref().unwrap().date_time));
-    assert_eq!(*s.get_event(&acct(), &cal(), &EventId::from("big04321")).unwrap().unwrap().event, events[4321]);
+    assert!(got
+        .windows(2)
+        .all(|w| w[0].event.start.as_ref().unwrap().date_time
+            <= w[1].event.start.as_ref().unwrap().date_time));
+    assert_eq!(
+        *s.get_event(&acct(), &cal(), &EventId::from("big04321"))
+            .unwrap()
+            .unwrap()
+            .event,
+        events[4321]
+    );
     drop(s);
     Connection::open(&f.path)
         .unwrap()
         .execute("UPDATE events SET blob = (SELECT blob FROM events WHERE event_id = 'big00001') WHERE event_id = 'big05999'", [])
         .unwrap();
-    let err = f.open().events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1)).unwrap_err();
+    let err = f
+        .open()
+        .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
+        .unwrap_err();
     assert!(err.to_string().contains("big05999"), "{err}");
 }
 
@@ -695,11 +1201,28 @@ fn a_cancelled_series_keeps_exceptions_with_unsent_edits() {
     x2.recurring_event_id = Some(EventId::from("s"));
     x2.original_start_time = Some(dt("2026-12-15T09:00:00Z".into()));
     full_sync(&s, &[vec![master, x1.clone(), x2]], "t1");
-    s.write_local(&acct(), &LocalWrite {
-        enqueue: vec![NewOutboxEntry { calendar: cal(), event_id: x1.id.clone(), op: OutboxOp::Update, payload: OutboxPayload::default() }],
-        ..Default::default()
-    }).unwrap();
-    let out = incremental(&s, &[EventResource { id: EventId::from("s"), status: Some("cancelled".into()), ..Default::default() }], "t2");
+    s.write_local(
+        &acct(),
+        &LocalWrite {
+            enqueue: vec![NewOutboxEntry {
+                calendar: cal(),
+                event_id: x1.id.clone(),
+                op: OutboxOp::Update,
+                payload: OutboxPayload::default(),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let out = incremental(
+        &s,
+        &[EventResource {
+            id: EventId::from("s"),
+            status: Some("cancelled".into()),
+            ..Default::default()
+        }],
+        "t2",
+    );
     assert_eq!(out.deleted, 2, "the master and the untouched exception");
     assert_eq!(december_ids(&s), ["s_20261208T090000Z"]);
     // Deselecting frees the calendar's index; selecting again reloads it from the file.
@@ -707,5 +1230,10 @@ fn a_cancelled_series_keeps_exceptions_with_unsent_edits() {
     assert!(december_ids(&s).is_empty());
     s.set_calendar_selected(&acct(), &cal(), true).unwrap();
     assert_eq!(december_ids(&s), ["s_20261208T090000Z"]);
-    assert!(s.get_event(&acct(), &cal(), &x1.id).unwrap().unwrap().pending);
+    assert!(
+        s.get_event(&acct(), &cal(), &x1.id)
+            .unwrap()
+            .unwrap()
+            .pending
+    );
 }

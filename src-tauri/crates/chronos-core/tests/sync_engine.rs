@@ -18,12 +18,21 @@ async fn full_then_incremental_with_changes() {
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
     assert_eq!(r.calendars.len(), 3);
-    let c0 = &r.calendars.iter().find(|c| c.calendar == cal_id(0)).unwrap().stats;
+    let c0 = &r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(0))
+        .unwrap()
+        .stats;
     assert_eq!(c0.mode, SyncMode::Full);
     assert_eq!(c0.pages, 2, "3000 events come in two pages of at most 2500");
     assert_eq!(c0.added, 3000);
     for i in 0..3 {
-        assert_eq!(h.stored_ids(&cal_id(i)), h.expected_ids(&cal_id(i)), "calendar {i}");
+        assert_eq!(
+            h.stored_ids(&cal_id(i)),
+            h.expected_ids(&cal_id(i)),
+            "calendar {i}"
+        );
     }
     // Full sync asked Google's way.
     let lists = h.requests("events.list");
@@ -37,19 +46,29 @@ async fn full_then_incremental_with_changes() {
         "start": {"dateTime": "2026-03-01T10:00:00Z"}, "end": {"dateTime": "2026-03-01T11:00:00Z"}})).unwrap();
     let victim = h.expected_ids(&cal_id(0))[5].clone();
     let edited = h.expected_ids(&cal_id(0))[6].clone();
-    ctl.patch_event(USER, &edited, json!({"summary": "Edited"})).unwrap();
+    ctl.patch_event(USER, &edited, json!({"summary": "Edited"}))
+        .unwrap();
     ctl.delete_event(USER, &victim).unwrap();
 
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed);
-    let c0 = &r.calendars.iter().find(|c| c.calendar == cal_id(0)).unwrap().stats;
+    let c0 = &r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(0))
+        .unwrap()
+        .stats;
     assert_eq!(c0.mode, SyncMode::Incremental);
     assert_eq!((c0.added, c0.updated, c0.deleted), (1, 1, 1), "{c0:?}");
     let ids = h.stored_ids(&cal_id(0));
     assert_eq!(ids, h.expected_ids(&cal_id(0)));
     assert!(ids.contains(&"abcdef0123".to_owned()));
     assert!(!ids.contains(&victim));
-    let ev = h.store.get_event(&h.account, &cal_id(0), &edited.as_str().into()).unwrap().unwrap();
+    let ev = h
+        .store
+        .get_event(&h.account, &cal_id(0), &edited.as_str().into())
+        .unwrap()
+        .unwrap();
     assert_eq!(ev.event.summary.as_deref(), Some("Edited"));
     // The incremental requests carried the sync token and nothing it forbids.
     let last = h.requests("events.list");
@@ -67,12 +86,22 @@ async fn incremental_with_nothing_changed_makes_one_request_per_calendar() {
     assert_eq!(r.outcome, SyncOutcome::Completed);
     assert_eq!(h.requests("events.list").len(), 4);
     assert_eq!(h.requests("calendarList.list").len(), 1);
-    assert_eq!(h.emu.control().requests().iter().filter(|q| q.operation.starts_with("events")).count(), 4);
+    assert_eq!(
+        h.emu
+            .control()
+            .requests()
+            .iter()
+            .filter(|q| q.operation.starts_with("events"))
+            .count(),
+        4
+    );
     assert_eq!(r.totals.added + r.totals.updated + r.totals.deleted, 0);
 
     // A light check of the calendars on screen: only those, and no calendar list.
     h.emu.control().reset_requests();
-    let r = h.sync_scope(RunScope::calendars([cal_id(1), cal_id(3)])).await;
+    let r = h
+        .sync_scope(RunScope::calendars([cal_id(1), cal_id(3)]))
+        .await;
     assert_eq!(r.calendars.len(), 2);
     assert_eq!(h.requests("events.list").len(), 2);
     assert_eq!(h.requests("calendarList.list").len(), 0);
@@ -85,7 +114,8 @@ async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
     let ctl = h.emu.control();
     // 3,000 server-side changes make the incremental sync two pages long.
     for i in 0..3000 {
-        ctl.insert_event(USER, event(&format!("later{i:05}"), i)).unwrap();
+        ctl.insert_event(USER, event(&format!("later{i:05}"), i))
+            .unwrap();
     }
     let gone = h.expected_ids(&cal_id(0))[0].clone();
     ctl.delete_event(USER, &gone).unwrap();
@@ -99,20 +129,31 @@ async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
     h.clear_progress();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
-    let c0 = &r.calendars.iter().find(|c| c.calendar == cal_id(0)).unwrap().stats;
+    let c0 = &r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(0))
+        .unwrap()
+        .stats;
     assert!(c0.full_sync_after_410);
     assert_eq!(c0.mode, SyncMode::Full);
     assert_eq!(h.stored_ids(&cal_id(0)), h.expected_ids(&cal_id(0)));
     assert!(!h.stored_ids(&cal_id(0)).contains(&gone));
     // incremental p1, p2 (410), then the full sync's two pages; the other calendar: one.
     let lists = h.requests("events.list");
-    let full_after: Vec<_> = lists.iter().filter(|q| !q.query.contains("syncToken")).collect();
+    let full_after: Vec<_> = lists
+        .iter()
+        .filter(|q| !q.query.contains("syncToken"))
+        .collect();
     assert_eq!(full_after.len(), 2, "{lists:?}");
     assert_eq!(lists.iter().filter(|q| q.status == 410).count(), 1);
     // The second run is incremental again: the full sync stored a fresh token.
     ctl.reset_requests();
     let r = h.sync().await;
-    assert!(r.calendars.iter().all(|c| c.stats.mode == SyncMode::Incremental));
+    assert!(r
+        .calendars
+        .iter()
+        .all(|c| c.stats.mode == SyncMode::Incremental));
     assert_eq!(h.requests("events.list").len(), 2);
 }
 
@@ -132,9 +173,16 @@ async fn a_410_that_repeats_fails_the_calendar_without_looping() {
     let failed: Vec<_> = r.failed_calendars().collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].calendar, cal_id(0));
-    assert_eq!(failed[0].error.as_ref().unwrap().kind.as_str(), "full_sync_required");
+    assert_eq!(
+        failed[0].error.as_ref().unwrap().kind.as_str(),
+        "full_sync_required"
+    );
     // Exactly two attempts: the incremental one and the single full sync.
-    let hits: Vec<_> = h.requests("events.list").into_iter().filter(|q| q.status == 410).collect();
+    let hits: Vec<_> = h
+        .requests("events.list")
+        .into_iter()
+        .filter(|q| q.status == 410)
+        .collect();
     assert_eq!(hits.len(), 2);
     // The old rows are still there (never blank).
     assert_eq!(h.stored_ids(&cal_id(0)).len(), 50);
@@ -145,7 +193,13 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     const N: usize = 7_500; // 3 pages per calendar
     let mut h = Harness::with(
         world(&[N, N]),
-        Options { config: RunConfig { run_timeout: Duration::from_secs(8), ..Default::default() }, ..Default::default() },
+        Options {
+            config: RunConfig {
+                run_timeout: Duration::from_secs(8),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     )
     .await;
     // The first page of each calendar comes at once; every later page (asked for with a
@@ -167,17 +221,38 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     assert_eq!(r.outcome, SyncOutcome::TimedOut, "{r:?}");
     assert_eq!(r.error.as_ref().unwrap().kind.as_str(), "timeout");
     let events = h.progress().await;
-    assert_eq!(events.iter().filter(|e| matches!(e, SyncProgress::CalendarFailed { .. })).count(), 2);
-    assert!(matches!(events.last(), Some(SyncProgress::SyncFinished { outcome: SyncOutcome::TimedOut, .. })));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, SyncProgress::CalendarFailed { .. }))
+            .count(),
+        2
+    );
+    assert!(matches!(
+        events.last(),
+        Some(SyncProgress::SyncFinished {
+            outcome: SyncOutcome::TimedOut,
+            ..
+        })
+    ));
     let mut kept = Vec::new();
     for i in 0..2 {
         let n = h.stored_ids(&cal_id(i)).len();
         assert_eq!(n, 2500, "calendar {i}: exactly the first page is kept");
         // What the run reported is what the store holds.
-        let reported = r.calendars.iter().find(|c| c.calendar == cal_id(i)).unwrap().stats.added as usize;
+        let reported = r
+            .calendars
+            .iter()
+            .find(|c| c.calendar == cal_id(i))
+            .unwrap()
+            .stats
+            .added as usize;
         assert_eq!(reported, n);
         let st = h.store.sync_state(&h.account, &cal_id(i)).unwrap();
-        assert!(st.full_sync.is_some() && st.page_token.is_some() && st.sync_token.is_none(), "{st:?}");
+        assert!(
+            st.full_sync.is_some() && st.page_token.is_some() && st.sync_token.is_none(),
+            "{st:?}"
+        );
         kept.push(n);
     }
     assert!(h.emu.control().remove_fault(slow));
@@ -189,23 +264,50 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
     h.emu
         .control()
         .add_fault(FaultRule {
-            path_regex: Some(format!("calendars/{}/events.*pageToken=", USER.replace('@', "%40"))),
+            path_regex: Some(format!(
+                "calendars/{}/events.*pageToken=",
+                USER.replace('@', "%40")
+            )),
             ..FaultRule::status("", 400, 1)
         })
         .unwrap();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
     for i in 0..2 {
-        assert_eq!(h.stored_ids(&cal_id(i)), h.expected_ids(&cal_id(i)), "calendar {i}");
+        assert_eq!(
+            h.stored_ids(&cal_id(i)),
+            h.expected_ids(&cal_id(i)),
+            "calendar {i}"
+        );
     }
-    let c0 = &r.calendars.iter().find(|c| c.calendar == cal_id(0)).unwrap().stats;
-    let c1 = &r.calendars.iter().find(|c| c.calendar == cal_id(1)).unwrap().stats;
-    assert_eq!(h.requests("events.list").iter().filter(|q| q.status == 400).count(), 1);
+    let c0 = &r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(0))
+        .unwrap()
+        .stats;
+    let c1 = &r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(1))
+        .unwrap()
+        .stats;
+    assert_eq!(
+        h.requests("events.list")
+            .iter()
+            .filter(|q| q.status == 400)
+            .count(),
+        1
+    );
     assert!(c0.restarted_full_sync, "{c0:?}");
     assert_eq!(c0.pages as usize, N / 2500, "started over");
     assert_eq!(c0.added as usize, N - kept[0]);
     assert_eq!(c1.mode, SyncMode::ResumedFull, "{c1:?}");
-    assert_eq!(c1.pages as usize, (N - kept[1]) / 2500, "resumed after the kept pages");
+    assert_eq!(
+        c1.pages as usize,
+        (N - kept[1]) / 2500,
+        "resumed after the kept pages"
+    );
     assert_eq!(c1.added as usize, N - kept[1]);
 }
 
@@ -217,20 +319,33 @@ async fn hostile_events_are_skipped_and_counted() {
     evil.push(json!({"id": "nodates", "summary": "floating in nothing"}));
     evil.push(json!({"id": "badzone", "start": {"dateTime": "2026-01-01T10:00:00", "timeZone": "Nowhere/Atlantis"},
         "end": {"dateTime": "2026-01-01T11:00:00", "timeZone": "Nowhere/Atlantis"}}));
-    evil.push(json!({"id": "hugetext", "description": "x".repeat(1024 * 1024),
-        "start": {"date": "2026-01-01"}, "end": {"date": "2026-01-02"}}));
+    evil.push(
+        json!({"id": "hugetext", "description": "x".repeat(1024 * 1024),
+        "start": {"date": "2026-01-01"}, "end": {"date": "2026-01-02"}}),
+    );
     let h = Harness::new(w).await;
     let served = h.expected_ids(&cal_id(0)).len() - 10;
-    assert!(served >= 1, "the emulator serves at least some of the hostile events");
+    assert!(
+        served >= 1,
+        "the emulator serves at least some of the hostile events"
+    );
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
-    let c0 = r.calendars.iter().find(|c| c.calendar == cal_id(0)).unwrap();
+    let c0 = r
+        .calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(0))
+        .unwrap();
     assert_eq!(c0.stats.skipped as usize, served, "{c0:?}");
     let stored = h.stored_ids(&cal_id(0));
     assert_eq!(stored.len(), 10);
-    assert!(!stored.iter().any(|id| ["baddate", "nodates", "badzone", "hugetext"].contains(&id.as_str())));
+    assert!(!stored
+        .iter()
+        .any(|id| ["baddate", "nodates", "badzone", "hugetext"].contains(&id.as_str())));
     let done = h.progress().await.into_iter().find_map(|e| match e {
-        SyncProgress::CalendarDone { calendar, skipped, .. } if calendar == cal_id(0) => Some(skipped),
+        SyncProgress::CalendarDone {
+            calendar, skipped, ..
+        } if calendar == cal_id(0) => Some(skipped),
         _ => None,
     });
     assert_eq!(done, Some(served as u64));
@@ -238,7 +353,14 @@ async fn hostile_events_are_skipped_and_counted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_page_fails_only_its_calendar() {
-    let h = Harness::with(world(&[10, 3000, 10]), Options { max_body_bytes: 256 * 1024, ..Default::default() }).await;
+    let h = Harness::with(
+        world(&[10, 3000, 10]),
+        Options {
+            max_body_bytes: 256 * 1024,
+            ..Default::default()
+        },
+    )
+    .await;
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Partial, "{r:?}");
     let failed: Vec<_> = r.failed_calendars().collect();
@@ -252,7 +374,8 @@ async fn an_oversized_page_fails_only_its_calendar() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_googles_selected_flag() {
+async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_googles_selected_flag()
+{
     let h = Harness::new(world(&[5, 5])).await;
     assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
     let ctl = h.emu.control();
@@ -273,13 +396,30 @@ async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_goo
     let selected = h.selected();
     assert!(selected.contains(&"shown@group.calendar.google.com".into()));
     assert!(!selected.contains(&"unshown@group.calendar.google.com".into()));
-    assert!(!selected.contains(&cal_id(1)), "a calendar removed at Google is gone");
-    assert_eq!(h.stored_ids(&"shown@group.calendar.google.com".into()).len(), 7);
+    assert!(
+        !selected.contains(&cal_id(1)),
+        "a calendar removed at Google is gone"
+    );
+    assert_eq!(
+        h.stored_ids(&"shown@group.calendar.google.com".into())
+            .len(),
+        7
+    );
     let synced: Vec<_> = r.calendars.iter().map(|c| c.calendar.to_string()).collect();
     assert!(!synced.contains(&"unshown@group.calendar.google.com".to_owned()));
     // The user's choice wins over Google's flag from then on.
-    h.store.set_calendar_selected(&h.account, &"unshown@group.calendar.google.com".into(), true).unwrap();
+    h.store
+        .set_calendar_selected(
+            &h.account,
+            &"unshown@group.calendar.google.com".into(),
+            true,
+        )
+        .unwrap();
     let r = h.sync().await;
     assert_eq!(r.calendars.len(), 3);
-    assert_eq!(h.stored_ids(&"unshown@group.calendar.google.com".into()).len(), 9);
+    assert_eq!(
+        h.stored_ids(&"unshown@group.calendar.google.com".into())
+            .len(),
+        9
+    );
 }

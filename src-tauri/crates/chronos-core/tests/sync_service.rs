@@ -15,12 +15,19 @@ use std::sync::Arc;
 use std::time::Duration;
 use sync_support::*;
 
-fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path, secrets: Arc<dyn SecretStore>) -> ChronosOptions {
+fn options(
+    emu: &gcal_emulator::EmulatorHandle,
+    dir: &std::path::Path,
+    secrets: Arc<dyn SecretStore>,
+) -> ChronosOptions {
     ChronosOptions::new(
         dir,
         secrets,
         endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+        OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        ),
     )
 }
 
@@ -29,7 +36,9 @@ async fn connect_sync_query_and_disconnect() {
     let emu = emulator(world(&[300, 40, 0])).await;
     let dir = tempfile::tempdir().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
+        .await
+        .unwrap();
     let mut progress = chronos.subscribe_progress();
     let mut status = chronos.subscribe_status();
 
@@ -38,7 +47,10 @@ async fn connect_sync_query_and_disconnect() {
     let reports = chronos.sync_now(Some(&account)).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].outcome, SyncOutcome::Completed);
-    assert!(matches!(chronos.account_status(&account), AccountStatus::UpToDate { .. }));
+    assert!(matches!(
+        chronos.account_status(&account),
+        AccountStatus::UpToDate { .. }
+    ));
 
     // The UI streams: typed progress (start … finish) and status changes.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -47,9 +59,21 @@ async fn connect_sync_query_and_disconnect() {
         seen.push(e);
     }
     // The run says it has begun before it sends the outbox and reads the calendar list.
-    assert!(matches!(seen.first(), Some(SyncProgress::RunBegun { .. })), "{seen:?}");
-    assert!(matches!(seen.get(1), Some(SyncProgress::SyncStarted { .. })), "{seen:?}");
-    assert!(matches!(seen.last(), Some(SyncProgress::SyncFinished { outcome: SyncOutcome::Completed, .. })));
+    assert!(
+        matches!(seen.first(), Some(SyncProgress::RunBegun { .. })),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(seen.get(1), Some(SyncProgress::SyncStarted { .. })),
+        "{seen:?}"
+    );
+    assert!(matches!(
+        seen.last(),
+        Some(SyncProgress::SyncFinished {
+            outcome: SyncOutcome::Completed,
+            ..
+        })
+    ));
     let mut states = Vec::new();
     while let Ok(s) = status.try_recv() {
         states.push(s.status.label());
@@ -60,27 +84,70 @@ async fn connect_sync_query_and_disconnect() {
     let accounts = chronos.accounts().await.unwrap();
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].calendars, 3);
-    let from = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
-    let to = chrono::DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z").unwrap().to_utc();
-    let january = chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events;
+    let from = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let to = chrono::DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let january = chronos
+        .events_in_range(from, to, chrono_tz::UTC, None, None)
+        .await
+        .unwrap()
+        .events;
     // world(): event i is on day i % 700 → calendar 0 has 31 events in January, calendar 1 has 31.
     assert_eq!(january.len(), 62, "{}", january.len());
-    assert!(january.windows(2).all(|w| w[0].event.start.as_ref().unwrap().date_time <= w[1].event.start.as_ref().unwrap().date_time));
+    assert!(january
+        .windows(2)
+        .all(|w| w[0].event.start.as_ref().unwrap().date_time
+            <= w[1].event.start.as_ref().unwrap().date_time));
 
     // Deselecting a calendar hides it from range queries and from the next sync.
-    chronos.set_calendar_selected(&account, &cal_id(1), false).await.unwrap();
-    assert_eq!(chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events.len(), 31);
+    chronos
+        .set_calendar_selected(&account, &cal_id(1), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        chronos
+            .events_in_range(from, to, chrono_tz::UTC, None, None)
+            .await
+            .unwrap()
+            .events
+            .len(),
+        31
+    );
     tokio::time::sleep(Duration::from_secs(5)).await; // the 5 s gate
     emu.control().reset_requests();
     let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
     assert_eq!(r.calendars.len(), 2);
-    assert_eq!(emu.control().requests().iter().filter(|q| q.operation == "events.list").count(), 2);
+    assert_eq!(
+        emu.control()
+            .requests()
+            .iter()
+            .filter(|q| q.operation == "events.list")
+            .count(),
+        2
+    );
 
     chronos.disconnect(&account).await.unwrap();
     assert!(chronos.accounts().await.unwrap().is_empty());
-    assert!(emu.control().requests().iter().any(|q| q.operation == "oauth.revoke"));
-    assert_eq!(secrets.get(&chronos_core::auth::secret_name(&account)).unwrap(), None);
-    assert!(chronos.events_in_range(from, to, chrono_tz::UTC, None, None).await.unwrap().events.is_empty());
+    assert!(emu
+        .control()
+        .requests()
+        .iter()
+        .any(|q| q.operation == "oauth.revoke"));
+    assert_eq!(
+        secrets
+            .get(&chronos_core::auth::secret_name(&account))
+            .unwrap(),
+        None
+    );
+    assert!(chronos
+        .events_in_range(from, to, chrono_tz::UTC, None, None)
+        .await
+        .unwrap()
+        .events
+        .is_empty());
     chronos.shutdown();
 }
 
@@ -90,7 +157,9 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
     {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
+            .await
+            .unwrap();
         let account = chronos.connect_account(open_without_browser).await.unwrap();
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.shutdown();
@@ -106,10 +175,16 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
     assert_eq!(err.kind(), ErrorKind::DataKeyMissing);
     assert!(err.to_string().contains("chronos-cli reset-local"), "{err}");
     // Trying again (as every read would) changes nothing; the reset is the explicit step.
-    assert!(Chronos::open(options(&emu, dir.path(), secrets.clone())).await.is_err());
-    let preview = Chronos::local_reset_preview(&options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    assert!(Chronos::open(options(&emu, dir.path(), secrets.clone()))
+        .await
+        .is_err());
+    let preview = Chronos::local_reset_preview(&options(&emu, dir.path(), secrets.clone()))
+        .await
+        .unwrap();
     assert_eq!((preview.events_wiped, preview.unsent_changes_lost), (50, 0));
-    let (chronos, report) = Chronos::open_recovering(options(&emu, dir.path(), secrets.clone())).await.unwrap();
+    let (chronos, report) = Chronos::open_recovering(options(&emu, dir.path(), secrets.clone()))
+        .await
+        .unwrap();
     assert_eq!(report.events_wiped, 50);
     assert_eq!(report.unsent_changes_lost, 0);
     let r = chronos.sync_now(None).await.unwrap().remove(0);
@@ -122,9 +197,19 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
 async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wait() {
     let emu = emulator(world(&[10, 10])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(&emu, dir.path(), Arc::new(MemorySecretStore::default()))).await.unwrap();
+    let chronos = Chronos::open(options(
+        &emu,
+        dir.path(),
+        Arc::new(MemorySecretStore::default()),
+    ))
+    .await
+    .unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
-    emu.control().add_fault(gcal_emulator::FaultRule::status("/events", 403, 100).with_reason("quotaExceeded")).unwrap();
+    emu.control()
+        .add_fault(
+            gcal_emulator::FaultRule::status("/events", 403, 100).with_reason("quotaExceeded"),
+        )
+        .unwrap();
     let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
     assert_eq!(r.outcome, SyncOutcome::QuotaExceeded);
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -137,11 +222,17 @@ async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wai
     // A click on "sync now" during the wait returns at once; the run stays queued.
     emu.control().reset_requests();
     let t0 = std::time::Instant::now();
-    let reports = tokio::time::timeout(Duration::from_secs(10), chronos.sync_now(Some(&account))).await.unwrap().unwrap();
+    let reports = tokio::time::timeout(Duration::from_secs(10), chronos.sync_now(Some(&account)))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(reports.is_empty());
     assert!(t0.elapsed() < Duration::from_secs(2));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(emu.control().requests().is_empty(), "nothing is sent during the quota wait");
+    assert!(
+        emu.control().requests().is_empty(),
+        "nothing is sent during the quota wait"
+    );
     chronos.shutdown();
 }
 
@@ -150,7 +241,9 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
     let emu = emulator(world(&[20])).await;
     let dir = tempfile::tempdir().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets)).await.unwrap();
+    let chronos = Chronos::open(options(&emu, dir.path(), secrets))
+        .await
+        .unwrap();
     let account = chronos.connect_account(open_without_browser).await.unwrap();
     // Google is slow to list the calendars, which every run reads before naming its calendars.
     emu.control()
@@ -172,7 +265,10 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
         tokio::spawn(async move { chronos.sync_now(Some(&account)).await })
     };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !matches!(chronos.account_status(&account), AccountStatus::Syncing { .. }) {
+    while !matches!(
+        chronos.account_status(&account),
+        AccountStatus::Syncing { .. }
+    ) {
         assert!(tokio::time::Instant::now() < deadline, "never syncing");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -181,8 +277,14 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
     while let Ok(e) = progress.try_recv() {
         before.push(e);
     }
-    assert!(matches!(before.as_slice(), [SyncProgress::RunBegun { .. }]), "{before:?}");
+    assert!(
+        matches!(before.as_slice(), [SyncProgress::RunBegun { .. }]),
+        "{before:?}"
+    );
     let reports = run.await.unwrap().unwrap();
     assert_eq!(reports[0].outcome, SyncOutcome::Completed);
-    assert!(matches!(chronos.account_status(&account), AccountStatus::UpToDate { .. }));
+    assert!(matches!(
+        chronos.account_status(&account),
+        AccountStatus::UpToDate { .. }
+    ));
 }

@@ -58,7 +58,12 @@ enum Op {
 }
 
 fn field() -> impl Strategy<Value = Field> {
-    prop_oneof![Just(Field::Summary), Just(Field::Description), Just(Field::Location), Just(Field::Time)]
+    prop_oneof![
+        Just(Field::Summary),
+        Just(Field::Description),
+        Just(Field::Location),
+        Just(Field::Time)
+    ]
 }
 
 fn fault() -> impl Strategy<Value = FaultKind> {
@@ -91,9 +96,18 @@ fn op() -> impl Strategy<Value = Op> {
 /// What the model remembers of each local edit, to check it was not lost.
 #[derive(Clone, Debug)]
 enum Written {
-    Text { id: String, field: &'static str, value: String, superseded: bool },
-    Created { title: String },
-    Deleted { id: String },
+    Text {
+        id: String,
+        field: &'static str,
+        value: String,
+        superseded: bool,
+    },
+    Created {
+        title: String,
+    },
+    Deleted {
+        id: String,
+    },
 }
 
 #[derive(Default)]
@@ -113,7 +127,10 @@ struct Tally {
 fn local_events(env: &Env) -> Vec<(CalendarId, EventResource)> {
     let from = chrono::DateTime::from_timestamp(0, 0).unwrap();
     let to = chrono::DateTime::from_timestamp(4_102_444_800, 0).unwrap();
-    let refs = [primary(), team()].map(|calendar| CalendarRef { account: env.account.clone(), calendar });
+    let refs = [primary(), team()].map(|calendar| CalendarRef {
+        account: env.account.clone(),
+        calendar,
+    });
     env.store
         .events_in_range(Some(&env.account), Some(&refs), from, to)
         .unwrap()
@@ -129,7 +146,11 @@ fn server_events(env: &Env) -> Vec<(String, Value)> {
     for cal in [USER, TEAM] {
         let mut ids = env.emu.control().event_ids(cal).unwrap();
         ids.sort();
-        out.extend(ids.iter().filter_map(|i| env.server(cal, i)).map(|e| (cal.to_owned(), e)));
+        out.extend(
+            ids.iter()
+                .filter_map(|i| env.server(cal, i))
+                .map(|e| (cal.to_owned(), e)),
+        );
     }
     out
 }
@@ -150,15 +171,25 @@ fn conflict_has(conflicts: &[StoredConflict], id: &str, field: &str, value: &str
 fn delivered(written: &mut Vec<Written>, server: &Value, field: Option<&str>) {
     let id = server["id"].as_str().unwrap_or_default();
     for w in written.iter_mut() {
-        if let Written::Text { id: i, field: f, value, superseded } = w {
-            if i == id && field.is_none_or(|x| x == *f) && text_of(server, f).as_deref() == Some(value.as_str()) {
+        if let Written::Text {
+            id: i,
+            field: f,
+            value,
+            superseded,
+        } = w
+        {
+            if i == id
+                && field.is_none_or(|x| x == *f)
+                && text_of(server, f).as_deref() == Some(value.as_str())
+            {
                 *superseded = true;
             }
         }
     }
     if field.is_none_or(|f| f == "summary") {
         let title = text_of(server, "summary");
-        written.retain(|w| !matches!(w, Written::Created { title: t } if Some(t) == title.as_ref()));
+        written
+            .retain(|w| !matches!(w, Written::Created { title: t } if Some(t) == title.as_ref()));
     }
 }
 
@@ -171,14 +202,18 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
         *n += 1;
         format!("{prefix}-{case}-{n}")
     };
-    let opts = EditOptions { notify: Some(Notify::None) };
+    let opts = EditOptions {
+        notify: Some(Notify::None),
+    };
     for op in &ops {
         tally.lock().unwrap().ops += 1;
         match op {
             Op::Create { day } => {
                 let title = fresh(&mut n, "new");
                 let ob = env.outbox();
-                ob.create_event(primary(), new_event(&title, *day), opts.clone()).await.unwrap();
+                ob.create_event(primary(), new_event(&title, *day), opts.clone())
+                    .await
+                    .unwrap();
                 written.push(Written::Created { title });
             }
             Op::Edit { slot, field } => {
@@ -189,19 +224,53 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                 let (cal, ev) = &evs[slot % evs.len()];
                 let value = fresh(&mut n, "L");
                 let (changes, name) = match field {
-                    Field::Summary => (EventChanges { summary: Some(value.clone()), ..Default::default() }, Some("summary")),
-                    Field::Description => (EventChanges { description: Some(Some(value.clone())), ..Default::default() }, Some("description")),
-                    Field::Location => (EventChanges { location: Some(Some(value.clone())), ..Default::default() }, Some("location")),
+                    Field::Summary => (
+                        EventChanges {
+                            summary: Some(value.clone()),
+                            ..Default::default()
+                        },
+                        Some("summary"),
+                    ),
+                    Field::Description => (
+                        EventChanges {
+                            description: Some(Some(value.clone())),
+                            ..Default::default()
+                        },
+                        Some("description"),
+                    ),
+                    Field::Location => (
+                        EventChanges {
+                            location: Some(Some(value.clone())),
+                            ..Default::default()
+                        },
+                        Some("location"),
+                    ),
                     Field::Time => {
                         let (s, e) = timed(1 + (n % 27), 6 + (n % 10), 17);
-                        (EventChanges { start: Some(s), end: Some(e), ..Default::default() }, None)
+                        (
+                            EventChanges {
+                                start: Some(s),
+                                end: Some(e),
+                                ..Default::default()
+                            },
+                            None,
+                        )
                     }
                 };
                 let id = ev.id.to_string();
-                env.outbox().update_event(cal.clone(), ev.id.clone(), changes, opts.clone()).await.unwrap();
+                env.outbox()
+                    .update_event(cal.clone(), ev.id.clone(), changes, opts.clone())
+                    .await
+                    .unwrap();
                 if let Some(f) = name {
                     for w in written.iter_mut() {
-                        if let Written::Text { id: i, field: g, superseded, .. } = w {
+                        if let Written::Text {
+                            id: i,
+                            field: g,
+                            superseded,
+                            ..
+                        } = w
+                        {
                             if *i == id && *g == f {
                                 *superseded = true;
                             }
@@ -211,7 +280,12 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                         // A created event's title is checked through its latest title.
                         written.retain(|w| !matches!(w, Written::Created { title } if Some(title.as_str()) == ev.summary.as_deref()));
                     }
-                    written.push(Written::Text { id, field: f, value, superseded: false });
+                    written.push(Written::Text {
+                        id,
+                        field: f,
+                        value,
+                        superseded: false,
+                    });
                 }
             }
             Op::Delete { slot } => {
@@ -220,10 +294,16 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                     continue;
                 }
                 let (cal, ev) = &evs[slot % evs.len()];
-                env.outbox().delete_event(cal.clone(), ev.id.clone(), opts.clone()).await.unwrap();
+                env.outbox()
+                    .delete_event(cal.clone(), ev.id.clone(), opts.clone())
+                    .await
+                    .unwrap();
                 let id = ev.id.to_string();
                 for w in written.iter_mut() {
-                    if let Written::Text { id: i, superseded, .. } = w {
+                    if let Written::Text {
+                        id: i, superseded, ..
+                    } = w
+                    {
                         if *i == id {
                             *superseded = true; // the user deleted the event
                         }
@@ -253,7 +333,9 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                     Field::Summary => json!({"summary": v}),
                     Field::Description => json!({"description": v}),
                     Field::Location => json!({"location": v}),
-                    Field::Time => json!({"start": {"dateTime": "2026-12-20T07:00:00Z"}, "end": {"dateTime": "2026-12-20T08:00:00Z"}}),
+                    Field::Time => {
+                        json!({"start": {"dateTime": "2026-12-20T07:00:00Z"}, "end": {"dateTime": "2026-12-20T08:00:00Z"}})
+                    }
                 };
                 env.emu.control().patch_event(&tcal, &id, patch).unwrap();
             }
@@ -274,7 +356,10 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
                 }
                 let (cal, ev) = &evs[slot % evs.len()];
                 let to = if *cal == primary() { team() } else { primary() };
-                env.outbox().move_event(cal.clone(), ev.id.clone(), to, opts.clone()).await.unwrap();
+                env.outbox()
+                    .move_event(cal.clone(), ev.id.clone(), to, opts.clone())
+                    .await
+                    .unwrap();
                 tally.lock().unwrap().moves += 1;
             }
             Op::Drain => {
@@ -289,12 +374,23 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
             }
             Op::Fault { kind, times } => {
                 let rule = match kind {
-                    FaultKind::Status(s) => FaultRule::status("/events", *s, *times).with_method(if n.is_multiple_of(2) { "PATCH" } else { "POST" }),
-                    FaultKind::Drop => FaultRule { action: FaultAction::Drop, ..FaultRule::status("/events", 200, *times) },
-                    FaultKind::TruncateInsert => {
-                        FaultRule { action: FaultAction::Truncate, ..FaultRule::status("/events", 200, *times) }.with_method("POST")
+                    FaultKind::Status(s) => FaultRule::status("/events", *s, *times)
+                        .with_method(if n.is_multiple_of(2) { "PATCH" } else { "POST" }),
+                    FaultKind::Drop => FaultRule {
+                        action: FaultAction::Drop,
+                        ..FaultRule::status("/events", 200, *times)
+                    },
+                    FaultKind::TruncateInsert => FaultRule {
+                        action: FaultAction::Truncate,
+                        ..FaultRule::status("/events", 200, *times)
                     }
-                    FaultKind::Spurious412 => FaultRule::status("/events/", 412, *times).with_method(if n.is_multiple_of(2) { "PATCH" } else { "DELETE" }),
+                    .with_method("POST"),
+                    FaultKind::Spurious412 => FaultRule::status("/events/", 412, *times)
+                        .with_method(if n.is_multiple_of(2) {
+                            "PATCH"
+                        } else {
+                            "DELETE"
+                        }),
                 };
                 n += 1;
                 env.emu.control().add_fault(rule).unwrap();
@@ -327,13 +423,23 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
         }
     }
     let ob = env.outbox();
-    prop_assert_eq!(ob.pending_count().await.unwrap(), 0, "outbox drained: {:?}", ob.list_pending_changes().await.unwrap());
+    prop_assert_eq!(
+        ob.pending_count().await.unwrap(),
+        0,
+        "outbox drained: {:?}",
+        ob.list_pending_changes().await.unwrap()
+    );
     env.pull().await;
 
     // Local equals server.
     let mut local: HashMap<(String, String), Value> = local_events(&env)
         .into_iter()
-        .map(|(c, e)| ((c.to_string(), e.id.to_string()), serde_json::to_value(&e).unwrap()))
+        .map(|(c, e)| {
+            (
+                (c.to_string(), e.id.to_string()),
+                serde_json::to_value(&e).unwrap(),
+            )
+        })
         .collect();
     let server_by_cal = server_events(&env);
     prop_assert_eq!(local.len(), server_by_cal.len(), "same number of events");
@@ -361,13 +467,27 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
     for w in &written {
         match w {
             Written::Created { title } => {
-                let count = server.iter().filter(|e| text_of(e, "summary").as_deref() == Some(title)).count();
+                let count = server
+                    .iter()
+                    .filter(|e| text_of(e, "summary").as_deref() == Some(title))
+                    .count();
                 prop_assert!(count <= 1, "{} is on the server {} times", title, count);
                 let in_conflict = conflict_has(&conflicts, "", "summary", title);
-                prop_assert!(count == 1 || in_conflict, "created {} is neither on the server nor in a conflict", title);
+                prop_assert!(
+                    count == 1 || in_conflict,
+                    "created {} is neither on the server nor in a conflict",
+                    title
+                );
             }
-            Written::Text { id, field, value, superseded: false } => {
-                let on_server = server.iter().any(|e| e["id"] == id.as_str() && text_of(e, field).as_deref() == Some(value));
+            Written::Text {
+                id,
+                field,
+                value,
+                superseded: false,
+            } => {
+                let on_server = server
+                    .iter()
+                    .any(|e| e["id"] == id.as_str() && text_of(e, field).as_deref() == Some(value));
                 prop_assert!(
                     on_server || conflict_has(&conflicts, id, field, value),
                     "the local {} {:?} of {} was lost; conflicts: {:?}",
@@ -380,8 +500,14 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
             Written::Text { .. } => {}
             Written::Deleted { id } => {
                 let gone = !server.iter().any(|e| e["id"] == id.as_str());
-                let kept = conflicts.iter().any(|c| c.event_id.as_str() == id && c.kind == "server_edited_deleted_locally");
-                prop_assert!(gone || kept, "the local delete of {} neither happened nor is in a conflict", id);
+                let kept = conflicts.iter().any(|c| {
+                    c.event_id.as_str() == id && c.kind == "server_edited_deleted_locally"
+                });
+                prop_assert!(
+                    gone || kept,
+                    "the local delete of {} neither happened nor is in a conflict",
+                    id
+                );
             }
         }
     }
@@ -393,10 +519,22 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
 
 #[test]
 fn twoway_model() {
-    let cases: u32 = std::env::var("TWOWAY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let cases: u32 = std::env::var("TWOWAY_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, max_shrink_iters: 200, ..Config::default() });
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 200,
+        ..Config::default()
+    });
     let case_no = Arc::new(Mutex::new(0u64));
     let started = std::time::Instant::now();
     let result = runner.run(&proptest::collection::vec(op(), 1..14), |ops| {

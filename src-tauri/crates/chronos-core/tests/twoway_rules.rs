@@ -22,21 +22,42 @@ async fn create_is_local_at_once_pending_and_then_inserted_with_a_base32hex_id()
     let env = Env::new(world(2)).await;
     env.pull().await;
     let ob = env.outbox();
-    let created = ob.create_event(primary(), new_event("Lunch", 3), EditOptions::default()).await.unwrap();
+    let created = ob
+        .create_event(primary(), new_event("Lunch", 3), EditOptions::default())
+        .await
+        .unwrap();
     assert!(created.pending, "shown at once, marked pending");
     let eid = created.event.id.clone();
     assert!((5..=1024).contains(&eid.as_str().len()));
-    assert!(eid.as_str().bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'v').contains(&c)), "{eid}");
+    assert!(
+        eid.as_str()
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'v').contains(&c)),
+        "{eid}"
+    );
     assert_eq!(ob.pending_count().await.unwrap(), 1);
-    assert!(env.server(USER, eid.as_str()).is_none(), "nothing sent before the drain");
+    assert!(
+        env.server(USER, eid.as_str()).is_none(),
+        "nothing sent before the drain"
+    );
 
     let r = ob.drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining), (1, 0));
-    let s = env.server(USER, eid.as_str()).expect("on the server under the client's id");
+    let s = env
+        .server(USER, eid.as_str())
+        .expect("on the server under the client's id");
     assert_eq!(s["summary"], "Lunch");
-    let local = env.store.get_event(&env.account, &primary(), &eid).unwrap().unwrap();
+    let local = env
+        .store
+        .get_event(&env.account, &primary(), &eid)
+        .unwrap()
+        .unwrap();
     assert!(!local.pending);
-    assert_eq!(local.event.etag.as_ref().unwrap().as_str(), s["etag"].as_str().unwrap(), "local row is the server's answer");
+    assert_eq!(
+        local.event.etag.as_ref().unwrap().as_str(),
+        s["etag"].as_str().unwrap(),
+        "local row is the server's answer"
+    );
     assert_eq!(ob.pending_count().await.unwrap(), 0);
 }
 
@@ -50,16 +71,34 @@ async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
         summary: Some("Renamed".into()),
         description: Some(None),
         location: Some(Some("Room 9".into())),
-        start: Some(EventDateTime { date: Some("2026-12-05".into()), ..Default::default() }),
-        end: Some(EventDateTime { date: Some("2026-12-06".into()), ..Default::default() }),
+        start: Some(EventDateTime {
+            date: Some("2026-12-05".into()),
+            ..Default::default()
+        }),
+        end: Some(EventDateTime {
+            date: Some("2026-12-06".into()),
+            ..Default::default()
+        }),
         attendees: Some(vec![
-            Attendee { email: Some(USER.into()), response_status: Some("accepted".into()), ..Default::default() },
-            Attendee { email: Some("new@example.org".into()), ..Default::default() },
+            Attendee {
+                email: Some(USER.into()),
+                response_status: Some("accepted".into()),
+                ..Default::default()
+            },
+            Attendee {
+                email: Some("new@example.org".into()),
+                ..Default::default()
+            },
         ]),
-        reminders: Some(json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 15}]})),
+        reminders: Some(
+            json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 15}]}),
+        ),
         color_id: Some(Some("5".into())),
     };
-    let local = ob.update_event(primary(), e.clone(), changes, EditOptions::default()).await.unwrap();
+    let local = ob
+        .update_event(primary(), e.clone(), changes, EditOptions::default())
+        .await
+        .unwrap();
     assert!(local.pending);
     assert_eq!(local.event.summary.as_deref(), Some("Renamed"));
     ob.drain().await.unwrap();
@@ -71,12 +110,19 @@ async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
     assert_eq!(s["colorId"], "5");
     assert_eq!(s["reminders"]["overrides"][0]["minutes"], 15);
     assert_eq!(s["attendees"][1]["email"], "new@example.org");
-    assert_eq!(s["extendedProperties"]["private"]["keep"], "me", "fields Chronos does not edit are untouched");
+    assert_eq!(
+        s["extendedProperties"]["private"]["keep"], "me",
+        "fields Chronos does not edit are untouched"
+    );
     // One patch, conditional (a stale etag would have been a 412), sendUpdates=all for the organiser.
     let patches = env.ops("events.patch");
     assert_eq!(patches.len(), 1);
     assert_eq!(patches[0].status, 200);
-    assert!(patches[0].query.contains("sendUpdates=all"), "{}", patches[0].query);
+    assert!(
+        patches[0].query.contains("sendUpdates=all"),
+        "{}",
+        patches[0].query
+    );
 }
 
 #[tokio::test]
@@ -85,12 +131,23 @@ async fn several_edits_to_one_event_coalesce_into_one_patch() {
     env.pull().await;
     let ob = env.outbox();
     for t in ["one", "two", "three"] {
-        ob.update_event(primary(), id("evt00000"), title(t), EditOptions { notify: Some(Notify::None) }).await.unwrap();
+        ob.update_event(
+            primary(),
+            id("evt00000"),
+            title(t),
+            EditOptions {
+                notify: Some(Notify::None),
+            },
+        )
+        .await
+        .unwrap();
     }
     assert_eq!(ob.pending_count().await.unwrap(), 1, "one entry");
     ob.drain().await.unwrap();
     assert_eq!(env.ops("events.patch").len(), 1);
-    assert!(env.ops("events.patch")[0].query.contains("sendUpdates=none"));
+    assert!(env.ops("events.patch")[0]
+        .query
+        .contains("sendUpdates=none"));
     assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "three");
 }
 
@@ -99,13 +156,36 @@ async fn create_then_edit_then_delete_before_any_push_sends_nothing() {
     let env = Env::new(world(0)).await;
     env.pull().await;
     let ob = env.outbox();
-    let c = ob.create_event(primary(), new_event("Draft", 2), EditOptions::default()).await.unwrap();
-    ob.update_event(primary(), c.event.id.clone(), title("Draft 2"), EditOptions::default()).await.unwrap();
-    assert_eq!(ob.pending_count().await.unwrap(), 1, "the edit folded into the insert");
-    ob.delete_event(primary(), c.event.id.clone(), EditOptions::default()).await.unwrap();
+    let c = ob
+        .create_event(primary(), new_event("Draft", 2), EditOptions::default())
+        .await
+        .unwrap();
+    ob.update_event(
+        primary(),
+        c.event.id.clone(),
+        title("Draft 2"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ob.pending_count().await.unwrap(),
+        1,
+        "the edit folded into the insert"
+    );
+    ob.delete_event(primary(), c.event.id.clone(), EditOptions::default())
+        .await
+        .unwrap();
     assert_eq!(ob.pending_count().await.unwrap(), 0);
     ob.drain().await.unwrap();
-    assert!(env.emu.control().requests().iter().all(|r| r.method == "GET"), "no write reached the server");
+    assert!(
+        env.emu
+            .control()
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET"),
+        "no write reached the server"
+    );
 }
 
 #[tokio::test]
@@ -116,46 +196,92 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let before = env.local(&primary(), &id("evt00000")).unwrap();
     let (s, e) = timed(3, 11, 10);
     let cases = vec![
-        EventChanges { start: Some(s), end: Some(e), ..Default::default() },
         EventChanges {
-            start: Some(EventDateTime { date_time: Some("2026-12-03T10:00:00".into()), time_zone: Some("Mars/Olympus".into()), ..Default::default() }),
+            start: Some(s),
+            end: Some(e),
+            ..Default::default()
+        },
+        EventChanges {
+            start: Some(EventDateTime {
+                date_time: Some("2026-12-03T10:00:00".into()),
+                time_zone: Some("Mars/Olympus".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         },
         title("   "),
         EventChanges {
-            start: Some(EventDateTime { date: Some("2026-12-03".into()), ..Default::default() }),
+            start: Some(EventDateTime {
+                date: Some("2026-12-03".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         },
     ];
     for c in cases {
-        let err = ob.update_event(primary(), id("evt00000"), c, EditOptions::default()).await.unwrap_err();
+        let err = ob
+            .update_event(primary(), id("evt00000"), c, EditOptions::default())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     }
     // A repeating event's start needs a zone (Google refuses it otherwise).
-    let series = env.emu.control().insert_event(USER, json!({"id": "series0001", "summary": "Weekly",
+    let series = env
+        .emu
+        .control()
+        .insert_event(
+            USER,
+            json!({"id": "series0001", "summary": "Weekly",
         "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Berlin"},
         "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Berlin"},
-        "recurrence": ["RRULE:FREQ=WEEKLY"]})).unwrap();
+        "recurrence": ["RRULE:FREQ=WEEKLY"]}),
+        )
+        .unwrap();
     assert_eq!(series["id"], "series0001");
     env.pull().await;
     let (s, e) = timed(1, 8, 9);
     let err = ob
-        .update_event(primary(), id("series0001"), EventChanges { start: Some(s), end: Some(e), ..Default::default() }, EditOptions::default())
+        .update_event(
+            primary(),
+            id("series0001"),
+            EventChanges {
+                start: Some(s),
+                end: Some(e),
+                ..Default::default()
+            },
+            EditOptions::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     let mut empty = new_event("", 3);
     empty.summary = None;
-    assert_eq!(ob.create_event(primary(), empty, EditOptions::default()).await.unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        ob.create_event(primary(), empty, EditOptions::default())
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
     // Named zones work.
     let ok = EventChanges {
-        start: Some(EventDateTime { date_time: Some("2026-12-03T10:00:00".into()), time_zone: Some("Europe/Paris".into()), ..Default::default() }),
-        end: Some(EventDateTime { date_time: Some("2026-12-03T11:00:00".into()), time_zone: Some("Europe/Paris".into()), ..Default::default() }),
+        start: Some(EventDateTime {
+            date_time: Some("2026-12-03T10:00:00".into()),
+            time_zone: Some("Europe/Paris".into()),
+            ..Default::default()
+        }),
+        end: Some(EventDateTime {
+            date_time: Some("2026-12-03T11:00:00".into()),
+            time_zone: Some("Europe/Paris".into()),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     assert_eq!(ob.pending_count().await.unwrap(), 0);
     assert_eq!(env.local(&primary(), &id("evt00000")).unwrap(), before);
-    ob.update_event(primary(), id("evt00000"), ok, EditOptions::default()).await.unwrap();
+    ob.update_event(primary(), id("evt00000"), ok, EditOptions::default())
+        .await
+        .unwrap();
     assert_eq!(ob.pending_count().await.unwrap(), 1);
 }
 
@@ -165,16 +291,44 @@ async fn read_only_calendars_refuse_edits_before_anything_is_queued() {
     env.pull().await;
     let ob = env.outbox();
     for cal in [HOLIDAYS, BUSY] {
-        let err = ob.create_event(CalendarId::new(cal), new_event("x", 2), EditOptions::default()).await.unwrap_err();
+        let err = ob
+            .create_event(
+                CalendarId::new(cal),
+                new_event("x", 2),
+                EditOptions::default(),
+            )
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
         assert!(err.to_string().contains("read-only"), "{err}");
     }
-    let err = ob.update_event(CalendarId::new(HOLIDAYS), id("hol00001"), title("mine"), EditOptions::default()).await.unwrap_err();
+    let err = ob
+        .update_event(
+            CalendarId::new(HOLIDAYS),
+            id("hol00001"),
+            title("mine"),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
-    let err = ob.delete_event(CalendarId::new(HOLIDAYS), id("hol00001"), EditOptions::default()).await.unwrap_err();
+    let err = ob
+        .delete_event(
+            CalendarId::new(HOLIDAYS),
+            id("hol00001"),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert_eq!(ob.pending_count().await.unwrap(), 0);
-    assert_eq!(env.local(&CalendarId::new(HOLIDAYS), &id("hol00001")).unwrap().summary.as_deref(), Some("Meeting hol00001"));
+    assert_eq!(
+        env.local(&CalendarId::new(HOLIDAYS), &id("hol00001"))
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Meeting hol00001")
+    );
 }
 
 #[tokio::test]
@@ -182,14 +336,21 @@ async fn delete_uses_if_match_and_a_410_counts_as_done() {
     let env = Env::new(world(2)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
-    assert!(env.local(&primary(), &id("evt00000")).is_none(), "gone locally at once");
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        env.local(&primary(), &id("evt00000")).is_none(),
+        "gone locally at once"
+    );
     ob.drain().await.unwrap();
     assert!(env.server(USER, "evt00000").is_none());
     // Deleted elsewhere first: our delete meets 410 (etag matches the cancelled version? no:
     // 412 → fetched → cancelled → done) and is done either way.
     env.emu.control().delete_event(USER, "evt00001").unwrap();
-    ob.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
+    ob.delete_event(primary(), id("evt00001"), EditOptions::default())
+        .await
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.remaining, r.conflicts_recorded), (0, 0));
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
@@ -197,8 +358,17 @@ async fn delete_uses_if_match_and_a_410_counts_as_done() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
-    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 410, 1).with_reason("deleted").with_method("DELETE")).unwrap();
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
+        .await
+        .unwrap();
+    env.emu
+        .control()
+        .add_fault(
+            FaultRule::status("/events/evt00000", 410, 1)
+                .with_reason("deleted")
+                .with_method("DELETE"),
+        )
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining, r.failed), (1, 0, 0));
     assert_eq!(env.ops("events.delete").last().unwrap().status, 410);
@@ -209,21 +379,48 @@ async fn move_goes_through_events_move_and_the_local_copy_changes_identity() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    let moved = ob.move_event(primary(), id("evt00000"), team(), EditOptions::default()).await.unwrap();
+    let moved = ob
+        .move_event(primary(), id("evt00000"), team(), EditOptions::default())
+        .await
+        .unwrap();
     assert!(moved.pending);
     assert_eq!(moved.calendar, team());
     assert!(env.local(&primary(), &id("evt00000")).is_none());
     // Sealed under the new identity: the row decrypts straight from disk under (account, team, id).
-    assert_eq!(env.store.read_event_row(&env.account, &team(), &id("evt00000")).unwrap().unwrap().summary.as_deref(), Some("Meeting evt00000"));
+    assert_eq!(
+        env.store
+            .read_event_row(&env.account, &team(), &id("evt00000"))
+            .unwrap()
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Meeting evt00000")
+    );
     // and an edit right after the move queues behind it.
-    ob.update_event(team(), id("evt00000"), title("Moved and renamed"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        team(),
+        id("evt00000"),
+        title("Moved and renamed"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     ob.drain().await.unwrap();
     assert_eq!(env.ops("events.move").len(), 1);
     assert!(env.server(USER, "evt00000").is_none());
-    assert_eq!(env.server(TEAM, "evt00000").unwrap()["summary"], "Moved and renamed");
+    assert_eq!(
+        env.server(TEAM, "evt00000").unwrap()["summary"],
+        "Moved and renamed"
+    );
     env.pull().await;
     assert!(env.local(&primary(), &id("evt00000")).is_none());
-    assert_eq!(env.local(&team(), &id("evt00000")).unwrap().summary.as_deref(), Some("Moved and renamed"));
+    assert_eq!(
+        env.local(&team(), &id("evt00000"))
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Moved and renamed")
+    );
 }
 
 #[tokio::test]
@@ -239,14 +436,33 @@ async fn rsvp_is_a_patch_of_the_own_response_status() {
     let env = Env::new(w).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.respond(primary(), id("inv00001"), "accepted".into(), EditOptions::default()).await.unwrap();
+    ob.respond(
+        primary(),
+        id("inv00001"),
+        "accepted".into(),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     ob.drain().await.unwrap();
     let s = env.server(USER, "inv00001").unwrap();
     assert_eq!(s["attendees"][1]["responseStatus"], "accepted");
     assert_eq!(s["attendees"][0]["responseStatus"], "accepted");
     let p = &env.ops("events.patch")[0];
-    assert!(p.query.contains("sendUpdates=none"), "an attendee's answer does not mail everyone: {}", p.query);
-    let err = ob.respond(primary(), id("inv00001"), "maybe".into(), EditOptions::default()).await.unwrap_err();
+    assert!(
+        p.query.contains("sendUpdates=none"),
+        "an attendee's answer does not mail everyone: {}",
+        p.query
+    );
+    let err = ob
+        .respond(
+            primary(),
+            id("inv00001"),
+            "maybe".into(),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
@@ -259,47 +475,120 @@ async fn a_retried_insert_whose_answer_was_lost_is_found_and_done() {
     let env = Env::with_retries(world(0), 0).await;
     env.pull().await;
     let ob = env.outbox();
-    let c = ob.create_event(primary(), new_event("Once", 2), EditOptions::default()).await.unwrap();
-    env.emu.control().add_fault(FaultRule { action: gcal_emulator::FaultAction::Truncate, ..FaultRule::status("/events", 200, 1) }.with_method("POST")).unwrap();
+    let c = ob
+        .create_event(primary(), new_event("Once", 2), EditOptions::default())
+        .await
+        .unwrap();
+    env.emu
+        .control()
+        .add_fault(
+            FaultRule {
+                action: gcal_emulator::FaultAction::Truncate,
+                ..FaultRule::status("/events", 200, 1)
+            }
+            .with_method("POST"),
+        )
+        .unwrap();
     let r1 = ob.drain().await.unwrap();
     assert_eq!(r1.stopped.as_deref(), Some("offline"), "{r1:?}");
-    assert!(env.server(USER, c.event.id.as_str()).is_some(), "the first insert had landed");
+    assert!(
+        env.server(USER, c.event.id.as_str()).is_some(),
+        "the first insert had landed"
+    );
     let changes = ob.list_pending_changes().await.unwrap();
     assert_eq!(changes[0].state, ChangeState::Pending);
     assert!(changes[0].last_error.is_some(), "the error is kept");
     let r2 = ob.drain().await.unwrap();
     assert_eq!((r2.pushed, r2.remaining), (1, 0));
     assert_eq!(env.ops("events.insert").len(), 1, "not sent again");
-    assert_eq!(env.emu.control().event_ids(USER).unwrap().iter().filter(|i| *i == c.event.id.as_str()).count(), 1, "no duplicate");
-    assert!(!env.store.get_event(&env.account, &primary(), &c.event.id).unwrap().unwrap().pending);
+    assert_eq!(
+        env.emu
+            .control()
+            .event_ids(USER)
+            .unwrap()
+            .iter()
+            .filter(|i| *i == c.event.id.as_str())
+            .count(),
+        1,
+        "no duplicate"
+    );
+    assert!(
+        !env.store
+            .get_event(&env.account, &primary(), &c.event.id)
+            .unwrap()
+            .unwrap()
+            .pending
+    );
 }
 
 #[tokio::test]
-async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_retried_or_discarded() {
+async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_retried_or_discarded(
+) {
     let env = Env::new(world(2)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("A"), EditOptions::default()).await.unwrap();
-    ob.update_event(primary(), id("evt00001"), title("B"), EditOptions::default()).await.unwrap();
-    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 403, 1).with_reason("forbiddenForNonOrganizer")).unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("A"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00001"),
+        title("B"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu
+        .control()
+        .add_fault(
+            FaultRule::status("/events/evt00000", 403, 1).with_reason("forbiddenForNonOrganizer"),
+        )
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.failed, r.pushed, r.remaining), (1, 1, 1));
     let list = ob.list_pending_changes().await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, ChangeState::Failed);
     assert!(list[0].last_error.as_deref().unwrap().len() > 3);
-    assert_eq!(env.server(USER, "evt00001").unwrap()["summary"], "B", "the other event went on");
+    assert_eq!(
+        env.server(USER, "evt00001").unwrap()["summary"],
+        "B",
+        "the other event went on"
+    );
     // Still failed on the next drain (not retried on its own).
     ob.drain().await.unwrap();
-    assert_eq!(ob.list_pending_changes().await.unwrap()[0].state, ChangeState::Failed);
+    assert_eq!(
+        ob.list_pending_changes().await.unwrap()[0].state,
+        ChangeState::Failed
+    );
     ob.retry(list[0].change_id.unwrap()).await.unwrap();
     ob.drain().await.unwrap();
     assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "A");
     // Discard: the local copy returns to the version the change was made on.
-    ob.update_event(primary(), id("evt00001"), title("B2"), EditOptions::default()).await.unwrap();
-    let cid = ob.list_pending_changes().await.unwrap()[0].change_id.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00001"),
+        title("B2"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    let cid = ob.list_pending_changes().await.unwrap()[0]
+        .change_id
+        .unwrap();
     ob.discard(cid).await.unwrap();
-    assert_eq!(env.local(&primary(), &id("evt00001")).unwrap().summary.as_deref(), Some("B"));
+    assert_eq!(
+        env.local(&primary(), &id("evt00001"))
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("B")
+    );
     assert_eq!(ob.pending_count().await.unwrap(), 0);
 }
 
@@ -309,9 +598,18 @@ async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() 
     env.pull().await;
     // Each request takes 2 s: the push is seen in flight (polled, not guessed with a sleep) and
     // the second edit lands well before its answer, however slow the machine.
-    env.emu.control().set_latency(std::time::Duration::from_secs(2));
+    env.emu
+        .control()
+        .set_latency(std::time::Duration::from_secs(2));
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("first"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("first"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     let ob2 = ob.clone();
     let drain = tokio::spawn(async move { ob2.drain().await });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -326,19 +624,36 @@ async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() 
     ob.update_event(
         primary(),
         id("evt00000"),
-        EventChanges { location: Some(Some("Hall".into())), ..Default::default() },
+        EventChanges {
+            location: Some(Some("Hall".into())),
+            ..Default::default()
+        },
         EditOptions::default(),
     )
     .await
     .unwrap();
-    assert_eq!(ob.pending_count().await.unwrap(), 2, "not folded into the entry being sent");
+    assert_eq!(
+        ob.pending_count().await.unwrap(),
+        2,
+        "not folded into the entry being sent"
+    );
     drain.await.unwrap().unwrap();
     env.emu.control().set_latency(std::time::Duration::ZERO);
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("first"), Some("Hall")));
+    assert_eq!(
+        (s["summary"].as_str(), s["location"].as_str()),
+        (Some("first"), Some("Hall"))
+    );
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().etag.unwrap().as_str(), s["etag"].as_str().unwrap());
+    assert_eq!(
+        env.local(&primary(), &id("evt00000"))
+            .unwrap()
+            .etag
+            .unwrap()
+            .as_str(),
+        s["etag"].as_str().unwrap()
+    );
 }
 
 // ---------- conflicts ----------
@@ -348,14 +663,36 @@ async fn a_412_with_one_sided_changes_merges_cleanly() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("Mine"), EditOptions::default()).await.unwrap();
-    env.emu.control().patch_event(USER, "evt00000", json!({"location": "Theirs"})).unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("Mine"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu
+        .control()
+        .patch_event(USER, "evt00000", json!({"location": "Theirs"}))
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.merged, r.conflicts_recorded, r.remaining), (1, 0, 0));
-    assert!(env.ops("events.patch").iter().any(|p| p.status == 412), "the stale etag was refused");
+    assert!(
+        env.ops("events.patch").iter().any(|p| p.status == 412),
+        "the stale etag was refused"
+    );
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("Mine"), Some("Theirs")));
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().location.as_deref(), Some("Theirs"));
+    assert_eq!(
+        (s["summary"].as_str(), s["location"].as_str()),
+        (Some("Mine"), Some("Theirs"))
+    );
+    assert_eq!(
+        env.local(&primary(), &id("evt00000"))
+            .unwrap()
+            .location
+            .as_deref(),
+        Some("Theirs")
+    );
 }
 
 #[tokio::test]
@@ -366,30 +703,65 @@ async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
     ob.update_event(
         primary(),
         id("evt00000"),
-        EventChanges { summary: Some("Mine".into()), description: Some(Some("my notes".into())), ..Default::default() },
+        EventChanges {
+            summary: Some("Mine".into()),
+            description: Some(Some("my notes".into())),
+            ..Default::default()
+        },
         EditOptions::default(),
     )
     .await
     .unwrap();
-    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "description": "their notes"})).unwrap();
+    env.emu
+        .control()
+        .patch_event(
+            USER,
+            "evt00000",
+            json!({"summary": "Theirs", "description": "their notes"}),
+        )
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 1);
-    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "Theirs", "server wins");
+    assert_eq!(
+        env.server(USER, "evt00000").unwrap()["summary"],
+        "Theirs",
+        "server wins"
+    );
     let list = ob.list_pending_changes().await.unwrap();
-    let c = list.iter().find(|c| c.state == ChangeState::Conflict).expect("a visible conflict");
+    let c = list
+        .iter()
+        .find(|c| c.state == ChangeState::Conflict)
+        .expect("a visible conflict");
     assert_eq!(c.what, "both_changed");
-    assert_eq!(c.fields, vec!["summary".to_string(), "description".to_string()]);
+    assert_eq!(
+        c.fields,
+        vec!["summary".to_string(), "description".to_string()]
+    );
     let rec = &env.store.list_conflicts(None).unwrap()[0];
-    assert_eq!(rec.value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"), "the user's words are kept");
+    assert_eq!(
+        rec.value.local.as_ref().unwrap().summary.as_deref(),
+        Some("Mine"),
+        "the user's words are kept"
+    );
     // Re-apply one field: the title goes out, the record keeps the description.
-    ob.resolve_conflict(c.conflict_id.unwrap(), Resolution::ReapplyField("summary".into())).await.unwrap();
+    ob.resolve_conflict(
+        c.conflict_id.unwrap(),
+        Resolution::ReapplyField("summary".into()),
+    )
+    .await
+    .unwrap();
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!((s["summary"].as_str(), s["description"].as_str()), (Some("Mine"), Some("their notes")));
+    assert_eq!(
+        (s["summary"].as_str(), s["description"].as_str()),
+        (Some("Mine"), Some("their notes"))
+    );
     let left = env.store.list_conflicts(None).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].value.fields, vec!["description".to_string()]);
-    ob.resolve_conflict(left[0].id, Resolution::KeepTheirs).await.unwrap();
+    ob.resolve_conflict(left[0].id, Resolution::KeepTheirs)
+        .await
+        .unwrap();
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
 }
 
@@ -398,14 +770,32 @@ async fn a_server_rsvp_never_undoes_a_local_attendee_edit() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    let mut list = env.local(&primary(), &id("evt00000")).unwrap().attendees.unwrap();
-    list.push(Attendee { email: Some("added@example.org".into()), ..Default::default() });
-    ob.update_event(primary(), id("evt00000"), EventChanges { attendees: Some(list), ..Default::default() }, EditOptions::default())
-        .await
+    let mut list = env
+        .local(&primary(), &id("evt00000"))
+        .unwrap()
+        .attendees
         .unwrap();
+    list.push(Attendee {
+        email: Some("added@example.org".into()),
+        ..Default::default()
+    });
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        EventChanges {
+            attendees: Some(list),
+            ..Default::default()
+        },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00000").unwrap());
     s["attendees"][1]["responseStatus"] = json!("accepted");
-    env.emu.control().patch_event(USER, "evt00000", json!({"attendees": s["attendees"]})).unwrap();
+    env.emu
+        .control()
+        .patch_event(USER, "evt00000", json!({"attendees": s["attendees"]}))
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 0);
     let s = env.server(USER, "evt00000").unwrap();
@@ -420,18 +810,34 @@ async fn deleted_on_server_while_edited_locally_is_kept_and_restorable_as_a_new_
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("My careful words"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("My careful words"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     env.emu.control().delete_event(USER, "evt00000").unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.conflicts_recorded, r.remaining), (1, 0));
     assert!(env.local(&primary(), &id("evt00000")).is_none());
     let c = env.store.list_conflicts(None).unwrap().remove(0);
     assert_eq!(c.kind, "deleted_on_server");
-    assert_eq!(c.value.local.as_ref().unwrap().summary.as_deref(), Some("My careful words"));
-    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    assert_eq!(
+        c.value.local.as_ref().unwrap().summary.as_deref(),
+        Some("My careful words")
+    );
+    ob.resolve_conflict(c.id, Resolution::KeepMine)
+        .await
+        .unwrap();
     ob.drain().await.unwrap();
     let ids = env.emu.control().event_ids(USER).unwrap();
-    let restored: Vec<_> = ids.iter().filter_map(|i| env.server(USER, i)).filter(|e| e["summary"] == "My careful words").collect();
+    let restored: Vec<_> = ids
+        .iter()
+        .filter_map(|i| env.server(USER, i))
+        .filter(|e| e["summary"] == "My careful words")
+        .collect();
     assert_eq!(restored.len(), 1, "restored once, as a new event");
     assert_ne!(restored[0]["id"], "evt00000");
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
@@ -442,11 +848,24 @@ async fn a_404_on_an_edit_is_a_deleted_on_server_conflict() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("x"), EditOptions::default()).await.unwrap();
-    env.emu.control().add_fault(FaultRule::status("/events/evt00000", 404, 1).with_method("PATCH")).unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("x"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu
+        .control()
+        .add_fault(FaultRule::status("/events/evt00000", 404, 1).with_method("PATCH"))
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 1);
-    assert_eq!(env.store.list_conflicts(None).unwrap()[0].kind, "deleted_on_server");
+    assert_eq!(
+        env.store.list_conflicts(None).unwrap()[0].kind,
+        "deleted_on_server"
+    );
 }
 
 #[tokio::test]
@@ -455,24 +874,53 @@ async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_delete
     env.pull().await;
     let ob = env.outbox();
     // Content change on the server: the event is kept, a conflict lets the user delete anyway.
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default()).await.unwrap();
-    env.emu.control().patch_event(USER, "evt00000", json!({"description": "new minutes"})).unwrap();
+    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
+        .await
+        .unwrap();
+    env.emu
+        .control()
+        .patch_event(USER, "evt00000", json!({"description": "new minutes"}))
+        .unwrap();
     // RSVP-only change on the server: the delete goes through.
-    ob.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
+    ob.delete_event(primary(), id("evt00001"), EditOptions::default())
+        .await
+        .unwrap();
     let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00001").unwrap());
     s["attendees"][2]["responseStatus"] = json!("declined");
-    env.emu.control().patch_event(USER, "evt00001", json!({"attendees": s["attendees"]})).unwrap();
+    env.emu
+        .control()
+        .patch_event(USER, "evt00001", json!({"attendees": s["attendees"]}))
+        .unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!(r.remaining, 0);
-    assert!(env.server(USER, "evt00001").is_none(), "deleted over an RSVP");
-    assert_eq!(env.server(USER, "evt00000").unwrap()["description"], "new minutes", "kept");
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().description.as_deref(), Some("new minutes"), "back in the local copy");
+    assert!(
+        env.server(USER, "evt00001").is_none(),
+        "deleted over an RSVP"
+    );
+    assert_eq!(
+        env.server(USER, "evt00000").unwrap()["description"],
+        "new minutes",
+        "kept"
+    );
+    assert_eq!(
+        env.local(&primary(), &id("evt00000"))
+            .unwrap()
+            .description
+            .as_deref(),
+        Some("new minutes"),
+        "back in the local copy"
+    );
     let c = env.store.list_conflicts(None).unwrap().remove(0);
     assert_eq!(c.kind, "server_edited_deleted_locally");
     assert_eq!(c.value.fields, vec!["description".to_string()]);
-    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    ob.resolve_conflict(c.id, Resolution::KeepMine)
+        .await
+        .unwrap();
     ob.drain().await.unwrap();
-    assert!(env.server(USER, "evt00000").is_none(), "deleted after all, by the user's choice");
+    assert!(
+        env.server(USER, "evt00000").is_none(),
+        "deleted after all, by the user's choice"
+    );
 }
 
 #[tokio::test]
@@ -480,30 +928,68 @@ async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules
     let env = Env::new(world(2)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("Mine"), EditOptions::default()).await.unwrap();
     ob.update_event(
         primary(),
-        id("evt00001"),
-        EventChanges { description: Some(Some("my notes".into())), ..Default::default() },
+        id("evt00000"),
+        title("Mine"),
         EditOptions::default(),
     )
     .await
     .unwrap();
-    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "location": "B"})).unwrap();
-    env.emu.control().patch_event(USER, "evt00001", json!({"location": "C"})).unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00001"),
+        EventChanges {
+            description: Some(Some("my notes".into())),
+            ..Default::default()
+        },
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
+    env.emu
+        .control()
+        .patch_event(
+            USER,
+            "evt00000",
+            json!({"summary": "Theirs", "location": "B"}),
+        )
+        .unwrap();
+    env.emu
+        .control()
+        .patch_event(USER, "evt00001", json!({"location": "C"}))
+        .unwrap();
     // The push before the pull fails (Google unreachable for writes), so the pull meets the
     // server changes while the local edits are still queued: the engine hands them to the merge.
-    env.emu.control().add_fault(FaultRule::status("/events/", 503, 8).with_method("PATCH")).unwrap();
+    env.emu
+        .control()
+        .add_fault(FaultRule::status("/events/", 503, 8).with_method("PATCH"))
+        .unwrap();
     let report = env.pull().await;
     assert!(report.calendars.iter().all(|c| c.error.is_none()));
-    assert!(env.ops("events.patch").iter().all(|p| p.status == 503), "nothing got through before the pull");
+    assert!(
+        env.ops("events.patch").iter().all(|p| p.status == 503),
+        "nothing got through before the pull"
+    );
     let e0 = env.local(&primary(), &id("evt00000")).unwrap();
-    assert_eq!((e0.summary.as_deref(), e0.location.as_deref()), (Some("Theirs"), Some("B")), "server wins the title");
+    assert_eq!(
+        (e0.summary.as_deref(), e0.location.as_deref()),
+        (Some("Theirs"), Some("B")),
+        "server wins the title"
+    );
     let c = env.store.list_conflicts(None).unwrap();
     assert_eq!(c.len(), 1);
-    assert_eq!(c[0].value.local.as_ref().unwrap().summary.as_deref(), Some("Mine"), "the user's title is kept");
+    assert_eq!(
+        c[0].value.local.as_ref().unwrap().summary.as_deref(),
+        Some("Mine"),
+        "the user's title is kept"
+    );
     let e1 = env.local(&primary(), &id("evt00001")).unwrap();
-    assert_eq!((e1.description.as_deref(), e1.location.as_deref()), (Some("my notes"), Some("C")), "one-sided changes merge");
+    assert_eq!(
+        (e1.description.as_deref(), e1.location.as_deref()),
+        (Some("my notes"), Some("C")),
+        "one-sided changes merge"
+    );
     // evt00000 had nothing left to send; evt00001 goes out on the server's new etag: no 412.
     assert_eq!(ob.pending_count().await.unwrap(), 1);
     env.emu.control().clear_faults();
@@ -512,7 +998,10 @@ async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules
     assert_eq!((r.pushed, r.remaining), (1, 0));
     assert!(env.ops("events.patch").iter().all(|p| p.status == 200));
     let s1 = env.server(USER, "evt00001").unwrap();
-    assert_eq!((s1["description"].as_str(), s1["location"].as_str()), (Some("my notes"), Some("C")));
+    assert_eq!(
+        (s1["description"].as_str(), s1["location"].as_str()),
+        (Some("my notes"), Some("C"))
+    );
 }
 
 #[tokio::test]
@@ -520,11 +1009,27 @@ async fn the_sync_run_drains_the_outbox_before_it_pulls() {
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.update_event(primary(), id("evt00000"), title("Before pull"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("Before pull"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     env.emu.control().reset_requests();
     env.pull().await;
-    let ops: Vec<String> = env.emu.control().requests().into_iter().map(|r| r.operation).collect();
-    let patch = ops.iter().position(|o| o == "events.patch").expect("pushed by the run");
+    let ops: Vec<String> = env
+        .emu
+        .control()
+        .requests()
+        .into_iter()
+        .map(|r| r.operation)
+        .collect();
+    let patch = ops
+        .iter()
+        .position(|o| o == "events.patch")
+        .expect("pushed by the run");
     let list = ops.iter().position(|o| o == "events.list").expect("pulled");
     assert!(patch < list, "{ops:?}");
     assert_eq!(ob.pending_count().await.unwrap(), 0);
@@ -538,23 +1043,62 @@ async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
     env.pull().await;
     {
         let off = env.offline_outbox();
-        let c = off.create_event(primary(), new_event("Offline new", 9), EditOptions::default()).await.unwrap();
-        off.update_event(primary(), id("evt00000"), title("Offline edit"), EditOptions::default()).await.unwrap();
-        off.delete_event(primary(), id("evt00001"), EditOptions::default()).await.unwrap();
-        off.move_event(primary(), id("evt00002"), team(), EditOptions::default()).await.unwrap();
-        off.update_event(primary(), c.event.id.clone(), title("Offline new, renamed"), EditOptions::default()).await.unwrap();
+        let c = off
+            .create_event(
+                primary(),
+                new_event("Offline new", 9),
+                EditOptions::default(),
+            )
+            .await
+            .unwrap();
+        off.update_event(
+            primary(),
+            id("evt00000"),
+            title("Offline edit"),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
+        off.delete_event(primary(), id("evt00001"), EditOptions::default())
+            .await
+            .unwrap();
+        off.move_event(primary(), id("evt00002"), team(), EditOptions::default())
+            .await
+            .unwrap();
+        off.update_event(
+            primary(),
+            c.event.id.clone(),
+            title("Offline new, renamed"),
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
         let r = off.drain().await.unwrap();
         assert_eq!(r.stopped.as_deref(), Some("offline"));
         assert_eq!(r.remaining, 4);
-        assert_eq!(off.pending_count().await.unwrap(), 4, "the status shows 4 pending changes");
+        assert_eq!(
+            off.pending_count().await.unwrap(),
+            4,
+            "the status shows 4 pending changes"
+        );
         let l = off.list_pending_changes().await.unwrap();
         assert!(l.iter().all(|c| c.state == ChangeState::Pending));
         assert!(l[0].last_error.is_some());
     }
     env.restart();
     let ob = env.outbox();
-    assert_eq!(ob.pending_count().await.unwrap(), 4, "queued changes survived the restart");
-    assert!(env.store.get_event(&env.account, &primary(), &id("evt00000")).unwrap().unwrap().pending);
+    assert_eq!(
+        ob.pending_count().await.unwrap(),
+        4,
+        "queued changes survived the restart"
+    );
+    assert!(
+        env.store
+            .get_event(&env.account, &primary(), &id("evt00000"))
+            .unwrap()
+            .unwrap()
+            .pending
+    );
     let r = ob.drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining), (4, 0));
     let writes: Vec<String> = env
@@ -565,8 +1109,20 @@ async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
         .filter(|r| r.method != "GET" && r.operation.starts_with("events."))
         .map(|r| r.operation)
         .collect();
-    assert_eq!(writes, vec!["events.insert", "events.patch", "events.delete", "events.move"], "in order");
-    assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "Offline edit");
+    assert_eq!(
+        writes,
+        vec![
+            "events.insert",
+            "events.patch",
+            "events.delete",
+            "events.move"
+        ],
+        "in order"
+    );
+    assert_eq!(
+        env.server(USER, "evt00000").unwrap()["summary"],
+        "Offline edit"
+    );
     assert!(env.server(USER, "evt00001").is_none());
     assert!(env.server(TEAM, "evt00002").is_some());
     env.pull().await;
@@ -578,17 +1134,37 @@ async fn a_crash_while_pushing_is_resent_safely() {
     let mut env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    let c = ob.create_event(primary(), new_event("Crash", 3), EditOptions::default()).await.unwrap();
+    let c = ob
+        .create_event(primary(), new_event("Crash", 3), EditOptions::default())
+        .await
+        .unwrap();
     // Simulate: the insert reached Google, then the app died before it recorded the answer.
-    env.client.insert_event(&primary(), &env.local(&primary(), &c.event.id).unwrap(), Default::default()).await.unwrap();
+    env.client
+        .insert_event(
+            &primary(),
+            &env.local(&primary(), &c.event.id).unwrap(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
     let entry = env.store.list_outbox(None).unwrap()[0].id;
-    env.store.set_outbox_state(entry, OutboxState::Pushing, None, true).unwrap();
+    env.store
+        .set_outbox_state(entry, OutboxState::Pushing, None, true)
+        .unwrap();
     drop(ob);
     env.restart();
     let r = env.outbox().drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining), (1, 0));
-    assert_eq!(env.ops("events.insert").len(), 1, "found by its mark, not sent again");
-    assert_eq!(env.emu.control().event_ids(USER).unwrap().len(), 2, "no duplicate");
+    assert_eq!(
+        env.ops("events.insert").len(),
+        1,
+        "found by its mark, not sent again"
+    );
+    assert_eq!(
+        env.emu.control().event_ids(USER).unwrap().len(),
+        2,
+        "no duplicate"
+    );
 }
 
 #[tokio::test]
@@ -597,9 +1173,18 @@ async fn an_edit_is_pushed_at_once_when_google_is_reachable() {
     env.pull().await;
     let mut ob = env.outbox();
     ob.push_on_edit = true;
-    ob.update_event(primary(), id("evt00000"), title("Now"), EditOptions::default()).await.unwrap();
+    ob.update_event(
+        primary(),
+        id("evt00000"),
+        title("Now"),
+        EditOptions::default(),
+    )
+    .await
+    .unwrap();
     for _ in 0..100 {
-        if env.server(USER, "evt00000").unwrap()["summary"] == "Now" && ob.pending_count().await.unwrap() == 0 {
+        if env.server(USER, "evt00000").unwrap()["summary"] == "Now"
+            && ob.pending_count().await.unwrap() == 0
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -615,14 +1200,28 @@ async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
     {
         let off = env.offline_outbox();
         for i in 0..100u32 {
-            let c = off.create_event(primary(), new_event(&format!("Queued {i:03}"), 1 + i % 28), EditOptions::default()).await.unwrap();
+            let c = off
+                .create_event(
+                    primary(),
+                    new_event(&format!("Queued {i:03}"), 1 + i % 28),
+                    EditOptions::default(),
+                )
+                .await
+                .unwrap();
             ids.push(c.event.id.clone());
         }
         // One failed attempt (offline) on the first entry; it may have landed, so later edits of
         // that event queue behind it instead of folding in.
         off.drain().await.unwrap();
         for (i, eid) in ids.iter().enumerate() {
-            off.update_event(primary(), eid.clone(), title(&format!("Queued {i:03} (edited)")), EditOptions::default()).await.unwrap();
+            off.update_event(
+                primary(),
+                eid.clone(),
+                title(&format!("Queued {i:03} (edited)")),
+                EditOptions::default(),
+            )
+            .await
+            .unwrap();
         }
         assert_eq!(off.pending_count().await.unwrap(), 101);
     }
@@ -631,19 +1230,42 @@ async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
     assert_eq!(ob.pending_count().await.unwrap(), 101);
     let r = ob.drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining, r.failed), (101, 0, 0));
-    assert_eq!(env.ops("events.insert").len(), 100, "each event inserted once");
-    assert_eq!(env.ops("events.patch").len(), 1, "edits folded into their inserts, except behind the attempted one");
+    assert_eq!(
+        env.ops("events.insert").len(),
+        100,
+        "each event inserted once"
+    );
+    assert_eq!(
+        env.ops("events.patch").len(),
+        1,
+        "edits folded into their inserts, except behind the attempted one"
+    );
     // In queue order: the server stamped them in the order they were created here.
-    let created: Vec<String> = ids.iter().map(|e| env.server(USER, e.as_str()).unwrap()["created"].as_str().unwrap().to_owned()).collect();
+    let created: Vec<String> = ids
+        .iter()
+        .map(|e| {
+            env.server(USER, e.as_str()).unwrap()["created"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
     let mut sorted = created.clone();
     sorted.sort();
     assert_eq!(created, sorted, "inserted in queue order");
     sorted.dedup();
-    assert_eq!(sorted.len(), 100, "creation stamps are distinct, so the order check means something");
+    assert_eq!(
+        sorted.len(),
+        100,
+        "creation stamps are distinct, so the order check means something"
+    );
     let server = env.emu.control().event_ids(USER).unwrap();
     assert_eq!(server.len(), 100);
     for (i, eid) in ids.iter().enumerate() {
-        assert_eq!(env.server(USER, eid.as_str()).unwrap()["summary"], format!("Queued {i:03} (edited)"));
+        assert_eq!(
+            env.server(USER, eid.as_str()).unwrap()["summary"],
+            format!("Queued {i:03} (edited)")
+        );
     }
 }
 
@@ -652,31 +1274,66 @@ async fn discarding_a_move_puts_the_event_back_and_keep_mine_reapplies_every_fie
     let env = Env::new(world(1)).await;
     env.pull().await;
     let ob = env.outbox();
-    ob.move_event(primary(), id("evt00000"), team(), EditOptions::default()).await.unwrap();
-    let cid = ob.list_pending_changes().await.unwrap()[0].change_id.unwrap();
+    ob.move_event(primary(), id("evt00000"), team(), EditOptions::default())
+        .await
+        .unwrap();
+    let cid = ob.list_pending_changes().await.unwrap()[0]
+        .change_id
+        .unwrap();
     ob.discard(cid).await.unwrap();
     assert!(env.local(&team(), &id("evt00000")).is_none());
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap().summary.as_deref(), Some("Meeting evt00000"));
-    assert!(!env.store.get_event(&env.account, &primary(), &id("evt00000")).unwrap().unwrap().pending);
+    assert_eq!(
+        env.local(&primary(), &id("evt00000"))
+            .unwrap()
+            .summary
+            .as_deref(),
+        Some("Meeting evt00000")
+    );
+    assert!(
+        !env.store
+            .get_event(&env.account, &primary(), &id("evt00000"))
+            .unwrap()
+            .unwrap()
+            .pending
+    );
     ob.drain().await.unwrap();
     assert!(env.ops("events.move").is_empty());
 
     ob.update_event(
         primary(),
         id("evt00000"),
-        EventChanges { summary: Some("Mine".into()), location: Some(Some("My room".into())), ..Default::default() },
+        EventChanges {
+            summary: Some("Mine".into()),
+            location: Some(Some("My room".into())),
+            ..Default::default()
+        },
         EditOptions::default(),
     )
     .await
     .unwrap();
-    env.emu.control().patch_event(USER, "evt00000", json!({"summary": "Theirs", "location": "Their room"})).unwrap();
+    env.emu
+        .control()
+        .patch_event(
+            USER,
+            "evt00000",
+            json!({"summary": "Theirs", "location": "Their room"}),
+        )
+        .unwrap();
     ob.drain().await.unwrap();
     let c = env.store.list_conflicts(None).unwrap().remove(0);
-    assert_eq!(c.value.fields, vec!["summary".to_string(), "location".to_string()]);
-    ob.resolve_conflict(c.id, Resolution::KeepMine).await.unwrap();
+    assert_eq!(
+        c.value.fields,
+        vec!["summary".to_string(), "location".to_string()]
+    );
+    ob.resolve_conflict(c.id, Resolution::KeepMine)
+        .await
+        .unwrap();
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!((s["summary"].as_str(), s["location"].as_str()), (Some("Mine"), Some("My room")));
+    assert_eq!(
+        (s["summary"].as_str(), s["location"].as_str()),
+        (Some("Mine"), Some("My room"))
+    );
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
     assert_eq!(ob.pending_count().await.unwrap(), 0);
 }

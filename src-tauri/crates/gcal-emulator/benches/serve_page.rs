@@ -28,18 +28,31 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
 async fn main() {
     let rss0 = rss_mb();
     let t = Instant::now();
-    let world = World::generate(GenSpec { seed: 11, accounts: 1, calendars_per_account: 20, events_per_calendar: 5000, ..GenSpec::default() });
+    let world = World::generate(GenSpec {
+        seed: 11,
+        accounts: 1,
+        calendars_per_account: 20,
+        events_per_calendar: 5000,
+        ..GenSpec::default()
+    });
     let gen = t.elapsed();
     let rss_world = rss_mb();
     let t = Instant::now();
-    let emu = gcal_emulator::start(EmulatorConfig { world, ..EmulatorConfig::default() }).await.expect("starts");
+    let emu = gcal_emulator::start(EmulatorConfig {
+        world,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("starts");
     let load = t.elapsed();
     let rss1 = rss_mb();
     let ctl = emu.control();
     let acc = ctl.accounts()[0].clone();
     let token = ctl.mint_tokens(&acc.email).unwrap().access_token;
     let http = reqwest::Client::new();
-    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
 
     let get = |url: String| {
         let http = http.clone();
@@ -73,7 +86,12 @@ async fn main() {
         for cal in &acc.calendars {
             let mut token_q = String::new();
             loop {
-                let (d, body, h) = get(format!("{}calendars/{}/events?maxResults=2500{token_q}", emu.api_base(), enc(cal))).await;
+                let (d, body, h) = get(format!(
+                    "{}calendars/{}/events?maxResults=2500{token_q}",
+                    emu.api_base(),
+                    enc(cal)
+                ))
+                .await;
                 pages.push(d);
                 heads.push(h);
                 let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
@@ -128,16 +146,22 @@ async fn main() {
     let mut second_page_q = String::new();
     for (i, cal) in acc.calendars.iter().enumerate() {
         let t = Instant::now();
-        let body = ctl.list_events_json(cal, "maxResults=2500&showDeleted=true&singleEvents=false").unwrap();
+        let body = ctl
+            .list_events_json(cal, "maxResults=2500&showDeleted=true&singleEvents=false")
+            .unwrap();
         inproc.push(t.elapsed());
         if i == 0 {
             let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-            second_page_q = format!("maxResults=2500&showDeleted=true&pageToken={}", enc(v["nextPageToken"].as_str().unwrap()));
+            second_page_q = format!(
+                "maxResults=2500&showDeleted=true&pageToken={}",
+                enc(v["nextPageToken"].as_str().unwrap())
+            );
         }
     }
     for _ in 0..20 {
         let t = Instant::now();
-        ctl.list_events_json(&acc.calendars[0], &second_page_q).unwrap();
+        ctl.list_events_json(&acc.calendars[0], &second_page_q)
+            .unwrap();
         inproc.push(t.elapsed());
     }
     let (i50, i95, imin) = stats(inproc);
@@ -149,7 +173,11 @@ async fn main() {
         let mut token_q = String::new();
         loop {
             let (d, body, _) = get(format!("{}calendars/{}/events?maxResults=2500&singleEvents=true&orderBy=startTime{token_q}", emu.api_base(), enc(cal))).await;
-            if token_q.is_empty() { single_first.push(d) } else { single_next.push(d) }
+            if token_q.is_empty() {
+                single_first.push(d)
+            } else {
+                single_next.push(d)
+            }
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
             match v.get("nextPageToken").and_then(|t| t.as_str()) {
                 Some(p) => token_q = format!("&pageToken={}", enc(p)),
@@ -165,12 +193,17 @@ async fn main() {
     let (n50, n95, _) = stats(single_next);
     println!("world: 20 calendars x 5000 events; generated in {:.2} s, loaded in {:.2} s; RSS {:.0} MB at start, {:.0} MB with the generated world, {:.0} MB serving (allocator keeps freed pages)", gen.as_secs_f64(), load.as_secs_f64(), rss0, rss_world, rss1);
     println!("in-process answer of a 2,500-event page: median {i50:.3} ms  p95 {i95:.3} ms  min {imin:.3} ms");
-    println!("baseline colors.get:             median {b50:.3} ms  p95 {b95:.3} ms  min {bmin:.3} ms");
+    println!(
+        "baseline colors.get:             median {b50:.3} ms  p95 {b95:.3} ms  min {bmin:.3} ms"
+    );
     println!("events.list page (2,500 events): median {p50:.3} ms  p95 {p95:.3} ms  min {pmin:.3} ms  ({} pages, {:.1} MB per full pass, {} events)", pages.len(), bytes as f64 / 1e6, events);
     println!("  of which until the response headers: median {h50:.3} ms  p95 {h95:.3} ms  min {hmin:.3} ms (the rest is moving ~2.3 MB through the loopback into the client)");
     println!("  same page over a bare socket: first byte median {r50:.3} ms (min {rmin:.3}), whole answer median {t50:.3} ms (min {tmin:.3})");
     println!("  ratio page/baseline (median): {:.1}x", p50 / b50);
-    println!("  full sync of all 20 calendars: {:.0} ms per pass (incl. client JSON parse)", all.as_secs_f64() * 1000.0 / 3.0);
+    println!(
+        "  full sync of all 20 calendars: {:.0} ms per pass (incl. client JSON parse)",
+        all.as_secs_f64() * 1000.0 / 3.0
+    );
     println!("singleEvents=true&orderBy=startTime, first page (expands the calendar): median {s50:.3} ms  p95 {s95:.3} ms");
     println!("singleEvents=true&orderBy=startTime, later pages:                       median {n50:.3} ms  p95 {n95:.3} ms");
     emu.shutdown().await;

@@ -74,7 +74,12 @@ impl ApiError {
         ApiError::new(410, "global", "deleted", "Resource has been deleted")
     }
     pub fn duplicate() -> Self {
-        ApiError::new(409, "global", "duplicate", "The requested identifier already exists.")
+        ApiError::new(
+            409,
+            "global",
+            "duplicate",
+            "The requested identifier already exists.",
+        )
     }
     pub fn condition_not_met() -> Self {
         ApiError::new(412, "global", "conditionNotMet", "Precondition Failed")
@@ -107,8 +112,13 @@ impl ApiError {
         )
     }
     pub fn insufficient_scope() -> Self {
-        ApiError::new(403, "global", "insufficientPermissions", "Insufficient Permission")
-            .with_status("PERMISSION_DENIED")
+        ApiError::new(
+            403,
+            "global",
+            "insufficientPermissions",
+            "Insufficient Permission",
+        )
+        .with_status("PERMISSION_DENIED")
     }
     pub fn backend() -> Self {
         ApiError::new(500, "global", "backendError", "Backend Error")
@@ -118,24 +128,43 @@ impl ApiError {
     /// between the several 403 variants.
     pub fn for_fault(code: u16, reason: Option<&str>) -> Self {
         match (code, reason) {
-            (403, Some("userRateLimitExceeded")) => {
-                ApiError::new(403, "usageLimits", "userRateLimitExceeded", "User Rate Limit Exceeded")
-            }
-            (403, Some("quotaExceeded")) => {
-                ApiError::new(403, "usageLimits", "quotaExceeded", "Calendar usage limits exceeded.")
-            }
-            (403, Some("dailyLimitExceeded")) => {
-                ApiError::new(403, "usageLimits", "dailyLimitExceeded", "Daily Limit Exceeded")
-            }
+            (403, Some("userRateLimitExceeded")) => ApiError::new(
+                403,
+                "usageLimits",
+                "userRateLimitExceeded",
+                "User Rate Limit Exceeded",
+            ),
+            (403, Some("quotaExceeded")) => ApiError::new(
+                403,
+                "usageLimits",
+                "quotaExceeded",
+                "Calendar usage limits exceeded.",
+            ),
+            (403, Some("dailyLimitExceeded")) => ApiError::new(
+                403,
+                "usageLimits",
+                "dailyLimitExceeded",
+                "Daily Limit Exceeded",
+            ),
             (403, Some("forbiddenForNonOrganizer")) => ApiError::new(
                 403,
                 "calendar",
                 "forbiddenForNonOrganizer",
                 "Shared properties can only be changed by the organizer of the event.",
             ),
-            (403, _) => ApiError::new(403, "usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
-            (429, _) => ApiError::new(429, "usageLimits", "rateLimitExceeded", "Rate Limit Exceeded")
-                .with_status("RESOURCE_EXHAUSTED"),
+            (403, _) => ApiError::new(
+                403,
+                "usageLimits",
+                "rateLimitExceeded",
+                "Rate Limit Exceeded",
+            ),
+            (429, _) => ApiError::new(
+                429,
+                "usageLimits",
+                "rateLimitExceeded",
+                "Rate Limit Exceeded",
+            )
+            .with_status("RESOURCE_EXHAUSTED"),
             (401, _) => ApiError::auth(),
             (404, _) => ApiError::not_found(),
             (409, _) => ApiError::duplicate(),
@@ -176,7 +205,10 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = (status, crate::api::json_response_body(&self.body())).into_response();
         let h = resp.headers_mut();
-        h.insert("content-type", HeaderValue::from_static("application/json; charset=UTF-8"));
+        h.insert(
+            "content-type",
+            HeaderValue::from_static("application/json; charset=UTF-8"),
+        );
         if self.code == 401 {
             h.insert(
                 "www-authenticate",

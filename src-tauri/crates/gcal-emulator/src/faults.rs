@@ -54,7 +54,10 @@ impl FaultRule {
             method: None,
             path_contains: Some(path.to_owned()),
             path_regex: None,
-            action: FaultAction::Status { status, reason: None },
+            action: FaultAction::Status {
+                status,
+                reason: None,
+            },
             retry_after: None,
             latency_ms: 0,
             times: Some(times),
@@ -110,7 +113,13 @@ impl FaultSet {
         };
         self.next_id += 1;
         let rng = rule.probability.map(|_| StdRng::seed_from_u64(rule.seed));
-        self.rules.push(InstalledFault { id: self.next_id, rule, hits: 0, regex, rng });
+        self.rules.push(InstalledFault {
+            id: self.next_id,
+            rule,
+            hits: 0,
+            regex,
+            rng,
+        });
         Ok(self.next_id)
     }
 
@@ -128,13 +137,22 @@ impl FaultSet {
     pub fn pick(&mut self, method: &str, path_and_query: &str) -> Option<Hit> {
         for f in self.rules.iter_mut() {
             let r = &f.rule;
-            if r.method.as_deref().is_some_and(|m| !m.eq_ignore_ascii_case(method)) {
+            if r.method
+                .as_deref()
+                .is_some_and(|m| !m.eq_ignore_ascii_case(method))
+            {
                 continue;
             }
-            if r.path_contains.as_deref().is_some_and(|p| !path_and_query.contains(p)) {
+            if r.path_contains
+                .as_deref()
+                .is_some_and(|p| !path_and_query.contains(p))
+            {
                 continue;
             }
-            if f.regex.as_ref().is_some_and(|re| !re.is_match(path_and_query)) {
+            if f.regex
+                .as_ref()
+                .is_some_and(|re| !re.is_match(path_and_query))
+            {
                 continue;
             }
             if r.times.is_some_and(|t| t == 0) {
@@ -149,7 +167,11 @@ impl FaultSet {
                 *t -= 1;
             }
             f.hits += 1;
-            return Some(Hit { action: f.rule.action.clone(), retry_after: f.rule.retry_after, latency_ms: f.rule.latency_ms });
+            return Some(Hit {
+                action: f.rule.action.clone(),
+                retry_after: f.rule.retry_after,
+                latency_ms: f.rule.latency_ms,
+            });
         }
         None
     }

@@ -32,15 +32,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+pub use api::colors::{ColorDef, Palette, PaletteChange};
 pub use control::{AccountInfo, Control};
 pub use error::{ApiError, EmulatorError};
 pub use faults::{FaultAction, FaultRule};
 pub use ratelimit::RateLimit;
 pub use reqlog::{Counters, RequestRecord};
 pub use store::list::PageQuirks;
-pub use store::WriteQuirks;
-pub use api::colors::{ColorDef, Palette, PaletteChange};
 pub use store::oauth::TokenResponse;
+pub use store::WriteQuirks;
 pub use world::{AccountSpec, CalendarSpec, ClientSpec, GenSpec, World};
 
 /// The OAuth client id accepted by worlds that name no clients (demo and tests).
@@ -83,8 +83,16 @@ pub struct EmulatorHandle {
 pub async fn start(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorError> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
         .await
-        .map_err(|source| EmulatorError::Bind { port: config.port, source })?;
-    let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port: config.port, source })?;
+        .map_err(|source| EmulatorError::Bind {
+            port: config.port,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| EmulatorError::Bind {
+            port: config.port,
+            source,
+        })?;
     let base_url = format!("http://{addr}");
     let mut state = store::State::from_world(config.world, base_url, 0x5eed)?;
     state.allow_http_push = config.allow_http_push;
@@ -107,12 +115,20 @@ pub async fn start(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorErr
         .merge(oauth::router())
         .merge(control::http::router())
         .fallback(api::not_found)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), server::gate))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            server::gate,
+        ))
         .with_state(shared.clone());
     let cancel = CancellationToken::new();
     let task = tokio::spawn(server::serve(listener, app, cancel.clone()));
     tracing::info!(%addr, "gcal-emulator listening");
-    Ok(EmulatorHandle { addr, control: Control { shared }, cancel, task })
+    Ok(EmulatorHandle {
+        addr,
+        control: Control { shared },
+        cancel,
+        task,
+    })
 }
 
 impl EmulatorHandle {

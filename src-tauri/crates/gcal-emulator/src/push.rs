@@ -30,7 +30,13 @@ pub async fn run(shared: Weak<Inner>, mut rx: UnboundedReceiver<PushJob>) {
         for (k, v) in &job.headers {
             req = req.header(*k, v);
         }
-        let header = |name: &str| job.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let header = |name: &str| {
+            job.headers
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
         let (status, error) = match req.send().await {
             Ok(r) => (Some(r.status().as_u16()), None),
             Err(e) => (None, Some(e.to_string())),

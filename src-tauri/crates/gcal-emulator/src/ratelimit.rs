@@ -31,7 +31,10 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(limit: RateLimit) -> RateLimiter {
-        RateLimiter { limit, seen: HashMap::new() }
+        RateLimiter {
+            limit,
+            seen: HashMap::new(),
+        }
     }
 
     /// Records a request of `user`; false when it is over the limit.

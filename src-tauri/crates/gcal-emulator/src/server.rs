@@ -44,11 +44,14 @@ pub async fn serve(listener: TcpListener, app: Router, cancel: CancellationToken
         tokio::spawn(async move {
             let kill = ConnKill(Arc::new(Notify::new()));
             let k = kill.clone();
-            let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(k.clone());
-                app.clone().oneshot(req)
-            });
-            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            let svc = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(k.clone());
+                    app.clone().oneshot(req)
+                },
+            );
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}
                 _ = kill.0.notified() => {}
@@ -73,9 +76,15 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
     let query = req.uri().query().unwrap_or("").to_owned();
     // Tokens never go into the log.
     let logged_query: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "access_token"))
+        .extend_pairs(
+            url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "access_token"),
+        )
         .finish();
-    let path_and_query = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+    let path_and_query = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}?{query}")
+    };
     let op = operation(&method, &path);
     let account = account_of(&sh, &req);
     let api = path.starts_with("/calendar/v3/");
@@ -101,7 +110,15 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
                     e.into_response()
                 }
                 FaultAction::Drop => {
-                    let rec = record(&method, &path, &logged_query, 0, account, op, Some("drop".into()));
+                    let rec = record(
+                        &method,
+                        &path,
+                        &logged_query,
+                        0,
+                        account,
+                        op,
+                        Some("drop".into()),
+                    );
                     sh.log.lock().push(rec);
                     if let Some(k) = kill {
                         k.0.notify_one();
@@ -120,7 +137,11 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
         }
         None => {
             let limited = match (api, &account) {
-                (true, Some(a)) => sh.rate_limit.lock().as_mut().map(|rl| (rl.admit(a), rl.limit.status)),
+                (true, Some(a)) => sh
+                    .rate_limit
+                    .lock()
+                    .as_mut()
+                    .map(|rl| (rl.admit(a), rl.limit.status)),
                 _ => None,
             };
             match limited {
@@ -133,23 +154,53 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
         }
     };
     let status = resp.status().as_u16();
-    sh.log.lock().push(record(&method, &path, &logged_query, status, account, op, fault));
+    sh.log.lock().push(record(
+        &method,
+        &path,
+        &logged_query,
+        status,
+        account,
+        op,
+        fault,
+    ));
     resp
 }
 
-fn record(method: &str, path: &str, query: &str, status: u16, account: Option<String>, operation: String, fault: Option<String>) -> RequestRecord {
-    RequestRecord { seq: 0, method: method.to_owned(), path: path.to_owned(), query: query.to_owned(), status, account, operation, fault }
+fn record(
+    method: &str,
+    path: &str,
+    query: &str,
+    status: u16,
+    account: Option<String>,
+    operation: String,
+    fault: Option<String>,
+) -> RequestRecord {
+    RequestRecord {
+        seq: 0,
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        status,
+        account,
+        operation,
+        fault,
+    }
 }
 
 /// Sends the headers and the first half of the body, announcing the full length, then closes.
 async fn truncate(resp: Response, kill: Option<ConnKill>) -> Response {
     let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
     parts.headers.insert("content-length", bytes.len().into());
     let stream = futures::stream::iter(vec![
         Ok::<Bytes, std::io::Error>(half),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "truncated by fault rule")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "truncated by fault rule",
+        )),
     ]);
     // Close shortly after the partial body is out, in case the body error does not end the connection.
     if let Some(k) = kill {

@@ -17,13 +17,33 @@ async fn status_faults_carry_googles_bodies_and_retry_after() {
     let path = env.events_path(&env.primary());
     let cases = [
         (429, None, "rateLimitExceeded", "usageLimits"),
-        (403, Some("userRateLimitExceeded"), "userRateLimitExceeded", "usageLimits"),
-        (403, Some("rateLimitExceeded"), "rateLimitExceeded", "usageLimits"),
+        (
+            403,
+            Some("userRateLimitExceeded"),
+            "userRateLimitExceeded",
+            "usageLimits",
+        ),
+        (
+            403,
+            Some("rateLimitExceeded"),
+            "rateLimitExceeded",
+            "usageLimits",
+        ),
         (403, Some("quotaExceeded"), "quotaExceeded", "usageLimits"),
-        (403, Some("dailyLimitExceeded"), "dailyLimitExceeded", "usageLimits"),
+        (
+            403,
+            Some("dailyLimitExceeded"),
+            "dailyLimitExceeded",
+            "usageLimits",
+        ),
         (500, None, "backendError", "global"),
         (503, None, "backendError", "global"),
-        (403, Some("forbiddenForNonOrganizer"), "forbiddenForNonOrganizer", "calendar"),
+        (
+            403,
+            Some("forbiddenForNonOrganizer"),
+            "forbiddenForNonOrganizer",
+            "calendar",
+        ),
     ];
     for (status, reason, want_reason, domain) in cases {
         let mut rule = FaultRule::status("/events", status, 1).with_method("GET");
@@ -32,7 +52,13 @@ async fn status_faults_carry_googles_bodies_and_retry_after() {
         }
         rule.retry_after = Some(7);
         env.ctl.add_fault(rule).unwrap();
-        let r = env.http.get(env.url(&path)).bearer_auth(&env.token).send().await.unwrap();
+        let r = env
+            .http
+            .get(env.url(&path))
+            .bearer_auth(&env.token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), status);
         assert_eq!(r.headers()["retry-after"], "7");
         let v: Value = r.json().await.unwrap();
@@ -91,13 +117,23 @@ async fn dropped_connection_truncated_body_and_latency() {
     let mut drop = FaultRule::status("/events", 0, 1);
     drop.action = FaultAction::Drop;
     env.ctl.add_fault(drop).unwrap();
-    let err = env.http.get(env.url(&path)).bearer_auth(&env.token).send().await;
+    let err = env
+        .http
+        .get(env.url(&path))
+        .bearer_auth(&env.token)
+        .send()
+        .await;
     assert!(err.is_err(), "dropped connection gives no response");
 
     let mut cut = FaultRule::status("/events", 0, 1);
     cut.action = FaultAction::Truncate;
     env.ctl.add_fault(cut).unwrap();
-    let r = env.http.get(env.url(&path)).bearer_auth(&env.token).send().await;
+    let r = env
+        .http
+        .get(env.url(&path))
+        .bearer_auth(&env.token)
+        .send()
+        .await;
     let body = match r {
         Ok(resp) => resp.bytes().await,
         Err(e) => Err(e),
@@ -139,7 +175,10 @@ async fn request_log_and_counters() {
     assert_eq!(env.ctl.count("events.list") as usize, cals.len() + 1);
     assert_eq!(env.ctl.count("calendarList.list"), 1);
     assert_eq!(c.by_status.get(&404), Some(&1));
-    assert_eq!(c.by_account.get(&env.account).copied().unwrap_or(0) as usize, cals.len() + 2);
+    assert_eq!(
+        c.by_account.get(&env.account).copied().unwrap_or(0) as usize,
+        cals.len() + 2
+    );
     let log = env.ctl.requests();
     assert_eq!(log[0].operation, "calendarList.list");
     assert_eq!(log[0].method, "GET");
@@ -151,17 +190,31 @@ async fn request_log_and_counters() {
 #[tokio::test]
 async fn per_user_rate_limit() {
     let env = env(small_world(1)).await;
-    env.ctl.set_rate_limit(Some(RateLimit { max_requests: 3, window_ms: 60_000, status: 403 }));
+    env.ctl.set_rate_limit(Some(RateLimit {
+        max_requests: 3,
+        window_ms: 60_000,
+        status: 403,
+    }));
     for _ in 0..3 {
         assert_eq!(env.get("colors").await.0, StatusCode::OK);
     }
     let (s, v) = env.get("colors").await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "rateLimitExceeded"));
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::FORBIDDEN, "rateLimitExceeded")
+    );
     // Another user has their own budget.
     let other = env.ctl.accounts()[1].email.clone();
     let t = env.ctl.mint_tokens(&other).unwrap().access_token;
-    assert_eq!(env.call_as(&t, Method::GET, "colors", None, &[]).await.0, StatusCode::OK);
-    env.ctl.set_rate_limit(Some(RateLimit { max_requests: 0, window_ms: 60_000, status: 429 }));
+    assert_eq!(
+        env.call_as(&t, Method::GET, "colors", None, &[]).await.0,
+        StatusCode::OK
+    );
+    env.ctl.set_rate_limit(Some(RateLimit {
+        max_requests: 0,
+        window_ms: 60_000,
+        status: 429,
+    }));
     assert_eq!(env.get("colors").await.0, StatusCode::TOO_MANY_REQUESTS);
     env.ctl.set_rate_limit(None);
     assert_eq!(env.get("colors").await.0, StatusCode::OK);
@@ -214,12 +267,23 @@ async fn watch_delivers_sync_then_exists_and_stop_ends_it() {
     assert_eq!(got[0]["x-goog-resource-state"], "sync");
     assert_eq!(got[0]["x-goog-channel-id"], "chan-1");
     assert_eq!(got[0]["x-goog-channel-token"], "tok-1");
-    assert_eq!(got[0]["x-goog-resource-id"], ch["resourceId"].as_str().unwrap());
+    assert_eq!(
+        got[0]["x-goog-resource-id"],
+        ch["resourceId"].as_str().unwrap()
+    );
     assert_eq!(got[0]["x-goog-message-number"], "1");
     assert!(got[0].contains_key("x-goog-channel-expiration"));
-    assert!(got[0]["x-goog-resource-uri"].to_str().unwrap().contains("/events"));
+    assert!(got[0]["x-goog-resource-uri"]
+        .to_str()
+        .unwrap()
+        .contains("/events"));
 
-    env.ctl.insert_event(&cal, timed("ping", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).unwrap();
+    env.ctl
+        .insert_event(
+            &cal,
+            timed("ping", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .unwrap();
     assert_eq!(env.ctl.push_notify(Some(&cal)), 1);
     let got = wait_for(&seen, 3).await;
     assert_eq!(got.len(), 3);
@@ -228,29 +292,73 @@ async fn watch_delivers_sync_then_exists_and_stop_ends_it() {
     assert_eq!(got[2]["x-goog-message-number"], "3");
 
     // Duplicate channel ids are refused.
-    let (s, v) = env.post(&format!("{}/watch", env.events_path(&cal)), json!({"id": "chan-1", "type": "web_hook", "address": addr})).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "channelIdNotUnique"));
+    let (s, v) = env
+        .post(
+            &format!("{}/watch", env.events_path(&cal)),
+            json!({"id": "chan-1", "type": "web_hook", "address": addr}),
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "channelIdNotUnique")
+    );
 
-    let (s, _) = env.post("channels/stop", json!({"id": "chan-1", "resourceId": ch["resourceId"]})).await;
+    let (s, _) = env
+        .post(
+            "channels/stop",
+            json!({"id": "chan-1", "resourceId": ch["resourceId"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    env.ctl.insert_event(&cal, timed("quiet", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).unwrap();
+    env.ctl
+        .insert_event(
+            &cal,
+            timed("quiet", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(seen.lock().unwrap().len(), 3, "no more after stop");
-    let (s, _) = env.post("channels/stop", json!({"id": "chan-1", "resourceId": ch["resourceId"]})).await;
+    let (s, _) = env
+        .post(
+            "channels/stop",
+            json!({"id": "chan-1", "resourceId": ch["resourceId"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert!(env.ctl.push_deliveries().iter().all(|d| d.status == Some(200)));
+    assert!(env
+        .ctl
+        .push_deliveries()
+        .iter()
+        .all(|d| d.status == Some(200)));
 }
 
 #[tokio::test]
 async fn watch_requires_https_unless_test_mode() {
-    let env = env_with(gcal_emulator::EmulatorConfig { world: small_world(1), ..Default::default() }).await;
+    let env = env_with(gcal_emulator::EmulatorConfig {
+        world: small_world(1),
+        ..Default::default()
+    })
+    .await;
     let path = format!("{}/watch", env.events_path(&env.primary()));
-    let (s, v) = env.post(&path, json!({"id": "c1", "type": "web_hook", "address": "http://127.0.0.1:9/hook"})).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "push.webhookUrlNotHttps"));
+    let (s, v) = env
+        .post(
+            &path,
+            json!({"id": "c1", "type": "web_hook", "address": "http://127.0.0.1:9/hook"}),
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "push.webhookUrlNotHttps")
+    );
     let (s, v) = env.post(&path, json!({"id": "c2", "type": "web_hook", "address": "https://push.example/hook", "expiration": 1})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["expiration"], "1", "a requested expiration is honoured");
-    let (s, v) = env.post(&path, json!({"id": "c3", "type": "web_hook", "address": "https://push.example/hook"})).await;
+    let (s, v) = env
+        .post(
+            &path,
+            json!({"id": "c3", "type": "web_hook", "address": "https://push.example/hook"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let exp: i64 = v["expiration"].as_str().unwrap().parse().unwrap();
     let week = chrono::Utc::now().timestamp_millis() + 604_800_000;
@@ -261,27 +369,76 @@ async fn watch_requires_https_unless_test_mode() {
 async fn http_control_api_mirrors_control() {
     let env = env(small_world(3)).await;
     let c = format!("{}/__emulator", env.emu.base_url());
-    let accounts: Value = env.http.get(format!("{c}/accounts")).send().await.unwrap().json().await.unwrap();
+    let accounts: Value = env
+        .http
+        .get(format!("{c}/accounts"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(accounts.as_array().unwrap().len(), 2);
     let cal = env.primary();
     let (_, sync, _) = env.list_all(&cal, "").await;
-    let r = env.http.post(format!("{c}/calendars/{}/events", enc(&cal))).json(&timed("via http", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).send().await.unwrap();
+    let r = env
+        .http
+        .post(format!("{c}/calendars/{}/events", enc(&cal)))
+        .json(&timed(
+            "via http",
+            "2026-11-26T10:00:00Z",
+            "2026-11-26T11:00:00Z",
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let created: Value = r.json().await.unwrap();
-    let (changes, _, _) = env.list_all(&cal, &format!("syncToken={}", enc(&sync))).await;
+    let (changes, _, _) = env
+        .list_all(&cal, &format!("syncToken={}", enc(&sync)))
+        .await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["id"], created["id"]);
     let r = env.http.post(format!("{c}/faults")).json(&json!({"pathContains": "/colors", "action": {"kind": "status", "status": 403, "reason": "quotaExceeded"}, "times": 1})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let (s, v) = env.get("colors").await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "quotaExceeded"));
-    let r = env.http.post(format!("{c}/sync-tokens/invalidate")).json(&json!({"calendarId": cal})).send().await.unwrap();
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::FORBIDDEN, "quotaExceeded")
+    );
+    let r = env
+        .http
+        .post(format!("{c}/sync-tokens/invalidate"))
+        .json(&json!({"calendarId": cal}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let (s, _) = env.get(&format!("{}?syncToken={}", env.events_path(&cal), enc(&sync))).await;
+    let (s, _) = env
+        .get(&format!(
+            "{}?syncToken={}",
+            env.events_path(&cal),
+            enc(&sync)
+        ))
+        .await;
     assert_eq!(s, StatusCode::GONE);
-    let counters: Value = env.http.get(format!("{c}/counters")).send().await.unwrap().json().await.unwrap();
+    let counters: Value = env
+        .http
+        .get(format!("{c}/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(counters["byOperation"]["events.list"].as_u64().unwrap() >= 2);
-    let r = env.http.post(format!("{c}/tokens/expire")).json(&json!({})).send().await.unwrap();
+    let r = env
+        .http
+        .post(format!("{c}/tokens/expire"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(env.get("colors").await.0, StatusCode::UNAUTHORIZED);
 }

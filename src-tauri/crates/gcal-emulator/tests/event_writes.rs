@@ -10,7 +10,11 @@ use serde_json::{json, Value};
 async fn insert_with_client_id_then_duplicate_is_409() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
-    let mut ev = timed("mine", "2026-11-26T10:00:00+01:00", "2026-11-26T11:00:00+01:00");
+    let mut ev = timed(
+        "mine",
+        "2026-11-26T10:00:00+01:00",
+        "2026-11-26T11:00:00+01:00",
+    );
     ev["id"] = json!("chronos0123456789abcdefuv");
     ev["extendedProperties"] = json!({"private": {"chronosLocalId": "42"}});
     ev["someFutureField"] = json!({"kept": true});
@@ -20,7 +24,11 @@ async fn insert_with_client_id_then_duplicate_is_409() {
     assert!(v["etag"].as_str().unwrap().starts_with('"'));
     assert_eq!(v["status"], "confirmed");
     assert_eq!(v["sequence"], 0);
-    assert_eq!(v["someFutureField"], json!({"kept": true}), "unknown fields survive");
+    assert_eq!(
+        v["someFutureField"],
+        json!({"kept": true}),
+        "unknown fields survive"
+    );
     assert_eq!(v["iCalUID"], "chronos0123456789abcdefuv@google.com");
     assert_eq!(v["creator"]["email"], env.account.as_str());
     let (s, dup) = env.post(&path, ev).await;
@@ -39,14 +47,36 @@ async fn insert_with_client_id_then_duplicate_is_409() {
 async fn insert_validates_times() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
-    let (s, v) = env.post(&path, json!({"summary": "no end", "start": {"dateTime": "2026-11-26T10:00:00Z"}})).await;
+    let (s, v) = env
+        .post(
+            &path,
+            json!({"summary": "no end", "start": {"dateTime": "2026-11-26T10:00:00Z"}}),
+        )
+        .await;
     assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "required"));
-    let (s, v) = env.post(&path, timed("backwards", "2026-11-26T10:00:00Z", "2026-11-26T09:00:00Z")).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "timeRangeEmpty"));
-    let (s, v) = env.post(&path, json!({"start": {"date": "2026-11-26"}, "end": {"dateTime": "2026-11-27T00:00:00Z"}})).await;
+    let (s, v) = env
+        .post(
+            &path,
+            timed("backwards", "2026-11-26T10:00:00Z", "2026-11-26T09:00:00Z"),
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "timeRangeEmpty")
+    );
+    let (s, v) = env
+        .post(
+            &path,
+            json!({"start": {"date": "2026-11-26"}, "end": {"dateTime": "2026-11-27T00:00:00Z"}}),
+        )
+        .await;
     assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
     let (s, v) = env.post(&path, json!({"start": {"dateTime": "2026-11-26T10:00:00Z"}, "end": {"dateTime": "2026-11-26T11:00:00Z"}, "recurrence": ["RRULE:FREQ=DAILY"]})).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "required"), "recurring masters need a time zone");
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "required"),
+        "recurring masters need a time zone"
+    );
 }
 
 #[tokio::test]
@@ -59,7 +89,14 @@ async fn patch_and_update_with_if_match() {
     let ev_path = format!("{path}/{id}");
 
     // Patch with the current etag: only the sent field changes.
-    let (s, p) = env.call(Method::PATCH, &ev_path, Some(json!({"summary": "v2"})), &[("If-Match", &etag1)]).await;
+    let (s, p) = env
+        .call(
+            Method::PATCH,
+            &ev_path,
+            Some(json!({"summary": "v2"})),
+            &[("If-Match", &etag1)],
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{p}");
     assert_eq!(p["summary"], "v2");
     assert_eq!(p["location"], "here");
@@ -69,7 +106,14 @@ async fn patch_and_update_with_if_match() {
     assert_eq!(p["sequence"], 0, "no time change, no new sequence");
 
     // Stale etag: 412 conditionNotMet, nothing changes.
-    let (s, e) = env.call(Method::PATCH, &ev_path, Some(json!({"summary": "lost"})), &[("If-Match", &etag1)]).await;
+    let (s, e) = env
+        .call(
+            Method::PATCH,
+            &ev_path,
+            Some(json!({"summary": "lost"})),
+            &[("If-Match", &etag1)],
+        )
+        .await;
     assert_eq!(s, StatusCode::PRECONDITION_FAILED);
     assert_eq!(error_reason(&e), "conditionNotMet");
     let (_, now) = env.get(&ev_path).await;
@@ -82,13 +126,30 @@ async fn patch_and_update_with_if_match() {
     assert_eq!(moved["sequence"], 1);
 
     // Update (PUT) replaces; stale etag refused.
-    let (s, _) = env.call(Method::PUT, &ev_path, Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")), &[("If-Match", &etag2)]).await;
+    let (s, _) = env
+        .call(
+            Method::PUT,
+            &ev_path,
+            Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")),
+            &[("If-Match", &etag2)],
+        )
+        .await;
     assert_eq!(s, StatusCode::PRECONDITION_FAILED);
     let etag3 = moved["etag"].as_str().unwrap().to_owned();
-    let (s, put) = env.call(Method::PUT, &ev_path, Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")), &[("If-Match", &etag3)]).await;
+    let (s, put) = env
+        .call(
+            Method::PUT,
+            &ev_path,
+            Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")),
+            &[("If-Match", &etag3)],
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(put["summary"], "put");
-    assert!(put.get("location").is_none(), "update replaces the resource");
+    assert!(
+        put.get("location").is_none(),
+        "update replaces the resource"
+    );
     assert_eq!(put["id"], id);
     assert_eq!(put["created"], created["created"]);
 }
@@ -97,9 +158,16 @@ async fn patch_and_update_with_if_match() {
 async fn delete_then_get_cancelled_then_delete_again_is_410() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
-    let (_, created) = env.post(&path, timed("gone", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    let (_, created) = env
+        .post(
+            &path,
+            timed("gone", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .await;
     let ev_path = format!("{path}/{}", created["id"].as_str().unwrap());
-    let (s, _) = env.call(Method::DELETE, &ev_path, None, &[("If-Match", "\"stale\"")]).await;
+    let (s, _) = env
+        .call(Method::DELETE, &ev_path, None, &[("If-Match", "\"stale\"")])
+        .await;
     assert_eq!(s, StatusCode::PRECONDITION_FAILED);
     let (s, body) = env.call(Method::DELETE, &ev_path, None, &[]).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
@@ -107,7 +175,10 @@ async fn delete_then_get_cancelled_then_delete_again_is_410() {
     let (s, got) = env.get(&ev_path).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(got["status"], "cancelled");
-    assert_eq!(got["summary"], "gone", "events.get still returns the whole cancelled event");
+    assert_eq!(
+        got["summary"], "gone",
+        "events.get still returns the whole cancelled event"
+    );
     let (s, again) = env.call(Method::DELETE, &ev_path, None, &[]).await;
     assert_eq!(s, StatusCode::GONE);
     assert_eq!(error_reason(&again), "deleted");
@@ -120,16 +191,37 @@ async fn move_keeps_id_and_leaves_a_tombstone() {
     let env = env(small_world(0)).await;
     let cals = env.ctl.accounts()[0].calendars.clone();
     let (src, dst) = (&cals[0], &cals[1]);
-    let (_, created) = env.post(&env.events_path(src), timed("mv", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    let (_, created) = env
+        .post(
+            &env.events_path(src),
+            timed("mv", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
     let (_, src_sync, _) = env.list_all(src, "").await;
-    let (s, moved) = env.call(Method::POST, &format!("{}/{id}/move?destination={}", env.events_path(src), enc(dst)), None, &[]).await;
+    let (s, moved) = env
+        .call(
+            Method::POST,
+            &format!(
+                "{}/{id}/move?destination={}",
+                env.events_path(src),
+                enc(dst)
+            ),
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{moved}");
     assert_eq!(moved["id"], id);
     assert_ne!(moved["etag"], created["etag"]);
     let (s, in_dst) = env.get(&format!("{}/{id}", env.events_path(dst))).await;
-    assert_eq!((s, in_dst["summary"].as_str()), (StatusCode::OK, Some("mv")));
-    let (changes, _, _) = env.list_all(src, &format!("syncToken={}", enc(&src_sync))).await;
+    assert_eq!(
+        (s, in_dst["summary"].as_str()),
+        (StatusCode::OK, Some("mv"))
+    );
+    let (changes, _, _) = env
+        .list_all(src, &format!("syncToken={}", enc(&src_sync)))
+        .await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["status"], "cancelled");
 }
@@ -155,33 +247,74 @@ async fn colors_and_settings() {
 async fn a_setting_changed_through_the_control_api_is_what_settings_return() {
     let env = env(empty_world()).await;
     let zone = |v: &Value| {
-        v["items"].as_array().unwrap().iter().find(|i| i["id"] == "timezone").unwrap()["value"].as_str().unwrap().to_owned()
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == "timezone")
+            .unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
     let (_, before) = env.get("users/me/settings").await;
     assert_ne!(zone(&before), "Asia/Kolkata");
-    let url = format!("{}/__emulator/accounts/{}/settings/timezone", env.emu.base_url(), env.account);
-    let r = env.http.put(&url).json(&json!({"value": "Asia/Kolkata"})).send().await.unwrap();
+    let url = format!(
+        "{}/__emulator/accounts/{}/settings/timezone",
+        env.emu.base_url(),
+        env.account
+    );
+    let r = env
+        .http
+        .put(&url)
+        .json(&json!({"value": "Asia/Kolkata"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let (_, after) = env.get("users/me/settings").await;
     assert_eq!(zone(&after), "Asia/Kolkata");
     let (s, one) = env.get("users/me/settings/timezone").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(one["value"], "Asia/Kolkata");
-    let r = env.http.put(format!("{}/__emulator/accounts/nobody@x/settings/timezone", env.emu.base_url()))
-        .json(&json!({"value": "UTC"})).send().await.unwrap();
+    let r = env
+        .http
+        .put(format!(
+            "{}/__emulator/accounts/nobody@x/settings/timezone",
+            env.emu.base_url()
+        ))
+        .json(&json!({"value": "UTC"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn read_only_calendar_refuses_writes() {
     let env = env_with(gcal_emulator::EmulatorConfig::default()).await;
-    let demo = env.ctl.accounts().into_iter().find(|a| a.email == "demo@chronos.example").unwrap();
+    let demo = env
+        .ctl
+        .accounts()
+        .into_iter()
+        .find(|a| a.email == "demo@chronos.example")
+        .unwrap();
     let token = env.ctl.mint_tokens(&demo.email).unwrap().access_token;
     let hol = "en.german#holiday@group.v.calendar.google.com";
-    let (s, v) = env.call_as(&token, Method::POST, &env.events_path(hol), Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")), &[]).await;
+    let (s, v) = env
+        .call_as(
+            &token,
+            Method::POST,
+            &env.events_path(hol),
+            Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")),
+            &[],
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(error_reason(&v), "requiredAccessLevel");
-    let (s, l) = env.call_as(&token, Method::GET, &env.events_path(hol), None, &[]).await;
+    let (s, l) = env
+        .call_as(&token, Method::GET, &env.events_path(hol), None, &[])
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(l["accessRole"], "reader");
 }
@@ -191,25 +324,53 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
     let env = env(small_world(0)).await;
     let acc = env.account.clone();
     for i in 0..4 {
-        env.ctl.add_calendar(&acc, gcal_emulator::CalendarSpec { id: format!("extra{i}@group.calendar.google.com"), summary: format!("Extra {i}"), hidden: i == 0, ..Default::default() }).unwrap();
+        env.ctl
+            .add_calendar(
+                &acc,
+                gcal_emulator::CalendarSpec {
+                    id: format!("extra{i}@group.calendar.google.com"),
+                    summary: format!("Extra {i}"),
+                    hidden: i == 0,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
     }
     let (_, p1) = env.get("users/me/calendarList?maxResults=2").await;
     assert_eq!(p1["items"].as_array().unwrap().len(), 2);
     let tok = p1["nextPageToken"].as_str().unwrap();
-    let (_, p2) = env.get(&format!("users/me/calendarList?maxResults=2&pageToken={}", enc(tok))).await;
-    let (_, p3) = env.get(&format!("users/me/calendarList?maxResults=2&pageToken={}", enc(p2["nextPageToken"].as_str().unwrap()))).await;
+    let (_, p2) = env
+        .get(&format!(
+            "users/me/calendarList?maxResults=2&pageToken={}",
+            enc(tok)
+        ))
+        .await;
+    let (_, p3) = env
+        .get(&format!(
+            "users/me/calendarList?maxResults=2&pageToken={}",
+            enc(p2["nextPageToken"].as_str().unwrap())
+        ))
+        .await;
     let total = 2 + p2["items"].as_array().unwrap().len() + p3["items"].as_array().unwrap().len();
     assert_eq!(total, 5, "hidden entry left out without showHidden");
     let sync = p3["nextSyncToken"].as_str().unwrap().to_owned();
-    env.ctl.remove_calendar("extra1@group.calendar.google.com").unwrap();
-    let (s, inc) = env.get(&format!("users/me/calendarList?syncToken={}", enc(&sync))).await;
+    env.ctl
+        .remove_calendar("extra1@group.calendar.google.com")
+        .unwrap();
+    let (s, inc) = env
+        .get(&format!("users/me/calendarList?syncToken={}", enc(&sync)))
+        .await;
     assert_eq!(s, StatusCode::OK);
     let items = inc["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["deleted"], true);
-    let (s, _) = env.get(&env.events_path("extra1@group.calendar.google.com")).await;
+    let (s, _) = env
+        .get(&env.events_path("extra1@group.calendar.google.com"))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (_, all) = env.get("users/me/calendarList?showHidden=true&showDeleted=true").await;
+    let (_, all) = env
+        .get("users/me/calendarList?showHidden=true&showDeleted=true")
+        .await;
     assert_eq!(all["items"].as_array().unwrap().len(), 6);
 }
 
@@ -217,8 +378,18 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
 async fn send_updates_values_are_checked() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
-    let (s, _) = env.post(&format!("{path}?sendUpdates=none"), timed("ok", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    let (s, _) = env
+        .post(
+            &format!("{path}?sendUpdates=none"),
+            timed("ok", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = env.post(&format!("{path}?sendUpdates=everyone"), timed("no", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")).await;
+    let (s, v) = env
+        .post(
+            &format!("{path}?sendUpdates=everyone"),
+            timed("no", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
+        )
+        .await;
     assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
 }

@@ -25,7 +25,11 @@ fn auth_query(redirect: &str, state: &str) -> String {
 }
 
 fn query_of(location: &str) -> Vec<(String, String)> {
-    url::Url::parse(location).unwrap().query_pairs().into_owned().collect()
+    url::Url::parse(location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 fn param(q: &[(String, String)], k: &str) -> Option<String> {
@@ -33,11 +37,21 @@ fn param(q: &[(String, String)], k: &str) -> Option<String> {
 }
 
 async fn authorize(env: &Env, query: &str) -> reqwest::Response {
-    env.http.get(format!("{}?{query}", env.emu.auth_url())).send().await.unwrap()
+    env.http
+        .get(format!("{}?{query}", env.emu.auth_url()))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn exchange(env: &Env, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let r = env.http.post(env.emu.token_url()).form(form).send().await.unwrap();
+    let r = env
+        .http
+        .post(env.emu.token_url())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
     let s = r.status();
     (s, r.json().await.unwrap())
 }
@@ -49,7 +63,10 @@ async fn get_code(env: &Env) -> String {
     assert!(loc.starts_with(REDIRECT));
     let q = query_of(&loc);
     assert_eq!(param(&q, "state").as_deref(), Some("xyz"));
-    assert!(param(&q, "scope").is_some_and(|s| s.contains("openid")), "the granted scopes come back");
+    assert!(
+        param(&q, "scope").is_some_and(|s| s.contains("openid")),
+        "the granted scopes come back"
+    );
     assert_eq!(param(&q, "authuser").as_deref(), Some("0"));
     param(&q, "code").unwrap()
 }
@@ -58,42 +75,77 @@ async fn get_code(env: &Env) -> String {
 async fn code_flow_with_pkce_state_single_use_code_and_secret() {
     let env = env(small_world(3)).await;
     let code = get_code(&env).await;
-    let base = [("grant_type", "authorization_code"), ("code", code.as_str()), ("client_id", DEMO_CLIENT_ID), ("redirect_uri", REDIRECT)];
+    let base = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", DEMO_CLIENT_ID),
+        ("redirect_uri", REDIRECT),
+    ];
 
     let mut wrong_secret = base.to_vec();
     wrong_secret.extend([("client_secret", "nope"), ("code_verifier", VERIFIER)]);
     let (s, v) = exchange(&env, &wrong_secret).await;
-    assert_eq!((s, v["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_client")));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_client"))
+    );
 
     let mut no_secret = base.to_vec();
     no_secret.push(("code_verifier", VERIFIER));
     let (s, v) = exchange(&env, &no_secret).await;
-    assert_eq!((s, v["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+    );
 
     let bad_verifier = "x".repeat(43);
     let mut wrong_verifier = base.to_vec();
-    wrong_verifier.extend([("client_secret", DEMO_CLIENT_SECRET), ("code_verifier", bad_verifier.as_str())]);
-    let r = env.http.post(env.emu.token_url()).form(&wrong_verifier).send().await.unwrap();
+    wrong_verifier.extend([
+        ("client_secret", DEMO_CLIENT_SECRET),
+        ("code_verifier", bad_verifier.as_str()),
+    ]);
+    let r = env
+        .http
+        .post(env.emu.token_url())
+        .form(&wrong_verifier)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
 
     let mut good = base.to_vec();
-    good.extend([("client_secret", DEMO_CLIENT_SECRET), ("code_verifier", VERIFIER)]);
+    good.extend([
+        ("client_secret", DEMO_CLIENT_SECRET),
+        ("code_verifier", VERIFIER),
+    ]);
     let (s, tok) = exchange(&env, &good).await;
     assert_eq!(s, StatusCode::OK, "{tok}");
     assert_eq!(tok["token_type"], "Bearer");
     assert_eq!(tok["expires_in"], 3599);
     assert!(tok["refresh_token"].is_string());
-    assert!(tok["scope"].as_str().unwrap().contains("https://www.googleapis.com/auth/calendar"));
+    assert!(tok["scope"]
+        .as_str()
+        .unwrap()
+        .contains("https://www.googleapis.com/auth/calendar"));
     assert!(tok["id_token"].is_string());
     let access = tok["access_token"].as_str().unwrap();
 
     // The code works once only.
     let (s, v) = exchange(&env, &good).await;
-    assert_eq!((s, v["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
 
     // userinfo names the account.
-    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(access).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let info: Value = r.json().await.unwrap();
     assert_eq!(info["email"], env.ctl.accounts()[0].email.as_str());
@@ -115,7 +167,8 @@ async fn authorization_endpoint_validation() {
     let r = authorize(&env, &auth_query("http://[::1]:4000/", "s")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Missing PKCE: redirect with invalid_request and the state.
-    let q = auth_query(REDIRECT, "st8").replace("code_challenge_method=S256", "code_challenge_method=plain");
+    let q = auth_query(REDIRECT, "st8")
+        .replace("code_challenge_method=S256", "code_challenge_method=plain");
     let r = authorize(&env, &q).await;
     let qp = query_of(r.headers()["location"].to_str().unwrap());
     assert_eq!(param(&qp, "error").as_deref(), Some("invalid_request"));
@@ -124,27 +177,79 @@ async fn authorization_endpoint_validation() {
 
 #[tokio::test]
 async fn consent_page_allow_and_deny() {
-    let env = env_with(EmulatorConfig { world: small_world(0), auto_approve: false, ..EmulatorConfig::default() }).await;
+    let env = env_with(EmulatorConfig {
+        world: small_world(0),
+        auto_approve: false,
+        ..EmulatorConfig::default()
+    })
+    .await;
     let r = authorize(&env, &auth_query(REDIRECT, "abc")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains("Allow") && page.contains("Deny"));
-    let cid = page.split("name=\"consent_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let r = env.http.post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url())).form(&[("consent_id", cid.as_str()), ("decision", "deny")]).send().await.unwrap();
+    let cid = page
+        .split("name=\"consent_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = env
+        .http
+        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(&[("consent_id", cid.as_str()), ("decision", "deny")])
+        .send()
+        .await
+        .unwrap();
     let q = query_of(r.headers()["location"].to_str().unwrap());
     assert_eq!(param(&q, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&q, "state").as_deref(), Some("abc"));
 
     let r = authorize(&env, &auth_query(REDIRECT, "def")).await;
     let page = r.text().await.unwrap();
-    let cid = page.split("name=\"consent_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let cid = page
+        .split("name=\"consent_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let second = env.ctl.accounts()[1].email.clone();
-    let r = env.http.post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url())).form(&[("consent_id", cid.as_str()), ("decision", "allow"), ("account", second.as_str())]).send().await.unwrap();
+    let r = env
+        .http
+        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(&[
+            ("consent_id", cid.as_str()),
+            ("decision", "allow"),
+            ("account", second.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
     let q = query_of(r.headers()["location"].to_str().unwrap());
     let code = param(&q, "code").unwrap();
-    let (s, tok) = exchange(&env, &[("grant_type", "authorization_code"), ("code", &code), ("client_id", DEMO_CLIENT_ID), ("client_secret", DEMO_CLIENT_SECRET), ("code_verifier", VERIFIER), ("redirect_uri", REDIRECT)]).await;
+    let (s, tok) = exchange(
+        &env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("client_id", DEMO_CLIENT_ID),
+            ("client_secret", DEMO_CLIENT_SECRET),
+            ("code_verifier", VERIFIER),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["email"], second.as_str());
 }
 
@@ -156,42 +261,97 @@ async fn refresh_expiry_revocation_and_401() {
     let cal = env.primary();
     let path = env.events_path(&cal);
 
-    let (s, _) = env.call_as(&tokens.access_token, Method::GET, &path, None, &[]).await;
+    let (s, _) = env
+        .call_as(&tokens.access_token, Method::GET, &path, None, &[])
+        .await;
     assert_eq!(s, StatusCode::OK);
     env.ctl.expire_access_tokens(Some(&env.account));
-    let (s, v) = env.call_as(&tokens.access_token, Method::GET, &path, None, &[]).await;
+    let (s, v) = env
+        .call_as(&tokens.access_token, Method::GET, &path, None, &[])
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(error_reason(&v), "authError");
     assert_eq!(v["error"]["errors"][0]["domain"], "global");
     assert_eq!(v["error"]["errors"][0]["message"], "Invalid Credentials");
 
-    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), ("client_id", DEMO_CLIENT_ID), ("client_secret", DEMO_CLIENT_SECRET)];
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh.as_str()),
+        ("client_id", DEMO_CLIENT_ID),
+        ("client_secret", DEMO_CLIENT_SECRET),
+    ];
     let (s, fresh) = exchange(&env, &form).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(fresh.get("refresh_token").is_none(), "refresh does not rotate the refresh token");
-    let (s, _) = env.call_as(fresh["access_token"].as_str().unwrap(), Method::GET, &path, None, &[]).await;
+    assert!(
+        fresh.get("refresh_token").is_none(),
+        "refresh does not rotate the refresh token"
+    );
+    let (s, _) = env
+        .call_as(
+            fresh["access_token"].as_str().unwrap(),
+            Method::GET,
+            &path,
+            None,
+            &[],
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
 
     env.ctl.revoke_refresh_tokens(Some(&env.account));
     let (s, v) = exchange(&env, &form).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(v, serde_json::json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."}));
-    let (s, _) = env.call_as(fresh["access_token"].as_str().unwrap(), Method::GET, &path, None, &[]).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "revoking the grant ends its access tokens");
+    assert_eq!(
+        v,
+        serde_json::json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+    );
+    let (s, _) = env
+        .call_as(
+            fresh["access_token"].as_str().unwrap(),
+            Method::GET,
+            &path,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "revoking the grant ends its access tokens"
+    );
 
     let (s, v) = env.call_as("garbage", Method::GET, &path, None, &[]).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::UNAUTHORIZED, "authError"));
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::UNAUTHORIZED, "authError")
+    );
 }
 
 #[tokio::test]
 async fn revoke_endpoint() {
     let env = env(small_world(1)).await;
     let t = env.ctl.mint_tokens(&env.account).unwrap();
-    let r = env.http.post(format!("{}?token={}", env.emu.revoke_url(), t.refresh_token.as_ref().unwrap())).send().await.unwrap();
+    let r = env
+        .http
+        .post(format!(
+            "{}?token={}",
+            env.emu.revoke_url(),
+            t.refresh_token.as_ref().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let (s, _) = env.call_as(&t.access_token, Method::GET, "colors", None, &[]).await;
+    let (s, _) = env
+        .call_as(&t.access_token, Method::GET, "colors", None, &[])
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let r = env.http.post(env.emu.revoke_url()).form(&[("token", "unknown")]).send().await.unwrap();
+    let r = env
+        .http
+        .post(env.emu.revoke_url())
+        .form(&[("token", "unknown")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -203,7 +363,12 @@ async fn accounts_see_only_their_own_calendars() {
     let (s, v) = env.get(&env.events_path(&other_cal)).await;
     assert_eq!((s, error_reason(&v)), (StatusCode::NOT_FOUND, "notFound"));
     let (_, list) = env.get("users/me/calendarList").await;
-    let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
     assert!(!ids.contains(&other_cal.as_str()));
     assert_eq!(ids.len(), accs[0].calendars.len());
 }
@@ -211,16 +376,46 @@ async fn accounts_see_only_their_own_calendars() {
 #[tokio::test]
 async fn read_only_scope_cannot_write() {
     let env = env(small_world(0)).await;
-    let t = env.ctl.mint_tokens_with_scope(&env.account, "https://www.googleapis.com/auth/calendar.readonly").unwrap();
+    let t = env
+        .ctl
+        .mint_tokens_with_scope(
+            &env.account,
+            "https://www.googleapis.com/auth/calendar.readonly",
+        )
+        .unwrap();
     let path = env.events_path(&env.primary());
-    let (s, _) = env.call_as(&t.access_token, Method::GET, &path, None, &[]).await;
+    let (s, _) = env
+        .call_as(&t.access_token, Method::GET, &path, None, &[])
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = env.call_as(&t.access_token, Method::POST, &path, Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")), &[]).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "insufficientPermissions"));
+    let (s, v) = env
+        .call_as(
+            &t.access_token,
+            Method::POST,
+            &path,
+            Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::FORBIDDEN, "insufficientPermissions")
+    );
 }
 
 async fn exchange_code(env: &Env, code: &str) -> Value {
-    let (s, tok) = exchange(env, &[("grant_type", "authorization_code"), ("code", code), ("client_id", DEMO_CLIENT_ID), ("client_secret", DEMO_CLIENT_SECRET), ("code_verifier", VERIFIER), ("redirect_uri", REDIRECT)]).await;
+    let (s, tok) = exchange(
+        env,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", DEMO_CLIENT_ID),
+            ("client_secret", DEMO_CLIENT_SECRET),
+            ("code_verifier", VERIFIER),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{tok}");
     tok
 }
@@ -228,26 +423,69 @@ async fn exchange_code(env: &Env, code: &str) -> Value {
 #[tokio::test]
 async fn granular_consent_can_withhold_the_calendar_scope() {
     let env = env(small_world(1)).await;
-    env.ctl.set_granted_scopes(Some(vec!["openid".into(), "email".into()]));
+    env.ctl
+        .set_granted_scopes(Some(vec!["openid".into(), "email".into()]));
     let code = get_code(&env).await;
     let tok = exchange_code(&env, &code).await;
     assert_eq!(tok["scope"], "openid email");
-    let (s, v) = env.call_as(tok["access_token"].as_str().unwrap(), Method::GET, "users/me/calendarList", None, &[]).await;
-    assert_eq!((s, error_reason(&v)), (StatusCode::FORBIDDEN, "insufficientPermissions"));
+    let (s, v) = env
+        .call_as(
+            tok["access_token"].as_str().unwrap(),
+            Method::GET,
+            "users/me/calendarList",
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::FORBIDDEN, "insufficientPermissions")
+    );
     // userinfo still works with openid email.
-    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn consent_page_unticked_scope_is_not_granted() {
-    let env = env_with(EmulatorConfig { world: small_world(0), auto_approve: false, ..EmulatorConfig::default() }).await;
-    let page = authorize(&env, &auth_query(REDIRECT, "s")).await.text().await.unwrap();
+    let env = env_with(EmulatorConfig {
+        world: small_world(0),
+        auto_approve: false,
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let page = authorize(&env, &auth_query(REDIRECT, "s"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("name=\"scope\" value=\"https://www.googleapis.com/auth/calendar\""));
-    let cid = page.split("name=\"consent_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let r = env.http.post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
-        .form(&[("consent_id", cid.as_str()), ("decision", "allow"), ("scope", "openid"), ("scope", "email")])
-        .send().await.unwrap();
+    let cid = page
+        .split("name=\"consent_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = env
+        .http
+        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(&[
+            ("consent_id", cid.as_str()),
+            ("decision", "allow"),
+            ("scope", "openid"),
+            ("scope", "email"),
+        ])
+        .send()
+        .await
+        .unwrap();
     let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
     let tok = exchange_code(&env, &code).await;
     assert_eq!(tok["scope"], "openid email");
@@ -257,16 +495,35 @@ async fn consent_page_unticked_scope_is_not_granted() {
 async fn default_sign_in_is_the_first_account_of_the_world() {
     let env = env(small_world(0)).await;
     let first = env.ctl.accounts()[0].email.clone();
-    assert_eq!(first, "user@chronos.example", "accounts keep the world's order");
+    assert_eq!(
+        first, "user@chronos.example",
+        "accounts keep the world's order"
+    );
     let code = get_code(&env).await;
     let tok = exchange_code(&env, &code).await;
-    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["email"], first.as_str());
     // login_hint picks another account.
     let second = env.ctl.accounts()[1].email.clone();
-    let r = authorize(&env, &format!("{}&login_hint={}", auth_query(REDIRECT, "s"), enc(&second))).await;
+    let r = authorize(
+        &env,
+        &format!("{}&login_hint={}", auth_query(REDIRECT, "s"), enc(&second)),
+    )
+    .await;
     let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
     let tok = exchange_code(&env, &code).await;
-    let r = env.http.get(env.emu.userinfo_url()).bearer_auth(tok["access_token"].as_str().unwrap()).send().await.unwrap();
+    let r = env
+        .http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(tok["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["email"], second.as_str());
 }

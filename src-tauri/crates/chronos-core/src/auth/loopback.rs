@@ -29,7 +29,11 @@ pub struct LoopbackOptions {
 
 impl Default for LoopbackOptions {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(300), path: "/callback".into(), port: None }
+        Self {
+            timeout: Duration::from_secs(300),
+            path: "/callback".into(),
+            port: None,
+        }
     }
 }
 
@@ -42,7 +46,10 @@ pub struct AuthorizationCode {
 
 impl std::fmt::Debug for AuthorizationCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationCode").field("code", &"<redacted>").field("scope", &self.scope).finish()
+        f.debug_struct("AuthorizationCode")
+            .field("code", &"<redacted>")
+            .field("scope", &self.scope)
+            .finish()
     }
 }
 
@@ -64,7 +71,8 @@ const PAGE_DENIED: &str = "<!doctype html><meta charset=utf-8><title>Chronos</ti
 <p>Sign-in was cancelled. You can close this tab and try again from Chronos.</p>";
 const PAGE_REJECTED: &str = "<!doctype html><meta charset=utf-8><title>Chronos</title>\
 <p>This request was not accepted. Start the sign-in again from Chronos.</p>";
-const PAGE_NOT_FOUND: &str = "<!doctype html><meta charset=utf-8><title>Chronos</title><p>Not found.</p>";
+const PAGE_NOT_FOUND: &str =
+    "<!doctype html><meta charset=utf-8><title>Chronos</title><p>Not found.</p>";
 
 enum Outcome {
     Code(AuthorizationCode),
@@ -76,19 +84,32 @@ impl LoopbackListener {
     /// program holds is [`Error::LoopbackPortTaken`].
     pub async fn bind(expected_state: &str, options: LoopbackOptions) -> Result<Self> {
         if !options.path.starts_with('/') || options.path.contains(['?', '#', ' ']) {
-            return Err(Error::InvalidInput("the callback path must start with / and hold no query".into()));
+            return Err(Error::InvalidInput(
+                "the callback path must start with / and hold no query".into(),
+            ));
         }
         let wanted = options.port.map_or(0, NonZeroU16::get);
-        let listener = TcpListener::bind(("127.0.0.1", wanted)).await.map_err(|e| match options.port {
-            Some(port) if e.kind() == std::io::ErrorKind::AddrInUse => Error::LoopbackPortTaken(port),
-            Some(port) => Error::Auth(format!("could not open the local sign-in listener on 127.0.0.1:{port}: {e}")),
-            None => Error::Auth(format!("could not open the local sign-in listener: {e}")),
-        })?;
+        let listener = TcpListener::bind(("127.0.0.1", wanted))
+            .await
+            .map_err(|e| match options.port {
+                Some(port) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    Error::LoopbackPortTaken(port)
+                }
+                Some(port) => Error::Auth(format!(
+                    "could not open the local sign-in listener on 127.0.0.1:{port}: {e}"
+                )),
+                None => Error::Auth(format!("could not open the local sign-in listener: {e}")),
+            })?;
         let port = listener
             .local_addr()
             .map_err(|e| Error::Auth(format!("local sign-in listener: {e}")))?
             .port();
-        Ok(Self { listener, port, options, expected_state: Zeroizing::new(expected_state.to_owned()) })
+        Ok(Self {
+            listener,
+            port,
+            options,
+            expected_state: Zeroizing::new(expected_state.to_owned()),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -189,7 +210,8 @@ fn judge(head: &str, check: &RequestCheck) -> (u16, &'static str, &'static str, 
     let reject = (400, "Bad Request", PAGE_REJECTED, None);
     let mut lines = head.split("\r\n");
     let mut parts = lines.next().unwrap_or("").split(' ');
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
         return reject;
     };
     if !version.starts_with("HTTP/1.") {
@@ -224,7 +246,11 @@ fn judge(head: &str, check: &RequestCheck) -> (u16, &'static str, &'static str, 
         return reject;
     }
     if let Some(error) = params.get("error") {
-        let code: String = error.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
+        let code: String = error
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(64)
+            .collect();
         let message = if code == "access_denied" {
             "access was denied in the browser: Chronos needs your permission to read and edit your \
              Google calendars. Start the sign-in again and allow access."
@@ -239,13 +265,21 @@ fn judge(head: &str, check: &RequestCheck) -> (u16, &'static str, &'static str, 
             200,
             "OK",
             PAGE_DONE,
-            Some(Outcome::Code(AuthorizationCode { code: Zeroizing::new(code), scope: params.remove("scope") })),
+            Some(Outcome::Code(AuthorizationCode {
+                code: Zeroizing::new(code),
+                scope: params.remove("scope"),
+            })),
         ),
         None => reject,
     }
 }
 
-async fn respond(stream: &mut TcpStream, status: u16, reason: &str, page: &str) -> std::io::Result<()> {
+async fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    reason: &str,
+    page: &str,
+) -> std::io::Result<()> {
     let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nContent-Security-Policy: default-src 'none'\r\n\
@@ -263,11 +297,30 @@ mod tests {
     use super::*;
 
     fn no_redirects() -> reqwest::Client {
-        reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
-    async fn start(state: &str, timeout: Duration) -> (String, u16, tokio::task::JoinHandle<Result<AuthorizationCode>>) {
-        let l = LoopbackListener::bind(state, LoopbackOptions { timeout, ..Default::default() }).await.unwrap();
+    async fn start(
+        state: &str,
+        timeout: Duration,
+    ) -> (
+        String,
+        u16,
+        tokio::task::JoinHandle<Result<AuthorizationCode>>,
+    ) {
+        let l = LoopbackListener::bind(
+            state,
+            LoopbackOptions {
+                timeout,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         let (uri, port) = (l.redirect_uri(), l.port());
         (uri, port, tokio::spawn(l.wait()))
     }
@@ -277,7 +330,13 @@ mod tests {
         let (uri, port, task) = start("s3cret-state", Duration::from_secs(10)).await;
         assert!(uri.starts_with("http://127.0.0.1:") && uri.ends_with("/callback"));
         let http = no_redirects();
-        let r = http.get(format!("{uri}?state=s3cret-state&code=the-code&scope=a%20b")).send().await.unwrap();
+        let r = http
+            .get(format!(
+                "{uri}?state=s3cret-state&code=the-code&scope=a%20b"
+            ))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let page = r.text().await.unwrap();
         assert!(page.contains("signed in") && !page.contains("the-code"));
@@ -286,21 +345,39 @@ mod tests {
         assert_eq!(code.scope.as_deref(), Some("a b"));
         // The listener is gone.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(http.get(format!("http://127.0.0.1:{port}/callback")).send().await.is_err());
+        assert!(http
+            .get(format!("http://127.0.0.1:{port}/callback"))
+            .send()
+            .await
+            .is_err());
     }
 
     #[tokio::test]
     async fn bad_state_wrong_path_wrong_host_are_rejected_and_wait_goes_on() {
         let (uri, port, task) = start("right-state", Duration::from_secs(10)).await;
         let http = no_redirects();
-        let r = http.get(format!("{uri}?state=wrong-state&code=evil<script>")).send().await.unwrap();
+        let r = http
+            .get(format!("{uri}?state=wrong-state&code=evil<script>"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400);
         assert!(!r.text().await.unwrap().contains("evil"));
         let r = http.get(format!("{uri}?code=x")).send().await.unwrap();
         assert_eq!(r.status(), 400, "missing state");
-        let r = http.get(format!("{uri}?state=right-state&state=right-state&code=x")).send().await.unwrap();
+        let r = http
+            .get(format!("{uri}?state=right-state&state=right-state&code=x"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400, "repeated state");
-        let r = http.get(format!("http://127.0.0.1:{port}/other?state=right-state&code=x")).send().await.unwrap();
+        let r = http
+            .get(format!(
+                "http://127.0.0.1:{port}/other?state=right-state&code=x"
+            ))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404);
         let r = http
             .get(format!("{uri}?state=right-state&code=x"))
@@ -310,13 +387,27 @@ mod tests {
             .unwrap();
         assert_eq!(r.status(), 400, "wrong Host");
         // `localhost` may resolve to ::1, where nothing listens; if it reaches us, it is refused.
-        if let Ok(r) = http.get(format!("http://localhost:{port}/callback?state=right-state&code=x")).send().await {
+        if let Ok(r) = http
+            .get(format!(
+                "http://localhost:{port}/callback?state=right-state&code=x"
+            ))
+            .send()
+            .await
+        {
             assert_eq!(r.status(), 400, "localhost is not the registered host");
         }
-        let r = http.post(format!("{uri}?state=right-state&code=x")).send().await.unwrap();
+        let r = http
+            .post(format!("{uri}?state=right-state&code=x"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 405);
         assert!(!task.is_finished(), "rejections do not end the wait");
-        let r = http.get(format!("{uri}?state=right-state&code=good")).send().await.unwrap();
+        let r = http
+            .get(format!("{uri}?state=right-state&code=good"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(task.await.unwrap().unwrap().code.as_str(), "good");
     }
@@ -324,7 +415,11 @@ mod tests {
     #[tokio::test]
     async fn access_denied_is_a_clear_error() {
         let (uri, _, task) = start("st", Duration::from_secs(10)).await;
-        let r = no_redirects().get(format!("{uri}?error=access_denied&state=st")).send().await.unwrap();
+        let r = no_redirects()
+            .get(format!("{uri}?error=access_denied&state=st"))
+            .send()
+            .await
+            .unwrap();
         assert!(r.text().await.unwrap().contains("cancelled"));
         let err = task.await.unwrap().unwrap_err();
         assert!(err.to_string().contains("access was denied"), "{err}");
@@ -333,9 +428,16 @@ mod tests {
     #[tokio::test]
     async fn denial_with_a_forged_state_is_ignored() {
         let (uri, _, task) = start("st", Duration::from_millis(300)).await;
-        let r = no_redirects().get(format!("{uri}?error=access_denied&state=forged")).send().await.unwrap();
+        let r = no_redirects()
+            .get(format!("{uri}?error=access_denied&state=forged"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400);
-        assert_eq!(task.await.unwrap().unwrap_err().kind(), crate::ErrorKind::Timeout);
+        assert_eq!(
+            task.await.unwrap().unwrap_err().kind(),
+            crate::ErrorKind::Timeout
+        );
     }
 
     #[tokio::test]
@@ -358,12 +460,23 @@ mod tests {
     #[tokio::test]
     async fn a_fixed_port_is_used_for_the_listener_and_the_redirect_uri() {
         let port = free_port();
-        let options = LoopbackOptions { port: Some(port), timeout: Duration::from_secs(10), ..Default::default() };
+        let options = LoopbackOptions {
+            port: Some(port),
+            timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
         let l = LoopbackListener::bind("st", options).await.unwrap();
         assert_eq!(l.port(), port.get());
-        assert_eq!(l.redirect_uri(), format!("http://127.0.0.1:{port}/callback"));
+        assert_eq!(
+            l.redirect_uri(),
+            format!("http://127.0.0.1:{port}/callback")
+        );
         let task = tokio::spawn(l.wait());
-        let r = no_redirects().get(format!("http://127.0.0.1:{port}/callback?state=st&code=c")).send().await.unwrap();
+        let r = no_redirects()
+            .get(format!("http://127.0.0.1:{port}/callback?state=st&code=c"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(task.await.unwrap().unwrap().code.as_str(), "c");
     }
@@ -372,19 +485,34 @@ mod tests {
     async fn a_taken_fixed_port_is_a_clear_error() {
         let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = NonZeroU16::new(holder.local_addr().unwrap().port()).unwrap();
-        let options = LoopbackOptions { port: Some(port), ..Default::default() };
-        let err = LoopbackListener::bind("st", options).await.err().expect("the port is taken");
-        assert!(matches!(err, Error::LoopbackPortTaken(p) if p == port), "{err:?}");
+        let options = LoopbackOptions {
+            port: Some(port),
+            ..Default::default()
+        };
+        let err = LoopbackListener::bind("st", options)
+            .await
+            .err()
+            .expect("the port is taken");
+        assert!(
+            matches!(err, Error::LoopbackPortTaken(p) if p == port),
+            "{err:?}"
+        );
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
         let message = err.to_string();
-        assert!(message.contains(&format!("127.0.0.1:{port}")) && message.contains("in use"), "{message}");
+        assert!(
+            message.contains(&format!("127.0.0.1:{port}")) && message.contains("in use"),
+            "{message}"
+        );
     }
 
     #[tokio::test]
     async fn oversized_heads_are_refused() {
         let (uri, _, task) = start("st", Duration::from_secs(5)).await;
         let big = "a".repeat(40_000);
-        let r = no_redirects().get(format!("{uri}?state=st&x={big}")).send().await;
+        let r = no_redirects()
+            .get(format!("{uri}?state=st&x={big}"))
+            .send()
+            .await;
         if let Ok(r) = r {
             assert_eq!(r.status(), 400);
         }

@@ -8,6 +8,9 @@ pub mod token_endpoint;
 pub mod tokens;
 
 pub use loopback::{AuthorizationCode, LoopbackListener, LoopbackOptions};
-pub use signin::{authorization_url, open_without_browser, sign_in, SignInOptions, SignedIn, CALENDAR_SCOPE, SIGN_IN_SCOPES};
+pub use signin::{
+    authorization_url, open_without_browser, sign_in, SignInOptions, SignedIn, CALENDAR_SCOPE,
+    SIGN_IN_SCOPES,
+};
 pub use token_endpoint::TokenEndpoint;
 pub use tokens::{secret_name, AuthStatus, TokenManager, TokenManagers, TokenSet, REFRESH_MARGIN};

@@ -25,7 +25,10 @@ impl Pkce {
     /// For known-answer tests; production uses [`Pkce::generate`].
     pub fn from_verifier(verifier: String) -> Self {
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Self { verifier: Zeroizing::new(verifier), challenge }
+        Self {
+            verifier: Zeroizing::new(verifier),
+            challenge,
+        }
     }
 
     pub fn verifier(&self) -> &str {
@@ -41,7 +44,10 @@ impl Pkce {
 
 impl fmt::Debug for Pkce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pkce").field("verifier", &"<redacted>").field("challenge", &self.challenge).finish()
+        f.debug_struct("Pkce")
+            .field("verifier", &"<redacted>")
+            .field("challenge", &self.challenge)
+            .finish()
     }
 }
 
@@ -71,7 +77,11 @@ mod tests {
         assert!((43..=128).contains(&a.verifier().len()));
         let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
         assert!(a.verifier().chars().all(unreserved));
-        assert!(!a.challenge().contains('=') && !a.challenge().contains('+') && !a.challenge().contains('/'));
+        assert!(
+            !a.challenge().contains('=')
+                && !a.challenge().contains('+')
+                && !a.challenge().contains('/')
+        );
         assert_eq!(a.challenge().len(), 43);
         assert!(!format!("{a:?}").contains(a.verifier()));
     }

@@ -74,7 +74,13 @@ where
     let state = new_state();
     let listener = LoopbackListener::bind(&state, options.loopback.clone()).await?;
     let redirect_uri = listener.redirect_uri();
-    let url = authorization_url(endpoint, &redirect_uri, &pkce, &state, options.login_hint.as_deref())?;
+    let url = authorization_url(
+        endpoint,
+        &redirect_uri,
+        &pkce,
+        &state,
+        options.login_hint.as_deref(),
+    )?;
 
     let wait = listener.wait();
     tokio::pin!(wait);
@@ -91,18 +97,35 @@ where
     };
 
     let requested = SIGN_IN_SCOPES.join(" ");
-    let tokens = match endpoint.exchange_code(&code.code, pkce.verifier(), &redirect_uri, &requested, clock.now()).await {
+    let tokens = match endpoint
+        .exchange_code(
+            &code.code,
+            pkce.verifier(),
+            &redirect_uri,
+            &requested,
+            clock.now(),
+        )
+        .await
+    {
         Ok(t) => t,
         Err(TokenError::InvalidGrant) => {
-            return Err(Error::Auth("Google refused the sign-in code (expired or already used); try again".into()))
+            return Err(Error::Auth(
+                "Google refused the sign-in code (expired or already used); try again".into(),
+            ))
         }
         Err(TokenError::Other(e)) => return Err(e),
     };
     if !tokens.has_scope(CALENDAR_SCOPE) {
         // Do not keep a grant Chronos cannot use.
-        let token = tokens.refresh_token.as_deref().unwrap_or(&tokens.access_token);
+        let token = tokens
+            .refresh_token
+            .as_deref()
+            .unwrap_or(&tokens.access_token);
         if let Err(e) = endpoint.revoke(token).await {
-            tracing::warn!(kind = e.kind().as_str(), "could not revoke a grant without calendar access");
+            tracing::warn!(
+                kind = e.kind().as_str(),
+                "could not revoke a grant without calendar access"
+            );
         }
         return Err(Error::Auth(
             "Chronos was not given access to your calendars. Sign in again and, on Google's consent \
@@ -118,7 +141,10 @@ where
     }
     let email = endpoint.userinfo_email(&tokens.access_token).await?;
     tracing::info!("signed in a Google account");
-    Ok(SignedIn { account: AccountId::new(email), tokens })
+    Ok(SignedIn {
+        account: AccountId::new(email),
+        tokens,
+    })
 }
 
 /// The "browser" of demo mode and tests: GET the authorization URL without following
@@ -131,11 +157,10 @@ pub async fn open_without_browser(url: String) -> Result<()> {
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| Error::Internal(format!("http client: {e}")))?;
-    let resp = http
-        .get(&url)
-        .send()
-        .await
-        .map_err(|_| Error::Network("the authorization endpoint could not be reached".into()))?;
+    let resp =
+        http.get(&url).send().await.map_err(|_| {
+            Error::Network("the authorization endpoint could not be reached".into())
+        })?;
     if !resp.status().is_redirection() {
         return Err(Error::Auth(format!(
             "the authorization endpoint did not approve automatically (HTTP {}); sign in with a browser",
@@ -146,13 +171,20 @@ pub async fn open_without_browser(url: String) -> Result<()> {
         .headers()
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| Error::Auth("the authorization endpoint redirected without a Location".into()))?
+        .ok_or_else(|| {
+            Error::Auth("the authorization endpoint redirected without a Location".into())
+        })?
         .to_owned();
     let target = url::Url::parse(&url)
         .and_then(|base| base.join(&location))
-        .map_err(|_| Error::Auth("the authorization endpoint redirected to an invalid address".into()))?;
+        .map_err(|_| {
+            Error::Auth("the authorization endpoint redirected to an invalid address".into())
+        })?;
     if target.host_str() != Some("127.0.0.1") {
-        return Err(Error::Auth("the authorization endpoint redirected somewhere other than the loopback listener".into()));
+        return Err(Error::Auth(
+            "the authorization endpoint redirected somewhere other than the loopback listener"
+                .into(),
+        ));
     }
     // The listener's answer is our own static page; its status says nothing more than the
     // listener's own result, which sign_in reads.
@@ -170,17 +202,34 @@ mod tests {
 
     #[test]
     fn authorization_url_carries_every_parameter() {
-        let ep = TokenEndpoint::new(reqwest::Client::new(), GoogleEndpoints::default(), OAuthClientConfig::new("cid", "cs"));
+        let ep = TokenEndpoint::new(
+            reqwest::Client::new(),
+            GoogleEndpoints::default(),
+            OAuthClientConfig::new("cid", "cs"),
+        );
         let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
-        let u = authorization_url(&ep, "http://127.0.0.1:5555/callback", &pkce, "st", Some("a@b.c")).unwrap();
+        let u = authorization_url(
+            &ep,
+            "http://127.0.0.1:5555/callback",
+            &pkce,
+            "st",
+            Some("a@b.c"),
+        )
+        .unwrap();
         let u = url::Url::parse(&u).unwrap();
         assert_eq!(u.host_str(), Some("accounts.google.com"));
         let q: std::collections::HashMap<_, _> = u.query_pairs().into_owned().collect();
         assert_eq!(q["client_id"], "cid");
         assert_eq!(q["redirect_uri"], "http://127.0.0.1:5555/callback");
         assert_eq!(q["response_type"], "code");
-        assert_eq!(q["scope"], "https://www.googleapis.com/auth/calendar openid email");
-        assert_eq!(q["code_challenge"], "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            q["scope"],
+            "https://www.googleapis.com/auth/calendar openid email"
+        );
+        assert_eq!(
+            q["code_challenge"],
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["state"], "st");
         assert_eq!(q["access_type"], "offline");

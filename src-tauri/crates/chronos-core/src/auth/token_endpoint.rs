@@ -42,8 +42,16 @@ pub(crate) enum TokenError {
 const MAX_TOKEN_BODY: usize = 64 * 1024;
 
 impl TokenEndpoint {
-    pub fn new(http: reqwest::Client, endpoints: GoogleEndpoints, client: OAuthClientConfig) -> Self {
-        Self { http, endpoints, client }
+    pub fn new(
+        http: reqwest::Client,
+        endpoints: GoogleEndpoints,
+        client: OAuthClientConfig,
+    ) -> Self {
+        Self {
+            http,
+            endpoints,
+            client,
+        }
     }
 
     pub fn endpoints(&self) -> &GoogleEndpoints {
@@ -76,7 +84,11 @@ impl TokenEndpoint {
     }
 
     /// `grant_type=refresh_token`. Google usually sends no new refresh token: keep the old one.
-    pub(crate) async fn refresh(&self, current: &TokenSet, now: DateTime<Utc>) -> Result<TokenSet, TokenError> {
+    pub(crate) async fn refresh(
+        &self,
+        current: &TokenSet,
+        now: DateTime<Utc>,
+    ) -> Result<TokenSet, TokenError> {
         let Some(refresh_token) = current.refresh_token.as_deref() else {
             return Err(TokenError::InvalidGrant);
         };
@@ -102,10 +114,16 @@ impl TokenEndpoint {
         let status = resp.status().as_u16();
         let body = read_small(resp).await.map_err(TokenError::Other)?;
         if (200..300).contains(&status) {
-            return serde_json::from_slice::<TokenResponse>(&body)
-                .map_err(|_| TokenError::Other(Error::Auth("the token endpoint sent an unreadable answer".into())));
+            return serde_json::from_slice::<TokenResponse>(&body).map_err(|_| {
+                TokenError::Other(Error::Auth(
+                    "the token endpoint sent an unreadable answer".into(),
+                ))
+            });
         }
-        let err = serde_json::from_slice::<OAuthErrorBody>(&body).unwrap_or_default().error.unwrap_or_default();
+        let err = serde_json::from_slice::<OAuthErrorBody>(&body)
+            .unwrap_or_default()
+            .error
+            .unwrap_or_default();
         Err(match (status, err.as_str()) {
             (_, "invalid_grant") => TokenError::InvalidGrant,
             // A configuration problem, not the user's grant: kind invalid_input, no re-auth.
@@ -144,14 +162,23 @@ impl TokenEndpoint {
         match status {
             200..=299 => Ok(true),
             400 => {
-                let err = serde_json::from_slice::<OAuthErrorBody>(&body).unwrap_or_default().error;
+                let err = serde_json::from_slice::<OAuthErrorBody>(&body)
+                    .unwrap_or_default()
+                    .error;
                 match err.as_deref() {
                     Some("invalid_token") | Some("invalid_grant") | None => Ok(false),
-                    Some(other) => Err(Error::Auth(format!("revoking failed ({})", sanitize_code(other)))),
+                    Some(other) => Err(Error::Auth(format!(
+                        "revoking failed ({})",
+                        sanitize_code(other)
+                    ))),
                 }
             }
             _ => Err(Error::Google {
-                kind: if status >= 500 { ErrorKind::Server } else { ErrorKind::InvalidInput },
+                kind: if status >= 500 {
+                    ErrorKind::Server
+                } else {
+                    ErrorKind::InvalidInput
+                },
                 status,
                 reason: None,
                 message: format!("the revoke endpoint answered HTTP {status}"),
@@ -178,7 +205,9 @@ impl TokenEndpoint {
         let status = resp.status().as_u16();
         let body = read_small(resp).await?;
         if !(200..300).contains(&status) {
-            return Err(Error::Auth(format!("the userinfo endpoint answered HTTP {status}")));
+            return Err(Error::Auth(format!(
+                "the userinfo endpoint answered HTTP {status}"
+            )));
         }
         let info: UserInfo = serde_json::from_slice(&body)
             .map_err(|_| Error::Auth("the userinfo endpoint sent an unreadable answer".into()))?;
@@ -189,34 +218,54 @@ impl TokenEndpoint {
 }
 
 impl TokenResponse {
-    fn into_token_set(self, fallback_refresh: Option<String>, requested_scope: &str, now: DateTime<Utc>) -> TokenSet {
+    fn into_token_set(
+        self,
+        fallback_refresh: Option<String>,
+        requested_scope: &str,
+        now: DateTime<Utc>,
+    ) -> TokenSet {
         let expires_in = self.expires_in.unwrap_or(3600).clamp(0, 365 * 24 * 3600);
         TokenSet {
             access_token: self.access_token,
             expires_at: now + chrono::Duration::seconds(expires_in),
-            refresh_token: self.refresh_token.filter(|t| !t.is_empty()).or(fallback_refresh),
+            refresh_token: self
+                .refresh_token
+                .filter(|t| !t.is_empty())
+                .or(fallback_refresh),
             scope: self.scope.unwrap_or_else(|| requested_scope.to_owned()),
         }
     }
 }
 
 fn sanitize_code(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect()
 }
 
 fn network(what: &str, e: &reqwest::Error) -> Error {
-    let how = if e.is_timeout() { "timed out" } else { "could not be reached" };
+    let how = if e.is_timeout() {
+        "timed out"
+    } else {
+        "could not be reached"
+    };
     Error::Network(format!("{what} {how}"))
 }
 
 async fn read_small(mut resp: reqwest::Response) -> Result<Vec<u8>> {
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| network("the OAuth server", &e))? {
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| network("the OAuth server", &e))?
+    {
         if body.len() + chunk.len() > MAX_TOKEN_BODY {
-            return Err(Error::Auth("the OAuth server sent an over-large answer".into()));
+            return Err(Error::Auth(
+                "the OAuth server sent an over-large answer".into(),
+            ));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
 }
-

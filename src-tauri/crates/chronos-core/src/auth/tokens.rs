@@ -42,7 +42,10 @@ impl fmt::Debug for TokenSet {
         f.debug_struct("TokenSet")
             .field("access_token", &"<redacted>")
             .field("expires_at", &self.expires_at)
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("scope", &self.scope)
             .finish()
     }
@@ -141,7 +144,9 @@ impl TokenManager {
         }
         Ok(match self.load().await? {
             None => AuthStatus::SignedOut,
-            Some(Stored { needs_reauth: true, .. }) => AuthStatus::NeedsReauth,
+            Some(Stored {
+                needs_reauth: true, ..
+            }) => AuthStatus::NeedsReauth,
             Some(Stored { tokens: None, .. }) => AuthStatus::SignedOut,
             Some(_) => AuthStatus::Connected,
         })
@@ -161,7 +166,9 @@ impl TokenManager {
     pub async fn force_refresh(&self, rejected: &AccessToken) -> Result<AccessToken> {
         let mut cache = self.cache.lock().await;
         let current = self.current(&mut cache).await?;
-        if current.access_token != rejected.secret() && !current.expires_within(self.clock.now(), REFRESH_MARGIN) {
+        if current.access_token != rejected.secret()
+            && !current.expires_within(self.clock.now(), REFRESH_MARGIN)
+        {
             return Ok(AccessToken::new(current.access_token.clone()));
         }
         self.refresh_locked(&mut cache).await
@@ -174,7 +181,10 @@ impl TokenManager {
         let mut cache = self.cache.lock().await;
         let stored = self.load().await?.and_then(|s| s.tokens);
         if let Some(tokens) = stored.as_ref() {
-            let token = tokens.refresh_token.as_deref().unwrap_or(&tokens.access_token);
+            let token = tokens
+                .refresh_token
+                .as_deref()
+                .unwrap_or(&tokens.access_token);
             if !token.is_empty() {
                 let revoked = self.endpoint.revoke(token).await?;
                 tracing::info!(revoked, "revoked the Google grant of an account");
@@ -201,11 +211,15 @@ impl TokenManager {
         }
         if cache.is_none() {
             match self.load().await? {
-                Some(Stored { needs_reauth: true, .. }) => {
+                Some(Stored {
+                    needs_reauth: true, ..
+                }) => {
                     self.needs_reauth.store(true, Ordering::SeqCst);
                     return Err(Error::NeedsReauth(self.account.clone()));
                 }
-                Some(Stored { tokens: Some(t), .. }) => *cache = Some(t),
+                Some(Stored {
+                    tokens: Some(t), ..
+                }) => *cache = Some(t),
                 _ => return Err(Error::NeedsReauth(self.account.clone())),
             }
         }
@@ -225,7 +239,9 @@ impl TokenManager {
                 Ok(token)
             }
             Err(TokenError::InvalidGrant) => {
-                tracing::warn!("Google refused the refresh token (invalid_grant); the account needs re-auth");
+                tracing::warn!(
+                    "Google refused the refresh token (invalid_grant); the account needs re-auth"
+                );
                 self.needs_reauth.store(true, Ordering::SeqCst);
                 *cache = None;
                 // The refresh token is dead: keep only the flag, so the status survives restarts.
@@ -246,14 +262,21 @@ impl TokenManager {
             None => Ok(None),
             Some(bytes) => serde_json::from_slice::<Stored>(&bytes)
                 .map(Some)
-                .map_err(|_| Error::Internal("the stored OAuth tokens are unreadable; reconnect the account".into())),
+                .map_err(|_| {
+                    Error::Internal(
+                        "the stored OAuth tokens are unreadable; reconnect the account".into(),
+                    )
+                }),
         }
     }
 
     async fn persist(&self, tokens: Option<&TokenSet>, needs_reauth: bool) -> Result<()> {
         let json = Zeroizing::new(
-            serde_json::to_vec(&Stored { tokens: tokens.cloned(), needs_reauth })
-                .map_err(|e| Error::Internal(format!("tokens to JSON: {e}")))?,
+            serde_json::to_vec(&Stored {
+                tokens: tokens.cloned(),
+                needs_reauth,
+            })
+            .map_err(|e| Error::Internal(format!("tokens to JSON: {e}")))?,
         );
         let secrets = self.secrets.clone();
         let name = secret_name(&self.account);
@@ -275,7 +298,10 @@ impl TokenSource for TokenManager {
     fn access_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
         Box::pin(TokenManager::access_token(self))
     }
-    fn force_refresh<'a>(&'a self, rejected: &'a AccessToken) -> BoxFuture<'a, Result<AccessToken>> {
+    fn force_refresh<'a>(
+        &'a self,
+        rejected: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(TokenManager::force_refresh(self, rejected))
     }
 }
@@ -290,8 +316,17 @@ pub struct TokenManagers {
 }
 
 impl TokenManagers {
-    pub fn new(secrets: Arc<dyn SecretStore>, endpoint: TokenEndpoint, clock: Arc<dyn Clock>) -> Self {
-        Self { secrets, endpoint, clock, managers: Mutex::new(HashMap::new()) }
+    pub fn new(
+        secrets: Arc<dyn SecretStore>,
+        endpoint: TokenEndpoint,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            secrets,
+            endpoint,
+            clock,
+            managers: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn get(&self, account: &AccountId) -> Arc<TokenManager> {
@@ -336,7 +371,10 @@ mod tests {
     #[test]
     fn debug_never_shows_tokens() {
         let s = format!("{:?}", set(Utc::now()));
-        assert!(!s.contains("access-secret") && !s.contains("refresh-secret"), "{s}");
+        assert!(
+            !s.contains("access-secret") && !s.contains("refresh-secret"),
+            "{s}"
+        );
         assert!(s.contains("<redacted>"));
     }
 
@@ -359,16 +397,29 @@ mod tests {
             crate::config::OAuthClientConfig::new("id", "secret"),
         );
         let clock = Arc::new(crate::clock::TestClock::new());
-        let m = TokenManager::new("a@example.com".into(), secrets.clone(), endpoint, clock.clone());
+        let m = TokenManager::new(
+            "a@example.com".into(),
+            secrets.clone(),
+            endpoint,
+            clock.clone(),
+        );
         assert_eq!(m.status().await.unwrap(), AuthStatus::SignedOut);
-        assert_eq!(m.access_token().await.unwrap_err().kind(), crate::ErrorKind::NeedsReauth);
-        m.store_new(set(clock.now() + chrono::Duration::hours(1))).await.unwrap();
+        assert_eq!(
+            m.access_token().await.unwrap_err().kind(),
+            crate::ErrorKind::NeedsReauth
+        );
+        m.store_new(set(clock.now() + chrono::Duration::hours(1)))
+            .await
+            .unwrap();
         assert_eq!(m.status().await.unwrap(), AuthStatus::Connected);
         let raw = secrets.get("oauth:a@example.com").unwrap().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&raw).unwrap();
         assert_eq!(v["refresh_token"], "1//refresh-secret");
         // Fresh enough: served from the cache, no network needed.
-        assert_eq!(m.access_token().await.unwrap().secret(), "ya29.access-secret");
+        assert_eq!(
+            m.access_token().await.unwrap().secret(),
+            "ya29.access-secret"
+        );
         assert_eq!(m.refresh_count(), 0);
         m.delete_tokens().await.unwrap();
         assert!(secrets.get("oauth:a@example.com").unwrap().is_none());

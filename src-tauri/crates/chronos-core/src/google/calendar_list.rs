@@ -41,23 +41,38 @@ impl GoogleClient {
     /// `calendarList.patch` of the user's colours for a calendar. Google takes RGB colours only
     /// with `colorRgbFormat=true` (and then picks the nearest `colorId` itself). Answers the
     /// updated entry.
-    pub async fn patch_calendar_colors(&self, calendar: &CalendarId, colors: &CalendarColors) -> Result<CalendarListEntry> {
-        let call = Call::new(Method::PATCH, format!("users/me/calendarList/{}", encode_segment(calendar.as_str())))
-            .query("colorRgbFormat", "true")
-            .body(serde_json::json!({
-                "backgroundColor": colors.background.as_str(),
-                "foregroundColor": colors.foreground.as_str(),
-            }));
+    pub async fn patch_calendar_colors(
+        &self,
+        calendar: &CalendarId,
+        colors: &CalendarColors,
+    ) -> Result<CalendarListEntry> {
+        let call = Call::new(
+            Method::PATCH,
+            format!(
+                "users/me/calendarList/{}",
+                encode_segment(calendar.as_str())
+            ),
+        )
+        .query("colorRgbFormat", "true")
+        .body(serde_json::json!({
+            "backgroundColor": colors.background.as_str(),
+            "foregroundColor": colors.foreground.as_str(),
+        }));
         self.call(call).await
     }
 
     /// All pages. A refused `sync_token` fails with kind `full_sync_required`: call again
     /// with `None`.
-    pub async fn list_calendar_list(&self, sync_token: Option<&SyncToken>) -> Result<CalendarListSync> {
+    pub async fn list_calendar_list(
+        &self,
+        sync_token: Option<&SyncToken>,
+    ) -> Result<CalendarListSync> {
         let mut out = CalendarListSync::default();
         let mut page_token: Option<PageToken> = None;
         for _ in 0..MAX_PAGES {
-            let page = self.list_calendar_list_page(sync_token, page_token.as_ref()).await?;
+            let page = self
+                .list_calendar_list_page(sync_token, page_token.as_ref())
+                .await?;
             out.entries.extend(page.items);
             out.skipped.extend(page.skipped);
             match page.next_page_token {

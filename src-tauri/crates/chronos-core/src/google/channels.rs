@@ -46,23 +46,32 @@ impl Channel {
 impl GoogleClient {
     pub async fn watch_events(&self, calendar: &CalendarId, req: &WatchRequest) -> Result<Channel> {
         if req.id.is_empty() || req.id.len() > 64 {
-            return Err(Error::InvalidInput("a channel id has 1 to 64 characters".into()));
+            return Err(Error::InvalidInput(
+                "a channel id has 1 to 64 characters".into(),
+            ));
         }
-        let mut body = serde_json::json!({"id": req.id, "type": "web_hook", "address": req.address});
+        let mut body =
+            serde_json::json!({"id": req.id, "type": "web_hook", "address": req.address});
         if let Some(t) = &req.token {
             body["token"] = t.clone().into();
         }
         if let Some(ttl) = req.ttl {
             body["params"] = serde_json::json!({"ttl": ttl.as_secs().to_string()});
         }
-        let path = format!("calendars/{}/events/watch", encode_segment(calendar.as_str()));
+        let path = format!(
+            "calendars/{}/events/watch",
+            encode_segment(calendar.as_str())
+        );
         self.call(Call::new(Method::POST, path).body(body)).await
     }
 
     /// Stops notifications on a channel (204).
     pub async fn stop_channel(&self, channel_id: &str, resource_id: &str) -> Result<()> {
         let body = serde_json::json!({"id": channel_id, "resourceId": resource_id});
-        self.execute(&Call::new(Method::POST, "channels/stop".into()).body(body)).await.result.map(|_| ())
+        self.execute(&Call::new(Method::POST, "channels/stop".into()).body(body))
+            .await
+            .result
+            .map(|_| ())
     }
 }
 

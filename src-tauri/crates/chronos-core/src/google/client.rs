@@ -1,6 +1,8 @@
 //! The HTTP core of the Calendar API client: authorisation, limits, retries, bounded bodies.
 
-use super::errors::{classify_response, classify_transport, parse_retry_after, Disposition, Failure};
+use super::errors::{
+    classify_response, classify_transport, parse_retry_after, Disposition, Failure,
+};
 use super::limiter::{RequestLimiter, RequestLimits};
 use crate::clock::{Backoff, Clock, SystemClock};
 use crate::config::GoogleEndpoints;
@@ -45,7 +47,8 @@ pub trait TokenSource: Send + Sync + 'static {
     /// A token valid for a while (refreshed first if it is close to expiry).
     fn access_token(&self) -> BoxFuture<'_, Result<AccessToken>>;
     /// The server refused `rejected` (401): refresh now, unless a concurrent caller already did.
-    fn force_refresh<'a>(&'a self, rejected: &'a AccessToken) -> BoxFuture<'a, Result<AccessToken>>;
+    fn force_refresh<'a>(&'a self, rejected: &'a AccessToken)
+        -> BoxFuture<'a, Result<AccessToken>>;
 }
 
 /// How a [`GoogleClient`] behaves; the defaults are right for real Google.
@@ -82,7 +85,11 @@ pub fn default_http_client() -> reqwest::Client {
 }
 
 /// Unreserved characters (RFC 3986) stay; everything else in an id is percent-encoded.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 pub(crate) fn encode_segment(s: &str) -> String {
     utf8_percent_encode(s, PATH_SEGMENT).to_string()
@@ -121,7 +128,14 @@ pub(crate) struct Call {
 
 impl Call {
     pub fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Vec::new(), body: None, if_match: None, landed: None }
+        Self {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            if_match: None,
+            landed: None,
+        }
     }
     /// See [`Call::landed`].
     pub fn landed_if_listed(mut self, lookup: Call) -> Self {
@@ -217,7 +231,11 @@ impl GoogleClient {
 
     /// `execute` with the body turned into `R` by `parse` (inside the attempt, so an answer cut
     /// short is retried).
-    pub(crate) async fn execute_with<R: Send + 'static>(&self, call: &Call, parse: BodyParser<R>) -> Executed<R> {
+    pub(crate) async fn execute_with<R: Send + 'static>(
+        &self,
+        call: &Call,
+        parse: BodyParser<R>,
+    ) -> Executed<R> {
         let inner = &self.inner;
         let mut attempts = 0u32;
         let mut retries = 0u32;
@@ -226,12 +244,23 @@ impl GoogleClient {
         loop {
             attempts += 1;
             let failure = match self.attempt_once(call, token.take(), parse).await {
-                Ok(v) => return Executed { result: Ok(v), attempts },
+                Ok(v) => {
+                    return Executed {
+                        result: Ok(v),
+                        attempts,
+                    }
+                }
                 Err(AttemptError::Token(e)) => {
                     if e.retryable() {
-                        Failure { disposition: Disposition::Retry, error: e }
+                        Failure {
+                            disposition: Disposition::Retry,
+                            error: e,
+                        }
                     } else {
-                        return Executed { result: Err(e), attempts };
+                        return Executed {
+                            result: Err(e),
+                            attempts,
+                        };
                     }
                 }
                 Err(AttemptError::Http(f, used)) => {
@@ -243,14 +272,22 @@ impl GoogleClient {
                                 token = Some(t);
                                 continue;
                             }
-                            Err(e) => return Executed { result: Err(e), attempts },
+                            Err(e) => {
+                                return Executed {
+                                    result: Err(e),
+                                    attempts,
+                                }
+                            }
                         }
                     }
                     f
                 }
             };
             if failure.disposition != Disposition::Retry {
-                return Executed { result: Err(failure.error), attempts };
+                return Executed {
+                    result: Err(failure.error),
+                    attempts,
+                };
             }
             let retry_after = match &failure.error {
                 Error::Google { retry_after, .. } => *retry_after,
@@ -272,12 +309,22 @@ impl GoogleClient {
                         if let Ok(Some(found)) = self.attempt_once(lookup, None, first_item).await {
                             tracing::info!(path = %redact_path(&call.path), "a write whose answer was lost had landed; taking it");
                             let parsed = serde_json::to_vec(&found).and_then(|b| parse(&b));
-                            let result = parsed.map_err(|e| Error::Internal(format!("a found event: {}", sanitize_serde_error(&e))));
+                            let result = parsed.map_err(|e| {
+                                Error::Internal(format!(
+                                    "a found event: {}",
+                                    sanitize_serde_error(&e)
+                                ))
+                            });
                             return Executed { result, attempts };
                         }
                     }
                 }
-                None => return Executed { result: Err(failure.error), attempts },
+                None => {
+                    return Executed {
+                        result: Err(failure.error),
+                        attempts,
+                    }
+                }
             }
         }
     }
@@ -292,7 +339,11 @@ impl GoogleClient {
         let _permit = inner.limiter.acquire().await;
         let token = match token {
             Some(t) => t,
-            None => inner.tokens.access_token().await.map_err(AttemptError::Token)?,
+            None => inner
+                .tokens
+                .access_token()
+                .await
+                .map_err(AttemptError::Token)?,
         };
         let url = format!("{}{}", inner.base, call.path);
         let mut req = inner
@@ -309,10 +360,16 @@ impl GoogleClient {
         }
         if let Some(body) = &call.body {
             req = req.json(body);
-        } else if call.method == Method::POST || call.method == Method::PUT || call.method == Method::PATCH {
+        } else if call.method == Method::POST
+            || call.method == Method::PUT
+            || call.method == Method::PATCH
+        {
             req = req.header(reqwest::header::CONTENT_LENGTH, "0");
         }
-        let resp = req.send().await.map_err(|e| AttemptError::Http(classify_transport(&e), token.clone()))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| AttemptError::Http(classify_transport(&e), token.clone()))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -323,14 +380,23 @@ impl GoogleClient {
             .await
             .map_err(|f| AttemptError::Http(f, token.clone()))?;
         if !(200..300).contains(&status) {
-            return Err(AttemptError::Http(classify_response(status, &body, retry_after), token));
+            return Err(AttemptError::Http(
+                classify_response(status, &body, retry_after),
+                token,
+            ));
         }
         let parsed = if body.len() >= PARSE_OFF_RUNTIME_BYTES {
             match tokio::task::spawn_blocking(move || parse(&body)).await {
                 Ok(r) => r,
                 Err(e) => {
                     let error = Error::Internal(format!("parse task: {e}"));
-                    return Err(AttemptError::Http(Failure { disposition: Disposition::Fail, error }, token));
+                    return Err(AttemptError::Http(
+                        Failure {
+                            disposition: Disposition::Fail,
+                            error,
+                        },
+                        token,
+                    ));
                 }
             }
         } else {
@@ -338,7 +404,10 @@ impl GoogleClient {
         };
         parsed.map_err(|e| {
             let f = if e.is_eof() {
-                Failure { disposition: Disposition::Retry, error: Error::Network("the response was cut short".into()) }
+                Failure {
+                    disposition: Disposition::Retry,
+                    error: Error::Network("the response was cut short".into()),
+                }
             } else {
                 Failure {
                     disposition: Disposition::Fail,
@@ -346,7 +415,10 @@ impl GoogleClient {
                         kind: ErrorKind::Server,
                         status,
                         reason: Some("malformedResponse".into()),
-                        message: format!("Google's answer is not valid JSON ({})", json_failure(&e)),
+                        message: format!(
+                            "Google's answer is not valid JSON ({})",
+                            json_failure(&e)
+                        ),
                         retry_after: None,
                     },
                 }
@@ -383,7 +455,10 @@ async fn read_bounded(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>
             // What matters is "the server sent something unusable", not the HTTP status.
             status: 200,
             reason: Some("responseTooLarge".into()),
-            message: format!("Google's answer is larger than the {} MiB limit", max / (1024 * 1024)),
+            message: format!(
+                "Google's answer is larger than the {} MiB limit",
+                max / (1024 * 1024)
+            ),
             retry_after: None,
         },
     };
@@ -411,7 +486,10 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
         kind: ErrorKind::Server,
         status: 200,
         reason: Some("malformedResponse".into()),
-        message: format!("Google's answer has an unexpected shape ({})", sanitize_serde_error(&e)),
+        message: format!(
+            "Google's answer has an unexpected shape ({})",
+            sanitize_serde_error(&e)
+        ),
         retry_after: None,
     })
 }
@@ -420,15 +498,19 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
 pub(crate) fn sanitize_serde_error(e: &serde_json::Error) -> String {
     let s = e.to_string();
     let head = s.split([':', '"']).next().unwrap_or("").trim();
-    if head.is_empty() { "invalid".to_owned() } else { head.to_owned() }
+    if head.is_empty() {
+        "invalid".to_owned()
+    } else {
+        head.to_owned()
+    }
 }
 
 /// Paths carry calendar and event ids (emails); logs only get the shape.
 fn redact_path(path: &str) -> String {
     path.split('/')
         .map(|seg| match seg {
-            "calendars" | "events" | "users" | "me" | "calendarList" | "instances" | "move" | "watch"
-            | "channels" | "stop" | "colors" | "settings" => seg,
+            "calendars" | "events" | "users" | "me" | "calendarList" | "instances" | "move"
+            | "watch" | "channels" | "stop" | "colors" | "settings" => seg,
             _ => "…",
         })
         .collect::<Vec<_>>()
@@ -442,15 +524,27 @@ mod tests {
     #[test]
     fn ids_are_encoded_as_one_segment() {
         assert_eq!(encode_segment("a@example.com"), "a%40example.com");
-        assert_eq!(encode_segment("en.usa#holiday@group.v.calendar.google.com"), "en.usa%23holiday%40group.v.calendar.google.com");
+        assert_eq!(
+            encode_segment("en.usa#holiday@group.v.calendar.google.com"),
+            "en.usa%23holiday%40group.v.calendar.google.com"
+        );
         assert_eq!(encode_segment("x/../y?z"), "x%2F..%2Fy%3Fz");
-        assert_eq!(encode_segment("abc_20261201T090000Z"), "abc_20261201T090000Z");
+        assert_eq!(
+            encode_segment("abc_20261201T090000Z"),
+            "abc_20261201T090000Z"
+        );
     }
 
     #[test]
     fn tokens_and_paths_stay_out_of_debug_output() {
-        assert_eq!(format!("{:?}", AccessToken::new("ya29.secret")), "AccessToken(<redacted>)");
-        assert_eq!(redact_path("calendars/a%40b.com/events/xyz"), "calendars/…/events/…");
+        assert_eq!(
+            format!("{:?}", AccessToken::new("ya29.secret")),
+            "AccessToken(<redacted>)"
+        );
+        assert_eq!(
+            redact_path("calendars/a%40b.com/events/xyz"),
+            "calendars/…/events/…"
+        );
     }
 
     #[test]

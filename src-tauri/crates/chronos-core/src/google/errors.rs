@@ -81,7 +81,11 @@ fn truncate(s: &str) -> String {
 pub fn classify_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Failure {
     let parsed: Option<GoogleErrorBody> = serde_json::from_slice(body).ok();
     let detail = parsed.map(|b| b.error).unwrap_or_default();
-    let reasons: Vec<&str> = detail.errors.iter().filter_map(|e| e.reason.as_deref()).collect();
+    let reasons: Vec<&str> = detail
+        .errors
+        .iter()
+        .filter_map(|e| e.reason.as_deref())
+        .collect();
     let has = |r: &str| reasons.contains(&r);
 
     let (disposition, kind, chosen_reason): (Disposition, ErrorKind, Option<&str>) = match status {
@@ -89,12 +93,18 @@ pub fn classify_response(status: u16, body: &[u8], retry_after: Option<Duration>
         403 if has("rateLimitExceeded") || has("userRateLimitExceeded") => (
             Disposition::Retry,
             ErrorKind::RateLimited,
-            reasons.iter().copied().find(|r| *r == "rateLimitExceeded" || *r == "userRateLimitExceeded"),
+            reasons
+                .iter()
+                .copied()
+                .find(|r| *r == "rateLimitExceeded" || *r == "userRateLimitExceeded"),
         ),
         403 if has("quotaExceeded") || has("dailyLimitExceeded") => (
             Disposition::Fail,
             ErrorKind::QuotaExceeded,
-            reasons.iter().copied().find(|r| *r == "quotaExceeded" || *r == "dailyLimitExceeded"),
+            reasons
+                .iter()
+                .copied()
+                .find(|r| *r == "quotaExceeded" || *r == "dailyLimitExceeded"),
         ),
         403 => (Disposition::Fail, ErrorKind::Forbidden, None),
         404 => (Disposition::Fail, ErrorKind::NotFound, None),
@@ -103,18 +113,27 @@ pub fn classify_response(status: u16, body: &[u8], retry_after: Option<Duration>
         410 if has("fullSyncRequired") || has("updatedMinTooLongAgo") => (
             Disposition::FullSyncRequired,
             ErrorKind::FullSyncRequired,
-            reasons.iter().copied().find(|r| *r == "fullSyncRequired" || *r == "updatedMinTooLongAgo"),
+            reasons
+                .iter()
+                .copied()
+                .find(|r| *r == "fullSyncRequired" || *r == "updatedMinTooLongAgo"),
         ),
         410 if has("deleted") => (Disposition::Deleted, ErrorKind::NotFound, Some("deleted")),
         // A 410 with no known reason on a list call is almost always an expired token.
-        410 => (Disposition::FullSyncRequired, ErrorKind::FullSyncRequired, None),
+        410 => (
+            Disposition::FullSyncRequired,
+            ErrorKind::FullSyncRequired,
+            None,
+        ),
         412 => (Disposition::Fail, ErrorKind::Conflict, None),
         429 => (Disposition::Retry, ErrorKind::RateLimited, None),
         500..=599 => (Disposition::Retry, ErrorKind::Server, None),
         _ => (Disposition::Fail, ErrorKind::InvalidInput, None),
     };
 
-    let reason = chosen_reason.or(reasons.first().copied()).map(str::to_owned);
+    let reason = chosen_reason
+        .or(reasons.first().copied())
+        .map(str::to_owned);
     let message = detail
         .message
         .as_deref()
@@ -123,7 +142,13 @@ pub fn classify_response(status: u16, body: &[u8], retry_after: Option<Duration>
         .unwrap_or_else(|| format!("Google answered HTTP {status}"));
     Failure {
         disposition,
-        error: Error::Google { kind, status, reason, message, retry_after },
+        error: Error::Google {
+            kind,
+            status,
+            reason,
+            message,
+            retry_after,
+        },
     }
 }
 
@@ -139,7 +164,10 @@ pub fn classify_transport(err: &reqwest::Error) -> Failure {
     } else {
         "the connection failed"
     };
-    Failure { disposition: Disposition::Retry, error: Error::Network(what.to_owned()) }
+    Failure {
+        disposition: Disposition::Retry,
+        error: Error::Network(what.to_owned()),
+    }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date.
@@ -198,7 +226,11 @@ mod tests {
         assert_eq!(f.disposition, disposition, "{status} {reason}");
         assert_eq!(f.error.kind(), kind, "{status} {reason}");
         match f.error {
-            Error::Google { status: s, reason: r, .. } => {
+            Error::Google {
+                status: s,
+                reason: r,
+                ..
+            } => {
                 assert_eq!(s, status);
                 assert_eq!(r.as_deref(), Some(reason));
             }
@@ -218,14 +250,29 @@ mod tests {
         check(403, "dailyLimitExceeded", Fail, ErrorKind::QuotaExceeded);
         check(403, "forbiddenForNonOrganizer", Fail, ErrorKind::Forbidden);
         check(401, "authError", RefreshAndRetry, ErrorKind::NeedsReauth);
-        check(410, "fullSyncRequired", FullSyncRequired, ErrorKind::FullSyncRequired);
-        check(410, "updatedMinTooLongAgo", FullSyncRequired, ErrorKind::FullSyncRequired);
+        check(
+            410,
+            "fullSyncRequired",
+            FullSyncRequired,
+            ErrorKind::FullSyncRequired,
+        );
+        check(
+            410,
+            "updatedMinTooLongAgo",
+            FullSyncRequired,
+            ErrorKind::FullSyncRequired,
+        );
         check(410, "deleted", Deleted, ErrorKind::NotFound);
         check(412, "conditionNotMet", Fail, ErrorKind::Conflict);
         check(409, "duplicate", Fail, ErrorKind::Conflict);
         check(404, "notFound", Fail, ErrorKind::NotFound);
         check(400, "timeRangeEmpty", Fail, ErrorKind::InvalidInput);
-        check(400, "syncTokenWithRequestRestrictions", Fail, ErrorKind::InvalidInput);
+        check(
+            400,
+            "syncTokenWithRequestRestrictions",
+            Fail,
+            ErrorKind::InvalidInput,
+        );
     }
 
     #[test]
@@ -234,7 +281,10 @@ mod tests {
         let f = classify_response(410, raw, None);
         assert_eq!(f.disposition, Disposition::FullSyncRequired);
         assert!(is_full_sync_required(&f.error));
-        assert_eq!(f.error.to_string(), "Sync token is no longer valid, a full sync is required.");
+        assert_eq!(
+            f.error.to_string(),
+            "Sync token is no longer valid, a full sync is required."
+        );
     }
 
     #[test]
@@ -246,7 +296,11 @@ mod tests {
         let f = classify_response(403, raw.as_bytes(), Some(Duration::from_secs(2)));
         assert_eq!(f.disposition, Disposition::Retry);
         match f.error {
-            Error::Google { reason, retry_after, .. } => {
+            Error::Google {
+                reason,
+                retry_after,
+                ..
+            } => {
                 assert_eq!(reason.as_deref(), Some("userRateLimitExceeded"));
                 assert_eq!(retry_after, Some(Duration::from_secs(2)));
             }
@@ -256,7 +310,13 @@ mod tests {
 
     #[test]
     fn garbage_bodies_still_classify_by_status() {
-        for raw in [&b"<html>bad gateway</html>"[..], b"", b"{\"error\": 5}", b"[[[[[[", b"\xff\xfe"] {
+        for raw in [
+            &b"<html>bad gateway</html>"[..],
+            b"",
+            b"{\"error\": 5}",
+            b"[[[[[[",
+            b"\xff\xfe",
+        ] {
             let f = classify_response(502, raw, None);
             assert_eq!(f.disposition, Disposition::Retry);
             assert_eq!(f.error.to_string(), "Google answered HTTP 502");
@@ -264,14 +324,24 @@ mod tests {
             assert_eq!(f.error.kind(), ErrorKind::Forbidden);
         }
         let deep = "[".repeat(100_000);
-        assert_eq!(classify_response(400, deep.as_bytes(), None).error.kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            classify_response(400, deep.as_bytes(), None).error.kind(),
+            ErrorKind::InvalidInput
+        );
     }
 
     #[test]
     fn helpers_read_the_classification() {
-        let del = classify_response(410, &body(410, "global", "deleted", "Resource has been deleted"), None).error;
+        let del = classify_response(
+            410,
+            &body(410, "global", "deleted", "Resource has been deleted"),
+            None,
+        )
+        .error;
         assert!(is_deleted(&del) && !is_full_sync_required(&del));
-        assert!(is_precondition_failed(&classify_response(412, b"", None).error));
+        assert!(is_precondition_failed(
+            &classify_response(412, b"", None).error
+        ));
         assert!(is_duplicate(&classify_response(409, b"", None).error));
         assert!(is_not_found(&classify_response(404, b"", None).error));
         let long = "x".repeat(5000);
@@ -281,11 +351,19 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let now = DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:05 GMT", now), Some(Duration::from_secs(5)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:05 GMT", now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-4", now), None);
     }

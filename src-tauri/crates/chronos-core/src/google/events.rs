@@ -22,10 +22,16 @@ pub struct EventsListRequest {
 
 impl EventsListRequest {
     pub fn full(page_token: Option<PageToken>) -> Self {
-        Self { sync_token: None, page_token }
+        Self {
+            sync_token: None,
+            page_token,
+        }
     }
     pub fn incremental(sync_token: SyncToken, page_token: Option<PageToken>) -> Self {
-        Self { sync_token: Some(sync_token), page_token }
+        Self {
+            sync_token: Some(sync_token),
+            page_token,
+        }
     }
 }
 
@@ -67,21 +73,34 @@ pub const CHRONOS_ID_PROPERTY: &str = "chronosId";
 
 /// `event` with `extendedProperties.private.chronosId` set to its id (other properties kept).
 fn mark_with_chronos_id(event: &mut EventResource) {
-    let props = event.extra.entry("extendedProperties").or_insert_with(|| Value::Object(Map::new()));
+    let props = event
+        .extra
+        .entry("extendedProperties")
+        .or_insert_with(|| Value::Object(Map::new()));
     if !props.is_object() {
         *props = Value::Object(Map::new());
     }
-    let private = props.as_object_mut().expect("an object").entry("private").or_insert_with(|| Value::Object(Map::new()));
+    let private = props
+        .as_object_mut()
+        .expect("an object")
+        .entry("private")
+        .or_insert_with(|| Value::Object(Map::new()));
     if !private.is_object() {
         *private = Value::Object(Map::new());
     }
-    private.as_object_mut().expect("an object").insert(CHRONOS_ID_PROPERTY.into(), Value::String(event.id.0.clone()));
+    private.as_object_mut().expect("an object").insert(
+        CHRONOS_ID_PROPERTY.into(),
+        Value::String(event.id.0.clone()),
+    );
 }
 
 /// The listing that finds the event an insert of `chronos_id` created, if it landed.
 fn chronos_id_lookup(calendar: &CalendarId, chronos_id: &EventId) -> Call {
     Call::new(Method::GET, events_path(calendar))
-        .query("privateExtendedProperty", format!("{CHRONOS_ID_PROPERTY}={}", chronos_id.as_str()))
+        .query(
+            "privateExtendedProperty",
+            format!("{CHRONOS_ID_PROPERTY}={}", chronos_id.as_str()),
+        )
         .query("maxResults", "10")
 }
 
@@ -90,13 +109,21 @@ fn events_path(calendar: &CalendarId) -> String {
 }
 
 fn event_path(calendar: &CalendarId, event: &EventId) -> String {
-    format!("{}/{}", events_path(calendar), encode_segment(event.as_str()))
+    format!(
+        "{}/{}",
+        events_path(calendar),
+        encode_segment(event.as_str())
+    )
 }
 
 impl GoogleClient {
     /// One page of `events.list`. Follow `next_page_token` until the last page, which carries
     /// `next_sync_token`. A refused sync token comes back as a `full_sync_required` error.
-    pub async fn list_events_page(&self, calendar: &CalendarId, req: &EventsListRequest) -> Result<EventsPage> {
+    pub async fn list_events_page(
+        &self,
+        calendar: &CalendarId,
+        req: &EventsListRequest,
+    ) -> Result<EventsPage> {
         let call = Call::new(Method::GET, events_path(calendar))
             .query("maxResults", EVENTS_PAGE_SIZE.to_string())
             .query("showDeleted", "true")
@@ -108,7 +135,8 @@ impl GoogleClient {
 
     /// `events.get`; cancelled events come back too, with `status: "cancelled"`.
     pub async fn get_event(&self, calendar: &CalendarId, event: &EventId) -> Result<EventResource> {
-        self.call(Call::new(Method::GET, event_path(calendar, event))).await
+        self.call(Call::new(Method::GET, event_path(calendar, event)))
+            .await
     }
 
     /// `events.insert` with a client-chosen id (one is assigned when `event.id` is empty). If a
@@ -127,7 +155,8 @@ impl GoogleClient {
             event.id = new_event_id();
         }
         mark_with_chronos_id(&mut event);
-        let body = serde_json::to_value(&event).map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
+        let body = serde_json::to_value(&event)
+            .map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
         let call = Call::new(Method::POST, events_path(calendar))
             .query("sendUpdates", send_updates.as_str())
             .body(body)
@@ -136,7 +165,9 @@ impl GoogleClient {
         match executed.result {
             Ok(v) => super::client::from_value(v),
             Err(e) if is_duplicate(&e) && executed.attempts > 1 => {
-                tracing::info!("a retried insert met 409: the first attempt had landed; fetching it");
+                tracing::info!(
+                    "a retried insert met 409: the first attempt had landed; fetching it"
+                );
                 self.get_event(calendar, &event.id).await
             }
             Err(e) => Err(e),
@@ -145,8 +176,15 @@ impl GoogleClient {
 
     /// The live event an earlier insert of `chronos_id` created, if one did (see
     /// `CHRONOS_ID_PROPERTY`).
-    pub async fn find_inserted(&self, calendar: &CalendarId, chronos_id: &EventId) -> Result<Option<EventResource>> {
-        let page: EventsPage = self.execute_with(&chronos_id_lookup(calendar, chronos_id), parse_page_body).await.result??;
+    pub async fn find_inserted(
+        &self,
+        calendar: &CalendarId,
+        chronos_id: &EventId,
+    ) -> Result<Option<EventResource>> {
+        let page: EventsPage = self
+            .execute_with(&chronos_id_lookup(calendar, chronos_id), parse_page_body)
+            .await
+            .result??;
         Ok(page.items.into_iter().find(|e| !e.is_cancelled()))
     }
 
@@ -176,9 +214,12 @@ impl GoogleClient {
         send_updates: SendUpdates,
     ) -> Result<EventResource> {
         if event.id.as_str().is_empty() {
-            return Err(Error::InvalidInput("an event to update needs its id".into()));
+            return Err(Error::InvalidInput(
+                "an event to update needs its id".into(),
+            ));
         }
-        let body = serde_json::to_value(event).map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
+        let body = serde_json::to_value(event)
+            .map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
         let call = Call::new(Method::PUT, event_path(calendar, &event.id))
             .query("sendUpdates", send_updates.as_str())
             .if_match(if_match)
@@ -209,9 +250,12 @@ impl GoogleClient {
         destination: &CalendarId,
         send_updates: SendUpdates,
     ) -> Result<EventResource> {
-        let call = Call::new(Method::POST, format!("{}/move", event_path(calendar, event)))
-            .query("destination", destination.as_str())
-            .query("sendUpdates", send_updates.as_str());
+        let call = Call::new(
+            Method::POST,
+            format!("{}/move", event_path(calendar, event)),
+        )
+        .query("destination", destination.as_str())
+        .query("sendUpdates", send_updates.as_str());
         self.call(call).await
     }
 
@@ -225,12 +269,15 @@ impl GoogleClient {
         time_min: Option<&str>,
         time_max: Option<&str>,
     ) -> Result<EventsPage> {
-        let call = Call::new(Method::GET, format!("{}/instances", event_path(calendar, event)))
-            .query("maxResults", EVENTS_PAGE_SIZE.to_string())
-            .query("showDeleted", "true")
-            .query_opt("pageToken", page_token.map(|t| t.0.clone()))
-            .query_opt("timeMin", time_min)
-            .query_opt("timeMax", time_max);
+        let call = Call::new(
+            Method::GET,
+            format!("{}/instances", event_path(calendar, event)),
+        )
+        .query("maxResults", EVENTS_PAGE_SIZE.to_string())
+        .query("showDeleted", "true")
+        .query_opt("pageToken", page_token.map(|t| t.0.clone()))
+        .query_opt("timeMin", time_min)
+        .query_opt("timeMax", time_max);
         self.execute_with(&call, parse_page_body).await.result?
     }
 }
@@ -245,12 +292,18 @@ mod tests {
         let b = new_event_id();
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 26);
-        assert!(a.as_str().bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'v').contains(&c)));
+        assert!(a
+            .as_str()
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'v').contains(&c)));
     }
 
     #[test]
     fn paths_encode_ids() {
-        let p = event_path(&CalendarId::from("a@example.com"), &EventId::from("x_20261201T090000Z"));
+        let p = event_path(
+            &CalendarId::from("a@example.com"),
+            &EventId::from("x_20261201T090000Z"),
+        );
         assert_eq!(p, "calendars/a%40example.com/events/x_20261201T090000Z");
     }
 }

@@ -76,7 +76,9 @@ fn token_field(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(malformed(&format!("the list answer's {key} is not a string"))),
+        Some(_) => Err(malformed(&format!(
+            "the list answer's {key} is not a string"
+        ))),
     }
 }
 
@@ -96,7 +98,10 @@ impl<'de> Deserialize<'de> for Items<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an array of items")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Items<'de>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Items<'de>, A::Error> {
                 let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(raw) = seq.next_element::<&'de RawValue>()? {
                     v.push(raw);
@@ -106,7 +111,10 @@ impl<'de> Deserialize<'de> for Items<'de> {
             fn visit_unit<E>(self) -> std::result::Result<Items<'de>, E> {
                 Ok(Items::Absent)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Items<'de>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Items<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Items::NotArray)
             }
@@ -141,7 +149,10 @@ impl<'de> Deserialize<'de> for Envelope<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list answer")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope<'de>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Envelope<'de>, A::Error> {
                 let mut items = Items::Absent;
                 let mut meta = Map::new();
                 while let Some(key) = map.next_key::<String>()? {
@@ -153,7 +164,10 @@ impl<'de> Deserialize<'de> for Envelope<'de> {
                 }
                 Ok(Envelope(Ok((items, meta))))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Envelope<'de>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Envelope<'de>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Envelope(Err("the list answer is not a JSON object")))
             }
@@ -189,14 +203,18 @@ struct IdOnly {
 
 fn item_id(raw: &RawValue) -> Option<String> {
     match serde_json::from_str::<IdOnly>(raw.get()) {
-        Ok(IdOnly { id: Some(Value::String(s)) }) => Some(s.chars().take(256).collect()),
+        Ok(IdOnly {
+            id: Some(Value::String(s)),
+        }) => Some(s.chars().take(256).collect()),
         _ => None,
     }
 }
 
 /// Parses a list answer's body. The outer error is a JSON one (the client turns it into a retry
 /// or a malformed-answer error); the inner one is a well-formed answer of the wrong shape.
-pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(body: &[u8]) -> serde_json::Result<Result<Page<T>>> {
+pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(
+    body: &[u8],
+) -> serde_json::Result<Result<Page<T>>> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Err(malformed("the list answer is not a JSON object")));
     }
@@ -222,25 +240,43 @@ pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(body: &[u8]) -> serde
     let mut skipped = Vec::new();
     for raw in raw_items {
         match serde_json::from_str::<T>(raw.get()) {
-            Ok(item) if item.id_str().is_empty() => {
-                skipped.push(SkippedItem { id: item_id(raw), reason: "empty id".into() })
-            }
+            Ok(item) if item.id_str().is_empty() => skipped.push(SkippedItem {
+                id: item_id(raw),
+                reason: "empty id".into(),
+            }),
             Ok(item) => out.push(item),
             // The raw text was already checked to be well-formed JSON, so a syntax error here is
             // the nesting limit: like the whole-page parse before it, that fails the page.
             Err(e) if e.classify() == serde_json::error::Category::Syntax => return Err(e),
-            Err(e) => skipped.push(SkippedItem { id: item_id(raw), reason: sanitize_serde_error(&e) }),
+            Err(e) => skipped.push(SkippedItem {
+                id: item_id(raw),
+                reason: sanitize_serde_error(&e),
+            }),
         }
     }
     if !skipped.is_empty() {
-        tracing::warn!(skipped = skipped.len(), "items in a Google list answer could not be read and were skipped");
+        tracing::warn!(
+            skipped = skipped.len(),
+            "items in a Google list answer could not be read and were skipped"
+        );
     }
-    Ok(Ok(Page { items: out, skipped, next_page_token, next_sync_token, meta: map }))
+    Ok(Ok(Page {
+        items: out,
+        skipped,
+        next_page_token,
+        next_sync_token,
+        meta: map,
+    }))
 }
 
 /// An `events.list` answer's body as the client reads it (public for benchmarks and tools).
 pub fn parse_events_page_body(body: &[u8]) -> Result<EventsPage> {
-    parse_page_body(body).unwrap_or_else(|e| Err(malformed(&format!("the list answer is not valid JSON ({e:?})", e = e.classify()))))
+    parse_page_body(body).unwrap_or_else(|e| {
+        Err(malformed(&format!(
+            "the list answer is not valid JSON ({e:?})",
+            e = e.classify()
+        )))
+    })
 }
 
 /// `parse_page_body` over an already parsed value (tests).
@@ -270,10 +306,16 @@ mod tests {
         let p: EventsPage = parse_page(page).unwrap();
         let ids: Vec<_> = p.items.iter().map(|e| e.id.as_str().to_owned()).collect();
         assert_eq!(ids, vec!["good1", "good2"]);
-        assert_eq!(p.items[1].extra.get("unknownField"), Some(&json!({"x": [1, 2]})));
+        assert_eq!(
+            p.items[1].extra.get("unknownField"),
+            Some(&json!({"x": [1, 2]}))
+        );
         assert_eq!(p.skipped.len(), 4);
         assert_eq!(p.skipped[0].id.as_deref(), Some("bad1"));
-        assert!(p.skipped.iter().all(|s| !s.reason.contains("summary") || !s.reason.contains("42")));
+        assert!(p
+            .skipped
+            .iter()
+            .all(|s| !s.reason.contains("summary") || !s.reason.contains("42")));
         assert_eq!(p.next_sync_token, Some(SyncToken("tok".into())));
         assert!(p.is_last());
         assert_eq!(p.time_zone(), Some("Europe/Paris"));

@@ -44,7 +44,11 @@ struct SettingsPage {
 impl GoogleClient {
     /// One setting (`settings.get`), e.g. `timezone`.
     pub async fn get_setting(&self, id: &str) -> Result<Setting> {
-        self.call(Call::new(Method::GET, format!("users/me/settings/{}", super::client::encode_segment(id)))).await
+        self.call(Call::new(
+            Method::GET,
+            format!("users/me/settings/{}", super::client::encode_segment(id)),
+        ))
+        .await
     }
 
     /// All settings; entries that do not parse are ignored.
@@ -52,9 +56,14 @@ impl GoogleClient {
         let mut out = Vec::new();
         let mut page_token: Option<String> = None;
         for _ in 0..100 {
-            let call = Call::new(Method::GET, "users/me/settings".into()).query_opt("pageToken", page_token.take());
+            let call = Call::new(Method::GET, "users/me/settings".into())
+                .query_opt("pageToken", page_token.take());
             let page: SettingsPage = self.call(call).await?;
-            out.extend(page.items.into_iter().filter_map(|v| serde_json::from_value::<Setting>(v).ok()));
+            out.extend(
+                page.items
+                    .into_iter()
+                    .filter_map(|v| serde_json::from_value::<Setting>(v).ok()),
+            );
             match page.next_page_token.filter(|t| !t.is_empty()) {
                 Some(t) => page_token = Some(t),
                 None => break,

@@ -2,13 +2,17 @@
 //! states, retry, discard, and resolving a conflict record (keep mine, keep theirs, re-apply
 //! one field).
 
-use super::edit::{check_writable, content_copy, entries_of, plan_create, plan_delete, plan_update, validate, EditOptions};
+use super::edit::{
+    check_writable, content_copy, entries_of, plan_create, plan_delete, plan_update, validate,
+    EditOptions,
+};
 use super::merge::{reapply_field, FieldConflict};
 use super::{kinds, lock_edit, locks_for};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId};
 use crate::store::{
-    ConflictId, ConflictValue, LocalWrite, NewConflict, OutboxId, OutboxOp, OutboxState, RowChange, Store, StoredConflict,
+    ConflictId, ConflictValue, LocalWrite, NewConflict, OutboxId, OutboxOp, OutboxState, RowChange,
+    Store, StoredConflict,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,8 +32,12 @@ pub enum ChangeState {
 }
 
 impl ChangeState {
-    pub const ALL: [ChangeState; 4] =
-        [ChangeState::Pending, ChangeState::Pushing, ChangeState::Failed, ChangeState::Conflict];
+    pub const ALL: [ChangeState; 4] = [
+        ChangeState::Pending,
+        ChangeState::Pushing,
+        ChangeState::Failed,
+        ChangeState::Conflict,
+    ];
 }
 
 /// One line of the pending-changes list: an outbox entry or an open conflict record.
@@ -72,7 +80,12 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
         .map(|e| PendingChange {
             change_id: Some(e.id),
             conflict_id: None,
-            title: e.payload.local.as_ref().or(e.payload.base.as_ref()).and_then(|x| x.summary.clone()),
+            title: e
+                .payload
+                .local
+                .as_ref()
+                .or(e.payload.base.as_ref())
+                .and_then(|x| x.summary.clone()),
             calendar: e.calendar,
             event_id: e.event_id,
             what: e.op.as_str().into(),
@@ -88,18 +101,25 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
             at: e.updated,
         })
         .collect();
-    out.extend(store.list_conflicts(Some(account))?.into_iter().map(|c| PendingChange {
-        change_id: None,
-        conflict_id: Some(c.id),
-        title: c.value.local.as_ref().or(c.value.server.as_ref()).and_then(|x| x.summary.clone()),
-        calendar: c.calendar,
-        event_id: c.event_id,
-        what: c.kind,
-        state: ChangeState::Conflict,
-        attempts: 0,
-        last_error: None,
-        fields: c.value.fields,
-        at: c.created,
+    out.extend(store.list_conflicts(Some(account))?.into_iter().map(|c| {
+        PendingChange {
+            change_id: None,
+            conflict_id: Some(c.id),
+            title: c
+                .value
+                .local
+                .as_ref()
+                .or(c.value.server.as_ref())
+                .and_then(|x| x.summary.clone()),
+            calendar: c.calendar,
+            event_id: c.event_id,
+            what: c.kind,
+            state: ChangeState::Conflict,
+            attempts: 0,
+            last_error: None,
+            fields: c.value.fields,
+            at: c.created,
+        }
     }));
     Ok(out)
 }
@@ -127,23 +147,38 @@ pub fn discard_change(store: &Store, account: &AccountId, id: OutboxId) -> Resul
         .get_outbox(id)?
         .filter(|e| &e.account == account)
         .ok_or_else(|| Error::NotFound(format!("change {} is no longer queued", id.0)))?;
-    let chain: Vec<_> = entries_of(store, account, &e.event_id)?.into_iter().filter(|f| f.id >= e.id).collect();
+    let chain: Vec<_> = entries_of(store, account, &e.event_id)?
+        .into_iter()
+        .filter(|f| f.id >= e.id)
+        .collect();
     if chain.iter().any(|f| f.state == OutboxState::Pushing) {
-        return Err(Error::Conflict("this change is being sent right now; try again in a moment".into()));
+        return Err(Error::Conflict(
+            "this change is being sent right now; try again in a moment".into(),
+        ));
     }
-    let mut w = LocalWrite { remove_outbox: chain.iter().map(|f| f.id).collect(), ..Default::default() };
+    let mut w = LocalWrite {
+        remove_outbox: chain.iter().map(|f| f.id).collect(),
+        ..Default::default()
+    };
     let mut cals: Vec<CalendarId> = chain.iter().map(|f| f.calendar.clone()).collect();
     cals.dedup();
     for c in cals {
-        w.rows.push(RowChange::Delete { calendar: c, event_id: e.event_id.clone() });
+        w.rows.push(RowChange::Delete {
+            calendar: c,
+            event_id: e.event_id.clone(),
+        });
     }
     let home = match e.op {
         OutboxOp::Move => super::edit::move_source(&e).unwrap_or_else(|| e.calendar.clone()),
         _ => e.calendar.clone(),
     };
     if let Some(base) = e.payload.base.clone() {
-        w.rows.retain(|r| !matches!(r, RowChange::Delete { calendar, .. } if *calendar == home));
-        w.rows.push(RowChange::Upsert { calendar: home, event: base });
+        w.rows
+            .retain(|r| !matches!(r, RowChange::Delete { calendar, .. } if *calendar == home));
+        w.rows.push(RowChange::Upsert {
+            calendar: home,
+            event: base,
+        });
     }
     store.write_local(account, &w)?;
     Ok(())
@@ -161,10 +196,23 @@ fn field_conflicts(v: &ConflictValue) -> Vec<FieldConflict> {
     v.detail
         .get("conflicts")
         .and_then(|c| serde_json::from_value(c.clone()).ok())
-        .unwrap_or_else(|| v.fields.iter().map(|f| FieldConflict { field: f.clone(), attendees: vec![] }).collect())
+        .unwrap_or_else(|| {
+            v.fields
+                .iter()
+                .map(|f| FieldConflict {
+                    field: f.clone(),
+                    attendees: vec![],
+                })
+                .collect()
+        })
 }
 
-pub fn resolve_conflict(store: &Store, account: &AccountId, id: ConflictId, how: &Resolution) -> Result<()> {
+pub fn resolve_conflict(
+    store: &Store,
+    account: &AccountId,
+    id: ConflictId,
+    how: &Resolution,
+) -> Result<()> {
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
     let c = find_conflict(store, account, id)?;
@@ -173,21 +221,38 @@ pub fn resolve_conflict(store: &Store, account: &AccountId, id: ConflictId, how:
         Resolution::KeepMine => match c.kind.as_str() {
             kinds::DELETED_ON_SERVER => {
                 check_writable(store, account, &c.calendar)?;
-                let local = c.value.local.clone().ok_or_else(|| Error::Internal("a conflict record without its local version".into()))?;
-                plan_create(account, &c.calendar, content_copy(&local), &EditOptions::default())?
+                let local = c.value.local.clone().ok_or_else(|| {
+                    Error::Internal("a conflict record without its local version".into())
+                })?;
+                plan_create(
+                    account,
+                    &c.calendar,
+                    content_copy(&local),
+                    &EditOptions::default(),
+                )?
             }
-            kinds::SERVER_EDITED_DELETED_LOCALLY => match store.get_event(account, &c.calendar, &c.event_id)? {
-                Some(cur) => {
-                    check_writable(store, account, &c.calendar)?;
-                    plan_delete(store, account, &c.calendar, &cur.event, &EditOptions::default())?
+            kinds::SERVER_EDITED_DELETED_LOCALLY => {
+                match store.get_event(account, &c.calendar, &c.event_id)? {
+                    Some(cur) => {
+                        check_writable(store, account, &c.calendar)?;
+                        plan_delete(
+                            store,
+                            account,
+                            &c.calendar,
+                            &cur.event,
+                            &EditOptions::default(),
+                        )?
+                    }
+                    None => LocalWrite::default(),
                 }
-                None => LocalWrite::default(),
-            },
+            }
             _ => reapply(store, account, &c, None)?,
         },
         Resolution::ReapplyField(field) => {
             if c.kind != kinds::BOTH_CHANGED {
-                return Err(Error::InvalidInput("only a both-sides change has fields to re-apply".into()));
+                return Err(Error::InvalidInput(
+                    "only a both-sides change has fields to re-apply".into(),
+                ));
             }
             reapply(store, account, &c, Some(field))?
         }
@@ -200,18 +265,37 @@ pub fn resolve_conflict(store: &Store, account: &AccountId, id: ConflictId, how:
 /// Re-applies the record's local values (all, or one field) onto the current local version; a
 /// partial re-apply writes the record back with the fields still open. If the event has been
 /// deleted since, the record's local version is restored as a new event.
-fn reapply(store: &Store, account: &AccountId, c: &StoredConflict, only: Option<&String>) -> Result<LocalWrite> {
-    let local = c.value.local.clone().ok_or_else(|| Error::Internal("a conflict record without its local version".into()))?;
+fn reapply(
+    store: &Store,
+    account: &AccountId,
+    c: &StoredConflict,
+    only: Option<&String>,
+) -> Result<LocalWrite> {
+    let local = c
+        .value
+        .local
+        .clone()
+        .ok_or_else(|| Error::Internal("a conflict record without its local version".into()))?;
     let all = field_conflicts(&c.value);
     if let Some(f) = only {
         if !all.iter().any(|x| &x.field == f) {
-            return Err(Error::InvalidInput(format!("the conflict has no field {f:?}")));
+            return Err(Error::InvalidInput(format!(
+                "the conflict has no field {f:?}"
+            )));
         }
     }
-    let Some(cur) = store.get_event(account, &c.calendar, &c.event_id)?.filter(|e| !e.event.is_cancelled()) else {
+    let Some(cur) = store
+        .get_event(account, &c.calendar, &c.event_id)?
+        .filter(|e| !e.event.is_cancelled())
+    else {
         // The event was deleted since: the user's version comes back as a new event.
         check_writable(store, account, &c.calendar)?;
-        return plan_create(account, &c.calendar, content_copy(&local), &EditOptions::default());
+        return plan_create(
+            account,
+            &c.calendar,
+            content_copy(&local),
+            &EditOptions::default(),
+        );
     };
     check_writable(store, account, &c.calendar)?;
     let mut new = (*cur.event).clone();
@@ -219,13 +303,28 @@ fn reapply(store: &Store, account: &AccountId, c: &StoredConflict, only: Option<
         new = reapply_field(&new, &local, &fc.field, &fc.attendees);
     }
     validate(&new)?;
-    let mut w = plan_update(store, account, &c.calendar, &cur.event, new, &EditOptions::default())?;
-    let rest: Vec<FieldConflict> = all.into_iter().filter(|x| only.is_some_and(|f| &x.field != f)).collect();
+    let mut w = plan_update(
+        store,
+        account,
+        &c.calendar,
+        &cur.event,
+        new,
+        &EditOptions::default(),
+    )?;
+    let rest: Vec<FieldConflict> = all
+        .into_iter()
+        .filter(|x| only.is_some_and(|f| &x.field != f))
+        .collect();
     if !rest.is_empty() {
         let mut v = c.value.clone();
         v.fields = rest.iter().map(|x| x.field.clone()).collect();
         v.detail = serde_json::json!({ "conflicts": rest });
-        w.add_conflicts.push(NewConflict { calendar: c.calendar.clone(), event_id: c.event_id.clone(), kind: c.kind.clone(), value: v });
+        w.add_conflicts.push(NewConflict {
+            calendar: c.calendar.clone(),
+            event_id: c.event_id.clone(),
+            kind: c.kind.clone(),
+            value: v,
+        });
     }
     Ok(w)
 }

@@ -10,7 +10,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::google::{new_event_id, SendUpdates};
 use crate::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId, EventResource};
 use crate::store::{
-    LocalWrite, NewOutboxEntry, OutboxEntry, OutboxOp, OutboxPayload, OutboxState, RowChange, Store, StoredEvent,
+    LocalWrite, NewOutboxEntry, OutboxEntry, OutboxOp, OutboxPayload, OutboxState, RowChange,
+    Store, StoredEvent,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -62,7 +63,9 @@ pub struct EditOptions {
     pub notify: Option<Notify>,
 }
 
-fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> std::result::Result<Option<Option<T>>, D::Error> {
+fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -96,13 +99,25 @@ fn invalid(msg: impl Into<String>) -> Error {
 }
 
 /// Checks the calendar is known and writable; refuses read-only ones before anything is queued.
-pub(crate) fn check_writable(store: &Store, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+pub(crate) fn check_writable(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+) -> Result<()> {
     let cal = store
         .get_calendar(account, calendar)?
         .filter(|c| !c.deleted)
-        .ok_or_else(|| Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")))?;
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "calendar {calendar} of {account} is not in the local store"
+            ))
+        })?;
     if cal.is_read_only() {
-        let role = cal.entry.access_role.clone().unwrap_or_else(|| "unknown".into());
+        let role = cal
+            .entry
+            .access_role
+            .clone()
+            .unwrap_or_else(|| "unknown".into());
         return Err(Error::Google {
             kind: ErrorKind::Forbidden,
             status: 403,
@@ -118,13 +133,20 @@ pub(crate) fn check_writable(store: &Store, account: &AccountId, calendar: &Cale
 
 fn parse_point(p: &EventDateTime, which: &str) -> Result<(bool, i64)> {
     if let Some(tz) = &p.time_zone {
-        tz.parse::<chrono_tz::Tz>().map_err(|_| invalid(format!("unknown time zone {tz:?} for the {which}")))?;
+        tz.parse::<chrono_tz::Tz>()
+            .map_err(|_| invalid(format!("unknown time zone {tz:?} for the {which}")))?;
     }
     match (&p.date, &p.date_time) {
         (Some(d), None) => {
             let d = NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .map_err(|_| invalid(format!("the {which} date must be yyyy-mm-dd")))?;
-            Ok((true, d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()))
+            Ok((
+                true,
+                d.and_hms_opt(0, 0, 0)
+                    .expect("midnight exists")
+                    .and_utc()
+                    .timestamp(),
+            ))
         }
         (None, Some(dt)) => {
             if let Ok(t) = DateTime::parse_from_rfc3339(dt) {
@@ -138,13 +160,14 @@ fn parse_point(p: &EventDateTime, which: &str) -> Result<(bool, i64)> {
                 .ok_or_else(|| invalid(format!("the {which} time needs an offset or a time zone")))?
                 .parse()
                 .map_err(|_| invalid(format!("unknown time zone for the {which}")))?;
-            let t = tz
-                .from_local_datetime(&naive)
-                .earliest()
-                .ok_or_else(|| invalid(format!("the {which} time does not exist in its time zone")))?;
+            let t = tz.from_local_datetime(&naive).earliest().ok_or_else(|| {
+                invalid(format!("the {which} time does not exist in its time zone"))
+            })?;
             Ok((false, t.timestamp()))
         }
-        _ => Err(invalid(format!("the {which} needs exactly one of date (all-day) or dateTime"))),
+        _ => Err(invalid(format!(
+            "the {which} needs exactly one of date (all-day) or dateTime"
+        ))),
     }
 }
 
@@ -153,27 +176,43 @@ pub fn validate(ev: &EventResource) -> Result<()> {
     if ev.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(invalid("an event needs a title"));
     }
-    let start = ev.start.as_ref().ok_or_else(|| invalid("an event needs a start"))?;
-    let end = ev.end.as_ref().ok_or_else(|| invalid("an event needs an end"))?;
+    let start = ev
+        .start
+        .as_ref()
+        .ok_or_else(|| invalid("an event needs a start"))?;
+    let end = ev
+        .end
+        .as_ref()
+        .ok_or_else(|| invalid("an event needs an end"))?;
     let (s_day, s) = parse_point(start, "start")?;
     let (e_day, e) = parse_point(end, "end")?;
     if s_day != e_day {
-        return Err(invalid("start and end must both be all-day dates or both be times"));
+        return Err(invalid(
+            "start and end must both be all-day dates or both be times",
+        ));
     }
     if e < s || (s_day && e == s) {
         return Err(invalid("the event ends before it starts"));
     }
     let repeating = ev.recurrence.as_ref().is_some_and(|r| !r.is_empty());
     if repeating && !s_day && start.time_zone.is_none() {
-        return Err(invalid("a repeating event's start needs a time zone (so the series follows its clock)"));
+        return Err(invalid(
+            "a repeating event's start needs a time zone (so the series follows its clock)",
+        ));
     }
     if let Some(c) = &ev.color_id {
         if c.is_empty() || !c.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("a colour is one of Google's event colour ids (\"1\" to \"11\")"));
+            return Err(invalid(
+                "a colour is one of Google's event colour ids (\"1\" to \"11\")",
+            ));
         }
     }
     for a in ev.attendees.iter().flatten() {
-        if !a.email.as_deref().is_some_and(|e| e.contains('@') && !e.trim().is_empty()) {
+        if !a
+            .email
+            .as_deref()
+            .is_some_and(|e| e.contains('@') && !e.trim().is_empty())
+        {
             return Err(invalid("every attendee needs an email address"));
         }
     }
@@ -183,13 +222,20 @@ pub fn validate(ev: &EventResource) -> Result<()> {
                 o.as_array().is_some_and(|list| {
                     list.len() <= 5
                         && list.iter().all(|x| {
-                            matches!(x.get("method").and_then(Value::as_str), Some("email") | Some("popup"))
-                                && x.get("minutes").and_then(Value::as_i64).is_some_and(|m| (0..=40320).contains(&m))
+                            matches!(
+                                x.get("method").and_then(Value::as_str),
+                                Some("email") | Some("popup")
+                            ) && x
+                                .get("minutes")
+                                .and_then(Value::as_i64)
+                                .is_some_and(|m| (0..=40320).contains(&m))
                         })
                 })
             });
         if !ok {
-            return Err(invalid("reminders are up to 5 of {method: email|popup, minutes: 0–40320}"));
+            return Err(invalid(
+                "reminders are up to 5 of {method: email|popup, minutes: 0–40320}",
+            ));
         }
     }
     Ok(())
@@ -230,7 +276,9 @@ fn is_organizer(ev: &EventResource, account: &AccountId) -> bool {
         None => true,
         Some(o) => {
             o.get("self").and_then(Value::as_bool) == Some(true)
-                || o.get("email").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case(account.as_str()))
+                || o.get("email")
+                    .and_then(Value::as_str)
+                    .is_some_and(|e| e.eq_ignore_ascii_case(account.as_str()))
         }
     }
 }
@@ -256,8 +304,16 @@ pub(crate) fn detail(notify: Notify, extra: Option<(&str, Value)>) -> Value {
 }
 
 /// The outbox entries of one event, oldest first.
-pub(crate) fn entries_of(store: &Store, account: &AccountId, id: &EventId) -> Result<Vec<OutboxEntry>> {
-    Ok(store.list_outbox(Some(account))?.into_iter().filter(|e| &e.event_id == id).collect())
+pub(crate) fn entries_of(
+    store: &Store,
+    account: &AccountId,
+    id: &EventId,
+) -> Result<Vec<OutboxEntry>> {
+    Ok(store
+        .list_outbox(Some(account))?
+        .into_iter()
+        .filter(|e| &e.event_id == id)
+        .collect())
 }
 
 /// Whether a new edit may replace an entry's payload. Not once the entry may have reached
@@ -269,19 +325,36 @@ fn foldable(e: &OutboxEntry) -> bool {
     e.state == OutboxState::Failed || (e.state == OutboxState::Pending && e.attempts == 0)
 }
 
-fn current(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<StoredEvent> {
+fn current(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<StoredEvent> {
     store
         .get_event(account, calendar, id)?
         .filter(|e| !e.event.is_cancelled())
         .ok_or_else(|| Error::NotFound(format!("event {id} is not in this calendar")))
 }
 
-fn read_back(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<StoredEvent> {
-    store.get_event(account, calendar, id)?.ok_or_else(|| Error::Internal("an edited event vanished".into()))
+fn read_back(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<StoredEvent> {
+    store
+        .get_event(account, calendar, id)?
+        .ok_or_else(|| Error::Internal("an edited event vanished".into()))
 }
 
 /// Plans a new event in `calendar` (with a fresh base32hex id).
-pub(crate) fn plan_create(account: &AccountId, calendar: &CalendarId, ev: EventResource, opts: &EditOptions) -> Result<LocalWrite> {
+pub(crate) fn plan_create(
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: EventResource,
+    opts: &EditOptions,
+) -> Result<LocalWrite> {
     let mut ev = ev;
     ev.id = new_event_id();
     ev.etag = None;
@@ -291,12 +364,19 @@ pub(crate) fn plan_create(account: &AccountId, calendar: &CalendarId, ev: EventR
     validate(&ev)?;
     let notify = notify_for(&ev, account, opts);
     Ok(LocalWrite {
-        rows: vec![RowChange::Upsert { calendar: calendar.clone(), event: ev.clone() }],
+        rows: vec![RowChange::Upsert {
+            calendar: calendar.clone(),
+            event: ev.clone(),
+        }],
         enqueue: vec![NewOutboxEntry {
             calendar: calendar.clone(),
             event_id: ev.id.clone(),
             op: OutboxOp::Insert,
-            payload: OutboxPayload { local: Some(ev), base: None, detail: detail(notify, None) },
+            payload: OutboxPayload {
+                local: Some(ev),
+                base: None,
+                detail: detail(notify, None),
+            },
         }],
         ..Default::default()
     })
@@ -313,9 +393,19 @@ pub(crate) fn plan_update(
 ) -> Result<LocalWrite> {
     let notify = notify_for(&new, account, opts);
     let entries = entries_of(store, account, &new.id)?;
-    let mut w = LocalWrite { rows: vec![RowChange::Upsert { calendar: calendar.clone(), event: new.clone() }], ..Default::default() };
+    let mut w = LocalWrite {
+        rows: vec![RowChange::Upsert {
+            calendar: calendar.clone(),
+            event: new.clone(),
+        }],
+        ..Default::default()
+    };
     match entries.last() {
-        Some(last) if foldable(last) && &last.calendar == calendar && matches!(last.op, OutboxOp::Insert | OutboxOp::Update) => {
+        Some(last)
+            if foldable(last)
+                && &last.calendar == calendar
+                && matches!(last.op, OutboxOp::Insert | OutboxOp::Update) =>
+        {
             let mut payload = last.payload.clone();
             payload.local = Some(new);
             payload.detail = detail(notify, None);
@@ -325,7 +415,11 @@ pub(crate) fn plan_update(
             calendar: calendar.clone(),
             event_id: new.id.clone(),
             op: OutboxOp::Update,
-            payload: OutboxPayload { local: Some(new), base: Some(current.clone()), detail: detail(notify, None) },
+            payload: OutboxPayload {
+                local: Some(new),
+                base: Some(current.clone()),
+                detail: detail(notify, None),
+            },
         }),
     }
     Ok(w)
@@ -341,24 +435,36 @@ pub(crate) fn plan_delete(
     let notify = notify_for(current, account, opts);
     let entries = entries_of(store, account, &current.id)?;
     let mut w = LocalWrite {
-        rows: vec![RowChange::Delete { calendar: calendar.clone(), event_id: current.id.clone() }],
+        rows: vec![RowChange::Delete {
+            calendar: calendar.clone(),
+            event_id: current.id.clone(),
+        }],
         ..Default::default()
     };
     let delete = |base: Option<EventResource>, extra: Option<(&str, Value)>| NewOutboxEntry {
         calendar: calendar.clone(),
         event_id: current.id.clone(),
         op: OutboxOp::Delete,
-        payload: OutboxPayload { local: None, base, detail: detail(notify, extra) },
+        payload: OutboxPayload {
+            local: None,
+            base,
+            detail: detail(notify, extra),
+        },
     };
     match entries.last() {
-        Some(last) if foldable(last) && &last.calendar == calendar && last.op == OutboxOp::Insert => {
+        Some(last)
+            if foldable(last) && &last.calendar == calendar && last.op == OutboxOp::Insert =>
+        {
             w.remove_outbox.push(last.id);
             if last.attempts > 0 {
                 // It may have reached Google without our hearing back: delete it there too.
-                w.enqueue.push(delete(None, Some(("afterInsert", json!(true)))));
+                w.enqueue
+                    .push(delete(None, Some(("afterInsert", json!(true)))));
             }
         }
-        Some(last) if foldable(last) && &last.calendar == calendar && last.op == OutboxOp::Update => {
+        Some(last)
+            if foldable(last) && &last.calendar == calendar && last.op == OutboxOp::Update =>
+        {
             w.remove_outbox.push(last.id);
             w.enqueue.push(delete(last.payload.base.clone(), None));
         }
@@ -411,8 +517,13 @@ pub fn respond(
     response: &str,
     opts: &EditOptions,
 ) -> Result<StoredEvent> {
-    if !matches!(response, "accepted" | "declined" | "tentative" | "needsAction") {
-        return Err(invalid("an answer is accepted, declined, tentative or needsAction"));
+    if !matches!(
+        response,
+        "accepted" | "declined" | "tentative" | "needsAction"
+    ) {
+        return Err(invalid(
+            "an answer is accepted, declined, tentative or needsAction",
+        ));
     }
     check_writable(store, account, calendar)?;
     let locks = locks_for(store, account);
@@ -423,16 +534,29 @@ pub fn respond(
         .attendees
         .iter_mut()
         .flatten()
-        .find(|a| a.is_self == Some(true) || a.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(account.as_str())))
+        .find(|a| {
+            a.is_self == Some(true)
+                || a.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(account.as_str()))
+        })
         .ok_or_else(|| invalid("you are not on this event's guest list"))?;
     me.response_status = Some(response.to_owned());
-    let opts = EditOptions { notify: Some(opts.notify.unwrap_or(Notify::None)) };
+    let opts = EditOptions {
+        notify: Some(opts.notify.unwrap_or(Notify::None)),
+    };
     let w = plan_update(store, account, calendar, &cur.event, new, &opts)?;
     store.write_local(account, &w)?;
     read_back(store, account, calendar, id)
 }
 
-pub fn delete_event(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId, opts: &EditOptions) -> Result<()> {
+pub fn delete_event(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    opts: &EditOptions,
+) -> Result<()> {
     check_writable(store, account, calendar)?;
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
@@ -461,17 +585,27 @@ pub fn move_event(
     let _g = lock_edit(&locks);
     let cur = current(store, account, from, id)?;
     if cur.event.recurring_event_id.is_some() {
-        return Err(invalid("a single occurrence of a series cannot be moved on its own; move the series"));
+        return Err(invalid(
+            "a single occurrence of a series cannot be moved on its own; move the series",
+        ));
     }
     if store.get_event(account, to, id)?.is_some() {
-        return Err(invalid("the destination calendar already has an event with this id"));
+        return Err(invalid(
+            "the destination calendar already has an event with this id",
+        ));
     }
     let notify = notify_for(&cur.event, account, opts);
     let ev = (*cur.event).clone();
     let w = LocalWrite {
         rows: vec![
-            RowChange::Delete { calendar: from.clone(), event_id: id.clone() },
-            RowChange::Upsert { calendar: to.clone(), event: ev.clone() },
+            RowChange::Delete {
+                calendar: from.clone(),
+                event_id: id.clone(),
+            },
+            RowChange::Upsert {
+                calendar: to.clone(),
+                event: ev.clone(),
+            },
         ],
         enqueue: vec![NewOutboxEntry {
             calendar: to.clone(),
@@ -491,11 +625,20 @@ pub fn move_event(
 
 /// The source calendar recorded with a move entry.
 pub(crate) fn move_source(e: &OutboxEntry) -> Option<CalendarId> {
-    e.payload.detail.get("source").and_then(Value::as_str).map(CalendarId::from)
+    e.payload
+        .detail
+        .get("source")
+        .and_then(Value::as_str)
+        .map(CalendarId::from)
 }
 
 pub(crate) fn entry_notify(e: &OutboxEntry) -> Notify {
-    e.payload.detail.get("sendUpdates").and_then(Value::as_str).and_then(Notify::parse).unwrap_or(Notify::None)
+    e.payload
+        .detail
+        .get("sendUpdates")
+        .and_then(Value::as_str)
+        .and_then(Notify::parse)
+        .unwrap_or(Notify::None)
 }
 
 /// Copies an event's content onto a fresh event (for "restore as a new event").

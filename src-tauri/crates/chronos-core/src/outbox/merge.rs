@@ -32,7 +32,7 @@
 //! 7. A conflict never blocks the queue: the merged version is pushed at once (with `If-Match`
 //!    on the server's etag), so local and server agree again after the next push.
 
-use crate::model::{EventResource, Etag};
+use crate::model::{Etag, EventResource};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -119,7 +119,11 @@ pub fn set_field(m: &mut Map<String, Value>, field: &str, v: Option<Value>) {
 /// Content fields whose values differ between `a` and `b`.
 pub fn changed_fields(a: &EventResource, b: &EventResource) -> Vec<&'static str> {
     let (a, b) = (to_map(a), to_map(b));
-    CONTENT_FIELDS.iter().copied().filter(|f| field_value(&a, f) != field_value(&b, f)).collect()
+    CONTENT_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| field_value(&a, f) != field_value(&b, f))
+        .collect()
 }
 
 /// Whether the two versions hold the same content (etags and server bookkeeping aside).
@@ -142,7 +146,9 @@ pub fn content_changed_besides_rsvp(base: &EventResource, server: &EventResource
         m
     };
     let (b, s) = (strip(base), strip(server));
-    CONTENT_FIELDS.iter().any(|f| field_value(&b, f) != field_value(&s, f))
+    CONTENT_FIELDS
+        .iter()
+        .any(|f| field_value(&b, f) != field_value(&s, f))
 }
 
 /// Three-way merge; see the module documentation for the rules.
@@ -163,13 +169,22 @@ pub fn merge3(base: &EventResource, local: &EventResource, server: &EventResourc
             let (merged, emails) = merge_attendees(bv.as_ref(), lv.as_ref(), sv.as_ref());
             set_field(&mut out, f, merged);
             if !emails.is_empty() {
-                conflicts.push(FieldConflict { field: (*f).into(), attendees: emails });
+                conflicts.push(FieldConflict {
+                    field: (*f).into(),
+                    attendees: emails,
+                });
             }
             continue;
         }
-        conflicts.push(FieldConflict { field: (*f).into(), attendees: Vec::new() });
+        conflicts.push(FieldConflict {
+            field: (*f).into(),
+            attendees: Vec::new(),
+        });
     }
-    MergeOutcome { merged: from_map(out), conflicts }
+    MergeOutcome {
+        merged: from_map(out),
+        conflicts,
+    }
 }
 
 /// The key of an attendee entry: its lower-cased email (entries without one are keyed by
@@ -183,7 +198,11 @@ fn attendee_key(a: &Value, i: usize) -> String {
 
 fn attendee_list(v: Option<&Value>) -> Vec<(String, Value)> {
     match v {
-        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, a)| (attendee_key(a, i), a.clone())).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (attendee_key(a, i), a.clone()))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -194,7 +213,11 @@ fn lookup<'a>(list: &'a [(String, Value)], k: &str) -> Option<&'a Value> {
 
 /// Per-attendee merge. Returns the merged list (`None` when empty) and the emails whose entries
 /// changed on both sides.
-fn merge_attendees(b: Option<&Value>, l: Option<&Value>, s: Option<&Value>) -> (Option<Value>, Vec<String>) {
+fn merge_attendees(
+    b: Option<&Value>,
+    l: Option<&Value>,
+    s: Option<&Value>,
+) -> (Option<Value>, Vec<String>) {
     let (bl, ll, sl) = (attendee_list(b), attendee_list(l), attendee_list(s));
     let mut order: Vec<String> = sl.iter().map(|(k, _)| k.clone()).collect();
     for (k, _) in &ll {
@@ -219,7 +242,8 @@ fn merge_attendees(b: Option<&Value>, l: Option<&Value>, s: Option<&Value>) -> (
             match (bv, lv, sv) {
                 (Some(Value::Object(bo)), Some(Value::Object(lo)), Some(Value::Object(so))) => {
                     let mut m = so.clone();
-                    let mut keys: Vec<&String> = so.keys().chain(lo.keys()).chain(bo.keys()).collect();
+                    let mut keys: Vec<&String> =
+                        so.keys().chain(lo.keys()).chain(bo.keys()).collect();
                     keys.sort();
                     keys.dedup();
                     let mut clash = false;
@@ -254,13 +278,22 @@ fn merge_attendees(b: Option<&Value>, l: Option<&Value>, s: Option<&Value>) -> (
             out.push(v);
         }
     }
-    let merged = if out.is_empty() { None } else { Some(Value::Array(out)) };
+    let merged = if out.is_empty() {
+        None
+    } else {
+        Some(Value::Array(out))
+    };
     (merged, conflicted)
 }
 
 /// Applies the local value of `field` (for `attendees`: the local entries of `emails`, or the
 /// whole list when `emails` is empty) from `local` onto `current`. Used by "re-apply a field".
-pub fn reapply_field(current: &EventResource, local: &EventResource, field: &str, emails: &[String]) -> EventResource {
+pub fn reapply_field(
+    current: &EventResource,
+    local: &EventResource,
+    field: &str,
+    emails: &[String],
+) -> EventResource {
     let mut cur = to_map(current);
     let loc = to_map(local);
     if field == "attendees" && !emails.is_empty() {
@@ -278,7 +311,15 @@ pub fn reapply_field(current: &EventResource, local: &EventResource, field: &str
             }
         }
         let v: Vec<Value> = list.into_iter().map(|(_, v)| v).collect();
-        set_field(&mut cur, "attendees", if v.is_empty() { None } else { Some(Value::Array(v)) });
+        set_field(
+            &mut cur,
+            "attendees",
+            if v.is_empty() {
+                None
+            } else {
+                Some(Value::Array(v))
+            },
+        );
     } else {
         set_field(&mut cur, field, field_value(&loc, field));
     }
@@ -320,9 +361,11 @@ mod tests {
     }
 
     fn base() -> EventResource {
-        ev(json!({"id": "e1", "etag": "\"1\"", "summary": "Plan", "description": "d",
+        ev(
+            json!({"id": "e1", "etag": "\"1\"", "summary": "Plan", "description": "d",
             "start": {"dateTime": "2026-12-01T09:00:00Z"}, "end": {"dateTime": "2026-12-01T10:00:00Z"},
-            "attendees": [{"email": "a@x.org", "responseStatus": "needsAction"}, {"email": "b@x.org", "responseStatus": "needsAction"}]}))
+            "attendees": [{"email": "a@x.org", "responseStatus": "needsAction"}, {"email": "b@x.org", "responseStatus": "needsAction"}]}),
+        )
     }
 
     #[test]
@@ -349,7 +392,13 @@ mod tests {
         s.summary = Some("Theirs".into());
         let m = merge3(&b, &l, &s);
         assert_eq!(m.merged.summary.as_deref(), Some("Theirs"));
-        assert_eq!(m.conflicts, vec![FieldConflict { field: "summary".into(), attendees: vec![] }]);
+        assert_eq!(
+            m.conflicts,
+            vec![FieldConflict {
+                field: "summary".into(),
+                attendees: vec![]
+            }]
+        );
         let again = reapply_field(&m.merged, &l, "summary", &[]);
         assert_eq!(again.summary.as_deref(), Some("Mine"));
     }
@@ -359,7 +408,10 @@ mod tests {
         let b = base();
         let mut l = b.clone();
         let mut list = l.attendees.clone().unwrap();
-        list.push(crate::model::Attendee { email: Some("c@x.org".into()), ..Default::default() });
+        list.push(crate::model::Attendee {
+            email: Some("c@x.org".into()),
+            ..Default::default()
+        });
         l.attendees = Some(list);
         let mut s = b.clone();
         s.attendees.as_mut().unwrap()[1].response_status = Some("accepted".into());
@@ -390,9 +442,15 @@ mod tests {
     fn time_is_one_field() {
         let b = base();
         let mut l = b.clone();
-        l.start = Some(crate::model::EventDateTime { date_time: Some("2026-12-01T08:00:00Z".into()), ..Default::default() });
+        l.start = Some(crate::model::EventDateTime {
+            date_time: Some("2026-12-01T08:00:00Z".into()),
+            ..Default::default()
+        });
         let mut s = b.clone();
-        s.end = Some(crate::model::EventDateTime { date_time: Some("2026-12-01T11:00:00Z".into()), ..Default::default() });
+        s.end = Some(crate::model::EventDateTime {
+            date_time: Some("2026-12-01T11:00:00Z".into()),
+            ..Default::default()
+        });
         let m = merge3(&b, &l, &s);
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(m.conflicts[0].field, "time");
@@ -406,7 +464,10 @@ mod tests {
         l.description = None;
         l.color_id = Some("5".into());
         let body = patch_body(&b, &l);
-        assert_eq!(Value::Object(body), json!({"description": null, "colorId": "5"}));
+        assert_eq!(
+            Value::Object(body),
+            json!({"description": null, "colorId": "5"})
+        );
     }
 
     #[test]

@@ -43,7 +43,11 @@ pub mod kinds {
     /// Edited on the server (content) while deleted locally; the event was kept.
     pub const SERVER_EDITED_DELETED_LOCALLY: &str = "server_edited_deleted_locally";
     /// Every kind a conflict record can have.
-    pub const ALL: [&str; 3] = [BOTH_CHANGED, DELETED_ON_SERVER, SERVER_EDITED_DELETED_LOCALLY];
+    pub const ALL: [&str; 3] = [
+        BOTH_CHANGED,
+        DELETED_ON_SERVER,
+        SERVER_EDITED_DELETED_LOCALLY,
+    ];
 }
 
 /// The locks of one account of one store file.
@@ -62,7 +66,12 @@ pub(crate) fn locks_for(store: &Store, account: &AccountId) -> Arc<AccountLocks>
     let map = LOCKS.get_or_init(Default::default);
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
     map.entry((store.path().to_path_buf(), account.clone()))
-        .or_insert_with(|| Arc::new(AccountLocks { edit: Mutex::new(()), drain: tokio::sync::Mutex::new(()) }))
+        .or_insert_with(|| {
+            Arc::new(AccountLocks {
+                edit: Mutex::new(()),
+                drain: tokio::sync::Mutex::new(()),
+            })
+        })
         .clone()
 }
 
@@ -84,14 +93,23 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(store: Arc<Store>, client: GoogleClient, account: AccountId) -> Self {
-        Self { store, client, account, push_on_edit: true }
+        Self {
+            store,
+            client,
+            account,
+            push_on_edit: true,
+        }
     }
 
     fn kick(&self) {
         if !self.push_on_edit {
             return;
         }
-        let (store, client, account) = (self.store.clone(), self.client.clone(), self.account.clone());
+        let (store, client, account) = (
+            self.store.clone(),
+            self.client.clone(),
+            self.account.clone(),
+        );
         tokio::spawn(async move {
             if let Err(e) = drain_outbox(&store, &client, &account).await {
                 tracing::warn!(kind = e.kind().as_str(), "background push failed");
@@ -109,8 +127,14 @@ impl Outbox {
         Ok(out)
     }
 
-    pub async fn create_event(&self, calendar: CalendarId, changes: EventChanges, opts: EditOptions) -> Result<StoredEvent> {
-        self.local(move |s, a| edit::create_event(s, a, &calendar, &changes, &opts)).await
+    pub async fn create_event(
+        &self,
+        calendar: CalendarId,
+        changes: EventChanges,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        self.local(move |s, a| edit::create_event(s, a, &calendar, &changes, &opts))
+            .await
     }
 
     pub async fn update_event(
@@ -120,21 +144,42 @@ impl Outbox {
         changes: EventChanges,
         opts: EditOptions,
     ) -> Result<StoredEvent> {
-        self.local(move |s, a| edit::update_event(s, a, &calendar, &id, &changes, &opts)).await
+        self.local(move |s, a| edit::update_event(s, a, &calendar, &id, &changes, &opts))
+            .await
     }
 
     /// The user's own answer to an invitation (`accepted`, `declined`, `tentative`,
     /// `needsAction`): a patch of their attendee entry's `responseStatus`.
-    pub async fn respond(&self, calendar: CalendarId, id: EventId, response: String, opts: EditOptions) -> Result<StoredEvent> {
-        self.local(move |s, a| edit::respond(s, a, &calendar, &id, &response, &opts)).await
+    pub async fn respond(
+        &self,
+        calendar: CalendarId,
+        id: EventId,
+        response: String,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        self.local(move |s, a| edit::respond(s, a, &calendar, &id, &response, &opts))
+            .await
     }
 
-    pub async fn delete_event(&self, calendar: CalendarId, id: EventId, opts: EditOptions) -> Result<()> {
-        self.local(move |s, a| edit::delete_event(s, a, &calendar, &id, &opts)).await
+    pub async fn delete_event(
+        &self,
+        calendar: CalendarId,
+        id: EventId,
+        opts: EditOptions,
+    ) -> Result<()> {
+        self.local(move |s, a| edit::delete_event(s, a, &calendar, &id, &opts))
+            .await
     }
 
-    pub async fn move_event(&self, from: CalendarId, id: EventId, to: CalendarId, opts: EditOptions) -> Result<StoredEvent> {
-        self.local(move |s, a| edit::move_event(s, a, &from, &id, &to, &opts)).await
+    pub async fn move_event(
+        &self,
+        from: CalendarId,
+        id: EventId,
+        to: CalendarId,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        self.local(move |s, a| edit::move_event(s, a, &from, &id, &to, &opts))
+            .await
     }
 
     /// Sends what is queued now (also called by the sync run before it pulls).
@@ -144,23 +189,30 @@ impl Outbox {
 
     pub async fn list_pending_changes(&self) -> Result<Vec<PendingChange>> {
         let account = self.account.clone();
-        self.store.call(move |s| conflicts::list_pending_changes(s, &account)).await
+        self.store
+            .call(move |s| conflicts::list_pending_changes(s, &account))
+            .await
     }
 
     pub async fn pending_count(&self) -> Result<usize> {
         let account = self.account.clone();
-        self.store.call(move |s| s.pending_count(Some(&account))).await
+        self.store
+            .call(move |s| s.pending_count(Some(&account)))
+            .await
     }
 
     pub async fn retry(&self, id: OutboxId) -> Result<()> {
-        self.local(move |s, a| conflicts::retry_change(s, a, id)).await
+        self.local(move |s, a| conflicts::retry_change(s, a, id))
+            .await
     }
 
     pub async fn discard(&self, id: OutboxId) -> Result<()> {
-        self.local(move |s, a| conflicts::discard_change(s, a, id)).await
+        self.local(move |s, a| conflicts::discard_change(s, a, id))
+            .await
     }
 
     pub async fn resolve_conflict(&self, id: ConflictId, how: Resolution) -> Result<()> {
-        self.local(move |s, a| conflicts::resolve_conflict(s, a, id, &how)).await
+        self.local(move |s, a| conflicts::resolve_conflict(s, a, id, &how))
+            .await
     }
 }

@@ -24,8 +24,8 @@ use crate::google::errors::{is_deleted, is_duplicate, is_not_found, is_precondit
 use crate::google::GoogleClient;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::{
-    ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp, OutboxState, RowChange,
-    Store,
+    ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp,
+    OutboxState, RowChange, Store,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -63,7 +63,12 @@ fn gone(e: &Error) -> bool {
 }
 
 /// The entry's event as the server has it, after a 412.
-async fn fetch(client: &GoogleClient, calendar: &CalendarId, id: &EventId, requests: &mut usize) -> Result<Answer> {
+async fn fetch(
+    client: &GoogleClient,
+    calendar: &CalendarId,
+    id: &EventId,
+    requests: &mut usize,
+) -> Result<Answer> {
     *requests += 1;
     match client.get_event(calendar, id).await {
         Ok(ev) if ev.is_cancelled() => Ok(Answer::Server(None)),
@@ -81,7 +86,9 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
     *requests += 1;
     match e.op {
         OutboxOp::Insert => {
-            let Some(local) = &e.payload.local else { return Err(Error::Internal("an insert without its event".into())) };
+            let Some(local) = &e.payload.local else {
+                return Err(Error::Internal("an insert without its event".into()));
+            };
             if e.attempts > 0 {
                 // Sent before without a known answer (lost, or the process ended): a server that
                 // assigns its own ids would not refuse a second copy, so look for the first.
@@ -93,15 +100,19 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
             match client.insert_event(cal, local, su).await {
                 Ok(r) => Ok(Answer::Done(Some(r))),
                 // Our ids are 128 random bits: a duplicate is our own earlier attempt.
-                Err(err) if is_duplicate(&err) => match fetch(client, cal, &e.event_id, requests).await? {
-                    Answer::Server(Some(r)) => Ok(Answer::Done(Some(r))),
-                    other => Ok(other),
-                },
+                Err(err) if is_duplicate(&err) => {
+                    match fetch(client, cal, &e.event_id, requests).await? {
+                        Answer::Server(Some(r)) => Ok(Answer::Done(Some(r))),
+                        other => Ok(other),
+                    }
+                }
                 Err(err) => Err(err),
             }
         }
         OutboxOp::Update => {
-            let Some(local) = &e.payload.local else { return Err(Error::Internal("an update without its event".into())) };
+            let Some(local) = &e.payload.local else {
+                return Err(Error::Internal("an update without its event".into()));
+            };
             let body = match base {
                 Some(b) => patch_body(b, local),
                 None => patch_body(&EventResource::default(), local),
@@ -110,10 +121,15 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
                 *requests -= 1;
                 return Ok(Answer::Done(base.cloned()));
             }
-            match client.patch_event(cal, &e.event_id, &body, if_match, su).await {
+            match client
+                .patch_event(cal, &e.event_id, &body, if_match, su)
+                .await
+            {
                 Ok(r) if r.is_cancelled() => Ok(Answer::Server(None)),
                 Ok(r) => Ok(Answer::Done(Some(r))),
-                Err(err) if is_precondition_failed(&err) => fetch(client, cal, &e.event_id, requests).await,
+                Err(err) if is_precondition_failed(&err) => {
+                    fetch(client, cal, &e.event_id, requests).await
+                }
                 Err(err) if gone(&err) => Ok(Answer::Server(None)),
                 Err(err) => Err(err),
             }
@@ -121,14 +137,18 @@ async fn send(client: &GoogleClient, e: &OutboxEntry, requests: &mut usize) -> R
         OutboxOp::Delete => match client.delete_event(cal, &e.event_id, if_match, su).await {
             Ok(()) => Ok(Answer::Done(None)),
             Err(err) if gone(&err) => Ok(Answer::Done(None)),
-            Err(err) if is_precondition_failed(&err) => match fetch(client, cal, &e.event_id, requests).await? {
-                Answer::Server(None) => Ok(Answer::Done(None)),
-                other => Ok(other),
-            },
+            Err(err) if is_precondition_failed(&err) => {
+                match fetch(client, cal, &e.event_id, requests).await? {
+                    Answer::Server(None) => Ok(Answer::Done(None)),
+                    other => Ok(other),
+                }
+            }
             Err(err) => Err(err),
         },
         OutboxOp::Move => {
-            let Some(src) = move_source(e) else { return Err(Error::Internal("a move without its source".into())) };
+            let Some(src) = move_source(e) else {
+                return Err(Error::Internal("a move without its source".into()));
+            };
             match client.move_event(&src, &e.event_id, cal, su).await {
                 Ok(r) => Ok(Answer::Done(Some(r))),
                 Err(err) if gone(&err) => {
@@ -151,7 +171,10 @@ fn server_rekey(e: &OutboxEntry, answer: &Answer) -> Option<EventRekey> {
         Answer::Done(Some(r)) | Answer::Server(Some(r))
             if e.op == OutboxOp::Insert && !r.id.as_str().is_empty() && r.id != e.event_id =>
         {
-            Some(EventRekey { from: e.event_id.clone(), to: r.id.clone() })
+            Some(EventRekey {
+                from: e.event_id.clone(),
+                to: r.id.clone(),
+            })
         }
         _ => None,
     }
@@ -160,7 +183,10 @@ fn server_rekey(e: &OutboxEntry, answer: &Answer) -> Option<EventRekey> {
 /// An entry as the store holds it after `rekey` (see `Store::write_local`).
 fn rename_entry(e: &mut OutboxEntry, rekey: &EventRekey) {
     e.event_id = rekey.to.clone();
-    for ev in [&mut e.payload.local, &mut e.payload.base].into_iter().flatten() {
+    for ev in [&mut e.payload.local, &mut e.payload.base]
+        .into_iter()
+        .flatten()
+    {
         if ev.id == rekey.from {
             ev.id = rekey.to.clone();
         }
@@ -171,7 +197,12 @@ fn rename_entry(e: &mut OutboxEntry, rekey: &EventRekey) {
 /// event is now `new` (the server's answer, or the merged version still to be sent). A field a
 /// follower changed that `new` changed too keeps `new`'s value and the follower's goes into a
 /// conflict record, as in any merge. Returns the newest local version.
-fn rebase_followers(w: &mut LocalWrite, followers: &[OutboxEntry], old: &EventResource, new: &EventResource) -> Option<EventResource> {
+fn rebase_followers(
+    w: &mut LocalWrite,
+    followers: &[OutboxEntry],
+    old: &EventResource,
+    new: &EventResource,
+) -> Option<EventResource> {
     let mut last_local = None;
     for f in followers {
         let mut p = f.payload.clone();
@@ -203,22 +234,41 @@ fn rebase_followers(w: &mut LocalWrite, followers: &[OutboxEntry], old: &EventRe
 }
 
 /// The local view after the entry and its followers: the row for the last calendar.
-fn row_for(e: &OutboxEntry, followers: &[OutboxEntry], ev: Option<EventResource>) -> Option<RowChange> {
-    let cal = followers.last().map(|f| f.calendar.clone()).unwrap_or_else(|| e.calendar.clone());
+fn row_for(
+    e: &OutboxEntry,
+    followers: &[OutboxEntry],
+    ev: Option<EventResource>,
+) -> Option<RowChange> {
+    let cal = followers
+        .last()
+        .map(|f| f.calendar.clone())
+        .unwrap_or_else(|| e.calendar.clone());
     let last_op = followers.last().map(|f| f.op).unwrap_or(e.op);
     if last_op == OutboxOp::Delete {
         return None;
     }
-    ev.map(|event| RowChange::Upsert { calendar: cal, event })
+    ev.map(|event| RowChange::Upsert {
+        calendar: cal,
+        event,
+    })
 }
 
 fn conflict(e: &OutboxEntry, kind: &str, value: ConflictValue) -> NewConflict {
-    NewConflict { calendar: e.calendar.clone(), event_id: e.event_id.clone(), kind: kind.into(), value }
+    NewConflict {
+        calendar: e.calendar.clone(),
+        event_id: e.event_id.clone(),
+        kind: kind.into(),
+        value,
+    }
 }
 
 /// The settlement of one answer, as one local write. Returns the write and counters
 /// (pushed, merged, conflicts).
-fn settle(e: &OutboxEntry, followers: &[OutboxEntry], answer: Answer) -> (LocalWrite, (usize, usize, usize)) {
+fn settle(
+    e: &OutboxEntry,
+    followers: &[OutboxEntry],
+    answer: Answer,
+) -> (LocalWrite, (usize, usize, usize)) {
     let mut w = LocalWrite::default();
     let local = e.payload.local.clone();
     match answer {
@@ -244,21 +294,34 @@ fn settle(e: &OutboxEntry, followers: &[OutboxEntry], answer: Answer) -> (LocalW
             }
             _ => {
                 // Deleted on the server while edited here: keep the newest local words.
-                let newest = followers.iter().rev().find_map(|f| f.payload.local.clone()).or(local);
+                let newest = followers
+                    .iter()
+                    .rev()
+                    .find_map(|f| f.payload.local.clone())
+                    .or(local);
                 w.remove_outbox.push(e.id);
                 w.remove_outbox.extend(followers.iter().map(|f| f.id));
                 let mut cals: Vec<CalendarId> = vec![e.calendar.clone()];
                 cals.extend(followers.iter().map(|f| f.calendar.clone()));
                 cals.dedup();
                 for c in cals {
-                    w.rows.push(RowChange::Delete { calendar: c, event_id: e.event_id.clone() });
+                    w.rows.push(RowChange::Delete {
+                        calendar: c,
+                        event_id: e.event_id.clone(),
+                    });
                 }
                 let mut n = 0;
                 if newest.is_some() {
                     w.add_conflicts.push(conflict(
                         e,
                         kinds::DELETED_ON_SERVER,
-                        ConflictValue { local: newest, server: None, base: e.payload.base.clone(), fields: vec![], detail: json!({}) },
+                        ConflictValue {
+                            local: newest,
+                            server: None,
+                            base: e.payload.base.clone(),
+                            fields: vec![],
+                            detail: json!({}),
+                        },
                     ));
                     n = 1;
                 }
@@ -280,12 +343,24 @@ fn settle(e: &OutboxEntry, followers: &[OutboxEntry], answer: Answer) -> (LocalW
                     (w, (0, 1, 0))
                 } else {
                     w.remove_outbox.push(e.id);
-                    w.rows.push(RowChange::Upsert { calendar: e.calendar.clone(), event: s.clone() });
-                    let fields = super::merge::changed_fields(&base, &s).into_iter().map(String::from).collect();
+                    w.rows.push(RowChange::Upsert {
+                        calendar: e.calendar.clone(),
+                        event: s.clone(),
+                    });
+                    let fields = super::merge::changed_fields(&base, &s)
+                        .into_iter()
+                        .map(String::from)
+                        .collect();
                     w.add_conflicts.push(conflict(
                         e,
                         kinds::SERVER_EDITED_DELETED_LOCALLY,
-                        ConflictValue { local: None, server: Some(s), base: e.payload.base.clone(), fields, detail: json!({}) },
+                        ConflictValue {
+                            local: None,
+                            server: Some(s),
+                            base: e.payload.base.clone(),
+                            fields,
+                            detail: json!({}),
+                        },
                     ));
                     (w, (0, 1, 1))
                 }
@@ -311,15 +386,22 @@ fn settle(e: &OutboxEntry, followers: &[OutboxEntry], answer: Answer) -> (LocalW
                 }
                 if same_content(&m.merged, &s) {
                     w.remove_outbox.push(e.id);
-                    let last = if followers.is_empty() { Some(s.clone()) } else { rebase_followers(&mut w, followers, &l, &s) };
+                    let last = if followers.is_empty() {
+                        Some(s.clone())
+                    } else {
+                        rebase_followers(&mut w, followers, &l, &s)
+                    };
                     w.rows.extend(row_for(e, followers, last));
                 } else {
                     let mut p = e.payload.clone();
                     p.base = Some(s);
                     p.local = Some(m.merged.clone());
                     w.update_outbox.push((e.id, p));
-                    let last =
-                        if followers.is_empty() { Some(m.merged.clone()) } else { rebase_followers(&mut w, followers, &l, &m.merged) };
+                    let last = if followers.is_empty() {
+                        Some(m.merged.clone())
+                    } else {
+                        rebase_followers(&mut w, followers, &l, &m.merged)
+                    };
                     w.rows.extend(row_for(e, followers, last));
                 }
                 (w, (0, 1, n))
@@ -329,12 +411,18 @@ fn settle(e: &OutboxEntry, followers: &[OutboxEntry], answer: Answer) -> (LocalW
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 /// Errors after which the rest of the queue would fail the same way: stop and try later.
 fn stops_drain(e: &Error) -> bool {
-    e.retryable() || matches!(e.kind(), ErrorKind::NeedsReauth | ErrorKind::QuotaExceeded | ErrorKind::Cancelled)
+    e.retryable()
+        || matches!(
+            e.kind(),
+            ErrorKind::NeedsReauth | ErrorKind::QuotaExceeded | ErrorKind::Cancelled
+        )
 }
 
 /// Sends the account's queued changes to Google, in order per event, until the queue is empty,
@@ -342,7 +430,11 @@ fn stops_drain(e: &Error) -> bool {
 /// and from several places (calls for one account run one after the other).
 ///
 /// The sync run calls this before it pulls; the app also calls it after each edit.
-pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &AccountId) -> Result<DrainReport> {
+pub async fn drain_outbox(
+    store: &Arc<Store>,
+    client: &GoogleClient,
+    account: &AccountId,
+) -> Result<DrainReport> {
     let locks = locks_for(store, account);
     let _one_drain = locks.drain.lock().await;
     let mut report = DrainReport::default();
@@ -362,7 +454,9 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
                 if blocked.contains(&e.event_id) {
                     continue;
                 }
-                if matches!(e.state, OutboxState::Failed | OutboxState::Conflict) || sk.contains(&e.id) {
+                if matches!(e.state, OutboxState::Failed | OutboxState::Conflict)
+                    || sk.contains(&e.id)
+                {
                     blocked.insert(e.event_id.clone());
                     continue;
                 }
@@ -374,7 +468,9 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
             Ok(Some((e, entries.len())))
         })
         .await?;
-        let Some((entry, _queued)) = claimed else { break };
+        let Some((entry, _queued)) = claimed else {
+            break;
+        };
         if budget == 0 {
             let s = store.clone();
             let id = entry.id;
@@ -387,30 +483,44 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
         let answer = match send(client, &entry, &mut report.requests).await {
             Ok(a) => a,
             Err(err) => {
-            let stop = stops_drain(&err);
-            let state = if stop { OutboxState::Pending } else { OutboxState::Failed };
-            let msg = err.to_string();
-            tracing::warn!(kind = err.kind().as_str(), op = entry.op.as_str(), stop, "outbox entry not sent");
-            let (s, id) = (store.clone(), entry.id);
-            blocking(move || s.set_outbox_state(id, state, Some(&msg), false)).await?;
-            if stop {
-                report.stopped = Some(err.kind().as_str().into());
-                break;
-            }
-            report.failed += 1;
-            skip.insert(entry.id);
-            continue;
+                let stop = stops_drain(&err);
+                let state = if stop {
+                    OutboxState::Pending
+                } else {
+                    OutboxState::Failed
+                };
+                let msg = err.to_string();
+                tracing::warn!(
+                    kind = err.kind().as_str(),
+                    op = entry.op.as_str(),
+                    stop,
+                    "outbox entry not sent"
+                );
+                let (s, id) = (store.clone(), entry.id);
+                blocking(move || s.set_outbox_state(id, state, Some(&msg), false)).await?;
+                if stop {
+                    report.stopped = Some(err.kind().as_str().into());
+                    break;
+                }
+                report.failed += 1;
+                skip.insert(entry.id);
+                continue;
             }
         };
         let (s, a, l) = (store.clone(), account.clone(), locks.clone());
         let counts = blocking(move || {
             let _g = lock_edit(&l);
-            let mut followers: Vec<OutboxEntry> =
-                entries_of(&s, &a, &entry.event_id)?.into_iter().filter(|f| f.id > entry.id).collect();
+            let mut followers: Vec<OutboxEntry> = entries_of(&s, &a, &entry.event_id)?
+                .into_iter()
+                .filter(|f| f.id > entry.id)
+                .collect();
             let rekey = server_rekey(&entry, &answer);
             let mut entry = entry;
             if let Some(r) = &rekey {
-                tracing::info!(op = entry.op.as_str(), "the server gave the event an id of its own; renaming it here");
+                tracing::info!(
+                    op = entry.op.as_str(),
+                    "the server gave the event an id of its own; renaming it here"
+                );
                 for e in std::iter::once(&mut entry).chain(followers.iter_mut()) {
                     rename_entry(e, r);
                 }
@@ -427,7 +537,12 @@ pub async fn drain_outbox(store: &Arc<Store>, client: &GoogleClient, account: &A
     }
     let (s, a) = (store.clone(), account.clone());
     report.remaining = blocking(move || s.pending_count(Some(&a))).await?;
-    tracing::debug!(pushed = report.pushed, merged = report.merged, remaining = report.remaining, "outbox drained");
+    tracing::debug!(
+        pushed = report.pushed,
+        merged = report.merged,
+        remaining = report.remaining,
+        "outbox drained"
+    );
     Ok(report)
 }
 
@@ -442,7 +557,9 @@ pub fn merge_held(store: &Store, account: &AccountId, held: &[EventResource]) ->
     let mut conflicts = 0;
     for s in held {
         let entries = entries_of(store, account, &s.id)?;
-        let Some(first) = entries.first() else { continue };
+        let Some(first) = entries.first() else {
+            continue;
+        };
         if first.state == OutboxState::Pushing {
             continue;
         }
@@ -456,7 +573,11 @@ pub fn merge_held(store: &Store, account: &AccountId, held: &[EventResource]) ->
             // Let the pusher confirm inserts and moves; a pull alone does not settle them.
             continue;
         }
-        let answer = if s.is_cancelled() { Answer::Server(None) } else { Answer::Server(Some(s.clone())) };
+        let answer = if s.is_cancelled() {
+            Answer::Server(None)
+        } else {
+            Answer::Server(Some(s.clone()))
+        };
         let (w, _) = settle(first, &entries[1..], answer);
         store.write_local(account, &w)?;
         conflicts += w.add_conflicts.len();
@@ -484,20 +605,34 @@ pub fn reset_interrupted(store: &Store, account: &AccountId) -> Result<usize> {
 pub async fn drain_before_pull(store: &Arc<Store>, client: &GoogleClient, account: &AccountId) {
     match drain_outbox(store, client, account).await {
         Ok(r) if r.stopped.is_some() => {
-            tracing::info!(stopped = r.stopped.as_deref(), remaining = r.remaining, "outbox not fully sent before the pull")
+            tracing::info!(
+                stopped = r.stopped.as_deref(),
+                remaining = r.remaining,
+                "outbox not fully sent before the pull"
+            )
         }
         Ok(_) => {}
-        Err(e) => tracing::warn!(kind = e.kind().as_str(), "outbox drain before the pull failed"),
+        Err(e) => tracing::warn!(
+            kind = e.kind().as_str(),
+            "outbox drain before the pull failed"
+        ),
     }
 }
 
 /// The sync engine's hook after each stored page: merges the server versions the page held
 /// back (see [`merge_held`]) and passes the outcome on. A failure here is logged, not fatal:
 /// the page is committed, and the next push meets the same change as a 412.
-pub fn settle_held(store: &Store, account: &AccountId, outcome: crate::store::PageOutcome) -> crate::store::PageOutcome {
+pub fn settle_held(
+    store: &Store,
+    account: &AccountId,
+    outcome: crate::store::PageOutcome,
+) -> crate::store::PageOutcome {
     if !outcome.held.is_empty() {
         if let Err(e) = merge_held(store, account, &outcome.held) {
-            tracing::warn!(kind = e.kind().as_str(), "merging server changes into queued edits failed");
+            tracing::warn!(
+                kind = e.kind().as_str(),
+                "merging server changes into queued edits failed"
+            );
         }
     }
     outcome

@@ -59,17 +59,28 @@ struct Target {
 }
 
 fn is_master(e: &EventResource) -> bool {
-    e.recurring_event_id.is_none() && e.recurrence.as_ref().is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()))
+    e.recurring_event_id.is_none()
+        && e.recurrence
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()))
 }
 
 fn occurrence_time(t: EventTime) -> OccurrenceTime {
     match t {
         EventTime::AllDay(date) => OccurrenceTime::Date { date },
-        EventTime::Timed { utc, .. } => OccurrenceTime::Instant { utc, local: utc.naive_utc() },
+        EventTime::Timed { utc, .. } => OccurrenceTime::Instant {
+            utc,
+            local: utc.naive_utc(),
+        },
     }
 }
 
-fn get_master(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<EventResource> {
+fn get_master(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<EventResource> {
     store
         .get_event(account, calendar, id)?
         .map(|s| (*s.event).clone())
@@ -81,33 +92,62 @@ fn get_master(store: &Store, account: &AccountId, calendar: &CalendarId, id: &Ev
 fn parse_instance_id(id: &EventId) -> Option<(EventId, OccurrenceTime)> {
     let (master, suffix) = id.as_str().rsplit_once('_')?;
     let original = if suffix.len() == 8 {
-        OccurrenceTime::Date { date: NaiveDate::parse_from_str(suffix, "%Y%m%d").ok()? }
+        OccurrenceTime::Date {
+            date: NaiveDate::parse_from_str(suffix, "%Y%m%d").ok()?,
+        }
     } else {
         let t = NaiveDateTime::parse_from_str(suffix.strip_suffix('Z')?, "%Y%m%dT%H%M%S").ok()?;
-        OccurrenceTime::Instant { utc: t.and_utc(), local: t }
+        OccurrenceTime::Instant {
+            utc: t.and_utc(),
+            local: t,
+        }
     };
     Some((EventId(master.to_owned()), original))
 }
 
-fn resolve(store: &Store, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<Target> {
+fn resolve(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<Target> {
     if let Some(row) = store.get_event(account, calendar, id)? {
         let ev = (*row.event).clone();
         if ev.is_cancelled() {
             return Err(Error::NotFound(format!("occurrence {id} was deleted")));
         }
         if is_master(&ev) {
-            let start = ev.start.as_ref().ok_or_else(|| invalid("the series has no start"))?;
+            let start = ev
+                .start
+                .as_ref()
+                .ok_or_else(|| invalid("the series has no start"))?;
             let original = occurrence_time(parse_event_time(start)?);
-            return Ok(Target { master: ev.clone(), instance: ev, original, is_master: true });
+            return Ok(Target {
+                master: ev.clone(),
+                instance: ev,
+                original,
+                is_master: true,
+            });
         }
-        let master_id = ev.recurring_event_id.clone().ok_or_else(|| invalid("not an occurrence of a recurring event"))?;
-        let original = ev.original_start_time.as_ref().ok_or_else(|| invalid("the occurrence has no original start"))?;
+        let master_id = ev
+            .recurring_event_id
+            .clone()
+            .ok_or_else(|| invalid("not an occurrence of a recurring event"))?;
+        let original = ev
+            .original_start_time
+            .as_ref()
+            .ok_or_else(|| invalid("the occurrence has no original start"))?;
         let original = occurrence_time(parse_event_time(original)?);
         let master = get_master(store, account, calendar, &master_id)?;
-        return Ok(Target { master, instance: ev, original, is_master: false });
+        return Ok(Target {
+            master,
+            instance: ev,
+            original,
+            is_master: false,
+        });
     }
-    let (master_id, original) =
-        parse_instance_id(id).ok_or_else(|| Error::NotFound(format!("event {id} is not in this calendar")))?;
+    let (master_id, original) = parse_instance_id(id)
+        .ok_or_else(|| Error::NotFound(format!("event {id} is not in this calendar")))?;
     let master = get_master(store, account, calendar, &master_id)?;
     let range = match original {
         OccurrenceTime::Date { date } => {
@@ -123,14 +163,29 @@ fn resolve(store: &Store, account: &AccountId, calendar: &CalendarId, id: &Event
         .find(|o| &o.event_id == id)
         .ok_or_else(|| Error::NotFound(format!("{id} is not an occurrence of its series")))?;
     let instance = instance_of(&master, occ);
-    Ok(Target { master, instance, original, is_master: false })
+    Ok(Target {
+        master,
+        instance,
+        original,
+        is_master: false,
+    })
 }
 
 /// Every exception of `master` in the calendar (cancelled ones included).
-fn exceptions_of(store: &Store, account: &AccountId, calendar: &CalendarId, master: &EventId) -> Result<Vec<EventResource>> {
+fn exceptions_of(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    master: &EventId,
+) -> Result<Vec<EventResource>> {
     let far = |y| NaiveDate::from_ymd_opt(y, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
-    let (Some(from), Some(to)) = (far(1), far(9999)) else { return Err(Error::Internal("date range".into())) };
-    let cal = [CalendarRef { account: account.clone(), calendar: calendar.clone() }];
+    let (Some(from), Some(to)) = (far(1), far(9999)) else {
+        return Err(Error::Internal("date range".into()));
+    };
+    let cal = [CalendarRef {
+        account: account.clone(),
+        calendar: calendar.clone(),
+    }];
     Ok(store
         .events_in_range(Some(account), Some(&cal), from, to)?
         .into_iter()
@@ -141,22 +196,40 @@ fn exceptions_of(store: &Store, account: &AccountId, calendar: &CalendarId, mast
 
 /// Writes `t` shifted as `occ` → `new` moved the occurrence: wall-clock shift in the series'
 /// zone for timed events (so DST does not move the rest of the series), days for all-day ones.
-fn shift(master_time: &EventDateTime, occ: &EventDateTime, new: &EventDateTime) -> Result<EventDateTime> {
-    let (m, o, n) = (parse_event_time(master_time)?, parse_event_time(occ)?, parse_event_time(new)?);
+fn shift(
+    master_time: &EventDateTime,
+    occ: &EventDateTime,
+    new: &EventDateTime,
+) -> Result<EventDateTime> {
+    let (m, o, n) = (
+        parse_event_time(master_time)?,
+        parse_event_time(occ)?,
+        parse_event_time(new)?,
+    );
     let mut out = master_time.clone();
     match (m, o, n) {
         (EventTime::AllDay(m), EventTime::AllDay(o), EventTime::AllDay(n)) => {
             out.date = Some((m + (n - o)).format("%Y-%m-%d").to_string());
         }
-        (EventTime::Timed { wall, zone, .. }, EventTime::Timed { utc: o, .. }, EventTime::Timed { utc: n, .. }) => {
+        (
+            EventTime::Timed { wall, zone, .. },
+            EventTime::Timed { utc: o, .. },
+            EventTime::Timed { utc: n, .. },
+        ) => {
             let moved = wall + (zone.wall(n) - zone.wall(o));
             let utc: DateTime<Utc> = zone.instant(moved);
             out.date_time = Some(match zone {
-                recurrence::Zone::Iana(tz) => utc.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false),
-                recurrence::Zone::Fixed(off) => utc.with_timezone(&off).to_rfc3339_opts(SecondsFormat::Secs, false),
+                recurrence::Zone::Iana(tz) => utc
+                    .with_timezone(&tz)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false),
+                recurrence::Zone::Fixed(off) => utc
+                    .with_timezone(&off)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false),
             });
         }
-        _ => return Err(invalid("a whole series cannot change between all-day and timed here: edit this and following")),
+        _ => return Err(invalid(
+            "a whole series cannot change between all-day and timed here: edit this and following",
+        )),
     }
     Ok(out)
 }
@@ -167,7 +240,10 @@ fn series_changes(t: &Target, changes: &EventChanges) -> Result<EventChanges> {
     if t.is_master {
         return Ok(c);
     }
-    let pairs = [(&mut c.start, &t.master.start, &t.instance.start), (&mut c.end, &t.master.end, &t.instance.end)];
+    let pairs = [
+        (&mut c.start, &t.master.start, &t.instance.start),
+        (&mut c.end, &t.master.end, &t.instance.end),
+    ];
     for (field, master, occ) in pairs {
         if let (Some(new), Some(master), Some(occ)) = (field.as_ref(), master, occ) {
             *field = Some(shift(master, occ, new)?);
@@ -209,13 +285,19 @@ fn drop_exceptions(
             let t = recurrence::surviving_exceptions(old, new, &exceptions)?;
             (t.dropped, t.dropped_visible)
         }
-        None => ((0..exceptions.len()).collect(), exceptions.iter().filter(|e| !e.is_cancelled()).count()),
+        None => (
+            (0..exceptions.len()).collect(),
+            exceptions.iter().filter(|e| !e.is_cancelled()).count(),
+        ),
     };
     for i in dropped {
         let e = &exceptions[i];
         if e.is_cancelled() || new.is_none() {
             // Nothing of it shows, or Google deletes it with its series: only the local row goes.
-            w.rows.push(RowChange::Delete { calendar: calendar.clone(), event_id: e.id.clone() });
+            w.rows.push(RowChange::Delete {
+                calendar: calendar.clone(),
+                event_id: e.id.clone(),
+            });
         } else {
             merge(w, plan_delete(store, account, calendar, e, opts)?);
         }
@@ -234,7 +316,13 @@ fn plan(
     opts: &EditOptions,
 ) -> Result<Plan> {
     let t = resolve(store, account, calendar, id)?;
-    let first = t.master.start.as_ref().map(parse_event_time).transpose()?.map(occurrence_time);
+    let first = t
+        .master
+        .start
+        .as_ref()
+        .map(parse_event_time)
+        .transpose()?
+        .map(occurrence_time);
     let at_first = first.is_some_and(|f| same_time(&f, &t.original));
     let scope = match scope {
         _ if t.is_master => EditScope::All,
@@ -248,34 +336,79 @@ fn plan(
             validate(&new)?;
             let result = Some(new.id.clone());
             w = plan_update(store, account, calendar, &t.instance, new, opts)?;
-            Ok(Plan { write: w, dropped_visible: 0, result })
+            Ok(Plan {
+                write: w,
+                dropped_visible: 0,
+                result,
+            })
         }
         (EditScope::This, None) => {
             let mut d = plan_delete(store, account, calendar, &t.instance, opts)?;
             // The row stays, cancelled: the master would otherwise generate the occurrence again.
             let mut cancelled = t.instance.clone();
             cancelled.status = Some("cancelled".into());
-            d.rows = vec![RowChange::Upsert { calendar: calendar.clone(), event: cancelled }];
-            Ok(Plan { write: d, dropped_visible: 0, result: None })
+            d.rows = vec![RowChange::Upsert {
+                calendar: calendar.clone(),
+                event: cancelled,
+            }];
+            Ok(Plan {
+                write: d,
+                dropped_visible: 0,
+                result: None,
+            })
         }
         (EditScope::All, Some(changes)) => {
             let new = apply_changes(&t.master, &series_changes(&t, changes)?);
             validate(&new)?;
-            let dropped = drop_exceptions(store, account, calendar, &t.master, Some(&new), opts, &mut w)?;
+            let dropped = drop_exceptions(
+                store,
+                account,
+                calendar,
+                &t.master,
+                Some(&new),
+                opts,
+                &mut w,
+            )?;
             let result = Some(new.id.clone());
-            merge(&mut w, plan_update(store, account, calendar, &t.master, new, opts)?);
-            Ok(Plan { write: w, dropped_visible: dropped, result })
+            merge(
+                &mut w,
+                plan_update(store, account, calendar, &t.master, new, opts)?,
+            );
+            Ok(Plan {
+                write: w,
+                dropped_visible: dropped,
+                result,
+            })
         }
         (EditScope::All, None) => {
             let dropped = drop_exceptions(store, account, calendar, &t.master, None, opts, &mut w)?;
-            merge(&mut w, plan_delete(store, account, calendar, &t.master, opts)?);
-            Ok(Plan { write: w, dropped_visible: dropped, result: None })
+            merge(
+                &mut w,
+                plan_delete(store, account, calendar, &t.master, opts)?,
+            );
+            Ok(Plan {
+                write: w,
+                dropped_visible: dropped,
+                result: None,
+            })
         }
         (EditScope::ThisAndFollowing, changes) => {
-            let (ended, following) = recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
+            let (ended, following) =
+                recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
             validate(&ended)?;
-            let dropped = drop_exceptions(store, account, calendar, &t.master, Some(&ended), opts, &mut w)?;
-            merge(&mut w, plan_update(store, account, calendar, &t.master, ended, opts)?);
+            let dropped = drop_exceptions(
+                store,
+                account,
+                calendar,
+                &t.master,
+                Some(&ended),
+                opts,
+                &mut w,
+            )?;
+            merge(
+                &mut w,
+                plan_update(store, account, calendar, &t.master, ended, opts)?,
+            );
             let mut result = None;
             if let Some(changes) = changes {
                 let new = apply_changes(&following, changes);
@@ -284,7 +417,11 @@ fn plan(
                 result = create.enqueue.first().map(|e| e.event_id.clone());
                 merge(&mut w, create);
             }
-            Ok(Plan { write: w, dropped_visible: dropped, result })
+            Ok(Plan {
+                write: w,
+                dropped_visible: dropped,
+                result,
+            })
         }
     }
 }
@@ -307,7 +444,16 @@ pub fn preview(
     changes: Option<&EventChanges>,
     scope: EditScope,
 ) -> Result<usize> {
-    Ok(plan(store, account, calendar, id, changes, scope, &EditOptions::default())?.dropped_visible)
+    Ok(plan(
+        store,
+        account,
+        calendar,
+        id,
+        changes,
+        scope,
+        &EditOptions::default(),
+    )?
+    .dropped_visible)
 }
 
 /// Edits occurrence `id` (an instance id, stored or only expanded, or a master id) with `scope`.
@@ -329,7 +475,10 @@ pub fn update_occurrence(
         Some(id) => store.get_event(account, calendar, id)?,
         None => None,
     };
-    Ok(OccurrenceEdit { event, dropped_exceptions: p.dropped_visible })
+    Ok(OccurrenceEdit {
+        event,
+        dropped_exceptions: p.dropped_visible,
+    })
 }
 
 /// Deletes occurrence `id` with `scope`.
@@ -346,5 +495,8 @@ pub fn delete_occurrence(
     let _g = lock_edit(&locks);
     let p = plan(store, account, calendar, id, None, scope, opts)?;
     store.write_local(account, &p.write)?;
-    Ok(OccurrenceEdit { event: None, dropped_exceptions: p.dropped_visible })
+    Ok(OccurrenceEdit {
+        event: None,
+        dropped_exceptions: p.dropped_visible,
+    })
 }

@@ -91,7 +91,9 @@ pub struct ChannelManager {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 fn is_push_unsupported(e: &Error) -> bool {
@@ -190,11 +192,19 @@ impl ChannelManager {
                     self.stop(client.as_ref(), &ch, true, &mut report).await;
                 }
             }
-            Err(e) => tracing::warn!(%account, kind = e.kind().as_str(), "cannot read push channels"),
+            Err(e) => {
+                tracing::warn!(%account, kind = e.kind().as_str(), "cannot read push channels")
+            }
         }
         self.clients.lock().unwrap().remove(account);
-        self.polling_only.lock().unwrap().retain(|(a, _)| a != account);
-        self.retry_at.lock().unwrap().retain(|(a, _), _| a != account);
+        self.polling_only
+            .lock()
+            .unwrap()
+            .retain(|(a, _)| a != account);
+        self.retry_at
+            .lock()
+            .unwrap()
+            .retain(|(a, _), _| a != account);
         report
     }
 
@@ -222,7 +232,9 @@ impl ChannelManager {
         let config = self.config();
         let now = self.clock.now();
         let (s, a) = (self.store.clone(), account.clone());
-        let loaded = blocking(move || Ok((s.push_channels(Some(&a))?, s.selected_calendars(Some(&a))))).await;
+        let loaded =
+            blocking(move || Ok((s.push_channels(Some(&a))?, s.selected_calendars(Some(&a)))))
+                .await;
         let (stored, selected) = match loaded {
             Ok(v) => v,
             Err(e) => {
@@ -278,10 +290,19 @@ impl ChannelManager {
             if current.is_some() && !renewing {
                 continue;
             }
-            if self.retry_at.lock().unwrap().get(&key).is_some_and(|t| *t > now) {
+            if self
+                .retry_at
+                .lock()
+                .unwrap()
+                .get(&key)
+                .is_some_and(|t| *t > now)
+            {
                 continue;
             }
-            match self.open(&client, account, &cal, &address, config.ttl).await {
+            match self
+                .open(&client, account, &cal, &address, config.ttl)
+                .await
+            {
                 Ok(()) => {
                     self.retry_at.lock().unwrap().remove(&key);
                     if let Some(old) = current {
@@ -299,7 +320,9 @@ impl ChannelManager {
                 }
                 Err(e) => {
                     tracing::warn!(%account, calendar = %cal, kind = e.kind().as_str(), "opening a push channel failed: {e}");
-                    let retry = now + chrono::Duration::from_std(config.retry_after_failure).unwrap_or(chrono::Duration::MAX);
+                    let retry = now
+                        + chrono::Duration::from_std(config.retry_after_failure)
+                            .unwrap_or(chrono::Duration::MAX);
                     self.retry_at.lock().unwrap().insert(key.clone(), retry);
                     report.failed.push((key, e.kind().as_str().to_owned()));
                 }
@@ -320,7 +343,12 @@ impl ChannelManager {
         let token = ChannelToken::random();
         // Accept the `sync` Google sends before its answer arrives.
         self.registry.insert_pending(&id, account, calendar, &token);
-        let req = WatchRequest { id: id.clone(), address: address.to_owned(), token: Some(token.expose().to_owned()), ttl };
+        let req = WatchRequest {
+            id: id.clone(),
+            address: address.to_owned(),
+            token: Some(token.expose().to_owned()),
+            ttl,
+        };
         let now = self.clock.now();
         let channel = match client.watch_events(calendar, &req).await {
             Ok(c) => c,
@@ -330,9 +358,9 @@ impl ChannelManager {
             }
         };
         let fallback_life = ttl.unwrap_or(Duration::from_secs(604_800));
-        let expires_at = channel
-            .expires_at()
-            .unwrap_or_else(|| now + chrono::Duration::from_std(fallback_life).unwrap_or(chrono::Duration::days(7)));
+        let expires_at = channel.expires_at().unwrap_or_else(|| {
+            now + chrono::Duration::from_std(fallback_life).unwrap_or(chrono::Duration::days(7))
+        });
         let stored = StoredChannel {
             channel_id: id.clone(),
             account: account.clone(),
@@ -358,7 +386,13 @@ impl ChannelManager {
     /// Stops a channel and forgets it. Expired channels are only forgotten (Google dropped them
     /// already). When `channels.stop` fails for a reason other than "not found" the row stays, so
     /// the next pass tries again, unless `forget_anyway` (the account is going away).
-    async fn stop(&self, client: Option<&GoogleClient>, ch: &StoredChannel, forget_anyway: bool, report: &mut MaintenanceReport) {
+    async fn stop(
+        &self,
+        client: Option<&GoogleClient>,
+        ch: &StoredChannel,
+        forget_anyway: bool,
+        report: &mut MaintenanceReport,
+    ) {
         self.registry.remove(&ch.channel_id);
         let expired = ch.expires_at <= self.clock.now();
         let stopped = match (expired, client) {

@@ -37,7 +37,13 @@ pub struct CalendarDebouncer {
 
 impl CalendarDebouncer {
     pub fn new(trigger: Arc<dyn SyncTrigger>, window: Duration) -> Self {
-        Self { inner: Arc::new(Inner { trigger, window, slots: Mutex::new(HashMap::new()) }) }
+        Self {
+            inner: Arc::new(Inner {
+                trigger,
+                window,
+                slots: Mutex::new(HashMap::new()),
+            }),
+        }
     }
 
     pub fn window(&self) -> Duration {
@@ -60,14 +66,18 @@ impl CalendarDebouncer {
     /// Syncs started so far for one calendar.
     pub fn started(&self, account: &AccountId, calendar: &CalendarId) -> u64 {
         let slots = self.inner.slots.lock().unwrap();
-        slots.get(&(account.clone(), calendar.clone())).map_or(0, |s| s.started)
+        slots
+            .get(&(account.clone(), calendar.clone()))
+            .map_or(0, |s| s.started)
     }
 
     async fn drive(self, key: Key) {
         loop {
             let wait_until = {
                 let mut slots = self.inner.slots.lock().unwrap();
-                let slot = slots.get_mut(&key).expect("a driven slot stays until its driver ends");
+                let slot = slots
+                    .get_mut(&key)
+                    .expect("a driven slot stays until its driver ends");
                 if !slot.pending {
                     slot.driver_active = false;
                     return;
@@ -105,20 +115,31 @@ mod tests {
 
     impl SyncTrigger for Rec {
         fn sync_calendar(&self, _a: &AccountId, c: &CalendarId) -> BoxFuture<'static, ()> {
-            self.starts.lock().unwrap().push((c.to_string(), self.t0.elapsed().as_millis() as u64));
+            self.starts
+                .lock()
+                .unwrap()
+                .push((c.to_string(), self.t0.elapsed().as_millis() as u64));
             let run = self.run;
             Box::pin(tokio::time::sleep(run))
         }
     }
 
     fn setup(run: Duration) -> (Arc<Rec>, CalendarDebouncer) {
-        let rec = Arc::new(Rec { t0: Instant::now(), run, starts: Mutex::new(vec![]) });
+        let rec = Arc::new(Rec {
+            t0: Instant::now(),
+            run,
+            starts: Mutex::new(vec![]),
+        });
         let d = CalendarDebouncer::new(rec.clone(), Duration::from_secs(5));
         (rec, d)
     }
 
     fn ids() -> (AccountId, CalendarId, CalendarId) {
-        (AccountId::new("a@x"), CalendarId::new("c1"), CalendarId::new("c2"))
+        (
+            AccountId::new("a@x"),
+            CalendarId::new("c1"),
+            CalendarId::new("c2"),
+        )
     }
 
     #[tokio::test(start_paused = true)]
@@ -163,7 +184,10 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(10)).await;
         let mut starts = rec.starts.lock().unwrap().clone();
         starts.sort();
-        assert_eq!(starts, vec![("c1".into(), 0), ("c1".into(), 5000), ("c2".into(), 0)]);
+        assert_eq!(
+            starts,
+            vec![("c1".into(), 0), ("c1".into(), 5000), ("c2".into(), 0)]
+        );
     }
 
     #[tokio::test(start_paused = true)]

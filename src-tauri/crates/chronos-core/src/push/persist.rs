@@ -93,7 +93,13 @@ impl Store {
             .ok_or_else(|| Error::InvalidInput("a new push channel needs its token".into()))?;
         let db = self.db();
         let parts = aad_parts(ch.account.as_str(), ch.calendar.as_str(), &ch.channel_id);
-        let blob = db.keys.seal(&Aad { kind: RecordKind::PushChannel, parts: &parts }, token.expose().as_bytes());
+        let blob = db.keys.seal(
+            &Aad {
+                kind: RecordKind::PushChannel,
+                parts: &parts,
+            },
+            token.expose().as_bytes(),
+        );
         db.conn.execute(
             "INSERT OR REPLACE INTO push_channels
                (channel_id, account, calendar_id, resource_id, address, created_ms, expiration_ms, token_blob)
@@ -133,9 +139,16 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (channel_id, account, calendar, resource_id, address, created, expires, blob) = row?;
+            let (channel_id, account, calendar, resource_id, address, created, expires, blob) =
+                row?;
             let parts = aad_parts(&account, &calendar, &channel_id);
-            let token = match db.keys.open(&Aad { kind: RecordKind::PushChannel, parts: &parts }, &blob) {
+            let token = match db.keys.open(
+                &Aad {
+                    kind: RecordKind::PushChannel,
+                    parts: &parts,
+                },
+                &blob,
+            ) {
                 Ok(plain) => match std::str::from_utf8(&plain) {
                     Ok(s) => Some(ChannelToken::new(s)),
                     Err(_) => None,
@@ -162,7 +175,10 @@ impl Store {
     /// Forgets a channel; true when a row was there.
     pub fn delete_push_channel(&self, channel_id: &str) -> Result<bool> {
         let db = self.db();
-        Ok(db.conn.execute("DELETE FROM push_channels WHERE channel_id = ?1", params![channel_id])? > 0)
+        Ok(db.conn.execute(
+            "DELETE FROM push_channels WHERE channel_id = ?1",
+            params![channel_id],
+        )? > 0)
     }
 }
 
@@ -209,7 +225,11 @@ mod tests {
     #[test]
     fn a_token_copied_to_another_channel_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("s.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+        let store = Store::open(
+            dir.path().join("s.sqlite"),
+            Arc::new(MemorySecretStore::default()),
+        )
+        .unwrap();
         store.upsert_account(&AccountId::new("a@x")).unwrap();
         store.insert_push_channel(&channel("ch1", "one")).unwrap();
         store.insert_push_channel(&channel("ch2", "two")).unwrap();
@@ -245,7 +265,10 @@ mod tests {
         assert_eq!(c.renew_at(), t0 + chrono::Duration::seconds(90));
         assert!(!c.renewal_due(t0 + chrono::Duration::seconds(89)));
         assert!(c.renewal_due(t0 + chrono::Duration::seconds(91)));
-        assert_eq!(format!("{:?}", c.token.unwrap()), "ChannelToken(<redacted>)");
+        assert_eq!(
+            format!("{:?}", c.token.unwrap()),
+            "ChannelToken(<redacted>)"
+        );
     }
 
     #[test]

@@ -35,7 +35,11 @@ pub struct ReceiverConfig {
 
 impl Default for ReceiverConfig {
     fn default() -> Self {
-        Self { port: 8737, path: "/google/push".into(), max_body_bytes: 4 * 1024 }
+        Self {
+            port: 8737,
+            path: "/google/push".into(),
+            max_body_bytes: 4 * 1024,
+        }
     }
 }
 
@@ -82,14 +86,24 @@ impl PushReceiver {
         debouncer: CalendarDebouncer,
     ) -> Result<PushReceiver> {
         if !config.path.starts_with('/') {
-            return Err(Error::InvalidInput("the push path must start with '/'".into()));
+            return Err(Error::InvalidInput(
+                "the push path must start with '/'".into(),
+            ));
         }
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
-            .map_err(|e| Error::Internal(format!("cannot listen on 127.0.0.1:{}: {e}", config.port)))?;
-        let addr = listener.local_addr().map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| {
+                Error::Internal(format!("cannot listen on 127.0.0.1:{}: {e}", config.port))
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let stats = Arc::new(ReceiverStats::default());
-        let shared = Arc::new(Shared { registry, debouncer, stats: stats.clone() });
+        let shared = Arc::new(Shared {
+            registry,
+            debouncer,
+            stats: stats.clone(),
+        });
         let app = Router::new()
             .route(&config.path, post(notification))
             .fallback(|| async { StatusCode::NOT_FOUND })
@@ -98,13 +112,21 @@ impl PushReceiver {
         let cancel = CancellationToken::new();
         let stop = cancel.clone();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await }).await;
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await;
             if let Err(e) = served {
                 tracing::error!("push receiver stopped: {e}");
             }
         });
         tracing::info!(%addr, path = %config.path, "push receiver listening");
-        Ok(PushReceiver { addr, path: config.path, stats, cancel, task })
+        Ok(PushReceiver {
+            addr,
+            path: config.path,
+            stats,
+            cancel,
+            task,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -130,7 +152,11 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn notification(State(sh): State<Arc<Shared>>, headers: HeaderMap, _body: axum::body::Bytes) -> StatusCode {
+async fn notification(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    _body: axum::body::Bytes,
+) -> StatusCode {
     let refuse = |status: StatusCode, why: &str| {
         let n = sh.stats.refused.fetch_add(1, Ordering::Relaxed) + 1;
         // The address is public (through the forwarder): a flood of forgeries must not flood the
@@ -144,15 +170,24 @@ async fn notification(State(sh): State<Arc<Shared>>, headers: HeaderMap, _body: 
             due
         };
         if loud {
-            tracing::warn!(status = status.as_u16(), refused_so_far = n, "push notification refused: {why}");
+            tracing::warn!(
+                status = status.as_u16(),
+                refused_so_far = n,
+                "push notification refused: {why}"
+            );
         } else {
             tracing::debug!(status = status.as_u16(), "push notification refused: {why}");
         }
         status
     };
-    let (Some(channel_id), Some(state)) = (header(&headers, "x-goog-channel-id"), header(&headers, "x-goog-resource-state"))
-    else {
-        return refuse(StatusCode::BAD_REQUEST, "channel id or resource state missing");
+    let (Some(channel_id), Some(state)) = (
+        header(&headers, "x-goog-channel-id"),
+        header(&headers, "x-goog-resource-state"),
+    ) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "channel id or resource state missing",
+        );
     };
     let token = headers.get("x-goog-channel-token").map(|v| v.as_bytes());
     let resource = header(&headers, "x-goog-resource-id");
@@ -160,7 +195,12 @@ async fn notification(State(sh): State<Arc<Shared>>, headers: HeaderMap, _body: 
         Ok(target) => target,
         Err(Refusal::UnknownChannel) => return refuse(StatusCode::NOT_FOUND, "unknown channel"),
         Err(Refusal::BadToken) => return refuse(StatusCode::FORBIDDEN, "bad channel token"),
-        Err(Refusal::WrongResource) => return refuse(StatusCode::FORBIDDEN, "resource id does not match the channel"),
+        Err(Refusal::WrongResource) => {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "resource id does not match the channel",
+            )
+        }
     };
     sh.stats.accepted.fetch_add(1, Ordering::Relaxed);
     match state {

@@ -39,7 +39,9 @@ impl ChannelRegistry {
     /// Accepts notifications for this channel. A channel whose token could not be read is not
     /// accepted (its notifications cannot be verified).
     pub fn insert(&self, ch: &StoredChannel) {
-        let Some(token) = ch.token.clone() else { return };
+        let Some(token) = ch.token.clone() else {
+            return;
+        };
         let known = KnownChannel {
             account: ch.account.clone(),
             calendar: ch.calendar.clone(),
@@ -47,11 +49,20 @@ impl ChannelRegistry {
             token,
             expires_at: Some(ch.expires_at),
         };
-        self.channels.write().unwrap_or_else(|e| e.into_inner()).insert(ch.channel_id.clone(), known);
+        self.channels
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(ch.channel_id.clone(), known);
     }
 
     /// Accepts notifications for a channel whose watch request is being sent.
-    pub fn insert_pending(&self, channel_id: &str, account: &AccountId, calendar: &CalendarId, token: &ChannelToken) {
+    pub fn insert_pending(
+        &self,
+        channel_id: &str,
+        account: &AccountId,
+        calendar: &CalendarId,
+        token: &ChannelToken,
+    ) {
         let known = KnownChannel {
             account: account.clone(),
             calendar: calendar.clone(),
@@ -59,7 +70,10 @@ impl ChannelRegistry {
             token: token.clone(),
             expires_at: None,
         };
-        self.channels.write().unwrap_or_else(|e| e.into_inner()).insert(channel_id.to_owned(), known);
+        self.channels
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(channel_id.to_owned(), known);
     }
 
     /// Whether an open, unexpired channel covers this calendar (an expired one that maintenance
@@ -76,11 +90,17 @@ impl ChannelRegistry {
     }
 
     pub fn remove(&self, channel_id: &str) {
-        self.channels.write().unwrap_or_else(|e| e.into_inner()).remove(channel_id);
+        self.channels
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(channel_id);
     }
 
     pub fn len(&self) -> usize {
-        self.channels.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.channels
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -88,7 +108,10 @@ impl ChannelRegistry {
     }
 
     pub fn contains(&self, channel_id: &str) -> bool {
-        self.channels.read().unwrap_or_else(|e| e.into_inner()).contains_key(channel_id)
+        self.channels
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(channel_id)
     }
 
     /// Checks a notification's channel id, token and (when sent) resource id.
@@ -137,12 +160,27 @@ mod tests {
         let (a, c) = (AccountId::new("a@x"), CalendarId::new("c"));
         r.insert(&stored(chrono::Duration::hours(5)));
         assert!(r.covers(&a, &c));
-        assert_eq!(r.verify("ch", Some(b"tok"), Some("r")), Ok((a.clone(), c.clone())));
-        assert_eq!(r.verify("ch", Some(b"tok"), None), Ok((a.clone(), c.clone())));
-        assert_eq!(r.verify("ch", Some(b"tok!"), Some("r")), Err(Refusal::BadToken));
+        assert_eq!(
+            r.verify("ch", Some(b"tok"), Some("r")),
+            Ok((a.clone(), c.clone()))
+        );
+        assert_eq!(
+            r.verify("ch", Some(b"tok"), None),
+            Ok((a.clone(), c.clone()))
+        );
+        assert_eq!(
+            r.verify("ch", Some(b"tok!"), Some("r")),
+            Err(Refusal::BadToken)
+        );
         assert_eq!(r.verify("ch", None, Some("r")), Err(Refusal::BadToken));
-        assert_eq!(r.verify("ch", Some(b"tok"), Some("q")), Err(Refusal::WrongResource));
-        assert_eq!(r.verify("other", Some(b"tok"), Some("r")), Err(Refusal::UnknownChannel));
+        assert_eq!(
+            r.verify("ch", Some(b"tok"), Some("q")),
+            Err(Refusal::WrongResource)
+        );
+        assert_eq!(
+            r.verify("other", Some(b"tok"), Some("r")),
+            Err(Refusal::UnknownChannel)
+        );
         // Expired: still verifiable (harmless), but no longer a reason to skip polling.
         r.insert(&stored(chrono::Duration::seconds(-1)));
         assert!(!r.covers(&a, &c));

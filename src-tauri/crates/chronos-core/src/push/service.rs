@@ -71,7 +71,9 @@ pub fn validate_public_address(address: &str) -> Result<()> {
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
         "http" if loopback => Ok(()),
-        _ => Err(Error::InvalidInput("the push address must be a public https:// URL".into())),
+        _ => Err(Error::InvalidInput(
+            "the push address must be a public https:// URL".into(),
+        )),
     }
 }
 
@@ -102,16 +104,28 @@ impl<R: RunResult> PushService<R> {
         let manager = ChannelManager::new(store, registry.clone(), clock, channels).await?;
         let debouncer = CalendarDebouncer::new(Arc::new(scheduler.clone()), settings.debounce);
         let receiver = match &settings.public_address {
-            Some(_) => Some(PushReceiver::start(settings.receiver.clone(), registry.clone(), debouncer.clone()).await?),
+            Some(_) => Some(
+                PushReceiver::start(
+                    settings.receiver.clone(),
+                    registry.clone(),
+                    debouncer.clone(),
+                )
+                .await?,
+            ),
             None => None,
         };
         let covered = registry.clone();
         scheduler.set_push_covered(Some(Arc::new(move |a, c| covered.covers(a, c))));
-        let triggers = ActivityTriggers::new(scheduler.clone(), settings.activity.clone(), manager.polling_source());
+        let triggers = ActivityTriggers::new(
+            scheduler.clone(),
+            settings.activity.clone(),
+            manager.polling_source(),
+        );
         triggers.start();
         manager.run_with(scheduler);
         if let Some((host, port, every)) = &settings.probe {
-            ReachabilityProbe::tcp(host.clone(), *port, Duration::from_secs(5)).run(&triggers, *every);
+            ReachabilityProbe::tcp(host.clone(), *port, Duration::from_secs(5))
+                .run(&triggers, *every);
         }
         Ok(Arc::new(Self {
             settings,
@@ -141,7 +155,11 @@ impl<R: RunResult> PushService<R> {
     }
 
     /// A connected account: its channels are opened on the next maintenance pass (now).
-    pub async fn add_account(&self, account: &AccountId, client: GoogleClient) -> MaintenanceReport {
+    pub async fn add_account(
+        &self,
+        account: &AccountId,
+        client: GoogleClient,
+    ) -> MaintenanceReport {
         self.manager.add_account(account, client);
         self.manager.maintain_account(account).await
     }
@@ -156,8 +174,12 @@ impl<R: RunResult> PushService<R> {
             let mut rx = self.receiver.lock().await;
             if rx.is_none() {
                 *rx = Some(
-                    PushReceiver::start(self.settings.receiver.clone(), self.registry.clone(), self.debouncer.clone())
-                        .await?,
+                    PushReceiver::start(
+                        self.settings.receiver.clone(),
+                        self.registry.clone(),
+                        self.debouncer.clone(),
+                    )
+                    .await?,
                 );
             }
         }
@@ -183,7 +205,10 @@ mod tests {
         assert!(v("http://127.0.0.1:8737/google/push").is_ok());
         assert!(v("http://localhost:8737/google/push").is_ok());
         assert!(v("http://[::1]:8737/google/push").is_ok());
-        assert_eq!(v("http://push.example.org/x").unwrap_err().kind().as_str(), "invalid_input");
+        assert_eq!(
+            v("http://push.example.org/x").unwrap_err().kind().as_str(),
+            "invalid_input"
+        );
         assert!(v("ftp://push.example.org/x").is_err());
         assert!(v("not a url").is_err());
     }

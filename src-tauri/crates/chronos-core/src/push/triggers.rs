@@ -27,14 +27,22 @@ pub struct IdleBackoff {
 
 impl Default for IdleBackoff {
     fn default() -> Self {
-        Self { base: Duration::from_secs(60), step: Duration::from_secs(1800), cap: Duration::from_secs(600) }
+        Self {
+            base: Duration::from_secs(60),
+            step: Duration::from_secs(1800),
+            cap: Duration::from_secs(600),
+        }
     }
 }
 
 impl IdleBackoff {
     /// The check interval after `idle_for` without user activity.
     pub fn period(&self, idle_for: Duration) -> Duration {
-        let steps = if self.step.is_zero() { 0 } else { (idle_for.as_nanos() / self.step.as_nanos()).min(31) as u32 };
+        let steps = if self.step.is_zero() {
+            0
+        } else {
+            (idle_for.as_nanos() / self.step.as_nanos()).min(31) as u32
+        };
         self.base.saturating_mul(1u32 << steps).min(self.cap)
     }
 }
@@ -49,7 +57,10 @@ pub struct ActivityConfig {
 
 impl Default for ActivityConfig {
     fn default() -> Self {
-        Self { focus_min_age: Duration::from_secs(60), idle: IdleBackoff::default() }
+        Self {
+            focus_min_age: Duration::from_secs(60),
+            idle: IdleBackoff::default(),
+        }
     }
 }
 
@@ -71,12 +82,19 @@ pub struct ActivityTriggers<R> {
 }
 
 impl<R: RunResult> ActivityTriggers<R> {
-    pub fn new(scheduler: Scheduler<R>, config: ActivityConfig, calendars: CalendarSource) -> Arc<Self> {
+    pub fn new(
+        scheduler: Scheduler<R>,
+        config: ActivityConfig,
+        calendars: CalendarSource,
+    ) -> Arc<Self> {
         Arc::new(Self {
             scheduler,
             config,
             calendars,
-            state: Mutex::new(State { last_activity: Instant::now(), online: None }),
+            state: Mutex::new(State {
+                last_activity: Instant::now(),
+                online: None,
+            }),
         })
     }
 
@@ -100,11 +118,15 @@ impl<R: RunResult> ActivityTriggers<R> {
         self.user_activity();
         let mut asked = Vec::new();
         for account in self.scheduler.accounts() {
-            let Some(g) = self.scheduler.gate(&account) else { continue };
+            let Some(g) = self.scheduler.gate(&account) else {
+                continue;
+            };
             if g.is_halted() || g.blocked_until().is_some() || g.has_pending() {
                 continue;
             }
-            if g.last_start().is_some_and(|s| s.elapsed() < self.config.focus_min_age) {
+            if g.last_start()
+                .is_some_and(|s| s.elapsed() < self.config.focus_min_age)
+            {
                 continue;
             }
             let _ = g.request(RunScope::Full, Trigger::Focus);
@@ -135,7 +157,9 @@ impl<R: RunResult> ActivityTriggers<R> {
         }
         let mut asked = Vec::new();
         for account in self.scheduler.accounts() {
-            let Some(g) = self.scheduler.gate(&account) else { continue };
+            let Some(g) = self.scheduler.gate(&account) else {
+                continue;
+            };
             if g.is_halted() || g.blocked_until().is_some() || g.has_pending() {
                 continue;
             }
@@ -182,7 +206,10 @@ impl ReachabilityProbe {
         Self::custom(Arc::new(move || {
             let addr = format!("{host}:{port}");
             Box::pin(async move {
-                matches!(tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await, Ok(Ok(_)))
+                matches!(
+                    tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await,
+                    Ok(Ok(_))
+                )
             })
         }))
     }

@@ -39,7 +39,8 @@ fn occurs_at(master: &EventResource, original: &EventTime) -> Result<bool, Recur
     let zone = series_zone(&start);
     let set = RecurrenceSet::parse(master.recurrence.as_deref().unwrap_or_default(), zone)?;
     let mut budget = Budget::new(&Limits::default());
-    let (wall, check): (NaiveDateTime, Box<dyn Fn(NaiveDateTime) -> bool>) = match (original, zone) {
+    let (wall, check): (NaiveDateTime, Box<dyn Fn(NaiveDateTime) -> bool>) = match (original, zone)
+    {
         (EventTime::AllDay(d), None) => (d.and_time(NaiveTime::MIN), Box::new(|_| true)),
         (EventTime::Timed { utc, .. }, Some(z)) => {
             let utc = *utc;
@@ -47,7 +48,14 @@ fn occurs_at(master: &EventResource, original: &EventTime) -> Result<bool, Recur
         }
         _ => return Ok(false),
     };
-    let found = set.starts_in(dtstart(&start), zone, wall, wall + Duration::seconds(1), 1, &mut budget);
+    let found = set.starts_in(
+        dtstart(&start),
+        zone,
+        wall,
+        wall + Duration::seconds(1),
+        1,
+        &mut budget,
+    );
     Ok(found.into_iter().any(check))
 }
 
@@ -71,8 +79,14 @@ fn event_date_time(like: &EventDateTime, t: &EventTime) -> EventDateTime {
 }
 
 /// Splits a `DATE`-list line's values into those before and at-or-after `cut`.
-fn split_dates(line: &str, zone: Option<Zone>, cut: NaiveDateTime) -> Result<(Option<String>, Option<String>), RecurrenceError> {
-    let (head, values) = line.split_once(':').ok_or_else(|| RecurrenceError::InvalidRule(line.into()))?;
+fn split_dates(
+    line: &str,
+    zone: Option<Zone>,
+    cut: NaiveDateTime,
+) -> Result<(Option<String>, Option<String>), RecurrenceError> {
+    let (head, values) = line
+        .split_once(':')
+        .ok_or_else(|| RecurrenceError::InvalidRule(line.into()))?;
     let (mut before, mut after) = (Vec::new(), Vec::new());
     for v in values.split(',').filter(|v| !v.trim().is_empty()) {
         let one = RecurrenceSet::parse(&[format!("{head}:{v}")], zone)?;
@@ -81,7 +95,11 @@ fn split_dates(line: &str, zone: Option<Zone>, cut: NaiveDateTime) -> Result<(Op
             Some(DateValue::Day(d)) => d.and_time(NaiveTime::MIN),
             None => continue,
         };
-        if at < cut { before.push(v) } else { after.push(v) }
+        if at < cut {
+            before.push(v)
+        } else {
+            after.push(v)
+        }
     }
     let join = |v: Vec<&str>| (!v.is_empty()).then(|| format!("{head}:{}", v.join(",")));
     Ok((join(before), join(after)))
@@ -105,7 +123,11 @@ pub fn split_series(
         OccurrenceTime::Date { date } => EventTime::AllDay(*date),
         OccurrenceTime::Instant { utc, .. } => {
             let z = zone.ok_or(RecurrenceError::NotAnOccurrence)?;
-            EventTime::Timed { utc: *utc, wall: z.wall(*utc), zone: z }
+            EventTime::Timed {
+                utc: *utc,
+                wall: z.wall(*utc),
+                zone: z,
+            }
         }
     };
     if !occurs_at(master, &at_time)? || cut <= dtstart(&start) {
@@ -119,7 +141,12 @@ pub fn split_series(
     let mut old_lines = Vec::new();
     let mut new_lines = Vec::new();
     for line in master.recurrence.as_deref().unwrap_or_default() {
-        let name = line.split([':', ';']).next().unwrap_or_default().trim().to_ascii_uppercase();
+        let name = line
+            .split([':', ';'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_uppercase();
         match name.as_str() {
             "RRULE" => {
                 let value = line.split_once(':').map(|x| x.1).unwrap_or_default();
@@ -128,8 +155,13 @@ pub fn split_series(
                 let mut new = pin_defaults(&rule, dtstart(&start), cut);
                 if let Some(count) = rule.count {
                     let mut budget = Budget::new(&Limits::default());
-                    let series = Series { rule: &rule, dtstart: dtstart(&start), zone };
-                    let done = starts_in(&series, dtstart(&start), cut, usize::MAX, &mut budget).len() as u32;
+                    let series = Series {
+                        rule: &rule,
+                        dtstart: dtstart(&start),
+                        zone,
+                    };
+                    let done = starts_in(&series, dtstart(&start), cut, usize::MAX, &mut budget)
+                        .len() as u32;
                     old.count = None;
                     new.count = Some(count.saturating_sub(done));
                 }
@@ -167,12 +199,26 @@ pub fn split_series(
     }
     new.recurrence = Some(new_lines);
     let end_time = match (at_time, start, end) {
-        (EventTime::AllDay(d), EventTime::AllDay(s), EventTime::AllDay(e)) => EventTime::AllDay(d + (e - s)),
-        (EventTime::Timed { utc, .. }, EventTime::Timed { utc: s, .. }, EventTime::Timed { utc: e, zone, .. }) => {
-            let utc = utc + (e - s);
-            EventTime::Timed { utc, wall: zone.wall(utc), zone }
+        (EventTime::AllDay(d), EventTime::AllDay(s), EventTime::AllDay(e)) => {
+            EventTime::AllDay(d + (e - s))
         }
-        _ => return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into())),
+        (
+            EventTime::Timed { utc, .. },
+            EventTime::Timed { utc: s, .. },
+            EventTime::Timed { utc: e, zone, .. },
+        ) => {
+            let utc = utc + (e - s);
+            EventTime::Timed {
+                utc,
+                wall: zone.wall(utc),
+                zone,
+            }
+        }
+        _ => {
+            return Err(RecurrenceError::InvalidDateTime(
+                "start and end differ in kind".into(),
+            ))
+        }
     };
     if let Some(s) = master.start.as_ref() {
         new.start = Some(event_date_time(s, &at_time));
@@ -270,4 +316,3 @@ pub fn surviving_exceptions(
     }
     Ok(triage)
 }
-

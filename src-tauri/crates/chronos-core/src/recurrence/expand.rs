@@ -32,12 +32,18 @@ pub enum OccurrenceTime {
     /// All-day: a floating date (an end date is exclusive, as in Google's `end.date`).
     Date { date: NaiveDate },
     /// Timed: the instant, and its wall-clock time in the display zone.
-    Instant { utc: DateTime<Utc>, local: NaiveDateTime },
+    Instant {
+        utc: DateTime<Utc>,
+        local: NaiveDateTime,
+    },
 }
 
 impl OccurrenceTime {
     fn timed(utc: DateTime<Utc>, display: Tz) -> Self {
-        OccurrenceTime::Instant { utc, local: utc.with_timezone(&display).naive_local() }
+        OccurrenceTime::Instant {
+            utc,
+            local: utc.with_timezone(&display).naive_local(),
+        }
     }
 }
 
@@ -129,14 +135,22 @@ impl QueryBudget {
             ..*limits
         };
         let steps_limit = if own.max_steps < limits.max_steps {
-            ExpansionLimit::QuerySteps { max: limits.max_query_steps }
+            ExpansionLimit::QuerySteps {
+                max: limits.max_query_steps,
+            }
         } else {
-            ExpansionLimit::SeriesSteps { max: limits.max_steps }
+            ExpansionLimit::SeriesSteps {
+                max: limits.max_steps,
+            }
         };
         let occurrences_limit = if own.max_occurrences < limits.max_occurrences {
-            ExpansionLimit::QueryOccurrences { max: limits.max_query_occurrences }
+            ExpansionLimit::QueryOccurrences {
+                max: limits.max_query_occurrences,
+            }
         } else {
-            ExpansionLimit::SeriesOccurrences { max: limits.max_occurrences }
+            ExpansionLimit::SeriesOccurrences {
+                max: limits.max_occurrences,
+            }
         };
         if own.max_steps == 0 {
             return Ok(Some(steps_limit));
@@ -199,7 +213,8 @@ pub fn expand_with_limits(
                 continue;
             }
             None => {
-                out.skipped.push((e.id.clone(), RecurrenceError::MissingTime));
+                out.skipped
+                    .push((e.id.clone(), RecurrenceError::MissingTime));
                 continue;
             }
         };
@@ -226,16 +241,23 @@ pub fn expand_with_limits(
     let no_exceptions = HashSet::new();
     // What is left of the query's own limits; each master gets its own limits or this, the
     // smaller, so a calendar full of hostile series is still bounded as a whole.
-    let mut query = QueryBudget { steps: limits.max_query_steps, occurrences: limits.max_query_occurrences };
+    let mut query = QueryBudget {
+        steps: limits.max_query_steps,
+        occurrences: limits.max_query_occurrences,
+    };
     for (i, e) in events.iter().enumerate() {
         if e.recurring_event_id.is_some() && !is_master(e) || e.is_cancelled() {
             continue;
         }
         let result = if is_master(e) {
             let exceptions = replaced.get(e.id.as_str()).unwrap_or(&no_exceptions);
-            query.expand(&limits, &mut out.occurrences, |limits, budget, occurrences| {
-                view.expand_master(i, e, exceptions, limits, budget, occurrences)
-            })
+            query.expand(
+                &limits,
+                &mut out.occurrences,
+                |limits, budget, occurrences| {
+                    view.expand_master(i, e, exceptions, limits, budget, occurrences)
+                },
+            )
         } else {
             span(e).map(|(start, end)| {
                 if let Some(occ) = view.place(i, e.id.clone(), start, end) {
@@ -245,7 +267,10 @@ pub fn expand_with_limits(
             })
         };
         match result {
-            Ok(Some(limit)) => out.truncated.push(Truncation { series: e.id.clone(), limit }),
+            Ok(Some(limit)) => out.truncated.push(Truncation {
+                series: e.id.clone(),
+                limit,
+            }),
             Ok(None) => {}
             Err(err) => out.skipped.push((e.id.clone(), err)),
         }
@@ -262,12 +287,19 @@ pub fn expand_with_limits(
 fn clamp(range: TimeRange) -> TimeRange {
     let lo = NaiveDate::from_ymd_opt(-1, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
     let hi = NaiveDate::from_ymd_opt(10_000, 12, 31).map(|d| d.and_time(NaiveTime::MIN).and_utc());
-    let (Some(lo), Some(hi)) = (lo, hi) else { return range };
-    TimeRange { from: range.from.clamp(lo, hi), to: range.to.clamp(lo, hi) }
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return range;
+    };
+    TimeRange {
+        from: range.from.clamp(lo, hi),
+        to: range.to.clamp(lo, hi),
+    }
 }
 
 fn is_master(e: &EventResource) -> bool {
-    e.recurrence.as_ref().is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()))
+    e.recurrence
+        .as_ref()
+        .is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()))
 }
 
 /// An event's parsed start and end. A missing end means a zero-length event (or one day).
@@ -281,7 +313,9 @@ pub(crate) fn span(e: &EventResource) -> Result<(EventTime, EventTime), Recurren
         },
     };
     if start.is_all_day() != end.is_all_day() {
-        return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into()));
+        return Err(RecurrenceError::InvalidDateTime(
+            "start and end differ in kind".into(),
+        ));
     }
     Ok((start, end))
 }
@@ -315,7 +349,13 @@ impl View {
 
     /// An occurrence for `[start, end)` if it overlaps the range. An all-day event covers its
     /// dates in the display zone; a zero-length event counts when it starts inside the range.
-    fn place(&self, source: usize, id: EventId, start: EventTime, end: EventTime) -> Option<Occurrence> {
+    fn place(
+        &self,
+        source: usize,
+        id: EventId,
+        start: EventTime,
+        end: EventTime,
+    ) -> Option<Occurrence> {
         let (s, e, all_day) = match (start, end) {
             (EventTime::AllDay(s), EventTime::AllDay(e)) => {
                 let e = if e <= s { s + Duration::days(1) } else { e };
@@ -323,15 +363,24 @@ impl View {
                 if !(sl < self.to_local && el > self.from_local) {
                     return None;
                 }
-                (OccurrenceTime::Date { date: s }, OccurrenceTime::Date { date: e }, true)
+                (
+                    OccurrenceTime::Date { date: s },
+                    OccurrenceTime::Date { date: e },
+                    true,
+                )
             }
             (EventTime::Timed { utc: s, .. }, EventTime::Timed { utc: e, .. }) => {
                 let e = e.max(s);
-                let overlaps = s < self.range.to && (e > self.range.from || (e == s && s >= self.range.from));
+                let overlaps =
+                    s < self.range.to && (e > self.range.from || (e == s && s >= self.range.from));
                 if !overlaps {
                     return None;
                 }
-                (OccurrenceTime::timed(s, self.display), OccurrenceTime::timed(e, self.display), false)
+                (
+                    OccurrenceTime::timed(s, self.display),
+                    OccurrenceTime::timed(e, self.display),
+                    false,
+                )
             }
             _ => return None,
         };
@@ -365,7 +414,9 @@ impl View {
                 let set = RecurrenceSet::parse(lines, None)?;
                 let days = (e - s).num_days().max(1);
                 let from = self.from_local.date();
-                let from = from.checked_sub_signed(Duration::days(days + 1)).unwrap_or(from);
+                let from = from
+                    .checked_sub_signed(Duration::days(days + 1))
+                    .unwrap_or(from);
                 let to = self.to_local.date();
                 let to = to.checked_add_signed(Duration::days(2)).unwrap_or(to);
                 let starts = set.starts_in(
@@ -382,7 +433,10 @@ impl View {
                         continue;
                     }
                     let id = instance_id(&master.id, &OccurrenceTime::Date { date: d });
-                    let span = (EventTime::AllDay(d), EventTime::AllDay(d + Duration::days(days)));
+                    let span = (
+                        EventTime::AllDay(d),
+                        EventTime::AllDay(d + Duration::days(days)),
+                    );
                     if let Some(occ) = self.place(source, id, span.0, span.1) {
                         out.push(self.generated(occ, master));
                     }
@@ -393,19 +447,17 @@ impl View {
                 let length = (e - s).max(Duration::zero());
                 // Wall-clock bounds with a day of slack for offset changes; exact below.
                 let day = Duration::days(1);
-                let from = self.range.from.checked_sub_signed(length).unwrap_or(self.range.from);
+                let from = self
+                    .range
+                    .from
+                    .checked_sub_signed(length)
+                    .unwrap_or(self.range.from);
                 let from = zone.wall(from);
                 let from = from.checked_sub_signed(day).unwrap_or(from);
                 let to = zone.wall(self.range.to);
                 let to = to.checked_add_signed(day).unwrap_or(to);
-                let starts = set.starts_in(
-                    wall,
-                    Some(zone),
-                    from,
-                    to,
-                    limits.max_occurrences,
-                    budget,
-                );
+                let starts =
+                    set.starts_in(wall, Some(zone), from, to, limits.max_occurrences, budget);
                 // Two wall times can name one instant (a skipped hour read with the old offset
                 // meets the hour after it); a series has one occurrence per instant.
                 let mut seen = HashSet::new();
@@ -422,14 +474,22 @@ impl View {
                     let id = instance_id(&master.id, &OccurrenceTime::Instant { utc, local: t });
                     let span = (
                         EventTime::Timed { utc, wall: t, zone },
-                        EventTime::Timed { utc: utc + length, wall: t, zone },
+                        EventTime::Timed {
+                            utc: utc + length,
+                            wall: t,
+                            zone,
+                        },
                     );
                     if let Some(occ) = self.place(source, id, span.0, span.1) {
                         out.push(self.generated(occ, master));
                     }
                 }
             }
-            _ => return Err(RecurrenceError::InvalidDateTime("start and end differ in kind".into())),
+            _ => {
+                return Err(RecurrenceError::InvalidDateTime(
+                    "start and end differ in kind".into(),
+                ))
+            }
         }
         Ok(())
     }

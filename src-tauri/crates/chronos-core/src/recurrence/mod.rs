@@ -40,8 +40,8 @@ pub use edit::{split_series, surviving_exceptions, ExceptionTriage};
 pub use engine::Limits;
 pub use error::RecurrenceError;
 pub use expand::{
-    expand, expand_with_limits, instance_id, ExpansionLimit, Expanded, Occurrence, OccurrenceTime, TimeRange,
-    Truncation,
+    expand, expand_with_limits, instance_id, Expanded, ExpansionLimit, Occurrence, OccurrenceTime,
+    TimeRange, Truncation,
 };
 pub use rule::{ByDay, Freq, Rule, Until};
 pub use set::{DateValue, RecurrenceSet};

@@ -81,10 +81,20 @@ pub(crate) fn weekday_code(w: Weekday) -> &'static str {
 }
 
 /// Parses a list of integers each within `lo..=hi`, zero excluded when `nonzero`.
-fn ints(v: &str, whole: &str, lo: i32, hi: i32, nonzero: bool) -> Result<Vec<i32>, RecurrenceError> {
+fn ints(
+    v: &str,
+    whole: &str,
+    lo: i32,
+    hi: i32,
+    nonzero: bool,
+) -> Result<Vec<i32>, RecurrenceError> {
     v.split(',')
         .map(|p| {
-            let n: i32 = p.trim().trim_start_matches('+').parse().map_err(|_| bad(whole))?;
+            let n: i32 = p
+                .trim()
+                .trim_start_matches('+')
+                .parse()
+                .map_err(|_| bad(whole))?;
             if n < lo || n > hi || (nonzero && n == 0) {
                 return Err(bad(whole));
             }
@@ -94,7 +104,10 @@ fn ints(v: &str, whole: &str, lo: i32, hi: i32, nonzero: bool) -> Result<Vec<i32
 }
 
 fn uints(v: &str, whole: &str, lo: i32, hi: i32) -> Result<Vec<u32>, RecurrenceError> {
-    let mut out: Vec<u32> = ints(v, whole, lo, hi, false)?.into_iter().map(|n| n as u32).collect();
+    let mut out: Vec<u32> = ints(v, whole, lo, hi, false)?
+        .into_iter()
+        .map(|n| n as u32)
+        .collect();
     out.sort_unstable();
     out.dedup();
     Ok(out)
@@ -104,13 +117,17 @@ fn uints(v: &str, whole: &str, lo: i32, hi: i32) -> Result<Vec<u32>, RecurrenceE
 pub(crate) fn parse_until(v: &str) -> Result<Until, RecurrenceError> {
     let err = || RecurrenceError::InvalidDateTime(v.to_owned());
     if v.len() == 8 {
-        return NaiveDate::parse_from_str(v, "%Y%m%d").map(Until::Date).map_err(|_| err());
+        return NaiveDate::parse_from_str(v, "%Y%m%d")
+            .map(Until::Date)
+            .map_err(|_| err());
     }
     if let Some(body) = v.strip_suffix('Z') {
         let t = NaiveDateTime::parse_from_str(body, "%Y%m%dT%H%M%S").map_err(|_| err())?;
         return Ok(Until::Instant(t.and_utc()));
     }
-    NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map(Until::Floating).map_err(|_| err())
+    NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S")
+        .map(Until::Floating)
+        .map_err(|_| err())
 }
 
 impl Rule {
@@ -177,7 +194,8 @@ impl Rule {
                         let nth = if n.is_empty() {
                             None
                         } else {
-                            let n: i32 = n.trim_start_matches('+').parse().map_err(|_| bad(value))?;
+                            let n: i32 =
+                                n.trim_start_matches('+').parse().map_err(|_| bad(value))?;
                             if n == 0 || !(-53..=53).contains(&n) {
                                 return Err(bad(value));
                             }
@@ -218,7 +236,12 @@ impl Rule {
                     r.by_month_day = vec![dtstart.day() as i32];
                 }
                 Freq::Monthly => r.by_month_day = vec![dtstart.day() as i32],
-                Freq::Weekly => r.by_day = vec![ByDay { nth: None, weekday: dtstart.weekday() }],
+                Freq::Weekly => {
+                    r.by_day = vec![ByDay {
+                        nth: None,
+                        weekday: dtstart.weekday(),
+                    }]
+                }
                 _ => {}
             }
         }
@@ -237,7 +260,10 @@ impl Rule {
     /// Writes the rule back as an `RRULE` value (used when a series is split).
     pub fn to_value(&self) -> String {
         fn list<T: ToString>(v: &[T]) -> String {
-            v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         }
         let freq = match self.freq {
             Freq::Yearly => "YEARLY",
@@ -308,9 +334,27 @@ mod tests {
         assert_eq!(r.freq, Freq::Monthly);
         assert_eq!(r.interval, 2);
         assert_eq!(r.count, Some(10));
-        assert_eq!(r.by_day[0], ByDay { nth: Some(2), weekday: Weekday::Tue });
-        assert_eq!(r.by_day[1], ByDay { nth: Some(-1), weekday: Weekday::Fri });
-        assert_eq!(r.by_day[2], ByDay { nth: None, weekday: Weekday::Mon });
+        assert_eq!(
+            r.by_day[0],
+            ByDay {
+                nth: Some(2),
+                weekday: Weekday::Tue
+            }
+        );
+        assert_eq!(
+            r.by_day[1],
+            ByDay {
+                nth: Some(-1),
+                weekday: Weekday::Fri
+            }
+        );
+        assert_eq!(
+            r.by_day[2],
+            ByDay {
+                nth: None,
+                weekday: Weekday::Mon
+            }
+        );
         assert_eq!(r.by_month_day, vec![-1, 15]);
         assert_eq!(r.by_set_pos, vec![-1]);
         assert_eq!(r.wkst, Weekday::Sun);
@@ -354,7 +398,11 @@ mod tests {
         assert_eq!(r.wkst, Weekday::Sun);
         let again = Rule::parse(&r.to_value()).unwrap();
         assert_eq!(again, r);
-        assert!(r.to_value().contains("BYWEEKNO=1,20,-1,53,-53"), "{}", r.to_value());
+        assert!(
+            r.to_value().contains("BYWEEKNO=1,20,-1,53,-53"),
+            "{}",
+            r.to_value()
+        );
         for v in [
             "FREQ=YEARLY;BYWEEKNO=0",
             "FREQ=YEARLY;BYWEEKNO=54",
@@ -366,15 +414,26 @@ mod tests {
             assert_eq!(Rule::parse(v).unwrap_err().kind(), "invalid_rule", "{v}");
         }
         // Outside YEARLY the RFC forbids it; it is read as a filter on the days (as dateutil).
-        assert_eq!(Rule::parse("FREQ=WEEKLY;BYWEEKNO=20").unwrap().by_week_no, vec![20]);
+        assert_eq!(
+            Rule::parse("FREQ=WEEKLY;BYWEEKNO=20").unwrap().by_week_no,
+            vec![20]
+        );
     }
 
     #[test]
     fn byweekno_suppresses_the_dtstart_defaults() {
-        let start = NaiveDate::from_ymd_opt(2026, 5, 13).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 5, 13)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
         for f in ["YEARLY", "MONTHLY", "WEEKLY"] {
-            let r = Rule::parse(&format!("FREQ={f};BYWEEKNO=20")).unwrap().with_defaults(start);
-            assert!(r.by_day.is_empty() && r.by_month_day.is_empty() && r.by_month.is_empty(), "{f}");
+            let r = Rule::parse(&format!("FREQ={f};BYWEEKNO=20"))
+                .unwrap()
+                .with_defaults(start);
+            assert!(
+                r.by_day.is_empty() && r.by_month_day.is_empty() && r.by_month.is_empty(),
+                "{f}"
+            );
             assert_eq!(r.by_hour, vec![9]);
         }
     }

@@ -29,13 +29,19 @@ type Params = Vec<(String, String)>;
 
 /// Splits `NAME;PARAM=..;PARAM=..:VALUE` into the name, its parameters and the value.
 fn split_line(line: &str) -> Result<(String, Params, &str), RecurrenceError> {
-    let (head, value) =
-        line.split_once(':').ok_or_else(|| RecurrenceError::InvalidRule(line.to_owned()))?;
+    let (head, value) = line
+        .split_once(':')
+        .ok_or_else(|| RecurrenceError::InvalidRule(line.to_owned()))?;
     let mut parts = head.split(';');
     let name = parts.next().unwrap_or_default().trim().to_ascii_uppercase();
     let params = parts
         .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.trim().to_ascii_uppercase(), v.trim().trim_matches('"').to_owned()))
+        .map(|(k, v)| {
+            (
+                k.trim().to_ascii_uppercase(),
+                v.trim().trim_matches('"').to_owned(),
+            )
+        })
         .collect();
     Ok((name, params, value.trim()))
 }
@@ -47,7 +53,11 @@ fn date_values(
     value: &str,
     zone: Option<Zone>,
 ) -> Result<Vec<DateValue>, RecurrenceError> {
-    let tzid = params.iter().find(|(k, _)| k == "TZID").map(|(_, v)| Zone::named(v)).transpose()?;
+    let tzid = params
+        .iter()
+        .find(|(k, _)| k == "TZID")
+        .map(|(_, v)| Zone::named(v))
+        .transpose()?;
     value
         .split(',')
         .filter(|v| !v.trim().is_empty())
@@ -103,7 +113,11 @@ impl RecurrenceSet {
             starts.insert(dtstart);
         }
         for rule in &self.rrules {
-            let series = Series { rule, dtstart, zone };
+            let series = Series {
+                rule,
+                dtstart,
+                zone,
+            };
             let found = starts_in(&series, from, to, max, budget);
             match zone {
                 Some(_) => starts.extend(found),
@@ -129,7 +143,11 @@ impl RecurrenceSet {
             }
         }
         for rule in &self.exrules {
-            let series = Series { rule, dtstart, zone };
+            let series = Series {
+                rule,
+                dtstart,
+                zone,
+            };
             for t in starts_in(&series, from, to, usize::MAX, budget) {
                 starts.remove(&t);
             }

@@ -92,12 +92,20 @@ pub fn parse_event_time(v: &EventDateTime) -> Result<EventTime, RecurrenceError>
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         let utc = t.with_timezone(&Utc);
         let zone = zone.unwrap_or(Zone::Fixed(*t.offset()));
-        return Ok(EventTime::Timed { utc, wall: zone.wall(utc), zone });
+        return Ok(EventTime::Timed {
+            utc,
+            wall: zone.wall(utc),
+            zone,
+        });
     }
     let wall = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
         .map_err(|_| RecurrenceError::InvalidDateTime(s.to_owned()))?;
     let zone = zone.ok_or_else(|| RecurrenceError::MissingTimeZone(s.to_owned()))?;
-    Ok(EventTime::Timed { utc: zone.instant(wall), wall, zone })
+    Ok(EventTime::Timed {
+        utc: zone.instant(wall),
+        wall,
+        zone,
+    })
 }
 
 #[cfg(test)]
@@ -116,13 +124,22 @@ mod tests {
     #[test]
     fn all_day_is_a_floating_date() {
         let t = parse_event_time(&edt(Some("2026-12-01"), None, None)).unwrap();
-        assert_eq!(t, EventTime::AllDay(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+        assert_eq!(
+            t,
+            EventTime::AllDay(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        );
     }
 
     #[test]
     fn offset_with_zone_uses_the_zone_wall_clock() {
-        let t = parse_event_time(&edt(None, Some("2026-03-01T08:00:00Z"), Some("Europe/Berlin")));
-        let EventTime::Timed { utc, wall, zone } = t.unwrap() else { panic!("timed") };
+        let t = parse_event_time(&edt(
+            None,
+            Some("2026-03-01T08:00:00Z"),
+            Some("Europe/Berlin"),
+        ));
+        let EventTime::Timed { utc, wall, zone } = t.unwrap() else {
+            panic!("timed")
+        };
         assert_eq!(utc.to_rfc3339(), "2026-03-01T08:00:00+00:00");
         assert_eq!(wall.to_string(), "2026-03-01 09:00:00");
         assert_eq!(zone, Zone::Iana(chrono_tz::Europe::Berlin));
@@ -131,7 +148,9 @@ mod tests {
     #[test]
     fn offset_without_zone_keeps_the_offset() {
         let t = parse_event_time(&edt(None, Some("2026-03-01T09:00:00+05:30"), None)).unwrap();
-        let EventTime::Timed { utc, wall, zone } = t else { panic!("timed") };
+        let EventTime::Timed { utc, wall, zone } = t else {
+            panic!("timed")
+        };
         assert_eq!(utc.to_rfc3339(), "2026-03-01T03:30:00+00:00");
         assert_eq!(wall.to_string(), "2026-03-01 09:00:00");
         assert_eq!(zone, Zone::Fixed(FixedOffset::east_opt(19800).unwrap()));
@@ -139,28 +158,47 @@ mod tests {
 
     #[test]
     fn zone_without_offset_is_wall_clock() {
-        let t = parse_event_time(&edt(None, Some("2026-07-01T09:00:00"), Some("America/New_York")));
-        let EventTime::Timed { utc, .. } = t.unwrap() else { panic!("timed") };
+        let t = parse_event_time(&edt(
+            None,
+            Some("2026-07-01T09:00:00"),
+            Some("America/New_York"),
+        ));
+        let EventTime::Timed { utc, .. } = t.unwrap() else {
+            panic!("timed")
+        };
         assert_eq!(utc.to_rfc3339(), "2026-07-01T13:00:00+00:00");
     }
 
     #[test]
     fn unknown_zone_and_garbage_are_errors() {
-        let e = parse_event_time(&edt(None, Some("2026-07-01T09:00:00Z"), Some("Mars/Olympus")));
+        let e = parse_event_time(&edt(
+            None,
+            Some("2026-07-01T09:00:00Z"),
+            Some("Mars/Olympus"),
+        ));
         assert_eq!(e.unwrap_err().kind(), "unknown_time_zone");
         let e = parse_event_time(&edt(None, Some("2026-07-01T09:00:00"), None));
         assert_eq!(e.unwrap_err().kind(), "missing_time_zone");
         let e = parse_event_time(&edt(Some("2026-02-30"), None, None));
         assert_eq!(e.unwrap_err().kind(), "invalid_date_time");
-        assert_eq!(parse_event_time(&edt(None, None, None)).unwrap_err().kind(), "missing_time");
+        assert_eq!(
+            parse_event_time(&edt(None, None, None)).unwrap_err().kind(),
+            "missing_time"
+        );
     }
 
     #[test]
     fn gaps_and_overlaps_follow_rfc_5545() {
         let z = Zone::named("Europe/Berlin").unwrap();
-        let gap = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let gap = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         assert_eq!(z.instant(gap).to_rfc3339(), "2026-03-29T01:30:00+00:00");
-        let twice = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let twice = NaiveDate::from_ymd_opt(2026, 10, 25)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         assert_eq!(z.instant(twice).to_rfc3339(), "2026-10-25T00:30:00+00:00");
     }
 }

@@ -23,12 +23,16 @@ impl Default for KeyringSecretStore {
 
 impl KeyringSecretStore {
     pub fn new() -> Self {
-        Self { service: SERVICE.to_owned() }
+        Self {
+            service: SERVICE.to_owned(),
+        }
     }
 
     /// A store under another service name, so tests never touch the real app's secrets.
     pub fn with_service(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     pub fn service(&self) -> &str {
@@ -43,7 +47,9 @@ impl KeyringSecretStore {
 fn map_error(name: &str, e: ::keyring::Error) -> Error {
     // The secret name is not secret; the platform error text never contains the value.
     let what = match &e {
-        ::keyring::Error::NoStorageAccess(inner) => format!("access to the keyring was refused or it is locked: {inner}"),
+        ::keyring::Error::NoStorageAccess(inner) => {
+            format!("access to the keyring was refused or it is locked: {inner}")
+        }
         ::keyring::Error::PlatformFailure(inner) => format!("keyring failure: {inner}"),
         ::keyring::Error::Ambiguous(list) => format!("{} entries match {name:?}", list.len()),
         other => other.to_string(),
@@ -61,7 +67,9 @@ impl SecretStore for KeyringSecretStore {
     }
 
     fn set(&self, name: &str, secret: &[u8]) -> Result<()> {
-        self.entry(name)?.set_secret(secret).map_err(|e| map_error(name, e))
+        self.entry(name)?
+            .set_secret(secret)
+            .map_err(|e| map_error(name, e))
     }
 
     fn delete(&self, name: &str) -> Result<()> {

@@ -31,7 +31,10 @@ impl SecretStore for MemorySecretStore {
         Ok(self.inner.lock().unwrap().get(name).cloned())
     }
     fn set(&self, name: &str, secret: &[u8]) -> Result<()> {
-        self.inner.lock().unwrap().insert(name.to_owned(), Zeroizing::new(secret.to_vec()));
+        self.inner
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), Zeroizing::new(secret.to_vec()));
         Ok(())
     }
     fn delete(&self, name: &str) -> Result<()> {

@@ -21,17 +21,28 @@ impl Chronos {
     }
 
     /// As `account_time_zone`, but always asks Google first (after the user changed it there).
-    pub async fn refresh_account_time_zone(&self, account: &AccountId) -> Result<Option<chrono_tz::Tz>> {
+    pub async fn refresh_account_time_zone(
+        &self,
+        account: &AccountId,
+    ) -> Result<Option<chrono_tz::Tz>> {
         self.account_time_zone_with(account, true).await
     }
 
-    async fn account_time_zone_with(&self, account: &AccountId, force: bool) -> Result<Option<chrono_tz::Tz>> {
+    async fn account_time_zone_with(
+        &self,
+        account: &AccountId,
+        force: bool,
+    ) -> Result<Option<chrono_tz::Tz>> {
         let store = self.inner.store.clone();
         let a = account.clone();
         if store.get_account(&a)?.is_none() {
-            return Err(Error::NotFound(format!("account {account} is not connected")));
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
         }
-        let cached = super::blocking(move || store.account_meta::<String>(&a, AccountMetaKey::TimeZone)).await?;
+        let cached =
+            super::blocking(move || store.account_meta::<String>(&a, AccountMetaKey::TimeZone))
+                .await?;
         // The store stamps values with the wall clock, so freshness is judged by it too.
         let now = chrono::Utc::now();
         if let Some(c) = &cached {
@@ -48,7 +59,10 @@ impl Chronos {
                 let store = self.inner.store.clone();
                 let a = account.clone();
                 let value = setting.value;
-                super::blocking(move || store.put_account_meta(&a, AccountMetaKey::TimeZone, &value)).await?;
+                super::blocking(move || {
+                    store.put_account_meta(&a, AccountMetaKey::TimeZone, &value)
+                })
+                .await?;
                 Ok(zone)
             }
             Err(e) => match cached {

@@ -42,15 +42,24 @@ impl Chronos {
     /// or no longer readable after a data-key recovery).
     pub async fn saved_colors(&self, account: &AccountId) -> Result<Option<AccountMeta<Colors>>> {
         let a = account.clone();
-        let saved = self.inner.store.call(move |s| s.account_meta::<Saved>(&a, AccountMetaKey::Colors)).await?;
-        Ok(saved.map(|m| AccountMeta { value: m.value.colors, fetched: m.value.fetched }))
+        let saved = self
+            .inner
+            .store
+            .call(move |s| s.account_meta::<Saved>(&a, AccountMetaKey::Colors))
+            .await?;
+        Ok(saved.map(|m| AccountMeta {
+            value: m.value.colors,
+            fetched: m.value.fetched,
+        }))
     }
 
     async fn colors_with(&self, account: &AccountId, force: bool) -> Result<Colors> {
         let a = account.clone();
         let known = self.inner.store.call(move |s| s.get_account(&a)).await?;
         if known.is_none() {
-            return Err(Error::NotFound(format!("account {account} is not connected")));
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
         }
         let saved = self.saved_colors(account).await?;
         let now = self.inner.clock.now();
@@ -61,7 +70,9 @@ impl Chronos {
             }
         }
         if offline {
-            return Err(Error::Network("the network is down and no colour palette is saved for this account".into()));
+            return Err(Error::Network(
+                "the network is down and no colour palette is saved for this account".into(),
+            ));
         }
         match self.client(account).get_colors().await {
             Ok(fetched) => {
@@ -70,8 +81,17 @@ impl Chronos {
                         tracing::info!(%account, "Google's colour palette changed");
                     }
                 }
-                let (a, value) = (account.clone(), Saved { colors: fetched.clone(), fetched: now });
-                self.inner.store.call(move |s| s.put_account_meta(&a, AccountMetaKey::Colors, &value)).await?;
+                let (a, value) = (
+                    account.clone(),
+                    Saved {
+                        colors: fetched.clone(),
+                        fetched: now,
+                    },
+                );
+                self.inner
+                    .store
+                    .call(move |s| s.put_account_meta(&a, AccountMetaKey::Colors, &value))
+                    .await?;
                 Ok(fetched)
             }
             Err(e) => match saved {

@@ -33,10 +33,18 @@ pub struct TruncatedSeries {
 /// Expands `rows` over `[from, to)`. Instants are computed exactly; all-day occurrences keep
 /// their floating dates and are kept when those dates, read in `zone` (the zone the caller
 /// displays), overlap the range.
-pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> RangeResult {
+pub(crate) fn expand_rows(
+    rows: Vec<StoredEvent>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+) -> RangeResult {
     let mut groups: HashMap<(AccountId, CalendarId), Vec<StoredEvent>> = HashMap::new();
     for row in rows {
-        groups.entry((row.account.clone(), row.calendar.clone())).or_default().push(row);
+        groups
+            .entry((row.account.clone(), row.calendar.clone()))
+            .or_default()
+            .push(row);
     }
     let mut out: Vec<(DateTime<Utc>, StoredEvent)> = Vec::new();
     let mut truncated = Vec::new();
@@ -65,13 +73,23 @@ pub(crate) fn expand_rows(rows: Vec<StoredEvent>, from: DateTime<Utc>, to: DateT
             let event = instance_of(&row.event, &occ);
             out.push((
                 key,
-                StoredEvent { account: account.clone(), calendar: calendar.clone(), event: Arc::new(event), pending: row.pending },
+                StoredEvent {
+                    account: account.clone(),
+                    calendar: calendar.clone(),
+                    event: Arc::new(event),
+                    pending: row.pending,
+                },
             ));
         }
     }
     out.sort_by(|a, b| (a.0, &a.1.event.id).cmp(&(b.0, &b.1.event.id)));
-    truncated.sort_by(|a, b| (&a.account, &a.calendar, &a.series).cmp(&(&b.account, &b.calendar, &b.series)));
-    RangeResult { events: out.into_iter().map(|(_, e)| e).collect(), truncated }
+    truncated.sort_by(|a, b| {
+        (&a.account, &a.calendar, &a.series).cmp(&(&b.account, &b.calendar, &b.series))
+    });
+    RangeResult {
+        events: out.into_iter().map(|(_, e)| e).collect(),
+        truncated,
+    }
 }
 
 /// An all-day occurrence sorts at its date's midnight in the display zone.
@@ -93,7 +111,10 @@ pub(crate) fn instance_of(master: &EventResource, occ: &Occurrence) -> EventReso
     let original = occ.original_start.unwrap_or(occ.start);
     e.original_start_time = Some(time_like(master.start.as_ref(), &original));
     e.start = Some(time_like(master.start.as_ref(), &occ.start));
-    e.end = Some(time_like(master.end.as_ref().or(master.start.as_ref()), &occ.end));
+    e.end = Some(time_like(
+        master.end.as_ref().or(master.start.as_ref()),
+        &occ.end,
+    ));
     e
 }
 
@@ -102,19 +123,34 @@ pub(crate) fn instance_of(master: &EventResource, occ: &Occurrence) -> EventReso
 fn time_like(like: Option<&EventDateTime>, t: &OccurrenceTime) -> EventDateTime {
     let time_zone = like.and_then(|l| l.time_zone.clone());
     match t {
-        OccurrenceTime::Date { date } => {
-            EventDateTime { date: Some(date.format("%Y-%m-%d").to_string()), time_zone, ..Default::default() }
-        }
+        OccurrenceTime::Date { date } => EventDateTime {
+            date: Some(date.format("%Y-%m-%d").to_string()),
+            time_zone,
+            ..Default::default()
+        },
         OccurrenceTime::Instant { utc, .. } => {
-            let zone = time_zone.as_deref().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+            let zone = time_zone
+                .as_deref()
+                .and_then(|z| z.parse::<chrono_tz::Tz>().ok());
             let text = match zone {
-                Some(tz) => utc.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false),
-                None => match like.and_then(|l| l.date_time.as_deref()).and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
-                    Some(d) => utc.with_timezone::<FixedOffset>(d.offset()).to_rfc3339_opts(SecondsFormat::Secs, false),
+                Some(tz) => utc
+                    .with_timezone(&tz)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false),
+                None => match like
+                    .and_then(|l| l.date_time.as_deref())
+                    .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                {
+                    Some(d) => utc
+                        .with_timezone::<FixedOffset>(d.offset())
+                        .to_rfc3339_opts(SecondsFormat::Secs, false),
                     None => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
                 },
             };
-            EventDateTime { date_time: Some(text), time_zone, ..Default::default() }
+            EventDateTime {
+                date_time: Some(text),
+                time_zone,
+                ..Default::default()
+            }
         }
     }
 }

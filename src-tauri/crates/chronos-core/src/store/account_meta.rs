@@ -39,9 +39,17 @@ pub struct AccountMeta<T> {
 
 impl Store {
     /// Stores `value` under `key` for the account, replacing what was there.
-    pub fn put_account_meta<T: Serialize>(&self, account: &AccountId, key: AccountMetaKey, value: &T) -> Result<()> {
+    pub fn put_account_meta<T: Serialize>(
+        &self,
+        account: &AccountId,
+        key: AccountMetaKey,
+        value: &T,
+    ) -> Result<()> {
         let db = self.db();
-        let aad = Aad { kind: RecordKind::AccountMeta, parts: &[account.as_str(), key.as_str()] };
+        let aad = Aad {
+            kind: RecordKind::AccountMeta,
+            parts: &[account.as_str(), key.as_str()],
+        };
         let blob = seal_json(&db.keys, &aad, value)?;
         db.conn.execute(
             "INSERT INTO account_meta (account, key, fetched_ms, blob) VALUES (?1, ?2, ?3, ?4)
@@ -52,7 +60,11 @@ impl Store {
     }
 
     /// The cached value under `key`, if there is one that still opens.
-    pub fn account_meta<T: DeserializeOwned>(&self, account: &AccountId, key: AccountMetaKey) -> Result<Option<AccountMeta<T>>> {
+    pub fn account_meta<T: DeserializeOwned>(
+        &self,
+        account: &AccountId,
+        key: AccountMetaKey,
+    ) -> Result<Option<AccountMeta<T>>> {
         let db = self.db();
         let row: Option<(i64, Vec<u8>)> = db
             .conn
@@ -62,10 +74,18 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((fetched_ms, blob)) = row else { return Ok(None) };
-        let aad = Aad { kind: RecordKind::AccountMeta, parts: &[account.as_str(), key.as_str()] };
+        let Some((fetched_ms, blob)) = row else {
+            return Ok(None);
+        };
+        let aad = Aad {
+            kind: RecordKind::AccountMeta,
+            parts: &[account.as_str(), key.as_str()],
+        };
         match open_json::<T>(&db.keys, &aad, &blob) {
-            Ok(value) => Ok(Some(AccountMeta { value, fetched: from_ms(fetched_ms) })),
+            Ok(value) => Ok(Some(AccountMeta {
+                value,
+                fetched: from_ms(fetched_ms),
+            })),
             Err(e) => {
                 tracing::warn!(account = %account, key = key.as_str(), error = %e, "cached account data unreadable; it will be fetched again");
                 Ok(None)
@@ -82,7 +102,11 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("s.db"), Arc::new(MemorySecretStore::default())).unwrap();
+        let store = Store::open(
+            dir.path().join("s.db"),
+            Arc::new(MemorySecretStore::default()),
+        )
+        .unwrap();
         (dir, store)
     }
 
@@ -93,17 +117,36 @@ mod tests {
         let b = AccountId("b@example.com".into());
         store.upsert_account(&a).unwrap();
         store.upsert_account(&b).unwrap();
-        assert!(store.account_meta::<String>(&a, AccountMetaKey::TimeZone).unwrap().is_none());
-        store.put_account_meta(&a, AccountMetaKey::TimeZone, &"Asia/Kolkata-marker").unwrap();
-        store.put_account_meta(&a, AccountMetaKey::TimeZone, &"Europe/Berlin-marker").unwrap();
-        let got = store.account_meta::<String>(&a, AccountMetaKey::TimeZone).unwrap().unwrap();
+        assert!(store
+            .account_meta::<String>(&a, AccountMetaKey::TimeZone)
+            .unwrap()
+            .is_none());
+        store
+            .put_account_meta(&a, AccountMetaKey::TimeZone, &"Asia/Kolkata-marker")
+            .unwrap();
+        store
+            .put_account_meta(&a, AccountMetaKey::TimeZone, &"Europe/Berlin-marker")
+            .unwrap();
+        let got = store
+            .account_meta::<String>(&a, AccountMetaKey::TimeZone)
+            .unwrap()
+            .unwrap();
         assert_eq!(got.value, "Europe/Berlin-marker");
-        assert!(store.account_meta::<String>(&b, AccountMetaKey::TimeZone).unwrap().is_none());
-        assert!(store.account_meta::<String>(&a, AccountMetaKey::Colors).unwrap().is_none());
+        assert!(store
+            .account_meta::<String>(&b, AccountMetaKey::TimeZone)
+            .unwrap()
+            .is_none());
+        assert!(store
+            .account_meta::<String>(&a, AccountMetaKey::Colors)
+            .unwrap()
+            .is_none());
         drop(store);
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            assert!(!bytes.windows(13).any(|w| w == b"Berlin-marker"), "plaintext on disk");
+            assert!(
+                !bytes.windows(13).any(|w| w == b"Berlin-marker"),
+                "plaintext on disk"
+            );
         }
     }
 
@@ -112,9 +155,14 @@ mod tests {
         let (_dir, store) = store();
         let a = AccountId("a@example.com".into());
         store.upsert_account(&a).unwrap();
-        store.put_account_meta(&a, AccountMetaKey::Colors, &vec![1, 2, 3]).unwrap();
+        store
+            .put_account_meta(&a, AccountMetaKey::Colors, &vec![1, 2, 3])
+            .unwrap();
         store.delete_account(&a).unwrap();
         store.upsert_account(&a).unwrap();
-        assert!(store.account_meta::<Vec<i32>>(&a, AccountMetaKey::Colors).unwrap().is_none());
+        assert!(store
+            .account_meta::<Vec<i32>>(&a, AccountMetaKey::Colors)
+            .unwrap()
+            .is_none());
     }
 }

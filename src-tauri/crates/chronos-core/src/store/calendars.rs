@@ -5,7 +5,9 @@ use super::events::Generation;
 use super::index::CalKey;
 use super::{from_ms, now_ms, open_json, seal_json, Store};
 use crate::error::{Error, Result};
-use crate::model::{AccountId, CalendarColors, CalendarId, CalendarListEntry, PageToken, RgbColor, SyncToken};
+use crate::model::{
+    AccountId, CalendarColors, CalendarId, CalendarListEntry, PageToken, RgbColor, SyncToken,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -92,7 +94,10 @@ pub struct StoredCalendar {
 
 impl StoredCalendar {
     pub fn is_read_only(&self) -> bool {
-        !matches!(self.entry.access_role.as_deref(), Some("writer") | Some("owner"))
+        !matches!(
+            self.entry.access_role.as_deref(),
+            Some("writer") | Some("owner")
+        )
     }
 }
 
@@ -133,12 +138,17 @@ pub struct SyncState {
 }
 
 pub(crate) fn load_selected(conn: &Connection) -> Result<HashSet<CalKey>> {
-    let mut stmt = conn.prepare("SELECT account, calendar_id FROM calendars WHERE selected = 1 AND deleted = 0")?;
+    let mut stmt = conn
+        .prepare("SELECT account, calendar_id FROM calendars WHERE selected = 1 AND deleted = 0")?;
     let rows = stmt.query_map([], |r| Ok((AccountId(r.get(0)?), CalendarId(r.get(1)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn calendar_exists(conn: &Connection, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+pub(crate) fn calendar_exists(
+    conn: &Connection,
+    account: &AccountId,
+    calendar: &CalendarId,
+) -> Result<()> {
     let found: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM calendars WHERE account = ?1 AND calendar_id = ?2)",
         params![account.as_str(), calendar.as_str()],
@@ -147,7 +157,9 @@ pub(crate) fn calendar_exists(conn: &Connection, account: &AccountId, calendar: 
     if found {
         Ok(())
     } else {
-        Err(Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")))
+        Err(Error::NotFound(format!(
+            "calendar {calendar} of {account} is not in the local store"
+        )))
     }
 }
 
@@ -170,7 +182,10 @@ impl Store {
 
     pub fn set_account_status(&self, id: &AccountId, status: AccountStatus) -> Result<()> {
         let db = self.db();
-        let n = db.conn.execute("UPDATE accounts SET status = ?2 WHERE id = ?1", params![id.as_str(), status.as_str()])?;
+        let n = db.conn.execute(
+            "UPDATE accounts SET status = ?2 WHERE id = ?1",
+            params![id.as_str(), status.as_str()],
+        )?;
         if n == 0 {
             return Err(Error::NotFound(format!("account {id} is not connected")));
         }
@@ -179,7 +194,9 @@ impl Store {
 
     pub fn list_accounts(&self) -> Result<Vec<StoredAccount>> {
         let db = self.db();
-        let mut stmt = db.conn.prepare("SELECT id, status, created_ms FROM accounts ORDER BY created_ms, id")?;
+        let mut stmt = db
+            .conn
+            .prepare("SELECT id, status, created_ms FROM accounts ORDER BY created_ms, id")?;
         let rows = stmt.query_map([], |r| {
             Ok(StoredAccount {
                 id: AccountId(r.get(0)?),
@@ -198,7 +215,9 @@ impl Store {
     /// conflicts (the keyring tokens are the auth module's to delete).
     pub fn delete_account(&self, id: &AccountId) -> Result<bool> {
         let db = self.db();
-        let n = db.conn.execute("DELETE FROM accounts WHERE id = ?1", [id.as_str()])?;
+        let n = db
+            .conn
+            .execute("DELETE FROM accounts WHERE id = ?1", [id.as_str()])?;
         self.index_write().forget_account(id);
         self.selected_write().retain(|(a, _)| a != id);
         Ok(n == 1)
@@ -208,7 +227,11 @@ impl Store {
         let db = self.db();
         let t: Option<Option<String>> = db
             .conn
-            .query_row("SELECT calendar_list_sync_token FROM accounts WHERE id = ?1", [account.as_str()], |r| r.get(0))
+            .query_row(
+                "SELECT calendar_list_sync_token FROM accounts WHERE id = ?1",
+                [account.as_str()],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(t.flatten().map(SyncToken))
     }
@@ -216,7 +239,10 @@ impl Store {
     /// After a 410 on the calendar list.
     pub fn clear_calendar_list_sync_token(&self, account: &AccountId) -> Result<()> {
         let db = self.db();
-        db.conn.execute("UPDATE accounts SET calendar_list_sync_token = NULL WHERE id = ?1", [account.as_str()])?;
+        db.conn.execute(
+            "UPDATE accounts SET calendar_list_sync_token = NULL WHERE id = ?1",
+            [account.as_str()],
+        )?;
         Ok(())
     }
 
@@ -238,10 +264,15 @@ impl Store {
         let mut db = self.db();
         let super::Db { conn, keys, .. } = &mut *db;
         let tx = conn.transaction()?;
-        let known: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)", [account.as_str()], |r| r.get(0))?;
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)",
+            [account.as_str()],
+            |r| r.get(0),
+        )?;
         if !known {
-            return Err(Error::NotFound(format!("account {account} is not connected")));
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
         }
         let mut out = CalendarListOutcome::default();
         let mut deleted: Vec<CalendarId> = Vec::new();
@@ -258,7 +289,10 @@ impl Store {
             }
             let blob = seal_json(
                 keys,
-                &Aad { kind: RecordKind::Calendar, parts: &[account.as_str(), entry.id.as_str()] },
+                &Aad {
+                    kind: RecordKind::Calendar,
+                    parts: &[account.as_str(), entry.id.as_str()],
+                },
                 entry,
             )?;
             let existed = tx
@@ -308,9 +342,15 @@ impl Store {
         if complete {
             let mut stmt =
                 tx.prepare("SELECT calendar_id FROM calendars WHERE account = ?1 AND deleted = 0")?;
-            let all: Vec<String> = stmt.query_map([account.as_str()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            let all: Vec<String> = stmt
+                .query_map([account.as_str()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             drop(stmt);
-            deleted.extend(all.into_iter().filter(|c| !seen.contains(c.as_str())).map(CalendarId));
+            deleted.extend(
+                all.into_iter()
+                    .filter(|c| !seen.contains(c.as_str()))
+                    .map(CalendarId),
+            );
         }
         for cal in &deleted {
             let n = tx.execute(
@@ -357,7 +397,10 @@ impl Store {
         let entry = match blob {
             Some(b) => open_json::<CalendarListEntry>(
                 keys,
-                &Aad { kind: RecordKind::Calendar, parts: &[account.as_str(), id.as_str()] },
+                &Aad {
+                    kind: RecordKind::Calendar,
+                    parts: &[account.as_str(), id.as_str()],
+                },
                 &b,
             )?,
             // Wiped by a data-key recovery: what the plaintext columns know, until the next
@@ -388,7 +431,11 @@ impl Store {
     }
 
     /// Calendars of one account (or all), ordered primary first; deleted ones only on request.
-    pub fn list_calendars(&self, account: Option<&AccountId>, include_deleted: bool) -> Result<Vec<StoredCalendar>> {
+    pub fn list_calendars(
+        &self,
+        account: Option<&AccountId>,
+        include_deleted: bool,
+    ) -> Result<Vec<StoredCalendar>> {
         let db = self.db();
         let mut stmt = db.conn.prepare(
             "SELECT c.account, c.calendar_id, c.access_role, c.color_id, c.background_color, c.foreground_color,
@@ -407,23 +454,39 @@ impl Store {
         Ok(out)
     }
 
-    pub fn get_calendar(&self, account: &AccountId, calendar: &CalendarId) -> Result<Option<StoredCalendar>> {
-        Ok(self.list_calendars(Some(account), true)?.into_iter().find(|c| &c.entry.id == calendar))
+    pub fn get_calendar(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+    ) -> Result<Option<StoredCalendar>> {
+        Ok(self
+            .list_calendars(Some(account), true)?
+            .into_iter()
+            .find(|c| &c.entry.id == calendar))
     }
 
-    pub fn set_calendar_selected(&self, account: &AccountId, calendar: &CalendarId, selected: bool) -> Result<()> {
+    pub fn set_calendar_selected(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        selected: bool,
+    ) -> Result<()> {
         let db = self.db();
         let n = db.conn.execute(
             "UPDATE calendars SET selected = ?3, selection_by_user = 1 WHERE account = ?1 AND calendar_id = ?2",
             params![account.as_str(), calendar.as_str(), selected],
         )?;
         if n == 0 {
-            return Err(Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")));
+            return Err(Error::NotFound(format!(
+                "calendar {calendar} of {account} is not in the local store"
+            )));
         }
         *self.selected_write() = load_selected(&db.conn)?;
         if !selected {
             // Its decrypted events are not shown any more: free them (reloaded on next use).
-            self.index_write().calendars.remove(&(account.clone(), calendar.clone()));
+            self.index_write()
+                .calendars
+                .remove(&(account.clone(), calendar.clone()));
         }
         Ok(())
     }
@@ -431,11 +494,20 @@ impl Store {
     /// A local-only background (`#rrggbb`) shown instead of Google's, never sent; `None` goes
     /// back to Google's colours (dropping colours not yet sent). [`Store::set_calendar_colors`]
     /// is the user's choice that Google gets too.
-    pub fn set_calendar_color(&self, account: &AccountId, calendar: &CalendarId, color: Option<&str>) -> Result<()> {
+    pub fn set_calendar_color(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        color: Option<&str>,
+    ) -> Result<()> {
         if let Some(c) = color {
-            let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
+            let ok = c.len() == 7
+                && c.starts_with('#')
+                && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
             if !ok {
-                return Err(Error::InvalidInput(format!("{c:?} is not a colour of the form #rrggbb")));
+                return Err(Error::InvalidInput(format!(
+                    "{c:?} is not a colour of the form #rrggbb"
+                )));
             }
         }
         let db = self.db();
@@ -445,14 +517,21 @@ impl Store {
             params![account.as_str(), calendar.as_str(), color],
         )?;
         if n == 0 {
-            return Err(Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")));
+            return Err(Error::NotFound(format!(
+                "calendar {calendar} of {account} is not in the local store"
+            )));
         }
         Ok(())
     }
 
     /// The user's colours for a calendar, shown at once and marked to be sent to Google.
     /// Returns the colour columns as they were, for [`Store::restore_calendar_colors`].
-    pub fn set_calendar_colors(&self, account: &AccountId, calendar: &CalendarId, colors: &CalendarColors) -> Result<LocalColors> {
+    pub fn set_calendar_colors(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        colors: &CalendarColors,
+    ) -> Result<LocalColors> {
         let mut db = self.db();
         let tx = db.conn.transaction()?;
         let before = tx
@@ -460,21 +539,41 @@ impl Store {
                 "SELECT color_override, foreground_override, colors_pending FROM calendars
                  WHERE account = ?1 AND calendar_id = ?2",
                 params![account.as_str(), calendar.as_str()],
-                |r| Ok(LocalColors { background: r.get(0)?, foreground: r.get(1)?, pending: r.get(2)? }),
+                |r| {
+                    Ok(LocalColors {
+                        background: r.get(0)?,
+                        foreground: r.get(1)?,
+                        pending: r.get(2)?,
+                    })
+                },
             )
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("calendar {calendar} of {account} is not in the local store")))?;
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "calendar {calendar} of {account} is not in the local store"
+                ))
+            })?;
         tx.execute(
             "UPDATE calendars SET color_override = ?3, foreground_override = ?4, colors_pending = 1
              WHERE account = ?1 AND calendar_id = ?2",
-            params![account.as_str(), calendar.as_str(), colors.background.as_str(), colors.foreground.as_str()],
+            params![
+                account.as_str(),
+                calendar.as_str(),
+                colors.background.as_str(),
+                colors.foreground.as_str()
+            ],
         )?;
         tx.commit()?;
         Ok(before)
     }
 
     /// Puts a calendar's colour columns back as [`Store::set_calendar_colors`] found them.
-    pub fn restore_calendar_colors(&self, account: &AccountId, calendar: &CalendarId, before: &LocalColors) -> Result<()> {
+    pub fn restore_calendar_colors(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        before: &LocalColors,
+    ) -> Result<()> {
         let db = self.db();
         db.conn.execute(
             "UPDATE calendars SET color_override = ?3, foreground_override = ?4, colors_pending = ?5
@@ -485,20 +584,33 @@ impl Store {
     }
 
     /// The account's calendars whose colours are still to be sent to Google.
-    pub fn pending_calendar_colors(&self, account: &AccountId) -> Result<Vec<(CalendarId, CalendarColors)>> {
+    pub fn pending_calendar_colors(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<(CalendarId, CalendarColors)>> {
         let db = self.db();
         let mut stmt = db.conn.prepare(
             "SELECT calendar_id, color_override, foreground_override FROM calendars
              WHERE account = ?1 AND colors_pending = 1 AND deleted = 0 ORDER BY calendar_id",
         )?;
         let rows = stmt.query_map([account.as_str()], |r| {
-            Ok((CalendarId(r.get(0)?), r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+            Ok((
+                CalendarId(r.get(0)?),
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (calendar, bg, fg) = row?;
-            let colors = match (bg.as_deref().map(RgbColor::parse), fg.as_deref().map(RgbColor::parse)) {
-                (Some(Ok(background)), Some(Ok(foreground))) => CalendarColors { background, foreground },
+            let colors = match (
+                bg.as_deref().map(RgbColor::parse),
+                fg.as_deref().map(RgbColor::parse),
+            ) {
+                (Some(Ok(background)), Some(Ok(foreground))) => CalendarColors {
+                    background,
+                    foreground,
+                },
                 _ => {
                     tracing::warn!(%account, %calendar, "pending calendar colours are unreadable; kept local");
                     continue;
@@ -512,7 +624,12 @@ impl Store {
     /// Google has the colours `sent` and answered with `entry`: the entry is stored as a
     /// calendar list sync would store it, and the override goes (the calendar shows Google's
     /// colours, now the same) unless the user picked others meanwhile.
-    pub fn calendar_colors_sent(&self, account: &AccountId, entry: &CalendarListEntry, sent: &CalendarColors) -> Result<()> {
+    pub fn calendar_colors_sent(
+        &self,
+        account: &AccountId,
+        entry: &CalendarListEntry,
+        sent: &CalendarColors,
+    ) -> Result<()> {
         self.apply_calendar_list(account, std::slice::from_ref(entry), false, None)?;
         let db = self.db();
         db.conn.execute(
@@ -525,7 +642,11 @@ impl Store {
     }
 
     /// Google refused the colours: they stay on this computer only, and are not sent again.
-    pub fn keep_calendar_colors_local(&self, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+    pub fn keep_calendar_colors_local(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+    ) -> Result<()> {
         let db = self.db();
         db.conn.execute(
             "UPDATE calendars SET colors_pending = 0 WHERE account = ?1 AND calendar_id = ?2",
@@ -536,8 +657,12 @@ impl Store {
 
     /// Selected, not deleted calendars (optionally of one account).
     pub fn selected_calendars(&self, account: Option<&AccountId>) -> Vec<(AccountId, CalendarId)> {
-        let mut v: Vec<_> =
-            self.selected_read().iter().filter(|(a, _)| account.is_none_or(|x| x == a)).cloned().collect();
+        let mut v: Vec<_> = self
+            .selected_read()
+            .iter()
+            .filter(|(a, _)| account.is_none_or(|x| x == a))
+            .cloned()
+            .collect();
         v.sort();
         v
     }
@@ -551,7 +676,11 @@ impl Store {
 
     /// Starts a full sync: a new generation for mark-and-sweep, no page token, and no sync token
     /// (it is invalid, or about to be replaced). The rows stay visible until the last page.
-    pub fn begin_full_sync(&self, account: &AccountId, calendar: &CalendarId) -> Result<Generation> {
+    pub fn begin_full_sync(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+    ) -> Result<Generation> {
         let db = self.db();
         calendar_exists(&db.conn, account, calendar)?;
         db.conn.execute(
@@ -601,7 +730,13 @@ impl Store {
 
     /// Remembers why the last sync of a calendar failed (a message from the server or the
     /// engine, never event content). A successful last page clears it.
-    pub fn record_sync_error(&self, account: &AccountId, calendar: &CalendarId, kind: &str, message: &str) -> Result<()> {
+    pub fn record_sync_error(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        kind: &str,
+        message: &str,
+    ) -> Result<()> {
         let db = self.db();
         db.conn.execute(
             "UPDATE sync_state SET last_error_kind = ?3, last_error_message = ?4, last_error_ms = ?5
@@ -612,7 +747,11 @@ impl Store {
     }
 }
 
-pub(crate) fn read_sync_state(conn: &Connection, account: &AccountId, calendar: &CalendarId) -> Result<SyncState> {
+pub(crate) fn read_sync_state(
+    conn: &Connection,
+    account: &AccountId,
+    calendar: &CalendarId,
+) -> Result<SyncState> {
     let s = conn
         .query_row(
             "SELECT sync_token, page_token, full_sync_generation, last_full_sync_ms, last_incremental_ms,

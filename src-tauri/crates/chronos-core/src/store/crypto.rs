@@ -123,7 +123,9 @@ impl DataKey {
 
 impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DataKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("DataKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -136,7 +138,10 @@ pub struct KeySet {
 
 impl KeySet {
     pub fn new(current: DataKey) -> Self {
-        let mut set = Self { current: current.id, ciphers: BTreeMap::new() };
+        let mut set = Self {
+            current: current.id,
+            ciphers: BTreeMap::new(),
+        };
         set.insert(&current);
         set
     }
@@ -147,7 +152,10 @@ impl KeySet {
     }
 
     pub fn set_current(&mut self, id: KeyId) {
-        assert!(self.ciphers.contains_key(&id), "current key must be in the set");
+        assert!(
+            self.ciphers.contains_key(&id),
+            "current key must be in the set"
+        );
         self.current = id;
     }
 
@@ -172,7 +180,10 @@ impl KeySet {
 
     /// A copy of the current key alone, to seal with while the store's writer lock is free.
     pub fn sealer(&self) -> Sealer {
-        Sealer { id: self.current, cipher: self.ciphers[&self.current].clone() }
+        Sealer {
+            id: self.current,
+            cipher: self.ciphers[&self.current].clone(),
+        }
     }
 
     /// Decrypts a blob, checking that it belongs to the identity in `aad`. The plaintext is
@@ -190,12 +201,21 @@ impl KeySet {
         }
         let key_id = KeyId(u32::from_be_bytes(blob[1..5].try_into().unwrap()));
         let cipher = self.ciphers.get(&key_id).ok_or_else(|| {
-            Error::Crypto(format!("{} names data key {key_id}, which is unknown", aad.describe()))
+            Error::Crypto(format!(
+                "{} names data key {key_id}, which is unknown",
+                aad.describe()
+            ))
         })?;
         let nonce = &blob[HEADER_LEN..HEADER_LEN + NONCE_LEN];
         let ad = aad.encode(&blob[..HEADER_LEN]);
         cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: &blob[HEADER_LEN + NONCE_LEN..], aad: &ad })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: &blob[HEADER_LEN + NONCE_LEN..],
+                    aad: &ad,
+                },
+            )
             .map(Zeroizing::new)
             .map_err(|_| {
                 Error::Crypto(format!(
@@ -226,7 +246,9 @@ impl Sealer {
 
 impl fmt::Debug for Sealer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sealer").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Sealer")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -245,7 +267,11 @@ fn seal_with(id: KeyId, cipher: &Aes256Gcm, aad: &Aad<'_>, plaintext: &[u8]) -> 
     blob.extend_from_slice(&nonce);
     blob.extend_from_slice(plaintext);
     let tag = cipher
-        .encrypt_in_place_detached(Nonce::from_slice(&nonce), &ad, &mut blob[HEADER_LEN + NONCE_LEN..])
+        .encrypt_in_place_detached(
+            Nonce::from_slice(&nonce),
+            &ad,
+            &mut blob[HEADER_LEN + NONCE_LEN..],
+        )
         .expect("AES-GCM encryption cannot fail for in-memory buffers");
     blob.extend_from_slice(&tag);
     blob
@@ -267,7 +293,10 @@ mod tests {
     #[test]
     fn round_trip_and_header() {
         let keys = set();
-        let aad = Aad { kind: RecordKind::Event, parts: &["a@x", "cal", "ev1"] };
+        let aad = Aad {
+            kind: RecordKind::Event,
+            parts: &["a@x", "cal", "ev1"],
+        };
         let blob = keys.seal(&aad, b"hello");
         assert_eq!(blob[0], BLOB_VERSION);
         assert_eq!(blob_key_id(&blob), Some(KeyId(7)));
@@ -278,19 +307,40 @@ mod tests {
     #[test]
     fn fresh_nonce_per_write() {
         let keys = set();
-        let aad = Aad { kind: RecordKind::Event, parts: &["a", "b", "c"] };
+        let aad = Aad {
+            kind: RecordKind::Event,
+            parts: &["a", "b", "c"],
+        };
         assert_ne!(keys.seal(&aad, b"same"), keys.seal(&aad, b"same"));
     }
 
     #[test]
     fn identity_is_bound() {
         let keys = set();
-        let blob = keys.seal(&Aad { kind: RecordKind::Event, parts: &["a|b", "c", "e"] }, b"x");
+        let blob = keys.seal(
+            &Aad {
+                kind: RecordKind::Event,
+                parts: &["a|b", "c", "e"],
+            },
+            b"x",
+        );
         for other in [
-            Aad { kind: RecordKind::Event, parts: &["a", "b|c", "e"] },
-            Aad { kind: RecordKind::Event, parts: &["a|b", "c", "f"] },
-            Aad { kind: RecordKind::Outbox, parts: &["a|b", "c", "e"] },
-            Aad { kind: RecordKind::Event, parts: &["a|b", "c", "e", ""] },
+            Aad {
+                kind: RecordKind::Event,
+                parts: &["a", "b|c", "e"],
+            },
+            Aad {
+                kind: RecordKind::Event,
+                parts: &["a|b", "c", "f"],
+            },
+            Aad {
+                kind: RecordKind::Outbox,
+                parts: &["a|b", "c", "e"],
+            },
+            Aad {
+                kind: RecordKind::Event,
+                parts: &["a|b", "c", "e", ""],
+            },
         ] {
             let err = keys.open(&other, &blob).unwrap_err();
             assert!(err.to_string().contains("failed authentication"), "{err}");
@@ -300,24 +350,42 @@ mod tests {
     #[test]
     fn tampered_header_or_body_fails() {
         let keys = set();
-        let aad = Aad { kind: RecordKind::Event, parts: &["a", "b", "c"] };
+        let aad = Aad {
+            kind: RecordKind::Event,
+            parts: &["a", "b", "c"],
+        };
         let blob = keys.seal(&aad, b"payload");
         let mut b = blob.clone();
         *b.last_mut().unwrap() ^= 1;
         assert!(keys.open(&aad, &b).is_err());
         let mut b = blob.clone();
         b[0] = 9;
-        assert!(keys.open(&aad, &b).unwrap_err().to_string().contains("version"));
+        assert!(keys
+            .open(&aad, &b)
+            .unwrap_err()
+            .to_string()
+            .contains("version"));
         let mut b = blob.clone();
         b[4] ^= 1;
-        assert!(keys.open(&aad, &b).unwrap_err().to_string().contains("unknown"));
-        assert!(keys.open(&aad, &blob[..10]).unwrap_err().to_string().contains("truncated"));
+        assert!(keys
+            .open(&aad, &b)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown"));
+        assert!(keys
+            .open(&aad, &blob[..10])
+            .unwrap_err()
+            .to_string()
+            .contains("truncated"));
     }
 
     #[test]
     fn rotation_reads_old_writes_new() {
         let mut keys = set();
-        let aad = Aad { kind: RecordKind::Calendar, parts: &["a", "b"] };
+        let aad = Aad {
+            kind: RecordKind::Calendar,
+            parts: &["a", "b"],
+        };
         let old = keys.seal(&aad, b"old");
         keys.insert(&DataKey::generate(KeyId(8)));
         keys.set_current(KeyId(8));

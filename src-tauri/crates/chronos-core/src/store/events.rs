@@ -71,7 +71,10 @@ pub struct StoredEvent {
     pub pending: bool,
 }
 
-fn serialize_arc<S: serde::Serializer>(e: &Arc<EventResource>, s: S) -> std::result::Result<S::Ok, S::Error> {
+fn serialize_arc<S: serde::Serializer>(
+    e: &Arc<EventResource>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     (**e).serialize(s)
 }
 
@@ -86,8 +89,14 @@ pub struct CalendarRef {
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)] // short-lived; boxing would only add noise at call sites
 pub enum RowChange {
-    Upsert { calendar: CalendarId, event: EventResource },
-    Delete { calendar: CalendarId, event_id: EventId },
+    Upsert {
+        calendar: CalendarId,
+        event: EventResource,
+    },
+    Delete {
+        calendar: CalendarId,
+        event_id: EventId,
+    },
 }
 
 pub(crate) enum IndexOp {
@@ -100,7 +109,10 @@ fn is_exception(ev: &EventResource) -> bool {
 }
 
 pub(crate) fn event_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
-    Aad { kind: RecordKind::Event, parts }
+    Aad {
+        kind: RecordKind::Event,
+        parts,
+    }
 }
 
 /// Writes one event row (sealed) with the given sweep mark.
@@ -112,7 +124,11 @@ pub(crate) fn upsert_row(
     ev: &EventResource,
     generation: i64,
 ) -> Result<()> {
-    let blob = seal_json(keys, &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]), ev)?;
+    let blob = seal_json(
+        keys,
+        &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]),
+        ev,
+    )?;
     write_row(tx, account, calendar, ev, generation, &blob)
 }
 
@@ -169,12 +185,18 @@ pub(crate) fn preseal(
         let write_likely = !ev.id.as_str().is_empty()
             && !deleted
             && !index.is_pending(account, calendar, &ev.id)
-            && cal.and_then(|c| c.get(&ev.id)).is_none_or(|old| *old.event != *ev);
+            && cal
+                .and_then(|c| c.get(&ev.id))
+                .is_none_or(|old| *old.event != *ev);
         out.push(if write_likely {
             let plain = zeroize::Zeroizing::new(
-                serde_json::to_vec(ev).map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
+                serde_json::to_vec(ev)
+                    .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
             );
-            Some(sealer.seal(&event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]), &plain))
+            Some(sealer.seal(
+                &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]),
+                &plain,
+            ))
         } else {
             None
         });
@@ -182,14 +204,25 @@ pub(crate) fn preseal(
     Ok(out)
 }
 
-pub(crate) fn delete_row(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<bool> {
+pub(crate) fn delete_row(
+    tx: &Transaction<'_>,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<bool> {
     Ok(tx
-        .prepare_cached("DELETE FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3")?
+        .prepare_cached(
+            "DELETE FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+        )?
         .execute(params![account.as_str(), calendar.as_str(), id.as_str()])?
         == 1)
 }
 
-pub(crate) fn current_generation(conn: &Connection, account: &AccountId, calendar: &CalendarId) -> Result<i64> {
+pub(crate) fn current_generation(
+    conn: &Connection,
+    account: &AccountId,
+    calendar: &CalendarId,
+) -> Result<i64> {
     Ok(conn
         .query_row(
             "SELECT generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
@@ -203,7 +236,12 @@ pub(crate) fn current_generation(conn: &Connection, account: &AccountId, calenda
 impl Store {
     /// Decrypts a calendar's events into the index unless it is there already. Must be called
     /// with the writer lock held, so no write slips between the read and the insert.
-    pub(crate) fn ensure_loaded(&self, db: &Db, account: &AccountId, calendar: &CalendarId) -> Result<()> {
+    pub(crate) fn ensure_loaded(
+        &self,
+        db: &Db,
+        account: &AccountId,
+        calendar: &CalendarId,
+    ) -> Result<()> {
         let key: CalKey = (account.clone(), calendar.clone());
         if self.index_read().calendars.contains_key(&key) {
             return Ok(());
@@ -211,8 +249,12 @@ impl Store {
         let started = std::time::Instant::now();
         let rows: Vec<(String, Vec<u8>)> = db
             .conn
-            .prepare_cached("SELECT event_id, blob FROM events WHERE account = ?1 AND calendar_id = ?2")?
-            .query_map(params![account.as_str(), calendar.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .prepare_cached(
+                "SELECT event_id, blob FROM events WHERE account = ?1 AND calendar_id = ?2",
+            )?
+            .query_map(params![account.as_str(), calendar.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         // Decrypting and parsing is the cost (~15 µs an event): spread it over the cores.
         let keys = &db.keys;
@@ -220,23 +262,36 @@ impl Store {
             chunk
                 .iter()
                 .map(|(id, blob)| {
-                    let ev: EventResource =
-                        open_json(keys, &event_aad(&[account.as_str(), calendar.as_str(), id]), blob)?;
+                    let ev: EventResource = open_json(
+                        keys,
+                        &event_aad(&[account.as_str(), calendar.as_str(), id]),
+                        blob,
+                    )?;
                     if ev.id.as_str() != id {
-                        return Err(Error::Crypto(format!("event row {id} holds a record for another id")));
+                        return Err(Error::Crypto(format!(
+                            "event row {id} holds a record for another id"
+                        )));
                     }
                     Ok(ev)
                 })
                 .collect()
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
         let decoded: Vec<Vec<EventResource>> = if threads > 1 && rows.len() >= 4_000 {
             let chunk = rows.len().div_ceil(threads);
             std::thread::scope(|scope| {
-                let handles: Vec<_> = rows.chunks(chunk).map(|c| scope.spawn(move || open_rows(c))).collect();
+                let handles: Vec<_> = rows
+                    .chunks(chunk)
+                    .map(|c| scope.spawn(move || open_rows(c)))
+                    .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().map_err(|_| Error::Internal("index loader thread panicked".into()))?)
+                    .map(|h| {
+                        h.join()
+                            .map_err(|_| Error::Internal("index loader thread panicked".into()))?
+                    })
                     .collect::<Result<_>>()
             })?
         } else {
@@ -317,12 +372,10 @@ impl Store {
         )?;
         let stamp = match page.full_sync {
             Some(g) if Some(g.0) == in_progress => g.0,
-            Some(g) => {
-                return Err(Error::Conflict(format!(
-                    "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
-                    g.0
-                )))
-            }
+            Some(g) => return Err(Error::Conflict(format!(
+                "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
+                g.0
+            ))),
             None => generation,
         };
 
@@ -417,7 +470,11 @@ impl Store {
                         ops.push(IndexOp::Remove(id));
                     }
                 }
-                let time_col = if page.full_sync.is_some() { "last_full_sync_ms" } else { "last_incremental_ms" };
+                let time_col = if page.full_sync.is_some() {
+                    "last_full_sync_ms"
+                } else {
+                    "last_incremental_ms"
+                };
                 let (token, incremental) = match &page.end {
                     PageEnd::Last(token) => (Some(token.as_str()), IncrementalSync::Available),
                     _ => (None, IncrementalSync::Unavailable),
@@ -444,7 +501,9 @@ impl Store {
         }
         let mut index = self.index_write();
         // A calendar that was never loaded is loaded whole on first use; nothing to patch.
-        let Some(cal) = index.calendars.get_mut(key) else { return };
+        let Some(cal) = index.calendars.get_mut(key) else {
+            return;
+        };
         for op in ops {
             match op {
                 IndexOp::Upsert(ev) => cal.upsert(ev),
@@ -466,7 +525,9 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredEvent>> {
         if to <= from {
-            return Err(Error::InvalidInput("the range ends before it starts".into()));
+            return Err(Error::InvalidInput(
+                "the range ends before it starts".into(),
+            ));
         }
         let cals: Vec<CalKey> = match calendars {
             Some(c) => c
@@ -478,7 +539,9 @@ impl Store {
         };
         let missing: Vec<&CalKey> = {
             let index = self.index_read();
-            cals.iter().filter(|k| !index.calendars.contains_key(*k)).collect()
+            cals.iter()
+                .filter(|k| !index.calendars.contains_key(*k))
+                .collect()
         };
         if !missing.is_empty() {
             let db = self.db();
@@ -498,12 +561,24 @@ impl Store {
                 hits.extend(buf.drain(..).map(|(k, e)| (k, i, e)));
             }
         }
-        hits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| a.2.id.cmp(&b.2.id)));
-        Ok(hits.into_iter().map(|(_, i, event)| stored(&index, &cals[i], event)).collect())
+        hits.sort_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| a.2.id.cmp(&b.2.id))
+        });
+        Ok(hits
+            .into_iter()
+            .map(|(_, i, event)| stored(&index, &cals[i], event))
+            .collect())
     }
 
     /// One event, from the index (loading its calendar first if needed).
-    pub fn get_event(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<Option<StoredEvent>> {
+    pub fn get_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+    ) -> Result<Option<StoredEvent>> {
         let key: CalKey = (account.clone(), calendar.clone());
         if !self.index_read().calendars.contains_key(&key) {
             let db = self.db();
@@ -519,7 +594,12 @@ impl Store {
     }
 
     /// Reads one event straight from its row, bypassing the index (decrypts it now).
-    pub fn read_event_row(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> Result<Option<EventResource>> {
+    pub fn read_event_row(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+    ) -> Result<Option<EventResource>> {
         let db = self.db();
         let blob: Option<Vec<u8>> = db
             .conn
@@ -529,8 +609,14 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        blob.map(|b| open_json(&db.keys, &event_aad(&[account.as_str(), calendar.as_str(), id.as_str()]), &b))
-            .transpose()
+        blob.map(|b| {
+            open_json(
+                &db.keys,
+                &event_aad(&[account.as_str(), calendar.as_str(), id.as_str()]),
+                &b,
+            )
+        })
+        .transpose()
     }
 
     /// Number of event rows of a calendar (cancelled exceptions included).
@@ -544,7 +630,13 @@ impl Store {
     }
 }
 
-fn mark_seen(tx: &Transaction<'_>, account: &AccountId, calendar: &CalendarId, id: &EventId, stamp: i64) -> Result<()> {
+fn mark_seen(
+    tx: &Transaction<'_>,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    stamp: i64,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE events SET generation = ?4 WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 AND generation <> ?4",
     )?

@@ -25,7 +25,11 @@ pub enum Placement {
     Span { lo: i64, hi: i64 },
     /// A recurring master: may produce instances starting from `first` until `until` (`None`:
     /// no bound known without expanding, e.g. COUNT or RDATE), each lasting `length` seconds.
-    Master { first: i64, until: Option<i64>, length: i64 },
+    Master {
+        first: i64,
+        until: Option<i64>,
+        length: i64,
+    },
     /// No usable times (malformed or missing): reachable by id, never by range.
     Unplaced,
 }
@@ -36,7 +40,11 @@ fn instant(dt: &EventDateTime) -> Option<(i64, bool)> {
             return Some((t.timestamp(), false));
         }
         let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-        if let Some(tz) = dt.time_zone.as_deref().and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
+        if let Some(tz) = dt
+            .time_zone
+            .as_deref()
+            .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+        {
             if let Some(t) = tz.from_local_datetime(&naive).earliest() {
                 return Some((t.timestamp(), false));
             }
@@ -70,14 +78,27 @@ fn series_until(recurrence: &[String]) -> Option<i64> {
         if !upper.starts_with("RRULE:") {
             continue;
         }
-        let value = upper[6..].split(';').find_map(|p| p.strip_prefix("UNTIL="))?;
+        let value = upper[6..]
+            .split(';')
+            .find_map(|p| p.strip_prefix("UNTIL="))?;
         let t = if value.len() == 8 {
-            NaiveDate::parse_from_str(value, "%Y%m%d").ok()?.and_hms_opt(23, 59, 59)?.and_utc().timestamp()
+            NaiveDate::parse_from_str(value, "%Y%m%d")
+                .ok()?
+                .and_hms_opt(23, 59, 59)?
+                .and_utc()
+                .timestamp()
                 + FLOATING_SLACK
         } else {
             let v = value.trim_end_matches('Z');
-            let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").ok()?.and_utc().timestamp();
-            if value.ends_with('Z') { t } else { t + FLOATING_SLACK }
+            let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S")
+                .ok()?
+                .and_utc()
+                .timestamp();
+            if value.ends_with('Z') {
+                t
+            } else {
+                t + FLOATING_SLACK
+            }
         };
         until = Some(until.map_or(t, |u: i64| u.max(t)));
     }
@@ -86,7 +107,10 @@ fn series_until(recurrence: &[String]) -> Option<i64> {
 
 pub fn placement(ev: &EventResource) -> Placement {
     let is_master = ev.recurring_event_id.is_none()
-        && ev.recurrence.as_ref().is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()));
+        && ev
+            .recurrence
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|l| !l.trim().is_empty()));
     if is_master {
         return match ev.start.as_ref().and_then(|s| span(s, ev.end.as_ref())) {
             Some((lo, hi)) => Placement::Master {
@@ -97,20 +121,42 @@ pub fn placement(ev: &EventResource) -> Placement {
             None => Placement::Unplaced,
         };
     }
-    let own = if ev.is_cancelled() { None } else { ev.start.as_ref().and_then(|s| span(s, ev.end.as_ref())) };
-    let original = ev.original_start_time.as_ref().and_then(|o| span(o, None)).map(|(lo, _)| {
-        // The original slot only needs to be hit, not covered: mark its start.
-        (lo, lo + 1 + if o_is_floating(ev) { 2 * FLOATING_SLACK } else { 0 })
-    });
+    let own = if ev.is_cancelled() {
+        None
+    } else {
+        ev.start.as_ref().and_then(|s| span(s, ev.end.as_ref()))
+    };
+    let original = ev
+        .original_start_time
+        .as_ref()
+        .and_then(|o| span(o, None))
+        .map(|(lo, _)| {
+            // The original slot only needs to be hit, not covered: mark its start.
+            (
+                lo,
+                lo + 1
+                    + if o_is_floating(ev) {
+                        2 * FLOATING_SLACK
+                    } else {
+                        0
+                    },
+            )
+        });
     match (own, original) {
-        (Some((a, b)), Some((c, d))) => Placement::Span { lo: a.min(c), hi: b.max(d) },
+        (Some((a, b)), Some((c, d))) => Placement::Span {
+            lo: a.min(c),
+            hi: b.max(d),
+        },
         (Some((a, b)), None) | (None, Some((a, b))) => Placement::Span { lo: a, hi: b },
         (None, None) => Placement::Unplaced,
     }
 }
 
 fn o_is_floating(ev: &EventResource) -> bool {
-    ev.original_start_time.as_ref().and_then(instant).is_some_and(|(_, f)| f)
+    ev.original_start_time
+        .as_ref()
+        .and_then(instant)
+        .is_some_and(|(_, f)| f)
 }
 
 impl Placement {
@@ -118,9 +164,11 @@ impl Placement {
         match *self {
             Placement::Span { lo, hi } => lo < to && hi > from,
             // The last start may be before `from` and its occurrence still run into the range.
-            Placement::Master { first, until, length } => {
-                first < to && until.is_none_or(|u| u.saturating_add(length) >= from)
-            }
+            Placement::Master {
+                first,
+                until,
+                length,
+            } => first < to && until.is_none_or(|u| u.saturating_add(length) >= from),
             Placement::Unplaced => false,
         }
     }
@@ -183,8 +231,14 @@ impl CalendarIndex {
             }
             Placement::Unplaced => {}
         }
-        if let (Some(master), false) = (&event.recurring_event_id, matches!(placement, Placement::Master { .. })) {
-            self.exceptions.entry(master.clone()).or_default().insert(id.clone());
+        if let (Some(master), false) = (
+            &event.recurring_event_id,
+            matches!(placement, Placement::Master { .. }),
+        ) {
+            self.exceptions
+                .entry(master.clone())
+                .or_default()
+                .insert(id.clone());
         }
         self.events.insert(id, Indexed { event, placement });
     }
@@ -234,11 +288,15 @@ impl CalendarIndex {
         // Exceptions of the masters in range whose original slot starts up to one occurrence
         // length before `from` (the ones inside the range were found above).
         for id in &self.masters {
-            let Placement::Master { length, .. } = self.events[id].placement else { continue };
+            let Placement::Master { length, .. } = self.events[id].placement else {
+                continue;
+            };
             if length <= 0 || !self.events[id].placement.overlaps(from, to) {
                 continue;
             }
-            let Some(exceptions) = self.exceptions.get(id) else { continue };
+            let Some(exceptions) = self.exceptions.get(id) else {
+                continue;
+            };
             let early = from.saturating_sub(length);
             for x in exceptions {
                 let e = &self.events[x];
@@ -264,16 +322,30 @@ pub struct Index {
 
 impl Index {
     pub fn is_pending(&self, account: &AccountId, calendar: &CalendarId, id: &EventId) -> bool {
-        self.pending.get(account).and_then(|c| c.get(calendar)).is_some_and(|e| e.contains_key(id))
+        self.pending
+            .get(account)
+            .and_then(|c| c.get(calendar))
+            .is_some_and(|e| e.contains_key(id))
     }
 
     pub fn add_pending(&mut self, (account, calendar, id): EventKey) {
-        *self.pending.entry(account).or_default().entry(calendar).or_default().entry(id).or_insert(0) += 1;
+        *self
+            .pending
+            .entry(account)
+            .or_default()
+            .entry(calendar)
+            .or_default()
+            .entry(id)
+            .or_insert(0) += 1;
     }
 
     pub fn remove_pending(&mut self, (account, calendar, id): &EventKey) {
-        let Some(cals) = self.pending.get_mut(account) else { return };
-        let Some(events) = cals.get_mut(calendar) else { return };
+        let Some(cals) = self.pending.get_mut(account) else {
+            return;
+        };
+        let Some(events) = cals.get_mut(calendar) else {
+            return;
+        };
         if let Some(n) = events.get_mut(id) {
             *n -= 1;
             if *n == 0 {
@@ -303,32 +375,57 @@ mod tests {
     use super::*;
 
     fn dt(s: &str) -> EventDateTime {
-        EventDateTime { date_time: Some(s.into()), ..Default::default() }
+        EventDateTime {
+            date_time: Some(s.into()),
+            ..Default::default()
+        }
     }
     fn date(s: &str) -> EventDateTime {
-        EventDateTime { date: Some(s.into()), ..Default::default() }
+        EventDateTime {
+            date: Some(s.into()),
+            ..Default::default()
+        }
     }
     fn ts(s: &str) -> i64 {
         chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
     }
     fn ev(id: &str, start: EventDateTime, end: EventDateTime) -> EventResource {
-        EventResource { id: id.into(), start: Some(start), end: Some(end), ..Default::default() }
+        EventResource {
+            id: id.into(),
+            start: Some(start),
+            end: Some(end),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn placements() {
-        let e = ev("a", dt("2026-12-01T09:00:00+01:00"), dt("2026-12-01T10:00:00+01:00"));
-        assert_eq!(placement(&e), Placement::Span { lo: ts("2026-12-01T08:00:00Z"), hi: ts("2026-12-01T09:00:00Z") });
+        let e = ev(
+            "a",
+            dt("2026-12-01T09:00:00+01:00"),
+            dt("2026-12-01T10:00:00+01:00"),
+        );
+        assert_eq!(
+            placement(&e),
+            Placement::Span {
+                lo: ts("2026-12-01T08:00:00Z"),
+                hi: ts("2026-12-01T09:00:00Z")
+            }
+        );
 
         let e = ev("b", date("2026-12-01"), date("2026-12-02"));
-        let Placement::Span { lo, hi } = placement(&e) else { panic!() };
+        let Placement::Span { lo, hi } = placement(&e) else {
+            panic!()
+        };
         assert_eq!(lo, ts("2026-12-01T00:00:00Z") - FLOATING_SLACK);
         assert_eq!(hi, ts("2026-12-02T00:00:00Z") + FLOATING_SLACK);
 
         let mut z = dt("2026-12-01T09:00:00");
         z.time_zone = Some("America/New_York".into());
         let e = ev("c", z.clone(), z);
-        let Placement::Span { lo, .. } = placement(&e) else { panic!() };
+        let Placement::Span { lo, .. } = placement(&e) else {
+            panic!()
+        };
         assert_eq!(lo, ts("2026-12-01T14:00:00Z"));
 
         let e = ev("d", dt("not a date"), dt("2026-12-01T10:00:00Z"));
@@ -364,22 +461,54 @@ mod tests {
     #[test]
     fn range_finds_short_long_and_masters() {
         let mut idx = CalendarIndex::default();
-        idx.upsert(Arc::new(ev("in", dt("2026-12-10T09:00:00Z"), dt("2026-12-10T10:00:00Z"))));
-        idx.upsert(Arc::new(ev("before", dt("2026-11-10T09:00:00Z"), dt("2026-11-10T10:00:00Z"))));
-        idx.upsert(Arc::new(ev("spans", dt("2026-11-30T22:00:00Z"), dt("2026-12-01T02:00:00Z"))));
-        idx.upsert(Arc::new(ev("long", dt("2026-10-01T00:00:00Z"), dt("2027-01-01T00:00:00Z"))));
-        let mut m = ev("master", dt("2026-01-01T09:00:00Z"), dt("2026-01-01T10:00:00Z"));
+        idx.upsert(Arc::new(ev(
+            "in",
+            dt("2026-12-10T09:00:00Z"),
+            dt("2026-12-10T10:00:00Z"),
+        )));
+        idx.upsert(Arc::new(ev(
+            "before",
+            dt("2026-11-10T09:00:00Z"),
+            dt("2026-11-10T10:00:00Z"),
+        )));
+        idx.upsert(Arc::new(ev(
+            "spans",
+            dt("2026-11-30T22:00:00Z"),
+            dt("2026-12-01T02:00:00Z"),
+        )));
+        idx.upsert(Arc::new(ev(
+            "long",
+            dt("2026-10-01T00:00:00Z"),
+            dt("2027-01-01T00:00:00Z"),
+        )));
+        let mut m = ev(
+            "master",
+            dt("2026-01-01T09:00:00Z"),
+            dt("2026-01-01T10:00:00Z"),
+        );
         m.recurrence = Some(vec!["RRULE:FREQ=DAILY".into()]);
         idx.upsert(Arc::new(m));
         let mut out = vec![];
-        idx.range(ts("2026-12-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"), &mut out);
+        idx.range(
+            ts("2026-12-01T00:00:00Z"),
+            ts("2027-01-01T00:00:00Z"),
+            &mut out,
+        );
         let mut ids: Vec<_> = out.iter().map(|(_, e)| e.id.as_str().to_owned()).collect();
         ids.sort();
         assert_eq!(ids, ["in", "long", "master", "spans"]);
         // Moving an event re-places it.
-        idx.upsert(Arc::new(ev("in", dt("2027-02-10T09:00:00Z"), dt("2027-02-10T10:00:00Z"))));
+        idx.upsert(Arc::new(ev(
+            "in",
+            dt("2027-02-10T09:00:00Z"),
+            dt("2027-02-10T10:00:00Z"),
+        )));
         out.clear();
-        idx.range(ts("2026-12-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"), &mut out);
+        idx.range(
+            ts("2026-12-01T00:00:00Z"),
+            ts("2027-01-01T00:00:00Z"),
+            &mut out,
+        );
         assert_eq!(out.len(), 3);
         assert!(idx.remove(&"long".into()).is_some());
         assert_eq!(idx.len(), 4);
@@ -401,18 +530,30 @@ mod tests {
         idx.upsert(Arc::new(m));
         idx.upsert(Arc::new(cancelled));
         let mut out = vec![];
-        idx.range(ts("2026-12-16T00:00:00Z"), ts("2026-12-17T00:00:00Z"), &mut out);
+        idx.range(
+            ts("2026-12-16T00:00:00Z"),
+            ts("2026-12-17T00:00:00Z"),
+            &mut out,
+        );
         let mut ids: Vec<_> = out.iter().map(|(_, e)| e.id.as_str().to_owned()).collect();
         ids.sort();
         assert_eq!(ids, ["m", "m_20261214T090000Z"]);
         // Past the last occurrence's end neither is found.
         out.clear();
-        idx.range(ts("2026-12-18T00:00:00Z"), ts("2026-12-19T00:00:00Z"), &mut out);
+        idx.range(
+            ts("2026-12-18T00:00:00Z"),
+            ts("2026-12-19T00:00:00Z"),
+            &mut out,
+        );
         assert!(out.is_empty());
         // Removing the exception forgets it.
         idx.remove(&"m_20261214T090000Z".into());
         out.clear();
-        idx.range(ts("2026-12-16T00:00:00Z"), ts("2026-12-17T00:00:00Z"), &mut out);
+        idx.range(
+            ts("2026-12-16T00:00:00Z"),
+            ts("2026-12-17T00:00:00Z"),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
     }
 }

@@ -42,7 +42,10 @@ pub(crate) fn has_encrypted_rows(conn: &Connection) -> Result<bool> {
 }
 
 /// The keyring's key `id`, or why it cannot be used.
-fn read_secret_key(secrets: &dyn SecretStore, id: KeyId) -> Result<Result<DataKey, DataKeyProblem>> {
+fn read_secret_key(
+    secrets: &dyn SecretStore,
+    id: KeyId,
+) -> Result<Result<DataKey, DataKeyProblem>> {
     match secrets.get(&key_name(id))? {
         None => Ok(Err(DataKeyProblem::Absent(id))),
         Some(raw) => match DataKey::from_bytes(id, &raw) {
@@ -58,14 +61,24 @@ fn read_secret_key(secrets: &dyn SecretStore, id: KeyId) -> Result<Result<DataKe
 fn current_from_secrets(secrets: &dyn SecretStore) -> Result<Option<KeyId>> {
     Ok(secrets
         .get(CURRENT_KEY_NAME)?
-        .and_then(|raw| std::str::from_utf8(&raw).ok().and_then(|s| s.trim().parse::<u32>().ok()))
+        .and_then(|raw| {
+            std::str::from_utf8(&raw)
+                .ok()
+                .and_then(|s| s.trim().parse::<u32>().ok())
+        })
         .map(KeyId))
 }
 
 fn record_key(conn: &Connection, key: &DataKey) -> Result<()> {
     let check = KeySet::new(DataKey::from_bytes(key.id(), key.bytes())?);
     let id_str = check_aad_parts(key.id());
-    let blob = check.seal(&Aad { kind: RecordKind::KeyCheck, parts: &[&id_str] }, CHECK_PLAINTEXT);
+    let blob = check.seal(
+        &Aad {
+            kind: RecordKind::KeyCheck,
+            parts: &[&id_str],
+        },
+        CHECK_PLAINTEXT,
+    );
     conn.execute(
         "INSERT OR REPLACE INTO data_keys (id, check_blob, created_ms) VALUES (?1, ?2, ?3)",
         params![key.id().0, blob, super::now_ms()],
@@ -133,7 +146,13 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
         let single = KeySet::new(DataKey::from_bytes(id, key.bytes())?);
         let id_str = check_aad_parts(id);
         let ok = single
-            .open(&Aad { kind: RecordKind::KeyCheck, parts: &[&id_str] }, &check_blob)
+            .open(
+                &Aad {
+                    kind: RecordKind::KeyCheck,
+                    parts: &[&id_str],
+                },
+                &check_blob,
+            )
             .map(|p| &p[..] == CHECK_PLAINTEXT)
             .unwrap_or(false);
         if !ok {
@@ -147,7 +166,11 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
     }
     let mut set = set.expect("rows is not empty");
     let recorded: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE name = 'current_key_id'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE name = 'current_key_id'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     let current = recorded
         .and_then(|s| s.parse::<u32>().ok())
@@ -159,7 +182,11 @@ pub(crate) fn load_or_create(conn: &Connection, secrets: &dyn SecretStore) -> Re
 }
 
 /// Adds a new key and makes it current; existing blobs stay readable with their old keys.
-pub(crate) fn rotate(conn: &Connection, secrets: &dyn SecretStore, keys: &mut KeySet) -> Result<KeyId> {
+pub(crate) fn rotate(
+    conn: &Connection,
+    secrets: &dyn SecretStore,
+    keys: &mut KeySet,
+) -> Result<KeyId> {
     let max_db: Option<u32> = conn.query_row("SELECT MAX(id) FROM data_keys", [], |r| r.get(0))?;
     let max_secret = current_from_secrets(secrets)?.map(|k| k.0);
     let id = KeyId(max_db.into_iter().chain(max_secret).max().unwrap_or(0) + 1);
@@ -188,13 +215,22 @@ pub(crate) fn rows_using(conn: &Connection, id: KeyId) -> Result<u64> {
 }
 
 /// Forgets a key no row uses any more, in the database and in the keyring.
-pub(crate) fn retire(conn: &Connection, secrets: &dyn SecretStore, keys: &mut KeySet, id: KeyId) -> Result<()> {
+pub(crate) fn retire(
+    conn: &Connection,
+    secrets: &dyn SecretStore,
+    keys: &mut KeySet,
+    id: KeyId,
+) -> Result<()> {
     if id == keys.current() {
-        return Err(Error::InvalidInput(format!("data key {id} is the current key")));
+        return Err(Error::InvalidInput(format!(
+            "data key {id} is the current key"
+        )));
     }
     let users = rows_using(conn, id)?;
     if users > 0 {
-        return Err(Error::Conflict(format!("data key {id} is still used by {users} rows")));
+        return Err(Error::Conflict(format!(
+            "data key {id} is still used by {users} rows"
+        )));
     }
     conn.execute("DELETE FROM data_keys WHERE id = ?1", [id.0])?;
     secrets.delete(&key_name(id))?;

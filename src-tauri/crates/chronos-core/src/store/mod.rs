@@ -83,14 +83,16 @@ pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use calendars::{
-    AccountStatus, CalendarListOutcome, IncrementalSync, LocalColors, StoredAccount, StoredCalendar, SyncErrorRecord,
-    SyncState,
+    AccountStatus, CalendarListOutcome, IncrementalSync, LocalColors, StoredAccount,
+    StoredCalendar, SyncErrorRecord, SyncState,
 };
 pub use crypto::KeyId;
-pub use events::{CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
+pub use events::{
+    CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent,
+};
 pub use outbox::{
-    ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict, NewOutboxEntry, OutboxEntry,
-    OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
+    ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
+    NewOutboxEntry, OutboxEntry, OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
 };
 
 use crate::error::{Error, Result};
@@ -128,7 +130,9 @@ pub struct RecoveryReport {
 
 impl RecoveryReport {
     fn count(conn: &Connection) -> Result<RecoveryReport> {
-        let count = |sql: &str| -> Result<usize> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize) };
+        let count = |sql: &str| -> Result<usize> {
+            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize)
+        };
         Ok(RecoveryReport {
             unsent_changes_lost: count("SELECT COUNT(*) FROM outbox")?,
             conflicts_lost: count("SELECT COUNT(*) FROM conflicts")?,
@@ -153,9 +157,13 @@ pub struct Store {
 impl Store {
     /// The store file in the platform data directory.
     pub fn default_path() -> Result<PathBuf> {
-        let base = directories::BaseDirs::new()
-            .ok_or_else(|| Error::Internal("no home directory to keep the local store in".into()))?;
-        Ok(base.data_dir().join("app.chronos.desktop").join("chronos.sqlite"))
+        let base = directories::BaseDirs::new().ok_or_else(|| {
+            Error::Internal("no home directory to keep the local store in".into())
+        })?;
+        Ok(base
+            .data_dir()
+            .join("app.chronos.desktop")
+            .join("chronos.sqlite"))
     }
 
     /// Opens (creating and migrating as needed) the store at `path`. Fails with
@@ -166,7 +174,11 @@ impl Store {
         let keys = keys::load_or_create(&conn, &*secrets)?;
         let sealer = RwLock::new(Arc::new(keys.sealer()));
         let store = Store {
-            db: Mutex::new(Db { conn, keys, secrets }),
+            db: Mutex::new(Db {
+                conn,
+                keys,
+                secrets,
+            }),
             sealer,
             index: RwLock::new(Index::default()),
             selected: RwLock::new(HashSet::new()),
@@ -175,7 +187,8 @@ impl Store {
         {
             let db = store.db();
             outbox::load_pending(&db.conn, &mut store.index_write())?;
-            *store.selected.write().unwrap_or_else(|e| e.into_inner()) = calendars::load_selected(&db.conn)?;
+            *store.selected.write().unwrap_or_else(|e| e.into_inner()) =
+                calendars::load_selected(&db.conn)?;
         }
         Ok(store)
     }
@@ -195,7 +208,10 @@ impl Store {
     /// and conflicts, and the sealed calendar metadata (names come back with the next calendar
     /// list sync), keeps accounts and calendar selections and colours, creates a new data key,
     /// and opens the store. The next sync is a full one.
-    pub fn recover_missing_key(path: impl AsRef<Path>, secrets: Arc<dyn SecretStore>) -> Result<(Store, RecoveryReport)> {
+    pub fn recover_missing_key(
+        path: impl AsRef<Path>,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<(Store, RecoveryReport)> {
         let path = path.as_ref();
         let mut conn = open_connection(path)?;
         let tx = conn.transaction()?;
@@ -248,7 +264,11 @@ impl Store {
     /// Makes a new data key current. Blobs written before stay readable with their own key.
     pub fn rotate_data_key(&self) -> Result<KeyId> {
         let mut db = self.db();
-        let Db { conn, keys, secrets } = &mut *db;
+        let Db {
+            conn,
+            keys,
+            secrets,
+        } = &mut *db;
         let tx = conn.transaction()?;
         let id = keys::rotate(&tx, &**secrets, keys)?;
         tx.commit()?;
@@ -266,20 +286,59 @@ impl Store {
         let mut n = 0;
         // (table, kind, identity columns in AAD order, sealed column, row match on ?2.. = identity)
         let tables: [(&str, RecordKind, &str, &str, &str); 6] = [
-            ("events", RecordKind::Event, "account, calendar_id, event_id", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4"),
-            ("calendars", RecordKind::Calendar, "account, calendar_id", "blob", "account = ?2 AND calendar_id = ?3"),
-            ("outbox", RecordKind::Outbox, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
-            ("conflicts", RecordKind::Conflict, "account, calendar_id, event_id, CAST(id AS TEXT)", "blob", "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)"),
-            ("push_channels", RecordKind::PushChannel, "account, calendar_id, channel_id", "token_blob", "account = ?2 AND calendar_id = ?3 AND channel_id = ?4"),
-            ("account_meta", RecordKind::AccountMeta, "account, key", "blob", "account = ?2 AND key = ?3"),
+            (
+                "events",
+                RecordKind::Event,
+                "account, calendar_id, event_id",
+                "blob",
+                "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
+            ),
+            (
+                "calendars",
+                RecordKind::Calendar,
+                "account, calendar_id",
+                "blob",
+                "account = ?2 AND calendar_id = ?3",
+            ),
+            (
+                "outbox",
+                RecordKind::Outbox,
+                "account, calendar_id, event_id, CAST(id AS TEXT)",
+                "blob",
+                "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
+            ),
+            (
+                "conflicts",
+                RecordKind::Conflict,
+                "account, calendar_id, event_id, CAST(id AS TEXT)",
+                "blob",
+                "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
+            ),
+            (
+                "push_channels",
+                RecordKind::PushChannel,
+                "account, calendar_id, channel_id",
+                "token_blob",
+                "account = ?2 AND calendar_id = ?3 AND channel_id = ?4",
+            ),
+            (
+                "account_meta",
+                RecordKind::AccountMeta,
+                "account, key",
+                "blob",
+                "account = ?2 AND key = ?3",
+            ),
         ];
         for (table, kind, cols, blob_col, key) in tables {
             let rows: Vec<(Vec<String>, Vec<u8>)> = {
                 let ncols = cols.split(',').count();
-                let mut stmt =
-                    tx.prepare(&format!("SELECT {cols}, {blob_col} FROM {table} WHERE {blob_col} IS NOT NULL"))?;
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT {cols}, {blob_col} FROM {table} WHERE {blob_col} IS NOT NULL"
+                ))?;
                 let rows = stmt.query_map([], |r| {
-                    let ids = (0..ncols).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+                    let ids = (0..ncols)
+                        .map(|i| r.get::<_, String>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
                     Ok((ids, r.get::<_, Vec<u8>>(ncols)?))
                 })?;
                 rows.collect::<rusqlite::Result<_>>()?
@@ -289,12 +348,18 @@ impl Store {
                     continue;
                 }
                 let parts: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let aad = Aad { kind, parts: &parts };
+                let aad = Aad {
+                    kind,
+                    parts: &parts,
+                };
                 let plain = keys.open(&aad, &blob)?;
                 let sealed = keys.seal(&aad, &plain);
                 let mut params: Vec<&dyn rusqlite::ToSql> = vec![&sealed];
                 params.extend(ids.iter().map(|s| s as &dyn rusqlite::ToSql));
-                tx.execute(&format!("UPDATE {table} SET {blob_col} = ?1 WHERE {key}"), params.as_slice())?;
+                tx.execute(
+                    &format!("UPDATE {table} SET {blob_col} = ?1 WHERE {key}"),
+                    params.as_slice(),
+                )?;
                 n += 1;
             }
         }
@@ -305,7 +370,11 @@ impl Store {
     /// Forgets an old key once no row uses it (after `reencrypt_all`), here and in the keyring.
     pub fn retire_data_key(&self, id: KeyId) -> Result<()> {
         let mut db = self.db();
-        let Db { conn, keys, secrets } = &mut *db;
+        let Db {
+            conn,
+            keys,
+            secrets,
+        } = &mut *db;
         keys::retire(conn, &**secrets, keys, id)
     }
 
@@ -350,16 +419,26 @@ fn open_connection(path: &Path) -> Result<Connection> {
 }
 
 /// Seals a serialisable value; the JSON plaintext is wiped after use.
-pub(crate) fn seal_json<T: serde::Serialize>(keys: &KeySet, aad: &Aad<'_>, value: &T) -> Result<Vec<u8>> {
+pub(crate) fn seal_json<T: serde::Serialize>(
+    keys: &KeySet,
+    aad: &Aad<'_>,
+    value: &T,
+) -> Result<Vec<u8>> {
     let plain = zeroize::Zeroizing::new(
-        serde_json::to_vec(value).map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
+        serde_json::to_vec(value)
+            .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
     );
     Ok(keys.seal(aad, &plain))
 }
 
-pub(crate) fn open_json<T: serde::de::DeserializeOwned>(keys: &KeySet, aad: &Aad<'_>, blob: &[u8]) -> Result<T> {
+pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
+    keys: &KeySet,
+    aad: &Aad<'_>,
+    blob: &[u8],
+) -> Result<T> {
     let plain = keys.open(aad, blob)?;
-    serde_json::from_slice(&plain).map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))
+    serde_json::from_slice(&plain)
+        .map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))
 }
 
 #[cfg(test)]

@@ -183,11 +183,18 @@ fn rekey_in_tx(
     for cal in calendars {
         let cal = CalendarId(cal);
         delete_row(tx, account, &cal, &rekey.from)?;
-        ops.entry((account.clone(), cal)).or_default().push(IndexOp::Remove(rekey.from.clone()));
+        ops.entry((account.clone(), cal))
+            .or_default()
+            .push(IndexOp::Remove(rekey.from.clone()));
     }
-    for (table, kind) in [("outbox", RecordKind::Outbox), ("conflicts", RecordKind::Conflict)] {
+    for (table, kind) in [
+        ("outbox", RecordKind::Outbox),
+        ("conflicts", RecordKind::Conflict),
+    ] {
         let rows: Vec<(i64, String, Vec<u8>)> = tx
-            .prepare(&format!("SELECT id, calendar_id, blob FROM {table} WHERE account = ?1 AND event_id = ?2"))?
+            .prepare(&format!(
+                "SELECT id, calendar_id, blob FROM {table} WHERE account = ?1 AND event_id = ?2"
+            ))?
             .query_map(params![a, from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (id, cal, blob) in rows {
@@ -208,7 +215,10 @@ fn rekey_in_tx(
                 renamed(&mut v.base, rekey);
                 seal_json(keys, &Aad { kind, parts: &new }, &v)?
             };
-            tx.execute(&format!("UPDATE {table} SET event_id = ?2, blob = ?3 WHERE id = ?1"), params![id, to, blob])?;
+            tx.execute(
+                &format!("UPDATE {table} SET event_id = ?2, blob = ?3 WHERE id = ?1"),
+                params![id, to, blob],
+            )?;
         }
     }
     Ok(())
@@ -223,7 +233,13 @@ pub struct LocalWriteResult {
 pub(crate) fn load_pending(conn: &Connection, index: &mut Index) -> Result<()> {
     index.clear_pending();
     let mut stmt = conn.prepare("SELECT account, calendar_id, event_id FROM outbox")?;
-    let rows = stmt.query_map([], |r| Ok((AccountId(r.get(0)?), CalendarId(r.get(1)?), EventId(r.get(2)?))))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            AccountId(r.get(0)?),
+            CalendarId(r.get(1)?),
+            EventId(r.get(2)?),
+        ))
+    })?;
     for k in rows {
         index.add_pending(k?);
     }
@@ -231,7 +247,12 @@ pub(crate) fn load_pending(conn: &Connection, index: &mut Index) -> Result<()> {
 }
 
 fn id_aad_parts(account: &str, calendar: &str, event: &str, id: &str) -> [String; 4] {
-    [account.to_owned(), calendar.to_owned(), event.to_owned(), id.to_owned()]
+    [
+        account.to_owned(),
+        calendar.to_owned(),
+        event.to_owned(),
+        id.to_owned(),
+    ]
 }
 
 const OUTBOX_COLS: &str =
@@ -243,7 +264,14 @@ fn read_outbox(db: &Db, r: &Row<'_>) -> Result<OutboxEntry> {
     let blob: Vec<u8> = r.get(10)?;
     let parts = id_aad_parts(&account, &calendar, &event_id, &id.to_string());
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let payload = open_json(&db.keys, &Aad { kind: RecordKind::Outbox, parts: &parts }, &blob)?;
+    let payload = open_json(
+        &db.keys,
+        &Aad {
+            kind: RecordKind::Outbox,
+            parts: &parts,
+        },
+        &blob,
+    )?;
     Ok(OutboxEntry {
         id: OutboxId(id),
         account: AccountId(account),
@@ -275,8 +303,18 @@ fn insert_sealed<T: Serialize>(
     let id = tx.last_insert_rowid();
     let parts = id_aad_parts(ids.0, ids.1, ids.2, &id.to_string());
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let blob = seal_json(db_keys, &Aad { kind, parts: &parts }, value)?;
-    tx.execute(&format!("UPDATE {table} SET blob = ?2 WHERE id = ?1"), params![id, blob])?;
+    let blob = seal_json(
+        db_keys,
+        &Aad {
+            kind,
+            parts: &parts,
+        },
+        value,
+    )?;
+    tx.execute(
+        &format!("UPDATE {table} SET blob = ?2 WHERE id = ?1"),
+        params![id, blob],
+    )?;
     Ok(id)
 }
 
@@ -300,7 +338,14 @@ impl Store {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut result = LocalWriteResult::default();
             if let Some(rekey) = &w.rekey {
-                rekey_in_tx(&tx, keys, account, rekey, &mut ops, (&mut pending_add, &mut pending_remove))?;
+                rekey_in_tx(
+                    &tx,
+                    keys,
+                    account,
+                    rekey,
+                    &mut ops,
+                    (&mut pending_add, &mut pending_remove),
+                )?;
             }
             for r in &w.rows {
                 match r {
@@ -316,14 +361,18 @@ impl Store {
                     }
                     RowChange::Delete { calendar, event_id } => {
                         delete_row(&tx, account, calendar, event_id)?;
-                        ops.entry((account.clone(), calendar.clone())).or_default().push(IndexOp::Remove(event_id.clone()));
+                        ops.entry((account.clone(), calendar.clone()))
+                            .or_default()
+                            .push(IndexOp::Remove(event_id.clone()));
                     }
                 }
             }
             let now = now_ms();
             for e in &w.enqueue {
                 if e.event_id.as_str().is_empty() {
-                    return Err(Error::InvalidInput("an outbox entry needs an event id".into()));
+                    return Err(Error::InvalidInput(
+                        "an outbox entry needs an event id".into(),
+                    ));
                 }
                 let id = insert_sealed(
                     &tx,
@@ -343,7 +392,14 @@ impl Store {
                 let (cal, ev) = outbox_identity(&tx, account, *id)?;
                 let parts = id_aad_parts(account.as_str(), &cal, &ev, &id.0.to_string());
                 let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-                let blob = seal_json(keys, &Aad { kind: RecordKind::Outbox, parts: &parts }, payload)?;
+                let blob = seal_json(
+                    keys,
+                    &Aad {
+                        kind: RecordKind::Outbox,
+                        parts: &parts,
+                    },
+                    payload,
+                )?;
                 tx.execute(
                     "UPDATE outbox SET blob = ?2, state = 'pending', updated_ms = ?3 WHERE id = ?1",
                     params![id.0, blob, now],
@@ -361,7 +417,13 @@ impl Store {
                     RecordKind::Conflict,
                     "INSERT INTO conflicts (account, calendar_id, event_id, kind, created_ms, blob)
                      VALUES (?1, ?2, ?3, ?4, ?5, x'')",
-                    &[&account.as_str(), &c.calendar.as_str(), &c.event_id.as_str(), &c.kind.as_str(), &now],
+                    &[
+                        &account.as_str(),
+                        &c.calendar.as_str(),
+                        &c.event_id.as_str(),
+                        &c.kind.as_str(),
+                        &now,
+                    ],
                     "conflicts",
                     (account.as_str(), c.calendar.as_str(), c.event_id.as_str()),
                     &c.value,
@@ -369,9 +431,15 @@ impl Store {
                 result.conflicts.push(ConflictId(id));
             }
             for id in &w.remove_conflicts {
-                let n = tx.execute("DELETE FROM conflicts WHERE id = ?1 AND account = ?2", params![id.0, account.as_str()])?;
+                let n = tx.execute(
+                    "DELETE FROM conflicts WHERE id = ?1 AND account = ?2",
+                    params![id.0, account.as_str()],
+                )?;
                 if n == 0 {
-                    return Err(Error::NotFound(format!("conflict {} of {account} not found", id.0)));
+                    return Err(Error::NotFound(format!(
+                        "conflict {} of {account} not found",
+                        id.0
+                    )));
                 }
             }
             tx.commit()?;
@@ -393,8 +461,9 @@ impl Store {
     /// Outbox entries in push order (oldest first), optionally of one account.
     pub fn list_outbox(&self, account: Option<&AccountId>) -> Result<Vec<OutboxEntry>> {
         let db = self.db();
-        let mut stmt =
-            db.conn.prepare(&format!("SELECT {OUTBOX_COLS} FROM outbox WHERE (?1 IS NULL OR account = ?1) ORDER BY id"))?;
+        let mut stmt = db.conn.prepare(&format!(
+            "SELECT {OUTBOX_COLS} FROM outbox WHERE (?1 IS NULL OR account = ?1) ORDER BY id"
+        ))?;
         let mut rows = stmt.query([account.map(|a| a.as_str())])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -405,7 +474,9 @@ impl Store {
 
     pub fn get_outbox(&self, id: OutboxId) -> Result<Option<OutboxEntry>> {
         let db = self.db();
-        let mut stmt = db.conn.prepare(&format!("SELECT {OUTBOX_COLS} FROM outbox WHERE id = ?1"))?;
+        let mut stmt = db
+            .conn
+            .prepare(&format!("SELECT {OUTBOX_COLS} FROM outbox WHERE id = ?1"))?;
         let mut rows = stmt.query([id.0])?;
         match rows.next()? {
             Some(r) => Ok(Some(read_outbox(&db, r)?)),
@@ -457,7 +528,14 @@ impl Store {
             let blob: Vec<u8> = r.get(6)?;
             let parts = id_aad_parts(&a, &c, &e, &id.to_string());
             let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-            let value = open_json(&db.keys, &Aad { kind: RecordKind::Conflict, parts: &parts }, &blob)?;
+            let value = open_json(
+                &db.keys,
+                &Aad {
+                    kind: RecordKind::Conflict,
+                    parts: &parts,
+                },
+                &blob,
+            )?;
             out.push(StoredConflict {
                 id: ConflictId(id),
                 account: AccountId(a),
@@ -474,11 +552,18 @@ impl Store {
     /// Removes a conflict record the user has dealt with. Returns whether it existed.
     pub fn resolve_conflict(&self, id: ConflictId) -> Result<bool> {
         let db = self.db();
-        Ok(db.conn.execute("DELETE FROM conflicts WHERE id = ?1", [id.0])? == 1)
+        Ok(db
+            .conn
+            .execute("DELETE FROM conflicts WHERE id = ?1", [id.0])?
+            == 1)
     }
 }
 
-fn outbox_identity(tx: &Transaction<'_>, account: &AccountId, id: OutboxId) -> Result<(String, String)> {
+fn outbox_identity(
+    tx: &Transaction<'_>,
+    account: &AccountId,
+    id: OutboxId,
+) -> Result<(String, String)> {
     tx.query_row(
         "SELECT calendar_id, event_id FROM outbox WHERE id = ?1 AND account = ?2",
         params![id.0, account.as_str()],

@@ -162,7 +162,9 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Internal(format!("SQLite refused WAL mode (got {mode})")));
+        return Err(Error::Internal(format!(
+            "SQLite refused WAL mode (got {mode})"
+        )));
     }
     conn.execute_batch(
         "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
@@ -200,7 +202,10 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
 
 /// Runs `f` with `synchronous=FULL`, so a local edit and its outbox entry are on disk before
 /// the call returns; NORMAL is restored afterwards even if `f` fails.
-pub fn with_full_sync<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+pub fn with_full_sync<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<T>,
+) -> Result<T> {
     conn.execute_batch("PRAGMA synchronous=FULL")?;
     let out = f(conn);
     let restore = conn.execute_batch("PRAGMA synchronous=NORMAL");

@@ -25,9 +25,16 @@ fn migrates_step_by_step_from_version_0() {
         assert_eq!(schema::user_version(&conn).unwrap(), 0);
         assert_eq!(schema::migrate_to(&mut conn, 1).unwrap(), 1);
         let t = tables(&conn);
-        assert!(t.contains(&"events".to_string()) && !t.contains(&"outbox".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"events".to_string()) && !t.contains(&"outbox".to_string()),
+            "{t:?}"
+        );
         // Data written at version 1 must survive the next steps.
-        conn.execute("INSERT INTO accounts (id, status, created_ms) VALUES ('a@x', 'active', 1)", []).unwrap();
+        conn.execute(
+            "INSERT INTO accounts (id, status, created_ms) VALUES ('a@x', 'active', 1)",
+            [],
+        )
+        .unwrap();
     }
     let secrets = Arc::new(MemorySecretStore::default());
     let store = Store::open(&path, secrets.clone()).unwrap();
@@ -38,7 +45,18 @@ fn migrates_step_by_step_from_version_0() {
     let conn = Connection::open(&path).unwrap();
     assert_eq!(schema::user_version(&conn).unwrap(), LATEST_VERSION);
     let t = tables(&conn);
-    for want in ["account_meta", "accounts", "calendars", "conflicts", "data_keys", "events", "meta", "outbox", "push_channels", "sync_state"] {
+    for want in [
+        "account_meta",
+        "accounts",
+        "calendars",
+        "conflicts",
+        "data_keys",
+        "events",
+        "meta",
+        "outbox",
+        "push_channels",
+        "sync_state",
+    ] {
         assert!(t.contains(&want.to_string()), "missing {want}: {t:?}");
     }
     // Opening again is a no-op for the schema.
@@ -112,19 +130,37 @@ fn a_version_5_store_keeps_its_local_colour_as_local_only() {
     let listed = store.list_calendars(Some(&a), false).unwrap();
     let c1 = listed.iter().find(|c| c.entry.id.as_str() == "c1").unwrap();
     assert_eq!(c1.color_override.as_deref(), Some("#aa0000"));
-    assert_eq!(c1.foreground_override, None, "the text colour stays Google's");
+    assert_eq!(
+        c1.foreground_override, None,
+        "the text colour stays Google's"
+    );
     assert_eq!(c1.entry.foreground_color.as_deref(), Some("#1d1d1d"));
-    assert!(!c1.colors_pending, "a colour chosen as local-only is not sent to Google now");
+    assert!(
+        !c1.colors_pending,
+        "a colour chosen as local-only is not sent to Google now"
+    );
     assert!(store.pending_calendar_colors(&a).unwrap().is_empty());
 
     // The new columns work on the migrated store.
     let c2 = CalendarId::new("c2");
-    let colours = CalendarColors { background: RgbColor::parse("#00AA00").unwrap(), foreground: RgbColor::parse("#ffffff").unwrap() };
+    let colours = CalendarColors {
+        background: RgbColor::parse("#00AA00").unwrap(),
+        foreground: RgbColor::parse("#ffffff").unwrap(),
+    };
     let before = store.set_calendar_colors(&a, &c2, &colours).unwrap();
     assert_eq!(before, super::LocalColors::default());
-    assert_eq!(store.pending_calendar_colors(&a).unwrap(), vec![(c2.clone(), colours)]);
+    assert_eq!(
+        store.pending_calendar_colors(&a).unwrap(),
+        vec![(c2.clone(), colours)]
+    );
     let got = store.get_calendar(&a, &c2).unwrap().unwrap();
-    assert_eq!((got.color_override.as_deref(), got.foreground_override.as_deref()), (Some("#00aa00"), Some("#ffffff")));
+    assert_eq!(
+        (
+            got.color_override.as_deref(),
+            got.foreground_override.as_deref()
+        ),
+        (Some("#00aa00"), Some("#ffffff"))
+    );
     store.restore_calendar_colors(&a, &c2, &before).unwrap();
     assert!(store.pending_calendar_colors(&a).unwrap().is_empty());
     drop(store);
@@ -136,8 +172,13 @@ fn a_version_5_store_keeps_its_local_colour_as_local_only() {
 fn refuses_a_newer_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("n.sqlite");
-    Connection::open(&path).unwrap().pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
-    let err = Store::open(&path, Arc::new(MemorySecretStore::default())).err().unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", LATEST_VERSION + 1)
+        .unwrap();
+    let err = Store::open(&path, Arc::new(MemorySecretStore::default()))
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
 }
 
@@ -147,32 +188,57 @@ fn connection_settings() {
     let path = dir.path().join("p.sqlite");
     let store = Store::open(&path, Arc::new(MemorySecretStore::default())).unwrap();
     let mut db = store.db();
-    let mode: String = db.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = db
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(schema::synchronous_level(&db.conn).unwrap(), 1, "NORMAL");
-    let fk: i64 = db.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let fk: i64 = db
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(fk, 1);
     let inside = schema::with_full_sync(&mut db.conn, |c| schema::synchronous_level(c)).unwrap();
     assert_eq!(inside, 2, "FULL inside local-edit transactions");
-    assert_eq!(schema::synchronous_level(&db.conn).unwrap(), 1, "NORMAL restored");
-    let failed: crate::Result<()> =
-        schema::with_full_sync(&mut db.conn, |_| Err(crate::Error::InvalidInput("x".into())));
+    assert_eq!(
+        schema::synchronous_level(&db.conn).unwrap(),
+        1,
+        "NORMAL restored"
+    );
+    let failed: crate::Result<()> = schema::with_full_sync(&mut db.conn, |_| {
+        Err(crate::Error::InvalidInput("x".into()))
+    });
     assert!(failed.is_err());
-    assert_eq!(schema::synchronous_level(&db.conn).unwrap(), 1, "NORMAL restored after an error");
+    assert_eq!(
+        schema::synchronous_level(&db.conn).unwrap(),
+        1,
+        "NORMAL restored after an error"
+    );
 }
 
 #[test]
 fn foreign_keys_cascade_on_account_delete() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("f.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let store = Store::open(
+        dir.path().join("f.sqlite"),
+        Arc::new(MemorySecretStore::default()),
+    )
+    .unwrap();
     let a = AccountId::from("a@x");
     store.upsert_account(&a).unwrap();
-    let entry = CalendarListEntry { id: CalendarId::from("c1"), ..Default::default() };
+    let entry = CalendarListEntry {
+        id: CalendarId::from("c1"),
+        ..Default::default()
+    };
     store.apply_calendar_list(&a, &[entry], true, None).unwrap();
     store.delete_account(&a).unwrap();
     let db = store.db();
     for t in ["calendars", "sync_state", "events", "outbox", "conflicts"] {
-        let n: i64 = db.conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0)).unwrap();
+        let n: i64 = db
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0, "{t}");
     }
 }
@@ -187,11 +253,19 @@ fn page_event(id: &str, title: &str) -> crate::model::EventResource {
 
 fn event_key_ids(store: &Store) -> Vec<(String, Option<super::KeyId>)> {
     let db = store.db();
-    let mut stmt = db.conn.prepare("SELECT event_id, blob FROM events ORDER BY event_id").unwrap();
-    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, super::crypto::blob_key_id(&r.get::<_, Vec<u8>>(1)?))))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+    let mut stmt = db
+        .conn
+        .prepare("SELECT event_id, blob FROM events ORDER BY event_id")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            super::crypto::blob_key_id(&r.get::<_, Vec<u8>>(1)?),
+        ))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
 }
 
 /// A page sealed with a key that stopped being current before the writer lock was taken is
@@ -201,26 +275,61 @@ fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
     use super::events::{preseal, PageApply, PageEnd};
     use crate::model::{EventId, PageToken};
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("r.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let store = Store::open(
+        dir.path().join("r.sqlite"),
+        Arc::new(MemorySecretStore::default()),
+    )
+    .unwrap();
     let (a, c) = (AccountId::from("a@x"), CalendarId::from("c1"));
     store.upsert_account(&a).unwrap();
-    store.apply_calendar_list(&a, &[CalendarListEntry { id: c.clone(), ..Default::default() }], true, None).unwrap();
-    let page = PageApply { full_sync: None, end: PageEnd::Next(PageToken::from("p1")) };
-    store.apply_page(&a, &c, &[page_event("e0", "zero")], &page).unwrap();
+    store
+        .apply_calendar_list(
+            &a,
+            &[CalendarListEntry {
+                id: c.clone(),
+                ..Default::default()
+            }],
+            true,
+            None,
+        )
+        .unwrap();
+    let page = PageApply {
+        full_sync: None,
+        end: PageEnd::Next(PageToken::from("p1")),
+    };
+    store
+        .apply_page(&a, &c, &[page_event("e0", "zero")], &page)
+        .unwrap();
 
     // e0 unchanged (no pre-seal), e1 new, e2 new.
-    let events = vec![page_event("e0", "zero"), page_event("e1", "one"), page_event("e2", "two")];
+    let events = vec![
+        page_event("e0", "zero"),
+        page_event("e1", "one"),
+        page_event("e2", "two"),
+    ];
     let old = store.sealer();
     let presealed = preseal(&store, &old, &a, &c, &events).unwrap();
-    assert_eq!(presealed.iter().map(Option::is_some).collect::<Vec<_>>(), [false, true, true]);
+    assert_eq!(
+        presealed.iter().map(Option::is_some).collect::<Vec<_>>(),
+        [false, true, true]
+    );
     let new = store.rotate_data_key().unwrap();
     assert_ne!(new, old.id());
-    let out = store.commit_page(&a, &c, events, presealed, &old, &page).unwrap();
+    let out = store
+        .commit_page(&a, &c, events, presealed, &old, &page)
+        .unwrap();
     assert_eq!((out.added, out.unchanged), (2, 1));
     let ids = event_key_ids(&store);
-    assert_eq!(ids[1..], [("e1".into(), Some(new)), ("e2".into(), Some(new))], "{ids:?}");
+    assert_eq!(
+        ids[1..],
+        [("e1".into(), Some(new)), ("e2".into(), Some(new))],
+        "{ids:?}"
+    );
     for (id, title) in [("e1", "one"), ("e2", "two")] {
-        let ev = store.read_event_row(&a, &c, &EventId::from(id)).unwrap().unwrap();
+        let ev = store
+            .read_event_row(&a, &c, &EventId::from(id))
+            .unwrap()
+            .unwrap();
         assert_eq!(ev.summary.as_deref(), Some(title));
     }
 }
@@ -231,17 +340,41 @@ fn presealed_blobs_are_stored_as_they_are() {
     use super::events::{preseal, PageApply, PageEnd};
     use crate::model::PageToken;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("s.sqlite"), Arc::new(MemorySecretStore::default())).unwrap();
+    let store = Store::open(
+        dir.path().join("s.sqlite"),
+        Arc::new(MemorySecretStore::default()),
+    )
+    .unwrap();
     let (a, c) = (AccountId::from("a@x"), CalendarId::from("c1"));
     store.upsert_account(&a).unwrap();
-    store.apply_calendar_list(&a, &[CalendarListEntry { id: c.clone(), ..Default::default() }], true, None).unwrap();
-    let page = PageApply { full_sync: None, end: PageEnd::Next(PageToken::from("p1")) };
+    store
+        .apply_calendar_list(
+            &a,
+            &[CalendarListEntry {
+                id: c.clone(),
+                ..Default::default()
+            }],
+            true,
+            None,
+        )
+        .unwrap();
+    let page = PageApply {
+        full_sync: None,
+        end: PageEnd::Next(PageToken::from("p1")),
+    };
     let events = vec![page_event("e1", "one")];
     let sealer = store.sealer();
     let presealed = preseal(&store, &sealer, &a, &c, &events).unwrap();
     let blob = presealed[0].clone().unwrap();
-    store.commit_page(&a, &c, events, presealed, &sealer, &page).unwrap();
-    let stored: Vec<u8> =
-        store.db().conn.query_row("SELECT blob FROM events WHERE event_id = 'e1'", [], |r| r.get(0)).unwrap();
+    store
+        .commit_page(&a, &c, events, presealed, &sealer, &page)
+        .unwrap();
+    let stored: Vec<u8> = store
+        .db()
+        .conn
+        .query_row("SELECT blob FROM events WHERE event_id = 'e1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(stored, blob);
 }

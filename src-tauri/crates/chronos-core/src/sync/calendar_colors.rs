@@ -26,7 +26,10 @@ pub enum ColorChange {
 
 /// Google said no for good: sending again would get the same answer.
 fn refused(kind: ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Forbidden | ErrorKind::NotFound | ErrorKind::InvalidInput | ErrorKind::Conflict)
+    matches!(
+        kind,
+        ErrorKind::Forbidden | ErrorKind::NotFound | ErrorKind::InvalidInput | ErrorKind::Conflict
+    )
 }
 
 /// Sends the colours stored for `calendar` (already marked pending). A refusal is the error;
@@ -41,7 +44,9 @@ pub(crate) async fn send(
     match client.patch_calendar_colors(calendar, colors).await {
         Ok(entry) => {
             let (a, sent) = (account.clone(), colors.clone());
-            store.call(move |s| s.calendar_colors_sent(&a, &entry, &sent)).await?;
+            store
+                .call(move |s| s.calendar_colors_sent(&a, &entry, &sent))
+                .await?;
             Ok(ColorChange::OnGoogle)
         }
         Err(e) if refused(e.kind()) => Err(e),
@@ -58,19 +63,30 @@ pub async fn send_pending(store: &Arc<Store>, client: &GoogleClient, account: &A
     let pending = match store.call(move |s| s.pending_calendar_colors(&a)).await {
         Ok(p) => p,
         Err(e) => {
-            tracing::warn!(kind = e.kind().as_str(), "pending calendar colours could not be read");
+            tracing::warn!(
+                kind = e.kind().as_str(),
+                "pending calendar colours could not be read"
+            );
             return;
         }
     };
     for (calendar, colors) in pending {
         match send(store, client, account, &calendar, &colors).await {
-            Ok(ColorChange::OnGoogle) => tracing::info!(%account, %calendar, "pending calendar colours sent"),
+            Ok(ColorChange::OnGoogle) => {
+                tracing::info!(%account, %calendar, "pending calendar colours sent")
+            }
             Ok(ColorChange::Pending) => return,
             Err(e) => {
                 tracing::warn!(%account, %calendar, kind = e.kind().as_str(), "Google refused the calendar colours; they stay on this computer only");
                 let (a, c) = (account.clone(), calendar.clone());
-                if let Err(e) = store.call(move |s| s.keep_calendar_colors_local(&a, &c)).await {
-                    tracing::warn!(kind = e.kind().as_str(), "could not stop resending refused calendar colours");
+                if let Err(e) = store
+                    .call(move |s| s.keep_calendar_colors_local(&a, &c))
+                    .await
+                {
+                    tracing::warn!(
+                        kind = e.kind().as_str(),
+                        "could not stop resending refused calendar colours"
+                    );
                 }
             }
         }

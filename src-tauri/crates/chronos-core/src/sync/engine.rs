@@ -75,8 +75,14 @@ pub struct SyncContext {
 }
 
 enum Plan {
-    Full { generation: Generation, page: Option<PageToken> },
-    Incremental { token: SyncToken, page: Option<PageToken> },
+    Full {
+        generation: Generation,
+        page: Option<PageToken>,
+    },
+    Incremental {
+        token: SyncToken,
+        page: Option<PageToken>,
+    },
 }
 
 impl Plan {
@@ -105,30 +111,51 @@ impl<T> Drop for AbortOnDrop<T> {
 
 impl<T> AbortOnDrop<T> {
     async fn join(&mut self) -> Result<T> {
-        (&mut self.0).await.map_err(|e| Error::Internal(format!("page fetch task: {e}")))
+        (&mut self.0)
+            .await
+            .map_err(|e| Error::Internal(format!("page fetch task: {e}")))
     }
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("store task: {e}")))?
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 /// Syncs one calendar. `stats` is updated as pages commit.
-pub async fn sync_calendar(ctx: &SyncContext, calendar: &CalendarId, stats: &Arc<Mutex<CalendarStats>>) -> Result<()> {
+pub async fn sync_calendar(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    stats: &Arc<Mutex<CalendarStats>>,
+) -> Result<()> {
     let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
     let state = blocking(move || store.sync_state(&account, &cal)).await?;
     let mut plan = match (state.full_sync, state.sync_token) {
         (Some(generation), _) => {
-            stats.lock().unwrap().mode = if state.page_token.is_some() { SyncMode::ResumedFull } else { SyncMode::Full };
-            Plan::Full { generation, page: state.page_token }
+            stats.lock().unwrap().mode = if state.page_token.is_some() {
+                SyncMode::ResumedFull
+            } else {
+                SyncMode::Full
+            };
+            Plan::Full {
+                generation,
+                page: state.page_token,
+            }
         }
         (None, Some(token)) => {
             stats.lock().unwrap().mode = SyncMode::Incremental;
-            Plan::Incremental { token, page: state.page_token }
+            Plan::Incremental {
+                token,
+                page: state.page_token,
+            }
         }
         (None, None) => {
             stats.lock().unwrap().mode = SyncMode::Full;
-            Plan::Full { generation: begin_full(ctx, calendar).await?, page: None }
+            Plan::Full {
+                generation: begin_full(ctx, calendar).await?,
+                page: None,
+            }
         }
     };
     let mut fell_back = false;
@@ -137,11 +164,17 @@ pub async fn sync_calendar(ctx: &SyncContext, calendar: &CalendarId, stats: &Arc
         let incremental = matches!(plan, Plan::Incremental { .. });
         match run_pages(ctx, calendar, plan, stats).await {
             Ok(()) => return Ok(()),
-            Err(PagesError { error, on_resumed_token }) => {
+            Err(PagesError {
+                error,
+                on_resumed_token,
+            }) => {
                 let refused_token = error.kind() == ErrorKind::FullSyncRequired;
                 let refused_page = resumed
                     && on_resumed_token
-                    && matches!(error.kind(), ErrorKind::InvalidInput | ErrorKind::FullSyncRequired | ErrorKind::NotFound);
+                    && matches!(
+                        error.kind(),
+                        ErrorKind::InvalidInput | ErrorKind::FullSyncRequired | ErrorKind::NotFound
+                    );
                 if !fell_back && ((incremental && refused_token) || refused_page) {
                     fell_back = true;
                     {
@@ -157,15 +190,25 @@ pub async fn sync_calendar(ctx: &SyncContext, calendar: &CalendarId, stats: &Arc
                         account = %ctx.account, %calendar, kind = error.kind().as_str(),
                         "the server refused the stored token; starting one full sync"
                     );
-                    plan = Plan::Full { generation: begin_full(ctx, calendar).await?, page: None };
+                    plan = Plan::Full {
+                        generation: begin_full(ctx, calendar).await?,
+                        page: None,
+                    };
                     continue;
                 }
                 if error.kind() != ErrorKind::Cancelled {
-                    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+                    let (store, account, cal) =
+                        (ctx.store.clone(), ctx.account.clone(), calendar.clone());
                     let kind = error.kind().as_str();
                     let message = error.to_string();
-                    if let Err(e) = blocking(move || store.record_sync_error(&account, &cal, kind, &message)).await {
-                        tracing::warn!(kind = e.kind().as_str(), "could not record a calendar's sync error");
+                    if let Err(e) =
+                        blocking(move || store.record_sync_error(&account, &cal, kind, &message))
+                            .await
+                    {
+                        tracing::warn!(
+                            kind = e.kind().as_str(),
+                            "could not record a calendar's sync error"
+                        );
                     }
                 }
                 return Err(error);
@@ -186,7 +229,9 @@ fn spawn_fetch(
 ) -> AbortOnDrop<Result<EventsPage>> {
     let client = client.clone();
     let calendar = calendar.clone();
-    AbortOnDrop(tokio::spawn(async move { client.list_events_page(&calendar, &request).await }))
+    AbortOnDrop(tokio::spawn(async move {
+        client.list_events_page(&calendar, &request).await
+    }))
 }
 
 async fn run_pages(
@@ -195,7 +240,10 @@ async fn run_pages(
     plan: Plan,
     stats: &Arc<Mutex<CalendarStats>>,
 ) -> std::result::Result<(), PagesError> {
-    let fail = |error: Error| PagesError { error, on_resumed_token: false };
+    let fail = |error: Error| PagesError {
+        error,
+        on_resumed_token: false,
+    };
     let (generation, sync_token, first_page) = match plan {
         Plan::Full { generation, page } => (Some(generation), None, page),
         Plan::Incremental { token, page } => (None, Some(token), page),
@@ -224,7 +272,12 @@ async fn run_pages(
         stats.lock().unwrap().requests += 1;
         let page = match fetched {
             Ok(p) => p,
-            Err(error) => return Err(PagesError { error, on_resumed_token: first && resumed }),
+            Err(error) => {
+                return Err(PagesError {
+                    error,
+                    on_resumed_token: first && resumed,
+                })
+            }
         };
         first = false;
 
@@ -247,7 +300,9 @@ async fn run_pages(
                     kind: ErrorKind::Server,
                     status: 200,
                     reason: Some("tooManyPages".into()),
-                    message: format!("the calendar's event list did not end after {MAX_PAGES} pages"),
+                    message: format!(
+                        "the calendar's event list did not end after {MAX_PAGES} pages"
+                    ),
                     retry_after: None,
                 }));
             }
@@ -262,7 +317,10 @@ async fn run_pages(
         let mut skipped = page.skipped.len() as u64;
         let items = page.items;
         let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
-        let apply = PageApply { full_sync: generation, end: end.clone() };
+        let apply = PageApply {
+            full_sync: generation,
+            end: end.clone(),
+        };
         let (outcome, rejected) = blocking(move || {
             let mut good: Vec<EventResource> = Vec::with_capacity(items.len());
             let mut rejected = 0u64;
@@ -323,7 +381,12 @@ pub async fn sync_calendar_list(ctx: &SyncContext) -> Result<crate::store::Calen
     }
     let (store, account) = (ctx.store.clone(), ctx.account.clone());
     blocking(move || {
-        store.apply_calendar_list(&account, &listed.entries, complete, listed.next_sync_token.as_ref())
+        store.apply_calendar_list(
+            &account,
+            &listed.entries,
+            complete,
+            listed.next_sync_token.as_ref(),
+        )
     })
     .await
 }

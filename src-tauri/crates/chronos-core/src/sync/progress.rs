@@ -47,7 +47,11 @@ pub struct FailureInfo {
 
 impl From<&crate::error::Error> for FailureInfo {
     fn from(e: &crate::error::Error) -> Self {
-        Self { kind: e.kind(), retryable: e.retryable(), message: e.to_string() }
+        Self {
+            kind: e.kind(),
+            retryable: e.retryable(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -86,14 +90,16 @@ impl SyncOutcome {
 
 /// One event of the progress stream (`sync://progress` in the UI).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SyncProgress {
     /// A run has begun. It sends the outbox and reads the calendar list before `SyncStarted`
     /// names its calendars, which takes a while when Google is slow or unreachable: the UI
     /// says "Syncing" from here.
-    RunBegun {
-        account: AccountId,
-    },
+    RunBegun { account: AccountId },
     SyncStarted {
         account: AccountId,
         calendars: Vec<CalendarRef>,
@@ -179,17 +185,27 @@ impl ProgressThrottle {
     pub fn push(&mut self, event: SyncProgress, now: Instant) -> Vec<SyncProgress> {
         let mut out = Vec::new();
         match &event {
-            SyncProgress::CalendarProgress { account, calendar, .. } => {
-                let slot = self.pending.iter_mut().find(|p| same_calendar(p, account, calendar));
+            SyncProgress::CalendarProgress {
+                account, calendar, ..
+            } => {
+                let slot = self
+                    .pending
+                    .iter_mut()
+                    .find(|p| same_calendar(p, account, calendar));
                 match slot {
                     Some(p) => *p = event,
                     None => self.pending.push_back(event),
                 }
                 out.extend(self.poll(now));
             }
-            SyncProgress::CalendarDone { account, calendar, .. }
-            | SyncProgress::CalendarFailed { account, calendar, .. } => {
-                self.pending.retain(|p| !same_calendar(p, account, calendar));
+            SyncProgress::CalendarDone {
+                account, calendar, ..
+            }
+            | SyncProgress::CalendarFailed {
+                account, calendar, ..
+            } => {
+                self.pending
+                    .retain(|p| !same_calendar(p, account, calendar));
                 out.push(event);
             }
             SyncProgress::SyncFinished { account, .. } => {
@@ -381,9 +397,15 @@ mod tests {
         assert_eq!(th.pending_len(), 2);
         assert_eq!(th.poll(t0 + Duration::from_millis(49)), None);
         // c1 started waiting first, so it goes first, with its latest value.
-        assert_eq!(th.poll(t0 + Duration::from_millis(50)), Some(progress("c1", 3)));
+        assert_eq!(
+            th.poll(t0 + Duration::from_millis(50)),
+            Some(progress("c1", 3))
+        );
         assert_eq!(th.poll(t0 + Duration::from_millis(60)), None);
-        assert_eq!(th.poll(t0 + Duration::from_millis(100)), Some(progress("c2", 5)));
+        assert_eq!(
+            th.poll(t0 + Duration::from_millis(100)),
+            Some(progress("c2", 5))
+        );
         assert_eq!(th.next_due(), None);
     }
 
@@ -415,7 +437,10 @@ mod tests {
         let (out, mut rx) = broadcast::channel(100_000);
         let (sink, handle) = spawn_throttled(20, out, |_| {});
         let start = Instant::now();
-        sink.emit(SyncProgress::SyncStarted { account: acct(), calendars: vec![] });
+        sink.emit(SyncProgress::SyncStarted {
+            account: acct(),
+            calendars: vec![],
+        });
         // 100,000 events in pages of 100 over 5 calendars, one page every millisecond: 1 s.
         let mut fetched = [0u64; 5];
         for i in 0..1000u64 {
@@ -440,8 +465,17 @@ mod tests {
             progress_count as f64 <= 20.0 * seconds + 1.0,
             "{progress_count} progress events in {seconds} s"
         );
-        assert!(progress_count >= 10, "progress must still flow: {progress_count}");
-        assert_eq!(events.iter().filter(|e| matches!(e, SyncProgress::CalendarDone { .. })).count(), 5);
+        assert!(
+            progress_count >= 10,
+            "progress must still flow: {progress_count}"
+        );
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, SyncProgress::CalendarDone { .. }))
+                .count(),
+            5
+        );
         assert!(matches!(events[0], SyncProgress::SyncStarted { .. }));
         // No progress for a calendar after its done event.
         for c in 0..5 {
@@ -457,7 +491,12 @@ mod tests {
         // Counts reported only grow per calendar.
         let mut last = std::collections::HashMap::new();
         for e in &events {
-            if let SyncProgress::CalendarProgress { calendar, events_fetched, .. } = e {
+            if let SyncProgress::CalendarProgress {
+                calendar,
+                events_fetched,
+                ..
+            } = e
+            {
                 let prev = last.insert(calendar.clone(), *events_fetched).unwrap_or(0);
                 assert!(*events_fetched > prev);
             }

@@ -14,7 +14,9 @@ use crate::model::{AccountId, CalendarId};
 use crate::scheduler::{GateHint, RunResult, RunScope};
 use crate::store::{AccountStatus as StoredAccountStatus, Store};
 use crate::sync::engine::{sync_calendar, sync_calendar_list, CalendarStats, SyncContext};
-use crate::sync::progress::{CalendarRef, FailureInfo, ProgressSink, SyncOutcome, SyncProgress, SyncTotals};
+use crate::sync::progress::{
+    CalendarRef, FailureInfo, ProgressSink, SyncOutcome, SyncProgress, SyncTotals,
+};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
@@ -84,7 +86,9 @@ impl RunResult for RunReport {
     fn gate_hint(&self) -> GateHint {
         match self.outcome {
             SyncOutcome::NeedsReauth => GateHint::Halt,
-            SyncOutcome::QuotaExceeded => GateHint::Wait(self.wait.unwrap_or(Duration::from_secs(3600))),
+            SyncOutcome::QuotaExceeded => {
+                GateHint::Wait(self.wait.unwrap_or(Duration::from_secs(3600)))
+            }
             _ => GateHint::Continue,
         }
     }
@@ -119,7 +123,11 @@ fn stop_for(e: &Error) -> Option<Stop> {
         Error::Google { retry_after, .. } => *retry_after,
         _ => None,
     };
-    Some(Stop { outcome, info: FailureInfo::from(e), retry_after })
+    Some(Stop {
+        outcome,
+        info: FailureInfo::from(e),
+        retry_after,
+    })
 }
 
 #[derive(Default)]
@@ -144,7 +152,9 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     };
     let stop: Arc<Mutex<Option<Stop>>> = Arc::new(Mutex::new(None));
     let mut run_error: Option<FailureInfo> = None;
-    deps.progress.emit(SyncProgress::RunBegun { account: account.clone() });
+    deps.progress.emit(SyncProgress::RunBegun {
+        account: account.clone(),
+    });
 
     // An account known to need re-auth makes no request at all.
     if let Ok(AuthStatus::NeedsReauth) = deps.tokens.status().await {
@@ -163,7 +173,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
                     Some(s) => *stop.lock().unwrap() = Some(s),
                     None => {
                         let mut info = FailureInfo::from(&e);
-                        info.message = format!("the calendar list could not be synced: {}", info.message);
+                        info.message =
+                            format!("the calendar list could not be synced: {}", info.message);
                         run_error = Some(info);
                     }
                 }
@@ -179,11 +190,21 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
 
     deps.progress.emit(SyncProgress::SyncStarted {
         account: account.clone(),
-        calendars: calendars.iter().map(|(id, summary)| CalendarRef { id: id.clone(), summary: summary.clone() }).collect(),
+        calendars: calendars
+            .iter()
+            .map(|(id, summary)| CalendarRef {
+                id: id.clone(),
+                summary: summary.clone(),
+            })
+            .collect(),
     });
 
-    let slots: Arc<Mutex<HashMap<CalendarId, Slot>>> =
-        Arc::new(Mutex::new(calendars.iter().map(|(id, _)| (id.clone(), Slot::default())).collect()));
+    let slots: Arc<Mutex<HashMap<CalendarId, Slot>>> = Arc::new(Mutex::new(
+        calendars
+            .iter()
+            .map(|(id, _)| (id.clone(), Slot::default()))
+            .collect(),
+    ));
     let ids: Vec<CalendarId> = calendars.iter().map(|(id, _)| id.clone()).collect();
 
     let work = {
@@ -196,7 +217,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
                 }
                 futures::stream::iter(batch.iter().cloned())
                     .map(|cal| {
-                        let (ctx, slots, stop, cancel) = (ctx.clone(), slots.clone(), stop.clone(), cancel.clone());
+                        let (ctx, slots, stop, cancel) =
+                            (ctx.clone(), slots.clone(), stop.clone(), cancel.clone());
                         async move { one_calendar(&ctx, &cal, &slots, &stop, &cancel).await }
                     })
                     // Twice the fetch slots: as many calendars again may be committing their
@@ -216,7 +238,10 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     if timed_out {
         // Calendars stop at their next await; a page in the middle of its commit finishes, so
         // the report matches the store. The grace is a bound, not an expected wait.
-        if tokio::time::timeout(Duration::from_secs(30), &mut work).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(30), &mut work)
+            .await
+            .is_err()
+        {
             tracing::error!(%account, "calendar syncs did not stop within 30 s of the timeout");
         }
     }
@@ -224,7 +249,10 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     let stop = stop.lock().unwrap().clone();
     let timeout_secs = deps.config.run_timeout.as_secs_f64();
     let mut reports = Vec::with_capacity(calendars.len());
-    let mut totals = SyncTotals { calendars: calendars.len() as u32, ..Default::default() };
+    let mut totals = SyncTotals {
+        calendars: calendars.len() as u32,
+        ..Default::default()
+    };
     {
         let mut slots = slots.lock().unwrap();
         for (id, _) in &calendars {
@@ -244,13 +272,19 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
                                     stats.pages
                                 )
                             } else {
-                                format!("not synced: the sync was stopped after {timeout_secs:.0} s")
+                                format!(
+                                    "not synced: the sync was stopped after {timeout_secs:.0} s"
+                                )
                             },
                         }
                     } else if let Some(s) = &stop {
                         s.info.clone()
                     } else {
-                        FailureInfo { kind: ErrorKind::Cancelled, retryable: true, message: "not synced".into() }
+                        FailureInfo {
+                            kind: ErrorKind::Cancelled,
+                            retryable: true,
+                            message: "not synced".into(),
+                        }
                     };
                     deps.progress.emit(SyncProgress::CalendarFailed {
                         account: account.clone(),
@@ -271,7 +305,11 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
             if error.is_some() {
                 totals.calendars_failed += 1;
             }
-            reports.push(CalendarReport { calendar: id.clone(), stats, error });
+            reports.push(CalendarReport {
+                calendar: id.clone(),
+                stats,
+                error,
+            });
         }
     }
 
@@ -280,13 +318,22 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     let outcome = if let Some(s) = &stop {
         run_error = Some(s.info.clone());
         if s.outcome == SyncOutcome::QuotaExceeded {
-            let w = s.retry_after.unwrap_or_default().max(deps.config.quota_wait);
+            let w = s
+                .retry_after
+                .unwrap_or_default()
+                .max(deps.config.quota_wait);
             wait = Some(w);
-            resume_after = Some(deps.clock.now() + chrono::Duration::from_std(w).unwrap_or(chrono::Duration::hours(1)));
+            resume_after = Some(
+                deps.clock.now()
+                    + chrono::Duration::from_std(w).unwrap_or(chrono::Duration::hours(1)),
+            );
         }
         if s.outcome == SyncOutcome::NeedsReauth {
             let (store, a) = (deps.store.clone(), account.clone());
-            let r = tokio::task::spawn_blocking(move || store.set_account_status(&a, StoredAccountStatus::NeedsReauth)).await;
+            let r = tokio::task::spawn_blocking(move || {
+                store.set_account_status(&a, StoredAccountStatus::NeedsReauth)
+            })
+            .await;
             if !matches!(r, Ok(Ok(()))) {
                 tracing::warn!(%account, "could not record needs re-auth in the store");
             }
@@ -303,7 +350,9 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         SyncOutcome::TimedOut
     } else if totals.calendars_failed == 0 && run_error.is_none() {
         SyncOutcome::Completed
-    } else if totals.calendars_failed == totals.calendars && (totals.calendars > 0 || run_error.is_some()) {
+    } else if totals.calendars_failed == totals.calendars
+        && (totals.calendars > 0 || run_error.is_some())
+    {
         SyncOutcome::Failed
     } else {
         SyncOutcome::Partial
@@ -391,7 +440,11 @@ async fn one_calendar(
 
 /// The calendars a run covers, with their display names: the selected ones (a light check
 /// narrows them to those on screen).
-async fn in_scope(deps: &RunDeps, account: &AccountId, scope: &RunScope) -> crate::Result<Vec<(CalendarId, String)>> {
+async fn in_scope(
+    deps: &RunDeps,
+    account: &AccountId,
+    scope: &RunScope,
+) -> crate::Result<Vec<(CalendarId, String)>> {
     let (store, a) = (deps.store.clone(), account.clone());
     let all = tokio::task::spawn_blocking(move || store.list_calendars(Some(&a), false))
         .await
@@ -404,7 +457,12 @@ async fn in_scope(deps: &RunDeps, account: &AccountId, scope: &RunScope) -> crat
             RunScope::Calendars(set) => set.contains(&c.entry.id),
         })
         .map(|c| {
-            let name = c.entry.summary_override.clone().or(c.entry.summary.clone()).unwrap_or_else(|| c.entry.id.to_string());
+            let name = c
+                .entry
+                .summary_override
+                .clone()
+                .or(c.entry.summary.clone())
+                .unwrap_or_else(|| c.entry.id.to_string());
             (c.entry.id, name)
         })
         .collect())

@@ -21,7 +21,11 @@ pub struct RunningProgress {
 
 /// What the UI shows for one account.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum AccountStatus {
     /// Never synced since start-up.
     Idle,
@@ -115,7 +119,10 @@ impl Default for StatusBoard {
 impl StatusBoard {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(256);
-        Self { inner: Mutex::new(HashMap::new()), tx }
+        Self {
+            inner: Mutex::new(HashMap::new()),
+            tx,
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<StatusChanged> {
@@ -173,13 +180,21 @@ impl StatusBoard {
             changed.then_some(e.pending)
         };
         if let Some(pending_changes) = changed {
-            let _ = self.tx.send(StatusChanged { account: account.clone(), status, pending_changes });
+            let _ = self.tx.send(StatusChanged {
+                account: account.clone(),
+                status,
+                pending_changes,
+            });
         }
     }
 
     /// The account's count of unsent local changes.
     pub fn pending(&self, account: &AccountId) -> usize {
-        self.inner.lock().unwrap().get(account).map_or(0, |e| e.pending)
+        self.inner
+            .lock()
+            .unwrap()
+            .get(account)
+            .map_or(0, |e| e.pending)
     }
 
     /// Records the count of unsent local changes (after an edit or a drain); subscribers hear of
@@ -193,13 +208,21 @@ impl StatusBoard {
             changed.then(|| e.status.clone().unwrap_or(AccountStatus::Idle))
         };
         if let Some(status) = changed {
-            let _ = self.tx.send(StatusChanged { account: account.clone(), status, pending_changes: pending });
+            let _ = self.tx.send(StatusChanged {
+                account: account.clone(),
+                status,
+                pending_changes: pending,
+            });
         }
     }
 
     pub fn remove(&self, account: &AccountId) {
         self.inner.lock().unwrap().remove(account);
-        let _ = self.tx.send(StatusChanged { account: account.clone(), status: AccountStatus::Idle, pending_changes: 0 });
+        let _ = self.tx.send(StatusChanged {
+            account: account.clone(),
+            status: AccountStatus::Idle,
+            pending_changes: 0,
+        });
     }
 
     /// Folds one progress event into the account's status.
@@ -222,8 +245,14 @@ impl StatusBoard {
                         SyncProgress::SyncStarted { calendars, .. } => calendars.len() as u32,
                         _ => 0,
                     };
-                    running = RunningProgress { calendars_total, ..Default::default() };
-                    Some(AccountStatus::Syncing { progress: running, last_sync })
+                    running = RunningProgress {
+                        calendars_total,
+                        ..Default::default()
+                    };
+                    Some(AccountStatus::Syncing {
+                        progress: running,
+                        last_sync,
+                    })
                 }
                 SyncProgress::CalendarProgress { .. } => {
                     // Per-calendar counts are cumulative; the account total is recomputed on
@@ -231,13 +260,24 @@ impl StatusBoard {
                     if let SyncProgress::CalendarProgress { events_fetched, .. } = event {
                         running.events_fetched = running.events_fetched.max(*events_fetched);
                     }
-                    Some(AccountStatus::Syncing { progress: running, last_sync })
+                    Some(AccountStatus::Syncing {
+                        progress: running,
+                        last_sync,
+                    })
                 }
                 SyncProgress::CalendarDone { .. } => {
                     running.calendars_done += 1;
-                    Some(AccountStatus::Syncing { progress: running, last_sync })
+                    Some(AccountStatus::Syncing {
+                        progress: running,
+                        last_sync,
+                    })
                 }
-                SyncProgress::CalendarFailed { kind, retryable, message, .. } => {
+                SyncProgress::CalendarFailed {
+                    kind,
+                    retryable,
+                    message,
+                    ..
+                } => {
                     e.failures += 1;
                     if e.first_failure.is_none() {
                         e.first_failure = Some(FirstFailure {
@@ -247,10 +287,19 @@ impl StatusBoard {
                         });
                     }
                     running.calendars_failed += 1;
-                    Some(AccountStatus::Syncing { progress: running, last_sync })
+                    Some(AccountStatus::Syncing {
+                        progress: running,
+                        last_sync,
+                    })
                 }
                 SyncProgress::SyncFinished {
-                    outcome, finished_at, resume_after, totals, duration_ms, error, ..
+                    outcome,
+                    finished_at,
+                    resume_after,
+                    totals,
+                    duration_ms,
+                    error,
+                    ..
                 } => {
                     let run_error = error.as_ref().map(|f| FirstFailure {
                         kind: f.kind,
@@ -261,7 +310,9 @@ impl StatusBoard {
                     let status = match outcome {
                         SyncOutcome::Completed => {
                             e.last_success = Some(*finished_at);
-                            AccountStatus::UpToDate { last_sync: *finished_at }
+                            AccountStatus::UpToDate {
+                                last_sync: *finished_at,
+                            }
                         }
                         SyncOutcome::NeedsReauth => AccountStatus::NeedsReauth,
                         SyncOutcome::QuotaExceeded => AccountStatus::Quota {
@@ -270,11 +321,13 @@ impl StatusBoard {
                         },
                         SyncOutcome::TimedOut => AccountStatus::Error {
                             kind: ErrorKind::Timeout,
-                            message: run_error.map(|f| f.message).unwrap_or_else(|| format!(
-                                "the sync took too long and was stopped after {} s; what was \
+                            message: run_error.map(|f| f.message).unwrap_or_else(|| {
+                                format!(
+                                    "the sync took too long and was stopped after {} s; what was \
                                  fetched is kept and the next sync continues from there",
-                                duration_ms / 1000
-                            )),
+                                    duration_ms / 1000
+                                )
+                            }),
                             retryable: true,
                             last_sync,
                         },
@@ -329,7 +382,11 @@ mod tests {
     fn finished(outcome: SyncOutcome, t: i64) -> SyncProgress {
         SyncProgress::SyncFinished {
             account: a(),
-            totals: SyncTotals { calendars: 3, calendars_failed: 1, ..Default::default() },
+            totals: SyncTotals {
+                calendars: 3,
+                calendars_failed: 1,
+                ..Default::default()
+            },
             duration_ms: 301_000,
             outcome,
             finished_at: DateTime::from_timestamp(t, 0).unwrap(),
@@ -346,8 +403,14 @@ mod tests {
         board.apply(&SyncProgress::SyncStarted {
             account: a(),
             calendars: vec![
-                CalendarRef { id: CalendarId::new("c1"), summary: "One".into() },
-                CalendarRef { id: CalendarId::new("c2"), summary: "Two".into() },
+                CalendarRef {
+                    id: CalendarId::new("c1"),
+                    summary: "One".into(),
+                },
+                CalendarRef {
+                    id: CalendarId::new("c2"),
+                    summary: "Two".into(),
+                },
             ],
         });
         board.apply(&SyncProgress::CalendarDone {
@@ -382,7 +445,10 @@ mod tests {
     fn partial_failure_reports_the_first_failure_and_keeps_last_sync() {
         let board = StatusBoard::new();
         board.apply(&finished(SyncOutcome::Completed, 1000));
-        board.apply(&SyncProgress::SyncStarted { account: a(), calendars: vec![] });
+        board.apply(&SyncProgress::SyncStarted {
+            account: a(),
+            calendars: vec![],
+        });
         board.apply(&SyncProgress::CalendarFailed {
             account: a(),
             calendar: CalendarId::new("c3"),
@@ -392,7 +458,12 @@ mod tests {
         });
         board.apply(&finished(SyncOutcome::Partial, 2000));
         match board.get(&a()) {
-            AccountStatus::Error { kind, message, retryable, last_sync } => {
+            AccountStatus::Error {
+                kind,
+                message,
+                retryable,
+                last_sync,
+            } => {
                 assert_eq!(kind, ErrorKind::Forbidden);
                 assert!(!retryable);
                 assert!(message.contains("1 of 3 calendars"), "{message}");
@@ -419,14 +490,22 @@ mod tests {
         );
         board.apply(&finished(SyncOutcome::TimedOut, 20));
         match board.get(&a()) {
-            AccountStatus::Error { kind: ErrorKind::Timeout, retryable: true, message, .. } => {
+            AccountStatus::Error {
+                kind: ErrorKind::Timeout,
+                retryable: true,
+                message,
+                ..
+            } => {
                 assert!(message.contains("301 s"), "{message}")
             }
             s => panic!("{s:?}"),
         }
         board.apply(&finished(SyncOutcome::NeedsReauth, 30));
         assert_eq!(board.get(&a()), AccountStatus::NeedsReauth);
-        assert_eq!(serde_json::to_value(board.get(&a())).unwrap()["state"], "needsReauth");
+        assert_eq!(
+            serde_json::to_value(board.get(&a())).unwrap()["state"],
+            "needsReauth"
+        );
     }
 
     #[test]
@@ -437,12 +516,19 @@ mod tests {
         board.set_pending(&a(), 2);
         board.apply(&finished(SyncOutcome::Completed, 1000));
         board.set_pending(&a(), 0);
-        let seen: Vec<(&str, usize)> =
-            std::iter::from_fn(|| rx.try_recv().ok()).map(|s| (s.status.label(), s.pending_changes)).collect();
-        assert_eq!(seen, vec![("idle", 2), ("up to date", 2), ("up to date", 0)]);
+        let seen: Vec<(&str, usize)> = std::iter::from_fn(|| rx.try_recv().ok())
+            .map(|s| (s.status.label(), s.pending_changes))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![("idle", 2), ("up to date", 2), ("up to date", 0)]
+        );
         assert_eq!(board.pending(&a()), 0);
         board.set_pending(&a(), 3);
         assert_eq!(board.all()[0].pending_changes, 3);
-        assert_eq!(serde_json::to_value(&board.all()[0]).unwrap()["pendingChanges"], 3);
+        assert_eq!(
+            serde_json::to_value(&board.all()[0]).unwrap()["pendingChanges"],
+            3
+        );
     }
 }

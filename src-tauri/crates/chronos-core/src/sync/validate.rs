@@ -25,7 +25,10 @@ pub fn check_event(ev: &EventResource) -> Result<(), SkipReason> {
     if id.len() > MAX_ID_BYTES {
         return Err("id too long");
     }
-    if id.chars().any(|c| c.is_control() || c.is_whitespace() || c == '/' || c == '\\') {
+    if id
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '/' || c == '\\')
+    {
         return Err("id with control, space or path characters");
     }
     if let Some(r) = &ev.recurring_event_id {
@@ -39,7 +42,11 @@ pub fn check_event(ev: &EventResource) -> Result<(), SkipReason> {
     if text_too_big {
         return Err("text field too large");
     }
-    if ev.attendees.as_ref().is_some_and(|a| a.len() > MAX_ATTENDEES) {
+    if ev
+        .attendees
+        .as_ref()
+        .is_some_and(|a| a.len() > MAX_ATTENDEES)
+    {
         return Err("too many attendees");
     }
     if ev.is_cancelled() {
@@ -70,7 +77,12 @@ fn instant(t: &EventDateTime) -> Result<i64, SkipReason> {
         (Some(_), Some(_)) => Err("both date and dateTime"),
         (None, None) => Err("neither date nor dateTime"),
         (Some(d), None) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+            .map(|d| {
+                d.and_hms_opt(0, 0, 0)
+                    .expect("midnight exists")
+                    .and_utc()
+                    .timestamp()
+            })
             .map_err(|_| "malformed date"),
         (None, Some(dt)) => match DateTime::parse_from_rfc3339(dt) {
             Ok(x) => Ok(x.timestamp()),
@@ -104,34 +116,76 @@ mod tests {
     fn good_events_pass() {
         assert_eq!(check_event(&ev(timed("abc_20261201T090000Z"))), Ok(()));
         assert_eq!(
-            check_event(&ev(json!({"id": "d", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}))),
+            check_event(&ev(
+                json!({"id": "d", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}})
+            )),
             Ok(())
         );
         assert_eq!(
-            check_event(&ev(json!({"id": "z", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Paris"},
-                "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Paris"}}))),
+            check_event(&ev(
+                json!({"id": "z", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Paris"},
+                "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Europe/Paris"}})
+            )),
             Ok(())
         );
         // A cancelled event needs nothing but its id.
-        assert_eq!(check_event(&ev(json!({"id": "gone", "status": "cancelled"}))), Ok(()));
+        assert_eq!(
+            check_event(&ev(json!({"id": "gone", "status": "cancelled"}))),
+            Ok(())
+        );
         // Holiday-calendar ids carry odd characters; they are opaque and fine.
-        assert_eq!(check_event(&ev(timed("20261225_60o30d1g60o30e1i60o4ac1g60rj8gpl88rj2c1h84s34h9g60s30c1g60o30c1g@holiday"))), Ok(()));
+        assert_eq!(
+            check_event(&ev(timed(
+                "20261225_60o30d1g60o30e1i60o4ac1g60rj8gpl88rj2c1h84s34h9g60s30c1g60o30c1g@holiday"
+            ))),
+            Ok(())
+        );
     }
 
     #[test]
     fn hostile_events_are_refused_with_a_reason() {
         let cases = [
-            (json!({"id": "x", "start": {"dateTime": "yesterday"}, "end": {"dateTime": "2026-12-01T10:00:00Z"}}), "malformed dateTime"),
-            (json!({"id": "x", "end": {"dateTime": "2026-12-01T10:00:00Z"}}), "missing start"),
-            (json!({"id": "x", "start": {"date": "2026-13-45"}, "end": {"date": "2026-12-02"}}), "malformed date"),
-            (json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Mars/Olympus_Mons"},
-                    "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Mars/Olympus_Mons"}}), "unknown time zone"),
-            (json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00"}, "end": {"dateTime": "2026-12-01T10:00:00"}}), "malformed dateTime"),
-            (json!({"id": "x", "start": {"date": "2026-12-03"}, "end": {"date": "2026-12-02"}}), "end before start"),
-            (json!({"id": "x", "start": {}, "end": {"date": "2026-12-02"}}), "neither date nor dateTime"),
-            (json!({"id": "../../etc/passwd", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id with control, space or path characters"),
-            (json!({"id": "a\u{0}b", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id with control, space or path characters"),
-            (json!({"id": "x".repeat(2000), "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}), "id too long"),
+            (
+                json!({"id": "x", "start": {"dateTime": "yesterday"}, "end": {"dateTime": "2026-12-01T10:00:00Z"}}),
+                "malformed dateTime",
+            ),
+            (
+                json!({"id": "x", "end": {"dateTime": "2026-12-01T10:00:00Z"}}),
+                "missing start",
+            ),
+            (
+                json!({"id": "x", "start": {"date": "2026-13-45"}, "end": {"date": "2026-12-02"}}),
+                "malformed date",
+            ),
+            (
+                json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00", "timeZone": "Mars/Olympus_Mons"},
+                    "end": {"dateTime": "2026-12-01T10:00:00", "timeZone": "Mars/Olympus_Mons"}}),
+                "unknown time zone",
+            ),
+            (
+                json!({"id": "x", "start": {"dateTime": "2026-12-01T09:00:00"}, "end": {"dateTime": "2026-12-01T10:00:00"}}),
+                "malformed dateTime",
+            ),
+            (
+                json!({"id": "x", "start": {"date": "2026-12-03"}, "end": {"date": "2026-12-02"}}),
+                "end before start",
+            ),
+            (
+                json!({"id": "x", "start": {}, "end": {"date": "2026-12-02"}}),
+                "neither date nor dateTime",
+            ),
+            (
+                json!({"id": "../../etc/passwd", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}),
+                "id with control, space or path characters",
+            ),
+            (
+                json!({"id": "a\u{0}b", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}),
+                "id with control, space or path characters",
+            ),
+            (
+                json!({"id": "x".repeat(2000), "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}),
+                "id too long",
+            ),
         ];
         for (v, reason) in cases {
             assert_eq!(check_event(&ev(v.clone())), Err(reason), "{v}");

@@ -29,14 +29,22 @@ pub fn event(id: &str, day: u32, hour: u32) -> serde_json::Value {
 
 /// Alice (primary calendar with `n_events` events, plus a holidays calendar) and Bob.
 pub fn world(n_events: usize) -> World {
-    let events = (0..n_events).map(|i| event(&format!("ev{i:05}"), 1 + (i % 28) as u32, (i % 20) as u32)).collect();
+    let events = (0..n_events)
+        .map(|i| event(&format!("ev{i:05}"), 1 + (i % 28) as u32, (i % 20) as u32))
+        .collect();
     World {
         clients: Vec::new(),
         accounts: vec![
             AccountSpec {
                 email: ALICE.into(),
                 calendars: vec![
-                    CalendarSpec { id: ALICE.into(), summary: ALICE.into(), primary: true, events, ..Default::default() },
+                    CalendarSpec {
+                        id: ALICE.into(),
+                        summary: ALICE.into(),
+                        primary: true,
+                        events,
+                        ..Default::default()
+                    },
                     CalendarSpec {
                         id: HOLIDAYS.into(),
                         summary: "Holidays".into(),
@@ -49,7 +57,12 @@ pub fn world(n_events: usize) -> World {
             },
             AccountSpec {
                 email: BOB.into(),
-                calendars: vec![CalendarSpec { id: BOB.into(), summary: BOB.into(), primary: true, ..Default::default() }],
+                calendars: vec![CalendarSpec {
+                    id: BOB.into(),
+                    summary: BOB.into(),
+                    primary: true,
+                    ..Default::default()
+                }],
                 ..Default::default()
             },
         ],
@@ -79,14 +92,21 @@ pub fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub fn token_endpoint(emu: &EmulatorHandle) -> TokenEndpoint {
     TokenEndpoint::new(
         http(),
         endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+        OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        ),
     )
 }
 
@@ -104,7 +124,12 @@ pub async fn signed_in(
         refresh_token: minted.refresh_token.clone(),
         scope: minted.scope.clone(),
     };
-    let m = Arc::new(TokenManager::new(AccountId::new(account), secrets, token_endpoint(emu), clock));
+    let m = Arc::new(TokenManager::new(
+        AccountId::new(account),
+        secrets,
+        token_endpoint(emu),
+        clock,
+    ));
     m.store_new(tokens).await.unwrap();
     m
 }
@@ -124,11 +149,27 @@ pub async fn setup(world: World) -> Setup {
     let clock = TestClock::new();
     let secrets = Arc::new(MemorySecretStore::default());
     let tokens = signed_in(&emu, ALICE, Arc::new(clock.clone()), secrets.clone()).await;
-    let client = client_for(&emu, tokens.clone(), clock.clone(), Backoff::with_base(Duration::from_millis(10)));
-    Setup { emu, clock, secrets, tokens, client }
+    let client = client_for(
+        &emu,
+        tokens.clone(),
+        clock.clone(),
+        Backoff::with_base(Duration::from_millis(10)),
+    );
+    Setup {
+        emu,
+        clock,
+        secrets,
+        tokens,
+        client,
+    }
 }
 
-pub fn client_for(emu: &EmulatorHandle, tokens: Arc<TokenManager>, clock: TestClock, backoff: Backoff) -> GoogleClient {
+pub fn client_for(
+    emu: &EmulatorHandle,
+    tokens: Arc<TokenManager>,
+    clock: TestClock,
+    backoff: Backoff,
+) -> GoogleClient {
     GoogleClient::new(
         http(),
         &endpoints(emu),
@@ -145,5 +186,9 @@ pub fn client_for(emu: &EmulatorHandle, tokens: Arc<TokenManager>, clock: TestCl
 
 /// The logged requests of one API operation, in order.
 pub fn requests(emu: &EmulatorHandle, operation: &str) -> Vec<gcal_emulator::RequestRecord> {
-    emu.control().requests().into_iter().filter(|r| r.operation == operation).collect()
+    emu.control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == operation)
+        .collect()
 }

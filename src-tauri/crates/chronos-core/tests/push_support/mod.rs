@@ -64,26 +64,40 @@ impl Default for RigOptions {
     }
 }
 
-pub fn scheduler_for(h: &Harness, config: SchedulerConfig, wall: Arc<dyn chronos_core::clock::Clock>) -> (Scheduler<RunReport>, Arc<Mutex<Vec<RunSeen>>>) {
+pub fn scheduler_for(
+    h: &Harness,
+    config: SchedulerConfig,
+    wall: Arc<dyn chronos_core::clock::Clock>,
+) -> (Scheduler<RunReport>, Arc<Mutex<Vec<RunSeen>>>) {
     let deps = h.deps();
     let runs: Arc<Mutex<Vec<RunSeen>>> = Arc::new(Mutex::new(Vec::new()));
     let seen = runs.clone();
-    let runner: Arc<dyn SyncRunner<RunReport>> =
-        Arc::new(move |account: AccountId, request: RunRequest| -> BoxFuture<'static, RunReport> {
+    let runner: Arc<dyn SyncRunner<RunReport>> = Arc::new(
+        move |account: AccountId, request: RunRequest| -> BoxFuture<'static, RunReport> {
             let deps = deps.clone();
             let at = Instant::now();
-            seen.lock().unwrap().push(RunSeen { request: request.clone(), at, ended: None });
+            seen.lock().unwrap().push(RunSeen {
+                request: request.clone(),
+                at,
+                ended: None,
+            });
             let seen = seen.clone();
             Box::pin(async move {
                 let report = run_account(&deps, &account, &request.scope).await;
                 // Found by its start, not its position: a test may clear the list while a run
                 // is still going, and that run must not then mark (or index past) another.
-                if let Some(r) = seen.lock().unwrap().iter_mut().find(|r| r.at == at && r.ended.is_none()) {
+                if let Some(r) = seen
+                    .lock()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|r| r.at == at && r.ended.is_none())
+                {
                     r.ended = Some(Instant::now());
                 }
                 report
             })
-        });
+        },
+    );
     let s = Scheduler::new(config, runner, wall);
     s.add_account(&h.account);
     (s, runs)
@@ -100,7 +114,10 @@ impl Rig {
         let registry = Arc::new(ChannelRegistry::new());
         let debouncer = CalendarDebouncer::new(Arc::new(scheduler.clone()), opts.debounce);
         let receiver = PushReceiver::start(
-            ReceiverConfig { port: 0, ..Default::default() },
+            ReceiverConfig {
+                port: 0,
+                ..Default::default()
+            },
             registry.clone(),
             debouncer.clone(),
         )
@@ -110,11 +127,24 @@ impl Rig {
         if opts.push_address {
             channels.address = Some(receiver.local_url());
         }
-        let manager = ChannelManager::new(h.store.clone(), registry.clone(), Arc::new(SystemClock), channels)
-            .await
-            .unwrap();
+        let manager = ChannelManager::new(
+            h.store.clone(),
+            registry.clone(),
+            Arc::new(SystemClock),
+            channels,
+        )
+        .await
+        .unwrap();
         manager.add_account(&h.account, h.client.clone());
-        Rig { h, scheduler, registry, debouncer, receiver, manager, runs }
+        Rig {
+            h,
+            scheduler,
+            registry,
+            debouncer,
+            receiver,
+            manager,
+            runs,
+        }
     }
 
     pub fn runs(&self) -> Vec<RunSeen> {
@@ -122,7 +152,10 @@ impl Rig {
     }
 
     pub fn push_runs(&self) -> Vec<RunSeen> {
-        self.runs().into_iter().filter(|r| r.request.triggers.contains(&Trigger::Push)).collect()
+        self.runs()
+            .into_iter()
+            .filter(|r| r.request.triggers.contains(&Trigger::Push))
+            .collect()
     }
 
     /// When the first run that started at or after `t` ended.
@@ -131,12 +164,22 @@ impl Rig {
     }
 
     pub fn has_event(&self, cal: &CalendarId, id: &str) -> bool {
-        self.h.store.get_event(&self.h.account, cal, &id.into()).unwrap().is_some()
+        self.h
+            .store
+            .get_event(&self.h.account, cal, &id.into())
+            .unwrap()
+            .is_some()
     }
 
     /// Live channels in the emulator for a calendar.
     pub fn emulator_channels(&self, cal: &CalendarId) -> Vec<gcal_emulator::store::Channel> {
-        self.h.emu.control().channels().into_iter().filter(|c| c.calendar_id == cal.as_str()).collect()
+        self.h
+            .emu
+            .control()
+            .channels()
+            .into_iter()
+            .filter(|c| c.calendar_id == cal.as_str())
+            .collect()
     }
 
     pub async fn shutdown(self) {

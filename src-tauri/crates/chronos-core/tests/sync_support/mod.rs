@@ -24,7 +24,8 @@ pub const USER: &str = "sync@chronos.example";
 
 /// A timed event on day `i` of a 2-year span starting 2026-01-01.
 pub fn event(id: &str, i: usize) -> Value {
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days((i % 700) as i64);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        + chrono::Duration::days((i % 700) as i64);
     let hour = 6 + (i % 12);
     json!({
         "id": id,
@@ -36,24 +37,40 @@ pub fn event(id: &str, i: usize) -> Value {
 }
 
 pub fn calendar(id: &str, n: usize) -> CalendarSpec {
-    let prefix: String = id.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
+    let prefix: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(8)
+        .collect();
     CalendarSpec {
         id: id.into(),
         summary: format!("Calendar {id}"),
-        events: (0..n).map(|i| event(&format!("{prefix}e{i:06}"), i)).collect(),
+        events: (0..n)
+            .map(|i| event(&format!("{prefix}e{i:06}"), i))
+            .collect(),
         ..Default::default()
     }
 }
 
 /// One account whose calendars hold `sizes[i]` events each; the first is primary.
 pub fn world(sizes: &[usize]) -> World {
-    let mut calendars: Vec<CalendarSpec> =
-        sizes.iter().enumerate().map(|(i, n)| calendar(&format!("cal{i:02}@group.calendar.google.com"), *n)).collect();
+    let mut calendars: Vec<CalendarSpec> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| calendar(&format!("cal{i:02}@group.calendar.google.com"), *n))
+        .collect();
     if let Some(first) = calendars.first_mut() {
         first.id = USER.into();
         first.primary = true;
     }
-    World { clients: Vec::new(), accounts: vec![AccountSpec { email: USER.into(), calendars, ..Default::default() }] }
+    World {
+        clients: Vec::new(),
+        accounts: vec![AccountSpec {
+            email: USER.into(),
+            calendars,
+            ..Default::default()
+        }],
+    }
 }
 
 pub fn cal_id(i: usize) -> CalendarId {
@@ -98,15 +115,25 @@ pub fn chronos_options(
         dir,
         secrets,
         endpoints(emu),
-        OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+        OAuthClientConfig::new(
+            gcal_emulator::DEMO_CLIENT_ID,
+            gcal_emulator::DEMO_CLIENT_SECRET,
+        ),
     );
-    o.client.backoff = Backoff { max_retries, ..Backoff::with_base(Duration::from_millis(5)) };
+    o.client.backoff = Backoff {
+        max_retries,
+        ..Backoff::with_base(Duration::from_millis(5))
+    };
     o.push.probe = None;
     o
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub struct Harness {
@@ -130,7 +157,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_body_bytes: 64 * 1024 * 1024, config: RunConfig::default() }
+        Self {
+            max_body_bytes: 64 * 1024 * 1024,
+            config: RunConfig::default(),
+        }
     }
 }
 
@@ -143,7 +173,8 @@ impl Harness {
         let emu = emulator(world).await;
         let dir = tempfile::tempdir().unwrap();
         let secrets = Arc::new(MemorySecretStore::default());
-        let store = Arc::new(Store::open(dir.path().join("chronos.sqlite"), secrets.clone()).unwrap());
+        let store =
+            Arc::new(Store::open(dir.path().join("chronos.sqlite"), secrets.clone()).unwrap());
         let account = AccountId::new(USER);
         store.upsert_account(&account).unwrap();
         // Virtual time for backoff waits (recorded, shortened 100×), so Retry-After tests are quick.
@@ -151,10 +182,18 @@ impl Harness {
         let endpoint = TokenEndpoint::new(
             http(),
             endpoints(&emu),
-            OAuthClientConfig::new(gcal_emulator::DEMO_CLIENT_ID, gcal_emulator::DEMO_CLIENT_SECRET),
+            OAuthClientConfig::new(
+                gcal_emulator::DEMO_CLIENT_ID,
+                gcal_emulator::DEMO_CLIENT_SECRET,
+            ),
         );
         let minted = emu.control().mint_tokens(USER).expect("mint");
-        let tokens = Arc::new(TokenManager::new(account.clone(), secrets.clone(), endpoint, Arc::new(clock.clone())));
+        let tokens = Arc::new(TokenManager::new(
+            account.clone(),
+            secrets.clone(),
+            endpoint,
+            Arc::new(clock.clone()),
+        ));
         tokens
             .store_new(TokenSet {
                 access_token: minted.access_token.clone(),
@@ -235,7 +274,10 @@ impl Harness {
     pub fn stored_ids(&self, cal: &CalendarId) -> Vec<String> {
         let from = chrono::DateTime::from_timestamp(0, 0).unwrap();
         let to = chrono::DateTime::from_timestamp(4_102_444_800, 0).unwrap();
-        let refs = [CalendarRef { account: self.account.clone(), calendar: cal.clone() }];
+        let refs = [CalendarRef {
+            account: self.account.clone(),
+            calendar: cal.clone(),
+        }];
         let mut ids: Vec<String> = self
             .store
             .events_in_range(Some(&self.account), Some(&refs), from, to)
@@ -247,7 +289,11 @@ impl Harness {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n, "an event appears twice in the store");
-        assert_eq!(self.store.event_count(&self.account, cal).unwrap(), n, "rows outside the index");
+        assert_eq!(
+            self.store.event_count(&self.account, cal).unwrap(),
+            n,
+            "rows outside the index"
+        );
         ids
     }
 
@@ -272,10 +318,19 @@ impl Harness {
     }
 
     pub fn requests(&self, operation: &str) -> Vec<gcal_emulator::RequestRecord> {
-        self.emu.control().requests().into_iter().filter(|r| r.operation == operation).collect()
+        self.emu
+            .control()
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation == operation)
+            .collect()
     }
 
     pub fn selected(&self) -> BTreeSet<CalendarId> {
-        self.store.selected_calendars(Some(&self.account)).into_iter().map(|(_, c)| c).collect()
+        self.store
+            .selected_calendars(Some(&self.account))
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
     }
 }

@@ -9,7 +9,11 @@ use super::{json_ok, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
 
-pub async fn list(State(sh): State<Shared>, caller: Caller, p: Params) -> Result<Response, ApiError> {
+pub async fn list(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let max = p.usize("maxResults")?.unwrap_or(100).clamp(1, 250);
     let st = sh.state.lock();
@@ -25,11 +29,17 @@ pub async fn list(State(sh): State<Shared>, caller: Caller, p: Params) -> Result
     Ok(json_ok(&body))
 }
 
-pub async fn get_entry(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get_entry(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, false)?;
-    let entry = st.entry(&caller.account, &id).ok_or_else(ApiError::not_found)?;
+    let entry = st
+        .entry(&caller.account, &id)
+        .ok_or_else(ApiError::not_found)?;
     Ok(json_ok(&st.list_entry_json(entry)))
 }
 
@@ -45,7 +55,9 @@ pub async fn patch_entry(
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     let body = parse_body(&body)?;
-    let patch = body.as_object().ok_or_else(|| ApiError::invalid("The request body must be an object."))?;
+    let patch = body
+        .as_object()
+        .ok_or_else(|| ApiError::invalid("The request body must be an object."))?;
     let rgb = p.bool("colorRgbFormat")?.unwrap_or(false);
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, false)?;
@@ -53,7 +65,11 @@ pub async fn patch_entry(
     Ok(json_ok(&entry))
 }
 
-pub async fn get_calendar(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get_calendar(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, false)?;
@@ -75,7 +91,10 @@ pub async fn get_calendar(State(sh): State<Shared>, caller: Caller, Path(cal_id)
 pub async fn settings_list(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {
     caller.can_read()?;
     let st = sh.state.lock();
-    let acc = st.accounts.get(&caller.account).ok_or_else(ApiError::auth)?;
+    let acc = st
+        .accounts
+        .get(&caller.account)
+        .ok_or_else(ApiError::auth)?;
     let items: Vec<_> = acc
         .settings
         .iter()
@@ -89,12 +108,21 @@ pub async fn settings_list(State(sh): State<Shared>, caller: Caller) -> Result<R
     })))
 }
 
-pub async fn settings_get(State(sh): State<Shared>, caller: Caller, Path(setting): Path<String>) -> Result<Response, ApiError> {
+pub async fn settings_get(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(setting): Path<String>,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let st = sh.state.lock();
-    let acc = st.accounts.get(&caller.account).ok_or_else(ApiError::auth)?;
+    let acc = st
+        .accounts
+        .get(&caller.account)
+        .ok_or_else(ApiError::auth)?;
     let v = acc.settings.get(&setting).ok_or_else(ApiError::not_found)?;
-    Ok(json_ok(&json!({"kind": "calendar#setting", "etag": format!("\"{}\"", setting.len()), "id": setting, "value": v})))
+    Ok(json_ok(
+        &json!({"kind": "calendar#setting", "etag": format!("\"{}\"", setting.len()), "id": setting, "value": v}),
+    ))
 }
 
 pub async fn colors(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {

@@ -25,7 +25,11 @@ const EVENT: [&str; 11] = [
 /// (background, foreground) of a calendar colour id in Google's palette; unknown ids fall back
 /// to colour 14. Used when calendars are created from a world fixture.
 pub fn calendar_color(id: &str) -> (&'static str, &'static str) {
-    let i = id.parse::<usize>().ok().filter(|i| (1..=24).contains(i)).unwrap_or(14);
+    let i = id
+        .parse::<usize>()
+        .ok()
+        .filter(|i| (1..=24).contains(i))
+        .unwrap_or(14);
     (CALENDAR[i - 1], FG)
 }
 
@@ -33,13 +37,19 @@ pub fn calendar_color(id: &str) -> (&'static str, &'static str) {
 /// `colorId` for a calendar given RGB colours; `None` for a string that is no such colour.
 pub fn nearest_calendar_color(rgb: &str) -> Option<String> {
     let channels = |s: &str| -> Option<[i32; 3]> {
-        let hex = s.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
+        let hex = s
+            .strip_prefix('#')
+            .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
         let at = |i: usize| i32::from_str_radix(&hex[i..i + 2], 16).ok();
         Some([at(0)?, at(2)?, at(4)?])
     };
     let want = channels(rgb)?;
-    let distance = |c: &str| channels(c).map_or(i32::MAX, |c| (0..3).map(|i| (c[i] - want[i]).pow(2)).sum());
-    let (i, _) = CALENDAR.iter().enumerate().min_by_key(|(_, c)| distance(c))?;
+    let distance =
+        |c: &str| channels(c).map_or(i32::MAX, |c| (0..3).map(|i| (c[i] - want[i]).pow(2)).sum());
+    let (i, _) = CALENDAR
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, c)| distance(c))?;
     Some((i + 1).to_string())
 }
 
@@ -74,10 +84,22 @@ impl Default for Palette {
             colors
                 .iter()
                 .enumerate()
-                .map(|(i, c)| ((i + 1).to_string(), ColorDef { background: (*c).to_owned(), foreground: FG.to_owned() }))
+                .map(|(i, c)| {
+                    (
+                        (i + 1).to_string(),
+                        ColorDef {
+                            background: (*c).to_owned(),
+                            foreground: FG.to_owned(),
+                        },
+                    )
+                })
                 .collect()
         };
-        Palette { calendar: numbered(&CALENDAR), event: numbered(&EVENT), updated: GOOGLE_UPDATED.to_owned() }
+        Palette {
+            calendar: numbered(&CALENDAR),
+            event: numbered(&EVENT),
+            updated: GOOGLE_UPDATED.to_owned(),
+        }
     }
 }
 
@@ -93,7 +115,10 @@ impl Palette {
         let group = |m: &BTreeMap<String, ColorDef>| {
             let mut out = Map::new();
             for (id, c) in m {
-                out.insert(id.clone(), json!({ "background": c.background, "foreground": c.foreground }));
+                out.insert(
+                    id.clone(),
+                    json!({ "background": c.background, "foreground": c.foreground }),
+                );
             }
             Value::Object(out)
         };
@@ -114,8 +139,16 @@ mod tests {
     fn a_change_sets_only_the_named_ids_and_moves_updated() {
         let mut p = Palette::default();
         let mut change = PaletteChange::default();
-        change.event.insert("5".into(), ColorDef { background: "#123456".into(), foreground: "#ffffff".into() });
-        let now = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").unwrap().with_timezone(&chrono::Utc);
+        change.event.insert(
+            "5".into(),
+            ColorDef {
+                background: "#123456".into(),
+                foreground: "#ffffff".into(),
+            },
+        );
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         p.apply(change, now);
         let j = p.to_json();
         assert_eq!(j["event"]["5"]["background"], "#123456");

@@ -15,17 +15,27 @@ use crate::store::time::parse_rfc3339;
 fn time_param(p: &Params, k: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     match p.get(k) {
         None => Ok(None),
-        Some(v) => parse_rfc3339(v).map(Some).ok_or_else(|| ApiError::invalid_param(k, "Bad Request")),
+        Some(v) => parse_rfc3339(v)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_param(k, "Bad Request")),
     }
 }
 
 fn props(p: &Params, k: &str) -> Vec<(String, String)> {
-    p.all(k).filter_map(|s| s.split_once('=')).map(|(a, b)| (a.to_owned(), b.to_owned())).collect()
+    p.all(k)
+        .filter_map(|s| s.split_once('='))
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect()
 }
 
 pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
     let max = match p.usize("maxResults")? {
-        Some(0) => return Err(ApiError::invalid_param("maxResults", "Invalid value '0'. Values must be within the range: [1, 2500]")),
+        Some(0) => {
+            return Err(ApiError::invalid_param(
+                "maxResults",
+                "Invalid value '0'. Values must be within the range: [1, 2500]",
+            ))
+        }
         Some(n) => n.min(2500),
         None => 250,
     };
@@ -33,7 +43,12 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         None => None,
         Some("startTime") => Some(OrderBy::StartTime),
         Some("updated") => Some(OrderBy::Updated),
-        Some(v) => return Err(ApiError::invalid_param("orderBy", format!("Invalid value '{v}'."))),
+        Some(v) => {
+            return Err(ApiError::invalid_param(
+                "orderBy",
+                format!("Invalid value '{v}'."),
+            ))
+        }
     };
     let show_deleted = p.bool("showDeleted")?;
     let q = EventQuery {
@@ -52,7 +67,13 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         shared_props: props(p, "sharedExtendedProperty"),
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
-        return Err(ApiError::new(400, "calendar", "syncTokenWithRequestRestrictions", "Sync token cannot be used with other request restrictions.").at("parameter", "syncToken"));
+        return Err(ApiError::new(
+            400,
+            "calendar",
+            "syncTokenWithRequestRestrictions",
+            "Sync token cannot be used with other request restrictions.",
+        )
+        .at("parameter", "syncToken"));
     }
     Ok(q)
 }
@@ -61,19 +82,32 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
 fn check_send_updates(p: &Params) -> Result<(), ApiError> {
     match p.get("sendUpdates") {
         None | Some("all") | Some("externalOnly") | Some("none") => Ok(()),
-        Some(v) => Err(ApiError::invalid_param("sendUpdates", format!("Invalid value '{v}'. Values must be one of: all, externalOnly, none"))),
+        Some(v) => Err(ApiError::invalid_param(
+            "sendUpdates",
+            format!("Invalid value '{v}'. Values must be one of: all, externalOnly, none"),
+        )),
     }
 }
 
 fn if_match(h: &HeaderMap) -> Option<String> {
-    h.get("if-match").and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned())
+    h.get("if-match")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
 }
 
 fn event_response(body: &serde_json::Map<String, Value>) -> Response {
-    json_text(StatusCode::OK, serde_json::to_string(body).expect("json serialises"))
+    json_text(
+        StatusCode::OK,
+        serde_json::to_string(body).expect("json serialises"),
+    )
 }
 
-pub async fn list(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>, p: Params) -> Result<Response, ApiError> {
+pub async fn list(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+    p: Params,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let q = event_query(&p)?;
     let st = sh.state.lock();
@@ -88,7 +122,13 @@ pub async fn list(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<S
     Ok(json_text(StatusCode::OK, text))
 }
 
-pub async fn insert(State(sh): State<Shared>, caller: Caller, p: Params, Path(cal_id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn insert(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path(cal_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let mut body = parse_body(&body)?;
@@ -103,7 +143,12 @@ pub async fn insert(State(sh): State<Shared>, caller: Caller, p: Params, Path(ca
     Ok(event_response(&ev))
 }
 
-pub async fn get(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn get(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, false)?;
@@ -116,7 +161,14 @@ pub async fn get(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_i
     Ok(event_response(&ev))
 }
 
-pub async fn patch(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn patch(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let body = parse_body(&body)?;
@@ -126,7 +178,14 @@ pub async fn patch(State(sh): State<Shared>, caller: Caller, p: Params, Path((ca
     Ok(event_response(&ev))
 }
 
-pub async fn update(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn update(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let body = parse_body(&body)?;
@@ -136,7 +195,13 @@ pub async fn update(State(sh): State<Shared>, caller: Caller, p: Params, Path((c
     Ok(event_response(&ev))
 }
 
-pub async fn delete(State(sh): State<Shared>, caller: Caller, p: Params, Path((cal_id, event_id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn delete(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let mut st = sh.state.lock();
@@ -145,7 +210,12 @@ pub async fn delete(State(sh): State<Shared>, caller: Caller, p: Params, Path((c
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn instances(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, p: Params) -> Result<Response, ApiError> {
+pub async fn instances(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    p: Params,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let mut q = EventQuery {
         max_results: p.usize("maxResults")?.unwrap_or(250).clamp(1, 2500),
@@ -157,22 +227,33 @@ pub async fn instances(State(sh): State<Shared>, caller: Caller, Path((cal_id, e
         ..EventQuery::default()
     };
     if let Some(os) = p.get("originalStart") {
-        let t = parse_rfc3339(os).ok_or_else(|| ApiError::invalid_param("originalStart", "Bad Request"))?;
+        let t = parse_rfc3339(os)
+            .ok_or_else(|| ApiError::invalid_param("originalStart", "Bad Request"))?;
         q.time_min = Some(t);
         q.time_max = Some(t + chrono::Duration::seconds(1));
     }
     let st = sh.state.lock();
     let (id, role) = st.access(&caller.account, &cal_id, false)?;
     let page = st.list_instances(&id, &event_id, &q)?;
-    let reminders = st.entry(&caller.account, &id).and_then(|e| e.prefs.get("defaultReminders").cloned()).unwrap_or_else(|| json!([]));
+    let reminders = st
+        .entry(&caller.account, &id)
+        .and_then(|e| e.prefs.get("defaultReminders").cloned())
+        .unwrap_or_else(|| json!([]));
     let text = events_envelope(&st.calendars[&id], &role, &reminders, &page);
     Ok(json_text(StatusCode::OK, text))
 }
 
-pub async fn move_event(State(sh): State<Shared>, caller: Caller, Path((cal_id, event_id)): Path<(String, String)>, p: Params) -> Result<Response, ApiError> {
+pub async fn move_event(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path((cal_id, event_id)): Path<(String, String)>,
+    p: Params,
+) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
-    let dest = p.get("destination").ok_or_else(|| ApiError::required("Required parameter: destination").at("parameter", "destination"))?;
+    let dest = p.get("destination").ok_or_else(|| {
+        ApiError::required("Required parameter: destination").at("parameter", "destination")
+    })?;
     let mut st = sh.state.lock();
     let (src, _) = st.access(&caller.account, &cal_id, true)?;
     let (dst, _) = st.access(&caller.account, dest, true)?;
@@ -181,17 +262,27 @@ pub async fn move_event(State(sh): State<Shared>, caller: Caller, Path((cal_id, 
 }
 
 fn is_loopback_http(address: &str) -> bool {
-    let Ok(u) = url::Url::parse(address) else { return false };
-    u.scheme() == "http"
-        && matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+    let Ok(u) = url::Url::parse(address) else {
+        return false;
+    };
+    u.scheme() == "http" && matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
         || u.scheme() == "http" && matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
         || u.scheme() == "http" && u.host_str() == Some("localhost")
 }
 
-pub async fn watch(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn watch(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     caller.can_read()?;
     let body = parse_body(&body)?;
-    let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if id.is_empty() || id.len() > 64 {
         return Err(ApiError::required("Required: id").at("parameter", "id"));
     }
@@ -199,7 +290,11 @@ pub async fn watch(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<
     if kind != "web_hook" && kind != "webhook" {
         return Err(ApiError::invalid(format!("Invalid value for type: {kind}")));
     }
-    let address = body.get("address").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let address = body
+        .get("address")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let https = url::Url::parse(&address).is_ok_and(|u| u.scheme() == "https");
     let mut st = sh.state.lock();
     let allowed = https || (st.allow_http_push && is_loopback_http(&address));
@@ -209,22 +304,43 @@ pub async fn watch(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<
     }
     let (cal, _) = st.access(&caller.account, &cal_id, false)?;
     if st.channels.contains_key(&id) {
-        return Err(ApiError::new(400, "global", "channelIdNotUnique", format!("Channel id {id} not unique")));
+        return Err(ApiError::new(
+            400,
+            "global",
+            "channelIdNotUnique",
+            format!("Channel id {id} not unique"),
+        ));
     }
     let now_ms = chrono::Utc::now().timestamp_millis();
     let max_ms = now_ms + 604_800_000;
-    let ttl = body.get("params").and_then(|p| p.get("ttl")).and_then(|t| t.as_str().map(str::to_owned).or_else(|| t.as_i64().map(|n| n.to_string())));
+    let ttl = body.get("params").and_then(|p| p.get("ttl")).and_then(|t| {
+        t.as_str()
+            .map(str::to_owned)
+            .or_else(|| t.as_i64().map(|n| n.to_string()))
+    });
     let mut expiration = match ttl {
-        Some(t) => now_ms + t.parse::<i64>().map_err(|_| ApiError::invalid_param("params.ttl", format!("Invalid ttl value: {t}")))? * 1000,
+        Some(t) => {
+            now_ms
+                + t.parse::<i64>().map_err(|_| {
+                    ApiError::invalid_param("params.ttl", format!("Invalid ttl value: {t}"))
+                })? * 1000
+        }
         None => max_ms,
     };
-    if let Some(e) = body.get("expiration").and_then(|e| e.as_i64().or_else(|| e.as_str().and_then(|s| s.parse().ok()))) {
+    if let Some(e) = body.get("expiration").and_then(|e| {
+        e.as_i64()
+            .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
+    }) {
         expiration = expiration.min(e);
     }
     expiration = expiration.min(max_ms);
     let resource_id = crate::store::ids::random_token(&mut st.rng, 27);
-    let enc = percent_encoding::utf8_percent_encode(&cal, percent_encoding::NON_ALPHANUMERIC).to_string();
-    let resource_uri = format!("{}/calendar/v3/calendars/{enc}/events?alt=json", st.base_url);
+    let enc =
+        percent_encoding::utf8_percent_encode(&cal, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let resource_uri = format!(
+        "{}/calendar/v3/calendars/{enc}/events?alt=json",
+        st.base_url
+    );
     let token = body.get("token").and_then(Value::as_str).map(str::to_owned);
     let ch = crate::store::Channel {
         id: id.clone(),
@@ -252,14 +368,29 @@ pub async fn watch(State(sh): State<Shared>, caller: Caller, Path(cal_id): Path<
     Ok(json_ok(&resp))
 }
 
-pub async fn stop_channel(State(sh): State<Shared>, caller: Caller, body: Bytes) -> Result<Response, ApiError> {
+pub async fn stop_channel(
+    State(sh): State<Shared>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let body = parse_body(&body)?;
     let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
-    let rid = body.get("resourceId").and_then(Value::as_str).unwrap_or_default();
+    let rid = body
+        .get("resourceId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let mut st = sh.state.lock();
-    let found = st.channels.get(id).is_some_and(|c| c.resource_id == rid && c.account == caller.account);
+    let found = st
+        .channels
+        .get(id)
+        .is_some_and(|c| c.resource_id == rid && c.account == caller.account);
     if !found {
-        return Err(ApiError::new(404, "global", "notFound", format!("Channel '{id}' not found for project '000000000000'")));
+        return Err(ApiError::new(
+            404,
+            "global",
+            "notFound",
+            format!("Channel '{id}' not found for project '000000000000'"),
+        ));
     }
     st.channels.remove(id);
     Ok(StatusCode::NO_CONTENT.into_response())

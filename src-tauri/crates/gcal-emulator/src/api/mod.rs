@@ -1,7 +1,7 @@
 //! The Calendar API v3 under `/calendar/v3/`.
 
-pub mod colors;
 mod calendars;
+pub mod colors;
 mod events;
 
 pub(crate) use events::event_query;
@@ -20,20 +20,47 @@ use crate::shared::Shared;
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/calendar/v3/users/me/calendarList", get(calendars::list))
-        .route("/calendar/v3/users/me/calendarList/{calendar_id}", get(calendars::get_entry).patch(calendars::patch_entry))
-        .route("/calendar/v3/calendars/{calendar_id}", get(calendars::get_calendar))
-        .route("/calendar/v3/users/me/settings", get(calendars::settings_list))
-        .route("/calendar/v3/users/me/settings/{setting}", get(calendars::settings_get))
+        .route(
+            "/calendar/v3/users/me/calendarList/{calendar_id}",
+            get(calendars::get_entry).patch(calendars::patch_entry),
+        )
+        .route(
+            "/calendar/v3/calendars/{calendar_id}",
+            get(calendars::get_calendar),
+        )
+        .route(
+            "/calendar/v3/users/me/settings",
+            get(calendars::settings_list),
+        )
+        .route(
+            "/calendar/v3/users/me/settings/{setting}",
+            get(calendars::settings_get),
+        )
         .route("/calendar/v3/colors", get(calendars::colors))
         .route("/calendar/v3/channels/stop", post(events::stop_channel))
-        .route("/calendar/v3/calendars/{calendar_id}/events", get(events::list).post(events::insert))
-        .route("/calendar/v3/calendars/{calendar_id}/events/watch", post(events::watch))
+        .route(
+            "/calendar/v3/calendars/{calendar_id}/events",
+            get(events::list).post(events::insert),
+        )
+        .route(
+            "/calendar/v3/calendars/{calendar_id}/events/watch",
+            post(events::watch),
+        )
         .route(
             "/calendar/v3/calendars/{calendar_id}/events/{event_id}",
-            get(events::get).patch(events::patch).put(events::update).delete(events::delete),
+            get(events::get)
+                .patch(events::patch)
+                .put(events::update)
+                .delete(events::delete),
         )
-        .route("/calendar/v3/calendars/{calendar_id}/events/{event_id}/instances", get(events::instances))
-        .route("/calendar/v3/calendars/{calendar_id}/events/{event_id}/move", post(events::move_event))
+        .route(
+            "/calendar/v3/calendars/{calendar_id}/events/{event_id}/instances",
+            get(events::instances),
+        )
+        .route(
+            "/calendar/v3/calendars/{calendar_id}/events/{event_id}/move",
+            post(events::move_event),
+        )
 }
 
 /// The account and scopes behind the request's bearer token.
@@ -45,13 +72,25 @@ pub struct Caller {
 impl Caller {
     pub fn can_write(&self) -> Result<(), ApiError> {
         let ok = self.scope.split(' ').any(|s| {
-            s == "https://www.googleapis.com/auth/calendar" || s == "https://www.googleapis.com/auth/calendar.events"
+            s == "https://www.googleapis.com/auth/calendar"
+                || s == "https://www.googleapis.com/auth/calendar.events"
         });
-        if ok { Ok(()) } else { Err(ApiError::insufficient_scope()) }
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::insufficient_scope())
+        }
     }
     pub fn can_read(&self) -> Result<(), ApiError> {
-        let ok = self.scope.split(' ').any(|s| s.starts_with("https://www.googleapis.com/auth/calendar"));
-        if ok { Ok(()) } else { Err(ApiError::insufficient_scope()) }
+        let ok = self
+            .scope
+            .split(' ')
+            .any(|s| s.starts_with("https://www.googleapis.com/auth/calendar"));
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::insufficient_scope())
+        }
     }
 }
 
@@ -69,19 +108,29 @@ pub fn bearer_from(headers: &axum::http::HeaderMap, uri: &axum::http::Uri) -> Op
         return None;
     }
     let q = uri.query()?;
-    url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned())
+    url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned())
 }
 
 impl FromRequestParts<Shared> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, shared: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts).ok_or_else(|| {
-            ApiError::new(401, "global", "required", "Login Required.").at("header", "Authorization").with_status("UNAUTHENTICATED")
+            ApiError::new(401, "global", "required", "Login Required.")
+                .at("header", "Authorization")
+                .with_status("UNAUTHENTICATED")
         })?;
         let st = shared.state.lock();
         let (account, scope) = st.oauth.account_for(&token).ok_or_else(ApiError::auth)?;
-        Ok(Caller { account: account.to_owned(), scope: scope.to_owned() })
+        Ok(Caller {
+            account: account.to_owned(),
+            scope: scope.to_owned(),
+        })
     }
 }
 
@@ -90,13 +139,23 @@ pub struct Params(pub Vec<(String, String)>);
 
 impl Params {
     pub fn from_query(q: Option<&str>) -> Params {
-        Params(url::form_urlencoded::parse(q.unwrap_or("").as_bytes()).into_owned().collect())
+        Params(
+            url::form_urlencoded::parse(q.unwrap_or("").as_bytes())
+                .into_owned()
+                .collect(),
+        )
     }
     pub fn get(&self, k: &str) -> Option<&str> {
-        self.0.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
     }
     pub fn all<'a>(&'a self, k: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |(key, _)| key == k).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .filter(move |(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
     }
     pub fn bool(&self, k: &str) -> Result<Option<bool>, ApiError> {
         match self.get(k) {
@@ -128,7 +187,10 @@ pub fn json_response_body(v: &Value) -> String {
 /// A 200 answer with an already serialised JSON body.
 pub fn json_text(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert("content-type", HeaderValue::from_static("application/json; charset=UTF-8"));
+    r.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
     r
 }
 
@@ -138,7 +200,8 @@ pub fn json_ok(v: &Value) -> Response {
 
 /// Reads a JSON request body the way Google reports a malformed one.
 pub fn parse_body(bytes: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| ApiError::new(400, "global", "parseError", format!("Parse Error: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(400, "global", "parseError", format!("Parse Error: {e}")))
 }
 
 /// Fallback for unknown paths under the API.

@@ -23,32 +23,59 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/__emulator/accounts", get(accounts))
         .route("/__emulator/accounts/{account}/tokens", post(tokens))
-        .route("/__emulator/accounts/{account}/calendars", post(add_calendar))
-        .route("/__emulator/accounts/{account}/settings/{setting}", put(set_setting))
-        .route("/__emulator/calendars/{calendar_id}", axum::routing::delete(remove_calendar))
-        .route("/__emulator/calendars/{calendar_id}/events", get(event_ids).post(insert_event))
+        .route(
+            "/__emulator/accounts/{account}/calendars",
+            post(add_calendar),
+        )
+        .route(
+            "/__emulator/accounts/{account}/settings/{setting}",
+            put(set_setting),
+        )
+        .route(
+            "/__emulator/calendars/{calendar_id}",
+            axum::routing::delete(remove_calendar),
+        )
+        .route(
+            "/__emulator/calendars/{calendar_id}/events",
+            get(event_ids).post(insert_event),
+        )
         .route(
             "/__emulator/calendars/{calendar_id}/events/{event_id}",
-            get(get_event).patch(patch_event).put(update_event).delete(delete_event),
+            get(get_event)
+                .patch(patch_event)
+                .put(update_event)
+                .delete(delete_event),
         )
         .route("/__emulator/sync-tokens/invalidate", post(invalidate))
         .route("/__emulator/tokens/expire", post(expire))
         .route("/__emulator/tokens/revoke", post(revoke))
-        .route("/__emulator/faults", get(faults).post(add_fault).delete(clear_faults))
-        .route("/__emulator/faults/{id}", axum::routing::delete(remove_fault))
+        .route(
+            "/__emulator/faults",
+            get(faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/__emulator/faults/{id}",
+            axum::routing::delete(remove_fault),
+        )
         .route("/__emulator/requests", get(requests).delete(reset_requests))
         .route("/__emulator/counters", get(counters))
         .route("/__emulator/push", post(push))
         .route("/__emulator/push/auto", put(auto_push))
         .route("/__emulator/channels", get(channels))
         .route("/__emulator/push-deliveries", get(deliveries))
-        .route("/__emulator/rate-limit", put(set_rate_limit).delete(clear_rate_limit))
+        .route(
+            "/__emulator/rate-limit",
+            put(set_rate_limit).delete(clear_rate_limit),
+        )
         .route("/__emulator/latency", put(set_latency))
         .route("/__emulator/auto-approve", put(auto_approve))
         .route("/__emulator/granted-scopes", put(granted_scopes))
         .route("/__emulator/page-quirks", put(page_quirks))
         .route("/__emulator/write-quirks", put(write_quirks))
-        .route("/__emulator/colors", get(colors).put(set_colors).delete(reset_colors))
+        .route(
+            "/__emulator/colors",
+            get(colors).put(set_colors).delete(reset_colors),
+        )
         .route("/__emulator/world", get(world))
         .route("/__emulator/health", get(|| async { "ok" }))
         .route("/__emulator/access-token-ttl", patch(token_ttl))
@@ -70,12 +97,20 @@ async fn accounts(State(sh): State<Shared>) -> Response {
     ok_json(&ctl(sh).accounts())
 }
 
-async fn tokens(State(sh): State<Shared>, Path(account): Path<String>) -> Result<Response, ApiError> {
+async fn tokens(
+    State(sh): State<Shared>,
+    Path(account): Path<String>,
+) -> Result<Response, ApiError> {
     Ok(ok_json(&ctl(sh).mint_tokens(&account)?))
 }
 
-async fn add_calendar(State(sh): State<Shared>, Path(account): Path<String>, body: Bytes) -> Result<Response, ApiError> {
-    let spec: CalendarSpec = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+async fn add_calendar(
+    State(sh): State<Shared>,
+    Path(account): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let spec: CalendarSpec =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
     Ok(json_ok(&ctl(sh).add_calendar(&account, spec)?))
 }
 
@@ -93,32 +128,66 @@ async fn set_setting(
     Ok(no_content())
 }
 
-async fn remove_calendar(State(sh): State<Shared>, Path(cal): Path<String>) -> Result<Response, ApiError> {
+async fn remove_calendar(
+    State(sh): State<Shared>,
+    Path(cal): Path<String>,
+) -> Result<Response, ApiError> {
     ctl(sh).remove_calendar(&cal)?;
     Ok(no_content())
 }
 
-async fn event_ids(State(sh): State<Shared>, Path(cal): Path<String>) -> Result<Response, ApiError> {
+async fn event_ids(
+    State(sh): State<Shared>,
+    Path(cal): Path<String>,
+) -> Result<Response, ApiError> {
     Ok(ok_json(&ctl(sh).event_ids(&cal)?))
 }
 
-async fn insert_event(State(sh): State<Shared>, Path(cal): Path<String>, body: Bytes) -> Result<Response, ApiError> {
-    Ok(json_ok(&Value::Object(ctl(sh).insert_event(&cal, parse_body(&body)?)?)))
+async fn insert_event(
+    State(sh): State<Shared>,
+    Path(cal): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    Ok(json_ok(&Value::Object(
+        ctl(sh).insert_event(&cal, parse_body(&body)?)?,
+    )))
 }
 
-async fn get_event(State(sh): State<Shared>, Path((cal, id)): Path<(String, String)>) -> Result<Response, ApiError> {
+async fn get_event(
+    State(sh): State<Shared>,
+    Path((cal, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
     Ok(json_ok(&Value::Object(ctl(sh).get_event(&cal, &id)?)))
 }
 
-async fn patch_event(State(sh): State<Shared>, Path((cal, id)): Path<(String, String)>, body: Bytes) -> Result<Response, ApiError> {
-    Ok(json_ok(&Value::Object(ctl(sh).patch_event(&cal, &id, parse_body(&body)?)?)))
+async fn patch_event(
+    State(sh): State<Shared>,
+    Path((cal, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    Ok(json_ok(&Value::Object(ctl(sh).patch_event(
+        &cal,
+        &id,
+        parse_body(&body)?,
+    )?)))
 }
 
-async fn update_event(State(sh): State<Shared>, Path((cal, id)): Path<(String, String)>, body: Bytes) -> Result<Response, ApiError> {
-    Ok(json_ok(&Value::Object(ctl(sh).update_event(&cal, &id, parse_body(&body)?)?)))
+async fn update_event(
+    State(sh): State<Shared>,
+    Path((cal, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    Ok(json_ok(&Value::Object(ctl(sh).update_event(
+        &cal,
+        &id,
+        parse_body(&body)?,
+    )?)))
 }
 
-async fn delete_event(State(sh): State<Shared>, Path((cal, id)): Path<(String, String)>) -> Result<Response, ApiError> {
+async fn delete_event(
+    State(sh): State<Shared>,
+    Path((cal, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
     ctl(sh).delete_event(&cal, &id)?;
     Ok(no_content())
 }
@@ -145,12 +214,16 @@ async fn invalidate(State(sh): State<Shared>, body: Bytes) -> Result<Response, A
 
 async fn expire(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let s = scope(&body)?;
-    Ok(json_ok(&json!({ "expired": ctl(sh).expire_access_tokens(s.account.as_deref()) })))
+    Ok(json_ok(
+        &json!({ "expired": ctl(sh).expire_access_tokens(s.account.as_deref()) }),
+    ))
 }
 
 async fn revoke(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let s = scope(&body)?;
-    Ok(json_ok(&json!({ "revoked": ctl(sh).revoke_refresh_tokens(s.account.as_deref()) })))
+    Ok(json_ok(
+        &json!({ "revoked": ctl(sh).revoke_refresh_tokens(s.account.as_deref()) }),
+    ))
 }
 
 async fn faults(State(sh): State<Shared>) -> Response {
@@ -158,7 +231,8 @@ async fn faults(State(sh): State<Shared>) -> Response {
 }
 
 async fn add_fault(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let rule: FaultRule = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let rule: FaultRule =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
     let id = ctl(sh).add_fault(rule)?;
     Ok(json_ok(&json!({ "id": id })))
 }
@@ -169,7 +243,11 @@ async fn clear_faults(State(sh): State<Shared>) -> Response {
 }
 
 async fn remove_fault(State(sh): State<Shared>, Path(id): Path<u64>) -> Result<Response, ApiError> {
-    if ctl(sh).remove_fault(id) { Ok(no_content()) } else { Err(ApiError::not_found()) }
+    if ctl(sh).remove_fault(id) {
+        Ok(no_content())
+    } else {
+        Err(ApiError::not_found())
+    }
 }
 
 async fn requests(State(sh): State<Shared>) -> Response {
@@ -187,7 +265,9 @@ async fn counters(State(sh): State<Shared>) -> Response {
 
 async fn push(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let s = scope(&body)?;
-    Ok(json_ok(&json!({ "queued": ctl(sh).push_notify(s.calendar_id.as_deref()) })))
+    Ok(json_ok(
+        &json!({ "queued": ctl(sh).push_notify(s.calendar_id.as_deref()) }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -215,12 +295,18 @@ async fn granted_scopes(State(sh): State<Shared>, Json(s): Json<Scopes>) -> Resp
     no_content()
 }
 
-async fn page_quirks(State(sh): State<Shared>, Json(q): Json<crate::store::list::PageQuirks>) -> Response {
+async fn page_quirks(
+    State(sh): State<Shared>,
+    Json(q): Json<crate::store::list::PageQuirks>,
+) -> Response {
     ctl(sh).set_page_quirks(q);
     no_content()
 }
 
-async fn write_quirks(State(sh): State<Shared>, Json(q): Json<crate::store::WriteQuirks>) -> Response {
+async fn write_quirks(
+    State(sh): State<Shared>,
+    Json(q): Json<crate::store::WriteQuirks>,
+) -> Response {
     ctl(sh).set_write_quirks(q);
     no_content()
 }
@@ -234,7 +320,8 @@ async fn deliveries(State(sh): State<Shared>) -> Response {
 }
 
 async fn set_rate_limit(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let rl: RateLimit = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let rl: RateLimit =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
     ctl(sh).set_rate_limit(Some(rl));
     Ok(no_content())
 }
@@ -269,7 +356,8 @@ async fn colors(State(sh): State<Shared>) -> Response {
 }
 
 async fn set_colors(State(sh): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let change: PaletteChange = serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let change: PaletteChange =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
     let c = ctl(sh);
     c.set_colors(change);
     Ok(json_ok(&c.colors().to_json()))

@@ -46,17 +46,29 @@ impl Control {
                 email: a.email.clone(),
                 sub: a.sub.clone(),
                 primary_calendar: a.primary_id(),
-                calendars: a.entries.iter().filter(|e| !e.deleted).map(|e| e.cal_id.clone()).collect(),
+                calendars: a
+                    .entries
+                    .iter()
+                    .filter(|e| !e.deleted)
+                    .map(|e| e.cal_id.clone())
+                    .collect(),
             })
             .collect()
     }
 
     /// Tokens for `account` as if it had signed in (scope: calendar + openid email).
     pub fn mint_tokens(&self, account: &str) -> Result<TokenResponse, ApiError> {
-        self.mint_tokens_with_scope(account, "https://www.googleapis.com/auth/calendar openid email")
+        self.mint_tokens_with_scope(
+            account,
+            "https://www.googleapis.com/auth/calendar openid email",
+        )
     }
 
-    pub fn mint_tokens_with_scope(&self, account: &str, scope: &str) -> Result<TokenResponse, ApiError> {
+    pub fn mint_tokens_with_scope(
+        &self,
+        account: &str,
+        scope: &str,
+    ) -> Result<TokenResponse, ApiError> {
         let mut st = self.shared.state.lock();
         if !st.accounts.contains_key(account) {
             return Err(ApiError::not_found());
@@ -64,13 +76,19 @@ impl Control {
         let grant = st.oauth.next_grant;
         st.oauth.next_grant += 1;
         let client = st.oauth.clients[0].client_id.clone();
-        Ok(crate::oauth::mint(&mut st, account, scope, &client, grant, true))
+        Ok(crate::oauth::mint(
+            &mut st, account, scope, &client, grant, true,
+        ))
     }
 
     fn resolve(&self, cal_id: &str) -> Result<String, ApiError> {
         let st = self.shared.state.lock();
         if cal_id == "primary" {
-            return st.ordered_accounts().next().map(|a| a.primary_id()).ok_or_else(ApiError::not_found);
+            return st
+                .ordered_accounts()
+                .next()
+                .map(|a| a.primary_id())
+                .ok_or_else(ApiError::not_found);
         }
         Ok(cal_id.to_owned())
     }
@@ -78,17 +96,36 @@ impl Control {
     /// Inserts an event as another client would: a new change every sync sees.
     pub fn insert_event(&self, cal_id: &str, event: Value) -> Result<Map<String, Value>, ApiError> {
         let id = self.resolve(cal_id)?;
-        self.shared.state.lock().insert_event(&id, event, OTHER_CLIENT)
+        self.shared
+            .state
+            .lock()
+            .insert_event(&id, event, OTHER_CLIENT)
     }
 
-    pub fn patch_event(&self, cal_id: &str, event_id: &str, patch: Value) -> Result<Map<String, Value>, ApiError> {
+    pub fn patch_event(
+        &self,
+        cal_id: &str,
+        event_id: &str,
+        patch: Value,
+    ) -> Result<Map<String, Value>, ApiError> {
         let id = self.resolve(cal_id)?;
-        self.shared.state.lock().patch_event(&id, event_id, patch, None)
+        self.shared
+            .state
+            .lock()
+            .patch_event(&id, event_id, patch, None)
     }
 
-    pub fn update_event(&self, cal_id: &str, event_id: &str, event: Value) -> Result<Map<String, Value>, ApiError> {
+    pub fn update_event(
+        &self,
+        cal_id: &str,
+        event_id: &str,
+        event: Value,
+    ) -> Result<Map<String, Value>, ApiError> {
         let id = self.resolve(cal_id)?;
-        self.shared.state.lock().update_event(&id, event_id, event, None)
+        self.shared
+            .state
+            .lock()
+            .update_event(&id, event_id, event, None)
     }
 
     pub fn delete_event(&self, cal_id: &str, event_id: &str) -> Result<(), ApiError> {
@@ -115,11 +152,24 @@ impl Control {
         let id = self.resolve(cal_id)?;
         let q = crate::api::event_query(&crate::api::Params::from_query(Some(query)))?;
         let st = self.shared.state.lock();
-        let cal = st.calendars.get(&id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let cal = st
+            .calendars
+            .get(&id)
+            .filter(|c| !c.removed)
+            .ok_or_else(ApiError::not_found)?;
         let entry = st.entry(&cal.owner, &id).ok_or_else(ApiError::not_found)?;
-        let reminders = entry.prefs.get("defaultReminders").cloned().unwrap_or(Value::Array(Vec::new()));
+        let reminders = entry
+            .prefs
+            .get("defaultReminders")
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new()));
         let page = st.list_events(&id, &q)?;
-        Ok(crate::store::list::events_envelope(cal, &entry.access_role, &reminders, &page))
+        Ok(crate::store::list::events_envelope(
+            cal,
+            &entry.access_role,
+            &reminders,
+            &page,
+        ))
     }
 
     /// `account`'s calendarList entry for `cal_id` as calendarList.get answers it (deleted
@@ -138,7 +188,10 @@ impl Control {
     /// changing it in Google Calendar's own settings would.
     pub fn set_setting(&self, account: &str, id: &str, value: &str) -> Result<(), ApiError> {
         let mut st = self.shared.state.lock();
-        let acc = st.accounts.get_mut(account).ok_or_else(ApiError::not_found)?;
+        let acc = st
+            .accounts
+            .get_mut(account)
+            .ok_or_else(ApiError::not_found)?;
         acc.settings.insert(id.to_owned(), value.to_owned());
         Ok(())
     }
@@ -183,7 +236,11 @@ impl Control {
     }
 
     pub fn add_fault(&self, rule: FaultRule) -> Result<u64, ApiError> {
-        self.shared.faults.lock().add(rule).map_err(|e| ApiError::invalid_param("pathRegex", e))
+        self.shared
+            .faults
+            .lock()
+            .add(rule)
+            .map_err(|e| ApiError::invalid_param("pathRegex", e))
     }
 
     pub fn faults(&self) -> Vec<InstalledFault> {
@@ -208,7 +265,14 @@ impl Control {
 
     /// How many logged requests called `operation` (e.g. `events.list`).
     pub fn count(&self, operation: &str) -> u64 {
-        self.shared.log.lock().counters.by_operation.get(operation).copied().unwrap_or(0)
+        self.shared
+            .log
+            .lock()
+            .counters
+            .by_operation
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn reset_requests(&self) {
@@ -243,7 +307,9 @@ impl Control {
 
     /// Latency added to every Calendar API request (benchmarks).
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.latency_ms.store(latency.as_millis() as u64, Ordering::Relaxed);
+        self.shared
+            .latency_ms
+            .store(latency.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Simulates granular consent: auto-approved sign-ins grant only those requested scopes that

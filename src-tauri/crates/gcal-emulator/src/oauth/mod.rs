@@ -35,7 +35,11 @@ pub fn router() -> Router<Shared> {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
@@ -50,7 +54,9 @@ fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
 
 /// Desktop clients must redirect to a loopback address: 127.0.0.1, [::1] (or localhost).
 pub fn is_loopback_redirect(uri: &str) -> bool {
-    let Ok(u) = url::Url::parse(uri) else { return false };
+    let Ok(u) = url::Url::parse(uri) else {
+        return false;
+    };
     if u.scheme() != "http" {
         return false;
     }
@@ -103,7 +109,12 @@ fn granted(requested: &str, allowed: Option<&[String]>) -> String {
         .join(" ")
 }
 
-fn approve(st: &mut World, req: &PendingConsent, account: &str, allowed: Option<&[String]>) -> Response {
+fn approve(
+    st: &mut World,
+    req: &PendingConsent,
+    account: &str,
+    allowed: Option<&[String]>,
+) -> Response {
     let mut req = req.clone();
     req.scope = granted(&req.scope, allowed);
     let req = &req;
@@ -112,7 +123,11 @@ fn approve(st: &mut World, req: &PendingConsent, account: &str, allowed: Option<
     if let Some(s) = &req.state {
         params.push(("state", s.as_str()));
     }
-    params.extend([("scope", req.scope.as_str()), ("authuser", "0"), ("prompt", "consent")]);
+    params.extend([
+        ("scope", req.scope.as_str()),
+        ("authuser", "0"),
+        ("prompt", "consent"),
+    ]);
     redirect_with(&req.redirect_uri, &params)
 }
 
@@ -129,7 +144,11 @@ async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, Str
     let redirect_uri = p.get("redirect_uri").cloned().unwrap_or_default();
     let mut st = sh.state.lock();
     if st.oauth.client_secret(&client_id).is_none() {
-        return error_page(StatusCode::UNAUTHORIZED, "Error 401: invalid_client", "The OAuth client was not found.");
+        return error_page(
+            StatusCode::UNAUTHORIZED,
+            "Error 401: invalid_client",
+            "The OAuth client was not found.",
+        );
     }
     if !is_loopback_redirect(&redirect_uri) {
         return error_page(
@@ -155,10 +174,15 @@ async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, Str
     }
     let challenge = p.get("code_challenge").cloned();
     let valid_challenge = challenge.as_deref().is_some_and(|c| {
-        c.len() == 43 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        c.len() == 43
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     });
     if !valid_challenge || p.get("code_challenge_method").map(String::as_str) != Some("S256") {
-        return fail("invalid_request", "PKCE with code_challenge_method=S256 and a valid code_challenge is required");
+        return fail(
+            "invalid_request",
+            "PKCE with code_challenge_method=S256 and a valid code_challenge is required",
+        );
     }
     let req = PendingConsent {
         client_id,
@@ -168,9 +192,17 @@ async fn authorize(State(sh): State<Shared>, Query(p): Query<HashMap<String, Str
         state,
         login_hint: p.get("login_hint").cloned(),
     };
-    let hinted = req.login_hint.as_ref().filter(|h| st.accounts.contains_key(*h)).cloned();
+    let hinted = req
+        .login_hint
+        .as_ref()
+        .filter(|h| st.accounts.contains_key(*h))
+        .cloned();
     let Some(first) = hinted.or_else(|| st.account_order.first().cloned()) else {
-        return error_page(StatusCode::BAD_REQUEST, "No accounts", "This emulator world has no accounts.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "No accounts",
+            "This emulator world has no accounts.",
+        );
     };
     if sh.auto_approve.load(Ordering::Relaxed) {
         let allowed = st.oauth.granted_scopes.clone();
@@ -213,7 +245,11 @@ async fn consent(State(sh): State<Shared>, body: axum::body::Bytes) -> Response 
     let one = |k: &str| fields.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone());
     let mut st = sh.state.lock();
     let Some(req) = one("consent_id").and_then(|id| st.oauth.consents.remove(&id)) else {
-        return error_page(StatusCode::BAD_REQUEST, "Error 400: invalid_request", "This sign-in request has expired.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Error 400: invalid_request",
+            "This sign-in request has expired.",
+        );
     };
     if one("decision").as_deref() != Some("allow") {
         return deny(&req);
@@ -222,15 +258,30 @@ async fn consent(State(sh): State<Shared>, body: axum::body::Bytes) -> Response 
         .filter(|a| st.accounts.contains_key(a))
         .or_else(|| st.account_order.first().cloned())
         .unwrap_or_default();
-    let ticked: Vec<String> = fields.iter().filter(|(k, _)| k == "scope").map(|(_, v)| v.clone()).collect();
+    let ticked: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "scope")
+        .map(|(_, v)| v.clone())
+        .collect();
     // A form without scope boxes (a bare POST) grants what was asked.
-    let allowed = if ticked.is_empty() { None } else { Some(ticked) };
+    let allowed = if ticked.is_empty() {
+        None
+    } else {
+        Some(ticked)
+    };
     approve(&mut st, &req, &account, allowed.as_deref())
 }
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut r = (status, json!({ "error": error, "error_description": description }).to_string()).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, "application/json; charset=utf-8".parse().expect("static"));
+    let mut r = (
+        status,
+        json!({ "error": error, "error_description": description }).to_string(),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/json; charset=utf-8".parse().expect("static"),
+    );
     r
 }
 
@@ -239,31 +290,63 @@ fn invalid_grant(desc: &str) -> Response {
 }
 
 /// Client credentials from the form or from HTTP Basic authentication.
-fn client_credentials(headers: &HeaderMap, form: &HashMap<String, String>) -> (Option<String>, Option<String>) {
-    if let Some(basic) = headers.get(header::AUTHORIZATION).and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Basic ")) {
+fn client_credentials(
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> (Option<String>, Option<String>) {
+    if let Some(basic) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Basic "))
+    {
         if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(basic.trim()) {
             if let Some((id, secret)) = String::from_utf8_lossy(&raw).split_once(':') {
-                let dec = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+                let dec = |s: &str| {
+                    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                };
                 return (dec(id), dec(secret));
             }
         }
     }
-    (form.get("client_id").cloned(), form.get("client_secret").cloned())
+    (
+        form.get("client_id").cloned(),
+        form.get("client_secret").cloned(),
+    )
 }
 
 /// Mints an access token (and, when `with_refresh`, a refresh token) for a grant.
-pub fn mint(st: &mut World, account: &str, scope: &str, client_id: &str, grant: u64, with_refresh: bool) -> TokenResponse {
+pub fn mint(
+    st: &mut World,
+    account: &str,
+    scope: &str,
+    client_id: &str,
+    grant: u64,
+    with_refresh: bool,
+) -> TokenResponse {
     let access = format!("ya29.a0{}", random_token(&mut st.rng, 80));
     let ttl = st.oauth.access_ttl;
     st.oauth.access.insert(
         access.clone(),
-        AccessToken { account: account.to_owned(), scope: scope.to_owned(), expires: Instant::now() + ttl, grant },
+        AccessToken {
+            account: account.to_owned(),
+            scope: scope.to_owned(),
+            expires: Instant::now() + ttl,
+            grant,
+        },
     );
     let refresh_token = with_refresh.then(|| {
         let r = format!("1//0{}", random_token(&mut st.rng, 60));
         st.oauth.refresh.insert(
             r.clone(),
-            RefreshToken { account: account.to_owned(), scope: scope.to_owned(), client_id: client_id.to_owned(), grant, revoked: false },
+            RefreshToken {
+                account: account.to_owned(),
+                scope: scope.to_owned(),
+                client_id: client_id.to_owned(),
+                grant,
+                revoked: false,
+            },
         );
         r
     });
@@ -278,20 +361,43 @@ pub fn mint(st: &mut World, account: &str, scope: &str, client_id: &str, grant: 
         let sig = random_token(&mut st.rng, 43);
         format!("{header}.{}.{sig}", B64.encode(claims.to_string()))
     });
-    TokenResponse { access_token: access, expires_in: ttl.as_secs(), refresh_token, scope: scope.to_owned(), token_type: "Bearer".into(), id_token }
+    TokenResponse {
+        access_token: access,
+        expires_in: ttl.as_secs(),
+        refresh_token,
+        scope: scope.to_owned(),
+        token_type: "Bearer".into(),
+        id_token,
+    }
 }
 
-async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> Response {
+async fn token(
+    State(sh): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     let (client_id, client_secret) = client_credentials(&headers, &form);
     let mut st = sh.state.lock();
     let Some(client_id) = client_id else {
-        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "Could not determine client ID from request.");
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Could not determine client ID from request.",
+        );
     };
     let Some(expected) = st.oauth.client_secret(&client_id).map(str::to_owned) else {
-        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "The OAuth client was not found.");
+        return token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "The OAuth client was not found.",
+        );
     };
     let Some(secret) = client_secret else {
-        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "client_secret is missing.");
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_secret is missing.",
+        );
     };
     if secret != expected {
         return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized");
@@ -302,11 +408,16 @@ async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<Ha
             let Some(entry) = st.oauth.codes.get(&code).cloned() else {
                 return invalid_grant("Malformed auth code.");
             };
-            if entry.used || entry.issued.elapsed() > CODE_LIFETIME || entry.client_id != client_id {
+            if entry.used || entry.issued.elapsed() > CODE_LIFETIME || entry.client_id != client_id
+            {
                 return invalid_grant("Bad Request");
             }
             if form.get("redirect_uri") != Some(&entry.redirect_uri) {
-                return token_error(StatusCode::BAD_REQUEST, "redirect_uri_mismatch", "Bad Request");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "redirect_uri_mismatch",
+                    "Bad Request",
+                );
             }
             let Some(verifier) = form.get("code_verifier") else {
                 return invalid_grant("Missing code verifier.");
@@ -318,7 +429,14 @@ async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<Ha
             if let Some(c) = st.oauth.codes.get_mut(&code) {
                 c.used = true;
             }
-            let resp = mint(&mut st, &entry.account, &entry.scope, &client_id, entry.grant, true);
+            let resp = mint(
+                &mut st,
+                &entry.account,
+                &entry.scope,
+                &client_id,
+                entry.grant,
+                true,
+            );
             json_token(&resp)
         }
         Some("refresh_token") => {
@@ -330,20 +448,44 @@ async fn token(State(sh): State<Shared>, headers: HeaderMap, Form(form): Form<Ha
                 return invalid_grant("Token has been expired or revoked.");
             }
             if r.client_id != client_id {
-                return token_error(StatusCode::UNAUTHORIZED, "unauthorized_client", "Unauthorized");
+                return token_error(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized_client",
+                    "Unauthorized",
+                );
             }
             let resp = mint(&mut st, &r.account, &r.scope, &client_id, r.grant, false);
             json_token(&resp)
         }
-        Some(other) => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("Invalid grant_type: {other}")),
-        None => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Invalid grant_type: "),
+        Some(other) => token_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &format!("Invalid grant_type: {other}"),
+        ),
+        None => token_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Invalid grant_type: ",
+        ),
     }
 }
 
 fn json_token(t: &TokenResponse) -> Response {
-    let mut r = (StatusCode::OK, serde_json::to_string(t).expect("json serialises")).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, "application/json; charset=utf-8".parse().expect("static"));
-    r.headers_mut().insert(header::CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate".parse().expect("static"));
+    let mut r = (
+        StatusCode::OK,
+        serde_json::to_string(t).expect("json serialises"),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/json; charset=utf-8".parse().expect("static"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-cache, no-store, max-age=0, must-revalidate"
+            .parse()
+            .expect("static"),
+    );
     r
 }
 
@@ -352,34 +494,71 @@ async fn revoke(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
-    let from_body = url::form_urlencoded::parse(&body).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned());
+    let from_body = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
     let tok = q.get("token").cloned().or(from_body).unwrap_or_default();
     let mut st = sh.state.lock();
-    let grant = st
-        .oauth
-        .access
-        .get(&tok)
-        .map(|a| a.grant)
-        .or_else(|| st.oauth.refresh.get(&tok).filter(|r| !r.revoked).map(|r| r.grant));
+    let grant = st.oauth.access.get(&tok).map(|a| a.grant).or_else(|| {
+        st.oauth
+            .refresh
+            .get(&tok)
+            .filter(|r| !r.revoked)
+            .map(|r| r.grant)
+    });
     match grant {
         Some(g) => {
             st.oauth.revoke_grant(g);
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], "{}").into_response()
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                "{}",
+            )
+                .into_response()
         }
-        None => token_error(StatusCode::BAD_REQUEST, "invalid_token", "Token expired or revoked"),
+        None => token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_token",
+            "Token expired or revoked",
+        ),
     }
 }
 
-async fn userinfo(State(sh): State<Shared>, req: axum::http::Request<axum::body::Body>) -> Response {
+async fn userinfo(
+    State(sh): State<Shared>,
+    req: axum::http::Request<axum::body::Body>,
+) -> Response {
     let (parts, _) = req.into_parts();
     let st = sh.state.lock();
-    let who = crate::api::bearer(&parts).and_then(|t| st.oauth.account_for(&t).map(|(a, s)| (a.to_owned(), s.to_owned())));
+    let who = crate::api::bearer(&parts).and_then(|t| {
+        st.oauth
+            .account_for(&t)
+            .map(|(a, s)| (a.to_owned(), s.to_owned()))
+    });
     let Some((account, _scope)) = who else {
-        let mut r = token_error(StatusCode::UNAUTHORIZED, "invalid_request", "Invalid Credentials");
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"".parse().expect("static"));
+        let mut r = token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request",
+            "Invalid Credentials",
+        );
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\""
+                .parse()
+                .expect("static"),
+        );
         return r;
     };
-    let sub = st.accounts.get(&account).map(|a| a.sub.clone()).unwrap_or_default();
+    let sub = st
+        .accounts
+        .get(&account)
+        .map(|a| a.sub.clone())
+        .unwrap_or_default();
     let body = json!({ "sub": sub, "email": account, "email_verified": true });
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
 }

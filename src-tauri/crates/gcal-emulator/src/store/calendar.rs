@@ -31,7 +31,15 @@ pub struct EventRec {
 }
 
 /// The fields a cancelled event keeps in listings.
-const TOMBSTONE_FIELDS: &[&str] = &["kind", "etag", "id", "status", "updated", "recurringEventId", "originalStartTime"];
+const TOMBSTONE_FIELDS: &[&str] = &[
+    "kind",
+    "etag",
+    "id",
+    "status",
+    "updated",
+    "recurringEventId",
+    "originalStartTime",
+];
 
 impl EventRec {
     pub fn new(body: Map<String, Value>, change_seq: u64, tz: Tz) -> EventRec {
@@ -39,7 +47,11 @@ impl EventRec {
         let start = body.get("start").and_then(|v| instant_of(v, tz));
         let end = body.get("end").and_then(|v| instant_of(v, tz));
         let series = Series::of(&body, tz).map(Box::new);
-        let text = |m: &Map<String, Value>| serde_json::to_string(m).expect("json map serialises").into_boxed_str();
+        let text = |m: &Map<String, Value>| {
+            serde_json::to_string(m)
+                .expect("json map serialises")
+                .into_boxed_str()
+        };
         let cancelled = s("status") == Some("cancelled");
         let (raw, full) = if cancelled {
             let short: Map<String, Value> = TOMBSTONE_FIELDS
@@ -126,7 +138,11 @@ impl Calendar {
     /// Stores `body` (already stamped) under the next change number.
     pub fn put(&mut self, body: Map<String, Value>) -> &EventRec {
         self.seq += 1;
-        let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let id = body
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         if let Some(old) = self.events.get(&id) {
             self.changes.remove(&old.change_seq);
         }
@@ -141,7 +157,10 @@ impl Calendar {
     }
 
     /// Stored exceptions of a recurring master (`{masterId}_…` with `recurringEventId` = master).
-    pub fn exceptions_of<'a>(&'a self, master_id: &'a str) -> impl Iterator<Item = &'a EventRec> + 'a {
+    pub fn exceptions_of<'a>(
+        &'a self,
+        master_id: &'a str,
+    ) -> impl Iterator<Item = &'a EventRec> + 'a {
         let lo = format!("{master_id}_");
         let hi = format!("{master_id}`");
         self.events
@@ -167,10 +186,17 @@ impl Calendar {
     }
 
     /// The start/end instants (for filtering) of an occurrence of `series`.
-    pub fn occurrence_bounds(&self, series: &Series, occ: &Occurrence) -> (DateTime<Utc>, DateTime<Utc>) {
+    pub fn occurrence_bounds(
+        &self,
+        series: &Series,
+        occ: &Occurrence,
+    ) -> (DateTime<Utc>, DateTime<Utc>) {
         let start = match occ.date {
-            Some(d) => instant_of(&serde_json::json!({"date": d.format("%Y-%m-%d").to_string()}), self.tz)
-                .unwrap_or(occ.start),
+            Some(d) => instant_of(
+                &serde_json::json!({"date": d.format("%Y-%m-%d").to_string()}),
+                self.tz,
+            )
+            .unwrap_or(occ.start),
             None => occ.start,
         };
         (start, start + series.duration)
@@ -180,8 +206,14 @@ impl Calendar {
 /// The fields in which an instance differs from its master.
 fn instance_fields(master_id: &str, series: &Series, occ: &Occurrence) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("id".into(), Value::String(format!("{master_id}_{}", occ.id_suffix())));
-    m.insert("recurringEventId".into(), Value::String(master_id.to_owned()));
+    m.insert(
+        "id".into(),
+        Value::String(format!("{master_id}_{}", occ.id_suffix())),
+    );
+    m.insert(
+        "recurringEventId".into(),
+        Value::String(master_id.to_owned()),
+    );
     let (orig, start, end) = match occ.date {
         Some(d) => {
             let days = series.duration.num_days().max(1);
@@ -191,7 +223,11 @@ fn instance_fields(master_id: &str, series: &Series, occ: &Occurrence) -> Map<St
         None => {
             let tz_name = Value::String(series.tz.name().to_owned());
             let dt = |t: DateTime<Utc>| serde_json::json!({ "dateTime": fmt_in_zone(t, series.tz), "timeZone": tz_name });
-            (dt(occ.start), dt(occ.start), dt(occ.start + series.duration))
+            (
+                dt(occ.start),
+                dt(occ.start),
+                dt(occ.start + series.duration),
+            )
         }
     };
     m.insert("originalStartTime".into(), orig);
@@ -200,7 +236,14 @@ fn instance_fields(master_id: &str, series: &Series, occ: &Occurrence) -> Map<St
     m
 }
 
-const PER_INSTANCE: &[&str] = &["recurrence", "id", "recurringEventId", "originalStartTime", "start", "end"];
+const PER_INSTANCE: &[&str] = &[
+    "recurrence",
+    "id",
+    "recurringEventId",
+    "originalStartTime",
+    "start",
+    "end",
+];
 
 /// The resource of one instance of `master`, as events.list(singleEvents) and instances show it.
 pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Map<String, Value> {
@@ -225,8 +268,15 @@ pub fn instance_prefix(master: &EventRec) -> String {
 }
 
 /// Appends one instance, written as `prefix` + its own fields.
-pub fn write_instance(out: &mut String, prefix: &str, master_id: &str, series: &Series, occ: &Occurrence) {
-    let fields = serde_json::to_string(&instance_fields(master_id, series, occ)).expect("json serialises");
+pub fn write_instance(
+    out: &mut String,
+    prefix: &str,
+    master_id: &str,
+    series: &Series,
+    occ: &Occurrence,
+) {
+    let fields =
+        serde_json::to_string(&instance_fields(master_id, series, occ)).expect("json serialises");
     out.push_str(prefix);
     if prefix.len() > 1 {
         out.push(',');
@@ -236,7 +286,9 @@ pub fn write_instance(out: &mut String, prefix: &str, master_id: &str, series: &
 
 /// True when the two bodies differ in anything that moves the event in time.
 pub fn time_changed(old: &Map<String, Value>, new: &Map<String, Value>) -> bool {
-    ["start", "end", "recurrence"].iter().any(|k| old.get(*k) != new.get(*k))
+    ["start", "end", "recurrence"]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k))
 }
 
 pub fn all_day_body(body: &Map<String, Value>) -> bool {

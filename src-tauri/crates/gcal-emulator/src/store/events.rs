@@ -12,11 +12,16 @@ use super::State;
 use crate::error::ApiError;
 
 /// Fields the server owns: a client's value for them is ignored on patch and update.
-const SERVER_FIELDS: &[&str] = &["kind", "etag", "id", "htmlLink", "created", "updated", "iCalUID", "creator"];
+const SERVER_FIELDS: &[&str] = &[
+    "kind", "etag", "id", "htmlLink", "created", "updated", "iCalUID", "creator",
+];
 
 impl State {
     fn cal(&self, cal_id: &str) -> Result<&super::calendar::Calendar, ApiError> {
-        self.calendars.get(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)
+        self.calendars
+            .get(cal_id)
+            .filter(|c| !c.removed)
+            .ok_or_else(ApiError::not_found)
     }
 
     fn html_link(&self, cal_id: &str, id: &str) -> String {
@@ -27,8 +32,16 @@ impl State {
     /// Fills in what the server adds to a new event.
     fn complete_new(&mut self, cal_id: &str, body: &mut Map<String, Value>, actor: &str) {
         let stamp = self.clock.tick();
-        let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let summary = self.calendars.get(cal_id).map(|c| c.summary.clone()).unwrap_or_default();
+        let id = body
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let summary = self
+            .calendars
+            .get(cal_id)
+            .map(|c| c.summary.clone())
+            .unwrap_or_default();
         body.insert("kind".into(), json!("calendar#event"));
         body.insert("etag".into(), json!(stamp.etag()));
         body.entry("status").or_insert(json!("confirmed"));
@@ -46,17 +59,26 @@ impl State {
             body.insert("iCalUID".into(), json!(uid));
         }
         body.entry("sequence").or_insert(json!(0));
-        body.entry("reminders").or_insert(json!({ "useDefault": true }));
+        body.entry("reminders")
+            .or_insert(json!({ "useDefault": true }));
         body.entry("eventType").or_insert(json!("default"));
     }
 
     /// Puts a fixture event in place without the checks a client write gets.
     pub fn seed_event(&mut self, cal_id: &str, mut body: Map<String, Value>) {
-        if body.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if body
+            .get("id")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             let id = new_event_id(&mut self.rng);
             body.insert("id".into(), json!(id));
         }
-        let owner = self.calendars.get(cal_id).map(|c| c.owner.clone()).unwrap_or_default();
+        let owner = self
+            .calendars
+            .get(cal_id)
+            .map(|c| c.owner.clone())
+            .unwrap_or_default();
         let keep_etag = body.get("etag").cloned();
         let keep_updated = body.get("updated").cloned();
         self.complete_new(cal_id, &mut body, &owner);
@@ -71,7 +93,12 @@ impl State {
         }
     }
 
-    pub fn insert_event(&mut self, cal_id: &str, body: Value, actor: &str) -> Result<Map<String, Value>, ApiError> {
+    pub fn insert_event(
+        &mut self,
+        cal_id: &str,
+        body: Value,
+        actor: &str,
+    ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(mut body) = body else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
         };
@@ -109,17 +136,27 @@ impl State {
             return Ok(rec.body());
         }
         if let Some((master, occ)) = cal.virtual_instance(id) {
-            let series = cal.series_of(master).expect("virtual instances come from a series");
+            let series = cal
+                .series_of(master)
+                .expect("virtual instances come from a series");
             return Ok(instance_body(master, series, &occ));
         }
         Err(ApiError::not_found())
     }
 
     /// The stored body to change, materialising an instance into an exception if needed.
-    fn current_for_write(&self, cal_id: &str, id: &str, if_match: Option<&str>) -> Result<Map<String, Value>, ApiError> {
+    fn current_for_write(
+        &self,
+        cal_id: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<Map<String, Value>, ApiError> {
         let current = self.get_event(cal_id, id)?;
         if let Some(want) = if_match {
-            let have = current.get("etag").and_then(Value::as_str).unwrap_or_default();
+            let have = current
+                .get("etag")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if want != "*" && want != have {
                 return Err(ApiError::condition_not_met());
             }
@@ -127,7 +164,12 @@ impl State {
         Ok(current)
     }
 
-    fn store_write(&mut self, cal_id: &str, old: &Map<String, Value>, mut new: Map<String, Value>) -> Map<String, Value> {
+    fn store_write(
+        &mut self,
+        cal_id: &str,
+        old: &Map<String, Value>,
+        mut new: Map<String, Value>,
+    ) -> Map<String, Value> {
         let stamp = self.clock.tick();
         for k in SERVER_FIELDS {
             match old.get(*k) {
@@ -138,8 +180,15 @@ impl State {
         new.insert("etag".into(), json!(stamp.etag()));
         new.insert("updated".into(), json!(stamp.rfc3339()));
         let old_seq = old.get("sequence").and_then(Value::as_i64).unwrap_or(0);
-        let client_seq = new.get("sequence").and_then(Value::as_i64).unwrap_or(old_seq);
-        let seq = if time_changed(old, &new) { old_seq.max(client_seq) + 1 } else { old_seq.max(client_seq) };
+        let client_seq = new
+            .get("sequence")
+            .and_then(Value::as_i64)
+            .unwrap_or(old_seq);
+        let seq = if time_changed(old, &new) {
+            old_seq.max(client_seq) + 1
+        } else {
+            old_seq.max(client_seq)
+        };
         new.insert("sequence".into(), json!(seq));
         let cal = self.calendars.get_mut(cal_id).expect("caller checked");
         let out = cal.put(new).body();
@@ -147,7 +196,13 @@ impl State {
         out
     }
 
-    pub fn patch_event(&mut self, cal_id: &str, id: &str, patch: Value, if_match: Option<&str>) -> Result<Map<String, Value>, ApiError> {
+    pub fn patch_event(
+        &mut self,
+        cal_id: &str,
+        id: &str,
+        patch: Value,
+        if_match: Option<&str>,
+    ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(patch) = patch else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
         };
@@ -158,7 +213,13 @@ impl State {
         Ok(self.store_write(cal_id, &old, new))
     }
 
-    pub fn update_event(&mut self, cal_id: &str, id: &str, body: Value, if_match: Option<&str>) -> Result<Map<String, Value>, ApiError> {
+    pub fn update_event(
+        &mut self,
+        cal_id: &str,
+        id: &str,
+        body: Value,
+        if_match: Option<&str>,
+    ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(mut new) = body else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
         };
@@ -174,7 +235,12 @@ impl State {
         Ok(self.store_write(cal_id, &old, new))
     }
 
-    pub fn delete_event(&mut self, cal_id: &str, id: &str, if_match: Option<&str>) -> Result<(), ApiError> {
+    pub fn delete_event(
+        &mut self,
+        cal_id: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ApiError> {
         let old = self.current_for_write(cal_id, id, if_match)?;
         if old.get("status").and_then(Value::as_str) == Some("cancelled") {
             return Err(ApiError::deleted());
@@ -185,7 +251,10 @@ impl State {
         // Deleting a series cancels the instances that had been changed on their own.
         let exception_ids: Vec<String> = {
             let cal = &self.calendars[cal_id];
-            cal.exceptions_of(id).filter(|r| !r.cancelled()).map(|r| r.id().to_owned()).collect()
+            cal.exceptions_of(id)
+                .filter(|r| !r.cancelled())
+                .map(|r| r.id().to_owned())
+                .collect()
         };
         for ex in exception_ids {
             let old = self.calendars[cal_id].events[&ex].body();
@@ -198,13 +267,23 @@ impl State {
 
     /// `events.move`: the event leaves `src` (a cancelled tombstone stays for sync) and appears in
     /// `dst` under the same id with a new etag.
-    pub fn move_event(&mut self, src: &str, id: &str, dst: &str) -> Result<Map<String, Value>, ApiError> {
+    pub fn move_event(
+        &mut self,
+        src: &str,
+        id: &str,
+        dst: &str,
+    ) -> Result<Map<String, Value>, ApiError> {
         let old = self.get_event(src, id)?;
         if old.get("status").and_then(Value::as_str) == Some("cancelled") {
             return Err(ApiError::deleted());
         }
         if old.contains_key("recurringEventId") {
-            return Err(ApiError::new(400, "calendar", "cannotChangeOrganizerOfInstance", "Cannot change the organizer of an instance."));
+            return Err(ApiError::new(
+                400,
+                "calendar",
+                "cannotChangeOrganizerOfInstance",
+                "Cannot change the organizer of an instance.",
+            ));
         }
         let dst_cal = self.cal(dst)?;
         if dst_cal.events.get(id).is_some_and(|r| !r.cancelled()) {
@@ -215,10 +294,17 @@ impl State {
         tomb.insert("status".into(), json!("cancelled"));
         self.store_write(src, &old, tomb);
         let mut moved = old.clone();
-        moved.insert("organizer".into(), json!({ "email": dst, "displayName": dst_summary, "self": true }));
+        moved.insert(
+            "organizer".into(),
+            json!({ "email": dst, "displayName": dst_summary, "self": true }),
+        );
         let html = self.html_link(dst, id);
         moved.insert("htmlLink".into(), json!(html));
-        let base = self.calendars[dst].events.get(id).map(|r| r.body()).unwrap_or_else(|| old.clone());
+        let base = self.calendars[dst]
+            .events
+            .get(id)
+            .map(|r| r.body())
+            .unwrap_or_else(|| old.clone());
         let mut base = base;
         base.insert("htmlLink".into(), json!(html));
         Ok(self.store_write(dst, &base, moved))
@@ -232,7 +318,11 @@ pub fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
             Value::Null => {
                 target.remove(&k);
             }
-            Value::Object(inner) if matches!(target.get(&k), Some(Value::Object(_))) && k != "start" && k != "end" => {
+            Value::Object(inner)
+                if matches!(target.get(&k), Some(Value::Object(_)))
+                    && k != "start"
+                    && k != "end" =>
+            {
                 if let Some(Value::Object(t)) = target.get_mut(&k) {
                     merge(t, inner);
                 }
@@ -253,18 +343,34 @@ pub fn validate_times(body: &Map<String, Value>) -> Result<(), ApiError> {
         return Err(ApiError::required(format!("Missing {which} time.")));
     };
     if is_all_day(start) != is_all_day(end) {
-        return Err(ApiError::invalid("Start and end times must either both be date or both be dateTime."));
+        return Err(ApiError::invalid(
+            "Start and end times must either both be date or both be dateTime.",
+        ));
     }
-    let recurring = body.get("recurrence").and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+    let recurring = body
+        .get("recurrence")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
     if recurring && !is_all_day(start) && start.get("timeZone").is_none() {
-        return Err(ApiError::required("Missing time zone definition for start time."));
+        return Err(ApiError::required(
+            "Missing time zone definition for start time.",
+        ));
     }
     let s = instant_of(start, chrono_tz::UTC);
     let e = instant_of(end, chrono_tz::UTC);
     match (s, e) {
-        (Some(s), Some(e)) if e < s => Err(ApiError::new(400, "calendar", "timeRangeEmpty", "The specified time range is empty.")),
+        (Some(s), Some(e)) if e < s => Err(ApiError::new(
+            400,
+            "calendar",
+            "timeRangeEmpty",
+            "The specified time range is empty.",
+        )),
         (Some(_), Some(_)) => Ok(()),
-        (None, _) => Err(ApiError::required("Missing time zone definition for start time.")),
-        (_, None) => Err(ApiError::required("Missing time zone definition for end time.")),
+        (None, _) => Err(ApiError::required(
+            "Missing time zone definition for start time.",
+        )),
+        (_, None) => Err(ApiError::required(
+            "Missing time zone definition for end time.",
+        )),
     }
 }

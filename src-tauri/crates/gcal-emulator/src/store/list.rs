@@ -69,7 +69,9 @@ pub struct Page {
 }
 
 fn cal_hash(id: &str) -> u32 {
-    id.bytes().fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193))
+    id.bytes().fold(0x811c9dc5u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x01000193)
+    })
 }
 
 pub fn sync_token(kind: char, hash: u32, epoch: u32, seq: u64, single: bool) -> String {
@@ -105,7 +107,10 @@ struct PageCursor {
 
 impl PageCursor {
     fn encode(&self) -> String {
-        B64.encode(format!("p1|{}|{}|{}|{}|{}", self.mode, self.epoch, self.snap, self.from, self.cursor))
+        B64.encode(format!(
+            "p1|{}|{}|{}|{}|{}",
+            self.mode, self.epoch, self.snap, self.from, self.cursor
+        ))
     }
     fn decode(tok: &str) -> Option<PageCursor> {
         let text = String::from_utf8(B64.decode(tok).ok()?).ok()?;
@@ -118,7 +123,13 @@ impl PageCursor {
         let snap = parts.next()?.parse().ok()?;
         let from = parts.next()?.parse().ok()?;
         let cursor = parts.next()?.to_owned();
-        Some(PageCursor { mode, epoch, snap, from, cursor })
+        Some(PageCursor {
+            mode,
+            epoch,
+            snap,
+            from,
+            cursor,
+        })
     }
 }
 
@@ -145,8 +156,14 @@ pub struct SortedCache {
 /// One item of an expanded listing: a stored event or an instance computed from its master.
 enum Src<'a> {
     Stored(&'a EventRec),
-    Instance { master: &'a EventRec, occ: Occurrence },
-    CancelledInstance { master: &'a EventRec, occ: Occurrence },
+    Instance {
+        master: &'a EventRec,
+        occ: Occurrence,
+    },
+    CancelledInstance {
+        master: &'a EventRec,
+        occ: Occurrence,
+    },
 }
 
 struct Out {
@@ -158,7 +175,11 @@ struct Out {
 
 impl Out {
     fn new() -> Out {
-        Out { buf: String::with_capacity(64 * 1024), count: 0, prefixes: Default::default() }
+        Out {
+            buf: String::with_capacity(64 * 1024),
+            count: 0,
+            prefixes: Default::default(),
+        }
     }
     fn raw(&mut self, s: &str) {
         if self.count > 0 {
@@ -176,7 +197,10 @@ impl Out {
             Src::Stored(r) => self.raw(&r.raw),
             Src::Instance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
-                let prefix = self.prefixes.entry(master.id.clone()).or_insert_with(|| instance_prefix(master));
+                let prefix = self
+                    .prefixes
+                    .entry(master.id.clone())
+                    .or_insert_with(|| instance_prefix(master));
                 if self.count > 0 {
                     self.buf.push(',');
                 }
@@ -187,7 +211,13 @@ impl Out {
                 let series = cal.series_of(master).expect("instances come from a series");
                 let full = instance_body(master, series, occ);
                 let mut m = Map::new();
-                for k in ["kind", "etag", "id", "recurringEventId", "originalStartTime"] {
+                for k in [
+                    "kind",
+                    "etag",
+                    "id",
+                    "recurringEventId",
+                    "originalStartTime",
+                ] {
                     if let Some(v) = full.get(k) {
                         m.insert(k.into(), v.clone());
                     }
@@ -222,7 +252,9 @@ impl EventQuery {
     }
 
     fn window(&self) -> (Option<DateTime<Utc>>, DateTime<Utc>) {
-        let upper = self.time_max.unwrap_or_else(|| Utc::now() + Duration::days(HORIZON_DAYS));
+        let upper = self
+            .time_max
+            .unwrap_or_else(|| Utc::now() + Duration::days(HORIZON_DAYS));
         (self.time_min, upper)
     }
 
@@ -241,7 +273,11 @@ impl EventQuery {
     }
 
     fn has_filters(&self) -> bool {
-        self.ical_uid.is_some() || self.updated_min.is_some() || self.q.is_some() || !self.private_props.is_empty() || !self.shared_props.is_empty()
+        self.ical_uid.is_some()
+            || self.updated_min.is_some()
+            || self.q.is_some()
+            || !self.private_props.is_empty()
+            || !self.shared_props.is_empty()
     }
 
     /// The non-time filters (q, iCalUID, updatedMin, extended properties).
@@ -256,26 +292,44 @@ impl EventQuery {
             }
         }
         if let Some(min) = self.updated_min {
-            let upd = body.get("updated").and_then(Value::as_str).and_then(super::time::parse_rfc3339);
+            let upd = body
+                .get("updated")
+                .and_then(Value::as_str)
+                .and_then(super::time::parse_rfc3339);
             if upd.is_some_and(|u| u < min) {
                 return false;
             }
         }
         if let Some(q) = &self.q {
             let q = q.to_lowercase();
-            let hit = ["summary", "description", "location"]
-                .iter()
-                .any(|k| body.get(*k).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(&q)))
-                || body.get("attendees").and_then(Value::as_array).is_some_and(|a| {
-                    a.iter().any(|x| x.get("email").and_then(Value::as_str).is_some_and(|e| e.to_lowercase().contains(&q)))
+            let hit = ["summary", "description", "location"].iter().any(|k| {
+                body.get(*k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| s.to_lowercase().contains(&q))
+            }) || body
+                .get("attendees")
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter().any(|x| {
+                        x.get("email")
+                            .and_then(Value::as_str)
+                            .is_some_and(|e| e.to_lowercase().contains(&q))
+                    })
                 });
             if !hit {
                 return false;
             }
         }
-        for (scope, props) in [("private", &self.private_props), ("shared", &self.shared_props)] {
+        for (scope, props) in [
+            ("private", &self.private_props),
+            ("shared", &self.shared_props),
+        ] {
             for (k, v) in props {
-                let have = body.get("extendedProperties").and_then(|e| e.get(scope)).and_then(|m| m.get(k)).and_then(Value::as_str);
+                let have = body
+                    .get("extendedProperties")
+                    .and_then(|e| e.get(scope))
+                    .and_then(|m| m.get(k))
+                    .and_then(Value::as_str);
                 if have != Some(v.as_str()) {
                     return false;
                 }
@@ -296,7 +350,11 @@ impl State {
     }
 
     fn list_events_page(&self, cal_id: &str, q: &EventQuery) -> Result<Page, ApiError> {
-        let cal = self.calendars.get(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let cal = self
+            .calendars
+            .get(cal_id)
+            .filter(|c| !c.removed)
+            .ok_or_else(ApiError::not_found)?;
         let mut q = q.clone();
         if let Some(cap) = self.page_quirks.max_items {
             q.max_results = q.max_results.min(cap.max(1));
@@ -307,16 +365,33 @@ impl State {
         let empty = |mode: char, snap: u64, from: u64, cursor: String| Page {
             items_json: String::new(),
             count: 0,
-            next_page_token: Some(PageCursor { mode, epoch: cal.epoch, snap, from, cursor }.encode()),
+            next_page_token: Some(
+                PageCursor {
+                    mode,
+                    epoch: cal.epoch,
+                    snap,
+                    from,
+                    cursor,
+                }
+                .encode(),
+            ),
             next_sync_token: None,
         };
         if let (Some(a), Some(b)) = (q.time_min, q.time_max) {
             if a > b {
-                return Err(ApiError::new(400, "calendar", "timeRangeEmpty", "The specified time range is empty.").at("parameter", "timeMax"));
+                return Err(ApiError::new(
+                    400,
+                    "calendar",
+                    "timeRangeEmpty",
+                    "The specified time range is empty.",
+                )
+                .at("parameter", "timeMax"));
             }
         }
         if q.order_by == Some(OrderBy::StartTime) && !q.single_events {
-            return Err(ApiError::invalid("The requested ordering is not available for the particular query."));
+            return Err(ApiError::invalid(
+                "The requested ordering is not available for the particular query.",
+            ));
         }
         let hash = cal_hash(&cal.id);
         let page = match q.page_token.as_deref().map(PageCursor::decode) {
@@ -331,12 +406,16 @@ impl State {
         };
         if let Some(tok) = &q.sync_token {
             q.check_with_sync_token()?;
-            let (epoch, seq, _single) = read_sync_token(tok, 'e', hash).ok_or_else(ApiError::full_sync_required)?;
+            let (epoch, seq, _single) =
+                read_sync_token(tok, 'e', hash).ok_or_else(ApiError::full_sync_required)?;
             if epoch != cal.epoch || seq > cal.seq {
                 return Err(ApiError::full_sync_required());
             }
             let (from, snap) = match &page {
-                Some(pc) if pc.mode == 'i' => (pc.cursor.parse::<u64>().map_err(|_| invalid_page_token())?, pc.snap),
+                Some(pc) if pc.mode == 'i' => (
+                    pc.cursor.parse::<u64>().map_err(|_| invalid_page_token())?,
+                    pc.snap,
+                ),
                 Some(_) => return Err(invalid_page_token()),
                 None => (seq, cal.seq),
             };
@@ -345,9 +424,12 @@ impl State {
             }
             return Ok(self.incremental(cal, q, hash, seq, from, snap));
         }
-        if q.updated_min.is_some_and(|u| u < Utc::now() - Duration::days(UPDATED_MIN_HORIZON_DAYS)) {
+        if q.updated_min
+            .is_some_and(|u| u < Utc::now() - Duration::days(UPDATED_MIN_HORIZON_DAYS))
+        {
             let m = "The requested minimum modification time lies too far in the past.";
-            return Err(ApiError::new(410, "calendar", "updatedMinTooLongAgo", m).at("parameter", "updatedMin"));
+            return Err(ApiError::new(410, "calendar", "updatedMinTooLongAgo", m)
+                .at("parameter", "updatedMin"));
         }
         let snap = page.as_ref().map_or(cal.seq, |p| p.snap);
         if q.single_events || q.order_by.is_some() {
@@ -373,7 +455,9 @@ impl State {
     }
 
     fn master_cancelled(cal: &Calendar, rec: &EventRec) -> bool {
-        rec.recurring_event_id().and_then(|m| cal.events.get(m)).is_some_and(|m| m.cancelled())
+        rec.recurring_event_id()
+            .and_then(|m| cal.events.get(m))
+            .is_some_and(|m| m.cancelled())
     }
 
     /// Whether a stored event shows in a non-expanded full listing.
@@ -403,7 +487,14 @@ impl State {
         q.in_range(rec.start, rec.end)
     }
 
-    fn full_by_id(&self, cal: &Calendar, q: &EventQuery, hash: u32, snap: u64, cursor: Option<String>) -> Page {
+    fn full_by_id(
+        &self,
+        cal: &Calendar,
+        q: &EventQuery,
+        hash: u32,
+        snap: u64,
+        cursor: Option<String>,
+    ) -> Page {
         use std::ops::Bound;
         let lower = match &cursor {
             Some(c) => Bound::Excluded(c.clone()),
@@ -423,9 +514,20 @@ impl State {
             out.raw(&rec.raw);
             last = Some(id);
         }
-        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
+        let mut page = Page {
+            items_json: out.buf,
+            count: out.count,
+            next_page_token: None,
+            next_sync_token: None,
+        };
         if more {
-            let pc = PageCursor { mode: 'f', epoch: cal.epoch, snap, from: 0, cursor: last.unwrap_or_default().to_owned() };
+            let pc = PageCursor {
+                mode: 'f',
+                epoch: cal.epoch,
+                snap,
+                from: 0,
+                cursor: last.unwrap_or_default().to_owned(),
+            };
             page.next_page_token = Some(pc.encode());
         } else {
             page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
@@ -436,18 +538,45 @@ impl State {
     /// Expanded and/or ordered listings: all matching items are keyed, sorted, and the page is
     /// taken after the cursor key. The sorted listing is kept per calendar until the calendar
     /// changes, so paging through it costs one expansion, not one per page.
-    fn sorted(&self, cal: &Calendar, q: &EventQuery, hash: u32, snap: u64, cursor: Option<String>) -> Page {
+    fn sorted(
+        &self,
+        cal: &Calendar,
+        q: &EventQuery,
+        hash: u32,
+        snap: u64,
+        cursor: Option<String>,
+    ) -> Page {
         let fingerprint = format!(
             "{:?}",
-            (q.single_events, q.order_by, q.show_deleted, q.time_min, q.time_max, &q.q, &q.ical_uid, q.updated_min, &q.private_props, &q.shared_props)
+            (
+                q.single_events,
+                q.order_by,
+                q.show_deleted,
+                q.time_min,
+                q.time_max,
+                &q.q,
+                &q.ical_uid,
+                q.updated_min,
+                &q.private_props,
+                &q.shared_props
+            )
         );
         let keyed = {
             let mut cache = cal.sorted_cache.lock();
             match cache.as_ref() {
-                Some(c) if c.fingerprint == fingerprint && c.seq == cal.seq && c.epoch == cal.epoch => c.keyed.clone(),
+                Some(c)
+                    if c.fingerprint == fingerprint && c.seq == cal.seq && c.epoch == cal.epoch =>
+                {
+                    c.keyed.clone()
+                }
                 _ => {
                     let keyed = std::sync::Arc::new(self.sorted_keys(cal, q));
-                    *cache = Some(SortedCache { fingerprint, seq: cal.seq, epoch: cal.epoch, keyed: keyed.clone() });
+                    *cache = Some(SortedCache {
+                        fingerprint,
+                        seq: cal.seq,
+                        epoch: cal.epoch,
+                        keyed: keyed.clone(),
+                    });
                     keyed
                 }
             }
@@ -465,15 +594,29 @@ impl State {
                     None => continue,
                 },
                 ItemRef::Instance { master, occ } => match cal.events.get(&**master) {
-                    Some(m) => Src::Instance { master: m, occ: *occ },
+                    Some(m) => Src::Instance {
+                        master: m,
+                        occ: *occ,
+                    },
                     None => continue,
                 },
             };
             out.src(cal, &src);
         }
-        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
+        let mut page = Page {
+            items_json: out.buf,
+            count: out.count,
+            next_page_token: None,
+            next_sync_token: None,
+        };
         if end < keyed.len() {
-            let pc = PageCursor { mode: 's', epoch: cal.epoch, snap, from: 0, cursor: keyed[end - 1].0.clone() };
+            let pc = PageCursor {
+                mode: 's',
+                epoch: cal.epoch,
+                snap,
+                from: 0,
+                cursor: keyed[end - 1].0.clone(),
+            };
             page.next_page_token = Some(pc.encode());
         } else {
             page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
@@ -486,7 +629,10 @@ impl State {
         let key = |start: Option<DateTime<Utc>>, body_updated: &str, id: &str| -> String {
             match q.order_by {
                 Some(OrderBy::Updated) => format!("{body_updated}|{id}"),
-                _ => format!("{:020}|{id}", start.map_or(0, |t| t.timestamp_micros() + 100_000_000_000_000_000)),
+                _ => format!(
+                    "{:020}|{id}",
+                    start.map_or(0, |t| t.timestamp_micros() + 100_000_000_000_000_000)
+                ),
             }
         };
         let stored = |rec: &EventRec| ItemRef::Stored(rec.id.clone());
@@ -502,7 +648,9 @@ impl State {
                 if rec.cancelled() {
                     continue;
                 }
-                let Some(series) = cal.series_of(rec) else { continue };
+                let Some(series) = cal.series_of(rec) else {
+                    continue;
+                };
                 if !q.passes(rec) {
                     continue;
                 }
@@ -515,7 +663,13 @@ impl State {
                     }
                     let (s, e) = cal.occurrence_bounds(series, &occ);
                     if q.in_range(Some(s), Some(e)) {
-                        keyed.push((key(Some(s), upd, &inst_id), ItemRef::Instance { master: rec.id.clone(), occ }));
+                        keyed.push((
+                            key(Some(s), upd, &inst_id),
+                            ItemRef::Instance {
+                                master: rec.id.clone(),
+                                occ,
+                            },
+                        ));
                     }
                 }
                 continue;
@@ -523,7 +677,10 @@ impl State {
             if rec.cancelled() && !q.show_deleted {
                 continue;
             }
-            if rec.recurring_event_id().is_some() && Self::master_cancelled(cal, rec) && !q.show_deleted {
+            if rec.recurring_event_id().is_some()
+                && Self::master_cancelled(cal, rec)
+                && !q.show_deleted
+            {
                 continue;
             }
             if q.passes(rec) && q.in_range(rec.start, rec.end) {
@@ -535,7 +692,15 @@ impl State {
     }
 
     /// Everything changed after change number `from` up to the snapshot `snap`.
-    fn incremental(&self, cal: &Calendar, q: &EventQuery, hash: u32, token_seq: u64, from: u64, snap: u64) -> Page {
+    fn incremental(
+        &self,
+        cal: &Calendar,
+        q: &EventQuery,
+        hash: u32,
+        token_seq: u64,
+        from: u64,
+        snap: u64,
+    ) -> Page {
         let mut out = Out::new();
         let mut last_seq = from;
         let mut more = false;
@@ -570,9 +735,20 @@ impl State {
             last_seq = *seq;
         }
         let _ = token_seq;
-        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
+        let mut page = Page {
+            items_json: out.buf,
+            count: out.count,
+            next_page_token: None,
+            next_sync_token: None,
+        };
         if more {
-            let pc = PageCursor { mode: 'i', epoch: cal.epoch, snap, from: token_seq, cursor: last_seq.to_string() };
+            let pc = PageCursor {
+                mode: 'i',
+                epoch: cal.epoch,
+                snap,
+                from: token_seq,
+                cursor: last_seq.to_string(),
+            };
             page.next_page_token = Some(pc.encode());
         } else {
             page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
@@ -587,7 +763,11 @@ impl State {
         event_id: &str,
         q: &EventQuery,
     ) -> Result<Page, ApiError> {
-        let cal = self.calendars.get(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let cal = self
+            .calendars
+            .get(cal_id)
+            .filter(|c| !c.removed)
+            .ok_or_else(ApiError::not_found)?;
         let master = cal.events.get(event_id).ok_or_else(ApiError::not_found)?;
         if master.cancelled() {
             return Err(ApiError::deleted());
@@ -598,9 +778,17 @@ impl State {
             None => None,
         };
         let mut keyed: Vec<(String, Src<'_>)> = Vec::new();
-        let k = |t: DateTime<Utc>, id: &str| format!("{:020}|{id}", t.timestamp_micros() + 100_000_000_000_000_000);
+        let k = |t: DateTime<Utc>, id: &str| {
+            format!(
+                "{:020}|{id}",
+                t.timestamp_micros() + 100_000_000_000_000_000
+            )
+        };
         match cal.series_of(master) {
-            None => keyed.push((k(master.start.unwrap_or_default(), master.id()), Src::Stored(master))),
+            None => keyed.push((
+                k(master.start.unwrap_or_default(), master.id()),
+                Src::Stored(master),
+            )),
             Some(series) => {
                 let (lo, hi) = q.window();
                 let lo = lo.map(|t| t - series.duration);
@@ -623,23 +811,47 @@ impl State {
             }
         }
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let begin = cursor.map_or(0, |c| keyed.partition_point(|(key, _)| key.as_str() <= c.as_str()));
+        let begin = cursor.map_or(0, |c| {
+            keyed.partition_point(|(key, _)| key.as_str() <= c.as_str())
+        });
         let end = (begin + q.max_results).min(keyed.len());
         let mut out = Out::new();
         for (_, s) in &keyed[begin..end] {
             out.src(cal, s);
         }
-        let mut page = Page { items_json: out.buf, count: out.count, next_page_token: None, next_sync_token: None };
+        let mut page = Page {
+            items_json: out.buf,
+            count: out.count,
+            next_page_token: None,
+            next_sync_token: None,
+        };
         if end < keyed.len() {
-            let pc = PageCursor { mode: 'n', epoch: cal.epoch, snap: cal.seq, from: 0, cursor: keyed[end - 1].0.clone() };
+            let pc = PageCursor {
+                mode: 'n',
+                epoch: cal.epoch,
+                snap: cal.seq,
+                from: 0,
+                cursor: keyed[end - 1].0.clone(),
+            };
             page.next_page_token = Some(pc.encode());
         }
         Ok(page)
     }
 
     /// calendarList.list for an account.
-    pub fn list_calendars(&self, account: &str, q: &CalendarListQuery<'_>) -> Result<Value, ApiError> {
-        let CalendarListQuery { max_results, page_token, sync_token: sync_token_in, show_deleted, show_hidden, min_access_role } = *q;
+    pub fn list_calendars(
+        &self,
+        account: &str,
+        q: &CalendarListQuery<'_>,
+    ) -> Result<Value, ApiError> {
+        let CalendarListQuery {
+            max_results,
+            page_token,
+            sync_token: sync_token_in,
+            show_deleted,
+            show_hidden,
+            min_access_role,
+        } = *q;
         let acc = self.accounts.get(account).ok_or_else(ApiError::auth)?;
         let hash = cal_hash(&acc.email);
         let page = match page_token.map(PageCursor::decode) {
@@ -662,9 +874,16 @@ impl State {
         let since = match sync_token_in {
             Some(tok) => {
                 if min_access_role.is_some() {
-                    return Err(ApiError::new(400, "calendar", "syncTokenWithRequestRestrictions", "Sync token cannot be used with other request restrictions.").at("parameter", "syncToken"));
+                    return Err(ApiError::new(
+                        400,
+                        "calendar",
+                        "syncTokenWithRequestRestrictions",
+                        "Sync token cannot be used with other request restrictions.",
+                    )
+                    .at("parameter", "syncToken"));
                 }
-                let (epoch, seq, _) = read_sync_token(tok, 'l', hash).ok_or_else(ApiError::full_sync_required)?;
+                let (epoch, seq, _) =
+                    read_sync_token(tok, 'l', hash).ok_or_else(ApiError::full_sync_required)?;
                 if epoch != acc.list_epoch || seq > acc.list_seq {
                     return Err(ApiError::full_sync_required());
                 }
@@ -692,7 +911,16 @@ impl State {
                 continue;
             }
             if items.len() == max_results {
-                next = Some(PageCursor { mode: 'c', epoch: acc.list_epoch, snap, from: 0, cursor: i.to_string() }.encode());
+                next = Some(
+                    PageCursor {
+                        mode: 'c',
+                        epoch: acc.list_epoch,
+                        snap,
+                        from: 0,
+                        cursor: i.to_string(),
+                    }
+                    .encode(),
+                );
                 break;
             }
             items.push(self.list_entry_json(e));
@@ -704,7 +932,9 @@ impl State {
         });
         match next {
             Some(n) => body["nextPageToken"] = json!(n),
-            None => body["nextSyncToken"] = json!(sync_token('l', hash, acc.list_epoch, snap, false)),
+            None => {
+                body["nextSyncToken"] = json!(sync_token('l', hash, acc.list_epoch, snap, false))
+            }
         }
         Ok(body)
     }
@@ -722,7 +952,12 @@ pub struct CalendarListQuery<'a> {
 }
 
 /// Writes the `calendar#events` envelope around a page.
-pub fn events_envelope(cal: &Calendar, access_role: &str, default_reminders: &Value, page: &Page) -> String {
+pub fn events_envelope(
+    cal: &Calendar,
+    access_role: &str,
+    default_reminders: &Value,
+    page: &Page,
+) -> String {
     let mut s = String::with_capacity(page.items_json.len() + 512);
     let head = json!({
         "kind": "calendar#events",

@@ -3,10 +3,10 @@
 
 pub mod calendar;
 pub mod events;
+pub mod ids;
 pub mod list;
 pub mod oauth;
 pub mod recurrence;
-pub mod ids;
 pub mod time;
 
 use rand::rngs::StdRng;
@@ -102,7 +102,11 @@ pub struct WriteQuirks {
 
 impl State {
     /// Builds the live state, consuming the world so that its events are not held twice.
-    pub fn from_world(world: World, base_url: String, seed: u64) -> Result<State, crate::EmulatorError> {
+    pub fn from_world(
+        world: World,
+        base_url: String,
+        seed: u64,
+    ) -> Result<State, crate::EmulatorError> {
         world.validate()?;
         let mut st = State {
             base_url,
@@ -126,7 +130,14 @@ impl State {
             st.account_order.push(a.email.clone());
             st.accounts.insert(
                 a.email.clone(),
-                Account { email: a.email.clone(), sub, settings, entries: Vec::new(), list_seq: 0, list_epoch: 1 },
+                Account {
+                    email: a.email.clone(),
+                    sub,
+                    settings,
+                    entries: Vec::new(),
+                    list_seq: 0,
+                    list_epoch: 1,
+                },
             );
             for c in a.calendars {
                 st.add_calendar_owned(&a.email, c)?;
@@ -136,7 +147,9 @@ impl State {
     }
 
     pub fn ordered_accounts(&self) -> impl Iterator<Item = &Account> {
-        self.account_order.iter().filter_map(|e| self.accounts.get(e))
+        self.account_order
+            .iter()
+            .filter_map(|e| self.accounts.get(e))
     }
 
     /// Creates a calendar owned by (or shared with, per `access_role`) `account`, with its events.
@@ -144,7 +157,11 @@ impl State {
         self.add_calendar_owned(account, spec.clone())
     }
 
-    pub fn add_calendar_owned(&mut self, account: &str, mut spec: CalendarSpec) -> Result<Value, ApiError> {
+    pub fn add_calendar_owned(
+        &mut self,
+        account: &str,
+        mut spec: CalendarSpec,
+    ) -> Result<Value, ApiError> {
         if !self.accounts.contains_key(account) {
             return Err(ApiError::not_found());
         }
@@ -153,7 +170,13 @@ impl State {
         }
         let tz = time::parse_tz(&spec.time_zone)
             .ok_or_else(|| ApiError::invalid_param("timeZone", "Invalid time zone definition."))?;
-        let mut cal = Calendar::new(spec.id.clone(), account.to_owned(), spec.summary.clone(), spec.time_zone.clone(), tz);
+        let mut cal = Calendar::new(
+            spec.id.clone(),
+            account.to_owned(),
+            spec.summary.clone(),
+            spec.time_zone.clone(),
+            tz,
+        );
         cal.description = spec.description.clone();
         if let Some(old) = self.calendars.get(&spec.id) {
             // A re-added calendar must not accept tokens handed out for its former life.
@@ -181,7 +204,10 @@ impl State {
         if spec.selected {
             prefs.insert("selected".into(), json!(true));
         }
-        prefs.insert("defaultReminders".into(), Value::Array(spec.default_reminders.clone()));
+        prefs.insert(
+            "defaultReminders".into(),
+            Value::Array(spec.default_reminders.clone()),
+        );
         let stamp = self.clock.tick();
         let acc = self.accounts.get_mut(account).expect("checked above");
         acc.list_seq += 1;
@@ -200,12 +226,20 @@ impl State {
 
     /// Removes a calendar: its list entries become `deleted`, its events unreachable.
     pub fn remove_calendar(&mut self, cal_id: &str) -> Result<(), ApiError> {
-        let cal = self.calendars.get_mut(cal_id).filter(|c| !c.removed).ok_or_else(ApiError::not_found)?;
+        let cal = self
+            .calendars
+            .get_mut(cal_id)
+            .filter(|c| !c.removed)
+            .ok_or_else(ApiError::not_found)?;
         cal.removed = true;
         cal.epoch += 1;
         let stamp = self.clock.tick();
         for acc in self.accounts.values_mut() {
-            for e in acc.entries.iter_mut().filter(|e| e.cal_id == cal_id && !e.deleted) {
+            for e in acc
+                .entries
+                .iter_mut()
+                .filter(|e| e.cal_id == cal_id && !e.deleted)
+            {
                 acc.list_seq += 1;
                 e.deleted = true;
                 e.change_seq = acc.list_seq;
@@ -218,19 +252,37 @@ impl State {
 
     /// Applies a calendarList.patch to `account`'s entry for `cal_id`: the per-user fields it
     /// names change (others are ignored), a new etag, and a change the list's sync token sees.
-    pub fn patch_list_entry(&mut self, account: &str, cal_id: &str, patch: &Map<String, Value>, rgb: bool) -> Result<Value, ApiError> {
+    pub fn patch_list_entry(
+        &mut self,
+        account: &str,
+        cal_id: &str,
+        patch: &Map<String, Value>,
+        rgb: bool,
+    ) -> Result<Value, ApiError> {
         let colour = |k: &str| -> Result<Option<String>, ApiError> {
-            let Some(v) = patch.get(k) else { return Ok(None) };
+            let Some(v) = patch.get(k) else {
+                return Ok(None);
+            };
             if !rgb {
-                return Err(ApiError::invalid_param("colorRgbFormat", format!("{k} can only be set with colorRgbFormat=true.")));
+                return Err(ApiError::invalid_param(
+                    "colorRgbFormat",
+                    format!("{k} can only be set with colorRgbFormat=true."),
+                ));
             }
-            let s = v.as_str().filter(|s| crate::api::colors::nearest_calendar_color(s).is_some());
-            s.map(|s| Some(s.to_ascii_lowercase())).ok_or_else(|| ApiError::invalid(format!("Invalid {k}: {v}")))
+            let s = v
+                .as_str()
+                .filter(|s| crate::api::colors::nearest_calendar_color(s).is_some());
+            s.map(|s| Some(s.to_ascii_lowercase()))
+                .ok_or_else(|| ApiError::invalid(format!("Invalid {k}: {v}")))
         };
         let (bg, fg) = (colour("backgroundColor")?, colour("foregroundColor")?);
         let stamp = self.clock.tick();
         let acc = self.accounts.get_mut(account).ok_or_else(ApiError::auth)?;
-        let e = acc.entries.iter_mut().find(|e| e.cal_id == cal_id && !e.deleted).ok_or_else(ApiError::not_found)?;
+        let e = acc
+            .entries
+            .iter_mut()
+            .find(|e| e.cal_id == cal_id && !e.deleted)
+            .ok_or_else(ApiError::not_found)?;
         for k in ["summaryOverride", "hidden", "selected", "defaultReminders"] {
             if let Some(v) = patch.get(k) {
                 e.prefs.insert(k.into(), v.clone());
@@ -243,7 +295,10 @@ impl State {
             e.prefs.insert("foregroundColor".into(), json!(f));
         }
         if let Some(b) = &bg {
-            e.prefs.insert("colorId".into(), json!(crate::api::colors::nearest_calendar_color(b)));
+            e.prefs.insert(
+                "colorId".into(),
+                json!(crate::api::colors::nearest_calendar_color(b)),
+            );
             e.prefs.insert("backgroundColor".into(), json!(b));
         }
         if let Some(f) = &fg {
@@ -273,7 +328,10 @@ impl State {
             m.insert(k.clone(), v.clone());
         }
         if e.access_role == "owner" || e.access_role == "writer" {
-            m.insert("conferenceProperties".into(), json!({"allowedConferenceSolutionTypes": ["hangoutsMeet"]}));
+            m.insert(
+                "conferenceProperties".into(),
+                json!({"allowedConferenceSolutionTypes": ["hangoutsMeet"]}),
+            );
         }
         if e.deleted {
             m.insert("deleted".into(), json!(true));
@@ -282,10 +340,23 @@ impl State {
     }
 
     /// Resolves `primary` and checks that `account` may see (or, with `write`, change) the calendar.
-    pub fn access(&self, account: &str, cal_id: &str, write: bool) -> Result<(String, String), ApiError> {
+    pub fn access(
+        &self,
+        account: &str,
+        cal_id: &str,
+        write: bool,
+    ) -> Result<(String, String), ApiError> {
         let acc = self.accounts.get(account).ok_or_else(ApiError::auth)?;
-        let id = if cal_id == "primary" { acc.primary_id() } else { cal_id.to_owned() };
-        let entry = acc.entries.iter().find(|e| e.cal_id == id && !e.deleted).ok_or_else(ApiError::not_found)?;
+        let id = if cal_id == "primary" {
+            acc.primary_id()
+        } else {
+            cal_id.to_owned()
+        };
+        let entry = acc
+            .entries
+            .iter()
+            .find(|e| e.cal_id == id && !e.deleted)
+            .ok_or_else(ApiError::not_found)?;
         if self.calendars.get(&id).is_none_or(|c| c.removed) {
             return Err(ApiError::not_found());
         }
@@ -296,7 +367,11 @@ impl State {
     }
 
     pub fn entry(&self, account: &str, cal_id: &str) -> Option<&ListEntry> {
-        self.accounts.get(account)?.entries.iter().find(|e| e.cal_id == cal_id)
+        self.accounts
+            .get(account)?
+            .entries
+            .iter()
+            .find(|e| e.cal_id == cal_id)
     }
 
     /// Queues an `exists` notification for every live channel watching `cal_id`.
@@ -326,7 +401,9 @@ impl State {
     }
 
     pub fn push_channel(&mut self, channel_id: &str, state: &str) {
-        let Some(ch) = self.channels.get_mut(channel_id) else { return };
+        let Some(ch) = self.channels.get_mut(channel_id) else {
+            return;
+        };
         let n = ch.next_message;
         ch.next_message += 1;
         let exp = chrono::DateTime::from_timestamp_millis(ch.expiration_ms)
@@ -343,7 +420,11 @@ impl State {
         if let Some(t) = &ch.token {
             headers.push(("X-Goog-Channel-Token", t.clone()));
         }
-        let job = PushJob { channel_id: ch.id.clone(), address: ch.address.clone(), headers };
+        let job = PushJob {
+            channel_id: ch.id.clone(),
+            address: ch.address.clone(),
+            headers,
+        };
         if let Some(tx) = &self.push_tx {
             let _ = tx.send(job);
         }
@@ -351,7 +432,10 @@ impl State {
 
     /// The whole state as a world fixture again.
     pub fn export_world(&self) -> World {
-        let mut world = World { clients: self.oauth.client_specs(), accounts: Vec::new() };
+        let mut world = World {
+            clients: self.oauth.client_specs(),
+            accounts: Vec::new(),
+        };
         for acc in self.ordered_accounts() {
             let mut spec = crate::world::AccountSpec {
                 email: acc.email.clone(),
@@ -360,7 +444,9 @@ impl State {
                 calendars: Vec::new(),
             };
             for e in acc.entries.iter().filter(|e| !e.deleted) {
-                let Some(cal) = self.calendars.get(&e.cal_id) else { continue };
+                let Some(cal) = self.calendars.get(&e.cal_id) else {
+                    continue;
+                };
                 if cal.owner != acc.email {
                     continue;
                 }
@@ -370,14 +456,26 @@ impl State {
                     summary: cal.summary.clone(),
                     description: cal.description.clone(),
                     time_zone: cal.time_zone.clone(),
-                    summary_override: p("summaryOverride").and_then(Value::as_str).map(str::to_owned),
-                    color_id: p("colorId").and_then(Value::as_str).unwrap_or("14").to_owned(),
+                    summary_override: p("summaryOverride")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    color_id: p("colorId")
+                        .and_then(Value::as_str)
+                        .unwrap_or("14")
+                        .to_owned(),
                     access_role: e.access_role.clone(),
                     primary: p("primary") == Some(&Value::Bool(true)),
                     hidden: p("hidden") == Some(&Value::Bool(true)),
                     selected: p("selected") == Some(&Value::Bool(true)),
-                    default_reminders: p("defaultReminders").and_then(Value::as_array).cloned().unwrap_or_default(),
-                    events: cal.events.values().map(|r| Value::Object(r.body())).collect(),
+                    default_reminders: p("defaultReminders")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                    events: cal
+                        .events
+                        .values()
+                        .map(|r| Value::Object(r.body()))
+                        .collect(),
                 });
             }
             world.accounts.push(spec);

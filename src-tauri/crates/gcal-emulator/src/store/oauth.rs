@@ -99,7 +99,10 @@ impl OAuthStore {
     }
 
     pub fn client_secret(&self, client_id: &str) -> Option<&str> {
-        self.clients.iter().find(|c| c.client_id == client_id).map(|c| c.client_secret.as_str())
+        self.clients
+            .iter()
+            .find(|c| c.client_id == client_id)
+            .map(|c| c.client_secret.as_str())
     }
 
     /// The account behind a live access token, with its scopes.
@@ -121,7 +124,11 @@ impl OAuthStore {
     pub fn expire_access(&mut self, account: Option<&str>) -> usize {
         let past = Instant::now() - Duration::from_millis(1);
         let mut n = 0;
-        for t in self.access.values_mut().filter(|t| account.is_none_or(|a| t.account == a)) {
+        for t in self
+            .access
+            .values_mut()
+            .filter(|t| account.is_none_or(|a| t.account == a))
+        {
             t.expires = t.expires.min(past);
             n += 1;
         }

@@ -63,15 +63,23 @@ impl Series {
         let start_obj = event.get("start")?;
         let end_obj = event.get("end");
         let all_day = is_all_day(start_obj);
-        let tz = start_obj.get("timeZone").and_then(Value::as_str).and_then(parse_tz).unwrap_or(cal_tz);
+        let tz = start_obj
+            .get("timeZone")
+            .and_then(Value::as_str)
+            .and_then(parse_tz)
+            .unwrap_or(cal_tz);
         let (start, end) = if all_day {
             // All-day series run on floating dates: expand them on UTC midnights.
             let s = instant_of(start_obj, chrono_tz::UTC)?;
-            let e = end_obj.and_then(|e| instant_of(e, chrono_tz::UTC)).unwrap_or(s + Duration::days(1));
+            let e = end_obj
+                .and_then(|e| instant_of(e, chrono_tz::UTC))
+                .unwrap_or(s + Duration::days(1));
             (s, e)
         } else {
             let s = instant_of(start_obj, tz)?;
-            let e = end_obj.and_then(|e| instant_of(e, tz)).unwrap_or(s + Duration::hours(1));
+            let e = end_obj
+                .and_then(|e| instant_of(e, tz))
+                .unwrap_or(s + Duration::hours(1));
             (s, e)
         };
         let mut rrule_lines = Vec::new();
@@ -87,17 +95,36 @@ impl Series {
                 rdates.extend(parse_dates(line, tz));
             }
         }
-        Some(Series { all_day, tz, start, duration: end - start, rrule_lines, exdates, rdates })
+        Some(Series {
+            all_day,
+            tz,
+            start,
+            duration: end - start,
+            rrule_lines,
+            exdates,
+            rdates,
+        })
     }
 
     fn occurrence_at(&self, t: DateTime<Utc>) -> Occurrence {
-        Occurrence { start: t, date: self.all_day.then(|| t.date_naive()) }
+        Occurrence {
+            start: t,
+            date: self.all_day.then(|| t.date_naive()),
+        }
     }
 
     /// Original starts in `[lower, upper]` (by start), at most `MAX_INSTANCES`.
-    pub fn occurrences(&self, lower: Option<DateTime<Utc>>, upper: DateTime<Utc>) -> Vec<Occurrence> {
+    pub fn occurrences(
+        &self,
+        lower: Option<DateTime<Utc>>,
+        upper: DateTime<Utc>,
+    ) -> Vec<Occurrence> {
         let mut starts: Vec<DateTime<Utc>> = Vec::new();
-        let rrule_tz: rrule::Tz = if self.all_day { rrule::Tz::UTC } else { self.tz.into() };
+        let rrule_tz: rrule::Tz = if self.all_day {
+            rrule::Tz::UTC
+        } else {
+            self.tz.into()
+        };
         let dtstart = self.start.with_timezone(&rrule_tz);
         if self.rrule_lines.is_empty() {
             starts.push(self.start);
@@ -155,7 +182,10 @@ impl Series {
                 } else {
                     // A date RDATE on a timed series keeps the series' time of day.
                     let local_time = self.start.with_timezone(&self.tz).time();
-                    self.tz.from_local_datetime(&d.and_time(local_time)).earliest().map(|t| t.with_timezone(&Utc))
+                    self.tz
+                        .from_local_datetime(&d.and_time(local_time))
+                        .earliest()
+                        .map(|t| t.with_timezone(&Utc))
                 }
             }
         }
@@ -178,7 +208,9 @@ impl Series {
 /// `rrule` insists that UNTIL matches DTSTART's kind; Google accepts a bare date or a floating
 /// time. Rewrite UNTIL to a UTC date-time that keeps the day inclusive.
 fn normalise_until(line: &str, _all_day: bool) -> String {
-    let Some((head, rule)) = line.split_once(':') else { return line.to_owned() };
+    let Some((head, rule)) = line.split_once(':') else {
+        return line.to_owned();
+    };
     let parts: Vec<String> = rule
         .split(';')
         .map(|p| {
@@ -197,7 +229,9 @@ fn normalise_until(line: &str, _all_day: bool) -> String {
 }
 
 fn parse_dates(line: &str, series_tz: Tz) -> Vec<Moment> {
-    let Some((params, values)) = line.split_once(':') else { return Vec::new() };
+    let Some((params, values)) = line.split_once(':') else {
+        return Vec::new();
+    };
     let mut tz = series_tz;
     let mut date_only = false;
     for p in params.split(';').skip(1) {
@@ -219,7 +253,9 @@ fn parse_dates(line: &str, series_tz: Tz) -> Vec<Moment> {
                 return Some(Moment::At(Utc.from_utc_datetime(&n)));
             }
             let n = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").ok()?;
-            tz.from_local_datetime(&n).earliest().map(|t| Moment::At(t.with_timezone(&Utc)))
+            tz.from_local_datetime(&n)
+                .earliest()
+                .map(|t| Moment::At(t.with_timezone(&Utc)))
         })
         .collect()
 }
@@ -242,7 +278,10 @@ mod tests {
         }));
         let occ = s.occurrences(None, Utc::now() + Duration::days(3650));
         let ids: Vec<String> = occ.iter().map(|o| o.id_suffix()).collect();
-        assert_eq!(ids, vec!["20261102T080000Z", "20261116T080000Z", "20261123T080000Z"]);
+        assert_eq!(
+            ids,
+            vec!["20261102T080000Z", "20261116T080000Z", "20261123T080000Z"]
+        );
     }
 
     #[test]

@@ -27,9 +27,15 @@ pub fn instant_of(obj: &Value, fallback_tz: Tz) -> Option<DateTime<Utc>> {
             return Some(t.with_timezone(&Utc));
         }
         // A dateTime without offset is read in its timeZone.
-        let tz = obj.get("timeZone").and_then(Value::as_str).and_then(parse_tz)?;
+        let tz = obj
+            .get("timeZone")
+            .and_then(Value::as_str)
+            .and_then(parse_tz)?;
         let naive = NaiveDateTime::parse_from_str(dt, "%Y-%m-%dT%H:%M:%S").ok()?;
-        return tz.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&Utc));
+        return tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc));
     }
     if let Some(d) = obj.get("date").and_then(Value::as_str) {
         let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
@@ -51,5 +57,6 @@ pub fn fmt_utc(t: DateTime<Utc>) -> String {
 
 /// A date-time in a zone, formatted the way Google writes `dateTime` (offset, no fraction).
 pub fn fmt_in_zone(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true)
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
 }

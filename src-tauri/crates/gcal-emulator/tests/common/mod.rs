@@ -38,12 +38,26 @@ pub async fn env_with(config: EmulatorConfig) -> Env {
     let ctl = emu.control();
     let account = ctl.accounts()[0].email.clone();
     let token = ctl.mint_tokens(&account).expect("tokens").access_token;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    Env { emu, http, token, account, ctl }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Env {
+        emu,
+        http,
+        token,
+        account,
+        ctl,
+    }
 }
 
 pub async fn env(world: World) -> Env {
-    env_with(EmulatorConfig { world, allow_http_push: true, ..EmulatorConfig::default() }).await
+    env_with(EmulatorConfig {
+        world,
+        allow_http_push: true,
+        ..EmulatorConfig::default()
+    })
+    .await
 }
 
 pub fn enc(s: &str) -> String {
@@ -55,11 +69,25 @@ impl Env {
         format!("{}{}", self.emu.api_base(), path)
     }
 
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (StatusCode, Value) {
-        self.call_as(&self.token.clone(), method, path, body, headers).await
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        self.call_as(&self.token.clone(), method, path, body, headers)
+            .await
     }
 
-    pub async fn call_as(&self, token: &str, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -70,7 +98,11 @@ impl Env {
         let resp = req.send().await.expect("request sent");
         let status = resp.status();
         let text = resp.text().await.unwrap();
-        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, v)
     }
 
@@ -104,10 +136,22 @@ impl Env {
             assert_eq!(s, StatusCode::OK, "{v}");
             pages += 1;
             items.extend(v["items"].as_array().unwrap().iter().cloned());
-            assert!(!(v.get("nextPageToken").is_some() && v.get("nextSyncToken").is_some()), "both tokens on one page");
+            assert!(
+                !(v.get("nextPageToken").is_some() && v.get("nextSyncToken").is_some()),
+                "both tokens on one page"
+            );
             match v.get("nextPageToken").and_then(Value::as_str) {
                 Some(p) => page_token = Some(p.to_owned()),
-                None => return (items, v["nextSyncToken"].as_str().expect("sync token on last page").to_owned(), pages),
+                None => {
+                    return (
+                        items,
+                        v["nextSyncToken"]
+                            .as_str()
+                            .expect("sync token on last page")
+                            .to_owned(),
+                        pages,
+                    )
+                }
             }
         }
     }
