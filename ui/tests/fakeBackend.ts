@@ -45,6 +45,7 @@ export function calendar(over: Partial<CalendarView> = {}): CalendarView {
     selected: true,
     primary: true,
     incrementalSync: true,
+    colorsPending: false,
     ...over,
   };
 }

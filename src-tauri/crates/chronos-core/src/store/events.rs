@@ -372,10 +372,12 @@ impl Store {
         )?;
         let stamp = match page.full_sync {
             Some(g) if Some(g.0) == in_progress => g.0,
-            Some(g) => return Err(Error::Conflict(format!(
+            Some(g) => {
+                return Err(Error::Conflict(format!(
                 "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
                 g.0
-            ))),
+            )))
+            }
             None => generation,
         };
 
