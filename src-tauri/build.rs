@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "list_conflicts",
     "resolve_conflict",
     "app_info",
+    "local_reset_preview",
+    "reset_local_copy",
     "take_pending_navigation",
     "open_logs_folder",
     "open_link",

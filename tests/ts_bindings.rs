@@ -2,7 +2,7 @@
 //! types (ts-rs) into `ui/src/api/generated/bindings.ts`. This test fails when that file is
 //! stale; `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` rewrites it.
 
-use chronos_app::commands::{accounts, app, calendars, events as ev, outbox};
+use chronos_app::commands::{accounts, app, calendars, events as ev, outbox, recovery};
 use chronos_app::{error, events, settings};
 use ts_rs::TS;
 
@@ -80,6 +80,7 @@ fn bindings() -> String {
     let decls = [
         error::AppError::decl(),
         app::AppInfo::decl(),
+        recovery::LocalReset::decl(),
         settings::LogLevel::decl(),
         settings::Settings::decl(),
         chronos_app::commands::settings::AccountTimeZone::decl(),

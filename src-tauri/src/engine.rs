@@ -33,6 +33,9 @@ pub struct Engine {
     pub chronos: Result<Chronos, AppError>,
     /// Keeps the demo emulator running for as long as the app.
     pub demo: Option<Demo>,
+    /// Kept only when the local copy cannot be read for a lost data key: a reset the user asks
+    /// for (`commands::recovery`) opens the store again with them. Nothing resets by itself.
+    pub recovery: Option<ChronosOptions>,
 }
 
 impl Engine {
@@ -54,6 +57,7 @@ pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> E
                 return Engine {
                     chronos: Err(e),
                     demo: None,
+                    recovery: None,
                 }
             }
         },
@@ -75,11 +79,26 @@ pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> E
     let mut options = options;
     options.scheduler.interval = sync_interval;
     options.client.clock = clock.engine_clock();
-    let chronos = Chronos::open(options).await.map_err(AppError::from);
+    open_with(options, demo).await
+}
+
+/// Opens the engine on `options`. A store whose data key the keyring lost is left exactly as it
+/// is: the engine reports the error and keeps the options for a reset the user may ask for.
+pub async fn open_with(options: ChronosOptions, demo: Option<Demo>) -> Engine {
+    let opened = Chronos::open(options.clone()).await;
+    let recovery = match &opened {
+        Err(chronos_core::Error::DataKeyMissing(_)) => Some(options),
+        _ => None,
+    };
+    let chronos = opened.map_err(AppError::from);
     if let Err(e) = &chronos {
         tracing::error!(kind = %e.kind, error = %e.message, "the engine could not start");
     }
-    Engine { chronos, demo }
+    Engine {
+        chronos,
+        demo,
+        recovery,
+    }
 }
 
 /// Starts forwarding the engine's streams to the UI and the tray, seeds the statuses, and

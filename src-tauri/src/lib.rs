@@ -93,6 +93,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::outbox::list_conflicts,
             commands::outbox::resolve_conflict,
             commands::app::app_info,
+            commands::recovery::local_reset_preview,
+            commands::recovery::reset_local_copy,
             commands::app::take_pending_navigation,
             commands::app::open_logs_folder,
             commands::app::open_link,

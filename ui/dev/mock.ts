@@ -14,7 +14,7 @@ const at = (d: number, h: number) => {
 
 const backend = new FakeBackend(
   connectedWorld({
-    info: { demo: true, version: '0.1.0-dev' },
+    info: { demo: true, version: '0.1.0-dev', startupError: null },
     calendars: [
       calendar(),
       calendar({ id: 'team', summary: 'Team', primary: false, backgroundColor: '#e67c73', foregroundColor: '#1d1d1d' }),

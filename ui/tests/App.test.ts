@@ -15,7 +15,7 @@ async function start(backend: FakeBackend) {
 
 describe('App', () => {
   it('shows the empty state and the demo banner, and connects an account', async () => {
-    const backend = new FakeBackend(emptyWorld({ info: { demo: true, version: '0.1.0' } }));
+    const backend = new FakeBackend(emptyWorld({ info: { demo: true, version: '0.1.0', startupError: null } }));
     await start(backend);
     expect(screen.getByTestId('demo-banner').textContent).toContain('Demo mode');
     expect(screen.getByTestId('empty-accounts').textContent).toContain('Connect a Google account to see your calendars');

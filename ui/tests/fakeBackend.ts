@@ -76,7 +76,7 @@ export function event(over: Partial<EventView> = {}): EventView {
 
 export function emptyWorld(over: Partial<World> = {}): World {
   return {
-    info: { demo: false, version: '0.1.0' },
+    info: { demo: false, version: '0.1.0', startupError: null },
     accounts: [],
     calendars: [],
     events: [],

@@ -20,13 +20,21 @@ pub struct AppInfo {
     /// True when the app runs against the in-process emulator (`--demo`, or no client id).
     pub demo: bool,
     pub version: String,
+    /// Why the engine could not start (a locked keyring, a lost data key), for the page to
+    /// explain and — for a lost key — to offer the reset.
+    pub startup_error: Option<AppError>,
 }
 
 #[tauri::command]
-pub fn app_info<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> AppInfo {
+pub fn app_info<R: Runtime>(
+    app: AppHandle<R>,
+    run: State<'_, RunInfo>,
+    engine: State<'_, crate::engine::Engine>,
+) -> AppInfo {
     AppInfo {
         demo: run.mode.is_demo(),
         version: app.package_info().version.to_string(),
+        startup_error: engine.chronos.as_ref().err().cloned(),
     }
 }
 

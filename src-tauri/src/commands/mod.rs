@@ -6,5 +6,6 @@ pub mod app;
 pub mod calendars;
 pub mod events;
 pub mod outbox;
+pub mod recovery;
 pub mod settings;
 pub mod sync;

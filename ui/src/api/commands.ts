@@ -17,6 +17,7 @@ import type {
   EventInput,
   EventsInRange,
   EventView,
+  LocalReset,
   NavigateDate,
   PendingChange,
   SendUpdates,
@@ -62,6 +63,10 @@ export const takePendingNavigation = () => call<NavigateDate | null>('take_pendi
 export const openLogsFolder = () => call<void>('open_logs_folder');
 /** Opens an http(s)/mailto link in the system browser (the shell validates the scheme). */
 export const openLink = (url: string) => call<void>('open_link', { url });
+/** After a lost data key: what resetting the local copy would lose (nothing changes). */
+export const localResetPreview = () => call<LocalReset>('local_reset_preview');
+/** Wipes the unreadable local copy (only with `confirm`); the app then starts again. */
+export const resetLocalCopy = (confirm: boolean) => call<LocalReset>('reset_local_copy', { confirm });
 
 // ---------------------------------------------------------------- accounts
 

@@ -22,6 +22,7 @@ export type {
   EventsChanged,
   EventsInRange,
   EventView,
+  LocalReset,
   LogLevel,
   NavigateDate,
   OutboxChanged,

@@ -38,7 +38,14 @@ export type AppInfo = {
 /**
  * True when the app runs against the in-process emulator (`--demo`, or no client id).
  */
-demo: boolean, version: string, };
+demo: boolean, version: string, 
+/**
+ * Why the engine could not start (a locked keyring, a lost data key), for the page to
+ * explain and — for a lost key — to offer the reset.
+ */
+startupError: AppError | null, };
+
+export type LocalReset = { unsentChanges: number, conflicts: number, events: number, };
 
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
