@@ -67,12 +67,9 @@ pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> E
                 client.client_secret.clone().unwrap_or_default(),
             );
             let secrets = Arc::new(chronos_core::secrets::KeyringSecretStore::new());
-            let options = ChronosOptions::new(
-                run.data_dir.clone(),
-                secrets,
-                chronos_core::config::GoogleEndpoints::default(),
-                oauth,
-            );
+            let mut options =
+                ChronosOptions::new(run.data_dir.clone(), secrets, client.endpoints(), oauth);
+            options.sign_in.loopback.port = client.server.redirect_port;
             (None, options)
         }
     };

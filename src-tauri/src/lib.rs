@@ -42,6 +42,8 @@ pub struct Launch {
     /// A pinned clock (`CHRONOS_CLOCK_START`): the engine, the demo world, the tray, reminders
     /// and the page all read their "now" from it.
     pub clock: Option<ShiftedClock>,
+    /// `CHRONOS_SERVER_FILE`: another Google-compatible server (see `launch::SERVER_FILE`).
+    pub server_file: Option<PathBuf>,
 }
 
 impl Launch {
@@ -55,6 +57,7 @@ impl Launch {
             client_secret: std::env::var(launch::ENV_CLIENT_SECRET).ok(),
             desktop: true,
             clock: ShiftedClock::from_env()?,
+            server_file: std::env::var_os(launch::ENV_SERVER_FILE).map(PathBuf::from),
         })
     }
 }
@@ -113,11 +116,14 @@ pub fn init_state<R: Runtime>(
     launch: &Launch,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let paths = app.path();
+    let config_dir = paths.app_config_dir()?;
+    let server = launch::load_server(launch.server_file.as_deref(), &config_dir)?;
     let mode = launch::decide_mode(
         &launch.args,
         launch.client_id.clone(),
         launch.client_secret.clone(),
-        &paths.app_config_dir()?,
+        &server,
+        &config_dir,
     );
     let data_dir = launch::data_dir(launch.data_dir.clone(), paths.app_data_dir()?, &mode);
     let log_dir = match &launch.data_dir {

@@ -27,6 +27,7 @@ pub fn start() -> TestApp {
         client_secret: None,
         desktop: false,
         clock: pinned_clock(),
+        server_file: None,
     };
     let mut app = build_app(mock_builder(), launch.clone())
         .build(tauri::generate_context!())

@@ -128,9 +128,9 @@ impl ServerChoice {
             Approval::Browser
         };
         let server = match &emulator {
-            _ if endpoints.api_base == GoogleEndpoints::default().api_base => Server::Google,
+            _ if endpoints.is_google() => Server::Google,
             Some(e) if e.api_base == endpoints.api_base => Server::Emulator,
-            _ => Server::Other(host_name(&endpoints.api_base)),
+            _ => Server::Other(endpoints.api_host_name()),
         };
         let client_id = args.client_id.clone().or_else(|| file.client_id.clone());
         let client_secret = args
@@ -211,25 +211,6 @@ pub fn emulator_endpoints(base: &str) -> GoogleEndpoints {
         revoke_url: format!("{base}/revoke"),
         userinfo_url: format!("{base}/oauth2/v3/userinfo"),
     }
-}
-
-/// `host` or `host_port` of a checked URL, safe as one directory name.
-fn host_name(url: &str) -> String {
-    let url = url::Url::parse(url).expect("endpoints are checked URLs");
-    let host = url.host_str().unwrap_or("unknown");
-    let name = match url.port() {
-        Some(port) => format!("{host}_{port}"),
-        None => host.to_owned(),
-    };
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -58,6 +58,33 @@ impl GoogleEndpoints {
         }
     }
 
+    /// A file-system-safe name of the API host (`host` or `host_port`): a server other than
+    /// Google keeps its local copy apart under it, so data of two servers never mixes.
+    pub fn api_host_name(&self) -> String {
+        let Ok(url) = url::Url::parse(&self.api_base) else {
+            return "unknown".to_owned();
+        };
+        let host = url.host_str().unwrap_or("unknown");
+        let name = match url.port() {
+            Some(port) => format!("{host}_{port}"),
+            None => host.to_owned(),
+        };
+        name.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+
+    /// Whether these are Google's own API endpoints.
+    pub fn is_google(&self) -> bool {
+        self.api_base == Self::default().api_base
+    }
+
     /// An endpoints file's text (see [`ServerFile`]); what it leaves out is Google's.
     pub fn from_json(text: &str) -> Result<Self> {
         Ok(ServerFile::parse(text)?.endpoints.over(Self::default()))
