@@ -4,7 +4,7 @@
 //! of its scripts run.
 
 use chrono::{DateTime, Utc};
-use chronos_core::clock::{Clock, ShiftedClock, SystemClock};
+use chronos_core::clock::{Clock, ShiftedClock};
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
@@ -23,10 +23,7 @@ impl AppClock {
     }
 
     pub fn engine_clock(&self) -> Arc<dyn Clock> {
-        match self.pinned {
-            Some(c) => Arc::new(c),
-            None => Arc::new(SystemClock),
-        }
+        chronos_core::clock::from_pin(self.pinned)
     }
 
     /// How far the page's clock runs ahead of its `Date.now()`, in milliseconds.

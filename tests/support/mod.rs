@@ -47,8 +47,7 @@ fn pinned_clock() -> Option<chronos_core::clock::ShiftedClock> {
 /// "Now" as the app under test reads it: dates in tests are relative to this, never the
 /// system's day.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    use chronos_core::clock::Clock;
-    pinned_clock().map_or_else(chrono::Utc::now, |c| c.now())
+    chronos_core::clock::from_pin(pinned_clock()).now()
 }
 
 /// Invokes a command as the page would (Linux origin `tauri://localhost`).

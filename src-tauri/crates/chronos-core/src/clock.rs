@@ -99,10 +99,15 @@ impl Clock for ShiftedClock {
 
 /// The clock a front end runs on: the environment's pin if there is one, else the system's.
 pub fn from_env() -> std::result::Result<Arc<dyn Clock>, String> {
-    Ok(match ShiftedClock::from_env()? {
+    Ok(from_pin(ShiftedClock::from_env()?))
+}
+
+/// The running clock of a pin, or the system's when nothing is pinned.
+pub fn from_pin(pinned: Option<ShiftedClock>) -> Arc<dyn Clock> {
+    match pinned {
         Some(pinned) => Arc::new(pinned),
         None => Arc::new(SystemClock),
-    })
+    }
 }
 
 /// A clock for tests: virtual time that moves forward by exactly what is slept (plus manual
@@ -124,8 +129,7 @@ impl TestClock {
     /// Virtual time starting at "now" — the pinned start of a test matrix run
     /// ([`ENV_CLOCK_START`]) when there is one, else the real time; sleeps return at once.
     pub fn new() -> Self {
-        let pinned = ShiftedClock::from_env().unwrap_or_else(|e| panic!("{e}"));
-        Self::starting_at(pinned.map_or_else(Utc::now, |c| c.now()))
+        Self::starting_at(from_env().unwrap_or_else(|e| panic!("{e}")).now())
     }
 
     pub fn starting_at(now: DateTime<Utc>) -> Self {
