@@ -275,8 +275,8 @@ echo "network bound at $LATENCY_MS ms: (1 calendar list + $ROUNDS rounds x $PAGE
 echo
 row "measure" "reference" "Chronos" "ratio" "goal (Chronos)" ""
 row "--------------------------------------------" "------------" "------------" "--------" "----------------------" "------"
-row "CPU user+sys, 0 ms (s)" "$REF0_CPU" "$CHR0_CPU" "$(ratio "$CHR0_CPU" "$REF0_CPU")" "<= 0.25× reference" "$(verdict "$(ratio "$CHR0_CPU" "$REF0_CPU")" 0.25)"
-row "CPU user+sys, $LATENCY_MS ms (s)" "$REFL_CPU" "$CHRL_CPU" "$(ratio "$CHRL_CPU" "$REFL_CPU")" "<= 0.25× reference" "$(verdict "$(ratio "$CHRL_CPU" "$REFL_CPU")" 0.25)"
+row "CPU user+sys, 0 ms (s)" "$REF0_CPU" "$CHR0_CPU" "$(ratio "$CHR0_CPU" "$REF0_CPU")" "<= 0.25x reference" "$(verdict "$(ratio "$CHR0_CPU" "$REF0_CPU")" 0.25)"
+row "CPU user+sys, $LATENCY_MS ms (s)" "$REFL_CPU" "$CHRL_CPU" "$(ratio "$CHRL_CPU" "$REFL_CPU")" "<= 0.25x reference" "$(verdict "$(ratio "$CHRL_CPU" "$REFL_CPU")" 0.25)"
 row "wall, 0 ms (s)" "$(fmt "$REF0_WALL")" "$(fmt "$CHR0_WALL")" "$(ratio "$CHR0_WALL" "$REF0_WALL")" "" ""
 row "wall, $LATENCY_MS ms (s)" "$(fmt "$REFL_WALL")" "$(fmt "$CHRL_WALL")" "$(ratio "$CHRL_WALL" "$REFL_WALL")" "" ""
 row "wall / network bound ($BOUND s), $LATENCY_MS ms" "$(ratio "$REFL_WALL" "$BOUND")" "$(ratio "$CHRL_WALL" "$BOUND")" "" "<= 1.25" "$(verdict "$(ratio "$CHRL_WALL" "$BOUND")" 1.25)"
