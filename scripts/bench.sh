@@ -28,7 +28,7 @@ QUICK=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,6 +77,7 @@ if [ -z "${BENCH_IN_SESSION:-}" ]; then
 
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/chronos-bench.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
+  trap 'exit 130' INT TERM
   # TMPDIR: the session's throwaway keyring directory lands in WORK and goes with it.
   status=0
   TMPDIR=$WORK BENCH_IN_SESSION=1 BENCH_WORK=$WORK BENCH_QUICK=$QUICK \
@@ -114,6 +115,7 @@ stop_emulator() {
   fi
 }
 trap stop_emulator EXIT
+trap 'exit 130' INT TERM
 
 say() { printf '  %s\n' "$*" >&2; }
 die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
