@@ -215,11 +215,21 @@ fn a_blob_copied_to_another_row_fails_to_decrypt() {
         "{msg}"
     );
     assert!(!msg.contains("Private"));
-    // The index refuses to load a calendar with a forged row rather than show wrong content.
+    // The forged row is refused wherever it is read, rather than shown with wrong content;
+    // the row it was copied from still reads as itself.
     assert!(matches!(
-        s.get_event(&acct(), &cal(), &EventId::from("victim")),
+        s.get_event(&acct(), &cal(), &EventId::from("target")),
         Err(Error::Crypto(_))
     ));
+    assert_eq!(
+        s.get_event(&acct(), &cal(), &EventId::from("victim"))
+            .unwrap()
+            .unwrap()
+            .event
+            .summary
+            .as_deref(),
+        Some("Private")
+    );
     assert!(s
         .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
         .is_err());
@@ -967,7 +977,7 @@ fn key_rotation() {
         "still in use"
     );
     let n = s.reencrypt_all().unwrap();
-    assert_eq!(n, 2, "the old event and the calendar");
+    assert_eq!(n, 3, "the old event, its index entry and the calendar");
     assert_eq!(key_of("old"), k2.0);
     s.retire_data_key(k1).unwrap();
     assert!(f.secrets.get(&format!("data-key:{k1}")).unwrap().is_none());
@@ -1236,4 +1246,53 @@ fn a_cancelled_series_keeps_exceptions_with_unsent_edits() {
             .unwrap()
             .pending
     );
+}
+
+#[test]
+fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_meta() {
+    let f = Fixture::new();
+    let events: Vec<_> = (0..300)
+        .map(|i| event(&format!("v6e{i:03}"), 1 + (i % 28) as u32, &format!("T{i}")))
+        .collect();
+    full_sync(&f.store(), &[events.clone()], "t");
+    // The previous release's layout: the same sealed event rows, without the meta column.
+    {
+        let conn = Connection::open(&f.path).unwrap();
+        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; PRAGMA user_version = 6;")
+            .unwrap();
+    }
+    let meta_count = |path: &Path| -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row("SELECT COUNT(meta) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let s = f.open();
+    assert_eq!(meta_count(&f.path), 0, "migrated, not yet indexed");
+    assert_eq!(december_ids(&s).len(), 300);
+    assert_eq!(meta_count(&f.path), 300, "indexing wrote every row's meta");
+    // The same page again is recognised as unchanged through the backfilled digests.
+    let out = incremental(&s, &events, "t2");
+    assert_eq!((out.unchanged, out.updated, out.added), (300, 0, 0));
+    drop(s);
+    // A meta copied from another row fails to open, like a copied event: never trusted.
+    Connection::open(&f.path)
+        .unwrap()
+        .execute(
+            "UPDATE events SET meta = (SELECT meta FROM events WHERE event_id = 'v6e001') WHERE event_id = 'v6e002'",
+            [],
+        )
+        .unwrap();
+    let err = f
+        .open()
+        .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
+        .unwrap_err();
+    assert!(matches!(err, Error::Crypto(_)), "{err:?}");
+    assert!(err.to_string().contains("v6e002"), "{err}");
+    let s = f.open();
+    let got = s
+        .get_event(&acct(), &cal(), &EventId::from("v6e299"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(*got.event, events[299]);
 }

@@ -43,6 +43,8 @@ pub enum RecordKind {
     PushChannel = 6,
     /// Account-level data from Google: the colour palette, the account's settings.
     AccountMeta = 7,
+    /// An event row's index entry (placement and digest), next to the event's own blob.
+    EventMeta = 8,
 }
 
 impl RecordKind {
@@ -55,6 +57,7 @@ impl RecordKind {
             RecordKind::KeyCheck => "key check",
             RecordKind::PushChannel => "push channel token",
             RecordKind::AccountMeta => "account data",
+            RecordKind::EventMeta => "event index entry",
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use super::calendars::{calendar_exists, IncrementalSync};
 use super::crypto::{Aad, KeySet, RecordKind, Sealer};
-use super::index::{CalKey, CalendarIndex, Index};
-use super::{now_ms, open_json, seal_json, Db, Store};
+use super::index::{digest, placement, CalKey, CalendarIndex, Hit, Index, Placement, RowMeta};
+use super::{now_ms, open_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, SyncToken};
 use chrono::{DateTime, Utc};
@@ -100,7 +100,11 @@ pub enum RowChange {
 }
 
 pub(crate) enum IndexOp {
-    Upsert(Arc<EventResource>),
+    Upsert {
+        id: EventId,
+        master: Option<EventId>,
+        meta: RowMeta,
+    },
     Remove(EventId),
 }
 
@@ -115,7 +119,69 @@ pub(crate) fn event_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
     }
 }
 
-/// Writes one event row (sealed) with the given sweep mark.
+fn meta_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
+    Aad {
+        kind: RecordKind::EventMeta,
+        parts,
+    }
+}
+
+/// An event made ready for its row: the digest and placement of its plaintext, and (unless it
+/// was found unchanged) its sealed blob and sealed meta.
+pub(crate) struct Prepared {
+    digest: u64,
+    placement: Placement,
+    sealed: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Prepared {
+    #[cfg(test)]
+    pub(crate) fn sealed_blob(&self) -> Option<&[u8]> {
+        self.sealed.as_ref().map(|(blob, _)| blob.as_slice())
+    }
+}
+
+/// Serialises `ev` and, unless `unchanged` says its digest is already stored, seals it.
+fn prepare(
+    sealer: &Sealer,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: &EventResource,
+    unchanged: impl FnOnce(u64) -> bool,
+) -> Result<Prepared> {
+    let plain = zeroize::Zeroizing::new(
+        serde_json::to_vec(ev).map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
+    );
+    let digest = digest(&plain);
+    let placement = placement(ev);
+    let sealed = (!unchanged(digest)).then(|| seal_prepared(sealer, account, calendar, ev, &plain, digest, &placement));
+    Ok(Prepared {
+        digest,
+        placement,
+        sealed,
+    })
+}
+
+fn seal_prepared(
+    sealer: &Sealer,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: &EventResource,
+    plain: &[u8],
+    digest: u64,
+    placement: &Placement,
+) -> (Vec<u8>, Vec<u8>) {
+    let parts = [account.as_str(), calendar.as_str(), ev.id.as_str()];
+    let blob = sealer.seal(&event_aad(&parts), plain);
+    let meta = sealer.seal(
+        &meta_aad(&parts),
+        &RowMeta::encode_sealed_part(placement, digest),
+    );
+    (blob, meta)
+}
+
+/// Writes one event row (sealed, with its sealed index entry) with the given sweep mark; the
+/// index change to apply after the commit.
 pub(crate) fn upsert_row(
     tx: &Transaction<'_>,
     keys: &KeySet,
@@ -123,80 +189,84 @@ pub(crate) fn upsert_row(
     calendar: &CalendarId,
     ev: &EventResource,
     generation: i64,
-) -> Result<()> {
-    let blob = seal_json(
-        keys,
-        &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]),
-        ev,
-    )?;
-    write_row(tx, account, calendar, ev, generation, &blob)
+) -> Result<IndexOp> {
+    let prepared = prepare(&keys.sealer(), account, calendar, ev, |_| false)?;
+    write_row(tx, account, calendar, ev, generation, prepared)
 }
 
-/// Writes one event row whose blob was sealed already (for this row's identity and content).
+/// Writes one event row from its prepared (sealed) form.
 fn write_row(
     tx: &Transaction<'_>,
     account: &AccountId,
     calendar: &CalendarId,
     ev: &EventResource,
     generation: i64,
-    blob: &[u8],
-) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+    prepared: Prepared,
+) -> Result<IndexOp> {
+    let Some((blob, meta)) = prepared.sealed else {
+        return Err(Error::Internal("an event row written unsealed".into()));
+    };
+    let rowid: i64 = tx
+        .prepare_cached(
+            "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (account, calendar_id, event_id) DO UPDATE SET
            etag = excluded.etag, updated = excluded.updated, cancelled = excluded.cancelled,
            recurring_event_id = excluded.recurring_event_id, generation = excluded.generation,
-           blob = excluded.blob",
-    )?
-    .execute(params![
-        account.as_str(),
-        calendar.as_str(),
-        ev.id.as_str(),
-        ev.etag.as_ref().map(|e| e.as_str()),
-        ev.updated,
-        ev.is_cancelled(),
-        ev.recurring_event_id.as_ref().map(|e| e.as_str()),
-        generation,
-        blob
-    ])?;
-    Ok(())
+           blob = excluded.blob, meta = excluded.meta
+         RETURNING rowid",
+        )?
+        .query_row(
+            params![
+                account.as_str(),
+                calendar.as_str(),
+                ev.id.as_str(),
+                ev.etag.as_ref().map(|e| e.as_str()),
+                ev.updated,
+                ev.is_cancelled(),
+                ev.recurring_event_id.as_ref().map(|e| e.as_str()),
+                generation,
+                blob,
+                meta
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(IndexOp::Upsert {
+        id: ev.id.clone(),
+        master: ev.recurring_event_id.clone(),
+        meta: RowMeta {
+            rowid,
+            placement: prepared.placement,
+            digest: prepared.digest,
+        },
+    })
 }
 
-/// Seals, before the writer lock is taken, the events of a page that will probably be written:
-/// one slot per event, `None` where the event looks unchanged, held or deleted by what the index
-/// showed at the time. Under the lock the page is decided again; a slot is only a head start
-/// (`None` where a write turns out to be needed is sealed there, as is everything when the
-/// current key changed in between).
+/// Prepares, before the writer lock is taken, the events of a page that will probably be
+/// written: one slot per event, `None` where the event will not be written (no id, a deletion,
+/// a held row). An event whose digest equals the stored one is not sealed. Under the lock the
+/// page is decided again; a slot is only a head start (everything is sealed again there when
+/// the current key changed in between).
 pub(crate) fn preseal(
     store: &Store,
     sealer: &Sealer,
     account: &AccountId,
     calendar: &CalendarId,
     events: &[EventResource],
-) -> Result<Vec<Option<Vec<u8>>>> {
+) -> Result<Vec<Option<Prepared>>> {
     let key: CalKey = (account.clone(), calendar.clone());
     let index = store.index_read();
     let cal = index.calendars.get(&key);
     let mut out = Vec::with_capacity(events.len());
     for ev in events {
-        // Mirrors the decisions of `commit_page`: no id, a deletion, a held row, or no change.
+        // Mirrors the decisions of `commit_page`: no id, a deletion, or a held row.
         let deleted = ev.is_cancelled() && !is_exception(ev);
         let write_likely = !ev.id.as_str().is_empty()
             && !deleted
-            && !index.is_pending(account, calendar, &ev.id)
-            && cal
-                .and_then(|c| c.get(&ev.id))
-                .is_none_or(|old| *old.event != *ev);
+            && !index.is_pending(account, calendar, &ev.id);
         out.push(if write_likely {
-            let plain = zeroize::Zeroizing::new(
-                serde_json::to_vec(ev)
-                    .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?,
-            );
-            Some(sealer.seal(
-                &event_aad(&[account.as_str(), calendar.as_str(), ev.id.as_str()]),
-                &plain,
-            ))
+            let stored = cal.and_then(|c| c.get(&ev.id)).map(|(_, d)| d);
+            Some(prepare(sealer, account, calendar, ev, |d| stored == Some(d))?)
         } else {
             None
         });
@@ -234,8 +304,9 @@ pub(crate) fn current_generation(
 }
 
 impl Store {
-    /// Decrypts a calendar's events into the index unless it is there already. Must be called
-    /// with the writer lock held, so no write slips between the read and the insert.
+    /// Indexes a calendar unless it is indexed already, from its rows' sealed meta (rows written
+    /// before that column existed are decrypted once and get theirs). Must be called with the
+    /// writer lock held, so no write slips between the read and the insert.
     pub(crate) fn ensure_loaded(
         &self,
         db: &Db,
@@ -247,62 +318,35 @@ impl Store {
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let rows: Vec<(String, Vec<u8>)> = db
-            .conn
-            .prepare_cached(
-                "SELECT event_id, blob FROM events WHERE account = ?1 AND calendar_id = ?2",
-            )?
-            .query_map(params![account.as_str(), calendar.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        // Decrypting and parsing is the cost (~15 µs an event): spread it over the cores.
-        let keys = &db.keys;
-        let open_rows = |chunk: &[(String, Vec<u8>)]| -> Result<Vec<EventResource>> {
-            chunk
-                .iter()
-                .map(|(id, blob)| {
-                    let ev: EventResource = open_json(
-                        keys,
-                        &event_aad(&[account.as_str(), calendar.as_str(), id]),
-                        blob,
-                    )?;
-                    if ev.id.as_str() != id {
-                        return Err(Error::Crypto(format!(
-                            "event row {id} holds a record for another id"
-                        )));
-                    }
-                    Ok(ev)
-                })
-                .collect()
-        };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let decoded: Vec<Vec<EventResource>> = if threads > 1 && rows.len() >= 4_000 {
-            let chunk = rows.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = rows
-                    .chunks(chunk)
-                    .map(|c| scope.spawn(move || open_rows(c)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .map_err(|_| Error::Internal("index loader thread panicked".into()))?
-                    })
-                    .collect::<Result<_>>()
-            })?
-        } else {
-            vec![open_rows(&rows)?]
-        };
-        drop(rows);
         let mut ci = CalendarIndex::default();
-        for ev in decoded.into_iter().flatten() {
-            ci.upsert(Arc::new(ev));
+        let mut stale: Vec<(i64, EventId, Option<EventId>)> = Vec::new();
+        {
+            let mut stmt = db.conn.prepare_cached(
+                "SELECT rowid, event_id, recurring_event_id, meta FROM events WHERE account = ?1 AND calendar_id = ?2",
+            )?;
+            let mut rows = stmt.query(params![account.as_str(), calendar.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let rowid: i64 = r.get(0)?;
+                let id = EventId(r.get(1)?);
+                let master: Option<EventId> = r.get::<_, Option<String>>(2)?.map(EventId);
+                let meta = match r.get_ref(3)?.as_blob_or_null().ok().flatten() {
+                    Some(sealed) => {
+                        let parts = [account.as_str(), calendar.as_str(), id.as_str()];
+                        RowMeta::decode(rowid, &db.keys.open(&meta_aad(&parts), sealed)?)
+                    }
+                    None => None,
+                };
+                match meta {
+                    Some(meta) => ci.upsert(id, master, meta),
+                    None => stale.push((rowid, id, master)),
+                }
+            }
         }
-        tracing::debug!(%account, %calendar, events = ci.len(), ms = started.elapsed().as_millis() as u64, "calendar index loaded");
+        let backfilled = stale.len();
+        if !stale.is_empty() {
+            backfill_meta(db, account, calendar, stale, &mut ci)?;
+        }
+        tracing::debug!(%account, %calendar, events = ci.len(), backfilled, ms = started.elapsed().as_millis() as u64, "calendar indexed");
         self.index_write().calendars.insert(key, ci);
         Ok(())
     }
@@ -346,7 +390,7 @@ impl Store {
         account: &AccountId,
         calendar: &CalendarId,
         events: Vec<EventResource>,
-        mut presealed: Vec<Option<Vec<u8>>>,
+        mut presealed: Vec<Option<Prepared>>,
         sealer: &Sealer,
         page: &PageApply,
     ) -> Result<PageOutcome> {
@@ -358,8 +402,9 @@ impl Store {
         if keys.current() != sealer.id() {
             // The key was rotated after the pre-seal: rows must carry the current key.
             tracing::debug!(%account, %calendar, "data key changed while sealing a page; sealing again");
-            presealed.iter_mut().for_each(|b| *b = None);
+            presealed.iter_mut().flatten().for_each(|p| p.sealed = None);
         }
+        let current = keys.sealer();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT OR IGNORE INTO sync_state (account, calendar_id) VALUES (?1, ?2)",
@@ -427,23 +472,24 @@ impl Store {
                     }
                     continue;
                 }
-                match existing {
-                    Some(old) if *old.event == ev => {
-                        mark_seen(&tx, account, calendar, &ev.id, stamp)?;
-                        out.unchanged += 1;
-                    }
-                    _ => {
-                        match blob {
-                            Some(blob) => write_row(&tx, account, calendar, &ev, stamp, &blob)?,
-                            None => upsert_row(&tx, keys, account, calendar, &ev, stamp)?,
-                        }
-                        if existing.is_some() {
-                            out.updated += 1;
-                        } else {
-                            out.added += 1;
-                        }
-                        ops.push(IndexOp::Upsert(Arc::new(ev)));
-                    }
+                let stored = existing.map(|(_, d)| d);
+                let mut prepared = match blob {
+                    Some(p) => p,
+                    None => prepare(&current, account, calendar, &ev, |d| stored == Some(d))?,
+                };
+                if stored == Some(prepared.digest) {
+                    mark_seen(&tx, account, calendar, &ev.id, stamp)?;
+                    out.unchanged += 1;
+                    continue;
+                }
+                if prepared.sealed.is_none() {
+                    prepared = prepare(&current, account, calendar, &ev, |_| false)?;
+                }
+                ops.push(write_row(&tx, account, calendar, &ev, stamp, prepared)?);
+                if existing.is_some() {
+                    out.updated += 1;
+                } else {
+                    out.added += 1;
                 }
             }
         }
@@ -502,13 +548,13 @@ impl Store {
             return;
         }
         let mut index = self.index_write();
-        // A calendar that was never loaded is loaded whole on first use; nothing to patch.
+        // A calendar that was never indexed is indexed whole on first use; nothing to patch.
         let Some(cal) = index.calendars.get_mut(key) else {
             return;
         };
         for op in ops {
             match op {
-                IndexOp::Upsert(ev) => cal.upsert(ev),
+                IndexOp::Upsert { id, master, meta } => cal.upsert(id, master, meta),
                 IndexOp::Remove(id) => {
                     cal.remove(&id);
                 }
@@ -539,60 +585,49 @@ impl Store {
                 .collect(),
             None => self.selected_calendars(account),
         };
-        let missing: Vec<&CalKey> = {
-            let index = self.index_read();
-            cals.iter()
-                .filter(|k| !index.calendars.contains_key(*k))
-                .collect()
-        };
-        if !missing.is_empty() {
-            let db = self.db();
-            for (a, c) in missing {
+        let db = self.db();
+        for (a, c) in &cals {
+            if !self.index_read().calendars.contains_key(&(a.clone(), c.clone())) {
                 calendar_exists(&db.conn, a, c)?;
                 self.ensure_loaded(&db, a, c)?;
             }
         }
         let (from, to) = (from.timestamp(), to.timestamp());
-        let index = self.index_read();
-        let mut hits: Vec<(i64, usize, Arc<EventResource>)> = Vec::new();
-        let mut buf = Vec::new();
-        for (i, key) in cals.iter().enumerate() {
-            if let Some(cal) = index.calendars.get(key) {
-                buf.clear();
-                cal.range(from, to, &mut buf);
-                hits.extend(buf.drain(..).map(|(k, e)| (k, i, e)));
+        let mut hits: Vec<(Hit, usize)> = Vec::new();
+        {
+            let index = self.index_read();
+            let mut buf = Vec::new();
+            for (i, key) in cals.iter().enumerate() {
+                if let Some(cal) = index.calendars.get(key) {
+                    buf.clear();
+                    cal.range(from, to, &mut buf);
+                    hits.extend(buf.drain(..).map(|h| (h, i)));
+                }
             }
         }
-        hits.sort_by(|a, b| {
-            (a.0, a.1)
-                .cmp(&(b.0, b.1))
-                .then_with(|| a.2.id.cmp(&b.2.id))
-        });
-        Ok(hits
+        let mut events = read_rows(&db, &cals, &hits)?;
+        drop(db);
+        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| a.2.id.cmp(&b.2.id)));
+        let index = self.index_read();
+        Ok(events
             .into_iter()
-            .map(|(_, i, event)| stored(&index, &cals[i], event))
+            .map(|(_, i, event)| stored(&index, &cals[i], Arc::new(event)))
             .collect())
     }
 
-    /// One event, from the index (loading its calendar first if needed).
+    /// One event, read from its row (decrypted now), with its pending mark.
     pub fn get_event(
         &self,
         account: &AccountId,
         calendar: &CalendarId,
         id: &EventId,
     ) -> Result<Option<StoredEvent>> {
+        let Some(event) = self.read_event_row(account, calendar, id)? else {
+            calendar_exists(&self.db().conn, account, calendar)?;
+            return Ok(None);
+        };
         let key: CalKey = (account.clone(), calendar.clone());
-        if !self.index_read().calendars.contains_key(&key) {
-            let db = self.db();
-            calendar_exists(&db.conn, account, calendar)?;
-            self.ensure_loaded(&db, account, calendar)?;
-        }
-        let index = self.index_read();
-        Ok(index
-            .calendars
-            .get(&key)
-            .and_then(|c| c.get(id))
-            .map(|e| stored(&index, &key, e.event.clone())))
+        Ok(Some(stored(&self.index_read(), &key, Arc::new(event))))
     }
 
     /// Reads one event straight from its row, bypassing the index (decrypts it now).
@@ -644,6 +679,105 @@ fn mark_seen(
     )?
     .execute(params![account.as_str(), calendar.as_str(), id.as_str(), stamp])?;
     Ok(())
+}
+
+/// Indexes rows that have no (readable) meta from their content, and writes their meta.
+fn backfill_meta(
+    db: &Db,
+    account: &AccountId,
+    calendar: &CalendarId,
+    stale: Vec<(i64, EventId, Option<EventId>)>,
+    ci: &mut CalendarIndex,
+) -> Result<()> {
+    let tx = db.conn.unchecked_transaction()?;
+    for (rowid, id, master) in stale {
+        let blob: Vec<u8> = tx
+            .prepare_cached("SELECT blob FROM events WHERE rowid = ?1")?
+            .query_row([rowid], |r| r.get(0))?;
+        let parts = [account.as_str(), calendar.as_str(), id.as_str()];
+        let plain = db.keys.open(&event_aad(&parts), &blob)?;
+        let ev: EventResource = serde_json::from_slice(&plain)
+            .map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))?;
+        if ev.id != id {
+            return Err(Error::Crypto(format!(
+                "event row {id} holds a record for another id"
+            )));
+        }
+        let meta = RowMeta {
+            rowid,
+            placement: placement(&ev),
+            digest: digest(&plain),
+        };
+        let sealed = db.keys.seal(
+            &meta_aad(&parts),
+            &RowMeta::encode_sealed_part(&meta.placement, meta.digest),
+        );
+        tx.prepare_cached("UPDATE events SET meta = ?2 WHERE rowid = ?1")?
+            .execute(params![rowid, sealed])?;
+        ci.upsert(id, master, meta);
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Decrypts the rows a range query found (`(hit, index into cals)`), spreading a large range
+/// over the cores: each is the cost of a row read, a decryption and a parse.
+fn read_rows(
+    db: &Db,
+    cals: &[CalKey],
+    hits: &[(Hit, usize)],
+) -> Result<Vec<(i64, usize, EventResource)>> {
+    let mut rows: Vec<(i64, usize, String, Vec<u8>)> = Vec::with_capacity(hits.len());
+    {
+        let mut stmt = db
+            .conn
+            .prepare_cached("SELECT event_id, blob FROM events WHERE rowid = ?1")?;
+        for (hit, i) in hits {
+            let (id, blob) = stmt.query_row([hit.rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.push((hit.key, *i, id, blob));
+        }
+    }
+    let keys = &db.keys;
+    let open_rows = |chunk: &[(i64, usize, String, Vec<u8>)]| -> Result<Vec<(i64, usize, EventResource)>> {
+        chunk
+            .iter()
+            .map(|(k, i, id, blob)| {
+                let (account, calendar) = &cals[*i];
+                let ev: EventResource = open_json(
+                    keys,
+                    &event_aad(&[account.as_str(), calendar.as_str(), id]),
+                    blob,
+                )?;
+                if ev.id.as_str() != id {
+                    return Err(Error::Crypto(format!(
+                        "event row {id} holds a record for another id"
+                    )));
+                }
+                Ok((*k, *i, ev))
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || rows.len() < 2_000 {
+        return open_rows(&rows);
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || open_rows(c)))
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for h in handles {
+            out.extend(
+                h.join()
+                    .map_err(|_| Error::Internal("row reader thread panicked".into()))??,
+            );
+        }
+        Ok(out)
+    })
 }
 
 fn stored(index: &Index, key: &CalKey, event: Arc<EventResource>) -> StoredEvent {

@@ -1,15 +1,16 @@
-//! The in-memory range index: decrypted events per calendar, ordered by where they sit in time.
+//! The in-memory placement index: for every event of a loaded calendar, which row holds it, where
+//! it sits in time and a digest of its content — never the content itself.
 //!
-//! Each calendar is decrypted once, on first use, and then kept current by every write the store
-//! makes (the index is only changed while the writer holds the connection, after the commit).
-//! A range query walks a `BTreeSet` ordered by span start, from `from - LONG_SPAN`, so it touches
-//! only the events near the range; the few events longer than `LONG_SPAN` and the recurring
-//! masters are kept in small side sets that every query checks.
+//! A calendar is indexed on first use from its rows' sealed `meta` column (a few dozen bytes each,
+//! no event decrypted), and then kept current by every write the store makes (the index is only
+//! changed while the writer holds the connection, after the commit). A range query walks a
+//! `BTreeMap` ordered by span start, from `from - LONG_SPAN`, so it touches only the rows near the
+//! range; the few spans longer than `LONG_SPAN` and the recurring masters are kept in small side
+//! maps that every query checks. The store then decrypts only the rows a query returns.
 
 use crate::model::{AccountId, CalendarId, EventDateTime, EventId, EventResource};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 
 /// Spans longer than this live in the `long` side set.
 const LONG_SPAN: i64 = 4 * 86_400;
@@ -172,136 +173,248 @@ impl Placement {
             Placement::Unplaced => false,
         }
     }
+}
 
-    fn sort_key(&self) -> i64 {
-        match *self {
-            Placement::Span { lo, .. } => lo,
-            Placement::Master { first, .. } => first,
-            Placement::Unplaced => i64::MIN,
+/// What the index keeps of one row: where to find it, where it sits, and a digest of its
+/// plaintext so a page that brings the same event again is recognised without decrypting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowMeta {
+    pub rowid: i64,
+    pub placement: Placement,
+    pub digest: u64,
+}
+
+/// The plaintext of a row's sealed `meta` column: a version byte, the placement (a kind byte and
+/// three numbers) and the digest, so a calendar is indexed without decrypting its events.
+const META_VERSION: u8 = 1;
+const META_LEN: usize = 2 + 3 * 8 + 8;
+
+impl RowMeta {
+    pub fn encode_sealed_part(placement: &Placement, digest: u64) -> [u8; META_LEN] {
+        let (kind, a, b, c) = match *placement {
+            Placement::Span { lo, hi } => (0u8, lo, hi, 0),
+            Placement::Master {
+                first,
+                until,
+                length,
+            } => (1, first, until.unwrap_or(i64::MAX), length),
+            Placement::Unplaced => (2, 0, 0, 0),
+        };
+        let mut out = [0u8; META_LEN];
+        out[0] = META_VERSION;
+        out[1] = kind;
+        out[2..10].copy_from_slice(&a.to_le_bytes());
+        out[10..18].copy_from_slice(&b.to_le_bytes());
+        out[18..26].copy_from_slice(&c.to_le_bytes());
+        out[26..34].copy_from_slice(&digest.to_le_bytes());
+        out
+    }
+
+    /// `None` for bytes this version does not understand (the row is then indexed from its
+    /// content and its meta written again).
+    pub fn decode(rowid: i64, bytes: &[u8]) -> Option<RowMeta> {
+        if bytes.len() != META_LEN || bytes[0] != META_VERSION {
+            return None;
         }
+        let num = |i: usize| i64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        let (a, b, c) = (num(2), num(10), num(18));
+        let placement = match bytes[1] {
+            0 => Placement::Span { lo: a, hi: b },
+            1 => Placement::Master {
+                first: a,
+                until: (b != i64::MAX).then_some(b),
+                length: c,
+            },
+            2 => Placement::Unplaced,
+            _ => return None,
+        };
+        Some(RowMeta {
+            rowid,
+            placement,
+            digest: num(26) as u64,
+        })
     }
 }
 
-pub struct Indexed {
-    pub event: Arc<EventResource>,
-    pub placement: Placement,
+/// The digest of an event's stored plaintext: equal bytes, equal digest (a stable keyed-free
+/// SipHash; it only ever lives in memory and inside the sealed meta).
+pub fn digest(plaintext: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new_with_keys(0x6368_726f_6e6f_7321, 0x6576_656e_7473_2121);
+    h.write(plaintext);
+    h.finish()
 }
 
+/// What the index holds for one event id: its row, the start it is filed under, its digest.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    rowid: i64,
+    /// The key it is filed under in `spans` (`i64::MIN` when it is not there).
+    lo: i64,
+    digest: u64,
+}
+
+/// A recurring master: its id (to find its exceptions) and its placement.
+struct MasterEntry {
+    id: EventId,
+    first: i64,
+    until: Option<i64>,
+    length: i64,
+}
+
+/// One calendar's placement index. It holds no event content: a query collects row ids, and the
+/// store decrypts just those rows.
 #[derive(Default)]
 pub struct CalendarIndex {
-    events: HashMap<EventId, Indexed>,
-    by_start: BTreeSet<(i64, EventId)>,
-    long: HashSet<EventId>,
-    masters: HashSet<EventId>,
-    /// Exceptions per master id: an exception's original slot is only its start, so one whose
-    /// occurrence began before a range and runs into it is found through its master's length.
-    exceptions: HashMap<EventId, HashSet<EventId>>,
+    entries: HashMap<EventId, Entry>,
+    /// Spans up to `LONG_SPAN`: `(lo, rowid) → hi`.
+    spans: BTreeMap<(i64, i64), i64>,
+    /// Longer spans, which every query checks: `rowid → (lo, hi)`.
+    long: HashMap<i64, (i64, i64)>,
+    masters: HashMap<i64, MasterEntry>,
+    /// Exceptions per master id (`rowid → their span`): an exception's original slot is only its
+    /// start, so one whose occurrence began before a range and runs into it is found through its
+    /// master's length.
+    exceptions: HashMap<EventId, HashMap<i64, (i64, i64)>>,
+    /// The master of each exception row, to unfile it.
+    exception_of: HashMap<i64, EventId>,
+}
+
+/// A row found by a range query: its sort key (start) and row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub key: i64,
+    pub rowid: i64,
 }
 
 impl CalendarIndex {
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.entries.is_empty()
     }
 
-    pub fn get(&self, id: &EventId) -> Option<&Indexed> {
-        self.events.get(id)
+    /// The row and digest filed for an id.
+    pub fn get(&self, id: &EventId) -> Option<(i64, u64)> {
+        self.entries.get(id).map(|e| (e.rowid, e.digest))
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &EventId> {
-        self.events.keys()
+        self.entries.keys()
     }
 
-    pub fn upsert(&mut self, event: Arc<EventResource>) {
-        let id = event.id.clone();
+    /// Files an event (replacing what was filed for its id). `master` is its
+    /// `recurringEventId`, when it has one.
+    pub fn upsert(&mut self, id: EventId, master: Option<EventId>, meta: RowMeta) {
         self.remove(&id);
-        let placement = placement(&event);
-        match placement {
+        let rowid = meta.rowid;
+        let mut lo_key = i64::MIN;
+        match meta.placement {
             Placement::Span { lo, hi } if hi - lo > LONG_SPAN => {
-                self.long.insert(id.clone());
+                self.long.insert(rowid, (lo, hi));
             }
-            Placement::Span { lo, .. } => {
-                self.by_start.insert((lo, id.clone()));
+            Placement::Span { lo, hi } => {
+                self.spans.insert((lo, rowid), hi);
+                lo_key = lo;
             }
-            Placement::Master { .. } => {
-                self.masters.insert(id.clone());
+            Placement::Master {
+                first,
+                until,
+                length,
+            } => {
+                self.masters.insert(
+                    rowid,
+                    MasterEntry {
+                        id: id.clone(),
+                        first,
+                        until,
+                        length,
+                    },
+                );
             }
             Placement::Unplaced => {}
         }
-        if let (Some(master), false) = (
-            &event.recurring_event_id,
-            matches!(placement, Placement::Master { .. }),
-        ) {
+        if let (Some(master), Placement::Span { lo, hi }) = (master, meta.placement) {
             self.exceptions
                 .entry(master.clone())
                 .or_default()
-                .insert(id.clone());
+                .insert(rowid, (lo, hi));
+            self.exception_of.insert(rowid, master);
         }
-        self.events.insert(id, Indexed { event, placement });
+        self.entries.insert(
+            id,
+            Entry {
+                rowid,
+                lo: lo_key,
+                digest: meta.digest,
+            },
+        );
     }
 
-    pub fn remove(&mut self, id: &EventId) -> Option<Arc<EventResource>> {
-        let old = self.events.remove(id)?;
-        if let Some(master) = &old.event.recurring_event_id {
-            if let Some(set) = self.exceptions.get_mut(master) {
-                set.remove(id);
+    /// Unfiles an id; its row id when it was filed.
+    pub fn remove(&mut self, id: &EventId) -> Option<i64> {
+        let old = self.entries.remove(id)?;
+        let rowid = old.rowid;
+        if let Some(master) = self.exception_of.remove(&rowid) {
+            if let Some(set) = self.exceptions.get_mut(&master) {
+                set.remove(&rowid);
                 if set.is_empty() {
-                    self.exceptions.remove(master);
+                    self.exceptions.remove(&master);
                 }
             }
         }
-        match old.placement {
-            Placement::Span { lo, .. } => {
-                if !self.long.remove(id) {
-                    self.by_start.remove(&(lo, id.clone()));
-                }
-            }
-            Placement::Master { .. } => {
-                self.masters.remove(id);
-            }
-            Placement::Unplaced => {}
+        if old.lo != i64::MIN {
+            self.spans.remove(&(old.lo, rowid));
+        } else if self.long.remove(&rowid).is_none() {
+            self.masters.remove(&rowid);
         }
-        Some(old.event)
+        Some(rowid)
     }
 
-    /// Events whose placement overlaps `[from, to)`, with their sort key.
-    pub fn range(&self, from: i64, to: i64, out: &mut Vec<(i64, Arc<EventResource>)>) {
-        let lower = (from.saturating_sub(LONG_SPAN), EventId::default());
-        let upper = (to, EventId::default());
+    /// Rows whose placement overlaps `[from, to)`.
+    pub fn range(&self, from: i64, to: i64, out: &mut Vec<Hit>) {
+        let span_overlaps = |lo: i64, hi: i64, from: i64, to: i64| lo < to && hi > from;
+        let lower = (from.saturating_sub(LONG_SPAN), i64::MIN);
+        let upper = (to, i64::MIN);
         if lower < upper {
-            for (_, id) in self.by_start.range(lower..upper) {
-                let e = &self.events[id];
-                if e.placement.overlaps(from, to) {
-                    out.push((e.placement.sort_key(), e.event.clone()));
+            for (&(lo, rowid), &hi) in self.spans.range(lower..upper) {
+                if span_overlaps(lo, hi, from, to) {
+                    out.push(Hit { key: lo, rowid });
                 }
             }
         }
-        for id in self.long.iter().chain(self.masters.iter()) {
-            let e = &self.events[id];
-            if e.placement.overlaps(from, to) {
-                out.push((e.placement.sort_key(), e.event.clone()));
+        for (&rowid, &(lo, hi)) in &self.long {
+            if span_overlaps(lo, hi, from, to) {
+                out.push(Hit { key: lo, rowid });
             }
         }
-        // Exceptions of the masters in range whose original slot starts up to one occurrence
-        // length before `from` (the ones inside the range were found above).
-        for id in &self.masters {
-            let Placement::Master { length, .. } = self.events[id].placement else {
-                continue;
+        for (&rowid, m) in &self.masters {
+            let placement = Placement::Master {
+                first: m.first,
+                until: m.until,
+                length: m.length,
             };
-            if length <= 0 || !self.events[id].placement.overlaps(from, to) {
+            if !placement.overlaps(from, to) {
                 continue;
             }
-            let Some(exceptions) = self.exceptions.get(id) else {
+            out.push(Hit {
+                key: m.first,
+                rowid,
+            });
+            // Exceptions whose original slot starts up to one occurrence length before `from`
+            // (the ones inside the range were found above).
+            if m.length <= 0 {
+                continue;
+            }
+            let Some(exceptions) = self.exceptions.get(&m.id) else {
                 continue;
             };
-            let early = from.saturating_sub(length);
-            for x in exceptions {
-                let e = &self.events[x];
-                if !e.placement.overlaps(from, to) && e.placement.overlaps(early, to) {
-                    out.push((e.placement.sort_key(), e.event.clone()));
+            let early = from.saturating_sub(m.length);
+            for (&x, &(lo, hi)) in exceptions {
+                if !span_overlaps(lo, hi, from, to) && span_overlaps(lo, hi, early, to) {
+                    out.push(Hit { key: lo, rowid: x });
                 }
             }
         }
@@ -398,6 +511,75 @@ mod tests {
         }
     }
 
+    /// A calendar index with a name per row, so tests read ids back.
+    #[derive(Default)]
+    struct Filed {
+        idx: CalendarIndex,
+        names: HashMap<i64, String>,
+        next: i64,
+    }
+
+    impl Filed {
+        fn upsert(&mut self, ev: EventResource) {
+            let rowid = self.idx.get(&ev.id).map_or_else(
+                || {
+                    self.next += 1;
+                    self.next
+                },
+                |(r, _)| r,
+            );
+            self.names.insert(rowid, ev.id.as_str().to_owned());
+            let meta = RowMeta {
+                rowid,
+                placement: placement(&ev),
+                digest: 0,
+            };
+            self.idx
+                .upsert(ev.id.clone(), ev.recurring_event_id.clone(), meta);
+        }
+        fn range(&self, from: &str, to: &str) -> Vec<String> {
+            let mut out = vec![];
+            self.idx.range(ts(from), ts(to), &mut out);
+            let mut ids: Vec<_> = out.iter().map(|h| self.names[&h.rowid].clone()).collect();
+            ids.sort();
+            ids
+        }
+    }
+
+    #[test]
+    fn meta_round_trips_and_rejects_unknown_bytes() {
+        for p in [
+            Placement::Span { lo: -5, hi: 7 },
+            Placement::Master {
+                first: 1,
+                until: None,
+                length: 3_600,
+            },
+            Placement::Master {
+                first: 1,
+                until: Some(99),
+                length: 0,
+            },
+            Placement::Unplaced,
+        ] {
+            let bytes = RowMeta::encode_sealed_part(&p, 0xdead_beef);
+            assert_eq!(
+                RowMeta::decode(42, &bytes),
+                Some(RowMeta {
+                    rowid: 42,
+                    placement: p,
+                    digest: 0xdead_beef
+                })
+            );
+        }
+        let mut bytes = RowMeta::encode_sealed_part(&Placement::Unplaced, 1);
+        bytes[0] = 9;
+        assert_eq!(RowMeta::decode(1, &bytes), None);
+        assert_eq!(RowMeta::decode(1, &bytes[..10]), None);
+        assert_ne!(digest(b"a"), digest(b"b"));
+        assert_eq!(digest(b"same"), digest(b"same"));
+    }
+
     #[test]
     fn placements() {
         let e = ev(
@@ -460,58 +642,56 @@ mod tests {
 
     #[test]
     fn range_finds_short_long_and_masters() {
-        let mut idx = CalendarIndex::default();
-        idx.upsert(Arc::new(ev(
+        let mut f = Filed::default();
+        f.upsert(ev(
             "in",
             dt("2026-12-10T09:00:00Z"),
             dt("2026-12-10T10:00:00Z"),
-        )));
-        idx.upsert(Arc::new(ev(
+        ));
+        f.upsert(ev(
             "before",
             dt("2026-11-10T09:00:00Z"),
             dt("2026-11-10T10:00:00Z"),
-        )));
-        idx.upsert(Arc::new(ev(
+        ));
+        f.upsert(ev(
             "spans",
             dt("2026-11-30T22:00:00Z"),
             dt("2026-12-01T02:00:00Z"),
-        )));
-        idx.upsert(Arc::new(ev(
+        ));
+        f.upsert(ev(
             "long",
             dt("2026-10-01T00:00:00Z"),
             dt("2027-01-01T00:00:00Z"),
-        )));
+        ));
         let mut m = ev(
             "master",
             dt("2026-01-01T09:00:00Z"),
             dt("2026-01-01T10:00:00Z"),
         );
         m.recurrence = Some(vec!["RRULE:FREQ=DAILY".into()]);
-        idx.upsert(Arc::new(m));
-        let mut out = vec![];
-        idx.range(
-            ts("2026-12-01T00:00:00Z"),
-            ts("2027-01-01T00:00:00Z"),
-            &mut out,
+        f.upsert(m);
+        let december = ("2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z");
+        assert_eq!(
+            f.range(december.0, december.1),
+            ["in", "long", "master", "spans"]
         );
-        let mut ids: Vec<_> = out.iter().map(|(_, e)| e.id.as_str().to_owned()).collect();
-        ids.sort();
-        assert_eq!(ids, ["in", "long", "master", "spans"]);
-        // Moving an event re-places it.
-        idx.upsert(Arc::new(ev(
+        // Moving an event re-files it under the same row.
+        f.upsert(ev(
             "in",
             dt("2027-02-10T09:00:00Z"),
             dt("2027-02-10T10:00:00Z"),
-        )));
-        out.clear();
-        idx.range(
-            ts("2026-12-01T00:00:00Z"),
-            ts("2027-01-01T00:00:00Z"),
-            &mut out,
+        ));
+        assert_eq!(f.range(december.0, december.1), ["long", "master", "spans"]);
+        assert_eq!(
+            f.range("2027-02-10T00:00:00Z", "2027-02-11T00:00:00Z"),
+            ["in", "master"]
         );
-        assert_eq!(out.len(), 3);
-        assert!(idx.remove(&"long".into()).is_some());
-        assert_eq!(idx.len(), 4);
+        assert!(f.idx.remove(&"long".into()).is_some());
+        assert!(f.idx.remove(&"long".into()).is_none());
+        assert_eq!(f.idx.len(), 4);
+        assert_eq!(f.range(december.0, december.1), ["master", "spans"]);
+        assert!(f.idx.remove(&"master".into()).is_some());
+        assert_eq!(f.range(december.0, december.1), ["spans"]);
     }
 
     #[test]
@@ -526,34 +706,23 @@ mod tests {
             original_start_time: Some(dt("2026-12-14T09:00:00Z")),
             ..Default::default()
         };
-        let mut idx = CalendarIndex::default();
-        idx.upsert(Arc::new(m));
-        idx.upsert(Arc::new(cancelled));
-        let mut out = vec![];
-        idx.range(
-            ts("2026-12-16T00:00:00Z"),
-            ts("2026-12-17T00:00:00Z"),
-            &mut out,
+        let mut f = Filed::default();
+        f.upsert(m);
+        f.upsert(cancelled);
+        assert_eq!(
+            f.range("2026-12-16T00:00:00Z", "2026-12-17T00:00:00Z"),
+            ["m", "m_20261214T090000Z"]
         );
-        let mut ids: Vec<_> = out.iter().map(|(_, e)| e.id.as_str().to_owned()).collect();
-        ids.sort();
-        assert_eq!(ids, ["m", "m_20261214T090000Z"]);
         // Past the last occurrence's end neither is found.
-        out.clear();
-        idx.range(
-            ts("2026-12-18T00:00:00Z"),
-            ts("2026-12-19T00:00:00Z"),
-            &mut out,
-        );
-        assert!(out.is_empty());
+        assert!(f
+            .range("2026-12-18T00:00:00Z", "2026-12-19T00:00:00Z")
+            .is_empty());
         // Removing the exception forgets it.
-        idx.remove(&"m_20261214T090000Z".into());
-        out.clear();
-        idx.range(
-            ts("2026-12-16T00:00:00Z"),
-            ts("2026-12-17T00:00:00Z"),
-            &mut out,
+        f.idx.remove(&"m_20261214T090000Z".into());
+        assert_eq!(
+            f.range("2026-12-16T00:00:00Z", "2026-12-17T00:00:00Z"),
+            ["m"]
         );
-        assert_eq!(out.len(), 1);
+        assert!(f.idx.exception_of.is_empty() && f.idx.exceptions.is_empty());
     }
 }

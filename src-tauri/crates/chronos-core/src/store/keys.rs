@@ -25,6 +25,7 @@ fn check_aad_parts(id: KeyId) -> String {
 /// Tables with sealed data, and their sealed column.
 pub(crate) const BLOB_TABLES: &[(&str, &str)] = &[
     ("events", "blob"),
+    ("events", "meta"),
     ("calendars", "blob"),
     ("outbox", "blob"),
     ("conflicts", "blob"),

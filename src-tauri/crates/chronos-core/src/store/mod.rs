@@ -285,12 +285,19 @@ impl Store {
         let tx = conn.transaction()?;
         let mut n = 0;
         // (table, kind, identity columns in AAD order, sealed column, row match on ?2.. = identity)
-        let tables: [(&str, RecordKind, &str, &str, &str); 6] = [
+        let tables: [(&str, RecordKind, &str, &str, &str); 7] = [
             (
                 "events",
                 RecordKind::Event,
                 "account, calendar_id, event_id",
                 "blob",
+                "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
+            ),
+            (
+                "events",
+                RecordKind::EventMeta,
+                "account, calendar_id, event_id",
+                "meta",
                 "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
             ),
             (

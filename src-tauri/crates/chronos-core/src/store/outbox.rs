@@ -354,10 +354,10 @@ impl Store {
                             return Err(Error::InvalidInput("an event needs an id".into()));
                         }
                         let g = current_generation(&tx, account, calendar)?;
-                        upsert_row(&tx, keys, account, calendar, event, g)?;
+                        let op = upsert_row(&tx, keys, account, calendar, event, g)?;
                         ops.entry((account.clone(), calendar.clone()))
                             .or_default()
-                            .push(IndexOp::Upsert(std::sync::Arc::new(event.clone())));
+                            .push(op);
                     }
                     RowChange::Delete { calendar, event_id } => {
                         delete_row(&tx, account, calendar, event_id)?;

@@ -151,6 +151,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE calendars ADD COLUMN foreground_override TEXT;
     ALTER TABLE calendars ADD COLUMN colors_pending INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 6 → 7: each event row's index entry (where it sits in time, a digest of its content),
+    // sealed like the event, so a calendar is indexed without decrypting its events. Rows from
+    // before get theirs the first time their calendar is indexed.
+    r#"
+    ALTER TABLE events ADD COLUMN meta BLOB;
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -310,7 +310,10 @@ fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
     let old = store.sealer();
     let presealed = preseal(&store, &old, &a, &c, &events).unwrap();
     assert_eq!(
-        presealed.iter().map(Option::is_some).collect::<Vec<_>>(),
+        presealed
+            .iter()
+            .map(|p| p.as_ref().and_then(|p| p.sealed_blob()).is_some())
+            .collect::<Vec<_>>(),
         [false, true, true]
     );
     let new = store.rotate_data_key().unwrap();
@@ -365,7 +368,7 @@ fn presealed_blobs_are_stored_as_they_are() {
     let events = vec![page_event("e1", "one")];
     let sealer = store.sealer();
     let presealed = preseal(&store, &sealer, &a, &c, &events).unwrap();
-    let blob = presealed[0].clone().unwrap();
+    let blob = presealed[0].as_ref().unwrap().sealed_blob().unwrap().to_vec();
     store
         .commit_page(&a, &c, events, presealed, &sealer, &page)
         .unwrap();
