@@ -3,7 +3,7 @@
 
 use super::client::{encode_segment, Call, GoogleClient};
 use super::errors::is_duplicate;
-use super::page::{parse_page_body, EventsPage};
+use super::page::{parse_page_body, EventsPage, ListItem, Page};
 use crate::error::{Error, Result};
 use crate::model::{CalendarId, Etag, EventId, EventResource, PageToken, SyncToken};
 use reqwest::Method;
@@ -124,13 +124,20 @@ impl GoogleClient {
         calendar: &CalendarId,
         req: &EventsListRequest,
     ) -> Result<EventsPage> {
-        let call = Call::new(Method::GET, events_path(calendar))
-            .query("maxResults", EVENTS_PAGE_SIZE.to_string())
-            .query("showDeleted", "true")
-            .query("singleEvents", "false")
-            .query_opt("syncToken", req.sync_token.as_ref().map(|t| t.0.clone()))
-            .query_opt("pageToken", req.page_token.as_ref().map(|t| t.0.clone()));
-        self.execute_with(&call, parse_page_body).await.result?
+        self.execute_with(&events_list_call(calendar, req), parse_page_body)
+            .await
+            .result?
+    }
+
+    /// `list_events_page` with each item turned into `T` (the sync keeps the server's bytes).
+    pub async fn list_events_page_as<T: ListItem + Send + 'static>(
+        &self,
+        calendar: &CalendarId,
+        req: &EventsListRequest,
+    ) -> Result<Page<T>> {
+        self.execute_with(&events_list_call(calendar, req), parse_page_body::<T>)
+            .await
+            .result?
     }
 
     /// `events.get`; cancelled events come back too, with `status: "cancelled"`.
@@ -306,4 +313,13 @@ mod tests {
         );
         assert_eq!(p, "calendars/a%40example.com/events/x_20261201T090000Z");
     }
+}
+
+fn events_list_call(calendar: &CalendarId, req: &EventsListRequest) -> Call {
+    Call::new(Method::GET, events_path(calendar))
+        .query("maxResults", EVENTS_PAGE_SIZE.to_string())
+        .query("showDeleted", "true")
+        .query("singleEvents", "false")
+        .query_opt("syncToken", req.sync_token.as_ref().map(|t| t.0.clone()))
+        .query_opt("pageToken", req.page_token.as_ref().map(|t| t.0.clone()))
 }

@@ -3,7 +3,7 @@
 use super::client::sanitize_serde_error;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CalendarListEntry, EventResource, PageToken, SyncToken};
-use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -47,15 +47,24 @@ pub struct SkippedItem {
     pub reason: String,
 }
 
-pub(crate) trait HasId {
+/// What an item of a list answer becomes. `Ok(Err(reason))` is well-formed JSON that is not
+/// used (set aside with the reason, which never quotes content); a JSON error is a broken item.
+pub trait ListItem: Sized {
+    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>>;
     fn id_str(&self) -> &str;
 }
-impl HasId for EventResource {
+impl ListItem for EventResource {
+    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>> {
+        serde_json::from_str(raw.get()).map(Ok)
+    }
     fn id_str(&self) -> &str {
         self.id.as_str()
     }
 }
-impl HasId for CalendarListEntry {
+impl ListItem for CalendarListEntry {
+    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>> {
+        serde_json::from_str(raw.get()).map(Ok)
+    }
     fn id_str(&self) -> &str {
         self.id.as_str()
     }
@@ -212,7 +221,7 @@ fn item_id(raw: &RawValue) -> Option<String> {
 
 /// Parses a list answer's body. The outer error is a JSON one (the client turns it into a retry
 /// or a malformed-answer error); the inner one is a well-formed answer of the wrong shape.
-pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(
+pub(crate) fn parse_page_body<T: ListItem>(
     body: &[u8],
 ) -> serde_json::Result<Result<Page<T>>> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -239,12 +248,16 @@ pub(crate) fn parse_page_body<T: DeserializeOwned + HasId>(
     let mut out = Vec::with_capacity(raw_items.len());
     let mut skipped = Vec::new();
     for raw in raw_items {
-        match serde_json::from_str::<T>(raw.get()) {
-            Ok(item) if item.id_str().is_empty() => skipped.push(SkippedItem {
+        match T::from_raw(raw) {
+            Ok(Ok(item)) if item.id_str().is_empty() => skipped.push(SkippedItem {
                 id: item_id(raw),
                 reason: "empty id".into(),
             }),
-            Ok(item) => out.push(item),
+            Ok(Ok(item)) => out.push(item),
+            Ok(Err(reason)) => skipped.push(SkippedItem {
+                id: item_id(raw),
+                reason,
+            }),
             // The raw text was already checked to be well-formed JSON, so a syntax error here is
             // the nesting limit: like the whole-page parse before it, that fails the page.
             Err(e) if e.classify() == serde_json::error::Category::Syntax => return Err(e),
@@ -281,7 +294,7 @@ pub fn parse_events_page_body(body: &[u8]) -> Result<EventsPage> {
 
 /// `parse_page_body` over an already parsed value (tests).
 #[cfg(test)]
-pub(crate) fn parse_page<T: DeserializeOwned + HasId>(value: Value) -> Result<Page<T>> {
+pub(crate) fn parse_page<T: ListItem>(value: Value) -> Result<Page<T>> {
     parse_page_body(&serde_json::to_vec(&value).unwrap()).unwrap()
 }
 

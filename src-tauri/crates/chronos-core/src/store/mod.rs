@@ -76,6 +76,7 @@ mod account_meta;
 mod calendars;
 pub mod crypto;
 mod events;
+mod incoming;
 pub mod index;
 mod keys;
 mod outbox;
@@ -87,6 +88,7 @@ pub use calendars::{
     StoredCalendar, SyncErrorRecord, SyncState,
 };
 pub use crypto::KeyId;
+pub use incoming::IncomingEvent;
 pub use events::{
     CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent,
 };

@@ -1,7 +1,7 @@
 //! Schema-level tests that need the crate's internals (migration steps, pragmas).
 
 use super::schema::{self, LATEST_VERSION};
-use super::Store;
+use super::{IncomingEvent, Store};
 use crate::model::{AccountId, CalendarId, CalendarListEntry};
 use crate::secrets::MemorySecretStore;
 use rusqlite::Connection;
@@ -308,7 +308,8 @@ fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
         page_event("e2", "two"),
     ];
     let old = store.sealer();
-    let presealed = preseal(&store, &old, &a, &c, &events).unwrap();
+    let events: Vec<_> = events.iter().map(|e| IncomingEvent::from_event(e).unwrap()).collect();
+    let presealed = preseal(&store, &old, &a, &c, &events);
     assert_eq!(
         presealed
             .iter()
@@ -365,9 +366,9 @@ fn presealed_blobs_are_stored_as_they_are() {
         full_sync: None,
         end: PageEnd::Next(PageToken::from("p1")),
     };
-    let events = vec![page_event("e1", "one")];
+    let events = vec![IncomingEvent::from_event(&page_event("e1", "one")).unwrap()];
     let sealer = store.sealer();
-    let presealed = preseal(&store, &sealer, &a, &c, &events).unwrap();
+    let presealed = preseal(&store, &sealer, &a, &c, &events);
     let blob = presealed[0].as_ref().unwrap().sealed_blob().unwrap().to_vec();
     store
         .commit_page(&a, &c, events, presealed, &sealer, &page)

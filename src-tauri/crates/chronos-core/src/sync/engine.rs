@@ -14,11 +14,10 @@
 //! thread, the request for page N+1 is already on the wire.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::google::{EventsListRequest, EventsPage, GoogleClient};
-use crate::model::{AccountId, CalendarId, EventResource, PageToken, SyncToken};
-use crate::store::{Generation, PageApply, PageEnd, Store};
+use crate::google::{EventsListRequest, GoogleClient, Page};
+use crate::model::{AccountId, CalendarId, PageToken, SyncToken};
+use crate::store::{Generation, IncomingEvent, PageApply, PageEnd, Store};
 use crate::sync::progress::{ProgressSink, SyncProgress};
-use crate::sync::validate::check_event;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -226,11 +225,11 @@ fn spawn_fetch(
     client: &GoogleClient,
     calendar: &CalendarId,
     request: EventsListRequest,
-) -> AbortOnDrop<Result<EventsPage>> {
+) -> AbortOnDrop<Result<Page<IncomingEvent>>> {
     let client = client.clone();
     let calendar = calendar.clone();
     AbortOnDrop(tokio::spawn(async move {
-        client.list_events_page(&calendar, &request).await
+        client.list_events_page_as(&calendar, &request).await
     }))
 }
 
@@ -321,23 +320,16 @@ async fn run_pages(
             full_sync: generation,
             end: end.clone(),
         };
-        let (outcome, rejected) = blocking(move || {
-            let mut good: Vec<EventResource> = Vec::with_capacity(items.len());
-            let mut rejected = 0u64;
-            for ev in items {
-                match check_event(&ev) {
-                    Ok(()) => good.push(ev),
-                    Err(reason) => {
-                        rejected += 1;
-                        tracing::warn!(account = %account, calendar = %cal, reason, "event skipped");
-                    }
-                }
-            }
-            Ok((crate::outbox::push::settle_held(&store, &account, store.apply_page_owned(&account, &cal, good, &apply)?), rejected))
+        for s in &page.skipped {
+            tracing::warn!(account = %ctx.account, %calendar, reason = %s.reason, "event skipped");
+        }
+        let outcome = blocking(move || {
+            let applied = store.apply_incoming(&account, &cal, items, &apply)?;
+            Ok(crate::outbox::push::settle_held(&store, &account, applied))
         })
         .await
         .map_err(fail)?;
-        skipped += rejected + outcome.skipped as u64;
+        skipped += outcome.skipped as u64;
 
         let (events_fetched, pages) = {
             let mut s = stats.lock().unwrap();

@@ -1,0 +1,63 @@
+//! An event on its way into the store: the bytes the server sent, kept to be sealed as they are,
+//! and the few fields the row and the index need, read once from them.
+//!
+//! Keeping the server's bytes (instead of the parsed event, serialised again) is what makes a
+//! full sync cheap: an item is parsed once to check it and to read its bookkeeping fields, and
+//! the parsed form is dropped at once, so a page in flight costs about its size on the wire.
+
+use super::index::{placement, Placement};
+use crate::error::{Error, Result};
+use crate::model::{Etag, EventId, EventResource};
+use serde_json::value::RawValue;
+
+pub struct IncomingEvent {
+    json: Box<RawValue>,
+    pub(crate) id: EventId,
+    pub(crate) etag: Option<Etag>,
+    pub(crate) updated: Option<String>,
+    pub(crate) recurring_event_id: Option<EventId>,
+    pub(crate) cancelled: bool,
+    /// An instance of a series (a moved, edited or cancelled occurrence).
+    pub(crate) exception: bool,
+    pub(crate) placement: Placement,
+}
+
+impl IncomingEvent {
+    /// From an item's JSON as it came and its parsed form (which the caller then drops).
+    pub fn from_parts(json: Box<RawValue>, ev: &EventResource) -> Self {
+        Self {
+            json,
+            id: ev.id.clone(),
+            etag: ev.etag.clone(),
+            updated: ev.updated.clone(),
+            recurring_event_id: ev.recurring_event_id.clone(),
+            cancelled: ev.is_cancelled(),
+            exception: ev.recurring_event_id.is_some() || ev.original_start_time.is_some(),
+            placement: placement(ev),
+        }
+    }
+
+    /// From a parsed event alone (local writes, tests): its JSON is serialised here.
+    pub fn from_event(ev: &EventResource) -> Result<Self> {
+        let text = serde_json::to_string(ev)
+            .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
+        let json = RawValue::from_string(text)
+            .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
+        Ok(Self::from_parts(json, ev))
+    }
+
+    pub fn id(&self) -> &EventId {
+        &self.id
+    }
+
+    /// The bytes that are sealed into the row.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.json.get().as_bytes()
+    }
+
+    /// The parsed event, for the rare callers that need all of it (a held event's merge).
+    pub fn parse(&self) -> Result<EventResource> {
+        serde_json::from_str(self.json.get())
+            .map_err(|e| Error::Internal(format!("an accepted event no longer parses: {e}")))
+    }
+}
