@@ -1254,7 +1254,7 @@ fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_me
     let events: Vec<_> = (0..300)
         .map(|i| event(&format!("v6e{i:03}"), 1 + (i % 28) as u32, &format!("T{i}")))
         .collect();
-    full_sync(&f.store(), &[events.clone()], "t");
+    full_sync(&f.store(), std::slice::from_ref(&events), "t");
     // The previous release's layout: the same sealed event rows, without the meta column.
     {
         let conn = Connection::open(&f.path).unwrap();

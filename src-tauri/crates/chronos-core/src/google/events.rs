@@ -289,6 +289,15 @@ impl GoogleClient {
     }
 }
 
+fn events_list_call(calendar: &CalendarId, req: &EventsListRequest) -> Call {
+    Call::new(Method::GET, events_path(calendar))
+        .query("maxResults", EVENTS_PAGE_SIZE.to_string())
+        .query("showDeleted", "true")
+        .query("singleEvents", "false")
+        .query_opt("syncToken", req.sync_token.as_ref().map(|t| t.0.clone()))
+        .query_opt("pageToken", req.page_token.as_ref().map(|t| t.0.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,13 +322,4 @@ mod tests {
         );
         assert_eq!(p, "calendars/a%40example.com/events/x_20261201T090000Z");
     }
-}
-
-fn events_list_call(calendar: &CalendarId, req: &EventsListRequest) -> Call {
-    Call::new(Method::GET, events_path(calendar))
-        .query("maxResults", EVENTS_PAGE_SIZE.to_string())
-        .query("showDeleted", "true")
-        .query("singleEvents", "false")
-        .query_opt("syncToken", req.sync_token.as_ref().map(|t| t.0.clone()))
-        .query_opt("pageToken", req.page_token.as_ref().map(|t| t.0.clone()))
 }

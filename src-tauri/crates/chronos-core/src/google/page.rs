@@ -221,9 +221,7 @@ fn item_id(raw: &RawValue) -> Option<String> {
 
 /// Parses a list answer's body. The outer error is a JSON one (the client turns it into a retry
 /// or a malformed-answer error); the inner one is a well-formed answer of the wrong shape.
-pub(crate) fn parse_page_body<T: ListItem>(
-    body: &[u8],
-) -> serde_json::Result<Result<Page<T>>> {
+pub(crate) fn parse_page_body<T: ListItem>(body: &[u8]) -> serde_json::Result<Result<Page<T>>> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Err(malformed("the list answer is not a JSON object")));
     }

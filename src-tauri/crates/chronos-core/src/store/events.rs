@@ -246,9 +246,8 @@ pub(crate) fn preseal(
     for ev in events {
         // Mirrors the decisions of `commit_page`: no id, a deletion, or a held row.
         let deleted = ev.cancelled && !ev.exception;
-        let write_likely = !ev.id.as_str().is_empty()
-            && !deleted
-            && !index.is_pending(account, calendar, &ev.id);
+        let write_likely =
+            !ev.id.as_str().is_empty() && !deleted && !index.is_pending(account, calendar, &ev.id);
         out.push(write_likely.then(|| {
             let stored = cal.and_then(|c| c.get(&ev.id)).map(|(_, d)| d);
             prepare(sealer, account, calendar, ev, |d| stored == Some(d))
@@ -584,7 +583,11 @@ impl Store {
         };
         let db = self.db();
         for (a, c) in &cals {
-            if !self.index_read().calendars.contains_key(&(a.clone(), c.clone())) {
+            if !self
+                .index_read()
+                .calendars
+                .contains_key(&(a.clone(), c.clone()))
+            {
                 calendar_exists(&db.conn, a, c)?;
                 self.ensure_loaded(&db, a, c)?;
             }
@@ -604,7 +607,11 @@ impl Store {
         }
         let mut events = read_rows(&db, &cals, &hits)?;
         drop(db);
-        events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| a.2.id.cmp(&b.2.id)));
+        events.sort_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| a.2.id.cmp(&b.2.id))
+        });
         let index = self.index_read();
         Ok(events
             .into_iter()
@@ -735,25 +742,26 @@ fn read_rows(
         }
     }
     let keys = &db.keys;
-    let open_rows = |chunk: &[(i64, usize, String, Vec<u8>)]| -> Result<Vec<(i64, usize, EventResource)>> {
-        chunk
-            .iter()
-            .map(|(k, i, id, blob)| {
-                let (account, calendar) = &cals[*i];
-                let ev: EventResource = open_json(
-                    keys,
-                    &event_aad(&[account.as_str(), calendar.as_str(), id]),
-                    blob,
-                )?;
-                if ev.id.as_str() != id {
-                    return Err(Error::Crypto(format!(
-                        "event row {id} holds a record for another id"
-                    )));
-                }
-                Ok((*k, *i, ev))
-            })
-            .collect()
-    };
+    let open_rows =
+        |chunk: &[(i64, usize, String, Vec<u8>)]| -> Result<Vec<(i64, usize, EventResource)>> {
+            chunk
+                .iter()
+                .map(|(k, i, id, blob)| {
+                    let (account, calendar) = &cals[*i];
+                    let ev: EventResource = open_json(
+                        keys,
+                        &event_aad(&[account.as_str(), calendar.as_str(), id]),
+                        blob,
+                    )?;
+                    if ev.id.as_str() != id {
+                        return Err(Error::Crypto(format!(
+                            "event row {id} holds a record for another id"
+                        )));
+                    }
+                    Ok((*k, *i, ev))
+                })
+                .collect()
+        };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);

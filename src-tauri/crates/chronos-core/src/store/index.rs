@@ -240,7 +240,8 @@ impl RowMeta {
 /// SipHash; it only ever lives in memory and inside the sealed meta).
 pub fn digest(plaintext: &[u8]) -> u64 {
     use std::hash::Hasher;
-    let mut h = siphasher::sip::SipHasher13::new_with_keys(0x6368_726f_6e6f_7321, 0x6576_656e_7473_2121);
+    let mut h =
+        siphasher::sip::SipHasher13::new_with_keys(0x6368_726f_6e6f_7321, 0x6576_656e_7473_2121);
     h.write(plaintext);
     h.finish()
 }

@@ -88,10 +88,10 @@ pub use calendars::{
     StoredCalendar, SyncErrorRecord, SyncState,
 };
 pub use crypto::KeyId;
-pub use incoming::IncomingEvent;
 pub use events::{
     CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent,
 };
+pub use incoming::IncomingEvent;
 pub use outbox::{
     ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
     NewOutboxEntry, OutboxEntry, OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,

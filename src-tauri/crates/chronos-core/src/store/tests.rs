@@ -302,13 +302,16 @@ fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
         .unwrap();
 
     // e0 unchanged (no pre-seal), e1 new, e2 new.
-    let events = vec![
+    let events = [
         page_event("e0", "zero"),
         page_event("e1", "one"),
         page_event("e2", "two"),
     ];
     let old = store.sealer();
-    let events: Vec<_> = events.iter().map(|e| IncomingEvent::from_event(e).unwrap()).collect();
+    let events: Vec<_> = events
+        .iter()
+        .map(|e| IncomingEvent::from_event(e).unwrap())
+        .collect();
     let presealed = preseal(&store, &old, &a, &c, &events);
     assert_eq!(
         presealed
@@ -369,7 +372,12 @@ fn presealed_blobs_are_stored_as_they_are() {
     let events = vec![IncomingEvent::from_event(&page_event("e1", "one")).unwrap()];
     let sealer = store.sealer();
     let presealed = preseal(&store, &sealer, &a, &c, &events);
-    let blob = presealed[0].as_ref().unwrap().sealed_blob().unwrap().to_vec();
+    let blob = presealed[0]
+        .as_ref()
+        .unwrap()
+        .sealed_blob()
+        .unwrap()
+        .to_vec();
     store
         .commit_page(&a, &c, events, presealed, &sealer, &page)
         .unwrap();

@@ -99,6 +99,27 @@ fn instant(t: &EventDateTime) -> Result<i64, SkipReason> {
     }
 }
 
+/// A synced item is parsed once, checked, and kept as the bytes the server sent with the fields
+/// the store needs; the parsed form is dropped here.
+impl crate::google::page::ListItem for crate::store::IncomingEvent {
+    fn from_raw(
+        raw: &serde_json::value::RawValue,
+    ) -> serde_json::Result<std::result::Result<Self, String>> {
+        let ev: EventResource = serde_json::from_str(raw.get())?;
+        if ev.id.as_str().is_empty() {
+            // Reported as an empty id by the page, like any other item without one.
+            return Ok(Ok(Self::from_parts(raw.to_owned(), &ev)));
+        }
+        Ok(match check_event(&ev) {
+            Ok(()) => Ok(Self::from_parts(raw.to_owned(), &ev)),
+            Err(reason) => Err(reason.to_owned()),
+        })
+    }
+    fn id_str(&self) -> &str {
+        self.id().as_str()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,26 +214,5 @@ mod tests {
         let mut big = ev(timed("big"));
         big.description = Some("x".repeat(1024 * 1024));
         assert_eq!(check_event(&big), Err("text field too large"));
-    }
-}
-
-/// A synced item is parsed once, checked, and kept as the bytes the server sent with the fields
-/// the store needs; the parsed form is dropped here.
-impl crate::google::page::ListItem for crate::store::IncomingEvent {
-    fn from_raw(
-        raw: &serde_json::value::RawValue,
-    ) -> serde_json::Result<std::result::Result<Self, String>> {
-        let ev: EventResource = serde_json::from_str(raw.get())?;
-        if ev.id.as_str().is_empty() {
-            // Reported as an empty id by the page, like any other item without one.
-            return Ok(Ok(Self::from_parts(raw.to_owned(), &ev)));
-        }
-        Ok(match check_event(&ev) {
-            Ok(()) => Ok(Self::from_parts(raw.to_owned(), &ev)),
-            Err(reason) => Err(reason.to_owned()),
-        })
-    }
-    fn id_str(&self) -> &str {
-        self.id().as_str()
     }
 }
