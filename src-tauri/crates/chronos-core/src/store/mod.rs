@@ -2,10 +2,11 @@
 //! the outbox and conflict records, with every piece of event content sealed by AES-256-GCM.
 //!
 //! # Blob format
-//! Every `blob` column is `version (1 byte, = 1) ‖ key id (u32 big-endian) ‖ nonce (96 random bits,
-//! fresh per write) ‖ ciphertext ‖ GCM tag (16 bytes)`. The plaintext is the JSON of the whole
-//! Google resource (events, calendar list entries) or of the outbox/conflict value, so fields
-//! Chronos does not model are protected and preserved alike.
+//! Every `blob` column (and `events.meta`) is `version (1 byte, = 1) ‖ key id (u32 big-endian) ‖
+//! nonce (96 random bits, fresh per write) ‖ ciphertext ‖ GCM tag (16 bytes)`. The plaintext is
+//! the JSON of the whole Google resource (events as the server sent them, calendar list entries)
+//! or of the outbox/conflict value, so fields Chronos does not model are protected and preserved
+//! alike.
 //!
 //! # Associated data
 //! The AAD is the blob's 5-byte header, a record-kind byte (event, calendar, outbox, conflict,
@@ -39,15 +40,25 @@
 //! use the new key, old blobs stay readable), `reencrypt_all`, then `retire_data_key`.
 //!
 //! # Index
-//! Each calendar's events are decrypted once, on first use, into `index::CalendarIndex`
-//! (`Arc<EventResource>` per event, a `BTreeSet` ordered by span start, side sets for spans longer
-//! than 4 days and for recurring masters). Every write updates it after its commit, while still
-//! holding the writer lock, so it always equals the database. A month query touches only the
-//! events near the month. Recurring masters are returned when their series may reach the range
-//! (first start before the range end, and no RRULE UNTIL before its start); exceptions are
-//! returned when either their own time or their original slot is in the range, cancelled ones
-//! included, so the recurrence expander can hide the instances they replace. All-day and
-//! zone-less times are floating: they are widened by 14 h on each side, and the caller trims.
+//! Each calendar is indexed on first use into `index::CalendarIndex`: per event its row id, its
+//! placement in time and a digest of its stored bytes — no content. The placement and digest
+//! also live in the row's sealed `meta` column (`RecordKind::EventMeta`), so indexing a calendar
+//! opens a few dozen bytes a row instead of the event; rows written before that column existed
+//! are read once and get theirs. Every write updates the index after its commit, while still
+//! holding the writer lock, so it always equals the database. A range query collects the row
+//! ids near the range (a `BTreeMap` ordered by span start, side maps for spans longer than 4
+//! days and for recurring masters) and decrypts just those rows. Recurring masters are returned
+//! when their series may reach the range (first start before the range end, and no RRULE UNTIL
+//! before its start); exceptions are returned when either their own time or their original slot
+//! is in the range, cancelled ones included, so the recurrence expander can hide the instances
+//! they replace. All-day and zone-less times are floating: they are widened by 14 h on each
+//! side, and the caller trims.
+//!
+//! # What a synced event costs
+//! An event from `events.list` is parsed once (to check it and read the fields above), then its
+//! bytes are kept as the server sent them (`IncomingEvent`), digested and sealed as they are: the
+//! parsed form is never serialised again. A page whose event has the stored digest rewrites
+//! nothing.
 //!
 //! # Sync bookkeeping
 //! `apply_page` commits one page in one transaction: upserts (skipped when the stored event is
@@ -64,8 +75,8 @@
 //! `Store` is `Send + Sync` with a synchronous API: share it in an `Arc` and call it from
 //! `tokio::task::spawn_blocking` (`Store::call` does that) or one store thread. Open one `Store`
 //! per file per process: the index trusts that every write goes through it. One connection, behind a mutex, does all
-//! SQL; range queries and `get_event` read the index under a read lock and do not wait for a
-//! running sync transaction unless a calendar must first be loaded.
+//! SQL; range queries and `get_event` read their rows through it, between a sync's page
+//! transactions.
 //!
 //! # Durability
 //! WAL with `synchronous=NORMAL` for sync writes (a lost last page is fetched again);
