@@ -31,6 +31,7 @@ use crate::scheduler::{
     RunRequest, RunScope, Scheduler, SchedulerConfig, SyncRunner, Ticket, Trigger,
 };
 use crate::secrets::SecretStore;
+use crate::store::blocking;
 use crate::store::{
     AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store,
     StoredCalendar, StoredEvent,
@@ -218,12 +219,6 @@ pub fn full_listing_only(store: &Arc<Store>) -> crate::scheduler::CalendarFilter
             .upgrade()
             .is_some_and(|s| s.lacks_incremental_sync(a, c))
     })
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 impl Chronos {

@@ -23,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::google::errors::{is_deleted, is_duplicate, is_not_found, is_precondition_failed};
 use crate::google::GoogleClient;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
+use crate::store::blocking;
 use crate::store::{
     ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp,
     OutboxState, RowChange, Store,
@@ -408,12 +409,6 @@ fn settle(
             }
         },
     }
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 /// Errors after which the rest of the queue would fail the same way: stop and try later.

@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::google::{GoogleClient, WatchRequest};
 use crate::model::{AccountId, CalendarId};
 use crate::scheduler::{RunResult, Scheduler};
+use crate::store::blocking;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -88,12 +89,6 @@ pub struct ChannelManager {
     retry_at: Mutex<HashMap<Key, DateTime<Utc>>>,
     /// One maintenance pass at a time (they would race on the same rows).
     op: tokio::sync::Mutex<()>,
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 fn is_push_unsupported(e: &Error) -> bool {

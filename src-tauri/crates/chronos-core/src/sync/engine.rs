@@ -16,6 +16,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::google::{EventsListRequest, GoogleClient, Page};
 use crate::model::{AccountId, CalendarId, PageToken, SyncToken};
+use crate::store::blocking;
 use crate::store::{Generation, IncomingEvent, PageApply, PageEnd, Store};
 use crate::sync::progress::{ProgressSink, SyncProgress};
 use serde::Serialize;
@@ -114,12 +115,6 @@ impl<T> AbortOnDrop<T> {
             .await
             .map_err(|e| Error::Internal(format!("page fetch task: {e}")))
     }
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("store task: {e}")))?
 }
 
 /// Syncs one calendar. `stats` is updated as pages commit.
