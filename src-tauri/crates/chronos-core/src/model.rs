@@ -191,7 +191,7 @@ impl EventResource {
 }
 
 /// A map key that borrows from the input when it can (known keys then cost no allocation).
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -37,6 +37,22 @@ impl IncomingEvent {
         }
     }
 
+    /// From an item's JSON as it came and what was read of it (`incoming_head`), moved in.
+    pub(crate) fn from_head(json: Box<RawValue>, head: super::incoming_head::Head) -> Self {
+        let ev = head.skeleton;
+        let placement = placement(&ev);
+        Self {
+            json,
+            cancelled: ev.is_cancelled(),
+            exception: ev.recurring_event_id.is_some() || ev.original_start_time.is_some(),
+            placement,
+            id: ev.id,
+            etag: ev.etag,
+            updated: ev.updated,
+            recurring_event_id: ev.recurring_event_id,
+        }
+    }
+
     /// From a parsed event alone (local writes, tests): its JSON is serialised here.
     pub fn from_event(ev: &EventResource) -> Result<Self> {
         let text = serde_json::to_string(ev)

@@ -88,6 +88,7 @@ mod calendars;
 pub mod crypto;
 mod events;
 mod incoming;
+pub(crate) mod incoming_head;
 pub mod index;
 mod keys;
 mod outbox;

@@ -6,6 +6,7 @@
 //! zone when one is given, and an end that is not before the start.
 
 use crate::model::{EventDateTime, EventResource};
+use crate::store::incoming_head::Head;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// Google's own limit for client-chosen ids; server ids are shorter.
@@ -36,19 +37,11 @@ pub fn check_event(ev: &EventResource) -> Result<(), SkipReason> {
             return Err("malformed recurringEventId");
         }
     }
-    let text_too_big = [&ev.summary, &ev.description, &ev.location]
-        .iter()
-        .any(|f| f.as_ref().is_some_and(|s| s.len() > MAX_TEXT_BYTES));
-    if text_too_big {
-        return Err("text field too large");
-    }
-    if ev
-        .attendees
-        .as_ref()
-        .is_some_and(|a| a.len() > MAX_ATTENDEES)
-    {
-        return Err("too many attendees");
-    }
+    let len = |f: &Option<String>| f.as_ref().map_or(0, String::len);
+    check_sizes(
+        [len(&ev.summary), len(&ev.description), len(&ev.location)],
+        ev.attendees.as_ref().map_or(0, Vec::len),
+    )?;
     if ev.is_cancelled() {
         return Ok(());
     }
@@ -61,6 +54,18 @@ pub fn check_event(ev: &EventResource) -> Result<(), SkipReason> {
     }
     if let Some(o) = &ev.original_start_time {
         instant(o)?;
+    }
+    Ok(())
+}
+
+/// The sizes that make an item an attack on memory rather than a calendar entry: the byte
+/// lengths of `summary`, `description` and `location`, and the number of attendees.
+fn check_sizes(text_lens: [usize; 3], attendees: usize) -> Result<(), SkipReason> {
+    if text_lens.iter().any(|n| *n > MAX_TEXT_BYTES) {
+        return Err("text field too large");
+    }
+    if attendees > MAX_ATTENDEES {
+        return Err("too many attendees");
     }
     Ok(())
 }
@@ -99,21 +104,23 @@ fn instant(t: &EventDateTime) -> Result<i64, SkipReason> {
     }
 }
 
-/// A synced item is parsed once, checked, and kept as the bytes the server sent with the fields
-/// the store needs; the parsed form is dropped here.
+/// A synced item is read once, without building the event (`incoming_head` accepts exactly what
+/// `EventResource` does), checked, and kept as the bytes the server sent with the fields the
+/// store needs.
 impl crate::google::page::ListItem for crate::store::IncomingEvent {
     fn from_raw(
         raw: &serde_json::value::RawValue,
     ) -> serde_json::Result<std::result::Result<Self, String>> {
-        let ev: EventResource = serde_json::from_str(raw.get())?;
-        if ev.id.as_str().is_empty() {
-            // Reported as an empty id by the page, like any other item without one.
-            return Ok(Ok(Self::from_parts(raw.to_owned(), &ev)));
-        }
-        Ok(match check_event(&ev) {
-            Ok(()) => Ok(Self::from_parts(raw.to_owned(), &ev)),
-            Err(reason) => Err(reason.to_owned()),
-        })
+        let head: Head = serde_json::from_str(raw.get())?;
+        // An item without an id is reported as such by the page, like any other.
+        let verdict = if head.skeleton.id.as_str().is_empty() {
+            Ok(())
+        } else {
+            check_sizes(head.text_lens, head.attendees).and_then(|()| check_event(&head.skeleton))
+        };
+        Ok(verdict
+            .map(|()| Self::from_head(raw.to_owned(), head))
+            .map_err(str::to_owned))
     }
     fn id_str(&self) -> &str {
         self.id().as_str()
