@@ -176,14 +176,20 @@ pub(crate) fn upsert_row(
 ) -> Result<IndexOp> {
     let incoming = IncomingEvent::from_event(ev)?;
     let prepared = prepare(&keys.sealer(), account, calendar, &incoming, |_| false);
-    write_row(tx, account, calendar, &incoming, generation, prepared)
+    write_row(
+        tx,
+        (account, calendar, None),
+        &incoming,
+        generation,
+        prepared,
+    )
 }
 
-/// Writes one event row from its prepared (sealed) form.
+/// Writes one event row from its prepared (sealed) form: an update of the row the index names,
+/// else an insert (an upsert if the row turns out to exist after all).
 fn write_row(
     tx: &Transaction<'_>,
-    account: &AccountId,
-    calendar: &CalendarId,
+    (account, calendar, row): (&AccountId, &CalendarId, Option<i64>),
     ev: &IncomingEvent,
     generation: i64,
     prepared: Prepared,
@@ -191,31 +197,64 @@ fn write_row(
     let Some((blob, meta)) = prepared.sealed else {
         return Err(Error::Internal("an event row written unsealed".into()));
     };
-    let rowid: i64 = tx
-        .prepare_cached(
-            "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob, meta)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (account, calendar_id, event_id) DO UPDATE SET
-           etag = excluded.etag, updated = excluded.updated, cancelled = excluded.cancelled,
-           recurring_event_id = excluded.recurring_event_id, generation = excluded.generation,
-           blob = excluded.blob, meta = excluded.meta
-         RETURNING rowid",
-        )?
-        .query_row(
-            params![
-                account.as_str(),
-                calendar.as_str(),
-                ev.id.as_str(),
-                ev.etag.as_ref().map(|e| e.as_str()),
+    let (etag, recurring) = (
+        ev.etag.as_ref().map(|e| e.as_str()),
+        ev.recurring_event_id.as_ref().map(|e| e.as_str()),
+    );
+    let rowid = match row {
+        // By row id: no lookup in the unique index, no conflict clause to evaluate.
+        Some(rowid) => {
+            tx.prepare_cached(
+                "UPDATE events SET etag = ?2, updated = ?3, cancelled = ?4, recurring_event_id = ?5,
+                   generation = ?6, blob = ?7, meta = ?8 WHERE rowid = ?1",
+            )?
+            .execute(params![
+                rowid,
+                etag,
                 ev.updated,
                 ev.cancelled,
-                ev.recurring_event_id.as_ref().map(|e| e.as_str()),
+                recurring,
                 generation,
                 blob,
                 meta
-            ],
-            |r| r.get(0),
-        )?;
+            ])?;
+            rowid
+        }
+        None => {
+            let values = params![
+                account.as_str(),
+                calendar.as_str(),
+                ev.id.as_str(),
+                etag,
+                ev.updated,
+                ev.cancelled,
+                recurring,
+                generation,
+                blob,
+                meta
+            ];
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob, meta)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(values);
+            match inserted {
+                Ok(_) => tx.last_insert_rowid(),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    tx.prepare_cached(
+                        "UPDATE events SET etag = ?4, updated = ?5, cancelled = ?6, recurring_event_id = ?7,
+                           generation = ?8, blob = ?9, meta = ?10
+                         WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 RETURNING rowid",
+                    )?
+                    .query_row(values, |r| r.get(0))?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
     Ok(IndexOp::Upsert {
         id: ev.id.clone(),
         master: ev.recurring_event_id.clone(),
@@ -438,8 +477,8 @@ impl Store {
                 // The pending marks change only under the writer lock we hold, so they equal the
                 // outbox table here; no query per event.
                 if index.is_pending(account, calendar, &ev.id) {
-                    if existing.is_some() {
-                        mark_seen(&tx, account, calendar, &ev.id, stamp)?;
+                    if let Some((rowid, _)) = existing {
+                        mark_seen(&tx, rowid, stamp)?;
                     }
                     out.held.push(ev.parse()?);
                     continue;
@@ -473,15 +512,22 @@ impl Store {
                     Some(p) => p,
                     None => prepare(&current, account, calendar, &ev, |d| stored == Some(d)),
                 };
-                if stored == Some(prepared.digest) {
-                    mark_seen(&tx, account, calendar, &ev.id, stamp)?;
+                if let Some((rowid, _)) = existing.filter(|(_, d)| *d == prepared.digest) {
+                    mark_seen(&tx, rowid, stamp)?;
                     out.unchanged += 1;
                     continue;
                 }
                 if prepared.sealed.is_none() {
                     prepared = prepare(&current, account, calendar, &ev, |_| false);
                 }
-                ops.push(write_row(&tx, account, calendar, &ev, stamp, prepared)?);
+                let row = existing.map(|(rowid, _)| rowid);
+                ops.push(write_row(
+                    &tx,
+                    (account, calendar, row),
+                    &ev,
+                    stamp,
+                    prepared,
+                )?);
                 if existing.is_some() {
                     out.updated += 1;
                 } else {
@@ -671,17 +717,9 @@ impl Store {
     }
 }
 
-fn mark_seen(
-    tx: &Transaction<'_>,
-    account: &AccountId,
-    calendar: &CalendarId,
-    id: &EventId,
-    stamp: i64,
-) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE events SET generation = ?4 WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 AND generation <> ?4",
-    )?
-    .execute(params![account.as_str(), calendar.as_str(), id.as_str(), stamp])?;
+fn mark_seen(tx: &Transaction<'_>, rowid: i64, stamp: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE events SET generation = ?2 WHERE rowid = ?1 AND generation <> ?2")?
+        .execute(params![rowid, stamp])?;
     Ok(())
 }
 
