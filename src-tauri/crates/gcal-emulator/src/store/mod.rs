@@ -7,6 +7,7 @@ pub mod ids;
 pub mod list;
 pub mod oauth;
 pub mod recurrence;
+pub mod sorted_cache;
 pub mod time;
 
 use rand::rngs::StdRng;
