@@ -13,7 +13,8 @@ share is the usual layout, not a cycle.
 An edge A -> B means a file of A names a path into B: `use crate::B::...`, `crate::B::...` in
 code, `super::...` / `self::...` resolved from the file's place, or a bare path through a child
 module. Comments and string literals are ignored. Modules are found by following `mod x;`
-declarations from the root, so files no root declares are left out.
+declarations from the root, so files no root declares are left out (with both lib.rs and
+main.rs, main.rs is a separate binary crate over the library and is not read).
 
 Exit status: 0 without cycles, 1 with at least one (each printed with the edges that make it),
 2 on bad usage.
@@ -105,7 +106,8 @@ class Crate:
         else:
             base = file.parent / file.stem
         # Only file-level `mod x;` declarations; inline `mod x { }` stays part of this file.
-        for m in re.finditer(rf"(?m)^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+({IDENT})\s*;", text):
+        decl = rf"(?m)^\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+({IDENT})\s*;"
+        for m in re.finditer(decl, text):
             name = m.group(1)
             for cand in (base / f"{name}.rs", base / name / "mod.rs"):
                 if cand.exists():
