@@ -1,8 +1,7 @@
 //! The two error types of the crate: `EmulatorError` for the embedding program (start-up, fixtures)
 //! and `ApiError`, an error the emulated Google API answers with, in Google's exact JSON shape.
+//! The HTTP answer around that body (status, headers) is the API's business (`api`).
 
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 /// Errors of the emulator as a library (not HTTP answers).
@@ -197,29 +196,5 @@ impl ApiError {
             err.insert("status".into(), json!(s));
         }
         json!({ "error": err })
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut resp = (status, crate::api::json_response_body(&self.body())).into_response();
-        let h = resp.headers_mut();
-        h.insert(
-            "content-type",
-            HeaderValue::from_static("application/json; charset=UTF-8"),
-        );
-        if self.code == 401 {
-            h.insert(
-                "www-authenticate",
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
-                ),
-            );
-        }
-        if let Some(s) = self.retry_after {
-            h.insert("retry-after", HeaderValue::from(s));
-        }
-        resp
     }
 }

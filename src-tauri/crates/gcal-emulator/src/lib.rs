@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod colors;
 pub mod control;
 mod error;
 pub mod faults;
@@ -22,6 +23,7 @@ pub mod ratelimit;
 pub mod reqlog;
 mod server;
 mod shared;
+mod spec;
 pub mod store;
 pub mod world;
 
@@ -32,7 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-pub use api::colors::{ColorDef, Palette, PaletteChange};
+pub use colors::{ColorDef, Palette, PaletteChange};
 pub use control::{AccountInfo, Control};
 pub use error::{ApiError, EmulatorError};
 pub use faults::{FaultAction, FaultRule};
@@ -41,12 +43,9 @@ pub use reqlog::{Counters, RequestRecord};
 pub use store::list::PageQuirks;
 pub use store::oauth::TokenResponse;
 pub use store::WriteQuirks;
-pub use world::{AccountSpec, CalendarSpec, ClientSpec, GenSpec, World};
-
-/// The OAuth client id accepted by worlds that name no clients (demo and tests).
-pub const DEMO_CLIENT_ID: &str = "chronos-demo.apps.googleusercontent.com";
-/// Its secret (Google issues desktop clients a secret that is not really secret).
-pub const DEMO_CLIENT_SECRET: &str = "GOCSPX-chronos-demo-secret";
+pub use world::{
+    AccountSpec, CalendarSpec, ClientSpec, GenSpec, World, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+};
 
 pub struct EmulatorConfig {
     /// 0 picks a free port. The server always binds 127.0.0.1.
@@ -106,10 +105,10 @@ pub async fn start(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorErr
         latency_ms: AtomicU64::new(0),
         rate_limit: Mutex::new(None),
         auto_approve: AtomicBool::new(config.auto_approve),
-        pushes: Mutex::new(Vec::new()),
-        palette: Mutex::new(api::colors::Palette::default()),
+        pushes: Arc::new(Mutex::new(Vec::new())),
+        palette: Mutex::new(colors::Palette::default()),
     });
-    tokio::spawn(push::run(Arc::downgrade(&shared), rx));
+    tokio::spawn(push::run(Arc::downgrade(&shared.pushes), rx));
     let app = axum::Router::new()
         .merge(api::router())
         .merge(oauth::router())

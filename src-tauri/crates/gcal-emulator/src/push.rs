@@ -1,12 +1,21 @@
 //! Delivers push notifications to channel addresses, one at a time in queue order, so that
 //! `sync` reaches a receiver before the `exists` that follow it.
 
+use parking_lot::Mutex;
 use serde::Serialize;
 use std::sync::Weak;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::shared::Inner;
-use crate::store::PushJob;
+/// One notification waiting to be POSTed.
+#[derive(Debug, Clone)]
+pub struct PushJob {
+    pub channel_id: String,
+    pub address: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// The deliveries made so far, oldest first, for tests to inspect.
+pub type Deliveries = Mutex<Vec<PushDelivery>>;
 
 /// The outcome of one notification POST.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -20,7 +29,8 @@ pub struct PushDelivery {
     pub error: Option<String>,
 }
 
-pub async fn run(shared: Weak<Inner>, mut rx: UnboundedReceiver<PushJob>) {
+/// Delivers queued jobs until the queue closes or the emulator that owns `deliveries` is gone.
+pub async fn run(deliveries: Weak<Deliveries>, mut rx: UnboundedReceiver<PushJob>) {
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()
@@ -41,8 +51,10 @@ pub async fn run(shared: Weak<Inner>, mut rx: UnboundedReceiver<PushJob>) {
             Ok(r) => (Some(r.status().as_u16()), None),
             Err(e) => (None, Some(e.to_string())),
         };
-        let Some(sh) = shared.upgrade() else { break };
-        sh.pushes.lock().push(PushDelivery {
+        let Some(deliveries) = deliveries.upgrade() else {
+            break;
+        };
+        deliveries.lock().push(PushDelivery {
             channel_id: job.channel_id.clone(),
             address: job.address.clone(),
             resource_state: header("X-Goog-Resource-State"),

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 
 use crate::faults::FaultSet;
-use crate::push::PushDelivery;
+use crate::push::Deliveries;
 use crate::ratelimit::RateLimiter;
 use crate::reqlog::RequestLog;
 use crate::store::State;
@@ -18,9 +18,9 @@ pub struct Inner {
     pub latency_ms: AtomicU64,
     pub rate_limit: Mutex<Option<RateLimiter>>,
     pub auto_approve: AtomicBool,
-    pub pushes: Mutex<Vec<PushDelivery>>,
+    pub pushes: Arc<Deliveries>,
     /// What colors.get serves (Google's palette unless a test changed it).
-    pub palette: Mutex<crate::api::colors::Palette>,
+    pub palette: Mutex<crate::colors::Palette>,
 }
 
 pub type Shared = Arc<Inner>;

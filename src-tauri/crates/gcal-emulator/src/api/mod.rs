@@ -1,7 +1,6 @@
 //! The Calendar API v3 under `/calendar/v3/`.
 
 mod calendars;
-pub mod colors;
 mod events;
 
 pub(crate) use events::event_query;
@@ -202,6 +201,32 @@ pub fn json_ok(v: &Value) -> Response {
 pub fn parse_body(bytes: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::new(400, "global", "parseError", format!("Parse Error: {e}")))
+}
+
+/// An error answer: Google's JSON body, its status, and the headers Google adds to 401s and to
+/// rate-limit answers.
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut resp = (status, json_response_body(&self.body())).into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            "content-type",
+            HeaderValue::from_static("application/json; charset=UTF-8"),
+        );
+        if self.code == 401 {
+            h.insert(
+                "www-authenticate",
+                HeaderValue::from_static(
+                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
+                ),
+            );
+        }
+        if let Some(s) = self.retry_after {
+            h.insert("retry-after", HeaderValue::from(s));
+        }
+        resp
+    }
 }
 
 /// Fallback for unknown paths under the API.

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 use super::Control;
-use crate::api::colors::PaletteChange;
 use crate::api::{json_ok, parse_body};
+use crate::colors::PaletteChange;
 use crate::error::ApiError;
 use crate::faults::FaultRule;
 use crate::ratelimit::RateLimit;

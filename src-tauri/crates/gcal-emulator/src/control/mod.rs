@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::api::colors::{Palette, PaletteChange};
+use crate::colors::{Palette, PaletteChange};
 use crate::error::ApiError;
 use crate::faults::{FaultRule, InstalledFault};
 use crate::push::PushDelivery;

@@ -111,8 +111,8 @@ pub struct Calendar {
     /// Bumped to invalidate every sync token and page token of this calendar.
     pub epoch: u32,
     pub removed: bool,
-    /// See `list::SortedCache`.
-    pub sorted_cache: parking_lot::Mutex<Option<super::list::SortedCache>>,
+    /// See `sorted_cache::SortedCache`.
+    pub sorted_cache: parking_lot::Mutex<Option<super::sorted_cache::SortedCache>>,
 }
 
 impl Calendar {

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod list;
 pub mod oauth;
 pub mod recurrence;
+pub mod sorted_cache;
 pub mod time;
 
 use rand::rngs::StdRng;
@@ -15,7 +16,8 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::ApiError;
-use crate::world::{CalendarSpec, World};
+pub use crate::push::PushJob;
+use crate::spec::{CalendarSpec, ClientSpec};
 use calendar::Calendar;
 use ids::Clock;
 
@@ -65,14 +67,6 @@ pub struct Channel {
     pub next_message: u64,
 }
 
-/// One notification waiting to be POSTed.
-#[derive(Debug, Clone)]
-pub struct PushJob {
-    pub channel_id: String,
-    pub address: String,
-    pub headers: Vec<(&'static str, String)>,
-}
-
 pub struct State {
     pub base_url: String,
     pub clock: Clock,
@@ -101,49 +95,48 @@ pub struct WriteQuirks {
 }
 
 impl State {
-    /// Builds the live state, consuming the world so that its events are not held twice.
-    pub fn from_world(
-        world: World,
-        base_url: String,
-        seed: u64,
-    ) -> Result<State, crate::EmulatorError> {
-        world.validate()?;
-        let mut st = State {
+    /// An empty state: no accounts, calendars, grants or channels yet.
+    pub fn new(base_url: String, seed: u64, clients: Vec<ClientSpec>) -> State {
+        State {
             base_url,
             clock: Clock::default(),
             rng: StdRng::seed_from_u64(seed),
             calendars: HashMap::new(),
             accounts: BTreeMap::new(),
             account_order: Vec::new(),
-            oauth: oauth::OAuthStore::new(&world),
+            oauth: oauth::OAuthStore::new(clients),
             channels: HashMap::new(),
             push_tx: None,
             auto_push: true,
             allow_http_push: false,
             page_quirks: list::PageQuirks::default(),
             write_quirks: WriteQuirks::default(),
-        };
-        for a in world.accounts {
-            let sub = a.sub.clone().unwrap_or_else(|| derive_sub(&a.email));
-            let mut settings = default_settings();
-            settings.extend(a.settings);
-            st.account_order.push(a.email.clone());
-            st.accounts.insert(
-                a.email.clone(),
-                Account {
-                    email: a.email.clone(),
-                    sub,
-                    settings,
-                    entries: Vec::new(),
-                    list_seq: 0,
-                    list_epoch: 1,
-                },
-            );
-            for c in a.calendars {
-                st.add_calendar_owned(&a.email, c)?;
-            }
         }
-        Ok(st)
+    }
+
+    /// Adds an account with no calendars; `sub` is derived from the email when absent, and
+    /// `settings` override Google's defaults.
+    pub fn add_account(
+        &mut self,
+        email: &str,
+        sub: Option<String>,
+        settings: BTreeMap<String, String>,
+    ) {
+        let sub = sub.unwrap_or_else(|| derive_sub(email));
+        let mut all = default_settings();
+        all.extend(settings);
+        self.account_order.push(email.to_owned());
+        self.accounts.insert(
+            email.to_owned(),
+            Account {
+                email: email.to_owned(),
+                sub,
+                settings: all,
+                entries: Vec::new(),
+                list_seq: 0,
+                list_epoch: 1,
+            },
+        );
     }
 
     pub fn ordered_accounts(&self) -> impl Iterator<Item = &Account> {
@@ -189,7 +182,7 @@ impl State {
         }
         let mut prefs = Map::new();
         prefs.insert("colorId".into(), json!(spec.color_id));
-        let (bg, fg) = crate::api::colors::calendar_color(&spec.color_id);
+        let (bg, fg) = crate::colors::calendar_color(&spec.color_id);
         prefs.insert("backgroundColor".into(), json!(bg));
         prefs.insert("foregroundColor".into(), json!(fg));
         if let Some(o) = &spec.summary_override {
@@ -271,7 +264,7 @@ impl State {
             }
             let s = v
                 .as_str()
-                .filter(|s| crate::api::colors::nearest_calendar_color(s).is_some());
+                .filter(|s| crate::colors::nearest_calendar_color(s).is_some());
             s.map(|s| Some(s.to_ascii_lowercase()))
                 .ok_or_else(|| ApiError::invalid(format!("Invalid {k}: {v}")))
         };
@@ -289,7 +282,7 @@ impl State {
             }
         }
         if let Some(id) = patch.get("colorId").filter(|_| bg.is_none()) {
-            let (b, f) = crate::api::colors::calendar_color(id.as_str().unwrap_or_default());
+            let (b, f) = crate::colors::calendar_color(id.as_str().unwrap_or_default());
             e.prefs.insert("colorId".into(), id.clone());
             e.prefs.insert("backgroundColor".into(), json!(b));
             e.prefs.insert("foregroundColor".into(), json!(f));
@@ -297,7 +290,7 @@ impl State {
         if let Some(b) = &bg {
             e.prefs.insert(
                 "colorId".into(),
-                json!(crate::api::colors::nearest_calendar_color(b)),
+                json!(crate::colors::nearest_calendar_color(b)),
             );
             e.prefs.insert("backgroundColor".into(), json!(b));
         }
@@ -428,59 +421,6 @@ impl State {
         if let Some(tx) = &self.push_tx {
             let _ = tx.send(job);
         }
-    }
-
-    /// The whole state as a world fixture again.
-    pub fn export_world(&self) -> World {
-        let mut world = World {
-            clients: self.oauth.client_specs(),
-            accounts: Vec::new(),
-        };
-        for acc in self.ordered_accounts() {
-            let mut spec = crate::world::AccountSpec {
-                email: acc.email.clone(),
-                sub: Some(acc.sub.clone()),
-                settings: acc.settings.clone(),
-                calendars: Vec::new(),
-            };
-            for e in acc.entries.iter().filter(|e| !e.deleted) {
-                let Some(cal) = self.calendars.get(&e.cal_id) else {
-                    continue;
-                };
-                if cal.owner != acc.email {
-                    continue;
-                }
-                let p = |k: &str| e.prefs.get(k);
-                spec.calendars.push(CalendarSpec {
-                    id: cal.id.clone(),
-                    summary: cal.summary.clone(),
-                    description: cal.description.clone(),
-                    time_zone: cal.time_zone.clone(),
-                    summary_override: p("summaryOverride")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    color_id: p("colorId")
-                        .and_then(Value::as_str)
-                        .unwrap_or("14")
-                        .to_owned(),
-                    access_role: e.access_role.clone(),
-                    primary: p("primary") == Some(&Value::Bool(true)),
-                    hidden: p("hidden") == Some(&Value::Bool(true)),
-                    selected: p("selected") == Some(&Value::Bool(true)),
-                    default_reminders: p("defaultReminders")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default(),
-                    events: cal
-                        .events
-                        .values()
-                        .map(|r| Value::Object(r.body()))
-                        .collect(),
-                });
-            }
-            world.accounts.push(spec);
-        }
-        world
     }
 }
 

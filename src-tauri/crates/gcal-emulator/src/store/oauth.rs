@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::world::{ClientSpec, World};
+use crate::spec::ClientSpec;
 
 #[derive(Debug, Clone)]
 pub struct AuthCode {
@@ -74,14 +74,8 @@ pub struct TokenResponse {
 }
 
 impl OAuthStore {
-    pub fn new(world: &World) -> OAuthStore {
-        let mut clients = world.clients.clone();
-        if clients.is_empty() {
-            clients.push(ClientSpec {
-                client_id: crate::DEMO_CLIENT_ID.into(),
-                client_secret: crate::DEMO_CLIENT_SECRET.into(),
-            });
-        }
+    /// No grants yet; the token endpoint accepts `clients`.
+    pub fn new(clients: Vec<ClientSpec>) -> OAuthStore {
         OAuthStore {
             clients,
             codes: HashMap::new(),

@@ -2,22 +2,19 @@
 //! from and written to JSON fixtures, or generated from a seed (`generate`).
 
 mod generate;
+mod state;
 
+pub use crate::spec::{AccountSpec, CalendarSpec, ClientSpec};
 pub use generate::GenSpec;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use std::collections::BTreeMap;
 
-use crate::EmulatorError;
+use crate::error::EmulatorError;
 
-/// An OAuth client the token endpoint accepts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientSpec {
-    pub client_id: String,
-    pub client_secret: String,
-}
+/// The OAuth client id accepted by worlds that name no clients (demo and tests).
+pub const DEMO_CLIENT_ID: &str = "chronos-demo.apps.googleusercontent.com";
+/// Its secret (Google issues desktop clients a secret that is not really secret).
+pub const DEMO_CLIENT_SECRET: &str = "GOCSPX-chronos-demo-secret";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,81 +23,6 @@ pub struct World {
     #[serde(default)]
     pub clients: Vec<ClientSpec>,
     pub accounts: Vec<AccountSpec>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountSpec {
-    pub email: String,
-    /// The stable subject id of userinfo; derived from the email when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub: Option<String>,
-    /// `users/me/settings` values (`timezone`, `weekStart`, `format24HourTime`, …).
-    #[serde(default)]
-    pub settings: BTreeMap<String, String>,
-    #[serde(default)]
-    pub calendars: Vec<CalendarSpec>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CalendarSpec {
-    pub id: String,
-    pub summary: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default = "utc")]
-    pub time_zone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary_override: Option<String>,
-    #[serde(default = "default_color")]
-    pub color_id: String,
-    /// `owner`, `writer`, `reader` or `freeBusyReader`.
-    #[serde(default = "owner")]
-    pub access_role: String,
-    #[serde(default)]
-    pub primary: bool,
-    #[serde(default)]
-    pub hidden: bool,
-    #[serde(default = "yes")]
-    pub selected: bool,
-    #[serde(default)]
-    pub default_reminders: Vec<Value>,
-    /// Google event resources; missing server fields (etag, updated, iCalUID…) are filled in.
-    #[serde(default)]
-    pub events: Vec<Value>,
-}
-
-fn utc() -> String {
-    "UTC".into()
-}
-fn default_color() -> String {
-    "14".into()
-}
-fn owner() -> String {
-    "owner".into()
-}
-fn yes() -> bool {
-    true
-}
-
-impl Default for CalendarSpec {
-    fn default() -> Self {
-        CalendarSpec {
-            id: String::new(),
-            summary: String::new(),
-            description: None,
-            time_zone: utc(),
-            summary_override: None,
-            color_id: default_color(),
-            access_role: owner(),
-            primary: false,
-            hidden: false,
-            selected: true,
-            default_reminders: vec![serde_json::json!({"method": "popup", "minutes": 10})],
-            events: Vec::new(),
-        }
-    }
 }
 
 impl World {

@@ -1,6 +1,6 @@
-//! colors.get: the palette of calendar and event colours (what `colorId` means). It starts as
-//! Google's fixed palette; tests may change it through the control API (`Palette::apply`) to
-//! check that clients read the server's palette rather than a built-in copy.
+//! The palette of calendar and event colours (what `colorId` means), served by colors.get. It
+//! starts as Google's fixed palette; tests may change it through the control API
+//! (`Palette::apply`) to check that clients read the server's palette rather than a built-in copy.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
