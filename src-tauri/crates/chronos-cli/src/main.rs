@@ -374,7 +374,11 @@ async fn run(cli: Cli) -> Result<i32> {
             };
             output::print_events(&result.events, *json);
             output::print_truncated(&result.truncated, *json);
-            Ok(if result.truncated.is_empty() { 0 } else { 4 })
+            let code = if result.truncated.is_empty() { 0 } else { 4 };
+            // The process ends after this answer: freeing tens of thousands of events one by
+            // one would only delay the exit (the store itself still closes normally).
+            std::mem::forget(result);
+            Ok(code)
         }
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {

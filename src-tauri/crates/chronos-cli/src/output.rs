@@ -14,7 +14,7 @@ use chronos_core::sync::run::RunReport;
 use chronos_core::sync::status::AccountStatus;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 pub fn clean(s: &str) -> String {
@@ -223,10 +223,12 @@ limit {kind, max}; kind is series_occurrences, series_steps, query_occurrences o
 Then the occurrences of that series past the cut are missing, and the exit status is 4.";
 
 pub fn print_events(events: &[StoredEvent], json: bool) {
+    // One write per buffer, not per line: a month can be tens of thousands of lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for e in events {
         let ev = &e.event;
         let recurring = ev.recurrence.is_some() || ev.recurring_event_id.is_some();
-        if json {
+        let written = if json {
             let line = serde_json::json!({
                 "type": "event",
                 "account": e.account,
@@ -241,21 +243,27 @@ pub fn print_events(events: &[StoredEvent], json: bool) {
                 "recurringEventId": ev.recurring_event_id,
                 "originalStartTime": ev.original_start_time.as_ref().map(|t| when(&Some(t.clone()))),
             });
-            println!("{line}");
+            writeln!(out, "{line}")
         } else {
             if ev.is_cancelled() {
                 continue;
             }
-            println!(
+            writeln!(
+                out,
                 "{:<25} {:<25} {}{}  [{}]",
                 when(&ev.start),
                 when(&ev.end),
                 clean(ev.summary.as_deref().unwrap_or("(no title)")),
                 if recurring { " (repeats)" } else { "" },
                 e.calendar
-            );
+            )
+        };
+        // A reader that went away (`| head`) ends the listing, as it does for other tools.
+        if written.is_err() {
+            return;
         }
     }
+    let _ = out.flush();
 }
 
 /// Says which series a limit cut, so a shortened list never passes for a whole one.
