@@ -134,9 +134,9 @@ pub async fn set_calendar_color<R: Runtime>(
 ) -> CmdResult<CalendarView> {
     let colors = CalendarColors {
         background: RgbColor::parse(&background_color)
-            .map_err(|e| AppError::for_field(e, "backgroundColor"))?,
+            .map_err(|e| AppError::for_field(e.into(), "backgroundColor"))?,
         foreground: RgbColor::parse(&foreground_color)
-            .map_err(|e| AppError::for_field(e, "foregroundColor"))?,
+            .map_err(|e| AppError::for_field(e.into(), "foregroundColor"))?,
     };
     let chronos = engine.get()?;
     let (account, calendar) = (

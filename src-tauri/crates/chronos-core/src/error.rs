@@ -68,8 +68,7 @@ impl ErrorKind {
     }
 }
 
-use crate::model::AccountId;
-use crate::store::KeyId;
+use crate::model::{AccountId, InvalidColor, KeyId};
 use std::time::Duration;
 
 /// Why the keyring's data keys cannot open the local store.
@@ -178,6 +177,12 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<InvalidColor> for Error {
+    fn from(e: InvalidColor) -> Self {
+        Error::InvalidInput(e.to_string())
+    }
+}
 
 #[cfg(test)]
 mod tests {

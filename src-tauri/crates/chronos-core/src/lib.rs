@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod google;
 pub mod model;
+pub(crate) mod occurrences;
 pub mod outbox;
 pub mod push;
 pub mod recurrence;

@@ -49,14 +49,13 @@ macro_rules! string_id {
 pub struct RgbColor(String);
 
 impl RgbColor {
-    /// `#rrggbb` in either case; anything else is an `InvalidInput` error naming the value.
-    pub fn parse(s: &str) -> crate::Result<Self> {
+    /// `#rrggbb` in either case; anything else is an `InvalidColor` naming the value (an
+    /// `InvalidInput` error once it meets the crate's `Error`).
+    pub fn parse(s: &str) -> Result<Self, InvalidColor> {
         let ok =
             s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit());
         if !ok {
-            return Err(crate::Error::InvalidInput(format!(
-                "{s:?} is not a colour of the form #rrggbb"
-            )));
+            return Err(InvalidColor(s.to_owned()));
         }
         Ok(Self(s.to_ascii_lowercase()))
     }
@@ -64,6 +63,11 @@ impl RgbColor {
         &self.0
     }
 }
+
+/// A colour that is not of the form `#rrggbb`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a colour of the form #rrggbb")]
+pub struct InvalidColor(pub String);
 
 impl fmt::Display for RgbColor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -77,6 +81,17 @@ impl fmt::Display for RgbColor {
 pub struct CalendarColors {
     pub background: RgbColor,
     pub foreground: RgbColor,
+}
+
+/// Identifies one data key of the local store; written into every blob so a rotated store stays
+/// readable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
 }
 
 string_id!(

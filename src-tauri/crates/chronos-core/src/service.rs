@@ -11,8 +11,8 @@
 
 mod account_zone;
 mod colors;
-pub(crate) mod occurrences;
-pub use occurrences::{RangeResult, TruncatedSeries};
+use crate::occurrences;
+pub use crate::occurrences::{RangeResult, TruncatedSeries};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};

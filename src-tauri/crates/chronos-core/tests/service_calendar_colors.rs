@@ -113,7 +113,7 @@ async fn both_colours_are_stored_and_reach_google() {
     );
 
     // Bad input never reaches Google; an unknown calendar neither.
-    let err = RgbColor::parse("white").unwrap_err();
+    let err = chronos_core::Error::from(RgbColor::parse("white").unwrap_err());
     assert_eq!(err.kind().as_str(), "invalid_input", "{err:?}");
     let before = patches(&emu);
     let err = chronos

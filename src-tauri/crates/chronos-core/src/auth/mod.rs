@@ -5,6 +5,7 @@ pub mod loopback;
 pub mod pkce;
 pub mod signin;
 pub mod token_endpoint;
+mod token_set;
 pub mod tokens;
 
 pub use loopback::{AuthorizationCode, LoopbackListener, LoopbackOptions};

@@ -3,7 +3,7 @@
 use super::loopback::{LoopbackListener, LoopbackOptions};
 use super::pkce::{new_state, Pkce};
 use super::token_endpoint::{TokenEndpoint, TokenError};
-use super::tokens::TokenSet;
+use super::token_set::TokenSet;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::AccountId;

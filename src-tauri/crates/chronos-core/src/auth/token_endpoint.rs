@@ -1,6 +1,6 @@
 //! Google's OAuth token, revoke and userinfo endpoints: the wire protocol only.
 
-use crate::auth::tokens::TokenSet;
+use super::token_set::TokenSet;
 use crate::config::{GoogleEndpoints, OAuthClientConfig};
 use crate::error::{Error, ErrorKind, Result};
 use chrono::{DateTime, Utc};

@@ -2,63 +2,20 @@
 //! refresh at a time per account.
 
 use super::token_endpoint::{TokenEndpoint, TokenError};
+pub use super::token_set::TokenSet;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::google::{AccessToken, TokenSource};
 use crate::model::AccountId;
 use crate::secrets::SecretStore;
-use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use zeroize::{Zeroize, Zeroizing};
-
-/// The grant Google gave for one account. Never logged: `Debug` redacts the tokens.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenSet {
-    pub access_token: String,
-    pub expires_at: DateTime<Utc>,
-    pub refresh_token: Option<String>,
-    /// Space-separated granted scopes.
-    pub scope: String,
-}
-
-impl TokenSet {
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scope.split_ascii_whitespace().any(|s| s == scope)
-    }
-    /// Whether the access token expires within `margin` of `now`.
-    pub fn expires_within(&self, now: DateTime<Utc>, margin: Duration) -> bool {
-        self.expires_at - chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::MAX) <= now
-    }
-}
-
-impl fmt::Debug for TokenSet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenSet")
-            .field("access_token", &"<redacted>")
-            .field("expires_at", &self.expires_at)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("scope", &self.scope)
-            .finish()
-    }
-}
-
-impl Drop for TokenSet {
-    fn drop(&mut self) {
-        self.access_token.zeroize();
-        if let Some(t) = self.refresh_token.as_mut() {
-            t.zeroize();
-        }
-    }
-}
+use zeroize::Zeroizing;
 
 /// The name of an account's tokens in the secret store.
 pub fn secret_name(account: &AccountId) -> String {
@@ -358,6 +315,7 @@ impl TokenManagers {
 mod tests {
     use super::*;
     use crate::secrets::MemorySecretStore;
+    use chrono::{DateTime, Utc};
 
     fn set(expires_at: DateTime<Utc>) -> TokenSet {
         TokenSet {

@@ -14,8 +14,8 @@ use super::edit::{apply_changes, check_writable, plan_create, plan_delete, plan_
 use super::{lock_edit, locks_for, EditOptions, EventChanges};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventDateTime, EventId, EventResource};
+use crate::occurrences::instance_of;
 use crate::recurrence::{self, parse_event_time, EventTime, OccurrenceTime, TimeRange};
-use crate::service::occurrences::instance_of;
 use crate::store::{CalendarRef, LocalWrite, RowChange, Store, StoredEvent};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,6 @@
 //! Accounts, calendars (with the user's selection and colours) and per-calendar sync state.
 
 use super::crypto::{Aad, RecordKind};
-use super::events::Generation;
 use super::index::CalKey;
 use super::{from_ms, now_ms, open_json, seal_json, Store};
 use crate::error::{Error, Result};
@@ -34,6 +33,11 @@ impl AccountStatus {
         }
     }
 }
+
+/// The mark of one full sync of one calendar: rows it brings are stamped with it, and its last
+/// page deletes the rows still carrying an older mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+pub struct Generation(pub i64);
 
 /// Whether a calendar's server ends a listing with a sync token, as its last listing showed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -19,15 +19,7 @@ const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
 pub const KEY_LEN: usize = 32;
 
-/// Identifies one data key; written into every blob so a rotated store stays readable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct KeyId(pub u32);
-
-impl fmt::Display for KeyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use crate::model::KeyId;
 
 /// What a blob holds. Part of the associated data, so an event blob can never pass for an
 /// outbox payload of the same event.

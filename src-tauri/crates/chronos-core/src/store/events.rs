@@ -1,6 +1,6 @@
 //! Events: applying a page of server results, range queries over the index, reading one event.
 
-use super::calendars::{calendar_exists, IncrementalSync};
+use super::calendars::{calendar_exists, Generation, IncrementalSync};
 use super::crypto::{Aad, KeySet, RecordKind, Sealer};
 use super::incoming::IncomingEvent;
 use super::index::{digest, placement, CalKey, CalendarIndex, Hit, Index, Placement, RowMeta};
@@ -11,11 +11,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// The mark of one full sync of one calendar: rows it brings are stamped with it, and its last
-/// page deletes the rows still carrying an older mark.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Generation(pub i64);
 
 /// How a page of `events.list` ends.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -96,13 +96,11 @@ pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use calendars::{
-    AccountStatus, CalendarListOutcome, IncrementalSync, LocalColors, StoredAccount,
+    AccountStatus, CalendarListOutcome, Generation, IncrementalSync, LocalColors, StoredAccount,
     StoredCalendar, SyncErrorRecord, SyncState,
 };
 pub use crypto::KeyId;
-pub use events::{
-    CalendarRef, Generation, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent,
-};
+pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use incoming::IncomingEvent;
 pub use outbox::{
     ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
