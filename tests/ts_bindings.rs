@@ -9,8 +9,8 @@ use ts_rs::TS;
 /// String unions the fields above refer to (`#[ts(type = "…")]`), read from the Rust values
 /// where Chronos defines them, so a new kind or scope reaches the page's types.
 fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
-    use chronos_core::outbox::{edit::Notify, kinds, ChangeState, EditScope};
-    use chronos_core::store::OutboxOp;
+    use chronos_core::outbox::{edit::Notify, ChangeState, EditScope};
+    use chronos_core::store::{ConflictKind, OutboxOp};
     use chronos_core::ErrorKind;
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let serialised = |v: serde_json::Value| v.as_str().unwrap().to_owned();
@@ -25,15 +25,18 @@ fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
         ),
         (
             "ConflictKind",
-            "Why a conflict record exists (chronos-core `outbox::kinds`).",
-            owned(&kinds::ALL),
+            "Why a conflict record exists (chronos-core `store::ConflictKind`).",
+            ConflictKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
         ),
         (
             "ChangeOp",
             "What a pending change does.",
             OutboxOp::ALL
                 .iter()
-                .map(|op| chronos_app::commands::outbox::op_name(op.as_str()))
+                .map(|op| chronos_app::commands::outbox::op_name(*op).to_owned())
                 .collect(),
         ),
         (

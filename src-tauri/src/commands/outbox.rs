@@ -4,8 +4,8 @@ use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, OutboxChanged};
 use chronos_core::model::AccountId;
-use chronos_core::outbox::conflicts::{ChangeState, Resolution};
-use chronos_core::store::{ConflictId, OutboxId, Store, StoredConflict};
+use chronos_core::outbox::conflicts::{ChangeState, PendingWhat, Resolution};
+use chronos_core::store::{ConflictId, ConflictKind, OutboxId, OutboxOp, Store, StoredConflict};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -41,7 +41,7 @@ pub struct ConflictView {
     pub calendar_id: String,
     pub event_id: String,
     #[ts(type = "ConflictKind")]
-    pub kind: String,
+    pub kind: ConflictKind,
     pub title: Option<String>,
     pub fields: Vec<ConflictFieldView>,
 }
@@ -66,10 +66,10 @@ async fn with_store<T: Send + 'static>(
 }
 
 /// The page's name for an outbox operation.
-pub fn op_name(what: &str) -> String {
-    match what {
-        "insert" => "create".to_owned(),
-        other => other.to_owned(),
+pub fn op_name(op: OutboxOp) -> &'static str {
+    match op {
+        OutboxOp::Insert => "create",
+        other => other.as_str(),
     }
 }
 
@@ -79,13 +79,15 @@ pub async fn list_pending_changes(engine: State<'_, Engine>) -> CmdResult<Vec<Pe
     let mut out = Vec::new();
     for account in chronos.accounts().await? {
         for c in chronos.list_pending_changes(&account.id).await? {
-            let Some(id) = c.change_id else { continue };
+            let (Some(id), PendingWhat::Change(op)) = (c.change_id, c.what) else {
+                continue;
+            };
             out.push(PendingChangeView {
                 id: id.0.to_string(),
                 account_id: account.id.as_str().to_owned(),
                 calendar_id: c.calendar.as_str().to_owned(),
                 event_id: c.event_id.as_str().to_owned(),
-                op: op_name(&c.what),
+                op: op_name(op).to_owned(),
                 state: c.state,
                 error: c.last_error.map(|m| {
                     let kind = if c.state == ChangeState::Failed {
@@ -154,7 +156,7 @@ fn conflict_view(c: &StoredConflict) -> ConflictView {
         account_id: c.account.as_str().to_owned(),
         calendar_id: c.calendar.as_str().to_owned(),
         event_id: c.event_id.as_str().to_owned(),
-        kind: c.kind.clone(),
+        kind: c.kind,
         title: v
             .local
             .as_ref()

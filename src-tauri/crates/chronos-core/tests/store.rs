@@ -336,7 +336,7 @@ fn planted_marker_is_nowhere_in_the_files() {
             add_conflicts: vec![NewConflict {
                 calendar: cal(),
                 event_id: edited.id.clone(),
-                kind: "both_changed".into(),
+                kind: ConflictKind::BothChanged,
                 value: ConflictValue {
                     local: Some(edited.clone()),
                     server: Some(events[1].clone()),
@@ -1060,7 +1060,7 @@ fn conflicts_and_moves() {
                 add_conflicts: vec![NewConflict {
                     calendar: team.clone(),
                     event_id: e.id.clone(),
-                    kind: "both_changed".into(),
+                    kind: ConflictKind::BothChanged,
                     value: ConflictValue {
                         local: Some(e.clone()),
                         fields: vec!["summary".into()],

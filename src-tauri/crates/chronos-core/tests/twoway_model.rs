@@ -461,7 +461,7 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
     {
         let mut t = tally.lock().unwrap();
         for c in &conflicts {
-            *t.conflicts.entry(c.kind.clone()).or_default() += 1;
+            *t.conflicts.entry(c.kind.as_str().to_owned()).or_default() += 1;
         }
     }
     for w in &written {
@@ -501,7 +501,8 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
             Written::Deleted { id } => {
                 let gone = !server.iter().any(|e| e["id"] == id.as_str());
                 let kept = conflicts.iter().any(|c| {
-                    c.event_id.as_str() == id && c.kind == "server_edited_deleted_locally"
+                    c.event_id.as_str() == id
+                        && c.kind == chronos_core::store::ConflictKind::ServerEditedDeletedLocally
                 });
                 prop_assert!(
                     gone || kept,

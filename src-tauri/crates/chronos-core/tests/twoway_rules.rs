@@ -732,7 +732,7 @@ async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
         .iter()
         .find(|c| c.state == ChangeState::Conflict)
         .expect("a visible conflict");
-    assert_eq!(c.what, "both_changed");
+    assert_eq!(c.what.as_str(), "both_changed");
     assert_eq!(
         c.fields,
         vec!["summary".to_string(), "description".to_string()]
@@ -823,7 +823,7 @@ async fn deleted_on_server_while_edited_locally_is_kept_and_restorable_as_a_new_
     assert_eq!((r.conflicts_recorded, r.remaining), (1, 0));
     assert!(env.local(&primary(), &id("evt00000")).is_none());
     let c = env.store.list_conflicts(None).unwrap().remove(0);
-    assert_eq!(c.kind, "deleted_on_server");
+    assert_eq!(c.kind.as_str(), "deleted_on_server");
     assert_eq!(
         c.value.local.as_ref().unwrap().summary.as_deref(),
         Some("My careful words")
@@ -863,7 +863,7 @@ async fn a_404_on_an_edit_is_a_deleted_on_server_conflict() {
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 1);
     assert_eq!(
-        env.store.list_conflicts(None).unwrap()[0].kind,
+        env.store.list_conflicts(None).unwrap()[0].kind.as_str(),
         "deleted_on_server"
     );
 }
@@ -911,7 +911,7 @@ async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_delete
         "back in the local copy"
     );
     let c = env.store.list_conflicts(None).unwrap().remove(0);
-    assert_eq!(c.kind, "server_edited_deleted_locally");
+    assert_eq!(c.kind.as_str(), "server_edited_deleted_locally");
     assert_eq!(c.value.fields, vec!["description".to_string()]);
     ob.resolve_conflict(c.id, Resolution::KeepMine)
         .await

@@ -4,7 +4,7 @@
 /** What went wrong, stable for the page to switch on (chronos-core `ErrorKind`). */
 export type ErrorKind = "needs_reauth" | "offline" | "rate_limited" | "quota_exceeded" | "forbidden" | "not_found" | "conflict" | "invalid_input" | "keyring_unavailable" | "data_key_missing" | "timeout" | "cancelled" | "full_sync_required" | "server" | "storage" | "internal";
 
-/** Why a conflict record exists (chronos-core `outbox::kinds`). */
+/** Why a conflict record exists (chronos-core `store::ConflictKind`). */
 export type ConflictKind = "both_changed" | "deleted_on_server" | "server_edited_deleted_locally";
 
 /** What a pending change does. */

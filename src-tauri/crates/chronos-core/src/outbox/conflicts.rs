@@ -7,12 +7,12 @@ use super::edit::{
     EditOptions,
 };
 use super::merge::{reapply_field, FieldConflict};
-use super::{kinds, lock_edit, locks_for};
+use super::{lock_edit, locks_for};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId};
 use crate::store::{
-    ConflictId, ConflictValue, LocalWrite, NewConflict, OutboxId, OutboxOp, OutboxState, RowChange,
-    Store, StoredConflict,
+    ConflictId, ConflictKind, ConflictValue, LocalWrite, NewConflict, OutboxId, OutboxOp,
+    OutboxState, RowChange, Store, StoredConflict,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -48,8 +48,7 @@ pub struct PendingChange {
     pub conflict_id: Option<ConflictId>,
     pub calendar: CalendarId,
     pub event_id: EventId,
-    /// `insert`, `update`, `delete`, `move`, or the conflict kind.
-    pub what: String,
+    pub what: PendingWhat,
     pub state: ChangeState,
     pub attempts: u32,
     pub last_error: Option<String>,
@@ -58,6 +57,29 @@ pub struct PendingChange {
     /// For a conflict: the fields changed on both sides.
     pub fields: Vec<String>,
     pub at: DateTime<Utc>,
+}
+
+/// What a pending change is: an outbox operation waiting for Google, or a conflict record.
+/// Serialised as its machine word (`insert` … `move`, or the conflict kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingWhat {
+    Change(OutboxOp),
+    Conflict(ConflictKind),
+}
+
+impl PendingWhat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingWhat::Change(op) => op.as_str(),
+            PendingWhat::Conflict(kind) => kind.as_str(),
+        }
+    }
+}
+
+impl Serialize for PendingWhat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// How the user resolves a conflict record.
@@ -88,7 +110,7 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
                 .and_then(|x| x.summary.clone()),
             calendar: e.calendar,
             event_id: e.event_id,
-            what: e.op.as_str().into(),
+            what: PendingWhat::Change(e.op),
             state: match e.state {
                 OutboxState::Pending => ChangeState::Pending,
                 OutboxState::Pushing => ChangeState::Pushing,
@@ -113,7 +135,7 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
                 .and_then(|x| x.summary.clone()),
             calendar: c.calendar,
             event_id: c.event_id,
-            what: c.kind,
+            what: PendingWhat::Conflict(c.kind),
             state: ChangeState::Conflict,
             attempts: 0,
             last_error: None,
@@ -218,8 +240,8 @@ pub fn resolve_conflict(
     let c = find_conflict(store, account, id)?;
     let mut w = match how {
         Resolution::KeepTheirs => LocalWrite::default(),
-        Resolution::KeepMine => match c.kind.as_str() {
-            kinds::DELETED_ON_SERVER => {
+        Resolution::KeepMine => match c.kind {
+            ConflictKind::DeletedOnServer => {
                 check_writable(store, account, &c.calendar)?;
                 let local = c.value.local.clone().ok_or_else(|| {
                     Error::Internal("a conflict record without its local version".into())
@@ -231,7 +253,7 @@ pub fn resolve_conflict(
                     &EditOptions::default(),
                 )?
             }
-            kinds::SERVER_EDITED_DELETED_LOCALLY => {
+            ConflictKind::ServerEditedDeletedLocally => {
                 match store.get_event(account, &c.calendar, &c.event_id)? {
                     Some(cur) => {
                         check_writable(store, account, &c.calendar)?;
@@ -246,10 +268,10 @@ pub fn resolve_conflict(
                     None => LocalWrite::default(),
                 }
             }
-            _ => reapply(store, account, &c, None)?,
+            ConflictKind::BothChanged => reapply(store, account, &c, None)?,
         },
         Resolution::ReapplyField(field) => {
-            if c.kind != kinds::BOTH_CHANGED {
+            if c.kind != ConflictKind::BothChanged {
                 return Err(Error::InvalidInput(
                     "only a both-sides change has fields to re-apply".into(),
                 ));
@@ -322,7 +344,7 @@ fn reapply(
         w.add_conflicts.push(NewConflict {
             calendar: c.calendar.clone(),
             event_id: c.event_id.clone(),
-            kind: c.kind.clone(),
+            kind: c.kind,
             value: v,
         });
     }

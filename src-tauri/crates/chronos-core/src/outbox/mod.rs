@@ -34,22 +34,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Conflict kinds (plaintext in the store: machine words, no content).
-pub mod kinds {
-    /// A field changed on both sides; the server's value won, the local one is in the record.
-    pub const BOTH_CHANGED: &str = "both_changed";
-    /// Deleted on the server while edited locally; the local version is in the record.
-    pub const DELETED_ON_SERVER: &str = "deleted_on_server";
-    /// Edited on the server (content) while deleted locally; the event was kept.
-    pub const SERVER_EDITED_DELETED_LOCALLY: &str = "server_edited_deleted_locally";
-    /// Every kind a conflict record can have.
-    pub const ALL: [&str; 3] = [
-        BOTH_CHANGED,
-        DELETED_ON_SERVER,
-        SERVER_EDITED_DELETED_LOCALLY,
-    ];
-}
-
 /// The locks of one account of one store file.
 pub(crate) struct AccountLocks {
     /// Held (briefly, on a blocking thread) around every read-decide-write of outbox entries.

@@ -18,15 +18,15 @@
 
 use super::edit::{entries_of, entry_notify, move_source};
 use super::merge::{content_changed_besides_rsvp, merge3, patch_body, same_content};
-use super::{kinds, lock_edit, locks_for};
+use super::{lock_edit, locks_for};
 use crate::error::{Error, ErrorKind, Result};
 use crate::google::errors::{is_deleted, is_duplicate, is_not_found, is_precondition_failed};
 use crate::google::GoogleClient;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::blocking;
 use crate::store::{
-    ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId, OutboxOp,
-    OutboxState, RowChange, Store,
+    ConflictKind, ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId,
+    OutboxOp, OutboxState, RowChange, Store,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -212,7 +212,7 @@ fn rebase_followers(
             if !m.conflicts.is_empty() {
                 w.add_conflicts.push(conflict(
                     f,
-                    kinds::BOTH_CHANGED,
+                    ConflictKind::BothChanged,
                     ConflictValue {
                         local: Some(l.clone()),
                         server: Some(new.clone()),
@@ -254,11 +254,11 @@ fn row_for(
     })
 }
 
-fn conflict(e: &OutboxEntry, kind: &str, value: ConflictValue) -> NewConflict {
+fn conflict(e: &OutboxEntry, kind: ConflictKind, value: ConflictValue) -> NewConflict {
     NewConflict {
         calendar: e.calendar.clone(),
         event_id: e.event_id.clone(),
-        kind: kind.into(),
+        kind,
         value,
     }
 }
@@ -315,7 +315,7 @@ fn settle(
                 if newest.is_some() {
                     w.add_conflicts.push(conflict(
                         e,
-                        kinds::DELETED_ON_SERVER,
+                        ConflictKind::DeletedOnServer,
                         ConflictValue {
                             local: newest,
                             server: None,
@@ -354,7 +354,7 @@ fn settle(
                         .collect();
                     w.add_conflicts.push(conflict(
                         e,
-                        kinds::SERVER_EDITED_DELETED_LOCALLY,
+                        ConflictKind::ServerEditedDeletedLocally,
                         ConflictValue {
                             local: None,
                             server: Some(s),
@@ -374,7 +374,7 @@ fn settle(
                 if !m.conflicts.is_empty() {
                     w.add_conflicts.push(conflict(
                         e,
-                        kinds::BOTH_CHANGED,
+                        ConflictKind::BothChanged,
                         ConflictValue {
                             local: Some(l.clone()),
                             server: Some(s.clone()),

@@ -103,7 +103,7 @@ pub use crypto::KeyId;
 pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use incoming::IncomingEvent;
 pub use outbox::{
-    ConflictId, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
+    ConflictId, ConflictKind, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
     NewOutboxEntry, OutboxEntry, OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
 };
 

@@ -28,6 +28,18 @@ pub enum OutboxOp {
     Move,
 }
 
+/// Why a conflict record exists (stored as its machine word: no content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// A field changed on both sides; the server's value won, the local one is in the record.
+    BothChanged,
+    /// Deleted on the server while edited locally; the local version is in the record.
+    DeletedOnServer,
+    /// Edited on the server (content) while deleted locally; the event was kept.
+    ServerEditedDeletedLocally,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxState {
@@ -56,6 +68,11 @@ macro_rules! str_enum {
     };
 }
 str_enum!(OutboxOp { Insert => "insert", Update => "update", Delete => "delete", Move => "move" });
+str_enum!(ConflictKind {
+    BothChanged => "both_changed",
+    DeletedOnServer => "deleted_on_server",
+    ServerEditedDeletedLocally => "server_edited_deleted_locally",
+});
 str_enum!(OutboxState { Pending => "pending", Pushing => "pushing", Failed => "failed", Conflict => "conflict" });
 
 /// What an outbox entry carries, sealed: the change and the server version it was made on
@@ -117,8 +134,7 @@ pub struct ConflictValue {
 pub struct NewConflict {
     pub calendar: CalendarId,
     pub event_id: EventId,
-    /// A short machine word, e.g. `both_changed`, `deleted_on_server` (plaintext: no content).
-    pub kind: String,
+    pub kind: ConflictKind,
     pub value: ConflictValue,
 }
 
@@ -128,7 +144,7 @@ pub struct StoredConflict {
     pub account: AccountId,
     pub calendar: CalendarId,
     pub event_id: EventId,
-    pub kind: String,
+    pub kind: ConflictKind,
     pub created: DateTime<Utc>,
     pub value: ConflictValue,
 }
@@ -541,7 +557,7 @@ impl Store {
                 account: AccountId(a),
                 calendar: CalendarId(c),
                 event_id: EventId(e),
-                kind: r.get(4)?,
+                kind: ConflictKind::parse(&r.get::<_, String>(4)?)?,
                 created: from_ms(r.get(5)?),
                 value,
             });
