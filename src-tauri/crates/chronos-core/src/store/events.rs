@@ -10,6 +10,7 @@ use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, Syn
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How a page of `events.list` ends.
@@ -766,13 +767,28 @@ fn read_rows(
 ) -> Result<Vec<(i64, usize, EventResource)>> {
     let mut rows: Vec<(i64, usize, String, Vec<u8>)> = Vec::with_capacity(hits.len());
     {
-        let mut stmt = db
-            .conn
-            .prepare_cached("SELECT event_id, blob FROM events WHERE rowid = ?1")?;
-        for (hit, i) in hits {
-            let (id, blob) = stmt.query_row([hit.rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.push((hit.key, *i, id, blob));
+        let by_row: HashMap<i64, (i64, usize)> =
+            hits.iter().map(|(h, i)| (h.rowid, (h.key, *i))).collect();
+        let ids: Vec<rusqlite::types::Value> = hits
+            .iter()
+            .map(|(h, _)| rusqlite::types::Value::Integer(h.rowid))
+            .collect();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT rowid, event_id, blob FROM events WHERE rowid IN rarray(?1) ORDER BY rowid",
+        )?;
+        let mut found = stmt.query([std::rc::Rc::new(ids)])?;
+        while let Some(r) = found.next()? {
+            let rowid: i64 = r.get(0)?;
+            let (key, i) = by_row[&rowid];
+            rows.push((key, i, r.get(1)?, r.get(2)?));
         }
+    }
+    if rows.len() != hits.len() {
+        return Err(Error::Internal(format!(
+            "the index named {} rows, the table has {}",
+            hits.len(),
+            rows.len()
+        )));
     }
     let keys = &db.keys;
     let open_rows =

@@ -168,6 +168,8 @@ pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 /// local edits switch to FULL for their transaction (`with_full_sync`).
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // `rarray(?)`: a range query reads its rows in one statement.
+    rusqlite::vtab::array::load_module(conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Internal(format!(
