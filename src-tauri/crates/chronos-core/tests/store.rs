@@ -1258,9 +1258,7 @@ fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_me
     // The previous release's layout: the same sealed event rows, without the meta column.
     {
         let conn = Connection::open(&f.path).unwrap();
-        conn.execute_batch(
-            "DROP INDEX events_placement; ALTER TABLE events DROP COLUMN meta; PRAGMA user_version = 6;",
-        )
+        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; PRAGMA user_version = 6;")
             .unwrap();
     }
     let meta_count = |path: &Path| -> i64 {
