@@ -208,6 +208,13 @@ fn deep_links<R: Runtime>(app: &mut App<R>) {
 
 /// Starts the desktop app.
 pub fn run() {
+    // Tauri's own runtime would allow 512 blocking threads; the engine's syncs need a few.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(chronos_core::sync::blocking_threads())
+        .build()
+        .expect("tokio runtime");
+    tauri::async_runtime::set(runtime.handle().clone());
     let builder = tauri::Builder::default()
         // First, so a second launch exits before any other plugin starts work. With the
         // `deep-link` feature it forwards a `chronos://` argument to the deep-link handler.

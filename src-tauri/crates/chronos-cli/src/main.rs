@@ -134,6 +134,7 @@ fn main() {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(chronos_core::sync::blocking_threads())
         .build()
         .expect("tokio runtime");
     let code = match rt.block_on(run(cli)) {
