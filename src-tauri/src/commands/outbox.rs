@@ -188,19 +188,21 @@ pub async fn resolve_conflict(
     resolution: ResolutionInput,
 ) -> CmdResult<()> {
     let id = ConflictId(parse_id("conflictId", &conflict_id)?);
-    let all = with_store(&engine, |store| store.list_conflicts(None)).await?;
-    let conflict = all
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| AppError::not_found("this conflict is already resolved"))?;
+    let chronos = engine.get()?;
+    let account = chronos.conflict_account(id).await.map_err(|e| {
+        if e.kind() == chronos_core::ErrorKind::NotFound {
+            AppError::not_found("this conflict is already resolved")
+        } else {
+            e.into()
+        }
+    })?;
     let how = match resolution {
         ResolutionInput::KeepMine => Resolution::KeepMine,
         ResolutionInput::KeepTheirs => Resolution::KeepTheirs,
         ResolutionInput::ReapplyField { field } => Resolution::ReapplyField(field),
     };
-    let chronos = engine.get()?;
     chronos.user_activity();
-    Ok(chronos.resolve_conflict(&conflict.account, id, how).await?)
+    Ok(chronos.resolve_conflict(&account, id, how).await?)
 }
 
 /// Emits `outbox://changed` with the account's current counts.
@@ -209,7 +211,7 @@ pub async fn announce<R: Runtime>(app: &AppHandle<R>, account: &str) {
     let a = AccountId::new(account.to_owned());
     let counts = with_store(&engine, move |store| {
         let pending = store.pending_count(Some(&a))?;
-        let conflicts = store.list_conflicts(Some(&a))?.len();
+        let conflicts = store.conflict_count(&a)?;
         Ok((pending, conflicts))
     })
     .await;

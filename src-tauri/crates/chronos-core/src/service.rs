@@ -915,6 +915,16 @@ impl Chronos {
         .await
     }
 
+    /// The account a conflict record belongs to, for callers that know only its id.
+    pub async fn conflict_account(&self, id: ConflictId) -> Result<AccountId> {
+        self.inner
+            .store
+            .call(move |s| s.find_conflict(id))
+            .await?
+            .map(|c| c.account)
+            .ok_or_else(|| Error::NotFound(format!("conflict {} is already resolved", id.0)))
+    }
+
     /// Local changes of the account not yet on Google (read from the store).
     pub async fn pending_count(&self, account: &AccountId) -> Result<usize> {
         let a = account.clone();

@@ -1081,8 +1081,25 @@ fn conflicts_and_moves() {
         ),
         (r.conflicts[0], "both_changed", vec!["summary".to_string()])
     );
+    // By id, with or without its account, and counted without opening it.
+    assert_eq!(
+        s.conflict(&acct(), r.conflicts[0]).unwrap().as_ref(),
+        Some(&list[0])
+    );
+    assert_eq!(
+        s.find_conflict(r.conflicts[0]).unwrap().as_ref(),
+        Some(&list[0])
+    );
+    assert_eq!(
+        s.conflict(&AccountId::from("other@example.com"), r.conflicts[0])
+            .unwrap(),
+        None
+    );
+    assert_eq!(s.conflict_count(&acct()).unwrap(), 1);
     assert!(s.resolve_conflict(r.conflicts[0]).unwrap());
     assert!(s.list_conflicts(None).unwrap().is_empty());
+    assert_eq!(s.find_conflict(r.conflicts[0]).unwrap(), None);
+    assert_eq!(s.conflict_count(&acct()).unwrap(), 0);
     // Edits against unknown calendars change nothing.
     let err = s
         .write_local(

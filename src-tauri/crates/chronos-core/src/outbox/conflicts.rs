@@ -208,9 +208,7 @@ pub fn discard_change(store: &Store, account: &AccountId, id: OutboxId) -> Resul
 
 fn find_conflict(store: &Store, account: &AccountId, id: ConflictId) -> Result<StoredConflict> {
     store
-        .list_conflicts(Some(account))?
-        .into_iter()
-        .find(|c| c.id == id)
+        .conflict(account, id)?
         .ok_or_else(|| Error::NotFound(format!("conflict {} is already resolved", id.0)))
 }
 

@@ -531,12 +531,41 @@ impl Store {
 
     /// Conflict records, oldest first, optionally of one account.
     pub fn list_conflicts(&self, account: Option<&AccountId>) -> Result<Vec<StoredConflict>> {
+        self.query_conflicts(account, None)
+    }
+
+    /// One conflict record of an account, if it is still there.
+    pub fn conflict(&self, account: &AccountId, id: ConflictId) -> Result<Option<StoredConflict>> {
+        Ok(self.query_conflicts(Some(account), Some(id))?.pop())
+    }
+
+    /// How many conflict records an account has (counted, not decrypted).
+    pub fn conflict_count(&self, account: &AccountId) -> Result<usize> {
         let db = self.db();
-        let mut stmt = db.conn.prepare(
-            "SELECT id, account, calendar_id, event_id, kind, created_ms, blob FROM conflicts
-             WHERE (?1 IS NULL OR account = ?1) ORDER BY id",
+        let n: i64 = db.conn.query_row(
+            "SELECT COUNT(*) FROM conflicts WHERE account = ?1",
+            [account.as_str()],
+            |r| r.get(0),
         )?;
-        let mut rows = stmt.query([account.map(|a| a.as_str())])?;
+        Ok(n as usize)
+    }
+
+    /// A conflict record by id alone, whatever its account.
+    pub fn find_conflict(&self, id: ConflictId) -> Result<Option<StoredConflict>> {
+        Ok(self.query_conflicts(None, Some(id))?.pop())
+    }
+
+    fn query_conflicts(
+        &self,
+        account: Option<&AccountId>,
+        only: Option<ConflictId>,
+    ) -> Result<Vec<StoredConflict>> {
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT id, account, calendar_id, event_id, kind, created_ms, blob FROM conflicts
+             WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR id = ?2) ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![account.map(|a| a.as_str()), only.map(|i| i.0)])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
