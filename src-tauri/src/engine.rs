@@ -283,12 +283,7 @@ async fn pending_count<R: Runtime>(
 ) -> u32 {
     let engine = app.state::<Engine>();
     let Ok(chronos) = engine.get() else { return 0 };
-    let (store, a) = (chronos.store().clone(), account.clone());
-    tauri::async_runtime::spawn_blocking(move || store.pending_count(Some(&a)))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .map_or(0, |n| n as u32)
+    chronos.pending_count(account).await.map_or(0, |n| n as u32)
 }
 
 /// One account's run as the UI sees it, folded from the core's progress events.

@@ -7,6 +7,8 @@
 //! server is named endpoint by endpoint (see `endpoints`).
 
 mod endpoints;
+#[cfg(test)]
+mod endpoints_tests;
 mod output;
 
 use anyhow::{anyhow, bail, Context, Result};
