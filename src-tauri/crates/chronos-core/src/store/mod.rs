@@ -92,6 +92,7 @@ pub(crate) mod incoming_head;
 pub mod index;
 mod keys;
 mod outbox;
+mod rows;
 pub mod schema;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};

@@ -3,8 +3,9 @@
 
 use super::calendars::calendar_exists;
 use super::crypto::{Aad, RecordKind};
-use super::events::{current_generation, delete_row, upsert_row, IndexOp, RowChange};
+use super::events::RowChange;
 use super::index::{CalKey, EventKey, Index};
+use super::rows::{current_generation, delete_row, upsert_row, IndexOp};
 use super::{from_ms, now_ms, open_json, schema, seal_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};

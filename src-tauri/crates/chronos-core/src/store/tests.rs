@@ -272,7 +272,8 @@ fn event_key_ids(store: &Store) -> Vec<(String, Option<super::KeyId>)> {
 /// sealed again under the lock: every row it writes carries the current key and reads back.
 #[test]
 fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
-    use super::events::{preseal, PageApply, PageEnd};
+    use super::events::{PageApply, PageEnd};
+    use super::rows::preseal;
     use crate::model::{EventId, PageToken};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(
@@ -344,7 +345,8 @@ fn a_page_presealed_before_a_rotation_is_written_with_the_new_key() {
 /// Without a rotation the pre-sealed blobs are the ones stored (no second seal under the lock).
 #[test]
 fn presealed_blobs_are_stored_as_they_are() {
-    use super::events::{preseal, PageApply, PageEnd};
+    use super::events::{PageApply, PageEnd};
+    use super::rows::preseal;
     use crate::model::PageToken;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(

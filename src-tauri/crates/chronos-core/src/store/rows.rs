@@ -1,0 +1,356 @@
+//! One event row: making it ready (digest, placement, seal), writing it, deleting it, the index
+//! change each write implies, and reading rows back (a range's rows, an old row's meta).
+
+use super::crypto::{Aad, KeySet, RecordKind, Sealer};
+use super::incoming::IncomingEvent;
+use super::index::{digest, placement, CalKey, CalendarIndex, Hit, Placement, RowMeta};
+use super::{open_json, Db, Store};
+use crate::error::{Error, Result};
+use crate::model::{AccountId, CalendarId, EventId, EventResource};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::collections::HashMap;
+
+pub(crate) enum IndexOp {
+    Upsert {
+        id: EventId,
+        master: Option<EventId>,
+        meta: RowMeta,
+    },
+    Remove(EventId),
+}
+
+pub(crate) fn event_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
+    Aad {
+        kind: RecordKind::Event,
+        parts,
+    }
+}
+
+pub(super) fn meta_aad<'a>(parts: &'a [&'a str; 3]) -> Aad<'a> {
+    Aad {
+        kind: RecordKind::EventMeta,
+        parts,
+    }
+}
+
+/// An event made ready for its row: the digest and placement of its plaintext, and (unless it
+/// was found unchanged) its sealed blob and sealed meta.
+pub(crate) struct Prepared {
+    pub(super) digest: u64,
+    pub(super) placement: Placement,
+    pub(super) sealed: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Prepared {
+    #[cfg(test)]
+    pub(crate) fn sealed_blob(&self) -> Option<&[u8]> {
+        self.sealed.as_ref().map(|(blob, _)| blob.as_slice())
+    }
+}
+
+/// Digests an incoming event's bytes and, unless `unchanged` says that digest is stored
+/// already, seals them with its index entry.
+pub(super) fn prepare(
+    sealer: &Sealer,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: &IncomingEvent,
+    unchanged: impl FnOnce(u64) -> bool,
+) -> Prepared {
+    let digest = digest(ev.bytes());
+    let sealed = (!unchanged(digest)).then(|| {
+        let parts = [account.as_str(), calendar.as_str(), ev.id.as_str()];
+        let blob = sealer.seal(&event_aad(&parts), ev.bytes());
+        let meta = sealer.seal(
+            &meta_aad(&parts),
+            &RowMeta::encode_sealed_part(&ev.placement, digest),
+        );
+        (blob, meta)
+    });
+    Prepared {
+        digest,
+        placement: ev.placement,
+        sealed,
+    }
+}
+
+/// Writes one event row (sealed, with its sealed index entry) with the given sweep mark; the
+/// index change to apply after the commit.
+pub(crate) fn upsert_row(
+    tx: &Transaction<'_>,
+    keys: &KeySet,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: &EventResource,
+    generation: i64,
+) -> Result<IndexOp> {
+    let incoming = IncomingEvent::from_event(ev)?;
+    let prepared = prepare(&keys.sealer(), account, calendar, &incoming, |_| false);
+    write_row(
+        tx,
+        (account, calendar, None),
+        &incoming,
+        generation,
+        prepared,
+    )
+}
+
+/// Writes one event row from its prepared (sealed) form: an update of the row the index names,
+/// else an insert (an upsert if the row turns out to exist after all).
+pub(super) fn write_row(
+    tx: &Transaction<'_>,
+    (account, calendar, row): (&AccountId, &CalendarId, Option<i64>),
+    ev: &IncomingEvent,
+    generation: i64,
+    prepared: Prepared,
+) -> Result<IndexOp> {
+    let Some((blob, meta)) = prepared.sealed else {
+        return Err(Error::Internal("an event row written unsealed".into()));
+    };
+    let (etag, recurring) = (
+        ev.etag.as_ref().map(|e| e.as_str()),
+        ev.recurring_event_id.as_ref().map(|e| e.as_str()),
+    );
+    let rowid = match row {
+        // By row id: no lookup in the unique index, no conflict clause to evaluate.
+        Some(rowid) => {
+            tx.prepare_cached(
+                "UPDATE events SET etag = ?2, updated = ?3, cancelled = ?4, recurring_event_id = ?5,
+                   generation = ?6, blob = ?7, meta = ?8 WHERE rowid = ?1",
+            )?
+            .execute(params![
+                rowid,
+                etag,
+                ev.updated,
+                ev.cancelled,
+                recurring,
+                generation,
+                blob,
+                meta
+            ])?;
+            rowid
+        }
+        None => {
+            let values = params![
+                account.as_str(),
+                calendar.as_str(),
+                ev.id.as_str(),
+                etag,
+                ev.updated,
+                ev.cancelled,
+                recurring,
+                generation,
+                blob,
+                meta
+            ];
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob, meta)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(values);
+            match inserted {
+                Ok(_) => tx.last_insert_rowid(),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    tx.prepare_cached(
+                        "UPDATE events SET etag = ?4, updated = ?5, cancelled = ?6, recurring_event_id = ?7,
+                           generation = ?8, blob = ?9, meta = ?10
+                         WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 RETURNING rowid",
+                    )?
+                    .query_row(values, |r| r.get(0))?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    Ok(IndexOp::Upsert {
+        id: ev.id.clone(),
+        master: ev.recurring_event_id.clone(),
+        meta: RowMeta {
+            rowid,
+            placement: prepared.placement,
+            digest: prepared.digest,
+        },
+    })
+}
+
+/// Prepares, before the writer lock is taken, the events of a page that will probably be
+/// written: one slot per event, `None` where the event will not be written (no id, a deletion,
+/// a held row). An event whose digest equals the stored one is not sealed. Under the lock the
+/// page is decided again; a slot is only a head start (everything is sealed again there when
+/// the current key changed in between).
+pub(crate) fn preseal(
+    store: &Store,
+    sealer: &Sealer,
+    account: &AccountId,
+    calendar: &CalendarId,
+    events: &[IncomingEvent],
+) -> Vec<Option<Prepared>> {
+    let key: CalKey = (account.clone(), calendar.clone());
+    let index = store.index_read();
+    let cal = index.calendars.get(&key);
+    let mut out = Vec::with_capacity(events.len());
+    for ev in events {
+        // Mirrors the decisions of `commit_page`: no id, a deletion, or a held row.
+        let deleted = ev.cancelled && !ev.exception;
+        let write_likely =
+            !ev.id.as_str().is_empty() && !deleted && !index.is_pending(account, calendar, &ev.id);
+        out.push(write_likely.then(|| {
+            let stored = cal.and_then(|c| c.get(&ev.id)).map(|(_, d)| d);
+            prepare(sealer, account, calendar, ev, |d| stored == Some(d))
+        }));
+    }
+    out
+}
+
+pub(crate) fn delete_row(
+    tx: &Transaction<'_>,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "DELETE FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+        )?
+        .execute(params![account.as_str(), calendar.as_str(), id.as_str()])?
+        == 1)
+}
+
+pub(crate) fn current_generation(
+    conn: &Connection,
+    account: &AccountId,
+    calendar: &CalendarId,
+) -> Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+pub(super) fn mark_seen(tx: &Transaction<'_>, rowid: i64, stamp: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE events SET generation = ?2 WHERE rowid = ?1 AND generation <> ?2")?
+        .execute(params![rowid, stamp])?;
+    Ok(())
+}
+
+/// Indexes rows that have no (readable) meta from their content, and writes their meta.
+pub(super) fn backfill_meta(
+    db: &Db,
+    account: &AccountId,
+    calendar: &CalendarId,
+    stale: Vec<(i64, EventId, Option<EventId>)>,
+    ci: &mut CalendarIndex,
+) -> Result<()> {
+    let tx = db.conn.unchecked_transaction()?;
+    for (rowid, id, master) in stale {
+        let blob: Vec<u8> = tx
+            .prepare_cached("SELECT blob FROM events WHERE rowid = ?1")?
+            .query_row([rowid], |r| r.get(0))?;
+        let parts = [account.as_str(), calendar.as_str(), id.as_str()];
+        let plain = db.keys.open(&event_aad(&parts), &blob)?;
+        let ev: EventResource = serde_json::from_slice(&plain)
+            .map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))?;
+        if ev.id != id {
+            return Err(Error::Crypto(format!(
+                "event row {id} holds a record for another id"
+            )));
+        }
+        let meta = RowMeta {
+            rowid,
+            placement: placement(&ev),
+            digest: digest(&plain),
+        };
+        let sealed = db.keys.seal(
+            &meta_aad(&parts),
+            &RowMeta::encode_sealed_part(&meta.placement, meta.digest),
+        );
+        tx.prepare_cached("UPDATE events SET meta = ?2 WHERE rowid = ?1")?
+            .execute(params![rowid, sealed])?;
+        ci.upsert(id, master, meta);
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Decrypts the rows a range query found (`(hit, index into cals)`), spreading a large range
+/// over the cores: each is the cost of a row read, a decryption and a parse.
+pub(super) fn read_rows(
+    db: &Db,
+    cals: &[CalKey],
+    hits: &[(Hit, usize)],
+) -> Result<Vec<(i64, usize, EventResource)>> {
+    let mut rows: Vec<(i64, usize, String, Vec<u8>)> = Vec::with_capacity(hits.len());
+    {
+        let by_row: HashMap<i64, (i64, usize)> =
+            hits.iter().map(|(h, i)| (h.rowid, (h.key, *i))).collect();
+        let ids: Vec<rusqlite::types::Value> = hits
+            .iter()
+            .map(|(h, _)| rusqlite::types::Value::Integer(h.rowid))
+            .collect();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT rowid, event_id, blob FROM events WHERE rowid IN rarray(?1) ORDER BY rowid",
+        )?;
+        let mut found = stmt.query([std::rc::Rc::new(ids)])?;
+        while let Some(r) = found.next()? {
+            let rowid: i64 = r.get(0)?;
+            let (key, i) = by_row[&rowid];
+            rows.push((key, i, r.get(1)?, r.get(2)?));
+        }
+    }
+    if rows.len() != hits.len() {
+        return Err(Error::Internal(format!(
+            "the index named {} rows, the table has {}",
+            hits.len(),
+            rows.len()
+        )));
+    }
+    let keys = &db.keys;
+    let open_rows =
+        |chunk: &[(i64, usize, String, Vec<u8>)]| -> Result<Vec<(i64, usize, EventResource)>> {
+            chunk
+                .iter()
+                .map(|(k, i, id, blob)| {
+                    let (account, calendar) = &cals[*i];
+                    let ev: EventResource = open_json(
+                        keys,
+                        &event_aad(&[account.as_str(), calendar.as_str(), id]),
+                        blob,
+                    )?;
+                    if ev.id.as_str() != id {
+                        return Err(Error::Crypto(format!(
+                            "event row {id} holds a record for another id"
+                        )));
+                    }
+                    Ok((*k, *i, ev))
+                })
+                .collect()
+        };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || rows.len() < 2_000 {
+        return open_rows(&rows);
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || open_rows(c)))
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for h in handles {
+            out.extend(
+                h.join()
+                    .map_err(|_| Error::Internal("row reader thread panicked".into()))??,
+            );
+        }
+        Ok(out)
+    })
+}
