@@ -39,7 +39,11 @@ pub struct CalendarView {
 /// account's palette, else Google's default.
 pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
     let e = &c.entry;
-    let by_id = e.color_id.as_deref().and_then(|id| palette.calendar(id));
+    let (background, foreground) = c.shown_colors(|id| {
+        palette
+            .calendar(id)
+            .map(|d| (d.background.clone(), d.foreground.clone()))
+    });
     CalendarView {
         account_id: c.account.as_str().to_owned(),
         id: e.id.as_str().to_owned(),
@@ -48,18 +52,8 @@ pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
             .clone()
             .or_else(|| e.summary.clone())
             .unwrap_or_else(|| e.id.as_str().to_owned()),
-        background_color: c
-            .color_override
-            .clone()
-            .or_else(|| e.background_color.clone())
-            .or_else(|| by_id.map(|d| d.background.clone()))
-            .unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
-        foreground_color: c
-            .foreground_override
-            .clone()
-            .or_else(|| e.foreground_color.clone())
-            .or_else(|| by_id.map(|d| d.foreground.clone()))
-            .unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
+        background_color: background.unwrap_or_else(|| DEFAULT_BACKGROUND.to_owned()),
+        foreground_color: foreground.unwrap_or_else(|| DEFAULT_FOREGROUND.to_owned()),
         access_role: e.access_role.clone().unwrap_or_else(|| "reader".to_owned()),
         selected: c.selected,
         primary: e.primary.unwrap_or(false),

@@ -119,13 +119,12 @@ pub fn view(
     let pick =
         |t: &chronos_core::model::EventDateTime| t.date.clone().or_else(|| t.date_time.clone());
     let calendar_colour = calendar.and_then(|c| {
-        c.color_override
-            .clone()
-            .or_else(|| c.entry.background_color.clone())
-            .or_else(|| {
-                let id = c.entry.color_id.as_deref()?;
-                palette.calendar(id).map(|d| d.background.clone())
-            })
+        c.shown_colors(|id| {
+            palette
+                .calendar(id)
+                .map(|d| (d.background.clone(), d.foreground.clone()))
+        })
+        .0
     });
     Some(EventView {
         account_id: e.account.as_str().to_owned(),

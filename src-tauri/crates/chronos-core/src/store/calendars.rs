@@ -97,6 +97,28 @@ pub struct StoredCalendar {
 }
 
 impl StoredCalendar {
+    /// The background and text colours the calendar is shown in: the user's local choice, else
+    /// Google's colours for it, else what its `colorId` means in the account's palette
+    /// (`by_color_id` gives `(background, foreground)`). `None` where none of them says.
+    pub fn shown_colors(
+        &self,
+        by_color_id: impl Fn(&str) -> Option<(String, String)>,
+    ) -> (Option<String>, Option<String>) {
+        let e = &self.entry;
+        let by_id = || e.color_id.as_deref().and_then(&by_color_id);
+        let background = self
+            .color_override
+            .clone()
+            .or_else(|| e.background_color.clone())
+            .or_else(|| by_id().map(|(bg, _)| bg));
+        let foreground = self
+            .foreground_override
+            .clone()
+            .or_else(|| e.foreground_color.clone())
+            .or_else(|| by_id().map(|(_, fg)| fg));
+        (background, foreground)
+    }
+
     pub fn is_read_only(&self) -> bool {
         !matches!(
             self.entry.access_role.as_deref(),
@@ -505,14 +527,7 @@ impl Store {
         color: Option<&str>,
     ) -> Result<()> {
         if let Some(c) = color {
-            let ok = c.len() == 7
-                && c.starts_with('#')
-                && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-            if !ok {
-                return Err(Error::InvalidInput(format!(
-                    "{c:?} is not a colour of the form #rrggbb"
-                )));
-            }
+            RgbColor::parse(c)?;
         }
         let db = self.db();
         let n = db.conn.execute(
