@@ -89,14 +89,7 @@ pub async fn list_pending_changes(engine: State<'_, Engine>) -> CmdResult<Vec<Pe
                 event_id: c.event_id.as_str().to_owned(),
                 op: op_name(op).to_owned(),
                 state: c.state,
-                error: c.last_error.map(|m| {
-                    let kind = if c.state == ChangeState::Failed {
-                        chronos_core::ErrorKind::Server
-                    } else {
-                        chronos_core::ErrorKind::Offline
-                    };
-                    AppError::new(kind, m)
-                }),
+                error: c.last_error.map(|e| AppError::new(e.kind, e.message)),
                 title: c.title,
             });
         }

@@ -26,6 +26,12 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind a stable string names (`as_str` read back); `None` for a word this version
+    /// does not know.
+    pub fn parse(s: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
     /// Every kind (the UI's TypeScript union is generated from this list).
     pub const ALL: [ErrorKind; 16] = [
         ErrorKind::NeedsReauth,

@@ -538,17 +538,16 @@ fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
         [OutboxOp::Update, OutboxOp::Insert]
     );
     assert_eq!(entries[0].payload.base.as_ref(), Some(&c));
-    s.set_outbox_state(
-        entries[0].id,
-        OutboxState::Failed,
-        Some("503 backendError"),
-        true,
-    )
-    .unwrap();
+    let error = OutboxError {
+        kind: ErrorKind::Forbidden,
+        message: "403 forbiddenForNonOrganizer".into(),
+    };
+    s.set_outbox_state(entries[0].id, OutboxState::Failed, Some(&error), true)
+        .unwrap();
     let e0 = s.get_outbox(entries[0].id).unwrap().unwrap();
     assert_eq!(
-        (e0.state, e0.attempts, e0.last_error.as_deref()),
-        (OutboxState::Failed, 1, Some("503 backendError"))
+        (e0.state, e0.attempts, e0.last_error.as_ref()),
+        (OutboxState::Failed, 1, Some(&error))
     );
     s.write_local(
         &acct(),
@@ -1272,10 +1271,10 @@ fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_me
         .map(|i| event(&format!("v6e{i:03}"), 1 + (i % 28) as u32, &format!("T{i}")))
         .collect();
     full_sync(&f.store(), std::slice::from_ref(&events), "t");
-    // The previous release's layout: the same sealed event rows, without the meta column.
+    // The previous release's layout: the same sealed event rows, without the columns 6 → 7 adds.
     {
         let conn = Connection::open(&f.path).unwrap();
-        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; PRAGMA user_version = 6;")
+        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; ALTER TABLE outbox DROP COLUMN last_error_kind;\n             PRAGMA user_version = 6;")
             .unwrap();
     }
     let meta_count = |path: &Path| -> i64 {

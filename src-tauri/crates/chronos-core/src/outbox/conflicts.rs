@@ -11,8 +11,8 @@ use super::{lock_edit, locks_for};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId};
 use crate::store::{
-    ConflictId, ConflictKind, ConflictValue, LocalWrite, NewConflict, OutboxId, OutboxOp,
-    OutboxState, RowChange, Store, StoredConflict,
+    ConflictId, ConflictKind, ConflictValue, LocalWrite, NewConflict, OutboxError, OutboxId,
+    OutboxOp, OutboxState, RowChange, Store, StoredConflict,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,7 @@ pub struct PendingChange {
     pub what: PendingWhat,
     pub state: ChangeState,
     pub attempts: u32,
-    pub last_error: Option<String>,
+    pub last_error: Option<OutboxError>,
     /// The event's title, for the list (decrypted in memory only).
     pub title: Option<String>,
     /// For a conflict: the fields changed on both sides.
@@ -157,7 +157,7 @@ pub fn retry_change(store: &Store, account: &AccountId, id: OutboxId) -> Result<
     if e.state == OutboxState::Pushing {
         return Ok(());
     }
-    store.set_outbox_state(id, OutboxState::Pending, e.last_error.as_deref(), false)
+    store.set_outbox_state(id, OutboxState::Pending, e.last_error.as_ref(), false)
 }
 
 /// Drops a queued change and the ones queued after it for the same event, and puts the local

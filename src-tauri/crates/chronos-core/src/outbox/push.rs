@@ -25,8 +25,8 @@ use crate::google::GoogleClient;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::blocking;
 use crate::store::{
-    ConflictKind, ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxId,
-    OutboxOp, OutboxState, RowChange, Store,
+    ConflictKind, ConflictValue, EventRekey, LocalWrite, NewConflict, OutboxEntry, OutboxError,
+    OutboxId, OutboxOp, OutboxState, RowChange, Store,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -459,7 +459,7 @@ pub async fn drain_outbox(
                 break;
             }
             let Some(e) = pick else { return Ok(None) };
-            s.set_outbox_state(e.id, OutboxState::Pushing, e.last_error.as_deref(), true)?;
+            s.set_outbox_state(e.id, OutboxState::Pushing, e.last_error.as_ref(), true)?;
             Ok(Some((e, entries.len())))
         })
         .await?;
@@ -484,7 +484,10 @@ pub async fn drain_outbox(
                 } else {
                     OutboxState::Failed
                 };
-                let msg = err.to_string();
+                let error = OutboxError {
+                    kind: err.kind(),
+                    message: err.to_string(),
+                };
                 tracing::warn!(
                     kind = err.kind().as_str(),
                     op = entry.op.as_str(),
@@ -492,7 +495,7 @@ pub async fn drain_outbox(
                     "outbox entry not sent"
                 );
                 let (s, id) = (store.clone(), entry.id);
-                blocking(move || s.set_outbox_state(id, state, Some(&msg), false)).await?;
+                blocking(move || s.set_outbox_state(id, state, Some(&error), false)).await?;
                 if stop {
                     report.stopped = Some(err.kind().as_str().into());
                     break;
@@ -588,7 +591,7 @@ pub fn reset_interrupted(store: &Store, account: &AccountId) -> Result<usize> {
     let mut n = 0;
     for e in store.list_outbox(Some(account))? {
         if e.state == OutboxState::Pushing {
-            store.set_outbox_state(e.id, OutboxState::Pending, e.last_error.as_deref(), false)?;
+            store.set_outbox_state(e.id, OutboxState::Pending, e.last_error.as_ref(), false)?;
             n += 1;
         }
     }

@@ -105,7 +105,8 @@ pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, Stored
 pub use incoming::IncomingEvent;
 pub use outbox::{
     ConflictId, ConflictKind, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
-    NewOutboxEntry, OutboxEntry, OutboxId, OutboxOp, OutboxPayload, OutboxState, StoredConflict,
+    NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
+    StoredConflict,
 };
 
 use crate::error::{Error, Result};

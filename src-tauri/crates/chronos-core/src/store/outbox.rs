@@ -7,7 +7,7 @@ use super::events::RowChange;
 use super::index::{CalKey, EventKey, Index};
 use super::rows::{current_generation, delete_row, upsert_row, IndexOp};
 use super::{from_ms, now_ms, open_json, schema, seal_json, Db, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -99,6 +99,14 @@ pub struct NewOutboxEntry {
     pub payload: OutboxPayload,
 }
 
+/// Why an outbox entry's last push did not go through: the error's kind and its message (the
+/// server's words, never event content).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutboxError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutboxEntry {
     pub id: OutboxId,
@@ -108,7 +116,7 @@ pub struct OutboxEntry {
     pub op: OutboxOp,
     pub state: OutboxState,
     pub attempts: u32,
-    pub last_error: Option<String>,
+    pub last_error: Option<OutboxError>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     #[serde(skip)]
@@ -273,7 +281,7 @@ fn id_aad_parts(account: &str, calendar: &str, event: &str, id: &str) -> [String
 }
 
 const OUTBOX_COLS: &str =
-    "id, account, calendar_id, event_id, op, state, attempts, last_error, created_ms, updated_ms, blob";
+    "id, account, calendar_id, event_id, op, state, attempts, last_error, created_ms, updated_ms, blob, last_error_kind";
 
 fn read_outbox(db: &Db, r: &Row<'_>) -> Result<OutboxEntry> {
     let id: i64 = r.get(0)?;
@@ -297,7 +305,20 @@ fn read_outbox(db: &Db, r: &Row<'_>) -> Result<OutboxEntry> {
         op: OutboxOp::parse(&r.get::<_, String>(4)?)?,
         state: OutboxState::parse(&r.get::<_, String>(5)?)?,
         attempts: r.get(6)?,
-        last_error: r.get(7)?,
+        last_error: match (
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(11)?,
+        ) {
+            (Some(message), kind) => Some(OutboxError {
+                // A word a newer version wrote: still an error, of a kind this one cannot name.
+                kind: kind
+                    .as_deref()
+                    .and_then(ErrorKind::parse)
+                    .unwrap_or(ErrorKind::Internal),
+                message,
+            }),
+            (None, _) => None,
+        },
         created: from_ms(r.get(8)?),
         updated: from_ms(r.get(9)?),
         payload,
@@ -516,13 +537,21 @@ impl Store {
         &self,
         id: OutboxId,
         state: OutboxState,
-        last_error: Option<&str>,
+        last_error: Option<&OutboxError>,
         count_attempt: bool,
     ) -> Result<()> {
         let db = self.db();
         let n = db.conn.execute(
-            "UPDATE outbox SET state = ?2, last_error = ?3, attempts = attempts + ?4, updated_ms = ?5 WHERE id = ?1",
-            params![id.0, state.as_str(), last_error, count_attempt as i64, now_ms()],
+            "UPDATE outbox SET state = ?2, last_error = ?3, last_error_kind = ?6,
+               attempts = attempts + ?4, updated_ms = ?5 WHERE id = ?1",
+            params![
+                id.0,
+                state.as_str(),
+                last_error.map(|e| e.message.as_str()),
+                count_attempt as i64,
+                now_ms(),
+                last_error.map(|e| e.kind.as_str())
+            ],
         )?;
         if n == 0 {
             return Err(Error::NotFound(format!("outbox entry {} not found", id.0)));

@@ -155,8 +155,13 @@ const MIGRATIONS: &[&str] = &[
     // sealed like the event, so a calendar is indexed without decrypting its events. Rows from
     // before get theirs the first time their calendar is indexed. (A covering index for that
     // read saved 40 ms on a cold 100,000-event index and cost 15% more CPU on every sync write.)
+    // The kind of an outbox entry's last error goes next to its message. Entries from before
+    // get the kind the app used to guess from their state.
     r#"
     ALTER TABLE events ADD COLUMN meta BLOB;
+    ALTER TABLE outbox ADD COLUMN last_error_kind TEXT;
+    UPDATE outbox SET last_error_kind = CASE WHEN state = 'failed' THEN 'server' ELSE 'offline' END
+      WHERE last_error IS NOT NULL;
     "#,
 ];
 

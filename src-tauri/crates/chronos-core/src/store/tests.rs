@@ -65,6 +65,34 @@ fn migrates_step_by_step_from_version_0() {
 }
 
 #[test]
+fn a_version_6_outbox_error_gets_the_kind_the_app_used_to_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.sqlite");
+    let mut conn = Connection::open(&path).unwrap();
+    assert_eq!(schema::migrate_to(&mut conn, 6).unwrap(), 6);
+    conn.execute_batch(
+        "INSERT INTO accounts (id, status, created_ms) VALUES ('a@x', 'active', 1);
+         INSERT INTO outbox (account, calendar_id, event_id, op, state, last_error, created_ms, updated_ms, blob)
+           VALUES ('a@x', 'c1', 'e1', 'update', 'failed', '403 forbidden', 1, 1, x'00'),
+                  ('a@x', 'c1', 'e2', 'update', 'pending', 'network down', 1, 1, x'00'),
+                  ('a@x', 'c1', 'e3', 'insert', 'pending', NULL, 1, 1, x'00');",
+    )
+    .unwrap();
+    assert_eq!(schema::migrate(&mut conn).unwrap(), LATEST_VERSION);
+    let kinds: Vec<Option<String>> = conn
+        .prepare("SELECT last_error_kind FROM outbox ORDER BY event_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [Some("server".to_owned()), Some("offline".to_owned()), None]
+    );
+}
+
+#[test]
 fn a_version_4_store_keeps_its_sync_tokens_and_counts_as_incremental() {
     use super::IncrementalSync;
     let dir = tempfile::tempdir().unwrap();
