@@ -88,6 +88,12 @@ impl ApiError {
         let m = "Sync token is no longer valid, a full sync is required.";
         ApiError::new(410, "calendar", "fullSyncRequired", m).at("parameter", "syncToken")
     }
+    /// A sync token combined with a parameter Google does not allow beside it.
+    pub fn sync_token_with_restrictions() -> Self {
+        let m = "Sync token cannot be used with other request restrictions.";
+        ApiError::new(400, "calendar", "syncTokenWithRequestRestrictions", m)
+            .at("parameter", "syncToken")
+    }
     pub fn invalid(message: impl Into<String>) -> Self {
         ApiError::new(400, "global", "invalid", message)
     }

@@ -67,13 +67,7 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         shared_props: props(p, "sharedExtendedProperty"),
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
-        return Err(ApiError::new(
-            400,
-            "calendar",
-            "syncTokenWithRequestRestrictions",
-            "Sync token cannot be used with other request restrictions.",
-        )
-        .at("parameter", "syncToken"));
+        return Err(ApiError::sync_token_with_restrictions());
     }
     Ok(q)
 }

@@ -25,13 +25,7 @@ impl CalendarListQuery<'_> {
             return Ok(None);
         };
         if self.min_access_role.is_some() {
-            return Err(ApiError::new(
-                400,
-                "calendar",
-                "syncTokenWithRequestRestrictions",
-                "Sync token cannot be used with other request restrictions.",
-            )
-            .at("parameter", "syncToken"));
+            return Err(ApiError::sync_token_with_restrictions());
         }
         let (epoch, seq, _) =
             read_sync_token(tok, 'l', hash).ok_or_else(ApiError::full_sync_required)?;

@@ -88,7 +88,6 @@ impl State {
             }
             last_seq = *seq;
         }
-        let _ = token_seq;
         let mut page = out.into_page();
         if more {
             let pc = PageCursor {

@@ -80,13 +80,7 @@ impl EventQuery {
             || self.time_max.is_some()
             || self.updated_min.is_some();
         if forbidden {
-            return Err(ApiError::new(
-                400,
-                "calendar",
-                "syncTokenWithRequestRestrictions",
-                "Sync token cannot be used with other request restrictions.",
-            )
-            .at("parameter", "syncToken"));
+            return Err(ApiError::sync_token_with_restrictions());
         }
         Ok(())
     }
