@@ -23,23 +23,13 @@ pub struct IncomingEvent {
 }
 
 impl IncomingEvent {
-    /// From an item's JSON as it came and its parsed form (which the caller then drops).
-    pub fn from_parts(json: Box<RawValue>, ev: &EventResource) -> Self {
-        Self {
-            json,
-            id: ev.id.clone(),
-            etag: ev.etag.clone(),
-            updated: ev.updated.clone(),
-            recurring_event_id: ev.recurring_event_id.clone(),
-            cancelled: ev.is_cancelled(),
-            exception: ev.recurring_event_id.is_some() || ev.original_start_time.is_some(),
-            placement: placement(ev),
-        }
-    }
-
     /// From an item's JSON as it came and what was read of it (`incoming_head`), moved in.
     pub(crate) fn from_head(json: Box<RawValue>, head: super::incoming_head::Head) -> Self {
-        let ev = head.skeleton;
+        Self::from_skeleton(json, head.skeleton)
+    }
+
+    /// From the JSON and an event holding (at least) its bookkeeping fields.
+    fn from_skeleton(json: Box<RawValue>, ev: EventResource) -> Self {
         let placement = placement(&ev);
         Self {
             json,
@@ -59,7 +49,20 @@ impl IncomingEvent {
             .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
         let json = RawValue::from_string(text)
             .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
-        Ok(Self::from_parts(json, ev))
+        // Only the bookkeeping fields: the content is in `json`.
+        let skeleton = EventResource {
+            id: ev.id.clone(),
+            etag: ev.etag.clone(),
+            status: ev.status.clone(),
+            updated: ev.updated.clone(),
+            recurring_event_id: ev.recurring_event_id.clone(),
+            start: ev.start.clone(),
+            end: ev.end.clone(),
+            original_start_time: ev.original_start_time.clone(),
+            recurrence: ev.recurrence.clone(),
+            ..Default::default()
+        };
+        Ok(Self::from_skeleton(json, skeleton))
     }
 
     pub fn id(&self) -> &EventId {

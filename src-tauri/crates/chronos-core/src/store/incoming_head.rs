@@ -114,18 +114,16 @@ impl<'de> Deserialize<'de> for AttendeeChecked {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttendeeChecked, A::Error> {
                 let mut seen = Seen::default();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    match key.as_ref() {
-                        k @ ("email" | "displayName" | "responseStatus") => {
-                            seen.first(attendee_bit(k), static_name(k))?;
-                            map.next_value::<Option<StrLen>>()?;
-                        }
-                        k @ ("optional" | "organizer" | "self") => {
-                            seen.first(attendee_bit(k), static_name(k))?;
-                            map.next_value::<Option<bool>>()?;
-                        }
-                        _ => {
-                            map.next_value::<Checked>()?;
-                        }
+                    let Some(bit) = ATTENDEE_FIELDS.iter().position(|n| *n == key.as_ref()) else {
+                        map.next_value::<Checked>()?;
+                        continue;
+                    };
+                    seen.first(bit as u32, ATTENDEE_FIELDS[bit])?;
+                    // The first three are strings, the rest flags.
+                    if bit < 3 {
+                        map.next_value::<Option<StrLen>>()?;
+                    } else {
+                        map.next_value::<Option<bool>>()?;
                     }
                 }
                 Ok(AttendeeChecked)
@@ -135,19 +133,15 @@ impl<'de> Deserialize<'de> for AttendeeChecked {
     }
 }
 
-fn attendee_bit(k: &str) -> u32 {
-    [
-        "email",
-        "displayName",
-        "responseStatus",
-        "optional",
-        "organizer",
-        "self",
-    ]
-    .iter()
-    .position(|n| *n == k)
-    .unwrap_or(31) as u32
-}
+/// `Attendee`'s known fields.
+const ATTENDEE_FIELDS: [&str; 6] = [
+    "email",
+    "displayName",
+    "responseStatus",
+    "optional",
+    "organizer",
+    "self",
+];
 
 const EVENT_FIELDS: [&str; 16] = [
     "id",
@@ -167,25 +161,6 @@ const EVENT_FIELDS: [&str; 16] = [
     "updated",
     "sequence",
 ];
-
-fn static_name(k: &str) -> &'static str {
-    EVENT_FIELDS
-        .iter()
-        .chain(
-            [
-                "email",
-                "displayName",
-                "responseStatus",
-                "optional",
-                "organizer",
-                "self",
-            ]
-            .iter(),
-        )
-        .find(|n| **n == k)
-        .copied()
-        .unwrap_or("field")
-}
 
 impl<'de> Deserialize<'de> for Head {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

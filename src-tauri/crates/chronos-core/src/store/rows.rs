@@ -111,55 +111,55 @@ pub(super) fn write_row(
         ev.etag.as_ref().map(|e| e.as_str()),
         ev.recurring_event_id.as_ref().map(|e| e.as_str()),
     );
+    // By row id: no lookup in the unique index, no conflict clause to evaluate.
+    let update = |rowid: i64| -> Result<i64> {
+        tx.prepare_cached(
+            "UPDATE events SET etag = ?2, updated = ?3, cancelled = ?4, recurring_event_id = ?5,
+               generation = ?6, blob = ?7, meta = ?8 WHERE rowid = ?1",
+        )?
+        .execute(params![
+            rowid,
+            etag,
+            ev.updated,
+            ev.cancelled,
+            recurring,
+            generation,
+            blob,
+            meta
+        ])?;
+        Ok(rowid)
+    };
     let rowid = match row {
-        // By row id: no lookup in the unique index, no conflict clause to evaluate.
-        Some(rowid) => {
-            tx.prepare_cached(
-                "UPDATE events SET etag = ?2, updated = ?3, cancelled = ?4, recurring_event_id = ?5,
-                   generation = ?6, blob = ?7, meta = ?8 WHERE rowid = ?1",
-            )?
-            .execute(params![
-                rowid,
-                etag,
-                ev.updated,
-                ev.cancelled,
-                recurring,
-                generation,
-                blob,
-                meta
-            ])?;
-            rowid
-        }
+        Some(rowid) => update(rowid)?,
         None => {
-            let values = params![
-                account.as_str(),
-                calendar.as_str(),
-                ev.id.as_str(),
-                etag,
-                ev.updated,
-                ev.cancelled,
-                recurring,
-                generation,
-                blob,
-                meta
-            ];
             let inserted = tx
                 .prepare_cached(
                     "INSERT INTO events (account, calendar_id, event_id, etag, updated, cancelled, recurring_event_id, generation, blob, meta)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?
-                .execute(values);
+                .execute(params![
+                    account.as_str(),
+                    calendar.as_str(),
+                    ev.id.as_str(),
+                    etag,
+                    ev.updated,
+                    ev.cancelled,
+                    recurring,
+                    generation,
+                    blob,
+                    meta
+                ]);
             match inserted {
                 Ok(_) => tx.last_insert_rowid(),
+                // The row exists after all (a caller without the index): update it in place.
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
                 {
-                    tx.prepare_cached(
-                        "UPDATE events SET etag = ?4, updated = ?5, cancelled = ?6, recurring_event_id = ?7,
-                           generation = ?8, blob = ?9, meta = ?10
-                         WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3 RETURNING rowid",
-                    )?
-                    .query_row(values, |r| r.get(0))?
+                    update(tx.query_row(
+                        "SELECT rowid FROM events WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+                        params![account.as_str(), calendar.as_str(), ev.id.as_str()],
+                        |r| r.get(0),
+                    )?)?
                 }
                 Err(e) => return Err(e.into()),
             }
