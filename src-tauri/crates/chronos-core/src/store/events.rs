@@ -403,12 +403,8 @@ impl Store {
             None => self.selected_calendars(account),
         };
         let db = self.db();
-        for (a, c) in &cals {
-            if !self
-                .index_read()
-                .calendars
-                .contains_key(&(a.clone(), c.clone()))
-            {
+        for key @ (a, c) in &cals {
+            if !self.index_read().calendars.contains_key(key) {
                 calendar_exists(&db.conn, a, c)?;
                 self.ensure_loaded(&db, a, c)?;
             }
