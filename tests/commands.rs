@@ -104,66 +104,48 @@ fn a_day_link_before_the_page_listens_is_kept_for_it_once() {
 }
 
 #[test]
-fn a_final_status_that_ran_ahead_of_the_runs_progress_is_said_again_last() {
-    use chronos_app::events::{SyncProgress, SyncState, SyncStatus};
+fn a_run_reaches_the_window_in_order_and_ends_settled() {
     use std::sync::{Arc, Mutex};
     use tauri::Listener;
     let t = start();
     let seen = Arc::new(Mutex::new(Vec::<String>::new()));
-    for name in ["sync://status", "sync://progress"] {
+    for name in ["sync://status", "sync://progress", "sync://finished"] {
         let seen = seen.clone();
         t.app.listen_any(name, move |e| {
             let v: Value = serde_json::from_str(e.payload()).unwrap();
-            let what = v["state"]
-                .as_str()
-                .map_or("progress".to_owned(), |s| format!("status:{s}"));
+            let what = match (name, v["state"].as_str()) {
+                ("sync://status", Some(state)) => format!("status:{state}"),
+                ("sync://progress", _) => {
+                    format!("progress:{}/{}", v["calendarsDone"], v["calendarsTotal"])
+                }
+                _ => "finished".to_owned(),
+            };
             seen.lock().unwrap().push(what);
         });
     }
-    let app = t.app.handle();
-    let hub = chronos_app::sync_hub::hub(app);
-    let account = "ada@example.com";
-    // The status stream is ahead: the run's end (needs re-auth) is published first ...
-    hub.publish_status(
-        app,
-        SyncStatus {
-            account_id: account.into(),
-            state: SyncState::NeedsReauth,
-            last_sync_at: None,
-            error: None,
-            pending_changes: 0,
-            progress: None,
-        },
-    );
-    // ... then the same run's start and end arrive on the progress stream.
-    hub.begin_run(account);
-    hub.publish_progress(
-        app,
-        SyncProgress {
-            account_id: account.into(),
-            calendars_total: 0,
-            calendars_done: 0,
-            events_fetched: 0,
-            calendars: Vec::new(),
-        },
-    );
-    hub.end_run(app, account, None);
-    eventually("the settled status said last", || {
+    let (account, _) = connected(&t);
+    let seen = eventually("the run's end and its settled status", || {
         let seen = seen.lock().unwrap();
-        (seen.len() >= 3).then(|| seen.clone())
+        (seen.iter().any(|s| s == "finished") && seen.last()? == "status:up_to_date")
+            .then(|| seen.clone())
     });
-    let seen = seen.lock().unwrap();
-    assert_eq!(
-        seen.first().map(String::as_str),
-        Some("status:needs_reauth"),
+    let first_syncing = seen.iter().position(|s| s == "status:syncing");
+    let finished = seen.iter().position(|s| s == "finished").unwrap();
+    assert!(first_syncing.is_some_and(|i| i < finished), "{seen:?}");
+    // Every progress belongs to the run: none after the settled status.
+    let settled = seen.iter().rposition(|s| s == "status:up_to_date").unwrap();
+    assert!(
+        seen[settled..].iter().all(|s| !s.starts_with("progress")),
         "{seen:?}"
     );
-    assert!(seen.iter().any(|s| s == "progress"), "{seen:?}");
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("status:needs_reauth"),
-        "{seen:?}"
-    );
+    // The last progress accounts for every calendar.
+    let last_progress = seen.iter().rfind(|s| s.starts_with("progress")).unwrap();
+    let (done, total) = last_progress["progress:".len()..].split_once('/').unwrap();
+    assert_eq!(done, total, "{seen:?}");
+    let statuses = call(&t.main, "sync_status", json!({})).unwrap();
+    assert_eq!(statuses[0]["accountId"], account);
+    assert_eq!(statuses[0]["state"], "up_to_date");
+    assert_eq!(statuses[0]["pendingChanges"], 0);
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, urls: &[url::Url]) {
         match parse(url) {
             Ok(DeepLink::Sync) => {
                 tracing::info!("deep link: sync");
-                crate::sync_hub::request_sync(app, None, "deep link");
+                crate::engine::request_sync(app, None, "deep link");
             }
             Ok(DeepLink::Open { date }) => {
                 tracing::info!(%date, "deep link: open");

@@ -1,10 +1,14 @@
 //! The events the shell emits to the UI: their names and payloads (mirrors `ui/src/api/events.ts`
-//! and the payload types in `ui/src/api/types.ts`), and the throttle for progress.
+//! and the payload types in `ui/src/api/types.ts`), made from the engine's views.
 
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
+use chronos_core::feed::{AccountView, CalendarRunState, RunSnapshot};
+use chronos_core::model::AccountId;
+use chronos_core::sync::progress::FailureInfo;
+use chronos_core::sync::status::AccountStatus;
+use chronos_core::ErrorKind;
 use serde::Serialize;
-use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
 
@@ -139,41 +143,93 @@ impl UiEvent for NavigateDate {
     const NAME: &'static str = "navigate://date";
 }
 
-/// Lets through at most one item per `min_gap`; what arrives in between waits for the gap to end.
-///
-/// Progress can arrive hundreds of times a second during a first sync; the UI needs ~10 a second.
-/// The caller keeps the newest item and sends it when `Admit::After` elapses, so the last state
-/// is never lost.
-#[derive(Debug)]
-pub struct Throttle {
-    min_gap: Duration,
-    last_sent: Option<Instant>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Admit {
-    Now,
-    After(Duration),
-}
-
-impl Throttle {
-    pub fn new(min_gap: Duration) -> Self {
-        Throttle {
-            min_gap,
-            last_sent: None,
+impl SyncProgress {
+    /// A run's snapshot in the UI's shape.
+    pub fn of(account: &AccountId, run: &RunSnapshot) -> Self {
+        SyncProgress {
+            account_id: account.as_str().to_owned(),
+            calendars_total: run.calendars_total(),
+            calendars_done: run.calendars_done(),
+            events_fetched: run.events_fetched(),
+            calendars: run
+                .calendars
+                .iter()
+                .map(|c| CalendarProgress {
+                    calendar_id: c.calendar.as_str().to_owned(),
+                    summary: c.summary.clone(),
+                    events_fetched: c.events_fetched,
+                    pages: c.pages,
+                    state: match c.state {
+                        CalendarRunState::Waiting => CalendarSyncState::Waiting,
+                        CalendarRunState::Running => CalendarSyncState::Running,
+                        CalendarRunState::Done => CalendarSyncState::Done,
+                        CalendarRunState::Failed => CalendarSyncState::Failed,
+                    },
+                    error: c.error.as_ref().map(failure),
+                })
+                .collect(),
         }
     }
+}
 
-    /// Asks to send at `now`. `Admit::Now` records the send; `After(d)` means "try again in d".
-    pub fn admit(&mut self, now: Instant) -> Admit {
-        match self.last_sent {
-            Some(last) if now.duration_since(last) < self.min_gap => {
-                Admit::After(self.min_gap - now.duration_since(last))
-            }
-            _ => {
-                self.last_sent = Some(now);
-                Admit::Now
-            }
+fn failure(f: &FailureInfo) -> AppError {
+    AppError {
+        retryable: f.retryable,
+        ..AppError::new(f.kind, f.message.clone())
+    }
+}
+
+impl From<&AccountView> for SyncStatus {
+    /// The core's account view in the UI's shape; a syncing status carries the run's progress.
+    fn from(view: &AccountView) -> Self {
+        let (state, error) = match &view.status {
+            AccountStatus::Idle => (SyncState::Idle, None),
+            AccountStatus::Syncing { .. } => (SyncState::Syncing, None),
+            AccountStatus::UpToDate { .. } => (SyncState::UpToDate, None),
+            AccountStatus::Error {
+                kind,
+                message,
+                retryable,
+                ..
+            } => (
+                SyncState::Error,
+                Some(AppError {
+                    retryable: *retryable,
+                    ..AppError::new(*kind, message.clone())
+                }),
+            ),
+            AccountStatus::NeedsReauth => (
+                SyncState::NeedsReauth,
+                Some(AppError::new(
+                    ErrorKind::NeedsReauth,
+                    format!("{} must be reconnected", view.account.as_str()),
+                )),
+            ),
+            AccountStatus::Quota { resume_after, .. } => (
+                SyncState::Error,
+                Some(AppError {
+                    retryable: true,
+                    ..AppError::new(
+                        ErrorKind::QuotaExceeded,
+                        format!(
+                            "Google's usage limit is reached; syncing resumes at {}",
+                            resume_after.with_timezone(&chrono::Local).format("%H:%M")
+                        ),
+                    )
+                }),
+            ),
+        };
+        let progress = match (&view.run, state) {
+            (Some(run), SyncState::Syncing) => Some(SyncProgress::of(&view.account, run)),
+            _ => None,
+        };
+        SyncStatus {
+            account_id: view.account.as_str().to_owned(),
+            state,
+            last_sync_at: view.status.last_sync(),
+            error,
+            pending_changes: view.pending_changes as u32,
+            progress,
         }
     }
 }
@@ -181,23 +237,6 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_spaces_sends_by_the_gap() {
-        let gap = Duration::from_millis(100);
-        let mut t = Throttle::new(gap);
-        let t0 = Instant::now();
-        assert_eq!(t.admit(t0), Admit::Now);
-        assert_eq!(
-            t.admit(t0 + Duration::from_millis(30)),
-            Admit::After(Duration::from_millis(70))
-        );
-        assert_eq!(t.admit(t0 + Duration::from_millis(100)), Admit::Now);
-        assert_eq!(
-            t.admit(t0 + Duration::from_millis(150)),
-            Admit::After(Duration::from_millis(50))
-        );
-    }
 
     #[test]
     fn payloads_have_the_ui_field_names() {

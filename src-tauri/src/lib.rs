@@ -4,6 +4,7 @@
 //! the same commands as the app; `run` adds the desktop: plugins, window, tray, deep links.
 
 pub mod autostart;
+pub mod bridge;
 pub mod clock;
 pub mod commands;
 pub mod deep_link;
@@ -17,7 +18,6 @@ pub mod notify;
 pub mod palette;
 pub mod reminders;
 pub mod settings;
-pub mod sync_hub;
 pub mod tray;
 pub mod window;
 
@@ -25,8 +25,6 @@ use chronos_core::clock::ShiftedClock;
 use engine::RunInfo;
 use settings::SettingsStore;
 use std::path::PathBuf;
-use std::sync::Arc;
-use sync_hub::SyncHub;
 use tauri::{App, Builder, Manager, Runtime};
 
 /// How the app was launched: arguments and environment, read once.
@@ -66,7 +64,6 @@ impl Launch {
 /// mock-runtime tests, which never start it, call [`init_state`] themselves after `build`.
 pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
     builder
-        .manage(Arc::new(SyncHub::default()))
         .manage(deep_link::PendingOpen::default())
         .setup(move |app| {
             init_state(app, &launch)?;
@@ -154,7 +151,8 @@ pub fn init_state<R: Runtime>(
     let engine = tauri::async_runtime::block_on(engine::open(&run, interval, &clock));
     app.manage(run);
     app.manage(engine);
-    engine::start_forwarding(app.handle());
+    bridge::start(app.handle());
+    engine::start_scheduler(app.handle());
     engine::apply_push_address(app.handle());
     reminders::start(app.handle());
     Ok(())
@@ -232,7 +230,13 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![launch::ARG_AUTOSTART]),
         ))
-        .on_window_event(window::on_window_event);
+        .on_window_event(|w, e| {
+            let has_tray = w
+                .app_handle()
+                .try_state::<tray::Tray<tauri::Wry>>()
+                .is_some();
+            window::on_window_event(w, e, has_tray)
+        });
     let launch = match Launch::from_env() {
         Ok(launch) => launch,
         Err(e) => {

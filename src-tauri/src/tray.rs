@@ -117,7 +117,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            "sync_now" => crate::sync_hub::request_sync(app, None, "tray"),
+            "sync_now" => crate::engine::request_sync(app, None, "tray"),
             "open" => crate::window::show_main(app),
             "quit" => app.exit(0),
             _ => {}
@@ -179,7 +179,7 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     let queued = app.run_on_main_thread(move || {
         if let Some(tray) = handle.try_state::<Tray<R>>() {
-            let statuses = crate::sync_hub::hub(&handle).statuses();
+            let statuses = crate::engine::statuses(&handle);
             tray.show(&statuses, crate::clock::now(&handle));
         }
     });

@@ -99,8 +99,9 @@ pub fn report_view<R: Runtime>(app: &AppHandle<R>, visible: bool) {
     });
 }
 
-/// Closing the window hides it when "close to tray" is on; Quit in the tray ends the app.
-pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+/// Closing the window hides it when "close to tray" is on and there is a tray to come back
+/// from; Quit in the tray ends the app.
+pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent, has_tray: bool) {
     if window.label() != MAIN {
         return;
     }
@@ -116,12 +117,7 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
             .app_handle()
             .state::<crate::settings::SettingsStore>()
             .get();
-        if settings.close_to_tray
-            && window
-                .app_handle()
-                .try_state::<crate::tray::Tray<R>>()
-                .is_some()
-        {
+        if settings.close_to_tray && has_tray {
             api.prevent_close();
             let _ = window.hide();
             report_view(window.app_handle(), false);

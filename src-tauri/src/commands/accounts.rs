@@ -119,7 +119,6 @@ pub async fn disconnect_account<R: Runtime>(
     chronos
         .disconnect(&AccountId::new(account_id.clone()))
         .await?;
-    crate::sync_hub::hub(&app).forget(&account_id);
     crate::tray::refresh(&app);
     crate::events::emit(
         &app,

@@ -175,11 +175,7 @@ pub async fn event_colors<R: Runtime>(
 ) -> CmdResult<BTreeMap<String, ColorDefinition>> {
     let chronos = engine.get()?;
     let account = AccountId::new(account_id);
-    let (store, a) = (chronos.store().clone(), account.clone());
-    let known = tauri::async_runtime::spawn_blocking(move || store.get_account(&a))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
-    if known.is_none() {
+    if !chronos.has_account(&account).await? {
         return Err(AppError::not_found(format!("no account {account}")));
     }
     let palette = palette::palette_now(&app, chronos, &account).await;

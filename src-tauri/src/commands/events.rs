@@ -94,10 +94,7 @@ pub async fn open_conflicts(
     chronos: &Chronos,
     account: Option<&AccountId>,
 ) -> CmdResult<OpenConflicts> {
-    let (store, account) = (chronos.store().clone(), account.cloned());
-    let list = tauri::async_runtime::spawn_blocking(move || store.list_conflicts(account.as_ref()))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    let list = chronos.list_conflicts(account).await?;
     Ok(list
         .into_iter()
         .map(|c| (c.account, c.calendar, c.event_id))
@@ -423,22 +420,6 @@ async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult
         .ok_or_else(|| AppError::internal("the saved event has no start or end"))
 }
 
-/// Whether `id` names an occurrence of a series (an expanded instance or a stored exception)
-/// rather than a single event: such rows go through the core's series edits.
-async fn is_occurrence(
-    chronos: &Chronos,
-    a: &AccountId,
-    c: &CalendarId,
-    id: &EventId,
-) -> CmdResult<bool> {
-    let (store, a, c, id) = (chronos.store().clone(), a.clone(), c.clone(), id.clone());
-    let row = tauri::async_runtime::spawn_blocking(move || store.get_event(&a, &c, &id))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
-    // An expanded occurrence without an exception has no row of its own.
-    Ok(row.is_none_or(|e| e.event.recurring_event_id.is_some()))
-}
-
 #[tauri::command]
 pub async fn create_event<R: Runtime>(
     app: AppHandle<R>,
@@ -481,7 +462,7 @@ pub async fn update_event<R: Runtime>(
         CalendarId::new(calendar_id),
         EventId::new(event_id),
     );
-    let saved = if scope.is_some() || is_occurrence(&chronos, &a, &c, &id).await? {
+    let saved = if scope.is_some() || chronos.is_occurrence(&a, &c, &id).await? {
         let scope = scope.unwrap_or(EditScope::This);
         chronos
             .update_occurrence(&a, &c, &id, changes, scope, opts)
@@ -556,7 +537,7 @@ pub async fn delete_event<R: Runtime>(
         CalendarId::new(calendar_id),
         EventId::new(event_id),
     );
-    if scope.is_some() || is_occurrence(&chronos, &a, &c, &id).await? {
+    if scope.is_some() || chronos.is_occurrence(&a, &c, &id).await? {
         chronos
             .delete_occurrence(&a, &c, &id, scope.unwrap_or(EditScope::This), opts)
             .await?;

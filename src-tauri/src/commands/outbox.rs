@@ -2,13 +2,11 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
-use crate::events::{emit, OutboxChanged};
 use chronos_core::model::AccountId;
 use chronos_core::outbox::conflicts::{ChangeState, PendingWhat, Resolution};
-use chronos_core::store::{ConflictId, ConflictKind, OutboxId, OutboxOp, Store, StoredConflict};
+use chronos_core::store::{ConflictId, ConflictKind, OutboxId, OutboxOp, StoredConflict};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::State;
 use ts_rs::TS;
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -55,16 +53,6 @@ pub enum ResolutionInput {
     ReapplyField { field: String },
 }
 
-async fn with_store<T: Send + 'static>(
-    engine: &Engine,
-    f: impl FnOnce(&Arc<Store>) -> chronos_core::Result<T> + Send + 'static,
-) -> CmdResult<T> {
-    let store = engine.get()?.store().clone();
-    Ok(tauri::async_runtime::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??)
-}
-
 /// The page's name for an outbox operation.
 pub fn op_name(op: OutboxOp) -> &'static str {
     match op {
@@ -104,10 +92,16 @@ fn parse_id(field: &str, s: &str) -> CmdResult<i64> {
 
 /// Which account an outbox entry belongs to (the UI passes the id alone).
 async fn change_account(engine: &Engine, id: i64) -> CmdResult<AccountId> {
-    with_store(engine, move |store| store.get_outbox(OutboxId(id)))
-        .await?
-        .map(|e| e.account)
-        .ok_or_else(|| AppError::not_found("this change is no longer pending"))
+    engine
+        .get()?
+        .change_account(OutboxId(id))
+        .await
+        .map_err(|e| match e.kind() {
+            chronos_core::ErrorKind::NotFound => {
+                AppError::not_found("this change is no longer pending")
+            }
+            _ => e.into(),
+        })
 }
 
 // Retry, discard and resolve go through the core, which pushes what they queue at once and
@@ -169,9 +163,8 @@ fn conflict_view(c: &StoredConflict) -> ConflictView {
 
 #[tauri::command]
 pub async fn list_conflicts(engine: State<'_, Engine>) -> CmdResult<Vec<ConflictView>> {
-    with_store(&engine, |store| store.list_conflicts(None))
-        .await
-        .map(|list| list.iter().map(conflict_view).collect())
+    let list = engine.get()?.list_conflicts(None).await?;
+    Ok(list.iter().map(conflict_view).collect())
 }
 
 #[tauri::command]
@@ -196,27 +189,4 @@ pub async fn resolve_conflict(
     };
     chronos.user_activity();
     Ok(chronos.resolve_conflict(&account, id, how).await?)
-}
-
-/// Emits `outbox://changed` with the account's current counts.
-pub async fn announce<R: Runtime>(app: &AppHandle<R>, account: &str) {
-    let engine = app.state::<Engine>();
-    let a = AccountId::new(account.to_owned());
-    let counts = with_store(&engine, move |store| {
-        let pending = store.pending_count(Some(&a))?;
-        let conflicts = store.conflict_count(&a)?;
-        Ok((pending, conflicts))
-    })
-    .await;
-    match counts {
-        Ok((pending, conflicts)) => emit(
-            app,
-            &OutboxChanged {
-                account_id: account.to_owned(),
-                pending_changes: pending as u32,
-                conflicts: conflicts as u32,
-            },
-        ),
-        Err(e) => tracing::warn!(kind = %e.kind, "could not count pending changes"),
-    }
 }

@@ -2,9 +2,7 @@
 
 use crate::error::CmdResult;
 use crate::events::SyncStatus;
-use crate::sync_hub::SyncHub;
-use std::sync::Arc;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
 /// Starts a sync of one account, or of all; resolves once the engine has taken the request.
 #[tauri::command]
@@ -13,6 +11,6 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>, account_id: Option<String>)
 }
 
 #[tauri::command]
-pub fn sync_status(hub: State<'_, Arc<SyncHub>>) -> Vec<SyncStatus> {
-    hub.statuses()
+pub fn sync_status<R: Runtime>(app: AppHandle<R>) -> Vec<SyncStatus> {
+    crate::engine::statuses(&app)
 }

@@ -327,12 +327,12 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(if ok { 0 } else { 2 })
         }
         Command::Status => {
-            let status = chronos.status();
-            if status.is_empty() {
+            let accounts = chronos.feed().accounts();
+            if accounts.is_empty() {
                 println!("No account connected.");
             }
-            for s in status {
-                println!("{}  {}", s.account, output::status_line(&s.status));
+            for view in accounts {
+                println!("{}  {}", view.account, output::status_line(&view.status));
             }
             Ok(0)
         }
@@ -360,12 +360,9 @@ async fn run(cli: Cli) -> Result<i32> {
                 eprintln!("Events from {from} to {to}, read in {zone}.");
             }
             let result = if *raw {
-                let store = chronos.store().clone();
-                let events = tokio::task::spawn_blocking(move || {
-                    store.events_in_range(account.as_ref(), calendars.as_deref(), from, to)
-                })
-                .await
-                .context("the store query stopped")??;
+                let events = chronos
+                    .stored_events_in_range(account.as_ref(), calendars, from, to)
+                    .await?;
                 RangeResult {
                     events,
                     truncated: Vec::new(),

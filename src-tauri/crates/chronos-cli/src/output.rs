@@ -4,16 +4,16 @@
 //! a hostile title cannot move the cursor or rewrite the screen.
 
 use anyhow::Result;
-use chronos_core::model::{AccountId, EventDateTime};
+use chronos_core::feed::{CalendarRun, CalendarRunState, EngineEvent, RunFinished, RunSnapshot};
+use chronos_core::model::{AccountId, CalendarId, EventDateTime};
 use chronos_core::recurrence::ExpansionLimit;
 use chronos_core::service::Chronos;
 use chronos_core::service::TruncatedSeries;
 use chronos_core::store::StoredEvent;
-use chronos_core::sync::progress::SyncProgress;
 use chronos_core::sync::run::RunReport;
 use chronos_core::sync::status::AccountStatus;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -65,136 +65,162 @@ pub fn status_line(s: &AccountStatus) -> String {
 }
 
 /// Runs a sync and shows one line per calendar while it goes (a live bar on a terminal, plain
-/// lines otherwise).
+/// lines otherwise), from the engine's feed.
 pub async fn sync_with_progress(
     chronos: &Chronos,
     account: Option<&AccountId>,
 ) -> Result<Vec<RunReport>> {
-    let mut rx = chronos.subscribe_progress();
+    let mut rx = chronos.feed().subscribe().events;
     let live = std::io::stderr().is_terminal();
-    let multi = MultiProgress::with_draw_target(if live {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    let display = tokio::spawn(async move {
-        let mut bars: HashMap<String, ProgressBar> = HashMap::new();
-        let mut names: HashMap<String, String> = HashMap::new();
+    let mut display = RunDisplay::new(live);
+    let watcher = tokio::spawn(async move {
         loop {
-            let ev = match rx.recv().await {
-                Ok(ev) => ev,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            match rx.recv().await {
+                Ok(EngineEvent::Account(view)) => {
+                    if let Some(run) = &view.run {
+                        display.show(&view.account, run);
+                    }
+                }
+                Ok(EngineEvent::RunFinished(end)) => display.finish(&end),
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(_) => break,
-            };
-            match ev {
-                SyncProgress::RunBegun { .. } => {}
-                SyncProgress::SyncStarted { account, calendars } => {
-                    println!("Syncing {account}: {} calendars", calendars.len());
-                    for c in calendars {
-                        let name = clean(&c.summary);
-                        let bar = multi.add(ProgressBar::new_spinner());
-                        bar.set_style(style.clone());
-                        bar.set_prefix(name.clone());
-                        bar.set_message("waiting");
-                        bar.enable_steady_tick(Duration::from_millis(120));
-                        names.insert(c.id.to_string(), name);
-                        bars.insert(c.id.to_string(), bar);
-                    }
-                }
-                SyncProgress::CalendarProgress {
-                    calendar,
-                    events_fetched,
-                    pages,
-                    ..
-                } => {
-                    if let Some(b) = bars.get(calendar.as_str()) {
-                        b.set_message(format!("{events_fetched} events, {pages} pages"));
-                    }
-                }
-                SyncProgress::CalendarDone {
-                    calendar,
-                    added,
-                    updated,
-                    deleted,
-                    skipped,
-                    ..
-                } => {
-                    let line = format!(
-                        "+{added} ~{updated} -{deleted}{}",
-                        if skipped > 0 {
-                            format!(" ({skipped} skipped)")
-                        } else {
-                            String::new()
-                        }
-                    );
-                    let name = names
-                        .get(calendar.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| calendar.to_string());
-                    if let Some(b) = bars.remove(calendar.as_str()) {
-                        b.finish_and_clear();
-                    }
-                    let _ = multi.println(format!("  done    {name}: {line}"));
-                    if !live {
-                        println!("  done    {name}: {line}");
-                    }
-                }
-                SyncProgress::CalendarFailed {
-                    calendar,
-                    kind,
-                    message,
-                    ..
-                } => {
-                    let name = names
-                        .get(calendar.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| calendar.to_string());
-                    if let Some(b) = bars.remove(calendar.as_str()) {
-                        b.finish_and_clear();
-                    }
-                    let line = format!("  failed  {name}: [{}] {}", kind.as_str(), clean(&message));
-                    let _ = multi.println(&line);
-                    if !live {
-                        println!("{line}");
-                    }
-                }
-                SyncProgress::SyncFinished {
-                    account,
-                    totals,
-                    duration_ms,
-                    outcome,
-                    error,
-                    ..
-                } => {
-                    for (_, b) in bars.drain() {
-                        b.finish_and_clear();
-                    }
-                    println!(
-                        "{account}: {} in {:.1} s — {} events fetched, +{} ~{} -{}, {} skipped, {} of {} calendars failed",
-                        outcome.as_str(),
-                        duration_ms as f64 / 1000.0,
-                        totals.events_fetched,
-                        totals.added,
-                        totals.updated,
-                        totals.deleted,
-                        totals.skipped,
-                        totals.calendars_failed,
-                        totals.calendars
-                    );
-                    if let Some(e) = error {
-                        println!("  [{}] {}", e.kind.as_str(), clean(&e.message));
-                    }
-                }
             }
         }
     });
     let reports = chronos.sync_now(account).await;
     // Let the throttled stream deliver the last events before the display stops.
     tokio::time::sleep(Duration::from_millis(150)).await;
-    display.abort();
+    watcher.abort();
     Ok(reports?)
+}
+
+/// The live lines of the runs under way: a bar per calendar, a line when one ends.
+struct RunDisplay {
+    live: bool,
+    multi: MultiProgress,
+    style: ProgressStyle,
+    /// The bars of calendars still running, and the accounts and calendars already reported.
+    bars: HashMap<(AccountId, CalendarId), ProgressBar>,
+    announced: HashSet<AccountId>,
+    reported: HashSet<(AccountId, CalendarId)>,
+}
+
+impl RunDisplay {
+    fn new(live: bool) -> Self {
+        RunDisplay {
+            live,
+            multi: MultiProgress::with_draw_target(if live {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            }),
+            style: ProgressStyle::with_template("{spinner} {prefix:.bold} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            bars: HashMap::new(),
+            announced: HashSet::new(),
+            reported: HashSet::new(),
+        }
+    }
+
+    fn show(&mut self, account: &AccountId, run: &RunSnapshot) {
+        if run.calendars.is_empty() {
+            return;
+        }
+        if self.announced.insert(account.clone()) {
+            println!("Syncing {account}: {} calendars", run.calendars.len());
+        }
+        for c in &run.calendars {
+            let key = (account.clone(), c.calendar.clone());
+            if self.reported.contains(&key) {
+                continue;
+            }
+            match c.state {
+                CalendarRunState::Waiting | CalendarRunState::Running => {
+                    let bar = self.bar(key, c);
+                    if c.state == CalendarRunState::Running {
+                        bar.set_message(format!("{} events, {} pages", c.events_fetched, c.pages));
+                    }
+                }
+                CalendarRunState::Done | CalendarRunState::Failed => {
+                    self.report(&key, c);
+                    self.reported.insert(key);
+                }
+            }
+        }
+    }
+
+    fn bar(&mut self, key: (AccountId, CalendarId), c: &CalendarRun) -> &ProgressBar {
+        self.bars.entry(key).or_insert_with(|| {
+            let bar = self.multi.add(ProgressBar::new_spinner());
+            bar.set_style(self.style.clone());
+            bar.set_prefix(clean(&c.summary));
+            bar.set_message("waiting");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        })
+    }
+
+    /// One line for a calendar that ended.
+    fn report(&mut self, key: &(AccountId, CalendarId), c: &CalendarRun) {
+        if let Some(b) = self.bars.remove(key) {
+            b.finish_and_clear();
+        }
+        let name = clean(&c.summary);
+        let line = match (&c.error, c.changes) {
+            (Some(e), _) => format!(
+                "  failed  {name}: [{}] {}",
+                e.kind.as_str(),
+                clean(&e.message)
+            ),
+            (None, ch) => {
+                let ch = ch.unwrap_or_default();
+                let skipped = if ch.skipped > 0 {
+                    format!(" ({} skipped)", ch.skipped)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "  done    {name}: +{} ~{} -{}{skipped}",
+                    ch.added, ch.updated, ch.deleted
+                )
+            }
+        };
+        let _ = self.multi.println(&line);
+        if !self.live {
+            println!("{line}");
+        }
+    }
+
+    fn finish(&mut self, end: &RunFinished) {
+        // Calendars that ended between the last view and the end are reported from its snapshot.
+        self.show(&end.account, &end.run);
+        self.bars.retain(|(a, _), b| {
+            let others = a != &end.account;
+            if !others {
+                b.finish_and_clear();
+            }
+            others
+        });
+        self.announced.remove(&end.account);
+        self.reported.retain(|(a, _)| a != &end.account);
+        let totals = end.totals;
+        println!(
+            "{}: {} in {:.1} s — {} events fetched, +{} ~{} -{}, {} skipped, {} of {} calendars failed",
+            end.account,
+            end.outcome.as_str(),
+            end.duration_ms as f64 / 1000.0,
+            totals.events_fetched,
+            totals.added,
+            totals.updated,
+            totals.deleted,
+            totals.skipped,
+            totals.calendars_failed,
+            totals.calendars
+        );
+        if let Some(e) = &end.error {
+            println!("  [{}] {}", e.kind.as_str(), clean(&e.message));
+        }
+    }
 }
 
 fn when(t: &Option<EventDateTime>) -> String {

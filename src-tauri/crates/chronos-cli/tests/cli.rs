@@ -154,6 +154,16 @@ fn demo_mode_syncs_and_lists_without_a_browser() {
         out.contains("Syncing demo@chronos.example: 5 calendars"),
         "{out}"
     );
+    // One line per calendar as it ends, each said once.
+    let done: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  done    "))
+        .collect();
+    assert_eq!(done.len(), 5, "{out}");
+    assert!(
+        done.iter().any(|l| l.contains("Holidays in Germany: +")),
+        "{out}"
+    );
     let status = cli.ok(&["status"]);
     assert!(
         status.contains("demo@chronos.example  up to date"),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod feed;
 pub mod google;
 pub mod model;
 pub(crate) mod occurrences;

@@ -10,7 +10,9 @@
 //! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
 mod account_zone;
+mod changes;
 mod colors;
+mod lookups;
 use crate::occurrences;
 pub use crate::occurrences::{RangeResult, TruncatedSeries};
 
@@ -18,12 +20,12 @@ use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{GoogleEndpoints, OAuthClientConfig};
 use crate::error::{Error, Result};
+use crate::feed::Feed;
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
 use crate::model::{AccountId, CalendarColors, CalendarId, EventId};
 use crate::outbox::push::{drain_outbox, reset_interrupted};
 use crate::outbox::{
-    conflicts, edit, series, DrainReport, EditOptions, EditScope, EventChanges, OccurrenceEdit,
-    PendingChange, Resolution,
+    edit, series, DrainReport, EditOptions, EditScope, EventChanges, OccurrenceEdit,
 };
 use crate::push::service::validate_public_address;
 use crate::push::{ActivityTriggers, MaintenanceReport, PushService, PushSettings};
@@ -33,13 +35,13 @@ use crate::scheduler::{
 use crate::secrets::SecretStore;
 use crate::store::blocking;
 use crate::store::{
-    AccountStatus as StoredAccountStatus, CalendarRef, ConflictId, OutboxId, RecoveryReport, Store,
-    StoredCalendar, StoredEvent,
+    AccountStatus as StoredAccountStatus, CalendarRef, RecoveryReport, Store, StoredCalendar,
+    StoredEvent,
 };
 use crate::sync::calendar_colors::{self, ColorChange};
-use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncProgress, SyncTotals};
+use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncTotals};
 use crate::sync::run::{run_account, RunConfig, RunDeps, RunReport};
-use crate::sync::status::{AccountStatus, StatusBoard, StatusChanged};
+use crate::sync::status::AccountStatus;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
@@ -47,7 +49,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
-use tokio::sync::broadcast;
 
 /// The file name of the store inside the data directory.
 pub const STORE_FILE: &str = "chronos.sqlite";
@@ -110,27 +111,6 @@ fn probe_for(api_base: &str) -> Option<(String, u16, std::time::Duration)> {
     Some((host, port, std::time::Duration::from_secs(30)))
 }
 
-/// What changed, for the shell to re-read (`outbox://changed`, `events://changed`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum ChangeNotice {
-    /// The account's pending-change list changed (an edit, a drain, a retry, a resolution).
-    OutboxChanged {
-        account: AccountId,
-        pending_changes: usize,
-    },
-    /// Local events of the account changed (an edit, a settled push, a sync that stored
-    /// something). `calendars` empty: any calendar of the account.
-    EventsChanged {
-        account: AccountId,
-        calendars: Vec<CalendarId>,
-    },
-}
-
 /// An account as the front ends list it.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,11 +132,9 @@ struct Inner {
     clock: Arc<dyn Clock>,
     clients: Mutex<HashMap<AccountId, GoogleClient>>,
     scheduler: Scheduler<RunReport>,
-    progress_tx: broadcast::Sender<SyncProgress>,
     sink: ProgressSink,
-    status: Arc<StatusBoard>,
+    feed: Feed,
     forwarder: tokio::task::JoinHandle<()>,
-    changes_tx: broadcast::Sender<ChangeNotice>,
     /// Accounts with a background drain spawned and not yet begun (further edits need no other).
     kicks: Mutex<HashSet<AccountId>>,
     /// The shell's last word on connectivity (`None`: never said).
@@ -188,7 +166,7 @@ impl SyncRunner<RunReport> for EngineRunner {
             match inner {
                 Some(inner) => {
                     let me = Chronos { inner };
-                    let before = me.inner.status.pending(&account);
+                    let before = me.inner.feed.pending(&account);
                     let deps = me.deps(&account);
                     let report = run_account(&deps, &account, &request.scope).await;
                     me.after_run(&account, before, &report).await;
@@ -258,14 +236,11 @@ impl Chronos {
             options.oauth.clone(),
         );
         let tokens = TokenManagers::new(options.secrets.clone(), endpoint.clone(), clock.clone());
-        let status = Arc::new(StatusBoard::new());
-        let (progress_tx, _) = broadcast::channel(1024);
-        let board = status.clone();
-        let (sink, forwarder) = spawn_throttled(
-            options.progress_per_second,
-            progress_tx.clone(),
-            move |ev| board.apply(ev),
-        );
+        let feed = Feed::new();
+        let into_feed = feed.clone();
+        let (sink, forwarder) = spawn_throttled(options.progress_per_second, move |ev| {
+            into_feed.progress(ev)
+        });
         let runner = Arc::new(EngineRunner {
             inner: Mutex::new(Weak::new()),
         });
@@ -275,7 +250,6 @@ impl Chronos {
             Arc::new(SystemClock),
         );
         scheduler.set_full_listing_only(Some(full_listing_only(&store)));
-        let (changes_tx, _) = broadcast::channel(1024);
         let source_store = store.clone();
         let early_triggers = ActivityTriggers::new(
             scheduler.clone(),
@@ -298,11 +272,9 @@ impl Chronos {
             clock,
             clients: Mutex::new(HashMap::new()),
             scheduler,
-            progress_tx,
             sink,
-            status,
+            feed,
             forwarder,
-            changes_tx,
             kicks: Mutex::new(HashSet::new()),
             online: Mutex::new(None),
             push_address,
@@ -336,20 +308,22 @@ impl Chronos {
                     );
                 }
                 let pending = store.pending_count(Some(&a.id))?;
-                out.push((a, last, pending));
+                let conflicts = store.conflict_count(&a.id)?;
+                out.push((a, last, pending, conflicts));
             }
             Ok(out)
         })
         .await?;
-        for (a, last, pending) in accounts {
-            self.inner.status.set_pending(&a.id, pending);
+        for (a, last, pending, conflicts) in accounts {
             let gate = self.inner.scheduler.add_account(&a.id);
             let needs_reauth = a.status == StoredAccountStatus::NeedsReauth;
             if needs_reauth {
                 // Known to need the user: no automatic runs until reconnected.
                 gate.halt();
             }
-            self.inner.status.seed(&a.id, last, needs_reauth);
+            self.inner
+                .feed
+                .seed(&a.id, last, needs_reauth, (pending, conflicts));
         }
         Ok(())
     }
@@ -472,9 +446,7 @@ impl Chronos {
         })
         .await?;
         self.inner.scheduler.add_account(&account).resume();
-        if self.inner.status.get(&account) == AccountStatus::NeedsReauth {
-            self.inner.status.set(&account, AccountStatus::Idle);
-        }
+        self.inner.feed.connected(&account);
         if let Some(push) = self.push_service() {
             // Opening channels makes requests: not on the sign-in path.
             let client = self.client(&account);
@@ -504,7 +476,7 @@ impl Chronos {
             .into_iter()
             .map(
                 |(id, calendars, selected_calendars, pending_changes)| AccountSummary {
-                    status: self.inner.status.get(&id),
+                    status: self.inner.feed.status(&id),
                     id,
                     calendars,
                     selected_calendars,
@@ -537,7 +509,7 @@ impl Chronos {
         self.inner.clients.lock().unwrap().remove(account);
         let (store, a) = (self.inner.store.clone(), account.clone());
         let existed = blocking(move || store.delete_account(&a)).await?;
-        self.inner.status.remove(account);
+        self.inner.feed.remove(account);
         if !existed {
             return Err(Error::NotFound(format!(
                 "account {account} is not connected"
@@ -677,21 +649,14 @@ impl Chronos {
             .request(account, RunScope::calendars(calendars), Trigger::OnDemand)
     }
 
-    pub fn status(&self) -> Vec<StatusChanged> {
-        self.inner.status.all()
+    /// The engine's read model of its accounts: their views and one ordered stream of what
+    /// changed (progress at most `progress_per_second` updates a second).
+    pub fn feed(&self) -> &Feed {
+        &self.inner.feed
     }
 
     pub fn account_status(&self, account: &AccountId) -> AccountStatus {
-        self.inner.status.get(account)
-    }
-
-    /// Throttled progress events (at most `progress_per_second` progress updates a second).
-    pub fn subscribe_progress(&self) -> broadcast::Receiver<SyncProgress> {
-        self.inner.progress_tx.subscribe()
-    }
-
-    pub fn subscribe_status(&self) -> broadcast::Receiver<StatusChanged> {
-        self.inner.status.subscribe()
+        self.inner.feed.status(account)
     }
 
     // ---- scheduling ----
@@ -877,63 +842,6 @@ impl Chronos {
         .await
     }
 
-    /// Queued changes with their states, and open conflict records.
-    pub async fn list_pending_changes(&self, account: &AccountId) -> Result<Vec<PendingChange>> {
-        let a = account.clone();
-        self.inner
-            .store
-            .call(move |s| conflicts::list_pending_changes(s, &a))
-            .await
-    }
-
-    /// Puts a failed change back in the queue and pushes at once.
-    pub async fn retry_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| {
-            conflicts::retry_change(s, a, id)
-        })
-        .await
-    }
-
-    /// Drops a queued change; the local event returns to what Google has.
-    pub async fn discard_change(&self, account: &AccountId, id: OutboxId) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| {
-            conflicts::discard_change(s, a, id)
-        })
-        .await
-    }
-
-    /// Keep mine, keep theirs, or re-apply one field; what it queues is pushed at once.
-    pub async fn resolve_conflict(
-        &self,
-        account: &AccountId,
-        id: ConflictId,
-        how: Resolution,
-    ) -> Result<()> {
-        self.edit(account, Vec::new(), move |s, a| {
-            conflicts::resolve_conflict(s, a, id, &how)
-        })
-        .await
-    }
-
-    /// The account a conflict record belongs to, for callers that know only its id.
-    pub async fn conflict_account(&self, id: ConflictId) -> Result<AccountId> {
-        self.inner
-            .store
-            .call(move |s| s.find_conflict(id))
-            .await?
-            .map(|c| c.account)
-            .ok_or_else(|| Error::NotFound(format!("conflict {} is already resolved", id.0)))
-    }
-
-    /// Local changes of the account not yet on Google (read from the store).
-    pub async fn pending_count(&self, account: &AccountId) -> Result<usize> {
-        let a = account.clone();
-        self.inner
-            .store
-            .call(move |s| s.pending_count(Some(&a)))
-            .await
-    }
-
     /// Sends the account's queue now and waits for the drain (the background push after an
     /// edit does the same without waiting). Entries that cannot go out stay queued.
     pub async fn push_pending_changes(&self, account: &AccountId) -> Result<DrainReport> {
@@ -943,11 +851,6 @@ impl Chronos {
             )));
         }
         self.drain(account).await
-    }
-
-    /// "Outbox changed" and "events changed" notices.
-    pub fn subscribe_changes(&self) -> broadcast::Receiver<ChangeNotice> {
-        self.inner.changes_tx.subscribe()
     }
 
     /// One local write (row + outbox entry in one transaction, by the outbox module), then the
@@ -960,39 +863,31 @@ impl Chronos {
     ) -> Result<T> {
         let a = account.clone();
         let out = self.inner.store.call(move |s| f(s, &a)).await?;
-        let pending = self.refresh_pending(account).await;
-        self.notify(ChangeNotice::EventsChanged {
-            account: account.clone(),
-            calendars,
-        });
-        self.notify(ChangeNotice::OutboxChanged {
-            account: account.clone(),
-            pending_changes: pending,
-        });
+        self.refresh_counts(account).await;
+        self.inner.feed.events_changed(account, calendars);
+        self.inner.feed.outbox_changed(account);
         self.kick(account);
         Ok(out)
     }
 
-    fn notify(&self, n: ChangeNotice) {
-        let _ = self.inner.changes_tx.send(n);
-    }
-
-    /// Re-reads the account's pending count into the status board; returns it.
-    async fn refresh_pending(&self, account: &AccountId) -> usize {
+    /// Re-reads the account's pending changes and conflicts into the feed; returns the pending.
+    async fn refresh_counts(&self, account: &AccountId) -> usize {
         let a = account.clone();
-        match self
+        let counts = self
             .inner
             .store
-            .call(move |s| s.pending_count(Some(&a)))
-            .await
-        {
-            Ok(n) => {
-                self.inner.status.set_pending(account, n);
-                n
+            .call(move |s| Ok((s.pending_count(Some(&a))?, s.conflict_count(&a)?)))
+            .await;
+        match counts {
+            Ok((pending, conflicts)) => {
+                self.inner
+                    .feed
+                    .set_counts(account, pending, Some(conflicts));
+                pending
             }
             Err(e) => {
                 tracing::warn!(kind = e.kind().as_str(), "cannot count pending changes");
-                self.inner.status.pending(account)
+                self.inner.feed.pending(account)
             }
         }
     }
@@ -1031,20 +926,14 @@ impl Chronos {
     async fn drain(&self, account: &AccountId) -> Result<DrainReport> {
         let client = self.client(account);
         let result = drain_outbox(&self.inner.store, &client, account).await;
-        let pending = self.refresh_pending(account).await;
+        self.refresh_counts(account).await;
         if let Ok(r) = &result {
             if r.pushed + r.merged + r.conflicts_recorded + r.failed > 0 {
-                self.notify(ChangeNotice::OutboxChanged {
-                    account: account.clone(),
-                    pending_changes: pending,
-                });
+                self.inner.feed.outbox_changed(account);
             }
             if r.pushed + r.merged + r.conflicts_recorded > 0 {
                 // Settled rows lost their pending mark, merges changed content.
-                self.notify(ChangeNotice::EventsChanged {
-                    account: account.clone(),
-                    calendars: Vec::new(),
-                });
+                self.inner.feed.events_changed(account, Vec::new());
             }
             if let Some(why) = &r.stopped {
                 tracing::info!(
@@ -1062,13 +951,9 @@ impl Chronos {
         if self.inner.scheduler.gate(account).is_none() {
             return; // disconnected meanwhile
         }
-        let pending = self.refresh_pending(account).await;
-        if pending != pending_before || pending > 0 {
-            self.notify(ChangeNotice::OutboxChanged {
-                account: account.clone(),
-                pending_changes: pending,
-            });
-        }
+        let pending = self.refresh_counts(account).await;
+        // The run pushed the outbox before it pulled, and a merge may have recorded a conflict.
+        self.inner.feed.outbox_changed(account);
         let calendars: Vec<CalendarId> = report
             .calendars
             .iter()
@@ -1076,15 +961,9 @@ impl Chronos {
             .map(|c| c.calendar.clone())
             .collect();
         if pending != pending_before {
-            self.notify(ChangeNotice::EventsChanged {
-                account: account.clone(),
-                calendars: Vec::new(),
-            });
+            self.inner.feed.events_changed(account, Vec::new());
         } else if !calendars.is_empty() {
-            self.notify(ChangeNotice::EventsChanged {
-                account: account.clone(),
-                calendars,
-            });
+            self.inner.feed.events_changed(account, calendars);
         }
     }
 }

@@ -8,9 +8,10 @@ mod sync_support;
 use chronos_core::auth::open_without_browser;
 use chronos_core::clock::Backoff;
 use chronos_core::config::OAuthClientConfig;
+use chronos_core::feed::EngineEvent;
 use chronos_core::push::ReceiverConfig;
 use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::{ChangeNotice, Chronos, ChronosOptions};
+use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::ErrorKind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -91,7 +92,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // A change made elsewhere reaches the local range query through the notification.
-    let mut notices = chronos.subscribe_changes();
+    let mut notices = chronos.feed().subscribe().events;
     let deliveries = emu.control().push_deliveries().len();
     let from = "2026-01-08T00:00:00Z".parse().unwrap();
     let to = "2026-01-09T00:00:00Z".parse().unwrap();
@@ -130,7 +131,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     );
     let got = eventually(Duration::from_secs(2), || {
         std::iter::from_fn(|| notices.try_recv().ok()).find(|n| {
-            matches!(n, ChangeNotice::EventsChanged { account: a, calendars } if a == &account && calendars == &vec![cal_id(0)])
+            matches!(n, EngineEvent::EventsChanged { account: a, calendars } if a == &account && calendars.contains(&cal_id(0)))
         })
     })
     .await;

@@ -6,10 +6,11 @@ mod sync_support;
 
 use chronos_core::auth::open_without_browser;
 use chronos_core::config::OAuthClientConfig;
+use chronos_core::feed::{AccountView, EngineEvent};
 use chronos_core::model::AccountId;
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
 use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::sync::progress::{SyncOutcome, SyncProgress};
+use chronos_core::sync::progress::SyncOutcome;
 use chronos_core::sync::status::AccountStatus;
 use chronos_core::ErrorKind;
 use std::sync::Arc;
@@ -57,8 +58,7 @@ async fn connect_sync_query_and_disconnect() {
     let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
         .await
         .unwrap();
-    let mut progress = chronos.subscribe_progress();
-    let mut status = chronos.subscribe_status();
+    let mut feed = chronos.feed().subscribe().events;
 
     let account = chronos.connect_account(open_without_browser).await.unwrap();
     assert_eq!(account.as_str(), USER);
@@ -67,34 +67,45 @@ async fn connect_sync_query_and_disconnect() {
     assert_eq!(reports[0].outcome, SyncOutcome::Completed);
     settles_up_to_date(&chronos, &account).await;
 
-    // The UI streams: typed progress (start … finish) and status changes.
+    // The feed: one ordered story of the run — its views, then its end, then the settled view.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let mut seen = Vec::new();
-    while let Ok(e) = progress.try_recv() {
-        seen.push(e);
-    }
-    // The run says it has begun before it sends the outbox and reads the calendar list.
-    assert!(
-        matches!(seen.first(), Some(SyncProgress::RunBegun { .. })),
-        "{seen:?}"
-    );
-    assert!(
-        matches!(seen.get(1), Some(SyncProgress::SyncStarted { .. })),
-        "{seen:?}"
-    );
-    assert!(matches!(
-        seen.last(),
-        Some(SyncProgress::SyncFinished {
-            outcome: SyncOutcome::Completed,
-            ..
+    let seen: Vec<EngineEvent> = std::iter::from_fn(|| feed.try_recv().ok()).collect();
+    let views: Vec<&AccountView> = seen
+        .iter()
+        .filter_map(|e| match e {
+            EngineEvent::Account(v) => Some(v),
+            _ => None,
         })
-    ));
-    let mut states = Vec::new();
-    while let Ok(s) = status.try_recv() {
-        states.push(s.status.label());
-    }
-    assert_eq!(states.first(), Some(&"syncing"));
-    assert_eq!(states.last(), Some(&"up to date"));
+        .collect();
+    // The run says it has begun before it sends the outbox and reads the calendar list.
+    let begun = views
+        .iter()
+        .position(|v| v.status.label() == "syncing")
+        .expect("a syncing view");
+    assert_eq!(
+        views[begun].run.as_ref().map(|r| r.calendars.len()),
+        Some(0)
+    );
+    assert_eq!(
+        views[begun + 1].run.as_ref().map(|r| r.calendars.len()),
+        Some(3),
+        "then the run names its calendars"
+    );
+    let finished = seen
+        .iter()
+        .position(
+            |e| matches!(e, EngineEvent::RunFinished(f) if f.outcome == SyncOutcome::Completed),
+        )
+        .expect("the run's end");
+    let EngineEvent::RunFinished(end) = &seen[finished] else {
+        unreachable!()
+    };
+    assert_eq!(end.run.calendars_done(), 3, "{end:?}");
+    assert!(
+        matches!(&seen[finished + 1], EngineEvent::Account(v) if v.status.label() == "up to date" && v.run.is_none()),
+        "the settled view follows the end: {seen:?}"
+    );
+    assert_eq!(views.last().unwrap().status.label(), "up to date");
 
     let accounts = chronos.accounts().await.unwrap();
     assert_eq!(accounts.len(), 1);
@@ -274,7 +285,7 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
             seed: 0,
         })
         .unwrap();
-    let mut progress = chronos.subscribe_progress();
+    let mut feed = chronos.feed().subscribe().events;
     let run = {
         let (chronos, account) = (chronos.clone(), account.clone());
         tokio::spawn(async move { chronos.sync_now(Some(&account)).await })
@@ -288,12 +299,9 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // Syncing is shown while the calendar list is still on its way.
-    let mut before = Vec::new();
-    while let Ok(e) = progress.try_recv() {
-        before.push(e);
-    }
+    let before: Vec<EngineEvent> = std::iter::from_fn(|| feed.try_recv().ok()).collect();
     assert!(
-        matches!(before.as_slice(), [SyncProgress::RunBegun { .. }]),
+        matches!(before.as_slice(), [EngineEvent::Account(v)] if v.run.as_ref().is_some_and(|r| r.calendars.is_empty())),
         "{before:?}"
     );
     let reports = run.await.unwrap().unwrap();

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// A calendar as announced at the start of a run.
@@ -275,23 +275,18 @@ impl ProgressSink {
     }
 }
 
-/// Runs the throttle between raw run output and subscribers: returns the sink to hand to runs.
-/// `on_event` sees each throttled event before it is broadcast (the status board uses it).
+/// Runs the throttle between raw run output and the engine's feed: returns the sink to hand to
+/// runs. `deliver` receives each event that passes, in order.
 pub fn spawn_throttled<F>(
     max_per_second: u32,
-    out: broadcast::Sender<SyncProgress>,
-    mut on_event: F,
+    mut deliver: F,
 ) -> (ProgressSink, tokio::task::JoinHandle<()>)
 where
-    F: FnMut(&SyncProgress) + Send + 'static,
+    F: FnMut(SyncProgress) + Send + 'static,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<SyncProgress>();
     let handle = tokio::spawn(async move {
         let mut throttle = ProgressThrottle::new(max_per_second);
-        let mut deliver = |ev: SyncProgress| {
-            on_event(&ev);
-            let _ = out.send(ev);
-        };
         loop {
             let due = throttle.next_due();
             tokio::select! {
@@ -434,8 +429,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_flood_is_limited_to_twenty_a_second_and_milestones_all_arrive() {
-        let (out, mut rx) = broadcast::channel(100_000);
-        let (sink, handle) = spawn_throttled(20, out, |_| {});
+        let (out, mut rx) = mpsc::unbounded_channel();
+        let (sink, handle) = spawn_throttled(20, move |e| {
+            let _ = out.send(e);
+        });
         let start = Instant::now();
         sink.emit(SyncProgress::SyncStarted {
             account: acct(),

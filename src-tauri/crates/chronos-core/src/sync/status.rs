@@ -6,8 +6,6 @@ use crate::sync::progress::{SyncOutcome, SyncProgress};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use tokio::sync::broadcast;
 
 /// How far a running sync has come.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -78,16 +76,6 @@ impl AccountStatus {
     }
 }
 
-/// A status change, as broadcast to subscribers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusChanged {
-    pub account: AccountId,
-    pub status: AccountStatus,
-    /// Local changes not yet on Google (every outbox entry of the account, whatever its state).
-    pub pending_changes: usize,
-}
-
 #[derive(Clone, Debug)]
 struct FirstFailure {
     kind: ErrorKind,
@@ -101,59 +89,35 @@ struct Entry {
     last_success: Option<DateTime<Utc>>,
     first_failure: Option<FirstFailure>,
     failures: u32,
-    pending: usize,
 }
 
-/// Holds every account's status and folds progress events into it.
+/// Every account's status, folded from its runs' progress. A plain value: the engine's feed
+/// holds it under the same lock as the rest of its fold, so a status and the progress that
+/// caused it are published in order.
+#[derive(Default)]
 pub struct StatusBoard {
-    inner: Mutex<HashMap<AccountId, Entry>>,
-    tx: broadcast::Sender<StatusChanged>,
-}
-
-impl Default for StatusBoard {
-    fn default() -> Self {
-        Self::new()
-    }
+    accounts: HashMap<AccountId, Entry>,
 }
 
 impl StatusBoard {
     pub fn new() -> Self {
-        let (tx, _) = broadcast::channel(256);
-        Self {
-            inner: Mutex::new(HashMap::new()),
-            tx,
-        }
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<StatusChanged> {
-        self.tx.subscribe()
+        Self::default()
     }
 
     pub fn get(&self, account: &AccountId) -> AccountStatus {
-        self.inner
-            .lock()
-            .unwrap()
+        self.accounts
             .get(account)
             .and_then(|e| e.status.clone())
             .unwrap_or(AccountStatus::Idle)
     }
 
-    pub fn all(&self) -> Vec<StatusChanged> {
-        let inner = self.inner.lock().unwrap();
-        let mut v: Vec<_> = inner
-            .iter()
-            .map(|(a, e)| StatusChanged {
-                account: a.clone(),
-                status: e.status.clone().unwrap_or(AccountStatus::Idle),
-                pending_changes: e.pending,
-            })
-            .collect();
-        v.sort_by(|a, b| a.account.cmp(&b.account));
-        v
-    }
-
     /// Seeds an account's last successful sync (from the store, at start-up).
-    pub fn seed(&self, account: &AccountId, last_sync: Option<DateTime<Utc>>, needs_reauth: bool) {
+    pub fn seed(
+        &mut self,
+        account: &AccountId,
+        last_sync: Option<DateTime<Utc>>,
+        needs_reauth: bool,
+    ) -> bool {
         let status = if needs_reauth {
             AccountStatus::NeedsReauth
         } else {
@@ -162,75 +126,31 @@ impl StatusBoard {
                 None => AccountStatus::Idle,
             }
         };
-        {
-            let mut inner = self.inner.lock().unwrap();
-            let e = inner.entry(account.clone()).or_default();
-            e.last_success = last_sync;
-        }
-        self.set(account, status);
+        self.accounts
+            .entry(account.clone())
+            .or_default()
+            .last_success = last_sync;
+        self.set(account, status)
     }
 
-    /// Sets a status directly (needs re-auth found outside a run, reconnection, removal).
-    pub fn set(&self, account: &AccountId, status: AccountStatus) {
-        let changed = {
-            let mut inner = self.inner.lock().unwrap();
-            let e = inner.entry(account.clone()).or_default();
-            let changed = e.status.as_ref() != Some(&status);
-            e.status = Some(status.clone());
-            changed.then_some(e.pending)
-        };
-        if let Some(pending_changes) = changed {
-            let _ = self.tx.send(StatusChanged {
-                account: account.clone(),
-                status,
-                pending_changes,
-            });
-        }
+    /// Sets a status directly (needs re-auth found outside a run, reconnection); true when it
+    /// changed.
+    pub fn set(&mut self, account: &AccountId, status: AccountStatus) -> bool {
+        let e = self.accounts.entry(account.clone()).or_default();
+        let changed = e.status.as_ref() != Some(&status);
+        e.status = Some(status);
+        changed
     }
 
-    /// The account's count of unsent local changes.
-    pub fn pending(&self, account: &AccountId) -> usize {
-        self.inner
-            .lock()
-            .unwrap()
-            .get(account)
-            .map_or(0, |e| e.pending)
-    }
-
-    /// Records the count of unsent local changes (after an edit or a drain); subscribers hear of
-    /// it only when it changed.
-    pub fn set_pending(&self, account: &AccountId, pending: usize) {
-        let changed = {
-            let mut inner = self.inner.lock().unwrap();
-            let e = inner.entry(account.clone()).or_default();
-            let changed = e.pending != pending;
-            e.pending = pending;
-            changed.then(|| e.status.clone().unwrap_or(AccountStatus::Idle))
-        };
-        if let Some(status) = changed {
-            let _ = self.tx.send(StatusChanged {
-                account: account.clone(),
-                status,
-                pending_changes: pending,
-            });
-        }
-    }
-
-    pub fn remove(&self, account: &AccountId) {
-        self.inner.lock().unwrap().remove(account);
-        let _ = self.tx.send(StatusChanged {
-            account: account.clone(),
-            status: AccountStatus::Idle,
-            pending_changes: 0,
-        });
+    pub fn remove(&mut self, account: &AccountId) {
+        self.accounts.remove(account);
     }
 
     /// Folds one progress event into the account's status.
-    pub fn apply(&self, event: &SyncProgress) {
+    pub fn apply(&mut self, event: &SyncProgress) -> bool {
         let account = event.account().clone();
         let next = {
-            let mut inner = self.inner.lock().unwrap();
-            let e = inner.entry(account.clone()).or_default();
+            let e = self.accounts.entry(account.clone()).or_default();
             let last_sync = e.last_success;
             let mut running = match &e.status {
                 Some(AccountStatus::Syncing { progress, .. }) => progress.clone(),
@@ -363,8 +283,9 @@ impl StatusBoard {
                 }
             }
         };
-        if let Some(status) = next {
-            self.set(&account, status);
+        match next {
+            Some(status) => self.set(&account, status),
+            None => false,
         }
     }
 }
@@ -397,8 +318,8 @@ mod tests {
 
     #[test]
     fn a_run_moves_through_syncing_to_up_to_date() {
-        let board = StatusBoard::new();
-        let mut rx = board.subscribe();
+        let mut board = StatusBoard::new();
+        let mut seen = Vec::new();
         assert_eq!(board.get(&a()), AccountStatus::Idle);
         board.apply(&SyncProgress::SyncStarted {
             account: a(),
@@ -413,7 +334,8 @@ mod tests {
                 },
             ],
         });
-        board.apply(&SyncProgress::CalendarDone {
+        seen.push(board.get(&a()).label());
+        let changed = board.apply(&SyncProgress::CalendarDone {
             account: a(),
             calendar: CalendarId::new("c1"),
             added: 1,
@@ -421,6 +343,7 @@ mod tests {
             deleted: 0,
             skipped: 0,
         });
+        assert!(changed, "one more calendar done is a change");
         match board.get(&a()) {
             AccountStatus::Syncing { progress, .. } => {
                 assert_eq!(progress.calendars_total, 2);
@@ -428,14 +351,15 @@ mod tests {
             }
             s => panic!("{s:?}"),
         }
-        board.apply(&finished(SyncOutcome::Completed, 1000));
+        assert!(board.apply(&finished(SyncOutcome::Completed, 1000)));
         let last = DateTime::from_timestamp(1000, 0).unwrap();
         assert_eq!(board.get(&a()), AccountStatus::UpToDate { last_sync: last });
-        let mut seen = Vec::new();
-        while let Ok(s) = rx.try_recv() {
-            seen.push(s.status.label());
-        }
-        assert_eq!(seen, vec!["syncing", "syncing", "up to date"]);
+        seen.push(board.get(&a()).label());
+        assert_eq!(seen, vec!["syncing", "up to date"]);
+        assert!(
+            !board.set(&a(), AccountStatus::UpToDate { last_sync: last }),
+            "the same status again is no change"
+        );
         let v = serde_json::to_value(board.get(&a())).unwrap();
         assert_eq!(v["state"], "upToDate");
         assert_eq!(v["lastSync"], "1970-01-01T00:16:40Z");
@@ -443,7 +367,7 @@ mod tests {
 
     #[test]
     fn partial_failure_reports_the_first_failure_and_keeps_last_sync() {
-        let board = StatusBoard::new();
+        let mut board = StatusBoard::new();
         board.apply(&finished(SyncOutcome::Completed, 1000));
         board.apply(&SyncProgress::SyncStarted {
             account: a(),
@@ -479,7 +403,7 @@ mod tests {
 
     #[test]
     fn quota_timeout_and_reauth_outcomes() {
-        let board = StatusBoard::new();
+        let mut board = StatusBoard::new();
         board.apply(&finished(SyncOutcome::QuotaExceeded, 10));
         assert_eq!(
             board.get(&a()),
@@ -505,30 +429,6 @@ mod tests {
         assert_eq!(
             serde_json::to_value(board.get(&a())).unwrap()["state"],
             "needsReauth"
-        );
-    }
-
-    #[test]
-    fn the_pending_count_travels_with_the_status_and_is_announced_only_on_change() {
-        let board = StatusBoard::new();
-        let mut rx = board.subscribe();
-        board.set_pending(&a(), 2);
-        board.set_pending(&a(), 2);
-        board.apply(&finished(SyncOutcome::Completed, 1000));
-        board.set_pending(&a(), 0);
-        let seen: Vec<(&str, usize)> = std::iter::from_fn(|| rx.try_recv().ok())
-            .map(|s| (s.status.label(), s.pending_changes))
-            .collect();
-        assert_eq!(
-            seen,
-            vec![("idle", 2), ("up to date", 2), ("up to date", 0)]
-        );
-        assert_eq!(board.pending(&a()), 0);
-        board.set_pending(&a(), 3);
-        assert_eq!(board.all()[0].pending_changes, 3);
-        assert_eq!(
-            serde_json::to_value(&board.all()[0]).unwrap()["pendingChanges"],
-            3
         );
     }
 }
