@@ -512,4 +512,14 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err:?}");
         assert!(err.to_string().contains("HTTPS"), "{err}");
     }
+
+    #[test]
+    fn only_loopback_addresses_may_revoke_over_plain_http() {
+        let loopback = |u: &str| is_loopback(&url::Url::parse(u).unwrap());
+        assert!(loopback("http://127.0.0.1:4000/revoke"));
+        assert!(loopback("http://[::1]:4000/revoke"));
+        assert!(loopback("http://LOCALHOST:4000/revoke"));
+        assert!(!loopback("http://10.0.0.1/revoke"));
+        assert!(!loopback("http://localhost.example/revoke"));
+    }
 }
