@@ -412,12 +412,7 @@ impl Chronos {
             let other_connected =
                 blocking(move || Ok(store.get_account(&other)?.is_some())).await?;
             if !other_connected {
-                let token = signed
-                    .tokens
-                    .refresh_token
-                    .as_deref()
-                    .unwrap_or(&signed.tokens.access_token);
-                if let Err(e) = self.inner.endpoint.revoke(token).await {
+                if let Err(e) = self.inner.endpoint.revoke(&signed.tokens).await {
                     tracing::warn!(
                         kind = e.kind().as_str(),
                         "could not revoke the grant of a sign-in as the wrong account"

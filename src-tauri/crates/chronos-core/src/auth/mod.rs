@@ -1,8 +1,8 @@
 //! Google sign-in (RFC 8252 loopback redirect + PKCE S256) and the tokens it yields: stored in
 //! the [`crate::secrets::SecretStore`], refreshed single-flight per account.
 
+mod http;
 pub mod loopback;
-pub mod pkce;
 pub mod signin;
 pub mod token_endpoint;
 mod token_set;

@@ -1,12 +1,12 @@
 //! The sign-in flow for desktop apps: loopback listener + PKCE + the system browser.
 
 use super::loopback::{LoopbackListener, LoopbackOptions};
-use super::pkce::{new_state, Pkce};
 use super::token_endpoint::{TokenEndpoint, TokenError};
 use super::token_set::TokenSet;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::AccountId;
+use oauth2::{CsrfToken, PkceCodeChallenge};
 use std::future::Future;
 use std::time::Duration;
 
@@ -29,32 +29,15 @@ pub struct SignedIn {
     pub tokens: TokenSet,
 }
 
-/// The authorization request URL.
+/// The authorization request URL for [`SIGN_IN_SCOPES`].
 pub fn authorization_url(
     endpoint: &TokenEndpoint,
     redirect_uri: &str,
-    pkce: &Pkce,
-    state: &str,
+    challenge: PkceCodeChallenge,
+    state: &CsrfToken,
     login_hint: Option<&str>,
 ) -> Result<String> {
-    let mut url = url::Url::parse(&endpoint.endpoints.auth_url)
-        .map_err(|e| Error::InvalidInput(format!("the authorization URL is not a URL: {e}")))?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("client_id", &endpoint.client.client_id)
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &SIGN_IN_SCOPES.join(" "))
-            .append_pair("code_challenge", pkce.challenge())
-            .append_pair("code_challenge_method", pkce.method())
-            .append_pair("state", state)
-            .append_pair("access_type", "offline")
-            .append_pair("prompt", "consent");
-        if let Some(hint) = login_hint {
-            q.append_pair("login_hint", hint);
-        }
-    }
-    Ok(url.into())
+    endpoint.authorization_url(redirect_uri, challenge, state, SIGN_IN_SCOPES, login_hint)
 }
 
 /// Runs the whole sign-in: opens the authorization URL with `open_url` (the system browser in
@@ -70,14 +53,15 @@ where
     F: FnOnce(String) -> Fut,
     Fut: Future<Output = Result<()>>,
 {
-    let pkce = Pkce::generate();
-    let state = new_state();
-    let listener = LoopbackListener::bind(&state, options.loopback.clone()).await?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    // 256 bits, as much as the verifier carries.
+    let state = CsrfToken::new_random_len(32);
+    let listener = LoopbackListener::bind(state.secret(), options.loopback.clone()).await?;
     let redirect_uri = listener.redirect_uri();
     let url = authorization_url(
         endpoint,
         &redirect_uri,
-        &pkce,
+        challenge,
         &state,
         options.login_hint.as_deref(),
     )?;
@@ -98,13 +82,7 @@ where
 
     let requested = SIGN_IN_SCOPES.join(" ");
     let tokens = match endpoint
-        .exchange_code(
-            &code.code,
-            pkce.verifier(),
-            &redirect_uri,
-            &requested,
-            clock.now(),
-        )
+        .exchange_code(&code.code, verifier, &redirect_uri, &requested, clock.now())
         .await
     {
         Ok(t) => t,
@@ -117,11 +95,7 @@ where
     };
     if !tokens.has_scope(CALENDAR_SCOPE) {
         // Do not keep a grant Chronos cannot use.
-        let token = tokens
-            .refresh_token
-            .as_deref()
-            .unwrap_or(&tokens.access_token);
-        if let Err(e) = endpoint.revoke(token).await {
+        if let Err(e) = endpoint.revoke(&tokens).await {
             tracing::warn!(
                 kind = e.kind().as_str(),
                 "could not revoke a grant without calendar access"
@@ -199,6 +173,7 @@ pub async fn open_without_browser(url: String) -> Result<()> {
 mod tests {
     use super::*;
     use crate::config::{GoogleEndpoints, OAuthClientConfig};
+    use oauth2::PkceCodeVerifier;
 
     #[test]
     fn authorization_url_carries_every_parameter() {
@@ -207,12 +182,14 @@ mod tests {
             GoogleEndpoints::default(),
             OAuthClientConfig::new("cid", "cs"),
         );
-        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
+        // RFC 7636 appendix B's known answer.
+        let verifier = PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
         let u = authorization_url(
             &ep,
             "http://127.0.0.1:5555/callback",
-            &pkce,
-            "st",
+            challenge,
+            &CsrfToken::new("st".into()),
             Some("a@b.c"),
         )
         .unwrap();

@@ -138,12 +138,13 @@ impl TokenManager {
         let mut cache = self.cache.lock().await;
         let stored = self.load().await?.and_then(|s| s.tokens);
         if let Some(tokens) = stored.as_ref() {
-            let token = tokens
+            let has_token = tokens
                 .refresh_token
                 .as_deref()
-                .unwrap_or(&tokens.access_token);
-            if !token.is_empty() {
-                let revoked = self.endpoint.revoke(token).await?;
+                .is_some_and(|t| !t.is_empty())
+                || !tokens.access_token.is_empty();
+            if has_token {
+                let revoked = self.endpoint.revoke(tokens).await?;
                 tracing::info!(revoked, "revoked the Google grant of an account");
             }
         }
