@@ -15,7 +15,6 @@ pub mod events;
 pub mod launch;
 pub mod logging;
 pub mod notify;
-pub mod palette;
 pub mod reminders;
 pub mod settings;
 pub mod tray;

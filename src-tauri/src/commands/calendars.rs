@@ -3,8 +3,8 @@
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use crate::events::{emit, EventsChanged};
-use crate::palette::{self, Palette};
 use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
+use chronos_core::service::Palette;
 use chronos_core::store::{IncrementalSync, StoredCalendar};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -63,8 +63,7 @@ pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
 }
 
 #[tauri::command]
-pub async fn list_calendars<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn list_calendars(
     engine: State<'_, Engine>,
     account_id: Option<String>,
 ) -> CmdResult<Vec<CalendarView>> {
@@ -80,7 +79,7 @@ pub async fn list_calendars<R: Runtime>(
     // colours of their own: the UI lists calendars right after connecting, so the account's
     // palette is fetched in the background before its events are first shown.
     let accounts = calendars.iter().map(|c| c.account.clone()).collect();
-    let palettes = palette::palettes_for(&app, accounts).await;
+    let palettes = chronos.palettes_for(accounts).await;
     let stand_in = Palette::stand_in();
     Ok(calendars
         .iter()
@@ -153,7 +152,7 @@ pub async fn set_calendar_color<R: Runtime>(
         .into_iter()
         .find(|c| c.entry.id == calendar)
         .ok_or_else(|| AppError::not_found(format!("no calendar {calendar}")))?;
-    let palettes = palette::palettes_for(&app, [account.clone()].into()).await;
+    let palettes = chronos.palettes_for([account.clone()].into()).await;
     let stand_in = Palette::stand_in();
     Ok(view(&stored, palettes.get(&account).unwrap_or(&stand_in)))
 }
@@ -168,8 +167,7 @@ pub struct ColorDefinition {
 /// when the saved palette is a day old, waiting a few seconds at most; an account that never
 /// fetched one gets Google's published palette).
 #[tauri::command]
-pub async fn event_colors<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn event_colors(
     engine: State<'_, Engine>,
     account_id: String,
 ) -> CmdResult<BTreeMap<String, ColorDefinition>> {
@@ -178,7 +176,7 @@ pub async fn event_colors<R: Runtime>(
     if !chronos.has_account(&account).await? {
         return Err(AppError::not_found(format!("no account {account}")));
     }
-    let palette = palette::palette_now(&app, chronos, &account).await;
+    let palette = chronos.palette_now(&account).await;
     Ok(palette
         .colors
         .event

@@ -4,12 +4,12 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
-use crate::palette::{self, Palette};
 use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId, EventResource};
 use chronos_core::outbox::edit::{EditOptions, EventChanges, Notify};
 use chronos_core::outbox::EditScope;
 use chronos_core::service::Chronos;
+use chronos_core::service::Palette;
 use chronos_core::store::{StoredCalendar, StoredEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -254,8 +254,9 @@ pub async fn events_in_range<R: Runtime>(
         .unwrap_or_else(chronos_core::zone::system_zone);
     let result = chronos.events_in_range(from, to, zone, None, None).await?;
     let events = &result.events;
-    let palettes =
-        palette::palettes_for(&app, events.iter().map(|e| e.account.clone()).collect()).await;
+    let palettes = chronos
+        .palettes_for(events.iter().map(|e| e.account.clone()).collect())
+        .await;
     let conflicts = open_conflicts(chronos, None).await?;
     let stand_in = Palette::stand_in();
     let views = events
@@ -414,7 +415,7 @@ async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult
     let chronos = engine.get()?;
     let calendars = chronos.calendars(Some(&e.account)).await?;
     let cal = calendars.iter().find(|c| c.entry.id == e.calendar);
-    let palette = palette::palette(app, chronos, &e.account).await;
+    let palette = chronos.palette(&e.account).await;
     let conflicts = open_conflicts(chronos, Some(&e.account)).await?;
     view(&e, cal, &palette, &conflicts)
         .ok_or_else(|| AppError::internal("the saved event has no start or end"))

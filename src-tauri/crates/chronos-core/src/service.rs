@@ -13,8 +13,10 @@ mod account_zone;
 mod changes;
 mod colors;
 mod lookups;
+mod palette;
 use crate::occurrences;
 pub use crate::occurrences::{RangeResult, TruncatedSeries};
+pub use palette::{offline_stand_in, Palette};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
@@ -144,6 +146,7 @@ struct Inner {
     push: Mutex<Option<Arc<PushService<RunReport>>>>,
     /// Serialises starting the push service.
     push_start: tokio::sync::Mutex<()>,
+    palettes: palette::Palettes,
     /// Focus / activity / network triggers used until the push service runs.
     early_triggers: Arc<ActivityTriggers<RunReport>>,
 }
@@ -281,6 +284,7 @@ impl Chronos {
             push: Mutex::new(None),
             push_start: tokio::sync::Mutex::new(()),
             early_triggers,
+            palettes: palette::Palettes::default(),
         });
         *runner.inner.lock().unwrap() = Arc::downgrade(&inner);
         let me = Chronos { inner };

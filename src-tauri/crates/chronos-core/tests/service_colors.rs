@@ -188,3 +188,52 @@ async fn an_unreachable_google_keeps_the_saved_palette_and_says_so_when_there_is
         .unwrap_err();
     assert_eq!(err.kind().as_str(), "not_found", "{err:?}");
 }
+
+#[tokio::test]
+async fn a_view_gets_a_palette_at_once_and_hears_when_googles_arrives() {
+    use chronos_core::feed::EngineEvent;
+    let emu = emulator(world(&[1])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::new();
+    let chronos = Chronos::open(options(
+        &emu,
+        dir.path(),
+        Arc::new(MemorySecretStore::default()),
+        &clock,
+    ))
+    .await
+    .unwrap();
+    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    event_colour(&emu, "5", "#123456");
+    let mut feed = chronos.feed().subscribe().events;
+
+    // Never fetched: Google's published palette stands in, without waiting for the request.
+    let first = chronos.palette(&account).await;
+    assert!(!first.from_google);
+    assert_eq!(first.event("5").unwrap().background, "#fbd75b");
+
+    // The background refresh brings the account's own palette and says so on the feed.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let held = chronos.palette(&account).await;
+        if held.from_google {
+            assert_eq!(held.event("5").unwrap().background, "#123456");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never refreshed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let announced = std::iter::from_fn(|| feed.try_recv().ok()).any(|e| {
+        matches!(e, EngineEvent::EventsChanged { account: a, calendars } if a == account && calendars.is_empty())
+    });
+    assert!(announced, "views are told to re-read their colours");
+    assert_eq!(colors_gets(&emu), 1);
+
+    // Held: later looks ask nobody.
+    let again = chronos.palettes_for([account.clone()].into()).await;
+    assert!(again[&account].from_google);
+    assert_eq!(colors_gets(&emu), 1);
+    // `palette_now` asks the core, which answers from its fresh saved copy.
+    assert!(chronos.palette_now(&account).await.from_google);
+    assert_eq!(colors_gets(&emu), 1);
+}
