@@ -4,6 +4,7 @@
 
 use chronos_app::commands::{accounts, app, calendars, events as ev, outbox, recovery};
 use chronos_app::{error, events, settings};
+use chronos_core::view;
 use ts_rs::TS;
 
 /// String unions the fields above refer to (`#[ts(type = "…")]`), read from the Rust values
@@ -90,13 +91,13 @@ fn bindings() -> String {
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
         calendars::CalendarView::decl(),
-        ev::TruncatedSeriesView::decl(),
-        ev::EventsInRange::decl(),
+        view::TruncatedSeriesView::decl(),
+        view::EventsInRange::decl(),
         calendars::ColorDefinition::decl(),
-        ev::AttendeeView::decl(),
-        ev::ReminderOverride::decl(),
-        ev::Reminders::decl(),
-        ev::EventView::decl(),
+        view::AttendeeView::decl(),
+        view::ReminderOverride::decl(),
+        view::Reminders::decl(),
+        view::EventView::decl(),
         ev::EventInput::decl(),
         outbox::PendingChangeView::decl(),
         outbox::ConflictFieldView::decl(),

@@ -18,6 +18,7 @@ pub mod secrets;
 pub mod service;
 pub mod store;
 pub mod sync;
+pub mod view;
 pub mod zone;
 
 pub use error::{Error, ErrorKind, Result};

@@ -14,6 +14,7 @@ mod changes;
 mod colors;
 mod lookups;
 mod palette;
+mod views;
 use crate::occurrences;
 pub use crate::occurrences::{RangeResult, TruncatedSeries};
 pub use palette::{offline_stand_in, Palette};

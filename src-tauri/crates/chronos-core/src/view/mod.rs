@@ -1,0 +1,8 @@
+//! What front ends show, shaped once in the core (the account views live in `feed`).
+
+pub mod event;
+
+pub use event::{
+    AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
+    TruncatedSeriesView,
+};
