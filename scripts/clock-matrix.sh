@@ -25,7 +25,7 @@ MATRIX=(
 # and its mock-runtime tests over the demo world, the engine's clock and the services that
 # compute windows and schedules from it.
 RUST_TESTS=(-p chronos -p chronos-core --lib --test commands --test colors_and_conflicts
-  --test service_recurrence --test service_colors --test sync_service)
+  --test service_recurrence --test service_colors --test sync_service --test service_reminders)
 
 what="${1:-all}"
 if [[ "$what" == list ]]; then

@@ -13,6 +13,7 @@ pub(crate) mod occurrences;
 pub mod outbox;
 pub mod push;
 pub mod recurrence;
+pub mod reminders;
 pub mod scheduler;
 pub mod secrets;
 pub mod service;

@@ -152,6 +152,15 @@ struct Inner {
     early_triggers: Arc<ActivityTriggers<RunReport>>,
 }
 
+/// A [`Chronos`] that does not keep it alive.
+pub(crate) struct WeakChronos(Weak<Inner>);
+
+impl WeakChronos {
+    pub(crate) fn upgrade(&self) -> Option<Chronos> {
+        self.0.upgrade().map(|inner| Chronos { inner })
+    }
+}
+
 /// The Chronos engine façade. Cheap to clone.
 #[derive(Clone)]
 pub struct Chronos {
@@ -372,6 +381,16 @@ impl Chronos {
 
     pub fn store_path(&self) -> &Path {
         self.inner.store.path()
+    }
+
+    /// Where this engine keeps its files.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.options.data_dir
+    }
+
+    /// A handle that does not keep the engine alive (for background loops).
+    pub(crate) fn downgrade(&self) -> WeakChronos {
+        WeakChronos(Arc::downgrade(&self.inner))
     }
 
     // ---- accounts ----
