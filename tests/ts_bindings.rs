@@ -90,7 +90,7 @@ fn bindings() -> String {
         chronos_app::commands::settings::AccountTimeZone::decl(),
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
-        calendars::CalendarView::decl(),
+        view::CalendarView::decl(),
         view::TruncatedSeriesView::decl(),
         view::EventsInRange::decl(),
         calendars::ColorDefinition::decl(),

@@ -59,10 +59,18 @@ impl Shown {
     fn event<R: Runtime>(&mut self, app: &AppHandle<R>, event: EngineEvent) {
         match event {
             EngineEvent::Account(view) => self.account(app, &view),
+            // Its events leave the views.
             EngineEvent::AccountRemoved { account } => {
                 self.statuses.remove(account.as_str());
                 self.progress.remove(account.as_str());
                 crate::tray::refresh(app);
+                emit(
+                    app,
+                    &EventsChanged {
+                        account_id: account.as_str().to_owned(),
+                        calendar_ids: Vec::new(),
+                    },
+                );
             }
             EngineEvent::RunFinished(end) => self.run_finished(app, &end),
             EngineEvent::EventsChanged { account, calendars } => emit(

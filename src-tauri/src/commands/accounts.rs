@@ -85,7 +85,6 @@ pub async fn connect_account<R: Runtime>(
     let account = chronos
         .connect_account(sign_in_opener(&app, engine.demo.is_some()))
         .await?;
-    crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }
 
@@ -104,28 +103,12 @@ pub async fn reconnect_account<R: Runtime>(
         .reconnect_account(&expected, sign_in_opener(&app, engine.demo.is_some()))
         .await
         .map_err(|e| AppError::for_field(e, "accountId"))?;
-    crate::tray::refresh(&app);
     Ok(view(&account, &chronos.account_status(&account)))
 }
 
 /// Revokes the grant, deletes the tokens and every local trace of the account.
 #[tauri::command]
-pub async fn disconnect_account<R: Runtime>(
-    app: AppHandle<R>,
-    engine: State<'_, Engine>,
-    account_id: String,
-) -> CmdResult<()> {
+pub async fn disconnect_account(engine: State<'_, Engine>, account_id: String) -> CmdResult<()> {
     let chronos = engine.get()?;
-    chronos
-        .disconnect(&AccountId::new(account_id.clone()))
-        .await?;
-    crate::tray::refresh(&app);
-    crate::events::emit(
-        &app,
-        &crate::events::EventsChanged {
-            account_id,
-            calendar_ids: Vec::new(),
-        },
-    );
-    Ok(())
+    Ok(chronos.disconnect(&AccountId::new(account_id)).await?)
 }

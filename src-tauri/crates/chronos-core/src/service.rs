@@ -10,6 +10,7 @@
 //! pull, so the next run (interval, wake, network back, "sync now") sends them.
 
 mod account_zone;
+mod calendars;
 mod changes;
 mod colors;
 mod lookups;
@@ -25,7 +26,7 @@ use crate::config::{GoogleEndpoints, OAuthClientConfig};
 use crate::error::{Error, Result};
 use crate::feed::Feed;
 use crate::google::{default_http_client, ClientOptions, GoogleClient};
-use crate::model::{AccountId, CalendarColors, CalendarId, EventId};
+use crate::model::{AccountId, CalendarId, EventId};
 use crate::outbox::push::{drain_outbox, reset_interrupted};
 use crate::outbox::{
     edit, series, DrainReport, EditOptions, EditScope, EventChanges, OccurrenceEdit,
@@ -38,10 +39,8 @@ use crate::scheduler::{
 use crate::secrets::SecretStore;
 use crate::store::blocking;
 use crate::store::{
-    AccountStatus as StoredAccountStatus, CalendarRef, RecoveryReport, Store, StoredCalendar,
-    StoredEvent,
+    AccountStatus as StoredAccountStatus, CalendarRef, RecoveryReport, Store, StoredEvent,
 };
-use crate::sync::calendar_colors::{self, ColorChange};
 use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncTotals};
 use crate::sync::run::{run_account, RunConfig, RunDeps, RunReport};
 use crate::sync::status::AccountStatus;
@@ -538,68 +537,6 @@ impl Chronos {
     }
 
     // ---- calendars and events ----
-
-    pub async fn calendars(&self, account: Option<&AccountId>) -> Result<Vec<StoredCalendar>> {
-        let (store, a) = (self.inner.store.clone(), account.cloned());
-        blocking(move || store.list_calendars(a.as_ref(), false)).await
-    }
-
-    pub async fn set_calendar_selected(
-        &self,
-        account: &AccountId,
-        calendar: &CalendarId,
-        selected: bool,
-    ) -> Result<()> {
-        let (store, a, c) = (self.inner.store.clone(), account.clone(), calendar.clone());
-        blocking(move || store.set_calendar_selected(&a, &c, selected)).await?;
-        if let Some(push) = self.push_service() {
-            // Open or stop the calendar's channel without holding up the selection.
-            let a = account.clone();
-            tokio::spawn(async move {
-                push.channels().maintain_account(&a).await;
-            });
-        }
-        Ok(())
-    }
-
-    /// The user's colours for a calendar: stored and shown at once, and sent to Google
-    /// (`calendarList.patch`, so other devices show them too). `Pending`: Google could not be
-    /// reached now (or the shell said the network is down); the colours stay and the next sync
-    /// sends them. A change Google refuses (kind `not_found`, `forbidden`, `invalid_input`) is
-    /// undone and returned as the error.
-    pub async fn set_calendar_colors(
-        &self,
-        account: &AccountId,
-        calendar: &CalendarId,
-        colors: CalendarColors,
-    ) -> Result<ColorChange> {
-        let (a, c, chosen) = (account.clone(), calendar.clone(), colors.clone());
-        let before = self
-            .inner
-            .store
-            .call(move |s| s.set_calendar_colors(&a, &c, &chosen))
-            .await?;
-        if *self.inner.online.lock().unwrap() == Some(false) {
-            return Ok(ColorChange::Pending);
-        }
-        let sent = calendar_colors::send(
-            &self.inner.store,
-            &self.client(account),
-            account,
-            calendar,
-            &colors,
-        )
-        .await;
-        if let Err(e) = &sent {
-            tracing::info!(%account, %calendar, kind = e.kind().as_str(), "Google refused the calendar colours; undone");
-            let (a, c) = (account.clone(), calendar.clone());
-            self.inner
-                .store
-                .call(move |s| s.restore_calendar_colors(&a, &c, &before))
-                .await?;
-        }
-        sent
-    }
 
     /// What the calendar shows in `[from, to)` of the given calendars (default: every selected
     /// one), as seen from `zone` (all-day events are the dates they name in that zone): single

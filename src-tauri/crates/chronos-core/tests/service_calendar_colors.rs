@@ -219,3 +219,66 @@ async fn a_change_google_refuses_is_undone_and_is_the_error() {
     chronos.sync_now(Some(&account)).await.unwrap();
     assert_eq!(patches(&emu), 1, "a refused change is not sent again");
 }
+
+#[tokio::test]
+async fn views_show_the_chosen_colours_and_hear_of_each_change() {
+    use chronos_core::feed::EngineEvent;
+    let emu = emulator(world(&[1, 1])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) =
+        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let cal = cal_id(1);
+    // The palette is looked up (and refreshed) by the first view; that and the first sync's
+    // own notices go out before listening.
+    chronos.calendar_views(None).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let mut feed = chronos.feed().subscribe().events;
+
+    chronos
+        .set_calendar_colors(&account, &cal, colours("#0B8043", "#FFFFFF"))
+        .await
+        .unwrap();
+    let view = chronos.calendar_view(&account, &cal).await.unwrap();
+    assert_eq!(
+        (
+            view.background_color.as_str(),
+            view.foreground_color.as_str()
+        ),
+        ("#0b8043", "#ffffff")
+    );
+    assert!(!view.colors_pending);
+    let all = chronos.calendar_views(Some(&account)).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all
+        .iter()
+        .any(|v| v.id == cal.as_str() && v.background_color == "#0b8043"));
+
+    chronos
+        .set_calendar_selected(&account, &cal, false)
+        .await
+        .unwrap();
+    assert!(
+        !chronos
+            .calendar_view(&account, &cal)
+            .await
+            .unwrap()
+            .selected
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let named: Vec<_> = std::iter::from_fn(|| feed.try_recv().ok())
+        .filter_map(|e| match e {
+            EngineEvent::EventsChanged { calendars, .. } => Some(calendars),
+            _ => None,
+        })
+        .collect();
+    assert!(!named.is_empty(), "views are told");
+    assert!(
+        named.iter().all(|c| c.contains(&cal)),
+        "each notice names the calendar: {named:?}"
+    );
+    let missing = chronos
+        .calendar_view(&account, &cal_id(7))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.kind(), chronos_core::ErrorKind::NotFound);
+}
