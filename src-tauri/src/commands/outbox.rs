@@ -4,7 +4,8 @@ use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use chronos_core::model::AccountId;
 use chronos_core::outbox::conflicts::{ChangeState, PendingWhat, Resolution};
-use chronos_core::store::{ConflictId, ConflictKind, OutboxId, OutboxOp, StoredConflict};
+use chronos_core::store::{ConflictId, OutboxId, OutboxOp};
+use chronos_core::view::ConflictView;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -22,26 +23,6 @@ pub struct PendingChangeView {
     pub state: ChangeState,
     pub error: Option<AppError>,
     pub title: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct ConflictFieldView {
-    pub name: String,
-    pub local: Option<String>,
-    pub server: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ConflictView {
-    pub id: String,
-    pub account_id: String,
-    pub calendar_id: String,
-    pub event_id: String,
-    #[ts(type = "ConflictKind")]
-    pub kind: ConflictKind,
-    pub title: Option<String>,
-    pub fields: Vec<ConflictFieldView>,
 }
 
 /// How the UI asks to resolve a conflict: `{kind: "keep_mine" | "keep_theirs" | "reapply_field", field?}`.
@@ -125,46 +106,9 @@ pub async fn discard_change(engine: State<'_, Engine>, change_id: String) -> Cmd
     Ok(chronos.discard_change(&account, OutboxId(id)).await?)
 }
 
-/// A field's value as display text (dates and times as Google writes them).
-fn field_text(ev: Option<&chronos_core::model::EventResource>, field: &str) -> Option<String> {
-    let map = serde_json::to_value(ev?).ok()?;
-    let map = map.as_object()?;
-    let v = chronos_core::outbox::merge::field_value(map, field)?;
-    Some(match v {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    })
-}
-
-fn conflict_view(c: &StoredConflict) -> ConflictView {
-    let v = &c.value;
-    ConflictView {
-        id: c.id.0.to_string(),
-        account_id: c.account.as_str().to_owned(),
-        calendar_id: c.calendar.as_str().to_owned(),
-        event_id: c.event_id.as_str().to_owned(),
-        kind: c.kind,
-        title: v
-            .local
-            .as_ref()
-            .or(v.server.as_ref())
-            .and_then(|e| e.summary.clone()),
-        fields: v
-            .fields
-            .iter()
-            .map(|f| ConflictFieldView {
-                name: f.clone(),
-                local: field_text(v.local.as_ref(), f),
-                server: field_text(v.server.as_ref(), f),
-            })
-            .collect(),
-    }
-}
-
 #[tauri::command]
 pub async fn list_conflicts(engine: State<'_, Engine>) -> CmdResult<Vec<ConflictView>> {
-    let list = engine.get()?.list_conflicts(None).await?;
-    Ok(list.iter().map(conflict_view).collect())
+    Ok(engine.get()?.conflict_views().await?)
 }
 
 #[tauri::command]

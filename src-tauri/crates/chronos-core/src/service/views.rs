@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::AccountId;
 use crate::store::{StoredCalendar, StoredEvent};
 use crate::view::event::view;
-use crate::view::{EventView, EventsInRange, OpenConflicts};
+use crate::view::{ConflictView, EventView, EventsInRange, OpenConflicts};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -17,6 +17,12 @@ impl Chronos {
             .into_iter()
             .map(|c| (c.account, c.calendar, c.event_id))
             .collect())
+    }
+
+    /// Every open conflict, as views show it.
+    pub async fn conflict_views(&self) -> Result<Vec<ConflictView>> {
+        let list = self.list_conflicts(None).await?;
+        Ok(list.iter().map(crate::view::conflict::view).collect())
     }
 
     /// The selected calendars' events overlapping `[from, to)` as views show them: all-day
