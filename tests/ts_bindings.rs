@@ -2,7 +2,7 @@
 //! types (ts-rs) into `ui/src/api/generated/bindings.ts`. This test fails when that file is
 //! stale; `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` rewrites it.
 
-use chronos_app::commands::{accounts, app, calendars, events as ev, outbox, recovery};
+use chronos_app::commands::{accounts, app, calendars, outbox, recovery};
 use chronos_app::{error, events, settings};
 use chronos_core::view;
 use ts_rs::TS;
@@ -98,7 +98,7 @@ fn bindings() -> String {
         view::ReminderOverride::decl(),
         view::Reminders::decl(),
         view::EventView::decl(),
-        ev::EventInput::decl(),
+        view::EventInput::decl(),
         outbox::PendingChangeView::decl(),
         view::ConflictFieldView::decl(),
         view::ConflictView::decl(),

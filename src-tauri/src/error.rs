@@ -67,7 +67,7 @@ impl From<chronos_core::Error> for AppError {
             kind: e.kind().as_str().to_owned(),
             message: e.to_string(),
             retryable: e.retryable(),
-            field: None,
+            field: e.field().map(str::to_owned),
         }
     }
 }

@@ -5,15 +5,13 @@
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use chrono::{DateTime, Utc};
-use chronos_core::model::{AccountId, Attendee, CalendarId, EventDateTime, EventId};
-use chronos_core::outbox::edit::{EditOptions, EventChanges, Notify};
+use chronos_core::model::{AccountId, CalendarId, EventId};
+use chronos_core::outbox::edit::EditOptions;
 use chronos_core::outbox::EditScope;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredEvent;
-use chronos_core::view::{AttendeeView, EventView, EventsInRange, Reminders};
-use serde::Deserialize;
+use chronos_core::view::{EventInput, EventView, EventsInRange};
 use tauri::{AppHandle, Manager, Runtime, State};
-use ts_rs::TS;
 
 fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
@@ -44,130 +42,6 @@ pub async fn events_in_range<R: Runtime>(
     Ok(chronos.event_views_in_range(from, to, zone).await?)
 }
 
-/// Fields of an event to create, or the new values for an update (the UI's `EventInput`).
-#[derive(Clone, Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct EventInput {
-    pub account_id: String,
-    pub calendar_id: String,
-    pub title: String,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub description: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub location: Option<String>,
-    pub start: String,
-    pub end: String,
-    pub all_day: bool,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub time_zone: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub color_id: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub attendees: Option<Vec<AttendeeView>>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub reminders: Option<Reminders>,
-}
-
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// Checks the input field by field (so the UI can show each message next to its field) and
-/// turns it into the core's change set. Every field is set: an update replaces them all.
-pub fn to_changes(input: &EventInput) -> CmdResult<EventChanges> {
-    let title = input.title.trim();
-    if title.is_empty() {
-        return Err(AppError::invalid("title", "a title is required"));
-    }
-    if let Some(zone) = non_empty(&input.time_zone) {
-        if zone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(AppError::invalid(
-                "timeZone",
-                format!("unknown time zone: {zone}"),
-            ));
-        }
-    }
-    let point = |field: &str, value: &str| -> CmdResult<(EventDateTime, i64)> {
-        if input.all_day {
-            let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                .map_err(|_| AppError::invalid(field, "an all-day date is written YYYY-MM-DD"))?;
-            let at = d
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp();
-            Ok((
-                EventDateTime {
-                    date: Some(d.to_string()),
-                    ..Default::default()
-                },
-                at,
-            ))
-        } else {
-            let t = DateTime::parse_from_rfc3339(value).map_err(|_| {
-                AppError::invalid(field, "a time is written as RFC 3339 with an offset")
-            })?;
-            let dt = EventDateTime {
-                date_time: Some(value.to_owned()),
-                time_zone: non_empty(&input.time_zone),
-                ..Default::default()
-            };
-            Ok((dt, t.timestamp()))
-        }
-    };
-    let (start, s) = point("start", &input.start)?;
-    let (end, e) = point("end", &input.end)?;
-    if e <= s {
-        return Err(AppError::invalid("end", "the end must be after the start"));
-    }
-    let attendees = match &input.attendees {
-        None => None,
-        Some(list) => Some(
-            list.iter()
-                .map(|a| {
-                    serde_json::to_value(a)
-                        .and_then(serde_json::from_value::<Attendee>)
-                        .map_err(|e| AppError::invalid("attendees", e.to_string()))
-                })
-                .collect::<CmdResult<Vec<_>>>()?,
-        ),
-    };
-    Ok(EventChanges {
-        summary: Some(title.to_owned()),
-        description: Some(non_empty(&input.description)),
-        location: Some(non_empty(&input.location)),
-        start: Some(start),
-        end: Some(end),
-        attendees,
-        reminders: input
-            .reminders
-            .as_ref()
-            .map(|r| serde_json::to_value(r).map_err(|e| AppError::internal(e.to_string())))
-            .transpose()?,
-        color_id: Some(non_empty(&input.color_id)),
-    })
-}
-
-fn edit_options(send_updates: Option<String>) -> CmdResult<EditOptions> {
-    let notify = match send_updates.as_deref() {
-        None => None,
-        Some(s) => Some(
-            Notify::parse(s)
-                .ok_or_else(|| AppError::invalid("sendUpdates", "all, externalOnly or none"))?,
-        ),
-    };
-    Ok(EditOptions { notify })
-}
-
 /// After an edit the core has queued the change, told the UI (`events://changed`,
 /// `outbox://changed` through the change forwarder) and started the push; the user did
 /// something, so the idle back-off of background checks starts over.
@@ -188,7 +62,7 @@ pub async fn create_event<R: Runtime>(
     app: AppHandle<R>,
     input: EventInput,
 ) -> CmdResult<EventView> {
-    let changes = to_changes(&input)?;
+    let changes = input.to_changes()?;
     let chronos = touched(&app)?;
     let (a, c) = (
         AccountId::new(input.account_id.clone()),
@@ -217,8 +91,8 @@ pub async fn update_event<R: Runtime>(
             "use move_event to change an event's calendar",
         ));
     }
-    let changes = to_changes(&input)?;
-    let opts = edit_options(send_updates)?;
+    let changes = input.to_changes()?;
+    let opts = EditOptions::from_send_updates(send_updates.as_deref())?;
     let chronos = touched(&app)?;
     let (a, c, id) = (
         AccountId::new(account_id),
@@ -249,7 +123,7 @@ pub async fn preview_series_edit(
     input: Option<EventInput>,
     scope: EditScope,
 ) -> CmdResult<u32> {
-    let changes = input.as_ref().map(to_changes).transpose()?;
+    let changes = input.as_ref().map(EventInput::to_changes).transpose()?;
     let chronos = engine.get()?;
     let n = chronos
         .preview_series_edit(
@@ -293,7 +167,7 @@ pub async fn delete_event<R: Runtime>(
     send_updates: Option<String>,
     scope: Option<EditScope>,
 ) -> CmdResult<()> {
-    let opts = edit_options(send_updates)?;
+    let opts = EditOptions::from_send_updates(send_updates.as_deref())?;
     let chronos = touched(&app)?;
     let (a, c, id) = (
         AccountId::new(account_id),

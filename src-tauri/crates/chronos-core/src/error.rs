@@ -140,6 +140,12 @@ pub enum Error {
     Storage(#[from] rusqlite::Error),
     #[error("{0}")]
     InvalidInput(String),
+    /// Bad input in one named field of what a front end sent, so the message can sit next to it.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -164,12 +170,28 @@ impl Error {
             Error::DataKeyMissing(_) => ErrorKind::DataKeyMissing,
             Error::Crypto(_) => ErrorKind::Storage,
             Error::Storage(_) => ErrorKind::Storage,
-            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::InvalidInput(_) | Error::InvalidField { .. } => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Timeout(_) => ErrorKind::Timeout,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// A rejected input in one named field.
+    pub fn invalid_field(field: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidField {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The input field a rejection names, if it names one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
         }
     }
 

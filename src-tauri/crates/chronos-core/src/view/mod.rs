@@ -1,8 +1,9 @@
-//! What front ends show, shaped once in the core (the account views live in `feed`).
+//! What front ends show and send, shaped once in the core (the account views live in `feed`).
 
 pub mod calendar;
 pub mod conflict;
 pub mod event;
+pub mod input;
 
 pub use calendar::CalendarView;
 pub use conflict::{ConflictFieldView, ConflictView};
@@ -10,3 +11,4 @@ pub use event::{
     AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
     TruncatedSeriesView,
 };
+pub use input::EventInput;
