@@ -84,6 +84,8 @@
 //! entry.
 
 mod account_meta;
+mod accounts;
+mod calendar_colors;
 mod calendars;
 pub mod crypto;
 mod events;
@@ -94,12 +96,12 @@ mod keys;
 mod outbox;
 mod rows;
 pub mod schema;
+mod sync_state;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
-pub use calendars::{
-    AccountStatus, CalendarListOutcome, Generation, IncrementalSync, LocalColors, StoredAccount,
-    StoredCalendar, SyncErrorRecord, SyncState,
-};
+pub use accounts::{AccountStatus, StoredAccount};
+pub use calendar_colors::LocalColors;
+pub use calendars::{CalendarListOutcome, IncrementalSync, StoredCalendar};
 pub use crypto::KeyId;
 pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use incoming::IncomingEvent;
@@ -108,6 +110,7 @@ pub use outbox::{
     NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
     StoredConflict,
 };
+pub use sync_state::{Generation, SyncErrorRecord, SyncState};
 
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
