@@ -1,8 +1,8 @@
 //! Which days of a period the `BY*` day parts keep (`BYMONTH`, `BYMONTHDAY`, `BYYEARDAY`,
 //! `BYDAY`, `BYWEEKNO`).
 
-use super::super::rule::{Freq, Rule};
 use super::period::{days_in_month, days_in_year};
+use crate::recurrence::rule::{Freq, Rule};
 use chrono::{Datelike, NaiveDate};
 
 /// Whether a `n`/`-n` position (1-based from the start or the end) names `index0` of `len`.

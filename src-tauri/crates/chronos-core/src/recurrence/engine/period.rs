@@ -1,7 +1,7 @@
 //! The periods a rule steps through: a year, month, week, day, hour, minute or second,
 //! `INTERVAL` of them apart, counted from the one holding DTSTART.
 
-use super::super::rule::{Freq, Rule};
+use crate::recurrence::rule::{Freq, Rule};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 pub(super) struct Period {
