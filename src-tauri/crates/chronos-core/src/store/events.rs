@@ -1,6 +1,6 @@
 //! Events: applying a page of server results, range queries over the index, reading one event.
 
-use super::calendars::{calendar_exists, Generation, IncrementalSync};
+use super::calendars::{calendar_exists, IncrementalSync};
 use super::crypto::Sealer;
 use super::incoming::IncomingEvent;
 use super::index::{CalKey, CalendarIndex, Hit, Index, RowMeta};
@@ -8,6 +8,7 @@ use super::rows::{
     backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, read_rows,
     write_row, IndexOp, Prepared,
 };
+use super::sync_state::Generation;
 use super::{now_ms, open_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, SyncToken};

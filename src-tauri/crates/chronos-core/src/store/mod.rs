@@ -84,30 +84,35 @@
 //! entry.
 
 mod account_meta;
+mod accounts;
+mod calendar_colors;
 mod calendars;
+mod conflicts;
 pub mod crypto;
 mod events;
 mod incoming;
 pub(crate) mod incoming_head;
 pub mod index;
 mod keys;
+mod local_write;
 mod outbox;
 mod rows;
 pub mod schema;
+mod sync_state;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
-pub use calendars::{
-    AccountStatus, CalendarListOutcome, Generation, IncrementalSync, LocalColors, StoredAccount,
-    StoredCalendar, SyncErrorRecord, SyncState,
-};
+pub use accounts::{AccountStatus, StoredAccount};
+pub use calendar_colors::LocalColors;
+pub use calendars::{CalendarListOutcome, IncrementalSync, StoredCalendar};
+pub use conflicts::{ConflictId, ConflictKind, ConflictValue, NewConflict, StoredConflict};
 pub use crypto::KeyId;
 pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use incoming::IncomingEvent;
+pub use local_write::{EventRekey, LocalWrite, LocalWriteResult};
 pub use outbox::{
-    ConflictId, ConflictKind, ConflictValue, EventRekey, LocalWrite, LocalWriteResult, NewConflict,
     NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
-    StoredConflict,
 };
+pub use sync_state::{Generation, SyncErrorRecord, SyncState};
 
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;

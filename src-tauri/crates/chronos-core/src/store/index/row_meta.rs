@@ -1,0 +1,74 @@
+//! What the index keeps of a row, and the sealed `meta` column it is read back from.
+
+use super::placement::Placement;
+
+/// What the index keeps of one row: where to find it, where it sits, and a digest of its
+/// plaintext so a page that brings the same event again is recognised without decrypting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowMeta {
+    pub rowid: i64,
+    pub placement: Placement,
+    pub digest: u64,
+}
+
+/// The plaintext of a row's sealed `meta` column: a version byte, the placement (a kind byte and
+/// three numbers) and the digest, so a calendar is indexed without decrypting its events.
+const META_VERSION: u8 = 1;
+const META_LEN: usize = 2 + 3 * 8 + 8;
+
+impl RowMeta {
+    pub fn encode_sealed_part(placement: &Placement, digest: u64) -> [u8; META_LEN] {
+        let (kind, a, b, c) = match *placement {
+            Placement::Span { lo, hi } => (0u8, lo, hi, 0),
+            Placement::Master {
+                first,
+                until,
+                length,
+            } => (1, first, until.unwrap_or(i64::MAX), length),
+            Placement::Unplaced => (2, 0, 0, 0),
+        };
+        let mut out = [0u8; META_LEN];
+        out[0] = META_VERSION;
+        out[1] = kind;
+        out[2..10].copy_from_slice(&a.to_le_bytes());
+        out[10..18].copy_from_slice(&b.to_le_bytes());
+        out[18..26].copy_from_slice(&c.to_le_bytes());
+        out[26..34].copy_from_slice(&digest.to_le_bytes());
+        out
+    }
+
+    /// `None` for bytes this version does not understand (the row is then indexed from its
+    /// content and its meta written again).
+    pub fn decode(rowid: i64, bytes: &[u8]) -> Option<RowMeta> {
+        if bytes.len() != META_LEN || bytes[0] != META_VERSION {
+            return None;
+        }
+        let num = |i: usize| i64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        let (a, b, c) = (num(2), num(10), num(18));
+        let placement = match bytes[1] {
+            0 => Placement::Span { lo: a, hi: b },
+            1 => Placement::Master {
+                first: a,
+                until: (b != i64::MAX).then_some(b),
+                length: c,
+            },
+            2 => Placement::Unplaced,
+            _ => return None,
+        };
+        Some(RowMeta {
+            rowid,
+            placement,
+            digest: num(26) as u64,
+        })
+    }
+}
+
+/// The digest of an event's stored plaintext: equal bytes, equal digest (a stable keyed-free
+/// SipHash; it only ever lives in memory and inside the sealed meta).
+pub fn digest(plaintext: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h =
+        siphasher::sip::SipHasher13::new_with_keys(0x6368_726f_6e6f_7321, 0x6576_656e_7473_2121);
+    h.write(plaintext);
+    h.finish()
+}
