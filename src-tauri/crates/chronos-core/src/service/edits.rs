@@ -1,0 +1,271 @@
+//! Two-way sync through the façade: local edits (row and outbox entry in one transaction),
+//! the background push that follows each, and the counts and notices after a push or a run.
+
+use super::*;
+
+impl Chronos {
+    /// Creates an event (`changes` needs `summary`, `start`, `end`); it shows at once, marked
+    /// pending, and goes to Google in the background.
+    pub async fn create_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        changes: EventChanges,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let c = calendar.clone();
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::create_event(s, a, &c, &changes, &opts)
+        })
+        .await
+    }
+
+    /// Changes the fields `changes` sets (only those are patched at Google).
+    pub async fn update_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: EventChanges,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::update_event(s, a, &c, &e, &changes, &opts)
+        })
+        .await
+    }
+
+    /// The user's own answer to an invitation: `accepted`, `declined`, `tentative`, `needsAction`.
+    pub async fn respond(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        response: &str,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (c, e, r) = (calendar.clone(), id.clone(), response.to_owned());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::respond(s, a, &c, &e, &r, &opts)
+        })
+        .await
+    }
+
+    pub async fn delete_event(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        opts: EditOptions,
+    ) -> Result<()> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            edit::delete_event(s, a, &c, &e, &opts)
+        })
+        .await
+    }
+
+    /// Changes one occurrence of a recurring series, or the series from it: `id` is the
+    /// occurrence's id as [`Chronos::events_in_range`] returns it (an instance id, whether or not
+    /// Google has an exception for it yet; a master id means the whole series). "This event"
+    /// patches the instance; "all events" patches the master (time changes move every
+    /// occurrence by the same shift); "this and following" ends the series before it and starts
+    /// a new one holding `changes`. Exceptions whose occurrence leaves the series are deleted;
+    /// their visible count is returned (ask [`Chronos::preview_series_edit`] before saving).
+    pub async fn update_occurrence(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: EventChanges,
+        scope: EditScope,
+        opts: EditOptions,
+    ) -> Result<OccurrenceEdit> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            series::update_occurrence(s, a, &c, &e, &changes, scope, &opts)
+        })
+        .await
+    }
+
+    /// Deletes one occurrence, it and the following ones, or the whole series.
+    pub async fn delete_occurrence(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        scope: EditScope,
+        opts: EditOptions,
+    ) -> Result<OccurrenceEdit> {
+        let (c, e) = (calendar.clone(), id.clone());
+        self.edit(account, vec![calendar.clone()], move |s, a| {
+            series::delete_occurrence(s, a, &c, &e, scope, &opts)
+        })
+        .await
+    }
+
+    /// How many visible exceptions [`Chronos::update_occurrence`] (`changes`) or
+    /// [`Chronos::delete_occurrence`] (`None`) with `scope` would delete, for the warning shown
+    /// before saving. Writes nothing.
+    pub async fn preview_series_edit(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        changes: Option<EventChanges>,
+        scope: EditScope,
+    ) -> Result<usize> {
+        let (a, c, e) = (account.clone(), calendar.clone(), id.clone());
+        self.inner
+            .store
+            .call(move |s| series::preview(s, &a, &c, &e, changes.as_ref(), scope))
+            .await
+    }
+
+    /// Moves an event to another calendar of the same account (`events.move`).
+    pub async fn move_event(
+        &self,
+        account: &AccountId,
+        from: &CalendarId,
+        id: &EventId,
+        to: &CalendarId,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        let (f, e, t) = (from.clone(), id.clone(), to.clone());
+        self.edit(account, vec![from.clone(), to.clone()], move |s, a| {
+            edit::move_event(s, a, &f, &e, &t, &opts)
+        })
+        .await
+    }
+
+    /// Sends the account's queue now and waits for the drain (the background push after an
+    /// edit does the same without waiting). Entries that cannot go out stay queued.
+    pub async fn push_pending_changes(&self, account: &AccountId) -> Result<DrainReport> {
+        if self.inner.scheduler.gate(account).is_none() {
+            return Err(Error::NotFound(format!(
+                "account {account} is not connected"
+            )));
+        }
+        self.drain(account).await
+    }
+
+    /// One local write (row + outbox entry in one transaction, by the outbox module), then the
+    /// notices and a background push.
+    pub(super) async fn edit<T: Send + 'static>(
+        &self,
+        account: &AccountId,
+        calendars: Vec<CalendarId>,
+        f: impl FnOnce(&Store, &AccountId) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let a = account.clone();
+        let out = self.inner.store.call(move |s| f(s, &a)).await?;
+        self.refresh_counts(account).await;
+        self.inner.feed.events_changed(account, calendars);
+        self.inner.feed.outbox_changed(account);
+        self.kick(account);
+        Ok(out)
+    }
+
+    /// Re-reads the account's pending changes and conflicts into the feed; returns the pending.
+    pub(super) async fn refresh_counts(&self, account: &AccountId) -> usize {
+        let a = account.clone();
+        let counts = self
+            .inner
+            .store
+            .call(move |s| Ok((s.pending_count(Some(&a))?, s.conflict_count(&a)?)))
+            .await;
+        match counts {
+            Ok((pending, conflicts)) => {
+                self.inner
+                    .feed
+                    .set_counts(account, pending, Some(conflicts));
+                pending
+            }
+            Err(e) => {
+                tracing::warn!(kind = e.kind().as_str(), "cannot count pending changes");
+                self.inner.feed.pending(account)
+            }
+        }
+    }
+
+    /// Whether a push attempt now has a chance: the account is known, needs no re-auth, is not
+    /// in a quota wait, and the shell has not said the network is down.
+    pub(super) fn reachable(&self, account: &AccountId) -> bool {
+        if *self.inner.online.lock().unwrap() == Some(false) {
+            return false;
+        }
+        match self.inner.scheduler.gate(account) {
+            Some(g) => !g.is_halted() && g.blocked_until().is_none(),
+            None => false,
+        }
+    }
+
+    /// Starts a background drain of the account's outbox (unless one is already waiting to).
+    pub(super) fn kick(&self, account: &AccountId) {
+        if !self.reachable(account) {
+            tracing::debug!(%account, "Google not reachable now: the change waits for the next run");
+            return;
+        }
+        if !self.inner.kicks.lock().unwrap().insert(account.clone()) {
+            return;
+        }
+        let (me, a) = (self.clone(), account.clone());
+        tokio::spawn(async move {
+            // From here an edit's changes are read by this drain, or it spawns another.
+            me.inner.kicks.lock().unwrap().remove(&a);
+            if let Err(e) = me.drain(&a).await {
+                tracing::warn!(kind = e.kind().as_str(), "background push failed");
+            }
+        });
+    }
+
+    pub(super) async fn drain(&self, account: &AccountId) -> Result<DrainReport> {
+        let client = self.client(account);
+        let result = drain_outbox(&self.inner.store, &client, account).await;
+        self.refresh_counts(account).await;
+        if let Ok(r) = &result {
+            if r.pushed + r.merged + r.conflicts_recorded + r.failed > 0 {
+                self.inner.feed.outbox_changed(account);
+            }
+            if r.pushed + r.merged + r.conflicts_recorded > 0 {
+                // Settled rows lost their pending mark, merges changed content.
+                self.inner.feed.events_changed(account, Vec::new());
+            }
+            if let Some(why) = &r.stopped {
+                tracing::info!(
+                    stopped = why.as_str(),
+                    remaining = r.remaining,
+                    "push stopped; the rest waits for the next run"
+                );
+            }
+        }
+        result
+    }
+
+    /// After a sync run (which drains before it pulls): the pending count and the notices.
+    pub(super) async fn after_run(
+        &self,
+        account: &AccountId,
+        pending_before: usize,
+        report: &RunReport,
+    ) {
+        if self.inner.scheduler.gate(account).is_none() {
+            return; // disconnected meanwhile
+        }
+        let pending = self.refresh_counts(account).await;
+        // The run pushed the outbox before it pulled, and a merge may have recorded a conflict.
+        self.inner.feed.outbox_changed(account);
+        let calendars: Vec<CalendarId> = report
+            .calendars
+            .iter()
+            .filter(|c| c.stats.added + c.stats.updated + c.stats.deleted > 0)
+            .map(|c| c.calendar.clone())
+            .collect();
+        if pending != pending_before {
+            self.inner.feed.events_changed(account, Vec::new());
+        } else if !calendars.is_empty() {
+            self.inner.feed.events_changed(account, calendars);
+        }
+    }
+}
