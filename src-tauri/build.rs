@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "local_reset_preview",
     "reset_local_copy",
     "take_pending_navigation",
+    "first_month_shown",
     "open_logs_folder",
     "open_link",
     "get_settings",

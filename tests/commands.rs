@@ -149,6 +149,18 @@ fn a_run_reaches_the_window_in_order_and_ends_settled() {
 }
 
 #[test]
+fn the_page_may_say_when_the_first_month_is_shown() {
+    let t = start();
+    for _ in 0..2 {
+        assert_eq!(
+            call(&t.main, "first_month_shown", json!({ "events": 3 })).unwrap(),
+            Value::Null
+        );
+    }
+    assert!(call(&t.main, "first_month_shown", json!({ "events": "many" })).is_err());
+}
+
+#[test]
 fn sync_status_is_empty_before_any_account() {
     let t = start();
     assert_eq!(call(&t.main, "sync_status", json!({})).unwrap(), json!([]));

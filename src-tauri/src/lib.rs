@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod launch;
+pub mod launch_timing;
 pub mod logging;
 pub mod notify;
 pub mod reminders;
@@ -95,6 +96,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::recovery::local_reset_preview,
             commands::recovery::reset_local_copy,
             commands::app::take_pending_navigation,
+            commands::app::first_month_shown,
             commands::app::open_logs_folder,
             commands::app::open_link,
             commands::settings::get_settings,
@@ -205,6 +207,7 @@ fn deep_links<R: Runtime>(app: &mut App<R>) {
 
 /// Starts the desktop app.
 pub fn run() {
+    launch_timing::mark_start();
     // Tauri's own runtime would allow 512 blocking threads; the engine's syncs need a few.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -49,6 +49,19 @@ describe('App', () => {
     expect(el.querySelector('img')).toBeNull();
   });
 
+  it('tells the shell when the first events are on screen', async () => {
+    const at = (h: number) => `${today()}T${String(h).padStart(2, '0')}:00:00Z`;
+    const backend = new FakeBackend(
+      connectedWorld({ events: [event({ id: 'a', start: at(9), end: at(10) }), event({ id: 'b', start: at(11), end: at(12) })] }),
+    );
+    await start(backend);
+    await screen.findAllByTestId('calendar-event');
+    // (Said once a run: tests/firstMonth.test.ts.)
+    await waitFor(() =>
+      expect(backend.callsOf('first_month_shown').map((c) => c.args)).toContainEqual({ events: 2 }),
+    );
+  });
+
   it('follows sync events: progress bar, status, summary, and refetches on events://changed', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);

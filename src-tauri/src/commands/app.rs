@@ -48,6 +48,13 @@ pub fn take_pending_navigation(
     pending.take().map(|date| NavigateDate { date })
 }
 
+/// The page's word that the first month is on screen with its events: logged once, with the
+/// time since the process started (the launch benchmark reads it).
+#[tauri::command]
+pub fn first_month_shown(events: u32) {
+    crate::launch_timing::first_month_shown(events);
+}
+
 #[tauri::command]
 pub fn open_logs_folder<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> CmdResult<()> {
     std::fs::create_dir_all(&run.log_dir)

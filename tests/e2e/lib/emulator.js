@@ -1,18 +1,20 @@
 // The demo emulator's control API (`/__emulator/…`), reached on the port the test fixed with
 // CHRONOS_DEMO_EMULATOR_PORT.
 
+/** One control-API request; the answer's JSON (`null` when empty). */
+export async function controlCall(port, method, path, body) {
+  const res = await fetch(`http://127.0.0.1:${port}/__emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
 export function emulator(port) {
-  const base = `http://127.0.0.1:${port}/__emulator`;
-  async function call(method, path, body) {
-    const res = await fetch(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  }
+  const call = (method, path, body) => controlCall(port, method, path, body);
   return {
     accounts: () => call('GET', '/accounts'),
     counters: () => call('GET', '/counters'),
@@ -33,17 +35,6 @@ export function emulator(port) {
 
 // ---- Conflicts and faults (used by specs/05-conflicts.spec.js): edits by "another client" and
 // fault rules, as standalone functions of the emulator's port.
-
-async function controlCall(port, method, path, body) {
-  const res = await fetch(`http://127.0.0.1:${port}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : null;
-}
 
 /** Patches an event as another client would (new etag, `creator` other-client@…). */
 export function patchEventAsOther(port, calendarId, id, patch) {

@@ -68,11 +68,17 @@ async function look() {
   return `unknown icon ${icon.file}`;
 }
 
-/** The status line and icon, retried: an icon file is replaced (and the old one removed) on change. */
+/** The status line and icon, retried: an icon file is replaced (and the old one removed) on change,
+ * and a redraw may fall between reading the line and the icon. */
 async function trayState() {
   return eventually(async () => {
+    // The line and the icon are two reads of a tray that may be redrawn between them: a sample
+    // whose icon changed while the line was read is taken again.
+    const before = await look();
     const [status] = await tray.entries();
-    const state = { line: status.label, look: await look() };
+    const after = await look();
+    if (before !== after) return null;
+    const state = { line: status.label, look: after };
     const last = seen.at(-1);
     if (!last || last.line !== state.line || last.look !== state.look) {
       seen.push({ at: new Date().toISOString(), ...state });

@@ -1,4 +1,4 @@
-// Conflicts and offline edits in the real window (issue 5 on top of issue 4's merge rules in
+// Conflicts and offline edits in the real window (on top of the merge rules in
 // chronos-core/src/outbox/merge.rs): the same field edited here and by another client → the
 // push meets 412 → the server's value wins for now and the conflict waits in the pending panel
 // with both values, resolved with "Keep mine" / "Keep theirs"; edits of different fields merge

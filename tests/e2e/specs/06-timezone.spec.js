@@ -1,9 +1,10 @@
-// Issue 6's display zone in the real window: times show in the computer's zone by default, and
+// The display zone in the real window: times show in the computer's zone by default, and
 // in the Google account's own zone (`settings` → `timezone`) once Settings says to follow it.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { appNow, By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
+import { controlCall } from '../lib/emulator.js';
 
 let app;
 let control;
@@ -12,16 +13,7 @@ before(async () => {
   const port = await freePort();
   // The computer's zone is fixed so the expected wall-clock times are known.
   app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port), TZ: 'UTC' } });
-  control = async (method, path, body) => {
-    const res = await fetch(`http://127.0.0.1:${port}/__emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  };
+  control = (method, path, body) => controlCall(port, method, path, body);
   await eventually(async () => (await control('GET', '/accounts')).length > 0, 20000, 'the demo emulator');
 });
 after(async () => {

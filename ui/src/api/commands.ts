@@ -60,6 +60,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const appInfo = () => call<AppInfo>('app_info');
 /** The day a chronos://open link asked for before the page listened, once (null after). */
 export const takePendingNavigation = () => call<NavigateDate | null>('take_pending_navigation');
+/** Tells the shell the first month is on screen with its events (for the launch benchmark). */
+export const firstMonthShown = (events: number) => call<null>('first_month_shown', { events });
 export const openLogsFolder = () => call<void>('open_logs_folder');
 /** Opens an http(s)/mailto link in the system browser (the shell validates the scheme). */
 export const openLink = (url: string) => call<void>('open_link', { url });

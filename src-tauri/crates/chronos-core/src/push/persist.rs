@@ -65,7 +65,7 @@ pub struct StoredChannel {
 }
 
 impl StoredChannel {
-    /// Renewal rule (issue 7): renew when less than an hour or a tenth of the lifetime remains,
+    /// Renewal rule: renew when less than an hour or a tenth of the lifetime remains,
     /// whichever is smaller.
     pub fn renewal_due(&self, now: DateTime<Utc>) -> bool {
         let lifetime = (self.expires_at - self.created_at).max(chrono::Duration::zero());

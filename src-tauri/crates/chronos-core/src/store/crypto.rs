@@ -31,7 +31,7 @@ pub enum RecordKind {
     Outbox = 3,
     Conflict = 4,
     KeyCheck = 5,
-    /// A push channel's verification token (added for push notifications, issue 7).
+    /// A push channel's verification token (added for push notifications).
     PushChannel = 6,
     /// Account-level data from Google: the colour palette, the account's settings.
     AccountMeta = 7,

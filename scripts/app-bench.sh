@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The desktop app on a big store, as people run it: launch-to-first-month and what its processes
+# keep resident. A release build of the app opens a store the CLI prepared against a generated
+# emulator world (20 calendars × 5,000 events) and paints the first month; the page reports the
+# frame after the month's events are on screen (`first month shown` in the log, with the time
+# since the process started). Five launches under Xvfb; the median is the figure, next to the
+# same launch on a small store (20 × 250) measured in the same run as the baseline. After the last
+# launch it sums the resident memory of every process of the app (the app, WebKit's web and
+# network processes) from /proc, and the CPU they use in 10 idle seconds.
+#
+#   bash scripts/app-bench.sh               # builds the release app, CLI and emulator first
+#   BENCH_SKIP_BUILD=1 bash scripts/app-bench.sh
+#
+# Environment: BENCH_EVENTS (5000), BENCH_CALENDARS (20), BENCH_LAUNCHES (5), BENCH_SEED (1).
+set -euo pipefail
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-target}
+case "$TARGET" in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
+BIN=$TARGET/release
+
+if [ -z "${APP_BENCH_INSIDE:-}" ]; then
+  if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+    bash scripts/setup-deps.sh
+    (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+    echo "building the release app (UI embedded), CLI and emulator" >&2
+    ui/node_modules/.bin/tauri build --no-bundle
+    cargo build --release --locked -p chronos-cli -p gcal-emulator
+  fi
+  for b in chronos chronos-cli gcal-emulator; do
+    [ -x "$BIN/$b" ] || { echo "app-bench.sh: $BIN/$b is missing (unset BENCH_SKIP_BUILD)" >&2; exit 1; }
+  done
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/chronos-app-bench.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+  # A throwaway HOME: config, keyring and app data stay out of the user's own.
+  export HOME="$WORK/home" XDG_DATA_HOME="$WORK/home/.local/share" XDG_CONFIG_HOME="$WORK/home/.config"
+  mkdir -p "$HOME"
+  unset CHRONOS_GOOGLE_CLIENT_ID CHRONOS_GOOGLE_CLIENT_SECRET CHRONOS_CLOCK_START
+  APP_BENCH_INSIDE=1 APP_BENCH_WORK=$WORK \
+    xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- bash "$SELF" </dev/null
+  exit $?
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Inside the virtual display and a private session bus with a throwaway keyring.
+echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+WORK=$APP_BENCH_WORK
+CALENDARS=${BENCH_CALENDARS:-20}
+EVENTS=${BENCH_EVENTS:-5000}
+LAUNCHES=${BENCH_LAUNCHES:-5}
+SEED=${BENCH_SEED:-1}
+say() { printf '  %s\n' "$*" >&2; }
+die() { printf 'app-bench.sh: %s\n' "$*" >&2; exit 1; }
+
+EMU_PID=""
+APP_PID=""
+cleanup() {
+  [ -z "$APP_PID" ] || kill "$APP_PID" 2>/dev/null || true
+  [ -z "$EMU_PID" ] || kill "$EMU_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# prepare NAME EVENTS: an emulator world in its own process and a store the CLI synced from it,
+# with the server file the app reads. Leaves the emulator running (the app's start-up sync asks
+# it once per calendar and finds nothing new).
+prepare() {
+  local name=$1 events=$2 out=$WORK/$1.emulator
+  [ -z "$EMU_PID" ] || { kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true; }
+  "$BIN/gcal-emulator" --port 0 --world generated --seed "$SEED" --anchor "$(date -u +%F)" \
+    --accounts 1 --calendars "$CALENDARS" --events "$events" >"$out" 2>&1 &
+  EMU_PID=$!
+  for _ in $(seq 1 600); do grep -q '^accounts:' "$out" && break; sleep 0.2; done
+  local url
+  url=$(sed -n 's/^listening on //p' "$out")
+  [ -n "$url" ] || die "the emulator did not start: $(cat "$out")"
+  local store=$WORK/$name
+  "$BIN/chronos-cli" --emulator-url "$url" --data-dir "$store" connect >"$WORK/$name.cli" 2>&1 ||
+    die "connect failed: $(cat "$WORK/$name.cli")"
+  "$BIN/chronos-cli" --emulator-url "$url" --data-dir "$store" --sync-timeout 3600 sync \
+    >>"$WORK/$name.cli" 2>&1 || die "sync failed: $(tail -5 "$WORK/$name.cli")"
+  cat >"$WORK/$name.server.json" <<EOF
+{"apiBase": "$url/calendar/v3/", "authUrl": "$url/o/oauth2/v2/auth", "tokenUrl": "$url/token",
+ "revokeUrl": "$url/revoke", "userinfoUrl": "$url/oauth2/v3/userinfo",
+ "clientId": "chronos-demo.apps.googleusercontent.com", "clientSecret": "GOCSPX-chronos-demo-secret"}
+EOF
+  say "$name: $CALENDARS calendars × $events events synced by the CLI"
+}
+
+# The app's process and every process under it (WebKit's web and network processes).
+tree() {
+  local pids=("$1") i=0
+  while [ $i -lt ${#pids[@]} ]; do
+    local kids
+    kids=$(cat /proc/"${pids[$i]}"/task/*/children 2>/dev/null || true)
+    for k in $kids; do pids+=("$k"); done
+    i=$((i + 1))
+  done
+  echo "${pids[@]}"
+}
+
+# kB of a /proc/PID/smaps_rollup or status field, summed over the tree.
+sum_field() {
+  local file=$1 field=$2 total=0 p v
+  for p in $(tree "$APP_PID"); do
+    v=$(awk -v f="$field:" '$1 == f { print $2 }' /proc/"$p"/"$file" 2>/dev/null || echo 0)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+cpu_ticks() {
+  local total=0 p
+  for p in $(tree "$APP_PID"); do
+    total=$((total + $(awk '{ print $14 + $15 }' /proc/"$p"/stat 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# launch NAME: starts the app on the store NAME, waits for the page's mark; sets MS (since the
+# process started, by the app) and WALL_MS (from the spawn, by this script).
+launch() {
+  local name=$1 store=$WORK/$1
+  rm -rf "$store/logs"
+  local t0
+  t0=$(date +%s%N)
+  CHRONOS_DATA_DIR=$store CHRONOS_SERVER_FILE=$WORK/$name.server.json \
+    "$BIN/chronos" >"$WORK/$name.app.out" 2>&1 &
+  APP_PID=$!
+  local line=""
+  for _ in $(seq 1 1200); do
+    line=$(cat "$store"/logs/chronos*.log 2>/dev/null | grep -m1 'first month shown' || true)
+    [ -n "$line" ] && break
+    kill -0 "$APP_PID" 2>/dev/null || die "the app stopped: $(tail -5 "$WORK/$name.app.out")"
+    sleep 0.01
+  done
+  [ -n "$line" ] || die "no first month within 12 s on $name"
+  WALL_MS=$((($(date +%s%N) - t0) / 1000000))
+  MS=$(sed -n 's/.*ms=\([0-9]*\).*/\1/p' <<<"$line")
+  EVENTS_SHOWN=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' <<<"$line")
+}
+
+stop_app() {
+  kill "$APP_PID" 2>/dev/null || true
+  wait "$APP_PID" 2>/dev/null || true
+  APP_PID=""
+  sleep 1
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# runs NAME: LAUNCHES launches; sets MED (app-measured ms) and MED_WALL.
+runs() {
+  local name=$1 ms=() wall=()
+  for i in $(seq 1 "$LAUNCHES"); do
+    launch "$name"
+    ms+=("$MS")
+    wall+=("$WALL_MS")
+    say "$name launch $i: first month after ${MS} ms (${WALL_MS} ms from the spawn), $EVENTS_SHOWN events"
+    [ "$i" = "$LAUNCHES" ] || stop_app
+  done
+  MED=$(median "${ms[@]}")
+  MED_WALL=$(median "${wall[@]}")
+}
+
+prepare small 250
+runs small
+SMALL_MED=$MED SMALL_WALL=$MED_WALL
+stop_app
+
+prepare big "$EVENTS"
+runs big
+# Still open on the big store's month: what every process keeps, then 10 idle seconds.
+sleep 3
+RSS_KB=$(sum_field status VmRSS)
+PSS_KB=$(sum_field smaps_rollup Pss)
+PROCS=$(tree "$APP_PID" | wc -w)
+HZ=$(getconf CLK_TCK)
+c0=$(cpu_ticks)
+sleep 10
+c1=$(cpu_ticks)
+IDLE_PCT=$(awk -v d=$((c1 - c0)) -v hz="$HZ" 'BEGIN { printf "%.2f", 100 * d / hz / 10 }')
+stop_app
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+cat <<EOF
+
+Desktop app, release build, ${CALENDARS} × ${EVENTS} events ($((CALENDARS * EVENTS)) in all), median of $LAUNCHES launches under Xvfb
+  first month on screen, since the process started   ${MED} ms   (goal ≤ 1000 ms)
+  the same from the spawn, by this script             ${MED_WALL} ms
+  baseline: ${CALENDARS} × 250 events                         ${SMALL_MED} ms   → ${MED} / ${SMALL_MED} = $(ratio "$MED" "$SMALL_MED")×
+  resident, window open on the month, ${PROCS} processes   RSS $((RSS_KB / 1024)) MB, PSS $((PSS_KB / 1024)) MB   (goal ≤ 300 MB)
+  idle CPU over 10 s, all processes                   ${IDLE_PCT} % of a core
+EOF
