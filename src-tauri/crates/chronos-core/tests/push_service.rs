@@ -12,14 +12,6 @@ use push_support::*;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_opens_channels_picks_up_changes_and_polls_only_the_rest() {
     let h = Harness::new(world(&[2, 2])).await;

@@ -1,15 +1,13 @@
 //! The account's own time zone (`settings` → `timezone`) through `Chronos` against the emulator
 //! over HTTP: fetched once and kept, refreshed on request, kept when Google cannot be reached.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::FaultRule;
 use std::sync::Arc;
-use sync_support::*;
 
 fn options(
     emu: &gcal_emulator::EmulatorHandle,

@@ -3,17 +3,15 @@
 //! they stay, marked pending, across a restart, and the next sync sends them; a change Google
 //! refuses is undone and is the error.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredCalendar;
 use chronos_core::sync::calendar_colors::ColorChange;
+use chronos_testkit::*;
 use gcal_emulator::{EmulatorHandle, FaultAction, FaultRule};
 use std::sync::Arc;
-use sync_support::*;
 
 fn colours(background: &str, foreground: &str) -> CalendarColors {
     CalendarColors {

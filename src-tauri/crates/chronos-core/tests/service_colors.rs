@@ -3,17 +3,15 @@
 //! server arrives), answered from the saved copy when Google cannot be reached or the network is
 //! down, kept across a restart, and an error only when nothing was ever saved.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::clock::TestClock;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::{ColorDef, FaultAction, FaultRule, PaletteChange};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 
 fn options(
     emu: &gcal_emulator::EmulatorHandle,

@@ -2,17 +2,15 @@
 //! HTTP: only a sign-in as that same account reconnects it; a sign-in as anyone else changes
 //! nothing and leaves no grant behind.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::sync::status::AccountStatus;
+use chronos_testkit::*;
 use gcal_emulator::world::{AccountSpec, CalendarSpec};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 
 const OTHER: &str = "other@chronos.example";
 

@@ -3,8 +3,6 @@
 //! query — every occurrence once, moved ones at their new time, cancelled ones gone, also after
 //! a 410 and a full re-sync; all-day series stay on their dates.
 
-mod sync_support;
-
 use chrono::{DateTime, Utc};
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
@@ -12,9 +10,9 @@ use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::StoredEvent;
+use chronos_testkit::*;
 use serde_json::json;
 use std::sync::Arc;
-use sync_support::*;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
     chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 2)

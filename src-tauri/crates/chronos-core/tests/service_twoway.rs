@@ -3,18 +3,16 @@
 //! run, counted in the account status, announced on the change stream, and kept across a
 //! restart.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::feed::EngineEvent;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::{FaultAction, FaultRule};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 use tokio::sync::broadcast;
 
 fn options(
@@ -38,19 +36,6 @@ fn new_event(title: &str, day: u32) -> EventChanges {
         start: Some(at(10)),
         end: Some(at(11)),
         ..Default::default()
-    }
-}
-
-async fn eventually<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let t0 = std::time::Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        if t0.elapsed() > within {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

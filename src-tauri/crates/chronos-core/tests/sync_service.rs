@@ -2,36 +2,17 @@
 //! (the emulator approves at once), sync through the gate, status and progress streams, range
 //! queries, data-key loss recovery, disconnect.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::feed::{AccountView, EngineEvent};
 use chronos_core::model::AccountId;
 use chronos_core::secrets::{MemorySecretStore, SecretStore};
-use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::service::Chronos;
 use chronos_core::sync::progress::SyncOutcome;
 use chronos_core::sync::status::AccountStatus;
 use chronos_core::ErrorKind;
+use chronos_testkit::*;
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
-
-fn options(
-    emu: &gcal_emulator::EmulatorHandle,
-    dir: &std::path::Path,
-    secrets: Arc<dyn SecretStore>,
-) -> ChronosOptions {
-    ChronosOptions::new(
-        dir,
-        secrets,
-        endpoints(emu),
-        OAuthClientConfig::new(
-            gcal_emulator::DEMO_CLIENT_ID,
-            gcal_emulator::DEMO_CLIENT_SECRET,
-        ),
-    )
-}
 
 /// The status board follows a run through the throttled progress stream: on a loaded machine
 /// it shows the end a moment after the run's own report.

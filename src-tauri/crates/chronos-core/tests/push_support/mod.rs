@@ -194,17 +194,3 @@ pub fn new_event(id: &str, day: u32) -> Value {
         "start": {"dateTime": format!("2026-05-{day:02}T10:00:00Z")},
         "end": {"dateTime": format!("2026-05-{day:02}T11:00:00Z")}})
 }
-
-/// Polls `f` every 2 ms until it holds or `limit` passes; returns when it held.
-pub async fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Instant> {
-    let t0 = Instant::now();
-    loop {
-        if f() {
-            return Some(Instant::now());
-        }
-        if t0.elapsed() > limit {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-}
