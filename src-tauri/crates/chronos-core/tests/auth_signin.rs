@@ -141,22 +141,7 @@ async fn a_grant_without_calendar_access_is_refused_and_revoked() {
     let endpoint = token_endpoint(&emu);
     // The user unticks calendar access: the emulator grants exactly what the request asks, so the
     // "browser" drops the calendar scope from it.
-    let fewer = |url: String| async move {
-        let mut u = url::Url::parse(&url).unwrap();
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let v = if k == "scope" {
-                    "openid email".to_owned()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        u.query_pairs_mut().clear().extend_pairs(pairs);
-        open_without_browser(u.into()).await
-    };
+    let fewer = |url: String| async move { approve_with(url, "scope", "openid email").await };
     let err = sign_in(&endpoint, &SystemClock, options(), fewer)
         .await
         .unwrap_err();

@@ -3,7 +3,6 @@
 //! they stay, marked pending, across a restart, and the next sync sends them; a change Google
 //! refuses is undone and is the error.
 
-use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::Chronos;
@@ -46,15 +45,13 @@ fn patches(emu: &EmulatorHandle) -> u64 {
     emu.control().count("calendarList.patch")
 }
 
-async fn connected(
+/// Connected and synced once.
+async fn synced(
     emu: &EmulatorHandle,
     dir: &std::path::Path,
     secrets: Arc<MemorySecretStore>,
 ) -> (Chronos, AccountId) {
-    let chronos = Chronos::open(chronos_options(emu, dir, secrets, 1))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(chronos_options(emu, dir, secrets, 1)).await;
     chronos.sync_now(Some(&account)).await.unwrap();
     (chronos, account)
 }
@@ -63,8 +60,7 @@ async fn connected(
 async fn both_colours_are_stored_and_reach_google() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) =
-        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
     let cal = cal_id(1);
     assert_ne!(at_google(&emu, &cal).0, "#0b8043");
 
@@ -131,7 +127,7 @@ async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
-    let (chronos, account) = connected(&emu, dir.path(), secrets.clone()).await;
+    let (chronos, account) = synced(&emu, dir.path(), secrets.clone()).await;
     let cal = cal_id(1);
     let google_before = at_google(&emu, &cal);
 
@@ -200,8 +196,7 @@ async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
 async fn a_change_google_refuses_is_undone_and_is_the_error() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) =
-        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
     let cal = cal_id(1);
     let before = stored(&chronos, &account, &cal).await;
 

@@ -3,12 +3,10 @@
 //! change made elsewhere reaching `events_in_range` through a notification, a stop on deselect,
 //! on an address change and on disconnect (before the revocation).
 
-use chronos_core::auth::open_without_browser;
 use chronos_core::clock::Backoff;
 use chronos_core::feed::EngineEvent;
 use chronos_core::push::ReceiverConfig;
 use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::Chronos;
 use chronos_core::ErrorKind;
 use chronos_testkit::*;
 use std::sync::Arc;
@@ -32,8 +30,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         ..Default::default()
     };
     o.push.debounce = Duration::from_millis(100);
-    let chronos = Chronos::open(o).await.unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(o).await;
     chronos.sync_now(Some(&account)).await.unwrap();
 
     // Starting the scheduler starts push; start_push waits for it (and opens the channels).
@@ -146,12 +143,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         emu.control().channels().is_empty(),
         "disconnect stops the channel"
     );
-    let ops: Vec<String> = emu
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.operation)
-        .collect();
+    let ops = operations(&emu);
     let stop = ops
         .iter()
         .position(|o| o == "channels.stop")

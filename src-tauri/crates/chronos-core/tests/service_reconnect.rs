@@ -22,20 +22,7 @@ fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> Chrono
 
 /// The user picks `as_who` in Google's account chooser instead of the pre-selected account.
 async fn choose(url: String, as_who: &str) -> chronos_core::Result<()> {
-    let mut parsed = url::Url::parse(&url).unwrap();
-    let pairs: Vec<(String, String)> = parsed
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == "login_hint" {
-                as_who.to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    parsed.query_pairs_mut().clear().extend_pairs(pairs);
-    open_without_browser(parsed.into()).await
+    approve_with(url, "login_hint", as_who).await
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 //! a 410 and a full re-sync; all-day series stay on their dates.
 
 use chrono::{DateTime, Utc};
-use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::secrets::MemorySecretStore;
@@ -78,8 +77,7 @@ fn seed(emu: &gcal_emulator::EmulatorHandle) {
 }
 
 async fn open(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> (Chronos, AccountId) {
-    let chronos = Chronos::open(options(emu, dir)).await.unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(emu, dir)).await;
     let reports = chronos.sync_now(Some(&account)).await.unwrap();
     assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
     (chronos, account)

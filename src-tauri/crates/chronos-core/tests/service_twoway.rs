@@ -3,7 +3,6 @@
 //! run, counted in the account status, announced on the change stream, and kept across a
 //! restart.
 
-use chronos_core::auth::open_without_browser;
 use chronos_core::feed::EngineEvent;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
@@ -67,14 +66,12 @@ fn pending_in_status(chronos: &Chronos, account: &AccountId) -> usize {
 async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreachable() {
     let emu = emulator(world(&[3, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(
+    let (chronos, account) = connected(options(
         &emu,
         dir.path(),
         Arc::new(MemorySecretStore::default()),
     ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    .await;
     chronos.sync_now(Some(&account)).await.unwrap();
     let mut feed = chronos.feed().subscribe().events;
     emu.control().reset_requests();
@@ -273,10 +270,7 @@ async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_
     let dir = tempfile::tempdir().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
     let (account, moved_id, created_id) = {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
-            .await
-            .unwrap();
-        let account = chronos.connect_account(open_without_browser).await.unwrap();
+        let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.network_changed(false);
         let c = chronos

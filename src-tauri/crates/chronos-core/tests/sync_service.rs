@@ -164,10 +164,7 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecretStore::default());
     {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
-            .await
-            .unwrap();
-        let account = chronos.connect_account(open_without_browser).await.unwrap();
+        let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.shutdown();
     }
@@ -204,14 +201,12 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
 async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wait() {
     let emu = emulator(world(&[10, 10])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(
+    let (chronos, account) = connected(options(
         &emu,
         dir.path(),
         Arc::new(MemorySecretStore::default()),
     ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    .await;
     emu.control()
         .add_fault(
             gcal_emulator::FaultRule::status("/events", 403, 100).with_reason("quotaExceeded"),
@@ -248,10 +243,7 @@ async fn a_run_says_syncing_before_the_calendar_list_arrives() {
     let emu = emulator(world(&[20])).await;
     let dir = tempfile::tempdir().unwrap();
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), secrets)).await;
     // Google is slow to list the calendars, which every run reads before naming its calendars.
     emu.control()
         .add_fault(gcal_emulator::FaultRule {

@@ -1,13 +1,13 @@
 //! An account as the engine holds it after a sign-in, without a browser: tokens minted by the
 //! emulator and kept by the real token manager, the real client and the real encrypted store.
 
-use chronos_core::auth::{TokenEndpoint, TokenManager, TokenSet};
+use chronos_core::auth::{open_without_browser, TokenEndpoint, TokenManager, TokenSet};
 use chronos_core::clock::{Backoff, Clock};
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::google::{ClientOptions, GoogleClient, RequestLimits};
 use chronos_core::model::AccountId;
 use chronos_core::secrets::SecretStore;
-use chronos_core::service::ChronosOptions;
+use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::Store;
 use gcal_emulator::EmulatorHandle;
 use std::path::Path;
@@ -113,4 +113,34 @@ pub fn chronos_options(
     };
     o.push.probe = None;
     o
+}
+
+/// Opens a `Chronos` with `options` and connects the account the emulator approves, without a
+/// browser (as the demo mode does).
+pub async fn connected(options: ChronosOptions) -> (Chronos, AccountId) {
+    let chronos = Chronos::open(options).await.expect("Chronos opens");
+    let account = chronos
+        .connect_account(open_without_browser)
+        .await
+        .expect("the emulator approves the sign-in");
+    (chronos, account)
+}
+
+/// Approves a sign-in without a browser after changing one parameter of the consent URL, as a
+/// user would by choosing another account (`login_hint`) or unticking a scope (`scope`).
+pub async fn approve_with(url: String, param: &str, value: &str) -> chronos_core::Result<()> {
+    let mut parsed = url::Url::parse(&url).expect("a consent URL");
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == param {
+                value.to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    open_without_browser(parsed.into()).await
 }

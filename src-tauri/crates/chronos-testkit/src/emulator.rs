@@ -38,6 +38,15 @@ pub fn requests(emu: &EmulatorHandle, operation: &str) -> Vec<RequestRecord> {
         .collect()
 }
 
+/// Every logged API operation, in order.
+pub fn operations(emu: &EmulatorHandle) -> Vec<String> {
+    emu.control()
+        .requests()
+        .into_iter()
+        .map(|r| r.operation)
+        .collect()
+}
+
 /// The event ids a synced store should hold for a calendar of the emulator, sorted: every event
 /// but cancelled ones, except cancelled instances of a series (kept to hide the instance).
 pub fn server_ids(calendar: &CalendarSpec) -> Vec<String> {

@@ -18,10 +18,12 @@ pub mod poll;
 pub mod world;
 
 pub use account::{
-    chronos_options, demo_client, google_client, http, open_store, options, signed_in,
-    test_client_options, token_endpoint,
+    approve_with, chronos_options, connected, demo_client, google_client, http, open_store,
+    options, signed_in, test_client_options, token_endpoint,
 };
-pub use emulator::{closed_api_base, emulator, endpoints, free_port, requests, server_ids};
+pub use emulator::{
+    closed_api_base, emulator, endpoints, free_port, operations, requests, server_ids,
+};
 pub use keyring::{keyring_service, test_keyring};
 pub use poll::{eventually, settle, wait_until};
 pub use world::{cal_id, calendar, event, world, USER};

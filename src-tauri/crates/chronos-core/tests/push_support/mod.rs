@@ -103,6 +103,30 @@ pub fn scheduler_for(
     (s, runs)
 }
 
+/// Shows `calendars` of the harness' account in the window for `on_screen`, then hides it;
+/// returns the runs the minute view check started meanwhile.
+pub async fn view_check_runs(
+    h: &Harness,
+    scheduler: &Scheduler<RunReport>,
+    runs: &Mutex<Vec<RunSeen>>,
+    calendars: &[&CalendarId],
+    on_screen: Duration,
+) -> Vec<RunSeen> {
+    let view = calendars
+        .iter()
+        .map(|c| (h.account.clone(), (*c).clone()))
+        .collect();
+    scheduler.set_view(true, view);
+    tokio::time::sleep(on_screen).await;
+    scheduler.set_view(false, vec![]);
+    runs.lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.request.triggers.contains(&Trigger::ViewCheck))
+        .cloned()
+        .collect()
+}
+
 impl Rig {
     /// A synced account (full sync done), receiver up, channels not yet opened.
     pub async fn new(world: gcal_emulator::World, opts: RigOptions) -> Rig {
