@@ -9,7 +9,6 @@ use chronos_core::auth::{
 };
 use chronos_core::clock::SystemClock;
 use chronos_core::google::{ClientOptions, GoogleClient};
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::{Error, ErrorKind};
 use google_support::*;
 use std::sync::Arc;
@@ -55,7 +54,7 @@ async fn demo_sign_in_without_a_browser_then_api_calls() {
     assert_eq!(requests(&emu, "oauth.userinfo").len(), 1);
 
     // The tokens work for the API through the token manager.
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let manager = Arc::new(TokenManager::new(
         signed.account.clone(),
         secrets.clone(),

@@ -27,7 +27,7 @@ async fn the_zone_is_fetched_once_kept_and_refreshed_on_request() {
         .set_setting(USER, "timezone", "Asia/Kolkata")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
 
     assert_eq!(
@@ -74,12 +74,7 @@ async fn an_unreachable_google_keeps_the_saved_zone_and_says_so_when_there_is_no
         .set_setting(USER, "timezone", "America/New_York")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = connected(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     emu.control()
         .add_fault(FaultRule::status("/settings", 503, 1000))
         .unwrap();
@@ -108,12 +103,7 @@ async fn a_zone_chronos_does_not_know_is_none_and_an_unknown_account_is_not_foun
         .set_setting(USER, "timezone", "Mars/Olympus_Mons")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = connected(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     assert_eq!(chronos.account_time_zone(&account).await.unwrap(), None);
     let err = chronos
         .account_time_zone(&AccountId("nobody@example.com".into()))

@@ -60,7 +60,7 @@ async fn synced(
 async fn both_colours_are_stored_and_reach_google() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = synced(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), memory_secrets()).await;
     let cal = cal_id(1);
     assert_ne!(at_google(&emu, &cal).0, "#0b8043");
 
@@ -126,7 +126,7 @@ async fn both_colours_are_stored_and_reach_google() {
 async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let (chronos, account) = synced(&emu, dir.path(), secrets.clone()).await;
     let cal = cal_id(1);
     let google_before = at_google(&emu, &cal);
@@ -196,7 +196,7 @@ async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
 async fn a_change_google_refuses_is_undone_and_is_the_error() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = synced(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), memory_secrets()).await;
     let cal = cal_id(1);
     let before = stored(&chronos, &account, &cal).await;
 

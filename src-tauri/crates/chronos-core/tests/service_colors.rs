@@ -50,7 +50,7 @@ fn offline_rule() -> FaultRule {
 async fn a_palette_change_on_the_server_arrives_once_the_saved_one_has_expired() {
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let clock = TestClock::new();
     let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone(), &clock)).await;
     assert!(chronos.saved_colors(&account).await.unwrap().is_none());
@@ -108,13 +108,7 @@ async fn an_unreachable_google_keeps_the_saved_palette_and_says_so_when_there_is
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::new();
-    let (chronos, account) = connected(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        &clock,
-    ))
-    .await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets(), &clock)).await;
 
     // Nothing saved and no answer: the error, with a kind the UI understands.
     let fault = emu.control().add_fault(offline_rule()).unwrap();
@@ -183,13 +177,7 @@ async fn a_view_gets_a_palette_at_once_and_hears_when_googles_arrives() {
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::new();
-    let (chronos, account) = connected(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        &clock,
-    ))
-    .await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets(), &clock)).await;
     event_colour(&emu, "5", "#123456");
     let mut feed = chronos.feed().subscribe().events;
 

@@ -6,10 +6,8 @@
 use chronos_core::clock::Backoff;
 use chronos_core::feed::EngineEvent;
 use chronos_core::push::ReceiverConfig;
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::ErrorKind;
 use chronos_testkit::*;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,7 +16,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let address = format!("http://127.0.0.1:{port}/google/push");
-    let mut o = options(&emu, dir.path(), Arc::new(MemorySecretStore::default()));
+    let mut o = options(&emu, dir.path(), memory_secrets());
     o.client.backoff = Backoff {
         max_retries: 2,
         ..Backoff::with_base(Duration::from_millis(5))

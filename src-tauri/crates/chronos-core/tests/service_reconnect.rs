@@ -4,18 +4,16 @@
 
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::AccountId;
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::sync::status::AccountStatus;
 use chronos_testkit::*;
 use gcal_emulator::world::{AccountSpec, CalendarSpec};
-use std::sync::Arc;
 use std::time::Duration;
 
 const OTHER: &str = "other@chronos.example";
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    let mut o = chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 1);
+    let mut o = chronos_options(emu, dir, memory_secrets(), 1);
     o.scheduler.min_gap = Duration::from_millis(20);
     o
 }

@@ -6,15 +6,13 @@
 use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::StoredEvent;
 use chronos_testkit::*;
 use serde_json::json;
-use std::sync::Arc;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 2)
+    chronos_options(emu, dir, memory_secrets(), 2)
 }
 
 fn t(s: &str) -> DateTime<Utc> {

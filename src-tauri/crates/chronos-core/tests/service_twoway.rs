@@ -6,7 +6,7 @@
 use chronos_core::feed::EngineEvent;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
-use chronos_core::secrets::{MemorySecretStore, SecretStore};
+use chronos_core::secrets::SecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_testkit::*;
 use gcal_emulator::{FaultAction, FaultRule};
@@ -66,12 +66,7 @@ fn pending_in_status(chronos: &Chronos, account: &AccountId) -> usize {
 async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreachable() {
     let emu = emulator(world(&[3, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = connected(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     chronos.sync_now(Some(&account)).await.unwrap();
     let mut feed = chronos.feed().subscribe().events;
     emu.control().reset_requests();
@@ -268,7 +263,7 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
 async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_next_run() {
     let emu = emulator(world(&[2, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let secrets: Arc<dyn SecretStore> = memory_secrets();
     let (account, moved_id, created_id) = {
         let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();

@@ -6,7 +6,7 @@ use chronos_core::clock::{Backoff, Clock};
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::google::{ClientOptions, GoogleClient, RequestLimits};
 use chronos_core::model::AccountId;
-use chronos_core::secrets::SecretStore;
+use chronos_core::secrets::{MemorySecretStore, SecretStore};
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::Store;
 use gcal_emulator::EmulatorHandle;
@@ -24,6 +24,11 @@ pub fn http() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("an HTTP client")
+}
+
+/// An empty secret store in memory: tests that are not about the keyring never touch one.
+pub fn memory_secrets() -> Arc<MemorySecretStore> {
+    Arc::new(MemorySecretStore::default())
 }
 
 /// The OAuth client every emulator world knows.

@@ -18,8 +18,8 @@ pub mod poll;
 pub mod world;
 
 pub use account::{
-    approve_with, chronos_options, connected, demo_client, google_client, http, open_store,
-    options, signed_in, test_client_options, token_endpoint,
+    approve_with, chronos_options, connected, demo_client, google_client, http, memory_secrets,
+    open_store, options, signed_in, test_client_options, token_endpoint,
 };
 pub use emulator::{
     closed_api_base, emulator, endpoints, free_port, operations, requests, server_ids,

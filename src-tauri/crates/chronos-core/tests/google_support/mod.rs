@@ -83,7 +83,7 @@ pub struct Setup {
 pub async fn setup(world: World) -> Setup {
     let emu = emulator(world).await;
     let clock = TestClock::new();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let tokens = signed_in(&emu, ALICE, Arc::new(clock.clone()), secrets.clone()).await;
     let client = client_for(
         &emu,

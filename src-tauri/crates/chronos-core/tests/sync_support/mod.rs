@@ -10,7 +10,6 @@ use chronos_core::clock::{Backoff, TestClock};
 use chronos_core::google::GoogleClient;
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::scheduler::RunScope;
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::store::{CalendarRef, Store};
 use chronos_core::sync::progress::{ProgressSink, SyncProgress};
 use chronos_core::sync::run::{run_account, RunConfig, RunDeps, RunReport};
@@ -56,7 +55,7 @@ impl Harness {
     pub async fn with(world: World, opts: Options) -> Harness {
         let emu = emulator(world).await;
         let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(MemorySecretStore::default());
+        let secrets = memory_secrets();
         let account = AccountId::new(USER);
         let store = open_store(dir.path(), secrets.clone(), &account);
         // Virtual time for backoff waits (recorded, shortened 100×), so Retry-After tests are quick.

@@ -130,7 +130,7 @@ impl Env {
     pub async fn with_retries(world: World, retries: u32) -> Env {
         let emu = emulator(world).await;
         let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(MemorySecretStore::default());
+        let secrets = memory_secrets();
         let account = AccountId::new(USER);
         let store = open_store(dir.path(), secrets.clone(), &account);
         let clock = TestClock::new();
