@@ -6,7 +6,7 @@
 
 use chronos_app::{build_app, init_state, Launch};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -77,15 +77,8 @@ pub fn emulator(t: &TestApp) -> gcal_emulator::Control {
 }
 
 /// Polls `probe` (bounded) until it gives a value.
-pub fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(v) = probe() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what} never happened");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+pub fn eventually<T>(what: &str, probe: impl FnMut() -> Option<T>) -> T {
+    chronos_testkit::settle(what, Duration::from_secs(30), probe)
 }
 
 /// Connects the demo account and waits for its first sync; returns (account, primary calendar).

@@ -6,7 +6,8 @@
 //! `cargo test`. Run them with:
 //!   src-tauri/crates/chronos-core/tests/with-keyring.sh cargo test -p chronos-cli -- --include-ignored
 
-use gcal_emulator::{EmulatorConfig, EmulatorHandle, GenSpec, World};
+use chronos_testkit::{emulator, free_port, keyring_service, requests, server_ids};
+use gcal_emulator::{EmulatorHandle, GenSpec, World};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -14,15 +15,6 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chronos-cli");
-
-fn keyring_service(tag: &str) -> String {
-    assert_eq!(
-        std::env::var("CHRONOS_KEYRING_TESTS").as_deref(),
-        Ok("1"),
-        "run under src-tauri/crates/chronos-core/tests/with-keyring.sh (a private, unlocked Secret Service)"
-    );
-    format!("app.chronos.desktop.test.cli.{tag}.{}", std::process::id())
-}
 
 struct Cli<'a> {
     data_dir: &'a Path,
@@ -97,14 +89,7 @@ fn expected_events(emu: &EmulatorHandle) -> BTreeMap<String, Vec<String>> {
         .flat_map(|a| a.calendars.iter())
         .filter(|c| c.selected)
     {
-        let mut ids: Vec<String> = cal
-            .events
-            .iter()
-            .filter(|e| e["status"] != "cancelled" || e.get("recurringEventId").is_some())
-            .map(|e| e["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        by_cal.insert(cal.id.clone(), ids);
+        by_cal.insert(cal.id.clone(), server_ids(cal));
     }
     by_cal
 }
@@ -145,7 +130,7 @@ fn demo_mode_syncs_and_lists_without_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         data_dir: dir.path(),
-        service: keyring_service("demo"),
+        service: keyring_service("cli.demo"),
         emulator: None,
     };
     let out = cli.ok(&["sync"]);
@@ -203,16 +188,11 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
         events_per_calendar: 6000,
         ..GenSpec::default()
     });
-    let emu = gcal_emulator::start(EmulatorConfig {
-        world,
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator(world).await;
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         data_dir: dir.path(),
-        service: keyring_service("kill"),
+        service: keyring_service("cli.kill"),
         emulator: Some(emu.base_url()),
     };
     let out = cli.ok(&["connect"]);
@@ -310,7 +290,7 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         data_dir: dir.path(),
-        service: keyring_service("reset"),
+        service: keyring_service("cli.reset"),
         emulator: None,
     };
     cli.ok(&["sync"]);
@@ -406,25 +386,15 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
         client_id: "own.example".into(),
         client_secret: "own-secret".into(),
     }];
-    let emu = gcal_emulator::start(EmulatorConfig {
-        world,
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator(world).await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let cli = Cli {
         data_dir: &data,
-        service: keyring_service("endpoints"),
+        service: keyring_service("cli.endpoints"),
         emulator: Some(emu.base_url()),
     };
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
+    let port = free_port().to_string();
 
     // Without --client-id the emulator shortcut offers the demo client, which this server refuses.
     let out = cli.run(&["connect", "--redirect-port", &port]);
@@ -446,11 +416,7 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     ]);
     assert!(out.contains("Connected demo@chronos.example"), "{out}");
     let ctl = emu.control();
-    let auth: Vec<_> = ctl
-        .requests()
-        .into_iter()
-        .filter(|r| r.operation == "oauth.authorize")
-        .collect();
+    let auth = requests(&emu, "oauth.authorize");
     let q: BTreeMap<String, String> =
         url::form_urlencoded::parse(auth.last().unwrap().query.as_bytes())
             .into_owned()
@@ -537,12 +503,7 @@ async fn scripted_emulator() -> EmulatorHandle {
         events_per_calendar: 0,
         ..GenSpec::default()
     });
-    let emu = gcal_emulator::start(EmulatorConfig {
-        world,
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap();
+    let emu = emulator(world).await;
     let timed = |id: &str, summary: &str, start: &str, end: &str| {
         serde_json::json!({"id": id, "summary": summary,
             "start": {"dateTime": start, "timeZone": "Europe/Berlin"}, "end": {"dateTime": end, "timeZone": "Europe/Berlin"}})
@@ -615,7 +576,7 @@ async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_c
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         data_dir: dir.path(),
-        service: keyring_service("first"),
+        service: keyring_service("cli.first"),
         emulator: Some(emu.base_url()),
     };
     // Before the first sync `calendars` says how to get them.
@@ -659,7 +620,7 @@ async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_c
 async fn synced(tag: &str) -> (EmulatorHandle, tempfile::TempDir, String) {
     let emu = scripted_emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let service = keyring_service(tag);
+    let service = keyring_service(&format!("cli.{tag}"));
     let cli = Cli {
         data_dir: dir.path(),
         service: service.clone(),

@@ -16,9 +16,8 @@
 //!
 //! CPU figures come from /proc (Linux only), at the kernel's 10 ms tick resolution.
 
-use chronos_core::auth::{TokenEndpoint, TokenManager, TokenSet};
-use chronos_core::clock::{Clock, SystemClock};
-use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+use chronos_core::auth::TokenManager;
+use chronos_core::clock::SystemClock;
 use chronos_core::google::{ClientOptions, EventsListRequest, GoogleClient};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::scheduler::RunScope;
@@ -26,8 +25,9 @@ use chronos_core::secrets::MemorySecretStore;
 use chronos_core::store::Store;
 use chronos_core::sync::progress::{ProgressSink, SyncOutcome};
 use chronos_core::sync::run::{run_account, RunConfig, RunDeps, RunReport};
+use chronos_testkit::{emulator, endpoints, open_store, signed_in};
 use futures::StreamExt;
-use gcal_emulator::{EmulatorConfig, EmulatorHandle, GenSpec, World};
+use gcal_emulator::{EmulatorHandle, GenSpec, World};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -73,16 +73,6 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
-    GoogleEndpoints {
-        api_base: emu.api_base(),
-        auth_url: emu.auth_url(),
-        token_url: emu.token_url(),
-        revoke_url: emu.revoke_url(),
-        userinfo_url: emu.userinfo_url(),
-    }
-}
-
 struct Setup {
     account: AccountId,
     tokens: Arc<TokenManager>,
@@ -90,57 +80,29 @@ struct Setup {
 }
 
 async fn setup(emu: &EmulatorHandle, account: &str) -> Setup {
-    let http = chronos_core::google::default_http_client();
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let secrets = Arc::new(MemorySecretStore::default());
-    let endpoint = TokenEndpoint::new(
-        http.clone(),
-        endpoints(emu),
-        OAuthClientConfig::new(
-            gcal_emulator::DEMO_CLIENT_ID,
-            gcal_emulator::DEMO_CLIENT_SECRET,
-        ),
-    );
-    let minted = emu.control().mint_tokens(account).unwrap();
-    let account = AccountId::new(account);
-    let tokens = Arc::new(TokenManager::new(
-        account.clone(),
-        secrets,
-        endpoint,
-        clock.clone(),
-    ));
-    tokens
-        .store_new(TokenSet {
-            access_token: minted.access_token.clone(),
-            expires_at: clock.now() + chrono::Duration::seconds(minted.expires_in as i64),
-            refresh_token: minted.refresh_token.clone(),
-            scope: minted.scope.clone(),
-        })
-        .await
-        .unwrap();
+    let tokens = signed_in(
+        emu,
+        account,
+        Arc::new(SystemClock),
+        Arc::new(MemorySecretStore::default()),
+    )
+    .await;
     // The production defaults: backoff, per-account request limits, body limit.
     let client = GoogleClient::new(
-        http,
+        chronos_core::google::default_http_client(),
         &endpoints(emu),
         tokens.clone(),
         ClientOptions::default(),
     );
     Setup {
-        account,
+        account: AccountId::new(account),
         tokens,
         client,
     }
 }
 
 async fn full_sync(s: &Setup, dir: &std::path::Path) -> (RunReport, Arc<Store>, Duration) {
-    let store = Arc::new(
-        Store::open(
-            dir.join("chronos.sqlite"),
-            Arc::new(MemorySecretStore::default()),
-        )
-        .unwrap(),
-    );
-    store.upsert_account(&s.account).unwrap();
+    let store = open_store(dir, Arc::new(MemorySecretStore::default()), &s.account);
     let deps = RunDeps {
         store: store.clone(),
         client: s.client.clone(),
@@ -178,14 +140,7 @@ fn main() {
         recurring_share: 0.0,
         ..GenSpec::default()
     });
-    let emu = emu_rt.block_on(async {
-        gcal_emulator::start(EmulatorConfig {
-            world,
-            ..EmulatorConfig::default()
-        })
-        .await
-        .unwrap()
-    });
+    let emu = emu_rt.block_on(emulator(world));
     let ctl = emu.control();
     let account = ctl.accounts()[0].email.clone();
     let calendars: Vec<CalendarId> = ctl.accounts()[0]

@@ -9,27 +9,15 @@ mod google_support;
 use chronos_core::auth::{open_without_browser, sign_in, AuthStatus, SignInOptions, TokenManager};
 use chronos_core::clock::{SystemClock, TestClock};
 use chronos_core::model::CalendarId;
-use chronos_core::secrets::{KeyringSecretStore, SecretStore};
+use chronos_core::secrets::SecretStore;
 use google_support::*;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn keyring() -> Arc<KeyringSecretStore> {
-    assert_eq!(
-        std::env::var("CHRONOS_KEYRING_TESTS").as_deref(),
-        Ok("1"),
-        "run under tests/with-keyring.sh (it starts a private, unlocked Secret Service)"
-    );
-    Arc::new(KeyringSecretStore::with_service(format!(
-        "app.chronos.desktop.test.auth.{}",
-        std::process::id()
-    )))
-}
-
 #[tokio::test]
 #[ignore = "needs a Secret Service: tests/with-keyring.sh cargo test -p chronos-core --test auth_keyring -- --include-ignored"]
 async fn tokens_survive_in_the_keyring_and_refresh_from_there() {
-    let secrets = keyring();
+    let secrets = Arc::new(chronos_testkit::test_keyring("auth"));
     let emu = emulator(world(2)).await;
     let signed = sign_in(
         &token_endpoint(&emu),

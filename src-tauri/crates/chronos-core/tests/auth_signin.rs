@@ -9,7 +9,6 @@ use chronos_core::auth::{
 };
 use chronos_core::clock::SystemClock;
 use chronos_core::google::{ClientOptions, GoogleClient};
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::{Error, ErrorKind};
 use google_support::*;
 use std::sync::Arc;
@@ -55,7 +54,7 @@ async fn demo_sign_in_without_a_browser_then_api_calls() {
     assert_eq!(requests(&emu, "oauth.userinfo").len(), 1);
 
     // The tokens work for the API through the token manager.
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let manager = Arc::new(TokenManager::new(
         signed.account.clone(),
         secrets.clone(),
@@ -141,22 +140,7 @@ async fn a_grant_without_calendar_access_is_refused_and_revoked() {
     let endpoint = token_endpoint(&emu);
     // The user unticks calendar access: the emulator grants exactly what the request asks, so the
     // "browser" drops the calendar scope from it.
-    let fewer = |url: String| async move {
-        let mut u = url::Url::parse(&url).unwrap();
-        let pairs: Vec<(String, String)> = u
-            .query_pairs()
-            .map(|(k, v)| {
-                let v = if k == "scope" {
-                    "openid email".to_owned()
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        u.query_pairs_mut().clear().extend_pairs(pairs);
-        open_without_browser(u.into()).await
-    };
+    let fewer = |url: String| async move { approve_with(url, "scope", "openid email").await };
     let err = sign_in(&endpoint, &SystemClock, options(), fewer)
         .await
         .unwrap_err();

@@ -7,7 +7,7 @@ use chronos_core::auth::{AuthStatus, TokenManager, TokenManagers};
 use chronos_core::clock::Clock;
 use chronos_core::google::EventsListRequest;
 use chronos_core::model::{AccountId, CalendarId};
-use chronos_core::secrets::{MemorySecretStore, SecretStore};
+use chronos_core::secrets::SecretStore;
 use chronos_core::{Error, ErrorKind};
 use google_support::*;
 use std::sync::Arc;
@@ -187,7 +187,7 @@ async fn revoke_ends_the_grant_then_deletes_tokens() {
 async fn managers_registry_gives_one_manager_per_account() {
     let emu = emulator(world(0)).await;
     let clock = chronos_core::clock::TestClock::new();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let secrets: Arc<dyn SecretStore> = memory_secrets();
     let registry = TokenManagers::new(
         secrets.clone(),
         token_endpoint(&emu),

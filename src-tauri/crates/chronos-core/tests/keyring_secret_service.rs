@@ -10,20 +10,8 @@ use chronos_core::model::*;
 use chronos_core::secrets::{KeyringSecretStore, SecretStore};
 use chronos_core::store::*;
 use chronos_core::{Error, ErrorKind};
+use chronos_testkit::test_keyring as keyring;
 use std::sync::Arc;
-
-fn keyring(tag: &str) -> KeyringSecretStore {
-    assert_eq!(
-        std::env::var("CHRONOS_KEYRING_TESTS").as_deref(),
-        Ok("1"),
-        "run under tests/with-keyring.sh (it starts a private, unlocked Secret Service)"
-    );
-    // A service name of our own per test run: never the app's real entries.
-    KeyringSecretStore::with_service(format!(
-        "app.chronos.desktop.test.{tag}.{}",
-        std::process::id()
-    ))
-}
 
 #[test]
 #[ignore = "needs a Secret Service: tests/with-keyring.sh cargo test --test keyring_secret_service -- --include-ignored"]

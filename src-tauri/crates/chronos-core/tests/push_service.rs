@@ -6,19 +6,11 @@ mod push_support;
 
 use chronos_core::clock::SystemClock;
 use chronos_core::push::{PushService, PushSettings, ReceiverConfig};
-use chronos_core::scheduler::{RunScope, SchedulerConfig, Trigger};
+use chronos_core::scheduler::{RunScope, SchedulerConfig};
 use gcal_emulator::FaultRule;
 use push_support::*;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_opens_channels_picks_up_changes_and_polls_only_the_rest() {
@@ -75,22 +67,14 @@ async fn the_service_opens_channels_picks_up_changes_and_polls_only_the_rest() {
 
     // The window shows both calendars: the minute check polls cal1 only.
     runs.lock().unwrap().clear();
-    scheduler.set_view(
-        true,
-        vec![
-            (h.account.clone(), cal0.clone()),
-            (h.account.clone(), cal1.clone()),
-        ],
-    );
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    scheduler.set_view(false, vec![]);
-    let view_runs: Vec<_> = runs
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.request.triggers.contains(&Trigger::ViewCheck))
-        .cloned()
-        .collect();
+    let view_runs = view_check_runs(
+        &h,
+        &scheduler,
+        &runs,
+        &[&cal0, &cal1],
+        Duration::from_millis(1000),
+    )
+    .await;
     assert!(!view_runs.is_empty());
     for r in &view_runs {
         assert_eq!(r.request.scope, RunScope::calendars([cal1.clone()]));

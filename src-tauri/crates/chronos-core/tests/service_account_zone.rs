@@ -1,15 +1,12 @@
 //! The account's own time zone (`settings` → `timezone`) through `Chronos` against the emulator
 //! over HTTP: fetched once and kept, refreshed on request, kept when Google cannot be reached.
 
-mod sync_support;
-
-use chronos_core::auth::open_without_browser;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::FaultRule;
 use std::sync::Arc;
-use sync_support::*;
 
 fn options(
     emu: &gcal_emulator::EmulatorHandle,
@@ -20,22 +17,7 @@ fn options(
 }
 
 fn settings_gets(emu: &gcal_emulator::EmulatorHandle) -> usize {
-    emu.control()
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "settings.get")
-        .count()
-}
-
-async fn connected(
-    emu: &gcal_emulator::EmulatorHandle,
-    dir: &std::path::Path,
-) -> (Chronos, AccountId) {
-    let chronos = Chronos::open(options(emu, dir, Arc::new(MemorySecretStore::default())))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
-    (chronos, account)
+    requests(emu, "settings.get").len()
 }
 
 #[tokio::test]
@@ -45,11 +27,8 @@ async fn the_zone_is_fetched_once_kept_and_refreshed_on_request() {
         .set_setting(USER, "timezone", "Asia/Kolkata")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let secrets = memory_secrets();
+    let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
 
     assert_eq!(
         chronos.account_time_zone(&account).await.unwrap(),
@@ -95,7 +74,7 @@ async fn an_unreachable_google_keeps_the_saved_zone_and_says_so_when_there_is_no
         .set_setting(USER, "timezone", "America/New_York")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = connected(&emu, dir.path()).await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     emu.control()
         .add_fault(FaultRule::status("/settings", 503, 1000))
         .unwrap();
@@ -124,7 +103,7 @@ async fn a_zone_chronos_does_not_know_is_none_and_an_unknown_account_is_not_foun
         .set_setting(USER, "timezone", "Mars/Olympus_Mons")
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = connected(&emu, dir.path()).await;
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     assert_eq!(chronos.account_time_zone(&account).await.unwrap(), None);
     let err = chronos
         .account_time_zone(&AccountId("nobody@example.com".into()))

@@ -3,17 +3,14 @@
 //! they stay, marked pending, across a restart, and the next sync sends them; a change Google
 //! refuses is undone and is the error.
 
-mod sync_support;
-
-use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredCalendar;
 use chronos_core::sync::calendar_colors::ColorChange;
+use chronos_testkit::*;
 use gcal_emulator::{EmulatorHandle, FaultAction, FaultRule};
 use std::sync::Arc;
-use sync_support::*;
 
 fn colours(background: &str, foreground: &str) -> CalendarColors {
     CalendarColors {
@@ -48,15 +45,13 @@ fn patches(emu: &EmulatorHandle) -> u64 {
     emu.control().count("calendarList.patch")
 }
 
-async fn connected(
+/// Connected and synced once.
+async fn synced(
     emu: &EmulatorHandle,
     dir: &std::path::Path,
     secrets: Arc<MemorySecretStore>,
 ) -> (Chronos, AccountId) {
-    let chronos = Chronos::open(chronos_options(emu, dir, secrets, 1))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(chronos_options(emu, dir, secrets, 1)).await;
     chronos.sync_now(Some(&account)).await.unwrap();
     (chronos, account)
 }
@@ -65,8 +60,7 @@ async fn connected(
 async fn both_colours_are_stored_and_reach_google() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) =
-        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), memory_secrets()).await;
     let cal = cal_id(1);
     assert_ne!(at_google(&emu, &cal).0, "#0b8043");
 
@@ -132,8 +126,8 @@ async fn both_colours_are_stored_and_reach_google() {
 async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
-    let (chronos, account) = connected(&emu, dir.path(), secrets.clone()).await;
+    let secrets = memory_secrets();
+    let (chronos, account) = synced(&emu, dir.path(), secrets.clone()).await;
     let cal = cal_id(1);
     let google_before = at_google(&emu, &cal);
 
@@ -202,8 +196,7 @@ async fn colours_chosen_offline_stay_and_the_next_sync_sends_them() {
 async fn a_change_google_refuses_is_undone_and_is_the_error() {
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) =
-        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), memory_secrets()).await;
     let cal = cal_id(1);
     let before = stored(&chronos, &account, &cal).await;
 

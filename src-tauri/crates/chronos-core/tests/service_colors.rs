@@ -3,17 +3,14 @@
 //! server arrives), answered from the saved copy when Google cannot be reached or the network is
 //! down, kept across a restart, and an error only when nothing was ever saved.
 
-mod sync_support;
-
-use chronos_core::auth::open_without_browser;
 use chronos_core::clock::TestClock;
 use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::{ColorDef, FaultAction, FaultRule, PaletteChange};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 
 fn options(
     emu: &gcal_emulator::EmulatorHandle,
@@ -27,11 +24,7 @@ fn options(
 }
 
 fn colors_gets(emu: &gcal_emulator::EmulatorHandle) -> usize {
-    emu.control()
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "colors.get")
-        .count()
+    requests(emu, "colors.get").len()
 }
 
 fn event_colour(emu: &gcal_emulator::EmulatorHandle, id: &str, background: &str) {
@@ -57,12 +50,9 @@ fn offline_rule() -> FaultRule {
 async fn a_palette_change_on_the_server_arrives_once_the_saved_one_has_expired() {
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     let clock = TestClock::new();
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone(), &clock))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone(), &clock)).await;
     assert!(chronos.saved_colors(&account).await.unwrap().is_none());
 
     let first = chronos.colors(&account).await.unwrap();
@@ -118,15 +108,7 @@ async fn an_unreachable_google_keeps_the_saved_palette_and_says_so_when_there_is
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::new();
-    let chronos = Chronos::open(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        &clock,
-    ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets(), &clock)).await;
 
     // Nothing saved and no answer: the error, with a kind the UI understands.
     let fault = emu.control().add_fault(offline_rule()).unwrap();
@@ -195,15 +177,7 @@ async fn a_view_gets_a_palette_at_once_and_hears_when_googles_arrives() {
     let emu = emulator(world(&[1])).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::new();
-    let chronos = Chronos::open(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        &clock,
-    ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets(), &clock)).await;
     event_colour(&emu, "5", "#123456");
     let mut feed = chronos.feed().subscribe().events;
 

@@ -3,40 +3,12 @@
 //! change made elsewhere reaching `events_in_range` through a notification, a stop on deselect,
 //! on an address change and on disconnect (before the revocation).
 
-mod sync_support;
-
-use chronos_core::auth::open_without_browser;
 use chronos_core::clock::Backoff;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::feed::EngineEvent;
 use chronos_core::push::ReceiverConfig;
-use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::ErrorKind;
-use std::sync::Arc;
+use chronos_testkit::*;
 use std::time::{Duration, Instant};
-use sync_support::*;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn eventually<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let t0 = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        if t0.elapsed() > within {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_address_and_disconnect() {
@@ -44,15 +16,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let address = format!("http://127.0.0.1:{port}/google/push");
-    let mut o = ChronosOptions::new(
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        endpoints(&emu),
-        OAuthClientConfig::new(
-            gcal_emulator::DEMO_CLIENT_ID,
-            gcal_emulator::DEMO_CLIENT_SECRET,
-        ),
-    );
+    let mut o = options(&emu, dir.path(), memory_secrets());
     o.client.backoff = Backoff {
         max_retries: 2,
         ..Backoff::with_base(Duration::from_millis(5))
@@ -64,8 +28,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         ..Default::default()
     };
     o.push.debounce = Duration::from_millis(100);
-    let chronos = Chronos::open(o).await.unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(o).await;
     chronos.sync_now(Some(&account)).await.unwrap();
 
     // Starting the scheduler starts push; start_push waits for it (and opens the channels).
@@ -178,12 +141,7 @@ async fn a_change_elsewhere_arrives_by_push_and_channels_follow_selection_addres
         emu.control().channels().is_empty(),
         "disconnect stops the channel"
     );
-    let ops: Vec<String> = emu
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.operation)
-        .collect();
+    let ops = operations(&emu);
     let stop = ops
         .iter()
         .position(|o| o == "channels.stop")

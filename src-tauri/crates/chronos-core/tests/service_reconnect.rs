@@ -2,42 +2,25 @@
 //! HTTP: only a sign-in as that same account reconnects it; a sign-in as anyone else changes
 //! nothing and leaves no grant behind.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::AccountId;
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::sync::status::AccountStatus;
+use chronos_testkit::*;
 use gcal_emulator::world::{AccountSpec, CalendarSpec};
-use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 
 const OTHER: &str = "other@chronos.example";
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    let mut o = chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 1);
+    let mut o = chronos_options(emu, dir, memory_secrets(), 1);
     o.scheduler.min_gap = Duration::from_millis(20);
     o
 }
 
 /// The user picks `as_who` in Google's account chooser instead of the pre-selected account.
 async fn choose(url: String, as_who: &str) -> chronos_core::Result<()> {
-    let mut parsed = url::Url::parse(&url).unwrap();
-    let pairs: Vec<(String, String)> = parsed
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == "login_hint" {
-                as_who.to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    parsed.query_pairs_mut().clear().extend_pairs(pairs);
-    open_without_browser(parsed.into()).await
+    approve_with(url, "login_hint", as_who).await
 }
 
 #[tokio::test]

@@ -3,21 +3,16 @@
 //! query — every occurrence once, moved ones at their new time, cancelled ones gone, also after
 //! a 410 and a full re-sync; all-day series stay on their dates.
 
-mod sync_support;
-
 use chrono::{DateTime, Utc};
-use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
-use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_core::store::StoredEvent;
+use chronos_testkit::*;
 use serde_json::json;
-use std::sync::Arc;
-use sync_support::*;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
-    chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 2)
+    chronos_options(emu, dir, memory_secrets(), 2)
 }
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -80,8 +75,7 @@ fn seed(emu: &gcal_emulator::EmulatorHandle) {
 }
 
 async fn open(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> (Chronos, AccountId) {
-    let chronos = Chronos::open(options(emu, dir)).await.unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(emu, dir)).await;
     let reports = chronos.sync_now(Some(&account)).await.unwrap();
     assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
     (chronos, account)

@@ -3,18 +3,15 @@
 //! run, counted in the account status, announced on the change stream, and kept across a
 //! restart.
 
-mod sync_support;
-
-use chronos_core::auth::open_without_browser;
 use chronos_core::feed::EngineEvent;
 use chronos_core::model::{AccountId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
-use chronos_core::secrets::{MemorySecretStore, SecretStore};
+use chronos_core::secrets::SecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_testkit::*;
 use gcal_emulator::{FaultAction, FaultRule};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
 use tokio::sync::broadcast;
 
 fn options(
@@ -38,19 +35,6 @@ fn new_event(title: &str, day: u32) -> EventChanges {
         start: Some(at(10)),
         end: Some(at(11)),
         ..Default::default()
-    }
-}
-
-async fn eventually<T>(within: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let t0 = std::time::Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        if t0.elapsed() > within {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -82,14 +66,7 @@ fn pending_in_status(chronos: &Chronos, account: &AccountId) -> usize {
 async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreachable() {
     let emu = emulator(world(&[3, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     chronos.sync_now(Some(&account)).await.unwrap();
     let mut feed = chronos.feed().subscribe().events;
     emu.control().reset_requests();
@@ -286,12 +263,9 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
 async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_next_run() {
     let emu = emulator(world(&[2, 2])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let secrets: Arc<dyn SecretStore> = memory_secrets();
     let (account, moved_id, created_id) = {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
-            .await
-            .unwrap();
-        let account = chronos.connect_account(open_without_browser).await.unwrap();
+        let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.network_changed(false);
         let c = chronos

@@ -2,36 +2,17 @@
 //! (the emulator approves at once), sync through the gate, status and progress streams, range
 //! queries, data-key loss recovery, disconnect.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
-use chronos_core::config::OAuthClientConfig;
 use chronos_core::feed::{AccountView, EngineEvent};
 use chronos_core::model::AccountId;
-use chronos_core::secrets::{MemorySecretStore, SecretStore};
-use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::secrets::SecretStore;
+use chronos_core::service::Chronos;
 use chronos_core::sync::progress::SyncOutcome;
 use chronos_core::sync::status::AccountStatus;
 use chronos_core::ErrorKind;
+use chronos_testkit::*;
 use std::sync::Arc;
 use std::time::Duration;
-use sync_support::*;
-
-fn options(
-    emu: &gcal_emulator::EmulatorHandle,
-    dir: &std::path::Path,
-    secrets: Arc<dyn SecretStore>,
-) -> ChronosOptions {
-    ChronosOptions::new(
-        dir,
-        secrets,
-        endpoints(emu),
-        OAuthClientConfig::new(
-            gcal_emulator::DEMO_CLIENT_ID,
-            gcal_emulator::DEMO_CLIENT_SECRET,
-        ),
-    )
-}
 
 /// The status board follows a run through the throttled progress stream: on a loaded machine
 /// it shows the end a moment after the run's own report.
@@ -54,7 +35,7 @@ async fn settles_up_to_date(chronos: &Chronos, account: &AccountId) {
 async fn connect_sync_query_and_disconnect() {
     let emu = emulator(world(&[300, 40, 0])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
+    let secrets: Arc<dyn SecretStore> = memory_secrets();
     let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
         .await
         .unwrap();
@@ -181,12 +162,9 @@ async fn connect_sync_query_and_disconnect() {
 async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
     let emu = emulator(world(&[50])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemorySecretStore::default());
+    let secrets = memory_secrets();
     {
-        let chronos = Chronos::open(options(&emu, dir.path(), secrets.clone()))
-            .await
-            .unwrap();
-        let account = chronos.connect_account(open_without_browser).await.unwrap();
+        let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.shutdown();
     }
@@ -223,14 +201,7 @@ async fn a_lost_data_key_is_a_clear_error_with_a_one_step_recovery() {
 async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wait() {
     let emu = emulator(world(&[10, 10])).await;
     let dir = tempfile::tempdir().unwrap();
-    let chronos = Chronos::open(options(
-        &emu,
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-    ))
-    .await
-    .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets())).await;
     emu.control()
         .add_fault(
             gcal_emulator::FaultRule::status("/events", 403, 100).with_reason("quotaExceeded"),
@@ -266,11 +237,8 @@ async fn a_quota_error_shows_in_status_and_sync_now_does_not_hang_during_the_wai
 async fn a_run_says_syncing_before_the_calendar_list_arrives() {
     let emu = emulator(world(&[20])).await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
-    let chronos = Chronos::open(options(&emu, dir.path(), secrets))
-        .await
-        .unwrap();
-    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    let secrets: Arc<dyn SecretStore> = memory_secrets();
+    let (chronos, account) = connected(options(&emu, dir.path(), secrets)).await;
     // Google is slow to list the calendars, which every run reads before naming its calendars.
     emu.control()
         .add_fault(gcal_emulator::FaultRule {

@@ -7,7 +7,7 @@ mod push_support;
 
 use chronos_core::clock::SystemClock;
 use chronos_core::model::{EventResource, PageToken};
-use chronos_core::scheduler::{RunScope, SchedulerConfig, Trigger};
+use chronos_core::scheduler::{RunScope, SchedulerConfig};
 use chronos_core::store::{IncrementalSync, PageApply, PageEnd};
 use chronos_core::sync::engine::SyncMode;
 use chronos_core::sync::progress::SyncOutcome;
@@ -220,23 +220,14 @@ async fn the_minute_view_check_leaves_calendars_without_incremental_sync_alone()
     // What `Chronos` installs on its scheduler.
     scheduler.set_full_listing_only(Some(chronos_core::service::full_listing_only(&h.store)));
     scheduler.start();
-    scheduler.set_view(
-        true,
-        vec![
-            (h.account.clone(), cal0.clone()),
-            (h.account.clone(), cal1.clone()),
-            (h.account.clone(), cal2.clone()),
-        ],
-    );
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    scheduler.set_view(false, vec![]);
-    let view_runs: Vec<_> = runs
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|r| r.request.triggers.contains(&Trigger::ViewCheck))
-        .cloned()
-        .collect();
+    let view_runs = view_check_runs(
+        &h,
+        &scheduler,
+        &runs,
+        &[&cal0, &cal1, &cal2],
+        Duration::from_millis(1000),
+    )
+    .await;
     assert!(view_runs.len() >= 2, "the check ran: {view_runs:?}");
     for r in &view_runs {
         assert_eq!(r.request.scope, RunScope::calendars([cal2.clone()]));

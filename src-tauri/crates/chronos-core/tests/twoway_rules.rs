@@ -1021,13 +1021,7 @@ async fn the_sync_run_drains_the_outbox_before_it_pulls() {
     .unwrap();
     env.emu.control().reset_requests();
     env.pull().await;
-    let ops: Vec<String> = env
-        .emu
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.operation)
-        .collect();
+    let ops = operations(&env.emu);
     let patch = ops
         .iter()
         .position(|o| o == "events.patch")

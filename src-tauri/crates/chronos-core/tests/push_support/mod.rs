@@ -103,6 +103,30 @@ pub fn scheduler_for(
     (s, runs)
 }
 
+/// Shows `calendars` of the harness' account in the window for `on_screen`, then hides it;
+/// returns the runs the minute view check started meanwhile.
+pub async fn view_check_runs(
+    h: &Harness,
+    scheduler: &Scheduler<RunReport>,
+    runs: &Mutex<Vec<RunSeen>>,
+    calendars: &[&CalendarId],
+    on_screen: Duration,
+) -> Vec<RunSeen> {
+    let view = calendars
+        .iter()
+        .map(|c| (h.account.clone(), (*c).clone()))
+        .collect();
+    scheduler.set_view(true, view);
+    tokio::time::sleep(on_screen).await;
+    scheduler.set_view(false, vec![]);
+    runs.lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.request.triggers.contains(&Trigger::ViewCheck))
+        .cloned()
+        .collect()
+}
+
 impl Rig {
     /// A synced account (full sync done), receiver up, channels not yet opened.
     pub async fn new(world: gcal_emulator::World, opts: RigOptions) -> Rig {
@@ -193,18 +217,4 @@ pub fn new_event(id: &str, day: u32) -> Value {
     json!({"id": id, "summary": "Pushed",
         "start": {"dateTime": format!("2026-05-{day:02}T10:00:00Z")},
         "end": {"dateTime": format!("2026-05-{day:02}T11:00:00Z")}})
-}
-
-/// Polls `f` every 2 ms until it holds or `limit` passes; returns when it held.
-pub async fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Instant> {
-    let t0 = Instant::now();
-    loop {
-        if f() {
-            return Some(Instant::now());
-        }
-        if t0.elapsed() > limit {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
 }

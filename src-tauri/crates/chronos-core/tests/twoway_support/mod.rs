@@ -1,13 +1,12 @@
 //! Shared set-up of the two-way sync tests: the emulator over real HTTP on 127.0.0.1, a real
 //! encrypted SQLite store in a temporary directory (reopened to simulate restarts), Chronos'
 //! real client, token manager, sync run and outbox. Backoff waits run on a test clock with a
-//! 1 ms base so retries cost no real time.
+//! 1 ms base so retries cost no real time. What every suite shares comes from `chronos_testkit`.
 #![allow(dead_code)]
 
-use chronos_core::auth::{TokenEndpoint, TokenManager, TokenSet};
-use chronos_core::clock::{Backoff, Clock, TestClock};
-use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
-use chronos_core::google::{ClientOptions, GoogleClient, RequestLimits};
+use chronos_core::auth::TokenManager;
+use chronos_core::clock::{Backoff, TestClock};
+use chronos_core::google::{ClientOptions, GoogleClient};
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId, EventResource};
 use chronos_core::outbox::{EventChanges, Outbox};
 use chronos_core::scheduler::RunScope;
@@ -15,7 +14,9 @@ use chronos_core::secrets::MemorySecretStore;
 use chronos_core::store::Store;
 use chronos_core::sync::progress::ProgressSink;
 use chronos_core::sync::run::{run_account, RunConfig, RunDeps, RunReport};
-use gcal_emulator::{AccountSpec, CalendarSpec, EmulatorConfig, EmulatorHandle, World};
+// The shared kit, under this family's own world (the names defined here shadow the kit's).
+pub use chronos_testkit::*;
+use gcal_emulator::{AccountSpec, CalendarSpec, EmulatorHandle, World};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,24 +86,6 @@ pub fn world(n: usize) -> World {
     }
 }
 
-pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-pub fn endpoints(emu: &EmulatorHandle) -> GoogleEndpoints {
-    GoogleEndpoints {
-        api_base: emu.api_base(),
-        auth_url: emu.auth_url(),
-        token_url: emu.token_url(),
-        revoke_url: emu.revoke_url(),
-        userinfo_url: emu.userinfo_url(),
-    }
-}
-
 pub struct Env {
     pub emu: EmulatorHandle,
     pub dir: tempfile::TempDir,
@@ -127,26 +110,15 @@ fn client_for(
     ep.api_base = api_base;
     let mut backoff = Backoff::with_base(Duration::from_millis(1));
     backoff.max_retries = retries;
-    GoogleClient::new(
-        http(),
+    google_client(
         &ep,
         tokens,
         ClientOptions {
-            backoff,
-            clock: Arc::new(clock.clone()),
-            limits: RequestLimits::unlimited(),
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
+            ..test_client_options(Arc::new(clock.clone()), backoff)
         },
     )
-}
-
-/// A port nothing listens on (bound, then released).
-fn closed_port_base() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    format!("http://127.0.0.1:{port}/calendar/v3/")
 }
 
 impl Env {
@@ -156,48 +128,15 @@ impl Env {
 
     /// `retries`: how many times the client retries a transient failure itself.
     pub async fn with_retries(world: World, retries: u32) -> Env {
-        let emu = gcal_emulator::start(EmulatorConfig {
-            port: 0,
-            world,
-            auto_approve: true,
-            allow_http_push: true,
-            access_token_ttl: Duration::from_secs(3599),
-        })
-        .await
-        .expect("emulator starts");
+        let emu = emulator(world).await;
         let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(MemorySecretStore::default());
-        let store =
-            Arc::new(Store::open(dir.path().join("chronos.sqlite"), secrets.clone()).unwrap());
+        let secrets = memory_secrets();
         let account = AccountId::new(USER);
-        store.upsert_account(&account).unwrap();
+        let store = open_store(dir.path(), secrets.clone(), &account);
         let clock = TestClock::new();
-        let endpoint = TokenEndpoint::new(
-            http(),
-            endpoints(&emu),
-            OAuthClientConfig::new(
-                gcal_emulator::DEMO_CLIENT_ID,
-                gcal_emulator::DEMO_CLIENT_SECRET,
-            ),
-        );
-        let minted = emu.control().mint_tokens(USER).expect("mint");
-        let tokens = Arc::new(TokenManager::new(
-            account.clone(),
-            secrets.clone(),
-            endpoint,
-            Arc::new(clock.clone()),
-        ));
-        tokens
-            .store_new(TokenSet {
-                access_token: minted.access_token.clone(),
-                expires_at: clock.now() + chrono::Duration::seconds(minted.expires_in as i64),
-                refresh_token: minted.refresh_token.clone(),
-                scope: minted.scope.clone(),
-            })
-            .await
-            .unwrap();
+        let tokens = signed_in(&emu, USER, Arc::new(clock.clone()), secrets.clone()).await;
         let client = client_for(emu.api_base(), &emu, tokens.clone(), &clock, retries);
-        let offline = client_for(closed_port_base(), &emu, tokens.clone(), &clock, 1);
+        let offline = client_for(closed_api_base(), &emu, tokens.clone(), &clock, 1);
         Env {
             emu,
             dir,
@@ -284,12 +223,7 @@ impl Env {
     }
 
     pub fn ops(&self, operation: &str) -> Vec<gcal_emulator::RequestRecord> {
-        self.emu
-            .control()
-            .requests()
-            .into_iter()
-            .filter(|r| r.operation == operation)
-            .collect()
+        requests(&self.emu, operation)
     }
 }
 
