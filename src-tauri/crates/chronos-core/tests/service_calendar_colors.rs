@@ -218,8 +218,7 @@ async fn views_show_the_chosen_colours_and_hear_of_each_change() {
     use chronos_core::feed::EngineEvent;
     let emu = emulator(world(&[1, 1])).await;
     let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) =
-        connected(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
+    let (chronos, account) = synced(&emu, dir.path(), Arc::new(MemorySecretStore::default())).await;
     let cal = cal_id(1);
     // The palette is looked up (and refreshed) by the first view; that and the first sync's
     // own notices go out before listening.

@@ -2,8 +2,6 @@
 //! handed to the front end's sink once, with its text in the display zone, and not again after
 //! a restart of the engine. Time is the engine's test clock, so the day does not matter.
 
-mod sync_support;
-
 use chronos_core::auth::open_without_browser;
 use chronos_core::clock::{Clock, TestClock};
 use chronos_core::model::EventDateTime;
@@ -11,9 +9,9 @@ use chronos_core::outbox::{EditOptions, EventChanges};
 use chronos_core::reminders::{ReminderSink, ZoneAnswer};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::Chronos;
+use chronos_testkit::*;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use sync_support::*;
 
 #[derive(Default)]
 struct Shown(Mutex<Vec<(String, String)>>);

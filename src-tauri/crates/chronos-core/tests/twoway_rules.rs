@@ -1,5 +1,5 @@
 //! Two-way sync against the emulator over real HTTP: every edit, push, conflict and offline rule
-//! of issue 4, each with its own small world.
+//! of the merge design, each with its own small world.
 
 mod twoway_support;
 
