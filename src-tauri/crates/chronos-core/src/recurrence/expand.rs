@@ -433,16 +433,7 @@ impl View {
             (EventTime::AllDay(s), EventTime::AllDay(e)) => {
                 let set = RecurrenceSet::parse(lines, None)?;
                 let days = (e - s).num_days().max(1);
-                let (from, to) = self.all_day_window(days);
-                let starts = set.starts_in(
-                    s.and_time(NaiveTime::MIN),
-                    None,
-                    from.and_time(NaiveTime::MIN),
-                    to.and_time(NaiveTime::MIN),
-                    limits.max_occurrences,
-                    budget,
-                );
-                for t in starts {
+                for t in self.all_day_starts(&set, s, days, limits, budget) {
                     let d = t.date();
                     if exceptions.contains(&OriginalKey::Date(d)) {
                         continue;
@@ -499,16 +490,30 @@ impl View {
         Ok(())
     }
 
-    /// The dates an all-day series of `days`-long occurrences is expanded over: the range's
-    /// dates in the display zone, widened for occurrences that begin before it.
-    fn all_day_window(&self, days: i64) -> (NaiveDate, NaiveDate) {
+    /// The starts of an all-day series (first day `s`, `days`-long occurrences) over the
+    /// range's dates in the display zone, widened for occurrences that begin before it.
+    fn all_day_starts(
+        &self,
+        set: &RecurrenceSet,
+        s: NaiveDate,
+        days: i64,
+        limits: &Limits,
+        budget: &mut Budget,
+    ) -> Vec<NaiveDateTime> {
         let from = self.from_local.date();
         let from = from
             .checked_sub_signed(Duration::days(days + 1))
             .unwrap_or(from);
         let to = self.to_local.date();
         let to = to.checked_add_signed(Duration::days(2)).unwrap_or(to);
-        (from, to)
+        set.starts_in(
+            s.and_time(NaiveTime::MIN),
+            None,
+            from.and_time(NaiveTime::MIN),
+            to.and_time(NaiveTime::MIN),
+            limits.max_occurrences,
+            budget,
+        )
     }
 
     /// The wall-clock bounds in `zone` a timed series of `length`-long occurrences is expanded
