@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 use crate::error::ApiError;
-use crate::faults::FaultAction;
+use crate::faults::{FaultAction, Hit};
 use crate::reqlog::{operation, RequestRecord};
 use crate::shared::Shared;
 
@@ -74,12 +74,7 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
     }
     let method = req.method().as_str().to_owned();
     let query = req.uri().query().unwrap_or("").to_owned();
-    // Tokens never go into the log.
-    let logged_query: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "access_token"),
-        )
-        .finish();
+    let logged_query = without_tokens(&query);
     let path_and_query = if query.is_empty() {
         path.clone()
     } else {
@@ -96,62 +91,33 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
         }
     }
     let hit = sh.faults.lock().pick(&method, &path_and_query);
-    let mut fault = None;
-    let resp = match hit {
-        Some(h) => {
-            if h.latency_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(h.latency_ms)).await;
+    let (resp, fault) = match hit {
+        Some(h) => match fault_response(h, req, next, kill.clone()).await {
+            Some(answered) => answered,
+            None => {
+                let rec = record(
+                    &method,
+                    &path,
+                    &logged_query,
+                    0,
+                    account,
+                    op,
+                    Some("drop".into()),
+                );
+                sh.log.lock().push(rec);
+                if let Some(k) = kill {
+                    k.0.notify_one();
+                }
+                return std::future::pending().await;
             }
-            match h.action {
-                FaultAction::Status { status, reason } => {
-                    fault = Some("status".to_owned());
-                    let mut e = ApiError::for_fault(status, reason.as_deref());
-                    e.retry_after = h.retry_after;
-                    e.into_response()
-                }
-                FaultAction::Drop => {
-                    let rec = record(
-                        &method,
-                        &path,
-                        &logged_query,
-                        0,
-                        account,
-                        op,
-                        Some("drop".into()),
-                    );
-                    sh.log.lock().push(rec);
-                    if let Some(k) = kill {
-                        k.0.notify_one();
-                    }
-                    return std::future::pending().await;
-                }
-                FaultAction::Truncate => {
-                    fault = Some("truncate".to_owned());
-                    truncate(next.run(req).await, kill).await
-                }
-                FaultAction::Delay => {
-                    fault = Some("delay".to_owned());
-                    next.run(req).await
-                }
-            }
-        }
-        None => {
-            let limited = match (api, &account) {
-                (true, Some(a)) => sh
-                    .rate_limit
-                    .lock()
-                    .as_mut()
-                    .map(|rl| (rl.admit(a), rl.limit.status)),
-                _ => None,
-            };
-            match limited {
-                Some((false, status)) => {
-                    fault = Some("rate_limit".to_owned());
-                    ApiError::for_fault(status, Some("rateLimitExceeded")).into_response()
-                }
-                _ => next.run(req).await,
-            }
-        }
+        },
+        None => match rate_limited(&sh, api, account.as_ref()) {
+            Some(status) => (
+                ApiError::for_fault(status, Some("rateLimitExceeded")).into_response(),
+                Some("rate_limit".to_owned()),
+            ),
+            None => (next.run(req).await, None),
+        },
     };
     let status = resp.status().as_u16();
     sh.log.lock().push(record(
@@ -164,6 +130,57 @@ pub async fn gate(State(sh): State<Shared>, req: Request, next: Next) -> Respons
         fault,
     ));
     resp
+}
+
+/// A query string as the request log shows it: tokens never go into the log.
+fn without_tokens(query: &str) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            url::form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "access_token"),
+        )
+        .finish()
+}
+
+/// The answer a fault rule gives (after its latency), with the fault's name for the log; `None`
+/// when the connection is to be dropped without an answer.
+async fn fault_response(
+    h: Hit,
+    req: Request,
+    next: Next,
+    kill: Option<ConnKill>,
+) -> Option<(Response, Option<String>)> {
+    if h.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(h.latency_ms)).await;
+    }
+    Some(match h.action {
+        FaultAction::Status { status, reason } => {
+            let mut e = ApiError::for_fault(status, reason.as_deref());
+            e.retry_after = h.retry_after;
+            (e.into_response(), Some("status".to_owned()))
+        }
+        FaultAction::Drop => return None,
+        FaultAction::Truncate => (
+            truncate(next.run(req).await, kill).await,
+            Some("truncate".to_owned()),
+        ),
+        FaultAction::Delay => (next.run(req).await, Some("delay".to_owned())),
+    })
+}
+
+/// The status the rate limit refuses an API call of a known account with, if it does.
+fn rate_limited(sh: &Shared, api: bool, account: Option<&String>) -> Option<u16> {
+    let (true, Some(a)) = (api, account) else {
+        return None;
+    };
+    match sh
+        .rate_limit
+        .lock()
+        .as_mut()
+        .map(|rl| (rl.admit(a), rl.limit.status))
+    {
+        Some((false, status)) => Some(status),
+        _ => None,
+    }
 }
 
 fn record(

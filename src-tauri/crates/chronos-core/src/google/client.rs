@@ -250,38 +250,35 @@ impl GoogleClient {
                         attempts,
                     }
                 }
+                Err(AttemptError::Token(e)) if e.retryable() => Failure {
+                    disposition: Disposition::Retry,
+                    error: e,
+                },
                 Err(AttemptError::Token(e)) => {
-                    if e.retryable() {
-                        Failure {
-                            disposition: Disposition::Retry,
-                            error: e,
-                        }
-                    } else {
-                        return Executed {
-                            result: Err(e),
-                            attempts,
-                        };
+                    return Executed {
+                        result: Err(e),
+                        attempts,
                     }
                 }
-                Err(AttemptError::Http(f, used)) => {
-                    if f.disposition == Disposition::RefreshAndRetry && !refreshed {
-                        refreshed = true;
-                        tracing::info!(path = %redact_path(&call.path), "access token refused (401); refreshing once");
-                        match inner.tokens.force_refresh(&used).await {
-                            Ok(t) => {
-                                token = Some(t);
-                                continue;
-                            }
-                            Err(e) => {
-                                return Executed {
-                                    result: Err(e),
-                                    attempts,
-                                }
+                Err(AttemptError::Http(f, used))
+                    if f.disposition == Disposition::RefreshAndRetry && !refreshed =>
+                {
+                    refreshed = true;
+                    tracing::info!(path = %redact_path(&call.path), "access token refused (401); refreshing once");
+                    match inner.tokens.force_refresh(&used).await {
+                        Ok(t) => {
+                            token = Some(t);
+                            continue;
+                        }
+                        Err(e) => {
+                            return Executed {
+                                result: Err(e),
+                                attempts,
                             }
                         }
                     }
-                    f
                 }
+                Err(AttemptError::Http(f, _)) => f,
             };
             if failure.disposition != Disposition::Retry {
                 return Executed {
@@ -293,40 +290,46 @@ impl GoogleClient {
                 Error::Google { retry_after, .. } => *retry_after,
                 _ => None,
             };
-            match inner.backoff.delay(retries, retry_after) {
-                Some(wait) => {
-                    retries += 1;
-                    tracing::warn!(
-                        path = %redact_path(&call.path),
-                        kind = failure.error.kind().as_str(),
-                        retry = retries,
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying Google request"
-                    );
-                    inner.clock.sleep(wait).await;
-                    if let Some(lookup) = &call.landed {
-                        // A failed lookup is not an answer either way: the write is retried.
-                        if let Ok(Some(found)) = self.attempt_once(lookup, None, first_item).await {
-                            tracing::info!(path = %redact_path(&call.path), "a write whose answer was lost had landed; taking it");
-                            let parsed = serde_json::to_vec(&found).and_then(|b| parse(&b));
-                            let result = parsed.map_err(|e| {
-                                Error::Internal(format!(
-                                    "a found event: {}",
-                                    sanitize_serde_error(&e)
-                                ))
-                            });
-                            return Executed { result, attempts };
-                        }
-                    }
-                }
-                None => {
-                    return Executed {
-                        result: Err(failure.error),
-                        attempts,
-                    }
-                }
+            let Some(wait) = inner.backoff.delay(retries, retry_after) else {
+                return Executed {
+                    result: Err(failure.error),
+                    attempts,
+                };
+            };
+            retries += 1;
+            tracing::warn!(
+                path = %redact_path(&call.path),
+                kind = failure.error.kind().as_str(),
+                retry = retries,
+                wait_ms = wait.as_millis() as u64,
+                "retrying Google request"
+            );
+            inner.clock.sleep(wait).await;
+            if let Some(result) = self.landed(call, parse).await {
+                return Executed { result, attempts };
             }
         }
+    }
+
+    /// Whether a write whose answer was lost landed after all (`call.landed` finds it): then
+    /// the event found is the answer. A failed lookup is not an answer either way: the write is
+    /// retried.
+    async fn landed<R: Send + 'static>(
+        &self,
+        call: &Call,
+        parse: BodyParser<R>,
+    ) -> Option<Result<R>> {
+        let lookup = call.landed.as_ref()?;
+        let Ok(Some(found)) = self.attempt_once(lookup, None, first_item).await else {
+            return None;
+        };
+        tracing::info!(path = %redact_path(&call.path), "a write whose answer was lost had landed; taking it");
+        let parsed = serde_json::to_vec(&found).and_then(|b| parse(&b));
+        Some(
+            parsed.map_err(|e| {
+                Error::Internal(format!("a found event: {}", sanitize_serde_error(&e)))
+            }),
+        )
     }
 
     async fn attempt_once<R: Send + 'static>(
@@ -345,28 +348,8 @@ impl GoogleClient {
                 .await
                 .map_err(AttemptError::Token)?,
         };
-        let url = format!("{}{}", inner.base, call.path);
-        let mut req = inner
-            .http
-            .request(call.method.clone(), &url)
-            .bearer_auth(token.secret())
-            .timeout(inner.request_timeout)
-            .header(reqwest::header::ACCEPT, "application/json");
-        if !call.query.is_empty() {
-            req = req.query(&call.query);
-        }
-        if let Some(etag) = &call.if_match {
-            req = req.header(reqwest::header::IF_MATCH, etag.as_str());
-        }
-        if let Some(body) = &call.body {
-            req = req.json(body);
-        } else if call.method == Method::POST
-            || call.method == Method::PUT
-            || call.method == Method::PATCH
-        {
-            req = req.header(reqwest::header::CONTENT_LENGTH, "0");
-        }
-        let resp = req
+        let resp = self
+            .request(call, &token)
             .send()
             .await
             .map_err(|e| AttemptError::Http(classify_transport(&e), token.clone()))?;
@@ -402,29 +385,55 @@ impl GoogleClient {
         } else {
             parse(&body)
         };
-        parsed.map_err(|e| {
-            let f = if e.is_eof() {
-                Failure {
-                    disposition: Disposition::Retry,
-                    error: Error::Network("the response was cut short".into()),
-                }
-            } else {
-                Failure {
-                    disposition: Disposition::Fail,
-                    error: Error::Google {
-                        kind: ErrorKind::Server,
-                        status,
-                        reason: Some("malformedResponse".into()),
-                        message: format!(
-                            "Google's answer is not valid JSON ({})",
-                            json_failure(&e)
-                        ),
-                        retry_after: None,
-                    },
-                }
-            };
-            AttemptError::Http(f, token.clone())
-        })
+        parsed.map_err(|e| AttemptError::Http(unparsable(&e, status), token.clone()))
+    }
+
+    /// The HTTP request of `call`, sent with `token`.
+    fn request(&self, call: &Call, token: &AccessToken) -> reqwest::RequestBuilder {
+        let inner = &self.inner;
+        let url = format!("{}{}", inner.base, call.path);
+        let mut req = inner
+            .http
+            .request(call.method.clone(), &url)
+            .bearer_auth(token.secret())
+            .timeout(inner.request_timeout)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        if let Some(etag) = &call.if_match {
+            req = req.header(reqwest::header::IF_MATCH, etag.as_str());
+        }
+        if let Some(body) = &call.body {
+            req = req.json(body);
+        } else if call.method == Method::POST
+            || call.method == Method::PUT
+            || call.method == Method::PATCH
+        {
+            req = req.header(reqwest::header::CONTENT_LENGTH, "0");
+        }
+        req
+    }
+}
+
+/// A successful answer (`status`) whose body did not parse: cut short (retried) or malformed.
+fn unparsable(e: &serde_json::Error, status: u16) -> Failure {
+    if e.is_eof() {
+        Failure {
+            disposition: Disposition::Retry,
+            error: Error::Network("the response was cut short".into()),
+        }
+    } else {
+        Failure {
+            disposition: Disposition::Fail,
+            error: Error::Google {
+                kind: ErrorKind::Server,
+                status,
+                reason: Some("malformedResponse".into()),
+                message: format!("Google's answer is not valid JSON ({})", json_failure(e)),
+                retry_after: None,
+            },
+        }
     }
 }
 

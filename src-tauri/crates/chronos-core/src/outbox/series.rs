@@ -329,20 +329,37 @@ fn plan(
         EditScope::ThisAndFollowing if at_first => EditScope::All,
         s => s,
     };
-    let mut w = LocalWrite::default();
-    match (scope, changes) {
-        (EditScope::This, Some(changes)) => {
+    let cal = (store, account, calendar);
+    match scope {
+        EditScope::This => plan_this(cal, &t, changes, opts),
+        EditScope::All => plan_all(cal, &t, changes, opts),
+        EditScope::ThisAndFollowing => plan_following(cal, &t, changes, opts),
+    }
+}
+
+/// The store and the calendar a plan writes to.
+type Cal<'a> = (&'a Store, &'a AccountId, &'a CalendarId);
+
+/// "This event": the instance is updated, or deleted as a cancelled row.
+fn plan_this(
+    (store, account, calendar): Cal<'_>,
+    t: &Target,
+    changes: Option<&EventChanges>,
+    opts: &EditOptions,
+) -> Result<Plan> {
+    match changes {
+        Some(changes) => {
             let new = apply_changes(&t.instance, changes);
             validate(&new)?;
             let result = Some(new.id.clone());
-            w = plan_update(store, account, calendar, &t.instance, new, opts)?;
+            let w = plan_update(store, account, calendar, &t.instance, new, opts)?;
             Ok(Plan {
                 write: w,
                 dropped_visible: 0,
                 result,
             })
         }
-        (EditScope::This, None) => {
+        None => {
             let mut d = plan_delete(store, account, calendar, &t.instance, opts)?;
             // The row stays, cancelled: the master would otherwise generate the occurrence again.
             let mut cancelled = t.instance.clone();
@@ -357,8 +374,20 @@ fn plan(
                 result: None,
             })
         }
-        (EditScope::All, Some(changes)) => {
-            let new = apply_changes(&t.master, &series_changes(&t, changes)?);
+    }
+}
+
+/// "All events": the master is updated or deleted, with the exceptions that no longer fit.
+fn plan_all(
+    (store, account, calendar): Cal<'_>,
+    t: &Target,
+    changes: Option<&EventChanges>,
+    opts: &EditOptions,
+) -> Result<Plan> {
+    let mut w = LocalWrite::default();
+    match changes {
+        Some(changes) => {
+            let new = apply_changes(&t.master, &series_changes(t, changes)?);
             validate(&new)?;
             let dropped = drop_exceptions(
                 store,
@@ -380,7 +409,7 @@ fn plan(
                 result,
             })
         }
-        (EditScope::All, None) => {
+        None => {
             let dropped = drop_exceptions(store, account, calendar, &t.master, None, opts, &mut w)?;
             merge(
                 &mut w,
@@ -392,38 +421,47 @@ fn plan(
                 result: None,
             })
         }
-        (EditScope::ThisAndFollowing, changes) => {
-            let (ended, following) =
-                recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
-            validate(&ended)?;
-            let dropped = drop_exceptions(
-                store,
-                account,
-                calendar,
-                &t.master,
-                Some(&ended),
-                opts,
-                &mut w,
-            )?;
-            merge(
-                &mut w,
-                plan_update(store, account, calendar, &t.master, ended, opts)?,
-            );
-            let mut result = None;
-            if let Some(changes) = changes {
-                let new = apply_changes(&following, changes);
-                validate(&new)?;
-                let create = plan_create(account, calendar, new, opts)?;
-                result = create.enqueue.first().map(|e| e.event_id.clone());
-                merge(&mut w, create);
-            }
-            Ok(Plan {
-                write: w,
-                dropped_visible: dropped,
-                result,
-            })
-        }
     }
+}
+
+/// "This and following": the master ends before the occurrence and, for an edit, a new series
+/// starts at it.
+fn plan_following(
+    (store, account, calendar): Cal<'_>,
+    t: &Target,
+    changes: Option<&EventChanges>,
+    opts: &EditOptions,
+) -> Result<Plan> {
+    let mut w = LocalWrite::default();
+    let (ended, following) =
+        recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
+    validate(&ended)?;
+    let dropped = drop_exceptions(
+        store,
+        account,
+        calendar,
+        &t.master,
+        Some(&ended),
+        opts,
+        &mut w,
+    )?;
+    merge(
+        &mut w,
+        plan_update(store, account, calendar, &t.master, ended, opts)?,
+    );
+    let mut result = None;
+    if let Some(changes) = changes {
+        let new = apply_changes(&following, changes);
+        validate(&new)?;
+        let create = plan_create(account, calendar, new, opts)?;
+        result = create.enqueue.first().map(|e| e.event_id.clone());
+        merge(&mut w, create);
+    }
+    Ok(Plan {
+        write: w,
+        dropped_visible: dropped,
+        result,
+    })
 }
 
 fn same_time(a: &OccurrenceTime, b: &OccurrenceTime) -> bool {

@@ -95,6 +95,37 @@ fn is_push_unsupported(e: &Error) -> bool {
     matches!(e, Error::Google { reason: Some(r), .. } if r == "pushNotSupportedForRequestedResource")
 }
 
+/// The stored channels to keep (at most one usable channel per wanted calendar: the one that
+/// lives longest) and those to stop.
+fn sort_channels(
+    stored: Vec<StoredChannel>,
+    wanted: &BTreeSet<CalendarId>,
+    config: &ChannelConfig,
+    now: DateTime<Utc>,
+) -> (HashMap<CalendarId, StoredChannel>, Vec<StoredChannel>) {
+    let mut keep: HashMap<CalendarId, StoredChannel> = HashMap::new();
+    let mut drop_list: Vec<StoredChannel> = Vec::new();
+    for ch in stored {
+        let usable = wanted.contains(&ch.calendar)
+            && config.address.as_deref() == Some(ch.address.as_str())
+            && ch.token.is_some()
+            && ch.expires_at > now;
+        if !usable {
+            drop_list.push(ch);
+            continue;
+        }
+        match keep.get(&ch.calendar) {
+            Some(k) if k.expires_at >= ch.expires_at => drop_list.push(ch),
+            _ => {
+                if let Some(old) = keep.insert(ch.calendar.clone(), ch) {
+                    drop_list.push(old);
+                }
+            }
+        }
+    }
+    (keep, drop_list)
+}
+
 impl ChannelManager {
     /// Creates the manager and makes the receiver accept the channels already in the store.
     pub async fn new(
@@ -237,39 +268,8 @@ impl ChannelManager {
                 return report;
             }
         };
-        let wanted: BTreeSet<CalendarId> = match &config.address {
-            None => BTreeSet::new(),
-            Some(_) => {
-                let polling = self.polling_only.lock().unwrap();
-                selected
-                    .into_iter()
-                    .map(|(_, c)| c)
-                    .filter(|c| !polling.contains(&(account.clone(), c.clone())))
-                    .collect()
-            }
-        };
-
-        // Keep at most one usable channel per wanted calendar: the one that lives longest.
-        let mut keep: HashMap<CalendarId, StoredChannel> = HashMap::new();
-        let mut drop_list: Vec<StoredChannel> = Vec::new();
-        for ch in stored {
-            let usable = wanted.contains(&ch.calendar)
-                && config.address.as_deref() == Some(ch.address.as_str())
-                && ch.token.is_some()
-                && ch.expires_at > now;
-            if !usable {
-                drop_list.push(ch);
-                continue;
-            }
-            match keep.get(&ch.calendar) {
-                Some(k) if k.expires_at >= ch.expires_at => drop_list.push(ch),
-                _ => {
-                    if let Some(old) = keep.insert(ch.calendar.clone(), ch) {
-                        drop_list.push(old);
-                    }
-                }
-            }
-        }
+        let wanted = self.wanted(account, &config, selected);
+        let (mut keep, drop_list) = sort_channels(stored, &wanted, &config, now);
         for ch in &drop_list {
             self.stop(Some(&client), ch, false, &mut report).await;
         }
@@ -308,22 +308,56 @@ impl ChannelManager {
                         report.opened.push(key);
                     }
                 }
-                Err(e) if is_push_unsupported(&e) => {
-                    tracing::info!(%account, calendar = %cal, "push is not supported for this calendar: polling it");
-                    self.polling_only.lock().unwrap().insert(key.clone());
-                    report.unsupported.push(key);
-                }
-                Err(e) => {
-                    tracing::warn!(%account, calendar = %cal, kind = e.kind().as_str(), "opening a push channel failed: {e}");
-                    let retry = now
-                        + chrono::Duration::from_std(config.retry_after_failure)
-                            .unwrap_or(chrono::Duration::MAX);
-                    self.retry_at.lock().unwrap().insert(key.clone(), retry);
-                    report.failed.push((key, e.kind().as_str().to_owned()));
-                }
+                Err(e) => self.open_failed(key, &e, now, &config, &mut report),
             }
         }
         report
+    }
+
+    /// The calendars of `account` that should have a channel: none without an address, else
+    /// the selected ones not on polling.
+    fn wanted(
+        &self,
+        account: &AccountId,
+        config: &ChannelConfig,
+        selected: Vec<(AccountId, CalendarId)>,
+    ) -> BTreeSet<CalendarId> {
+        match &config.address {
+            None => BTreeSet::new(),
+            Some(_) => {
+                let polling = self.polling_only.lock().unwrap();
+                selected
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .filter(|c| !polling.contains(&(account.clone(), c.clone())))
+                    .collect()
+            }
+        }
+    }
+
+    /// A channel could not be opened: an unsupported calendar goes on polling, anything else
+    /// is tried again after `retry_after_failure`.
+    fn open_failed(
+        &self,
+        key: Key,
+        e: &Error,
+        now: DateTime<Utc>,
+        config: &ChannelConfig,
+        report: &mut MaintenanceReport,
+    ) {
+        let (account, cal) = (&key.0, &key.1);
+        if is_push_unsupported(e) {
+            tracing::info!(%account, calendar = %cal, "push is not supported for this calendar: polling it");
+            self.polling_only.lock().unwrap().insert(key.clone());
+            report.unsupported.push(key);
+        } else {
+            tracing::warn!(%account, calendar = %cal, kind = e.kind().as_str(), "opening a push channel failed: {e}");
+            let retry = now
+                + chrono::Duration::from_std(config.retry_after_failure)
+                    .unwrap_or(chrono::Duration::MAX);
+            self.retry_at.lock().unwrap().insert(key.clone(), retry);
+            report.failed.push((key, e.kind().as_str().to_owned()));
+        }
     }
 
     async fn open(

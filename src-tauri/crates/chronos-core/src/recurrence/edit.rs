@@ -119,17 +119,7 @@ pub fn split_series(
     let (start, end) = span(master)?;
     let zone = series_zone(&start);
     let cut = cut_point(&start, at)?;
-    let at_time = match at {
-        OccurrenceTime::Date { date } => EventTime::AllDay(*date),
-        OccurrenceTime::Instant { utc, .. } => {
-            let z = zone.ok_or(RecurrenceError::NotAnOccurrence)?;
-            EventTime::Timed {
-                utc: *utc,
-                wall: z.wall(*utc),
-                zone: z,
-            }
-        }
-    };
+    let at_time = occurrence_start(at, zone)?;
     if !occurs_at(master, &at_time)? || cut <= dtstart(&start) {
         return Err(RecurrenceError::NotAnOccurrence);
     }
@@ -149,28 +139,9 @@ pub fn split_series(
             .to_ascii_uppercase();
         match name.as_str() {
             "RRULE" => {
-                let value = line.split_once(':').map(|x| x.1).unwrap_or_default();
-                let rule = Rule::parse(value)?;
-                let mut old = rule.clone();
-                let mut new = pin_defaults(&rule, dtstart(&start), cut);
-                if let Some(count) = rule.count {
-                    let mut budget = Budget::new(&Limits::default());
-                    let series = Series {
-                        rule: &rule,
-                        dtstart: dtstart(&start),
-                        zone,
-                    };
-                    let done = starts_in(&series, dtstart(&start), cut, usize::MAX, &mut budget)
-                        .len() as u32;
-                    old.count = None;
-                    new.count = Some(count.saturating_sub(done));
-                }
-                old.until = Some(match old.until {
-                    Some(u) if until_before(u, until, zone) => u,
-                    _ => until,
-                });
-                old_lines.push(format!("RRULE:{}", old.to_value()));
-                new_lines.push(format!("RRULE:{}", new.to_value()));
+                let (old, new) = split_rule(line, &start, zone, cut, until)?;
+                old_lines.push(old);
+                new_lines.push(new);
             }
             "RDATE" | "EXDATE" => {
                 let (b, a) = split_dates(line, zone, cut)?;
@@ -187,6 +158,73 @@ pub fn split_series(
     let mut old = master.clone();
     old.recurrence = Some(old_lines);
 
+    let mut new = following_master(master, new_id, new_lines);
+    let end_time = shifted_end(at_time, start, end)?;
+    if let Some(s) = master.start.as_ref() {
+        new.start = Some(event_date_time(s, &at_time));
+    }
+    if let Some(e) = master.end.as_ref() {
+        new.end = Some(event_date_time(e, &end_time));
+    }
+    Ok((old, new))
+}
+
+/// The occurrence `at` as an event time of the series (a timed one in the series' zone).
+fn occurrence_start(at: &OccurrenceTime, zone: Option<Zone>) -> Result<EventTime, RecurrenceError> {
+    Ok(match at {
+        OccurrenceTime::Date { date } => EventTime::AllDay(*date),
+        OccurrenceTime::Instant { utc, .. } => {
+            let z = zone.ok_or(RecurrenceError::NotAnOccurrence)?;
+            EventTime::Timed {
+                utc: *utc,
+                wall: z.wall(*utc),
+                zone: z,
+            }
+        }
+    })
+}
+
+/// One `RRULE` line split at `cut`: the old series' rule ending at `until`, and the new series'
+/// rule (with what is left of a `COUNT`).
+fn split_rule(
+    line: &str,
+    start: &EventTime,
+    zone: Option<Zone>,
+    cut: NaiveDateTime,
+    until: Until,
+) -> Result<(String, String), RecurrenceError> {
+    let value = line.split_once(':').map(|x| x.1).unwrap_or_default();
+    let rule = Rule::parse(value)?;
+    let mut old = rule.clone();
+    let mut new = pin_defaults(&rule, dtstart(start), cut);
+    if let Some(count) = rule.count {
+        let mut budget = Budget::new(&Limits::default());
+        let series = Series {
+            rule: &rule,
+            dtstart: dtstart(start),
+            zone,
+        };
+        let done = starts_in(&series, dtstart(start), cut, usize::MAX, &mut budget).len() as u32;
+        old.count = None;
+        new.count = Some(count.saturating_sub(done));
+    }
+    old.until = Some(match old.until {
+        Some(u) if until_before(u, until, zone) => u,
+        _ => until,
+    });
+    Ok((
+        format!("RRULE:{}", old.to_value()),
+        format!("RRULE:{}", new.to_value()),
+    ))
+}
+
+/// The new series' master: `master`'s content under `new_id` with `recurrence`, without what
+/// the server assigns to an event of its own.
+fn following_master(
+    master: &EventResource,
+    new_id: EventId,
+    recurrence: Vec<String>,
+) -> EventResource {
     let mut new = master.clone();
     new.id = new_id;
     new.etag = None;
@@ -197,10 +235,19 @@ pub fn split_series(
     for k in ["iCalUID", "htmlLink", "created"] {
         new.extra.remove(k);
     }
-    new.recurrence = Some(new_lines);
-    let end_time = match (at_time, start, end) {
+    new.recurrence = Some(recurrence);
+    new
+}
+
+/// The end of the occurrence starting at `at`: the series' duration after it.
+fn shifted_end(
+    at: EventTime,
+    start: EventTime,
+    end: EventTime,
+) -> Result<EventTime, RecurrenceError> {
+    match (at, start, end) {
         (EventTime::AllDay(d), EventTime::AllDay(s), EventTime::AllDay(e)) => {
-            EventTime::AllDay(d + (e - s))
+            Ok(EventTime::AllDay(d + (e - s)))
         }
         (
             EventTime::Timed { utc, .. },
@@ -208,25 +255,16 @@ pub fn split_series(
             EventTime::Timed { utc: e, zone, .. },
         ) => {
             let utc = utc + (e - s);
-            EventTime::Timed {
+            Ok(EventTime::Timed {
                 utc,
                 wall: zone.wall(utc),
                 zone,
-            }
+            })
         }
-        _ => {
-            return Err(RecurrenceError::InvalidDateTime(
-                "start and end differ in kind".into(),
-            ))
-        }
-    };
-    if let Some(s) = master.start.as_ref() {
-        new.start = Some(event_date_time(s, &at_time));
+        _ => Err(RecurrenceError::InvalidDateTime(
+            "start and end differ in kind".into(),
+        )),
     }
-    if let Some(e) = master.end.as_ref() {
-        new.end = Some(event_date_time(e, &end_time));
-    }
-    Ok((old, new))
 }
 
 /// The rule for a series that now starts at `cut`. Parts the rule took from the old DTSTART are

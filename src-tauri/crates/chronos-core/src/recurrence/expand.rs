@@ -188,7 +188,21 @@ pub fn expand_with_limits(
 ) -> Expanded {
     let mut out = Expanded::default();
     let view = View::new(clamp(range), display_tz);
+    let replaced = place_exceptions(events, &view, &mut out);
+    expand_events(events, &view, &replaced, limits, &mut out);
+    out.occurrences.sort_by(|a, b| {
+        (view.sort_key(&a.start), &a.event_id).cmp(&(view.sort_key(&b.start), &b.event_id))
+    });
+    out
+}
 
+/// Places the exceptions of every series that is not deleted, and returns which occurrences
+/// each series has replaced (cancelled exceptions included).
+fn place_exceptions<'a>(
+    events: &'a [EventResource],
+    view: &View,
+    out: &mut Expanded,
+) -> HashMap<&'a str, HashSet<OriginalKey>> {
     let masters: HashMap<&str, usize> = events
         .iter()
         .enumerate()
@@ -229,7 +243,7 @@ pub fn expand_with_limits(
                     occ.is_exception = true;
                     occ.original_start = Some(match key {
                         OriginalKey::Date(date) => OccurrenceTime::Date { date },
-                        OriginalKey::Instant(utc) => OccurrenceTime::timed(utc, display_tz),
+                        OriginalKey::Instant(utc) => OccurrenceTime::timed(utc, view.display),
                     });
                     out.occurrences.push(occ);
                 }
@@ -237,7 +251,18 @@ pub fn expand_with_limits(
             Err(err) => out.skipped.push((e.id.clone(), err)),
         }
     }
+    replaced
+}
 
+/// Places the single events and expands the series (skipping the occurrences in `replaced`),
+/// within `limits`.
+fn expand_events(
+    events: &[EventResource],
+    view: &View,
+    replaced: &HashMap<&str, HashSet<OriginalKey>>,
+    limits: Limits,
+    out: &mut Expanded,
+) {
     let no_exceptions = HashSet::new();
     // What is left of the query's own limits; each master gets its own limits or this, the
     // smaller, so a calendar full of hostile series is still bounded as a whole.
@@ -275,11 +300,6 @@ pub fn expand_with_limits(
             Err(err) => out.skipped.push((e.id.clone(), err)),
         }
     }
-
-    out.occurrences.sort_by(|a, b| {
-        (view.sort_key(&a.start), &a.event_id).cmp(&(view.sort_key(&b.start), &b.event_id))
-    });
-    out
 }
 
 /// Google's times have four-digit years; a wider range (say `DateTime::MAX_UTC`) is cut to
@@ -413,21 +433,7 @@ impl View {
             (EventTime::AllDay(s), EventTime::AllDay(e)) => {
                 let set = RecurrenceSet::parse(lines, None)?;
                 let days = (e - s).num_days().max(1);
-                let from = self.from_local.date();
-                let from = from
-                    .checked_sub_signed(Duration::days(days + 1))
-                    .unwrap_or(from);
-                let to = self.to_local.date();
-                let to = to.checked_add_signed(Duration::days(2)).unwrap_or(to);
-                let starts = set.starts_in(
-                    s.and_time(NaiveTime::MIN),
-                    None,
-                    from.and_time(NaiveTime::MIN),
-                    to.and_time(NaiveTime::MIN),
-                    limits.max_occurrences,
-                    budget,
-                );
-                for t in starts {
+                for t in self.all_day_starts(&set, s, days, limits, budget) {
                     let d = t.date();
                     if exceptions.contains(&OriginalKey::Date(d)) {
                         continue;
@@ -445,17 +451,7 @@ impl View {
             (EventTime::Timed { utc: s, wall, zone }, EventTime::Timed { utc: e, .. }) => {
                 let set = RecurrenceSet::parse(lines, Some(zone))?;
                 let length = (e - s).max(Duration::zero());
-                // Wall-clock bounds with a day of slack for offset changes; exact below.
-                let day = Duration::days(1);
-                let from = self
-                    .range
-                    .from
-                    .checked_sub_signed(length)
-                    .unwrap_or(self.range.from);
-                let from = zone.wall(from);
-                let from = from.checked_sub_signed(day).unwrap_or(from);
-                let to = zone.wall(self.range.to);
-                let to = to.checked_add_signed(day).unwrap_or(to);
+                let (from, to) = self.timed_window(zone, length);
                 let starts =
                     set.starts_in(wall, Some(zone), from, to, limits.max_occurrences, budget);
                 // Two wall times can name one instant (a skipped hour read with the old offset
@@ -492,6 +488,49 @@ impl View {
             }
         }
         Ok(())
+    }
+
+    /// The starts of an all-day series (first day `s`, `days`-long occurrences) over the
+    /// range's dates in the display zone, widened for occurrences that begin before it.
+    fn all_day_starts(
+        &self,
+        set: &RecurrenceSet,
+        s: NaiveDate,
+        days: i64,
+        limits: &Limits,
+        budget: &mut Budget,
+    ) -> Vec<NaiveDateTime> {
+        let from = self.from_local.date();
+        let from = from
+            .checked_sub_signed(Duration::days(days + 1))
+            .unwrap_or(from);
+        let to = self.to_local.date();
+        let to = to.checked_add_signed(Duration::days(2)).unwrap_or(to);
+        set.starts_in(
+            s.and_time(NaiveTime::MIN),
+            None,
+            from.and_time(NaiveTime::MIN),
+            to.and_time(NaiveTime::MIN),
+            limits.max_occurrences,
+            budget,
+        )
+    }
+
+    /// The wall-clock bounds in `zone` a timed series of `length`-long occurrences is expanded
+    /// over.
+    fn timed_window(&self, zone: Zone, length: Duration) -> (NaiveDateTime, NaiveDateTime) {
+        // Wall-clock bounds with a day of slack for offset changes; exact in `place`.
+        let day = Duration::days(1);
+        let from = self
+            .range
+            .from
+            .checked_sub_signed(length)
+            .unwrap_or(self.range.from);
+        let from = zone.wall(from);
+        let from = from.checked_sub_signed(day).unwrap_or(from);
+        let to = zone.wall(self.range.to);
+        let to = to.checked_add_signed(day).unwrap_or(to);
+        (from, to)
     }
 
     fn generated(&self, mut occ: Occurrence, master: &EventResource) -> Occurrence {

@@ -130,6 +130,39 @@ pub(crate) fn parse_until(v: &str) -> Result<Until, RecurrenceError> {
         .map_err(|_| err())
 }
 
+fn parse_freq(v: &str, whole: &str) -> Result<Freq, RecurrenceError> {
+    Ok(match v.to_ascii_uppercase().as_str() {
+        "YEARLY" => Freq::Yearly,
+        "MONTHLY" => Freq::Monthly,
+        "WEEKLY" => Freq::Weekly,
+        "DAILY" => Freq::Daily,
+        "HOURLY" => Freq::Hourly,
+        "MINUTELY" => Freq::Minutely,
+        "SECONDLY" => Freq::Secondly,
+        _ => return Err(bad(whole)),
+    })
+}
+
+/// One `BYDAY` item: a weekday code with an optional ordinal (`MO`, `-1FR`, `+2TU`).
+fn parse_by_day(item: &str, whole: &str) -> Result<ByDay, RecurrenceError> {
+    let item = item.trim().to_ascii_uppercase();
+    if item.len() < 2 {
+        return Err(bad(whole));
+    }
+    let (n, code) = item.split_at(item.len() - 2);
+    let weekday = weekday(code).ok_or_else(|| bad(whole))?;
+    let nth = if n.is_empty() {
+        None
+    } else {
+        let n: i32 = n.trim_start_matches('+').parse().map_err(|_| bad(whole))?;
+        if n == 0 || !(-53..=53).contains(&n) {
+            return Err(bad(whole));
+        }
+        Some(n)
+    };
+    Ok(ByDay { nth, weekday })
+}
+
 impl Rule {
     /// Parses the value of an `RRULE:`/`EXRULE:` line (the part after the colon).
     pub fn parse(value: &str) -> Result<Rule, RecurrenceError> {
@@ -154,18 +187,7 @@ impl Rule {
             let (k, v) = part.split_once('=').ok_or_else(|| bad(value))?;
             let v = v.trim();
             match k.trim().to_ascii_uppercase().as_str() {
-                "FREQ" => {
-                    freq = Some(match v.to_ascii_uppercase().as_str() {
-                        "YEARLY" => Freq::Yearly,
-                        "MONTHLY" => Freq::Monthly,
-                        "WEEKLY" => Freq::Weekly,
-                        "DAILY" => Freq::Daily,
-                        "HOURLY" => Freq::Hourly,
-                        "MINUTELY" => Freq::Minutely,
-                        "SECONDLY" => Freq::Secondly,
-                        _ => return Err(bad(value)),
-                    })
-                }
+                "FREQ" => freq = Some(parse_freq(v, value)?),
                 "INTERVAL" => {
                     rule.interval = v.parse().map_err(|_| bad(value))?;
                     if rule.interval == 0 {
@@ -185,23 +207,7 @@ impl Rule {
                 "WKST" => rule.wkst = weekday(&v.to_ascii_uppercase()).ok_or_else(|| bad(value))?,
                 "BYDAY" => {
                     for item in v.split(',') {
-                        let item = item.trim().to_ascii_uppercase();
-                        if item.len() < 2 {
-                            return Err(bad(value));
-                        }
-                        let (n, code) = item.split_at(item.len() - 2);
-                        let weekday = weekday(code).ok_or_else(|| bad(value))?;
-                        let nth = if n.is_empty() {
-                            None
-                        } else {
-                            let n: i32 =
-                                n.trim_start_matches('+').parse().map_err(|_| bad(value))?;
-                            if n == 0 || !(-53..=53).contains(&n) {
-                                return Err(bad(value));
-                            }
-                            Some(n)
-                        };
-                        rule.by_day.push(ByDay { nth, weekday });
+                        rule.by_day.push(parse_by_day(item, value)?);
                     }
                 }
                 // RFC 5545 allows it with FREQ=YEARLY only; like the other parts it "MUST NOT"

@@ -217,145 +217,26 @@ impl Store {
         }
         let current = keys.sealer();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO sync_state (account, calendar_id) VALUES (?1, ?2)",
-            params![account.as_str(), calendar.as_str()],
-        )?;
-        let (generation, in_progress): (i64, Option<i64>) = tx.query_row(
-            "SELECT generation, full_sync_generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
-            params![account.as_str(), calendar.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let stamp = match page.full_sync {
-            Some(g) if Some(g.0) == in_progress => g.0,
-            Some(g) => {
-                return Err(Error::Conflict(format!(
-                "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
-                g.0
-            )))
-            }
-            None => generation,
-        };
+        let stamp = page_stamp(&tx, account, calendar, page)?;
 
         let key: CalKey = (account.clone(), calendar.clone());
-        let mut out = PageOutcome::default();
-        let mut ops: Vec<IndexOp> = Vec::new();
+        let mut write = PageWrite {
+            tx: &tx,
+            account,
+            calendar,
+            stamp,
+            out: PageOutcome::default(),
+            ops: Vec::new(),
+        };
         {
             let index = self.index_read();
             let cal = &index.calendars[&key];
             for (ev, blob) in events.into_iter().zip(presealed) {
-                if ev.id.as_str().is_empty() {
-                    tracing::warn!(%account, %calendar, "event without id skipped");
-                    out.skipped += 1;
-                    continue;
-                }
-                let existing = cal.get(&ev.id);
-                // The pending marks change only under the writer lock we hold, so they equal the
-                // outbox table here; no query per event.
-                if index.is_pending(account, calendar, &ev.id) {
-                    if let Some((rowid, _)) = existing {
-                        mark_seen(&tx, rowid, stamp)?;
-                    }
-                    out.held.push(ev.parse()?);
-                    continue;
-                }
-                if ev.cancelled && !ev.exception {
-                    // A single event or a whole series is gone: drop it and the series' exceptions.
-                    if delete_row(&tx, account, calendar, &ev.id)? {
-                        out.deleted += 1;
-                        ops.push(IndexOp::Remove(ev.id.clone()));
-                    } else {
-                        out.unchanged += 1;
-                    }
-                    let exceptions: Vec<String> = tx
-                        .prepare_cached(
-                            "SELECT event_id FROM events WHERE account = ?1 AND calendar_id = ?2 AND recurring_event_id = ?3",
-                        )?
-                        .query_map(params![account.as_str(), calendar.as_str(), ev.id.as_str()], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    for x in exceptions {
-                        let id = EventId(x);
-                        if !index.is_pending(account, calendar, &id) {
-                            delete_row(&tx, account, calendar, &id)?;
-                            out.deleted += 1;
-                            ops.push(IndexOp::Remove(id));
-                        }
-                    }
-                    continue;
-                }
-                let stored = existing.map(|(_, d)| d);
-                let mut prepared = match blob {
-                    Some(p) => p,
-                    None => prepare(&current, account, calendar, &ev, |d| stored == Some(d)),
-                };
-                if let Some((rowid, _)) = existing.filter(|(_, d)| *d == prepared.digest) {
-                    mark_seen(&tx, rowid, stamp)?;
-                    out.unchanged += 1;
-                    continue;
-                }
-                if prepared.sealed.is_none() {
-                    prepared = prepare(&current, account, calendar, &ev, |_| false);
-                }
-                let row = existing.map(|(rowid, _)| rowid);
-                ops.push(write_row(
-                    &tx,
-                    (account, calendar, row),
-                    &ev,
-                    stamp,
-                    prepared,
-                )?);
-                if existing.is_some() {
-                    out.updated += 1;
-                } else {
-                    out.added += 1;
-                }
+                write.event(&index, cal, &current, ev, blob)?;
             }
         }
-
-        match &page.end {
-            PageEnd::Next(token) => {
-                tx.execute(
-                    "UPDATE sync_state SET page_token = ?3 WHERE account = ?1 AND calendar_id = ?2",
-                    params![account.as_str(), calendar.as_str(), token.as_str()],
-                )?;
-            }
-            PageEnd::Last(_) | PageEnd::LastWithoutToken => {
-                if page.full_sync.is_some() {
-                    let stale: Vec<String> = tx
-                        .prepare(
-                            "SELECT event_id FROM events e WHERE account = ?1 AND calendar_id = ?2 AND generation < ?3
-                               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.account = e.account
-                                 AND o.calendar_id = e.calendar_id AND o.event_id = e.event_id)",
-                        )?
-                        .query_map(params![account.as_str(), calendar.as_str(), stamp], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    for id in stale {
-                        let id = EventId(id);
-                        delete_row(&tx, account, calendar, &id)?;
-                        out.swept += 1;
-                        ops.push(IndexOp::Remove(id));
-                    }
-                }
-                let time_col = if page.full_sync.is_some() {
-                    "last_full_sync_ms"
-                } else {
-                    "last_incremental_ms"
-                };
-                let (token, incremental) = match &page.end {
-                    PageEnd::Last(token) => (Some(token.as_str()), IncrementalSync::Available),
-                    _ => (None, IncrementalSync::Unavailable),
-                };
-                tx.execute(
-                    &format!(
-                        "UPDATE sync_state SET sync_token = ?3, page_token = NULL, full_sync_generation = NULL,
-                           {time_col} = ?4, incremental_sync = ?5,
-                           last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
-                         WHERE account = ?1 AND calendar_id = ?2"
-                    ),
-                    params![account.as_str(), calendar.as_str(), token, now_ms(), incremental.as_str()],
-                )?;
-            }
-        }
+        write.end(page)?;
+        let PageWrite { out, ops, .. } = write;
         tx.commit()?;
         self.apply_index_ops(&key, ops);
         Ok(out)
@@ -495,5 +376,188 @@ fn stored(index: &Index, key: &CalKey, event: Arc<EventResource>) -> StoredEvent
         calendar: key.1.clone(),
         pending: index.is_pending(&key.0, &key.1, &event.id),
         event,
+    }
+}
+
+/// The generation a page's rows are stamped with: the full sync's (which must be the one under
+/// way) or the calendar's current one. Creates the calendar's sync state if it has none.
+fn page_stamp(
+    tx: &rusqlite::Transaction<'_>,
+    account: &AccountId,
+    calendar: &CalendarId,
+    page: &PageApply,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT OR IGNORE INTO sync_state (account, calendar_id) VALUES (?1, ?2)",
+        params![account.as_str(), calendar.as_str()],
+    )?;
+    let (generation, in_progress): (i64, Option<i64>) = tx.query_row(
+        "SELECT generation, full_sync_generation FROM sync_state WHERE account = ?1 AND calendar_id = ?2",
+        params![account.as_str(), calendar.as_str()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    match page.full_sync {
+        Some(g) if Some(g.0) == in_progress => Ok(g.0),
+        Some(g) => Err(Error::Conflict(format!(
+            "full sync generation {} of {calendar} is not the one under way ({in_progress:?})",
+            g.0
+        ))),
+        None => Ok(generation),
+    }
+}
+
+/// The writes of one page inside its transaction: what they did, and the index changes to make
+/// once it commits.
+struct PageWrite<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    account: &'a AccountId,
+    calendar: &'a CalendarId,
+    stamp: i64,
+    out: PageOutcome,
+    ops: Vec<IndexOp>,
+}
+
+impl PageWrite<'_> {
+    /// Stores one event of the page (or holds it back, drops it, or only marks it seen).
+    fn event(
+        &mut self,
+        index: &Index,
+        cal: &CalendarIndex,
+        current: &Sealer,
+        ev: IncomingEvent,
+        blob: Option<Prepared>,
+    ) -> Result<()> {
+        let (tx, account, calendar, stamp) = (self.tx, self.account, self.calendar, self.stamp);
+        if ev.id.as_str().is_empty() {
+            tracing::warn!(%account, %calendar, "event without id skipped");
+            self.out.skipped += 1;
+            return Ok(());
+        }
+        let existing = cal.get(&ev.id);
+        // The pending marks change only under the writer lock we hold, so they equal the
+        // outbox table here; no query per event.
+        if index.is_pending(account, calendar, &ev.id) {
+            if let Some((rowid, _)) = existing {
+                mark_seen(tx, rowid, stamp)?;
+            }
+            self.out.held.push(ev.parse()?);
+            return Ok(());
+        }
+        if ev.cancelled && !ev.exception {
+            return self.cancelled(index, &ev.id);
+        }
+        let stored = existing.map(|(_, d)| d);
+        let mut prepared = match blob {
+            Some(p) => p,
+            None => prepare(current, account, calendar, &ev, |d| stored == Some(d)),
+        };
+        if let Some((rowid, _)) = existing.filter(|(_, d)| *d == prepared.digest) {
+            mark_seen(tx, rowid, stamp)?;
+            self.out.unchanged += 1;
+            return Ok(());
+        }
+        if prepared.sealed.is_none() {
+            prepared = prepare(current, account, calendar, &ev, |_| false);
+        }
+        let row = existing.map(|(rowid, _)| rowid);
+        self.ops.push(write_row(
+            tx,
+            (account, calendar, row),
+            &ev,
+            stamp,
+            prepared,
+        )?);
+        if existing.is_some() {
+            self.out.updated += 1;
+        } else {
+            self.out.added += 1;
+        }
+        Ok(())
+    }
+
+    /// A single event or a whole series is gone: drop it and the series' exceptions (but not
+    /// those with unsent local changes).
+    fn cancelled(&mut self, index: &Index, id: &EventId) -> Result<()> {
+        let (tx, account, calendar) = (self.tx, self.account, self.calendar);
+        if delete_row(tx, account, calendar, id)? {
+            self.out.deleted += 1;
+            self.ops.push(IndexOp::Remove(id.clone()));
+        } else {
+            self.out.unchanged += 1;
+        }
+        let exceptions: Vec<String> = tx
+            .prepare_cached(
+                "SELECT event_id FROM events WHERE account = ?1 AND calendar_id = ?2 AND recurring_event_id = ?3",
+            )?
+            .query_map(params![account.as_str(), calendar.as_str(), id.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for x in exceptions {
+            let id = EventId(x);
+            if !index.is_pending(account, calendar, &id) {
+                delete_row(tx, account, calendar, &id)?;
+                self.out.deleted += 1;
+                self.ops.push(IndexOp::Remove(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// How the page ends: the next page's token, or (on the last page) the full sync's sweep
+    /// and the calendar's new sync token.
+    fn end(&mut self, page: &PageApply) -> Result<()> {
+        let (tx, account, calendar) = (self.tx, self.account, self.calendar);
+        match &page.end {
+            PageEnd::Next(token) => {
+                tx.execute(
+                    "UPDATE sync_state SET page_token = ?3 WHERE account = ?1 AND calendar_id = ?2",
+                    params![account.as_str(), calendar.as_str(), token.as_str()],
+                )?;
+            }
+            PageEnd::Last(_) | PageEnd::LastWithoutToken => {
+                if page.full_sync.is_some() {
+                    self.sweep()?;
+                }
+                let time_col = if page.full_sync.is_some() {
+                    "last_full_sync_ms"
+                } else {
+                    "last_incremental_ms"
+                };
+                let (token, incremental) = match &page.end {
+                    PageEnd::Last(token) => (Some(token.as_str()), IncrementalSync::Available),
+                    _ => (None, IncrementalSync::Unavailable),
+                };
+                tx.execute(
+                    &format!(
+                        "UPDATE sync_state SET sync_token = ?3, page_token = NULL, full_sync_generation = NULL,
+                           {time_col} = ?4, incremental_sync = ?5,
+                           last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
+                         WHERE account = ?1 AND calendar_id = ?2"
+                    ),
+                    params![account.as_str(), calendar.as_str(), token, now_ms(), incremental.as_str()],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of a full sync: rows the server no longer lists (and that have no unsent local
+    /// change) go.
+    fn sweep(&mut self) -> Result<()> {
+        let (tx, account, calendar) = (self.tx, self.account, self.calendar);
+        let stale: Vec<String> = tx
+            .prepare(
+                "SELECT event_id FROM events e WHERE account = ?1 AND calendar_id = ?2 AND generation < ?3
+                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.account = e.account
+                     AND o.calendar_id = e.calendar_id AND o.event_id = e.event_id)",
+            )?
+            .query_map(params![account.as_str(), calendar.as_str(), self.stamp], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in stale {
+            let id = EventId(id);
+            delete_row(tx, account, calendar, &id)?;
+            self.out.swept += 1;
+            self.ops.push(IndexOp::Remove(id));
+        }
+        Ok(())
     }
 }

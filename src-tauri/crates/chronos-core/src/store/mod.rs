@@ -311,91 +311,8 @@ impl Store {
         let current = keys.current();
         let tx = conn.transaction()?;
         let mut n = 0;
-        // (table, kind, identity columns in AAD order, sealed column, row match on ?2.. = identity)
-        let tables: [(&str, RecordKind, &str, &str, &str); 7] = [
-            (
-                "events",
-                RecordKind::Event,
-                "account, calendar_id, event_id",
-                "blob",
-                "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
-            ),
-            (
-                "events",
-                RecordKind::EventMeta,
-                "account, calendar_id, event_id",
-                "meta",
-                "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
-            ),
-            (
-                "calendars",
-                RecordKind::Calendar,
-                "account, calendar_id",
-                "blob",
-                "account = ?2 AND calendar_id = ?3",
-            ),
-            (
-                "outbox",
-                RecordKind::Outbox,
-                "account, calendar_id, event_id, CAST(id AS TEXT)",
-                "blob",
-                "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
-            ),
-            (
-                "conflicts",
-                RecordKind::Conflict,
-                "account, calendar_id, event_id, CAST(id AS TEXT)",
-                "blob",
-                "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
-            ),
-            (
-                "push_channels",
-                RecordKind::PushChannel,
-                "account, calendar_id, channel_id",
-                "token_blob",
-                "account = ?2 AND calendar_id = ?3 AND channel_id = ?4",
-            ),
-            (
-                "account_meta",
-                RecordKind::AccountMeta,
-                "account, key",
-                "blob",
-                "account = ?2 AND key = ?3",
-            ),
-        ];
-        for (table, kind, cols, blob_col, key) in tables {
-            let rows: Vec<(Vec<String>, Vec<u8>)> = {
-                let ncols = cols.split(',').count();
-                let mut stmt = tx.prepare(&format!(
-                    "SELECT {cols}, {blob_col} FROM {table} WHERE {blob_col} IS NOT NULL"
-                ))?;
-                let rows = stmt.query_map([], |r| {
-                    let ids = (0..ncols)
-                        .map(|i| r.get::<_, String>(i))
-                        .collect::<rusqlite::Result<Vec<_>>>()?;
-                    Ok((ids, r.get::<_, Vec<u8>>(ncols)?))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for (ids, blob) in rows {
-                if crypto::blob_key_id(&blob) == Some(current) {
-                    continue;
-                }
-                let parts: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let aad = Aad {
-                    kind,
-                    parts: &parts,
-                };
-                let plain = keys.open(&aad, &blob)?;
-                let sealed = keys.seal(&aad, &plain);
-                let mut params: Vec<&dyn rusqlite::ToSql> = vec![&sealed];
-                params.extend(ids.iter().map(|s| s as &dyn rusqlite::ToSql));
-                tx.execute(
-                    &format!("UPDATE {table} SET {blob_col} = ?1 WHERE {key}"),
-                    params.as_slice(),
-                )?;
-                n += 1;
-            }
+        for column in &SEALED_COLUMNS {
+            n += reseal_column(&tx, keys, current, column)?;
         }
         tx.commit()?;
         Ok(n)
@@ -473,6 +390,119 @@ pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
     let plain = keys.open(aad, blob)?;
     serde_json::from_slice(&plain)
         .map_err(|e| Error::Crypto(format!("a decrypted record is not valid JSON: {e}")))
+}
+
+/// A sealed column and how its rows are named: the identity columns in AAD order, and the row
+/// match on `?2..` = those identities.
+struct SealedColumn {
+    table: &'static str,
+    kind: RecordKind,
+    ids: &'static str,
+    column: &'static str,
+    row: &'static str,
+}
+
+/// Every sealed column of the store.
+const SEALED_COLUMNS: [SealedColumn; 7] = [
+    SealedColumn {
+        table: "events",
+        kind: RecordKind::Event,
+        ids: "account, calendar_id, event_id",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
+    },
+    SealedColumn {
+        table: "events",
+        kind: RecordKind::EventMeta,
+        ids: "account, calendar_id, event_id",
+        column: "meta",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4",
+    },
+    SealedColumn {
+        table: "calendars",
+        kind: RecordKind::Calendar,
+        ids: "account, calendar_id",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3",
+    },
+    SealedColumn {
+        table: "outbox",
+        kind: RecordKind::Outbox,
+        ids: "account, calendar_id, event_id, CAST(id AS TEXT)",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
+    },
+    SealedColumn {
+        table: "conflicts",
+        kind: RecordKind::Conflict,
+        ids: "account, calendar_id, event_id, CAST(id AS TEXT)",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
+    },
+    SealedColumn {
+        table: "push_channels",
+        kind: RecordKind::PushChannel,
+        ids: "account, calendar_id, channel_id",
+        column: "token_blob",
+        row: "account = ?2 AND calendar_id = ?3 AND channel_id = ?4",
+    },
+    SealedColumn {
+        table: "account_meta",
+        kind: RecordKind::AccountMeta,
+        ids: "account, key",
+        column: "blob",
+        row: "account = ?2 AND key = ?3",
+    },
+];
+
+/// Re-seals the blobs of one column not written with `current`; returns how many.
+fn reseal_column(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &KeySet,
+    current: KeyId,
+    c: &SealedColumn,
+) -> Result<usize> {
+    let SealedColumn {
+        table,
+        kind,
+        ids: cols,
+        column: blob_col,
+        row: key,
+    } = *c;
+    let mut n = 0;
+    let rows: Vec<(Vec<String>, Vec<u8>)> = {
+        let ncols = cols.split(',').count();
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {cols}, {blob_col} FROM {table} WHERE {blob_col} IS NOT NULL"
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            let ids = (0..ncols)
+                .map(|i| r.get::<_, String>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((ids, r.get::<_, Vec<u8>>(ncols)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (ids, blob) in rows {
+        if crypto::blob_key_id(&blob) == Some(current) {
+            continue;
+        }
+        let parts: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let aad = Aad {
+            kind,
+            parts: &parts,
+        };
+        let plain = keys.open(&aad, &blob)?;
+        let sealed = keys.seal(&aad, &plain);
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&sealed];
+        params.extend(ids.iter().map(|s| s as &dyn rusqlite::ToSql));
+        tx.execute(
+            &format!("UPDATE {table} SET {blob_col} = ?1 WHERE {key}"),
+            params.as_slice(),
+        )?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

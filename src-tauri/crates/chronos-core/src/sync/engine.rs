@@ -123,35 +123,7 @@ pub async fn sync_calendar(
     calendar: &CalendarId,
     stats: &Arc<Mutex<CalendarStats>>,
 ) -> Result<()> {
-    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
-    let state = blocking(move || store.sync_state(&account, &cal)).await?;
-    let mut plan = match (state.full_sync, state.sync_token) {
-        (Some(generation), _) => {
-            stats.lock().unwrap().mode = if state.page_token.is_some() {
-                SyncMode::ResumedFull
-            } else {
-                SyncMode::Full
-            };
-            Plan::Full {
-                generation,
-                page: state.page_token,
-            }
-        }
-        (None, Some(token)) => {
-            stats.lock().unwrap().mode = SyncMode::Incremental;
-            Plan::Incremental {
-                token,
-                page: state.page_token,
-            }
-        }
-        (None, None) => {
-            stats.lock().unwrap().mode = SyncMode::Full;
-            Plan::Full {
-                generation: begin_full(ctx, calendar).await?,
-                page: None,
-            }
-        }
-    };
+    let mut plan = first_plan(ctx, calendar, stats).await?;
     let mut fell_back = false;
     loop {
         let resumed = plan.resumes_page_token();
@@ -191,23 +163,63 @@ pub async fn sync_calendar(
                     continue;
                 }
                 if error.kind() != ErrorKind::Cancelled {
-                    let (store, account, cal) =
-                        (ctx.store.clone(), ctx.account.clone(), calendar.clone());
-                    let kind = error.kind().as_str();
-                    let message = error.to_string();
-                    if let Err(e) =
-                        blocking(move || store.record_sync_error(&account, &cal, kind, &message))
-                            .await
-                    {
-                        tracing::warn!(
-                            kind = e.kind().as_str(),
-                            "could not record a calendar's sync error"
-                        );
-                    }
+                    record_error(ctx, calendar, &error).await;
                 }
                 return Err(error);
             }
         }
+    }
+}
+
+/// What the calendar's stored sync state asks for: a full sync under way (perhaps resumed at a
+/// page), an incremental one, or a new full sync. Sets the mode in `stats`.
+async fn first_plan(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    stats: &Arc<Mutex<CalendarStats>>,
+) -> Result<Plan> {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let state = blocking(move || store.sync_state(&account, &cal)).await?;
+    Ok(match (state.full_sync, state.sync_token) {
+        (Some(generation), _) => {
+            stats.lock().unwrap().mode = if state.page_token.is_some() {
+                SyncMode::ResumedFull
+            } else {
+                SyncMode::Full
+            };
+            Plan::Full {
+                generation,
+                page: state.page_token,
+            }
+        }
+        (None, Some(token)) => {
+            stats.lock().unwrap().mode = SyncMode::Incremental;
+            Plan::Incremental {
+                token,
+                page: state.page_token,
+            }
+        }
+        (None, None) => {
+            stats.lock().unwrap().mode = SyncMode::Full;
+            Plan::Full {
+                generation: begin_full(ctx, calendar).await?,
+                page: None,
+            }
+        }
+    })
+}
+
+/// Keeps a calendar's failure in the store (its kind and message) for the status views.
+async fn record_error(ctx: &SyncContext, calendar: &CalendarId, error: &Error) {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let kind = error.kind().as_str();
+    let message = error.to_string();
+    if let Err(e) = blocking(move || store.record_sync_error(&account, &cal, kind, &message)).await
+    {
+        tracing::warn!(
+            kind = e.kind().as_str(),
+            "could not record a calendar's sync error"
+        );
     }
 }
 
@@ -275,30 +287,11 @@ async fn run_pages(
         };
         first = false;
 
-        let end = match (page.next_page_token.clone(), page.next_sync_token.clone()) {
-            (Some(next), _) => PageEnd::Next(next),
-            (None, Some(token)) => PageEnd::Last(token),
-            // A server without incremental sync: the page is good and ends the listing.
-            (None, None) => {
-                tracing::info!(
-                    account = %ctx.account, %calendar,
-                    "the listing ended without a sync token; the calendar is listed in full each time"
-                );
-                PageEnd::LastWithoutToken
-            }
-        };
+        let end = page_end(ctx, calendar, &page);
         let pages_so_far = stats.lock().unwrap().pages + 1;
         if let PageEnd::Next(next) = &end {
             if pages_so_far >= MAX_PAGES {
-                return Err(fail(Error::Google {
-                    kind: ErrorKind::Server,
-                    status: 200,
-                    reason: Some("tooManyPages".into()),
-                    message: format!(
-                        "the calendar's event list did not end after {MAX_PAGES} pages"
-                    ),
-                    retry_after: None,
-                }));
+                return Err(fail(too_many_pages()));
             }
             // The next request goes out now, while this page is checked and committed.
             inflight = spawn_fetch(&ctx.client, calendar, request(Some(next.clone())));
@@ -307,46 +300,87 @@ async fn run_pages(
             slot.take();
         }
 
-        let fetched_items = (page.items.len() + page.skipped.len()) as u64;
-        let mut skipped = page.skipped.len() as u64;
-        let items = page.items;
-        let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
-        let apply = PageApply {
-            full_sync: generation,
-            end: end.clone(),
-        };
-        for s in &page.skipped {
-            tracing::warn!(account = %ctx.account, %calendar, reason = %s.reason, "event skipped");
-        }
-        let outcome = blocking(move || {
-            let applied = store.apply_incoming(&account, &cal, items, &apply)?;
-            Ok(crate::outbox::push::settle_held(&store, &account, applied))
-        })
-        .await
-        .map_err(fail)?;
-        skipped += outcome.skipped as u64;
-
-        let (events_fetched, pages) = {
-            let mut s = stats.lock().unwrap();
-            s.pages += 1;
-            s.events_fetched += fetched_items;
-            s.added += outcome.added as u64;
-            s.updated += outcome.updated as u64;
-            s.deleted += (outcome.deleted + outcome.swept) as u64;
-            s.skipped += skipped;
-            s.held += outcome.held.len() as u64;
-            (s.events_fetched, s.pages)
-        };
-        ctx.progress.emit(SyncProgress::CalendarProgress {
-            account: ctx.account.clone(),
-            calendar: calendar.clone(),
-            events_fetched,
-            pages,
-        });
+        commit(ctx, calendar, page, generation, &end, stats)
+            .await
+            .map_err(fail)?;
         if end.is_last() {
             return Ok(());
         }
     }
+}
+
+/// How a fetched page ends the listing, or that more pages follow.
+fn page_end(ctx: &SyncContext, calendar: &CalendarId, page: &Page<IncomingEvent>) -> PageEnd {
+    match (page.next_page_token.clone(), page.next_sync_token.clone()) {
+        (Some(next), _) => PageEnd::Next(next),
+        (None, Some(token)) => PageEnd::Last(token),
+        // A server without incremental sync: the page is good and ends the listing.
+        (None, None) => {
+            tracing::info!(
+                account = %ctx.account, %calendar,
+                "the listing ended without a sync token; the calendar is listed in full each time"
+            );
+            PageEnd::LastWithoutToken
+        }
+    }
+}
+
+fn too_many_pages() -> Error {
+    Error::Google {
+        kind: ErrorKind::Server,
+        status: 200,
+        reason: Some("tooManyPages".into()),
+        message: format!("the calendar's event list did not end after {MAX_PAGES} pages"),
+        retry_after: None,
+    }
+}
+
+/// Stores one page (settling events held for unsent local changes), adds it to `stats` and
+/// reports the calendar's progress.
+async fn commit(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    page: Page<IncomingEvent>,
+    generation: Option<Generation>,
+    end: &PageEnd,
+    stats: &Arc<Mutex<CalendarStats>>,
+) -> Result<()> {
+    let fetched_items = (page.items.len() + page.skipped.len()) as u64;
+    let mut skipped = page.skipped.len() as u64;
+    let items = page.items;
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let apply = PageApply {
+        full_sync: generation,
+        end: end.clone(),
+    };
+    for s in &page.skipped {
+        tracing::warn!(account = %ctx.account, %calendar, reason = %s.reason, "event skipped");
+    }
+    let outcome = blocking(move || {
+        let applied = store.apply_incoming(&account, &cal, items, &apply)?;
+        Ok(crate::outbox::push::settle_held(&store, &account, applied))
+    })
+    .await?;
+    skipped += outcome.skipped as u64;
+
+    let (events_fetched, pages) = {
+        let mut s = stats.lock().unwrap();
+        s.pages += 1;
+        s.events_fetched += fetched_items;
+        s.added += outcome.added as u64;
+        s.updated += outcome.updated as u64;
+        s.deleted += (outcome.deleted + outcome.swept) as u64;
+        s.skipped += skipped;
+        s.held += outcome.held.len() as u64;
+        (s.events_fetched, s.pages)
+    };
+    ctx.progress.emit(SyncProgress::CalendarProgress {
+        account: ctx.account.clone(),
+        calendar: calendar.clone(),
+        events_fetched,
+        pages,
+    });
+    Ok(())
 }
 
 /// Syncs the account's calendar list (with its own sync token; a refused token means one full

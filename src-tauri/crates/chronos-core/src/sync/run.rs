@@ -137,6 +137,16 @@ struct Slot {
     finished: Option<Option<FailureInfo>>,
 }
 
+type Slots = Arc<Mutex<HashMap<CalendarId, Slot>>>;
+type SharedStop = Arc<Mutex<Option<Stop>>>;
+
+/// How a run ended, beyond its totals.
+struct Ending {
+    outcome: SyncOutcome,
+    resume_after: Option<DateTime<Utc>>,
+    wait: Option<Duration>,
+}
+
 /// Runs one sync of `account` over `scope`.
 pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) -> RunReport {
     let started_at = deps.clock.now();
@@ -150,12 +160,83 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         cancel: cancel.clone(),
         fetch_slots: Arc::new(tokio::sync::Semaphore::new(deps.config.concurrency.max(1))),
     };
-    let stop: Arc<Mutex<Option<Stop>>> = Arc::new(Mutex::new(None));
-    let mut run_error: Option<FailureInfo> = None;
+    let stop: SharedStop = Arc::new(Mutex::new(None));
     deps.progress.emit(SyncProgress::RunBegun {
         account: account.clone(),
     });
 
+    let (calendars, mut run_error) = prepare(deps, &ctx, account, scope, &stop).await;
+
+    deps.progress.emit(SyncProgress::SyncStarted {
+        account: account.clone(),
+        calendars: calendars
+            .iter()
+            .map(|(id, summary)| CalendarRef {
+                id: id.clone(),
+                summary: summary.clone(),
+            })
+            .collect(),
+    });
+
+    let slots: Slots = Arc::new(Mutex::new(
+        calendars
+            .iter()
+            .map(|(id, _)| (id.clone(), Slot::default()))
+            .collect(),
+    ));
+    let ids: Vec<CalendarId> = calendars.iter().map(|(id, _)| id.clone()).collect();
+    let timed_out = run_batches(deps, &ctx, ids, &slots, &stop, &cancel).await;
+
+    let stop = stop.lock().unwrap().clone();
+    let (reports, totals) =
+        collect_reports(deps, account, &calendars, &slots, timed_out, stop.as_ref());
+    let ending = settle(
+        deps,
+        account,
+        stop.as_ref(),
+        timed_out,
+        &totals,
+        &mut run_error,
+    )
+    .await;
+    let duration_ms = t0.elapsed().as_millis() as u64;
+    deps.progress.emit(SyncProgress::SyncFinished {
+        account: account.clone(),
+        totals,
+        duration_ms,
+        outcome: ending.outcome,
+        finished_at: deps.clock.now(),
+        resume_after: ending.resume_after,
+        error: run_error.clone(),
+    });
+    tracing::info!(
+        %account, outcome = ending.outcome.as_str(), calendars = totals.calendars, failed = totals.calendars_failed,
+        events = totals.events_fetched, ms = duration_ms, "sync run finished"
+    );
+    RunReport {
+        account: account.clone(),
+        outcome: ending.outcome,
+        totals,
+        calendars: reports,
+        error: run_error,
+        started_at,
+        duration_ms,
+        resume_after: ending.resume_after,
+        wait: ending.wait,
+    }
+}
+
+/// Before any calendar: the re-auth check, the outbox and colour pushes, the calendar list (on
+/// a full run) and the calendars in scope. Returns those calendars and a run-level error, if any;
+/// a stop is recorded in `stop`.
+async fn prepare(
+    deps: &RunDeps,
+    ctx: &SyncContext,
+    account: &AccountId,
+    scope: &RunScope,
+    stop: &SharedStop,
+) -> (Vec<(CalendarId, String)>, Option<FailureInfo>) {
+    let mut run_error: Option<FailureInfo> = None;
     // An account known to need re-auth makes no request at all.
     if let Ok(AuthStatus::NeedsReauth) = deps.tokens.status().await {
         let e = Error::NeedsReauth(account.clone());
@@ -167,7 +248,7 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         crate::outbox::push::drain_before_pull(&deps.store, &deps.client, account).await;
         crate::sync::calendar_colors::send_pending(&deps.store, &deps.client, account).await;
         if scope.is_full() {
-            if let Err(e) = sync_calendar_list(&ctx).await {
+            if let Err(e) = sync_calendar_list(ctx).await {
                 tracing::warn!(%account, kind = e.kind().as_str(), "calendar list sync failed");
                 match stop_for(&e) {
                     Some(s) => *stop.lock().unwrap() = Some(s),
@@ -187,26 +268,19 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
             }
         }
     }
+    (calendars, run_error)
+}
 
-    deps.progress.emit(SyncProgress::SyncStarted {
-        account: account.clone(),
-        calendars: calendars
-            .iter()
-            .map(|(id, summary)| CalendarRef {
-                id: id.clone(),
-                summary: summary.clone(),
-            })
-            .collect(),
-    });
-
-    let slots: Arc<Mutex<HashMap<CalendarId, Slot>>> = Arc::new(Mutex::new(
-        calendars
-            .iter()
-            .map(|(id, _)| (id.clone(), Slot::default()))
-            .collect(),
-    ));
-    let ids: Vec<CalendarId> = calendars.iter().map(|(id, _)| id.clone()).collect();
-
+/// Syncs the calendars batch by batch until done or `run_timeout`; returns whether it timed out.
+/// The run's token is cancelled either way.
+async fn run_batches(
+    deps: &RunDeps,
+    ctx: &SyncContext,
+    ids: Vec<CalendarId>,
+    slots: &Slots,
+    stop: &SharedStop,
+    cancel: &CancellationToken,
+) -> bool {
     let work = {
         let (ctx, slots, stop, cancel) = (ctx.clone(), slots.clone(), stop.clone(), cancel.clone());
         let config = deps.config.clone();
@@ -242,81 +316,110 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
             .await
             .is_err()
         {
-            tracing::error!(%account, "calendar syncs did not stop within 30 s of the timeout");
+            tracing::error!(account = %ctx.account, "calendar syncs did not stop within 30 s of the timeout");
         }
     }
+    timed_out
+}
 
-    let stop = stop.lock().unwrap().clone();
-    let timeout_secs = deps.config.run_timeout.as_secs_f64();
+/// One report per calendar, in the order announced, and the run's totals. A calendar that never
+/// finished is reported failed (and announced so) with the reason the run stopped.
+fn collect_reports(
+    deps: &RunDeps,
+    account: &AccountId,
+    calendars: &[(CalendarId, String)],
+    slots: &Slots,
+    timed_out: bool,
+    stop: Option<&Stop>,
+) -> (Vec<CalendarReport>, SyncTotals) {
     let mut reports = Vec::with_capacity(calendars.len());
     let mut totals = SyncTotals {
         calendars: calendars.len() as u32,
         ..Default::default()
     };
-    {
-        let mut slots = slots.lock().unwrap();
-        for (id, _) in &calendars {
-            let slot = slots.get_mut(id).expect("every calendar has a slot");
-            let stats = slot.stats.lock().unwrap().clone();
-            let error = match slot.finished.take() {
-                Some(result) => result,
-                None => {
-                    // Cut off by the timeout or by a stop; say so for this calendar.
-                    let info = if timed_out {
-                        FailureInfo {
-                            kind: ErrorKind::Timeout,
-                            retryable: true,
-                            message: if slot.started {
-                                format!(
-                                    "the sync was stopped after {timeout_secs:.0} s; {} pages were kept and the next sync continues from there",
-                                    stats.pages
-                                )
-                            } else {
-                                format!(
-                                    "not synced: the sync was stopped after {timeout_secs:.0} s"
-                                )
-                            },
-                        }
-                    } else if let Some(s) = &stop {
-                        s.info.clone()
-                    } else {
-                        FailureInfo {
-                            kind: ErrorKind::Cancelled,
-                            retryable: true,
-                            message: "not synced".into(),
-                        }
-                    };
-                    deps.progress.emit(SyncProgress::CalendarFailed {
-                        account: account.clone(),
-                        calendar: id.clone(),
-                        kind: info.kind,
-                        retryable: info.retryable,
-                        message: info.message.clone(),
-                    });
-                    Some(info)
-                }
-            };
-            totals.events_fetched += stats.events_fetched;
-            totals.added += stats.added;
-            totals.updated += stats.updated;
-            totals.deleted += stats.deleted;
-            totals.skipped += stats.skipped;
-            totals.requests += stats.requests;
-            if error.is_some() {
-                totals.calendars_failed += 1;
+    let mut slots = slots.lock().unwrap();
+    for (id, _) in calendars {
+        let slot = slots.get_mut(id).expect("every calendar has a slot");
+        let stats = slot.stats.lock().unwrap().clone();
+        let error = match slot.finished.take() {
+            Some(result) => result,
+            None => {
+                let info = unfinished_failure(deps, slot.started, &stats, timed_out, stop);
+                deps.progress.emit(SyncProgress::CalendarFailed {
+                    account: account.clone(),
+                    calendar: id.clone(),
+                    kind: info.kind,
+                    retryable: info.retryable,
+                    message: info.message.clone(),
+                });
+                Some(info)
             }
-            reports.push(CalendarReport {
-                calendar: id.clone(),
-                stats,
-                error,
-            });
+        };
+        totals.events_fetched += stats.events_fetched;
+        totals.added += stats.added;
+        totals.updated += stats.updated;
+        totals.deleted += stats.deleted;
+        totals.skipped += stats.skipped;
+        totals.requests += stats.requests;
+        if error.is_some() {
+            totals.calendars_failed += 1;
+        }
+        reports.push(CalendarReport {
+            calendar: id.clone(),
+            stats,
+            error,
+        });
+    }
+    (reports, totals)
+}
+
+/// Why a calendar cut off by the timeout or by a stop did not finish.
+fn unfinished_failure(
+    deps: &RunDeps,
+    started: bool,
+    stats: &CalendarStats,
+    timed_out: bool,
+    stop: Option<&Stop>,
+) -> FailureInfo {
+    let timeout_secs = deps.config.run_timeout.as_secs_f64();
+    if timed_out {
+        FailureInfo {
+            kind: ErrorKind::Timeout,
+            retryable: true,
+            message: if started {
+                format!(
+                    "the sync was stopped after {timeout_secs:.0} s; {} pages were kept and the next sync continues from there",
+                    stats.pages
+                )
+            } else {
+                format!("not synced: the sync was stopped after {timeout_secs:.0} s")
+            },
+        }
+    } else if let Some(s) = stop {
+        s.info.clone()
+    } else {
+        FailureInfo {
+            kind: ErrorKind::Cancelled,
+            retryable: true,
+            message: "not synced".into(),
         }
     }
+}
 
+/// The run's outcome from its stop, timeout and totals; a stop becomes the run's error, a quota
+/// stop sets the wait and a re-auth stop is recorded in the store.
+async fn settle(
+    deps: &RunDeps,
+    account: &AccountId,
+    stop: Option<&Stop>,
+    timed_out: bool,
+    totals: &SyncTotals,
+    run_error: &mut Option<FailureInfo>,
+) -> Ending {
     let mut resume_after = None;
     let mut wait = None;
-    let outcome = if let Some(s) = &stop {
-        run_error = Some(s.info.clone());
+    let outcome = if let Some(s) = stop {
+        *run_error = Some(s.info.clone());
         if s.outcome == SyncOutcome::QuotaExceeded {
             let w = s
                 .retry_after
@@ -340,7 +443,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         }
         s.outcome
     } else if timed_out {
-        run_error = Some(FailureInfo {
+        let timeout_secs = deps.config.run_timeout.as_secs_f64();
+        *run_error = Some(FailureInfo {
             kind: ErrorKind::Timeout,
             retryable: true,
             message: format!(
@@ -357,28 +461,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
     } else {
         SyncOutcome::Partial
     };
-    let duration_ms = t0.elapsed().as_millis() as u64;
-    deps.progress.emit(SyncProgress::SyncFinished {
-        account: account.clone(),
-        totals,
-        duration_ms,
+    Ending {
         outcome,
-        finished_at: deps.clock.now(),
-        resume_after,
-        error: run_error.clone(),
-    });
-    tracing::info!(
-        %account, outcome = outcome.as_str(), calendars = totals.calendars, failed = totals.calendars_failed,
-        events = totals.events_fetched, ms = duration_ms, "sync run finished"
-    );
-    RunReport {
-        account: account.clone(),
-        outcome,
-        totals,
-        calendars: reports,
-        error: run_error,
-        started_at,
-        duration_ms,
         resume_after,
         wait,
     }
@@ -387,8 +471,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
 async fn one_calendar(
     ctx: &SyncContext,
     cal: &CalendarId,
-    slots: &Arc<Mutex<HashMap<CalendarId, Slot>>>,
-    stop: &Arc<Mutex<Option<Stop>>>,
+    slots: &Slots,
+    stop: &SharedStop,
     cancel: &CancellationToken,
 ) {
     if cancel.is_cancelled() {

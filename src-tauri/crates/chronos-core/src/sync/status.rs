@@ -149,143 +149,142 @@ impl StatusBoard {
     /// Folds one progress event into the account's status.
     pub fn apply(&mut self, event: &SyncProgress) -> bool {
         let account = event.account().clone();
-        let next = {
-            let e = self.accounts.entry(account.clone()).or_default();
-            let last_sync = e.last_success;
-            let mut running = match &e.status {
-                Some(AccountStatus::Syncing { progress, .. }) => progress.clone(),
-                _ => RunningProgress::default(),
-            };
-            match event {
-                // A run begins with no calendars named; `SyncStarted` names them.
-                SyncProgress::RunBegun { .. } | SyncProgress::SyncStarted { .. } => {
-                    e.first_failure = None;
-                    e.failures = 0;
-                    let calendars_total = match event {
-                        SyncProgress::SyncStarted { calendars, .. } => calendars.len() as u32,
-                        _ => 0,
-                    };
-                    running = RunningProgress {
-                        calendars_total,
-                        ..Default::default()
-                    };
-                    Some(AccountStatus::Syncing {
-                        progress: running,
-                        last_sync,
-                    })
-                }
-                SyncProgress::CalendarProgress { .. } => {
-                    // Per-calendar counts are cumulative; the account total is recomputed on
-                    // done. While running, show the largest calendar count seen plus finished ones.
-                    if let SyncProgress::CalendarProgress { events_fetched, .. } = event {
-                        running.events_fetched = running.events_fetched.max(*events_fetched);
-                    }
-                    Some(AccountStatus::Syncing {
-                        progress: running,
-                        last_sync,
-                    })
-                }
-                SyncProgress::CalendarDone { .. } => {
-                    running.calendars_done += 1;
-                    Some(AccountStatus::Syncing {
-                        progress: running,
-                        last_sync,
-                    })
-                }
-                SyncProgress::CalendarFailed {
-                    kind,
-                    retryable,
-                    message,
-                    ..
-                } => {
-                    e.failures += 1;
-                    if e.first_failure.is_none() {
-                        e.first_failure = Some(FirstFailure {
-                            kind: *kind,
-                            retryable: *retryable,
-                            message: message.clone(),
-                        });
-                    }
-                    running.calendars_failed += 1;
-                    Some(AccountStatus::Syncing {
-                        progress: running,
-                        last_sync,
-                    })
-                }
-                SyncProgress::SyncFinished {
-                    outcome,
-                    finished_at,
-                    resume_after,
-                    totals,
-                    duration_ms,
-                    error,
-                    ..
-                } => {
-                    let run_error = error.as_ref().map(|f| FirstFailure {
-                        kind: f.kind,
-                        retryable: f.retryable,
-                        message: f.message.clone(),
+        let next = self
+            .accounts
+            .entry(account.clone())
+            .or_default()
+            .fold(event);
+        self.set(&account, next)
+    }
+}
+
+impl Entry {
+    /// The account's status after `event`; keeps the run's failures and the last success.
+    fn fold(&mut self, event: &SyncProgress) -> AccountStatus {
+        let last_sync = self.last_success;
+        let mut running = match &self.status {
+            Some(AccountStatus::Syncing { progress, .. }) => progress.clone(),
+            _ => RunningProgress::default(),
+        };
+        match event {
+            // A run begins with no calendars named; `SyncStarted` names them.
+            SyncProgress::RunBegun { .. } | SyncProgress::SyncStarted { .. } => {
+                self.first_failure = None;
+                self.failures = 0;
+                let calendars_total = match event {
+                    SyncProgress::SyncStarted { calendars, .. } => calendars.len() as u32,
+                    _ => 0,
+                };
+                running = RunningProgress {
+                    calendars_total,
+                    ..Default::default()
+                };
+            }
+            SyncProgress::CalendarProgress { events_fetched, .. } => {
+                // Per-calendar counts are cumulative; the account total is recomputed on
+                // done. While running, show the largest calendar count seen plus finished ones.
+                running.events_fetched = running.events_fetched.max(*events_fetched);
+            }
+            SyncProgress::CalendarDone { .. } => running.calendars_done += 1,
+            SyncProgress::CalendarFailed {
+                kind,
+                retryable,
+                message,
+                ..
+            } => {
+                self.failures += 1;
+                if self.first_failure.is_none() {
+                    self.first_failure = Some(FirstFailure {
+                        kind: *kind,
+                        retryable: *retryable,
+                        message: message.clone(),
                     });
-                    let failure = e.first_failure.take().or(run_error.clone());
-                    let status = match outcome {
-                        SyncOutcome::Completed => {
-                            e.last_success = Some(*finished_at);
-                            AccountStatus::UpToDate {
-                                last_sync: *finished_at,
-                            }
-                        }
-                        SyncOutcome::NeedsReauth => AccountStatus::NeedsReauth,
-                        SyncOutcome::QuotaExceeded => AccountStatus::Quota {
-                            resume_after: resume_after.unwrap_or(*finished_at),
-                            last_sync,
-                        },
-                        SyncOutcome::TimedOut => AccountStatus::Error {
-                            kind: ErrorKind::Timeout,
-                            message: run_error.map(|f| f.message).unwrap_or_else(|| {
-                                format!(
-                                    "the sync took too long and was stopped after {} s; what was \
-                                 fetched is kept and the next sync continues from there",
-                                    duration_ms / 1000
-                                )
-                            }),
-                            retryable: true,
-                            last_sync,
-                        },
-                        SyncOutcome::Cancelled => AccountStatus::Error {
-                            kind: ErrorKind::Cancelled,
-                            message: "the sync was cancelled".into(),
-                            retryable: true,
-                            last_sync,
-                        },
-                        SyncOutcome::Partial | SyncOutcome::Failed => {
-                            let f = failure.unwrap_or(FirstFailure {
-                                kind: ErrorKind::Internal,
-                                retryable: true,
-                                message: "the sync failed".into(),
-                            });
-                            let message = if *outcome == SyncOutcome::Partial {
-                                format!(
-                                    "{} of {} calendars failed to sync: {}",
-                                    totals.calendars_failed, totals.calendars, f.message
-                                )
-                            } else {
-                                f.message
-                            };
-                            AccountStatus::Error {
-                                kind: f.kind,
-                                message,
-                                retryable: f.retryable,
-                                last_sync,
-                            }
-                        }
-                    };
-                    Some(status)
+                }
+                running.calendars_failed += 1;
+            }
+            SyncProgress::SyncFinished { .. } => return self.finished(event, last_sync),
+        }
+        AccountStatus::Syncing {
+            progress: running,
+            last_sync,
+        }
+    }
+
+    /// The status a finished run leaves (`event` is its `SyncFinished`).
+    fn finished(
+        &mut self,
+        event: &SyncProgress,
+        last_sync: Option<DateTime<Utc>>,
+    ) -> AccountStatus {
+        let SyncProgress::SyncFinished {
+            outcome,
+            finished_at,
+            resume_after,
+            totals,
+            duration_ms,
+            error,
+            ..
+        } = event
+        else {
+            unreachable!("finished is called with a SyncFinished event");
+        };
+        let run_error = error.as_ref().map(|f| FirstFailure {
+            kind: f.kind,
+            retryable: f.retryable,
+            message: f.message.clone(),
+        });
+        let failure = self.first_failure.take().or(run_error.clone());
+        match outcome {
+            SyncOutcome::Completed => {
+                self.last_success = Some(*finished_at);
+                AccountStatus::UpToDate {
+                    last_sync: *finished_at,
                 }
             }
-        };
-        match next {
-            Some(status) => self.set(&account, status),
-            None => false,
+            SyncOutcome::NeedsReauth => AccountStatus::NeedsReauth,
+            SyncOutcome::QuotaExceeded => AccountStatus::Quota {
+                resume_after: resume_after.unwrap_or(*finished_at),
+                last_sync,
+            },
+            SyncOutcome::TimedOut => AccountStatus::Error {
+                kind: ErrorKind::Timeout,
+                message: run_error.map(|f| f.message).unwrap_or_else(|| {
+                    format!(
+                        "the sync took too long and was stopped after {} s; what was \
+                     fetched is kept and the next sync continues from there",
+                        duration_ms / 1000
+                    )
+                }),
+                retryable: true,
+                last_sync,
+            },
+            SyncOutcome::Cancelled => AccountStatus::Error {
+                kind: ErrorKind::Cancelled,
+                message: "the sync was cancelled".into(),
+                retryable: true,
+                last_sync,
+            },
+            SyncOutcome::Partial | SyncOutcome::Failed => {
+                let f = failure.unwrap_or(FirstFailure {
+                    kind: ErrorKind::Internal,
+                    retryable: true,
+                    message: "the sync failed".into(),
+                });
+                let message = if *outcome == SyncOutcome::Partial {
+                    format!(
+                        "{} of {} calendars failed to sync: {}",
+                        totals.calendars_failed, totals.calendars, f.message
+                    )
+                } else {
+                    f.message
+                };
+                AccountStatus::Error {
+                    kind: f.kind,
+                    message,
+                    retryable: f.retryable,
+                    last_sync,
+                }
+            }
         }
     }
 }

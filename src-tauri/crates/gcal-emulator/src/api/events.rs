@@ -272,18 +272,7 @@ pub async fn watch(
 ) -> Result<Response, ApiError> {
     caller.can_read()?;
     let body = parse_body(&body)?;
-    let id = body
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    if id.is_empty() || id.len() > 64 {
-        return Err(ApiError::required("Required: id").at("parameter", "id"));
-    }
-    let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
-    if kind != "web_hook" && kind != "webhook" {
-        return Err(ApiError::invalid(format!("Invalid value for type: {kind}")));
-    }
+    let id = web_hook_id(&body)?;
     let address = body
         .get("address")
         .and_then(Value::as_str)
@@ -305,29 +294,7 @@ pub async fn watch(
             format!("Channel id {id} not unique"),
         ));
     }
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    let max_ms = now_ms + 604_800_000;
-    let ttl = body.get("params").and_then(|p| p.get("ttl")).and_then(|t| {
-        t.as_str()
-            .map(str::to_owned)
-            .or_else(|| t.as_i64().map(|n| n.to_string()))
-    });
-    let mut expiration = match ttl {
-        Some(t) => {
-            now_ms
-                + t.parse::<i64>().map_err(|_| {
-                    ApiError::invalid_param("params.ttl", format!("Invalid ttl value: {t}"))
-                })? * 1000
-        }
-        None => max_ms,
-    };
-    if let Some(e) = body.get("expiration").and_then(|e| {
-        e.as_i64()
-            .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
-    }) {
-        expiration = expiration.min(e);
-    }
-    expiration = expiration.min(max_ms);
+    let expiration = channel_expiration(&body)?;
     let resource_id = crate::store::ids::random_token(&mut st.rng, 27);
     let enc =
         percent_encoding::utf8_percent_encode(&cal, percent_encoding::NON_ALPHANUMERIC).to_string();
@@ -360,6 +327,52 @@ pub async fn watch(
         resp["token"] = json!(t);
     }
     Ok(json_ok(&resp))
+}
+
+/// The channel id of a `watch` request, which must ask for a web hook.
+fn web_hook_id(body: &Value) -> Result<String, ApiError> {
+    let id = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if id.is_empty() || id.len() > 64 {
+        return Err(ApiError::required("Required: id").at("parameter", "id"));
+    }
+    let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
+    if kind != "web_hook" && kind != "webhook" {
+        return Err(ApiError::invalid(format!("Invalid value for type: {kind}")));
+    }
+    Ok(id)
+}
+
+/// When a new channel expires, in ms: its `params.ttl` (seconds) or `expiration`, whichever is
+/// sooner, and never more than a week from now.
+fn channel_expiration(body: &Value) -> Result<i64, ApiError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let max_ms = now_ms + 604_800_000;
+    let ttl = body.get("params").and_then(|p| p.get("ttl")).and_then(|t| {
+        t.as_str()
+            .map(str::to_owned)
+            .or_else(|| t.as_i64().map(|n| n.to_string()))
+    });
+    let mut expiration = match ttl {
+        Some(t) => {
+            now_ms
+                + t.parse::<i64>().map_err(|_| {
+                    ApiError::invalid_param("params.ttl", format!("Invalid ttl value: {t}"))
+                })? * 1000
+        }
+        None => max_ms,
+    };
+    if let Some(e) = body.get("expiration").and_then(|e| {
+        e.as_i64()
+            .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
+    }) {
+        expiration = expiration.min(e);
+    }
+    expiration = expiration.min(max_ms);
+    Ok(expiration)
 }
 
 pub async fn stop_channel(

@@ -192,32 +192,51 @@ fn event(
     let mut ev = json!({ "id": id, "summary": summary, "status": "confirmed" });
     let recurring = roll < spec.recurring_share;
     if !recurring && roll < spec.recurring_share + 0.10 {
-        let days = if rng.gen_bool(0.3) {
-            rng.gen_range(2..5)
-        } else {
-            1
-        };
-        ev["start"] = json!({ "date": day.to_string() });
-        ev["end"] = json!({ "date": (day + Duration::days(days)).to_string() });
-        ev["transparency"] = json!("transparent");
+        all_day_times(rng, &mut ev, day);
     } else {
-        let hour = rng.gen_range(7..20);
-        let minute = [0, 15, 30, 45][rng.gen_range(0..4)];
-        let local = day.and_hms_opt(hour, minute, 0).expect("valid time");
-        let start = tz
-            .from_local_datetime(&local)
-            .earliest()
-            .unwrap_or_else(|| tz.from_utc_datetime(&local))
-            .with_timezone(&Utc);
-        let minutes = if roll > 0.95 {
-            60 * 26
-        } else {
-            [30, 45, 60, 90, 120][rng.gen_range(0..5)]
-        };
-        let end = start + Duration::minutes(minutes);
-        ev["start"] = json!({ "dateTime": fmt_in_zone(start, tz), "timeZone": tz.name() });
-        ev["end"] = json!({ "dateTime": fmt_in_zone(end, tz), "timeZone": tz.name() });
+        timed_times(rng, &mut ev, day, tz, roll);
     }
+    details(rng, &mut ev, summary, owner);
+    if !recurring {
+        return vec![ev];
+    }
+    series(rng, ev, anchor, day, tz, summary)
+}
+
+/// An all-day event of one day (or a few) starting on `day`.
+fn all_day_times(rng: &mut StdRng, ev: &mut Value, day: NaiveDate) {
+    let days = if rng.gen_bool(0.3) {
+        rng.gen_range(2..5)
+    } else {
+        1
+    };
+    ev["start"] = json!({ "date": day.to_string() });
+    ev["end"] = json!({ "date": (day + Duration::days(days)).to_string() });
+    ev["transparency"] = json!("transparent");
+}
+
+/// A timed event on `day` in working hours (a rare one lasts over a day).
+fn timed_times(rng: &mut StdRng, ev: &mut Value, day: NaiveDate, tz: chrono_tz::Tz, roll: f64) {
+    let hour = rng.gen_range(7..20);
+    let minute = [0, 15, 30, 45][rng.gen_range(0..4)];
+    let local = day.and_hms_opt(hour, minute, 0).expect("valid time");
+    let start = tz
+        .from_local_datetime(&local)
+        .earliest()
+        .unwrap_or_else(|| tz.from_utc_datetime(&local))
+        .with_timezone(&Utc);
+    let minutes = if roll > 0.95 {
+        60 * 26
+    } else {
+        [30, 45, 60, 90, 120][rng.gen_range(0..5)]
+    };
+    let end = start + Duration::minutes(minutes);
+    ev["start"] = json!({ "dateTime": fmt_in_zone(start, tz), "timeZone": tz.name() });
+    ev["end"] = json!({ "dateTime": fmt_in_zone(end, tz), "timeZone": tz.name() });
+}
+
+/// Some of: a place, a rich-text description, a colour, attendees, reminders.
+fn details(rng: &mut StdRng, ev: &mut Value, summary: &str, owner: &str) {
     if rng.gen_bool(0.3) {
         ev["location"] = json!(PLACES.choose(rng).expect("non-empty"));
     }
@@ -248,9 +267,18 @@ fn event(
     if rng.gen_bool(0.2) {
         ev["reminders"] = json!({ "useDefault": false, "overrides": [{ "method": "popup", "minutes": 30 }, { "method": "email", "minutes": 1440 }] });
     }
-    if !recurring {
-        return vec![ev];
-    }
+}
+
+/// `ev` made a recurring master that began a few weeks before `anchor`, followed by a moved and
+/// a cancelled instance when the series has enough occurrences.
+fn series(
+    rng: &mut StdRng,
+    mut ev: Value,
+    anchor: NaiveDate,
+    day: NaiveDate,
+    tz: chrono_tz::Tz,
+    summary: &str,
+) -> Vec<Value> {
     // Series start in the past so that they cover the present.
     let back = anchor - Duration::days(rng.gen_range(14..60));
     let shift = back.signed_duration_since(day);
