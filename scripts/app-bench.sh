@@ -11,7 +11,8 @@
 #   bash scripts/app-bench.sh               # builds the release app, CLI and emulator first
 #   BENCH_SKIP_BUILD=1 bash scripts/app-bench.sh
 #
-# Environment: BENCH_EVENTS (5000), BENCH_CALENDARS (20), BENCH_LAUNCHES (5), BENCH_SEED (1).
+# Environment: BENCH_EVENTS (5000), BENCH_CALENDARS (20), BENCH_LAUNCHES (5), BENCH_SEED (1);
+# APP_BENCH_KEEP=1 keeps the work directory (stores, logs) for a look afterwards.
 set -euo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ if [ -z "${APP_BENCH_INSIDE:-}" ]; then
     [ -x "$BIN/$b" ] || { echo "app-bench.sh: $BIN/$b is missing (unset BENCH_SKIP_BUILD)" >&2; exit 1; }
   done
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/chronos-app-bench.XXXXXX")
-  trap 'rm -rf "$WORK"' EXIT
+  [ -n "${APP_BENCH_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
   # A throwaway HOME: config, keyring and app data stay out of the user's own.
   export HOME="$WORK/home" XDG_DATA_HOME="$WORK/home/.local/share" XDG_CONFIG_HOME="$WORK/home/.config"
   mkdir -p "$HOME"
@@ -74,7 +75,10 @@ prepare() {
   local url
   url=$(sed -n 's/^listening on //p' "$out")
   [ -n "$url" ] || die "the emulator did not start: $(cat "$out")"
-  local store=$WORK/$name
+  # The app keeps the store of a server other than Google's under servers/<host>_<port>.
+  local hostport=${url#http://}
+  local store=$WORK/$name/servers/${hostport/:/_}
+  ln -sfn "$store" "$WORK/$name.store"
   "$BIN/chronos-cli" --emulator-url "$url" --data-dir "$store" connect >"$WORK/$name.cli" 2>&1 ||
     die "connect failed: $(cat "$WORK/$name.cli")"
   "$BIN/chronos-cli" --emulator-url "$url" --data-dir "$store" --sync-timeout 3600 sync \
@@ -120,21 +124,21 @@ cpu_ticks() {
 # launch NAME: starts the app on the store NAME, waits for the page's mark; sets MS (since the
 # process started, by the app) and WALL_MS (from the spawn, by this script).
 launch() {
-  local name=$1 store=$WORK/$1
+  local name=$1 store=$WORK/$1.store
   rm -rf "$store/logs"
   local t0
   t0=$(date +%s%N)
-  CHRONOS_DATA_DIR=$store CHRONOS_SERVER_FILE=$WORK/$name.server.json \
+  CHRONOS_DATA_DIR=$WORK/$name CHRONOS_SERVER_FILE=$WORK/$name.server.json \
     "$BIN/chronos" >"$WORK/$name.app.out" 2>&1 &
   APP_PID=$!
   local line=""
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 6000); do
     line=$(cat "$store"/logs/chronos*.log 2>/dev/null | grep -m1 'first month shown' || true)
     [ -n "$line" ] && break
     kill -0 "$APP_PID" 2>/dev/null || die "the app stopped: $(tail -5 "$WORK/$name.app.out")"
     sleep 0.01
   done
-  [ -n "$line" ] || die "no first month within 12 s on $name"
+  [ -n "$line" ] || die "no first month within a minute on $name: $(cat "$store"/logs/chronos*.log "$WORK/$name.app.out" 2>&1 | tail -n 20)"
   WALL_MS=$((($(date +%s%N) - t0) / 1000000))
   MS=$(sed -n 's/.*ms=\([0-9]*\).*/\1/p' <<<"$line")
   EVENTS_SHOWN=$(sed -n 's/.*events=\([0-9]*\).*/\1/p' <<<"$line")
