@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { appNow, By, byTestId, eventually, freePort, invoke, launch, screenshot } from '../lib/app.js';
-import { dayInWindowZone, showDay } from '../lib/calendar.js';
+import { dayInWindowZone, openFromToday, showDay } from '../lib/calendar.js';
 import { emulator } from '../lib/emulator.js';
 
 let app;
@@ -76,8 +76,11 @@ test('create an event in the window and see it reach the emulator', async () => 
 
 test('edit the event in the window and see the change reach the emulator', async () => {
   const { driver } = app;
-  const el = await eventually(() => findEvent(driver, 'E2E planning'), 20000, 'the event');
-  await el.click();
+  await eventually(() => findEvent(driver, 'E2E planning'), 20000, 'the event');
+  // Opened by id in one step: the push that follows the creation re-renders the view, and a
+  // click on the element found before it would land on nothing.
+  const created = await eventually(() => appEventTitled(driver, 'E2E planning'), 20000, 'the event in the app');
+  await openFromToday(driver, created.id);
   await (await byTestId(driver, 'event-edit')).click();
   await typeInto(await byTestId(driver, 'event-title'), 'E2E planning (edited)');
   await (await byTestId(driver, 'event-save')).click();
