@@ -128,8 +128,7 @@ pub async fn sync_now<R: Runtime>(app: &AppHandle<R>, account_id: Option<String>
     let chronos = engine.get()?;
     let account = account_id.map(chronos_core::model::AccountId::new);
     if let Some(a) = &account {
-        let known = chronos.accounts().await?.iter().any(|s| &s.id == a);
-        if !known {
+        if !chronos.has_account(a).await? {
             return Err(AppError::not_found(format!(
                 "account {} is not connected",
                 a.as_str()

@@ -214,11 +214,10 @@ impl Feed {
         }
     }
 
-    /// Fresh counts from the store; `conflicts` `None` when they were not read.
-    pub(crate) fn set_counts(&self, account: &AccountId, pending: usize, conflicts: Option<usize>) {
+    /// Fresh counts from the store.
+    pub(crate) fn set_counts(&self, account: &AccountId, pending: usize, conflicts: usize) {
         let mut state = self.lock();
         let slot = state.slots.entry(account.clone()).or_default();
-        let conflicts = conflicts.unwrap_or(slot.conflicts);
         if (slot.pending, slot.conflicts) != (pending, conflicts) {
             slot.pending = pending;
             slot.conflicts = conflicts;

@@ -177,11 +177,11 @@ async fn counts_are_announced_on_change_and_outbox_notices_carry_them() {
     let feed = Feed::new();
     feed.seed(&a(), None, false, (2, 0));
     let mut sub = feed.subscribe();
-    feed.set_counts(&a(), 2, Some(0));
+    feed.set_counts(&a(), 2, 0);
     assert!(drain(&mut sub.events).is_empty(), "same counts: no event");
-    feed.set_counts(&a(), 1, Some(1));
+    feed.set_counts(&a(), 1, 1);
     feed.outbox_changed(&a());
-    feed.set_counts(&a(), 0, None);
+    feed.set_counts(&a(), 0, 1);
     feed.outbox_changed(&a());
     let seen: Vec<String> = drain(&mut sub.events).iter().map(label).collect();
     assert_eq!(seen, vec!["idle", "outbox 1/1", "idle"]);

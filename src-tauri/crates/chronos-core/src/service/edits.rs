@@ -177,9 +177,7 @@ impl Chronos {
             .await;
         match counts {
             Ok((pending, conflicts)) => {
-                self.inner
-                    .feed
-                    .set_counts(account, pending, Some(conflicts));
+                self.inner.feed.set_counts(account, pending, conflicts);
                 pending
             }
             Err(e) => {

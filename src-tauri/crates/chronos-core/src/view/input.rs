@@ -53,12 +53,11 @@ impl EventInput {
     /// field) and turns it into the core's change set. Every field is set: an update replaces
     /// them all.
     pub fn to_changes(&self) -> Result<EventChanges> {
-        let input = self;
-        let title = input.title.trim();
+        let title = self.title.trim();
         if title.is_empty() {
             return Err(Error::invalid_field("title", "a title is required"));
         }
-        if let Some(zone) = non_empty(&input.time_zone) {
+        if let Some(zone) = non_empty(&self.time_zone) {
             if zone.parse::<chrono_tz::Tz>().is_err() {
                 return Err(Error::invalid_field(
                     "timeZone",
@@ -67,7 +66,7 @@ impl EventInput {
             }
         }
         let point = |field: &'static str, value: &str| -> Result<(EventDateTime, i64)> {
-            if input.all_day {
+            if self.all_day {
                 let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
                     Error::invalid_field(field, "an all-day date is written YYYY-MM-DD")
                 })?;
@@ -89,21 +88,21 @@ impl EventInput {
                 })?;
                 let dt = EventDateTime {
                     date_time: Some(value.to_owned()),
-                    time_zone: non_empty(&input.time_zone),
+                    time_zone: non_empty(&self.time_zone),
                     ..Default::default()
                 };
                 Ok((dt, t.timestamp()))
             }
         };
-        let (start, s) = point("start", &input.start)?;
-        let (end, e) = point("end", &input.end)?;
+        let (start, s) = point("start", &self.start)?;
+        let (end, e) = point("end", &self.end)?;
         if e <= s {
             return Err(Error::invalid_field(
                 "end",
                 "the end must be after the start",
             ));
         }
-        let attendees = match &input.attendees {
+        let attendees = match &self.attendees {
             None => None,
             Some(list) => Some(
                 list.iter()
@@ -117,17 +116,17 @@ impl EventInput {
         };
         Ok(EventChanges {
             summary: Some(title.to_owned()),
-            description: Some(non_empty(&input.description)),
-            location: Some(non_empty(&input.location)),
+            description: Some(non_empty(&self.description)),
+            location: Some(non_empty(&self.location)),
             start: Some(start),
             end: Some(end),
             attendees,
-            reminders: input
+            reminders: self
                 .reminders
                 .as_ref()
                 .map(|r| serde_json::to_value(r).map_err(|e| Error::Internal(e.to_string())))
                 .transpose()?,
-            color_id: Some(non_empty(&input.color_id)),
+            color_id: Some(non_empty(&self.color_id)),
         })
     }
 }
