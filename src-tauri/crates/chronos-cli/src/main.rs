@@ -17,7 +17,8 @@ use chrono_tz::Tz;
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::secrets::{KeyringSecretStore, SecretStore};
-use chronos_core::service::{Chronos, ChronosOptions, RangeResult};
+use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::store::Detail;
 use chronos_core::store::{CalendarRef, Store};
 use chronos_core::sync::progress::SyncOutcome;
 use clap::{Parser, Subcommand};
@@ -359,26 +360,28 @@ async fn run(cli: Cli) -> Result<i32> {
             if !*json {
                 eprintln!("Events from {from} to {to}, read in {zone}.");
             }
-            let result = if *raw {
+            let truncated = if *raw {
                 let events = chronos
                     .stored_events_in_range(account.as_ref(), calendars, from, to)
                     .await?;
-                RangeResult {
-                    events,
-                    truncated: Vec::new(),
-                }
+                output::print_events(&events, *json);
+                // The process ends after this answer: freeing tens of thousands of events one
+                // by one would only delay the exit (the store itself still closes normally).
+                std::mem::forget(events);
+                Vec::new()
             } else {
-                chronos
-                    .events_in_range(from, to, zone, account.as_ref(), calendars)
-                    .await?
+                let plan = chronos
+                    .range_plan(from, to, zone, account.as_ref(), calendars, Detail::Outline)
+                    .await?;
+                let mut printer = output::EventPrinter::new(*json);
+                plan.for_each(|e| printer.print(e));
+                drop(printer);
+                let truncated = plan.truncated.clone();
+                std::mem::forget(plan);
+                truncated
             };
-            output::print_events(&result.events, *json);
-            output::print_truncated(&result.truncated, *json);
-            let code = if result.truncated.is_empty() { 0 } else { 4 };
-            // The process ends after this answer: freeing tens of thousands of events one by
-            // one would only delay the exit (the store itself still closes normally).
-            std::mem::forget(result);
-            Ok(code)
+            output::print_truncated(&truncated, *json);
+            Ok(if truncated.is_empty() { 0 } else { 4 })
         }
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {

@@ -15,6 +15,7 @@ use chronos_core::sync::status::AccountStatus;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 pub fn clean(s: &str) -> String {
@@ -249,12 +250,34 @@ limit {kind, max}; kind is series_occurrences, series_steps, query_occurrences o
 Then the occurrences of that series past the cut are missing, and the exit status is 4.";
 
 pub fn print_events(events: &[StoredEvent], json: bool) {
-    // One write per buffer, not per line: a month can be tens of thousands of lines.
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut printer = EventPrinter::new(json);
     for e in events {
+        if printer.print(e).is_break() {
+            break;
+        }
+    }
+}
+
+/// Writes events one line each as they come, so a listing need not hold them all.
+pub struct EventPrinter {
+    // One write per buffer, not per line: a month can be tens of thousands of lines.
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    json: bool,
+}
+
+impl EventPrinter {
+    pub fn new(json: bool) -> Self {
+        Self {
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            json,
+        }
+    }
+
+    /// Breaks when the reader went away (`| head`): the listing ends, as it does for other tools.
+    pub fn print(&mut self, e: &StoredEvent) -> ControlFlow<()> {
         let ev = &e.event;
         let recurring = ev.recurrence.is_some() || ev.recurring_event_id.is_some();
-        let written = if json {
+        let written = if self.json {
             let line = serde_json::json!({
                 "type": "event",
                 "account": e.account,
@@ -269,13 +292,13 @@ pub fn print_events(events: &[StoredEvent], json: bool) {
                 "recurringEventId": ev.recurring_event_id,
                 "originalStartTime": ev.original_start_time.as_ref().map(|t| when(&Some(t.clone()))),
             });
-            writeln!(out, "{line}")
+            writeln!(self.out, "{line}")
         } else {
             if ev.is_cancelled() {
-                continue;
+                return ControlFlow::Continue(());
             }
             writeln!(
-                out,
+                self.out,
                 "{:<25} {:<25} {}{}  [{}]",
                 when(&ev.start),
                 when(&ev.end),
@@ -284,12 +307,17 @@ pub fn print_events(events: &[StoredEvent], json: bool) {
                 e.calendar
             )
         };
-        // A reader that went away (`| head`) ends the listing, as it does for other tools.
         if written.is_err() {
-            return;
+            return ControlFlow::Break(());
         }
+        ControlFlow::Continue(())
     }
-    let _ = out.flush();
+}
+
+impl Drop for EventPrinter {
+    fn drop(&mut self) {
+        let _ = self.out.flush();
+    }
 }
 
 /// Says which series a limit cut, so a shortened list never passes for a whole one.

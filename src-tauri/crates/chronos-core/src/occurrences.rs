@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// What a range query returns: the occurrences, and the series a limit cut short (their
@@ -30,27 +31,85 @@ pub struct TruncatedSeries {
     pub limit: ExpansionLimit,
 }
 
-/// Expands `rows` over `[from, to)`. Instants are computed exactly; all-day occurrences keep
+/// A range's answer in display order before its generated occurrences are written out: each
+/// slot is a stored row as it is, or one occurrence of a stored master. Writing every occurrence
+/// at once would hold a copy of the master per occurrence; `for_each` writes one at a time.
+#[derive(Debug, Default)]
+pub struct RangePlan {
+    rows: Vec<StoredEvent>,
+    slots: Vec<Slot>,
+    pub truncated: Vec<TruncatedSeries>,
+}
+
+#[derive(Debug)]
+enum Slot {
+    Row(usize),
+    Generated(usize, Occurrence),
+}
+
+impl RangePlan {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    fn event(&self, slot: &Slot) -> StoredEvent {
+        match slot {
+            Slot::Row(i) => self.rows[*i].clone(),
+            Slot::Generated(i, occ) => {
+                let row = &self.rows[*i];
+                StoredEvent {
+                    account: row.account.clone(),
+                    calendar: row.calendar.clone(),
+                    event: Arc::new(instance_of(&row.event, occ)),
+                    pending: row.pending,
+                }
+            }
+        }
+    }
+
+    /// Visits the events in order, each written out only for its visit; stops when `f` breaks.
+    pub fn for_each(&self, mut f: impl FnMut(&StoredEvent) -> ControlFlow<()>) {
+        for slot in &self.slots {
+            if f(&self.event(slot)).is_break() {
+                return;
+            }
+        }
+    }
+
+    pub fn into_result(self) -> RangeResult {
+        RangeResult {
+            events: self.slots.iter().map(|s| self.event(s)).collect(),
+            truncated: self.truncated,
+        }
+    }
+}
+
+/// Plans `rows` over `[from, to)`. Instants are computed exactly; all-day occurrences keep
 /// their floating dates and are kept when those dates, read in `zone` (the zone the caller
 /// displays), overlap the range.
-pub(crate) fn expand_rows(
+pub(crate) fn plan_rows(
     rows: Vec<StoredEvent>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     zone: Tz,
-) -> RangeResult {
-    let mut groups: HashMap<(AccountId, CalendarId), Vec<StoredEvent>> = HashMap::new();
-    for row in rows {
+) -> RangePlan {
+    let mut groups: HashMap<(AccountId, CalendarId), Vec<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
         groups
             .entry((row.account.clone(), row.calendar.clone()))
             .or_default()
-            .push(row);
+            .push(i);
     }
-    let mut out: Vec<(DateTime<Utc>, StoredEvent)> = Vec::new();
+    let mut keyed: Vec<(DateTime<Utc>, Slot)> = Vec::new();
     let mut truncated = Vec::new();
-    for ((account, calendar), rows) in groups {
-        let events: Vec<EventResource> = rows.iter().map(|r| (*r.event).clone()).collect();
+    for ((account, calendar), members) in groups {
+        let events: Vec<&EventResource> = members.iter().map(|&i| &*rows[i].event).collect();
         let expanded = recurrence::expand(&events, TimeRange::new(from, to), zone);
+        drop(events);
         for (id, err) in &expanded.skipped {
             tracing::warn!(account = %account, event = %id, kind = err.kind(), "event left out of the range: cannot be placed");
         }
@@ -64,30 +123,28 @@ pub(crate) fn expand_rows(
             });
         }
         for occ in expanded.occurrences {
-            let row = &rows[occ.source];
+            let row = members[occ.source];
             let key = sort_key(&occ.start, zone);
             if occ.is_exception || occ.master_id.is_none() {
-                out.push((key, row.clone()));
-                continue;
+                keyed.push((key, Slot::Row(row)));
+            } else {
+                keyed.push((key, Slot::Generated(row, occ)));
             }
-            let event = instance_of(&row.event, &occ);
-            out.push((
-                key,
-                StoredEvent {
-                    account: account.clone(),
-                    calendar: calendar.clone(),
-                    event: Arc::new(event),
-                    pending: row.pending,
-                },
-            ));
         }
     }
-    out.sort_by(|a, b| (a.0, &a.1.event.id).cmp(&(b.0, &b.1.event.id)));
+    fn id<'a>(rows: &'a [StoredEvent], slot: &'a Slot) -> &'a EventId {
+        match slot {
+            Slot::Row(i) => &rows[*i].event.id,
+            Slot::Generated(_, occ) => &occ.event_id,
+        }
+    }
+    keyed.sort_by(|a, b| (a.0, id(&rows, &a.1)).cmp(&(b.0, id(&rows, &b.1))));
     truncated.sort_by(|a, b| {
         (&a.account, &a.calendar, &a.series).cmp(&(&b.account, &b.calendar, &b.series))
     });
-    RangeResult {
-        events: out.into_iter().map(|(_, e)| e).collect(),
+    RangePlan {
+        slots: keyed.into_iter().map(|(_, s)| s).collect(),
+        rows,
         truncated,
     }
 }

@@ -20,7 +20,7 @@ mod palette;
 mod triggers;
 mod views;
 use crate::occurrences;
-pub use crate::occurrences::{RangeResult, TruncatedSeries};
+pub use crate::occurrences::{RangePlan, RangeResult, TruncatedSeries};
 pub use palette::{offline_stand_in, Palette};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
@@ -42,7 +42,7 @@ use crate::scheduler::{
 use crate::secrets::SecretStore;
 use crate::store::blocking;
 use crate::store::{
-    AccountStatus as StoredAccountStatus, CalendarRef, RecoveryReport, Store, StoredEvent,
+    AccountStatus as StoredAccountStatus, CalendarRef, Detail, RecoveryReport, Store, StoredEvent,
 };
 use crate::sync::progress::{spawn_throttled, ProgressSink, SyncOutcome, SyncTotals};
 use crate::sync::run::{run_account, RunConfig, RunDeps, RunReport};
@@ -401,10 +401,29 @@ impl Chronos {
         account: Option<&AccountId>,
         calendars: Option<Vec<CalendarRef>>,
     ) -> Result<RangeResult> {
+        Ok(self
+            .range_plan(from, to, zone, account, calendars, Detail::Full)
+            .await?
+            .into_result())
+    }
+
+    /// The same answer as [`Chronos::events_in_range`], each event opened at `detail`, and each
+    /// generated occurrence written out only when it is visited: a listing of a big range holds
+    /// one copy of each series, not one per occurrence.
+    pub async fn range_plan(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: chrono_tz::Tz,
+        account: Option<&AccountId>,
+        calendars: Option<Vec<CalendarRef>>,
+        detail: Detail,
+    ) -> Result<RangePlan> {
         let (store, a) = (self.inner.store.clone(), account.cloned());
         blocking(move || {
-            let rows = store.events_in_range(a.as_ref(), calendars.as_deref(), from, to)?;
-            Ok(occurrences::expand_rows(rows, from, to, zone))
+            let rows =
+                store.events_in_range_at(a.as_ref(), calendars.as_deref(), from, to, detail)?;
+            Ok(occurrences::plan_rows(rows, from, to, zone))
         })
         .await
     }

@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, CalendarId, EventDateTime, EventId};
 use chronos_core::outbox::{EditOptions, EditScope, EventChanges};
 use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::store::StoredEvent;
+use chronos_core::store::{Detail, StoredEvent};
 use chronos_testkit::*;
 use serde_json::json;
+use std::ops::ControlFlow;
 
 fn options(emu: &gcal_emulator::EmulatorHandle, dir: &std::path::Path) -> ChronosOptions {
     chronos_options(emu, dir, memory_secrets(), 2)
@@ -251,6 +252,70 @@ async fn a_weekly_series_shows_every_week_with_its_moved_and_cancelled_instances
         "the sync token was refused and replaced"
     );
     assert_weekly_december(&december(&chronos).await);
+}
+
+/// A listing's plan: the same events in the same order as the full answer, each generated
+/// occurrence written out when visited, opened in outline (title, times, series fields; no
+/// description or other content), and the visit stops when asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outline_plan_lists_what_the_full_answer_holds_in_the_same_order() {
+    let emu = emulator(world(&[0])).await;
+    seed(&emu);
+    emu.control()
+        .patch_event(
+            USER,
+            "team0001",
+            json!({"description": "agenda", "location": "Room 1"}),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, _) = open(&emu, dir.path()).await;
+    let (from, to) = (t("2026-12-01T00:00:00Z"), t("2027-01-01T00:00:00Z"));
+
+    let full = december(&chronos).await;
+    assert!(full
+        .iter()
+        .any(|e| e.event.description.as_deref() == Some("agenda")));
+    let plan = chronos
+        .range_plan(from, to, chrono_tz::UTC, None, None, Detail::Outline)
+        .await
+        .unwrap();
+    assert_eq!(plan.len(), full.len());
+    let mut listed = Vec::new();
+    plan.for_each(|e| {
+        listed.push(e.clone());
+        ControlFlow::Continue(())
+    });
+    let shape = |e: &StoredEvent| {
+        let ev = &e.event;
+        (
+            ev.id.clone(),
+            ev.summary.clone(),
+            ev.start.clone(),
+            ev.end.clone(),
+            ev.recurring_event_id.clone(),
+            ev.original_start_time.clone(),
+        )
+    };
+    assert_eq!(
+        listed.iter().map(shape).collect::<Vec<_>>(),
+        full.iter().map(shape).collect::<Vec<_>>()
+    );
+    assert!(listed.iter().all(|e| e.event.description.is_none()
+        && e.event.location.is_none()
+        && e.event.extra.is_empty()));
+    assert_weekly_december(&listed);
+
+    let mut visited = 0;
+    plan.for_each(|_| {
+        visited += 1;
+        if visited == 2 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(visited, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

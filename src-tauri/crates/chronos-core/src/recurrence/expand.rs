@@ -9,6 +9,7 @@ use crate::model::{EventId, EventResource};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 /// A query range `[from, to)` of instants. All-day events are placed on it through the display
@@ -110,7 +111,11 @@ pub fn instance_id(master_id: &EventId, original_start: &OccurrenceTime) -> Even
 }
 
 /// Expands `events` (as stored: `singleEvents=false`) over `range` with the default limits.
-pub fn expand(events: &[EventResource], range: TimeRange, display_tz: Tz) -> Expanded {
+pub fn expand<E: Borrow<EventResource>>(
+    events: &[E],
+    range: TimeRange,
+    display_tz: Tz,
+) -> Expanded {
     expand_with_limits(events, range, display_tz, Limits::default())
 }
 
@@ -180,8 +185,8 @@ enum OriginalKey {
     Date(NaiveDate),
 }
 
-pub fn expand_with_limits(
-    events: &[EventResource],
+pub fn expand_with_limits<E: Borrow<EventResource>>(
+    events: &[E],
     range: TimeRange,
     display_tz: Tz,
     limits: Limits,
@@ -198,24 +203,25 @@ pub fn expand_with_limits(
 
 /// Places the exceptions of every series that is not deleted, and returns which occurrences
 /// each series has replaced (cancelled exceptions included).
-fn place_exceptions<'a>(
-    events: &'a [EventResource],
+fn place_exceptions<'a, E: Borrow<EventResource>>(
+    events: &'a [E],
     view: &View,
     out: &mut Expanded,
 ) -> HashMap<&'a str, HashSet<OriginalKey>> {
     let masters: HashMap<&str, usize> = events
         .iter()
+        .map(Borrow::borrow)
         .enumerate()
         .filter(|(_, e)| is_master(e))
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
     let mut replaced: HashMap<&str, HashSet<OriginalKey>> = HashMap::new();
 
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in events.iter().map(Borrow::borrow).enumerate() {
         let Some(master_id) = e.recurring_event_id.as_ref().filter(|_| !is_master(e)) else {
             continue;
         };
-        let master = masters.get(master_id.as_str()).map(|&m| &events[m]);
+        let master = masters.get(master_id.as_str()).map(|&m| events[m].borrow());
         if master.is_some_and(|m| m.is_cancelled()) {
             continue; // the whole series was deleted
         }
@@ -256,8 +262,8 @@ fn place_exceptions<'a>(
 
 /// Places the single events and expands the series (skipping the occurrences in `replaced`),
 /// within `limits`.
-fn expand_events(
-    events: &[EventResource],
+fn expand_events<E: Borrow<EventResource>>(
+    events: &[E],
     view: &View,
     replaced: &HashMap<&str, HashSet<OriginalKey>>,
     limits: Limits,
@@ -270,7 +276,7 @@ fn expand_events(
         steps: limits.max_query_steps,
         occurrences: limits.max_query_occurrences,
     };
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in events.iter().map(Borrow::borrow).enumerate() {
         if e.recurring_event_id.is_some() && !is_master(e) || e.is_cancelled() {
             continue;
         }

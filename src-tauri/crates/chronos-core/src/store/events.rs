@@ -4,6 +4,7 @@ use super::calendars::{calendar_exists, IncrementalSync};
 use super::crypto::Sealer;
 use super::incoming::IncomingEvent;
 use super::index::{CalKey, CalendarIndex, Hit, Index, RowMeta};
+use super::outline::Detail;
 use super::rows::{
     backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, read_rows,
     write_row, IndexOp, Prepared,
@@ -271,6 +272,18 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredEvent>> {
+        self.events_in_range_at(account, calendars, from, to, Detail::Full)
+    }
+
+    /// [`Store::events_in_range`], each event opened at `detail`.
+    pub fn events_in_range_at(
+        &self,
+        account: Option<&AccountId>,
+        calendars: Option<&[CalendarRef]>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        detail: Detail,
+    ) -> Result<Vec<StoredEvent>> {
         if to <= from {
             return Err(Error::InvalidInput(
                 "the range ends before it starts".into(),
@@ -304,7 +317,7 @@ impl Store {
                 }
             }
         }
-        let mut events = read_rows(&db, &cals, &hits)?;
+        let mut events = read_rows(&db, &cals, &hits, detail)?;
         drop(db);
         events.sort_by(|a, b| {
             (a.0, a.1)
@@ -314,7 +327,7 @@ impl Store {
         let index = self.index_read();
         Ok(events
             .into_iter()
-            .map(|(_, i, event)| stored(&index, &cals[i], Arc::new(event)))
+            .map(|(_, i, event)| stored(&index, &cals[i], event))
             .collect())
     }
 

@@ -96,6 +96,7 @@ pub mod index;
 mod keys;
 mod local_write;
 mod outbox;
+mod outline;
 mod rows;
 pub mod schema;
 mod sync_state;
@@ -112,6 +113,7 @@ pub use local_write::{EventRekey, LocalWrite, LocalWriteResult};
 pub use outbox::{
     NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
 };
+pub use outline::Detail;
 pub use sync_state::{Generation, SyncErrorRecord, SyncState};
 
 use crate::error::{Error, Result};

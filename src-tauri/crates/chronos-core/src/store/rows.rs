@@ -4,11 +4,13 @@
 use super::crypto::{Aad, KeySet, RecordKind, Sealer};
 use super::incoming::IncomingEvent;
 use super::index::{digest, placement, CalKey, CalendarIndex, Hit, Placement, RowMeta};
-use super::{open_json, Db, Store};
+use super::outline::Detail;
+use super::{Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub(crate) enum IndexOp {
     Upsert {
@@ -279,14 +281,20 @@ pub(super) fn backfill_meta(
     Ok(())
 }
 
+/// A row to open: its sort key, its calendar's position, its id and its sealed bytes.
+type SealedRow = (i64, usize, String, Vec<u8>);
+/// An opened row: its sort key, its calendar's position, the event.
+type OpenedRow = (i64, usize, Arc<EventResource>);
+
 /// Decrypts the rows a range query found (`(hit, index into cals)`), spreading a large range
 /// over the cores: each is the cost of a row read, a decryption and a parse.
 pub(super) fn read_rows(
     db: &Db,
     cals: &[CalKey],
     hits: &[(Hit, usize)],
-) -> Result<Vec<(i64, usize, EventResource)>> {
-    let mut rows: Vec<(i64, usize, String, Vec<u8>)> = Vec::with_capacity(hits.len());
+    detail: Detail,
+) -> Result<Vec<OpenedRow>> {
+    let mut rows: Vec<SealedRow> = Vec::with_capacity(hits.len());
     {
         let by_row: HashMap<i64, (i64, usize)> =
             hits.iter().map(|(h, i)| (h.rowid, (h.key, *i))).collect();
@@ -312,39 +320,50 @@ pub(super) fn read_rows(
         )));
     }
     let keys = &db.keys;
-    let open_rows =
-        |chunk: &[(i64, usize, String, Vec<u8>)]| -> Result<Vec<(i64, usize, EventResource)>> {
-            chunk
-                .iter()
-                .map(|(k, i, id, blob)| {
-                    let (account, calendar) = &cals[*i];
-                    let ev: EventResource = open_json(
-                        keys,
-                        &event_aad(&[account.as_str(), calendar.as_str(), id]),
-                        blob,
-                    )?;
-                    if ev.id.as_str() != id {
-                        return Err(Error::Crypto(format!(
-                            "event row {id} holds a record for another id"
-                        )));
-                    }
-                    Ok((*k, *i, ev))
-                })
-                .collect()
-        };
+    // Each chunk is taken by value so a row's sealed bytes are freed as soon as it is opened:
+    // a big range never holds every blob and every event at once.
+    let open_rows = |chunk: Vec<SealedRow>| -> Result<Vec<OpenedRow>> {
+        chunk
+            .into_iter()
+            .map(|(k, i, id, blob)| {
+                let (account, calendar) = &cals[i];
+                let plain = keys.open(
+                    &event_aad(&[account.as_str(), calendar.as_str(), &id]),
+                    &blob,
+                )?;
+                drop(blob);
+                let ev = super::outline::parse(detail, &plain).map_err(|e| {
+                    Error::Crypto(format!("a decrypted record is not valid JSON: {e}"))
+                })?;
+                if ev.id.as_str() != id {
+                    return Err(Error::Crypto(format!(
+                        "event row {id} holds a record for another id"
+                    )));
+                }
+                Ok((k, i, Arc::new(ev)))
+            })
+            .collect()
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if threads < 2 || rows.len() < 2_000 {
-        return open_rows(&rows);
+        return open_rows(rows);
     }
     let chunk = rows.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    while rows.len() > chunk {
+        let rest = rows.split_off(chunk);
+        chunks.push(std::mem::replace(&mut rows, rest));
+    }
+    chunks.push(rows);
+    let total = chunks.iter().map(Vec::len).sum();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
+        let handles: Vec<_> = chunks
+            .into_iter()
             .map(|c| scope.spawn(move || open_rows(c)))
             .collect();
-        let mut out = Vec::with_capacity(rows.len());
+        let mut out = Vec::with_capacity(total);
         for h in handles {
             out.extend(
                 h.join()
