@@ -103,7 +103,7 @@ fn bindings() -> String {
         view::ConflictFieldView::decl(),
         view::ConflictView::decl(),
         outbox::ResolutionInput::decl(),
-        events::CalendarSyncState::decl(),
+        chronos_core::feed::CalendarRunState::decl(),
         events::CalendarProgress::decl(),
         events::SyncProgress::decl(),
         events::SyncState::decl(),

@@ -2,11 +2,15 @@
 
 pub mod calendar;
 pub mod conflict;
+pub mod error;
 pub mod event;
 pub mod input;
+pub mod sync;
+pub mod updates;
 
 pub use calendar::CalendarView;
 pub use conflict::{ConflictFieldView, ConflictView};
+pub use error::ErrorView;
 pub use event::{
     AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
     TruncatedSeriesView,
