@@ -87,7 +87,7 @@ fn bindings() -> String {
         recovery::LocalReset::decl(),
         settings::LogLevel::decl(),
         settings::Settings::decl(),
-        chronos_app::commands::settings::AccountTimeZone::decl(),
+        chronos_core::settings::AccountTimeZone::decl(),
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
         view::CalendarView::decl(),

@@ -92,33 +92,14 @@ pub async fn open_with(options: ChronosOptions, demo: Option<Demo>) -> Engine {
     }
 }
 
-/// Starts the engine's scheduler (start-up sync, interval, wake); its timers live on the async
-/// runtime, so it starts from inside it.
-pub fn start_scheduler<R: Runtime>(app: &AppHandle<R>) {
+/// Starts the engine's background work (scheduler, saved push address); its timers live on the
+/// async runtime, so it starts from inside it.
+pub fn start_background<R: Runtime>(app: &AppHandle<R>) {
     let Ok(chronos) = app.state::<Engine>().get().cloned() else {
         return;
     };
-    tauri::async_runtime::spawn(async move { chronos.start_scheduler() });
-}
-
-/// Hands the saved push address to the engine (later changes go through `set_settings`).
-pub fn apply_push_address<R: Runtime>(app: &AppHandle<R>) {
-    let address = app
-        .state::<crate::settings::SettingsStore>()
-        .get()
-        .push_address;
-    let Some(address) = address else { return };
-    let Ok(chronos) = app.state::<Engine>().get().cloned() else {
-        return;
-    };
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = chronos.set_push_address(Some(address)).await {
-            tracing::warn!(
-                kind = e.kind().as_str(),
-                "the saved push address was refused"
-            );
-        }
-    });
+    let settings = app.state::<crate::settings::SettingsStore>().get();
+    tauri::async_runtime::spawn(async move { chronos.start_background(&settings).await });
 }
 
 /// Starts a sync of one account or all accounts through the engine's scheduler (which joins a

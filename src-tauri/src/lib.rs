@@ -139,8 +139,7 @@ pub fn init_state<R: Runtime>(
         data_dir = %data_dir.display(),
         "Chronos starting"
     );
-    let interval =
-        std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
+    let interval = settings.get().sync_interval();
     app.manage(settings);
     let clock = clock::AppClock::new(launch.clock);
     app.manage(clock.clone());
@@ -153,8 +152,7 @@ pub fn init_state<R: Runtime>(
     app.manage(run);
     app.manage(engine);
     bridge::start(app.handle());
-    engine::start_scheduler(app.handle());
-    engine::apply_push_address(app.handle());
+    engine::start_background(app.handle());
     reminders::start(app.handle());
     Ok(())
 }

@@ -148,6 +148,9 @@ pub enum Error {
          changes would be lost)"
     )]
     DataKeyMissing(DataKeyProblem),
+    /// A local file other than the store (settings) could not be written.
+    #[error("{0}")]
+    LocalFile(String),
     #[error("local data could not be decrypted: {0}")]
     Crypto(String),
     #[error("local storage error: {0}")]
@@ -182,7 +185,7 @@ impl Error {
             Error::LoopbackPortTaken(_) => ErrorKind::InvalidInput,
             Error::Keyring(_) => ErrorKind::KeyringUnavailable,
             Error::DataKeyMissing(_) => ErrorKind::DataKeyMissing,
-            Error::Crypto(_) => ErrorKind::Storage,
+            Error::Crypto(_) | Error::LocalFile(_) => ErrorKind::Storage,
             Error::Storage(_) => ErrorKind::Storage,
             Error::InvalidInput(_) | Error::InvalidField { .. } => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,

@@ -17,6 +17,7 @@ pub mod reminders;
 pub mod scheduler;
 pub mod secrets;
 pub mod service;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod view;
