@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod feed;
 pub mod google;
+pub mod launch;
 pub mod model;
 pub(crate) mod occurrences;
 pub mod outbox;
