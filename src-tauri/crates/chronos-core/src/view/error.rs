@@ -47,14 +47,6 @@ impl ErrorView {
         }
     }
 
-    /// The engine's error, with a `not_found` one told in the words of what was looked for.
-    pub fn gone(e: Error, message: &str) -> Self {
-        match e.kind() {
-            ErrorKind::NotFound => ErrorView::not_found(message),
-            _ => e.into(),
-        }
-    }
-
     pub fn not_found(message: impl Into<String>) -> Self {
         ErrorView::new(ErrorKind::NotFound, message)
     }
@@ -106,11 +98,6 @@ mod tests {
         assert!(!e.retryable);
         let e = ErrorView::for_field(Error::InvalidInput("bad".into()), "title");
         assert_eq!(e.field.as_deref(), Some("title"));
-        let e = ErrorView::gone(Error::NotFound("row 7".into()), "already resolved");
-        assert_eq!(
-            (e.kind, e.message.as_str()),
-            (ErrorKind::NotFound, "already resolved")
-        );
     }
 
     #[test]
