@@ -2,7 +2,7 @@
 //! types (ts-rs) into `ui/src/api/generated/bindings.ts`. This test fails when that file is
 //! stale; `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` rewrites it.
 
-use chronos_app::commands::{accounts, app, calendars, outbox, recovery};
+use chronos_app::commands::{accounts, app, calendars, recovery};
 use chronos_app::{error, events, settings};
 use chronos_core::view;
 use ts_rs::TS;
@@ -11,7 +11,7 @@ use ts_rs::TS;
 /// where Chronos defines them, so a new kind or scope reaches the page's types.
 fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
     use chronos_core::outbox::{edit::Notify, ChangeState, EditScope};
-    use chronos_core::store::{ConflictKind, OutboxOp};
+    use chronos_core::store::ConflictKind;
     use chronos_core::ErrorKind;
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let serialised = |v: serde_json::Value| v.as_str().unwrap().to_owned();
@@ -35,9 +35,9 @@ fn unions() -> Vec<(&'static str, &'static str, Vec<String>)> {
         (
             "ChangeOp",
             "What a pending change does.",
-            OutboxOp::ALL
+            view::ChangeOp::ALL
                 .iter()
-                .map(|op| chronos_app::commands::outbox::op_name(*op).to_owned())
+                .map(|op| serialised(serde_json::to_value(op).unwrap()))
                 .collect(),
         ),
         (
@@ -87,7 +87,7 @@ fn bindings() -> String {
         recovery::LocalReset::decl(),
         settings::LogLevel::decl(),
         settings::Settings::decl(),
-        chronos_app::commands::settings::AccountTimeZone::decl(),
+        chronos_core::settings::AccountTimeZone::decl(),
         accounts::AccountState::decl(),
         accounts::AccountView::decl(),
         view::CalendarView::decl(),
@@ -99,11 +99,11 @@ fn bindings() -> String {
         view::Reminders::decl(),
         view::EventView::decl(),
         view::EventInput::decl(),
-        outbox::PendingChangeView::decl(),
+        view::PendingChangeView::decl(),
         view::ConflictFieldView::decl(),
         view::ConflictView::decl(),
-        outbox::ResolutionInput::decl(),
-        events::CalendarSyncState::decl(),
+        view::ResolutionInput::decl(),
+        chronos_core::feed::CalendarRunState::decl(),
         events::CalendarProgress::decl(),
         events::SyncProgress::decl(),
         events::SyncState::decl(),

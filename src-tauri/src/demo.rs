@@ -8,8 +8,7 @@
 use crate::error::AppError;
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::{ChronosOptions, STORE_FILE};
-use chronos_core::ErrorKind;
+use chronos_core::service::ChronosOptions;
 use gcal_emulator::{EmulatorConfig, EmulatorHandle};
 use std::path::Path;
 use std::sync::Arc;
@@ -24,17 +23,7 @@ pub struct Demo {
 impl Demo {
     /// Starts the emulator with the demo world spread around `today` (the app clock's date).
     pub async fn start(data_dir: &Path, today: chrono::NaiveDate) -> Result<Demo, AppError> {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let file = data_dir.join(format!("{STORE_FILE}{suffix}"));
-            if let Err(e) = std::fs::remove_file(&file) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    return Err(AppError::new(
-                        ErrorKind::Storage,
-                        format!("cannot reset the demo data in {}: {e}", data_dir.display()),
-                    ));
-                }
-            }
-        }
+        chronos_core::launch::reset_demo_store(data_dir)?;
         let port = match std::env::var(ENV_EMULATOR_PORT) {
             Ok(p) => p.parse::<u16>().map_err(|_| {
                 AppError::invalid(

@@ -5,19 +5,13 @@ use crate::clock::AppClock;
 use crate::demo::Demo;
 use crate::error::{AppError, CmdResult};
 use crate::events::SyncStatus;
-use crate::launch::Mode;
+use chronos_core::launch::Mode;
 use chronos_core::service::{Chronos, ChronosOptions};
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// Facts about this run, in app state.
-pub struct RunInfo {
-    pub mode: Mode,
-    pub data_dir: PathBuf,
-    pub log_dir: PathBuf,
-}
+pub use chronos_core::launch::RunInfo;
 
 /// The engine, or why it could not start (a locked keyring, say): commands report that error
 /// instead of the app failing to open.
@@ -53,17 +47,7 @@ pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> E
                 }
             }
         },
-        Mode::Google(client) => {
-            let oauth = chronos_core::config::OAuthClientConfig::new(
-                client.client_id.clone(),
-                client.client_secret.clone().unwrap_or_default(),
-            );
-            let secrets = Arc::new(chronos_core::secrets::KeyringSecretStore::new());
-            let mut options =
-                ChronosOptions::new(run.data_dir.clone(), secrets, client.endpoints(), oauth);
-            options.sign_in.loopback.port = client.server.redirect_port;
-            (None, options)
-        }
+        Mode::Google(client) => (None, client.options(run.data_dir.clone())),
     };
     let mut options = options;
     options.scheduler.interval = sync_interval;
@@ -92,33 +76,14 @@ pub async fn open_with(options: ChronosOptions, demo: Option<Demo>) -> Engine {
     }
 }
 
-/// Starts the engine's scheduler (start-up sync, interval, wake); its timers live on the async
-/// runtime, so it starts from inside it.
-pub fn start_scheduler<R: Runtime>(app: &AppHandle<R>) {
+/// Starts the engine's background work (scheduler, saved push address); its timers live on the
+/// async runtime, so it starts from inside it.
+pub fn start_background<R: Runtime>(app: &AppHandle<R>) {
     let Ok(chronos) = app.state::<Engine>().get().cloned() else {
         return;
     };
-    tauri::async_runtime::spawn(async move { chronos.start_scheduler() });
-}
-
-/// Hands the saved push address to the engine (later changes go through `set_settings`).
-pub fn apply_push_address<R: Runtime>(app: &AppHandle<R>) {
-    let address = app
-        .state::<crate::settings::SettingsStore>()
-        .get()
-        .push_address;
-    let Some(address) = address else { return };
-    let Ok(chronos) = app.state::<Engine>().get().cloned() else {
-        return;
-    };
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = chronos.set_push_address(Some(address)).await {
-            tracing::warn!(
-                kind = e.kind().as_str(),
-                "the saved push address was refused"
-            );
-        }
-    });
+    let settings = app.state::<crate::settings::SettingsStore>().get();
+    tauri::async_runtime::spawn(async move { chronos.start_background(&settings).await });
 }
 
 /// Starts a sync of one account or all accounts through the engine's scheduler (which joins a

@@ -12,7 +12,6 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod events;
-pub mod launch;
 pub mod launch_timing;
 pub mod logging;
 pub mod notify;
@@ -21,44 +20,9 @@ pub mod settings;
 pub mod tray;
 pub mod window;
 
-use chronos_core::clock::ShiftedClock;
-use engine::RunInfo;
+pub use chronos_core::launch::{self, Launch};
 use settings::SettingsStore;
-use std::path::PathBuf;
 use tauri::{App, Builder, Manager, Runtime};
-
-/// How the app was launched: arguments and environment, read once.
-#[derive(Clone, Debug, Default)]
-pub struct Launch {
-    pub args: Vec<String>,
-    /// `CHRONOS_DATA_DIR`: tests keep each run's data apart with it.
-    pub data_dir: Option<PathBuf>,
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-    /// Window, tray, deep links (off in mock-runtime tests).
-    pub desktop: bool,
-    /// A pinned clock (`CHRONOS_CLOCK_START`): the engine, the demo world, the tray, reminders
-    /// and the page all read their "now" from it.
-    pub clock: Option<ShiftedClock>,
-    /// `CHRONOS_SERVER_FILE`: another Google-compatible server (see `launch::SERVER_FILE`).
-    pub server_file: Option<PathBuf>,
-}
-
-impl Launch {
-    /// Fails only on a malformed clock pin: a test that asks for a date must not silently run
-    /// on today's.
-    pub fn from_env() -> Result<Launch, String> {
-        Ok(Launch {
-            args: std::env::args().collect(),
-            data_dir: std::env::var_os("CHRONOS_DATA_DIR").map(PathBuf::from),
-            client_id: std::env::var(launch::ENV_CLIENT_ID).ok(),
-            client_secret: std::env::var(launch::ENV_CLIENT_SECRET).ok(),
-            desktop: true,
-            clock: ShiftedClock::from_env()?,
-            server_file: std::env::var_os(launch::ENV_SERVER_FILE).map(PathBuf::from),
-        })
-    }
-}
 
 /// State and commands, for any runtime. Tauri runs the setup hook when the event loop starts;
 /// mock-runtime tests, which never start it, call [`init_state`] themselves after `build`.
@@ -114,23 +78,14 @@ pub fn init_state<R: Runtime>(
     launch: &Launch,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let paths = app.path();
-    let config_dir = paths.app_config_dir()?;
-    let server = launch::load_server(launch.server_file.as_deref(), &config_dir)?;
-    let mode = launch::decide_mode(
-        &launch.args,
-        launch.client_id.clone(),
-        launch.client_secret.clone(),
-        &server,
-        &config_dir,
-    );
-    let data_dir = launch::data_dir(launch.data_dir.clone(), paths.app_data_dir()?, &mode);
-    let log_dir = match &launch.data_dir {
-        Some(_) => data_dir.join("logs"),
-        None => paths.app_log_dir()?,
-    };
-    std::fs::create_dir_all(&data_dir)?;
-    let settings = SettingsStore::load(&data_dir);
-    if let Some(logs) = logging::init(&log_dir, settings.get().log_level) {
+    let run = launch.resolve(
+        &paths.app_config_dir()?,
+        paths.app_data_dir()?,
+        paths.app_log_dir()?,
+    )?;
+    let (mode, data_dir, log_dir) = (&run.mode, &run.data_dir, &run.log_dir);
+    let settings = SettingsStore::load(data_dir);
+    if let Some(logs) = logging::init(log_dir, settings.get().log_level) {
         app.manage(logs);
     }
     tracing::info!(
@@ -139,22 +94,15 @@ pub fn init_state<R: Runtime>(
         data_dir = %data_dir.display(),
         "Chronos starting"
     );
-    let interval =
-        std::time::Duration::from_secs(u64::from(settings.get().sync_interval_minutes) * 60);
+    let interval = settings.get().sync_interval();
     app.manage(settings);
     let clock = clock::AppClock::new(launch.clock);
     app.manage(clock.clone());
-    let run = RunInfo {
-        mode,
-        data_dir,
-        log_dir,
-    };
     let engine = tauri::async_runtime::block_on(engine::open(&run, interval, &clock));
     app.manage(run);
     app.manage(engine);
     bridge::start(app.handle());
-    engine::start_scheduler(app.handle());
-    engine::apply_push_address(app.handle());
+    engine::start_background(app.handle());
     reminders::start(app.handle());
     Ok(())
 }
@@ -165,7 +113,7 @@ fn init_desktop<R: Runtime>(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let tray = tray::create(app.handle());
     // Started by the login item: into the tray, unless there is no tray to come back from.
-    let shown = !(launch::started_at_login(&launch.args) && tray.is_ok());
+    let shown = !(launch.at_login() && tray.is_ok());
     window::create_main(app.handle(), shown)?;
     match tray {
         Ok(tray) => {

@@ -7,24 +7,13 @@ use chronos_core::service::Chronos;
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// The zone the window shows times in (see `Settings`): the account's own zone when the user
-/// follows it and it is known, else the chosen display zone, else the system's (`None`).
+/// The zone the window shows times in (see `Chronos::display_zone`).
 pub(crate) async fn display_zone<R: Runtime>(
     app: &AppHandle<R>,
     chronos: &Chronos,
 ) -> Option<chrono_tz::Tz> {
     let settings = app.state::<crate::settings::SettingsStore>().get();
-    if settings.follow_account_time_zone {
-        if let Ok(Some(first)) = chronos.accounts().await.map(|a| a.into_iter().next()) {
-            if let Ok(Some(tz)) = chronos.account_time_zone(&first.id).await {
-                return Some(tz);
-            }
-        }
-    }
-    settings
-        .display_time_zone
-        .as_deref()
-        .and_then(|z| z.parse().ok())
+    chronos.display_zone(&settings).await
 }
 
 struct Desktop<R: Runtime> {

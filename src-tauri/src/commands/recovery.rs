@@ -123,7 +123,7 @@ mod tests {
             .as_ref()
             .err()
             .expect("the store cannot be read");
-        assert_eq!(err.kind, "data_key_missing");
+        assert_eq!(err.kind, chronos_core::ErrorKind::DataKeyMissing);
         assert!(err.message.contains("reset"), "{}", err.message);
         assert_eq!(
             preview(&engine).await.unwrap(),

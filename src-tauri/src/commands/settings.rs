@@ -1,43 +1,21 @@
 //! `get_settings` / `set_settings`, and the account's own time zone for a display that follows it.
 
 use crate::engine::Engine;
-use crate::error::{AppError, CmdResult};
+use crate::error::CmdResult;
 use crate::settings::{Settings, SettingsStore};
-use serde::Serialize;
-use std::time::Duration;
+use chronos_core::settings::AccountTimeZone;
 use tauri::{AppHandle, Manager, Runtime, State};
-use ts_rs::TS;
 
-/// The zone the Google account uses (`settings` → `timezone`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountTimeZone {
-    pub account_id: String,
-    /// IANA name, e.g. "Asia/Kolkata".
-    pub time_zone: String,
-}
-
-/// The first connected account's own time zone: from the local copy, from Google when that is
-/// older than a day or `refresh` is set. `None` with no account, or when Google's zone is one
-/// Chronos does not know. An unreachable Google with nothing saved is an error (kind offline…).
+/// The first connected account's own time zone (see `Chronos::first_account_time_zone`).
 #[tauri::command]
 pub async fn account_time_zone(
     engine: State<'_, Engine>,
     refresh: Option<bool>,
 ) -> CmdResult<Option<AccountTimeZone>> {
     let chronos = engine.get()?;
-    let Some(first) = chronos.accounts().await?.into_iter().next() else {
-        return Ok(None);
-    };
-    let zone = if refresh.unwrap_or(false) {
-        chronos.refresh_account_time_zone(&first.id).await?
-    } else {
-        chronos.account_time_zone(&first.id).await?
-    };
-    Ok(zone.map(|z| AccountTimeZone {
-        account_id: first.id.as_str().to_owned(),
-        time_zone: z.name().to_owned(),
-    }))
+    Ok(chronos
+        .first_account_time_zone(refresh.unwrap_or(false))
+        .await?)
 }
 
 #[tauri::command]
@@ -45,31 +23,24 @@ pub fn get_settings(store: State<'_, SettingsStore>) -> Settings {
     store.get()
 }
 
-/// Saves and applies: the log level and the sync interval at once, launch-at-login through the
-/// autostart entry, a
-/// changed push address through the engine (which reopens its channels) before anything is
-/// saved, so a refused address leaves the old settings in place.
+/// Saves and applies: the engine's part in the core, then the log level and the login item.
 #[tauri::command]
 pub async fn set_settings<R: Runtime>(
     app: AppHandle<R>,
     settings: Settings,
 ) -> CmdResult<Settings> {
-    let settings = settings.validated()?;
-    let before = app.state::<SettingsStore>().get();
-    if settings.push_address != before.push_address {
-        let engine = app.state::<Engine>();
-        engine
-            .get()?
-            .set_push_address(settings.push_address.clone())
-            .await
-            .map_err(|e| AppError::for_field(e, "pushAddress"))?;
-    }
-    let saved = app.state::<SettingsStore>().set(settings)?;
-    if let Ok(chronos) = app.state::<Engine>().get() {
-        chronos.set_sync_interval(Duration::from_secs(
-            u64::from(saved.sync_interval_minutes) * 60,
-        ));
-    }
+    let store = app.state::<SettingsStore>();
+    let saved = match app.state::<Engine>().get() {
+        Ok(chronos) => chronos.apply_settings(&store, settings).await?,
+        // No engine to try a new push address on: that change is refused, as it would be.
+        Err(e) => {
+            let settings = settings.validated()?;
+            if settings.push_address != store.get().push_address {
+                return Err(e);
+            }
+            store.set(settings)?
+        }
+    };
     if let Some(logs) = app.try_state::<crate::logging::LogControl>() {
         logs.set_level(saved.log_level);
     }

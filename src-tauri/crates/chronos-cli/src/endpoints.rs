@@ -5,6 +5,7 @@
 //! `--emulator-url` shortcut, Google.
 
 use anyhow::{bail, Result};
+pub use chronos_core::config::Server;
 use chronos_core::config::{
     check_endpoint_url, Endpoint, EndpointOverrides, GoogleEndpoints, OAuthClientConfig, ServerFile,
 };
@@ -78,16 +79,6 @@ pub enum Approval {
     Automatic,
 }
 
-/// Which server the data comes from, so that each one keeps its own local copy.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Server {
-    Google,
-    /// The bundled emulator, through `--demo` or `--emulator-url`.
-    Emulator,
-    /// Any other API host, named `host` or `host_port`.
-    Other(String),
-}
-
 /// What the server options resolve to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerChoice {
@@ -128,9 +119,10 @@ impl ServerChoice {
             Approval::Browser
         };
         let server = match &emulator {
-            _ if endpoints.is_google() => Server::Google,
-            Some(e) if e.api_base == endpoints.api_base => Server::Emulator,
-            _ => Server::Other(endpoints.api_host_name()),
+            Some(e) if !endpoints.is_google() && e.api_base == endpoints.api_base => {
+                Server::Emulator
+            }
+            _ => Server::of(&endpoints),
         };
         let client_id = args.client_id.clone().or_else(|| file.client_id.clone());
         let client_secret = args
@@ -173,14 +165,9 @@ impl ServerChoice {
         options
     }
 
-    /// Where this server's local copy lives below the default data directory: real Google's
-    /// data never mixes with an emulator's or another server's.
+    /// Where this server's local copy lives below the default data directory.
     pub fn data_subdir(&self) -> Option<PathBuf> {
-        match &self.server {
-            Server::Google => None,
-            Server::Emulator => Some("demo".into()),
-            Server::Other(host) => Some(PathBuf::from("servers").join(host)),
-        }
+        self.server.data_subdir()
     }
 }
 

@@ -177,6 +177,38 @@ impl EndpointOverrides {
     }
 }
 
+/// Which server the data comes from, so that each one keeps its own local copy (the app and
+/// the CLI keep them in the same places).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Server {
+    Google,
+    /// The bundled emulator (demo mode, `--demo`, `--emulator-url`).
+    Emulator,
+    /// Any other API host, named `host` or `host_port`.
+    Other(String),
+}
+
+impl Server {
+    /// Google, or the other server `endpoints` name.
+    pub fn of(endpoints: &GoogleEndpoints) -> Server {
+        if endpoints.is_google() {
+            Server::Google
+        } else {
+            Server::Other(endpoints.api_host_name())
+        }
+    }
+
+    /// Where this server's local copy lives below the data directory: real Google's data
+    /// never mixes with an emulator's or another server's.
+    pub fn data_subdir(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Server::Google => None,
+            Server::Emulator => Some("demo".into()),
+            Server::Other(host) => Some(std::path::Path::new("servers").join(host)),
+        }
+    }
+}
+
 /// An endpoints file: a JSON object with any of `apiBase`, `authUrl`, `tokenUrl`, `revokeUrl`,
 /// `userinfoUrl` (addresses), `redirectPort` (the fixed sign-in port), `clientId` and
 /// `clientSecret`. Unknown keys are refused, so a misspelt key cannot silently mean Google.

@@ -52,6 +52,14 @@ impl ErrorKind {
         ErrorKind::Internal,
     ];
 
+    /// Whether a failure of this kind may pass by itself, so trying again later makes sense.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Offline | ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::NeedsReauth => "needs_reauth",
@@ -71,6 +79,12 @@ impl ErrorKind {
             ErrorKind::Storage => "storage",
             ErrorKind::Internal => "internal",
         }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -134,6 +148,9 @@ pub enum Error {
          changes would be lost)"
     )]
     DataKeyMissing(DataKeyProblem),
+    /// A local file other than the store (settings) could not be written.
+    #[error("{0}")]
+    LocalFile(String),
     #[error("local data could not be decrypted: {0}")]
     Crypto(String),
     #[error("local storage error: {0}")]
@@ -168,7 +185,7 @@ impl Error {
             Error::LoopbackPortTaken(_) => ErrorKind::InvalidInput,
             Error::Keyring(_) => ErrorKind::KeyringUnavailable,
             Error::DataKeyMissing(_) => ErrorKind::DataKeyMissing,
-            Error::Crypto(_) => ErrorKind::Storage,
+            Error::Crypto(_) | Error::LocalFile(_) => ErrorKind::Storage,
             Error::Storage(_) => ErrorKind::Storage,
             Error::InvalidInput(_) | Error::InvalidField { .. } => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,
@@ -197,10 +214,7 @@ impl Error {
 
     /// Whether trying the same thing again later may succeed without the user doing anything.
     pub fn retryable(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::Offline | ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout
-        )
+        self.kind().retryable()
     }
 }
 

@@ -3,9 +3,12 @@
 use crate::model::CalendarId;
 use crate::sync::progress::{FailureInfo, SyncProgress};
 use serde::Serialize;
+#[cfg(feature = "ts")]
+use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(TS), ts(rename = "CalendarSyncState"))]
+#[serde(rename_all = "snake_case")]
 pub enum CalendarRunState {
     Waiting,
     Running,

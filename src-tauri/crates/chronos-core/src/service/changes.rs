@@ -6,6 +6,21 @@ use crate::error::{Error, Result};
 use crate::model::AccountId;
 use crate::outbox::conflicts::{self, PendingChange, Resolution};
 use crate::store::{ConflictId, OutboxId, StoredConflict};
+use crate::view::{PendingChangeView, ResolutionInput};
+
+/// An id the page sends: a number, else an `invalid_input` on its field.
+fn parse_id(field: &'static str, s: &str) -> Result<i64> {
+    s.parse()
+        .map_err(|_| Error::invalid_field(field, "not a change id"))
+}
+
+/// A lookup's `not_found` in the words the page shows.
+fn gone(e: Error, message: &str) -> Error {
+    match e.kind() {
+        crate::ErrorKind::NotFound => Error::NotFound(message.to_owned()),
+        _ => e,
+    }
+}
 
 impl Chronos {
     /// Queued changes with their states, and open conflict records.
@@ -82,5 +97,52 @@ impl Chronos {
             .await?
             .map(|e| e.account)
             .ok_or_else(|| Error::NotFound(format!("change {} is no longer pending", id.0)))
+    }
+
+    /// Every account's queued changes in the page's shape (conflicts are listed on their own).
+    pub async fn pending_change_views(&self) -> Result<Vec<PendingChangeView>> {
+        let mut out = Vec::new();
+        for account in self.accounts().await? {
+            let changes = self.list_pending_changes(&account.id).await?;
+            let views = changes
+                .into_iter()
+                .filter_map(|c| crate::view::change::view(&account.id, c));
+            out.extend(views);
+        }
+        Ok(out)
+    }
+
+    /// The account and id of a change the page names by its id alone.
+    async fn change_by_id(&self, change_id: &str) -> Result<(AccountId, OutboxId)> {
+        let id = OutboxId(parse_id("changeId", change_id)?);
+        let account = self.change_account(id).await;
+        let account = account.map_err(|e| gone(e, "this change is no longer pending"))?;
+        self.user_activity();
+        Ok((account, id))
+    }
+
+    /// `retry_change` for a change the page names by its id alone (the user's doing).
+    pub async fn retry_change_by_id(&self, change_id: &str) -> Result<()> {
+        let (account, id) = self.change_by_id(change_id).await?;
+        self.retry_change(&account, id).await
+    }
+
+    /// `discard_change` for a change the page names by its id alone (the user's doing).
+    pub async fn discard_change_by_id(&self, change_id: &str) -> Result<()> {
+        let (account, id) = self.change_by_id(change_id).await?;
+        self.discard_change(&account, id).await
+    }
+
+    /// `resolve_conflict` for a conflict the page names by its id alone (the user's doing).
+    pub async fn resolve_conflict_by_id(
+        &self,
+        conflict_id: &str,
+        how: ResolutionInput,
+    ) -> Result<()> {
+        let id = ConflictId(parse_id("conflictId", conflict_id)?);
+        let account = self.conflict_account(id).await;
+        let account = account.map_err(|e| gone(e, "this conflict is already resolved"))?;
+        self.user_activity();
+        self.resolve_conflict(&account, id, how.into()).await
     }
 }

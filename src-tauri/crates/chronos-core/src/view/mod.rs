@@ -1,12 +1,18 @@
 //! What front ends show and send, shaped once in the core (the account views live in `feed`).
 
 pub mod calendar;
+pub mod change;
 pub mod conflict;
+pub mod error;
 pub mod event;
 pub mod input;
+pub mod sync;
+pub mod updates;
 
 pub use calendar::CalendarView;
+pub use change::{ChangeOp, PendingChangeView, ResolutionInput};
 pub use conflict::{ConflictFieldView, ConflictView};
+pub use error::ErrorView;
 pub use event::{
     AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
     TruncatedSeriesView,

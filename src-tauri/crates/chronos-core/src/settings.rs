@@ -1,0 +1,176 @@
+//! The user's settings, validated and kept in `settings.json` in the data directory (where the
+//! app has always kept it). Settings hold no event content, so plaintext on disk is fine.
+
+mod apply;
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::time::Duration;
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+pub use apply::AccountTimeZone;
+
+/// The settings file's name in the data directory.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub sync_interval_minutes: u32,
+    pub close_to_tray: bool,
+    pub launch_at_login: bool,
+    /// IANA zone; `None` = the system's zone.
+    pub display_time_zone: Option<String>,
+    /// Show times in the Google account's own zone (`settings` → `timezone` of the first
+    /// connected account) instead; `display_time_zone`, then the system's, stand in while it is
+    /// unknown.
+    pub follow_account_time_zone: bool,
+    /// Public HTTPS address for push notifications; `None` = polling only.
+    pub push_address: Option<String>,
+    pub log_level: LogLevel,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            sync_interval_minutes: 10,
+            close_to_tray: true,
+            launch_at_login: false,
+            display_time_zone: None,
+            follow_account_time_zone: false,
+            push_address: None,
+            log_level: LogLevel::Info,
+        }
+    }
+}
+
+pub const MIN_INTERVAL_MINUTES: u32 = 1;
+pub const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
+
+impl Settings {
+    /// Checks every field; the error names the first bad one. Empty strings mean "not set".
+    pub fn validated(mut self) -> Result<Settings> {
+        if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&self.sync_interval_minutes) {
+            return Err(Error::invalid_field(
+                "syncIntervalMinutes",
+                format!(
+                    "the sync interval must be between {MIN_INTERVAL_MINUTES} and \
+                     {MAX_INTERVAL_MINUTES} minutes"
+                ),
+            ));
+        }
+        self.display_time_zone = self.display_time_zone.filter(|z| !z.trim().is_empty());
+        if let Some(zone) = &self.display_time_zone {
+            if zone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(Error::invalid_field(
+                    "displayTimeZone",
+                    format!("\"{zone}\" is not a time zone name such as Europe/Berlin"),
+                ));
+            }
+        }
+        self.push_address = self.push_address.filter(|a| !a.trim().is_empty());
+        if let Some(address) = &self.push_address {
+            let ok = url::Url::parse(address)
+                .map(|u| u.scheme() == "https" && u.host().is_some())
+                .unwrap_or(false);
+            if !ok {
+                return Err(Error::invalid_field(
+                    "pushAddress",
+                    "the push address must be a public https:// address",
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    /// How often full syncs run.
+    pub fn sync_interval(&self) -> Duration {
+        Duration::from_secs(u64::from(self.sync_interval_minutes) * 60)
+    }
+
+    /// The chosen display zone, if one is chosen.
+    pub fn display_zone(&self) -> Option<chrono_tz::Tz> {
+        self.display_time_zone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+    }
+}
+
+/// The settings in memory plus the file they persist to.
+pub struct SettingsStore {
+    path: PathBuf,
+    current: RwLock<Settings>,
+}
+
+impl SettingsStore {
+    /// Loads `settings.json` from `dir`; a missing or unreadable file gives the defaults (a bad
+    /// file is logged and left in place until the next save overwrites it).
+    pub fn load(dir: &Path) -> SettingsStore {
+        let path = dir.join(SETTINGS_FILE);
+        let current = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<Settings>(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.validated().map_err(|e| e.to_string()))
+                .unwrap_or_else(|e| {
+                    tracing::warn!(path = %path.display(), error = %e, "ignoring a bad settings file");
+                    Settings::default()
+                }),
+            Err(_) => Settings::default(),
+        };
+        SettingsStore {
+            path,
+            current: RwLock::new(current),
+        }
+    }
+
+    pub fn get(&self) -> Settings {
+        self.current.read().expect("settings lock").clone()
+    }
+
+    /// Validates, writes the file (atomically: temp file + rename), then takes the new values.
+    pub fn set(&self, new: Settings) -> Result<Settings> {
+        let new = new.validated()?;
+        let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::Internal(e.to_string()))?;
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self.path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = self.path.with_extension("json.tmp");
+            std::fs::write(&tmp, &json)?;
+            std::fs::rename(&tmp, &self.path)
+        };
+        write().map_err(|e| Error::LocalFile(format!("could not save settings: {e}")))?;
+        *self.current.write().expect("settings lock") = new.clone();
+        Ok(new)
+    }
+}
+
+#[cfg(test)]
+mod tests;
