@@ -62,6 +62,11 @@ impl PendingOpen {
         true
     }
 
+    /// The page went with its window: links are held again until the next page listens.
+    pub fn page_gone(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).page_listening = false;
+    }
+
     /// Called by the page once it listens: the held day, if any, and no more holding.
     pub fn take(&self) -> Option<NaiveDate> {
         let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());

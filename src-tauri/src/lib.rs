@@ -29,6 +29,7 @@ use tauri::{App, Builder, Manager, Runtime};
 pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
     builder
         .manage(deep_link::PendingOpen::default())
+        .manage(window::LastPlace::default())
         .setup(move |app| {
             init_state(app, &launch)?;
             if launch.desktop {
@@ -113,8 +114,10 @@ fn init_desktop<R: Runtime>(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let tray = tray::create(app.handle());
     // Started by the login item: into the tray, unless there is no tray to come back from.
-    let shown = !(launch.at_login() && tray.is_ok());
-    window::create_main(app.handle(), shown)?;
+    // Into the tray means no window at all until it is asked for.
+    if !(launch.at_login() && tray.is_ok()) {
+        window::create_main(app.handle(), true)?;
+    }
     match tray {
         Ok(tray) => {
             app.manage(tray);
@@ -181,11 +184,11 @@ pub fn run() {
             Some(vec![launch::ARG_AUTOSTART]),
         ))
         .on_window_event(|w, e| {
-            let has_tray = w
-                .app_handle()
-                .try_state::<tray::Tray<tauri::Wry>>()
-                .is_some();
-            window::on_window_event(w, e, has_tray)
+            if let tauri::WindowEvent::Destroyed = e {
+                // The next page has a listener of its own to register.
+                w.app_handle().state::<deep_link::PendingOpen>().page_gone();
+            }
+            window::on_window_event(w, e, has_tray(w.app_handle()))
         });
     let launch = match Launch::from_env() {
         Ok(launch) => launch,
@@ -195,6 +198,21 @@ pub fn run() {
         }
     };
     build_app(builder, launch)
-        .run(tauri::generate_context!())
-        .expect("error while running Chronos");
+        .build(tauri::generate_context!())
+        .expect("error while building Chronos")
+        .run(|app, event| {
+            // The last window closed (not Quit, which gives a code): stay in the tray if asked.
+            if let tauri::RunEvent::ExitRequested {
+                code: None, api, ..
+            } = &event
+            {
+                if window::stays_in_tray(app, has_tray(app)) {
+                    api.prevent_exit();
+                }
+            }
+        });
+}
+
+fn has_tray(app: &tauri::AppHandle) -> bool {
+    app.try_state::<tray::Tray<tauri::Wry>>().is_some()
 }

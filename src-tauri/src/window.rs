@@ -1,18 +1,68 @@
 //! The main window: creation (with navigation kept inside the app), showing, and close-to-tray.
+//!
+//! Closed to the tray, the window is destroyed rather than hidden: a hidden webview keeps its web
+//! process and everything the page drew, hundreds of megabytes for a day in the tray. It is built
+//! again, where it was, when it is next shown.
 
+use std::sync::Mutex;
 use tauri::webview::PageLoadEvent;
-use tauri::{AppHandle, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
+use tauri::{
+    AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow,
+    WebviewWindowBuilder, WindowEvent,
+};
 use tauri_plugin_opener::OpenerExt;
 
 pub const MAIN: &str = "main";
 
-/// Brings the main window to the front (from the tray, a deep link, or a second launch).
+/// Where the window was when it was closed to the tray, so it comes back the same.
+#[derive(Default)]
+pub struct LastPlace(Mutex<Option<Place>>);
+
+#[derive(Clone, Copy)]
+struct Place {
+    size: PhysicalSize<u32>,
+    position: PhysicalPosition<i32>,
+    maximized: bool,
+}
+
+impl LastPlace {
+    fn remember<R: Runtime>(&self, w: &tauri::Window<R>) {
+        let (Ok(size), Ok(position)) = (w.inner_size(), w.outer_position()) else {
+            return;
+        };
+        let maximized = w.is_maximized().unwrap_or(false);
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Place {
+            size,
+            position,
+            maximized,
+        });
+    }
+
+    fn get(&self) -> Option<Place> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Brings the main window to the front (from the tray, a deep link, or a second launch),
+/// building it again when it was closed to the tray.
 pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
     if let Some(w) = app.get_webview_window(MAIN) {
         let _ = w.unminimize();
         let _ = w.show();
         let _ = w.set_focus();
+        return;
     }
+    match create_main(app, true) {
+        Ok(w) => {
+            let _ = w.set_focus();
+        }
+        Err(e) => tracing::error!(error = %e, "could not open the window again"),
+    }
+}
+
+/// Whether closing the last window leaves Chronos running in the tray.
+pub fn stays_in_tray<R: Runtime>(app: &AppHandle<R>, has_tray: bool) -> bool {
+    has_tray && app.state::<crate::settings::SettingsStore>().get().close_to_tray
 }
 
 /// Whether `url` is the app's own page (bundled assets, or the Vite dev server in development).
@@ -35,7 +85,10 @@ pub fn is_external_link(url: &url::Url) -> bool {
 /// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
 /// what config cannot say: links leave for the system browser instead of replacing the app.
 /// `shown` false keeps it hidden (a start at login goes to the tray).
-pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result<()> {
+pub fn create_main<R: Runtime>(
+    app: &AppHandle<R>,
+    shown: bool,
+) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app
@@ -47,8 +100,10 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result
     let dev_url = app.config().build.dev_url.clone();
     let handle = app.clone();
     let page_clock = app.state::<crate::clock::AppClock>().page_script();
-    WebviewWindowBuilder::from_config(app, &config)?
-        .visible(shown)
+    let place = app.try_state::<LastPlace>().and_then(|p| p.get());
+    let window = WebviewWindowBuilder::from_config(app, &config)?
+        // Put back where it was before it is shown, so it does not jump.
+        .visible(shown && place.is_none())
         .initialization_script(&page_clock)
         .on_navigation(move |url| {
             if is_app_url(url, dev_url.as_ref()) {
@@ -72,7 +127,17 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result
             }
         })
         .build()?;
-    Ok(())
+    if let Some(place) = place {
+        let _ = window.set_size(place.size);
+        let _ = window.set_position(place.position);
+        if place.maximized {
+            let _ = window.maximize();
+        }
+        if shown {
+            window.show()?;
+        }
+    }
+    Ok(window)
 }
 
 /// Tells the engine's scheduler whether the window is on screen and which calendars it shows,
@@ -112,14 +177,12 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
             chronos.window_focused();
         }
     }
-    if let WindowEvent::CloseRequested { api, .. } = event {
-        let settings = window
-            .app_handle()
-            .state::<crate::settings::SettingsStore>()
-            .get();
-        if settings.close_to_tray && has_tray {
-            api.prevent_close();
-            let _ = window.hide();
+    // The close goes ahead either way; the app's exit is what staying in the tray prevents.
+    if let WindowEvent::CloseRequested { .. } = event {
+        if stays_in_tray(window.app_handle(), has_tray) {
+            if let Some(place) = window.app_handle().try_state::<LastPlace>() {
+                place.remember(window);
+            }
             report_view(window.app_handle(), false);
         }
     }
