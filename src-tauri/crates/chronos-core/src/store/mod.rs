@@ -96,6 +96,7 @@ pub mod index;
 mod keys;
 mod local_write;
 mod outbox;
+mod range;
 mod rows;
 pub mod schema;
 mod sync_state;

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod conflict;
 pub mod event;
 pub mod input;
+pub mod month;
 
 pub use calendar::CalendarView;
 pub use conflict::{ConflictFieldView, ConflictView};
@@ -12,3 +13,4 @@ pub use event::{
     TruncatedSeriesView,
 };
 pub use input::EventInput;
+pub use month::{DayMore, MonthView};
