@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "set_calendar_color",
     "event_colors",
     "events_in_range",
+    "month_view",
     "create_event",
     "update_event",
     "move_event",

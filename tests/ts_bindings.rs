@@ -93,6 +93,8 @@ fn bindings() -> String {
         view::CalendarView::decl(),
         view::TruncatedSeriesView::decl(),
         view::EventsInRange::decl(),
+        view::DayMore::decl(),
+        view::MonthView::decl(),
         calendars::ColorDefinition::decl(),
         view::AttendeeView::decl(),
         view::ReminderOverride::decl(),

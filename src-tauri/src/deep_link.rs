@@ -64,7 +64,10 @@ impl PendingOpen {
 
     /// The page went with its window: links are held again until the next page listens.
     pub fn page_gone(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).page_listening = false;
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .page_listening = false;
     }
 
     /// Called by the page once it listens: the held day, if any, and no more holding.

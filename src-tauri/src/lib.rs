@@ -47,6 +47,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::calendars::set_calendar_color,
             commands::calendars::event_colors,
             commands::events::events_in_range,
+            commands::events::month_view,
             commands::events::create_event,
             commands::events::update_event,
             commands::events::move_event,

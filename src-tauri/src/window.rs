@@ -62,7 +62,11 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
 
 /// Whether closing the last window leaves Chronos running in the tray.
 pub fn stays_in_tray<R: Runtime>(app: &AppHandle<R>, has_tray: bool) -> bool {
-    has_tray && app.state::<crate::settings::SettingsStore>().get().close_to_tray
+    has_tray
+        && app
+            .state::<crate::settings::SettingsStore>()
+            .get()
+            .close_to_tray
 }
 
 /// Whether `url` is the app's own page (bundled assets, or the Vite dev server in development).
@@ -85,10 +89,7 @@ pub fn is_external_link(url: &url::Url) -> bool {
 /// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
 /// what config cannot say: links leave for the system browser instead of replacing the app.
 /// `shown` false keeps it hidden (a start at login goes to the tray).
-pub fn create_main<R: Runtime>(
-    app: &AppHandle<R>,
-    shown: bool,
-) -> tauri::Result<WebviewWindow<R>> {
+pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app

@@ -10,7 +10,7 @@ const today = () => nowDate().toISOString().slice(0, 10);
 async function start(backend: FakeBackend) {
   render(App);
   await waitFor(() => expect(backend.callsOf('get_settings').length).toBe(1));
-  await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(0));
+  await waitFor(() => expect(backend.callsOf('month_view').length).toBeGreaterThan(0));
 }
 
 describe('App', () => {
@@ -32,21 +32,41 @@ describe('App', () => {
     await start(backend);
     expect(screen.queryByTestId('demo-banner')).toBeNull();
     await new Promise((r) => setTimeout(r, 100));
-    expect(backend.callsOf('events_in_range')).toHaveLength(1);
+    expect(backend.callsOf('month_view')).toHaveLength(1);
   });
 
-  it('renders events from events_in_range with their id and title as text', async () => {
+  it('renders events from month_view with their id and title as text', async () => {
     const backend = new FakeBackend(
       connectedWorld({ events: [event({ id: 'e-77', title: '<img src=x onerror=alert(1)>Party', start: `${today()}T12:00:00Z`, end: `${today()}T13:00:00Z` })] }),
     );
     await start(backend);
-    const [from, to] = [backend.callsOf('events_in_range')[0].args.from, backend.callsOf('events_in_range')[0].args.to];
+    const [from, to] = [backend.callsOf('month_view')[0].args.from, backend.callsOf('month_view')[0].args.to];
     expect(typeof from).toBe('string');
     expect(Date.parse(to as string)).toBeGreaterThan(Date.parse(from as string));
     const el = await screen.findByTestId('calendar-event');
     expect(el.dataset.eventId).toBe('e-77');
     expect(el.dataset.eventTitle).toBe('<img src=x onerror=alert(1)>Party');
     expect(el.querySelector('img')).toBeNull();
+  });
+
+  it('asks the month for a few events a day and shows "+N more" that opens the day', async () => {
+    const at = (h: number) => `${today()}T${String(h).padStart(2, '0')}:00:00Z`;
+    const backend = new FakeBackend(
+      connectedWorld({ events: [event({ id: 'a', start: at(9), end: at(10) })], more: [{ date: today(), hidden: 3 }] }),
+    );
+    await start(backend);
+    expect(backend.callsOf('month_view')[0].args.perDay).toBe(4);
+    expect(backend.callsOf('events_in_range')).toHaveLength(0);
+    const more = await screen.findByTestId('more-events');
+    expect(more.getAttribute('aria-label')).toMatch(/^\+3 more events on \d{1,2} [A-Z][a-z]+$/);
+    expect(more.textContent).toBe('+3 more');
+    expect(more.tabIndex).toBe(0);
+    // Not an event: the e2e specs' event selector never finds it.
+    expect(screen.getAllByTestId('calendar-event')).toHaveLength(1);
+    await fireEvent.keyDown(more, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('calendar-view').dataset.view).toBe('day'));
+    // The day view loads every event of the day.
+    await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(0));
   });
 
   it('tells the shell when the first events are on screen', async () => {
@@ -75,9 +95,9 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('sync-progress').getAttribute('aria-valuenow')).toBe('40'));
     expect(screen.getByTestId('sync-status-text').textContent).toBe('Syncing 2 of 5 calendars · 300 events');
 
-    const before = backend.callsOf('events_in_range').length;
+    const before = backend.callsOf('month_view').length;
     await backend.emit('events://changed', { accountId: 'ada@example.com', calendarIds: ['ada@example.com'] });
-    await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(before));
+    await waitFor(() => expect(backend.callsOf('month_view').length).toBeGreaterThan(before));
 
     await backend.emit('sync://finished', {
       accountId: 'ada@example.com',
@@ -158,7 +178,7 @@ describe('App', () => {
     );
     await start(backend);
     await waitFor(() => expect(screen.getAllByTestId('calendar-event')).toHaveLength(2));
-    const fetches = backend.callsOf('events_in_range').length;
+    const fetches = backend.callsOf('month_view').length;
     const toggles = screen.getAllByTestId('calendar-toggle') as HTMLInputElement[];
     expect(toggles[0].checked).toBe(true);
     await fireEvent.click(toggles[0]);
@@ -168,7 +188,7 @@ describe('App', () => {
       calendarId: 'ada@example.com',
       selected: false,
     });
-    await waitFor(() => expect(backend.callsOf('events_in_range').length).toBe(fetches + 1));
+    await waitFor(() => expect(backend.callsOf('month_view').length).toBe(fetches + 1));
     await waitFor(() =>
       expect(screen.getAllByTestId('calendar-event').map((e) => e.dataset.eventId)).toEqual(['hol']),
     );

@@ -22,7 +22,7 @@ function world() {
 
 async function openOccurrence(backend: FakeBackend) {
   render(App);
-  await waitFor(() => expect(backend.callsOf('events_in_range').length).toBeGreaterThan(0));
+  await waitFor(() => expect(backend.callsOf('month_view').length).toBeGreaterThan(0));
   await fireEvent.click(await screen.findByTestId('calendar-event'));
 }
 

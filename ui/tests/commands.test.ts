@@ -41,6 +41,12 @@ describe('command wrappers', () => {
       'events_in_range',
       { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' },
     ],
+    [
+      'monthView',
+      () => api.monthView('2026-11-30T00:00:00Z', '2027-01-11T00:00:00Z', 4),
+      'month_view',
+      { from: '2026-11-30T00:00:00Z', to: '2027-01-11T00:00:00Z', perDay: 4 },
+    ],
     ['createEvent', () => api.createEvent(input), 'create_event', { input }],
     [
       'updateEvent',

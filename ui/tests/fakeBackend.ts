@@ -9,6 +9,7 @@ import type {
   AppInfo,
   CalendarView,
   Conflict,
+  DayMore,
   EventView,
   PendingChange,
   Settings,
@@ -21,6 +22,8 @@ export interface World {
   accounts: AccountView[];
   calendars: CalendarView[];
   events: EventView[];
+  /** What `month_view` says each day leaves out (its events are `events`). */
+  more: DayMore[];
   statuses: SyncStatus[];
   changes: PendingChange[];
   conflicts: Conflict[];
@@ -80,6 +83,7 @@ export function emptyWorld(over: Partial<World> = {}): World {
     accounts: [],
     calendars: [],
     events: [],
+    more: [],
     statuses: [],
     changes: [],
     conflicts: [],
@@ -155,6 +159,8 @@ export class FakeBackend {
         return {};
       case 'events_in_range':
         return { events: w.events, truncated: [] };
+      case 'month_view':
+        return { events: w.events, more: w.more, truncated: [] };
       case 'sync_status':
         return w.statuses;
       case 'list_pending_changes':

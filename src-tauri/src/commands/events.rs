@@ -10,13 +10,32 @@ use chronos_core::outbox::edit::EditOptions;
 use chronos_core::outbox::EditScope;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredEvent;
-use chronos_core::view::{EventInput, EventView, EventsInRange};
+use chronos_core::view::{EventInput, EventView, EventsInRange, MonthView};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| AppError::invalid(field, format!("not an RFC 3339 time: {s}")))
+}
+
+/// A range `[from, to)` as the page sends it: RFC 3339, forwards, at most 400 days.
+fn parse_range(from: &str, to: &str) -> CmdResult<(DateTime<Utc>, DateTime<Utc>)> {
+    let (from, to) = (parse_instant("from", from)?, parse_instant("to", to)?);
+    if to <= from {
+        return Err(AppError::invalid("to", "the range ends before it starts"));
+    }
+    if to - from > chrono::Duration::days(400) {
+        return Err(AppError::invalid("to", "ask for at most 400 days at once"));
+    }
+    Ok((from, to))
+}
+
+/// The zone the window shows dates in.
+async fn shown_zone<R: Runtime>(app: &AppHandle<R>, chronos: &Chronos) -> chrono_tz::Tz {
+    crate::reminders::display_zone(app, chronos)
+        .await
+        .unwrap_or_else(chronos_core::zone::system_zone)
 }
 
 /// Events of the selected calendars overlapping `[from, to)`, with all-day events placed on the
@@ -28,18 +47,26 @@ pub async fn events_in_range<R: Runtime>(
     from: String,
     to: String,
 ) -> CmdResult<EventsInRange> {
-    let (from, to) = (parse_instant("from", &from)?, parse_instant("to", &to)?);
-    if to <= from {
-        return Err(AppError::invalid("to", "the range ends before it starts"));
-    }
-    if to - from > chrono::Duration::days(400) {
-        return Err(AppError::invalid("to", "ask for at most 400 days at once"));
-    }
+    let (from, to) = parse_range(&from, &to)?;
     let chronos = engine.get()?;
-    let zone = crate::reminders::display_zone(&app, chronos)
-        .await
-        .unwrap_or_else(chronos_core::zone::system_zone);
+    let zone = shown_zone(&app, chronos).await;
     Ok(chronos.event_views_in_range(from, to, zone).await?)
+}
+
+/// A month grid of `[from, to)` in the window's zone: at most `per_day` events a day (the rest
+/// counted per day), only those decrypted.
+#[tauri::command]
+pub async fn month_view<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    from: String,
+    to: String,
+    per_day: u32,
+) -> CmdResult<MonthView> {
+    let (from, to) = parse_range(&from, &to)?;
+    let chronos = engine.get()?;
+    let zone = shown_zone(&app, chronos).await;
+    Ok(chronos.month_view(from, to, zone, per_day).await?)
 }
 
 /// After an edit the core has queued the change, told the UI (`events://changed`,

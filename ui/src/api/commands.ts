@@ -16,6 +16,7 @@ import type {
   ErrorKind,
   EventInput,
   EventsInRange,
+  MonthView,
   EventView,
   LocalReset,
   NavigateDate,
@@ -103,6 +104,10 @@ export const eventColors = (accountId: string) =>
  * an expansion limit cut short (`truncated`, empty when the answer is whole). */
 export const eventsInRange = (from: string, to: string) =>
   call<EventsInRange>('events_in_range', { from, to });
+/** A month grid of [from, to) (RFC 3339): at most `perDay` events a day, in the grid's order,
+ * and per day how many more there are (`more`, days with none left out). */
+export const monthView = (from: string, to: string, perDay: number) =>
+  call<MonthView>('month_view', { from, to, perDay });
 export const createEvent = (input: EventInput) => call<EventView>('create_event', { input });
 /** Replaces the event's editable fields with `input`; the core sends only what changed. For an
  * occurrence of a recurring series `scope` says which occurrences change (the shell's default is

@@ -21,6 +21,8 @@ export type {
   EventInput,
   EventsChanged,
   EventsInRange,
+  DayMore,
+  MonthView,
   EventView,
   LocalReset,
   LogLevel,

@@ -9,6 +9,12 @@
 //! - load: the first query after opening (decrypting every event into the index) versus opening
 //!   the plain file and reading and parsing every row.
 //!
+//! - month view: on 100,000 events over ±90 days (the density of the emulator's 100k world:
+//!   ~550 a day, a tenth all-day, 6% weekly series), a 6-week month grid with 4 events a day
+//!   (`Chronos::month_view`, which decrypts what it shows) versus every event of the same range
+//!   as views (`Chronos::event_views_in_range`). Only this part:
+//!   `cargo bench -p chronos-core --bench store -- month_view`.
+//!
 //! Run: `cargo bench -p chronos-core --bench store` (sample counts are kept small; each write
 //! iteration handles 100,000 events).
 
@@ -254,7 +260,111 @@ fn breakdown(evs: &[EventResource]) {
     );
 }
 
+/// `events()` packed into ±90 days around 2026-03-23: a tenth all-day (some over several days),
+/// one in sixteen a weekly series.
+fn dense_events() -> Vec<EventResource> {
+    let base = Utc
+        .with_ymd_and_hms(2025, 12, 23, 7, 0, 0)
+        .unwrap()
+        .timestamp();
+    let step = 181 * 86_400 / N as i64;
+    let mut evs = events();
+    for (i, e) in evs.iter_mut().enumerate() {
+        let start = base + i as i64 * step + (i as i64 * 7_919) % 36_000;
+        let at = |s: i64| EventDateTime {
+            date_time: Some(chrono::DateTime::from_timestamp(s, 0).unwrap().to_rfc3339()),
+            time_zone: Some("Europe/Berlin".into()),
+            ..Default::default()
+        };
+        if i % 10 == 0 {
+            let day = chrono::DateTime::from_timestamp(start, 0)
+                .unwrap()
+                .date_naive();
+            let date = |d: chrono::NaiveDate| EventDateTime {
+                date: Some(d.to_string()),
+                ..Default::default()
+            };
+            e.start = Some(date(day));
+            e.end = Some(date(day + chrono::Days::new(1 + (i as u64 / 10) % 3)));
+        } else {
+            e.start = Some(at(start));
+            e.end = Some(at(start + 1_800 * (1 + i as i64 % 4)));
+        }
+        if i % 16 == 1 {
+            e.recurrence = Some(vec!["RRULE:FREQ=WEEKLY".into()]);
+        }
+    }
+    evs
+}
+
+/// `Chronos::month_view` (4 a day) against `Chronos::event_views_in_range` on a dense store.
+fn bench_month_view(c: &mut Criterion) {
+    use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+    use chronos_core::service::{Chronos, ChronosOptions};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let chronos = rt
+        .block_on(Chronos::open(ChronosOptions::new(
+            dir.path(),
+            Arc::new(MemorySecretStore::default()),
+            GoogleEndpoints::default(),
+            OAuthClientConfig::new("unused", ""),
+        )))
+        .unwrap();
+    let store = chronos.store();
+    store.upsert_account(&account()).unwrap();
+    let entry = CalendarListEntry {
+        id: calendar(),
+        selected: Some(true),
+        primary: Some(true),
+        ..Default::default()
+    };
+    store
+        .apply_calendar_list(&account(), &[entry], true, None)
+        .unwrap();
+    write_store(store, pages_of(&dense_events()));
+    let zone = chrono_tz::Europe::Berlin;
+    let from = Utc.with_ymd_and_hms(2026, 2, 28, 23, 0, 0).unwrap();
+    let to = from + chrono::Duration::days(42);
+    let month = || rt.block_on(chronos.month_view(from, to, zone, 4)).unwrap();
+    let range = || {
+        rt.block_on(chronos.event_views_in_range(from, to, zone))
+            .unwrap()
+    };
+    let (m, r) = (month(), range());
+    let hidden: u32 = m.more.iter().map(|d| d.hidden).sum();
+    eprintln!(
+        "6-week month view: {} events shown, {hidden} left out over {} days; the range view has {}",
+        m.events.len(),
+        m.more.len(),
+        r.events.len()
+    );
+    let time = |f: &dyn Fn() -> usize| {
+        let t = std::time::Instant::now();
+        for _ in 0..5 {
+            f();
+        }
+        t.elapsed().as_secs_f64() / 5.0
+    };
+    let (tm, tr) = (
+        time(&|| month().events.len()),
+        time(&|| range().events.len()),
+    );
+    eprintln!(
+        "month view {:.1} ms, range view {:.1} ms: the month view takes {:.2}x the range view's time",
+        tm * 1e3,
+        tr * 1e3,
+        tm / tr
+    );
+    let mut g = c.benchmark_group("month_view_of_100k");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("month_view_4_a_day", |b| b.iter(|| month().events.len()));
+    g.bench_function("event_views_in_range", |b| b.iter(|| range().events.len()));
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
+    bench_month_view(c);
     let evs = events();
     breakdown(&evs);
     let month_from = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();

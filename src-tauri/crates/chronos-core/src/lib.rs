@@ -10,6 +10,7 @@ pub mod feed;
 pub mod google;
 pub mod launch;
 pub mod model;
+pub(crate) mod month;
 pub(crate) mod occurrences;
 pub mod outbox;
 pub mod push;

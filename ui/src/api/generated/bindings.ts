@@ -94,6 +94,30 @@ export type TruncatedSeriesView = { accountId: string, calendarId: string, serie
 
 export type EventsInRange = { events: Array<EventView>, truncated: Array<TruncatedSeriesView>, };
 
+export type DayMore = { 
+/**
+ * The date in the zone the grid is shown in (`YYYY-MM-DD`).
+ */
+date: string, 
+/**
+ * Events covering that day that the grid does not show.
+ */
+hidden: number, };
+
+export type MonthView = { 
+/**
+ * The events kept on some day, each once and whole (a bar over several days included).
+ */
+events: Array<EventView>, 
+/**
+ * The days with events left out, and how many (days with none are not listed).
+ */
+more: Array<DayMore>, 
+/**
+ * Series a limit cut short (as in `events_in_range`).
+ */
+truncated: Array<TruncatedSeriesView>, };
+
 export type ColorDefinition = { background: string, foreground: string, };
 
 export type AttendeeView = { email: string, displayName?: string | null, responseStatus?: ResponseStatus | null, organizer?: boolean | null, self?: boolean | null, optional?: boolean | null, };

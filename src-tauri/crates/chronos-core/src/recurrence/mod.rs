@@ -39,6 +39,7 @@ mod time;
 pub use edit::{split_series, surviving_exceptions, ExceptionTriage};
 pub use engine::Limits;
 pub use error::RecurrenceError;
+pub(crate) use expand::span as event_span;
 pub use expand::{
     expand, expand_with_limits, instance_id, Expanded, ExpansionLimit, Occurrence, OccurrenceTime,
     TimeRange, Truncation,

@@ -6,8 +6,8 @@ use super::incoming::IncomingEvent;
 use super::index::{CalKey, CalendarIndex, Hit, Index, RowMeta};
 use super::outline::Detail;
 use super::rows::{
-    backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, read_rows,
-    write_row, IndexOp, Prepared,
+    backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, write_row,
+    IndexOp, Prepared,
 };
 use super::sync_state::Generation;
 use super::{now_ms, open_json, Db, Store};
@@ -289,46 +289,12 @@ impl Store {
                 "the range ends before it starts".into(),
             ));
         }
-        let cals: Vec<CalKey> = match calendars {
-            Some(c) => c
-                .iter()
-                .filter(|r| account.is_none_or(|a| *a == r.account))
-                .map(|r| (r.account.clone(), r.calendar.clone()))
-                .collect(),
-            None => self.selected_calendars(account),
-        };
-        let db = self.db();
-        for key @ (a, c) in &cals {
-            if !self.index_read().calendars.contains_key(key) {
-                calendar_exists(&db.conn, a, c)?;
-                self.ensure_loaded(&db, a, c)?;
-            }
-        }
-        let (from, to) = (from.timestamp(), to.timestamp());
+        let reader = self.range_reader(account, calendars)?;
         let mut hits: Vec<(Hit, usize)> = Vec::new();
-        {
-            let index = self.index_read();
-            let mut buf = Vec::new();
-            for (i, key) in cals.iter().enumerate() {
-                if let Some(cal) = index.calendars.get(key) {
-                    buf.clear();
-                    cal.range(from, to, &mut buf);
-                    hits.extend(buf.drain(..).map(|h| (h, i)));
-                }
-            }
-        }
-        let mut events = read_rows(&db, &cals, &hits, detail)?;
-        drop(db);
-        events.sort_by(|a, b| {
-            (a.0, a.1)
-                .cmp(&(b.0, b.1))
-                .then_with(|| a.2.id.cmp(&b.2.id))
+        reader.walk(from.timestamp(), to.timestamp(), |seen, i| {
+            hits.push((seen.hit, i))
         });
-        let index = self.index_read();
-        Ok(events
-            .into_iter()
-            .map(|(_, i, event)| stored(&index, &cals[i], event))
-            .collect())
+        reader.read(&hits, detail)
     }
 
     /// One event, read from its row (decrypted now), with its pending mark.
@@ -383,7 +349,7 @@ impl Store {
     }
 }
 
-fn stored(index: &Index, key: &CalKey, event: Arc<EventResource>) -> StoredEvent {
+pub(super) fn stored(index: &Index, key: &CalKey, event: Arc<EventResource>) -> StoredEvent {
     StoredEvent {
         account: key.0.clone(),
         calendar: key.1.clone(),

@@ -97,6 +97,7 @@ mod keys;
 mod local_write;
 mod outbox;
 mod outline;
+mod range;
 mod rows;
 pub mod schema;
 mod sync_state;

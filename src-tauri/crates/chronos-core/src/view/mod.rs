@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod error;
 pub mod event;
 pub mod input;
+pub mod month;
 pub mod sync;
 pub mod updates;
 
@@ -18,3 +19,4 @@ pub use event::{
     TruncatedSeriesView,
 };
 pub use input::EventInput;
+pub use month::{DayMore, MonthView};

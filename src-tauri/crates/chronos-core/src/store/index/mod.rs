@@ -13,7 +13,7 @@ mod row_meta;
 #[cfg(test)]
 mod tests;
 
-pub use placement::{placement, Placement};
+pub use placement::{placement, Placement, Shape};
 pub use row_meta::{digest, RowMeta};
 
 use crate::model::{AccountId, CalendarId, EventId};
@@ -44,10 +44,10 @@ struct MasterEntry {
 #[derive(Default)]
 pub struct CalendarIndex {
     entries: HashMap<EventId, Entry>,
-    /// Spans up to `LONG_SPAN`: `(lo, rowid) → hi`.
-    spans: BTreeMap<(i64, i64), i64>,
-    /// Longer spans, which every query checks: `rowid → (lo, hi)`.
-    long: HashMap<i64, (i64, i64)>,
+    /// Spans up to `LONG_SPAN`: `(lo, rowid) → (hi, shape)`.
+    spans: BTreeMap<(i64, i64), (i64, Shape)>,
+    /// Longer spans, which every query checks: `rowid → (lo, hi, shape)`.
+    long: HashMap<i64, (i64, i64, Shape)>,
     masters: HashMap<i64, MasterEntry>,
     /// Exceptions per master id (`rowid → their span`): an exception's original slot is only its
     /// start, so one whose occurrence began before a range and runs into it is found through its
@@ -62,6 +62,15 @@ pub struct CalendarIndex {
 pub struct Hit {
     pub key: i64,
     pub rowid: i64,
+}
+
+/// A row found by a range walk and what the index knows of where it shows: a span's end and
+/// shape (`hit.key` is its start), or `None` for a series' master and the exceptions found
+/// through it, which are only placed by expanding the series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    pub hit: Hit,
+    pub span: Option<(i64, Shape)>,
 }
 
 impl CalendarIndex {
@@ -89,11 +98,11 @@ impl CalendarIndex {
         let rowid = meta.rowid;
         let mut lo_key = i64::MIN;
         match meta.placement {
-            Placement::Span { lo, hi } if hi - lo > LONG_SPAN => {
-                self.long.insert(rowid, (lo, hi));
+            Placement::Span { lo, hi, shape } if hi - lo > LONG_SPAN => {
+                self.long.insert(rowid, (lo, hi, shape));
             }
-            Placement::Span { lo, hi } => {
-                self.spans.insert((lo, rowid), hi);
+            Placement::Span { lo, hi, shape } => {
+                self.spans.insert((lo, rowid), (hi, shape));
                 lo_key = lo;
             }
             Placement::Master {
@@ -113,7 +122,7 @@ impl CalendarIndex {
             }
             Placement::Unplaced => {}
         }
-        if let (Some(master), Placement::Span { lo, hi }) = (master, meta.placement) {
+        if let (Some(master), Placement::Span { lo, hi, .. }) = (master, meta.placement) {
             self.exceptions
                 .entry(master.clone())
                 .or_default()
@@ -152,19 +161,30 @@ impl CalendarIndex {
 
     /// Rows whose placement overlaps `[from, to)`.
     pub fn range(&self, from: i64, to: i64, out: &mut Vec<Hit>) {
+        self.walk(from, to, |seen| out.push(seen.hit));
+    }
+
+    /// Calls `f` for each row whose placement overlaps `[from, to)`.
+    pub fn walk(&self, from: i64, to: i64, mut f: impl FnMut(Seen)) {
         let span_overlaps = |lo: i64, hi: i64, from: i64, to: i64| lo < to && hi > from;
         let lower = (from.saturating_sub(LONG_SPAN), i64::MIN);
         let upper = (to, i64::MIN);
         if lower < upper {
-            for (&(lo, rowid), &hi) in self.spans.range(lower..upper) {
+            for (&(lo, rowid), &(hi, shape)) in self.spans.range(lower..upper) {
                 if span_overlaps(lo, hi, from, to) {
-                    out.push(Hit { key: lo, rowid });
+                    f(Seen {
+                        hit: Hit { key: lo, rowid },
+                        span: Some((hi, shape)),
+                    });
                 }
             }
         }
-        for (&rowid, &(lo, hi)) in &self.long {
+        for (&rowid, &(lo, hi, shape)) in &self.long {
             if span_overlaps(lo, hi, from, to) {
-                out.push(Hit { key: lo, rowid });
+                f(Seen {
+                    hit: Hit { key: lo, rowid },
+                    span: Some((hi, shape)),
+                });
             }
         }
         for (&rowid, m) in &self.masters {
@@ -176,9 +196,12 @@ impl CalendarIndex {
             if !placement.overlaps(from, to) {
                 continue;
             }
-            out.push(Hit {
-                key: m.first,
-                rowid,
+            f(Seen {
+                hit: Hit {
+                    key: m.first,
+                    rowid,
+                },
+                span: None,
             });
             // Exceptions whose original slot starts up to one occurrence length before `from`
             // (the ones inside the range were found above).
@@ -191,7 +214,10 @@ impl CalendarIndex {
             let early = from.saturating_sub(m.length);
             for (&x, &(lo, hi)) in exceptions {
                 if !span_overlaps(lo, hi, from, to) && span_overlaps(lo, hi, early, to) {
-                    out.push(Hit { key: lo, rowid: x });
+                    f(Seen {
+                        hit: Hit { key: lo, rowid: x },
+                        span: None,
+                    });
                 }
             }
         }

@@ -11,8 +11,9 @@ pub(super) const FLOATING_SLACK: i64 = 14 * 3_600;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placement {
     /// Covers `[lo, hi)`. For an exception this also covers its original slot, so the series
-    /// expander sees the exception wherever the instance it replaces would have been.
-    Span { lo: i64, hi: i64 },
+    /// expander sees the exception wherever the instance it replaces would have been. `shape`
+    /// says whether the numbers alone tell where a calendar shows the event.
+    Span { lo: i64, hi: i64, shape: Shape },
     /// A recurring master: may produce instances starting from `first` until `until` (`None`:
     /// no bound known without expanding, e.g. COUNT or RDATE), each lasting `length` seconds.
     Master {
@@ -22,6 +23,59 @@ pub enum Placement {
     },
     /// No usable times (malformed or missing): reachable by id, never by range.
     Unplaced,
+}
+
+/// How a span's numbers relate to where a calendar shows the event, so a view can lay out many
+/// events from the index and decrypt only those it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A timed event: `lo` and `hi` are its start and end instants (`hi` at least `lo + 1`).
+    Instants,
+    /// An all-day event: `lo` and `hi` are the UTC midnights of its first date and of the date
+    /// after its last, widened by `FLOATING_SLACK`.
+    Dates,
+    /// Only the event itself tells: an exception (its span also covers its original slot), or
+    /// times a calendar reads otherwise than the span (no zone, an unknown one, a date beside a
+    /// time, an end before the start).
+    Unverified,
+}
+
+impl Shape {
+    /// The all-day dates `[first, end)` (days since the epoch) of a `Dates` span.
+    pub fn dates(lo: i64, hi: i64) -> (i64, i64) {
+        (
+            (lo + FLOATING_SLACK) / 86_400,
+            (hi - FLOATING_SLACK) / 86_400,
+        )
+    }
+
+    /// The shape of a single event's span `[lo, hi)`: `Instants` or `Dates` only when the
+    /// recurrence expander, which places the events a view shows, reads the same times.
+    fn of(ev: &EventResource, lo: i64, hi: i64) -> Shape {
+        use crate::recurrence::EventTime;
+        if ev.recurring_event_id.is_some() || ev.original_start_time.is_some() {
+            return Shape::Unverified;
+        }
+        let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        match crate::recurrence::event_span(ev) {
+            Ok((EventTime::AllDay(s), EventTime::AllDay(e)))
+                if e > s
+                    && lo == midnight(s) - FLOATING_SLACK
+                    && hi == midnight(e) + FLOATING_SLACK =>
+            {
+                Shape::Dates
+            }
+            Ok((EventTime::Timed { utc: s, .. }, EventTime::Timed { utc: e, .. }))
+                if s.timestamp_subsec_nanos() == 0
+                    && e.timestamp_subsec_nanos() == 0
+                    && lo == s.timestamp()
+                    && hi == e.timestamp().max(lo + 1) =>
+            {
+                Shape::Instants
+            }
+            _ => Shape::Unverified,
+        }
+    }
 }
 
 fn instant(dt: &EventDateTime) -> Option<(i64, bool)> {
@@ -132,13 +186,15 @@ pub fn placement(ev: &EventResource) -> Placement {
                     },
             )
         });
-    match (own, original) {
-        (Some((a, b)), Some((c, d))) => Placement::Span {
-            lo: a.min(c),
-            hi: b.max(d),
-        },
-        (Some((a, b)), None) | (None, Some((a, b))) => Placement::Span { lo: a, hi: b },
-        (None, None) => Placement::Unplaced,
+    let (lo, hi) = match (own, original) {
+        (Some((a, b)), Some((c, d))) => (a.min(c), b.max(d)),
+        (Some((a, b)), None) | (None, Some((a, b))) => (a, b),
+        (None, None) => return Placement::Unplaced,
+    };
+    Placement::Span {
+        lo,
+        hi,
+        shape: Shape::of(ev, lo, hi),
     }
 }
 
@@ -152,7 +208,7 @@ fn o_is_floating(ev: &EventResource) -> bool {
 impl Placement {
     pub fn overlaps(&self, from: i64, to: i64) -> bool {
         match *self {
-            Placement::Span { lo, hi } => lo < to && hi > from,
+            Placement::Span { lo, hi, .. } => lo < to && hi > from,
             // The last start may be before `from` and its occurrence still run into the range.
             Placement::Master {
                 first,

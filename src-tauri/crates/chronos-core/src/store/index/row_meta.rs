@@ -1,6 +1,6 @@
 //! What the index keeps of a row, and the sealed `meta` column it is read back from.
 
-use super::placement::Placement;
+use super::placement::{Placement, Shape};
 
 /// What the index keeps of one row: where to find it, where it sits, and a digest of its
 /// plaintext so a page that brings the same event again is recognised without decrypting.
@@ -13,13 +13,14 @@ pub struct RowMeta {
 
 /// The plaintext of a row's sealed `meta` column: a version byte, the placement (a kind byte and
 /// three numbers) and the digest, so a calendar is indexed without decrypting its events.
-const META_VERSION: u8 = 1;
+/// Version 2 added a span's shape (version 1 rows are indexed again from their content).
+const META_VERSION: u8 = 2;
 const META_LEN: usize = 2 + 3 * 8 + 8;
 
 impl RowMeta {
     pub fn encode_sealed_part(placement: &Placement, digest: u64) -> [u8; META_LEN] {
         let (kind, a, b, c) = match *placement {
-            Placement::Span { lo, hi } => (0u8, lo, hi, 0),
+            Placement::Span { lo, hi, shape } => (0u8, lo, hi, shape_code(shape)),
             Placement::Master {
                 first,
                 until,
@@ -46,7 +47,16 @@ impl RowMeta {
         let num = |i: usize| i64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
         let (a, b, c) = (num(2), num(10), num(18));
         let placement = match bytes[1] {
-            0 => Placement::Span { lo: a, hi: b },
+            0 => Placement::Span {
+                lo: a,
+                hi: b,
+                shape: match c {
+                    0 => Shape::Unverified,
+                    1 => Shape::Instants,
+                    2 => Shape::Dates,
+                    _ => return None,
+                },
+            },
             1 => Placement::Master {
                 first: a,
                 until: (b != i64::MAX).then_some(b),
@@ -60,6 +70,14 @@ impl RowMeta {
             placement,
             digest: num(26) as u64,
         })
+    }
+}
+
+fn shape_code(shape: Shape) -> i64 {
+    match shape {
+        Shape::Unverified => 0,
+        Shape::Instants => 1,
+        Shape::Dates => 2,
     }
 }
 

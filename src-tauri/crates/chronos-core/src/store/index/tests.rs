@@ -64,7 +64,21 @@ impl Filed {
 #[test]
 fn meta_round_trips_and_rejects_unknown_bytes() {
     for p in [
-        Placement::Span { lo: -5, hi: 7 },
+        Placement::Span {
+            lo: -5,
+            hi: 7,
+            shape: Shape::Dates,
+        },
+        Placement::Span {
+            lo: -5,
+            hi: 7,
+            shape: Shape::Instants,
+        },
+        Placement::Span {
+            lo: -5,
+            hi: 7,
+            shape: Shape::Unverified,
+        },
         Placement::Master {
             first: 1,
             until: None,
@@ -90,6 +104,9 @@ fn meta_round_trips_and_rejects_unknown_bytes() {
     let mut bytes = RowMeta::encode_sealed_part(&Placement::Unplaced, 1);
     bytes[0] = 9;
     assert_eq!(RowMeta::decode(1, &bytes), None);
+    // Version 1 had no shape: its rows are indexed again from their content.
+    bytes[0] = 1;
+    assert_eq!(RowMeta::decode(1, &bytes), None);
     assert_eq!(RowMeta::decode(1, &bytes[..10]), None);
     assert_ne!(digest(b"a"), digest(b"b"));
     assert_eq!(digest(b"same"), digest(b"same"));
@@ -106,27 +123,65 @@ fn placements() {
         placement(&e),
         Placement::Span {
             lo: ts("2026-12-01T08:00:00Z"),
-            hi: ts("2026-12-01T09:00:00Z")
+            hi: ts("2026-12-01T09:00:00Z"),
+            shape: Shape::Instants,
         }
     );
 
-    let e = ev("b", date("2026-12-01"), date("2026-12-02"));
-    let Placement::Span { lo, hi } = placement(&e) else {
+    let e = ev("b", date("2026-12-01"), date("2026-12-03"));
+    let Placement::Span { lo, hi, shape } = placement(&e) else {
         panic!()
     };
     assert_eq!(lo, ts("2026-12-01T00:00:00Z") - FLOATING_SLACK);
-    assert_eq!(hi, ts("2026-12-02T00:00:00Z") + FLOATING_SLACK);
+    assert_eq!(hi, ts("2026-12-03T00:00:00Z") + FLOATING_SLACK);
+    assert_eq!(shape, Shape::Dates);
+    let first = ts("2026-12-01T00:00:00Z") / 86_400;
+    assert_eq!(Shape::dates(lo, hi), (first, first + 2));
 
     let mut z = dt("2026-12-01T09:00:00");
     z.time_zone = Some("America/New_York".into());
     let e = ev("c", z.clone(), z);
-    let Placement::Span { lo, .. } = placement(&e) else {
+    let Placement::Span { lo, hi, shape } = placement(&e) else {
         panic!()
     };
     assert_eq!(lo, ts("2026-12-01T14:00:00Z"));
+    assert_eq!((hi, shape), (lo + 1, Shape::Instants));
 
     let e = ev("d", dt("not a date"), dt("2026-12-01T10:00:00Z"));
     assert_eq!(placement(&e), Placement::Unplaced);
+}
+
+#[test]
+fn only_times_the_expander_reads_the_same_way_get_a_verified_shape() {
+    let shape = |e: &EventResource| match placement(e) {
+        Placement::Span { shape, .. } => shape,
+        other => panic!("{other:?}"),
+    };
+    // A wall time without a zone: the index guesses, the expander leaves it out.
+    let floating = ev("f", dt("2026-12-01T09:00:00"), dt("2026-12-01T10:00:00"));
+    assert_eq!(shape(&floating), Shape::Unverified);
+    // An unknown zone name beside an offset.
+    let mut odd = dt("2026-12-01T09:00:00Z");
+    odd.time_zone = Some("Mars/Olympus".into());
+    assert_eq!(shape(&ev("z", odd.clone(), odd)), Shape::Unverified);
+    // A date beside a time.
+    assert_eq!(
+        shape(&ev("m", date("2026-12-01"), dt("2026-12-02T10:00:00Z"))),
+        Shape::Unverified
+    );
+    // An exception's span also covers its original slot.
+    let mut x = ev(
+        "s_20261201T090000Z",
+        dt("2026-12-01T11:00:00Z"),
+        dt("2026-12-01T12:00:00Z"),
+    );
+    x.recurring_event_id = Some("s".into());
+    x.original_start_time = Some(dt("2026-12-01T09:00:00Z"));
+    assert_eq!(shape(&x), Shape::Unverified);
+    // An all-day event without an end is one day.
+    let mut one = ev("d", date("2026-12-01"), date("2026-12-02"));
+    one.end = None;
+    assert_eq!(shape(&one), Shape::Dates);
 }
 
 #[test]
