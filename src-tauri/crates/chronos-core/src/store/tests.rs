@@ -420,3 +420,84 @@ fn presealed_blobs_are_stored_as_they_are() {
         .unwrap();
     assert_eq!(stored, blob);
 }
+
+/// The previous release sealed each row's index entry at meta version 1 (no span shape): such
+/// a store opens, its rows are indexed again from their content, and their meta is rewritten at
+/// the current version so the cost is paid once.
+#[test]
+fn a_version_1_meta_is_indexed_again_from_the_event_and_rewritten() {
+    use super::events::{PageApply, PageEnd};
+    use super::index::RowMeta;
+    use super::rows::{meta_aad, preseal};
+    use crate::model::PageToken;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    let secrets = Arc::new(MemorySecretStore::default());
+    let (a, c) = (AccountId::from("a@x"), CalendarId::from("c1"));
+    {
+        let store = Store::open(&path, secrets.clone()).unwrap();
+        store.upsert_account(&a).unwrap();
+        let entry = CalendarListEntry {
+            id: c.clone(),
+            selected: Some(true),
+            ..Default::default()
+        };
+        store.apply_calendar_list(&a, &[entry], true, None).unwrap();
+        let page = PageApply {
+            full_sync: None,
+            end: PageEnd::Next(PageToken::from("p1")),
+        };
+        let events = vec![IncomingEvent::from_event(&page_event("e1", "one")).unwrap()];
+        let sealer = store.sealer();
+        let presealed = preseal(&store, &sealer, &a, &c, &events);
+        store
+            .commit_page(&a, &c, events, presealed, &sealer, &page)
+            .unwrap();
+        // Rewrite the row's meta as version 1 wrote it: the same layout, version byte 1, no shape.
+        let db = store.db();
+        let parts = [a.as_str(), c.as_str(), "e1"];
+        let sealed: Vec<u8> = db
+            .conn
+            .query_row("SELECT meta FROM events WHERE event_id = 'e1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let mut plain = db.keys.open(&meta_aad(&parts), &sealed).unwrap();
+        assert!(RowMeta::decode(1, &plain).is_some());
+        plain[0] = 1;
+        plain[18..26].copy_from_slice(&0i64.to_le_bytes());
+        let old = db.keys.seal(&meta_aad(&parts), &plain);
+        db.conn
+            .execute("UPDATE events SET meta = ?1 WHERE event_id = 'e1'", [old])
+            .unwrap();
+    }
+    let store = Store::open(&path, secrets).unwrap();
+    let utc = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    let got = store
+        .events_in_range(
+            None,
+            None,
+            utc("2026-03-01T00:00:00Z"),
+            utc("2026-04-01T00:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|e| e.event.id.as_str()).collect::<Vec<_>>(),
+        ["e1"]
+    );
+    let db = store.db();
+    let sealed: Vec<u8> = db
+        .conn
+        .query_row("SELECT meta FROM events WHERE event_id = 'e1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let plain = db
+        .keys
+        .open(&meta_aad(&[a.as_str(), c.as_str(), "e1"]), &sealed)
+        .unwrap();
+    assert!(
+        RowMeta::decode(1, &plain).is_some(),
+        "the meta was written again at the current version"
+    );
+}
