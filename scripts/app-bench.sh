@@ -6,7 +6,10 @@
 # since the process started). Five launches under Xvfb; the median is the figure, next to the
 # same launch on a small store (20 × 250) measured in the same run as the baseline. After the last
 # launch it sums the resident memory of every process of the app (the app, WebKit's web and
-# network processes) from /proc, and the CPU they use in 10 idle seconds.
+# network processes) from /proc, and the CPU they use in 10 idle seconds; then closes the window
+# to the tray (a StatusNotifier desktop, scripts/app-bench-tray.mjs, is up from the start), measures
+# the same there, and opens it again from the tray: how long until it is on screen, and until
+# its month is drawn.
 #
 #   bash scripts/app-bench.sh               # builds the release app, CLI and emulator first
 #   BENCH_SKIP_BUILD=1 bash scripts/app-bench.sh
@@ -25,6 +28,7 @@ if [ -z "${APP_BENCH_INSIDE:-}" ]; then
   if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
     bash scripts/setup-deps.sh
     (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+    (cd tests/e2e && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
     echo "building the release app (UI embedded), CLI and emulator" >&2
     ui/node_modules/.bin/tauri build --no-bundle
     cargo build --release --locked -p chronos-cli -p gcal-emulator
@@ -56,8 +60,10 @@ die() { printf 'app-bench.sh: %s\n' "$*" >&2; exit 1; }
 
 EMU_PID=""
 APP_PID=""
+DESK_PID=""
 cleanup() {
   [ -z "$APP_PID" ] || kill "$APP_PID" 2>/dev/null || true
+  [ -z "$DESK_PID" ] || kill "$DESK_PID" 2>/dev/null || true
   [ -z "$EMU_PID" ] || kill "$EMU_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -167,6 +173,29 @@ runs() {
   MED_WALL=$(median "${wall[@]}")
 }
 
+# A desktop with a tray (scripts/app-bench-tray.mjs) before the first launch, as at a login: the
+# app registers its tray item with it, and closing the window then leaves it in the tray.
+node "$ROOT/scripts/app-bench-tray.mjs" "$WORK" >"$WORK/desk.out" 2>&1 &
+DESK_PID=$!
+for _ in $(seq 1 500); do [ -e "$WORK/desk.ready" ] && break; sleep 0.02; done
+[ -e "$WORK/desk.ready" ] || die "the tray desktop did not start: $(cat "$WORK/desk.out")"
+
+# wait_file NAME: waits up to 30 s for the tray half to write NAME.
+wait_file() {
+  for _ in $(seq 1 3000); do [ -e "$WORK/$1" ] && return 0; sleep 0.01; done
+  die "no $1 from the tray desktop: $(cat "$WORK/desk.out")"
+}
+
+# idle_pct: the CPU all of the app's processes use in 10 idle seconds, in % of a core.
+idle_pct() {
+  local hz c0 c1
+  hz=$(getconf CLK_TCK)
+  c0=$(cpu_ticks)
+  sleep 10
+  c1=$(cpu_ticks)
+  awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / 10 }'
+}
+
 prepare small 250
 runs small
 SMALL_MED=$MED SMALL_WALL=$MED_WALL
@@ -179,12 +208,28 @@ sleep 3
 RSS_KB=$(sum_field status VmRSS)
 PSS_KB=$(sum_field smaps_rollup Pss)
 PROCS=$(tree "$APP_PID" | wc -w)
-HZ=$(getconf CLK_TCK)
-c0=$(cpu_ticks)
-sleep 10
-c1=$(cpu_ticks)
-IDLE_PCT=$(awk -v d=$((c1 - c0)) -v hz="$HZ" 'BEGIN { printf "%.2f", 100 * d / hz / 10 }')
+IDLE_PCT=$(idle_pct)
+
+# Closed to the tray: the window (and its web process) goes; what is left, then 10 idle seconds.
+touch "$WORK/close"
+wait_file closed
+sleep 5
+TRAY_RSS_KB=$(sum_field status VmRSS)
+TRAY_PSS_KB=$(sum_field smaps_rollup Pss)
+TRAY_PROCS=$(tree "$APP_PID" | wc -w)
+TRAY_IDLE_PCT=$(idle_pct)
+# Open Chronos again: the window on screen, then the month with its events in it.
+marks() { cat "$WORK/big.store"/logs/chronos*.log 2>/dev/null | grep -c 'first month shown' || true; }
+before=$(marks)
+t0=$(date +%s%N)
+touch "$WORK/open"
+wait_file opened
+REOPEN_WINDOW_MS=$(cat "$WORK/opened")
+for _ in $(seq 1 3000); do [ "$(marks)" -gt "$before" ] && break; sleep 0.01; done
+[ "$(marks)" -gt "$before" ] || die "the reopened window never showed its month"
+REOPEN_MONTH_MS=$((($(date +%s%N) - t0) / 1000000))
 stop_app
+kill "$DESK_PID" 2>/dev/null || true
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<EOF
@@ -195,4 +240,8 @@ Desktop app, release build, ${CALENDARS} × ${EVENTS} events ($((CALENDARS * EVE
   baseline: ${CALENDARS} × 250 events                         ${SMALL_MED} ms   → ${MED} / ${SMALL_MED} = $(ratio "$MED" "$SMALL_MED")×
   resident, window open on the month, ${PROCS} processes   RSS $((RSS_KB / 1024)) MB, PSS $((PSS_KB / 1024)) MB   (goal ≤ 300 MB)
   idle CPU over 10 s, all processes                   ${IDLE_PCT} % of a core
+  closed to the tray, ${TRAY_PROCS} processes              RSS $((TRAY_RSS_KB / 1024)) MB, PSS $((TRAY_PSS_KB / 1024)) MB   (goal ≤ 80 MB)
+  idle CPU in the tray over 10 s                      ${TRAY_IDLE_PCT} % of a core   (goal ≤ 0.1 %)
+  Open Chronos from the tray: window on screen        ${REOPEN_WINDOW_MS} ms   (goal ≤ 300 ms)
+  Open Chronos from the tray: the month drawn         ${REOPEN_MONTH_MS} ms
 EOF

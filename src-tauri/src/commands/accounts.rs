@@ -2,55 +2,14 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
-use chrono::{DateTime, Utc};
 use chronos_core::model::AccountId;
-use chronos_core::sync::status::AccountStatus;
-use serde::Serialize;
+use chronos_core::view::AccountListItem;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
-use ts_rs::TS;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountState {
-    Connected,
-    NeedsReauth,
-    Syncing,
-    Error,
-}
-
-#[derive(Clone, Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountView {
-    /// The account's email address; it is the account id.
-    pub id: String,
-    pub status: AccountState,
-    pub last_sync_at: Option<DateTime<Utc>>,
-}
-
-fn view(id: &AccountId, status: &AccountStatus) -> AccountView {
-    let state = match status {
-        AccountStatus::NeedsReauth => AccountState::NeedsReauth,
-        AccountStatus::Syncing { .. } => AccountState::Syncing,
-        AccountStatus::Error { .. } | AccountStatus::Quota { .. } => AccountState::Error,
-        AccountStatus::Idle | AccountStatus::UpToDate { .. } => AccountState::Connected,
-    };
-    AccountView {
-        id: id.as_str().to_owned(),
-        status: state,
-        last_sync_at: status.last_sync(),
-    }
-}
 
 #[tauri::command]
-pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountView>> {
-    let chronos = engine.get()?;
-    Ok(chronos
-        .accounts()
-        .await?
-        .iter()
-        .map(|a| view(&a.id, &a.status))
-        .collect())
+pub async fn list_accounts(engine: State<'_, Engine>) -> CmdResult<Vec<AccountListItem>> {
+    Ok(engine.get()?.account_list().await?)
 }
 
 /// Runs the sign-in flow and resolves when the account is connected. The caller asks for the
@@ -80,12 +39,12 @@ fn sign_in_opener<R: Runtime>(app: &AppHandle<R>, demo: bool) -> impl FnOnce(Str
 pub async fn connect_account<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
-) -> CmdResult<AccountView> {
+) -> CmdResult<AccountListItem> {
     let chronos = engine.get()?;
     let account = chronos
         .connect_account(sign_in_opener(&app, engine.demo.is_some()))
         .await?;
-    Ok(view(&account, &chronos.account_status(&account)))
+    Ok(chronos.account_item(&account))
 }
 
 /// Signs in again after *Needs re-auth*, with Google's account chooser pre-set to the account.
@@ -96,14 +55,14 @@ pub async fn reconnect_account<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     account_id: String,
-) -> CmdResult<AccountView> {
+) -> CmdResult<AccountListItem> {
     let chronos = engine.get()?;
     let expected = AccountId::new(account_id);
     let account = chronos
         .reconnect_account(&expected, sign_in_opener(&app, engine.demo.is_some()))
         .await
         .map_err(|e| AppError::for_field(e, "accountId"))?;
-    Ok(view(&account, &chronos.account_status(&account)))
+    Ok(chronos.account_item(&account))
 }
 
 /// Revokes the grant, deletes the tokens and every local trace of the account.

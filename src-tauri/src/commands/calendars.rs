@@ -1,13 +1,13 @@
 //! Calendars: list, show/hide, colour; the account's event colour palette.
 
 use crate::engine::Engine;
-use crate::error::{AppError, CmdResult};
-use chronos_core::model::{AccountId, CalendarColors, CalendarId, RgbColor};
+use crate::error::CmdResult;
+use chronos_core::google::ColorDefinition;
+use chronos_core::model::{AccountId, CalendarId};
+use chronos_core::view::input::calendar_colors;
 use chronos_core::view::CalendarView;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use tauri::State;
-use ts_rs::TS;
 
 #[tauri::command]
 pub async fn list_calendars(
@@ -47,24 +47,13 @@ pub async fn set_calendar_color(
     background_color: String,
     foreground_color: String,
 ) -> CmdResult<CalendarView> {
-    let colors = CalendarColors {
-        background: RgbColor::parse(&background_color)
-            .map_err(|e| AppError::for_field(e.into(), "backgroundColor"))?,
-        foreground: RgbColor::parse(&foreground_color)
-            .map_err(|e| AppError::for_field(e.into(), "foregroundColor"))?,
-    };
+    let colors = calendar_colors(&background_color, &foreground_color)?;
     let chronos = engine.get()?;
     let (account, calendar) = (AccountId::new(account_id), CalendarId::new(calendar_id));
     chronos
         .set_calendar_colors(&account, &calendar, colors)
         .await?;
     Ok(chronos.calendar_view(&account, &calendar).await?)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct ColorDefinition {
-    pub background: String,
-    pub foreground: String,
 }
 
 /// The account's event colours by `colorId`, as its `colors.get` defines them (Google is asked
@@ -75,24 +64,6 @@ pub async fn event_colors(
     engine: State<'_, Engine>,
     account_id: String,
 ) -> CmdResult<BTreeMap<String, ColorDefinition>> {
-    let chronos = engine.get()?;
     let account = AccountId::new(account_id);
-    if !chronos.has_account(&account).await? {
-        return Err(AppError::not_found(format!("no account {account}")));
-    }
-    let palette = chronos.palette_now(&account).await;
-    Ok(palette
-        .colors
-        .event
-        .iter()
-        .map(|(id, c)| {
-            (
-                id.clone(),
-                ColorDefinition {
-                    background: c.background.clone(),
-                    foreground: c.foreground.clone(),
-                },
-            )
-        })
-        .collect())
+    Ok(engine.get()?.event_color_views(&account).await?)
 }

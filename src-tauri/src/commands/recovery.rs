@@ -4,30 +4,8 @@
 use crate::engine::Engine;
 use crate::error::{AppError, CmdResult};
 use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::store::RecoveryReport;
-use serde::Serialize;
+use chronos_core::view::LocalReset;
 use tauri::{AppHandle, Runtime, State};
-use ts_rs::TS;
-
-/// What resetting the local copy loses for good (unsent changes, conflicts) and what the next
-/// sync fetches again (events).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LocalReset {
-    pub unsent_changes: usize,
-    pub conflicts: usize,
-    pub events: usize,
-}
-
-impl From<RecoveryReport> for LocalReset {
-    fn from(r: RecoveryReport) -> Self {
-        LocalReset {
-            unsent_changes: r.unsent_changes_lost,
-            conflicts: r.conflicts_lost,
-            events: r.events_wiped,
-        }
-    }
-}
 
 fn options(engine: &Engine) -> CmdResult<&ChronosOptions> {
     engine.recovery.as_ref().ok_or_else(|| {

@@ -6,7 +6,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// One palette entry: the block's colour and the text's (also what the page gets per `colorId`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ColorDefinition {
     pub background: String,
     pub foreground: String,

@@ -98,6 +98,21 @@ impl Chronos {
         Ok(account)
     }
 
+    /// One account as the account list shows it now.
+    pub fn account_item(&self, account: &AccountId) -> crate::view::AccountListItem {
+        crate::view::AccountListItem::of(account, &self.account_status(account))
+    }
+
+    /// The account list as the window shows it.
+    pub async fn account_list(&self) -> Result<Vec<crate::view::AccountListItem>> {
+        Ok(self
+            .accounts()
+            .await?
+            .iter()
+            .map(|a| crate::view::AccountListItem::of(&a.id, &a.status))
+            .collect())
+    }
+
     pub async fn accounts(&self) -> Result<Vec<AccountSummary>> {
         let store = self.inner.store.clone();
         let rows = blocking(move || {

@@ -143,6 +143,21 @@ impl Chronos {
         saved
     }
 
+    /// The account's event colours by `colorId`, as views show them (see [`Chronos::palette_now`]).
+    pub async fn event_color_views(
+        &self,
+        account: &AccountId,
+    ) -> crate::error::Result<BTreeMap<String, ColorDefinition>> {
+        if !self.has_account(account).await? {
+            return Err(crate::error::Error::NotFound(format!(
+                "no account {account}"
+            )));
+        }
+        Ok(crate::view::calendar::event_colors(
+            &self.palette_now(account).await,
+        ))
+    }
+
     /// The account's palette after asking (Google too, when the saved copy is a day old),
     /// waiting a few seconds at most; then what is held.
     pub async fn palette_now(&self, account: &AccountId) -> Palette {

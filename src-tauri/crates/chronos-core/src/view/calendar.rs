@@ -1,10 +1,22 @@
 //! A calendar as views show it: its name and the colours it shows.
 
+use crate::google::ColorDefinition;
 use crate::service::Palette;
 use crate::store::{IncrementalSync, StoredCalendar};
 use serde::Serialize;
+use std::collections::BTreeMap;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
+
+/// The account's event colours by `colorId`.
+pub fn event_colors(palette: &Palette) -> BTreeMap<String, ColorDefinition> {
+    palette
+        .colors
+        .event
+        .iter()
+        .map(|(id, c)| (id.clone(), c.clone()))
+        .collect()
+}
 
 /// Google's default calendar colour, for a calendar that names none.
 pub const DEFAULT_BACKGROUND: &str = "#4285f4";

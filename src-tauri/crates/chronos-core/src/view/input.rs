@@ -3,7 +3,7 @@
 
 use super::{AttendeeView, Reminders};
 use crate::error::{Error, Result};
-use crate::model::{Attendee, EventDateTime};
+use crate::model::{Attendee, CalendarColors, EventDateTime, RgbColor};
 use crate::outbox::edit::{EditOptions, EventChanges, Notify};
 use chrono::DateTime;
 use serde::Deserialize;
@@ -146,6 +146,17 @@ impl EditOptions {
     }
 }
 
+/// A calendar's colours as a front end sends them (`#rrggbb` each), the bad one named.
+pub fn calendar_colors(background: &str, foreground: &str) -> Result<CalendarColors> {
+    let parse = |field: &'static str, s: &str| {
+        RgbColor::parse(s).map_err(|e| Error::invalid_field(field, e.to_string()))
+    };
+    Ok(CalendarColors {
+        background: parse("backgroundColor", background)?,
+        foreground: parse("foregroundColor", foreground)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +225,19 @@ mod tests {
             .unwrap()
             .notify
             .is_none());
+    }
+
+    #[test]
+    fn a_bad_calendar_colour_is_named_by_its_field() {
+        let ok = super::calendar_colors("#112233", "#FFFFFF").unwrap();
+        assert_eq!(ok.background.as_str(), "#112233");
+        assert_eq!(
+            field_of(super::calendar_colors("#112233", "white").unwrap_err()),
+            Some("foregroundColor")
+        );
+        assert_eq!(
+            field_of(super::calendar_colors("red", "#ffffff").unwrap_err()),
+            Some("backgroundColor")
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! What front ends show and send, shaped once in the core (the account views live in `feed`).
 
+pub mod account;
 pub mod calendar;
 pub mod change;
 pub mod conflict;
@@ -7,9 +8,11 @@ pub mod error;
 pub mod event;
 pub mod input;
 pub mod month;
+pub mod reset;
 pub mod sync;
 pub mod updates;
 
+pub use account::{AccountListItem, AccountState};
 pub use calendar::CalendarView;
 pub use change::{ChangeOp, PendingChangeView, ResolutionInput};
 pub use conflict::{ConflictFieldView, ConflictView};
@@ -20,3 +23,4 @@ pub use event::{
 };
 pub use input::EventInput;
 pub use month::{DayMore, MonthView};
+pub use reset::LocalReset;
