@@ -2,7 +2,7 @@
 //! types (ts-rs) into `ui/src/api/generated/bindings.ts`. This test fails when that file is
 //! stale; `UPDATE_TS_BINDINGS=1 cargo test -p chronos --test ts_bindings` rewrites it.
 
-use chronos_app::commands::{accounts, app, calendars, recovery};
+use chronos_app::commands::app;
 use chronos_app::{error, events, settings};
 use chronos_core::view;
 use ts_rs::TS;
