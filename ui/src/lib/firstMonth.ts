@@ -1,6 +1,7 @@
 /**
- * The launch benchmark's mark: once per page (a launch, or a window built again from the tray), the frame after the first events are on screen,
- * `send` is told how many the view got. An empty view says nothing; later loads say nothing.
+ * The launch benchmark's mark: once per page (a launch, or a window built again from the tray),
+ * the frame after the first events are on screen, `send` is told how many the view got. An
+ * empty view says nothing; later loads say nothing.
  */
 export function firstMonthReporter(
   send: (events: number) => void,
