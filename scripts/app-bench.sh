@@ -119,6 +119,15 @@ sum_field() {
   echo "$total"
 }
 
+# One line per process: its name and resident MB.
+breakdown() {
+  local p
+  for p in $(tree "$APP_PID"); do
+    awk -v p="$p" '$1 == "Name:" { n = $2 } $1 == "VmRSS:" { r = $2 } END { printf "%s %d MB; ", n, r / 1024 }' \
+      /proc/"$p"/status 2>/dev/null || true
+  done
+}
+
 cpu_ticks() {
   local total=0 p
   for p in $(tree "$APP_PID"); do
@@ -208,6 +217,7 @@ sleep 3
 RSS_KB=$(sum_field status VmRSS)
 PSS_KB=$(sum_field smaps_rollup Pss)
 PROCS=$(tree "$APP_PID" | wc -w)
+OPEN_BREAKDOWN=$(breakdown)
 IDLE_PCT=$(idle_pct)
 
 # Closed to the tray: the window (and its web process) goes; what is left, then 10 idle seconds.
@@ -217,6 +227,7 @@ sleep 5
 TRAY_RSS_KB=$(sum_field status VmRSS)
 TRAY_PSS_KB=$(sum_field smaps_rollup Pss)
 TRAY_PROCS=$(tree "$APP_PID" | wc -w)
+TRAY_BREAKDOWN=$(breakdown)
 TRAY_IDLE_PCT=$(idle_pct)
 # Open Chronos again: the window on screen, then the month with its events in it.
 marks() { cat "$WORK/big.store"/logs/chronos*.log 2>/dev/null | grep -c 'first month shown' || true; }
@@ -239,8 +250,10 @@ Desktop app, release build, ${CALENDARS} × ${EVENTS} events ($((CALENDARS * EVE
   the same from the spawn, by this script             ${MED_WALL} ms
   baseline: ${CALENDARS} × 250 events                         ${SMALL_MED} ms   → ${MED} / ${SMALL_MED} = $(ratio "$MED" "$SMALL_MED")×
   resident, window open on the month, ${PROCS} processes   RSS $((RSS_KB / 1024)) MB, PSS $((PSS_KB / 1024)) MB   (goal ≤ 300 MB)
+    by process: ${OPEN_BREAKDOWN}
   idle CPU over 10 s, all processes                   ${IDLE_PCT} % of a core
   closed to the tray, ${TRAY_PROCS} processes              RSS $((TRAY_RSS_KB / 1024)) MB, PSS $((TRAY_PSS_KB / 1024)) MB   (goal ≤ 80 MB)
+    by process: ${TRAY_BREAKDOWN}
   idle CPU in the tray over 10 s                      ${TRAY_IDLE_PCT} % of a core   (goal ≤ 0.1 %)
   Open Chronos from the tray: window on screen        ${REOPEN_WINDOW_MS} ms   (goal ≤ 300 ms)
   Open Chronos from the tray: the month drawn         ${REOPEN_MONTH_MS} ms

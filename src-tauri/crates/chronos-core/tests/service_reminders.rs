@@ -104,3 +104,49 @@ async fn a_due_reminder_is_shown_once_in_the_display_zone_also_across_a_restart(
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(after.0.lock().unwrap().is_empty(), "shown once only");
 }
+
+/// The watch reads events once and then again only when the engine says they changed: an event
+/// created while it runs, with a reminder due at once, is shown within seconds, long before the
+/// next regular scan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_added_while_the_watch_runs_has_its_reminder_shown_at_once() {
+    let emu = emulator(world(&[1])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::new();
+    let mut options = chronos_options(&emu, dir.path(), Arc::new(MemorySecretStore::default()), 1);
+    options.client.clock = Arc::new(clock.clone());
+    let chronos = Chronos::open(options).await.unwrap();
+    let account = chronos.connect_account(open_without_browser).await.unwrap();
+    chronos.sync_now(Some(&account)).await.unwrap();
+    let sink = Arc::new(Shown::default());
+    chronos.watch_reminders(sink.clone());
+    // The first scan has run and found nothing due.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(sink.0.lock().unwrap().is_empty());
+
+    let starts = clock.now() + chrono::Duration::minutes(5);
+    let at = |t: chrono::DateTime<chrono::Utc>| EventDateTime {
+        date_time: Some(t.to_rfc3339()),
+        ..Default::default()
+    };
+    let changes = EventChanges {
+        summary: Some("Dentist".into()),
+        start: Some(at(starts)),
+        end: Some(at(starts + chrono::Duration::minutes(30))),
+        reminders: Some(serde_json::json!({
+            "useDefault": false,
+            "overrides": [{"method": "popup", "minutes": 5}]
+        })),
+        ..Default::default()
+    };
+    chronos
+        .create_event(&account, &cal_id(0), changes, EditOptions::default())
+        .await
+        .unwrap();
+    let seen = shown_after(&sink, 1).await;
+    assert_eq!(
+        seen.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["Dentist"],
+        "shown within 5 s of the change, not at the next scan"
+    );
+}

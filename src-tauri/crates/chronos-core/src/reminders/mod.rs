@@ -103,6 +103,80 @@ fn key(e: &StoredEvent, starts: DateTime<Utc>, minutes: i64) -> String {
 /// Calendars by account and id, for their default reminders.
 pub type Calendars = HashMap<(AccountId, CalendarId), StoredCalendar>;
 
+/// Every popup reminder of some events, by its moment: worked out once from a scan, then asked
+/// at each check without reading events again.
+#[derive(Debug, Default)]
+pub struct Schedule {
+    /// Sorted by moment.
+    moments: Vec<(DateTime<Utc>, Due)>,
+}
+
+impl Schedule {
+    pub fn of(events: &[StoredEvent], calendars: &Calendars) -> Schedule {
+        let mut s = Schedule::default();
+        for e in events {
+            s.add(e, calendars);
+        }
+        s.sort();
+        s
+    }
+
+    /// Adds an event's popup reminders (none when it is cancelled or declined).
+    fn add(&mut self, e: &StoredEvent, calendars: &Calendars) {
+        if e.event.is_cancelled() || declined(&e.event) {
+            return;
+        }
+        let Some(starts) = start_of(&e.event) else {
+            return;
+        };
+        let cal = calendars.get(&(e.account.clone(), e.calendar.clone()));
+        for minutes in popup_minutes(&e.event, cal) {
+            let due = Due {
+                key: key(e, starts, minutes),
+                title: e.event.summary.clone().unwrap_or_default(),
+                starts,
+                minutes,
+            };
+            self.moments
+                .push((starts - Duration::minutes(minutes), due));
+        }
+    }
+
+    fn sort(&mut self) {
+        self.moments
+            .sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+    }
+
+    /// The reminders whose moment falls in `(since, now]`, not already fired.
+    pub fn due(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        fired: &BTreeMap<String, DateTime<Utc>>,
+    ) -> Vec<Due> {
+        let first = self.moments.partition_point(|(at, _)| *at <= since);
+        self.moments[first..]
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .filter(|(_, d)| !fired.contains_key(&d.key))
+            .map(|(_, d)| d.clone())
+            .collect()
+    }
+
+    /// The earliest moment after `now`, not yet fired.
+    pub fn next_after(
+        &self,
+        now: DateTime<Utc>,
+        fired: &BTreeMap<String, DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let first = self.moments.partition_point(|(at, _)| *at <= now);
+        self.moments[first..]
+            .iter()
+            .find(|(_, d)| !fired.contains_key(&d.key))
+            .map(|(at, _)| *at)
+    }
+}
+
 /// The reminders whose moment falls in `(since, now]`, not already fired.
 pub fn due(
     events: &[StoredEvent],
@@ -111,31 +185,7 @@ pub fn due(
     now: DateTime<Utc>,
     fired: &BTreeMap<String, DateTime<Utc>>,
 ) -> Vec<Due> {
-    let mut out = Vec::new();
-    for e in events {
-        if e.event.is_cancelled() || declined(&e.event) {
-            continue;
-        }
-        let Some(starts) = start_of(&e.event) else {
-            continue;
-        };
-        let cal = calendars.get(&(e.account.clone(), e.calendar.clone()));
-        for minutes in popup_minutes(&e.event, cal) {
-            let at = starts - Duration::minutes(minutes);
-            if at > since && at <= now {
-                let key = key(e, starts, minutes);
-                if !fired.contains_key(&key) {
-                    out.push(Due {
-                        key,
-                        title: e.event.summary.clone().unwrap_or_default(),
-                        starts,
-                        minutes,
-                    });
-                }
-            }
-        }
-    }
-    out
+    Schedule::of(events, calendars).due(since, now, fired)
 }
 
 /// The earliest reminder moment after `now` and before the next regular check, not yet fired.
@@ -146,10 +196,9 @@ pub fn next_moment(
     fired: &BTreeMap<String, DateTime<Utc>>,
 ) -> Option<DateTime<Utc>> {
     let until = now + Duration::from_std(CHECK_EVERY).unwrap_or(Duration::seconds(20));
-    due(events, calendars, now, until, fired)
-        .into_iter()
-        .map(|d| d.starts - Duration::minutes(d.minutes))
-        .min()
+    Schedule::of(events, calendars)
+        .next_after(now, fired)
+        .filter(|at| *at <= until)
 }
 
 #[cfg(test)]

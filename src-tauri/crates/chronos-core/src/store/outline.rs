@@ -2,7 +2,7 @@
 //! series; parsing everything else (descriptions, attendees, the fields kept for round trips)
 //! would cost most of the read's time and memory, and an outline is never written back.
 
-use crate::model::{EventDateTime, EventId, EventResource};
+use crate::model::{Attendee, EventDateTime, EventId, EventResource};
 use serde::Deserialize;
 
 /// What a range read returns of each event.
@@ -12,6 +12,8 @@ pub enum Detail {
     Full,
     /// Id, status, title, times and the series fields only; every other field is left empty.
     Outline,
+    /// The outline with the event's reminders and guests: what reminders are worked out from.
+    Alerts,
 }
 
 /// The fields of an outline; serde skips the rest of the record without building it.
@@ -35,6 +37,52 @@ struct EventOutline {
     original_start_time: Option<EventDateTime>,
 }
 
+/// The fields of [`Detail::Alerts`]: the outline's and two more (no `flatten`, which would
+/// make serde collect every other field instead of skipping it).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventAlerts {
+    id: EventId,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    start: Option<EventDateTime>,
+    #[serde(default)]
+    end: Option<EventDateTime>,
+    #[serde(default)]
+    recurrence: Option<Vec<String>>,
+    #[serde(default)]
+    recurring_event_id: Option<EventId>,
+    #[serde(default)]
+    original_start_time: Option<EventDateTime>,
+    #[serde(default)]
+    reminders: Option<serde_json::Value>,
+    #[serde(default)]
+    attendees: Option<Vec<Attendee>>,
+}
+
+impl From<EventAlerts> for EventResource {
+    fn from(a: EventAlerts) -> Self {
+        EventResource {
+            reminders: a.reminders,
+            attendees: a.attendees,
+            ..EventOutline {
+                id: a.id,
+                status: a.status,
+                summary: a.summary,
+                start: a.start,
+                end: a.end,
+                recurrence: a.recurrence,
+                recurring_event_id: a.recurring_event_id,
+                original_start_time: a.original_start_time,
+            }
+            .into()
+        }
+    }
+}
+
 impl From<EventOutline> for EventResource {
     fn from(o: EventOutline) -> Self {
         EventResource {
@@ -56,5 +104,6 @@ pub(super) fn parse(detail: Detail, plain: &[u8]) -> serde_json::Result<EventRes
     match detail {
         Detail::Full => serde_json::from_slice(plain),
         Detail::Outline => serde_json::from_slice::<EventOutline>(plain).map(Into::into),
+        Detail::Alerts => serde_json::from_slice::<EventAlerts>(plain).map(Into::into),
     }
 }
