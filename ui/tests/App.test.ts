@@ -35,6 +35,33 @@ describe('App', () => {
     expect(backend.callsOf('month_view')).toHaveLength(1);
   });
 
+  it('waits for the calendar list before drawing the month, and a sync that changed nothing does not fetch it again', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    let release: () => void = () => {};
+    const calendarsAnswered = new Promise<void>((r) => (release = r));
+    backend.overrides.list_calendars = async () => {
+      await calendarsAnswered;
+      return backend.world.calendars;
+    };
+    render(App);
+    await waitFor(() => expect(backend.callsOf('list_calendars').length).toBe(1));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(backend.callsOf('month_view')).toHaveLength(0);
+    release();
+    await waitFor(() => expect(backend.callsOf('month_view')).toHaveLength(1));
+    await backend.emit('sync://finished', {
+      accountId: 'ada@example.com',
+      events: 0,
+      calendars: 2,
+      added: 0,
+      updated: 0,
+      deleted: 0,
+      durationMs: 300,
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(backend.callsOf('month_view')).toHaveLength(1);
+  });
+
   it('renders events from month_view with their id and title as text', async () => {
     const backend = new FakeBackend(
       connectedWorld({ events: [event({ id: 'e-77', title: '<img src=x onerror=alert(1)>Party', start: `${today()}T12:00:00Z`, end: `${today()}T13:00:00Z` })] }),

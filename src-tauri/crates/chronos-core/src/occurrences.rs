@@ -41,6 +41,12 @@ pub struct RangePlan {
     pub truncated: Vec<TruncatedSeries>,
 }
 
+/// Where a slot's event sits: a stored event (read its times), or a generated occurrence's.
+pub(crate) enum SlotSpan<'a> {
+    Event(&'a StoredEvent),
+    Occurrence(&'a OccurrenceTime, &'a OccurrenceTime),
+}
+
 #[derive(Debug)]
 enum Slot {
     Row(usize),
@@ -69,6 +75,28 @@ impl RangePlan {
                 }
             }
         }
+    }
+
+    /// Where slot `i` starts and ends, without writing a generated occurrence out.
+    pub(crate) fn span(&self, i: usize) -> SlotSpan<'_> {
+        match &self.slots[i] {
+            Slot::Row(r) => SlotSpan::Event(&self.rows[*r]),
+            Slot::Generated(_, occ) => SlotSpan::Occurrence(&occ.start, &occ.end),
+        }
+    }
+
+    /// Account, calendar and event id of slot `i` (the id a generated occurrence will carry).
+    pub(crate) fn key(&self, i: usize) -> (&AccountId, &CalendarId, &EventId) {
+        let (row, id) = match &self.slots[i] {
+            Slot::Row(r) => (&self.rows[*r], &self.rows[*r].event.id),
+            Slot::Generated(r, occ) => (&self.rows[*r], &occ.event_id),
+        };
+        (&row.account, &row.calendar, id)
+    }
+
+    /// The event of slot `i`, written out.
+    pub(crate) fn event_at(&self, i: usize) -> StoredEvent {
+        self.event(&self.slots[i])
     }
 
     /// Visits the events in order, each written out only for its visit; stops when `f` breaks.

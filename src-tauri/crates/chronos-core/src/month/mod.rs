@@ -5,8 +5,8 @@
 mod choose;
 
 use crate::error::{Error, Result};
-use crate::occurrences::{self, TruncatedSeries};
-use crate::recurrence::{self, EventTime, Zone};
+use crate::occurrences::{self, RangePlan, SlotSpan, TruncatedSeries};
+use crate::recurrence::{self, EventTime, OccurrenceTime, Zone};
 use crate::store::index::{Hit, Shape};
 use crate::store::{Detail, Store, StoredEvent};
 use choose::{choose, Place};
@@ -119,6 +119,23 @@ impl Grid {
         }
     }
 
+    /// Where a planned event or occurrence shows.
+    fn place_slot(&self, span: SlotSpan<'_>) -> Option<Place> {
+        let (start, end) = match span {
+            SlotSpan::Event(e) => return self.place_event(e),
+            SlotSpan::Occurrence(start, end) => (start, end),
+        };
+        match (start, end) {
+            (OccurrenceTime::Date { date: s }, OccurrenceTime::Date { date: e }) => {
+                self.all_day(epoch_day(*s), epoch_day(*e))
+            }
+            (OccurrenceTime::Instant { utc: s, .. }, OccurrenceTime::Instant { utc: e, .. }) => {
+                self.timed(s.timestamp(), e.timestamp())
+            }
+            _ => None,
+        }
+    }
+
     /// Where a read (or expanded) event shows.
     fn place_event(&self, e: &StoredEvent) -> Option<Place> {
         match recurrence::event_span(&e.event) {
@@ -166,8 +183,7 @@ enum Who {
 
 /// A stable order for candidates the grid places alike: unread rows by calendar and row, then
 /// read events by calendar and id.
-fn tie(a: &Who, b: &Who, read: &[StoredEvent]) -> Ordering {
-    let key = |e: &StoredEvent| (e.account.clone(), e.calendar.clone(), e.event.id.clone());
+fn tie(a: &Who, b: &Who, read: &RangePlan) -> Ordering {
     match (a, b) {
         (
             Who::Row {
@@ -181,7 +197,7 @@ fn tie(a: &Who, b: &Who, read: &[StoredEvent]) -> Ordering {
         ) => (c, h.rowid).cmp(&(d, k.rowid)),
         (Who::Row { .. }, Who::Read(_)) => Ordering::Less,
         (Who::Read(_), Who::Row { .. }) => Ordering::Greater,
-        (Who::Read(x), Who::Read(y)) => key(&read[*x]).cmp(&key(&read[*y])),
+        (Who::Read(x), Who::Read(y)) => read.key(*x).cmp(&read.key(*y)),
     }
 }
 
@@ -210,16 +226,15 @@ pub(crate) fn pick(
         }
         _ => unread.push((seen.hit, calendar)),
     });
-    let expanded =
-        occurrences::plan_rows(reader.read(&unread, Detail::Full)?, from, to, zone).into_result();
-    for (i, e) in expanded.events.iter().enumerate() {
-        if let Some(p) = grid.place_event(e) {
+    // Series are expanded into a plan: an occurrence is written out only if the grid keeps it.
+    let plan = occurrences::plan_rows(reader.read(&unread, Detail::Full)?, from, to, zone);
+    for i in 0..plan.len() {
+        if let Some(p) = grid.place_slot(plan.span(i)) {
             places.push(p);
             who.push(Who::Read(i));
         }
     }
-    let read = &expanded.events;
-    let tie = |a: usize, b: usize| tie(&who[a], &who[b], read);
+    let tie = |a: usize, b: usize| tie(&who[a], &who[b], &plan);
     let chosen = choose(&places, grid.days, per_day as usize, tie);
 
     let mut rows = Vec::new();
@@ -227,7 +242,7 @@ pub(crate) fn pick(
     for i in chosen.kept {
         match &who[i] {
             Who::Row { calendar, hit } => rows.push((*hit, *calendar)),
-            Who::Read(x) => events.push(read[*x].clone()),
+            Who::Read(x) => events.push(plan.event_at(*x)),
         }
     }
     events.extend(reader.read(&rows, Detail::Full)?);
@@ -247,6 +262,6 @@ pub(crate) fn pick(
             .filter(|(_, n)| **n > 0)
             .map(|(day, n)| (grid.date(day as u32), *n))
             .collect(),
-        truncated: expanded.truncated,
+        truncated: plan.truncated,
     })
 }

@@ -55,8 +55,16 @@ impl Chronos {
         per_day: u32,
     ) -> Result<MonthView> {
         let store = self.inner.store.clone();
+        let started = std::time::Instant::now();
         let pick = blocking(move || crate::month::pick(&store, from, to, zone, per_day)).await?;
+        let picked_ms = started.elapsed().as_millis() as u64;
         let events = self.views_of(&pick.events).await?;
+        tracing::debug!(
+            events = events.len(),
+            picked_ms,
+            ms = started.elapsed().as_millis() as u64,
+            "month view"
+        );
         Ok(MonthView {
             events,
             more: pick
