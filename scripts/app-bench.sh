@@ -195,13 +195,21 @@ wait_file() {
   die "no $1 from the tray desktop: $(cat "$WORK/desk.out")"
 }
 
-# idle_pct: the CPU all of the app's processes use in 10 idle seconds, in % of a core.
+# idle_pct: the CPU all of the app's processes use in 10 idle seconds, in % of a core; each
+# process's share goes to $WORK/idle.by-process.
 idle_pct() {
-  local hz c0 c1
+  local hz c0 c1 p
   hz=$(getconf CLK_TCK)
+  declare -A before
+  for p in $(tree "$APP_PID"); do before[$p]=$(awk '{ print $14 + $15 }' /proc/"$p"/stat 2>/dev/null || echo 0); done
   c0=$(cpu_ticks)
   sleep 10
   c1=$(cpu_ticks)
+  : >"$WORK/idle.by-process"
+  for p in $(tree "$APP_PID"); do
+    awk -v b="${before[$p]:-0}" -v hz="$hz" -v n="$(awk '$1 == "Name:" { print $2 }' /proc/"$p"/status 2>/dev/null)" \
+      '{ printf "%s %.2f %%; ", n, 100 * ($14 + $15 - b) / hz / 10 }' /proc/"$p"/stat 2>/dev/null >>"$WORK/idle.by-process" || true
+  done
   awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / 10 }'
 }
 
@@ -219,6 +227,7 @@ PSS_KB=$(sum_field smaps_rollup Pss)
 PROCS=$(tree "$APP_PID" | wc -w)
 OPEN_BREAKDOWN=$(breakdown)
 IDLE_PCT=$(idle_pct)
+OPEN_IDLE_BY=$(cat "$WORK/idle.by-process")
 
 # Closed to the tray: the window (and its web process) goes; what is left, then 10 idle seconds.
 touch "$WORK/close"
@@ -229,6 +238,7 @@ TRAY_PSS_KB=$(sum_field smaps_rollup Pss)
 TRAY_PROCS=$(tree "$APP_PID" | wc -w)
 TRAY_BREAKDOWN=$(breakdown)
 TRAY_IDLE_PCT=$(idle_pct)
+TRAY_IDLE_BY=$(cat "$WORK/idle.by-process")
 # Open Chronos again: the window on screen, then the month with its events in it.
 marks() { cat "$WORK/big.store"/logs/chronos*.log 2>/dev/null | grep -c 'first month shown' || true; }
 before=$(marks)
@@ -252,9 +262,11 @@ Desktop app, release build, ${CALENDARS} × ${EVENTS} events ($((CALENDARS * EVE
   resident, window open on the month, ${PROCS} processes   RSS $((RSS_KB / 1024)) MB, PSS $((PSS_KB / 1024)) MB   (goal ≤ 300 MB)
     by process: ${OPEN_BREAKDOWN}
   idle CPU over 10 s, all processes                   ${IDLE_PCT} % of a core
+    by process: ${OPEN_IDLE_BY}
   closed to the tray, ${TRAY_PROCS} processes              RSS $((TRAY_RSS_KB / 1024)) MB, PSS $((TRAY_PSS_KB / 1024)) MB   (goal ≤ 80 MB)
     by process: ${TRAY_BREAKDOWN}
   idle CPU in the tray over 10 s                      ${TRAY_IDLE_PCT} % of a core   (goal ≤ 0.1 %)
+    by process: ${TRAY_IDLE_BY}
   Open Chronos from the tray: window on screen        ${REOPEN_WINDOW_MS} ms   (goal ≤ 300 ms)
   Open Chronos from the tray: the month drawn         ${REOPEN_MONTH_MS} ms
 EOF

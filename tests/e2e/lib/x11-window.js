@@ -35,7 +35,12 @@ export function windowsTitled(title) {
   for (const line of tree.split('\n')) {
     const m = /^\s*(0x[0-9a-f]+) "(.*)":/.exec(line);
     if (!m || m[2] !== title) continue;
-    const protocols = execFileSync('xprop', ['-id', m[1], 'WM_PROTOCOLS'], { encoding: 'utf8' });
+    let protocols;
+    try {
+      protocols = execFileSync('xprop', ['-id', m[1], 'WM_PROTOCOLS'], { encoding: 'utf8', stdio: 'pipe' });
+    } catch {
+      continue; // gone between the listing and this look: a window being destroyed
+    }
     if (protocols.includes('WM_DELETE_WINDOW')) ids.push(m[1]);
   }
   return ids;
