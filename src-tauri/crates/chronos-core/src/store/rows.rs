@@ -320,8 +320,7 @@ pub(super) fn read_rows(
         )));
     }
     let keys = &db.keys;
-    // Each chunk is taken by value so a row's sealed bytes are freed as soon as it is opened:
-    // a big range never holds every blob and every event at once.
+    // A big range never holds every blob and every event at once.
     let open_rows = |chunk: Vec<SealedRow>| -> Result<Vec<OpenedRow>> {
         chunk
             .into_iter()
@@ -344,11 +343,20 @@ pub(super) fn read_rows(
             })
             .collect()
     };
+    open_spread(rows, open_rows)
+}
+
+/// Opens `rows` with `open`, spread over the cores when there are enough of them to be worth a
+/// thread each. Each chunk is handed over by value, so its sealed bytes go as it is opened.
+fn open_spread(
+    mut rows: Vec<SealedRow>,
+    open: impl Fn(Vec<SealedRow>) -> Result<Vec<OpenedRow>> + Sync,
+) -> Result<Vec<OpenedRow>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if threads < 2 || rows.len() < 2_000 {
-        return open_rows(rows);
+        return open(rows);
     }
     let chunk = rows.len().div_ceil(threads);
     let mut chunks = Vec::with_capacity(threads);
@@ -358,10 +366,11 @@ pub(super) fn read_rows(
     }
     chunks.push(rows);
     let total = chunks.iter().map(Vec::len).sum();
+    let open = &open;
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|c| scope.spawn(move || open_rows(c)))
+            .map(|c| scope.spawn(move || open(c)))
             .collect();
         let mut out = Vec::with_capacity(total);
         for h in handles {
