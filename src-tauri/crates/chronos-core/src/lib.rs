@@ -9,6 +9,7 @@ pub mod error;
 pub mod feed;
 pub mod google;
 pub mod launch;
+pub(crate) mod memory;
 pub mod model;
 pub(crate) mod month;
 pub(crate) mod occurrences;

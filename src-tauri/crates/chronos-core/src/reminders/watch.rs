@@ -138,6 +138,8 @@ impl Chronos {
             ControlFlow::Continue(())
         });
         schedule.sort();
+        drop(plan);
+        crate::memory::return_freed_later();
         Some(Scan {
             schedule,
             zone,

@@ -36,6 +36,7 @@ impl Chronos {
     ) -> Result<EventsInRange> {
         let result = self.events_in_range(from, to, zone, None, None).await?;
         let events = self.views_of(&result.events).await?;
+        crate::memory::return_freed_later();
         Ok(EventsInRange {
             events,
             truncated: result.truncated.iter().map(Into::into).collect(),
@@ -65,6 +66,7 @@ impl Chronos {
             ms = started.elapsed().as_millis() as u64,
             "month view"
         );
+        crate::memory::return_freed_later();
         Ok(MonthView {
             events,
             more: pick
