@@ -4,13 +4,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{json_ok, json_text, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
-use crate::store::list::{events_envelope, EventQuery, OrderBy};
+use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
+use crate::store::State as EmulatorState;
 
 fn time_param(p: &Params, k: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     match p.get(k) {
@@ -107,13 +108,18 @@ pub async fn list(
     let st = sh.state.lock();
     let (id, role) = st.access(&caller.account, &cal_id, false)?;
     let page = st.list_events(&id, &q)?;
-    let reminders = st
-        .entry(&caller.account, &id)
-        .and_then(|e| e.prefs.get("defaultReminders").cloned())
-        .unwrap_or_else(|| json!([]));
-    let text = events_envelope(&st.calendars[&id], &role, &reminders, &page);
+    let text = listing(&st, &caller, &id, &role, &page);
     drop(st);
     Ok(json_text(StatusCode::OK, text))
+}
+
+/// A page of events in Google's envelope, with the caller's default reminders for the calendar.
+fn listing(st: &EmulatorState, caller: &Caller, id: &str, role: &str, page: &Page) -> String {
+    let reminders = st
+        .entry(&caller.account, id)
+        .and_then(|e| e.prefs.get("defaultReminders").cloned())
+        .unwrap_or_else(|| json!([]));
+    events_envelope(&st.calendars[id], role, &reminders, page)
 }
 
 pub async fn insert(
@@ -155,38 +161,72 @@ pub async fn get(
     Ok(event_response(&ev))
 }
 
-pub async fn patch(
-    State(sh): State<Shared>,
+/// A write to one event of a calendar the caller may write: patch or update.
+type EventWrite =
+    fn(&mut EmulatorState, &str, &str, Value, Option<&str>) -> Result<Map<String, Value>, ApiError>;
+
+async fn write_event(
+    sh: Shared,
     caller: Caller,
     p: Params,
-    Path((cal_id, event_id)): Path<(String, String)>,
+    (cal_id, event_id): (String, String),
     headers: HeaderMap,
     body: Bytes,
+    write: EventWrite,
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = st.patch_event(&id, &event_id, body, if_match(&headers).as_deref())?;
+    let ev = write(
+        &mut *st,
+        &id,
+        &event_id,
+        body,
+        if_match(&headers).as_deref(),
+    )?;
     Ok(event_response(&ev))
+}
+
+pub async fn patch(
+    State(sh): State<Shared>,
+    caller: Caller,
+    p: Params,
+    Path(ids): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    write_event(
+        sh,
+        caller,
+        p,
+        ids,
+        headers,
+        body,
+        EmulatorState::patch_event,
+    )
+    .await
 }
 
 pub async fn update(
     State(sh): State<Shared>,
     caller: Caller,
     p: Params,
-    Path((cal_id, event_id)): Path<(String, String)>,
+    Path(ids): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    caller.can_write()?;
-    check_send_updates(&p)?;
-    let body = parse_body(&body)?;
-    let mut st = sh.state.lock();
-    let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = st.update_event(&id, &event_id, body, if_match(&headers).as_deref())?;
-    Ok(event_response(&ev))
+    write_event(
+        sh,
+        caller,
+        p,
+        ids,
+        headers,
+        body,
+        EmulatorState::update_event,
+    )
+    .await
 }
 
 pub async fn delete(
@@ -229,11 +269,7 @@ pub async fn instances(
     let st = sh.state.lock();
     let (id, role) = st.access(&caller.account, &cal_id, false)?;
     let page = st.list_instances(&id, &event_id, &q)?;
-    let reminders = st
-        .entry(&caller.account, &id)
-        .and_then(|e| e.prefs.get("defaultReminders").cloned())
-        .unwrap_or_else(|| json!([]));
-    let text = events_envelope(&st.calendars[&id], &role, &reminders, &page);
+    let text = listing(&st, &caller, &id, &role, &page);
     Ok(json_text(StatusCode::OK, text))
 }
 
