@@ -10,32 +10,23 @@ use chronos_core::outbox::edit::EditOptions;
 use chronos_core::outbox::EditScope;
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredEvent;
+use chronos_core::view::input::view_range;
 use chronos_core::view::{EventInput, EventView, EventsInRange, MonthView};
 use tauri::{AppHandle, Manager, Runtime, State};
 
-fn parse_instant(field: &str, s: &str) -> CmdResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| AppError::invalid(field, format!("not an RFC 3339 time: {s}")))
-}
-
-/// A range `[from, to)` as the page sends it: RFC 3339, forwards, at most 400 days.
-fn parse_range(from: &str, to: &str) -> CmdResult<(DateTime<Utc>, DateTime<Utc>)> {
-    let (from, to) = (parse_instant("from", from)?, parse_instant("to", to)?);
-    if to <= from {
-        return Err(AppError::invalid("to", "the range ends before it starts"));
-    }
-    if to - from > chrono::Duration::days(400) {
-        return Err(AppError::invalid("to", "ask for at most 400 days at once"));
-    }
-    Ok((from, to))
-}
-
-/// The zone the window shows dates in.
-async fn shown_zone<R: Runtime>(app: &AppHandle<R>, chronos: &Chronos) -> chrono_tz::Tz {
-    crate::reminders::display_zone(app, chronos)
+/// The engine, the range `[from, to)` the page asked for, and the zone the window shows dates in.
+async fn shown_range<R: Runtime>(
+    app: &AppHandle<R>,
+    engine: &Engine,
+    from: &str,
+    to: &str,
+) -> CmdResult<(Chronos, DateTime<Utc>, DateTime<Utc>, chrono_tz::Tz)> {
+    let (from, to) = view_range(from, to)?;
+    let chronos = engine.get()?.clone();
+    let zone = crate::reminders::display_zone(app, &chronos)
         .await
-        .unwrap_or_else(chronos_core::zone::system_zone)
+        .unwrap_or_else(chronos_core::zone::system_zone);
+    Ok((chronos, from, to, zone))
 }
 
 /// Events of the selected calendars overlapping `[from, to)`, with all-day events placed on the
@@ -47,9 +38,7 @@ pub async fn events_in_range<R: Runtime>(
     from: String,
     to: String,
 ) -> CmdResult<EventsInRange> {
-    let (from, to) = parse_range(&from, &to)?;
-    let chronos = engine.get()?;
-    let zone = shown_zone(&app, chronos).await;
+    let (chronos, from, to, zone) = shown_range(&app, &engine, &from, &to).await?;
     Ok(chronos.event_views_in_range(from, to, zone).await?)
 }
 
@@ -63,9 +52,7 @@ pub async fn month_view<R: Runtime>(
     to: String,
     per_day: u32,
 ) -> CmdResult<MonthView> {
-    let (from, to) = parse_range(&from, &to)?;
-    let chronos = engine.get()?;
-    let zone = shown_zone(&app, chronos).await;
+    let (chronos, from, to, zone) = shown_range(&app, &engine, &from, &to).await?;
     Ok(chronos.month_view(from, to, zone, per_day).await?)
 }
 

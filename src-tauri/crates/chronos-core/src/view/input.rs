@@ -5,7 +5,7 @@ use super::{AttendeeView, Reminders};
 use crate::error::{Error, Result};
 use crate::model::{Attendee, CalendarColors, EventDateTime, RgbColor};
 use crate::outbox::edit::{EditOptions, EventChanges, Notify};
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -146,6 +146,29 @@ impl EditOptions {
     }
 }
 
+/// A range `[from, to)` as a view asks for it: RFC 3339 instants, forwards, at most 400 days.
+pub fn view_range(from: &str, to: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let instant = |field: &'static str, s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| Error::invalid_field(field, format!("not an RFC 3339 time: {s}")))
+    };
+    let (from, to) = (instant("from", from)?, instant("to", to)?);
+    if to <= from {
+        return Err(Error::invalid_field(
+            "to",
+            "the range ends before it starts",
+        ));
+    }
+    if to - from > chrono::Duration::days(400) {
+        return Err(Error::invalid_field(
+            "to",
+            "ask for at most 400 days at once",
+        ));
+    }
+    Ok((from, to))
+}
+
 /// A calendar's colours as a front end sends them (`#rrggbb` each), the bad one named.
 pub fn calendar_colors(background: &str, foreground: &str) -> Result<CalendarColors> {
     let parse = |field: &'static str, s: &str| {
@@ -238,6 +261,24 @@ mod tests {
         assert_eq!(
             field_of(super::calendar_colors("red", "#ffffff").unwrap_err()),
             Some("backgroundColor")
+        );
+    }
+
+    #[test]
+    fn a_view_range_is_forwards_rfc3339_and_at_most_400_days() {
+        let (from, to) =
+            super::view_range("2026-12-01T00:00:00+01:00", "2027-01-01T00:00:00Z").unwrap();
+        assert_eq!(from.to_rfc3339(), "2026-11-30T23:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2027-01-01T00:00:00+00:00");
+        let field = |from: &str, to: &str| field_of(super::view_range(from, to).unwrap_err());
+        assert_eq!(field("yesterday", "2027-01-01T00:00:00Z"), Some("from"));
+        assert_eq!(
+            field("2027-01-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            Some("to")
+        );
+        assert_eq!(
+            field("2026-01-01T00:00:00Z", "2027-03-01T00:00:00Z"),
+            Some("to")
         );
     }
 }
