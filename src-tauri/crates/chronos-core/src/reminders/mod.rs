@@ -142,9 +142,10 @@ impl Schedule {
         }
     }
 
+    /// By moment; reminders at the same moment show the sooner event first.
     fn sort(&mut self) {
         self.moments
-            .sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+            .sort_by(|a, b| (a.0, a.1.starts, &a.1.key).cmp(&(b.0, b.1.starts, &b.1.key)));
     }
 
     /// The reminders whose moment falls in `(since, now]`, not already fired.
