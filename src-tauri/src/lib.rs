@@ -117,7 +117,7 @@ fn init_desktop<R: Runtime>(
     // Started by the login item: into the tray, unless there is no tray to come back from.
     // Into the tray means no window at all until it is asked for.
     if !(launch.at_login() && tray.is_ok()) {
-        window::create_main(app.handle(), true)?;
+        window::create_main(app.handle())?;
     }
     match tray {
         Ok(tray) => {

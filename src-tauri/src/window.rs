@@ -52,7 +52,7 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
         let _ = w.set_focus();
         return;
     }
-    match create_main(app, true) {
+    match create_main(app) {
         Ok(w) => {
             let _ = w.set_focus();
         }
@@ -88,8 +88,8 @@ pub fn is_external_link(url: &url::Url) -> bool {
 
 /// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
 /// what config cannot say: links leave for the system browser instead of replacing the app.
-/// `shown` false keeps it hidden (a start at login goes to the tray).
-pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result<WebviewWindow<R>> {
+/// It is shown at once, where it was when it was last closed to the tray.
+pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app
@@ -104,7 +104,7 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result
     let place = app.try_state::<LastPlace>().and_then(|p| p.get());
     let window = WebviewWindowBuilder::from_config(app, &config)?
         // Put back where it was before it is shown, so it does not jump.
-        .visible(shown && place.is_none())
+        .visible(place.is_none())
         .initialization_script(&page_clock)
         .on_navigation(move |url| {
             if is_app_url(url, dev_url.as_ref()) {
@@ -134,9 +134,7 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>, shown: bool) -> tauri::Result
         if place.maximized {
             let _ = window.maximize();
         }
-        if shown {
-            window.show()?;
-        }
+        window.show()?;
     }
     Ok(window)
 }

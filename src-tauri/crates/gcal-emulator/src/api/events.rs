@@ -179,13 +179,7 @@ async fn write_event(
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = write(
-        &mut *st,
-        &id,
-        &event_id,
-        body,
-        if_match(&headers).as_deref(),
-    )?;
+    let ev = write(&mut st, &id, &event_id, body, if_match(&headers).as_deref())?;
     Ok(event_response(&ev))
 }
 
