@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -16,11 +16,11 @@ async fn full_sync_pages_then_incremental_sees_only_changes() {
         pages, 3,
         "120 events (some cancelled exceptions) in pages of 50"
     );
-    let ids: HashSet<_> = items
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(ids.len(), items.len(), "no event twice in a full sync");
+    assert_eq!(
+        ids(&items).len(),
+        items.len(),
+        "no event twice in a full sync"
+    );
     // Default listing hides cancelled events except cancelled instances of live series.
     for i in &items {
         if i["status"] == "cancelled" {
@@ -32,60 +32,21 @@ async fn full_sync_pages_then_incremental_sees_only_changes() {
     }
 
     // No change: empty items and a token.
-    let (s, v) = env
-        .get(&format!(
-            "{}?syncToken={}",
-            env.events_path(&cal),
-            enc(&sync)
-        ))
-        .await;
+    let (s, v) = env.list_page(&cal, &sync_query(&sync)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["items"].as_array().unwrap().len(), 0);
     assert!(v["nextSyncToken"].is_string());
 
     // Another client changes three events.
-    let a = env
-        .ctl
-        .insert_event(
-            &cal,
-            timed("new", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
-    let some_id = items
-        .iter()
-        .find(|i| {
-            i["status"] == "confirmed"
-                && i.get("recurrence").is_none()
-                && i.get("recurringEventId").is_none()
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let a = env.insert(&cal, hour_event("new"));
+    let singles = single_event_ids(&items);
+    let (some_id, other) = (singles[0].clone(), singles[1].clone());
     env.ctl
         .patch_event(&cal, &some_id, json!({"summary": "renamed"}))
         .unwrap();
-    let other = items
-        .iter()
-        .filter(|i| {
-            i["status"] == "confirmed"
-                && i.get("recurrence").is_none()
-                && i.get("recurringEventId").is_none()
-        })
-        .nth(1)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     env.ctl.delete_event(&cal, &other).unwrap();
 
-    let (changed, sync2, _) = env
-        .list_all(&cal, &format!("syncToken={}", enc(&sync)))
-        .await;
-    let got: HashSet<_> = changed
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect();
+    let (changed, sync2, _) = env.list_all(&cal, &sync_query(&sync)).await;
     let want: HashSet<_> = [
         a["id"].as_str().unwrap().to_owned(),
         some_id.clone(),
@@ -93,7 +54,7 @@ async fn full_sync_pages_then_incremental_sees_only_changes() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(got, want);
+    assert_eq!(ids(&changed), want);
     let deleted = changed.iter().find(|i| i["id"] == other.as_str()).unwrap();
     assert_eq!(deleted["status"], "cancelled");
     let renamed = changed
@@ -103,9 +64,7 @@ async fn full_sync_pages_then_incremental_sees_only_changes() {
     assert_eq!(renamed["summary"], "renamed");
 
     // The new token sees nothing more.
-    let (again, _, _) = env
-        .list_all(&cal, &format!("syncToken={}", enc(&sync2)))
-        .await;
+    let (again, _, _) = env.list_all(&cal, &sync_query(&sync2)).await;
     assert!(again.is_empty());
 }
 
@@ -115,38 +74,21 @@ async fn incremental_results_page_too() {
     let cal = env.primary();
     let (_, sync, _) = env.list_all(&cal, "").await;
     for n in 0..7 {
-        env.ctl
-            .insert_event(
-                &cal,
-                timed(
-                    &format!("e{n}"),
-                    "2026-11-26T10:00:00Z",
-                    "2026-11-26T11:00:00Z",
-                ),
-            )
-            .unwrap();
+        env.insert(&cal, hour_event(&format!("e{n}")));
     }
     let (items, next, pages) = env
-        .list_all(&cal, &format!("syncToken={}&maxResults=3", enc(&sync)))
+        .list_all(&cal, &format!("{}&maxResults=3", sync_query(&sync)))
         .await;
     assert_eq!(pages, 3);
     assert_eq!(items.len(), 7);
-    let names: Vec<_> = items
-        .iter()
-        .map(|i| i["summary"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        summaries(&items),
         ["e0", "e1", "e2", "e3", "e4", "e5", "e6"],
         "incremental order is change order"
     );
     // A change made while paging is not lost: it appears after the final token.
     let (s, v) = env
-        .get(&format!(
-            "{}?syncToken={}&maxResults=3",
-            env.events_path(&cal),
-            enc(&next)
-        ))
+        .list_page(&cal, &format!("{}&maxResults=3", sync_query(&next)))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(v["items"].as_array().unwrap().is_empty());
@@ -156,27 +98,15 @@ async fn incremental_results_page_too() {
 async fn change_during_full_sync_paging_reaches_next_incremental() {
     let env = env(small_world(60)).await;
     let cal = env.primary();
-    let (s, first) = env
-        .get(&format!("{}?maxResults=20", env.events_path(&cal)))
-        .await;
+    let (s, first) = env.list_page(&cal, "maxResults=20").await;
     assert_eq!(s, StatusCode::OK);
     let token = first["nextPageToken"].as_str().unwrap().to_owned();
-    let fresh = env
-        .ctl
-        .insert_event(
-            &cal,
-            timed("during", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
+    let fresh = env.insert(&cal, hour_event("during"));
     let mut page = Some(token);
     let mut sync = String::new();
     while let Some(p) = page {
         let (_, v) = env
-            .get(&format!(
-                "{}?maxResults=20&pageToken={}",
-                env.events_path(&cal),
-                enc(&p)
-            ))
+            .list_page(&cal, &format!("maxResults=20&pageToken={}", enc(&p)))
             .await;
         page = v
             .get("nextPageToken")
@@ -186,9 +116,7 @@ async fn change_during_full_sync_paging_reaches_next_incremental() {
             sync = t.to_owned();
         }
     }
-    let (changed, _, _) = env
-        .list_all(&cal, &format!("syncToken={}", enc(&sync)))
-        .await;
+    let (changed, _, _) = env.list_all(&cal, &sync_query(&sync)).await;
     assert!(
         changed.iter().any(|i| i["id"] == fresh["id"]),
         "insert during paging must not be lost"
@@ -199,11 +127,9 @@ async fn change_during_full_sync_paging_reaches_next_incremental() {
 async fn max_results_default_and_cap() {
     let env = env(small_world(2600)).await;
     let cal = env.primary();
-    let (_, v) = env.get(&env.events_path(&cal)).await;
+    let (_, v) = env.list_page(&cal, "").await;
     assert_eq!(v["items"].as_array().unwrap().len(), 250);
-    let (_, v) = env
-        .get(&format!("{}?maxResults=5000", env.events_path(&cal)))
-        .await;
+    let (_, v) = env.list_page(&cal, "maxResults=5000").await;
     assert_eq!(v["items"].as_array().unwrap().len(), 2500);
     assert!(v["nextPageToken"].is_string());
     assert!(v.get("nextSyncToken").is_none());
@@ -215,13 +141,7 @@ async fn invalidated_token_gets_410_full_sync_required() {
     let cal = env.primary();
     let (_, sync, _) = env.list_all(&cal, "").await;
     env.ctl.invalidate_sync_tokens(Some(&cal)).unwrap();
-    let (s, v) = env
-        .get(&format!(
-            "{}?syncToken={}",
-            env.events_path(&cal),
-            enc(&sync)
-        ))
-        .await;
+    let (s, v) = env.list_page(&cal, &sync_query(&sync)).await;
     assert_eq!(s, StatusCode::GONE);
     assert_eq!(
         v,
@@ -230,18 +150,10 @@ async fn invalidated_token_gets_410_full_sync_required() {
     );
     // A fresh full sync works and its token is good again.
     let (_, sync2, _) = env.list_all(&cal, "").await;
-    let (s, _) = env
-        .get(&format!(
-            "{}?syncToken={}",
-            env.events_path(&cal),
-            enc(&sync2)
-        ))
-        .await;
+    let (s, _) = env.list_page(&cal, &sync_query(&sync2)).await;
     assert_eq!(s, StatusCode::OK);
     // Garbage tokens also mean "full sync".
-    let (s, _) = env
-        .get(&format!("{}?syncToken=bogus", env.events_path(&cal)))
-        .await;
+    let (s, _) = env.list_page(&cal, "syncToken=bogus").await;
     assert_eq!(s, StatusCode::GONE);
 }
 
@@ -257,16 +169,11 @@ async fn invalidate_all_hits_every_calendar_and_the_calendar_list() {
     let cl_token = cl["nextSyncToken"].as_str().unwrap().to_owned();
     env.ctl.invalidate_sync_tokens(None).unwrap();
     for (c, t) in cals.iter().zip(&tokens) {
-        let (s, _) = env
-            .get(&format!("{}?syncToken={}", env.events_path(c), enc(t)))
-            .await;
+        let (s, _) = env.list_page(c, &sync_query(t)).await;
         assert_eq!(s, StatusCode::GONE);
     }
     let (s, _) = env
-        .get(&format!(
-            "users/me/calendarList?syncToken={}",
-            enc(&cl_token)
-        ))
+        .get(&format!("users/me/calendarList?{}", sync_query(&cl_token)))
         .await;
     assert_eq!(s, StatusCode::GONE);
 }
@@ -288,11 +195,7 @@ async fn forbidden_parameters_with_sync_token() {
         "showDeleted=false",
     ] {
         let (s, v) = env
-            .get(&format!(
-                "{}?syncToken={}&{extra}",
-                env.events_path(&cal),
-                enc(&sync)
-            ))
+            .list_page(&cal, &format!("{}&{extra}", sync_query(&sync)))
             .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{extra}");
         assert_eq!(
@@ -303,11 +206,10 @@ async fn forbidden_parameters_with_sync_token() {
     }
     // showDeleted=true and singleEvents are allowed.
     let (s, _) = env
-        .get(&format!(
-            "{}?syncToken={}&showDeleted=true&alt=json",
-            env.events_path(&cal),
-            enc(&sync)
-        ))
+        .list_page(
+            &cal,
+            &format!("{}&showDeleted=true&alt=json", sync_query(&sync)),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
 }
@@ -316,13 +218,7 @@ async fn forbidden_parameters_with_sync_token() {
 async fn show_deleted_full_sync_includes_cancelled() {
     let env = env(empty_world()).await;
     let cal = env.primary();
-    let e = env
-        .ctl
-        .insert_event(
-            &cal,
-            timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
+    let e = env.insert(&cal, hour_event("x"));
     env.ctl
         .delete_event(&cal, e["id"].as_str().unwrap())
         .unwrap();
@@ -343,24 +239,17 @@ async fn show_deleted_full_sync_includes_cancelled() {
 async fn time_min_and_time_max_bound_by_end_and_start() {
     let env = env(empty_world()).await;
     let cal = env.primary();
-    env.ctl
-        .insert_event(
-            &cal,
-            timed("a", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
-    env.ctl
-        .insert_event(
-            &cal,
-            timed("b", "2026-11-26T11:00:00Z", "2026-11-26T12:00:00Z"),
-        )
-        .unwrap();
-    env.ctl.insert_event(&cal, json!({"summary": "allday", "start": {"date": "2026-11-27"}, "end": {"date": "2026-11-28"}})).unwrap();
+    env.insert(&cal, hour_event("a"));
+    env.insert(
+        &cal,
+        timed("b", "2026-11-26T11:00:00Z", "2026-11-26T12:00:00Z"),
+    );
+    env.insert(
+        &cal,
+        json!({"summary": "allday", "start": {"date": "2026-11-27"}, "end": {"date": "2026-11-28"}}),
+    );
     let names = |items: Vec<Value>| {
-        let mut v: Vec<String> = items
-            .iter()
-            .map(|i| i["summary"].as_str().unwrap().to_owned())
-            .collect();
+        let mut v = summaries(&items);
         v.sort();
         v
     };
@@ -368,11 +257,7 @@ async fn time_min_and_time_max_bound_by_end_and_start() {
     let (items, _, _) = env
         .list_all(
             &cal,
-            &format!(
-                "timeMin={}&timeMax={}",
-                enc("2026-11-26T11:00:00Z"),
-                enc("2026-11-26T12:00:00+00:00")
-            ),
+            &time_range("2026-11-26T11:00:00Z", "2026-11-26T12:00:00+00:00"),
         )
         .await;
     assert_eq!(names(items), ["b"]);
@@ -384,12 +269,10 @@ async fn time_min_and_time_max_bound_by_end_and_start() {
         .await;
     assert_eq!(names(items), ["allday"]);
     let (s, v) = env
-        .get(&format!(
-            "{}?timeMin={}&timeMax={}",
-            env.events_path(&cal),
-            enc("2026-11-27T00:00:00Z"),
-            enc("2026-11-26T00:00:00Z")
-        ))
+        .list_page(
+            &cal,
+            &time_range("2026-11-27T00:00:00Z", "2026-11-26T00:00:00Z"),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(error_reason(&v), "timeRangeEmpty");
@@ -406,14 +289,7 @@ async fn url_encoded_ids_alt_json_and_primary_alias() {
     let (s2, b) = env.get("calendars/primary/events?alt=json").await;
     assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
     assert_eq!(a["items"], b["items"]);
-    let (s, v) = env
-        .call(
-            Method::GET,
-            "calendars/nobody%40example.com/events",
-            None,
-            &[],
-        )
-        .await;
+    let (s, v) = env.get("calendars/nobody%40example.com/events").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(error_reason(&v), "notFound");
 }
@@ -429,9 +305,7 @@ async fn short_and_empty_pages_still_lead_to_the_same_result() {
         leading_empty_page: true,
         ..Default::default()
     });
-    let (s, first) = env
-        .get(&format!("{}?maxResults=2500", env.events_path(&cal)))
-        .await;
+    let (s, first) = env.list_page(&cal, "maxResults=2500").await;
     assert_eq!(s, StatusCode::OK);
     assert!(first["items"].as_array().unwrap().is_empty());
     assert!(first["nextPageToken"].is_string() && first.get("nextSyncToken").is_none());
@@ -439,20 +313,9 @@ async fn short_and_empty_pages_still_lead_to_the_same_result() {
     assert_eq!(pages, 1 + plain.len().div_ceil(7));
     assert_eq!(quirky, plain);
     for n in 0..10 {
-        env.ctl
-            .insert_event(
-                &cal,
-                timed(
-                    &format!("n{n}"),
-                    "2026-11-26T10:00:00Z",
-                    "2026-11-26T11:00:00Z",
-                ),
-            )
-            .unwrap();
+        env.insert(&cal, hour_event(&format!("n{n}")));
     }
-    let (inc, _, pages) = env
-        .list_all(&cal, &format!("syncToken={}", enc(&sync)))
-        .await;
+    let (inc, _, pages) = env.list_all(&cal, &sync_query(&sync)).await;
     assert_eq!((inc.len(), pages), (10, 3), "empty lead page + 7 + 3");
 }
 
@@ -460,25 +323,19 @@ async fn short_and_empty_pages_still_lead_to_the_same_result() {
 async fn updated_min_too_long_ago_is_410() {
     let env = env(small_world(3)).await;
     let cal = env.primary();
-    let old = (chrono::Utc::now() - chrono::Duration::days(60)).to_rfc3339();
+    let updated_since = |ago: chrono::Duration| {
+        let since = (chrono::Utc::now() - ago).to_rfc3339();
+        format!("updatedMin={}", enc(&since))
+    };
     let (s, v) = env
-        .get(&format!(
-            "{}?updatedMin={}",
-            env.events_path(&cal),
-            enc(&old)
-        ))
+        .list_page(&cal, &updated_since(chrono::Duration::days(60)))
         .await;
     assert_eq!(
         (s, error_reason(&v)),
         (StatusCode::GONE, "updatedMinTooLongAgo")
     );
-    let recent = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let (s, v) = env
-        .get(&format!(
-            "{}?updatedMin={}",
-            env.events_path(&cal),
-            enc(&recent)
-        ))
+        .list_page(&cal, &updated_since(chrono::Duration::hours(1)))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
@@ -494,7 +351,7 @@ async fn the_omit_sync_token_quirk_ends_listings_without_a_token() {
     let cal = env.primary();
     let r = env
         .http
-        .put(format!("{}/__emulator/page-quirks", env.emu.base_url()))
+        .put(env.control_url("page-quirks"))
         .json(&json!({"omitSyncToken": true, "maxItems": 10}))
         .send()
         .await
@@ -503,11 +360,11 @@ async fn the_omit_sync_token_quirk_ends_listings_without_a_token() {
     let mut page_token: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut path = format!("{}?maxResults=2500", env.events_path(&cal));
+        let mut query = "maxResults=2500".to_owned();
         if let Some(p) = &page_token {
-            path.push_str(&format!("&pageToken={}", enc(p)));
+            query.push_str(&format!("&pageToken={}", enc(p)));
         }
-        let (s, v) = env.get(&path).await;
+        let (s, v) = env.list_page(&cal, &query).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         pages += 1;
         assert!(
@@ -524,4 +381,39 @@ async fn the_omit_sync_token_quirk_ends_listings_without_a_token() {
         .set_page_quirks(gcal_emulator::PageQuirks::default());
     let (_, sync, _) = env.list_all(&cal, "").await;
     assert!(!sync.is_empty());
+}
+
+/// The ids of listed events, as a set.
+fn ids(items: &[Value]) -> HashSet<String> {
+    items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The summaries of listed events, in listing order.
+fn summaries(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["summary"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The ids of live one-off events (neither a series nor an instance of one), in listing order:
+/// events another client can change without touching a recurrence.
+fn single_event_ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| {
+            i["status"] == "confirmed"
+                && i.get("recurrence").is_none()
+                && i.get("recurringEventId").is_none()
+        })
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The query of a listing bounded by `time_min` and `time_max`.
+fn time_range(time_min: &str, time_max: &str) -> String {
+    format!("timeMin={}&timeMax={}", enc(time_min), enc(time_max))
 }

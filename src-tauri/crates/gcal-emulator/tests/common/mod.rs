@@ -110,6 +110,25 @@ impl Env {
         self.call(Method::GET, path, None, &[]).await
     }
 
+    /// A GET with another account's (or a broken) access token.
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call_as(token, Method::GET, path, None, &[]).await
+    }
+
+    /// A GET whose transport outcome matters (dropped connections, cut bodies): the bare response.
+    pub async fn send_get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+    }
+
+    /// The emulator's HTTP control API (`/__emulator/...`), which needs no token.
+    pub fn control_url(&self, path: &str) -> String {
+        format!("{}/__emulator/{path}", self.emu.base_url())
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, Some(body), &[]).await
     }
@@ -120,6 +139,17 @@ impl Env {
 
     pub fn events_path(&self, cal: &str) -> String {
         format!("calendars/{}/events", enc(cal))
+    }
+
+    /// One page of events.list for `cal` with `query`.
+    pub async fn list_page(&self, cal: &str, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("{}?{query}", self.events_path(cal)))
+            .await
+    }
+
+    /// Inserts an event as another client would (through the control surface); the stored event.
+    pub fn insert(&self, cal: &str, event: Value) -> serde_json::Map<String, Value> {
+        self.ctl.insert_event(cal, event).expect("event inserted")
     }
 
     /// Pages through events.list with `query`; returns (items, nextSyncToken, pages).
@@ -159,6 +189,17 @@ impl Env {
 
 pub fn timed(summary: &str, start: &str, end: &str) -> Value {
     json!({ "summary": summary, "start": { "dateTime": start }, "end": { "dateTime": end } })
+}
+
+/// A one-hour event at a fixed moment (26 Nov 2026, 10:00 to 11:00 UTC), for tests where only
+/// its summary matters.
+pub fn hour_event(summary: &str) -> Value {
+    timed(summary, "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")
+}
+
+/// The query that continues from a sync token.
+pub fn sync_query(token: &str) -> String {
+    format!("syncToken={}", enc(token))
 }
 
 pub fn error_reason(v: &Value) -> &str {
