@@ -56,6 +56,62 @@ async fn exchange(env: &Env, form: &[(&str, &str)]) -> (StatusCode, Value) {
     (s, r.json().await.unwrap())
 }
 
+/// An emulator that shows its consent page to a sign-in rather than approving it at once.
+async fn consent_page_env() -> Env {
+    env_with(EmulatorConfig {
+        world: small_world(0),
+        auto_approve: false,
+        ..EmulatorConfig::default()
+    })
+    .await
+}
+
+/// The query of the redirect `r` sends the browser to.
+fn redirect_query(r: &reqwest::Response) -> Vec<(String, String)> {
+    query_of(r.headers()["location"].to_str().unwrap())
+}
+
+/// The consent request a consent page stands for.
+fn consent_id(page: &str) -> String {
+    page.split("name=\"consent_id\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Submits the consent page's form (the consent id, the decision and what else it carries).
+async fn submit_consent(env: &Env, form: &[(&str, &str)]) -> reqwest::Response {
+    env.http
+        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// What userinfo answers for an access token.
+async fn userinfo(env: &Env, access_token: &str) -> reqwest::Response {
+    env.http
+        .get(env.emu.userinfo_url())
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The email userinfo names for an access token.
+async fn userinfo_email(env: &Env, access_token: &str) -> Value {
+    userinfo(env, access_token)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["email"]
+        .clone()
+}
+
 async fn get_code(env: &Env) -> String {
     let r = authorize(env, &auth_query(REDIRECT, "xyz")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -104,15 +160,9 @@ async fn code_flow_with_pkce_state_single_use_code_and_secret() {
         ("client_secret", DEMO_CLIENT_SECRET),
         ("code_verifier", bad_verifier.as_str()),
     ]);
-    let r = env
-        .http
-        .post(env.emu.token_url())
-        .form(&wrong_verifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    let (s, v) = exchange(&env, &wrong_verifier).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"], "invalid_grant");
 
     let mut good = base.to_vec();
     good.extend([
@@ -139,13 +189,7 @@ async fn code_flow_with_pkce_state_single_use_code_and_secret() {
     );
 
     // userinfo names the account.
-    let r = env
-        .http
-        .get(env.emu.userinfo_url())
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap();
+    let r = userinfo(&env, access).await;
     assert_eq!(r.status(), StatusCode::OK);
     let info: Value = r.json().await.unwrap();
     assert_eq!(info["email"], env.ctl.accounts()[0].email.as_str());
@@ -170,87 +214,39 @@ async fn authorization_endpoint_validation() {
     let q = auth_query(REDIRECT, "st8")
         .replace("code_challenge_method=S256", "code_challenge_method=plain");
     let r = authorize(&env, &q).await;
-    let qp = query_of(r.headers()["location"].to_str().unwrap());
+    let qp = redirect_query(&r);
     assert_eq!(param(&qp, "error").as_deref(), Some("invalid_request"));
     assert_eq!(param(&qp, "state").as_deref(), Some("st8"));
 }
 
 #[tokio::test]
 async fn consent_page_allow_and_deny() {
-    let env = env_with(EmulatorConfig {
-        world: small_world(0),
-        auto_approve: false,
-        ..EmulatorConfig::default()
-    })
-    .await;
+    let env = consent_page_env().await;
     let r = authorize(&env, &auth_query(REDIRECT, "abc")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains("Allow") && page.contains("Deny"));
-    let cid = page
-        .split("name=\"consent_id\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    let r = env
-        .http
-        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
-        .form(&[("consent_id", cid.as_str()), ("decision", "deny")])
-        .send()
-        .await
-        .unwrap();
-    let q = query_of(r.headers()["location"].to_str().unwrap());
+    let cid = consent_id(&page);
+    let r = submit_consent(&env, &[("consent_id", cid.as_str()), ("decision", "deny")]).await;
+    let q = redirect_query(&r);
     assert_eq!(param(&q, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&q, "state").as_deref(), Some("abc"));
 
     let r = authorize(&env, &auth_query(REDIRECT, "def")).await;
     let page = r.text().await.unwrap();
-    let cid = page
-        .split("name=\"consent_id\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cid = consent_id(&page);
     let second = env.ctl.accounts()[1].email.clone();
-    let r = env
-        .http
-        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
-        .form(&[
+    let r = submit_consent(
+        &env,
+        &[
             ("consent_id", cid.as_str()),
             ("decision", "allow"),
             ("account", second.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let q = query_of(r.headers()["location"].to_str().unwrap());
-    let code = param(&q, "code").unwrap();
-    let (s, tok) = exchange(
-        &env,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", DEMO_CLIENT_ID),
-            ("client_secret", DEMO_CLIENT_SECRET),
-            ("code_verifier", VERIFIER),
-            ("redirect_uri", REDIRECT),
         ],
     )
     .await;
-    assert_eq!(s, StatusCode::OK);
-    let r = env
-        .http
-        .get(env.emu.userinfo_url())
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["email"], second.as_str());
+    let code = param(&redirect_query(&r), "code").unwrap();
+    assert_eq!(email_signed_in_with(&env, &code).await, second.as_str());
 }
 
 #[tokio::test]
@@ -261,14 +257,10 @@ async fn refresh_expiry_revocation_and_401() {
     let cal = env.primary();
     let path = env.events_path(&cal);
 
-    let (s, _) = env
-        .call_as(&tokens.access_token, Method::GET, &path, None, &[])
-        .await;
+    let (s, _) = env.get_as(&tokens.access_token, &path).await;
     assert_eq!(s, StatusCode::OK);
     env.ctl.expire_access_tokens(Some(&env.account));
-    let (s, v) = env
-        .call_as(&tokens.access_token, Method::GET, &path, None, &[])
-        .await;
+    let (s, v) = env.get_as(&tokens.access_token, &path).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(error_reason(&v), "authError");
     assert_eq!(v["error"]["errors"][0]["domain"], "global");
@@ -287,13 +279,7 @@ async fn refresh_expiry_revocation_and_401() {
         "refresh does not rotate the refresh token"
     );
     let (s, _) = env
-        .call_as(
-            fresh["access_token"].as_str().unwrap(),
-            Method::GET,
-            &path,
-            None,
-            &[],
-        )
+        .get_as(fresh["access_token"].as_str().unwrap(), &path)
         .await;
     assert_eq!(s, StatusCode::OK);
 
@@ -305,13 +291,7 @@ async fn refresh_expiry_revocation_and_401() {
         serde_json::json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
     );
     let (s, _) = env
-        .call_as(
-            fresh["access_token"].as_str().unwrap(),
-            Method::GET,
-            &path,
-            None,
-            &[],
-        )
+        .get_as(fresh["access_token"].as_str().unwrap(), &path)
         .await;
     assert_eq!(
         s,
@@ -319,7 +299,7 @@ async fn refresh_expiry_revocation_and_401() {
         "revoking the grant ends its access tokens"
     );
 
-    let (s, v) = env.call_as("garbage", Method::GET, &path, None, &[]).await;
+    let (s, v) = env.get_as("garbage", &path).await;
     assert_eq!(
         (s, error_reason(&v)),
         (StatusCode::UNAUTHORIZED, "authError")
@@ -341,9 +321,7 @@ async fn revoke_endpoint() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let (s, _) = env
-        .call_as(&t.access_token, Method::GET, "colors", None, &[])
-        .await;
+    let (s, _) = env.get_as(&t.access_token, "colors").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let r = env
         .http
@@ -384,16 +362,14 @@ async fn read_only_scope_cannot_write() {
         )
         .unwrap();
     let path = env.events_path(&env.primary());
-    let (s, _) = env
-        .call_as(&t.access_token, Method::GET, &path, None, &[])
-        .await;
+    let (s, _) = env.get_as(&t.access_token, &path).await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = env
         .call_as(
             &t.access_token,
             Method::POST,
             &path,
-            Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")),
+            Some(hour_event("x")),
             &[],
         )
         .await;
@@ -403,6 +379,8 @@ async fn read_only_scope_cannot_write() {
     );
 }
 
+/// Exchanges a code from [`auth_query`]'s sign-in (the right client, secret and verifier) for
+/// tokens, which it expects to get.
 async fn exchange_code(env: &Env, code: &str) -> Value {
     let (s, tok) = exchange(
         env,
@@ -420,6 +398,13 @@ async fn exchange_code(env: &Env, code: &str) -> Value {
     tok
 }
 
+/// The email of the account a code signs in: the code exchanged, its access token shown to
+/// userinfo.
+async fn email_signed_in_with(env: &Env, code: &str) -> Value {
+    let tok = exchange_code(env, code).await;
+    userinfo_email(env, tok["access_token"].as_str().unwrap()).await
+}
+
 #[tokio::test]
 async fn granular_consent_can_withhold_the_calendar_scope() {
     let env = env(small_world(1)).await;
@@ -429,12 +414,9 @@ async fn granular_consent_can_withhold_the_calendar_scope() {
     let tok = exchange_code(&env, &code).await;
     assert_eq!(tok["scope"], "openid email");
     let (s, v) = env
-        .call_as(
+        .get_as(
             tok["access_token"].as_str().unwrap(),
-            Method::GET,
             "users/me/calendarList",
-            None,
-            &[],
         )
         .await;
     assert_eq!(
@@ -442,51 +424,31 @@ async fn granular_consent_can_withhold_the_calendar_scope() {
         (StatusCode::FORBIDDEN, "insufficientPermissions")
     );
     // userinfo still works with openid email.
-    let r = env
-        .http
-        .get(env.emu.userinfo_url())
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let r = userinfo(&env, tok["access_token"].as_str().unwrap()).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn consent_page_unticked_scope_is_not_granted() {
-    let env = env_with(EmulatorConfig {
-        world: small_world(0),
-        auto_approve: false,
-        ..EmulatorConfig::default()
-    })
-    .await;
+    let env = consent_page_env().await;
     let page = authorize(&env, &auth_query(REDIRECT, "s"))
         .await
         .text()
         .await
         .unwrap();
     assert!(page.contains("name=\"scope\" value=\"https://www.googleapis.com/auth/calendar\""));
-    let cid = page
-        .split("name=\"consent_id\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    let r = env
-        .http
-        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
-        .form(&[
+    let cid = consent_id(&page);
+    let r = submit_consent(
+        &env,
+        &[
             ("consent_id", cid.as_str()),
             ("decision", "allow"),
             ("scope", "openid"),
             ("scope", "email"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
+        ],
+    )
+    .await;
+    let code = param(&redirect_query(&r), "code").unwrap();
     let tok = exchange_code(&env, &code).await;
     assert_eq!(tok["scope"], "openid email");
 }
@@ -500,15 +462,7 @@ async fn default_sign_in_is_the_first_account_of_the_world() {
         "accounts keep the world's order"
     );
     let code = get_code(&env).await;
-    let tok = exchange_code(&env, &code).await;
-    let r = env
-        .http
-        .get(env.emu.userinfo_url())
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["email"], first.as_str());
+    assert_eq!(email_signed_in_with(&env, &code).await, first.as_str());
     // login_hint picks another account.
     let second = env.ctl.accounts()[1].email.clone();
     let r = authorize(
@@ -516,14 +470,6 @@ async fn default_sign_in_is_the_first_account_of_the_world() {
         &format!("{}&login_hint={}", auth_query(REDIRECT, "s"), enc(&second)),
     )
     .await;
-    let code = param(&query_of(r.headers()["location"].to_str().unwrap()), "code").unwrap();
-    let tok = exchange_code(&env, &code).await;
-    let r = env
-        .http
-        .get(env.emu.userinfo_url())
-        .bearer_auth(tok["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.json::<Value>().await.unwrap()["email"], second.as_str());
+    let code = param(&redirect_query(&r), "code").unwrap();
+    assert_eq!(email_signed_in_with(&env, &code).await, second.as_str());
 }
