@@ -52,13 +52,7 @@ async fn status_faults_carry_googles_bodies_and_retry_after() {
         }
         rule.retry_after = Some(7);
         env.ctl.add_fault(rule).unwrap();
-        let r = env
-            .http
-            .get(env.url(&path))
-            .bearer_auth(&env.token)
-            .send()
-            .await
-            .unwrap();
+        let r = env.send_get(&path).await.unwrap();
         assert_eq!(r.status().as_u16(), status);
         assert_eq!(r.headers()["retry-after"], "7");
         let v: Value = r.json().await.unwrap();
@@ -74,18 +68,19 @@ async fn status_faults_carry_googles_bodies_and_retry_after() {
 #[tokio::test]
 async fn method_and_regex_matching_and_clearing() {
     let env = env(small_world(2)).await;
-    let path = env.events_path(&env.primary());
+    let cal = env.primary();
+    let path = env.events_path(&cal);
     let mut rule = FaultRule::status("", 500, 100);
     rule.path_contains = None;
     rule.path_regex = Some(r"/events\?.*syncToken=".into());
     env.ctl.add_fault(rule).unwrap();
     let (s, _) = env.get(&path).await;
     assert_eq!(s, StatusCode::OK);
-    let (_, sync, _) = env.list_all(&env.primary(), "").await;
-    let (s, _) = env.get(&format!("{path}?syncToken={}", enc(&sync))).await;
+    let (_, sync, _) = env.list_all(&cal, "").await;
+    let (s, _) = env.list_page(&cal, &sync_query(&sync)).await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
     env.ctl.clear_faults();
-    let (s, _) = env.get(&format!("{path}?syncToken={}", enc(&sync))).await;
+    let (s, _) = env.list_page(&cal, &sync_query(&sync)).await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -117,24 +112,13 @@ async fn dropped_connection_truncated_body_and_latency() {
     let mut drop = FaultRule::status("/events", 0, 1);
     drop.action = FaultAction::Drop;
     env.ctl.add_fault(drop).unwrap();
-    let err = env
-        .http
-        .get(env.url(&path))
-        .bearer_auth(&env.token)
-        .send()
-        .await;
+    let err = env.send_get(&path).await;
     assert!(err.is_err(), "dropped connection gives no response");
 
     let mut cut = FaultRule::status("/events", 0, 1);
     cut.action = FaultAction::Truncate;
     env.ctl.add_fault(cut).unwrap();
-    let r = env
-        .http
-        .get(env.url(&path))
-        .bearer_auth(&env.token)
-        .send()
-        .await;
-    let body = match r {
+    let body = match env.send_get(&path).await {
         Ok(resp) => resp.bytes().await,
         Err(e) => Err(e),
     };
@@ -241,6 +225,12 @@ async fn receiver() -> (String, Seen) {
     (format!("http://{addr}/hook"), seen)
 }
 
+/// events.watch on `cal` with the channel `channel`.
+async fn watch(env: &Env, cal: &str, channel: Value) -> (StatusCode, Value) {
+    env.post(&format!("{}/watch", env.events_path(cal)), channel)
+        .await
+}
+
 async fn wait_for(seen: &Seen, n: usize) -> Vec<HeaderMap> {
     for _ in 0..100 {
         if seen.lock().unwrap().len() >= n {
@@ -256,7 +246,12 @@ async fn watch_delivers_sync_then_exists_and_stop_ends_it() {
     let env = env(small_world(2)).await;
     let cal = env.primary();
     let (addr, seen) = receiver().await;
-    let (s, ch) = env.post(&format!("{}/watch", env.events_path(&cal)), json!({"id": "chan-1", "type": "web_hook", "address": addr, "token": "tok-1", "params": {"ttl": "3600"}})).await;
+    let (s, ch) = watch(
+        &env,
+        &cal,
+        json!({"id": "chan-1", "type": "web_hook", "address": addr, "token": "tok-1", "params": {"ttl": "3600"}}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{ch}");
     assert_eq!(ch["kind"], "api#channel");
     assert_eq!(ch["id"], "chan-1");
@@ -278,12 +273,7 @@ async fn watch_delivers_sync_then_exists_and_stop_ends_it() {
         .unwrap()
         .contains("/events"));
 
-    env.ctl
-        .insert_event(
-            &cal,
-            timed("ping", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
+    env.insert(&cal, hour_event("ping"));
     assert_eq!(env.ctl.push_notify(Some(&cal)), 1);
     let got = wait_for(&seen, 3).await;
     assert_eq!(got.len(), 3);
@@ -292,38 +282,24 @@ async fn watch_delivers_sync_then_exists_and_stop_ends_it() {
     assert_eq!(got[2]["x-goog-message-number"], "3");
 
     // Duplicate channel ids are refused.
-    let (s, v) = env
-        .post(
-            &format!("{}/watch", env.events_path(&cal)),
-            json!({"id": "chan-1", "type": "web_hook", "address": addr}),
-        )
-        .await;
+    let (s, v) = watch(
+        &env,
+        &cal,
+        json!({"id": "chan-1", "type": "web_hook", "address": addr}),
+    )
+    .await;
     assert_eq!(
         (s, error_reason(&v)),
         (StatusCode::BAD_REQUEST, "channelIdNotUnique")
     );
 
-    let (s, _) = env
-        .post(
-            "channels/stop",
-            json!({"id": "chan-1", "resourceId": ch["resourceId"]}),
-        )
-        .await;
+    let stop = json!({"id": "chan-1", "resourceId": ch["resourceId"]});
+    let (s, _) = env.post("channels/stop", stop.clone()).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    env.ctl
-        .insert_event(
-            &cal,
-            timed("quiet", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .unwrap();
+    env.insert(&cal, hour_event("quiet"));
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(seen.lock().unwrap().len(), 3, "no more after stop");
-    let (s, _) = env
-        .post(
-            "channels/stop",
-            json!({"id": "chan-1", "resourceId": ch["resourceId"]}),
-        )
-        .await;
+    let (s, _) = env.post("channels/stop", stop).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(env
         .ctl
@@ -339,106 +315,96 @@ async fn watch_requires_https_unless_test_mode() {
         ..Default::default()
     })
     .await;
-    let path = format!("{}/watch", env.events_path(&env.primary()));
-    let (s, v) = env
-        .post(
-            &path,
-            json!({"id": "c1", "type": "web_hook", "address": "http://127.0.0.1:9/hook"}),
-        )
-        .await;
+    let cal = env.primary();
+    let (s, v) = watch(
+        &env,
+        &cal,
+        json!({"id": "c1", "type": "web_hook", "address": "http://127.0.0.1:9/hook"}),
+    )
+    .await;
     assert_eq!(
         (s, error_reason(&v)),
         (StatusCode::BAD_REQUEST, "push.webhookUrlNotHttps")
     );
-    let (s, v) = env.post(&path, json!({"id": "c2", "type": "web_hook", "address": "https://push.example/hook", "expiration": 1})).await;
+    let (s, v) = watch(
+        &env,
+        &cal,
+        json!({"id": "c2", "type": "web_hook", "address": "https://push.example/hook", "expiration": 1}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["expiration"], "1", "a requested expiration is honoured");
-    let (s, v) = env
-        .post(
-            &path,
-            json!({"id": "c3", "type": "web_hook", "address": "https://push.example/hook"}),
-        )
-        .await;
+    let (s, v) = watch(
+        &env,
+        &cal,
+        json!({"id": "c3", "type": "web_hook", "address": "https://push.example/hook"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let exp: i64 = v["expiration"].as_str().unwrap().parse().unwrap();
     let week = chrono::Utc::now().timestamp_millis() + 604_800_000;
     assert!((exp - week).abs() < 10_000, "default lifetime is 7 days");
 }
 
-#[tokio::test]
-async fn http_control_api_mirrors_control() {
-    let env = env(small_world(3)).await;
-    let c = format!("{}/__emulator", env.emu.base_url());
-    let accounts: Value = env
-        .http
-        .get(format!("{c}/accounts"))
+/// What a GET of the HTTP control API answers.
+async fn control_get(env: &Env, path: &str) -> Value {
+    env.http
+        .get(env.control_url(path))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A POST of `body` to the HTTP control API.
+async fn control_post(env: &Env, path: &str, body: Value) -> reqwest::Response {
+    env.http
+        .post(env.control_url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn http_control_api_mirrors_control() {
+    let env = env(small_world(3)).await;
+    let accounts = control_get(&env, "accounts").await;
     assert_eq!(accounts.as_array().unwrap().len(), 2);
     let cal = env.primary();
     let (_, sync, _) = env.list_all(&cal, "").await;
-    let r = env
-        .http
-        .post(format!("{c}/calendars/{}/events", enc(&cal)))
-        .json(&timed(
-            "via http",
-            "2026-11-26T10:00:00Z",
-            "2026-11-26T11:00:00Z",
-        ))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(
+        &env,
+        &format!("calendars/{}/events", enc(&cal)),
+        hour_event("via http"),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let created: Value = r.json().await.unwrap();
-    let (changes, _, _) = env
-        .list_all(&cal, &format!("syncToken={}", enc(&sync)))
-        .await;
+    let (changes, _, _) = env.list_all(&cal, &sync_query(&sync)).await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["id"], created["id"]);
-    let r = env.http.post(format!("{c}/faults")).json(&json!({"pathContains": "/colors", "action": {"kind": "status", "status": 403, "reason": "quotaExceeded"}, "times": 1})).send().await.unwrap();
+    let r = control_post(
+        &env,
+        "faults",
+        json!({"pathContains": "/colors", "action": {"kind": "status", "status": 403, "reason": "quotaExceeded"}, "times": 1}),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let (s, v) = env.get("colors").await;
     assert_eq!(
         (s, error_reason(&v)),
         (StatusCode::FORBIDDEN, "quotaExceeded")
     );
-    let r = env
-        .http
-        .post(format!("{c}/sync-tokens/invalidate"))
-        .json(&json!({"calendarId": cal}))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&env, "sync-tokens/invalidate", json!({"calendarId": cal})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let (s, _) = env
-        .get(&format!(
-            "{}?syncToken={}",
-            env.events_path(&cal),
-            enc(&sync)
-        ))
-        .await;
+    let (s, _) = env.list_page(&cal, &sync_query(&sync)).await;
     assert_eq!(s, StatusCode::GONE);
-    let counters: Value = env
-        .http
-        .get(format!("{c}/counters"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counters = control_get(&env, "counters").await;
     assert!(counters["byOperation"]["events.list"].as_u64().unwrap() >= 2);
-    let r = env
-        .http
-        .post(format!("{c}/tokens/expire"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&env, "tokens/expire", json!({})).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(env.get("colors").await.0, StatusCode::UNAUTHORIZED);
 }
