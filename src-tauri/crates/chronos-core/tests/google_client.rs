@@ -3,19 +3,79 @@
 
 mod google_support;
 
+use chronos_core::clock::{Backoff, TestClock};
 use chronos_core::google::errors::{
     is_deleted, is_duplicate, is_full_sync_required, is_not_found, is_precondition_failed,
 };
-use chronos_core::google::{EventsListRequest, SendUpdates, WatchRequest, EVENTS_PAGE_SIZE};
+use chronos_core::google::{
+    ClientOptions, EventsListRequest, EventsPage, GoogleClient, RequestLimits, SendUpdates,
+    WatchRequest, EVENTS_PAGE_SIZE,
+};
 use chronos_core::model::{CalendarId, Etag, EventId, EventResource, SyncToken};
 use chronos_core::{Error, ErrorKind};
-use gcal_emulator::{FaultAction, FaultRule};
+use gcal_emulator::{EmulatorHandle, FaultAction, FaultRule};
 use google_support::*;
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn alice() -> CalendarId {
     CalendarId::from(ALICE)
+}
+
+/// The first page of a full sync of Alice's primary calendar.
+async fn first_full_page(client: &GoogleClient) -> chronos_core::Result<EventsPage> {
+    client
+        .list_events_page(&alice(), &EventsListRequest::full(None))
+        .await
+}
+
+/// Makes the emulator answer with `rule`'s fault.
+fn inject(emu: &EmulatorHandle, rule: FaultRule) {
+    emu.control()
+        .add_fault(rule)
+        .expect("the fault rule is valid");
+}
+
+/// The client's default options, but waiting on `clock`.
+fn default_options_on(clock: &TestClock) -> ClientOptions {
+    ClientOptions {
+        clock: Arc::new(clock.clone()),
+        ..Default::default()
+    }
+}
+
+/// A client of Alice, signed in on `emu` with its tokens on `clock`, built with `options`.
+async fn alice_client(
+    emu: &EmulatorHandle,
+    clock: &TestClock,
+    options: ClientOptions,
+) -> GoogleClient {
+    let tokens = signed_in(emu, ALICE, Arc::new(clock.clone()), memory_secrets()).await;
+    google_client(&endpoints(emu), tokens, options)
+}
+
+/// The status and reason of a Google error; any other error fails the test.
+fn google_status_reason(err: &Error) -> (u16, Option<&str>) {
+    match err {
+        Error::Google { status, reason, .. } => (*status, reason.as_deref()),
+        e => panic!("not a Google error: {e:?}"),
+    }
+}
+
+/// The statuses the emulator answered `operation` with, in order.
+fn statuses(emu: &EmulatorHandle, operation: &str) -> Vec<u16> {
+    requests(emu, operation).iter().map(|r| r.status).collect()
+}
+
+/// A draft event: a summary between two `EventDateTime` JSON values.
+fn draft(summary: &str, start: serde_json::Value, end: serde_json::Value) -> EventResource {
+    EventResource {
+        summary: Some(summary.into()),
+        start: Some(serde_json::from_value(start).expect("a start")),
+        end: Some(serde_json::from_value(end).expect("an end")),
+        ..Default::default()
+    }
 }
 
 fn fault(path: &str, action: FaultAction, times: u32, retry_after: Option<u64>) -> FaultRule {
@@ -52,11 +112,7 @@ fn status_fault(
 #[tokio::test]
 async fn full_sync_pages_then_incremental_sees_changes_and_deletions() {
     let s = setup(world(2600)).await;
-    let p1 = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    let p1 = first_full_page(&s.client).await.unwrap();
     assert_eq!(p1.items.len(), EVENTS_PAGE_SIZE as usize);
     assert!(p1.next_page_token.is_some() && p1.next_sync_token.is_none());
     assert!(p1.skipped.is_empty());
@@ -126,11 +182,7 @@ async fn full_sync_pages_then_incremental_sees_changes_and_deletions() {
 #[tokio::test]
 async fn refused_sync_token_is_full_sync_required() {
     let s = setup(world(3)).await;
-    let page = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    let page = first_full_page(&s.client).await.unwrap();
     let token = page.next_sync_token.unwrap();
     s.emu.control().invalidate_sync_tokens(Some(ALICE)).unwrap();
     let err = s
@@ -140,14 +192,7 @@ async fn refused_sync_token_is_full_sync_required() {
         .unwrap_err();
     assert!(is_full_sync_required(&err), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::FullSyncRequired);
-    match &err {
-        Error::Google {
-            status: 410,
-            reason,
-            ..
-        } => assert_eq!(reason.as_deref(), Some("fullSyncRequired")),
-        e => panic!("{e:?}"),
-    }
+    assert_eq!(google_status_reason(&err), (410, Some("fullSyncRequired")));
     assert_eq!(
         requests(&s.emu, "events.list").len(),
         2,
@@ -219,13 +264,11 @@ async fn writes_round_trip_with_etags() {
     let s = setup(world(2)).await;
     let cal = alice();
     // Insert with a client-chosen id (assigned when empty), unknown fields preserved.
-    let mut draft = EventResource {
-        summary: Some("Lunch".into()),
-        ..Default::default()
-    };
-    draft.start =
-        Some(serde_json::from_value(json!({"dateTime": "2026-12-10T12:00:00Z"})).unwrap());
-    draft.end = Some(serde_json::from_value(json!({"dateTime": "2026-12-10T13:00:00Z"})).unwrap());
+    let mut draft = draft(
+        "Lunch",
+        json!({"dateTime": "2026-12-10T12:00:00Z"}),
+        json!({"dateTime": "2026-12-10T13:00:00Z"}),
+    );
     draft.extra.insert(
         "extendedProperties".into(),
         json!({"private": {"chronos": "1"}}),
@@ -363,21 +406,10 @@ async fn writes_round_trip_with_etags() {
 #[tokio::test]
 async fn instances_of_a_recurring_event() {
     let s = setup(world(0)).await;
-    let mut master = EventResource {
-        summary: Some("Standup".into()),
-        ..Default::default()
-    };
-    master.start = Some(
-        serde_json::from_value(
-            json!({"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Paris"}),
-        )
-        .unwrap(),
-    );
-    master.end = Some(
-        serde_json::from_value(
-            json!({"dateTime": "2026-12-01T09:15:00", "timeZone": "Europe/Paris"}),
-        )
-        .unwrap(),
+    let mut master = draft(
+        "Standup",
+        json!({"dateTime": "2026-12-01T09:00:00", "timeZone": "Europe/Paris"}),
+        json!({"dateTime": "2026-12-01T09:15:00", "timeZone": "Europe/Paris"}),
     );
     master.recurrence = Some(vec!["RRULE:FREQ=DAILY;COUNT=5".into()]);
     let created = s
@@ -436,21 +468,10 @@ async fn watch_stop_colors_settings() {
 #[tokio::test]
 async fn rate_limit_429_with_retry_after_then_success() {
     let s = setup(world(3)).await;
-    s.emu
-        .control()
-        .add_fault(status_fault(429, None, 2, Some(2)))
-        .unwrap();
-    let page = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    inject(&s.emu, status_fault(429, None, 2, Some(2)));
+    let page = first_full_page(&s.client).await.unwrap();
     assert_eq!(page.items.len(), 3);
-    let log = requests(&s.emu, "events.list");
-    assert_eq!(
-        log.iter().map(|r| r.status).collect::<Vec<_>>(),
-        vec![429, 429, 200]
-    );
+    assert_eq!(statuses(&s.emu, "events.list"), vec![429, 429, 200]);
     let sleeps = s.clock.sleeps();
     assert_eq!(sleeps.len(), 2, "{sleeps:?}");
     // The backoff base is 10 ms, so only Retry-After explains a 2 s wait.
@@ -464,67 +485,43 @@ async fn rate_limit_429_with_retry_after_then_success() {
 async fn unavailable_503_with_retry_after_then_success_in_real_time() {
     // A real clock here: the client really waits, and the emulator sees the gap.
     let emu = emulator(world(1)).await;
-    let clock = chronos_core::clock::TestClock::new().with_real_scale(1.0);
-    let secrets = std::sync::Arc::new(chronos_core::secrets::MemorySecretStore::default());
-    let tokens = signed_in(&emu, ALICE, std::sync::Arc::new(clock.clone()), secrets).await;
-    let client = client_for(
-        &emu,
-        tokens,
-        clock.clone(),
-        chronos_core::clock::Backoff::with_base(Duration::from_millis(1)),
+    let clock = TestClock::new().with_real_scale(1.0);
+    let options = test_client_options(
+        Arc::new(clock.clone()),
+        Backoff::with_base(Duration::from_millis(1)),
     );
-    emu.control()
-        .add_fault(status_fault(503, None, 1, Some(1)))
-        .unwrap();
+    let client = alice_client(&emu, &clock, options).await;
+    inject(&emu, status_fault(503, None, 1, Some(1)));
     let started = std::time::Instant::now();
-    client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    first_full_page(&client).await.unwrap();
     let took = started.elapsed();
     assert!(
         took >= Duration::from_secs(1),
         "Retry-After: 1 must be waited out, took {took:?}"
     );
     assert!(took < Duration::from_secs(5), "{took:?}");
-    assert_eq!(
-        requests(&emu, "events.list")
-            .iter()
-            .map(|r| r.status)
-            .collect::<Vec<_>>(),
-        vec![503, 200]
-    );
+    assert_eq!(statuses(&emu, "events.list"), vec![503, 200]);
 }
 
 #[tokio::test]
 async fn rate_limit_403s_are_retried_but_quota_is_not() {
     let s = setup(world(1)).await;
-    s.emu
-        .control()
-        .add_fault(status_fault(403, Some("userRateLimitExceeded"), 1, None))
-        .unwrap();
-    s.emu
-        .control()
-        .add_fault(status_fault(403, Some("rateLimitExceeded"), 1, None))
-        .unwrap();
-    s.client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    inject(
+        &s.emu,
+        status_fault(403, Some("userRateLimitExceeded"), 1, None),
+    );
+    inject(
+        &s.emu,
+        status_fault(403, Some("rateLimitExceeded"), 1, None),
+    );
+    first_full_page(&s.client).await.unwrap();
     assert_eq!(requests(&s.emu, "events.list").len(), 3);
 
     for reason in ["quotaExceeded", "dailyLimitExceeded"] {
         s.emu.control().reset_requests();
         let sleeps_before = s.clock.sleeps().len();
-        s.emu
-            .control()
-            .add_fault(status_fault(403, Some(reason), 1, None))
-            .unwrap();
-        let err = s
-            .client
-            .list_events_page(&alice(), &EventsListRequest::full(None))
-            .await
-            .unwrap_err();
+        inject(&s.emu, status_fault(403, Some(reason), 1, None));
+        let err = first_full_page(&s.client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::QuotaExceeded, "{err:?}");
         assert_eq!(err.kind().as_str(), "quota_exceeded");
         assert!(!err.retryable());
@@ -534,27 +531,16 @@ async fn rate_limit_403s_are_retried_but_quota_is_not() {
             "{reason} must not be retried soon"
         );
         assert_eq!(s.clock.sleeps().len(), sleeps_before);
-        match err {
-            Error::Google {
-                status: 403,
-                reason: r,
-                ..
-            } => assert_eq!(r.as_deref(), Some(reason)),
-            e => panic!("{e:?}"),
-        }
+        assert_eq!(google_status_reason(&err), (403, Some(reason)));
     }
 
     // Any other 403 is final too.
     s.emu.control().reset_requests();
-    s.emu
-        .control()
-        .add_fault(status_fault(403, Some("forbiddenForNonOrganizer"), 1, None))
-        .unwrap();
-    let err = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap_err();
+    inject(
+        &s.emu,
+        status_fault(403, Some("forbiddenForNonOrganizer"), 1, None),
+    );
+    let err = first_full_page(&s.client).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden, "{err:?}");
     assert_eq!(requests(&s.emu, "events.list").len(), 1);
 }
@@ -562,15 +548,8 @@ async fn rate_limit_403s_are_retried_but_quota_is_not() {
 #[tokio::test]
 async fn persistent_server_errors_stop_after_five_retries() {
     let s = setup(world(1)).await;
-    s.emu
-        .control()
-        .add_fault(status_fault(500, None, 100, None))
-        .unwrap();
-    let err = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap_err();
+    inject(&s.emu, status_fault(500, None, 100, None));
+    let err = first_full_page(&s.client).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
     assert!(err.retryable());
     assert_eq!(
@@ -592,19 +571,9 @@ async fn persistent_server_errors_stop_after_five_retries() {
 #[tokio::test]
 async fn dropped_connections_and_truncated_bodies_are_retried() {
     let s = setup(world(50)).await;
-    s.emu
-        .control()
-        .add_fault(fault("/events", FaultAction::Drop, 1, None))
-        .unwrap();
-    s.emu
-        .control()
-        .add_fault(fault("/events", FaultAction::Truncate, 1, None))
-        .unwrap();
-    let page = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    inject(&s.emu, fault("/events", FaultAction::Drop, 1, None));
+    inject(&s.emu, fault("/events", FaultAction::Truncate, 1, None));
+    let page = first_full_page(&s.client).await.unwrap();
     assert_eq!(page.items.len(), 50);
     let faults: Vec<_> = requests(&s.emu, "events.list")
         .into_iter()
@@ -622,19 +591,18 @@ async fn an_insert_whose_answer_was_lost_is_not_duplicated() {
     let s = setup(world(0)).await;
     // The insert lands, but its answer is cut off; before a retry the event is looked up by
     // its chronosId mark and found, so nothing is sent twice.
-    s.emu
-        .control()
-        .add_fault(FaultRule {
+    inject(
+        &s.emu,
+        FaultRule {
             method: Some("POST".into()),
             ..fault("/events", FaultAction::Truncate, 1, None)
-        })
-        .unwrap();
-    let mut draft = EventResource {
-        summary: Some("Once".into()),
-        ..Default::default()
-    };
-    draft.start = Some(serde_json::from_value(json!({"date": "2026-12-05"})).unwrap());
-    draft.end = Some(serde_json::from_value(json!({"date": "2026-12-06"})).unwrap());
+        },
+    );
+    let draft = draft(
+        "Once",
+        json!({"date": "2026-12-05"}),
+        json!({"date": "2026-12-06"}),
+    );
     let created = s
         .client
         .insert_event(&alice(), &draft, SendUpdates::None)
@@ -658,27 +626,14 @@ async fn an_insert_whose_answer_was_lost_is_not_duplicated() {
 #[tokio::test]
 async fn oversized_answers_fail_clearly() {
     let emu = emulator(world(300)).await;
-    let clock = chronos_core::clock::TestClock::new();
-    let secrets = std::sync::Arc::new(chronos_core::secrets::MemorySecretStore::default());
-    let tokens = signed_in(&emu, ALICE, std::sync::Arc::new(clock.clone()), secrets).await;
-    let client = chronos_core::google::GoogleClient::new(
-        http(),
-        &endpoints(&emu),
-        tokens,
-        chronos_core::google::ClientOptions {
-            clock: std::sync::Arc::new(clock),
-            max_body_bytes: 16 * 1024,
-            ..Default::default()
-        },
-    );
-    let err = client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap_err();
-    match &err {
-        Error::Google { reason, .. } => assert_eq!(reason.as_deref(), Some("responseTooLarge")),
-        e => panic!("{e:?}"),
-    }
+    let clock = TestClock::new();
+    let options = ClientOptions {
+        max_body_bytes: 16 * 1024,
+        ..default_options_on(&clock)
+    };
+    let client = alice_client(&emu, &clock, options).await;
+    let err = first_full_page(&client).await.unwrap_err();
+    assert_eq!(google_status_reason(&err).1, Some("responseTooLarge"));
     assert!(err.to_string().contains("limit"));
     assert_eq!(requests(&emu, "events.list").len(), 1, "not retried");
 }
@@ -686,27 +641,22 @@ async fn oversized_answers_fail_clearly() {
 #[tokio::test]
 async fn per_account_rate_cap_spaces_requests() {
     let s = setup(world(1)).await;
-    let client = chronos_core::google::GoogleClient::new(
-        http(),
+    let client = google_client(
         &endpoints(&s.emu),
         s.tokens.clone(),
-        chronos_core::google::ClientOptions {
-            clock: std::sync::Arc::new(s.clock.clone()),
-            limits: chronos_core::google::RequestLimits {
+        ClientOptions {
+            limits: RequestLimits {
                 max_concurrent: 2,
                 requests_per_second: 5.0,
                 burst: 2,
             },
-            ..Default::default()
+            ..default_options_on(&s.clock)
         },
     );
     let tasks: Vec<_> = (0..12)
         .map(|_| {
             let c = client.clone();
-            tokio::spawn(async move {
-                c.list_events_page(&alice(), &EventsListRequest::full(None))
-                    .await
-            })
+            tokio::spawn(async move { first_full_page(&c).await })
         })
         .collect();
     for t in tasks {
@@ -721,31 +671,22 @@ async fn per_account_rate_cap_spaces_requests() {
 #[tokio::test]
 async fn a_request_that_times_out_is_retried() {
     let emu = emulator(world(2)).await;
-    let clock = chronos_core::clock::TestClock::new();
-    let secrets = std::sync::Arc::new(chronos_core::secrets::MemorySecretStore::default());
-    let tokens = signed_in(&emu, ALICE, std::sync::Arc::new(clock.clone()), secrets).await;
-    let client = chronos_core::google::GoogleClient::new(
-        http(),
-        &endpoints(&emu),
-        tokens,
-        chronos_core::google::ClientOptions {
-            clock: std::sync::Arc::new(clock.clone()),
-            backoff: chronos_core::clock::Backoff::with_base(Duration::from_millis(1)),
-            request_timeout: Duration::from_millis(300),
-            ..Default::default()
-        },
-    );
-    emu.control()
-        .add_fault(FaultRule {
+    let clock = TestClock::new();
+    let options = ClientOptions {
+        backoff: Backoff::with_base(Duration::from_millis(1)),
+        request_timeout: Duration::from_millis(300),
+        ..default_options_on(&clock)
+    };
+    let client = alice_client(&emu, &clock, options).await;
+    inject(
+        &emu,
+        FaultRule {
             latency_ms: 2000,
             ..fault("/events", FaultAction::Delay, 1, None)
-        })
-        .unwrap();
+        },
+    );
     let started = std::time::Instant::now();
-    let page = client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    let page = first_full_page(&client).await.unwrap();
     assert_eq!(page.items.len(), 2);
     assert_eq!(clock.sleeps().len(), 1, "one timeout, one retry");
     assert!(
@@ -767,11 +708,7 @@ async fn hostile_items_are_skipped_and_counted_not_fatal() {
         "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}),
     );
     let s = setup(w).await;
-    let page = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap();
+    let page = first_full_page(&s.client).await.unwrap();
     let mut ids: Vec<_> = page.items.iter().map(|e| e.id.0.clone()).collect();
     ids.sort();
     assert_eq!(ids, vec!["big01", "ev00000", "ev00001", "ev00002"]);
@@ -804,17 +741,12 @@ async fn absurdly_nested_json_fails_the_page_clearly() {
         .push(json!({"id": "deep01", "start": {"date": "2026-12-01"},
         "end": {"date": "2026-12-02"}, "extendedProperties": {"private": {"x": nested}}}));
     let s = setup(w).await;
-    let err = s
-        .client
-        .list_events_page(&alice(), &EventsListRequest::full(None))
-        .await
-        .unwrap_err();
-    match &err {
-        Error::Google { reason, .. } => {
-            assert_eq!(reason.as_deref(), Some("malformedResponse"), "{err:?}")
-        }
-        e => panic!("{e:?}"),
-    }
+    let err = first_full_page(&s.client).await.unwrap_err();
+    assert_eq!(
+        google_status_reason(&err).1,
+        Some("malformedResponse"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("nesting"), "{err}");
     assert_eq!(requests(&s.emu, "events.list").len(), 1, "not retried");
 }
