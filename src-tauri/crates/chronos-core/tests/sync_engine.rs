@@ -6,8 +6,8 @@ mod sync_support;
 use chronos_core::scheduler::RunScope;
 use chronos_core::sync::engine::SyncMode;
 use chronos_core::sync::progress::{SyncOutcome, SyncProgress};
-use chronos_core::sync::run::RunConfig;
-use gcal_emulator::{FaultAction, FaultRule};
+use chronos_core::sync::run::{CalendarReport, RunConfig, RunReport};
+use gcal_emulator::{FaultAction, FaultRule, World};
 use serde_json::json;
 use std::time::Duration;
 use sync_support::*;
@@ -18,22 +18,11 @@ async fn full_then_incremental_with_changes() {
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
     assert_eq!(r.calendars.len(), 3);
-    let c0 = &r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(0))
-        .unwrap()
-        .stats;
+    let c0 = &report_of(&r, 0).stats;
     assert_eq!(c0.mode, SyncMode::Full);
     assert_eq!(c0.pages, 2, "3000 events come in two pages of at most 2500");
     assert_eq!(c0.added, 3000);
-    for i in 0..3 {
-        assert_eq!(
-            h.stored_ids(&cal_id(i)),
-            h.expected_ids(&cal_id(i)),
-            "calendar {i}"
-        );
-    }
+    assert_store_matches_server(&h, 3);
     // Full sync asked Google's way.
     let lists = h.requests("events.list");
     assert!(lists.iter().all(|q| q.query.contains("showDeleted=true")
@@ -52,12 +41,7 @@ async fn full_then_incremental_with_changes() {
 
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed);
-    let c0 = &r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(0))
-        .unwrap()
-        .stats;
+    let c0 = &report_of(&r, 0).stats;
     assert_eq!(c0.mode, SyncMode::Incremental);
     assert_eq!((c0.added, c0.updated, c0.deleted), (1, 1, 1), "{c0:?}");
     let ids = h.stored_ids(&cal_id(0));
@@ -79,8 +63,7 @@ async fn full_then_incremental_with_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_with_nothing_changed_makes_one_request_per_calendar() {
-    let h = Harness::new(world(&[100, 100, 100, 100])).await;
-    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    let h = synced(world(&[100, 100, 100, 100])).await;
     h.emu.control().reset_requests();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed);
@@ -109,8 +92,7 @@ async fn incremental_with_nothing_changed_makes_one_request_per_calendar() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
-    let h = Harness::new(world(&[200, 20])).await;
-    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    let h = synced(world(&[200, 20])).await;
     let ctl = h.emu.control();
     // 3,000 server-side changes make the incremental sync two pages long.
     for i in 0..3000 {
@@ -129,12 +111,7 @@ async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
     h.clear_progress();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
-    let c0 = &r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(0))
-        .unwrap()
-        .stats;
+    let c0 = &report_of(&r, 0).stats;
     assert!(c0.full_sync_after_410);
     assert_eq!(c0.mode, SyncMode::Full);
     assert_eq!(h.stored_ids(&cal_id(0)), h.expected_ids(&cal_id(0)));
@@ -146,7 +123,7 @@ async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
         .filter(|q| !q.query.contains("syncToken"))
         .collect();
     assert_eq!(full_after.len(), 2, "{lists:?}");
-    assert_eq!(lists.iter().filter(|q| q.status == 410).count(), 1);
+    assert_eq!(answered_with(&h, 410), 1);
     // The second run is incremental again: the full sync stored a fresh token.
     ctl.reset_requests();
     let r = h.sync().await;
@@ -159,11 +136,10 @@ async fn a_410_in_the_middle_of_a_paged_incremental_sync_runs_one_full_sync() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_410_that_repeats_fails_the_calendar_without_looping() {
-    let h = Harness::new(world(&[50, 5])).await;
-    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    let h = synced(world(&[50, 5])).await;
     let ctl = h.emu.control();
     ctl.add_fault(FaultRule {
-        path_contains: Some(format!("/calendars/{}/events", USER.replace('@', "%40"))),
+        path_contains: Some(format!("/calendars/{}/events", encoded_user_calendar())),
         ..FaultRule::status("", 410, 50).with_reason("fullSyncRequired")
     })
     .unwrap();
@@ -178,12 +154,7 @@ async fn a_410_that_repeats_fails_the_calendar_without_looping() {
         "full_sync_required"
     );
     // Exactly two attempts: the incremental one and the single full sync.
-    let hits: Vec<_> = h
-        .requests("events.list")
-        .into_iter()
-        .filter(|q| q.status == 410)
-        .collect();
-    assert_eq!(hits.len(), 2);
+    assert_eq!(answered_with(&h, 410), 2);
     // The old rows are still there (never blank).
     assert_eq!(h.stored_ids(&cal_id(0)).len(), 50);
 }
@@ -240,13 +211,7 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
         let n = h.stored_ids(&cal_id(i)).len();
         assert_eq!(n, 2500, "calendar {i}: exactly the first page is kept");
         // What the run reported is what the store holds.
-        let reported = r
-            .calendars
-            .iter()
-            .find(|c| c.calendar == cal_id(i))
-            .unwrap()
-            .stats
-            .added as usize;
+        let reported = report_of(&r, i).stats.added as usize;
         assert_eq!(reported, n);
         let st = h.store.sync_state(&h.account, &cal_id(i)).unwrap();
         assert!(
@@ -266,39 +231,17 @@ async fn an_interrupted_full_sync_resumes_from_its_page_token_and_restarts_if_re
         .add_fault(FaultRule {
             path_regex: Some(format!(
                 "calendars/{}/events.*pageToken=",
-                USER.replace('@', "%40")
+                encoded_user_calendar()
             )),
             ..FaultRule::status("", 400, 1)
         })
         .unwrap();
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
-    for i in 0..2 {
-        assert_eq!(
-            h.stored_ids(&cal_id(i)),
-            h.expected_ids(&cal_id(i)),
-            "calendar {i}"
-        );
-    }
-    let c0 = &r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(0))
-        .unwrap()
-        .stats;
-    let c1 = &r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(1))
-        .unwrap()
-        .stats;
-    assert_eq!(
-        h.requests("events.list")
-            .iter()
-            .filter(|q| q.status == 400)
-            .count(),
-        1
-    );
+    assert_store_matches_server(&h, 2);
+    let c0 = &report_of(&r, 0).stats;
+    let c1 = &report_of(&r, 1).stats;
+    assert_eq!(answered_with(&h, 400), 1);
     assert!(c0.restarted_full_sync, "{c0:?}");
     assert_eq!(c0.pages as usize, N / 2500, "started over");
     assert_eq!(c0.added as usize, N - kept[0]);
@@ -331,11 +274,7 @@ async fn hostile_events_are_skipped_and_counted() {
     );
     let r = h.sync().await;
     assert_eq!(r.outcome, SyncOutcome::Completed, "{r:?}");
-    let c0 = r
-        .calendars
-        .iter()
-        .find(|c| c.calendar == cal_id(0))
-        .unwrap();
+    let c0 = report_of(&r, 0);
     assert_eq!(c0.stats.skipped as usize, served, "{c0:?}");
     let stored = h.stored_ids(&cal_id(0));
     assert_eq!(stored.len(), 10);
@@ -376,8 +315,7 @@ async fn an_oversized_page_fails_only_its_calendar() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_googles_selected_flag()
 {
-    let h = Harness::new(world(&[5, 5])).await;
-    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    let h = synced(world(&[5, 5])).await;
     let ctl = h.emu.control();
     let mut shown = calendar("shown@group.calendar.google.com", 7);
     shown.selected = true;
@@ -422,4 +360,43 @@ async fn the_calendar_list_syncs_with_its_own_token_and_new_calendars_follow_goo
             .len(),
         9
     );
+}
+
+/// What a run reported for calendar `i` of the world.
+fn report_of(r: &RunReport, i: usize) -> &CalendarReport {
+    r.calendars
+        .iter()
+        .find(|c| c.calendar == cal_id(i))
+        .expect("the run reports the calendar")
+}
+
+/// Each of the first `calendars` calendars holds in the store what the emulator serves.
+fn assert_store_matches_server(h: &Harness, calendars: usize) {
+    for i in 0..calendars {
+        assert_eq!(
+            h.stored_ids(&cal_id(i)),
+            h.expected_ids(&cal_id(i)),
+            "calendar {i}"
+        );
+    }
+}
+
+/// How many events.list requests the emulator answered with `status`.
+fn answered_with(h: &Harness, status: u16) -> usize {
+    h.requests("events.list")
+        .iter()
+        .filter(|q| q.status == status)
+        .count()
+}
+
+/// The user's primary calendar id as it stands in a request path.
+fn encoded_user_calendar() -> String {
+    USER.replace('@', "%40")
+}
+
+/// A harness on `world` after a first sync that completed.
+async fn synced(world: World) -> Harness {
+    let h = Harness::new(world).await;
+    assert_eq!(h.sync().await.outcome, SyncOutcome::Completed);
+    h
 }
