@@ -22,7 +22,25 @@ struct Cli<'a> {
     emulator: Option<String>,
 }
 
-impl Cli<'_> {
+impl<'a> Cli<'a> {
+    /// A CLI on its built-in demo server, with a keyring service of its own named after `tag`.
+    fn demo(data_dir: &'a Path, tag: &str) -> Self {
+        Cli {
+            data_dir,
+            service: keyring_service(tag),
+            emulator: None,
+        }
+    }
+
+    /// A CLI against `emu`, its secrets under the keyring service `service`.
+    fn against(emu: &EmulatorHandle, data_dir: &'a Path, service: String) -> Self {
+        Cli {
+            data_dir,
+            service,
+            emulator: Some(emu.base_url()),
+        }
+    }
+
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
         c.arg("--data-dir")
@@ -52,10 +70,45 @@ impl Cli<'_> {
             out.status.success(),
             "chronos-cli {args:?} failed: {}\nstdout: {stdout}\nstderr: {}",
             out.status,
-            String::from_utf8_lossy(&out.stderr)
+            stderr_of(&out)
         );
         stdout
     }
+
+    /// Runs `sync`, which must complete; its output.
+    fn sync_completes(&self) -> String {
+        let out = self.ok(&["sync"]);
+        assert!(out.contains("completed"), "{out}");
+        out
+    }
+
+    /// The JSON lines a successful run prints.
+    fn json(&self, args: &[&str]) -> Vec<Value> {
+        json_lines(&self.ok(args))
+    }
+}
+
+/// What a run wrote on stderr.
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A generated world of one account with `calendars` calendars of `events` events each.
+fn one_account_world(seed: u64, calendars: usize, events: usize) -> World {
+    World::generate(GenSpec {
+        seed,
+        accounts: 1,
+        calendars_per_account: calendars,
+        events_per_calendar: events,
+        ..GenSpec::default()
+    })
+}
+
+/// The arguments of `events` from `from` to `to`, shown in `zone`, then `more`.
+fn events_in<'a>(zone: &'a str, from: &'a str, to: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["events", "--zone", zone, "--from", from, "--to", to];
+    args.extend(more);
+    args
 }
 
 fn stored_events(cli: &Cli) -> BTreeMap<String, Vec<String>> {
@@ -128,13 +181,8 @@ fn compare(
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 fn demo_mode_syncs_and_lists_without_a_browser() {
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        data_dir: dir.path(),
-        service: keyring_service("cli.demo"),
-        emulator: None,
-    };
-    let out = cli.ok(&["sync"]);
-    assert!(out.contains("completed"), "{out}");
+    let cli = Cli::demo(dir.path(), "cli.demo");
+    let out = cli.sync_completes();
     assert!(
         out.contains("Syncing demo@chronos.example: 5 calendars"),
         "{out}"
@@ -181,20 +229,9 @@ fn demo_mode_syncs_and_lists_without_a_browser() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
-    let world = World::generate(GenSpec {
-        seed: 42,
-        accounts: 1,
-        calendars_per_account: 4,
-        events_per_calendar: 6000,
-        ..GenSpec::default()
-    });
-    let emu = emulator(world).await;
+    let emu = emulator(one_account_world(42, 4, 6000)).await;
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        data_dir: dir.path(),
-        service: keyring_service("cli.kill"),
-        emulator: Some(emu.base_url()),
-    };
+    let cli = Cli::against(&emu, dir.path(), keyring_service("cli.kill"));
     let out = cli.ok(&["connect"]);
     assert!(out.contains("Connected user@chronos.example"), "{out}");
     let accounts = cli.ok(&["accounts"]);
@@ -247,8 +284,7 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
 
     ctl.set_latency(Duration::ZERO);
     ctl.reset_requests();
-    let out = cli.ok(&["sync"]);
-    assert!(out.contains("completed"), "{out}");
+    cli.sync_completes();
     // It resumed: some calendar continued from a stored page token.
     let resumed = ctl
         .requests()
@@ -261,8 +297,7 @@ async fn a_cli_killed_mid_sync_resumes_with_nothing_lost_or_duplicated() {
     // snapshot, so the deletion made meanwhile may still be there: it is in the changes the new
     // sync token reports.
     compare(&stored_events(&cli), &expected_events(&emu), Some(&victim));
-    let out = cli.ok(&["sync"]);
-    assert!(out.contains("completed"), "{out}");
+    cli.sync_completes();
     let stored = stored_events(&cli);
     compare(&stored, &expected_events(&emu), None);
     assert!(!stored[&cal].contains(&victim));
@@ -288,11 +323,7 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
     use chronos_core::secrets::{KeyringSecretStore, SecretStore};
     use chronos_core::store::{LocalWrite, NewOutboxEntry, OutboxOp, OutboxPayload, Store};
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        data_dir: dir.path(),
-        service: keyring_service("cli.reset"),
-        emulator: None,
-    };
+    let cli = Cli::demo(dir.path(), "cli.reset");
     cli.ok(&["sync"]);
     let path = dir.path().join(chronos_core::service::STORE_FILE);
     {
@@ -342,7 +373,7 @@ fn a_lost_data_key_never_wipes_on_read_and_reset_local_asks_first() {
         &["sync"],
     ] {
         let out = cli.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = stderr_of(&out);
         assert!(!out.status.success(), "{args:?} must fail without the key");
         assert!(
             stderr.contains("data_key_missing") && stderr.contains("chronos-cli reset-local"),
@@ -389,31 +420,16 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     let emu = emulator(world).await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let cli = Cli {
-        data_dir: &data,
-        service: keyring_service("cli.endpoints"),
-        emulator: Some(emu.base_url()),
-    };
+    let cli = Cli::against(&emu, &data, keyring_service("cli.endpoints"));
     let port = free_port().to_string();
 
     // Without --client-id the emulator shortcut offers the demo client, which this server refuses.
     let out = cli.run(&["connect", "--redirect-port", &port]);
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("HTTP 401"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("HTTP 401"), "{stderr}");
 
-    let out = cli.ok(&[
-        "connect",
-        "--client-id",
-        "own.example",
-        "--client-secret",
-        "own-secret",
-        "--redirect-port",
-        &port,
-    ]);
+    let out = cli.ok(&connect_own_client(&port));
     assert!(out.contains("Connected demo@chronos.example"), "{out}");
     let ctl = emu.control();
     let auth = requests(&emu, "oauth.authorize");
@@ -430,16 +446,8 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     // A taken redirect port is named.
     let holder = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let taken = holder.local_addr().unwrap().port().to_string();
-    let out = cli.run(&[
-        "connect",
-        "--client-id",
-        "own.example",
-        "--client-secret",
-        "own-secret",
-        "--redirect-port",
-        &taken,
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = cli.run(&connect_own_client(&taken));
+    let stderr = stderr_of(&out);
     assert!(!out.status.success());
     assert!(
         stderr.contains(&format!("127.0.0.1:{taken} is in use"))
@@ -472,16 +480,25 @@ async fn sign_in_with_a_given_client_through_a_fixed_redirect_port_then_sync_fro
     assert!(
         out.status.success() && stdout.contains("completed"),
         "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr_of(&out)
     );
     assert!(ctl.requests().iter().any(|r| r.operation == "events.list"));
     let out = run(&["disconnect", "demo@chronos.example"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(ctl.requests().iter().any(|r| r.operation == "oauth.revoke"));
+}
+
+/// `connect` with the client `own.example` (and its secret), on the redirect port `port`.
+fn connect_own_client(port: &str) -> [&str; 7] {
+    [
+        "connect",
+        "--client-id",
+        "own.example",
+        "--client-secret",
+        "own-secret",
+        "--redirect-port",
+        port,
+    ]
 }
 
 const ACCOUNT: &str = "user@chronos.example";
@@ -496,32 +513,16 @@ fn all_day(id: &str, day: &str, next: &str) -> Value {
 /// in `WORK` a single event, a weekly series and a runaway series (every second); in `HOME` three
 /// consecutive all-day events.
 async fn scripted_emulator() -> EmulatorHandle {
-    let world = World::generate(GenSpec {
-        seed: 7,
-        accounts: 1,
-        calendars_per_account: 1,
-        events_per_calendar: 0,
-        ..GenSpec::default()
-    });
-    let emu = emulator(world).await;
+    let emu = emulator(one_account_world(7, 1, 0)).await;
     let timed = |id: &str, summary: &str, start: &str, end: &str| {
         serde_json::json!({"id": id, "summary": summary,
             "start": {"dateTime": start, "timeZone": "Europe/Berlin"}, "end": {"dateTime": end, "timeZone": "Europe/Berlin"}})
     };
-    let mut series = timed(
-        "weekly01",
-        "Weekly",
-        "2026-06-01T10:00:00+02:00",
-        "2026-06-01T11:00:00+02:00",
-    );
-    series["recurrence"] = serde_json::json!(["RRULE:FREQ=WEEKLY;COUNT=4"]);
-    let mut runaway = timed(
-        "runaway01",
-        "Every second",
-        "2026-06-20T00:00:00+02:00",
-        "2026-06-20T00:00:01+02:00",
-    );
-    runaway["recurrence"] = serde_json::json!(["RRULE:FREQ=SECONDLY"]);
+    let series = |rule: &str, first: Value| {
+        let mut series = first;
+        series["recurrence"] = serde_json::json!([rule]);
+        series
+    };
     let work = vec![
         timed(
             "single01",
@@ -529,8 +530,24 @@ async fn scripted_emulator() -> EmulatorHandle {
             "2026-06-02T09:00:00+02:00",
             "2026-06-02T09:30:00+02:00",
         ),
-        series,
-        runaway,
+        series(
+            "RRULE:FREQ=WEEKLY;COUNT=4",
+            timed(
+                "weekly01",
+                "Weekly",
+                "2026-06-01T10:00:00+02:00",
+                "2026-06-01T11:00:00+02:00",
+            ),
+        ),
+        series(
+            "RRULE:FREQ=SECONDLY",
+            timed(
+                "runaway01",
+                "Every second",
+                "2026-06-20T00:00:00+02:00",
+                "2026-06-20T00:00:01+02:00",
+            ),
+        ),
     ];
     let home = vec![
         all_day("day0609", "2026-06-09", "2026-06-10"),
@@ -574,11 +591,7 @@ fn ids(lines: &[Value]) -> Vec<String> {
 async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_codes() {
     let emu = scripted_emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        data_dir: dir.path(),
-        service: keyring_service("cli.first"),
-        emulator: Some(emu.base_url()),
-    };
+    let cli = Cli::against(&emu, dir.path(), keyring_service("cli.first"));
     // Before the first sync `calendars` says how to get them.
     let out = cli.ok(&["calendars"]);
     assert!(
@@ -598,12 +611,8 @@ async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_c
         .env("CHRONOS_LOG", "info")
         .output()
         .unwrap();
-    assert!(
-        synced.status.success(),
-        "{}",
-        String::from_utf8_lossy(&synced.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&synced.stderr);
+    let stderr = stderr_of(&synced);
+    assert!(synced.status.success(), "{stderr}");
     assert!(
         stderr.contains("INFO"),
         "the logs went somewhere else: {stderr}"
@@ -616,48 +625,45 @@ async fn calendars_before_the_first_sync_say_how_and_piped_logs_have_no_colour_c
     assert!(out.contains(WORK) && out.contains(HOME), "{out}");
 }
 
-/// A CLI connected to [`scripted_emulator`] and synced once.
-async fn synced(tag: &str) -> (EmulatorHandle, tempfile::TempDir, String) {
-    let emu = scripted_emulator().await;
-    let dir = tempfile::tempdir().unwrap();
-    let service = keyring_service(&format!("cli.{tag}"));
-    let cli = Cli {
-        data_dir: dir.path(),
-        service: service.clone(),
-        emulator: Some(emu.base_url()),
+/// A CLI's data dir and keyring service, connected to [`scripted_emulator`] and synced once.
+struct Synced {
+    emu: EmulatorHandle,
+    dir: tempfile::TempDir,
+    service: String,
+}
+
+impl Synced {
+    fn cli(&self) -> Cli<'_> {
+        Cli::against(&self.emu, self.dir.path(), self.service.clone())
+    }
+}
+
+async fn synced(tag: &str) -> Synced {
+    let synced = Synced {
+        emu: scripted_emulator().await,
+        dir: tempfile::tempdir().unwrap(),
+        service: keyring_service(&format!("cli.{tag}")),
     };
+    let cli = synced.cli();
     cli.ok(&["connect"]);
     cli.ok(&["sync"]);
-    (emu, dir, service)
+    synced
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 async fn events_by_calendar_in_a_zone_with_their_series_fields() {
-    let (emu, dir, service) = synced("events").await;
-    let cli = Cli {
-        data_dir: dir.path(),
-        service,
-        emulator: Some(emu.base_url()),
-    };
+    let synced = synced("events").await;
+    let cli = synced.cli();
     // --calendar lists that calendar only.
-    let june = [
-        "events",
-        "--zone",
-        "UTC",
-        "--from",
-        "2026-06-01",
-        "--to",
-        "2026-06-15",
-        "--json",
-    ];
-    let both = json_lines(&cli.ok(&june));
+    let june = events_in("UTC", "2026-06-01", "2026-06-15", &["--json"]);
+    let both = cli.json(&june);
     let cals: BTreeSet<&str> = both
         .iter()
         .map(|l| l["calendar"].as_str().unwrap())
         .collect();
     assert!(cals.contains(WORK) && cals.contains(HOME), "{both:?}");
-    let only_home = json_lines(&cli.ok(&[&june[..], &["--calendar", HOME]].concat()));
+    let only_home = cli.json(&[&june[..], &["--calendar", HOME]].concat());
     assert!(
         !only_home.is_empty() && only_home.iter().all(|l| l["calendar"] == HOME),
         "{only_home:?}"
@@ -665,40 +671,28 @@ async fn events_by_calendar_in_a_zone_with_their_series_fields() {
     assert_eq!(ids(&only_home), ["day0609", "day0610", "day0611"]);
     let unknown = cli.run(&[&june[..], &["--calendar", "nope@example.com"]].concat());
     assert!(!unknown.status.success());
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no calendar nope@example.com"));
+    assert!(stderr_of(&unknown).contains("no calendar nope@example.com"));
 
     // All-day dates are windowed in the zone asked for, at both ends of the world.
     for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
-        let day = json_lines(&cli.ok(&[
-            "events",
-            "--calendar",
-            HOME,
-            "--zone",
+        let day = cli.json(&events_in(
             zone,
-            "--from",
             "2026-06-10",
-            "--to",
             "2026-06-11",
-            "--json",
-        ]));
+            &["--calendar", HOME, "--json"],
+        ));
         assert_eq!(ids(&day), ["day0610"], "{zone}: {day:?}");
         assert_eq!(day[0]["allDay"], true);
         assert_eq!(day[0]["start"], "2026-06-10");
     }
 
     // JSON fields of a series' occurrence and of a single event.
-    let work = json_lines(&cli.ok(&[
-        "events",
-        "--calendar",
-        WORK,
-        "--zone",
+    let work = cli.json(&events_in(
         "Europe/Berlin",
-        "--from",
         "2026-06-01",
-        "--to",
         "2026-06-15",
-        "--json",
-    ]));
+        &["--calendar", WORK, "--json"],
+    ));
     assert_eq!(
         ids(&work),
         [
@@ -735,32 +729,13 @@ async fn events_by_calendar_in_a_zone_with_their_series_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
 async fn a_runaway_rule_is_cut_said_so_and_exits_4() {
-    let (emu, dir, service) = synced("cut").await;
-    let cli = Cli {
-        data_dir: dir.path(),
-        service,
-        emulator: Some(emu.base_url()),
-    };
+    let synced = synced("cut").await;
+    let cli = synced.cli();
     // A runaway rule is cut, and the cut is said on stdout / in JSON, with exit status 4.
-    let range = [
-        "events",
-        "--calendar",
-        WORK,
-        "--zone",
-        "UTC",
-        "--from",
-        "2026-06-19",
-        "--to",
-        "2026-06-21",
-    ];
+    let range = events_in("UTC", "2026-06-19", "2026-06-21", &["--calendar", WORK]);
     let out = cli.run(&range);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     let notice: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("INCOMPLETE"))
