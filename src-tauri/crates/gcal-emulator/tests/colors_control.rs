@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use gcal_emulator::{ColorDef, PaletteChange};
-use reqwest::StatusCode;
-use serde_json::json;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn colors_get_follows_palette_changes_and_reset() {
@@ -19,20 +19,12 @@ async fn colors_get_follows_palette_changes_and_reset() {
     let google_updated = v["updated"].clone();
 
     let mut change = PaletteChange::default();
-    change.event.insert(
-        "5".into(),
-        ColorDef {
-            background: "#123456".into(),
-            foreground: "#fefefe".into(),
-        },
-    );
-    change.calendar.insert(
-        "25".into(),
-        ColorDef {
-            background: "#abcdef".into(),
-            foreground: "#000000".into(),
-        },
-    );
+    change
+        .event
+        .insert("5".into(), colour("#123456", "#fefefe"));
+    change
+        .calendar
+        .insert("25".into(), colour("#abcdef", "#000000"));
     env.ctl.set_colors(change);
     let (_, v) = env.get("colors").await;
     assert_eq!(
@@ -47,10 +39,7 @@ async fn colors_get_follows_palette_changes_and_reset() {
     assert_ne!(v["updated"], google_updated);
 
     // The same over HTTP.
-    let base = env.emu.base_url();
-    let r = env
-        .http
-        .put(format!("{base}/__emulator/colors"))
+    let r = palette_control(&env, Method::PUT)
         .json(&json!({"event": {"11": {"background": "#000001", "foreground": "#ffffff"}}}))
         .send()
         .await
@@ -59,21 +48,14 @@ async fn colors_get_follows_palette_changes_and_reset() {
     let (_, v) = env.get("colors").await;
     assert_eq!(v["event"]["11"]["background"], "#000001");
     assert_eq!(v["event"]["5"]["background"], "#123456");
-    let r = env
-        .http
-        .put(format!("{base}/__emulator/colors"))
+    let r = palette_control(&env, Method::PUT)
         .body("{\"event\": 3}")
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 
-    let r = env
-        .http
-        .delete(format!("{base}/__emulator/colors"))
-        .send()
-        .await
-        .unwrap();
+    let r = palette_control(&env, Method::DELETE).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let (_, v) = env.get("colors").await;
     assert_eq!(v["event"]["5"]["background"], "#fbd75b");
@@ -90,30 +72,15 @@ async fn calendar_list_patch_writes_rgb_colours_only_with_rgb_format() {
     let colours = json!({"backgroundColor": "#0B8043", "foregroundColor": "#ffffff"});
 
     // Without colorRgbFormat Google refuses RGB colours, and nothing changes.
-    let (s, v) = env
-        .call(reqwest::Method::PATCH, &path, Some(colours.clone()), &[])
-        .await;
+    let (s, v) = patch(&env, &path, colours.clone()).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-    let (s, v) = env
-        .call(
-            reqwest::Method::PATCH,
-            &format!("{path}?colorRgbFormat=true"),
-            Some(json!({"backgroundColor": "green"})),
-            &[],
-        )
-        .await;
+    let rgb_path = format!("{path}?colorRgbFormat=true");
+    let (s, v) = patch(&env, &rgb_path, json!({"backgroundColor": "green"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let (_, entry) = env.get(&path).await;
     assert_ne!(entry["backgroundColor"], "#0b8043");
 
-    let (s, patched) = env
-        .call(
-            reqwest::Method::PATCH,
-            &format!("{path}?colorRgbFormat=true"),
-            Some(colours),
-            &[],
-        )
-        .await;
+    let (s, patched) = patch(&env, &rgb_path, colours).await;
     assert_eq!(s, StatusCode::OK, "{patched}");
     assert_eq!(patched["backgroundColor"], "#0b8043");
     assert_eq!(patched["foregroundColor"], "#ffffff");
@@ -130,8 +97,8 @@ async fn calendar_list_patch_writes_rgb_colours_only_with_rgb_format() {
     );
     let (_, changes) = env
         .get(&format!(
-            "users/me/calendarList?syncToken={}",
-            enc(&list_token)
+            "users/me/calendarList?{}",
+            sync_query(&list_token)
         ))
         .await;
     let items = changes["items"].as_array().unwrap();
@@ -140,4 +107,20 @@ async fn calendar_list_patch_writes_rgb_colours_only_with_rgb_format() {
     let seen = env.ctl.calendar_list_entry(&env.account, &cal).unwrap();
     assert_eq!(seen["backgroundColor"], "#0b8043");
     assert_eq!(env.ctl.count("calendarList.patch"), 3);
+}
+
+fn colour(background: &str, foreground: &str) -> ColorDef {
+    ColorDef {
+        background: background.into(),
+        foreground: foreground.into(),
+    }
+}
+
+/// A request to the palette of the HTTP control API (`/__emulator/colors`).
+fn palette_control(env: &Env, method: Method) -> reqwest::RequestBuilder {
+    env.http.request(method, env.control_url("colors"))
+}
+
+async fn patch(env: &Env, path: &str, body: Value) -> (StatusCode, Value) {
+    env.call(Method::PATCH, path, Some(body), &[]).await
 }

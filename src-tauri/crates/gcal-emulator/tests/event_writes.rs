@@ -36,7 +36,7 @@ async fn insert_with_client_id_then_duplicate_is_409() {
     assert_eq!(error_reason(&dup), "duplicate");
     assert_eq!(dup["error"]["errors"][0]["domain"], "global");
     // Ids that are not base32hex are refused.
-    let mut bad = timed("bad", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z");
+    let mut bad = hour_event("bad");
     bad["id"] = json!("Not_Base32");
     let (s, v) = env.post(&path, bad).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -89,14 +89,7 @@ async fn patch_and_update_with_if_match() {
     let ev_path = format!("{path}/{id}");
 
     // Patch with the current etag: only the sent field changes.
-    let (s, p) = env
-        .call(
-            Method::PATCH,
-            &ev_path,
-            Some(json!({"summary": "v2"})),
-            &[("If-Match", &etag1)],
-        )
-        .await;
+    let (s, p) = patch_if_match(&env, &ev_path, json!({"summary": "v2"}), &etag1).await;
     assert_eq!(s, StatusCode::OK, "{p}");
     assert_eq!(p["summary"], "v2");
     assert_eq!(p["location"], "here");
@@ -106,14 +99,7 @@ async fn patch_and_update_with_if_match() {
     assert_eq!(p["sequence"], 0, "no time change, no new sequence");
 
     // Stale etag: 412 conditionNotMet, nothing changes.
-    let (s, e) = env
-        .call(
-            Method::PATCH,
-            &ev_path,
-            Some(json!({"summary": "lost"})),
-            &[("If-Match", &etag1)],
-        )
-        .await;
+    let (s, e) = patch_if_match(&env, &ev_path, json!({"summary": "lost"}), &etag1).await;
     assert_eq!(s, StatusCode::PRECONDITION_FAILED);
     assert_eq!(error_reason(&e), "conditionNotMet");
     let (_, now) = env.get(&ev_path).await;
@@ -121,29 +107,16 @@ async fn patch_and_update_with_if_match() {
 
     // A time change raises sequence.
     let etag2 = p["etag"].as_str().unwrap().to_owned();
-    let (s, moved) = env.call(Method::PATCH, &ev_path, Some(json!({"start": {"dateTime": "2026-11-26T12:00:00Z"}, "end": {"dateTime": "2026-11-26T13:00:00Z"}})), &[("If-Match", &etag2)]).await;
+    let (s, moved) = patch_if_match(&env, &ev_path, json!({"start": {"dateTime": "2026-11-26T12:00:00Z"}, "end": {"dateTime": "2026-11-26T13:00:00Z"}}), &etag2).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(moved["sequence"], 1);
 
     // Update (PUT) replaces; stale etag refused.
-    let (s, _) = env
-        .call(
-            Method::PUT,
-            &ev_path,
-            Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")),
-            &[("If-Match", &etag2)],
-        )
-        .await;
+    let replacement = timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z");
+    let (s, _) = put_if_match(&env, &ev_path, replacement.clone(), &etag2).await;
     assert_eq!(s, StatusCode::PRECONDITION_FAILED);
     let etag3 = moved["etag"].as_str().unwrap().to_owned();
-    let (s, put) = env
-        .call(
-            Method::PUT,
-            &ev_path,
-            Some(timed("put", "2026-11-26T12:00:00Z", "2026-11-26T13:00:00Z")),
-            &[("If-Match", &etag3)],
-        )
-        .await;
+    let (s, put) = put_if_match(&env, &ev_path, replacement, &etag3).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(put["summary"], "put");
     assert!(
@@ -158,12 +131,7 @@ async fn patch_and_update_with_if_match() {
 async fn delete_then_get_cancelled_then_delete_again_is_410() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
-    let (_, created) = env
-        .post(
-            &path,
-            timed("gone", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .await;
+    let (_, created) = env.post(&path, hour_event("gone")).await;
     let ev_path = format!("{path}/{}", created["id"].as_str().unwrap());
     let (s, _) = env
         .call(Method::DELETE, &ev_path, None, &[("If-Match", "\"stale\"")])
@@ -191,12 +159,7 @@ async fn move_keeps_id_and_leaves_a_tombstone() {
     let env = env(small_world(0)).await;
     let cals = env.ctl.accounts()[0].calendars.clone();
     let (src, dst) = (&cals[0], &cals[1]);
-    let (_, created) = env
-        .post(
-            &env.events_path(src),
-            timed("mv", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
-        .await;
+    let (_, created) = env.post(&env.events_path(src), hour_event("mv")).await;
     let id = created["id"].as_str().unwrap();
     let (_, src_sync, _) = env.list_all(src, "").await;
     let (s, moved) = env
@@ -219,9 +182,7 @@ async fn move_keeps_id_and_leaves_a_tombstone() {
         (s, in_dst["summary"].as_str()),
         (StatusCode::OK, Some("mv"))
     );
-    let (changes, _, _) = env
-        .list_all(src, &format!("syncToken={}", enc(&src_sync)))
-        .await;
+    let (changes, _, _) = env.list_all(src, &sync_query(&src_sync)).await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["status"], "cancelled");
 }
@@ -259,34 +220,14 @@ async fn a_setting_changed_through_the_control_api_is_what_settings_return() {
     };
     let (_, before) = env.get("users/me/settings").await;
     assert_ne!(zone(&before), "Asia/Kolkata");
-    let url = format!(
-        "{}/__emulator/accounts/{}/settings/timezone",
-        env.emu.base_url(),
-        env.account
-    );
-    let r = env
-        .http
-        .put(&url)
-        .json(&json!({"value": "Asia/Kolkata"}))
-        .send()
-        .await
-        .unwrap();
+    let r = put_timezone(&env, &env.account, "Asia/Kolkata").await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let (_, after) = env.get("users/me/settings").await;
     assert_eq!(zone(&after), "Asia/Kolkata");
     let (s, one) = env.get("users/me/settings/timezone").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(one["value"], "Asia/Kolkata");
-    let r = env
-        .http
-        .put(format!(
-            "{}/__emulator/accounts/nobody@x/settings/timezone",
-            env.emu.base_url()
-        ))
-        .json(&json!({"value": "UTC"}))
-        .send()
-        .await
-        .unwrap();
+    let r = put_timezone(&env, "nobody@x", "UTC").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
@@ -306,15 +247,13 @@ async fn read_only_calendar_refuses_writes() {
             &token,
             Method::POST,
             &env.events_path(hol),
-            Some(timed("x", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")),
+            Some(hour_event("x")),
             &[],
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(error_reason(&v), "requiredAccessLevel");
-    let (s, l) = env
-        .call_as(&token, Method::GET, &env.events_path(hol), None, &[])
-        .await;
+    let (s, l) = env.get_as(&token, &env.events_path(hol)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(l["accessRole"], "reader");
 }
@@ -339,17 +278,15 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
     let (_, p1) = env.get("users/me/calendarList?maxResults=2").await;
     assert_eq!(p1["items"].as_array().unwrap().len(), 2);
     let tok = p1["nextPageToken"].as_str().unwrap();
-    let (_, p2) = env
-        .get(&format!(
+    let page_after = |token: &str| {
+        format!(
             "users/me/calendarList?maxResults=2&pageToken={}",
-            enc(tok)
-        ))
-        .await;
+            enc(token)
+        )
+    };
+    let (_, p2) = env.get(&page_after(tok)).await;
     let (_, p3) = env
-        .get(&format!(
-            "users/me/calendarList?maxResults=2&pageToken={}",
-            enc(p2["nextPageToken"].as_str().unwrap())
-        ))
+        .get(&page_after(p2["nextPageToken"].as_str().unwrap()))
         .await;
     let total = 2 + p2["items"].as_array().unwrap().len() + p3["items"].as_array().unwrap().len();
     assert_eq!(total, 5, "hidden entry left out without showHidden");
@@ -358,7 +295,7 @@ async fn calendar_list_pages_and_syncs_deleted_and_hidden_entries() {
         .remove_calendar("extra1@group.calendar.google.com")
         .unwrap();
     let (s, inc) = env
-        .get(&format!("users/me/calendarList?syncToken={}", enc(&sync)))
+        .get(&format!("users/me/calendarList?{}", sync_query(&sync)))
         .await;
     assert_eq!(s, StatusCode::OK);
     let items = inc["items"].as_array().unwrap();
@@ -379,17 +316,33 @@ async fn send_updates_values_are_checked() {
     let env = env(empty_world()).await;
     let path = env.events_path(&env.primary());
     let (s, _) = env
-        .post(
-            &format!("{path}?sendUpdates=none"),
-            timed("ok", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
+        .post(&format!("{path}?sendUpdates=none"), hour_event("ok"))
         .await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = env
-        .post(
-            &format!("{path}?sendUpdates=everyone"),
-            timed("no", "2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z"),
-        )
+        .post(&format!("{path}?sendUpdates=everyone"), hour_event("no"))
         .await;
     assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+}
+
+/// A patch of the event at `path` with `body`, made with `If-Match: etag`.
+async fn patch_if_match(env: &Env, path: &str, body: Value, etag: &str) -> (StatusCode, Value) {
+    env.call(Method::PATCH, path, Some(body), &[("If-Match", etag)])
+        .await
+}
+
+/// An update (PUT) of the event at `path` to `body`, made with `If-Match: etag`.
+async fn put_if_match(env: &Env, path: &str, body: Value, etag: &str) -> (StatusCode, Value) {
+    env.call(Method::PUT, path, Some(body), &[("If-Match", etag)])
+        .await
+}
+
+/// Sets `account`'s time zone setting through the HTTP control API.
+async fn put_timezone(env: &Env, account: &str, zone: &str) -> reqwest::Response {
+    env.http
+        .put(env.control_url(&format!("accounts/{account}/settings/timezone")))
+        .json(&json!({"value": zone}))
+        .send()
+        .await
+        .unwrap()
 }
