@@ -9,10 +9,10 @@ use super::edit::{
 use super::merge::{reapply_field, FieldConflict};
 use super::{lock_edit, locks_for};
 use crate::error::{Error, Result};
-use crate::model::{AccountId, CalendarId, EventId};
+use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::{
-    ConflictId, ConflictKind, ConflictValue, LocalWrite, NewConflict, OutboxError, OutboxId,
-    OutboxOp, OutboxState, RowChange, Store, StoredConflict,
+    ConflictId, ConflictKind, ConflictValue, LocalWrite, NewConflict, OutboxEntry, OutboxError,
+    OutboxId, OutboxOp, OutboxState, RowChange, Store, StoredConflict,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -95,6 +95,12 @@ pub enum Resolution {
     ReapplyField(String),
 }
 
+/// A change's title: the local version's, else the other version's (the one it was made on, or
+/// the server's).
+fn title(local: Option<&EventResource>, other: Option<&EventResource>) -> Option<String> {
+    local.or(other).and_then(|x| x.summary.clone())
+}
+
 pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<PendingChange>> {
     let mut out: Vec<PendingChange> = store
         .list_outbox(Some(account))?
@@ -102,12 +108,7 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
         .map(|e| PendingChange {
             change_id: Some(e.id),
             conflict_id: None,
-            title: e
-                .payload
-                .local
-                .as_ref()
-                .or(e.payload.base.as_ref())
-                .and_then(|x| x.summary.clone()),
+            title: title(e.payload.local.as_ref(), e.payload.base.as_ref()),
             calendar: e.calendar,
             event_id: e.event_id,
             what: PendingWhat::Change(e.op),
@@ -123,37 +124,40 @@ pub fn list_pending_changes(store: &Store, account: &AccountId) -> Result<Vec<Pe
             at: e.updated,
         })
         .collect();
-    out.extend(store.list_conflicts(Some(account))?.into_iter().map(|c| {
-        PendingChange {
-            change_id: None,
-            conflict_id: Some(c.id),
-            title: c
-                .value
-                .local
-                .as_ref()
-                .or(c.value.server.as_ref())
-                .and_then(|x| x.summary.clone()),
-            calendar: c.calendar,
-            event_id: c.event_id,
-            what: PendingWhat::Conflict(c.kind),
-            state: ChangeState::Conflict,
-            attempts: 0,
-            last_error: None,
-            fields: c.value.fields,
-            at: c.created,
-        }
-    }));
+    out.extend(
+        store
+            .list_conflicts(Some(account))?
+            .into_iter()
+            .map(|c| PendingChange {
+                change_id: None,
+                conflict_id: Some(c.id),
+                title: title(c.value.local.as_ref(), c.value.server.as_ref()),
+                calendar: c.calendar,
+                event_id: c.event_id,
+                what: PendingWhat::Conflict(c.kind),
+                state: ChangeState::Conflict,
+                attempts: 0,
+                last_error: None,
+                fields: c.value.fields,
+                at: c.created,
+            }),
+    );
     Ok(out)
+}
+
+/// The account's change `id`, while it is still in the queue.
+fn queued_change(store: &Store, account: &AccountId, id: OutboxId) -> Result<OutboxEntry> {
+    store
+        .get_outbox(id)?
+        .filter(|e| &e.account == account)
+        .ok_or_else(|| Error::NotFound(format!("change {} is no longer queued", id.0)))
 }
 
 /// Puts a failed (or waiting) change back in the queue; the next drain sends it.
 pub fn retry_change(store: &Store, account: &AccountId, id: OutboxId) -> Result<()> {
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
-    let e = store
-        .get_outbox(id)?
-        .filter(|e| &e.account == account)
-        .ok_or_else(|| Error::NotFound(format!("change {} is no longer queued", id.0)))?;
+    let e = queued_change(store, account, id)?;
     if e.state == OutboxState::Pushing {
         return Ok(());
     }
@@ -165,10 +169,7 @@ pub fn retry_change(store: &Store, account: &AccountId, id: OutboxId) -> Result<
 pub fn discard_change(store: &Store, account: &AccountId, id: OutboxId) -> Result<()> {
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
-    let e = store
-        .get_outbox(id)?
-        .filter(|e| &e.account == account)
-        .ok_or_else(|| Error::NotFound(format!("change {} is no longer queued", id.0)))?;
+    let e = queued_change(store, account, id)?;
     let chain: Vec<_> = entries_of(store, account, &e.event_id)?
         .into_iter()
         .filter(|f| f.id >= e.id)

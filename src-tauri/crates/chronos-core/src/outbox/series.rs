@@ -268,43 +268,6 @@ struct Plan {
     result: Option<EventId>,
 }
 
-/// Deletes the exceptions `old` had and `new` (the edited master, or `None`: the series is
-/// gone) no longer has an occurrence for.
-fn drop_exceptions(
-    store: &Store,
-    account: &AccountId,
-    calendar: &CalendarId,
-    old: &EventResource,
-    new: Option<&EventResource>,
-    opts: &EditOptions,
-    w: &mut LocalWrite,
-) -> Result<usize> {
-    let exceptions = exceptions_of(store, account, calendar, &old.id)?;
-    let (dropped, visible): (Vec<usize>, usize) = match new {
-        Some(new) => {
-            let t = recurrence::surviving_exceptions(old, new, &exceptions)?;
-            (t.dropped, t.dropped_visible)
-        }
-        None => (
-            (0..exceptions.len()).collect(),
-            exceptions.iter().filter(|e| !e.is_cancelled()).count(),
-        ),
-    };
-    for i in dropped {
-        let e = &exceptions[i];
-        if e.is_cancelled() || new.is_none() {
-            // Nothing of it shows, or Google deletes it with its series: only the local row goes.
-            w.rows.push(RowChange::Delete {
-                calendar: calendar.clone(),
-                event_id: e.id.clone(),
-            });
-        } else {
-            merge(w, plan_delete(store, account, calendar, e, opts)?);
-        }
-    }
-    Ok(visible)
-}
-
 /// Plans an edit (`changes`) or a deletion (`None`) of the occurrence `id` with `scope`.
 fn plan(
     store: &Store,
@@ -329,139 +292,161 @@ fn plan(
         EditScope::ThisAndFollowing if at_first => EditScope::All,
         s => s,
     };
-    let cal = (store, account, calendar);
-    match scope {
-        EditScope::This => plan_this(cal, &t, changes, opts),
-        EditScope::All => plan_all(cal, &t, changes, opts),
-        EditScope::ThisAndFollowing => plan_following(cal, &t, changes, opts),
-    }
-}
-
-/// The store and the calendar a plan writes to.
-type Cal<'a> = (&'a Store, &'a AccountId, &'a CalendarId);
-
-/// "This event": the instance is updated, or deleted as a cancelled row.
-fn plan_this(
-    (store, account, calendar): Cal<'_>,
-    t: &Target,
-    changes: Option<&EventChanges>,
-    opts: &EditOptions,
-) -> Result<Plan> {
-    match changes {
-        Some(changes) => {
-            let new = apply_changes(&t.instance, changes);
-            validate(&new)?;
-            let result = Some(new.id.clone());
-            let w = plan_update(store, account, calendar, &t.instance, new, opts)?;
-            Ok(Plan {
-                write: w,
-                dropped_visible: 0,
-                result,
-            })
-        }
-        None => {
-            let mut d = plan_delete(store, account, calendar, &t.instance, opts)?;
-            // The row stays, cancelled: the master would otherwise generate the occurrence again.
-            let mut cancelled = t.instance.clone();
-            cancelled.status = Some("cancelled".into());
-            d.rows = vec![RowChange::Upsert {
-                calendar: calendar.clone(),
-                event: cancelled,
-            }];
-            Ok(Plan {
-                write: d,
-                dropped_visible: 0,
-                result: None,
-            })
-        }
-    }
-}
-
-/// "All events": the master is updated or deleted, with the exceptions that no longer fit.
-fn plan_all(
-    (store, account, calendar): Cal<'_>,
-    t: &Target,
-    changes: Option<&EventChanges>,
-    opts: &EditOptions,
-) -> Result<Plan> {
-    let mut w = LocalWrite::default();
-    match changes {
-        Some(changes) => {
-            let new = apply_changes(&t.master, &series_changes(t, changes)?);
-            validate(&new)?;
-            let dropped = drop_exceptions(
-                store,
-                account,
-                calendar,
-                &t.master,
-                Some(&new),
-                opts,
-                &mut w,
-            )?;
-            let result = Some(new.id.clone());
-            merge(
-                &mut w,
-                plan_update(store, account, calendar, &t.master, new, opts)?,
-            );
-            Ok(Plan {
-                write: w,
-                dropped_visible: dropped,
-                result,
-            })
-        }
-        None => {
-            let dropped = drop_exceptions(store, account, calendar, &t.master, None, opts, &mut w)?;
-            merge(
-                &mut w,
-                plan_delete(store, account, calendar, &t.master, opts)?,
-            );
-            Ok(Plan {
-                write: w,
-                dropped_visible: dropped,
-                result: None,
-            })
-        }
-    }
-}
-
-/// "This and following": the master ends before the occurrence and, for an edit, a new series
-/// starts at it.
-fn plan_following(
-    (store, account, calendar): Cal<'_>,
-    t: &Target,
-    changes: Option<&EventChanges>,
-    opts: &EditOptions,
-) -> Result<Plan> {
-    let mut w = LocalWrite::default();
-    let (ended, following) =
-        recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
-    validate(&ended)?;
-    let dropped = drop_exceptions(
+    let planner = Planner {
         store,
         account,
         calendar,
-        &t.master,
-        Some(&ended),
+        t: &t,
         opts,
-        &mut w,
-    )?;
-    merge(
-        &mut w,
-        plan_update(store, account, calendar, &t.master, ended, opts)?,
-    );
-    let mut result = None;
-    if let Some(changes) = changes {
-        let new = apply_changes(&following, changes);
-        validate(&new)?;
-        let create = plan_create(account, calendar, new, opts)?;
-        result = create.enqueue.first().map(|e| e.event_id.clone());
-        merge(&mut w, create);
+    };
+    match scope {
+        EditScope::This => planner.this(changes),
+        EditScope::All => planner.all(changes),
+        EditScope::ThisAndFollowing => planner.following(changes),
     }
-    Ok(Plan {
-        write: w,
-        dropped_visible: dropped,
-        result,
-    })
+}
+
+/// What every plan of one occurrence's edit works from: the store and calendar it writes to,
+/// the occurrence with its series, and the edit's options.
+struct Planner<'a> {
+    store: &'a Store,
+    account: &'a AccountId,
+    calendar: &'a CalendarId,
+    t: &'a Target,
+    opts: &'a EditOptions,
+}
+
+impl Planner<'_> {
+    fn update(&self, current: &EventResource, new: EventResource) -> Result<LocalWrite> {
+        plan_update(
+            self.store,
+            self.account,
+            self.calendar,
+            current,
+            new,
+            self.opts,
+        )
+    }
+
+    fn delete(&self, current: &EventResource) -> Result<LocalWrite> {
+        plan_delete(self.store, self.account, self.calendar, current, self.opts)
+    }
+
+    /// Deletes the exceptions the master had and `new` (the edited master, or `None`: the
+    /// series is gone) no longer has an occurrence for.
+    fn drop_exceptions(&self, new: Option<&EventResource>, w: &mut LocalWrite) -> Result<usize> {
+        let old = &self.t.master;
+        let exceptions = exceptions_of(self.store, self.account, self.calendar, &old.id)?;
+        let (dropped, visible): (Vec<usize>, usize) = match new {
+            Some(new) => {
+                let t = recurrence::surviving_exceptions(old, new, &exceptions)?;
+                (t.dropped, t.dropped_visible)
+            }
+            None => (
+                (0..exceptions.len()).collect(),
+                exceptions.iter().filter(|e| !e.is_cancelled()).count(),
+            ),
+        };
+        for i in dropped {
+            let e = &exceptions[i];
+            if e.is_cancelled() || new.is_none() {
+                // Nothing of it shows, or Google deletes it with its series: only the local row
+                // goes.
+                w.rows.push(RowChange::Delete {
+                    calendar: self.calendar.clone(),
+                    event_id: e.id.clone(),
+                });
+            } else {
+                merge(w, self.delete(e)?);
+            }
+        }
+        Ok(visible)
+    }
+
+    /// "This event": the instance is updated, or deleted as a cancelled row.
+    fn this(&self, changes: Option<&EventChanges>) -> Result<Plan> {
+        let instance = &self.t.instance;
+        match changes {
+            Some(changes) => {
+                let new = apply_changes(instance, changes);
+                validate(&new)?;
+                let result = Some(new.id.clone());
+                let w = self.update(instance, new)?;
+                Ok(Plan {
+                    write: w,
+                    dropped_visible: 0,
+                    result,
+                })
+            }
+            None => {
+                let mut d = self.delete(instance)?;
+                // The row stays, cancelled: the master would otherwise generate the occurrence
+                // again.
+                let mut cancelled = instance.clone();
+                cancelled.status = Some("cancelled".into());
+                d.rows = vec![RowChange::Upsert {
+                    calendar: self.calendar.clone(),
+                    event: cancelled,
+                }];
+                Ok(Plan {
+                    write: d,
+                    dropped_visible: 0,
+                    result: None,
+                })
+            }
+        }
+    }
+
+    /// "All events": the master is updated or deleted, with the exceptions that no longer fit.
+    fn all(&self, changes: Option<&EventChanges>) -> Result<Plan> {
+        let master = &self.t.master;
+        let new = match changes {
+            Some(changes) => {
+                let new = apply_changes(master, &series_changes(self.t, changes)?);
+                validate(&new)?;
+                Some(new)
+            }
+            None => None,
+        };
+        let mut w = LocalWrite::default();
+        let dropped = self.drop_exceptions(new.as_ref(), &mut w)?;
+        let result = new.as_ref().map(|new| new.id.clone());
+        let write = match new {
+            Some(new) => self.update(master, new)?,
+            None => self.delete(master)?,
+        };
+        merge(&mut w, write);
+        Ok(Plan {
+            write: w,
+            dropped_visible: dropped,
+            result,
+        })
+    }
+
+    /// "This and following": the master ends before the occurrence and, for an edit, a new
+    /// series starts at it.
+    fn following(&self, changes: Option<&EventChanges>) -> Result<Plan> {
+        let t = self.t;
+        let mut w = LocalWrite::default();
+        let (ended, following) =
+            recurrence::split_series(&t.master, &t.original, crate::google::new_event_id())?;
+        validate(&ended)?;
+        let dropped = self.drop_exceptions(Some(&ended), &mut w)?;
+        merge(&mut w, self.update(&t.master, ended)?);
+        let mut result = None;
+        if let Some(changes) = changes {
+            let new = apply_changes(&following, changes);
+            validate(&new)?;
+            let create = plan_create(self.account, self.calendar, new, self.opts)?;
+            result = create.enqueue.first().map(|e| e.event_id.clone());
+            merge(&mut w, create);
+        }
+        Ok(Plan {
+            write: w,
+            dropped_visible: dropped,
+            result,
+        })
+    }
 }
 
 fn same_time(a: &OccurrenceTime, b: &OccurrenceTime) -> bool {
@@ -504,18 +489,8 @@ pub fn update_occurrence(
     scope: EditScope,
     opts: &EditOptions,
 ) -> Result<OccurrenceEdit> {
-    check_writable(store, account, calendar)?;
-    let locks = locks_for(store, account);
-    let _g = lock_edit(&locks);
-    let p = plan(store, account, calendar, id, Some(changes), scope, opts)?;
-    store.write_local(account, &p.write)?;
-    let event = match &p.result {
-        Some(id) => store.get_event(account, calendar, id)?,
-        None => None,
-    };
-    Ok(OccurrenceEdit {
-        event,
-        dropped_exceptions: p.dropped_visible,
+    write_plan(store, account, calendar, || {
+        plan(store, account, calendar, id, Some(changes), scope, opts)
     })
 }
 
@@ -528,13 +503,30 @@ pub fn delete_occurrence(
     scope: EditScope,
     opts: &EditOptions,
 ) -> Result<OccurrenceEdit> {
+    write_plan(store, account, calendar, || {
+        plan(store, account, calendar, id, None, scope, opts)
+    })
+}
+
+/// Writes the plan `make` makes, under the account's edit lock (so that it is made from the rows
+/// it replaces), and reads back the event holding the change (none after a deletion).
+fn write_plan(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    make: impl FnOnce() -> Result<Plan>,
+) -> Result<OccurrenceEdit> {
     check_writable(store, account, calendar)?;
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
-    let p = plan(store, account, calendar, id, None, scope, opts)?;
+    let p = make()?;
     store.write_local(account, &p.write)?;
+    let event = match &p.result {
+        Some(id) => store.get_event(account, calendar, id)?,
+        None => None,
+    };
     Ok(OccurrenceEdit {
-        event: None,
+        event,
         dropped_exceptions: p.dropped_visible,
     })
 }

@@ -8,7 +8,7 @@
 //! never grows beyond 10 minutes. Any activity (focus, a command) resets it to a minute.
 
 use crate::model::{AccountId, CalendarId};
-use crate::scheduler::{RunResult, RunScope, Scheduler, Trigger};
+use crate::scheduler::{RunResult, RunScope, Scheduler, SyncGate, Trigger};
 use futures::future::BoxFuture;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -112,18 +112,22 @@ impl<R: RunResult> ActivityTriggers<R> {
         self.config.idle.period(self.idle_for())
     }
 
+    /// Each account with the gate a trigger would ask: one that is not halted, not blocked and
+    /// has no run waiting already (a trigger adds nothing to those).
+    fn free_gates(&self) -> impl Iterator<Item = (AccountId, SyncGate<R>)> + '_ {
+        self.scheduler.accounts().into_iter().filter_map(|account| {
+            let g = self.scheduler.gate(&account)?;
+            let busy = g.is_halted() || g.blocked_until().is_some() || g.has_pending();
+            (!busy).then_some((account, g))
+        })
+    }
+
     /// The window gained focus: accounts whose last run started over a minute ago (or never)
     /// sync. Returns the accounts asked.
     pub fn window_focused(&self) -> Vec<AccountId> {
         self.user_activity();
         let mut asked = Vec::new();
-        for account in self.scheduler.accounts() {
-            let Some(g) = self.scheduler.gate(&account) else {
-                continue;
-            };
-            if g.is_halted() || g.blocked_until().is_some() || g.has_pending() {
-                continue;
-            }
+        for (account, g) in self.free_gates() {
             if g.last_start()
                 .is_some_and(|s| s.elapsed() < self.config.focus_min_age)
             {
@@ -156,13 +160,7 @@ impl<R: RunResult> ActivityTriggers<R> {
             return Vec::new();
         }
         let mut asked = Vec::new();
-        for account in self.scheduler.accounts() {
-            let Some(g) = self.scheduler.gate(&account) else {
-                continue;
-            };
-            if g.is_halted() || g.blocked_until().is_some() || g.has_pending() {
-                continue;
-            }
+        for (account, g) in self.free_gates() {
             let cals = (self.calendars)(&account);
             if cals.is_empty() {
                 continue;

@@ -34,9 +34,7 @@ pub async fn get_entry(
     caller: Caller,
     Path(cal_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    caller.can_read()?;
-    let st = sh.state.lock();
-    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let (st, id) = caller.read_calendar(&sh, &cal_id)?;
     let entry = st
         .entry(&caller.account, &id)
         .ok_or_else(ApiError::not_found)?;
@@ -70,9 +68,7 @@ pub async fn get_calendar(
     caller: Caller,
     Path(cal_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    caller.can_read()?;
-    let st = sh.state.lock();
-    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let (st, id) = caller.read_calendar(&sh, &cal_id)?;
     let cal = &st.calendars[&id];
     let mut body = json!({
         "kind": "calendar#calendar",

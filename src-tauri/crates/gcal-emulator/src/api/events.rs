@@ -149,9 +149,7 @@ pub async fn get(
     Path((cal_id, event_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    caller.can_read()?;
-    let st = sh.state.lock();
-    let (id, _) = st.access(&caller.account, &cal_id, false)?;
+    let (st, id) = caller.read_calendar(&sh, &cal_id)?;
     let ev = st.get_event(&id, &event_id)?;
     if let Some(none_match) = headers.get("if-none-match").and_then(|v| v.to_str().ok()) {
         if ev.get("etag").and_then(Value::as_str) == Some(none_match.trim()) {
@@ -161,66 +159,44 @@ pub async fn get(
     Ok(event_response(&ev))
 }
 
-/// A write to one event of a calendar the caller may write: patch or update.
-type EventWrite =
+/// How a write changes the stored event: (state, calendar, event id, body, `If-Match`).
+type WriteFn =
     fn(&mut EmulatorState, &str, &str, Value, Option<&str>) -> Result<Map<String, Value>, ApiError>;
 
-async fn write_event(
-    sh: Shared,
+/// A write to one event of a calendar the caller may write; each route names its kind
+/// (`write::<Patch>`, `write::<Update>`).
+pub trait EventWrite {
+    const WRITE: WriteFn;
+}
+
+/// events.patch: the body's fields are merged into the stored event.
+pub struct Patch;
+impl EventWrite for Patch {
+    const WRITE: WriteFn = EmulatorState::patch_event;
+}
+
+/// events.update: the body replaces the stored event.
+pub struct Update;
+impl EventWrite for Update {
+    const WRITE: WriteFn = EmulatorState::update_event;
+}
+
+/// events.patch or events.update, as `W` says.
+pub async fn write<W: EventWrite>(
+    State(sh): State<Shared>,
     caller: Caller,
     p: Params,
-    (cal_id, event_id): (String, String),
+    Path((cal_id, event_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-    write: EventWrite,
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = write(&mut st, &id, &event_id, body, if_match(&headers).as_deref())?;
+    let ev = W::WRITE(&mut st, &id, &event_id, body, if_match(&headers).as_deref())?;
     Ok(event_response(&ev))
-}
-
-pub async fn patch(
-    State(sh): State<Shared>,
-    caller: Caller,
-    p: Params,
-    Path(ids): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    write_event(
-        sh,
-        caller,
-        p,
-        ids,
-        headers,
-        body,
-        EmulatorState::patch_event,
-    )
-    .await
-}
-
-pub async fn update(
-    State(sh): State<Shared>,
-    caller: Caller,
-    p: Params,
-    Path(ids): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    write_event(
-        sh,
-        caller,
-        p,
-        ids,
-        headers,
-        body,
-        EmulatorState::update_event,
-    )
-    .await
 }
 
 pub async fn delete(

@@ -11,10 +11,12 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use parking_lot::MutexGuard;
 use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::store::State as EmulatorState;
 
 pub fn router() -> Router<Shared> {
     Router::new()
@@ -48,8 +50,8 @@ pub fn router() -> Router<Shared> {
         .route(
             "/calendar/v3/calendars/{calendar_id}/events/{event_id}",
             get(events::get)
-                .patch(events::patch)
-                .put(events::update)
+                .patch(events::write::<events::Patch>)
+                .put(events::write::<events::Update>)
                 .delete(events::delete),
         )
         .route(
@@ -90,6 +92,19 @@ impl Caller {
         } else {
             Err(ApiError::insufficient_scope())
         }
+    }
+
+    /// The locked state and the id `cal_id` stands for (`primary` is the caller's own), for a
+    /// request that reads the calendar.
+    pub fn read_calendar<'a>(
+        &self,
+        sh: &'a Shared,
+        cal_id: &str,
+    ) -> Result<(MutexGuard<'a, EmulatorState>, String), ApiError> {
+        self.can_read()?;
+        let st = sh.state.lock();
+        let (id, _) = st.access(&self.account, cal_id, false)?;
+        Ok((st, id))
     }
 }
 

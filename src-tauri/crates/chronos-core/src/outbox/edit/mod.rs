@@ -60,6 +60,36 @@ fn current(
         .ok_or_else(|| Error::NotFound(format!("event {id} is not in this calendar")))
 }
 
+/// Runs `edit` on the live event `id` once the calendar is known to take edits, under the
+/// account's edit lock (held until `edit` returns, so what it reads back is its own write).
+fn edit_current<T>(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    edit: impl FnOnce(StoredEvent) -> Result<T>,
+) -> Result<T> {
+    check_writable(store, account, calendar)?;
+    let locks = locks_for(store, account);
+    let _g = lock_edit(&locks);
+    edit(current(store, account, calendar, id)?)
+}
+
+/// Writes `new` over the current row `cur` of event `id` as a local edit and reads the row back.
+fn save_update(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    cur: &StoredEvent,
+    new: EventResource,
+    opts: &EditOptions,
+) -> Result<StoredEvent> {
+    let w = plan_update(store, account, calendar, &cur.event, new, opts)?;
+    store.write_local(account, &w)?;
+    read_back(store, account, calendar, id)
+}
+
 fn read_back(
     store: &Store,
     account: &AccountId,
@@ -221,15 +251,11 @@ pub fn update_event(
     changes: &EventChanges,
     opts: &EditOptions,
 ) -> Result<StoredEvent> {
-    check_writable(store, account, calendar)?;
-    let locks = locks_for(store, account);
-    let _g = lock_edit(&locks);
-    let cur = current(store, account, calendar, id)?;
-    let new = apply_changes(&cur.event, changes);
-    validate(&new)?;
-    let w = plan_update(store, account, calendar, &cur.event, new, opts)?;
-    store.write_local(account, &w)?;
-    read_back(store, account, calendar, id)
+    edit_current(store, account, calendar, id, |cur| {
+        let new = apply_changes(&cur.event, changes);
+        validate(&new)?;
+        save_update(store, account, calendar, id, &cur, new, opts)
+    })
 }
 
 pub fn respond(
@@ -248,29 +274,25 @@ pub fn respond(
             "an answer is accepted, declined, tentative or needsAction",
         ));
     }
-    check_writable(store, account, calendar)?;
-    let locks = locks_for(store, account);
-    let _g = lock_edit(&locks);
-    let cur = current(store, account, calendar, id)?;
-    let mut new = (*cur.event).clone();
-    let me = new
-        .attendees
-        .iter_mut()
-        .flatten()
-        .find(|a| {
-            a.is_self == Some(true)
-                || a.email
-                    .as_deref()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(account.as_str()))
-        })
-        .ok_or_else(|| invalid("you are not on this event's guest list"))?;
-    me.response_status = Some(response.to_owned());
-    let opts = EditOptions {
-        notify: Some(opts.notify.unwrap_or(Notify::None)),
-    };
-    let w = plan_update(store, account, calendar, &cur.event, new, &opts)?;
-    store.write_local(account, &w)?;
-    read_back(store, account, calendar, id)
+    edit_current(store, account, calendar, id, |cur| {
+        let mut new = (*cur.event).clone();
+        let me = new
+            .attendees
+            .iter_mut()
+            .flatten()
+            .find(|a| {
+                a.is_self == Some(true)
+                    || a.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(account.as_str()))
+            })
+            .ok_or_else(|| invalid("you are not on this event's guest list"))?;
+        me.response_status = Some(response.to_owned());
+        let opts = EditOptions {
+            notify: Some(opts.notify.unwrap_or(Notify::None)),
+        };
+        save_update(store, account, calendar, id, &cur, new, &opts)
+    })
 }
 
 pub fn delete_event(
@@ -280,13 +302,11 @@ pub fn delete_event(
     id: &EventId,
     opts: &EditOptions,
 ) -> Result<()> {
-    check_writable(store, account, calendar)?;
-    let locks = locks_for(store, account);
-    let _g = lock_edit(&locks);
-    let cur = current(store, account, calendar, id)?;
-    let w = plan_delete(store, account, calendar, &cur.event, opts)?;
-    store.write_local(account, &w)?;
-    Ok(())
+    edit_current(store, account, calendar, id, |cur| {
+        let w = plan_delete(store, account, calendar, &cur.event, opts)?;
+        store.write_local(account, &w)?;
+        Ok(())
+    })
 }
 
 /// Moves an event to another calendar of the same account (`events.move`). The local row is

@@ -1,8 +1,7 @@
 //! Full (non-expanded, unordered) listings of events.list, paged by event id.
 
-use super::out::{Out, Page};
+use super::out::{Listing, Out, Page};
 use super::query::EventQuery;
-use super::token::{sync_token, PageCursor};
 use crate::store::calendar::{Calendar, EventRec};
 use crate::store::State;
 
@@ -40,15 +39,9 @@ impl State {
         q.in_range(rec.start, rec.end)
     }
 
-    pub(super) fn full_by_id(
-        &self,
-        cal: &Calendar,
-        q: &EventQuery,
-        hash: u32,
-        snap: u64,
-        cursor: Option<String>,
-    ) -> Page {
+    pub(super) fn full_by_id(&self, l: &Listing<'_>, cursor: Option<String>) -> Page {
         use std::ops::Bound;
+        let (cal, q) = (l.cal, l.q);
         let lower = match &cursor {
             Some(c) => Bound::Excluded(c.clone()),
             None => Bound::Unbounded,
@@ -67,19 +60,7 @@ impl State {
             out.raw(&rec.raw);
             last = Some(id);
         }
-        let mut page = out.into_page();
-        if more {
-            let pc = PageCursor {
-                mode: 'f',
-                epoch: cal.epoch,
-                snap,
-                from: 0,
-                cursor: last.unwrap_or_default().to_owned(),
-            };
-            page.next_page_token = Some(pc.encode());
-        } else {
-            page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
-        }
-        page
+        let next = more.then(|| l.resume('f', 0, last.unwrap_or_default().to_owned()));
+        l.page(out, next)
     }
 }

@@ -1,8 +1,8 @@
 //! Incremental listings of events.list: what changed since a sync token, paged by change number.
 
-use super::out::{Out, Page, Src};
+use super::out::{Listing, Out, Page, Src};
 use super::query::EventQuery;
-use super::token::{invalid_page_token, read_sync_token, sync_token, PageCursor};
+use super::token::{invalid_page_token, read_sync_token, PageCursor};
 use crate::error::ApiError;
 use crate::store::calendar::Calendar;
 use crate::store::State;
@@ -33,28 +33,16 @@ impl State {
             Some(_) => return Err(invalid_page_token()),
             None => (seq, cal.seq),
         };
+        let listing = Listing { cal, q, hash, snap };
         if leading_empty {
-            return Ok(Page::empty(&PageCursor {
-                mode: 'i',
-                epoch: cal.epoch,
-                snap,
-                from: seq,
-                cursor: from.to_string(),
-            }));
+            return Ok(Page::empty(&listing.resume('i', seq, from.to_string())));
         }
-        Ok(self.incremental(cal, q, hash, seq, from, snap))
+        Ok(self.incremental(&listing, seq, from))
     }
 
     /// Everything changed after change number `from` up to the snapshot `snap`.
-    fn incremental(
-        &self,
-        cal: &Calendar,
-        q: &EventQuery,
-        hash: u32,
-        token_seq: u64,
-        from: u64,
-        snap: u64,
-    ) -> Page {
+    fn incremental(&self, l: &Listing<'_>, token_seq: u64, from: u64) -> Page {
+        let (cal, q, snap) = (l.cal, l.q, l.snap);
         let mut out = Out::new();
         let mut last_seq = from;
         let mut more = false;
@@ -88,19 +76,7 @@ impl State {
             }
             last_seq = *seq;
         }
-        let mut page = out.into_page();
-        if more {
-            let pc = PageCursor {
-                mode: 'i',
-                epoch: cal.epoch,
-                snap,
-                from: token_seq,
-                cursor: last_seq.to_string(),
-            };
-            page.next_page_token = Some(pc.encode());
-        } else {
-            page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
-        }
-        page
+        let next = more.then(|| l.resume('i', token_seq, last_seq.to_string()));
+        l.page(out, next)
     }
 }

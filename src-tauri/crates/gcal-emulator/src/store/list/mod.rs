@@ -21,6 +21,7 @@ pub use token::sync_token;
 
 use super::State;
 use crate::error::ApiError;
+use out::Listing;
 use token::{cal_hash, invalid_page_token, PageCursor};
 
 /// Test knobs for paging behaviour Google allows and clients must cope with.
@@ -79,19 +80,14 @@ impl State {
             Some(_) => return Err(invalid_page_token()),
             None => None,
         };
+        let listing = Listing { cal, q, hash, snap };
         if lead {
-            return Ok(Page::empty(&PageCursor {
-                mode,
-                epoch: cal.epoch,
-                snap,
-                from: 0,
-                cursor: String::new(),
-            }));
+            return Ok(Page::empty(&listing.resume(mode, 0, String::new())));
         }
         Ok(if ordered {
-            self.sorted(cal, q, hash, snap, cursor)
+            self.sorted(&listing, cursor)
         } else {
-            self.full_by_id(cal, q, hash, snap, cursor)
+            self.full_by_id(&listing, cursor)
         })
     }
 }

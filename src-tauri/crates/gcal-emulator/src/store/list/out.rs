@@ -4,7 +4,8 @@
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
-use super::token::PageCursor;
+use super::query::EventQuery;
+use super::token::{sync_token, PageCursor};
 use crate::store::calendar::{instance_body, instance_prefix, write_instance, Calendar, EventRec};
 use crate::store::recurrence::Occurrence;
 
@@ -25,6 +26,43 @@ impl Page {
             next_page_token: Some(next.encode()),
             next_sync_token: None,
         }
+    }
+}
+
+/// One events.list listing being paged through: the calendar, the request, the calendar's hash
+/// (which its tokens carry) and the change number of the snapshot the pages are taken from.
+pub(super) struct Listing<'a> {
+    pub cal: &'a Calendar,
+    pub q: &'a EventQuery,
+    pub hash: u32,
+    pub snap: u64,
+}
+
+impl Listing<'_> {
+    /// Where the next page of this listing starts: after `cursor` in listing `mode`; `from` is
+    /// the sync token's change number of an incremental listing, else 0.
+    pub(super) fn resume(&self, mode: char, from: u64, cursor: String) -> PageCursor {
+        PageCursor {
+            mode,
+            epoch: self.cal.epoch,
+            snap: self.snap,
+            from,
+            cursor,
+        }
+    }
+
+    /// The page `out` wrote, with a page token to `next` while items remain, else with the
+    /// sync token of the snapshot.
+    pub(super) fn page(&self, out: Out, next: Option<PageCursor>) -> Page {
+        let mut page = out.into_page();
+        match next {
+            Some(pc) => page.next_page_token = Some(pc.encode()),
+            None => {
+                let (epoch, single) = (self.cal.epoch, self.q.single_events);
+                page.next_sync_token = Some(sync_token('e', self.hash, epoch, self.snap, single));
+            }
+        }
+        page
     }
 }
 

@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::out::{Out, Page, Src};
+use super::out::{Listing, Out, Page, Src};
 use super::query::{EventQuery, OrderBy};
-use super::token::{sync_token, PageCursor};
 use crate::store::calendar::{Calendar, EventRec};
 use crate::store::sorted_cache::{ItemRef, SortedCache};
 use crate::store::State;
@@ -13,14 +12,8 @@ impl State {
     /// Expanded and/or ordered listings: all matching items are keyed, sorted, and the page is
     /// taken after the cursor key. The sorted listing is kept per calendar until the calendar
     /// changes, so paging through it costs one expansion, not one per page.
-    pub(super) fn sorted(
-        &self,
-        cal: &Calendar,
-        q: &EventQuery,
-        hash: u32,
-        snap: u64,
-        cursor: Option<String>,
-    ) -> Page {
+    pub(super) fn sorted(&self, l: &Listing<'_>, cursor: Option<String>) -> Page {
+        let (cal, q) = (l.cal, l.q);
         let fingerprint = format!(
             "{:?}",
             (
@@ -62,20 +55,8 @@ impl State {
             };
             out.src(cal, &src);
         }
-        let mut page = out.into_page();
-        if end < keyed.len() {
-            let pc = PageCursor {
-                mode: 's',
-                epoch: cal.epoch,
-                snap,
-                from: 0,
-                cursor: keyed[end - 1].0.clone(),
-            };
-            page.next_page_token = Some(pc.encode());
-        } else {
-            page.next_sync_token = Some(sync_token('e', hash, cal.epoch, snap, q.single_events));
-        }
-        page
+        let next = (end < keyed.len()).then(|| l.resume('s', 0, keyed[end - 1].0.clone()));
+        l.page(out, next)
     }
 
     fn sorted_keys(&self, cal: &Calendar, q: &EventQuery) -> Vec<(String, ItemRef)> {
