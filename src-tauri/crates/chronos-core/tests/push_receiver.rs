@@ -105,6 +105,11 @@ async fn a_change_reaches_the_store_after_the_notification() {
     rig.shutdown().await;
 }
 
+/// The HTTP status the receiver answers a request with.
+async fn status_of(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.unwrap().status().as_u16()
+}
+
 fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -179,84 +184,47 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
         }
         r
     };
-    let status = |r: reqwest::Response| r.status().as_u16();
+    // A notice carrying the channel's own id and token, by any method to any path.
+    let signed = |method: reqwest::Method, to: &str| {
+        http.request(method, to)
+            .header("X-Goog-Channel-ID", ch.id.as_str())
+            .header("X-Goog-Channel-Token", token.as_str())
+            .header("X-Goog-Resource-State", "exists")
+    };
     let mut wrong_token = token.clone();
     wrong_token.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
 
     assert_eq!(
-        status(
-            post("chronos-unknown", Some(&token), "exists")
-                .send()
-                .await
-                .unwrap()
-        ),
+        status_of(post("chronos-unknown", Some(&token), "exists")).await,
         404
     );
     assert_eq!(
-        status(
-            post(&ch.id, Some(&wrong_token), "exists")
-                .send()
-                .await
-                .unwrap()
-        ),
+        status_of(post(&ch.id, Some(&wrong_token), "exists")).await,
         403
     );
     assert_eq!(
-        status(
-            post(&ch.id, Some(&token[..token.len() - 1]), "exists")
-                .send()
-                .await
-                .unwrap()
-        ),
+        status_of(post(&ch.id, Some(&token[..token.len() - 1]), "exists")).await,
         403
     );
-    assert_eq!(
-        status(post(&ch.id, None, "exists").send().await.unwrap()),
-        403
-    );
-    let wrong_resource = http
-        .post(&url)
-        .header("X-Goog-Channel-ID", ch.id.as_str())
-        .header("X-Goog-Channel-Token", token.as_str())
-        .header("X-Goog-Resource-ID", "someone-elses")
-        .header("X-Goog-Resource-State", "exists")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(status(wrong_resource), 403);
-    let no_headers = http.post(&url).send().await.unwrap();
-    assert_eq!(status(no_headers), 400);
+    assert_eq!(status_of(post(&ch.id, None, "exists")).await, 403);
+    let wrong_resource =
+        signed(reqwest::Method::POST, &url).header("X-Goog-Resource-ID", "someone-elses");
+    assert_eq!(status_of(wrong_resource).await, 403);
+    let no_headers = http.post(&url);
+    assert_eq!(status_of(no_headers).await, 400);
     for method in [
         reqwest::Method::GET,
         reqwest::Method::PUT,
         reqwest::Method::DELETE,
     ] {
-        let r = http
-            .request(method.clone(), &url)
-            .header("X-Goog-Channel-ID", ch.id.as_str())
-            .header("X-Goog-Channel-Token", token.as_str())
-            .header("X-Goog-Resource-State", "exists")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(status(r), 405, "{method}");
+        let r = signed(method.clone(), &url);
+        assert_eq!(status_of(r).await, 405, "{method}");
     }
     let other_path = url.replace("/google/push", "/google/other");
-    let r = http
-        .post(&other_path)
-        .header("X-Goog-Channel-ID", ch.id.as_str())
-        .header("X-Goog-Channel-Token", token.as_str())
-        .header("X-Goog-Resource-State", "exists")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(status(r), 404);
-    let big = post(&ch.id, Some(&token), "exists")
-        .body(vec![b'x'; 64 * 1024])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(status(big), 413);
+    let r = signed(reqwest::Method::POST, &other_path);
+    assert_eq!(status_of(r).await, 404);
+    let big = post(&ch.id, Some(&token), "exists").body(vec![b'x'; 64 * 1024]);
+    assert_eq!(status_of(big).await, 413);
 
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(rig.push_runs().is_empty(), "{:?}", rig.push_runs());
@@ -265,10 +233,7 @@ async fn forged_and_malformed_notifications_are_refused_and_trigger_nothing() {
     assert_eq!(rig.receiver.stats().refused.load(Ordering::Relaxed), 6);
 
     // The same request with the right token does trigger a sync (the refusals above could fail).
-    assert_eq!(
-        status(post(&ch.id, Some(&token), "exists").send().await.unwrap()),
-        200
-    );
+    assert_eq!(status_of(post(&ch.id, Some(&token), "exists")).await, 200);
     let ran = wait_until(Duration::from_secs(5), || !rig.push_runs().is_empty()).await;
     assert!(ran.is_some());
     wait_until(Duration::from_secs(5), || {

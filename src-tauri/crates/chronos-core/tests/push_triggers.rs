@@ -4,13 +4,14 @@
 
 mod push_support;
 
-use chronos_core::clock::{Clock, TestClock};
+use chronos_core::clock::{Clock, SystemClock, TestClock};
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::push::triggers::ActivityConfig;
 use chronos_core::push::{ActivityTriggers, ChannelConfig, ReachabilityProbe};
 use chronos_core::scheduler::{
     GateHint, RunRequest, RunResult, RunScope, Scheduler, SchedulerConfig, SyncRunner, Trigger,
 };
+use chronos_core::sync::run::RunReport;
 use futures::future::BoxFuture;
 use push_support::*;
 use std::collections::BTreeSet;
@@ -22,11 +23,52 @@ fn quiet_scheduler() -> SchedulerConfig {
     RigOptions::default().scheduler
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wall_clock_jump_syncs_after_wake() {
+/// A harness over two calendars, synced once, and the first calendar's id.
+async fn synced_harness() -> (Harness, CalendarId) {
     let h = Harness::new(world(&[2])).await;
     h.sync().await;
-    let cal0 = cal_id(0);
+    (h, cal_id(0))
+}
+
+/// Someone adds an event to a calendar on Google.
+fn add_on_server(h: &Harness, cal: &CalendarId, id: &str, day: u32) {
+    h.emu
+        .control()
+        .insert_event(cal.as_str(), new_event(id, day))
+        .unwrap();
+}
+
+/// Whether the event is in the local store.
+fn stored(h: &Harness, cal: &CalendarId, id: &str) -> bool {
+    h.store
+        .get_event(&h.account, cal, &id.into())
+        .unwrap()
+        .is_some()
+}
+
+/// Whether the event reaches the local store within five seconds.
+async fn arrives(h: &Harness, cal: &CalendarId, id: &str) -> bool {
+    wait_until(Duration::from_secs(5), || stored(h, cal, id))
+        .await
+        .is_some()
+}
+
+/// The quiet scheduler over the harness, on the real clock, and the runs it starts.
+fn scheduler_on_the_system_clock(h: &Harness) -> (Scheduler<RunReport>, Arc<Mutex<Vec<RunSeen>>>) {
+    scheduler_for(h, quiet_scheduler(), Arc::new(SystemClock))
+}
+
+/// Activity triggers for which no calendar is covered by a push channel.
+fn triggers_without_push(
+    s: &Scheduler<RunReport>,
+    config: ActivityConfig,
+) -> Arc<ActivityTriggers<RunReport>> {
+    ActivityTriggers::new(s.clone(), config, Arc::new(|_: &AccountId| BTreeSet::new()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wall_clock_jump_syncs_after_wake() {
+    let (h, cal0) = synced_harness().await;
     // The wall clock follows real time, checked every 100 ms; then jumps two hours (the lid
     // was closed: monotonic time did not move).
     let wall = TestClock::new();
@@ -48,28 +90,17 @@ async fn a_wall_clock_jump_syncs_after_wake() {
     };
     let (s, runs) = scheduler_for(&h, cfg, Arc::new(wall.clone()));
     s.start();
-    h.emu
-        .control()
-        .insert_event(cal0.as_str(), new_event("sleepchange1", 4))
-        .unwrap();
+    add_on_server(&h, &cal0, "sleepchange1", 4);
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert!(runs.lock().unwrap().is_empty(), "no wake without a jump");
-    assert!(h
-        .store
-        .get_event(&h.account, &cal0, &"sleepchange1".into())
-        .unwrap()
-        .is_none());
+    assert!(!stored(&h, &cal0, "sleepchange1"));
 
     let before = wall.now();
     wall.advance(Duration::from_secs(7200));
-    let synced = wait_until(Duration::from_secs(5), || {
-        h.store
-            .get_event(&h.account, &cal0, &"sleepchange1".into())
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    assert!(synced.is_some(), "the change arrived after wake");
+    assert!(
+        arrives(&h, &cal0, "sleepchange1").await,
+        "the change arrived after wake"
+    );
     let runs = runs.lock().unwrap().clone();
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_eq!(runs[0].request.triggers, vec![Trigger::Wake]);
@@ -81,34 +112,18 @@ async fn a_wall_clock_jump_syncs_after_wake() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn focus_syncs_only_when_the_last_run_is_old_enough() {
-    let h = Harness::new(world(&[2])).await;
-    h.sync().await;
-    let cal0 = cal_id(0);
-    let (s, runs) = scheduler_for(
-        &h,
-        quiet_scheduler(),
-        Arc::new(chronos_core::clock::SystemClock),
-    );
+    let (h, cal0) = synced_harness().await;
+    let (s, runs) = scheduler_on_the_system_clock(&h);
     let cfg = ActivityConfig {
         focus_min_age: Duration::from_secs(3),
         ..Default::default()
     };
-    let t = ActivityTriggers::new(s.clone(), cfg, Arc::new(|_: &AccountId| BTreeSet::new()));
+    let t = triggers_without_push(&s, cfg);
 
-    h.emu
-        .control()
-        .insert_event(cal0.as_str(), new_event("focusedaa001", 5))
-        .unwrap();
+    add_on_server(&h, &cal0, "focusedaa001", 5);
     // No run yet in this session: focus syncs.
     assert_eq!(t.window_focused(), vec![h.account.clone()]);
-    let got = wait_until(Duration::from_secs(5), || {
-        h.store
-            .get_event(&h.account, &cal0, &"focusedaa001".into())
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    assert!(got.is_some());
+    assert!(arrives(&h, &cal0, "focusedaa001").await);
     // Focus again at once: the last run is younger than the minimum age.
     assert!(t.window_focused().is_empty());
     // (The minimum age is long enough that a slow first run does not outlive it.)
@@ -126,36 +141,16 @@ async fn focus_syncs_only_when_the_last_run_is_old_enough() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_network_coming_back_syncs() {
-    let h = Harness::new(world(&[2])).await;
-    h.sync().await;
-    let cal0 = cal_id(0);
-    let (s, runs) = scheduler_for(
-        &h,
-        quiet_scheduler(),
-        Arc::new(chronos_core::clock::SystemClock),
-    );
-    let t = ActivityTriggers::new(
-        s.clone(),
-        ActivityConfig::default(),
-        Arc::new(|_: &AccountId| BTreeSet::new()),
-    );
+    let (h, cal0) = synced_harness().await;
+    let (s, runs) = scheduler_on_the_system_clock(&h);
+    let t = triggers_without_push(&s, ActivityConfig::default());
     // First report and online→online: nothing to catch up on.
     assert!(!t.network_changed(true));
     assert!(!t.network_changed(true));
     assert!(!t.network_changed(false));
-    h.emu
-        .control()
-        .insert_event(cal0.as_str(), new_event("backonline01", 6))
-        .unwrap();
+    add_on_server(&h, &cal0, "backonline01", 6);
     assert!(t.network_changed(true));
-    let got = wait_until(Duration::from_secs(5), || {
-        h.store
-            .get_event(&h.account, &cal0, &"backonline01".into())
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    assert!(got.is_some());
+    assert!(arrives(&h, &cal0, "backonline01").await);
     assert_eq!(
         runs.lock().unwrap()[0].request.triggers,
         vec![Trigger::Network]

@@ -3,77 +3,23 @@
 //! alike; a long legitimate range comes back whole, and a cut one says so. A real store file; no
 //! server is needed (nothing is synced).
 
+mod offline_store_support;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::model::*;
-use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::store::{PageApply, PageEnd};
-use std::sync::Arc;
+use chronos_core::service::Chronos;
+use offline_store_support::*;
 
-fn all_day(id: &str, start: &str, end: &str, recurrence: Option<&str>) -> EventResource {
-    let date = |d: &str| EventDateTime {
-        date: Some(d.into()),
-        ..Default::default()
-    };
-    EventResource {
-        id: EventId::from(id),
-        status: Some("confirmed".into()),
-        summary: Some(id.into()),
-        start: Some(date(start)),
-        end: Some(date(end)),
-        recurrence: recurrence.map(|r| vec![r.to_owned()]),
-        ..Default::default()
-    }
-}
-
+/// Chronos over a store whose one selected calendar holds `events`.
 async fn chronos_with(events: &[EventResource]) -> (tempfile::TempDir, Chronos) {
-    let dir = tempfile::tempdir().unwrap();
-    let options = ChronosOptions::new(
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        GoogleEndpoints::default(),
-        OAuthClientConfig::new("unused", ""),
-    );
-    let chronos = Chronos::open(options).await.unwrap();
-    let (account, cal) = (
-        AccountId::from("a@example.com"),
-        CalendarId::from("a@example.com"),
-    );
-    let store = chronos.store();
-    store.upsert_account(&account).unwrap();
-    let entry = CalendarListEntry {
-        id: cal.clone(),
-        selected: Some(true),
-        access_role: Some("owner".into()),
-        ..Default::default()
-    };
-    store
-        .apply_calendar_list(&account, &[entry], true, Some(&SyncToken::from("cl")))
-        .unwrap();
-    let g = store.begin_full_sync(&account, &cal).unwrap();
-    let page = PageApply {
-        full_sync: Some(g),
-        end: PageEnd::Last(SyncToken::from("t")),
-    };
-    store.apply_page(&account, &cal, events, &page).unwrap();
-    (dir, chronos)
+    chronos_with_calendars(&[(listed(ACCOUNT, true), events)]).await
 }
 
 /// `[from, to)` given as wall-clock times of `zone`.
 fn window(zone: Tz, day: u32, from_hour: u32, to_hour: u32) -> (DateTime<Utc>, DateTime<Utc>) {
-    let at = |d: u32, h: u32| {
-        let wall = NaiveDate::from_ymd_opt(2027, 1, d)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            + chrono::Duration::hours(h as i64);
-        zone.from_local_datetime(&wall)
-            .single()
-            .unwrap()
-            .with_timezone(&Utc)
-    };
+    let at =
+        |d: u32, h: u32| wall_clock(zone, NaiveDate::from_ymd_opt(2027, 1, d).unwrap(), h.into());
     (at(day, from_hour), at(day, to_hour))
 }
 
@@ -91,12 +37,10 @@ const ZONES: [Tz; 8] = [
 #[tokio::test]
 async fn an_all_day_event_is_found_on_its_own_day_in_every_zone_and_not_the_day_around_it() {
     let (_dir, chronos) = chronos_with(&[
-        all_day("holiday", "2027-01-05", "2027-01-06", None),
-        all_day(
-            "yearly",
-            "2020-01-05",
-            "2020-01-06",
-            Some("RRULE:FREQ=YEARLY"),
+        all_day("holiday", "2027-01-05", "2027-01-06"),
+        repeating(
+            all_day("yearly", "2020-01-05", "2020-01-06"),
+            "RRULE:FREQ=YEARLY",
         ),
     ])
     .await;

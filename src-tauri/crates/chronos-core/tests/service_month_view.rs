@@ -2,101 +2,34 @@
 //! rest, days read in the display zone, recurring series expanded, deselected calendars left
 //! out, and the same event views a range query gives. A real store file; nothing is synced.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+mod offline_store_support;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::model::*;
-use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::{Chronos, ChronosOptions};
-use chronos_core::store::{PageApply, PageEnd};
+use chronos_core::service::Chronos;
 use chronos_core::view::{DayMore, MonthView};
-use std::sync::Arc;
-
-fn timed(id: &str, start: &str, end: &str) -> EventResource {
-    let at = |t: &str| EventDateTime {
-        date_time: Some(t.into()),
-        ..Default::default()
-    };
-    EventResource {
-        id: EventId::from(id),
-        status: Some("confirmed".into()),
-        summary: Some(id.into()),
-        start: Some(at(start)),
-        end: Some(at(end)),
-        ..Default::default()
-    }
-}
-
-fn all_day(id: &str, start: &str, end: &str) -> EventResource {
-    let date = |d: &str| EventDateTime {
-        date: Some(d.into()),
-        ..Default::default()
-    };
-    EventResource {
-        id: EventId::from(id),
-        status: Some("confirmed".into()),
-        summary: Some(id.into()),
-        start: Some(date(start)),
-        end: Some(date(end)),
-        ..Default::default()
-    }
-}
-
-const ACCOUNT: &str = "a@example.com";
+use offline_store_support::*;
 
 /// A store with a selected calendar holding `shown` and a deselected one holding `hidden`.
 async fn chronos_with(
     shown: &[EventResource],
     hidden: &[EventResource],
 ) -> (tempfile::TempDir, Chronos) {
-    let dir = tempfile::tempdir().unwrap();
-    let options = ChronosOptions::new(
-        dir.path(),
-        Arc::new(MemorySecretStore::default()),
-        GoogleEndpoints::default(),
-        OAuthClientConfig::new("unused", ""),
-    );
-    let chronos = Chronos::open(options).await.unwrap();
-    let account = AccountId::from(ACCOUNT);
-    let store = chronos.store();
-    store.upsert_account(&account).unwrap();
-    let entry = |id: &str, selected: bool| CalendarListEntry {
-        id: CalendarId::from(id),
-        selected: Some(selected),
-        access_role: Some("owner".into()),
+    let coloured = |id: &str, selected: bool| CalendarListEntry {
         background_color: Some("#112233".into()),
-        ..Default::default()
+        ..listed(id, selected)
     };
-    store
-        .apply_calendar_list(
-            &account,
-            &[entry("work", true), entry("other", false)],
-            true,
-            Some(&SyncToken::from("cl")),
-        )
-        .unwrap();
-    for (cal, events) in [("work", shown), ("other", hidden)] {
-        let cal = CalendarId::from(cal);
-        let g = store.begin_full_sync(&account, &cal).unwrap();
-        let page = PageApply {
-            full_sync: Some(g),
-            end: PageEnd::Last(SyncToken::from("t")),
-        };
-        store.apply_page(&account, &cal, events, &page).unwrap();
-    }
-    (dir, chronos)
+    chronos_with_calendars(&[
+        (coloured("work", true), shown),
+        (coloured("other", false), hidden),
+    ])
+    .await
 }
 
 /// Midnight of a date in `zone`.
 fn midnight(zone: Tz, y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    let wall = NaiveDate::from_ymd_opt(y, m, d)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap();
-    zone.from_local_datetime(&wall)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
+    wall_clock(zone, NaiveDate::from_ymd_opt(y, m, d).unwrap(), 0)
 }
 
 fn ids(view: &MonthView) -> Vec<&str> {
@@ -132,9 +65,8 @@ fn busy_week() -> (Vec<EventResource>, Vec<EventResource>) {
         "2027-03-02T20:00:00Z",
         "2027-03-04T08:00:00Z",
     ));
-    let mut daily = timed("daily", "2027-02-20T18:00:00Z", "2027-02-20T18:30:00Z");
-    daily.recurrence = Some(vec!["RRULE:FREQ=DAILY".into()]);
-    shown.push(daily);
+    let daily = timed("daily", "2027-02-20T18:00:00Z", "2027-02-20T18:30:00Z");
+    shown.push(repeating(daily, "RRULE:FREQ=DAILY"));
     let mut gone = timed(
         "daily_20270306T180000Z",
         "2027-03-06T18:00:00Z",

@@ -4,10 +4,11 @@
 //! restart.
 
 use chronos_core::feed::EngineEvent;
-use chronos_core::model::{AccountId, EventDateTime};
+use chronos_core::model::{AccountId, CalendarId, EventDateTime};
 use chronos_core::outbox::{ChangeState, EditOptions, EventChanges};
 use chronos_core::secrets::SecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
+use chronos_core::store::StoredEvent;
 use chronos_testkit::*;
 use gcal_emulator::{FaultAction, FaultRule};
 use std::sync::Arc;
@@ -62,6 +63,47 @@ fn pending_in_status(chronos: &Chronos, account: &AccountId) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// Whether the account's status shows no pending change within `limit`.
+async fn status_shows_none_pending(
+    chronos: &Chronos,
+    account: &AccountId,
+    limit: Duration,
+) -> bool {
+    eventually(limit, || {
+        (pending_in_status(chronos, account) == 0).then_some(())
+    })
+    .await
+    .is_some()
+}
+
+/// A "sync now" that must complete.
+async fn sync_completes(chronos: &Chronos, account: &AccountId) {
+    let r = chronos.sync_now(Some(account)).await.unwrap().remove(0);
+    assert_eq!(
+        r.outcome,
+        chronos_core::sync::progress::SyncOutcome::Completed,
+        "{r:?}"
+    );
+}
+
+/// Whether the server's calendar holds the event.
+fn server_calendar_has(emu: &gcal_emulator::EmulatorHandle, cal: &CalendarId, id: &str) -> bool {
+    let ids = emu.control().event_ids(cal.as_str()).unwrap();
+    ids.iter().any(|i| i == id)
+}
+
+/// A new event queued on a calendar, with the default notification.
+async fn create_on(
+    chronos: &Chronos,
+    account: &AccountId,
+    cal: CalendarId,
+    changes: EventChanges,
+) -> chronos_core::Result<StoredEvent> {
+    chronos
+        .create_event(account, &cal, changes, EditOptions::default())
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreachable() {
     let emu = emulator(world(&[3, 2])).await;
@@ -72,13 +114,7 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
     emu.control().reset_requests();
 
     // 1. Online: the edit is local at once and on the server shortly after, with no sync call.
-    let created = chronos
-        .create_event(
-            &account,
-            &cal_id(0),
-            new_event("Planning", 3),
-            EditOptions::default(),
-        )
+    let created = create_on(&chronos, &account, cal_id(0), new_event("Planning", 3))
         .await
         .unwrap();
     assert!(
@@ -95,12 +131,7 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
             .all(|r| r.operation != "events.list"),
         "no sync ran"
     );
-    assert!(eventually(Duration::from_secs(5), || (pending_in_status(
-        &chronos, &account
-    ) == 0)
-        .then_some(()))
-    .await
-    .is_some());
+    assert!(status_shows_none_pending(&chronos, &account, Duration::from_secs(5)).await);
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
     let local = chronos
         .events_in_range(
@@ -202,23 +233,13 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
 
     // Google is back: the next run (here "sync now") sends it before it pulls.
     emu.control().remove_fault(fault);
-    let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
-    assert_eq!(
-        r.outcome,
-        chronos_core::sync::progress::SyncOutcome::Completed,
-        "{r:?}"
-    );
+    sync_completes(&chronos, &account).await;
     assert_eq!(
         server_title(&emu, id.as_str()).as_deref(),
         Some("Planning, moved")
     );
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
-    assert!(eventually(Duration::from_secs(2), || (pending_in_status(
-        &chronos, &account
-    ) == 0)
-        .then_some(()))
-    .await
-    .is_some());
+    assert!(status_shows_none_pending(&chronos, &account, Duration::from_secs(2)).await);
 
     // 3. The shell says the network is down: edits are not even tried; network back → a run sends them.
     assert!(!chronos.network_changed(false));
@@ -245,12 +266,7 @@ async fn an_edit_reaches_google_without_a_sync_and_waits_while_google_is_unreach
         gone.is_some(),
         "the delete went out with the network-triggered run"
     );
-    assert!(eventually(Duration::from_secs(5), || (pending_in_status(
-        &chronos, &account
-    ) == 0)
-        .then_some(()))
-    .await
-    .is_some());
+    assert!(status_shows_none_pending(&chronos, &account, Duration::from_secs(5)).await);
 
     // Focus pass-through works without push configured.
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -268,13 +284,7 @@ async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_
         let (chronos, account) = connected(options(&emu, dir.path(), secrets.clone())).await;
         chronos.sync_now(Some(&account)).await.unwrap();
         chronos.network_changed(false);
-        let c = chronos
-            .create_event(
-                &account,
-                &cal_id(1),
-                new_event("Offline", 5),
-                EditOptions::default(),
-            )
+        let c = create_on(&chronos, &account, cal_id(1), new_event("Offline", 5))
             .await
             .unwrap();
         let first = emu.control().event_ids(USER).unwrap()[0].clone();
@@ -298,8 +308,7 @@ async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_
             end: bad.start.clone(),
             ..bad
         };
-        let err = chronos
-            .create_event(&account, &cal_id(0), bad, EditOptions::default())
+        let err = create_on(&chronos, &account, cal_id(0), bad)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), chronos_core::ErrorKind::InvalidInput);
@@ -322,27 +331,14 @@ async fn queued_changes_survive_a_restart_are_counted_at_open_and_go_out_on_the_
         "the count is known at open, before any run"
     );
     assert_eq!(chronos.accounts().await.unwrap()[0].pending_changes, 2);
-    let r = chronos.sync_now(Some(&account)).await.unwrap().remove(0);
-    assert_eq!(
-        r.outcome,
-        chronos_core::sync::progress::SyncOutcome::Completed,
-        "{r:?}"
-    );
+    sync_completes(&chronos, &account).await;
     assert_eq!(chronos.pending_count(&account).await.unwrap(), 0);
-    assert!(emu
-        .control()
-        .event_ids(cal_id(1).as_str())
-        .unwrap()
-        .contains(&moved_id));
+    assert!(server_calendar_has(&emu, &cal_id(1), &moved_id));
     assert_eq!(
         server_title(&emu, &moved_id),
         None,
         "moved away from the primary calendar"
     );
-    assert!(emu
-        .control()
-        .event_ids(cal_id(1).as_str())
-        .unwrap()
-        .contains(&created_id.as_str().to_owned()));
+    assert!(server_calendar_has(&emu, &cal_id(1), created_id.as_str()));
     chronos.shutdown();
 }

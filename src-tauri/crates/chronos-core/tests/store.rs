@@ -46,6 +46,53 @@ fn bumped(mut e: EventResource, title: &str) -> EventResource {
     e
 }
 
+/// The title of a main-calendar event read straight from its sealed row, which must exist.
+fn row_title(s: &Store, id: &str) -> Option<String> {
+    let row = s.read_event_row(&acct(), &cal(), &EventId::from(id));
+    row.unwrap().unwrap().summary
+}
+
+/// What Google sends for a deleted event: its id and the cancelled status.
+fn cancelled(id: &str) -> EventResource {
+    EventResource {
+        id: EventId::from(id),
+        status: Some("cancelled".into()),
+        ..Default::default()
+    }
+}
+
+/// Three events on 1, 2 and 3 December: a "A", b "B", c "C".
+fn abc() -> Vec<EventResource> {
+    vec![event("a", 1, "A"), event("b", 2, "B"), event("c", 3, "C")]
+}
+
+/// A queued change of an event on the main calendar.
+fn queued(event_id: &EventId, op: OutboxOp, payload: OutboxPayload) -> NewOutboxEntry {
+    NewOutboxEntry {
+        calendar: cal(),
+        event_id: event_id.clone(),
+        op,
+        payload,
+    }
+}
+
+/// The payload of a local edit that carries only the edited event.
+fn edited(local: &EventResource) -> OutboxPayload {
+    OutboxPayload {
+        local: Some(local.clone()),
+        ..Default::default()
+    }
+}
+
+/// A local write that only queues changes (no row changes, no conflicts).
+fn enqueue(s: &Store, entries: Vec<NewOutboxEntry>) {
+    let write = LocalWrite {
+        enqueue: entries,
+        ..Default::default()
+    };
+    s.write_local(&acct(), &write).unwrap();
+}
+
 struct Fixture {
     _dir: tempfile::TempDir,
     path: PathBuf,
@@ -234,14 +281,7 @@ fn a_blob_copied_to_another_row_fails_to_decrypt() {
         .events_in_range(None, None, utc(2026, 12, 1), utc(2027, 1, 1))
         .is_err());
     // The untouched row still decrypts.
-    assert_eq!(
-        s.read_event_row(&acct(), &cal(), &EventId::from("victim"))
-            .unwrap()
-            .unwrap()
-            .summary
-            .as_deref(),
-        Some("Private")
-    );
+    assert_eq!(row_title(&s, "victim").as_deref(), Some("Private"));
 }
 
 #[test]
@@ -323,16 +363,15 @@ fn planted_marker_is_nowhere_in_the_files() {
                 calendar: cal(),
                 event: edited.clone(),
             }],
-            enqueue: vec![NewOutboxEntry {
-                calendar: cal(),
-                event_id: edited.id.clone(),
-                op: OutboxOp::Update,
-                payload: OutboxPayload {
+            enqueue: vec![queued(
+                &edited.id,
+                OutboxOp::Update,
+                OutboxPayload {
                     local: Some(edited.clone()),
                     base: Some(events[1].clone()),
                     detail: serde_json::json!({ "note": MARKER }),
                 },
-            }],
+            )],
             add_conflicts: vec![NewConflict {
                 calendar: cal(),
                 event_id: edited.id.clone(),
@@ -401,15 +440,7 @@ fn planted_marker_is_nowhere_in_the_files() {
 fn full_sync_marks_and_sweeps() {
     let f = Fixture::new();
     let s = f.store();
-    full_sync(
-        &s,
-        &[vec![
-            event("a", 1, "A"),
-            event("b", 2, "B"),
-            event("c", 3, "C"),
-        ]],
-        "t1",
-    );
+    full_sync(&s, &[abc()], "t1");
     incremental(&s, &[event("d", 4, "D")], "t2");
     // 410: the token goes, a full sync starts, and the old rows stay visible meanwhile.
     s.clear_sync_token(&acct(), &cal()).unwrap();
@@ -479,25 +510,15 @@ fn rows_with_pending_edits_survive_the_sweep_and_are_held() {
                     },
                 ],
                 enqueue: vec![
-                    NewOutboxEntry {
-                        calendar: cal(),
-                        event_id: c.id.clone(),
-                        op: OutboxOp::Update,
-                        payload: OutboxPayload {
-                            local: Some(local.clone()),
+                    queued(
+                        &c.id,
+                        OutboxOp::Update,
+                        OutboxPayload {
                             base: Some(c.clone()),
-                            ..Default::default()
+                            ..edited(&local)
                         },
-                    },
-                    NewOutboxEntry {
-                        calendar: cal(),
-                        event_id: local_new.id.clone(),
-                        op: OutboxOp::Insert,
-                        payload: OutboxPayload {
-                            local: Some(local_new.clone()),
-                            ..Default::default()
-                        },
-                    },
+                    ),
+                    queued(&local_new.id, OutboxOp::Insert, edited(&local_new)),
                 ],
                 ..Default::default()
             },
@@ -632,18 +653,11 @@ fn cancellations() {
 
     // A cancelled instance stays as a cancelled exception; a cancelled single event goes.
     let cancelled_instance = EventResource {
-        id: EventId::from("r_20261215T090000Z"),
-        status: Some("cancelled".into()),
         recurring_event_id: Some(EventId::from("r")),
         original_start_time: Some(dt("2026-12-15T09:00:00Z".into())),
-        ..Default::default()
+        ..cancelled("r_20261215T090000Z")
     };
-    let cancelled_single = EventResource {
-        id: EventId::from("single"),
-        status: Some("cancelled".into()),
-        ..Default::default()
-    };
-    let out = incremental(&s, &[cancelled_instance.clone(), cancelled_single], "t2");
+    let out = incremental(&s, &[cancelled_instance.clone(), cancelled("single")], "t2");
     assert_eq!((out.added, out.deleted), (1, 1));
     let week = s
         .events_in_range(None, None, utc(2026, 12, 14), utc(2026, 12, 21))
@@ -657,15 +671,7 @@ fn cancellations() {
     assert!(week[1].event.is_cancelled());
 
     // The whole series cancelled: master and exceptions go.
-    let out = incremental(
-        &s,
-        &[EventResource {
-            id: EventId::from("r"),
-            status: Some("cancelled".into()),
-            ..Default::default()
-        }],
-        "t3",
-    );
+    let out = incremental(&s, &[cancelled("r")], "t3");
     assert_eq!(out.deleted, 3);
     assert_eq!(s.event_count(&acct(), &cal()).unwrap(), 0);
 }
@@ -675,17 +681,17 @@ fn range_queries_follow_selection_and_times() {
     let f = Fixture::new();
     let s = f.store();
     let other = CalendarId::from("team");
-    s.apply_calendar_list(
-        &acct(),
-        &[CalendarListEntry {
+    // Google lists the team calendar as not selected.
+    let list_team_unselected = || {
+        let team = CalendarListEntry {
             id: other.clone(),
             selected: Some(false),
             ..Default::default()
-        }],
-        false,
-        None,
-    )
-    .unwrap();
+        };
+        s.apply_calendar_list(&acct(), &[team], false, None)
+            .unwrap();
+    };
+    list_team_unselected();
     let mut allday = event("allday", 1, "Holiday");
     allday.start = Some(EventDateTime {
         date: Some("2027-01-05".into()),
@@ -721,17 +727,7 @@ fn range_queries_follow_selection_and_times() {
     s.set_calendar_selected(&acct(), &other, true).unwrap();
     assert_eq!(december_ids(&s), ["dec", "team1"]);
     // Google's flag no longer overrides the user's choice.
-    s.apply_calendar_list(
-        &acct(),
-        &[CalendarListEntry {
-            id: other.clone(),
-            selected: Some(false),
-            ..Default::default()
-        }],
-        false,
-        None,
-    )
-    .unwrap();
+    list_team_unselected();
     assert_eq!(december_ids(&s), ["dec", "team1"]);
     // Explicit calendars; an all-day date is floating, so a query for that day from a zone far
     // ahead of UTC (UTC+12: Jan 5 starts at Jan 4 12:00Z) finds it too.
@@ -787,22 +783,7 @@ fn missing_key_is_reported_and_recovered() {
             .unwrap();
         let e = bumped(event("a", 1, "A"), "A local");
         for op in [OutboxOp::Update, OutboxOp::Delete] {
-            s.write_local(
-                &acct(),
-                &LocalWrite {
-                    enqueue: vec![NewOutboxEntry {
-                        calendar: cal(),
-                        event_id: e.id.clone(),
-                        op,
-                        payload: OutboxPayload {
-                            local: Some(e.clone()),
-                            ..Default::default()
-                        },
-                    }],
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+            enqueue(&s, vec![queued(&e.id, op, edited(&e))]);
         }
     }
     // The keyring was reset: no key at all.
@@ -880,32 +861,9 @@ fn opening_without_the_key_never_wipes_and_the_preview_counts_what_a_reset_would
     let f = Fixture::new();
     {
         let s = f.store();
-        full_sync(
-            &s,
-            &[vec![
-                event("a", 1, "A"),
-                event("b", 2, "B"),
-                event("c", 3, "C"),
-            ]],
-            "t",
-        );
+        full_sync(&s, &[abc()], "t");
         let e = bumped(event("a", 1, "A"), "A local");
-        s.write_local(
-            &acct(),
-            &LocalWrite {
-                enqueue: vec![NewOutboxEntry {
-                    calendar: cal(),
-                    event_id: e.id.clone(),
-                    op: OutboxOp::Update,
-                    payload: OutboxPayload {
-                        local: Some(e),
-                        ..Default::default()
-                    },
-                }],
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        enqueue(&s, vec![queued(&e.id, OutboxOp::Update, edited(&e))]);
     }
     let before = std::fs::read(&f.path).unwrap();
     let empty: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::default());
@@ -983,14 +941,7 @@ fn key_rotation() {
     drop(s);
     let s = f.open();
     assert_eq!(s.data_key_ids(), vec![k2]);
-    assert_eq!(
-        s.read_event_row(&acct(), &cal(), &EventId::from("old"))
-            .unwrap()
-            .unwrap()
-            .summary
-            .as_deref(),
-        Some("Old")
-    );
+    assert_eq!(row_title(&s, "old").as_deref(), Some("Old"));
 }
 
 #[test]
@@ -1227,28 +1178,9 @@ fn a_cancelled_series_keeps_exceptions_with_unsent_edits() {
     x2.recurring_event_id = Some(EventId::from("s"));
     x2.original_start_time = Some(dt("2026-12-15T09:00:00Z".into()));
     full_sync(&s, &[vec![master, x1.clone(), x2]], "t1");
-    s.write_local(
-        &acct(),
-        &LocalWrite {
-            enqueue: vec![NewOutboxEntry {
-                calendar: cal(),
-                event_id: x1.id.clone(),
-                op: OutboxOp::Update,
-                payload: OutboxPayload::default(),
-            }],
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let out = incremental(
-        &s,
-        &[EventResource {
-            id: EventId::from("s"),
-            status: Some("cancelled".into()),
-            ..Default::default()
-        }],
-        "t2",
-    );
+    let unsent = OutboxPayload::default();
+    enqueue(&s, vec![queued(&x1.id, OutboxOp::Update, unsent)]);
+    let out = incremental(&s, &[cancelled("s")], "t2");
     assert_eq!(out.deleted, 2, "the master and the untouched exception");
     assert_eq!(december_ids(&s), ["s_20261208T090000Z"]);
     // Deselecting frees the calendar's index; selecting again reloads it from the file.

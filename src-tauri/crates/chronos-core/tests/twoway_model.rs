@@ -520,15 +520,8 @@ async fn run_case(ops: Vec<Op>, case: u64, tally: Arc<Mutex<Tally>>) -> Result<(
 
 #[test]
 fn twoway_model() {
-    let cases: u32 = std::env::var("TWOWAY_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let cases: u32 = count_from_env("TWOWAY_CASES", 1000);
+    let rt = two_worker_runtime();
     let tally = Arc::new(Mutex::new(Tally::default()));
     let mut runner = TestRunner::new(Config {
         cases,

@@ -4,28 +4,128 @@
 mod twoway_support;
 
 use chronos_core::error::ErrorKind;
-use chronos_core::model::{Attendee, CalendarId, EventDateTime, EventId};
-use chronos_core::outbox::{ChangeState, EditOptions, EventChanges, Notify, Resolution};
-use chronos_core::store::OutboxState;
-use gcal_emulator::FaultRule;
-use serde_json::json;
+use chronos_core::model::{Attendee, CalendarId, EventDateTime, EventId, EventResource};
+use chronos_core::outbox::{ChangeState, EditOptions, EventChanges, Notify, Outbox, Resolution};
+use chronos_core::store::{OutboxId, OutboxState, StoredEvent};
+use gcal_emulator::{FaultRule, World};
+use serde_json::{json, Value};
 use twoway_support::*;
 
 fn id(s: &str) -> EventId {
     EventId::new(s)
 }
 
+/// The start of most tests: the world on the emulator, pulled once, and its outbox.
+async fn pulled(world: World) -> (Env, Outbox) {
+    let env = Env::new(world).await;
+    env.pull().await;
+    let ob = env.outbox();
+    (env, ob)
+}
+
+/// A new event on the primary calendar (10:00–11:00 on `day`), queued locally.
+async fn create(ob: &Outbox, title: &str, day: u32) -> StoredEvent {
+    ob.create_event(primary(), new_event(title, day), EditOptions::default())
+        .await
+        .unwrap()
+}
+
+/// A local edit of a primary-calendar event, queued with the default notification.
+async fn edit(ob: &Outbox, event: impl Into<EventId>, changes: EventChanges) -> StoredEvent {
+    ob.update_event(primary(), event.into(), changes, EditOptions::default())
+        .await
+        .unwrap()
+}
+
+/// A local delete of a primary-calendar event, queued with the default notification.
+async fn delete(ob: &Outbox, event: &str) {
+    ob.delete_event(primary(), id(event), EditOptions::default())
+        .await
+        .unwrap();
+}
+
+/// Someone else changes a primary-calendar event on Google.
+fn edit_on_server(env: &Env, event: &str, fields: Value) {
+    env.emu.control().patch_event(USER, event, fields).unwrap();
+}
+
+/// A change of the location alone.
+fn location(place: &str) -> EventChanges {
+    EventChanges {
+        location: Some(Some(place.into())),
+        ..Default::default()
+    }
+}
+
+/// A change of the description alone.
+fn description(notes: &str) -> EventChanges {
+    EventChanges {
+        description: Some(Some(notes.into())),
+        ..Default::default()
+    }
+}
+
+/// A wall-clock time in a named zone.
+fn zoned(date_time: &str, zone: &str) -> EventDateTime {
+    EventDateTime {
+        date_time: Some(date_time.into()),
+        time_zone: Some(zone.into()),
+        ..Default::default()
+    }
+}
+
+/// Both sides change evt00000's title, "Mine" here and "Theirs" on Google, and one more field
+/// each: `mine` is queued locally, `theirs` patched on the server.
+async fn change_title_on_both_sides(env: &Env, ob: &Outbox, mine: EventChanges, theirs: Value) {
+    let mine = EventChanges {
+        summary: Some("Mine".into()),
+        ..mine
+    };
+    edit(ob, "evt00000", mine).await;
+    let mut theirs = theirs;
+    theirs["summary"] = json!("Theirs");
+    edit_on_server(env, "evt00000", theirs);
+}
+
+/// Attendee `index` of a primary-calendar event answers on Google (an RSVP-only change).
+fn answer_on_server(env: &Env, event: &str, index: usize, response: &str) {
+    let mut s = Value::Object(env.emu.control().get_event(USER, event).unwrap());
+    s["attendees"][index]["responseStatus"] = json!(response);
+    edit_on_server(env, event, json!({"attendees": s["attendees"]}));
+}
+
+/// The local copy of a primary-calendar event, which must exist.
+fn local_event(env: &Env, event: &str) -> EventResource {
+    env.local(&primary(), &id(event)).unwrap()
+}
+
+/// Whether the stored primary-calendar event is marked as waiting for a push.
+fn is_pending(env: &Env, event: &EventId) -> bool {
+    env.store
+        .get_event(&env.account, &primary(), event)
+        .unwrap()
+        .unwrap()
+        .pending
+}
+
+/// The server's title next to one other text field of an event.
+fn summary_and<'a>(s: &'a Value, field: &str) -> (Option<&'a str>, Option<&'a str>) {
+    (s["summary"].as_str(), s[field].as_str())
+}
+
+/// The id of the first change in the outbox's list.
+async fn first_change_id(ob: &Outbox) -> OutboxId {
+    ob.list_pending_changes().await.unwrap()[0]
+        .change_id
+        .unwrap()
+}
+
 // ---------- edits ----------
 
 #[tokio::test]
 async fn create_is_local_at_once_pending_and_then_inserted_with_a_base32hex_id() {
-    let env = Env::new(world(2)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    let created = ob
-        .create_event(primary(), new_event("Lunch", 3), EditOptions::default())
-        .await
-        .unwrap();
+    let (env, ob) = pulled(world(2)).await;
+    let created = create(&ob, "Lunch", 3).await;
     assert!(created.pending, "shown at once, marked pending");
     let eid = created.event.id.clone();
     assert!((5..=1024).contains(&eid.as_str().len()));
@@ -63,10 +163,8 @@ async fn create_is_local_at_once_pending_and_then_inserted_with_a_base32hex_id()
 
 #[tokio::test]
 async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    let e = id("evt00000");
+    let (env, ob) = pulled(world(1)).await;
+    let e = "evt00000";
     let changes = EventChanges {
         summary: Some("Renamed".into()),
         description: Some(None),
@@ -95,10 +193,7 @@ async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
         ),
         color_id: Some(Some("5".into())),
     };
-    let local = ob
-        .update_event(primary(), e.clone(), changes, EditOptions::default())
-        .await
-        .unwrap();
+    let local = edit(&ob, e, changes).await;
     assert!(local.pending);
     assert_eq!(local.event.summary.as_deref(), Some("Renamed"));
     ob.drain().await.unwrap();
@@ -127,9 +222,7 @@ async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
 
 #[tokio::test]
 async fn several_edits_to_one_event_coalesce_into_one_patch() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(1)).await;
     for t in ["one", "two", "three"] {
         ob.update_event(
             primary(),
@@ -153,21 +246,9 @@ async fn several_edits_to_one_event_coalesce_into_one_patch() {
 
 #[tokio::test]
 async fn create_then_edit_then_delete_before_any_push_sends_nothing() {
-    let env = Env::new(world(0)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    let c = ob
-        .create_event(primary(), new_event("Draft", 2), EditOptions::default())
-        .await
-        .unwrap();
-    ob.update_event(
-        primary(),
-        c.event.id.clone(),
-        title("Draft 2"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (env, ob) = pulled(world(0)).await;
+    let c = create(&ob, "Draft", 2).await;
+    edit(&ob, c.event.id.clone(), title("Draft 2")).await;
     assert_eq!(
         ob.pending_count().await.unwrap(),
         1,
@@ -190,10 +271,8 @@ async fn create_then_edit_then_delete_before_any_push_sends_nothing() {
 
 #[tokio::test]
 async fn bad_input_is_refused_and_changes_nothing() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    let before = env.local(&primary(), &id("evt00000")).unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    let before = local_event(&env, "evt00000");
     let (s, e) = timed(3, 11, 10);
     let cases = vec![
         EventChanges {
@@ -202,11 +281,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             ..Default::default()
         },
         EventChanges {
-            start: Some(EventDateTime {
-                date_time: Some("2026-12-03T10:00:00".into()),
-                time_zone: Some("Mars/Olympus".into()),
-                ..Default::default()
-            }),
+            start: Some(zoned("2026-12-03T10:00:00", "Mars/Olympus")),
             ..Default::default()
         },
         title("   "),
@@ -265,31 +340,19 @@ async fn bad_input_is_refused_and_changes_nothing() {
     );
     // Named zones work.
     let ok = EventChanges {
-        start: Some(EventDateTime {
-            date_time: Some("2026-12-03T10:00:00".into()),
-            time_zone: Some("Europe/Paris".into()),
-            ..Default::default()
-        }),
-        end: Some(EventDateTime {
-            date_time: Some("2026-12-03T11:00:00".into()),
-            time_zone: Some("Europe/Paris".into()),
-            ..Default::default()
-        }),
+        start: Some(zoned("2026-12-03T10:00:00", "Europe/Paris")),
+        end: Some(zoned("2026-12-03T11:00:00", "Europe/Paris")),
         ..Default::default()
     };
     assert_eq!(ob.pending_count().await.unwrap(), 0);
-    assert_eq!(env.local(&primary(), &id("evt00000")).unwrap(), before);
-    ob.update_event(primary(), id("evt00000"), ok, EditOptions::default())
-        .await
-        .unwrap();
+    assert_eq!(local_event(&env, "evt00000"), before);
+    edit(&ob, "evt00000", ok).await;
     assert_eq!(ob.pending_count().await.unwrap(), 1);
 }
 
 #[tokio::test]
 async fn read_only_calendars_refuse_edits_before_anything_is_queued() {
-    let env = Env::new(world(0)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(0)).await;
     for cal in [HOLIDAYS, BUSY] {
         let err = ob
             .create_event(
@@ -333,12 +396,8 @@ async fn read_only_calendars_refuse_edits_before_anything_is_queued() {
 
 #[tokio::test]
 async fn delete_uses_if_match_and_a_410_counts_as_done() {
-    let env = Env::new(world(2)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
-        .await
-        .unwrap();
+    let (env, ob) = pulled(world(2)).await;
+    delete(&ob, "evt00000").await;
     assert!(
         env.local(&primary(), &id("evt00000")).is_none(),
         "gone locally at once"
@@ -348,19 +407,13 @@ async fn delete_uses_if_match_and_a_410_counts_as_done() {
     // Deleted elsewhere first: our delete meets 410 (etag matches the cancelled version? no:
     // 412 → fetched → cancelled → done) and is done either way.
     env.emu.control().delete_event(USER, "evt00001").unwrap();
-    ob.delete_event(primary(), id("evt00001"), EditOptions::default())
-        .await
-        .unwrap();
+    delete(&ob, "evt00001").await;
     let r = ob.drain().await.unwrap();
     assert_eq!((r.remaining, r.conflicts_recorded), (0, 0));
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
     // A real 410 `deleted` answer (Google's answer to deleting a deleted event) is done too.
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
-        .await
-        .unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    delete(&ob, "evt00000").await;
     env.emu
         .control()
         .add_fault(
@@ -376,9 +429,7 @@ async fn delete_uses_if_match_and_a_410_counts_as_done() {
 
 #[tokio::test]
 async fn move_goes_through_events_move_and_the_local_copy_changes_identity() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(1)).await;
     let moved = ob
         .move_event(primary(), id("evt00000"), team(), EditOptions::default())
         .await
@@ -433,9 +484,7 @@ async fn rsvp_is_a_patch_of_the_own_response_status() {
     ]);
     ev["organizer"] = json!({"email": "boss@example.org"});
     w.accounts[0].calendars[0].events.push(ev);
-    let env = Env::new(w).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(w).await;
     ob.respond(
         primary(),
         id("inv00001"),
@@ -475,10 +524,7 @@ async fn a_retried_insert_whose_answer_was_lost_is_found_and_done() {
     let env = Env::with_retries(world(0), 0).await;
     env.pull().await;
     let ob = env.outbox();
-    let c = ob
-        .create_event(primary(), new_event("Once", 2), EditOptions::default())
-        .await
-        .unwrap();
+    let c = create(&ob, "Once", 2).await;
     env.emu
         .control()
         .add_fault(
@@ -512,37 +558,15 @@ async fn a_retried_insert_whose_answer_was_lost_is_found_and_done() {
         1,
         "no duplicate"
     );
-    assert!(
-        !env.store
-            .get_event(&env.account, &primary(), &c.event.id)
-            .unwrap()
-            .unwrap()
-            .pending
-    );
+    assert!(!is_pending(&env, &c.event.id));
 }
 
 #[tokio::test]
 async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_retried_or_discarded(
 ) {
-    let env = Env::new(world(2)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("A"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
-    ob.update_event(
-        primary(),
-        id("evt00001"),
-        title("B"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (env, ob) = pulled(world(2)).await;
+    edit(&ob, "evt00000", title("A")).await;
+    edit(&ob, "evt00001", title("B")).await;
     env.emu
         .control()
         .add_fault(
@@ -572,46 +596,21 @@ async fn a_refused_change_fails_with_its_error_blocks_its_event_only_and_can_be_
     ob.drain().await.unwrap();
     assert_eq!(env.server(USER, "evt00000").unwrap()["summary"], "A");
     // Discard: the local copy returns to the version the change was made on.
-    ob.update_event(
-        primary(),
-        id("evt00001"),
-        title("B2"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
-    let cid = ob.list_pending_changes().await.unwrap()[0]
-        .change_id
-        .unwrap();
-    ob.discard(cid).await.unwrap();
-    assert_eq!(
-        env.local(&primary(), &id("evt00001"))
-            .unwrap()
-            .summary
-            .as_deref(),
-        Some("B")
-    );
+    edit(&ob, "evt00001", title("B2")).await;
+    ob.discard(first_change_id(&ob).await).await.unwrap();
+    assert_eq!(local_event(&env, "evt00001").summary.as_deref(), Some("B"));
     assert_eq!(ob.pending_count().await.unwrap(), 0);
 }
 
 #[tokio::test]
 async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
+    let (env, ob) = pulled(world(1)).await;
     // Each request takes 2 s: the push is seen in flight (polled, not guessed with a sleep) and
     // the second edit lands well before its answer, however slow the machine.
     env.emu
         .control()
         .set_latency(std::time::Duration::from_secs(2));
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("first"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    edit(&ob, "evt00000", title("first")).await;
     let ob2 = ob.clone();
     let drain = tokio::spawn(async move { ob2.drain().await });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -623,17 +622,7 @@ async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() 
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     };
     assert_eq!(list[0].state, ChangeState::Pushing);
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        EventChanges {
-            location: Some(Some("Hall".into())),
-            ..Default::default()
-        },
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    edit(&ob, "evt00000", location("Hall")).await;
     assert_eq!(
         ob.pending_count().await.unwrap(),
         2,
@@ -643,17 +632,10 @@ async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() 
     env.emu.control().set_latency(std::time::Duration::ZERO);
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!(
-        (s["summary"].as_str(), s["location"].as_str()),
-        (Some("first"), Some("Hall"))
-    );
+    assert_eq!(summary_and(&s, "location"), (Some("first"), Some("Hall")));
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
     assert_eq!(
-        env.local(&primary(), &id("evt00000"))
-            .unwrap()
-            .etag
-            .unwrap()
-            .as_str(),
+        local_event(&env, "evt00000").etag.unwrap().as_str(),
         s["etag"].as_str().unwrap()
     );
 }
@@ -662,21 +644,9 @@ async fn edits_made_while_a_push_is_in_flight_queue_behind_it_and_are_rebased() 
 
 #[tokio::test]
 async fn a_412_with_one_sided_changes_merges_cleanly() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("Mine"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
-    env.emu
-        .control()
-        .patch_event(USER, "evt00000", json!({"location": "Theirs"}))
-        .unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    edit(&ob, "evt00000", title("Mine")).await;
+    edit_on_server(&env, "evt00000", json!({"location": "Theirs"}));
     let r = ob.drain().await.unwrap();
     assert_eq!((r.merged, r.conflicts_recorded, r.remaining), (1, 0, 0));
     assert!(
@@ -684,44 +654,23 @@ async fn a_412_with_one_sided_changes_merges_cleanly() {
         "the stale etag was refused"
     );
     let s = env.server(USER, "evt00000").unwrap();
+    assert_eq!(summary_and(&s, "location"), (Some("Mine"), Some("Theirs")));
     assert_eq!(
-        (s["summary"].as_str(), s["location"].as_str()),
-        (Some("Mine"), Some("Theirs"))
-    );
-    assert_eq!(
-        env.local(&primary(), &id("evt00000"))
-            .unwrap()
-            .location
-            .as_deref(),
+        local_event(&env, "evt00000").location.as_deref(),
         Some("Theirs")
     );
 }
 
 #[tokio::test]
 async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        EventChanges {
-            summary: Some("Mine".into()),
-            description: Some(Some("my notes".into())),
-            ..Default::default()
-        },
-        EditOptions::default(),
+    let (env, ob) = pulled(world(1)).await;
+    change_title_on_both_sides(
+        &env,
+        &ob,
+        description("my notes"),
+        json!({"description": "their notes"}),
     )
-    .await
-    .unwrap();
-    env.emu
-        .control()
-        .patch_event(
-            USER,
-            "evt00000",
-            json!({"summary": "Theirs", "description": "their notes"}),
-        )
-        .unwrap();
+    .await;
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 1);
     assert_eq!(
@@ -755,7 +704,7 @@ async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
     assert_eq!(
-        (s["summary"].as_str(), s["description"].as_str()),
+        summary_and(&s, "description"),
         (Some("Mine"), Some("their notes"))
     );
     let left = env.store.list_conflicts(None).unwrap();
@@ -769,9 +718,7 @@ async fn both_sides_changed_server_wins_and_the_local_value_can_be_reapplied() {
 
 #[tokio::test]
 async fn a_server_rsvp_never_undoes_a_local_attendee_edit() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(1)).await;
     let mut list = env
         .local(&primary(), &id("evt00000"))
         .unwrap()
@@ -781,23 +728,16 @@ async fn a_server_rsvp_never_undoes_a_local_attendee_edit() {
         email: Some("added@example.org".into()),
         ..Default::default()
     });
-    ob.update_event(
-        primary(),
-        id("evt00000"),
+    edit(
+        &ob,
+        "evt00000",
         EventChanges {
             attendees: Some(list),
             ..Default::default()
         },
-        EditOptions::default(),
     )
-    .await
-    .unwrap();
-    let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00000").unwrap());
-    s["attendees"][1]["responseStatus"] = json!("accepted");
-    env.emu
-        .control()
-        .patch_event(USER, "evt00000", json!({"attendees": s["attendees"]}))
-        .unwrap();
+    .await;
+    answer_on_server(&env, "evt00000", 1, "accepted");
     let r = ob.drain().await.unwrap();
     assert_eq!(r.conflicts_recorded, 0);
     let s = env.server(USER, "evt00000").unwrap();
@@ -809,17 +749,8 @@ async fn a_server_rsvp_never_undoes_a_local_attendee_edit() {
 
 #[tokio::test]
 async fn deleted_on_server_while_edited_locally_is_kept_and_restorable_as_a_new_event() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("My careful words"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    edit(&ob, "evt00000", title("My careful words")).await;
     env.emu.control().delete_event(USER, "evt00000").unwrap();
     let r = ob.drain().await.unwrap();
     assert_eq!((r.conflicts_recorded, r.remaining), (1, 0));
@@ -847,17 +778,8 @@ async fn deleted_on_server_while_edited_locally_is_kept_and_restorable_as_a_new_
 
 #[tokio::test]
 async fn a_404_on_an_edit_is_a_deleted_on_server_conflict() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("x"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    edit(&ob, "evt00000", title("x")).await;
     env.emu
         .control()
         .add_fault(FaultRule::status("/events/evt00000", 404, 1).with_method("PATCH"))
@@ -872,27 +794,13 @@ async fn a_404_on_an_edit_is_a_deleted_on_server_conflict() {
 
 #[tokio::test]
 async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_deletes_over_an_rsvp() {
-    let env = Env::new(world(2)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(2)).await;
     // Content change on the server: the event is kept, a conflict lets the user delete anyway.
-    ob.delete_event(primary(), id("evt00000"), EditOptions::default())
-        .await
-        .unwrap();
-    env.emu
-        .control()
-        .patch_event(USER, "evt00000", json!({"description": "new minutes"}))
-        .unwrap();
+    delete(&ob, "evt00000").await;
+    edit_on_server(&env, "evt00000", json!({"description": "new minutes"}));
     // RSVP-only change on the server: the delete goes through.
-    ob.delete_event(primary(), id("evt00001"), EditOptions::default())
-        .await
-        .unwrap();
-    let mut s = serde_json::Value::Object(env.emu.control().get_event(USER, "evt00001").unwrap());
-    s["attendees"][2]["responseStatus"] = json!("declined");
-    env.emu
-        .control()
-        .patch_event(USER, "evt00001", json!({"attendees": s["attendees"]}))
-        .unwrap();
+    delete(&ob, "evt00001").await;
+    answer_on_server(&env, "evt00001", 2, "declined");
     let r = ob.drain().await.unwrap();
     assert_eq!(r.remaining, 0);
     assert!(
@@ -905,10 +813,7 @@ async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_delete
         "kept"
     );
     assert_eq!(
-        env.local(&primary(), &id("evt00000"))
-            .unwrap()
-            .description
-            .as_deref(),
+        local_event(&env, "evt00000").description.as_deref(),
         Some("new minutes"),
         "back in the local copy"
     );
@@ -927,40 +832,15 @@ async fn edited_on_server_while_deleted_locally_keeps_content_changes_but_delete
 
 #[tokio::test]
 async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules() {
-    let env = Env::new(world(2)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("Mine"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
-    ob.update_event(
-        primary(),
-        id("evt00001"),
-        EventChanges {
-            description: Some(Some("my notes".into())),
-            ..Default::default()
-        },
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
-    env.emu
-        .control()
-        .patch_event(
-            USER,
-            "evt00000",
-            json!({"summary": "Theirs", "location": "B"}),
-        )
-        .unwrap();
-    env.emu
-        .control()
-        .patch_event(USER, "evt00001", json!({"location": "C"}))
-        .unwrap();
+    let (env, ob) = pulled(world(2)).await;
+    edit(&ob, "evt00000", title("Mine")).await;
+    edit(&ob, "evt00001", description("my notes")).await;
+    edit_on_server(
+        &env,
+        "evt00000",
+        json!({"summary": "Theirs", "location": "B"}),
+    );
+    edit_on_server(&env, "evt00001", json!({"location": "C"}));
     // The push before the pull fails (Google unreachable for writes), so the pull meets the
     // server changes while the local edits are still queued: the engine hands them to the merge.
     env.emu
@@ -973,7 +853,7 @@ async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules
         env.ops("events.patch").iter().all(|p| p.status == 503),
         "nothing got through before the pull"
     );
-    let e0 = env.local(&primary(), &id("evt00000")).unwrap();
+    let e0 = local_event(&env, "evt00000");
     assert_eq!(
         (e0.summary.as_deref(), e0.location.as_deref()),
         (Some("Theirs"), Some("B")),
@@ -986,7 +866,7 @@ async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules
         Some("Mine"),
         "the user's title is kept"
     );
-    let e1 = env.local(&primary(), &id("evt00001")).unwrap();
+    let e1 = local_event(&env, "evt00001");
     assert_eq!(
         (e1.description.as_deref(), e1.location.as_deref()),
         (Some("my notes"), Some("C")),
@@ -1008,17 +888,8 @@ async fn a_pull_that_brings_a_change_to_a_pending_event_merges_by_the_same_rules
 
 #[tokio::test]
 async fn the_sync_run_drains_the_outbox_before_it_pulls() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("Before pull"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    let (env, ob) = pulled(world(1)).await;
+    edit(&ob, "evt00000", title("Before pull")).await;
     env.emu.control().reset_requests();
     env.pull().await;
     let ops = operations(&env.emu);
@@ -1039,36 +910,13 @@ async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
     env.pull().await;
     {
         let off = env.offline_outbox();
-        let c = off
-            .create_event(
-                primary(),
-                new_event("Offline new", 9),
-                EditOptions::default(),
-            )
-            .await
-            .unwrap();
-        off.update_event(
-            primary(),
-            id("evt00000"),
-            title("Offline edit"),
-            EditOptions::default(),
-        )
-        .await
-        .unwrap();
-        off.delete_event(primary(), id("evt00001"), EditOptions::default())
-            .await
-            .unwrap();
+        let c = create(&off, "Offline new", 9).await;
+        edit(&off, "evt00000", title("Offline edit")).await;
+        delete(&off, "evt00001").await;
         off.move_event(primary(), id("evt00002"), team(), EditOptions::default())
             .await
             .unwrap();
-        off.update_event(
-            primary(),
-            c.event.id.clone(),
-            title("Offline new, renamed"),
-            EditOptions::default(),
-        )
-        .await
-        .unwrap();
+        edit(&off, c.event.id.clone(), title("Offline new, renamed")).await;
         let r = off.drain().await.unwrap();
         assert_eq!(r.stopped.as_deref(), Some("offline"));
         assert_eq!(r.remaining, 4);
@@ -1088,13 +936,7 @@ async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
         4,
         "queued changes survived the restart"
     );
-    assert!(
-        env.store
-            .get_event(&env.account, &primary(), &id("evt00000"))
-            .unwrap()
-            .unwrap()
-            .pending
-    );
+    assert!(is_pending(&env, &id("evt00000")));
     let r = ob.drain().await.unwrap();
     assert_eq!((r.pushed, r.remaining), (4, 0));
     let writes: Vec<String> = env
@@ -1127,13 +969,8 @@ async fn offline_edits_queue_survive_a_restart_and_go_out_in_order() {
 
 #[tokio::test]
 async fn a_crash_while_pushing_is_resent_safely() {
-    let mut env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
-    let c = ob
-        .create_event(primary(), new_event("Crash", 3), EditOptions::default())
-        .await
-        .unwrap();
+    let (mut env, ob) = pulled(world(1)).await;
+    let c = create(&ob, "Crash", 3).await;
     // Simulate: the insert reached Google, then the app died before it recorded the answer.
     env.client
         .insert_event(
@@ -1165,18 +1002,9 @@ async fn a_crash_while_pushing_is_resent_safely() {
 
 #[tokio::test]
 async fn an_edit_is_pushed_at_once_when_google_is_reachable() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let mut ob = env.outbox();
+    let (env, mut ob) = pulled(world(1)).await;
     ob.push_on_edit = true;
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        title("Now"),
-        EditOptions::default(),
-    )
-    .await
-    .unwrap();
+    edit(&ob, "evt00000", title("Now")).await;
     for _ in 0..100 {
         if env.server(USER, "evt00000").unwrap()["summary"] == "Now"
             && ob.pending_count().await.unwrap() == 0
@@ -1196,28 +1024,14 @@ async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
     {
         let off = env.offline_outbox();
         for i in 0..100u32 {
-            let c = off
-                .create_event(
-                    primary(),
-                    new_event(&format!("Queued {i:03}"), 1 + i % 28),
-                    EditOptions::default(),
-                )
-                .await
-                .unwrap();
+            let c = create(&off, &format!("Queued {i:03}"), 1 + i % 28).await;
             ids.push(c.event.id.clone());
         }
         // One failed attempt (offline) on the first entry; it may have landed, so later edits of
         // that event queue behind it instead of folding in.
         off.drain().await.unwrap();
         for (i, eid) in ids.iter().enumerate() {
-            off.update_event(
-                primary(),
-                eid.clone(),
-                title(&format!("Queued {i:03} (edited)")),
-                EditOptions::default(),
-            )
-            .await
-            .unwrap();
+            edit(&off, eid.clone(), title(&format!("Queued {i:03} (edited)"))).await;
         }
         assert_eq!(off.pending_count().await.unwrap(), 101);
     }
@@ -1267,54 +1081,27 @@ async fn a_restart_with_a_full_outbox_sends_everything_once_in_order() {
 
 #[tokio::test]
 async fn discarding_a_move_puts_the_event_back_and_keep_mine_reapplies_every_field() {
-    let env = Env::new(world(1)).await;
-    env.pull().await;
-    let ob = env.outbox();
+    let (env, ob) = pulled(world(1)).await;
     ob.move_event(primary(), id("evt00000"), team(), EditOptions::default())
         .await
         .unwrap();
-    let cid = ob.list_pending_changes().await.unwrap()[0]
-        .change_id
-        .unwrap();
-    ob.discard(cid).await.unwrap();
+    ob.discard(first_change_id(&ob).await).await.unwrap();
     assert!(env.local(&team(), &id("evt00000")).is_none());
     assert_eq!(
-        env.local(&primary(), &id("evt00000"))
-            .unwrap()
-            .summary
-            .as_deref(),
+        local_event(&env, "evt00000").summary.as_deref(),
         Some("Meeting evt00000")
     );
-    assert!(
-        !env.store
-            .get_event(&env.account, &primary(), &id("evt00000"))
-            .unwrap()
-            .unwrap()
-            .pending
-    );
+    assert!(!is_pending(&env, &id("evt00000")));
     ob.drain().await.unwrap();
     assert!(env.ops("events.move").is_empty());
 
-    ob.update_event(
-        primary(),
-        id("evt00000"),
-        EventChanges {
-            summary: Some("Mine".into()),
-            location: Some(Some("My room".into())),
-            ..Default::default()
-        },
-        EditOptions::default(),
+    change_title_on_both_sides(
+        &env,
+        &ob,
+        location("My room"),
+        json!({"location": "Their room"}),
     )
-    .await
-    .unwrap();
-    env.emu
-        .control()
-        .patch_event(
-            USER,
-            "evt00000",
-            json!({"summary": "Theirs", "location": "Their room"}),
-        )
-        .unwrap();
+    .await;
     ob.drain().await.unwrap();
     let c = env.store.list_conflicts(None).unwrap().remove(0);
     assert_eq!(
@@ -1326,10 +1113,7 @@ async fn discarding_a_move_puts_the_event_back_and_keep_mine_reapplies_every_fie
         .unwrap();
     ob.drain().await.unwrap();
     let s = env.server(USER, "evt00000").unwrap();
-    assert_eq!(
-        (s["summary"].as_str(), s["location"].as_str()),
-        (Some("Mine"), Some("My room"))
-    );
+    assert_eq!(summary_and(&s, "location"), (Some("Mine"), Some("My room")));
     assert!(env.store.list_conflicts(None).unwrap().is_empty());
     assert_eq!(ob.pending_count().await.unwrap(), 0);
 }

@@ -6,7 +6,8 @@
 //! - [`account`]: an account signed in without a browser (tokens minted by the emulator), a
 //!   client and a store for it, and the options of a whole `Chronos` against the emulator;
 //! - [`poll`]: waiting, bounded, for something that happens in the background;
-//! - [`keyring`]: Secret Service entries of a test run's own, never the user's.
+//! - [`keyring`]: Secret Service entries of a test run's own, never the user's;
+//! - [`runtime`]: the two-worker runtime and environment-sized counts of self-driven suites.
 //!
 //! Everything here is real: HTTP over loopback, the encrypted SQLite store, the engine's own
 //! client and token manager. Nothing is stubbed.
@@ -15,6 +16,7 @@ pub mod account;
 pub mod emulator;
 pub mod keyring;
 pub mod poll;
+pub mod runtime;
 pub mod world;
 
 pub use account::{
@@ -26,4 +28,5 @@ pub use emulator::{
 };
 pub use keyring::{keyring_service, test_keyring};
 pub use poll::{eventually, settle, wait_until};
+pub use runtime::{count_from_env, two_worker_runtime};
 pub use world::{cal_id, calendar, event, world, USER};
