@@ -6,9 +6,8 @@
 //! identities (say account `a|b` + calendar `c` versus `a` + `b|c`) produce the same bytes.
 
 use crate::error::{Error, Result};
-use aes_gcm::aead::{Aead, AeadInPlace, Payload};
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use rand::RngCore;
+use ring::aead::{self, LessSafeKey, UnboundKey, AES_256_GCM};
 use std::collections::BTreeMap;
 use std::fmt;
 use zeroize::Zeroizing;
@@ -124,11 +123,21 @@ impl fmt::Debug for DataKey {
     }
 }
 
+/// AES-256-GCM through `ring` (BoringSSL's assembly): it seals an event in about a third of the
+/// time RustCrypto's `aes-gcm` took here, whose GHASH multiplies one block at a time; sealing was
+/// a sixth of a full sync's CPU. The same construction, so blobs of either read with the other.
+/// `ring` does not wipe the expanded key when it is dropped; the raw key bytes (`DataKey`) are.
+type Cipher = LessSafeKey;
+
+fn cipher(key: &DataKey) -> Cipher {
+    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.bytes()).expect("32-byte key"))
+}
+
 /// Every key the store may meet: blobs decrypt with whichever key their header names, new blobs
 /// are written with the current key.
 pub struct KeySet {
     current: KeyId,
-    ciphers: BTreeMap<KeyId, Aes256Gcm>,
+    ciphers: BTreeMap<KeyId, Cipher>,
 }
 
 impl KeySet {
@@ -142,8 +151,7 @@ impl KeySet {
     }
 
     pub fn insert(&mut self, key: &DataKey) {
-        let cipher = Aes256Gcm::new_from_slice(key.bytes()).expect("32-byte key");
-        self.ciphers.insert(key.id, cipher);
+        self.ciphers.insert(key.id, cipher(key));
     }
 
     pub fn set_current(&mut self, id: KeyId) {
@@ -201,17 +209,18 @@ impl KeySet {
                 aad.describe()
             ))
         })?;
-        let nonce = &blob[HEADER_LEN..HEADER_LEN + NONCE_LEN];
+        let nonce =
+            aead::Nonce::try_assume_unique_for_key(&blob[HEADER_LEN..HEADER_LEN + NONCE_LEN])
+                .expect("a 12-byte nonce");
         let ad = aad.encode(&blob[..HEADER_LEN]);
+        let mut plain = Zeroizing::new(blob[HEADER_LEN + NONCE_LEN..].to_vec());
         cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: &blob[HEADER_LEN + NONCE_LEN..],
-                    aad: &ad,
-                },
-            )
-            .map(Zeroizing::new)
+            .open_in_place(nonce, aead::Aad::from(&ad), &mut plain)
+            .map(|opened| opened.len())
+            .map(|len| {
+                plain.truncate(len);
+                plain
+            })
             .map_err(|_| {
                 Error::Crypto(format!(
                     "{} failed authentication: it was altered, or copied from another row",
@@ -226,7 +235,7 @@ impl KeySet {
 #[derive(Clone)]
 pub struct Sealer {
     id: KeyId,
-    cipher: Aes256Gcm,
+    cipher: Cipher,
 }
 
 impl Sealer {
@@ -247,7 +256,7 @@ impl fmt::Debug for Sealer {
     }
 }
 
-fn seal_with(id: KeyId, cipher: &Aes256Gcm, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
+fn seal_with(id: KeyId, cipher: &Cipher, aad: &Aad<'_>, plaintext: &[u8]) -> Vec<u8> {
     let mut header = [0u8; HEADER_LEN];
     header[0] = BLOB_VERSION;
     header[1..5].copy_from_slice(&id.0.to_be_bytes());
@@ -262,13 +271,13 @@ fn seal_with(id: KeyId, cipher: &Aes256Gcm, aad: &Aad<'_>, plaintext: &[u8]) -> 
     blob.extend_from_slice(&nonce);
     blob.extend_from_slice(plaintext);
     let tag = cipher
-        .encrypt_in_place_detached(
-            Nonce::from_slice(&nonce),
-            &ad,
+        .seal_in_place_separate_tag(
+            aead::Nonce::assume_unique_for_key(nonce),
+            aead::Aad::from(&ad),
             &mut blob[HEADER_LEN + NONCE_LEN..],
         )
         .expect("AES-GCM encryption cannot fail for in-memory buffers");
-    blob.extend_from_slice(&tag);
+    blob.extend_from_slice(tag.as_ref());
     blob
 }
 
@@ -297,6 +306,52 @@ mod tests {
         assert_eq!(blob_key_id(&blob), Some(KeyId(7)));
         assert_eq!(blob.len(), 5 + 12 + 5 + 16);
         assert_eq!(&keys.open(&aad, &blob).unwrap()[..], b"hello");
+    }
+
+    /// Stores written before the switch to `ring` hold blobs sealed by RustCrypto's `aes-gcm`;
+    /// they must open, and what is sealed now must open there too (the same AES-256-GCM).
+    #[test]
+    fn blobs_of_the_rustcrypto_cipher_open_and_the_other_way_round() {
+        use aes_gcm::aead::{Aead, Payload};
+        use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
+        let key = DataKey::generate(KeyId(3));
+        let keys = KeySet::new(DataKey::from_bytes(KeyId(3), key.bytes()).unwrap());
+        let old = Aes256Gcm::new_from_slice(key.bytes()).unwrap();
+        let aad = Aad {
+            kind: RecordKind::Event,
+            parts: &["a@x", "cal", "ev1"],
+        };
+        let plaintext = br#"{"id":"ev1","summary":"Caf\u00e9"}"#;
+
+        let mut header = [0u8; HEADER_LEN];
+        header[0] = BLOB_VERSION;
+        header[1..5].copy_from_slice(&3u32.to_be_bytes());
+        let nonce = [9u8; NONCE_LEN];
+        let ad = aad.encode(&header);
+        let sealed = old
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &ad,
+                },
+            )
+            .unwrap();
+        let blob = [&header[..], &nonce[..], &sealed[..]].concat();
+        assert_eq!(&keys.open(&aad, &blob).unwrap()[..], plaintext);
+
+        let ours = keys.seal(&aad, plaintext);
+        let body = &ours[HEADER_LEN + NONCE_LEN..];
+        let opened = old
+            .decrypt(
+                Nonce::from_slice(&ours[HEADER_LEN..HEADER_LEN + NONCE_LEN]),
+                Payload {
+                    msg: body,
+                    aad: &aad.encode(&ours[..HEADER_LEN]),
+                },
+            )
+            .unwrap();
+        assert_eq!(opened, plaintext);
     }
 
     #[test]

@@ -227,6 +227,11 @@ fn connection_settings() {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(fk, 1);
+    let page: i64 = db
+        .conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, 16384, "a new store's pages");
     let inside = schema::with_full_sync(&mut db.conn, |c| schema::synchronous_level(c)).unwrap();
     assert_eq!(inside, 2, "FULL inside local-edit transactions");
     assert_eq!(
@@ -243,6 +248,27 @@ fn connection_settings() {
         1,
         "NORMAL restored after an error"
     );
+}
+
+/// A store made with 4 KiB pages keeps them: the page size of a WAL file cannot change, and
+/// nothing asks it to.
+#[test]
+fn a_store_with_4_kib_pages_opens_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE t(x);")
+            .unwrap();
+    }
+    let conn = Connection::open(&path).unwrap();
+    schema::configure(&conn).unwrap();
+    let page: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, 4096);
+    let tables = tables(&conn);
+    assert!(tables.contains(&"t".to_string()), "{tables:?}");
 }
 
 #[test]
