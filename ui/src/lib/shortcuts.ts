@@ -1,8 +1,8 @@
 // What the global shortcuts (see `keyAction`) do in the app's window.
 
-import { keyAction } from './keyboard';
+import { keyAction, type KeyAction } from './keyboard';
 
-export type ShortcutView = 'month' | 'week' | 'day' | 'agenda';
+export type ShortcutView = Extract<KeyAction, { kind: 'view' }>['view'];
 
 /** The parts of the app a shortcut acts on. */
 export interface ShortcutTargets {
