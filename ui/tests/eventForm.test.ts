@@ -4,6 +4,7 @@ import {
   formToInput,
   inputWithTimes,
   newEventForm,
+  supportedTimeZones,
   validateEventForm,
   type EventForm,
 } from '../src/lib/eventForm';
@@ -128,5 +129,13 @@ describe('form ↔ boundary values', () => {
     const ev = event({ location: 'Room 1', colorId: '3', timeZone: 'UTC' });
     const input = inputWithTimes(ev, '2026-11-26T09:00:00Z', '2026-11-26T09:30:00Z', false);
     expect(input).toMatchObject({ title: 'Standup', location: 'Room 1', colorId: '3', start: '2026-11-26T09:00:00Z' });
+  });
+});
+
+describe('supportedTimeZones', () => {
+  it('lists the IANA zones the runtime knows', () => {
+    const zones = supportedTimeZones();
+    expect(zones).toContain('Europe/Berlin');
+    expect(zones).toContain('America/New_York');
   });
 });

@@ -39,6 +39,15 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+/** Every zone this runtime knows, for the zone pickers; none where it cannot list them. */
+export function supportedTimeZones(): string[] {
+  try {
+    return (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+}
+
 export function isValidTimeZone(tz: string): boolean {
   if (!tz) return false;
   try {

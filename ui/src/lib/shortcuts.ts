@@ -1,0 +1,56 @@
+// What the global shortcuts (see `keyAction`) do in the app's window.
+
+import { keyAction, type KeyAction } from './keyboard';
+
+export type ShortcutView = Extract<KeyAction, { kind: 'view' }>['view'];
+
+/** The parts of the app a shortcut acts on. */
+export interface ShortcutTargets {
+  /** While a dialog is up only Escape (closing it) is a shortcut. */
+  dialogOpen(): boolean;
+  closeDialogs(): void;
+  today(): void;
+  prev(): void;
+  next(): void;
+  showView(view: ShortcutView): void;
+  newEvent(): void;
+  focusGoto(): void;
+  /** Asked only when there is an account to sync. */
+  sync(): void;
+  hasAccounts(): boolean;
+}
+
+/** The window's keydown handler: a key that is a shortcut does its action and nothing else. */
+export function shortcutHandler(t: ShortcutTargets): (e: KeyboardEvent) => void {
+  return (e) => {
+    const action = keyAction(e, t.dialogOpen());
+    if (!action) return;
+    e.preventDefault();
+    switch (action.kind) {
+      case 'close':
+        t.closeDialogs();
+        break;
+      case 'today':
+        t.today();
+        break;
+      case 'prev':
+        t.prev();
+        break;
+      case 'next':
+        t.next();
+        break;
+      case 'view':
+        t.showView(action.view);
+        break;
+      case 'new':
+        t.newEvent();
+        break;
+      case 'goto':
+        t.focusGoto();
+        break;
+      case 'sync':
+        if (t.hasAccounts()) t.sync();
+        break;
+    }
+  };
+}
