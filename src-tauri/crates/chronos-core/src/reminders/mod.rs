@@ -164,42 +164,21 @@ impl Schedule {
             .collect()
     }
 
-    /// The earliest moment after `now`, not yet fired.
-    pub fn next_after(
+    /// The earliest moment after `now` and before the next regular check, not yet fired: the
+    /// watch wakes for it then, not up to a check late.
+    pub fn next_before_check(
         &self,
         now: DateTime<Utc>,
         fired: &BTreeMap<String, DateTime<Utc>>,
     ) -> Option<DateTime<Utc>> {
+        let until = now + Duration::from_std(CHECK_EVERY).unwrap_or(Duration::seconds(20));
         let first = self.moments.partition_point(|(at, _)| *at <= now);
         self.moments[first..]
             .iter()
             .find(|(_, d)| !fired.contains_key(&d.key))
             .map(|(at, _)| *at)
+            .filter(|at| *at <= until)
     }
-}
-
-/// The reminders whose moment falls in `(since, now]`, not already fired.
-pub fn due(
-    events: &[StoredEvent],
-    calendars: &Calendars,
-    since: DateTime<Utc>,
-    now: DateTime<Utc>,
-    fired: &BTreeMap<String, DateTime<Utc>>,
-) -> Vec<Due> {
-    Schedule::of(events, calendars).due(since, now, fired)
-}
-
-/// The earliest reminder moment after `now` and before the next regular check, not yet fired.
-pub fn next_moment(
-    events: &[StoredEvent],
-    calendars: &Calendars,
-    now: DateTime<Utc>,
-    fired: &BTreeMap<String, DateTime<Utc>>,
-) -> Option<DateTime<Utc>> {
-    let until = now + Duration::from_std(CHECK_EVERY).unwrap_or(Duration::seconds(20));
-    Schedule::of(events, calendars)
-        .next_after(now, fired)
-        .filter(|at| *at <= until)
 }
 
 #[cfg(test)]

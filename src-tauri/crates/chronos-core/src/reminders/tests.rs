@@ -80,7 +80,7 @@ fn overrides_and_calendar_defaults_fire_at_their_minute_once() {
         ),
     ];
     let mut fired = BTreeMap::new();
-    let list = due(&events, &cals, now - Duration::seconds(20), now, &fired);
+    let list = Schedule::of(&events, &cals).due(now - Duration::seconds(20), now, &fired);
     let titles: Vec<_> = list.iter().map(|d| d.title.as_str()).collect();
     assert_eq!(titles, ["Event own", "Event dflt"]);
     for d in list {
@@ -89,14 +89,13 @@ fn overrides_and_calendar_defaults_fire_at_their_minute_once() {
         fired.insert(d.key, d.starts);
     }
     // A later check (or a restart that reloads `fired`) does not show them again.
-    assert!(due(
-        &events,
-        &cals,
-        now - Duration::minutes(1),
-        now + Duration::seconds(5),
-        &fired
-    )
-    .is_empty());
+    assert!(Schedule::of(&events, &cals)
+        .due(
+            now - Duration::minutes(1),
+            now + Duration::seconds(5),
+            &fired
+        )
+        .is_empty());
 }
 
 #[test]
@@ -110,9 +109,16 @@ fn an_event_synced_after_its_moment_still_reminds_within_the_grace_period() {
         serde_json::json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 1}]}),
     )];
     let fired = BTreeMap::new();
-    assert_eq!(due(&events, &cals, now - GRACE, now, &fired).len(), 1);
+    assert_eq!(
+        Schedule::of(&events, &cals)
+            .due(now - GRACE, now, &fired)
+            .len(),
+        1
+    );
     // A check a whole grace period later no longer shows it.
-    assert!(due(&events, &cals, now, now + GRACE, &fired).is_empty());
+    assert!(Schedule::of(&events, &cals)
+        .due(now, now + GRACE, &fired)
+        .is_empty());
 }
 
 #[test]
@@ -131,17 +137,20 @@ fn the_next_moment_before_the_next_check() {
     ];
     let mut fired = BTreeMap::new();
     assert_eq!(
-        next_moment(&events, &cals, now, &fired),
+        Schedule::of(&events, &cals).next_before_check(now, &fired),
         Some(now + Duration::seconds(7))
     );
     // Once shown, the next one is the other.
-    let sooner = due(&events, &cals, now, now + Duration::seconds(8), &fired);
+    let sooner = Schedule::of(&events, &cals).due(now, now + Duration::seconds(8), &fired);
     fired.insert(sooner[0].key.clone(), sooner[0].starts);
     assert_eq!(
-        next_moment(&events, &cals, now, &fired),
+        Schedule::of(&events, &cals).next_before_check(now, &fired),
         Some(now + Duration::seconds(12))
     );
-    assert_eq!(next_moment(&events[2..], &cals, now, &fired), None);
+    assert_eq!(
+        Schedule::of(&events[2..], &cals).next_before_check(now, &fired),
+        None
+    );
 }
 
 #[test]

@@ -175,11 +175,8 @@ impl Chronos {
         }
         // A reminder known now whose moment comes before the next regular check is shown on
         // its second, not up to 20 s late.
-        match scan.schedule.next_after(now, &fired.keys) {
-            Some(at) => (at - clock.now())
-                .to_std()
-                .unwrap_or_default()
-                .min(CHECK_EVERY),
+        match scan.schedule.next_before_check(now, &fired.keys) {
+            Some(at) => (at - clock.now()).to_std().unwrap_or_default(),
             None => CHECK_EVERY,
         }
     }

@@ -103,13 +103,14 @@ impl Chronos {
         crate::view::AccountListItem::of(account, &self.account_status(account))
     }
 
-    /// The account list as the window shows it.
+    /// The account list as the window shows it: each account with its state from the feed (no
+    /// calendar or outbox counts, which the window does not show there).
     pub async fn account_list(&self) -> Result<Vec<crate::view::AccountListItem>> {
-        Ok(self
-            .accounts()
-            .await?
+        let store = self.inner.store.clone();
+        let accounts = blocking(move || store.list_accounts()).await?;
+        Ok(accounts
             .iter()
-            .map(|a| crate::view::AccountListItem::of(&a.id, &a.status))
+            .map(|a| crate::view::AccountListItem::of(&a.id, &self.account_status(&a.id)))
             .collect())
     }
 
