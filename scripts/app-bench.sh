@@ -119,11 +119,13 @@ sum_field() {
   echo "$total"
 }
 
-# One line per process: its name and resident MB.
+# One line per process: its name, resident MB and how much of that is anonymous memory (heaps,
+# the script engine, graphics buffers) rather than mapped files (libraries, fonts).
 breakdown() {
-  local p
+  local p anon
   for p in $(tree "$APP_PID"); do
-    awk -v p="$p" '$1 == "Name:" { n = $2 } $1 == "VmRSS:" { r = $2 } END { printf "%s %d MB; ", n, r / 1024 }' \
+    anon=$(awk '$1 == "Anonymous:" { print int($2 / 1024) }' /proc/"$p"/smaps_rollup 2>/dev/null || echo "?")
+    awk -v a="${anon:-?}" '$1 == "Name:" { n = $2 } $1 == "VmRSS:" { r = $2 } END { printf "%s %d MB (anon %s); ", n, r / 1024, a }' \
       /proc/"$p"/status 2>/dev/null || true
   done
 }

@@ -19,6 +19,7 @@ pub mod reminders;
 pub mod settings;
 pub mod tray;
 pub mod window;
+mod webkit;
 
 pub use chronos_core::launch::{self, Launch};
 use settings::SettingsStore;
@@ -160,6 +161,7 @@ fn deep_links<R: Runtime>(app: &mut App<R>) {
 /// Starts the desktop app.
 pub fn run() {
     launch_timing::mark_start();
+    webkit::draw_without_compositing();
     // Tauri's own runtime would allow 512 blocking threads; the engine's syncs need a few.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

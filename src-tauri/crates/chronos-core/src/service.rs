@@ -512,6 +512,10 @@ impl Chronos {
     /// The shell reports whether the window is visible and which calendars are on screen.
     pub fn set_view(&self, visible: bool, calendars: Vec<(AccountId, CalendarId)>) {
         self.inner.scheduler.set_view(visible, calendars);
+        if !visible {
+            // The window is going: what its page and web view freed goes back once it is gone.
+            crate::memory::return_freed_later();
+        }
     }
 
     /// Stops the timers and the progress forwarder. Runs in flight finish on their own.
