@@ -18,8 +18,8 @@ pub mod notify;
 pub mod reminders;
 pub mod settings;
 pub mod tray;
-pub mod window;
 mod webkit;
+pub mod window;
 
 pub use chronos_core::launch::{self, Launch};
 use settings::SettingsStore;

@@ -9,7 +9,9 @@
 const COMPOSITING_OFF: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
 
 /// What to set, given the variable as the user's environment has it.
-fn compositing_setting(current: Option<std::ffi::OsString>) -> Option<(&'static str, &'static str)> {
+fn compositing_setting(
+    current: Option<std::ffi::OsString>,
+) -> Option<(&'static str, &'static str)> {
     current.is_none().then_some(COMPOSITING_OFF)
 }
 

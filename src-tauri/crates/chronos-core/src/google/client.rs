@@ -8,6 +8,7 @@ use crate::clock::{Backoff, Clock, SystemClock};
 use crate::config::GoogleEndpoints;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Etag;
+use bytes::Bytes;
 use futures::future::BoxFuture;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
@@ -170,10 +171,11 @@ pub(crate) struct Executed<R = Value> {
 
 /// Turns a successful answer's body into `R`. A JSON error that is an early end of input is
 /// retried like a dropped connection; any other fails the call as a malformed answer.
-pub(crate) type BodyParser<R> = fn(&[u8]) -> serde_json::Result<R>;
+/// The body is shared so what is read from it can keep slices of it rather than copies.
+pub(crate) type BodyParser<R> = fn(&Bytes) -> serde_json::Result<R>;
 
 /// The first item of a list answer, if any.
-fn first_item(body: &[u8]) -> serde_json::Result<Option<Value>> {
+fn first_item(body: &Bytes) -> serde_json::Result<Option<Value>> {
     let mut v: Value = serde_json::from_slice(body)?;
     Ok(match v.get_mut("items").and_then(Value::as_array_mut) {
         Some(items) if !items.is_empty() => Some(items.swap_remove(0)),
@@ -181,7 +183,7 @@ fn first_item(body: &[u8]) -> serde_json::Result<Option<Value>> {
     })
 }
 
-fn parse_value(body: &[u8]) -> serde_json::Result<Value> {
+fn parse_value(body: &Bytes) -> serde_json::Result<Value> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
@@ -324,7 +326,7 @@ impl GoogleClient {
             return None;
         };
         tracing::info!(path = %redact_path(&call.path), "a write whose answer was lost had landed; taking it");
-        let parsed = serde_json::to_vec(&found).and_then(|b| parse(&b));
+        let parsed = serde_json::to_vec(&found).and_then(|b| parse(&Bytes::from(b)));
         Some(
             parsed.map_err(|e| {
                 Error::Internal(format!("a found event: {}", sanitize_serde_error(&e)))
@@ -456,7 +458,7 @@ fn json_failure(e: &serde_json::Error) -> &'static str {
 
 /// Reads the body, refusing more than `max` bytes (checked against Content-Length up front and
 /// while streaming, so a lying or absent header cannot push us past it).
-async fn read_bounded(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, Failure> {
+async fn read_bounded(mut resp: reqwest::Response, max: usize) -> Result<Bytes, Failure> {
     let too_large = || Failure {
         disposition: Disposition::Fail,
         error: Error::Google {
@@ -483,7 +485,7 @@ async fn read_bounded(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(None) => return Ok(body),
+            Ok(None) => return Ok(Bytes::from(body)),
             Err(e) => return Err(classify_transport(&e)),
         }
     }

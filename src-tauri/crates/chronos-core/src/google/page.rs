@@ -3,6 +3,7 @@
 use super::client::sanitize_serde_error;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CalendarListEntry, EventResource, PageToken, SyncToken};
+use bytes::Bytes;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -49,12 +50,19 @@ pub struct SkippedItem {
 
 /// What an item of a list answer becomes. `Ok(Err(reason))` is well-formed JSON that is not
 /// used (set aside with the reason, which never quotes content); a JSON error is a broken item.
+/// `raw` lies inside `body`, so an item may keep its bytes as a slice of the body.
 pub trait ListItem: Sized {
-    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>>;
+    fn from_raw(
+        raw: &RawValue,
+        body: &Bytes,
+    ) -> serde_json::Result<std::result::Result<Self, String>>;
     fn id_str(&self) -> &str;
 }
 impl ListItem for EventResource {
-    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>> {
+    fn from_raw(
+        raw: &RawValue,
+        _: &Bytes,
+    ) -> serde_json::Result<std::result::Result<Self, String>> {
         serde_json::from_str(raw.get()).map(Ok)
     }
     fn id_str(&self) -> &str {
@@ -62,7 +70,10 @@ impl ListItem for EventResource {
     }
 }
 impl ListItem for CalendarListEntry {
-    fn from_raw(raw: &RawValue) -> serde_json::Result<std::result::Result<Self, String>> {
+    fn from_raw(
+        raw: &RawValue,
+        _: &Bytes,
+    ) -> serde_json::Result<std::result::Result<Self, String>> {
         serde_json::from_str(raw.get()).map(Ok)
     }
     fn id_str(&self) -> &str {
@@ -221,7 +232,7 @@ fn item_id(raw: &RawValue) -> Option<String> {
 
 /// Parses a list answer's body. The outer error is a JSON one (the client turns it into a retry
 /// or a malformed-answer error); the inner one is a well-formed answer of the wrong shape.
-pub(crate) fn parse_page_body<T: ListItem>(body: &[u8]) -> serde_json::Result<Result<Page<T>>> {
+pub(crate) fn parse_page_body<T: ListItem>(body: &Bytes) -> serde_json::Result<Result<Page<T>>> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Err(malformed("the list answer is not a JSON object")));
     }
@@ -246,7 +257,7 @@ pub(crate) fn parse_page_body<T: ListItem>(body: &[u8]) -> serde_json::Result<Re
     let mut out = Vec::with_capacity(raw_items.len());
     let mut skipped = Vec::new();
     for raw in raw_items {
-        match T::from_raw(raw) {
+        match T::from_raw(raw, body) {
             Ok(Ok(item)) if item.id_str().is_empty() => skipped.push(SkippedItem {
                 id: item_id(raw),
                 reason: "empty id".into(),
@@ -282,7 +293,7 @@ pub(crate) fn parse_page_body<T: ListItem>(body: &[u8]) -> serde_json::Result<Re
 
 /// An `events.list` answer's body as the client reads it (public for benchmarks and tools).
 pub fn parse_events_page_body(body: &[u8]) -> Result<EventsPage> {
-    parse_page_body(body).unwrap_or_else(|e| {
+    parse_page_body(&Bytes::copy_from_slice(body)).unwrap_or_else(|e| {
         Err(malformed(&format!(
             "the list answer is not valid JSON ({e:?})",
             e = e.classify()
@@ -293,7 +304,7 @@ pub fn parse_events_page_body(body: &[u8]) -> Result<EventsPage> {
 /// `parse_page_body` over an already parsed value (tests).
 #[cfg(test)]
 pub(crate) fn parse_page<T: ListItem>(value: Value) -> Result<Page<T>> {
-    parse_page_body(&serde_json::to_vec(&value).unwrap()).unwrap()
+    parse_page_body(&Bytes::from(serde_json::to_vec(&value).unwrap())).unwrap()
 }
 
 #[cfg(test)]

@@ -3,15 +3,17 @@
 //!
 //! Keeping the server's bytes (instead of the parsed event, serialised again) is what makes a
 //! full sync cheap: an item is parsed once to check it and to read its bookkeeping fields, and
-//! the parsed form is dropped at once, so a page in flight costs about its size on the wire.
+//! the parsed form is dropped at once. The bytes are a slice of the answer's body, not a copy,
+//! so a page in flight costs about its size on the wire.
 
 use super::index::{placement, Placement};
 use crate::error::{Error, Result};
 use crate::model::{Etag, EventId, EventResource};
-use serde_json::value::RawValue;
+use bytes::Bytes;
 
 pub struct IncomingEvent {
-    json: Box<RawValue>,
+    /// JSON text (checked UTF-8: it parsed as an event).
+    json: Bytes,
     pub(crate) id: EventId,
     pub(crate) etag: Option<Etag>,
     pub(crate) updated: Option<String>,
@@ -24,12 +26,12 @@ pub struct IncomingEvent {
 
 impl IncomingEvent {
     /// From an item's JSON as it came and what was read of it (`incoming_head`), moved in.
-    pub(crate) fn from_head(json: Box<RawValue>, head: super::incoming_head::Head) -> Self {
+    pub(crate) fn from_head(json: Bytes, head: super::incoming_head::Head) -> Self {
         Self::from_skeleton(json, head.skeleton)
     }
 
     /// From the JSON and an event holding (at least) its bookkeeping fields.
-    fn from_skeleton(json: Box<RawValue>, ev: EventResource) -> Self {
+    fn from_skeleton(json: Bytes, ev: EventResource) -> Self {
         let placement = placement(&ev);
         Self {
             json,
@@ -47,8 +49,7 @@ impl IncomingEvent {
     pub fn from_event(ev: &EventResource) -> Result<Self> {
         let text = serde_json::to_string(ev)
             .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
-        let json = RawValue::from_string(text)
-            .map_err(|e| Error::Internal(format!("cannot serialise record: {e}")))?;
+        let json = Bytes::from(text.into_bytes());
         // Only the bookkeeping fields: the content is in `json`.
         let skeleton = EventResource {
             id: ev.id.clone(),
@@ -71,12 +72,12 @@ impl IncomingEvent {
 
     /// The bytes that are sealed into the row.
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.json.get().as_bytes()
+        &self.json
     }
 
     /// The parsed event, for the rare callers that need all of it (a held event's merge).
     pub fn parse(&self) -> Result<EventResource> {
-        serde_json::from_str(self.json.get())
+        serde_json::from_slice(&self.json)
             .map_err(|e| Error::Internal(format!("an accepted event no longer parses: {e}")))
     }
 }

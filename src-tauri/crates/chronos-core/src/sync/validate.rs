@@ -107,9 +107,21 @@ fn instant(t: &EventDateTime) -> Result<i64, SkipReason> {
 /// A synced item is read once, without building the event (`incoming_head` accepts exactly what
 /// `EventResource` does), checked, and kept as the bytes the server sent with the fields the
 /// store needs.
+/// `part` as a slice of `body` when it lies inside it (an item read from the body always does),
+/// else a copy.
+fn slice_of(body: &bytes::Bytes, part: &[u8]) -> bytes::Bytes {
+    let start = (part.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+    if start <= body.len() && part.len() <= body.len() - start {
+        body.slice(start..start + part.len())
+    } else {
+        bytes::Bytes::copy_from_slice(part)
+    }
+}
+
 impl crate::google::page::ListItem for crate::store::IncomingEvent {
     fn from_raw(
         raw: &serde_json::value::RawValue,
+        body: &bytes::Bytes,
     ) -> serde_json::Result<std::result::Result<Self, String>> {
         let head: Head = serde_json::from_str(raw.get())?;
         // An item without an id is reported as such by the page, like any other.
@@ -119,7 +131,7 @@ impl crate::google::page::ListItem for crate::store::IncomingEvent {
             check_sizes(head.text_lens, head.attendees).and_then(|()| check_event(&head.skeleton))
         };
         Ok(verdict
-            .map(|()| Self::from_head(raw.to_owned(), head))
+            .map(|()| Self::from_head(slice_of(body, raw.get().as_bytes()), head))
             .map_err(str::to_owned))
     }
     fn id_str(&self) -> &str {
@@ -130,6 +142,18 @@ impl crate::google::page::ListItem for crate::store::IncomingEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_is_a_slice_of_the_body_it_lies_in_and_a_copy_otherwise() {
+        let body = bytes::Bytes::from_static(br#"{"items":[{"id":"a"}]}"#);
+        let inside = slice_of(&body, &body[10..20]);
+        assert_eq!(&inside[..], br#"{"id":"a"}"#);
+        assert_eq!(inside.as_ptr(), body[10..].as_ptr(), "no copy");
+        let elsewhere = br#"{"id":"b"}"#.to_vec();
+        let copied = slice_of(&body, &elsewhere);
+        assert_eq!(&copied[..], &elsewhere[..]);
+        assert_ne!(copied.as_ptr(), elsewhere.as_ptr());
+    }
     use serde_json::json;
 
     fn ev(v: serde_json::Value) -> EventResource {
