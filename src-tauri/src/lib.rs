@@ -15,10 +15,10 @@ pub mod events;
 pub mod launch_timing;
 pub mod logging;
 pub mod notify;
+mod process_env;
 pub mod reminders;
 pub mod settings;
 pub mod tray;
-mod webkit;
 pub mod window;
 
 pub use chronos_core::launch::{self, Launch};
@@ -161,7 +161,7 @@ fn deep_links<R: Runtime>(app: &mut App<R>) {
 /// Starts the desktop app.
 pub fn run() {
     launch_timing::mark_start();
-    webkit::draw_without_compositing();
+    process_env::apply();
     // Tauri's own runtime would allow 512 blocking threads; the engine's syncs need a few.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

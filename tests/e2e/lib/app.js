@@ -173,7 +173,7 @@ export async function dayInTitle(driver, { year, month, date }, ms = 20000) {
 /**
  * Saves a screenshot for a look after the run (none is asserted on). WebKitGTK 2.50's driver
  * never answers a screenshot of a page drawn without compositing, which is how the app draws
- * (src-tauri/src/webkit.rs); the session goes on working, so after a few seconds the picture is
+ * (src-tauri/src/process_env.rs); the session goes on working, so after a few seconds the picture is
  * given up and null returned.
  */
 export async function screenshot(driver, name) {

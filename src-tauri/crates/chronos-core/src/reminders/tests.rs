@@ -27,21 +27,14 @@ fn event(id: &str, starts: DateTime<Utc>, reminders: serde_json::Value) -> Store
 }
 
 fn calendars(defaults: serde_json::Value) -> Calendars {
-    let cal = StoredCalendar {
-        account: AccountId::new("a@example.com"),
-        entry: CalendarListEntry {
+    let cal = StoredCalendar::shown(
+        "a@example.com",
+        CalendarListEntry {
             id: CalendarId::new("cal"),
             default_reminders: Some(serde_json::from_value(defaults).unwrap()),
             ..Default::default()
         },
-        selected: true,
-        selection_by_user: false,
-        color_override: None,
-        foreground_override: None,
-        colors_pending: false,
-        deleted: false,
-        incremental_sync: Default::default(),
-    };
+    );
     HashMap::from([(
         (AccountId::new("a@example.com"), CalendarId::new("cal")),
         cal,

@@ -87,6 +87,14 @@ fn gate(rec: &Arc<Recorder>) -> SyncGate<Done> {
     SyncGate::new(acct(), Duration::from_secs(5), runner(rec))
 }
 
+/// The start-up run, asked for and finished.
+async fn started(g: &SyncGate<Done>) {
+    g.request(RunScope::Full, Trigger::Startup)
+        .wait()
+        .await
+        .unwrap();
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_request_while_running_queues_exactly_one_follow_up() {
     let rec = Recorder::new(Duration::from_secs(8));
@@ -135,10 +143,7 @@ async fn a_request_while_running_queues_exactly_one_follow_up() {
 async fn a_request_inside_the_window_waits_for_it_then_runs_once() {
     let rec = Recorder::new(Duration::from_secs(1));
     let g = gate(&rec);
-    g.request(RunScope::Full, Trigger::Startup)
-        .wait()
-        .await
-        .unwrap();
+    started(&g).await;
     // The run took 1 s; at 2 s two requests come in: they wait until 5 s and share one run.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let t1 = g.request(RunScope::Full, Trigger::OnDemand);
@@ -165,10 +170,7 @@ async fn a_short_run_with_a_follow_up_still_respects_the_five_second_gap() {
 async fn requests_after_the_window_run_at_once() {
     let rec = Recorder::new(Duration::from_secs(1));
     let g = gate(&rec);
-    g.request(RunScope::Full, Trigger::Startup)
-        .wait()
-        .await
-        .unwrap();
+    started(&g).await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     g.request(RunScope::Full, Trigger::OnDemand)
         .wait()
@@ -186,10 +188,7 @@ async fn a_quota_error_holds_runs_back_for_the_wait() {
         .unwrap()
         .push(GateHint::Wait(Duration::from_secs(3600)));
     let g = gate(&rec);
-    g.request(RunScope::Full, Trigger::Startup)
-        .wait()
-        .await
-        .unwrap();
+    started(&g).await;
     assert!(g.blocked_until().is_some());
     let t = g.request(RunScope::Full, Trigger::OnDemand);
     assert_eq!(t.not_before() - rec.t0, Duration::from_secs(3601));

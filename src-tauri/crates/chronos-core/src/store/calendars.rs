@@ -60,6 +60,22 @@ pub struct StoredCalendar {
 }
 
 impl StoredCalendar {
+    /// A calendar as synced and shown (selected, no local colours), for the crate's unit tests.
+    #[cfg(test)]
+    pub(crate) fn shown(account: &str, entry: CalendarListEntry) -> Self {
+        Self {
+            account: AccountId::new(account),
+            entry,
+            selected: true,
+            selection_by_user: false,
+            color_override: None,
+            foreground_override: None,
+            colors_pending: false,
+            deleted: false,
+            incremental_sync: Default::default(),
+        }
+    }
+
     /// The background and text colours the calendar is shown in: the user's local choice, else
     /// Google's colours for it, else what its `colorId` means in the account's palette
     /// (`by_color_id` gives `(background, foreground)`). `None` where none of them says.

@@ -78,22 +78,15 @@ mod tests {
     use std::sync::Arc;
 
     fn calendar(color_id: Option<&str>, background: Option<&str>) -> StoredCalendar {
-        StoredCalendar {
-            account: AccountId::new("a@example.com"),
-            entry: CalendarListEntry {
+        StoredCalendar::shown(
+            "a@example.com",
+            CalendarListEntry {
                 id: CalendarId::new("c@example.com"),
                 color_id: color_id.map(str::to_owned),
                 background_color: background.map(str::to_owned),
                 ..Default::default()
             },
-            selected: true,
-            selection_by_user: false,
-            color_override: None,
-            foreground_override: None,
-            colors_pending: false,
-            deleted: false,
-            incremental_sync: Default::default(),
-        }
+        )
     }
 
     fn palette() -> Palette {
