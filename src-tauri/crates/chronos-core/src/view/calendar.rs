@@ -74,7 +74,7 @@ pub fn view(c: &StoredCalendar, palette: &Palette) -> CalendarView {
 mod tests {
     use super::*;
     use crate::google::{ColorDefinition as Def, Colors};
-    use crate::model::{AccountId, CalendarId, CalendarListEntry};
+    use crate::model::{CalendarId, CalendarListEntry};
     use std::sync::Arc;
 
     fn calendar(color_id: Option<&str>, background: Option<&str>) -> StoredCalendar {
