@@ -211,3 +211,29 @@ async fn a_view_gets_a_palette_at_once_and_hears_when_googles_arrives() {
     assert!(chronos.palette_now(&account).await.from_google);
     assert_eq!(colors_gets(&emu), 1);
 }
+
+#[tokio::test]
+async fn googles_palette_equal_to_the_stand_in_is_held_without_telling_the_views() {
+    use chronos_core::feed::EngineEvent;
+    let emu = emulator(world(&[1])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::new();
+    let (chronos, account) = connected(options(&emu, dir.path(), memory_secrets(), &clock)).await;
+    let mut feed = chronos.feed().subscribe().events;
+
+    assert!(!chronos.palette(&account).await.from_google);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !chronos.palette(&account).await.from_google {
+        assert!(tokio::time::Instant::now() < deadline, "never refreshed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The refresh holds the palette, then (when it changed) tells the feed: give it that step.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let told = std::iter::from_fn(|| feed.try_recv().ok()).any(|e| {
+        matches!(e, EngineEvent::EventsChanged { account: a, calendars } if a == account && calendars.is_empty())
+    });
+    assert!(
+        !told,
+        "the same colours: the views have nothing to read again"
+    );
+}

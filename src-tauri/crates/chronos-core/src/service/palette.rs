@@ -200,7 +200,11 @@ impl Chronos {
                         colors: Arc::new(colors),
                         from_google: true,
                     };
-                    let changed = fresh != entry.palette;
+                    // What a view shows: the colours, not where they came from or when Google
+                    // last changed them. Google's palette is most often the stand-in itself, and
+                    // a first look on it must not make every view read its events again.
+                    let (new, held) = (&fresh.colors, &entry.palette.colors);
+                    let changed = new.calendar != held.calendar || new.event != held.event;
                     entry.palette = fresh.clone();
                     entry.due = Instant::now() + RECHECK;
                     drop(entries);
