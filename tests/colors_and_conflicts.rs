@@ -4,7 +4,7 @@
 
 mod support;
 
-use gcal_emulator::{ColorDef, PaletteChange};
+use gcal_emulator::PaletteChange;
 use serde_json::{json, Value};
 use support::{call, connected, emulator as google, eventually, now, start, TestApp};
 
@@ -43,14 +43,7 @@ fn server_event(
 fn event_colours_come_from_the_servers_palette() {
     let t = start();
     // Google's palette says something else than the published one before the app first asks.
-    let mut change = PaletteChange::default();
-    change.event.insert(
-        "5".into(),
-        ColorDef {
-            background: "#123456".into(),
-            foreground: "#ffffff".into(),
-        },
-    );
+    let change = PaletteChange::event_colour("5", "#123456", "#ffffff");
     google(&t).set_colors(change);
     let (account, calendar) = connected(&t);
     let (id, day) = server_event(&t, &calendar, "Coloured by Google", Some("5"), 3);
@@ -99,15 +92,7 @@ fn event_colours_come_from_the_servers_palette() {
     // The saved palette stands (Google is asked about once a day), so a change on the server
     // does not cost a request per listing.
     let asked = google(&t).count("colors.get");
-    let mut change = PaletteChange::default();
-    change.event.insert(
-        "5".into(),
-        ColorDef {
-            background: "#654321".into(),
-            foreground: "#ffffff".into(),
-        },
-    );
-    google(&t).set_colors(change);
+    google(&t).set_colors(PaletteChange::event_colour("5", "#654321", "#ffffff"));
     for _ in 0..3 {
         let all = call(&t.main, "events_in_range", day_range(day)).unwrap()["events"].clone();
         assert_eq!(find(&all, &id).unwrap()["color"], "#123456");

@@ -66,6 +66,15 @@ fn touched<R: Runtime>(app: &AppHandle<R>) -> CmdResult<Chronos> {
     Ok(chronos)
 }
 
+/// An event's identity as the page names it.
+fn ids(account: String, calendar: String, event: String) -> (AccountId, CalendarId, EventId) {
+    (
+        AccountId::new(account),
+        CalendarId::new(calendar),
+        EventId::new(event),
+    )
+}
+
 async fn event_view<R: Runtime>(app: &AppHandle<R>, e: StoredEvent) -> CmdResult<EventView> {
     let engine = app.state::<Engine>();
     Ok(engine.get()?.event_view(&e).await?)
@@ -107,22 +116,10 @@ pub async fn update_event<R: Runtime>(
     }
     let changes = input.to_changes()?;
     let opts = EditOptions::from_send_updates(send_updates.as_deref())?;
-    let chronos = touched(&app)?;
-    let (a, c, id) = (
-        AccountId::new(account_id),
-        CalendarId::new(calendar_id),
-        EventId::new(event_id),
-    );
-    let saved = if scope.is_some() || chronos.is_occurrence(&a, &c, &id).await? {
-        let scope = scope.unwrap_or(EditScope::This);
-        chronos
-            .update_occurrence(&a, &c, &id, changes, scope, opts)
-            .await?
-            .event
-            .ok_or_else(|| AppError::internal("the edited series has no event to show"))?
-    } else {
-        chronos.update_event(&a, &c, &id, changes, opts).await?
-    };
+    let (a, c, id) = ids(account_id, calendar_id, event_id);
+    let saved = touched(&app)?
+        .update_in_scope((&a, &c, &id), changes, scope, opts)
+        .await?;
     event_view(&app, saved).await
 }
 
@@ -138,15 +135,10 @@ pub async fn preview_series_edit(
     scope: EditScope,
 ) -> CmdResult<u32> {
     let changes = input.as_ref().map(EventInput::to_changes).transpose()?;
+    let (a, c, id) = ids(account_id, calendar_id, event_id);
     let chronos = engine.get()?;
     let n = chronos
-        .preview_series_edit(
-            &AccountId::new(account_id),
-            &CalendarId::new(calendar_id),
-            &EventId::new(event_id),
-            changes,
-            scope,
-        )
+        .preview_series_edit(&a, &c, &id, changes, scope)
         .await?;
     Ok(n as u32)
 }
@@ -182,18 +174,8 @@ pub async fn delete_event<R: Runtime>(
     scope: Option<EditScope>,
 ) -> CmdResult<()> {
     let opts = EditOptions::from_send_updates(send_updates.as_deref())?;
-    let chronos = touched(&app)?;
-    let (a, c, id) = (
-        AccountId::new(account_id),
-        CalendarId::new(calendar_id),
-        EventId::new(event_id),
-    );
-    if scope.is_some() || chronos.is_occurrence(&a, &c, &id).await? {
-        chronos
-            .delete_occurrence(&a, &c, &id, scope.unwrap_or(EditScope::This), opts)
-            .await?;
-    } else {
-        chronos.delete_event(&a, &c, &id, opts).await?;
-    }
-    Ok(())
+    let (a, c, id) = ids(account_id, calendar_id, event_id);
+    Ok(touched(&app)?
+        .delete_in_scope((&a, &c, &id), scope, opts)
+        .await?)
 }

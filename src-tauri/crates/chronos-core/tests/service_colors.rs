@@ -8,7 +8,7 @@ use chronos_core::model::AccountId;
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::{Chronos, ChronosOptions};
 use chronos_testkit::*;
-use gcal_emulator::{ColorDef, FaultAction, FaultRule, PaletteChange};
+use gcal_emulator::{FaultAction, FaultRule, PaletteChange};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,14 +28,7 @@ fn colors_gets(emu: &gcal_emulator::EmulatorHandle) -> usize {
 }
 
 fn event_colour(emu: &gcal_emulator::EmulatorHandle, id: &str, background: &str) {
-    let mut change = PaletteChange::default();
-    change.event.insert(
-        id.into(),
-        ColorDef {
-            background: background.into(),
-            foreground: "#ffffff".into(),
-        },
-    );
+    let change = PaletteChange::event_colour(id, background, "#ffffff");
     emu.control().set_colors(change);
 }
 

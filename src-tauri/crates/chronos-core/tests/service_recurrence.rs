@@ -602,6 +602,55 @@ async fn this_event_edits_and_deletes_an_occurrence_only_expanded_locally() {
     assert!(err.is_err());
 }
 
+/// What the window sends without a scope: an occurrence is edited and deleted as "this event",
+/// a series' master or a single event as itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_scope_an_occurrence_is_this_event_and_a_master_the_event_itself() {
+    let s = synced(seeded().await).await;
+    let (chronos, account, cal) = (&s.chronos, &s.account, &primary());
+    let opts = EditOptions::default;
+    let id = EventId::from("team0001_20261222T080000Z");
+    let ev = chronos
+        .update_in_scope((account, cal, &id), summary("Retro"), None, opts())
+        .await
+        .unwrap();
+    assert_eq!(ev.event.id, id);
+    assert_eq!(
+        ev.event.recurring_event_id.as_ref().map(|m| m.as_str()),
+        Some("team0001")
+    );
+    let titles: Vec<_> = series_december(chronos)
+        .await
+        .into_iter()
+        .map(|x| x.2)
+        .collect();
+    assert_eq!(titles, ["Team sync", "Team sync", "Retro", "Team sync"]);
+
+    let gone = EventId::from("team0001_20261229T080000Z");
+    chronos
+        .delete_in_scope((account, cal, &gone), None, opts())
+        .await
+        .unwrap();
+    assert_eq!(series_december(chronos).await.len(), 3);
+
+    let master = EventId::from("team0001");
+    let ev = chronos
+        .update_in_scope(
+            (account, cal, &master),
+            summary("Team meeting"),
+            None,
+            opts(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ev.event.id, master);
+    let stored = chronos.get_event(account, cal, &master).await.unwrap();
+    assert_eq!(
+        stored.unwrap().event.summary.as_deref(),
+        Some("Team meeting")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_events_moves_the_series_and_drops_exceptions_whose_occurrence_is_gone() {
     let s = synced(seeded().await).await;

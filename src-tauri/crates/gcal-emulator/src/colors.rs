@@ -77,6 +77,19 @@ pub struct PaletteChange {
     pub event: BTreeMap<String, ColorDef>,
 }
 
+impl PaletteChange {
+    /// One event colour set to `background` on `foreground`, the rest as it is.
+    pub fn event_colour(id: &str, background: &str, foreground: &str) -> Self {
+        let mut change = Self::default();
+        let colour = ColorDef {
+            background: background.into(),
+            foreground: foreground.into(),
+        };
+        change.event.insert(id.into(), colour);
+        change
+    }
+}
+
 impl Default for Palette {
     /// Google's palette.
     fn default() -> Self {
@@ -138,14 +151,7 @@ mod tests {
     #[test]
     fn a_change_sets_only_the_named_ids_and_moves_updated() {
         let mut p = Palette::default();
-        let mut change = PaletteChange::default();
-        change.event.insert(
-            "5".into(),
-            ColorDef {
-                background: "#123456".into(),
-                foreground: "#ffffff".into(),
-            },
-        );
+        let change = PaletteChange::event_colour("5", "#123456", "#ffffff");
         let now = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
             .unwrap()
             .with_timezone(&chrono::Utc);

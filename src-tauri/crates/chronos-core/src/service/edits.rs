@@ -105,6 +105,60 @@ impl Chronos {
         .await
     }
 
+    /// An edit as the window asks for it: with a scope, or on an occurrence of a series (which
+    /// then means that occurrence alone), it goes through the series
+    /// ([`Chronos::update_occurrence`]); else it changes the event itself. The event to show.
+    pub async fn update_in_scope(
+        &self,
+        (account, calendar, id): (&AccountId, &CalendarId, &EventId),
+        changes: EventChanges,
+        scope: Option<EditScope>,
+        opts: EditOptions,
+    ) -> Result<StoredEvent> {
+        match self.series_scope(account, calendar, id, scope).await? {
+            Some(scope) => self
+                .update_occurrence(account, calendar, id, changes, scope, opts)
+                .await?
+                .event
+                .ok_or_else(|| Error::Internal("the edited series has no event to show".into())),
+            None => {
+                self.update_event(account, calendar, id, changes, opts)
+                    .await
+            }
+        }
+    }
+
+    /// A deletion as the window asks for it, chosen like [`Chronos::update_in_scope`].
+    pub async fn delete_in_scope(
+        &self,
+        (account, calendar, id): (&AccountId, &CalendarId, &EventId),
+        scope: Option<EditScope>,
+        opts: EditOptions,
+    ) -> Result<()> {
+        match self.series_scope(account, calendar, id, scope).await? {
+            Some(scope) => self
+                .delete_occurrence(account, calendar, id, scope, opts)
+                .await
+                .map(drop),
+            None => self.delete_event(account, calendar, id, opts).await,
+        }
+    }
+
+    /// The scope an edit of `id` goes through its series with, if any.
+    async fn series_scope(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        scope: Option<EditScope>,
+    ) -> Result<Option<EditScope>> {
+        if scope.is_some() {
+            return Ok(scope);
+        }
+        let occurrence = self.is_occurrence(account, calendar, id).await?;
+        Ok(occurrence.then_some(EditScope::This))
+    }
+
     /// How many visible exceptions [`Chronos::update_occurrence`] (`changes`) or
     /// [`Chronos::delete_occurrence`] (`None`) with `scope` would delete, for the warning shown
     /// before saving. Writes nothing.
