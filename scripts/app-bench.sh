@@ -215,6 +215,17 @@ idle_pct() {
   awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / 10 }'
 }
 
+# measure NAME: what every process of the app keeps and its CPU over 10 idle seconds, into
+# NAME_RSS_KB, NAME_PSS_KB, NAME_PROCS, NAME_BREAKDOWN, NAME_IDLE_PCT and NAME_IDLE_BY.
+measure() {
+  printf -v "$1_RSS_KB" '%s' "$(sum_field status VmRSS)"
+  printf -v "$1_PSS_KB" '%s' "$(sum_field smaps_rollup Pss)"
+  printf -v "$1_PROCS" '%s' "$(tree "$APP_PID" | wc -w)"
+  printf -v "$1_BREAKDOWN" '%s' "$(breakdown)"
+  printf -v "$1_IDLE_PCT" '%s' "$(idle_pct)"
+  printf -v "$1_IDLE_BY" '%s' "$(cat "$WORK/idle.by-process")"
+}
+
 prepare small 250
 runs small
 SMALL_MED=$MED SMALL_WALL=$MED_WALL
@@ -226,23 +237,13 @@ runs big
 # The page's own start-up work (the script engine compiling and collecting) takes the first
 # seconds after the month is shown; idle is measured once that has settled.
 sleep 30
-RSS_KB=$(sum_field status VmRSS)
-PSS_KB=$(sum_field smaps_rollup Pss)
-PROCS=$(tree "$APP_PID" | wc -w)
-OPEN_BREAKDOWN=$(breakdown)
-IDLE_PCT=$(idle_pct)
-OPEN_IDLE_BY=$(cat "$WORK/idle.by-process")
+measure OPEN
 
 # Closed to the tray: the window (and its web process) goes; what is left, then 10 idle seconds.
 touch "$WORK/close"
 wait_file closed
 sleep 5
-TRAY_RSS_KB=$(sum_field status VmRSS)
-TRAY_PSS_KB=$(sum_field smaps_rollup Pss)
-TRAY_PROCS=$(tree "$APP_PID" | wc -w)
-TRAY_BREAKDOWN=$(breakdown)
-TRAY_IDLE_PCT=$(idle_pct)
-TRAY_IDLE_BY=$(cat "$WORK/idle.by-process")
+measure TRAY
 # Open Chronos again: the window on screen, then the month with its events in it.
 marks() { cat "$WORK/big.store"/logs/chronos*.log 2>/dev/null | grep -c 'first month shown' || true; }
 before=$(marks)
@@ -263,9 +264,9 @@ Desktop app, release build, ${CALENDARS} × ${EVENTS} events ($((CALENDARS * EVE
   first month on screen, since the process started   ${MED} ms   (goal ≤ 1000 ms)
   the same from the spawn, by this script             ${MED_WALL} ms
   baseline: ${CALENDARS} × 250 events                         ${SMALL_MED} ms   → ${MED} / ${SMALL_MED} = $(ratio "$MED" "$SMALL_MED")×
-  resident, window open on the month, ${PROCS} processes   RSS $((RSS_KB / 1024)) MB, PSS $((PSS_KB / 1024)) MB   (goal ≤ 300 MB)
+  resident, window open on the month, ${OPEN_PROCS} processes   RSS $((OPEN_RSS_KB / 1024)) MB, PSS $((OPEN_PSS_KB / 1024)) MB   (goal ≤ 300 MB)
     by process: ${OPEN_BREAKDOWN}
-  idle CPU over 10 s, all processes                   ${IDLE_PCT} % of a core
+  idle CPU over 10 s, all processes                   ${OPEN_IDLE_PCT} % of a core
     by process: ${OPEN_IDLE_BY}
   closed to the tray, ${TRAY_PROCS} processes              RSS $((TRAY_RSS_KB / 1024)) MB, PSS $((TRAY_PSS_KB / 1024)) MB   (goal ≤ 80 MB)
     by process: ${TRAY_BREAKDOWN}
