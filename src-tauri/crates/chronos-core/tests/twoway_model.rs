@@ -559,3 +559,32 @@ fn twoway_model() {
     }
     assert!(t.cases >= cases as u64);
 }
+
+/// A move still waiting after failed pushes, a pull that lists the event on its old calendar,
+/// then a delete of that copy: the delete must land on the moved event (or be a conflict), not
+/// vanish when the move goes through.
+#[test]
+fn delete_after_pull_while_a_move_waits_is_not_lost() {
+    let ops = vec![
+        Op::Edit {
+            slot: 3,
+            field: Field::Summary,
+        },
+        Op::Fault {
+            kind: FaultKind::Status(503),
+            times: 3,
+        },
+        Op::Fault {
+            kind: FaultKind::Status(503),
+            times: 3,
+        },
+        Op::Move { slot: 0 },
+        Op::Pull,
+        Op::Delete { slot: 0 },
+    ];
+    let rt = two_worker_runtime();
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    if let Err(e) = rt.block_on(run_case(ops, 1, tally)) {
+        panic!("{e}");
+    }
+}

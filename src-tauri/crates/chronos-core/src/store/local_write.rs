@@ -6,7 +6,9 @@ use super::conflicts::{ConflictId, ConflictValue, NewConflict};
 use super::crypto::{Aad, KeySet, RecordKind};
 use super::events::RowChange;
 use super::index::{CalKey, EventKey};
-use super::outbox::{id_aad_parts, NewOutboxEntry, OutboxId, OutboxPayload};
+use super::outbox::{
+    id_aad_parts, NewOutboxEntry, OutboxId, OutboxOp, OutboxPayload, StoredIdentity,
+};
 use super::rows::{current_generation, delete_row, upsert_row, IndexOp};
 use super::{now_ms, open_json, schema, seal_json, Db, Store};
 use crate::error::{Error, Result};
@@ -165,10 +167,17 @@ fn write_outbox(
         )?;
         result.enqueued.push(OutboxId(id));
         pending_add.push((account.clone(), e.calendar.clone(), e.event_id.clone()));
+        if e.op == OutboxOp::Move {
+            if let Some(source) = e.payload.move_source() {
+                pending_add.push((account.clone(), source, e.event_id.clone()));
+            }
+        }
     }
     for (id, payload) in &w.update_outbox {
-        let (cal, ev) = outbox_identity(tx, account, *id)?;
-        let parts = id_aad_parts(account.as_str(), &cal, &ev, &id.0.to_string());
+        let (stored, old_blob) = outbox_identity(tx, account, *id)?;
+        pending_remove.extend(stored.pending_keys(keys, &old_blob)?);
+        let (cal, ev) = (stored.calendar.as_str(), stored.event_id.as_str());
+        let parts = id_aad_parts(account.as_str(), cal, ev, &id.0.to_string());
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let blob = seal_json(
             keys,
@@ -182,11 +191,12 @@ fn write_outbox(
             "UPDATE outbox SET blob = ?2, state = 'pending', updated_ms = ?3 WHERE id = ?1",
             params![id.0, blob, now],
         )?;
+        pending_add.extend(stored.pending_keys(keys, &blob)?);
     }
     for id in &w.remove_outbox {
-        let (cal, ev) = outbox_identity(tx, account, *id)?;
+        let (stored, blob) = outbox_identity(tx, account, *id)?;
         tx.execute("DELETE FROM outbox WHERE id = ?1", [id.0])?;
-        pending_remove.push((account.clone(), CalendarId(cal), EventId(ev)));
+        pending_remove.extend(stored.pending_keys(keys, &blob)?);
     }
     Ok(())
 }
@@ -333,15 +343,25 @@ fn insert_sealed<T: Serialize>(
     Ok(id)
 }
 
+/// An outbox row's identity and its sealed payload.
 fn outbox_identity(
     tx: &Transaction<'_>,
     account: &AccountId,
     id: OutboxId,
-) -> Result<(String, String)> {
+) -> Result<(StoredIdentity, Vec<u8>)> {
     tx.query_row(
-        "SELECT calendar_id, event_id FROM outbox WHERE id = ?1 AND account = ?2",
+        "SELECT calendar_id, event_id, op, blob FROM outbox WHERE id = ?1 AND account = ?2",
         params![id.0, account.as_str()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| {
+            let stored = StoredIdentity {
+                id,
+                account: account.clone(),
+                calendar: CalendarId(r.get(0)?),
+                event_id: EventId(r.get(1)?),
+                op: r.get(2)?,
+            };
+            Ok((stored, r.get(3)?))
+        },
     )
     .optional()?
     .ok_or_else(|| Error::NotFound(format!("outbox entry {} of {account} not found", id.0)))

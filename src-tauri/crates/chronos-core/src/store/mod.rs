@@ -218,7 +218,7 @@ impl Store {
         };
         {
             let db = store.db();
-            outbox::load_pending(&db.conn, &mut store.index_write())?;
+            outbox::load_pending(&db, &mut store.index_write())?;
             *store.selected.write().unwrap_or_else(|e| e.into_inner()) =
                 calendars::load_selected(&db.conn)?;
         }

@@ -1,12 +1,12 @@
 //! The outbox: local changes waiting for Google, in push order.
 
-use super::crypto::{Aad, RecordKind};
-use super::index::Index;
+use super::crypto::{Aad, KeySet, RecordKind};
+use super::index::{EventKey, Index};
 use super::{from_ms, now_ms, open_json, Db, Store};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,20 +100,78 @@ pub struct OutboxEntry {
     pub payload: OutboxPayload,
 }
 
-pub(crate) fn load_pending(conn: &Connection, index: &mut Index) -> Result<()> {
+impl OutboxPayload {
+    /// For a move: the calendar the event leaves.
+    pub(crate) fn move_source(&self) -> Option<CalendarId> {
+        self.detail
+            .get("source")
+            .and_then(serde_json::Value::as_str)
+            .map(CalendarId::from)
+    }
+}
+
+pub(crate) fn load_pending(db: &Db, index: &mut Index) -> Result<()> {
     index.clear_pending();
-    let mut stmt = conn.prepare("SELECT account, calendar_id, event_id FROM outbox")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            AccountId(r.get(0)?),
-            CalendarId(r.get(1)?),
-            EventId(r.get(2)?),
-        ))
-    })?;
-    for k in rows {
-        index.add_pending(k?);
+    let mut stmt = db
+        .conn
+        .prepare("SELECT id, account, calendar_id, event_id, op, blob FROM outbox")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let stored = StoredIdentity {
+            id: OutboxId(r.get(0)?),
+            account: AccountId(r.get(1)?),
+            calendar: CalendarId(r.get(2)?),
+            event_id: EventId(r.get(3)?),
+            op: r.get(4)?,
+        };
+        let blob: Vec<u8> = r.get(5)?;
+        for k in stored.pending_keys(&db.keys, &blob)? {
+            index.add_pending(k);
+        }
     }
     Ok(())
+}
+
+/// An outbox row's identity as stored, enough to know which events it keeps pending.
+pub(super) struct StoredIdentity {
+    pub id: OutboxId,
+    pub account: AccountId,
+    pub calendar: CalendarId,
+    pub event_id: EventId,
+    pub op: String,
+}
+
+impl StoredIdentity {
+    /// The events an entry keeps pending: the row it writes and, for a move, the copy on the
+    /// source calendar too, so a pull cannot bring that copy back while the move waits.
+    pub fn pending_keys(&self, keys: &KeySet, blob: &[u8]) -> Result<Vec<EventKey>> {
+        let mut out = vec![(
+            self.account.clone(),
+            self.calendar.clone(),
+            self.event_id.clone(),
+        )];
+        if self.op == OutboxOp::Move.as_str() {
+            let parts = id_aad_parts(
+                self.account.as_str(),
+                self.calendar.as_str(),
+                self.event_id.as_str(),
+                &self.id.0.to_string(),
+            );
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let payload: OutboxPayload = open_json(
+                keys,
+                &Aad {
+                    kind: RecordKind::Outbox,
+                    parts: &parts,
+                },
+                blob,
+            )?;
+            if let Some(source) = payload.move_source() {
+                out.push((self.account.clone(), source, self.event_id.clone()));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The identity a sealed outbox or conflict row is bound to.

@@ -368,11 +368,7 @@ pub fn move_event(
 
 /// The source calendar recorded with a move entry.
 pub(crate) fn move_source(e: &OutboxEntry) -> Option<CalendarId> {
-    e.payload
-        .detail
-        .get("source")
-        .and_then(Value::as_str)
-        .map(CalendarId::from)
+    e.payload.move_source()
 }
 
 /// Copies an event's content onto a fresh event (for "restore as a new event").
