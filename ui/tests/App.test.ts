@@ -239,7 +239,7 @@ describe('App', () => {
     expect(marked[0].getAttribute('title')).toContain('no incremental sync');
   });
 
-  it('switches views and navigates with the keyboard, and opens a new event with n', async () => {
+  it('switches views and navigates with the keyboard, and opens a new event with c', async () => {
     const backend = new FakeBackend(connectedWorld());
     await start(backend);
     const view = () => screen.getByTestId('calendar-view').dataset.view;
@@ -253,13 +253,30 @@ describe('App', () => {
     const title = screen.getByTestId('view-title').textContent;
     await fireEvent.keyDown(window, { key: 'ArrowRight' });
     await waitFor(() => expect(screen.getByTestId('view-title').textContent).not.toBe(title));
-    await fireEvent.keyDown(window, { key: 'n' });
+    await fireEvent.keyDown(window, { key: 'c' });
     expect(screen.getByTestId('event-dialog').dataset.mode).toBe('create');
     // Shortcuts are off while typing in the dialog; Escape closes it.
     await fireEvent.keyDown(screen.getByTestId('event-title'), { key: 'm' });
     expect(view()).toBe('day');
     await fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('event-dialog')).toBeNull();
+  });
+
+  it('opens the palette with Ctrl+K, switches the view from it and lists the shortcuts with ?', async () => {
+    const backend = new FakeBackend(connectedWorld());
+    await start(backend);
+    const view = () => screen.getByTestId('calendar-view').dataset.view;
+    await fireEvent.keyDown(window, { key: 'k', ctrlKey: true, metaKey: /mac/i.test(navigator.platform) });
+    const input = await screen.findByTestId('palette-input');
+    await fireEvent.input(input, { target: { value: 'week' } });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.queryByTestId('palette')).toBeNull();
+    expect(view()).toBe('week');
+    await fireEvent.keyDown(window, { key: '?' });
+    const rows = screen.getAllByTestId('shortcut-row').map((r) => r.textContent ?? '');
+    expect(rows.some((r) => r.includes('New event') && r.includes('c'))).toBe(true);
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('shortcut-help')).toBeNull();
   });
 
   it('creates an event through create_event with the form values', async () => {

@@ -12,7 +12,9 @@ describe('keyAction', () => {
     expect(keyAction({ key: 'ArrowRight' }, false)).toEqual({ kind: 'next' });
     expect(keyAction({ key: 'm' }, false)).toEqual({ kind: 'view', view: 'month' });
     expect(keyAction({ key: 'a' }, false)).toEqual({ kind: 'view', view: 'agenda' });
-    expect(keyAction({ key: 'n' }, false)).toEqual({ kind: 'new' });
+    expect(keyAction({ key: 'c' }, false)).toEqual({ kind: 'new' });
+    expect(keyAction({ key: 'n' }, false)).toEqual({ kind: 'next' });
+    expect(keyAction({ key: 'p' }, false)).toEqual({ kind: 'prev' });
     expect(keyAction({ key: 'x' }, false)).toBeNull();
   });
   it('stays out of the way of typing, modifiers and dialogs', () => {

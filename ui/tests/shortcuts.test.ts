@@ -14,6 +14,8 @@ function targets(over: { dialogOpen?: boolean; hasAccounts?: boolean } = {}) {
     focusGoto: () => done.push('goto'),
     sync: () => done.push('sync'),
     hasAccounts: () => over.hasAccounts ?? true,
+    palette: () => done.push('palette'),
+    help: () => done.push('help'),
   };
   return { t, done };
 }
@@ -28,8 +30,41 @@ describe('shortcutHandler', () => {
   it('does each shortcut’s action and keeps the key from the page', () => {
     const { t, done } = targets();
     const on = shortcutHandler(t);
-    for (const key of ['t', 'k', 'ArrowRight', 'w', 'a', 'n', 'g', 's']) expect(press(on, key)).toBe(true);
-    expect(done).toEqual(['today', 'prev', 'next', 'view week', 'view agenda', 'new', 'goto', 'sync']);
+    for (const key of ['t', 'k', 'ArrowRight', 'w', 'a', 'c', 'g', 's', '?']) expect(press(on, key)).toBe(true);
+    expect(done).toEqual(['today', 'prev', 'next', 'view week', 'view agenda', 'new', 'goto', 'sync', 'help']);
+  });
+
+  it('uses Google Calendar’s keys: c creates, j/n and k/p move, d/w/m/a switch views', () => {
+    const { t, done } = targets();
+    const on = shortcutHandler(t);
+    for (const key of ['c', 'j', 'n', 'k', 'p', 'd', 'w', 'm', 'a']) expect(press(on, key)).toBe(true);
+    expect(done).toEqual(['new', 'next', 'next', 'prev', 'prev', 'view day', 'view week', 'view month', 'view agenda']);
+  });
+
+  it('goes by the character a key types, not its place: AZERTY’s a is still the agenda', () => {
+    const { t, done } = targets();
+    // On AZERTY the key in QWERTY's q place types "a"; its code says KeyQ.
+    expect(press(shortcutHandler(t), 'a', { code: 'KeyQ' })).toBe(true);
+    expect(done).toEqual(['view agenda']);
+  });
+
+  it('never fires while typing in a field, except the palette chord', () => {
+    const { t, done } = targets();
+    const on = shortcutHandler(t);
+    const input = document.createElement('input');
+    document.body.append(input);
+    const typed = (key: string, init: KeyboardEventInit = {}) => {
+      const e = new KeyboardEvent('keydown', { key, cancelable: true, bubbles: true, ...init });
+      input.addEventListener('keydown', on, { once: true });
+      input.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(typed('t')).toBe(false);
+    expect(typed('?')).toBe(false);
+    const mac = /mac/i.test(navigator.platform);
+    expect(typed('k', mac ? { metaKey: true } : { ctrlKey: true })).toBe(true);
+    input.remove();
+    expect(done).toEqual(['palette']);
   });
 
   it('leaves other keys alone', () => {

@@ -1,8 +1,8 @@
 // What the global shortcuts (see `keyAction`) do in the app's window.
 
-import { keyAction, type KeyAction } from './keyboard';
+import { keyAction, type KeyAction, type ShortcutView } from './keyboard';
 
-export type ShortcutView = Extract<KeyAction, { kind: 'view' }>['view'];
+export type { ShortcutView };
 
 /** The parts of the app a shortcut acts on. */
 export interface ShortcutTargets {
@@ -18,6 +18,44 @@ export interface ShortcutTargets {
   /** Asked only when there is an account to sync. */
   sync(): void;
   hasAccounts(): boolean;
+  palette(): void;
+  help(): void;
+}
+
+/** Does what an action says; the palette and the keys share it. */
+export function runAction(t: ShortcutTargets, action: KeyAction): void {
+  switch (action.kind) {
+    case 'close':
+      t.closeDialogs();
+      break;
+    case 'today':
+      t.today();
+      break;
+    case 'prev':
+      t.prev();
+      break;
+    case 'next':
+      t.next();
+      break;
+    case 'view':
+      t.showView(action.view);
+      break;
+    case 'new':
+      t.newEvent();
+      break;
+    case 'goto':
+      t.focusGoto();
+      break;
+    case 'sync':
+      if (t.hasAccounts()) t.sync();
+      break;
+    case 'palette':
+      t.palette();
+      break;
+    case 'help':
+      t.help();
+      break;
+  }
 }
 
 /** The window's keydown handler: a key that is a shortcut does its action and nothing else. */
@@ -26,31 +64,6 @@ export function shortcutHandler(t: ShortcutTargets): (e: KeyboardEvent) => void 
     const action = keyAction(e, t.dialogOpen());
     if (!action) return;
     e.preventDefault();
-    switch (action.kind) {
-      case 'close':
-        t.closeDialogs();
-        break;
-      case 'today':
-        t.today();
-        break;
-      case 'prev':
-        t.prev();
-        break;
-      case 'next':
-        t.next();
-        break;
-      case 'view':
-        t.showView(action.view);
-        break;
-      case 'new':
-        t.newEvent();
-        break;
-      case 'goto':
-        t.focusGoto();
-        break;
-      case 'sync':
-        if (t.hasAccounts()) t.sync();
-        break;
-    }
+    runAction(t, action);
   };
 }
