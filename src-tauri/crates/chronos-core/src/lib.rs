@@ -18,6 +18,7 @@ pub mod push;
 pub mod recurrence;
 pub mod reminders;
 pub mod scheduler;
+pub mod search;
 pub mod secrets;
 pub mod service;
 pub mod settings;

@@ -17,6 +17,7 @@ mod colors;
 mod edits;
 mod lookups;
 mod palette;
+mod search;
 mod triggers;
 mod views;
 use crate::occurrences;
@@ -140,6 +141,7 @@ struct Inner {
     palettes: palette::Palettes,
     /// Focus / activity / network triggers used until the push service runs.
     early_triggers: Arc<ActivityTriggers<RunReport>>,
+    search: Arc<crate::search::SearchIndex>,
 }
 
 /// A [`Chronos`] that does not keep it alive.
@@ -285,6 +287,7 @@ impl Chronos {
             push_start: tokio::sync::Mutex::new(()),
             early_triggers,
             palettes: palette::Palettes::default(),
+            search: Arc::default(),
         });
         *runner.inner.lock().unwrap() = Arc::downgrade(&inner);
         let me = Chronos { inner };
@@ -484,10 +487,12 @@ impl Chronos {
     // ---- scheduling ----
 
     /// Starts the automatic triggers (start-up run, interval, wake, minute view check) and, in
-    /// the background, the push service (see [`Chronos::start_push`]). Call once, inside a tokio
+    /// the background, the search index (see [`Chronos::start_search_index`]) and the push
+    /// service (see [`Chronos::start_push`]). Call once, inside a tokio
     /// runtime.
     pub fn start_scheduler(&self) {
         self.inner.scheduler.start();
+        self.start_search_index();
         let me = self.clone();
         tokio::spawn(async move {
             if let Err(e) = me.start_push().await {

@@ -99,6 +99,7 @@ mod outbox;
 mod outline;
 mod range;
 mod rows;
+mod scan;
 pub mod schema;
 mod sync_state;
 
@@ -115,6 +116,7 @@ pub use outbox::{
     NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
 };
 pub use outline::Detail;
+pub(crate) use scan::OpenedRow;
 pub use sync_state::{Generation, SyncErrorRecord, SyncState};
 
 use crate::error::{Error, Result};

@@ -18,6 +18,15 @@ pub use row_meta::{digest, RowMeta};
 
 use crate::model::{AccountId, CalendarId, EventId};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Hands out the versions of calendar indexes: unique across calendars and across a calendar
+/// being dropped and indexed again, so an equal version always means equal rows.
+static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
+
+fn next_version() -> u64 {
+    NEXT_VERSION.fetch_add(1, Ordering::Relaxed)
+}
 
 /// Spans longer than this live in the `long` side set.
 const LONG_SPAN: i64 = 4 * 86_400;
@@ -55,6 +64,9 @@ pub struct CalendarIndex {
     exceptions: HashMap<EventId, HashMap<i64, (i64, i64)>>,
     /// The master of each exception row, to unfile it.
     exception_of: HashMap<i64, EventId>,
+    /// Changes with every upsert and removal (see `next_version`): lets a reader that keeps
+    /// something derived from the rows (the search index) tell cheaply whether it is current.
+    version: u64,
 }
 
 /// A row found by a range query: its sort key (start) and row id.
@@ -82,6 +94,24 @@ impl CalendarIndex {
         self.entries.is_empty()
     }
 
+    /// Changes whenever a row is filed or unfiled (0: nothing was ever filed).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Every filed row and its digest.
+    pub fn rows(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.entries.values().map(|e| (e.rowid, e.digest))
+    }
+
+    /// The exception rows filed for a series' master id.
+    pub fn exception_rows(&self, master: &EventId) -> Vec<i64> {
+        self.exceptions
+            .get(master)
+            .map(|m| m.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
     /// The row and digest filed for an id.
     pub fn get(&self, id: &EventId) -> Option<(i64, u64)> {
         self.entries.get(id).map(|e| (e.rowid, e.digest))
@@ -95,6 +125,7 @@ impl CalendarIndex {
     /// `recurringEventId`, when it has one.
     pub fn upsert(&mut self, id: EventId, master: Option<EventId>, meta: RowMeta) {
         self.remove(&id);
+        self.version = next_version();
         let rowid = meta.rowid;
         let mut lo_key = i64::MIN;
         match meta.placement {
@@ -142,6 +173,7 @@ impl CalendarIndex {
     /// Unfiles an id; its row id when it was filed.
     pub fn remove(&mut self, id: &EventId) -> Option<i64> {
         let old = self.entries.remove(id)?;
+        self.version = next_version();
         let rowid = old.rowid;
         if let Some(master) = self.exception_of.remove(&rowid) {
             if let Some(set) = self.exceptions.get_mut(&master) {
