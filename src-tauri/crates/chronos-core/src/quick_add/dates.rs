@@ -200,7 +200,11 @@ fn written_range(w: &Words, i: usize) -> Option<Found> {
     }
     let mut last_date = match last {
         Some((l, given)) => {
-            let mut l = if given { l } else { l.with_year(first_date.year())? };
+            let mut l = if given {
+                l
+            } else {
+                l.with_year(first_date.year())?
+            };
             if l < first_date && !given {
                 l = l.with_year(l.year() + 1)?;
             }
@@ -302,7 +306,10 @@ fn numeric(w: &Words, i: usize) -> Option<Written> {
     {
         return None;
     }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let n: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let year_given = parts.len() == 3;
     if parts[0].len() == 4 {
         let [y, m, d] = n[..] else { return None };

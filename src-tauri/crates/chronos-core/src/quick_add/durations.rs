@@ -63,7 +63,10 @@ fn span(w: &Words, i: usize) -> Option<(usize, f64, Unit)> {
     }
     let m = rest.strip_prefix('h')?;
     let m = m.strip_suffix('m').unwrap_or(m);
-    let minutes: f64 = m.parse().ok().filter(|v: &f64| *v < 60.0 && n.fract() == 0.0)?;
+    let minutes: f64 = m
+        .parse()
+        .ok()
+        .filter(|v: &f64| *v < 60.0 && n.fract() == 0.0)?;
     Some((1, n * 60.0 + minutes, Unit::Minute))
 }
 
@@ -99,7 +102,9 @@ pub(super) fn after(w: &Words, i: usize) -> Option<Found> {
         Unit::Hour => Piece::After(Duration::minutes((n * 60.0).round() as i64)),
         Unit::Day => Piece::Date(day(w.today + Duration::days(whole?))),
         Unit::Week => Piece::Date(day(w.today + Duration::days(whole? * 7))),
-        Unit::Month => Piece::Date(day(w.today.checked_add_months(Months::new(u32::try_from(whole?).ok()?))?)),
+        Unit::Month => Piece::Date(day(w
+            .today
+            .checked_add_months(Months::new(u32::try_from(whole?).ok()?))?)),
     };
     Some(Found::new(len + 1, piece))
 }

@@ -15,11 +15,7 @@ pub enum DateOrder {
 
 /// The order of a locale name such as `en_GB.UTF-8`, `de_DE@euro`, `C` or `POSIX`.
 pub fn date_order_for_locale(locale: &str) -> DateOrder {
-    let name = locale
-        .split(['.', '@'])
-        .next()
-        .unwrap_or_default()
-        .trim();
+    let name = locale.split(['.', '@']).next().unwrap_or_default().trim();
     if name.is_empty() || name == "C" || name == "POSIX" {
         return DateOrder::MonthFirst;
     }
@@ -90,7 +86,10 @@ mod tests {
             time_locale(env(&[("LC_ALL", "fr_FR"), ("LC_TIME", "de_DE.UTF-8")])),
             "fr_FR"
         );
-        assert_eq!(time_locale(env(&[("LC_ALL", ""), ("LANG", "en_GB")])), "en_GB");
+        assert_eq!(
+            time_locale(env(&[("LC_ALL", ""), ("LANG", "en_GB")])),
+            "en_GB"
+        );
         assert_eq!(time_locale(env(&[])), "C");
     }
 }

@@ -29,10 +29,10 @@ mod locale;
 mod places;
 mod repeat;
 mod resolve;
-mod times;
-mod tokens;
 #[cfg(test)]
 mod tests;
+mod times;
+mod tokens;
 
 pub use draft::{Ambiguity, AmbiguityKind, ParseContext, QuickCalendar, QuickDraft, QuickWhen};
 pub use locale::{date_order_for_locale, system_date_order, time_locale, DateOrder};
@@ -60,7 +60,9 @@ pub fn parse(text: &str, ctx: &ParseContext) -> QuickDraft {
         match find(&words, i, true) {
             Some(found) => {
                 notes.extend(found.notes);
-                let placed = found.piece.is_some_and(|p| parts.place(p, words.text_of(i..i + found.len)));
+                let placed = found
+                    .piece
+                    .is_some_and(|p| parts.place(p, words.text_of(i..i + found.len)));
                 if placed {
                     kept[i..i + found.len].iter_mut().for_each(|k| *k = false);
                     i += found.len;
@@ -101,7 +103,10 @@ impl Words<'_> {
 
     /// The original text of words `r`.
     fn text_of(&self, r: Range<usize>) -> &str {
-        match (self.toks.get(r.start), r.end.checked_sub(1).and_then(|e| self.toks.get(e))) {
+        match (
+            self.toks.get(r.start),
+            r.end.checked_sub(1).and_then(|e| self.toks.get(e)),
+        ) {
             (Some(a), Some(b)) if r.start < r.end => &self.text[a.span.start..b.span.end],
             _ => "",
         }

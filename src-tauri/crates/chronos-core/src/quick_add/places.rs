@@ -45,6 +45,9 @@ pub(super) fn location(w: &Words, i: usize) -> Option<Found> {
         }
         end += 1;
     }
-    let place = w.text_of(i + 1..end).trim_end_matches(['.', ',']).to_owned();
+    let place = w
+        .text_of(i + 1..end)
+        .trim_end_matches(['.', ','])
+        .to_owned();
     Some(Found::new(end - i, Piece::Location(place)))
 }

@@ -91,17 +91,22 @@ pub(super) fn repeat(w: &Words, i: usize) -> Option<Found> {
             j += 1;
             2
         }
-        Some(n) => match count(n).filter(|n| *n >= 2 && w.word(j + 1).is_some_and(|u| u.ends_with('s'))) {
-            Some(n) => {
-                j += 1;
-                n
+        Some(n) => {
+            match count(n).filter(|n| *n >= 2 && w.word(j + 1).is_some_and(|u| u.ends_with('s'))) {
+                Some(n) => {
+                    j += 1;
+                    n
+                }
+                None => 1,
             }
-            None => 1,
-        },
+        }
         None => return None,
     };
     let unit = w.word(j)?;
-    let unit = unit.strip_suffix('s').filter(|_| interval > 1).unwrap_or(unit);
+    let unit = unit
+        .strip_suffix('s')
+        .filter(|_| interval > 1)
+        .unwrap_or(unit);
     let r = match unit {
         "day" => Repeat::new(Freq::Daily, interval),
         "week" => Repeat::new(Freq::Weekly, interval),
@@ -115,7 +120,12 @@ pub(super) fn repeat(w: &Words, i: usize) -> Option<Found> {
             days: vec![Weekday::Sat, Weekday::Sun],
             ..Repeat::new(Freq::Weekly, interval)
         },
-        _ => return day_list(w, j, interval).map(|f| Found { len: f.len + (j - i), ..f }),
+        _ => {
+            return day_list(w, j, interval).map(|f| Found {
+                len: f.len + (j - i),
+                ..f
+            })
+        }
     };
     Some(Found::new(j + 1 - i, Piece::Repeat(r)))
 }

@@ -86,10 +86,19 @@ pub(super) fn draft(
     }
 }
 
-fn when(parts: &Parts, ctx: &ParseContext, today: NaiveDate, zone: Tz, notes: &mut Vec<Ambiguity>) -> QuickWhen {
+fn when(
+    parts: &Parts,
+    ctx: &ParseContext,
+    today: NaiveDate,
+    zone: Tz,
+    notes: &mut Vec<Ambiguity>,
+) -> QuickWhen {
     let length = parts.length.as_ref().map(|(l, _)| *l);
     if let Some(after) = parts.after {
-        let start = (ctx.now + after).with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(ctx.now + after);
+        let start = (ctx.now + after)
+            .with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(ctx.now + after);
         let start = start.with_timezone(&zone);
         return QuickWhen::Timed {
             start,
@@ -97,11 +106,13 @@ fn when(parts: &Parts, ctx: &ParseContext, today: NaiveDate, zone: Tz, notes: &m
         };
     }
     let evening = parts.date.as_ref().is_some_and(|(d, _)| d.evening);
-    let first_day = parts
-        .date
-        .as_ref()
-        .map(|(d, _)| d.first)
-        .or_else(|| parts.repeat.as_ref().and_then(|r| first_of_series(r, today)));
+    // A series without a date starts on its first day from today (today when it has no days).
+    let first_day = parts.date.as_ref().map(|(d, _)| d.first).or_else(|| {
+        parts
+            .repeat
+            .as_ref()
+            .map(|r| first_of_series(r, today).unwrap_or(today))
+    });
     if let Some((time, text)) = &parts.time {
         let (start_t, end_t, time_notes) = time.resolve(evening, text);
         notes.extend(time_notes);
@@ -125,18 +136,33 @@ fn when(parts: &Parts, ctx: &ParseContext, today: NaiveDate, zone: Tz, notes: &m
                 }
                 local(zone, end, text, notes)
             }
-            None => start + timed_length(length),
+            None => match length {
+                // Days on the clock: "9am for 2 days" ends at 9am, across a clock change too.
+                Some(Length::Days(n)) => {
+                    local(zone, day.and_time(start_t) + Duration::days(n), text, notes)
+                }
+                _ => start + timed_length(length),
+            },
         };
         return QuickWhen::Timed { start, end };
     }
     if evening {
-        let text = parts.date.as_ref().map(|(_, t)| t.as_str()).unwrap_or_default();
+        let text = parts
+            .date
+            .as_ref()
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_default();
         notes.push(Ambiguity::new(
             AmbiguityKind::DefaultTime,
             text,
             format!("\"{text}\" without a time: 19:00 for an hour"),
         ));
-        let start = local(zone, today.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("19:00")), text, notes);
+        let start = local(
+            zone,
+            today.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("19:00")),
+            text,
+            notes,
+        );
         return QuickWhen::Timed {
             start,
             end: start + timed_length(length),
@@ -190,13 +216,19 @@ fn local(zone: Tz, t: NaiveDateTime, text: &str, notes: &mut Vec<Ambiguity>) -> 
             notes.push(Ambiguity::new(
                 AmbiguityKind::ClockChange,
                 text,
-                format!("{} happens twice in {zone} that night: the first is used", t.format("%H:%M")),
+                format!(
+                    "{} happens twice in {zone} that night: the first is used",
+                    t.format("%H:%M")
+                ),
             ));
             first
         }
         chrono::LocalResult::None => {
             let moved = (1..=180)
-                .find_map(|m| zone.from_local_datetime(&(t + Duration::minutes(m))).earliest())
+                .find_map(|m| {
+                    zone.from_local_datetime(&(t + Duration::minutes(m)))
+                        .earliest()
+                })
                 .unwrap_or_else(|| zone.from_utc_datetime(&t));
             notes.push(Ambiguity::new(
                 AmbiguityKind::ClockChange,

@@ -38,7 +38,9 @@ pub(super) fn time(w: &Words, i: usize) -> Option<Found> {
     let j = i + usize::from(connected);
     let (len1, start) = clock(w, j)?;
     let k = j + len1;
-    let sep = w.word(k).is_some_and(|s| is_dash(s) || RANGE_WORDS.contains(&s));
+    let sep = w
+        .word(k)
+        .is_some_and(|s| is_dash(s) || RANGE_WORDS.contains(&s));
     if sep {
         if let Some((len2, end)) = clock(w, k + 1) {
             if connected || start.strong || end.strong {
@@ -50,7 +52,8 @@ pub(super) fn time(w: &Words, i: usize) -> Option<Found> {
             }
         }
     }
-    (connected || start.strong).then(|| Found::new(k - i, Piece::Time(TimePiece { start, end: None })))
+    (connected || start.strong)
+        .then(|| Found::new(k - i, Piece::Time(TimePiece { start, end: None })))
 }
 
 /// One written time at word `i` ("5", "5pm", "5 pm", "5:30", "17:30", "noon").
@@ -80,7 +83,9 @@ fn clock(w: &Words, i: usize) -> Option<(usize, Clock)> {
         Some((h, m)) => (h, Some(m)),
         None => (body, None),
     };
-    let digits = |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
     if !digits(h, 2) || m.is_some_and(|m| m.len() != 2 || !digits(m, 2)) {
         return None;
     }
@@ -89,7 +94,8 @@ fn clock(w: &Words, i: usize) -> Option<(usize, Clock)> {
     if minute > 59 || hour > 23 || (meridiem.is_some() && !(1..=12).contains(&hour)) {
         return None;
     }
-    let exact = meridiem.is_none() && (hour == 0 || hour >= 12 || h.len() == 2 && h.starts_with('0'));
+    let exact =
+        meridiem.is_none() && (hour == 0 || hour >= 12 || h.len() == 2 && h.starts_with('0'));
     Some((
         len,
         Clock {
@@ -169,13 +175,21 @@ impl Clock {
 
 impl TimePiece {
     /// Start and end (when given) as times of day, with a note when am/pm had to be guessed.
-    pub(super) fn resolve(&self, evening: bool, text: &str) -> (NaiveTime, Option<NaiveTime>, Vec<Ambiguity>) {
+    pub(super) fn resolve(
+        &self,
+        evening: bool,
+        text: &str,
+    ) -> (NaiveTime, Option<NaiveTime>, Vec<Ambiguity>) {
         let (start, guessed) = match (self.start.meridiem, self.end.and_then(|e| e.meridiem)) {
             // "3-4pm": the start takes the end's half of the day if it fits before it.
             (None, Some(m)) if !self.start.exact => {
                 let end = self.end.expect("an end").at(m);
                 let same = self.start.at(m);
-                let start = if same <= end { same } else { self.start.at(flip(m)) };
+                let start = if same <= end {
+                    same
+                } else {
+                    self.start.at(flip(m))
+                };
                 (start, false)
             }
             _ => self.start.alone(evening),
