@@ -17,6 +17,7 @@ mod colors;
 mod edits;
 mod lookups;
 mod palette;
+mod quick_add;
 mod triggers;
 mod views;
 use crate::occurrences;

@@ -25,6 +25,7 @@ mod calendar;
 mod dates;
 mod draft;
 mod durations;
+mod event;
 mod locale;
 mod places;
 mod repeat;
