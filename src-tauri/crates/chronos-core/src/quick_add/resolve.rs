@@ -147,27 +147,49 @@ fn when(
         return QuickWhen::Timed { start, end };
     }
     if evening {
-        let text = parts
-            .date
-            .as_ref()
-            .map(|(_, t)| t.as_str())
-            .unwrap_or_default();
-        notes.push(Ambiguity::new(
-            AmbiguityKind::DefaultTime,
-            text,
-            format!("\"{text}\" without a time: 19:00 for an hour"),
-        ));
-        let start = local(
-            zone,
-            today.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("19:00")),
-            text,
-            notes,
-        );
-        return QuickWhen::Timed {
-            start,
-            end: start + timed_length(length),
-        };
+        return tonight(parts, today, zone, length, notes);
     }
+    all_day(parts, first_day, today, length, notes)
+}
+
+/// "tonight" without a time: a default evening hour, reported.
+fn tonight(
+    parts: &Parts,
+    today: NaiveDate,
+    zone: Tz,
+    length: Option<Length>,
+    notes: &mut Vec<Ambiguity>,
+) -> QuickWhen {
+    let text = parts
+        .date
+        .as_ref()
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_default();
+    notes.push(Ambiguity::new(
+        AmbiguityKind::DefaultTime,
+        text,
+        format!("\"{text}\" without a time: 19:00 for an hour"),
+    ));
+    let start = local(
+        zone,
+        today.and_time(NaiveTime::from_hms_opt(19, 0, 0).expect("19:00")),
+        text,
+        notes,
+    );
+    QuickWhen::Timed {
+        start,
+        end: start + timed_length(length),
+    }
+}
+
+/// Whole days: the date (or range) said, today when none was, stretched by "for N days".
+fn all_day(
+    parts: &Parts,
+    first_day: Option<NaiveDate>,
+    today: NaiveDate,
+    length: Option<Length>,
+    notes: &mut Vec<Ambiguity>,
+) -> QuickWhen {
     let first = first_day.unwrap_or_else(|| {
         if length.is_none() {
             notes.push(Ambiguity::new(
