@@ -6,6 +6,7 @@
 //! `gcal-emulator` instead, so state can span several invocations (and a killed one). Any other
 //! server is named endpoint by endpoint (see `endpoints`).
 
+mod add;
 mod endpoints;
 #[cfg(test)]
 mod endpoints_tests;
@@ -112,6 +113,8 @@ enum Command {
         #[arg(long)]
         raw: bool,
     },
+    /// Add an event from one line of text; --dry-run shows it and saves nothing.
+    Add(add::AddArgs),
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
     /// Start over when the keyring lost the key of the local copy: wipes the local events,
@@ -383,6 +386,7 @@ async fn run(cli: Cli) -> Result<i32> {
             output::print_truncated(&truncated, *json);
             Ok(if truncated.is_empty() { 0 } else { 4 })
         }
+        Command::Add(args) => add::run(&chronos, args).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos

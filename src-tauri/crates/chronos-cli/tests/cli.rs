@@ -770,3 +770,78 @@ async fn a_runaway_rule_is_cut_said_so_and_exits_4() {
         "the occurrences before the cut are listed"
     );
 }
+
+const FAMILY: &str = "family@group.calendar.google.com";
+
+/// `add` as a user runs it: the line read in a given zone and locale; `--dry-run` saves nothing
+/// locally or at Google, a real add reaches the emulator and comes back with the next sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn add_dry_run_saves_nothing_and_add_reaches_the_emulator() {
+    let emu = emulator(one_account_world(11, 1, 0)).await;
+    let family = gcal_emulator::CalendarSpec {
+        id: FAMILY.into(),
+        summary: "Family".into(),
+        time_zone: "Europe/Berlin".into(),
+        access_role: "owner".into(),
+        selected: true,
+        ..Default::default()
+    };
+    emu.control().add_calendar(ACCOUNT, family).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli::against(&emu, dir.path(), keyring_service("cli.add"));
+    cli.ok(&["connect"]);
+    cli.sync_completes();
+    // Dates are written out, so the day the test runs does not matter.
+    let line = "Tax review 2030-05-01 10:00 for 45 min /family";
+    let add = |more: &[&str]| {
+        let out = cli
+            .cmd(&[&["add", line][..], more].concat())
+            .env("TZ", "Europe/Berlin")
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{stdout}\n{}", stderr_of(&out));
+        stdout
+    };
+    let stored_in_family = || {
+        json_lines(&cli.ok(&events_in(
+            "UTC",
+            "2030-04-30",
+            "2030-05-03",
+            &["--calendar", FAMILY, "--json", "--raw"],
+        )))
+    };
+
+    let dry = json_lines(&add(&["--dry-run", "--json"]));
+    assert_eq!(dry.len(), 1, "{dry:?}");
+    let dry = &dry[0];
+    assert_eq!(dry["dryRun"], true);
+    assert_eq!(dry["draft"]["title"], "Tax review");
+    assert_eq!(dry["draft"]["zone"], "Europe/Berlin");
+    assert_eq!(dry["draft"]["when"]["start"], "2030-05-01T10:00:00+02:00");
+    assert_eq!(dry["draft"]["when"]["end"], "2030-05-01T10:45:00+02:00");
+    assert_eq!(
+        dry["draft"]["ambiguities"][0]["kind"],
+        "timeWithoutMeridiem"
+    );
+    assert_eq!(dry["calendar"]["calendar"], FAMILY);
+    assert!(dry.get("eventId").is_none(), "{dry}");
+    let human = add(&["--dry-run"]);
+    assert!(
+        human.contains("Title:     Tax review") && human.contains("nothing was saved"),
+        "{human}"
+    );
+    assert!(emu.control().event_ids(FAMILY).unwrap().is_empty());
+    assert!(stored_in_family().is_empty());
+
+    let added = json_lines(&add(&["--json"]));
+    let id = added[0]["eventId"].as_str().unwrap().to_owned();
+    assert_eq!(added[0]["sent"], true, "{added:?}");
+    let on_google = emu.control().get_event(FAMILY, &id).unwrap();
+    assert_eq!(on_google["summary"], "Tax review");
+    assert_eq!(on_google["start"]["timeZone"], "Europe/Berlin");
+    cli.sync_completes();
+    assert_eq!(ids(&stored_in_family()), [id]);
+}

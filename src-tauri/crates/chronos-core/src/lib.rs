@@ -15,6 +15,7 @@ pub(crate) mod month;
 pub(crate) mod occurrences;
 pub mod outbox;
 pub mod push;
+pub mod quick_add;
 pub mod recurrence;
 pub mod reminders;
 pub mod scheduler;

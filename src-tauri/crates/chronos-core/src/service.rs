@@ -17,6 +17,7 @@ mod colors;
 mod edits;
 mod lookups;
 mod palette;
+mod quick_add;
 mod search;
 mod triggers;
 mod views;

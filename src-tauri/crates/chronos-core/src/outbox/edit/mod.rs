@@ -233,8 +233,24 @@ pub fn create_event(
     changes: &EventChanges,
     opts: &EditOptions,
 ) -> Result<StoredEvent> {
+    create_resource(
+        store,
+        account,
+        calendar,
+        apply_changes(&EventResource::default(), changes),
+        opts,
+    )
+}
+
+/// Creates `ev` as a new event (for fields `EventChanges` does not carry, such as a rule).
+pub(crate) fn create_resource(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    ev: EventResource,
+    opts: &EditOptions,
+) -> Result<StoredEvent> {
     check_writable(store, account, calendar)?;
-    let ev = apply_changes(&EventResource::default(), changes);
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
     let w = plan_create(account, calendar, ev, opts)?;
