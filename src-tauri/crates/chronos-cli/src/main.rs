@@ -10,6 +10,7 @@ mod endpoints;
 #[cfg(test)]
 mod endpoints_tests;
 mod output;
+mod search;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,6 +113,8 @@ enum Command {
         #[arg(long)]
         raw: bool,
     },
+    /// Search every selected calendar of every account, all history (see --help).
+    Search(search::SearchArgs),
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
     /// Start over when the keyring lost the key of the local copy: wipes the local events,
@@ -383,6 +386,7 @@ async fn run(cli: Cli) -> Result<i32> {
             output::print_truncated(&truncated, *json);
             Ok(if truncated.is_empty() { 0 } else { 4 })
         }
+        Command::Search(args) => search::run(&chronos, args).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos
