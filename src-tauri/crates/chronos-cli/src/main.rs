@@ -11,6 +11,7 @@ mod endpoints;
 #[cfg(test)]
 mod endpoints_tests;
 mod output;
+mod search;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -115,6 +116,8 @@ enum Command {
     },
     /// Add an event from one line of text; --dry-run shows it and saves nothing.
     Add(add::AddArgs),
+    /// Search every selected calendar of every account, all history (see --help).
+    Search(search::SearchArgs),
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
     /// Start over when the keyring lost the key of the local copy: wipes the local events,
@@ -387,6 +390,7 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(if truncated.is_empty() { 0 } else { 4 })
         }
         Command::Add(args) => add::run(&chronos, args).await,
+        Command::Search(args) => search::run(&chronos, args).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos

@@ -845,3 +845,52 @@ async fn add_dry_run_saves_nothing_and_add_reaches_the_emulator() {
     cli.sync_completes();
     assert_eq!(ids(&stored_in_family()), [id]);
 }
+
+/// `search` finds stored events by a word's prefix, whatever the case, once per series, and
+/// keeps to --from/--to. Only results that do not depend on today's date are asserted: single
+/// events, and that a series comes once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn search_finds_events_by_prefix_once_per_series_and_within_a_range() {
+    let synced = synced("search").await;
+    let cli = synced.cli();
+    let search = |args: &[&str]| -> Vec<Value> {
+        cli.json(&[&["search", "--zone", "Europe/Berlin", "--json"][..], args].concat())
+    };
+    let hits = |lines: &[Value]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l["type"] == "hit")
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let single = search(&["SING"]);
+    assert_eq!(hits(&single), ["single01"]);
+    let line = &single[0];
+    assert_eq!(
+        (line["calendar"].as_str(), line["title"].as_str()),
+        (Some(WORK), Some("Single"))
+    );
+    assert_eq!(line["start"], "2026-06-02T09:00:00+02:00");
+    assert_eq!(line["allDay"], false);
+    assert_eq!(single.last().unwrap()["total"], 1);
+    // A series is one hit (its occurrence depends on today, so only its series is checked).
+    let weekly = search(&["week"]);
+    assert_eq!(weekly.iter().filter(|l| l["type"] == "hit").count(), 1);
+    assert_eq!(weekly[0]["seriesId"], "weekly01");
+    // All-day events, in date order, and a range that keeps one of them.
+    assert_eq!(
+        hits(&search(&["all day"])),
+        ["day0609", "day0610", "day0611"]
+    );
+    let one = search(&["all", "--from", "2026-06-10", "--to", "2026-06-11"]);
+    assert_eq!(hits(&one), ["day0610"]);
+    assert_eq!(one[0]["start"], "2026-06-10");
+    assert!(hits(&search(&["nothing-like-this"])).is_empty());
+    // Text output: a line with the date and title; a bad range is an error.
+    let text = cli.ok(&["search", "--zone", "Europe/Berlin", "single"]);
+    assert!(text.contains("2026-06-02 09:00–09:30  Single"), "{text}");
+    let bad = cli.run(&["search", "x", "--from", "2026-06-10", "--to", "2026-06-01"]);
+    assert!(!bad.status.success());
+    assert!(stderr_of(&bad).contains("--to must be after --from"));
+}

@@ -80,15 +80,21 @@ impl Store {
                     .iter()
                     .map(|&r| rusqlite::types::Value::Integer(r))
                     .collect();
+                // By row id alone: naming the calendar too lets SQLite walk the calendar's
+                // whole index instead of looking the rows up.
                 let mut stmt = db.conn.prepare_cached(
-                    "SELECT rowid, event_id, cancelled, blob FROM events
-                     WHERE rowid IN rarray(?1) AND account = ?2 AND calendar_id = ?3",
+                    "SELECT rowid, event_id, cancelled, blob, account, calendar_id FROM events
+                     WHERE rowid IN rarray(?1)",
                 )?;
-                let rows = stmt.query_map(
-                    rusqlite::params![std::rc::Rc::new(ids), account.as_str(), calendar.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )?;
-                rows.collect::<rusqlite::Result<_>>()?
+                let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
+                let mut out = Vec::with_capacity(chunk.len());
+                while let Some(r) = rows.next()? {
+                    let (a, c): (String, String) = (r.get(4)?, r.get(5)?);
+                    if a == account.as_str() && c == calendar.as_str() {
+                        out.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+                    }
+                }
+                out
             };
             for (rowid, id, cancelled, blob) in sealed {
                 let plaintext = db.keys.open(
