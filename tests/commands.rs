@@ -84,7 +84,7 @@ fn a_day_link_before_the_page_listens_is_kept_for_it_once() {
     chronos_app::deep_link::handle(t.app.handle(), &link("chronos://open?date=2027-03-14"));
     assert_eq!(
         call(&t.main, "take_pending_navigation", json!({})).unwrap(),
-        json!({ "date": "2027-03-14" })
+        json!({ "date": "2027-03-14", "quickAdd": false })
     );
     assert_eq!(
         call(&t.main, "take_pending_navigation", json!({})).unwrap(),

@@ -100,6 +100,15 @@ fn bindings() -> String {
         view::ReminderOverride::decl(),
         view::Reminders::decl(),
         view::EventView::decl(),
+        view::SearchHitView::decl(),
+        view::SearchResultsView::decl(),
+        chronos_core::quick_add::QuickCalendar::decl(),
+        chronos_core::quick_add::QuickWhen::decl(),
+        chronos_core::quick_add::AmbiguityKind::decl(),
+        chronos_core::quick_add::Ambiguity::decl(),
+        chronos_core::quick_add::QuickDraft::decl(),
+        view::QuickAddTarget::decl(),
+        view::QuickAddPreview::decl(),
         view::EventInput::decl(),
         view::PendingChangeView::decl(),
         view::ConflictFieldView::decl(),
@@ -114,6 +123,8 @@ fn bindings() -> String {
         events::OutboxChanged::decl(),
         events::EventsChanged::decl(),
         events::NavigateDate::decl(),
+        events::QuickAddRequested::decl(),
+        events::PendingPage::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust shell (src-tauri/src) by ts-rs. Do not edit: run\n\
@@ -153,6 +164,10 @@ fn bindings() -> String {
         (
             <events::NavigateDate as events::UiEvent>::NAME,
             "NavigateDate",
+        ),
+        (
+            <events::QuickAddRequested as events::UiEvent>::NAME,
+            "QuickAddRequested",
         ),
     ] {
         out.push_str(&format!("  '{name}': {ty};\n"));

@@ -1,7 +1,7 @@
 //! `chronos://` links: `chronos://sync` syncs in the running instance, `chronos://open?date=…`
 //! shows that day. A second launch with a link is forwarded here by the single-instance plugin.
 
-use crate::events::{emit, NavigateDate};
+use crate::events::{emit, NavigateDate, PendingPage, QuickAddRequested};
 use chrono::NaiveDate;
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
@@ -39,9 +39,10 @@ pub fn parse(url: &url::Url) -> Result<DeepLink, String> {
     }
 }
 
-/// The day a link asked for before the page listened for `navigate://date` — the link that
-/// started the app arrives while the page is still loading, and an event sent then is lost.
-/// The page takes it once its listener is up; from then on links are sent as events.
+/// What was asked of the page before it listened — a link's day (`navigate://date`), the
+/// tray's *Quick add…* (`quickadd://open`): the request that starts or reopens the window
+/// arrives while the page is still loading, and an event sent then is lost. The page takes it
+/// once its listeners are up; from then on requests are sent as events.
 #[derive(Default)]
 pub struct PendingOpen(Mutex<PendingOpenState>);
 
@@ -49,6 +50,7 @@ pub struct PendingOpen(Mutex<PendingOpenState>);
 struct PendingOpenState {
     page_listening: bool,
     date: Option<NaiveDate>,
+    quick_add: bool,
 }
 
 impl PendingOpen {
@@ -70,11 +72,25 @@ impl PendingOpen {
             .page_listening = false;
     }
 
-    /// Called by the page once it listens: the held day, if any, and no more holding.
-    pub fn take(&self) -> Option<NaiveDate> {
+    /// Keeps a quick-add request for the page, unless it is listening already (`false`: send it).
+    fn hold_quick_add(&self) -> bool {
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if s.page_listening {
+            return false;
+        }
+        s.quick_add = true;
+        true
+    }
+
+    /// Called by the page once it listens: what was held, if anything, and no more holding.
+    pub fn take(&self) -> Option<PendingPage> {
         let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
         s.page_listening = true;
-        s.date.take()
+        let page = PendingPage {
+            date: s.date.take(),
+            quick_add: std::mem::take(&mut s.quick_add),
+        };
+        (page.date.is_some() || page.quick_add).then_some(page)
     }
 }
 
@@ -86,6 +102,17 @@ fn open_day<R: Runtime>(app: &AppHandle<R>, date: NaiveDate) {
         .is_some_and(|pending| pending.hold(date));
     if !held {
         emit(app, &NavigateDate { date });
+    }
+}
+
+/// The tray's *Quick add…*: the window, with its quick-add field open.
+pub fn open_quick_add<R: Runtime>(app: &AppHandle<R>) {
+    crate::window::show_main(app);
+    let held = app
+        .try_state::<PendingOpen>()
+        .is_some_and(|pending| pending.hold_quick_add());
+    if !held {
+        emit(app, &QuickAddRequested {});
     }
 }
 
@@ -135,7 +162,7 @@ mod tests {
         assert!(pending.hold(day(13)));
         // A later link before the page is up replaces the earlier one.
         assert!(pending.hold(day(14)));
-        assert_eq!(pending.take(), Some(day(14)));
+        assert_eq!(pending.take().and_then(|p| p.date), Some(day(14)));
         // Listening now: nothing more is held, and nothing is left to take.
         assert!(!pending.hold(day(15)));
         assert_eq!(pending.take(), None);

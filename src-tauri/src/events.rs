@@ -26,6 +26,22 @@ impl UiEvent for NavigateDate {
     const NAME: &'static str = "navigate://date";
 }
 
+/// `quickadd://open`: open the quick-add field (the tray's *Quick add…*).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct QuickAddRequested {}
+
+impl UiEvent for QuickAddRequested {
+    const NAME: &'static str = "quickadd://open";
+}
+
+/// What the page is asked to show once it listens (see `deep_link::PendingOpen`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingPage {
+    pub date: Option<NaiveDate>,
+    pub quick_add: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
             &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, "sync_now", "Sync now", true, None::<&str>)?,
             &MenuItem::with_id(app, "open", "Open Chronos", true, None::<&str>)?,
+            &MenuItem::with_id(app, "quick_add", "Quick add…", true, None::<&str>)?,
             &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?,
         ],
@@ -119,6 +120,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Tray<R>> {
         .on_menu_event(|app, event| match event.id().as_ref() {
             "sync_now" => crate::engine::request_sync(app, None, "tray"),
             "open" => crate::window::show_main(app),
+            "quick_add" => crate::deep_link::open_quick_add(app),
             "quit" => app.exit(0),
             _ => {}
         })

@@ -195,7 +195,7 @@ describe('event listeners', () => {
 
   it('names match the contract', () => {
     expect(Object.values(EVENT_NAMES).sort()).toEqual(
-      ['events://changed', 'navigate://date', 'outbox://changed', 'sync://finished', 'sync://progress', 'sync://status'],
+      ['events://changed', 'navigate://date', 'outbox://changed', 'quickadd://open', 'sync://finished', 'sync://progress', 'sync://status'],
     );
     expect(typeof onEventsChanged).toBe('function');
   });

@@ -15,6 +15,8 @@ function targets(over: { dialogOpen?: boolean; hasAccounts?: boolean } = {}) {
     sync: () => done.push('sync'),
     hasAccounts: () => over.hasAccounts ?? true,
     palette: () => done.push('palette'),
+    search: () => done.push('search'),
+    quickAdd: () => done.push('quick add'),
     help: () => done.push('help'),
   };
   return { t, done };
@@ -39,6 +41,14 @@ describe('shortcutHandler', () => {
     const on = shortcutHandler(t);
     for (const key of ['c', 'j', 'n', 'k', 'p', 'd', 'w', 'm', 'a']) expect(press(on, key)).toBe(true);
     expect(done).toEqual(['new', 'next', 'next', 'prev', 'prev', 'view day', 'view week', 'view month', 'view agenda']);
+  });
+
+  it('focuses search with / and opens quick add with q', () => {
+    const { t, done } = targets();
+    const on = shortcutHandler(t);
+    expect(press(on, '/')).toBe(true);
+    expect(press(on, 'q')).toBe(true);
+    expect(done).toEqual(['search', 'quick add']);
   });
 
   it('goes by the character a key types, not its place: AZERTY’s a is still the agenda', () => {

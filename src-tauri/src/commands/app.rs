@@ -2,7 +2,7 @@
 
 use crate::engine::RunInfo;
 use crate::error::{AppError, CmdResult};
-use crate::events::NavigateDate;
+use crate::events::PendingPage;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::Opener;
@@ -38,14 +38,15 @@ pub fn app_info<R: Runtime>(
     }
 }
 
-/// The day a `chronos://open?date=` link asked for before the page was listening (the link
-/// that started the app), taken once. The page calls this after it listens for
-/// `navigate://date`; later links arrive as that event.
+/// What was asked of the page before it was listening — the day of the `chronos://open?date=`
+/// link that started the app, the tray's *Quick add…* that rebuilt the window — taken once. The
+/// page calls this after it listens for `navigate://date` and `quickadd://open`; later requests
+/// arrive as those events.
 #[tauri::command]
 pub fn take_pending_navigation(
     pending: State<'_, crate::deep_link::PendingOpen>,
-) -> Option<NavigateDate> {
-    pending.take().map(|date| NavigateDate { date })
+) -> Option<PendingPage> {
+    pending.take()
 }
 
 /// The page's word that the first month is on screen with its events: logged once, with the

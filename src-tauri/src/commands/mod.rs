@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod app;
 pub mod calendars;
 pub mod events;
+pub mod find;
 pub mod outbox;
 pub mod recovery;
 pub mod settings;

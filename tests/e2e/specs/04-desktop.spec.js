@@ -112,7 +112,7 @@ test('the tray item registers with the desktop and has its menu', async () => {
   assert.match(props.Menu, /^\//, 'the item exports a menu');
   const entries = await tray.entries();
   assert.deepEqual(entries.map((e) => e.label),
-    ['No account connected', 'Sync now', 'Open Chronos', 'Quit']);
+    ['No account connected', 'Sync now', 'Open Chronos', 'Quick add…', 'Quit']);
   assert.equal(entries[0].enabled, false, 'the status line is not clickable');
   assert.ok(entries.slice(1).every((e) => e.enabled));
   assert.equal((await trayState()).look, 'idle');
@@ -356,6 +356,24 @@ test('closing the window keeps Chronos in the tray without its window; Open Chro
   measured.reopenPageMs = Date.now() - asked;
   console.log(`reopened from the tray: window ${measured.reopenWindowMs} ms, page ${measured.reopenPageMs} ms`);
   await screenshot(app.driver, '04-desktop-reopened');
+});
+
+test('Quick add… in the tray opens the window on the quick-add field, also after it was closed', async () => {
+  const [win] = windowsTitled('Chronos');
+  await requestClose(win);
+  await eventually(async () => windowsTitled('Chronos').length === 0, 10000, 'the window to go');
+  await tray.click('Quick add…');
+  await eventually(async () => shownWindows().length === 1, 10000, 'the window to come back');
+  await followNewestWindow();
+  const field = await byTestId(app.driver, 'quick-add-input');
+  await eventually(async () => (await app.driver.switchTo().activeElement().getAttribute('data-testid')) === 'quick-add-input',
+    5000, 'the quick-add field to have the focus');
+  assert.ok(await field.isDisplayed());
+  // With the window up, the tray's request reaches the page as an event.
+  await (await byTestId(app.driver, 'dialog-close')).click();
+  await tray.click('Quick add…');
+  await byTestId(app.driver, 'quick-add-input');
+  await (await byTestId(app.driver, 'dialog-close')).click();
 });
 
 test('a second plain launch shows a window instead of starting a second Chronos', async () => {

@@ -19,8 +19,10 @@ import type {
   MonthView,
   EventView,
   LocalReset,
-  NavigateDate,
+  PendingPage,
   PendingChange,
+  QuickAddPreview,
+  SearchResults,
   SendUpdates,
   Settings,
   AccountTimeZone,
@@ -60,7 +62,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const appInfo = () => call<AppInfo>('app_info');
 /** The day a chronos://open link asked for before the page listened, once (null after). */
-export const takePendingNavigation = () => call<NavigateDate | null>('take_pending_navigation');
+export const takePendingNavigation = () => call<PendingPage | null>('take_pending_navigation');
 /** Tells the shell the first month is on screen with its events (for the launch benchmark). */
 export const firstMonthShown = (events: number) => call<null>('first_month_shown', { events });
 export const openLogsFolder = () => call<void>('open_logs_folder');
@@ -109,6 +111,15 @@ export const eventsInRange = (from: string, to: string) =>
 export const monthView = (from: string, to: string, perDay: number) =>
   call<MonthView>('month_view', { from, to, perDay });
 export const createEvent = (input: EventInput) => call<EventView>('create_event', { input });
+
+// ---------------------------------------------------------------- find and capture
+export const searchEvents = (query: string, limit: number) => call<SearchResults>('search_events', { query, limit });
+
+export const quickAddPreview = (text: string, accountId: string | null, calendarId: string | null) =>
+  call<QuickAddPreview>('quick_add_preview', { text, accountId, calendarId });
+
+export const quickAdd = (text: string, accountId: string | null, calendarId: string | null) =>
+  call<EventView>('quick_add', { text, accountId, calendarId });
 /** Replaces the event's editable fields with `input`; the core sends only what changed. For an
  * occurrence of a recurring series `scope` says which occurrences change (the shell's default is
  * this one). */

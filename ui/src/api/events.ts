@@ -10,6 +10,7 @@ export const EVENT_NAMES = {
   outboxChanged: 'outbox://changed',
   eventsChanged: 'events://changed',
   navigateDate: 'navigate://date',
+  quickAddOpen: 'quickadd://open',
 } as const satisfies Record<string, keyof ShellEvents>;
 
 /** Event names and their payloads, as the shell declares them (generated). */

@@ -108,8 +108,8 @@ export class AppState {
    * Listens to the shell, then loads everything; `goToDay` shows a day a chronos://open link
    * asked for.
    */
-  async start(goToDay: (date: string) => void) {
-    this.#unlisten = await subscribeAll(shellEventHandlers(this, goToDay));
+  async start(goToDay: (date: string) => void, quickAdd: () => void = () => {}) {
+    this.#unlisten = await subscribeAll(shellEventHandlers(this, goToDay, quickAdd));
     // The calendar waits for the display time zone so it renders (and fetches) once; a zone
     // that follows the account waits for the saved copy, but never long.
     const accountsLoaded = this.loadAccounts();
@@ -131,11 +131,13 @@ export class AppState {
       this.loadStatus(),
       this.loadOutbox(),
     ]).catch(this.#fail('Could not load Chronos state'));
-    // A chronos://open link that started the app came before this page listened: the shell
-    // kept it. Asked once the calendar is on the page (links after this arrive as events).
+    // A chronos://open link that started the app, or the tray's Quick add… that rebuilt the
+    // window, came before this page listened: the shell kept it. Asked once the calendar is on
+    // the page (requests after this arrive as events).
     await tick();
     const held = await api.takePendingNavigation().catch(() => null);
-    if (held) goToDay(held.date);
+    if (held?.date) goToDay(held.date);
+    if (held?.quickAdd) quickAdd();
     await Promise.all([this.loadPalette(), this.accountZone ? null : this.loadAccountZone()]);
   }
 

@@ -13,6 +13,8 @@ export type KeyAction =
   | { kind: 'new' }
   | { kind: 'goto' }
   | { kind: 'sync' }
+  | { kind: 'search' }
+  | { kind: 'quickAdd' }
   | { kind: 'palette' }
   | { kind: 'help' }
   | { kind: 'close' };
@@ -26,6 +28,8 @@ export interface Shortcut {
 
 export const SHORTCUTS: Shortcut[] = [
   { action: { kind: 'palette' }, keys: ['Mod+k'], label: 'Command palette' },
+  { action: { kind: 'search' }, keys: ['/'], label: 'Search' },
+  { action: { kind: 'quickAdd' }, keys: ['q'], label: 'Quick add' },
   { action: { kind: 'new' }, keys: ['c'], label: 'New event' },
   { action: { kind: 'today' }, keys: ['t'], label: 'Today' },
   { action: { kind: 'next' }, keys: ['j', 'n', 'ArrowRight'], label: 'Next period' },

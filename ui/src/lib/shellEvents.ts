@@ -6,8 +6,13 @@ import { namesUnknownCalendar, statusAfterProgress } from './syncStatus';
 
 export type ShellEventHandlers = { [N in EventName]?: (payload: EventPayloads[N]) => void };
 
-/** The handlers for every shell event; `goToDay` shows a day a chronos://open link asked for. */
-export function shellEventHandlers(state: AppState, goToDay: (date: string) => void): ShellEventHandlers {
+/** The handlers for every shell event; `goToDay` shows a day a chronos://open link asked for,
+ * `quickAdd` opens the quick-add field the tray asked for. */
+export function shellEventHandlers(
+  state: AppState,
+  goToDay: (date: string) => void,
+  quickAdd: () => void = () => {},
+): ShellEventHandlers {
   return {
     'sync://progress': (p) => {
       const next = statusAfterProgress(state.statuses[p.accountId], p);
@@ -39,5 +44,6 @@ export function shellEventHandlers(state: AppState, goToDay: (date: string) => v
     },
     'events://changed': () => state.refetch(),
     'navigate://date': (n) => goToDay(n.date),
+    'quickadd://open': () => quickAdd(),
   };
 }

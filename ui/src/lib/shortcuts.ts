@@ -18,6 +18,8 @@ export interface ShortcutTargets {
   /** Asked only when there is an account to sync. */
   sync(): void;
   hasAccounts(): boolean;
+  search(): void;
+  quickAdd(): void;
   palette(): void;
   help(): void;
 }
@@ -48,6 +50,12 @@ export function runAction(t: ShortcutTargets, action: KeyAction): void {
       break;
     case 'sync':
       if (t.hasAccounts()) t.sync();
+      break;
+    case 'search':
+      t.search();
+      break;
+    case 'quickAdd':
+      t.quickAdd();
       break;
     case 'palette':
       t.palette();

@@ -12,10 +12,9 @@ mod endpoints;
 mod endpoints_tests;
 mod output;
 mod search;
+mod when;
 
 use anyhow::{anyhow, bail, Context, Result};
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use chronos_core::auth::open_without_browser;
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::secrets::{KeyringSecretStore, SecretStore};
@@ -356,8 +355,8 @@ async fn run(cli: Cli) -> Result<i32> {
                 Some(z) => chronos_core::zone::parse_zone(z)?,
                 None => chronos_core::zone::system_zone(),
             };
-            let from = parse_when(from, zone).context("--from")?;
-            let to = parse_when(to, zone).context("--to")?;
+            let from = when::parse_when(from, zone).context("--from")?;
+            let to = when::parse_when(to, zone).context("--to")?;
             let account = account.as_deref().map(AccountId::from);
             let calendars = match calendar {
                 Some(c) => Some(calendar_refs(&chronos, account.as_ref(), c).await?),
@@ -456,18 +455,6 @@ async fn calendar_refs(
             calendar: cal.clone(),
         })
         .collect())
-}
-
-/// An RFC 3339 time, or a date meaning its midnight in `zone` (the first instant of the day
-/// when midnight falls in a DST gap).
-fn parse_when(s: &str, zone: Tz) -> Result<DateTime<Utc>> {
-    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Ok(d.with_timezone(&Utc));
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| anyhow!("{s:?} is not a date (YYYY-MM-DD) or an RFC 3339 time"))?;
-    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-    Ok(chronos_core::recurrence::Zone::Iana(zone).instant(midnight))
 }
 
 fn open_browser(url: &str) {

@@ -52,7 +52,7 @@ pub async fn run(chronos: &Chronos, args: &SearchArgs) -> Result<i32> {
     };
     let when = |s: &Option<String>, what: &str| -> Result<Option<DateTime<Utc>>> {
         s.as_deref()
-            .map(|s| super::parse_when(s, zone).context(what.to_owned()))
+            .map(|s| crate::when::parse_when(s, zone).context(what.to_owned()))
             .transpose()
     };
     let (from, to) = (when(&args.from, "--from")?, when(&args.to, "--to")?);

@@ -12,6 +12,7 @@
 mod account_zone;
 mod accounts;
 mod calendars;
+mod capture;
 mod changes;
 mod colors;
 mod edits;

@@ -173,3 +173,60 @@ async fn a_chosen_calendar_must_take_events() {
         family
     );
 }
+
+/// The window's preview names the calendar the line goes to, and a calendar that takes no
+/// events is a problem shown with the preview, not a failed preview; saving it fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_preview_names_its_target_or_its_problem() {
+    let emu = emulator(family_world()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, account) = engine(&emu, dir.path()).await;
+    let p = chronos
+        .quick_add_preview(
+            "Dentist next tue 3pm /family",
+            NEW_YORK,
+            DateOrder::MonthFirst,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.draft.title, "Dentist");
+    let target = p.target.expect("a target");
+    assert_eq!(target.calendar_id, cal_id(1).to_string());
+    assert!(p.problem.is_none());
+
+    let read_only = CalendarRef {
+        account: account.clone(),
+        calendar: cal_id(2),
+    };
+    let p = chronos
+        .quick_add_preview(
+            "Off tomorrow",
+            NEW_YORK,
+            DateOrder::MonthFirst,
+            Some(&read_only),
+        )
+        .await
+        .unwrap();
+    assert!(p.target.is_none());
+    assert!(p
+        .problem
+        .as_deref()
+        .unwrap_or("")
+        .contains("not a calendar you can add events to"));
+    let e = chronos
+        .quick_add(
+            "Off tomorrow",
+            NEW_YORK,
+            DateOrder::MonthFirst,
+            Some(&read_only),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    let e = chronos
+        .quick_add("   ", NEW_YORK, DateOrder::MonthFirst, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+}

@@ -132,6 +132,56 @@ export type EventView = { accountId: string, calendarId: string, id: string, tit
  */
 description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, color: string | null, recurringEventId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, pending: boolean, conflict: boolean, readOnly: boolean, };
 
+export type SearchHitView = { accountId: string, calendarId: string, eventId: string, seriesId: string | null, title: string, 
+/**
+ * `YYYY-MM-DD` for all-day events, else an RFC 3339 instant; an all-day end is the day after.
+ */
+start: string, end: string, allDay: boolean, color: string | null, };
+
+export type SearchResultsView = { hits: Array<SearchHitView>, total: number, };
+
+export type QuickCalendar = { account: string, id: string, 
+/**
+ * The name the user sees (their own name for it, else Google's).
+ */
+name: string, };
+
+export type QuickWhen = { "kind": "allDay", start: string, end: string, } | { "kind": "timed", start: string, end: string, };
+
+export type AmbiguityKind = "numericDate" | "weekdayIsToday" | "nextWeekday" | "timeWithoutMeridiem" | "timePassed" | "defaultTime" | "durationWithoutTime" | "noDate" | "clockChange" | "unknownCalendar" | "ambiguousCalendar";
+
+export type Ambiguity = { kind: AmbiguityKind, 
+/**
+ * The words it is about, as typed.
+ */
+text: string, 
+/**
+ * What was chosen and what else it could mean, for a person.
+ */
+message: string, };
+
+export type QuickDraft = { 
+/**
+ * The words that are not a date, time, repetition, zone, calendar or place, in order.
+ */
+title: string, when: QuickWhen, 
+/**
+ * The event's zone: the one the line names, else the user's.
+ */
+zone: string, 
+/**
+ * An RFC 5545 rule without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO`.
+ */
+rrule: string | null, 
+/**
+ * The calendar `/name` picked.
+ */
+calendar: QuickCalendar | null, location: string | null, ambiguities: Array<Ambiguity>, };
+
+export type QuickAddTarget = { accountId: string, calendarId: string, name: string, };
+
+export type QuickAddPreview = { draft: QuickDraft, target: QuickAddTarget | null, problem: string | null, };
+
 export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, };
 
 export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: ChangeState, error: AppError | null, title: string | null, };
@@ -160,6 +210,10 @@ export type EventsChanged = { accountId: string, calendarIds: Array<string>, };
 
 export type NavigateDate = { date: string, };
 
+export type QuickAddRequested = Record<string, never>;
+
+export type PendingPage = { date: string | null, quickAdd: boolean, };
+
 /** Event names the shell emits, with their payloads. */
 export interface ShellEvents {
   'sync://progress': SyncProgress;
@@ -168,4 +222,5 @@ export interface ShellEvents {
   'outbox://changed': OutboxChanged;
   'events://changed': EventsChanged;
   'navigate://date': NavigateDate;
+  'quickadd://open': QuickAddRequested;
 }

@@ -5,14 +5,19 @@ use crate::model::{AccountId, CalendarId};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Serialize, Serializer};
+#[cfg(feature = "ts")]
+use ts_rs::TS;
 
 use super::locale::DateOrder;
 
 /// A calendar `/name` can pick.
+#[cfg_attr(feature = "ts", derive(TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuickCalendar {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub account: AccountId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: CalendarId,
     /// The name the user sees (their own name for it, else Google's).
     pub name: String,
@@ -47,16 +52,24 @@ impl ParseContext {
 }
 
 /// When the event happens.
+#[cfg_attr(feature = "ts", derive(TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum QuickWhen {
     /// Whole days; `end` is the day after the last one (Google's convention).
-    AllDay { start: NaiveDate, end: NaiveDate },
+    AllDay {
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
+        start: NaiveDate,
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
+        end: NaiveDate,
+    },
     /// Times on the draft's zone's clock.
     Timed {
         #[serde(serialize_with = "rfc3339")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         start: DateTime<Tz>,
         #[serde(serialize_with = "rfc3339")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         end: DateTime<Tz>,
     },
 }
@@ -68,6 +81,7 @@ impl QuickWhen {
 }
 
 /// What kind of guess the parser had to make.
+#[cfg_attr(feature = "ts", derive(TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AmbiguityKind {
@@ -96,6 +110,7 @@ pub enum AmbiguityKind {
 }
 
 /// One guess, for the preview to show.
+#[cfg_attr(feature = "ts", derive(TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ambiguity {
@@ -117,6 +132,7 @@ impl Ambiguity {
 }
 
 /// The event a line describes, before it is saved.
+#[cfg_attr(feature = "ts", derive(TS))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuickDraft {
@@ -125,6 +141,7 @@ pub struct QuickDraft {
     pub when: QuickWhen,
     /// The event's zone: the one the line names, else the user's.
     #[serde(serialize_with = "zone_name")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub zone: Tz,
     /// An RFC 5545 rule without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO`.
     pub rrule: Option<String>,

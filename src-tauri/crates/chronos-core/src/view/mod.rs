@@ -6,6 +6,7 @@ pub mod change;
 pub mod conflict;
 pub mod error;
 pub mod event;
+pub mod find;
 pub mod input;
 pub mod month;
 pub mod reset;
@@ -21,6 +22,7 @@ pub use event::{
     AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
     TruncatedSeriesView,
 };
+pub use find::{QuickAddPreview, QuickAddTarget, SearchHitView, SearchResultsView};
 pub use input::EventInput;
 pub use month::{DayMore, MonthView};
 pub use reset::LocalReset;
