@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "search_events",
     "quick_add_preview",
     "quick_add",
+    "read_date",
     "retry_change",
     "discard_change",
     "list_conflicts",

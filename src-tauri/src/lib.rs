@@ -58,6 +58,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::find::search_events,
             commands::find::quick_add_preview,
             commands::find::quick_add,
+            commands::find::read_date,
             commands::outbox::retry_change,
             commands::outbox::discard_change,
             commands::outbox::list_conflicts,

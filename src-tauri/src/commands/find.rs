@@ -72,3 +72,16 @@ pub async fn quick_add<R: Runtime>(
         .await?;
     Ok(chronos.event_view(&saved).await?)
 }
+
+/// The day a palette query names when it is only a date ("next friday", "2027-03-01"), or
+/// nothing.
+#[tauri::command]
+pub async fn read_date<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    text: String,
+) -> CmdResult<Option<chrono::NaiveDate>> {
+    let chronos = engine.get()?.clone();
+    let zone = zone(&app, &chronos).await;
+    Ok(chronos.read_date(&text, zone, system_date_order()))
+}

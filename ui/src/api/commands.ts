@@ -118,6 +118,9 @@ export const searchEvents = (query: string, limit: number) => call<SearchResults
 export const quickAddPreview = (text: string, accountId: string | null, calendarId: string | null) =>
   call<QuickAddPreview>('quick_add_preview', { text, accountId, calendarId });
 
+/** The day `text` names when it is only a date ("next friday"), read by the core; else null. */
+export const readDate = (text: string) => call<string | null>('read_date', { text });
+
 export const quickAdd = (text: string, accountId: string | null, calendarId: string | null) =>
   call<EventView>('quick_add', { text, accountId, calendarId });
 /** Replaces the event's editable fields with `input`; the core sends only what changed. For an

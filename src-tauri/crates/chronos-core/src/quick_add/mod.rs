@@ -190,3 +190,17 @@ fn title(text: &str, toks: &[Token], kept: &[bool]) -> String {
     }
     runs.join(" ")
 }
+
+/// The day `text` names when it is nothing but a date ("next friday", "dec 24", "2027-03-01",
+/// "tomorrow"): what the palette's "go to" reads. `None` when words are left over or no date
+/// was found.
+pub fn read_date(text: &str, ctx: &ParseContext) -> Option<NaiveDate> {
+    let draft = parse(text, ctx);
+    if !draft.title.trim().is_empty() || draft.has(AmbiguityKind::NoDate) || draft.rrule.is_some() {
+        return None;
+    }
+    Some(match draft.when {
+        QuickWhen::AllDay { start, .. } => start,
+        QuickWhen::Timed { start, .. } => start.date_naive(),
+    })
+}

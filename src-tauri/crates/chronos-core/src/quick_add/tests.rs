@@ -22,3 +22,24 @@ fn the_issue_examples() {
     assert_eq!(end.to_rfc3339(), "2026-03-07T14:00:00-05:00");
     assert!(d.ambiguities.is_empty(), "{:?}", d.ambiguities);
 }
+
+#[test]
+fn a_line_that_is_only_a_date_is_a_place_to_go() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    // Friday 6 March 2026.
+    assert_eq!(read_date("next friday", &ctx()), day(2026, 3, 13));
+    assert_eq!(read_date("tomorrow", &ctx()), day(2026, 3, 7));
+    assert_eq!(read_date("2027-03-01", &ctx()), day(2027, 3, 1));
+    assert_eq!(read_date("Dec 24", &ctx()), day(2026, 12, 24));
+    // Another "now": the same words name other days.
+    let later = ParseContext::new(
+        Utc.with_ymd_and_hms(2026, 12, 28, 9, 0, 0).unwrap(),
+        chrono_tz::Europe::Berlin,
+        DateOrder::DayFirst,
+    );
+    assert_eq!(read_date("tomorrow", &later), day(2026, 12, 29));
+    assert_eq!(read_date("03/04/2027", &later), day(2027, 4, 3));
+    for not_a_date in ["week view", "Room 101", "settings", "every monday", ""] {
+        assert_eq!(read_date(not_a_date, &ctx()), None, "{not_a_date}");
+    }
+}

@@ -3,9 +3,10 @@
 //! window shows.
 
 use super::*;
-use crate::quick_add::DateOrder;
+use crate::quick_add::{DateOrder, ParseContext};
 use crate::search::SearchQuery;
 use crate::view::{QuickAddPreview, QuickAddTarget, SearchResultsView};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 impl Chronos {
@@ -62,6 +63,12 @@ impl Chronos {
         let draft = self.preview_quick_add(text, zone, order).await?;
         let target = self.quick_add_target(&draft, chosen).await?;
         self.create_from_draft(&draft, &target).await
+    }
+
+    /// The day `text` names when it is nothing but a date ("next friday"), read now in `zone`.
+    pub fn read_date(&self, text: &str, zone: Tz, order: DateOrder) -> Option<NaiveDate> {
+        let ctx = ParseContext::new(self.clock().now(), zone, order);
+        crate::quick_add::read_date(text, &ctx)
     }
 
     async fn quick_add_name(&self, target: &CalendarRef) -> Result<String> {
