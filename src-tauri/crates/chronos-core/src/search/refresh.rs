@@ -74,13 +74,13 @@ impl State {
         if rebuilt {
             let mut b = Builder::default();
             seg.feed(&mut b);
-            store.open_rows(&key, &changed, |row| {
-                let (doc, parsed) = read(&row);
+            let read_rows = store.open_rows_map(&key, &changed, |row| read(&row))?;
+            for (doc, parsed) in read_rows {
                 let d = b.push(doc);
                 if let Some(p) = parsed {
                     b.add_words(d, p.words());
                 }
-            })?;
+            }
             seg = b.finish(rows.version);
         } else {
             store.open_rows(&key, &changed, |row| {

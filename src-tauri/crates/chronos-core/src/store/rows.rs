@@ -346,31 +346,41 @@ pub(super) fn read_rows(
     open_spread(rows, open_rows)
 }
 
-/// Opens `rows` with `open`, spread over the cores when there are enough of them to be worth a
-/// thread each. Each chunk is handed over by value, so its sealed bytes go as it is opened.
+/// Opens `rows` with `open`, spread over the cores (see `spread`).
 fn open_spread(
-    mut rows: Vec<SealedRow>,
+    rows: Vec<SealedRow>,
     open: impl Fn(Vec<SealedRow>) -> Result<Vec<OpenedRow>> + Sync,
 ) -> Result<Vec<OpenedRow>> {
+    spread(rows, 2_000, open)
+}
+
+/// Maps `items` with `f`, spread over the cores when there are at least `min` of them (fewer
+/// are not worth a thread each), keeping their order. Each chunk is handed over by value, so
+/// what it holds goes as it is mapped.
+pub(super) fn spread<T: Send, U: Send>(
+    mut items: Vec<T>,
+    min: usize,
+    f: impl Fn(Vec<T>) -> Result<Vec<U>> + Sync,
+) -> Result<Vec<U>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if threads < 2 || rows.len() < 2_000 {
-        return open(rows);
+    if threads < 2 || items.len() < min {
+        return f(items);
     }
-    let chunk = rows.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
     let mut chunks = Vec::with_capacity(threads);
-    while rows.len() > chunk {
-        let rest = rows.split_off(chunk);
-        chunks.push(std::mem::replace(&mut rows, rest));
+    while items.len() > chunk {
+        let rest = items.split_off(chunk);
+        chunks.push(std::mem::replace(&mut items, rest));
     }
-    chunks.push(rows);
+    chunks.push(items);
     let total = chunks.iter().map(Vec::len).sum();
-    let open = &open;
+    let f = &f;
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|c| scope.spawn(move || open(c)))
+            .map(|c| scope.spawn(move || f(c)))
             .collect();
         let mut out = Vec::with_capacity(total);
         for h in handles {

@@ -4,8 +4,8 @@
 
 use super::calendars::calendar_exists;
 use super::index::CalKey;
-use super::rows::event_aad;
-use super::Store;
+use super::rows::{event_aad, spread};
+use super::{Db, Store};
 use crate::error::Result;
 use crate::model::EventId;
 
@@ -63,6 +63,41 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Decrypts the given rows of one calendar and maps each with `map`, spread over the cores
+    /// (what the search index reads from a row is most of the work); rows deleted in the
+    /// meantime are left out. Order follows `rowids` within each chunk.
+    pub(crate) fn open_rows_map<U: Send>(
+        &self,
+        key: &CalKey,
+        rowids: &[i64],
+        map: impl Fn(OpenedRow<'_>) -> U + Sync,
+    ) -> Result<Vec<U>> {
+        let (account, calendar) = key;
+        let mut out = Vec::with_capacity(rowids.len());
+        for chunk in rowids.chunks(CHUNK) {
+            let db = self.db();
+            let sealed = sealed_rows(&db, key, chunk)?;
+            let keys = &db.keys;
+            let map = &map;
+            out.extend(spread(sealed, 256, |rows| {
+                rows.into_iter()
+                    .map(|(rowid, id, cancelled, blob)| {
+                        let plaintext = keys.open(
+                            &event_aad(&[account.as_str(), calendar.as_str(), &id]),
+                            &blob,
+                        )?;
+                        Ok(map(OpenedRow {
+                            rowid,
+                            cancelled,
+                            plaintext: &plaintext,
+                        }))
+                    })
+                    .collect()
+            })?);
+        }
+        Ok(out)
+    }
+
     /// Decrypts the given rows of one calendar and hands each to `f`; rows deleted in the
     /// meantime are left out. The writer lock is held for one chunk of rows at a time (their
     /// decryption included: it is a few milliseconds).
@@ -75,27 +110,7 @@ impl Store {
         let (account, calendar) = key;
         for chunk in rowids.chunks(CHUNK) {
             let db = self.db();
-            let sealed: Vec<(i64, String, bool, Vec<u8>)> = {
-                let ids: Vec<rusqlite::types::Value> = chunk
-                    .iter()
-                    .map(|&r| rusqlite::types::Value::Integer(r))
-                    .collect();
-                // By row id alone: naming the calendar too lets SQLite walk the calendar's
-                // whole index instead of looking the rows up.
-                let mut stmt = db.conn.prepare_cached(
-                    "SELECT rowid, event_id, cancelled, blob, account, calendar_id FROM events
-                     WHERE rowid IN rarray(?1)",
-                )?;
-                let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
-                let mut out = Vec::with_capacity(chunk.len());
-                while let Some(r) = rows.next()? {
-                    let (a, c): (String, String) = (r.get(4)?, r.get(5)?);
-                    if a == account.as_str() && c == calendar.as_str() {
-                        out.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
-                    }
-                }
-                out
-            };
+            let sealed = sealed_rows(&db, key, chunk)?;
             for (rowid, id, cancelled, blob) in sealed {
                 let plaintext = db.keys.open(
                     &event_aad(&[account.as_str(), calendar.as_str(), &id]),
@@ -110,4 +125,31 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A sealed row as read for the index: row id, event id, cancelled, blob.
+type SealedRow = (i64, String, bool, Vec<u8>);
+
+/// The sealed rows of `chunk` that still belong to the calendar `key`.
+fn sealed_rows(db: &Db, key: &CalKey, chunk: &[i64]) -> Result<Vec<SealedRow>> {
+    let (account, calendar) = key;
+    let ids: Vec<rusqlite::types::Value> = chunk
+        .iter()
+        .map(|&r| rusqlite::types::Value::Integer(r))
+        .collect();
+    // By row id alone: naming the calendar too lets SQLite walk the calendar's whole index
+    // instead of looking the rows up.
+    let mut stmt = db.conn.prepare_cached(
+        "SELECT rowid, event_id, cancelled, blob, account, calendar_id FROM events
+         WHERE rowid IN rarray(?1)",
+    )?;
+    let mut rows = stmt.query([std::rc::Rc::new(ids)])?;
+    let mut out = Vec::with_capacity(chunk.len());
+    while let Some(r) = rows.next()? {
+        let (a, c): (String, String) = (r.get(4)?, r.get(5)?);
+        if a == account.as_str() && c == calendar.as_str() {
+            out.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+    }
+    Ok(out)
 }
