@@ -4,7 +4,7 @@ set -euo pipefail
 PKGS=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libxdo-dev libssl-dev build-essential pkg-config file
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core xdg-utils desktop-file-utils
-  gnome-keyring libsecret-tools python3-venv)
+  gnome-keyring libsecret-tools python3-venv xdotool)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

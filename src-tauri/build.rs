@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "reset_local_copy",
     "take_pending_navigation",
     "first_month_shown",
+    "search_shown",
     "open_logs_folder",
     "open_link",
     "get_settings",

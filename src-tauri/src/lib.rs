@@ -68,6 +68,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::recovery::reset_local_copy,
             commands::app::take_pending_navigation,
             commands::app::first_month_shown,
+            commands::app::search_shown,
             commands::app::open_logs_folder,
             commands::app::open_link,
             commands::settings::get_settings,

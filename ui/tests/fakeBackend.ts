@@ -194,6 +194,7 @@ export class FakeBackend {
       case 'open_logs_folder':
       case 'take_pending_navigation':
       case 'first_month_shown':
+      case 'search_shown':
         return null;
       case 'create_event':
       case 'update_event': {

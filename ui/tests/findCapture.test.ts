@@ -87,6 +87,9 @@ describe('App: find and capture', () => {
     await waitFor(() => expect(screen.getAllByTestId('search-hit')).toHaveLength(2));
     expect(backend.callsOf('search_events')[0].args).toMatchObject({ query: 'stand' });
     expect(screen.getByTestId('search-results').textContent).toContain('Standing desk delivery');
+    // The page tells the shell how long the results took to be painted (the benchmark's figure).
+    await waitFor(() => expect(backend.callsOf('search_shown').length).toBeGreaterThan(0));
+    expect(backend.callsOf('search_shown')[0].args).toMatchObject({ hits: 2 });
     await fireEvent.keyDown(input, { key: 'Enter' });
     await waitFor(() => expect(screen.getByTestId('event-dialog')).toBeTruthy());
     expect(screen.getByTestId('calendar-view').dataset.view).toBe('day');

@@ -56,6 +56,13 @@ pub fn first_month_shown(events: u32) {
     crate::launch_timing::first_month_shown(events);
 }
 
+/// The page's word that search results were painted `ms` after the keystroke that asked for
+/// them (the benchmark reads it).
+#[tauri::command]
+pub fn search_shown(ms: u32, hits: u32) {
+    crate::launch_timing::search_shown(ms, hits);
+}
+
 #[tauri::command]
 pub fn open_logs_folder<R: Runtime>(app: AppHandle<R>, run: State<'_, RunInfo>) -> CmdResult<()> {
     std::fs::create_dir_all(&run.log_dir)

@@ -65,6 +65,8 @@ export const appInfo = () => call<AppInfo>('app_info');
 export const takePendingNavigation = () => call<PendingPage | null>('take_pending_navigation');
 /** Tells the shell the first month is on screen with its events (for the launch benchmark). */
 export const firstMonthShown = (events: number) => call<null>('first_month_shown', { events });
+/** How long search results took to be painted after the keystroke that asked for them. */
+export const searchShown = (ms: number, hits: number) => call<null>('search_shown', { ms, hits });
 export const openLogsFolder = () => call<void>('open_logs_folder');
 /** Opens an http(s)/mailto link in the system browser (the shell validates the scheme). */
 export const openLink = (url: string) => call<void>('open_link', { url });
