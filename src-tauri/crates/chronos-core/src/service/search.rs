@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+/// How long after start-up the background build of the search index begins.
+const FIRST_BUILD_AFTER: Duration = Duration::from_secs(5);
+
 /// Changes come in bursts (a sync's pages): the index catches up once the burst settles.
 const SETTLE: Duration = Duration::from_millis(500);
 
@@ -52,6 +55,9 @@ impl Chronos {
         let weak = self.downgrade();
         let mut changes = self.feed().subscribe().events;
         tokio::spawn(async move {
+            // Start-up first: the build reads every event on every core, and the first month
+            // and the start-up sync come before it. A search meanwhile builds what it needs.
+            tokio::time::sleep(FIRST_BUILD_AFTER).await;
             loop {
                 let Some(me) = weak.upgrade() else {
                     return;
