@@ -1,13 +1,14 @@
 // The window opens where the last run left it: the view, the day it was on, and the window's
 // size and place, across a restart on the same data directory. Also the sidebar's mini month
-// as a way there.
+// as a way there, and a quarter-hour event whose title stays inside its block.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { By, appNow, byTestId, eventually, launch, screenshot } from '../lib/app.js';
+import { By, appNow, byTestId, eventually, invoke, launch, screenshot } from '../lib/app.js';
+import { connectedApp, dayInWindowZone, showDay } from '../lib/calendar.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'chronos-e2e-memory-'));
 let app;
@@ -70,4 +71,36 @@ test('a day picked in the mini month, the week view and the window size come bac
   await screenshot(driver, '09-after-restart');
   assert.ok(Math.abs(rect.width - before.width) <= 2 && Math.abs(rect.height - before.height) <= 2,
     `the window came back ${rect.width}×${rect.height}, left at ${before.width}×${before.height}`);
+});
+
+test('a quarter-hour event in the day view shows its title inside its block', async () => {
+  await app?.stop();
+  let calendarId;
+  ({ app, calendarId } = await connectedApp());
+  const { driver } = app;
+  const start = new Date(Math.ceil(appNow() / 36e5) * 36e5);
+  const end = new Date(start.getTime() + 15 * 6e4);
+  const [account] = await invoke(driver, 'list_accounts');
+  const title = 'Quick check-in';
+  const created = await invoke(driver, 'create_event', {
+    input: { accountId: account.id, calendarId, title, start: start.toISOString(), end: end.toISOString(), allDay: false },
+  });
+  await showDay(driver, await dayInWindowZone(driver, start.toISOString()));
+  const box = await eventually(async () => {
+    const [el] = await driver.findElements(By.css(`[data-testid="calendar-event"][data-event-id="${created.id}"]`));
+    return el;
+  }, 30000, 'the new event in the day view');
+  await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', box);
+  const rects = await driver.executeScript(`
+    const el = arguments[0];
+    const t = el.querySelector('.chronos-event-title');
+    const r = (x) => { const b = x.getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: b.left, right: b.right }; };
+    return { box: r(el), title: r(t), text: t.textContent, compact: !!el.querySelector('.is-compact') };
+  `, box);
+  await screenshot(driver, '09-short-event');
+  assert.equal(rects.text, title);
+  assert.ok(rects.compact, 'a short event is drawn on one line');
+  assert.ok(rects.title.top >= rects.box.top - 1 && rects.title.bottom <= rects.box.bottom + 1,
+    `the title (${JSON.stringify(rects.title)}) inside its block (${JSON.stringify(rects.box)})`);
+  assert.ok(rects.title.right - rects.title.left > 20, 'the title has room to be read');
 });
