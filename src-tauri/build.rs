@@ -47,6 +47,8 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "account_time_zone",
     "set_settings",
+    "get_last_view",
+    "set_last_view",
     "sync_now",
     "sync_status",
 ];

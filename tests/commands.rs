@@ -48,6 +48,35 @@ fn settings_round_trip_and_persist_in_the_data_dir() {
 }
 
 #[test]
+fn the_last_view_is_kept_in_the_data_dir_for_the_next_start() {
+    let t = start();
+    assert_eq!(
+        call(&t.main, "get_last_view", json!({})).unwrap(),
+        Value::Null
+    );
+    let last = json!({ "view": "week", "date": "2027-01-15" });
+    call(&t.main, "set_last_view", json!({ "lastView": last })).unwrap();
+    assert_eq!(call(&t.main, "get_last_view", json!({})).unwrap(), last);
+    // Where the next start reads it: beside the settings of this mode.
+    let dir = t.data.path().join("demo");
+    let store = chronos_core::ui_state::UiStateStore::load(&dir);
+    assert_eq!(
+        serde_json::to_value(store.get().last_view).unwrap(),
+        last,
+        "read back from {}",
+        dir.display()
+    );
+
+    for bad in [
+        json!({ "view": "year", "date": "2027-01-15" }),
+        json!({ "view": "day", "date": "2027-02-30" }),
+    ] {
+        assert!(call(&t.main, "set_last_view", json!({ "lastView": bad })).is_err());
+    }
+    assert_eq!(call(&t.main, "get_last_view", json!({})).unwrap(), last);
+}
+
+#[test]
 fn invalid_settings_are_rejected_with_the_field() {
     let t = start();
     let mut bad = call(&t.main, "get_settings", json!({})).unwrap();

@@ -88,6 +88,8 @@ fn bindings() -> String {
         settings::LogLevel::decl(),
         settings::Settings::decl(),
         chronos_core::settings::AccountTimeZone::decl(),
+        chronos_core::ui_state::CalendarMode::decl(),
+        chronos_core::ui_state::LastView::decl(),
         view::AccountState::decl(),
         view::AccountListItem::decl(),
         view::CalendarView::decl(),

@@ -20,6 +20,7 @@ pub mod reminders;
 pub mod settings;
 pub mod tray;
 pub mod window;
+pub mod window_place;
 
 pub use chronos_core::launch::{self, Launch};
 use settings::SettingsStore;
@@ -30,7 +31,6 @@ use tauri::{App, Builder, Manager, Runtime};
 pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
     builder
         .manage(deep_link::PendingOpen::default())
-        .manage(window::LastPlace::default())
         .setup(move |app| {
             init_state(app, &launch)?;
             if launch.desktop {
@@ -74,6 +74,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::settings::get_settings,
             commands::settings::account_time_zone,
             commands::settings::set_settings,
+            commands::view::get_last_view,
+            commands::view::set_last_view,
             commands::sync::sync_now,
             commands::sync::sync_status,
         ])
@@ -104,6 +106,9 @@ pub fn init_state<R: Runtime>(
     );
     let interval = settings.get().sync_interval();
     app.manage(settings);
+    let ui_state = chronos_core::ui_state::UiStateStore::load(data_dir);
+    app.manage(window_place::LastPlace::new(ui_state.get().window));
+    app.manage(ui_state);
     let clock = clock::AppClock::new(launch.clock);
     app.manage(clock.clone());
     let engine = tauri::async_runtime::block_on(engine::open(&run, interval, &clock));
@@ -209,6 +214,9 @@ pub fn run() {
         .build(tauri::generate_context!())
         .expect("error while building Chronos")
         .run(|app, event| {
+            if let tauri::RunEvent::Exit = &event {
+                window_place::app_exiting(app);
+            }
             // The last window closed (not Quit, which gives a code): stay in the tray if asked.
             if let tauri::RunEvent::ExitRequested {
                 code: None, api, ..

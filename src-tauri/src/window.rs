@@ -4,44 +4,12 @@
 //! process and everything the page drew, hundreds of megabytes for a day in the tray. It is built
 //! again, where it was, when it is next shown.
 
-use std::sync::Mutex;
+use crate::window_place::{self, LastPlace};
 use tauri::webview::PageLoadEvent;
-use tauri::{
-    AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow,
-    WebviewWindowBuilder, WindowEvent,
-};
+use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder, WindowEvent};
 use tauri_plugin_opener::OpenerExt;
 
 pub const MAIN: &str = "main";
-
-/// Where the window was when it was closed to the tray, so it comes back the same.
-#[derive(Default)]
-pub struct LastPlace(Mutex<Option<Place>>);
-
-#[derive(Clone, Copy)]
-struct Place {
-    size: PhysicalSize<u32>,
-    position: PhysicalPosition<i32>,
-    maximized: bool,
-}
-
-impl LastPlace {
-    fn remember<R: Runtime>(&self, w: &tauri::Window<R>) {
-        let (Ok(size), Ok(position)) = (w.inner_size(), w.outer_position()) else {
-            return;
-        };
-        let maximized = w.is_maximized().unwrap_or(false);
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Place {
-            size,
-            position,
-            maximized,
-        });
-    }
-
-    fn get(&self) -> Option<Place> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// Brings the main window to the front (from the tray, a deep link, or a second launch),
 /// building it again when it was closed to the tray.
@@ -88,7 +56,7 @@ pub fn is_external_link(url: &url::Url) -> bool {
 
 /// Builds the main window from its `tauri.conf.json` entry (which has `create: false`), adding
 /// what config cannot say: links leave for the system browser instead of replacing the app.
-/// It is shown at once, where it was when it was last closed to the tray.
+/// It is shown at once, where it was when it was last closed (to the tray, or at the last exit).
 pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
@@ -101,10 +69,12 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindo
     let dev_url = app.config().build.dev_url.clone();
     let handle = app.clone();
     let page_clock = app.state::<crate::clock::AppClock>().page_script();
-    let place = app.try_state::<LastPlace>().and_then(|p| p.get());
+    let has_place = app
+        .try_state::<LastPlace>()
+        .is_some_and(|p| p.get().is_some());
     let window = WebviewWindowBuilder::from_config(app, &config)?
         // Put back where it was before it is shown, so it does not jump.
-        .visible(place.is_none())
+        .visible(!has_place)
         .initialization_script(&page_clock)
         .on_navigation(move |url| {
             if is_app_url(url, dev_url.as_ref()) {
@@ -128,12 +98,7 @@ pub fn create_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindo
             }
         })
         .build()?;
-    if let Some(place) = place {
-        let _ = window.set_size(place.size);
-        let _ = window.set_position(place.position);
-        if place.maximized {
-            let _ = window.maximize();
-        }
+    if window_place::restore(app, &window) {
         window.show()?;
     }
     Ok(window)
@@ -176,12 +141,13 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
             chronos.window_focused();
         }
     }
+    if let WindowEvent::Moved(_) | WindowEvent::Resized(_) = event {
+        window_place::moved(window);
+    }
     // The close goes ahead either way; the app's exit is what staying in the tray prevents.
     if let WindowEvent::CloseRequested { .. } = event {
+        window_place::closing(window);
         if stays_in_tray(window.app_handle(), has_tray) {
-            if let Some(place) = window.app_handle().try_state::<LastPlace>() {
-                place.remember(window);
-            }
             report_view(window.app_handle(), false);
         }
     }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../src/App.svelte';
 import { FakeBackend, calendar, connectedWorld, emptyWorld, event } from './fakeBackend';
-import { nowDate } from '../src/lib/clock';
+import { DateTime } from 'luxon';
+import { nowDate, now as clockNow } from '../src/lib/clock';
 
 /** The month view opens on the current month, so the event must fall in it. */
 const today = () => nowDate().toISOString().slice(0, 10);
@@ -494,8 +495,9 @@ describe('App', () => {
     backend.world.settings = { ...backend.world.settings, displayTimeZone: null, followAccountTimeZone: true };
     await start(backend);
     expect(backend.callsOf('account_time_zone')[0].args).toEqual({ refresh: false });
-    // The month starts on its 1st in Auckland (the day before in UTC): the date box says the 1st.
-    await waitFor(() => expect((screen.getByTestId('goto-date') as HTMLInputElement).value).toMatch(/-01$/));
+    // The date box says the day in view: today as it is in Auckland, not in UTC.
+    const aucklandToday = () => DateTime.fromMillis(clockNow(), { zone: 'Pacific/Auckland' }).toISODate();
+    await waitFor(() => expect((screen.getByTestId('goto-date') as HTMLInputElement).value).toBe(aucklandToday()));
     await fireEvent.click(screen.getByTestId('new-event'));
     expect((screen.getByTestId('event-timezone') as HTMLInputElement).value).toBe('Pacific/Auckland');
     await fireEvent.keyDown(window, { key: 'Escape' });

@@ -11,6 +11,7 @@ import type {
   Conflict,
   DayMore,
   EventView,
+  LastView,
   PendingChange,
   Settings,
   SyncStatus,
@@ -28,6 +29,8 @@ export interface World {
   changes: PendingChange[];
   conflicts: Conflict[];
   settings: Settings;
+  /** What `get_last_view` answers and `set_last_view` keeps. */
+  lastView?: LastView | null;
   /** What `account_time_zone` answers (Google's `settings` → `timezone` of the first account). */
   accountZone?: string;
 }
@@ -174,6 +177,11 @@ export class FakeBackend {
       case 'set_settings':
         w.settings = args.settings as Settings;
         return w.settings;
+      case 'get_last_view':
+        return w.lastView ?? null;
+      case 'set_last_view':
+        w.lastView = args.lastView as LastView;
+        return null;
       case 'connect_account': {
         const account: AccountView = { id: 'ada@example.com', status: 'connected', lastSyncAt: null };
         w.accounts = [account];

@@ -10,3 +10,4 @@ pub mod outbox;
 pub mod recovery;
 pub mod settings;
 pub mod sync;
+pub mod view;

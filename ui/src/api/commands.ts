@@ -18,6 +18,7 @@ import type {
   EventsInRange,
   MonthView,
   EventView,
+  LastView,
   LocalReset,
   PendingPage,
   PendingChange,
@@ -195,6 +196,10 @@ export const resolveConflict = (conflictId: string, resolution: ConflictResoluti
 
 export const getSettings = () => call<Settings>('get_settings');
 export const setSettings = (settings: Settings) => call<Settings>('set_settings', { settings });
+
+// ---------------------------------------------------------------- the view for the next start
+export const getLastView = () => call<LastView | null>('get_last_view');
+export const setLastView = (lastView: LastView) => call<null>('set_last_view', { lastView });
 /** The first account's own time zone (saved copy; `refresh` asks Google). Null without an account. */
 export const accountTimeZone = (refresh = false) =>
   call<AccountTimeZone | null>('account_time_zone', { refresh });

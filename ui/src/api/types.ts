@@ -24,6 +24,7 @@ export type {
   DayMore,
   MonthView,
   EventView,
+  LastView,
   LocalReset,
   LogLevel,
   NavigateDate,

@@ -57,10 +57,31 @@ export function eventStatusText(ev: Pick<EventView, 'pending' | 'conflict'>): st
   return null;
 }
 
-/** The inside of an event element, built from text nodes (never HTML). */
-export function eventContentNodes(ev: EventView, timeText: string): Node[] {
+/** Timed events up to this long are drawn on one line in the week and day grids. */
+export const COMPACT_EVENT_MINUTES = 45;
+
+/**
+ * Whether a timed event in a time grid is too short for its time range and title on two lines:
+ * it then shows "10:00 Title" on one line, so the title stays visible.
+ */
+export function isCompactEvent(viewType: string, start: Date | null, end: Date | null, allDay: boolean): boolean {
+  if (allDay || !viewType.startsWith('timeGrid') || !start || !end) return false;
+  return end.getTime() - start.getTime() <= COMPACT_EVENT_MINUTES * 60_000;
+}
+
+/** "10:00 - 10:30" → "10:00": the start alone (FullCalendar joins start and end with a dash). */
+export function startTimeText(timeText: string): string {
+  return timeText.split(/\s+[-–]\s+/)[0];
+}
+
+/**
+ * The inside of an event element, built from text nodes (never HTML). `compact`: one line,
+ * the start time and the title.
+ */
+export function eventContentNodes(ev: EventView, timeText: string, compact = false): Node[] {
   const wrap = document.createElement('div');
-  wrap.className = 'chronos-event-body';
+  wrap.className = compact ? 'chronos-event-body is-compact' : 'chronos-event-body';
+  if (compact) timeText = startTimeText(timeText);
   if (ev.conflict) {
     const mark = document.createElement('span');
     mark.className = 'chronos-event-mark';

@@ -25,6 +25,7 @@ pub mod service;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod ui_state;
 pub mod view;
 pub mod zone;
 

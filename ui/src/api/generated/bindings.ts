@@ -71,6 +71,14 @@ export type AccountTimeZone = { accountId: string,
  */
 timeZone: string, };
 
+export type CalendarMode = "month" | "week" | "day" | "agenda";
+
+export type LastView = { view: CalendarMode, 
+/**
+ * "YYYY-MM-DD".
+ */
+date: string, };
+
 export type AccountState = "connected" | "needs_reauth" | "syncing" | "error";
 
 export type AccountView = { 
