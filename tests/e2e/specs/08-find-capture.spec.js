@@ -135,3 +135,24 @@ test('Google Calendar keys: m, n and p move by months, t comes back, c opens the
   const settings = await invoke(driver, 'get_settings');
   assert.ok(settings, 'the app still answers');
 });
+
+test('arrows walk the events on screen and Enter opens the one reached', async () => {
+  const { driver } = app;
+  await press('m');
+  await eventually(async () => (await driver.findElements(By.css('[data-testid="calendar-event"]'))).length > 1,
+    20000, 'events in the month');
+  const first = await driver.executeScript(`
+    const el = document.querySelector('[data-testid="calendar-event"]');
+    el.focus();
+    return el.dataset.eventId;`);
+  await press(Key.ARROW_RIGHT);
+  const reached = await driver.executeScript('return document.activeElement.dataset.eventId ?? null');
+  assert.ok(reached && reached !== first, `focus moved from ${first} to another event: ${reached}`);
+  await press(Key.ENTER);
+  const dialog = await byTestId(driver, 'event-dialog');
+  assert.ok(await dialog.isDisplayed());
+  await press(Key.ESCAPE);
+  await eventually(async () => (await driver.findElements(By.css('[data-testid="event-dialog"]'))).length === 0,
+    10000, 'the event to close');
+});
+

@@ -16,6 +16,8 @@ export interface EventDialogState {
   event: EventView | null;
   initial: EventForm;
   startInEdit: boolean;
+  /** Opened by the Delete key: the dialog starts by asking to confirm the deletion. */
+  startDeleting?: boolean;
   busy: boolean;
   error: string | null;
   errorField: string | null;
@@ -58,12 +60,13 @@ export class EventEditing {
     this.openCreate(newEventSlot(viewDay, DateTime.now().setZone(zone), zone));
   };
 
-  openEvent = (ev: EventView) => {
+  openEvent = (ev: EventView, deleting = false) => {
     this.dialog = {
       key: ++this.#lastKey,
       event: ev,
       initial: formFromEvent(ev, this.#state.displayZone),
       startInEdit: false,
+      startDeleting: deleting,
       busy: false,
       error: null,
       errorField: null,
