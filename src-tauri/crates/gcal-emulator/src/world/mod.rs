@@ -1,6 +1,7 @@
 //! A world: the accounts, their calendars and events an emulator starts with. Plain data, read
 //! from and written to JSON fixtures, or generated from a seed (`generate`).
 
+mod demo;
 mod generate;
 mod state;
 
@@ -39,12 +40,12 @@ impl World {
 
     /// The realistic world of demo mode: two accounts around today's date.
     pub fn demo() -> World {
-        generate::demo(chrono::Utc::now().date_naive())
+        demo::demo(chrono::Utc::now().date_naive())
     }
 
     /// The demo world around another day (a pinned clock's).
     pub fn demo_around(anchor: chrono::NaiveDate) -> World {
-        generate::demo(anchor)
+        demo::demo(anchor)
     }
 
     pub fn generate(spec: GenSpec) -> World {
