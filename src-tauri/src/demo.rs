@@ -27,8 +27,13 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Starts the emulator with the demo world spread around `today` (the app clock's date).
-    pub async fn start(data_dir: &Path, today: chrono::NaiveDate) -> Result<Demo, AppError> {
+    /// Starts the emulator with the demo world spread around `today` (the app clock's date) for
+    /// a person living in `zone` (the computer's), so its working hours show as working hours.
+    pub async fn start(
+        data_dir: &Path,
+        today: chrono::NaiveDate,
+        zone: chrono_tz::Tz,
+    ) -> Result<Demo, AppError> {
         chronos_core::launch::reset_demo_store(data_dir)?;
         let port = match std::env::var(ENV_EMULATOR_PORT) {
             Ok(p) => p.parse::<u16>().map_err(|_| {
@@ -42,7 +47,7 @@ impl Demo {
         let config = EmulatorConfig {
             port,
             auto_approve: true,
-            world: gcal_emulator::World::demo_around(today),
+            world: gcal_emulator::World::demo_in(today, zone),
             ..EmulatorConfig::default()
         };
         let emulator = gcal_emulator::start(config)

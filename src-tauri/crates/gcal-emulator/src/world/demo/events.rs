@@ -11,9 +11,6 @@ use crate::store::ids::new_event_id;
 use crate::store::recurrence::Series;
 use crate::store::time::fmt_in_zone;
 
-/// The demo user's zone: every demo calendar and the account's setting use it.
-pub const ZONE: Tz = chrono_tz::Europe::Berlin;
-
 /// A wall-clock time of day (hours and minutes) in the demo zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct At(pub u32, pub u32);
@@ -32,33 +29,40 @@ impl At {
     }
 }
 
-/// The instant `at` on `day` in the demo zone (the earlier one on a fall-back night, the hour
-/// after a spring-forward gap).
-pub fn instant(day: NaiveDate, at: At) -> DateTime<Utc> {
+/// The instant `at` on `day` in `zone` (the earlier one on a fall-back night, the hour after a
+/// spring-forward gap).
+pub fn instant(day: NaiveDate, at: At, zone: Tz) -> DateTime<Utc> {
     let local = day.and_time(at.time());
-    ZONE.from_local_datetime(&local)
+    zone.from_local_datetime(&local)
         .earliest()
         .or_else(|| {
-            ZONE.from_local_datetime(&(local + Duration::hours(1)))
+            zone.from_local_datetime(&(local + Duration::hours(1)))
                 .earliest()
         })
         .expect("a wall-clock time exists within an hour")
         .with_timezone(&Utc)
 }
 
-fn zoned(t: DateTime<Utc>) -> Value {
-    json!({ "dateTime": fmt_in_zone(t, ZONE), "timeZone": ZONE.name() })
+fn zoned(t: DateTime<Utc>, zone: Tz) -> Value {
+    json!({ "dateTime": fmt_in_zone(t, zone), "timeZone": zone.name() })
 }
 
-/// A confirmed timed event of `minutes` from `at` on `day`.
-pub fn timed(rng: &mut StdRng, summary: &str, day: NaiveDate, at: At, minutes: u32) -> Value {
-    let start = instant(day, at);
+/// A confirmed timed event of `minutes` from `at` on `day` in `zone`.
+pub fn timed(
+    rng: &mut StdRng,
+    zone: Tz,
+    summary: &str,
+    day: NaiveDate,
+    at: At,
+    minutes: u32,
+) -> Value {
+    let start = instant(day, at, zone);
     json!({
         "id": new_event_id(rng),
         "summary": summary,
         "status": "confirmed",
-        "start": zoned(start),
-        "end": zoned(start + Duration::minutes(i64::from(minutes))),
+        "start": zoned(start, zone),
+        "end": zoned(start + Duration::minutes(i64::from(minutes)), zone),
     })
 }
 
@@ -131,23 +135,29 @@ pub enum Change {
     Cancelled,
 }
 
-/// The series `master`'s first instance at or after `from`, skipping `skip` more, changed as
+/// The series `master`'s (in `zone`) first instance at or after `from`, skipping `skip` more, changed as
 /// `change` says: the instance resource Google keeps for such an exception.
-pub fn exception(master: &Value, from: DateTime<Utc>, skip: usize, change: Change) -> Value {
+pub fn exception(
+    master: &Value,
+    zone: Tz,
+    from: DateTime<Utc>,
+    skip: usize,
+    change: Change,
+) -> Value {
     let body = master.as_object().expect("an event object").clone();
-    let series = Series::of(&body, ZONE).expect("a recurring event");
+    let series = Series::of(&body, zone).expect("a recurring event");
     let occurrences = series.occurrences(Some(from), from + Duration::days(120));
     let occ = occurrences
         .get(skip)
         .expect("the series runs past the anchor");
-    let base = EventRec::new(body, 0, ZONE);
+    let base = EventRec::new(body, 0, zone);
     let mut inst: Map<String, Value> = instance_body(&base, &series, occ);
     inst.remove("etag");
     match change {
         Change::MovedBy(by) => {
             let start = occ.start + by;
-            inst.insert("start".into(), zoned(start));
-            inst.insert("end".into(), zoned(start + series.duration));
+            inst.insert("start".into(), zoned(start, zone));
+            inst.insert("end".into(), zoned(start + series.duration, zone));
         }
         Change::Cancelled => {
             inst.insert("status".into(), json!("cancelled"));

@@ -33,7 +33,6 @@ pub fn calendar(anchor: NaiveDate) -> CalendarSpec {
         id: HOLIDAYS_ID.into(),
         summary: "Holidays in Germany".into(),
         description: Some("Holidays and Observances in Germany".into()),
-        time_zone: super::events::ZONE.name().into(),
         color_id: "8".into(),
         access_role: "reader".into(),
         default_reminders: Vec::new(),

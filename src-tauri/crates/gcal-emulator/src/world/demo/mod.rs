@@ -10,9 +10,8 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use events::ZONE;
-
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -57,12 +56,16 @@ const ROOMS: &[&str] = &[
     "https://meet.example/abc-defg-hij",
 ];
 
-/// The demo world around `anchor`: `demo@chronos.example` with its own calendar, Work, Family,
-/// Sport and the read-only holidays; `work@chronos.example`, a colleague, with its own and Team.
-pub fn demo(anchor: NaiveDate) -> World {
+/// Where the demo person lives unless told otherwise.
+pub const DEMO_ZONE: Tz = chrono_tz::Europe::Berlin;
+
+/// The demo world around `anchor` for a person in `zone`: `demo@chronos.example` with its own
+/// calendar, Work, Family, Sport and the read-only holidays; `work@chronos.example`, a colleague,
+/// with its own and Team. Every time of day is a wall-clock time in `zone`.
+pub fn demo(anchor: NaiveDate, zone: Tz) -> World {
     let mut rng = StdRng::seed_from_u64(SEED);
     let days_off = holidays::days_off(anchor);
-    let mut me = Plan::new(anchor, days_off.clone());
+    let mut me = Plan::new(anchor, zone, days_off.clone());
     let primary = own_calendar(DEMO_USER, working_week(&mut rng, &mut me, DEMO_USER));
     let events = work(&mut rng, &mut me);
     let work = calendar(&mut rng, "Work", "8", events);
@@ -70,28 +73,34 @@ pub fn demo(anchor: NaiveDate) -> World {
     let sport = calendar(&mut rng, "Sport", "22", events);
     let events = family(&mut rng, &mut me);
     let family = calendar(&mut rng, "Family", "15", events);
+    let holidays = holidays::calendar(anchor);
     let demo = account(
         DEMO_USER,
-        vec![primary, work, family, sport, holidays::calendar(anchor)],
+        zone,
+        vec![primary, work, family, sport, holidays],
     );
 
-    let mut colleague = Plan::new(anchor, days_off);
+    let mut colleague = Plan::new(anchor, zone, days_off);
     let own = own_calendar(COLLEAGUE, working_week(&mut rng, &mut colleague, COLLEAGUE));
     let events = team(&mut rng, &mut colleague);
     let team = calendar(&mut rng, "Team", "8", events);
     World {
         clients: Vec::new(),
-        accounts: vec![demo, account(COLLEAGUE, vec![own, team])],
+        accounts: vec![demo, account(COLLEAGUE, zone, vec![own, team])],
     }
 }
 
-fn account(email: &str, calendars: Vec<CalendarSpec>) -> AccountSpec {
+/// The account and each of its calendars are set to `zone`, as Google sets a new user's.
+fn account(email: &str, zone: Tz, mut calendars: Vec<CalendarSpec>) -> AccountSpec {
+    for c in &mut calendars {
+        c.time_zone = zone.name().into();
+    }
     let mut acc = AccountSpec {
         email: email.into(),
         calendars,
         ..AccountSpec::default()
     };
-    acc.settings.insert("timezone".into(), ZONE.name().into());
+    acc.settings.insert("timezone".into(), zone.name().into());
     acc
 }
 
@@ -99,7 +108,6 @@ fn own_calendar(email: &str, events: Vec<Value>) -> CalendarSpec {
     CalendarSpec {
         id: email.into(),
         summary: email.into(),
-        time_zone: ZONE.name().into(),
         color_id: "1".into(),
         primary: true,
         events,
@@ -114,7 +122,6 @@ fn calendar(rng: &mut StdRng, summary: &str, color_id: &str, events: Vec<Value>)
     CalendarSpec {
         id: format!("c_{hex}@group.calendar.google.com"),
         summary: summary.into(),
-        time_zone: ZONE.name().into(),
         color_id: color_id.into(),
         events,
         ..CalendarSpec::default()
@@ -149,11 +156,12 @@ fn working_week(rng: &mut StdRng, plan: &mut Plan, owner: &str) -> Vec<Value> {
     let standup = located(standup, ROOMS[2]);
     out.push(exception(
         &standup,
+        plan.zone(),
         from,
         3,
         Change::MovedBy(Duration::minutes(30)),
     ));
-    out.push(exception(&standup, from, 6, Change::Cancelled));
+    out.push(exception(&standup, plan.zone(), from, 6, Change::Cancelled));
     out.push(standup);
 
     let team = plan.series(rng, "Team meeting", &[Tue], At(10, 0), 60, 1);
@@ -165,11 +173,12 @@ fn working_week(rng: &mut StdRng, plan: &mut Plan, owner: &str) -> Vec<Value> {
     );
     out.push(exception(
         &team,
+        plan.zone(),
         from,
         1,
         Change::MovedBy(Duration::days(1)),
     ));
-    out.push(exception(&team, from, 3, Change::Cancelled));
+    out.push(exception(&team, plan.zone(), from, 3, Change::Cancelled));
     out.push(team);
 
     let alex = plan.series(rng, "1:1 with Alex", &[Thu], At(11, 0), 30, 2);
@@ -206,7 +215,7 @@ fn lunch(rng: &mut StdRng, plan: &mut Plan, day: NaiveDate) -> Value {
         [45, 60][rng.gen_range(0..2)]
     };
     plan.book(day, at, minutes);
-    let ev = colored(timed(rng, summary, day, at, minutes), "2");
+    let ev = colored(timed(rng, plan.zone(), summary, day, at, minutes), "2");
     if rng.gen_bool(0.4) {
         located(ev, "Café Mondial")
     } else {
@@ -219,7 +228,7 @@ fn meeting(rng: &mut StdRng, plan: &mut Plan, day: NaiveDate, owner: &str) -> Op
     let minutes = *[30, 30, 45, 60, 60, 90].choose(rng).expect("non-empty");
     let at = plan.find_slot(rng, day, At(9, 0), At(18, 0), minutes)?;
     let summary = *MEETINGS.choose(rng).expect("non-empty");
-    let mut ev = timed(rng, summary, day, at, minutes);
+    let mut ev = timed(rng, plan.zone(), summary, day, at, minutes);
     if rng.gen_bool(0.5) {
         ev = located(ev, ROOMS.choose(rng).expect("non-empty"));
     }
@@ -264,7 +273,7 @@ fn work(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
         }
         if rng.gen_bool(0.35) {
             if let Some(at) = plan.find_slot(rng, day, At(9, 0), At(17, 0), 120) {
-                out.push(timed(rng, "Focus time", day, at, 120));
+                out.push(timed(rng, plan.zone(), "Focus time", day, at, 120));
             }
         }
     }
@@ -273,7 +282,7 @@ fn work(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
     plan.book(out_day, At(7, 10), 85);
     plan.book(back_day, At(18, 40), 70);
     out.push(located(
-        timed(rng, "Flight to Munich", out_day, At(7, 10), 85),
+        timed(rng, plan.zone(), "Flight to Munich", out_day, At(7, 10), 85),
         "BER → MUC",
     ));
     out.push(located(
@@ -281,7 +290,7 @@ fn work(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
         "ICM Munich",
     ));
     out.push(located(
-        timed(rng, "Flight home", back_day, At(18, 40), 70),
+        timed(rng, plan.zone(), "Flight home", back_day, At(18, 40), 70),
         "MUC → BER",
     ));
     out
@@ -297,8 +306,14 @@ fn sport(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
     );
     let yoga = plan.series(rng, "Yoga", &[Wed], At(7, 30), 60, 1);
     let mut out = vec![
-        exception(&gym, from, 2, Change::MovedBy(Duration::hours(1))),
-        exception(&gym, from, 5, Change::Cancelled),
+        exception(
+            &gym,
+            plan.zone(),
+            from,
+            2,
+            Change::MovedBy(Duration::hours(1)),
+        ),
+        exception(&gym, plan.zone(), from, 5, Change::Cancelled),
         gym,
         located(yoga, "Studio Sonne"),
     ];
@@ -308,7 +323,7 @@ fn sport(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
             _ => ("Running", At(9, 30), 0.6),
         };
         if rng.gen_bool(chance) {
-            out.push(timed(rng, what, day, at, 60));
+            out.push(timed(rng, plan.zone(), what, day, at, 60));
         }
     }
     out
@@ -320,32 +335,42 @@ fn family(rng: &mut StdRng, plan: &mut Plan) -> Vec<Value> {
     for day in plan.weekend_days() {
         if day.weekday() == Weekday::Sat {
             if rng.gen_bool(0.6) {
-                out.push(timed(rng, "Groceries", day, At(10, 30), 60));
+                out.push(timed(rng, plan.zone(), "Groceries", day, At(10, 30), 60));
             }
             if rng.gen_bool(0.3) {
-                let ev = timed(rng, "Dinner with friends", day, At(19, 30), 150);
+                let ev = timed(
+                    rng,
+                    plan.zone(),
+                    "Dinner with friends",
+                    day,
+                    At(19, 30),
+                    150,
+                );
                 out.push(located(ev, "Trattoria Roma"));
             }
         } else if rng.gen_bool(0.5) {
             let (what, at) = *[("Family brunch", At(11, 0)), ("Family dinner", At(18, 0))]
                 .choose(rng)
                 .expect("non-empty");
-            out.push(timed(rng, what, day, at, 120));
+            out.push(timed(rng, plan.zone(), what, day, at, 120));
         } else if rng.gen_bool(0.4) {
-            out.push(timed(rng, "Call with Mum", day, At(17, 0), 45));
+            out.push(timed(rng, plan.zone(), "Call with Mum", day, At(17, 0), 45));
         }
     }
     let anchor = plan.anchor();
     let evening = plan.next(anchor + Duration::days(5), Weekday::Tue);
-    let ev = reminded(timed(rng, "Parents' evening", evening, At(19, 0), 90), 60);
+    let ev = reminded(
+        timed(rng, plan.zone(), "Parents' evening", evening, At(19, 0), 90),
+        60,
+    );
     out.push(located(ev, "Springfield Primary School"));
     let dentist = plan.next(anchor - Duration::days(10), Weekday::Fri);
     out.push(located(
-        timed(rng, "Dentist", dentist, At(8, 0), 45),
+        timed(rng, plan.zone(), "Dentist", dentist, At(8, 0), 45),
         "Main Street 5, Springfield",
     ));
     let haircut = plan.next(anchor + Duration::days(2), Weekday::Sat);
-    out.push(timed(rng, "Haircut", haircut, At(12, 0), 45));
+    out.push(timed(rng, plan.zone(), "Haircut", haircut, At(12, 0), 45));
     let birthday = anchor + Duration::days(9);
     let first = NaiveDate::from_ymd_opt(anchor.year() - 3, birthday.month(), birthday.day())
         .unwrap_or(birthday - Duration::days(3 * 365));

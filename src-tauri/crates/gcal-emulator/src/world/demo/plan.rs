@@ -2,6 +2,7 @@
 //! free slots for more — so meetings neither overlap nor leave working hours.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use serde_json::Value;
@@ -14,15 +15,18 @@ pub const SPAN_DAYS: i64 = 56;
 
 pub struct Plan {
     anchor: NaiveDate,
+    /// Where this person lives: every time of day is a wall-clock time here.
+    zone: Tz,
     days_off: BTreeSet<NaiveDate>,
-    /// Booked minutes of the day, as [start, end) in the demo zone.
+    /// Booked minutes of the day, as [start, end) on the wall clock.
     busy: HashMap<NaiveDate, Vec<(u32, u32)>>,
 }
 
 impl Plan {
-    pub fn new(anchor: NaiveDate, days_off: BTreeSet<NaiveDate>) -> Plan {
+    pub fn new(anchor: NaiveDate, zone: Tz, days_off: BTreeSet<NaiveDate>) -> Plan {
         Plan {
             anchor,
+            zone,
             days_off,
             busy: HashMap::new(),
         }
@@ -32,9 +36,13 @@ impl Plan {
         self.anchor
     }
 
-    /// The anchor day's midnight in the demo zone.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// The anchor day's midnight in the person's zone.
     pub fn anchor_instant(&self) -> DateTime<Utc> {
-        instant(self.anchor, At(0, 0))
+        instant(self.anchor, At(0, 0), self.zone)
     }
 
     fn days(&self) -> impl Iterator<Item = NaiveDate> {
@@ -121,7 +129,7 @@ impl Plan {
         if interval > 1 {
             rule.push_str(&format!(";INTERVAL={interval}"));
         }
-        recurring(timed(rng, summary, first, at, minutes), &rule)
+        recurring(timed(rng, self.zone, summary, first, at, minutes), &rule)
     }
 }
 

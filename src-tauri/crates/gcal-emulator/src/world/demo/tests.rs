@@ -5,17 +5,22 @@ use super::plan::{is_weekend, SPAN_DAYS};
 use super::*;
 use crate::store::recurrence::Series;
 use chrono::{DateTime, NaiveTime, Timelike, Utc};
+use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashSet};
 
-/// Two pinned days of the clock matrix: early December (Christmas ahead) and Easter Sunday 2027.
-fn anchors() -> [NaiveDate; 2] {
+/// Two pinned days of the clock matrix, each with the zone the person lives in: early December
+/// in Berlin (Christmas ahead), and Easter Sunday 2027 in New York (both sides of its DST change).
+fn cases() -> [(NaiveDate, Tz); 2] {
     [
-        NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
-        NaiveDate::from_ymd_opt(2027, 3, 28).unwrap(),
+        (NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(), DEMO_ZONE),
+        (
+            NaiveDate::from_ymd_opt(2027, 3, 28).unwrap(),
+            chrono_tz::America::New_York,
+        ),
     ]
 }
 
-/// A timed occurrence as a calendar shows it: title and start in the demo zone.
+/// A timed occurrence as a calendar shows it: title and start in the person's zone.
 #[derive(Debug, Clone)]
 struct Shown {
     summary: String,
@@ -29,16 +34,16 @@ fn instant_of(v: &Value) -> Option<DateTime<Utc>> {
 
 /// Every timed occurrence of `cal` within the demo's span of `anchor`: single events, series
 /// expanded, their cancelled instances left out and moved ones where they moved to.
-fn timed_occurrences(cal: &CalendarSpec, anchor: NaiveDate) -> Vec<Shown> {
-    let from = events::instant(anchor - Duration::days(SPAN_DAYS), At(0, 0));
-    let to = events::instant(anchor + Duration::days(SPAN_DAYS + 1), At(0, 0));
+fn timed_occurrences(cal: &CalendarSpec, anchor: NaiveDate, zone: Tz) -> Vec<Shown> {
+    let from = events::instant(anchor - Duration::days(SPAN_DAYS), At(0, 0), zone);
+    let to = events::instant(anchor + Duration::days(SPAN_DAYS + 1), At(0, 0), zone);
     let mut replaced = HashSet::new();
     let mut out = Vec::new();
     let mut shown = |summary: &str, t: DateTime<Utc>| {
         if t >= from && t < to {
             out.push(Shown {
                 summary: summary.to_owned(),
-                start: t.with_timezone(&ZONE).naive_local(),
+                start: t.with_timezone(&zone).naive_local(),
             });
         }
     };
@@ -68,7 +73,7 @@ fn timed_occurrences(cal: &CalendarSpec, anchor: NaiveDate) -> Vec<Shown> {
         let Some(start) = instant_of(&ev["start"]) else {
             continue;
         };
-        match Series::of(ev.as_object().unwrap(), ZONE) {
+        match Series::of(ev.as_object().unwrap(), zone) {
             None => shown(summary, start),
             Some(series) => {
                 let id = ev["id"].as_str().unwrap().to_owned();
@@ -88,10 +93,10 @@ fn demo_account(w: &World) -> &AccountSpec {
 }
 
 /// The demo user's timed occurrences over all their calendars, by day.
-fn by_day(w: &World, anchor: NaiveDate) -> BTreeMap<NaiveDate, Vec<Shown>> {
+fn by_day(w: &World, anchor: NaiveDate, zone: Tz) -> BTreeMap<NaiveDate, Vec<Shown>> {
     let mut days: BTreeMap<NaiveDate, Vec<Shown>> = BTreeMap::new();
     for cal in &demo_account(w).calendars {
-        for s in timed_occurrences(cal, anchor) {
+        for s in timed_occurrences(cal, anchor, zone) {
             days.entry(s.start.date()).or_default().push(s);
         }
     }
@@ -100,11 +105,12 @@ fn by_day(w: &World, anchor: NaiveDate) -> BTreeMap<NaiveDate, Vec<Shown>> {
 
 #[test]
 fn the_same_day_gives_the_same_world_and_another_day_moves_it() {
-    let [a, b] = anchors();
-    assert_eq!(demo(a), demo(a));
-    assert_ne!(demo(a), demo(b));
-    for anchor in anchors() {
-        let w = demo(anchor);
+    let [(a, zone), (b, _)] = cases();
+    assert_eq!(demo(a, zone), demo(a, zone));
+    assert_ne!(demo(a, zone), demo(b, zone));
+    assert_eq!(World::demo_around(a), demo(a, DEMO_ZONE));
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
         w.validate().unwrap();
         assert_eq!(
             World::from_json(&w.to_json()).unwrap(),
@@ -116,12 +122,12 @@ fn the_same_day_gives_the_same_world_and_another_day_moves_it() {
 
 #[test]
 fn weekdays_keep_working_hours_in_the_demo_zone() {
-    for anchor in anchors() {
-        let w = demo(anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
         for acc in &w.accounts {
-            assert_eq!(acc.settings["timezone"], ZONE.name());
+            assert_eq!(acc.settings["timezone"], zone.name());
             for cal in &acc.calendars {
-                for s in timed_occurrences(cal, anchor) {
+                for s in timed_occurrences(cal, anchor, zone) {
                     if is_weekend(s.start.date()) {
                         continue;
                     }
@@ -142,9 +148,9 @@ fn weekdays_keep_working_hours_in_the_demo_zone() {
 
 #[test]
 fn most_working_days_have_a_lunch_around_noon() {
-    for anchor in anchors() {
-        let w = demo(anchor);
-        let days = by_day(&w, anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
+        let days = by_day(&w, anchor, zone);
         let off = holidays::days_off(anchor);
         let working: Vec<NaiveDate> = (-SPAN_DAYS..=SPAN_DAYS)
             .map(|d| anchor + Duration::days(d))
@@ -171,8 +177,8 @@ fn most_working_days_have_a_lunch_around_noon() {
 
 #[test]
 fn a_weekly_team_meeting_with_guests_runs_through_the_anchor() {
-    for anchor in anchors() {
-        let w = demo(anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
         let primary = &demo_account(&w).calendars[0];
         let team = primary
             .events
@@ -183,7 +189,7 @@ fn a_weekly_team_meeting_with_guests_runs_through_the_anchor() {
         assert!(rule.starts_with("RRULE:FREQ=WEEKLY"), "{rule}");
         assert!(!rule.contains("INTERVAL"), "every week: {rule}");
         assert!(team["attendees"].as_array().unwrap().len() >= 4);
-        let shown = timed_occurrences(primary, anchor);
+        let shown = timed_occurrences(primary, anchor, zone);
         let near = shown.iter().filter(|s| {
             s.summary == "Team meeting" && (s.start.date() - anchor).num_days().abs() <= 7
         });
@@ -202,9 +208,9 @@ fn a_weekly_team_meeting_with_guests_runs_through_the_anchor() {
 
 #[test]
 fn weekends_are_lighter_than_weekdays() {
-    for anchor in anchors() {
-        let w = demo(anchor);
-        let days = by_day(&w, anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
+        let days = by_day(&w, anchor, zone);
         let (mut weekday, mut weekend) = ((0, 0), (0, 0));
         for d in (-SPAN_DAYS..=SPAN_DAYS).map(|d| anchor + Duration::days(d)) {
             let n = days.get(&d).map_or(0, Vec::len);
@@ -230,8 +236,8 @@ fn weekends_are_lighter_than_weekdays() {
 
 #[test]
 fn a_read_only_holiday_calendar_of_all_day_events_covers_the_span() {
-    for anchor in anchors() {
-        let w = demo(anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
         let hol = demo_account(&w)
             .calendars
             .iter()
@@ -261,8 +267,8 @@ fn a_read_only_holiday_calendar_of_all_day_events_covers_the_span() {
 
 #[test]
 fn the_world_keeps_what_the_app_and_its_tests_rely_on() {
-    for anchor in anchors() {
-        let w = demo(anchor);
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
         assert_eq!(
             w.accounts[0].email, DEMO_USER,
             "the account the emulator signs in"
