@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{call, connected, emulator, eventually, now, start};
+use support::{call, connected, emulator, eventually, now, start, start_with};
 use tauri::test::MockRuntime;
 use tauri::{WebviewWindow, WebviewWindowBuilder};
 
@@ -394,6 +394,37 @@ fn demo_account_connects_syncs_and_edits_with_typed_errors() {
     assert_eq!(err["kind"], "not_found");
 
     call(&t.main, "disconnect_account", json!({ "accountId": id })).unwrap();
+    assert_eq!(
+        call(&t.main, "list_accounts", json!({})).unwrap(),
+        json!([])
+    );
+}
+
+#[test]
+fn a_demo_start_connects_the_demo_account_and_a_disconnect_sticks() {
+    let t = start_with(chronos_core::launch::AutoConnect::On);
+    // Connected before the page could ask: it never shows the empty state.
+    let accounts = call(&t.main, "list_accounts", json!({})).unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 1, "{accounts}");
+    let id = accounts[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(id, "demo@chronos.example");
+    // No one asks for the first sync: the start-up run is it.
+    wait_for(&t.main, "sync_status", |v| {
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|s| s["state"] == "up_to_date"))
+    });
+    let now = now();
+    let week = json!({
+        "from": (now - chrono::Duration::days(3)).to_rfc3339(),
+        "to": (now + chrono::Duration::days(4)).to_rfc3339(),
+    });
+    let answer = call(&t.main, "events_in_range", week).unwrap();
+    assert!(!answer["events"].as_array().unwrap().is_empty(), "{answer}");
+
+    // The user disconnects it: nothing brings it back during this run, a sync included.
+    call(&t.main, "disconnect_account", json!({ "accountId": id })).unwrap();
+    call(&t.main, "sync_now", json!({})).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(
         call(&t.main, "list_accounts", json!({})).unwrap(),
         json!([])

@@ -5,13 +5,19 @@
 //! removed at start and the demo's secrets live in memory only (the system keyring is never
 //! touched by demo data).
 
+use crate::engine::Engine;
 use crate::error::AppError;
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
+use chronos_core::launch::{AutoConnect, Mode};
 use chronos_core::secrets::MemorySecretStore;
 use chronos_core::service::ChronosOptions;
 use gcal_emulator::{EmulatorConfig, EmulatorHandle};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The in-process sign-in takes milliseconds; one that hangs must not hold the window back.
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 
 /// A fixed emulator port (tests use it to reach the emulator's control API); 0 = any free port.
 pub const ENV_EMULATOR_PORT: &str = "CHRONOS_DEMO_EMULATOR_PORT";
@@ -21,8 +27,13 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// Starts the emulator with the demo world spread around `today` (the app clock's date).
-    pub async fn start(data_dir: &Path, today: chrono::NaiveDate) -> Result<Demo, AppError> {
+    /// Starts the emulator with the demo world spread around `today` (the app clock's date) for
+    /// a person living in `zone` (the computer's), so its working hours show as working hours.
+    pub async fn start(
+        data_dir: &Path,
+        today: chrono::NaiveDate,
+        zone: chrono_tz::Tz,
+    ) -> Result<Demo, AppError> {
         chronos_core::launch::reset_demo_store(data_dir)?;
         let port = match std::env::var(ENV_EMULATOR_PORT) {
             Ok(p) => p.parse::<u16>().map_err(|_| {
@@ -36,7 +47,7 @@ impl Demo {
         let config = EmulatorConfig {
             port,
             auto_approve: true,
-            world: gcal_emulator::World::demo_around(today),
+            world: gcal_emulator::World::demo_in(today, zone),
             ..EmulatorConfig::default()
         };
         let emulator = gcal_emulator::start(config)
@@ -75,5 +86,25 @@ impl Demo {
             endpoints,
             oauth,
         )
+    }
+}
+
+/// A demo start with no account connects the demo account by itself (unless turned off), so a
+/// newcomer's window opens on a calendar that fills in. Runs before the background work starts,
+/// whose start-up run is then the first sync. A failure leaves the Connect button to the user.
+pub fn connect_at_start(engine: &Engine, mode: &Mode, auto: AutoConnect) {
+    let Ok(chronos) = engine.get() else {
+        return;
+    };
+    let connecting = chronos.connect_demo_at_start(auto, mode);
+    // The timer is made inside the runtime, which owns the clock it runs on.
+    let bounded = async move { tokio::time::timeout(CONNECT_WITHIN, connecting).await };
+    match tauri::async_runtime::block_on(bounded) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(
+            kind = e.kind().as_str(),
+            "the demo account could not connect at start"
+        ),
+        Err(_) => tracing::warn!("the demo account did not connect at start in time"),
     }
 }

@@ -34,7 +34,7 @@ impl Engine {
 /// endpoints point at it.
 pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> Engine {
     let (demo, options) = match &run.mode {
-        Mode::Demo => match Demo::start(&run.data_dir, clock.now().date_naive()).await {
+        Mode::Demo => match demo_start(run, clock).await {
             Ok(demo) => {
                 let options = demo.options(&run.data_dir);
                 (Some(demo), options)
@@ -55,6 +55,13 @@ pub async fn open(run: &RunInfo, sync_interval: Duration, clock: &AppClock) -> E
     options.progress_per_second = 10;
     options.client.clock = clock.engine_clock();
     open_with(options, demo).await
+}
+
+/// The demo person lives in the computer's zone, around the app clock's day there.
+async fn demo_start(run: &RunInfo, clock: &AppClock) -> Result<Demo, AppError> {
+    let zone = chronos_core::zone::system_zone();
+    let today = clock.now().with_timezone(&zone).date_naive();
+    Demo::start(&run.data_dir, today, zone).await
 }
 
 /// Opens the engine on `options`. A store whose data key the keyring lost is left exactly as it

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use chronos_app::{build_app, init_state, Launch};
+use chronos_core::launch::AutoConnect;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -18,7 +19,13 @@ pub struct TestApp {
     pub data: tempfile::TempDir,
 }
 
+/// An app in demo mode with the demo account left unconnected (tests connect it themselves).
 pub fn start() -> TestApp {
+    start_with(AutoConnect::Off)
+}
+
+/// `auto`: whether the demo account connects at start (most tests connect it themselves).
+pub fn start_with(auto: AutoConnect) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let launch = Launch {
         args: vec!["chronos".into()],
@@ -28,6 +35,7 @@ pub fn start() -> TestApp {
         desktop: false,
         clock: pinned_clock(),
         server_file: None,
+        demo_autoconnect: auto,
     };
     let mut app = build_app(mock_builder(), launch.clone())
         .build(tauri::generate_context!())

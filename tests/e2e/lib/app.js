@@ -73,9 +73,11 @@ function appPids(dataDir) {
 
 /**
  * Launches the app. `env` is added to the app's environment (tauri-driver passes its own on);
- * every launch gets a fresh CHRONOS_DATA_DIR unless one is given.
+ * every launch gets a fresh CHRONOS_DATA_DIR unless one is given. The demo account does not
+ * connect by itself (specs connect it with a click) unless `env` sets CHRONOS_DEMO_AUTOCONNECT=1.
  */
 export async function launch({ env = {}, args = [] } = {}) {
+  env = { CHRONOS_DEMO_AUTOCONNECT: '0', ...env };
   const port = await freePort();
   const nativePort = await freePort();
   const ownDataDir = !env.CHRONOS_DATA_DIR;

@@ -1,5 +1,6 @@
 // The window opens, the UI renders from the embedded assets, the shell answers commands and
-// reports demo mode (no Google client is configured in the test environment).
+// reports demo mode (no Google client is configured in the test environment); a newcomer's
+// first start connects the demo account and fills the calendar without a click.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -60,4 +61,29 @@ test('a dark desktop theme gives the dark palette', async () => {
   assert.equal(look.dark, true, JSON.stringify(look));
   assert.equal(look.bg, '#15181e', JSON.stringify(look));
   await screenshot(app.driver, '01c-dark-theme');
+});
+
+test("a newcomer's first start fills the calendar without a click", async () => {
+  await app.stop();
+  app = await launch({ env: { CHRONOS_DEMO_AUTOCONNECT: '1' } });
+  const { driver } = app;
+  await byTestId(driver, 'sidebar');
+  const accounts = await invoke(driver, 'list_accounts');
+  assert.equal(accounts.length, 1, JSON.stringify(accounts));
+  assert.equal(accounts[0].id, 'demo@chronos.example');
+  await eventually(
+    async () => {
+      const s = await driver.findElements(By.css('[data-testid="sync-status"]'));
+      return s.length > 0 && (await s[0].getAttribute('data-state')) === 'up_to_date';
+    },
+    60000,
+    'the first sync to finish by itself',
+  );
+  const shown = await eventually(
+    async () => (await driver.findElements(By.css('[data-testid="calendar-event"]'))).length,
+    20000,
+    'events on screen',
+  );
+  assert.ok(shown > 0);
+  await screenshot(driver, '01d-first-start-connected');
 });

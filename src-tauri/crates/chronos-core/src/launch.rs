@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::config::{ENV_CLIENT_ID, ENV_CLIENT_SECRET};
+pub use first_start::{AutoConnect, ENV_DEMO_AUTOCONNECT};
+
+mod first_start;
 
 /// How the app was launched: arguments and environment, read once.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +34,8 @@ pub struct Launch {
     pub clock: Option<ShiftedClock>,
     /// `CHRONOS_SERVER_FILE`: another Google-compatible server (see [`SERVER_FILE`]).
     pub server_file: Option<PathBuf>,
+    /// `CHRONOS_DEMO_AUTOCONNECT`: whether a demo start connects the demo account by itself.
+    pub demo_autoconnect: AutoConnect,
 }
 
 /// What a launch resolves to: the mode and the directories of this run.
@@ -42,8 +47,8 @@ pub struct RunInfo {
 }
 
 impl Launch {
-    /// Fails only on a malformed clock pin: a test that asks for a date must not silently run
-    /// on today's.
+    /// Fails only on a malformed clock pin or auto-connect switch: a test that asks for a date
+    /// must not silently run on today's, nor one that asks for the empty state get a full one.
     pub fn from_env() -> std::result::Result<Launch, String> {
         Ok(Launch {
             args: std::env::args().collect(),
@@ -53,6 +58,7 @@ impl Launch {
             desktop: true,
             clock: ShiftedClock::from_env()?,
             server_file: std::env::var_os(ENV_SERVER_FILE).map(PathBuf::from),
+            demo_autoconnect: AutoConnect::from_env()?,
         })
     }
 

@@ -67,6 +67,8 @@ struct SchedInner<R> {
     gates: Mutex<HashMap<AccountId, SyncGate<R>>>,
     view: Mutex<View>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Whether `start` ran (its start-up run is behind us).
+    started: std::sync::atomic::AtomicBool,
     /// Calendars a live push channel covers need no minute check.
     push_covered: Mutex<Option<PushCovered>>,
     /// Calendars whose every sync is a full listing (their server gives no sync token): a
@@ -108,6 +110,7 @@ impl<R: RunResult> Scheduler<R> {
                 gates: Mutex::new(HashMap::new()),
                 view: Mutex::new(View::default()),
                 tasks: Mutex::new(Vec::new()),
+                started: Default::default(),
                 push_covered: Mutex::new(None),
                 full_listing_only: Mutex::new(None),
                 interval: watch::channel(config.interval).0,
@@ -133,6 +136,11 @@ impl<R: RunResult> Scheduler<R> {
 
     pub fn config(&self) -> &SchedulerConfig {
         &self.inner.config
+    }
+
+    /// Whether the timers were started (and with them the start-up run, if configured).
+    pub fn is_started(&self) -> bool {
+        self.inner.started.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Registers an account (idempotent) and returns its gate.

@@ -10,6 +10,9 @@ impl<R: RunResult> Scheduler<R> {
     /// Starts the timers (and the start-up run). Call once, inside a tokio runtime.
     pub fn start(&self) {
         let cfg = self.inner.config.clone();
+        self.inner
+            .started
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         if cfg.sync_on_startup {
             self.fire_all(RunScope::Full, Trigger::Startup);
         }

@@ -1,6 +1,7 @@
 //! Accounts through the façade: connecting, reconnecting, listing and disconnecting.
 
 use super::*;
+use crate::launch::{AutoConnect, Mode};
 
 /// An account as the front ends list it.
 #[derive(Clone, Debug, Serialize)]
@@ -32,6 +33,29 @@ impl Chronos {
         )
         .await?;
         self.finish_connect(signed).await
+    }
+
+    /// A start of demo mode (see [`AutoConnect::at_start`]): with no account connected yet and
+    /// auto-connect on, signs the demo account in through the auto-approving emulator, so the
+    /// first sync fills the calendar without a click. Called once, at start-up. The first sync is
+    /// the scheduler's start-up run when it has yet to start, else a run asked for now.
+    pub async fn connect_demo_at_start(
+        &self,
+        auto: AutoConnect,
+        mode: &Mode,
+    ) -> Result<Option<AccountId>> {
+        let store = self.inner.store.clone();
+        let connected = blocking(move || Ok(store.list_accounts()?.len())).await?;
+        if !auto.at_start(mode, connected) {
+            return Ok(None);
+        }
+        let account = self.connect_account(auth::open_without_browser).await?;
+        let scheduler = &self.inner.scheduler;
+        if scheduler.is_started() || !scheduler.config().sync_on_startup {
+            self.request_sync(Some(&account));
+        }
+        tracing::info!("demo account connected at start");
+        Ok(Some(account))
     }
 
     /// Signs in again for `expected` (after *needs re-auth*), with the account chooser pre-set

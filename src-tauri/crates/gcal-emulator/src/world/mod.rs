@@ -1,6 +1,7 @@
 //! A world: the accounts, their calendars and events an emulator starts with. Plain data, read
 //! from and written to JSON fixtures, or generated from a seed (`generate`).
 
+mod demo;
 mod generate;
 mod state;
 
@@ -37,14 +38,20 @@ impl World {
         serde_json::to_string_pretty(self).expect("a world always serialises")
     }
 
-    /// The realistic world of demo mode: two accounts around today's date.
+    /// The realistic world of demo mode: two accounts around today's date, in Europe/Berlin.
     pub fn demo() -> World {
-        generate::demo(chrono::Utc::now().date_naive())
+        World::demo_around(chrono::Utc::now().date_naive())
     }
 
-    /// The demo world around another day (a pinned clock's).
+    /// The demo world around another day (a pinned clock's), in Europe/Berlin.
     pub fn demo_around(anchor: chrono::NaiveDate) -> World {
-        generate::demo(anchor)
+        demo::demo(anchor, demo::DEMO_ZONE)
+    }
+
+    /// The demo world around `anchor` for a person living in `zone` (the computer's, so that a
+    /// newcomer anywhere sees working hours in working hours).
+    pub fn demo_in(anchor: chrono::NaiveDate, zone: chrono_tz::Tz) -> World {
+        demo::demo(anchor, zone)
     }
 
     pub fn generate(spec: GenSpec) -> World {
