@@ -31,7 +31,8 @@ impl ChangeOp {
 impl From<OutboxOp> for ChangeOp {
     fn from(op: OutboxOp) -> Self {
         match op {
-            OutboxOp::Insert => ChangeOp::Create,
+            // A restore brings the event back: to the page, it is created again.
+            OutboxOp::Insert | OutboxOp::Restore => ChangeOp::Create,
             OutboxOp::Update => ChangeOp::Update,
             OutboxOp::Delete => ChangeOp::Delete,
             OutboxOp::Move => ChangeOp::Move,
