@@ -52,9 +52,9 @@ pub fn restore_from_trash(
     check_writable(store, account, &entry.calendar)?;
     let w = plan_restore(store, &entry, opts)?;
     store.write_local(account, &w)?;
-    Ok(store
+    store
         .trash_entry(id)?
-        .ok_or_else(|| Error::Internal("a trash entry vanished while restoring".into()))?)
+        .ok_or_else(|| Error::Internal("a trash entry vanished while restoring".into()))
 }
 
 fn plan_restore(store: &Store, entry: &TrashEntry, opts: &EditOptions) -> Result<LocalWrite> {
