@@ -12,6 +12,7 @@ mod endpoints;
 mod endpoints_tests;
 mod output;
 mod search;
+mod trash;
 mod when;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -117,6 +118,19 @@ enum Command {
     Add(add::AddArgs),
     /// Search every selected calendar of every account, all history (see --help).
     Search(search::SearchArgs),
+    /// List the trash: deleted events kept for 30 days (title, calendar, when, why).
+    #[command(after_long_help = trash::TRASH_JSON_HELP)]
+    Trash {
+        /// One JSON object per line (fields: see --help).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring an event back from the trash (ID as `chronos-cli trash` lists it).
+    Restore {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke the grant, delete the tokens and the account's local data.
     Disconnect { account: String },
     /// Start over when the keyring lost the key of the local copy: wipes the local events,
@@ -390,6 +404,8 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Add(args) => add::run(&chronos, args).await,
         Command::Search(args) => search::run(&chronos, args).await,
+        Command::Trash { json } => trash::list(&chronos, *json).await,
+        Command::Restore { id, json } => trash::restore(&chronos, *id, *json).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos

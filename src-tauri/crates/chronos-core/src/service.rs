@@ -20,6 +20,7 @@ mod lookups;
 mod palette;
 mod quick_add;
 mod search;
+mod trash;
 mod triggers;
 mod views;
 use crate::occurrences;
@@ -79,6 +80,8 @@ pub struct ChronosOptions {
     /// to it and the receiver listens on 127.0.0.1:`push.receiver.port`. The reachability probe
     /// defaults to the API host of `endpoints`.
     pub push: PushSettings,
+    /// How many days the trash keeps a deleted event.
+    pub trash_retention_days: u32,
 }
 
 impl ChronosOptions {
@@ -103,6 +106,7 @@ impl ChronosOptions {
             progress_per_second: 20,
             sign_in: SignInOptions::default(),
             push,
+            trash_retention_days: trash::DEFAULT_TRASH_RETENTION_DAYS,
         }
     }
 }
@@ -144,6 +148,7 @@ struct Inner {
     /// Focus / activity / network triggers used until the push service runs.
     early_triggers: Arc<ActivityTriggers<RunReport>>,
     search: Arc<crate::search::SearchIndex>,
+    trash_retention_days: Mutex<u32>,
 }
 
 /// A [`Chronos`] that does not keep it alive.
@@ -236,6 +241,8 @@ impl Chronos {
     async fn with_store(options: ChronosOptions, store: Store) -> Result<Chronos> {
         let store = Arc::new(store);
         let clock: Arc<dyn Clock> = options.client.clock.clone();
+        store.set_clock(clock.clone());
+        let trash_retention_days = Mutex::new(options.trash_retention_days.max(1));
         let http = default_http_client();
         let endpoint = TokenEndpoint::new(
             http.clone(),
@@ -290,6 +297,7 @@ impl Chronos {
             early_triggers,
             palettes: palette::Palettes::default(),
             search: Arc::default(),
+            trash_retention_days,
         });
         *runner.inner.lock().unwrap() = Arc::downgrade(&inner);
         let me = Chronos { inner };

@@ -1203,10 +1203,11 @@ fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_me
         .map(|i| event(&format!("v6e{i:03}"), 1 + (i % 28) as u32, &format!("T{i}")))
         .collect();
     full_sync(&f.store(), std::slice::from_ref(&events), "t");
-    // The previous release's layout: the same sealed event rows, without the columns 6 → 7 adds.
+    // That release's layout: the same sealed event rows, without the columns 6 → 7 adds (nor the
+    // trash 7 → 8 adds).
     {
         let conn = Connection::open(&f.path).unwrap();
-        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; ALTER TABLE outbox DROP COLUMN last_error_kind;\n             PRAGMA user_version = 6;")
+        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; ALTER TABLE outbox DROP COLUMN last_error_kind;\n             DROP TABLE trash; PRAGMA user_version = 6;")
             .unwrap();
     }
     let meta_count = |path: &Path| -> i64 {

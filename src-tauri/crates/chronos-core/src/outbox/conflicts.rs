@@ -181,6 +181,12 @@ pub fn discard_change(store: &Store, account: &AccountId, id: OutboxId) -> Resul
     }
     let mut w = LocalWrite {
         remove_outbox: chain.iter().map(|f| f.id).collect(),
+        // A restore not sent leaves its event in the trash, as before.
+        trash_updates: chain
+            .iter()
+            .filter(|f| f.op == OutboxOp::Restore)
+            .filter_map(super::restore::unqueued)
+            .collect(),
         ..Default::default()
     };
     let mut cals: Vec<CalendarId> = chain.iter().map(|f| f.calendar.clone()).collect();

@@ -18,6 +18,7 @@ pub mod conflicts;
 pub mod edit;
 pub mod merge;
 pub mod push;
+pub mod restore;
 pub mod series;
 
 pub use conflicts::{ChangeState, PendingChange, Resolution};

@@ -10,7 +10,9 @@
 //! After a series edit, exceptions whose original occurrence no longer exists are deleted, in
 //! the same local transaction; [`preview`] gives the number the user sees go, before saving.
 
-use super::edit::{apply_changes, check_writable, plan_create, plan_delete, plan_update, validate};
+use super::edit::{
+    apply_changes, check_writable, plan_create, plan_delete, plan_update, trashed_here, validate,
+};
 use super::{lock_edit, locks_for, EditOptions, EventChanges};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventDateTime, EventId, EventResource};
@@ -259,6 +261,7 @@ fn merge(into: &mut LocalWrite, w: LocalWrite) {
     into.remove_outbox.extend(w.remove_outbox);
     into.add_conflicts.extend(w.add_conflicts);
     into.remove_conflicts.extend(w.remove_conflicts);
+    into.trash.extend(w.trash);
 }
 
 struct Plan {
@@ -380,6 +383,8 @@ impl Planner<'_> {
             }
             None => {
                 let mut d = self.delete(instance)?;
+                // The user deleted this occurrence: it is a trash entry of its own.
+                d.trash.push(trashed_here(self.calendar, instance));
                 // The row stays, cancelled: the master would otherwise generate the occurrence
                 // again.
                 let mut cancelled = instance.clone();
@@ -413,7 +418,12 @@ impl Planner<'_> {
         let result = new.as_ref().map(|new| new.id.clone());
         let write = match new {
             Some(new) => self.update(master, new)?,
-            None => self.delete(master)?,
+            None => {
+                // The series goes into the trash once, as its master.
+                let mut d = self.delete(master)?;
+                d.trash.push(trashed_here(self.calendar, master));
+                d
+            }
         };
         merge(&mut w, write);
         Ok(Plan {

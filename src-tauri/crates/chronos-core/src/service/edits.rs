@@ -306,6 +306,9 @@ impl Chronos {
             return; // disconnected meanwhile
         }
         let pending = self.refresh_counts(account).await;
+        if let Err(e) = self.purge_trash().await {
+            tracing::warn!(kind = e.kind().as_str(), "could not purge the trash");
+        }
         // The run pushed the outbox before it pulled, and a merge may have recorded a conflict.
         self.inner.feed.outbox_changed(account);
         let calendars: Vec<CalendarId> = report

@@ -36,6 +36,8 @@ pub enum RecordKind {
     AccountMeta = 7,
     /// An event row's index entry (placement and digest), next to the event's own blob.
     EventMeta = 8,
+    /// A deleted event kept in the trash (its last known resource).
+    Trash = 9,
 }
 
 impl RecordKind {
@@ -49,6 +51,7 @@ impl RecordKind {
             RecordKind::PushChannel => "push channel token",
             RecordKind::AccountMeta => "account data",
             RecordKind::EventMeta => "event index entry",
+            RecordKind::Trash => "trash entry",
         }
     }
 }

@@ -1,15 +1,17 @@
 //! Events: applying a page of server results, range queries over the index, reading one event.
 
 use super::calendars::{calendar_exists, IncrementalSync};
+use super::crypto::KeySet;
 use super::crypto::Sealer;
 use super::incoming::IncomingEvent;
 use super::index::{CalKey, CalendarIndex, Hit, Index, RowMeta};
 use super::outline::Detail;
 use super::rows::{
-    backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, write_row,
-    IndexOp, Prepared,
+    backfill_meta, delete_row, event_aad, mark_seen, meta_aad, prepare, preseal, take_row,
+    write_row, IndexOp, Prepared,
 };
 use super::sync_state::Generation;
+use super::trash::{trash_gone_row, TrashReason};
 use super::{now_ms, open_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, SyncToken};
@@ -217,12 +219,15 @@ impl Store {
             presealed.iter_mut().flatten().for_each(|p| p.sealed = None);
         }
         let current = keys.sealer();
+        let now_ms = self.now().timestamp_millis();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let stamp = page_stamp(&tx, account, calendar, page)?;
 
         let key: CalKey = (account.clone(), calendar.clone());
         let mut write = PageWrite {
             tx: &tx,
+            keys,
+            now_ms,
             account,
             calendar,
             stamp,
@@ -389,6 +394,10 @@ fn page_stamp(
 /// once it commits.
 struct PageWrite<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    /// For the trash: a removed row is opened and sealed again as a trash entry.
+    keys: &'a KeySet,
+    /// When the page's deletions are trashed.
+    now_ms: i64,
     account: &'a AccountId,
     calendar: &'a CalendarId,
     stamp: i64,
@@ -454,11 +463,21 @@ impl PageWrite<'_> {
         Ok(())
     }
 
-    /// A single event or a whole series is gone: drop it and the series' exceptions (but not
-    /// those with unsent local changes).
+    /// A single event or a whole series is gone: drop it into the trash, and drop the series'
+    /// exceptions (but not those with unsent local changes; they are part of the series the
+    /// trash keeps, so not entries of their own).
     fn cancelled(&mut self, index: &Index, id: &EventId) -> Result<()> {
         let (tx, account, calendar) = (self.tx, self.account, self.calendar);
-        if delete_row(tx, account, calendar, id)? {
+        if let Some(gone) = take_row(tx, account, calendar, id)? {
+            let reason = TrashReason::DeletedOnGoogle;
+            trash_gone_row(
+                tx,
+                self.keys,
+                (account, calendar, id),
+                &gone,
+                reason,
+                self.now_ms,
+            )?;
             self.out.deleted += 1;
             self.ops.push(IndexOp::Remove(id.clone()));
         } else {
@@ -531,9 +550,27 @@ impl PageWrite<'_> {
             )?
             .query_map(params![account.as_str(), calendar.as_str(), self.stamp], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        for id in stale {
-            let id = EventId(id);
-            delete_row(tx, account, calendar, &id)?;
+        // A series swept whole goes into the trash once, as its master.
+        let swept: std::collections::HashSet<&str> = stale.iter().map(String::as_str).collect();
+        for id in &stale {
+            let id = EventId(id.clone());
+            if let Some(gone) = take_row(tx, account, calendar, &id)? {
+                if !gone
+                    .master
+                    .as_ref()
+                    .is_some_and(|m| swept.contains(m.as_str()))
+                {
+                    let reason = TrashReason::GoneInFullSync;
+                    trash_gone_row(
+                        tx,
+                        self.keys,
+                        (account, calendar, &id),
+                        &gone,
+                        reason,
+                        self.now_ms,
+                    )?;
+                }
+            }
             self.out.swept += 1;
             self.ops.push(IndexOp::Remove(id));
         }

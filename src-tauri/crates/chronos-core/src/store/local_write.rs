@@ -10,6 +10,7 @@ use super::outbox::{
     id_aad_parts, NewOutboxEntry, OutboxId, OutboxOp, OutboxPayload, StoredIdentity,
 };
 use super::rows::{current_generation, delete_row, upsert_row, IndexOp};
+use super::trash::{write_trash, NewTrash, TrashUpdate};
 use super::{now_ms, open_json, schema, seal_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
@@ -32,6 +33,10 @@ pub struct LocalWrite {
     /// Applied first: the event's local row, outbox entries and conflict records are renamed
     /// (the server answered an insert with an id of its own).
     pub rekey: Option<EventRekey>,
+    /// Events this write deletes (or moves out of sight) that go into the trash.
+    pub trash: Vec<NewTrash>,
+    /// Trash entries whose state changes (a restore queued, a restore done).
+    pub trash_updates: Vec<TrashUpdate>,
 }
 
 /// An event id the server replaced: `from` (chosen here) is `to` from now on.
@@ -63,6 +68,7 @@ impl Store {
         let mut ops: HashMap<CalKey, Vec<IndexOp>> = HashMap::new();
         let mut pending_add: Vec<EventKey> = Vec::new();
         let mut pending_remove: Vec<EventKey> = Vec::new();
+        let trashed_ms = self.now().timestamp_millis();
         let result = schema::with_full_sync(conn, |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut result = LocalWriteResult::default();
@@ -76,6 +82,7 @@ impl Store {
                     (&mut pending_add, &mut pending_remove),
                 )?;
             }
+            write_trash(&tx, keys, account, &w.trash, &w.trash_updates, trashed_ms)?;
             write_rows(&tx, keys, account, &w.rows, &mut ops)?;
             let now = now_ms();
             write_outbox(

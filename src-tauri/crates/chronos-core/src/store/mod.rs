@@ -10,9 +10,9 @@
 //!
 //! # Associated data
 //! The AAD is the blob's 5-byte header, a record-kind byte (event, calendar, outbox, conflict,
-//! key check), the number of identity parts, then each part as `u32 BE length ‖ UTF-8 bytes`:
+//! key check, trash entry), the number of identity parts, then each part as `u32 BE length ‖ UTF-8 bytes`:
 //! `[account, calendar, event id]` for an event, `[account, calendar]` for a calendar,
-//! `[account, calendar, event id, row id]` for outbox and conflict rows, `[account, calendar,
+//! `[account, calendar, event id, row id]` for outbox, conflict and trash rows, `[account, calendar,
 //! channel id]` for a push channel's verification token (`push_channels.token_blob`). The length prefixes make
 //! the encoding unambiguous, so a blob copied into another row (or another table) fails to decrypt
 //! with `Error::Crypto` naming the row, instead of showing another event's content. Moving an
@@ -102,6 +102,7 @@ mod rows;
 mod scan;
 pub mod schema;
 mod sync_state;
+mod trash;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use accounts::{AccountStatus, StoredAccount};
@@ -118,7 +119,9 @@ pub use outbox::{
 pub use outline::Detail;
 pub(crate) use scan::OpenedRow;
 pub use sync_state::{Generation, SyncErrorRecord, SyncState};
+pub use trash::{NewTrash, NotRestored, TrashEntry, TrashId, TrashReason, TrashState, TrashUpdate};
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
 use crypto::{Aad, KeySet, RecordKind, Sealer};
@@ -185,6 +188,8 @@ pub struct Store {
     index: RwLock<Index>,
     /// Selected, not deleted calendars (kept here so range queries need no SQL).
     selected: RwLock<HashSet<CalKey>>,
+    /// "Now" for what the store stamps with the engine's time (when an event was trashed).
+    clock: RwLock<Arc<dyn Clock>>,
     path: PathBuf,
 }
 
@@ -216,6 +221,7 @@ impl Store {
             sealer,
             index: RwLock::new(Index::default()),
             selected: RwLock::new(HashSet::new()),
+            clock: RwLock::new(Arc::new(SystemClock)),
             path,
         };
         {
@@ -281,6 +287,16 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The clock the store stamps trash entries with (the engine's, so a pinned clock pins
+    /// them too).
+    pub fn set_clock(&self, clock: Arc<dyn Clock>) {
+        *self.clock.write().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.read().unwrap_or_else(|e| e.into_inner()).now()
     }
 
     // ---- keys ----
@@ -408,7 +424,7 @@ struct SealedColumn {
 }
 
 /// Every sealed column of the store.
-const SEALED_COLUMNS: [SealedColumn; 7] = [
+const SEALED_COLUMNS: [SealedColumn; 8] = [
     SealedColumn {
         table: "events",
         kind: RecordKind::Event,
@@ -450,6 +466,13 @@ const SEALED_COLUMNS: [SealedColumn; 7] = [
         ids: "account, calendar_id, channel_id",
         column: "token_blob",
         row: "account = ?2 AND calendar_id = ?3 AND channel_id = ?4",
+    },
+    SealedColumn {
+        table: "trash",
+        kind: RecordKind::Trash,
+        ids: "account, calendar_id, event_id, CAST(id AS TEXT)",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
     },
     SealedColumn {
         table: "account_meta",

@@ -19,6 +19,8 @@ pub enum OutboxOp {
     Update,
     Delete,
     Move,
+    /// Brings a trashed event back (see `outbox::restore`).
+    Restore,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +52,7 @@ macro_rules! str_enum {
 }
 pub(super) use str_enum;
 
-str_enum!(OutboxOp { Insert => "insert", Update => "update", Delete => "delete", Move => "move" });
+str_enum!(OutboxOp { Insert => "insert", Update => "update", Delete => "delete", Move => "move", Restore => "restore" });
 str_enum!(OutboxState { Pending => "pending", Pushing => "pushing", Failed => "failed", Conflict => "conflict" });
 
 /// What an outbox entry carries, sealed: the change and the server version it was made on

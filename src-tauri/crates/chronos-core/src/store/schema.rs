@@ -163,6 +163,24 @@ const MIGRATIONS: &[&str] = &[
     UPDATE outbox SET last_error_kind = CASE WHEN state = 'failed' THEN 'server' ELSE 'offline' END
       WHERE last_error IS NOT NULL;
     "#,
+    // 7 → 8: the trash (queries in store/trash.rs): deleted events kept for a while, sealed with
+    // AAD [account, calendar, event id, row id] like outbox rows. Plaintext: ids, the reason
+    // and state words, the time it was trashed. No foreign key to the account: disconnecting
+    // is not a deletion, and what the trash holds stays until it expires.
+    r#"
+    CREATE TABLE trash (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        account           TEXT NOT NULL,
+        calendar_id       TEXT NOT NULL,
+        event_id          TEXT NOT NULL,
+        reason            TEXT NOT NULL,
+        state             TEXT NOT NULL DEFAULT 'trashed',
+        restored_id       TEXT,
+        trashed_ms        INTEGER NOT NULL,
+        blob              BLOB NOT NULL
+    );
+    CREATE INDEX trash_by_time ON trash(trashed_ms);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

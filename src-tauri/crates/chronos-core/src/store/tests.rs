@@ -56,6 +56,7 @@ fn migrates_step_by_step_from_version_0() {
         "outbox",
         "push_channels",
         "sync_state",
+        "trash",
     ] {
         assert!(t.contains(&want.to_string()), "missing {want}: {t:?}");
     }

@@ -31,7 +31,8 @@ impl ChangeOp {
 impl From<OutboxOp> for ChangeOp {
     fn from(op: OutboxOp) -> Self {
         match op {
-            OutboxOp::Insert => ChangeOp::Create,
+            // A restore brings the event back: to the page, it is created again.
+            OutboxOp::Insert | OutboxOp::Restore => ChangeOp::Create,
             OutboxOp::Update => ChangeOp::Update,
             OutboxOp::Delete => ChangeOp::Delete,
             OutboxOp::Move => ChangeOp::Move,
@@ -97,12 +98,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_insert_is_a_create_and_every_op_has_its_word() {
+    fn an_insert_and_a_restore_are_creates_and_every_op_has_its_word() {
         let words: Vec<_> = OutboxOp::ALL
             .iter()
             .map(|op| serde_json::to_value(ChangeOp::from(*op)).unwrap())
             .collect();
-        assert_eq!(words, ["create", "update", "delete", "move"]);
+        assert_eq!(words, ["create", "update", "delete", "move", "create"]);
         let input: ResolutionInput =
             serde_json::from_str(r#"{"kind": "reapply_field", "field": "summary"}"#).unwrap();
         assert!(matches!(Resolution::from(input), Resolution::ReapplyField(f) if f == "summary"));

@@ -20,8 +20,8 @@ use crate::error::{Error, Result};
 use crate::google::new_event_id;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::{
-    LocalWrite, NewOutboxEntry, OutboxEntry, OutboxOp, OutboxPayload, OutboxState, RowChange,
-    Store, StoredEvent,
+    LocalWrite, NewOutboxEntry, NewTrash, OutboxEntry, OutboxOp, OutboxPayload, OutboxState,
+    RowChange, Store, StoredEvent, TrashReason,
 };
 use serde_json::{json, Value};
 use validate::invalid;
@@ -311,6 +311,15 @@ pub fn respond(
     })
 }
 
+/// The trash entry for an event the user deletes here.
+pub(crate) fn trashed_here(calendar: &CalendarId, ev: &EventResource) -> NewTrash {
+    NewTrash {
+        calendar: calendar.clone(),
+        event: ev.clone(),
+        reason: TrashReason::DeletedHere,
+    }
+}
+
 pub fn delete_event(
     store: &Store,
     account: &AccountId,
@@ -319,7 +328,8 @@ pub fn delete_event(
     opts: &EditOptions,
 ) -> Result<()> {
     edit_current(store, account, calendar, id, |cur| {
-        let w = plan_delete(store, account, calendar, &cur.event, opts)?;
+        let mut w = plan_delete(store, account, calendar, &cur.event, opts)?;
+        w.trash.push(trashed_here(calendar, &cur.event));
         store.write_local(account, &w)?;
         Ok(())
     })
@@ -355,7 +365,15 @@ pub fn move_event(
     }
     let notify = notify_for(&cur.event, account, opts);
     let ev = (*cur.event).clone();
+    // Out of sight from now on: kept in the trash, so it can be brought back.
+    let unsynced = !store.get_calendar(account, to)?.is_some_and(|c| c.selected);
+    let trash = unsynced.then(|| NewTrash {
+        calendar: from.clone(),
+        event: ev.clone(),
+        reason: TrashReason::MovedToUnsyncedCalendar,
+    });
     let w = LocalWrite {
+        trash: trash.into_iter().collect(),
         rows: vec![
             RowChange::Delete {
                 calendar: from.clone(),

@@ -20,6 +20,7 @@ mod send;
 mod settle;
 
 use super::edit::entries_of;
+use super::restore;
 use super::{lock_edit, locks_for, AccountLocks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::google::GoogleClient;
@@ -182,6 +183,7 @@ fn settle_answer(
         .filter(|f| f.id > entry.id)
         .collect();
     let rekey = server_rekey(&entry, &answer);
+    let original = entry.clone();
     let mut entry = entry;
     if let Some(r) = &rekey {
         tracing::info!(
@@ -192,8 +194,13 @@ fn settle_answer(
             rename_entry(e, r);
         }
     }
+    let restored = match (&answer, entry.op) {
+        (Answer::Done(Some(r)), OutboxOp::Restore) => restore::restored(&original, r),
+        _ => None,
+    };
     let (mut w, counts) = settle(&entry, &followers, answer);
     w.rekey = rekey;
+    w.trash_updates.extend(restored);
     store.write_local(account, &w)?;
     Ok((counts.0, counts.1, w.add_conflicts.len()))
 }
@@ -221,8 +228,12 @@ pub fn merge_held(store: &Store, account: &AccountId, held: &[EventResource]) ->
         }
         if first.op == OutboxOp::Insert && s.is_cancelled() {
             // Our insert landed and was deleted since: rule 5 applies as for an edit.
-        } else if first.op == OutboxOp::Insert || first.op == OutboxOp::Move {
-            // Let the pusher confirm inserts and moves; a pull alone does not settle them.
+        } else if matches!(
+            first.op,
+            OutboxOp::Insert | OutboxOp::Move | OutboxOp::Restore
+        ) {
+            // Let the pusher confirm inserts, moves and restores; a pull alone does not settle
+            // them.
             continue;
         }
         let answer = if s.is_cancelled() {

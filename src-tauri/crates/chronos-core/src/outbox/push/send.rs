@@ -1,11 +1,12 @@
 //! One entry sent to Google, and what Google answered.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::google::errors::{is_deleted, is_duplicate, is_not_found, is_precondition_failed};
 use crate::google::{GoogleClient, SendUpdates};
 use crate::model::{CalendarId, Etag, EventId, EventResource};
 use crate::outbox::edit::{entry_notify, move_source};
 use crate::outbox::merge::patch_body;
+use crate::outbox::restore::{copy_id, restored_copy};
 use crate::store::{OutboxEntry, OutboxOp};
 
 /// What Google said about one entry.
@@ -60,6 +61,7 @@ pub(super) async fn send(
             }
             Err(err) => Err(err),
         },
+        OutboxOp::Restore => restore(client, e, su, requests).await,
         OutboxOp::Move => {
             let Some(src) = move_source(e) else {
                 return Err(Error::Internal("a move without its source".into()));
@@ -138,6 +140,61 @@ async fn update(
         Ok(r) => Ok(Answer::Done(Some(r))),
         Err(err) if is_precondition_failed(&err) => fetch(client, cal, &e.event_id, requests).await,
         Err(err) if gone(&err) => Ok(Answer::Server(None)),
+        Err(err) => Err(err),
+    }
+}
+
+/// Sends a restore: the event's tombstone set back to `confirmed` on its current etag; where it
+/// is gone or not ours to change, a copy with the saved content under the entry's copy id (a
+/// retry meets its own copy as a 409).
+async fn restore(
+    client: &GoogleClient,
+    e: &OutboxEntry,
+    su: SendUpdates,
+    requests: &mut usize,
+) -> Result<Answer> {
+    let cal = &e.calendar;
+    let Some(saved) = &e.payload.local else {
+        return Err(Error::Internal("a restore without its event".into()));
+    };
+    let confirmed: serde_json::Map<String, serde_json::Value> =
+        [("status".to_owned(), serde_json::json!("confirmed"))]
+            .into_iter()
+            .collect();
+    let refused = |err: &Error| gone(err) || err.kind() == ErrorKind::Forbidden;
+    // A 412 means someone changed the tombstone between our read and our write: read again.
+    for _ in 0..3 {
+        let tomb = match client.get_event(cal, &e.event_id).await {
+            Ok(ev) if !ev.is_cancelled() => return Ok(Answer::Done(Some(ev))),
+            Ok(ev) => ev,
+            Err(err) if refused(&err) => break,
+            Err(err) => return Err(err),
+        };
+        *requests += 1;
+        match client
+            .patch_event(cal, &e.event_id, &confirmed, tomb.etag.as_ref(), su)
+            .await
+        {
+            Ok(r) if !r.is_cancelled() => return Ok(Answer::Done(Some(r))),
+            Ok(_) => break,
+            Err(err) if is_precondition_failed(&err) => *requests += 1,
+            Err(err) if refused(&err) => break,
+            Err(err) => return Err(err),
+        }
+    }
+    let Some(id) = copy_id(e) else {
+        return Err(Error::Internal("a restore without its copy id".into()));
+    };
+    *requests += 1;
+    match client
+        .insert_event(cal, &restored_copy(saved, id.clone()), su)
+        .await
+    {
+        Ok(r) => Ok(Answer::Done(Some(r))),
+        Err(err) if is_duplicate(&err) => {
+            *requests += 1;
+            Ok(Answer::Done(Some(client.get_event(cal, &id).await?)))
+        }
         Err(err) => Err(err),
     }
 }

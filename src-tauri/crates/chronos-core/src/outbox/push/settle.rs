@@ -15,7 +15,9 @@ use serde_json::json;
 pub(super) fn server_rekey(e: &OutboxEntry, answer: &Answer) -> Option<EventRekey> {
     match answer {
         Answer::Done(Some(r)) | Answer::Server(Some(r))
-            if e.op == OutboxOp::Insert && !r.id.as_str().is_empty() && r.id != e.event_id =>
+            if matches!(e.op, OutboxOp::Insert | OutboxOp::Restore)
+                && !r.id.as_str().is_empty()
+                && r.id != e.event_id =>
         {
             Some(EventRekey {
                 from: e.event_id.clone(),
@@ -141,7 +143,7 @@ pub(super) fn settle(
             _ => deleted_on_server(e, followers, local),
         },
         Answer::Server(Some(s)) => match e.op {
-            OutboxOp::Insert | OutboxOp::Move => {
+            OutboxOp::Insert | OutboxOp::Move | OutboxOp::Restore => {
                 // The server has the event (an earlier attempt landed): done, followers rebase.
                 settle(e, followers, Answer::Done(Some(s)))
             }
