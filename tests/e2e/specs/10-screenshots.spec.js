@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { By, byTestId, eventually, freePort, invoke, launch } from '../lib/app.js';
-import { emulator } from '../lib/emulator.js';
 import { LONG } from '../lib/calendar.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
@@ -19,11 +18,10 @@ let app;
 before(async () => {
   mkdirSync(OUT, { recursive: true });
   const port = await freePort();
-  app = await launch({ env: { CHRONOS_DEMO_EMULATOR_PORT: String(port), WEBKIT_DISABLE_COMPOSITING_MODE: '0' } });
-  const emu = emulator(port);
-  await eventually(async () => (await emu.accounts()).length > 0, 30000, 'the demo emulator');
-  const connect = await app.driver.findElements(By.css('[data-testid="connect-account"]'));
-  if (connect.length > 0) await connect[0].click();
+  // As a newcomer meets it: the demo account connects by itself.
+  app = await launch({
+    env: { CHRONOS_DEMO_EMULATOR_PORT: String(port), WEBKIT_DISABLE_COMPOSITING_MODE: '0', CHRONOS_DEMO_AUTOCONNECT: '1' },
+  });
   await eventually(
     async () => {
       const s = await invoke(app.driver, 'sync_status');
