@@ -5,12 +5,11 @@
 //! removed at start and the demo's secrets live in memory only (the system keyring is never
 //! touched by demo data).
 
-use crate::engine::Engine;
 use crate::error::AppError;
 use chronos_core::config::{GoogleEndpoints, OAuthClientConfig};
 use chronos_core::launch::{AutoConnect, Mode};
 use chronos_core::secrets::MemorySecretStore;
-use chronos_core::service::ChronosOptions;
+use chronos_core::service::{Chronos, ChronosOptions};
 use gcal_emulator::{EmulatorConfig, EmulatorHandle};
 use std::path::Path;
 use std::sync::Arc;
@@ -92,10 +91,7 @@ impl Demo {
 /// A demo start with no account connects the demo account by itself (unless turned off), so a
 /// newcomer's window opens on a calendar that fills in. Runs before the background work starts,
 /// whose start-up run is then the first sync. A failure leaves the Connect button to the user.
-pub fn connect_at_start(engine: &Engine, mode: &Mode, auto: AutoConnect) {
-    let Ok(chronos) = engine.get() else {
-        return;
-    };
+pub fn connect_at_start(chronos: &Chronos, mode: &Mode, auto: AutoConnect) {
     let connecting = chronos.connect_demo_at_start(auto, mode);
     // The timer is made inside the runtime, which owns the clock it runs on.
     let bounded = async move { tokio::time::timeout(CONNECT_WITHIN, connecting).await };

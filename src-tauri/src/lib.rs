@@ -112,7 +112,9 @@ pub fn init_state<R: Runtime>(
     let clock = clock::AppClock::new(launch.clock);
     app.manage(clock.clone());
     let engine = tauri::async_runtime::block_on(engine::open(&run, interval, &clock));
-    demo::connect_at_start(&engine, &run.mode, launch.demo_autoconnect);
+    if let Ok(chronos) = engine.get() {
+        demo::connect_at_start(chronos, &run.mode, launch.demo_autoconnect);
+    }
     app.manage(run);
     app.manage(engine);
     bridge::start(app.handle());
