@@ -10,8 +10,6 @@ function targets(over: Partial<PaletteTargets> = {}): PaletteTargets {
   return {
     action: vi.fn(),
     toggleCalendar: vi.fn(),
-    settings: vi.fn(),
-    pending: vi.fn(),
     gotoDate: vi.fn(),
     hasAccounts: () => true,
     ...over,

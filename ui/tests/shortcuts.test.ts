@@ -15,6 +15,8 @@ function targets(over: { dialogOpen?: boolean; hasAccounts?: boolean } = {}) {
     sync: () => done.push('sync'),
     hasAccounts: () => over.hasAccounts ?? true,
     palette: () => done.push('palette'),
+    settings: () => done.push('settings'),
+    pending: () => done.push('pending'),
     search: () => done.push('search'),
     quickAdd: () => done.push('quick add'),
     help: () => done.push('help'),
@@ -49,6 +51,14 @@ describe('shortcutHandler', () => {
     expect(press(on, '/')).toBe(true);
     expect(press(on, 'q')).toBe(true);
     expect(done).toEqual(['search', 'quick add']);
+  });
+
+  it('opens settings with , and pending changes with u', () => {
+    const { t, done } = targets();
+    const on = shortcutHandler(t);
+    expect(press(on, ',')).toBe(true);
+    expect(press(on, 'u')).toBe(true);
+    expect(done).toEqual(['settings', 'pending']);
   });
 
   it('goes by the character a key types, not its place: AZERTY’s a is still the agenda', () => {

@@ -17,6 +17,8 @@ export type KeyAction =
   | { kind: 'quickAdd' }
   | { kind: 'palette' }
   | { kind: 'help' }
+  | { kind: 'settings' }
+  | { kind: 'pending' }
   | { kind: 'close' };
 
 export interface Shortcut {
@@ -40,6 +42,8 @@ export const SHORTCUTS: Shortcut[] = [
   { action: { kind: 'view', view: 'agenda' }, keys: ['a'], label: 'Agenda view' },
   { action: { kind: 'goto' }, keys: ['g'], label: 'Go to a date' },
   { action: { kind: 'sync' }, keys: ['s'], label: 'Sync now' },
+  { action: { kind: 'settings' }, keys: [','], label: 'Settings' },
+  { action: { kind: 'pending' }, keys: ['u'], label: 'Pending changes and conflicts' },
   { action: { kind: 'help' }, keys: ['?'], label: 'Show the shortcuts' },
   { action: { kind: 'close' }, keys: ['Escape'], label: 'Close the dialog' },
 ];

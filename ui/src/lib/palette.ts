@@ -17,8 +17,6 @@ export type PaletteCommand = {
 export interface PaletteTargets {
   action(a: KeyAction): void;
   toggleCalendar(cal: CalendarView, show: boolean): void;
-  settings(): void;
-  pending(): void;
   gotoDate(isoDate: string): void;
   hasAccounts(): boolean;
 }
@@ -39,12 +37,7 @@ export function paletteCommands(t: PaletteTargets, calendars: CalendarView[]): P
     label: `${c.selected ? 'Hide' : 'Show'} ${c.summary}`,
     run: () => t.toggleCalendar(c, !c.selected),
   }));
-  return [
-    ...fromShortcuts,
-    { id: 'settings', label: 'Settings', run: t.settings },
-    { id: 'pending', label: 'Pending changes and conflicts', run: t.pending },
-    ...calendarEntries,
-  ];
+  return [...fromShortcuts, ...calendarEntries];
 }
 
 /** The entries matching `query`, best first; all of them for an empty query. */

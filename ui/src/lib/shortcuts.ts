@@ -21,6 +21,8 @@ export interface ShortcutTargets {
   search(): void;
   quickAdd(): void;
   palette(): void;
+  settings(): void;
+  pending(): void;
   help(): void;
 }
 
@@ -59,6 +61,12 @@ export function runAction(t: ShortcutTargets, action: KeyAction): void {
       break;
     case 'palette':
       t.palette();
+      break;
+    case 'settings':
+      t.settings();
+      break;
+    case 'pending':
+      t.pending();
       break;
     case 'help':
       t.help();
