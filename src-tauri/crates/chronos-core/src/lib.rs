@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod feed;
 pub mod google;
+mod json_file;
 pub mod launch;
 pub(crate) mod memory;
 pub mod model;

@@ -157,16 +157,7 @@ impl SettingsStore {
     /// Validates, writes the file (atomically: temp file + rename), then takes the new values.
     pub fn set(&self, new: Settings) -> Result<Settings> {
         let new = new.validated()?;
-        let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::Internal(e.to_string()))?;
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = self.path.with_extension("json.tmp");
-            std::fs::write(&tmp, &json)?;
-            std::fs::rename(&tmp, &self.path)
-        };
-        write().map_err(|e| Error::LocalFile(format!("could not save settings: {e}")))?;
+        crate::json_file::save(&self.path, &new, "settings")?;
         *self.current.write().expect("settings lock") = new.clone();
         Ok(new)
     }

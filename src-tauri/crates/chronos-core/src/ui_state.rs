@@ -165,16 +165,7 @@ impl UiStateStore {
         if next == *current {
             return Ok(());
         }
-        let json = serde_json::to_vec_pretty(&next).map_err(|e| Error::Internal(e.to_string()))?;
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = self.path.with_extension("json.tmp");
-            std::fs::write(&tmp, &json)?;
-            std::fs::rename(&tmp, &self.path)
-        };
-        write().map_err(|e| Error::LocalFile(format!("could not save the window state: {e}")))?;
+        crate::json_file::save(&self.path, &next, "the window state")?;
         *current = next;
         Ok(())
     }
