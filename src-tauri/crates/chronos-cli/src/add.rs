@@ -90,13 +90,7 @@ async fn chosen_calendar(
 ) -> Result<CalendarRef> {
     let account = account.map(AccountId::from);
     let cal = CalendarId::from(id);
-    let owners: Vec<AccountId> = chronos
-        .calendars(account.as_ref())
-        .await?
-        .into_iter()
-        .filter(|c| c.entry.id == cal)
-        .map(|c| c.account)
-        .collect();
+    let owners = crate::calendar_arg::owners(chronos, account.as_ref(), &cal).await?;
     match owners.as_slice() {
         [one] => Ok(CalendarRef {
             account: one.clone(),

@@ -7,6 +7,7 @@
 //! server is named endpoint by endpoint (see `endpoints`).
 
 mod add;
+mod calendar_arg;
 mod endpoints;
 #[cfg(test)]
 mod endpoints_tests;
@@ -312,13 +313,7 @@ async fn run(cli: Cli) -> Result<i32> {
             let account = match account {
                 Some(a) => AccountId::from(a.as_str()),
                 None => {
-                    let owners: Vec<AccountId> = chronos
-                        .calendars(None)
-                        .await?
-                        .into_iter()
-                        .filter(|c| c.entry.id == cal)
-                        .map(|c| c.account)
-                        .collect();
+                    let owners = calendar_arg::owners(&chronos, None, &cal).await?;
                     match owners.as_slice() {
                         [one] => one.clone(),
                         [] => bail!(
@@ -454,13 +449,7 @@ async fn calendar_refs(
     id: &str,
 ) -> Result<Vec<CalendarRef>> {
     let cal = CalendarId::from(id);
-    let owners: Vec<AccountId> = chronos
-        .calendars(account)
-        .await?
-        .into_iter()
-        .filter(|c| c.entry.id == cal)
-        .map(|c| c.account)
-        .collect();
+    let owners = calendar_arg::owners(chronos, account, &cal).await?;
     if owners.is_empty() {
         bail!("no calendar {id}; `chronos-cli calendars` lists them (after `chronos-cli sync`)");
     }
