@@ -4,6 +4,7 @@
 use super::dates::weekday;
 use super::tokens::count;
 use super::{Found, Piece, Words};
+use crate::recurrence::weekday_code;
 use chrono::Weekday;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,22 +46,10 @@ impl Repeat {
             rule.push_str(&format!(";INTERVAL={}", self.interval));
         }
         if !self.days.is_empty() {
-            let days: Vec<&str> = self.days.iter().map(|d| byday(*d)).collect();
+            let days: Vec<&str> = self.days.iter().map(|d| weekday_code(*d)).collect();
             rule.push_str(&format!(";BYDAY={}", days.join(",")));
         }
         rule
-    }
-}
-
-fn byday(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "MO",
-        Weekday::Tue => "TU",
-        Weekday::Wed => "WE",
-        Weekday::Thu => "TH",
-        Weekday::Fri => "FR",
-        Weekday::Sat => "SA",
-        Weekday::Sun => "SU",
     }
 }
 

@@ -44,6 +44,7 @@ pub use expand::{
     expand, expand_with_limits, instance_id, Expanded, ExpansionLimit, Occurrence, OccurrenceTime,
     TimeRange, Truncation,
 };
+pub(crate) use rule::weekday_code;
 pub use rule::{ByDay, Freq, Rule, Until};
 pub use set::{DateValue, RecurrenceSet};
 pub use time::{parse_event_time, EventTime, Zone};
