@@ -25,24 +25,28 @@ fn family_world() -> gcal_emulator::World {
     w
 }
 
-async fn engine(
-    emu: &gcal_emulator::EmulatorHandle,
-    dir: &std::path::Path,
-) -> (Chronos, chronos_core::model::AccountId) {
+/// The family world on an emulator, and an engine synced with it in a fresh store (kept while
+/// the returned directory lives).
+async fn engine() -> (
+    gcal_emulator::EmulatorHandle,
+    tempfile::TempDir,
+    Chronos,
+    chronos_core::model::AccountId,
+) {
+    let emu = emulator(family_world()).await;
+    let dir = tempfile::tempdir().unwrap();
     // Friday 6 March 2026, 10:00 in New York.
     let clock = TestClock::starting_at(Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap());
-    let mut o = chronos_options(emu, dir, Arc::new(MemorySecretStore::default()), 1);
+    let mut o = chronos_options(&emu, dir.path(), Arc::new(MemorySecretStore::default()), 1);
     o.client.clock = Arc::new(clock);
     let (chronos, account) = connected(o).await;
     chronos.sync_now(Some(&account)).await.unwrap();
-    (chronos, account)
+    (emu, dir, chronos, account)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_preview_reads_the_line_at_the_engine_clock_and_saves_nothing() {
-    let emu = emulator(family_world()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (chronos, _account) = engine(&emu, dir.path()).await;
+    let (emu, _dir, chronos, _account) = engine().await;
     let names: Vec<String> = chronos
         .quick_add_calendars()
         .await
@@ -89,9 +93,7 @@ async fn a_preview_reads_the_line_at_the_engine_clock_and_saves_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_draft_reaches_google_in_the_calendar_it_names_with_its_rule_and_zone() {
-    let emu = emulator(family_world()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = engine(&emu, dir.path()).await;
+    let (emu, _dir, chronos, account) = engine().await;
 
     let standup = chronos
         .preview_quick_add(
@@ -143,9 +145,7 @@ async fn a_saved_draft_reaches_google_in_the_calendar_it_names_with_its_rule_and
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chosen_calendar_must_take_events() {
-    let emu = emulator(family_world()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = engine(&emu, dir.path()).await;
+    let (_emu, _dir, chronos, account) = engine().await;
     let draft = chronos
         .preview_quick_add("Off tomorrow", NEW_YORK, DateOrder::MonthFirst)
         .await
@@ -178,9 +178,7 @@ async fn a_chosen_calendar_must_take_events() {
 /// events is a problem shown with the preview, not a failed preview; saving it fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_preview_names_its_target_or_its_problem() {
-    let emu = emulator(family_world()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (chronos, account) = engine(&emu, dir.path()).await;
+    let (_emu, _dir, chronos, account) = engine().await;
     let p = chronos
         .quick_add_preview(
             "Dentist next tue 3pm /family",
