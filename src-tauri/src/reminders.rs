@@ -16,6 +16,16 @@ pub(crate) async fn display_zone<R: Runtime>(
     chronos.display_zone(&settings).await
 }
 
+/// The zone the window shows dates in, else the system's.
+pub(crate) async fn window_zone<R: Runtime>(
+    app: &AppHandle<R>,
+    chronos: &Chronos,
+) -> chrono_tz::Tz {
+    display_zone(app, chronos)
+        .await
+        .unwrap_or_else(chronos_core::zone::system_zone)
+}
+
 struct Desktop<R: Runtime> {
     app: AppHandle<R>,
     chronos: Chronos,

@@ -23,9 +23,7 @@ async fn shown_range<R: Runtime>(
 ) -> CmdResult<(Chronos, DateTime<Utc>, DateTime<Utc>, chrono_tz::Tz)> {
     let (from, to) = view_range(from, to)?;
     let chronos = engine.get()?.clone();
-    let zone = crate::reminders::display_zone(app, &chronos)
-        .await
-        .unwrap_or_else(chronos_core::zone::system_zone);
+    let zone = crate::reminders::window_zone(app, &chronos).await;
     Ok((chronos, from, to, zone))
 }
 

@@ -5,16 +5,9 @@ use crate::engine::Engine;
 use crate::error::CmdResult;
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::quick_add::system_date_order;
-use chronos_core::service::Chronos;
 use chronos_core::store::CalendarRef;
 use chronos_core::view::{EventView, QuickAddPreview, SearchResultsView};
 use tauri::{AppHandle, Manager, Runtime, State};
-
-async fn zone<R: Runtime>(app: &AppHandle<R>, chronos: &Chronos) -> chrono_tz::Tz {
-    crate::reminders::display_zone(app, chronos)
-        .await
-        .unwrap_or_else(chronos_core::zone::system_zone)
-}
 
 fn chosen(account_id: Option<String>, calendar_id: Option<String>) -> Option<CalendarRef> {
     Some(CalendarRef {
@@ -33,7 +26,7 @@ pub async fn search_events<R: Runtime>(
     limit: u32,
 ) -> CmdResult<SearchResultsView> {
     let chronos = engine.get()?.clone();
-    let zone = zone(&app, &chronos).await;
+    let zone = crate::reminders::window_zone(&app, &chronos).await;
     Ok(chronos.search_view(&query, zone, limit as usize).await?)
 }
 
@@ -47,7 +40,7 @@ pub async fn quick_add_preview<R: Runtime>(
     calendar_id: Option<String>,
 ) -> CmdResult<QuickAddPreview> {
     let chronos = engine.get()?.clone();
-    let zone = zone(&app, &chronos).await;
+    let zone = crate::reminders::window_zone(&app, &chronos).await;
     let target = chosen(account_id, calendar_id);
     Ok(chronos
         .quick_add_preview(&text, zone, system_date_order(), target.as_ref())
@@ -65,7 +58,7 @@ pub async fn quick_add<R: Runtime>(
     let engine = app.state::<Engine>();
     let chronos = engine.get()?.clone();
     chronos.user_activity();
-    let zone = zone(&app, &chronos).await;
+    let zone = crate::reminders::window_zone(&app, &chronos).await;
     let target = chosen(account_id, calendar_id);
     let saved = chronos
         .quick_add(&text, zone, system_date_order(), target.as_ref())
@@ -82,6 +75,6 @@ pub async fn read_date<R: Runtime>(
     text: String,
 ) -> CmdResult<Option<chrono::NaiveDate>> {
     let chronos = engine.get()?.clone();
-    let zone = zone(&app, &chronos).await;
+    let zone = crate::reminders::window_zone(&app, &chronos).await;
     Ok(chronos.read_date(&text, zone, system_date_order()))
 }
