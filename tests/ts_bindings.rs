@@ -86,6 +86,7 @@ fn bindings() -> String {
         app::AppInfo::decl(),
         view::LocalReset::decl(),
         settings::LogLevel::decl(),
+        chronos_core::sync::guard::MassDeletionGuard::decl(),
         settings::Settings::decl(),
         chronos_core::settings::AccountTimeZone::decl(),
         chronos_core::ui_state::CalendarMode::decl(),
@@ -112,6 +113,13 @@ fn bindings() -> String {
         view::QuickAddTarget::decl(),
         view::QuickAddPreview::decl(),
         view::EventInput::decl(),
+        view::HealthError::decl(),
+        view::PushState::decl(),
+        view::CalendarHealthView::decl(),
+        view::MassDeletionView::decl(),
+        view::MassDeletionFound::decl(),
+        view::RestoreAllReport::decl(),
+        view::TrashEntryView::decl(),
         view::PendingChangeView::decl(),
         view::ConflictFieldView::decl(),
         view::ConflictView::decl(),
@@ -162,6 +170,10 @@ fn bindings() -> String {
         (
             <events::EventsChanged as events::UiEvent>::NAME,
             "EventsChanged",
+        ),
+        (
+            <view::MassDeletionFound as events::UiEvent>::NAME,
+            "MassDeletionFound",
         ),
         (
             <events::NavigateDate as events::UiEvent>::NAME,

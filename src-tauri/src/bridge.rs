@@ -53,6 +53,7 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, updates: Vec<UiUpdate>) {
             UiUpdate::Outbox(outbox) => emit(app, &outbox),
             UiUpdate::Events(changed) => emit(app, &changed),
             UiUpdate::Removed => crate::tray::refresh(app),
+            UiUpdate::MassDeletion(found) => emit(app, &found),
             UiUpdate::Notice(n) => crate::notify::show(app, &n.title, &n.body),
         }
     }

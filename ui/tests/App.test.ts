@@ -452,6 +452,11 @@ describe('App', () => {
     await fireEvent.input(screen.getByTestId('settings-push-address'), { target: { value: '' } });
     await fireEvent.click(screen.getByTestId('settings-close-to-tray'));
     await fireEvent.change(screen.getByTestId('settings-log-level'), { target: { value: 'debug' } });
+    await fireEvent.input(screen.getByTestId('settings-trash-days'), { target: { value: '0' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect(screen.getByTestId('error-trash-days').textContent).toBe('Between 1 and 365 days');
+    await fireEvent.input(screen.getByTestId('settings-trash-days'), { target: { value: '60' } });
+    await fireEvent.input(screen.getByTestId('settings-mass-events'), { target: { value: '10' } });
     await fireEvent.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(backend.callsOf('set_settings')).toHaveLength(1));
     expect(backend.callsOf('set_settings')[0].args).toEqual({
@@ -463,6 +468,8 @@ describe('App', () => {
         followAccountTimeZone: false,
         pushAddress: null,
         logLevel: 'debug',
+        trashRetentionDays: 60,
+        massDeletion: { maxEvents: 10, maxPercent: 20, minCalendarEvents: 25 },
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

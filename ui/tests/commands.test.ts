@@ -195,7 +195,16 @@ describe('event listeners', () => {
 
   it('names match the contract', () => {
     expect(Object.values(EVENT_NAMES).sort()).toEqual(
-      ['events://changed', 'navigate://date', 'outbox://changed', 'quickadd://open', 'sync://finished', 'sync://progress', 'sync://status'],
+      [
+        'events://changed',
+        'health://mass-deletion',
+        'navigate://date',
+        'outbox://changed',
+        'quickadd://open',
+        'sync://finished',
+        'sync://progress',
+        'sync://status',
+      ],
     );
     expect(typeof onEventsChanged).toBe('function');
   });

@@ -12,6 +12,9 @@ import type {
   DayMore,
   EventView,
   LastView,
+  MassDeletion,
+  TrashEntry,
+  CalendarHealth,
   PendingChange,
   Settings,
   SyncStatus,
@@ -33,6 +36,9 @@ export interface World {
   lastView?: LastView | null;
   /** What `account_time_zone` answers (Google's `settings` → `timezone` of the first account). */
   accountZone?: string;
+  massDeletions?: MassDeletion[];
+  trash?: TrashEntry[];
+  health?: CalendarHealth[];
 }
 
 export interface Call {
@@ -98,6 +104,8 @@ export function emptyWorld(over: Partial<World> = {}): World {
       followAccountTimeZone: false,
       pushAddress: null,
       logLevel: 'info',
+      trashRetentionDays: 30,
+      massDeletion: { maxEvents: 50, maxPercent: 20, minCalendarEvents: 25 },
     },
     ...over,
   };
@@ -177,6 +185,30 @@ export class FakeBackend {
       case 'set_settings':
         w.settings = args.settings as Settings;
         return w.settings;
+      case 'list_mass_deletions':
+        return w.massDeletions ?? [];
+      case 'dismiss_mass_deletion':
+        w.massDeletions = (w.massDeletions ?? []).filter((m) => m.id !== args.id);
+        return null;
+      case 'restore_mass_deletion': {
+        const m = (w.massDeletions ?? []).find((d) => d.id === args.id);
+        w.massDeletions = (w.massDeletions ?? []).filter((d) => d.id !== args.id);
+        return { queued: m?.restorable ?? 0, failed: [] };
+      }
+      case 'list_trash':
+        return w.trash ?? [];
+      case 'restore_trash_entry': {
+        const t = (w.trash ?? []).find((e) => e.id === args.id);
+        if (!t) throw { kind: 'not_found', message: `trash entry ${String(args.id)} not found`, retryable: false };
+        const done = { ...t, state: 'restoring' };
+        w.trash = (w.trash ?? []).map((e) => (e.id === t.id ? done : e));
+        return done;
+      }
+      case 'calendar_health':
+        return w.health ?? [];
+      case 'sync_calendar':
+      case 'download_calendar_again':
+        return null;
       case 'get_last_view':
         return w.lastView ?? null;
       case 'set_last_view':

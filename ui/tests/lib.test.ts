@@ -15,7 +15,9 @@ describe('keyAction', () => {
     expect(keyAction({ key: 'c' }, false)).toEqual({ kind: 'new' });
     expect(keyAction({ key: 'n' }, false)).toEqual({ kind: 'next' });
     expect(keyAction({ key: 'p' }, false)).toEqual({ kind: 'prev' });
-    expect(keyAction({ key: 'x' }, false)).toBeNull();
+    expect(keyAction({ key: 'z' }, false)).toBeNull();
+    expect(keyAction({ key: 'x' }, false)).toEqual({ kind: 'trash' });
+    expect(keyAction({ key: 'h' }, false)).toEqual({ kind: 'health' });
   });
   it('stays out of the way of typing, modifiers and dialogs', () => {
     const input = document.createElement('input');

@@ -17,6 +17,8 @@ function targets(over: { dialogOpen?: boolean; hasAccounts?: boolean } = {}) {
     palette: () => done.push('palette'),
     settings: () => done.push('settings'),
     pending: () => done.push('pending'),
+    trash: () => done.push('trash'),
+    health: () => done.push('health'),
     search: () => done.push('search'),
     quickAdd: () => done.push('quick add'),
     help: () => done.push('help'),
@@ -34,8 +36,8 @@ describe('shortcutHandler', () => {
   it('does each shortcut’s action and keeps the key from the page', () => {
     const { t, done } = targets();
     const on = shortcutHandler(t);
-    for (const key of ['t', 'k', 'ArrowRight', 'w', 'a', 'c', 'g', 's', '?']) expect(press(on, key)).toBe(true);
-    expect(done).toEqual(['today', 'prev', 'next', 'view week', 'view agenda', 'new', 'goto', 'sync', 'help']);
+    for (const key of ['t', 'k', 'ArrowRight', 'w', 'a', 'c', 'g', 's', 'x', 'h', '?']) expect(press(on, key)).toBe(true);
+    expect(done).toEqual(['today', 'prev', 'next', 'view week', 'view agenda', 'new', 'goto', 'sync', 'trash', 'health', 'help']);
   });
 
   it('uses Google Calendar’s keys: c creates, j/n and k/p move, d/w/m/a switch views', () => {
@@ -90,7 +92,7 @@ describe('shortcutHandler', () => {
   it('leaves other keys alone', () => {
     const { t, done } = targets();
     const on = shortcutHandler(t);
-    expect(press(on, 'x')).toBe(false);
+    expect(press(on, 'z')).toBe(false);
     expect(press(on, 't', { ctrlKey: true })).toBe(false);
     expect(press(on, 'Escape')).toBe(false);
     expect(done).toEqual([]);

@@ -6,6 +6,7 @@ pub mod app;
 pub mod calendars;
 pub mod events;
 pub mod find;
+pub mod health;
 pub mod outbox;
 pub mod recovery;
 pub mod settings;

@@ -8,6 +8,7 @@ import type {
   AccountView,
   AppError,
   AppInfo,
+  CalendarHealth,
   CalendarView,
   ColorDefinition,
   Conflict,
@@ -20,6 +21,9 @@ import type {
   EventView,
   LastView,
   LocalReset,
+  MassDeletion,
+  RestoreAllReport,
+  TrashEntry,
   PendingPage,
   PendingChange,
   QuickAddPreview,
@@ -189,6 +193,18 @@ export const listPendingChanges = () => call<PendingChange[]>('list_pending_chan
 export const retryChange = (changeId: string) => call<void>('retry_change', { changeId });
 export const discardChange = (changeId: string) => call<void>('discard_change', { changeId });
 export const listConflicts = () => call<Conflict[]>('list_conflicts');
+
+// ---- sync health, mass deletions, the trash
+export const calendarHealth = () => call<CalendarHealth[]>('calendar_health');
+export const syncCalendar = (accountId: string, calendarId: string) =>
+  call<void>('sync_calendar', { accountId, calendarId });
+export const downloadCalendarAgain = (accountId: string, calendarId: string) =>
+  call<void>('download_calendar_again', { accountId, calendarId });
+export const listMassDeletions = () => call<MassDeletion[]>('list_mass_deletions');
+export const dismissMassDeletion = (id: string) => call<void>('dismiss_mass_deletion', { id });
+export const restoreMassDeletion = (id: string) => call<RestoreAllReport>('restore_mass_deletion', { id });
+export const listTrash = () => call<TrashEntry[]>('list_trash');
+export const restoreTrashEntry = (id: string) => call<TrashEntry>('restore_trash_entry', { id });
 export const resolveConflict = (conflictId: string, resolution: ConflictResolution) =>
   call<void>('resolve_conflict', { conflictId, resolution });
 

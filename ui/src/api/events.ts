@@ -11,6 +11,7 @@ export const EVENT_NAMES = {
   eventsChanged: 'events://changed',
   navigateDate: 'navigate://date',
   quickAddOpen: 'quickadd://open',
+  massDeletion: 'health://mass-deletion',
 } as const satisfies Record<string, keyof ShellEvents>;
 
 /** Event names and their payloads, as the shell declares them (generated). */

@@ -21,7 +21,7 @@ import type {
 import { GOOGLE_EVENT_COLORS } from './colors';
 import { calendarZone, displayZone } from './displayZone';
 import { systemTimeZone } from './eventForm';
-import { shellEventHandlers } from './shellEvents';
+import { combineHandlers, shellEventHandlers, type ShellEventHandlers } from './shellEvents';
 import { idleStatus, statusesByAccount } from './syncStatus';
 import { throttle } from './throttle';
 
@@ -108,8 +108,8 @@ export class AppState {
    * Listens to the shell, then loads everything; `goToDay` shows a day a chronos://open link
    * asked for.
    */
-  async start(goToDay: (date: string) => void, quickAdd: () => void = () => {}) {
-    this.#unlisten = await subscribeAll(shellEventHandlers(this, goToDay, quickAdd));
+  async start(goToDay: (date: string) => void, quickAdd: () => void = () => {}, more: ShellEventHandlers = {}) {
+    this.#unlisten = await subscribeAll(combineHandlers(shellEventHandlers(this, goToDay, quickAdd), more));
     // The calendar waits for the display time zone so it renders (and fetches) once; a zone
     // that follows the account waits for the saved copy, but never long.
     const accountsLoaded = this.loadAccounts();

@@ -19,6 +19,8 @@ export type KeyAction =
   | { kind: 'help' }
   | { kind: 'settings' }
   | { kind: 'pending' }
+  | { kind: 'trash' }
+  | { kind: 'health' }
   | { kind: 'close' };
 
 export interface Shortcut {
@@ -44,6 +46,8 @@ export const SHORTCUTS: Shortcut[] = [
   { action: { kind: 'sync' }, keys: ['s'], label: 'Sync now' },
   { action: { kind: 'settings' }, keys: [','], label: 'Settings' },
   { action: { kind: 'pending' }, keys: ['u'], label: 'Pending changes and conflicts' },
+  { action: { kind: 'trash' }, keys: ['x'], label: 'Trash' },
+  { action: { kind: 'health' }, keys: ['h'], label: 'Sync health' },
   { action: { kind: 'help' }, keys: ['?'], label: 'Show the shortcuts' },
   { action: { kind: 'close' }, keys: ['Escape'], label: 'Close the dialog' },
 ];

@@ -6,6 +6,21 @@ import { namesUnknownCalendar, statusAfterProgress } from './syncStatus';
 
 export type ShellEventHandlers = { [N in EventName]?: (payload: EventPayloads[N]) => void };
 
+/** Both sets of handlers; where both handle an event, `a`'s runs first. */
+export function combineHandlers(a: ShellEventHandlers, b: ShellEventHandlers): ShellEventHandlers {
+  const out: Record<string, (p: never) => void> = { ...(a as Record<string, (p: never) => void>) };
+  for (const [name, h] of Object.entries(b as Record<string, (p: never) => void>)) {
+    const first = out[name];
+    out[name] = first
+      ? (p) => {
+          first(p);
+          h(p);
+        }
+      : h;
+  }
+  return out as ShellEventHandlers;
+}
+
 /** The handlers for every shell event; `goToDay` shows a day a chronos://open link asked for,
  * `quickAdd` opens the quick-add field the tray asked for. */
 export function shellEventHandlers(

@@ -23,6 +23,8 @@ export interface ShortcutTargets {
   palette(): void;
   settings(): void;
   pending(): void;
+  trash(): void;
+  health(): void;
   help(): void;
 }
 
@@ -67,6 +69,12 @@ export function runAction(t: ShortcutTargets, action: KeyAction): void {
       break;
     case 'pending':
       t.pending();
+      break;
+    case 'trash':
+      t.trash();
+      break;
+    case 'health':
+      t.health();
       break;
     case 'help':
       t.help();

@@ -11,6 +11,7 @@ mod calendar_arg;
 mod endpoints;
 #[cfg(test)]
 mod endpoints_tests;
+mod health;
 mod output;
 mod search;
 mod trash;
@@ -126,6 +127,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Each synced calendar's sync health: last sync, last error, counts, push (see --help).
+    #[command(after_long_help = health::HEALTH_JSON_HELP)]
+    Health {
+        /// One JSON object per line (fields: see --help).
+        #[arg(long)]
+        json: bool,
+    },
     /// Bring an event back from the trash (ID as `chronos-cli trash` lists it).
     Restore {
         id: i64,
@@ -221,7 +229,11 @@ async fn run(cli: Cli) -> Result<i32> {
     }
     // Opening never wipes: a lost data key is an error naming `reset-local`, the one command
     // that wipes, and only with the user's --yes.
+    let settings = chronos_core::settings::SettingsStore::load(&options.data_dir).get();
     let chronos = Chronos::open(options).await?;
+    // The app's settings hold the trash's retention and the mass-deletion limits: a sync from
+    // here keeps to them too.
+    chronos.apply_safety_settings(&settings);
 
     // The in-process demo emulator forgets every grant when the process ends: sign in afresh.
     if cli.demo && !matches!(cli.command, Command::Connect | Command::Disconnect { .. }) {
@@ -401,6 +413,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Search(args) => search::run(&chronos, args).await,
         Command::Trash { json } => trash::list(&chronos, *json).await,
         Command::Restore { id, json } => trash::restore(&chronos, *id, *json).await,
+        Command::Health { json } => health::run(&chronos, *json).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos

@@ -894,3 +894,62 @@ async fn search_finds_events_by_prefix_once_per_series_and_within_a_range() {
     assert!(!bad.status.success());
     assert!(stderr_of(&bad).contains("--to must be after --from"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: with-keyring.sh cargo test -p chronos-cli -- --include-ignored"]
+async fn trash_restore_and_health_from_the_command_line() {
+    let synced = synced("trash").await;
+    let cli = synced.cli();
+    let health = cli.json(&["health", "--json"]);
+    let work = health
+        .iter()
+        .find(|r| r["calendarId"] == WORK)
+        .expect("a row for the work calendar");
+    assert_eq!(work["lastError"], Value::Null);
+    assert_eq!(work["pendingChanges"], 0);
+    assert_eq!(work["incremental"], true);
+    let stored = work["eventsStored"].as_u64().unwrap();
+    assert!(stored >= 3, "{work}");
+
+    // Deleted on Google: synced into the trash, then restored from the command line.
+    synced.emu.control().delete_event(WORK, "single01").unwrap();
+    cli.sync_completes();
+    let trash = cli.json(&["trash", "--json"]);
+    assert_eq!(trash.len(), 1, "{trash:?}");
+    assert_eq!(
+        (
+            &trash[0]["eventId"],
+            &trash[0]["reason"],
+            &trash[0]["title"]
+        ),
+        (
+            &Value::from("single01"),
+            &Value::from("deleted_on_google"),
+            &Value::from("Single")
+        )
+    );
+    let id = trash[0]["id"].as_i64().unwrap().to_string();
+    let restored = cli.json(&["restore", &id, "--json"]);
+    assert_eq!(restored[0]["state"], "restored");
+    let server = synced.emu.control().get_event(WORK, "single01").unwrap();
+    assert_eq!(server["status"], "confirmed");
+    let bad = cli.run(&["restore", "999999"]);
+    assert!(!bad.status.success());
+    assert!(stderr_of(&bad).contains("no trash entry 999999"));
+
+    // A failing calendar: health says which, and exits 3.
+    synced
+        .emu
+        .control()
+        .add_fault(gcal_emulator::FaultRule::status("/events", 400, 1_000).with_method("GET"))
+        .unwrap();
+    let _ = cli.run(&["sync"]);
+    let out = cli.run(&["health", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let rows = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let work = rows.iter().find(|r| r["calendarId"] == WORK).unwrap();
+    assert_eq!(work["lastError"]["current"], true);
+    assert_eq!(work["lastError"]["kind"], "invalid_input");
+    let text = String::from_utf8_lossy(&cli.run(&["health"]).stdout).into_owned();
+    assert!(text.contains("now failing"), "{text}");
+}

@@ -16,6 +16,7 @@ mod capture;
 mod changes;
 mod colors;
 mod edits;
+mod health;
 mod lookups;
 mod palette;
 mod quick_add;
@@ -25,7 +26,9 @@ mod triggers;
 mod views;
 use crate::occurrences;
 pub use crate::occurrences::{RangePlan, RangeResult, TruncatedSeries};
+pub use health::parse_mass_deletion_id;
 pub use palette::{offline_stand_in, Palette};
+pub use trash::{parse_trash_id, DEFAULT_TRASH_RETENTION_DAYS};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};
@@ -149,6 +152,8 @@ struct Inner {
     early_triggers: Arc<ActivityTriggers<RunReport>>,
     search: Arc<crate::search::SearchIndex>,
     trash_retention_days: Mutex<u32>,
+    /// The settings' mass-deletion limits, taken by each run.
+    guard: Mutex<crate::sync::guard::MassDeletionGuard>,
 }
 
 /// A [`Chronos`] that does not keep it alive.
@@ -243,6 +248,7 @@ impl Chronos {
         let clock: Arc<dyn Clock> = options.client.clock.clone();
         store.set_clock(clock.clone());
         let trash_retention_days = Mutex::new(options.trash_retention_days.max(1));
+        let guard = Mutex::new(options.run.guard);
         let http = default_http_client();
         let endpoint = TokenEndpoint::new(
             http.clone(),
@@ -298,6 +304,7 @@ impl Chronos {
             palettes: palette::Palettes::default(),
             search: Arc::default(),
             trash_retention_days,
+            guard,
         });
         *runner.inner.lock().unwrap() = Arc::downgrade(&inner);
         let me = Chronos { inner };
@@ -367,7 +374,10 @@ impl Chronos {
             tokens: self.inner.tokens.get(account),
             progress: self.inner.sink.clone(),
             clock: self.inner.clock.clone(),
-            config: self.inner.options.run.clone(),
+            config: RunConfig {
+                guard: *self.inner.guard.lock().unwrap(),
+                ..self.inner.options.run.clone()
+            },
         }
     }
 

@@ -55,6 +55,10 @@ pub struct Settings {
     /// Public HTTPS address for push notifications; `None` = polling only.
     pub push_address: Option<String>,
     pub log_level: LogLevel,
+    /// Days the trash keeps a deleted event.
+    pub trash_retention_days: u32,
+    /// When one sync's removals in a calendar are shown as a mass deletion.
+    pub mass_deletion: crate::sync::guard::MassDeletionGuard,
 }
 
 impl Default for Settings {
@@ -67,12 +71,15 @@ impl Default for Settings {
             follow_account_time_zone: false,
             push_address: None,
             log_level: LogLevel::Info,
+            trash_retention_days: crate::service::DEFAULT_TRASH_RETENTION_DAYS,
+            mass_deletion: Default::default(),
         }
     }
 }
 
 pub const MIN_INTERVAL_MINUTES: u32 = 1;
 pub const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
+pub const MAX_TRASH_RETENTION_DAYS: u32 = 365;
 
 impl Settings {
     /// Checks every field; the error names the first bad one. Empty strings mean "not set".
@@ -86,6 +93,13 @@ impl Settings {
                 ),
             ));
         }
+        if !(1..=MAX_TRASH_RETENTION_DAYS).contains(&self.trash_retention_days) {
+            return Err(Error::invalid_field(
+                "trashRetentionDays",
+                format!("the trash keeps events between 1 and {MAX_TRASH_RETENTION_DAYS} days"),
+            ));
+        }
+        self.mass_deletion = self.mass_deletion.validated()?;
         self.display_time_zone = self.display_time_zone.filter(|z| !z.trim().is_empty());
         if let Some(zone) = &self.display_time_zone {
             if zone.parse::<chrono_tz::Tz>().is_err() {

@@ -249,10 +249,10 @@ fn a_version_7_store_opens_with_an_empty_trash_and_its_events() {
         let s = f.store();
         full_sync(&s, &[event("a", "A"), event("b", "B")]);
     }
-    // The previous release's layout: everything but the trash.
+    // That release's layout: everything but the trash (and the sync journal after it).
     Connection::open(&f.path)
         .unwrap()
-        .execute_batch("DROP TABLE trash; PRAGMA user_version = 7;")
+        .execute_batch("DROP TABLE trash; DROP TABLE sync_journal; PRAGMA user_version = 7;")
         .unwrap();
     let s = f.open();
     let version: u32 = Connection::open(&f.path)
@@ -266,5 +266,45 @@ fn a_version_7_store_opens_with_an_empty_trash_and_its_events() {
     assert_eq!(
         s.list_trash(None).unwrap()[0].event.summary.as_deref(),
         Some("A")
+    );
+}
+
+#[test]
+fn a_version_8_store_opens_with_an_empty_sync_journal_and_keeps_its_trash() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[event("a", "A"), event("b", "B")]);
+        page(&s, &[cancelled("a")], None);
+    }
+    // The previous release's layout: everything but the sync journal.
+    Connection::open(&f.path)
+        .unwrap()
+        .execute_batch("DROP TABLE sync_journal; PRAGMA user_version = 8;")
+        .unwrap();
+    let s = f.open();
+    let version: u32 = Connection::open(&f.path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::LATEST_VERSION);
+    assert_eq!(s.list_trash(None).unwrap().len(), 1);
+    assert!(s.mass_deletions(true).unwrap().is_empty());
+    let since = chrono::DateTime::from_timestamp(0, 0).unwrap();
+    assert!(s
+        .last_journal_failure(&acct(), &cal(), since)
+        .unwrap()
+        .is_none());
+    // The journal works at once.
+    let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    s.journal_failure(&acct(), &cal(), "network", "offline", at)
+        .unwrap();
+    let since = at - chrono::Duration::days(1);
+    assert_eq!(
+        s.last_journal_failure(&acct(), &cal(), since)
+            .unwrap()
+            .unwrap()
+            .kind,
+        "network"
     );
 }

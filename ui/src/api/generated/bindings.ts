@@ -49,6 +49,20 @@ export type LocalReset = { unsentChanges: number, conflicts: number, events: num
 
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
+export type MassDeletionGuard = { 
+/**
+ * More removals than this in one sync of one calendar always count.
+ */
+maxEvents: number, 
+/**
+ * More than this share (in percent) of a calendar's events counts…
+ */
+maxPercent: number, 
+/**
+ * …when the calendar held at least this many before the sync.
+ */
+minCalendarEvents: number, };
+
 export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, launchAtLogin: boolean, 
 /**
  * IANA zone; `None` = the system's zone.
@@ -63,7 +77,15 @@ followAccountTimeZone: boolean,
 /**
  * Public HTTPS address for push notifications; `None` = polling only.
  */
-pushAddress: string | null, logLevel: LogLevel, };
+pushAddress: string | null, logLevel: LogLevel, 
+/**
+ * Days the trash keeps a deleted event.
+ */
+trashRetentionDays: number, 
+/**
+ * When one sync's removals in a calendar are shown as a mass deletion.
+ */
+massDeletion: MassDeletionGuard, };
 
 export type AccountTimeZone = { accountId: string, 
 /**
@@ -192,6 +214,104 @@ export type QuickAddPreview = { draft: QuickDraft, target: QuickAddTarget | null
 
 export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, };
 
+export type HealthError = { 
+/**
+ * An `ErrorKind` word (`network`, `server`, `needs_reauth`, …).
+ */
+kind: string, message: string, 
+/**
+ * RFC 3339.
+ */
+at: string, 
+/**
+ * The calendar's last sync failed with it (else a later sync succeeded).
+ */
+current: boolean, };
+
+export type PushState = "none" | "active" | "expired";
+
+export type CalendarHealthView = { accountId: string, calendarId: string, name: string, backgroundColor: string, 
+/**
+ * RFC 3339: the end of the last sync that completed (full or incremental).
+ */
+lastSuccess: string | null, lastError: HealthError | null, eventsStored: number, pendingChanges: number, 
+/**
+ * `false`: Google gives this calendar no sync token; every sync lists it in full.
+ */
+incremental: boolean, 
+/**
+ * Full re-syncs Google forced (410) in the last 30 days.
+ */
+resyncsAfterGone: number, push: PushState, 
+/**
+ * RFC 3339, with an active or expired channel.
+ */
+pushExpires: string | null, 
+/**
+ * A full sync is under way or was interrupted (the next sync continues it).
+ */
+fullSyncInProgress: boolean, };
+
+export type MassDeletionView = { 
+/**
+ * The journal entry's id (as text: ids cross to the page as strings).
+ */
+id: string, accountId: string, calendarId: string, calendarName: string, 
+/**
+ * How many events the sync removed.
+ */
+count: number, 
+/**
+ * How many of them are still in the trash (not restored yet).
+ */
+restorable: number, 
+/**
+ * RFC 3339.
+ */
+at: string, };
+
+export type MassDeletionFound = { accountId: string, calendarId: string, count: number, };
+
+export type RestoreAllReport = { 
+/**
+ * Restores queued (each goes to Google through the outbox).
+ */
+queued: number, 
+/**
+ * Entries that could not be queued, with why.
+ */
+failed: Array<string>, };
+
+export type TrashEntryView = { 
+/**
+ * The entry's id (as text).
+ */
+id: string, accountId: string, calendarId: string, calendarName: string, title: string, 
+/**
+ * The event's start as Google wrote it: a date (all day) or an RFC 3339 time.
+ */
+start: string | null, allDay: boolean, 
+/**
+ * `deleted_here`, `deleted_on_google`, `gone_in_full_sync`, `moved_to_unsynced_calendar`.
+ */
+reason: string, 
+/**
+ * `trashed`, `restoring`, `restored`, `restored_as_copy`.
+ */
+state: string, 
+/**
+ * RFC 3339.
+ */
+trashedAt: string, 
+/**
+ * Who organised the event, when known (Google does not say who deleted it).
+ */
+organizer: string | null, 
+/**
+ * What a restore as a copy could not bring back, in words.
+ */
+notRestored: Array<string>, };
+
 export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: ChangeState, error: AppError | null, title: string | null, };
 
 export type ConflictFieldView = { name: string, local: string | null, server: string | null, };
@@ -229,6 +349,7 @@ export interface ShellEvents {
   'sync://finished': SyncFinished;
   'outbox://changed': OutboxChanged;
   'events://changed': EventsChanged;
+  'health://mass-deletion': MassDeletionFound;
   'navigate://date': NavigateDate;
   'quickadd://open': QuickAddRequested;
 }

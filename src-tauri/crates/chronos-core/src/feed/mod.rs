@@ -80,6 +80,13 @@ pub enum EngineEvent {
         pending_changes: usize,
         conflicts: usize,
     },
+    /// A run removed many events of one calendar (they are in the trash).
+    MassDeletion {
+        account: AccountId,
+        calendar: CalendarId,
+        calendar_name: String,
+        count: usize,
+    },
 }
 
 /// A subscription: the accounts as they were, then every event after that, in order.
@@ -288,6 +295,26 @@ impl Feed {
         if let Some(calendar) = changed {
             self.offer_events(&mut state, &account, Scope::of(vec![calendar]), now);
         }
+    }
+
+    /// A run's removals in one calendar were a mass deletion.
+    pub(crate) fn mass_deletion(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        calendar_name: String,
+        count: usize,
+    ) {
+        let state = self.lock();
+        self.send(
+            &state,
+            EngineEvent::MassDeletion {
+                account: account.clone(),
+                calendar: calendar.clone(),
+                calendar_name,
+                count,
+            },
+        );
     }
 
     /// Local events of the account changed (`calendars` empty: any).

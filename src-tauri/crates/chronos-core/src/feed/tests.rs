@@ -75,6 +75,7 @@ fn label(e: &EngineEvent) -> String {
             None => v.status.label().to_owned(),
         },
         EngineEvent::AccountRemoved { .. } => "removed".into(),
+        EngineEvent::MassDeletion { count, .. } => format!("mass deletion {count}"),
         EngineEvent::RunFinished(f) => format!("finished {}", f.outcome.as_str()),
         EngineEvent::EventsChanged { calendars, .. } => format!(
             "events [{}]",

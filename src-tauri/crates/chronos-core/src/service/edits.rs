@@ -309,6 +309,19 @@ impl Chronos {
         if let Err(e) = self.purge_trash().await {
             tracing::warn!(kind = e.kind().as_str(), "could not purge the trash");
         }
+        for c in &report.calendars {
+            if let Some(id) = c.stats.mass_deletion {
+                let name = match self.calendar_view(account, &c.calendar).await {
+                    Ok(v) => v.summary,
+                    Err(_) => c.calendar.as_str().to_owned(),
+                };
+                tracing::debug!(deletion = id.0, "mass deletion announced");
+                let count = c.stats.trashed as usize;
+                self.inner
+                    .feed
+                    .mass_deletion(account, &c.calendar, name, count);
+            }
+        }
         // The run pushed the outbox before it pulled, and a merge may have recorded a conflict.
         self.inner.feed.outbox_changed(account);
         let calendars: Vec<CalendarId> = report

@@ -66,12 +66,26 @@ impl Chronos {
         }
         let saved = store.set(new)?;
         self.set_sync_interval(saved.sync_interval());
+        self.apply_safety_settings(&saved);
         Ok(saved)
+    }
+
+    /// The trash's retention and the mass-deletion guard's limits (both already validated).
+    pub fn apply_safety_settings(&self, settings: &Settings) {
+        for result in [
+            self.set_trash_retention_days(settings.trash_retention_days),
+            self.set_mass_deletion_guard(settings.mass_deletion),
+        ] {
+            if let Err(e) = result {
+                tracing::warn!(kind = e.kind().as_str(), "a safety setting was refused");
+            }
+        }
     }
 
     /// The background work a front end starts once the engine is open: the scheduler, and the
     /// saved push address (a refused one is logged; syncing falls back to polling).
     pub async fn start_background(&self, settings: &Settings) {
+        self.apply_safety_settings(settings);
         self.start_scheduler();
         let Some(address) = settings.push_address.clone() else {
             return;

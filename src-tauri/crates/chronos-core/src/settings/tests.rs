@@ -77,8 +77,41 @@ fn a_file_the_app_wrote_opens() {
             follow_account_time_zone: true,
             push_address: Some("https://push.example.com/hook".into()),
             log_level: LogLevel::Debug,
+            // A file from before these settings gets their defaults.
+            trash_retention_days: 30,
+            mass_deletion: crate::sync::guard::MassDeletionGuard::default(),
         }
     );
+}
+
+#[test]
+fn the_trash_and_the_mass_deletion_guard_take_only_sensible_numbers() {
+    let ok = Settings {
+        trash_retention_days: 90,
+        mass_deletion: crate::sync::guard::MassDeletionGuard {
+            max_events: 10,
+            max_percent: 50,
+            min_calendar_events: 0,
+        },
+        ..Settings::default()
+    };
+    assert_eq!(ok.clone().validated().unwrap(), ok);
+    for days in [0, 366] {
+        let bad = Settings {
+            trash_retention_days: days,
+            ..Settings::default()
+        };
+        let e = bad.validated().unwrap_err();
+        assert!(e.to_string().contains("between 1 and 365"), "{e}");
+    }
+    let bad = Settings {
+        mass_deletion: crate::sync::guard::MassDeletionGuard {
+            max_percent: 101,
+            ..Default::default()
+        },
+        ..Settings::default()
+    };
+    assert!(bad.validated().is_err());
 }
 
 #[test]

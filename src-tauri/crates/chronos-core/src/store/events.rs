@@ -11,8 +11,8 @@ use super::rows::{
     write_row, IndexOp, Prepared,
 };
 use super::sync_state::Generation;
-use super::trash::{trash_gone_row, TrashReason};
-use super::{now_ms, open_json, Db, Store};
+use super::trash::{trash_gone_row, TrashId, TrashReason};
+use super::{open_json, Db, Store};
 use crate::error::{Error, Result};
 use crate::model::{AccountId, CalendarId, EventId, EventResource, PageToken, SyncToken};
 use chrono::{DateTime, Utc};
@@ -62,6 +62,9 @@ pub struct PageOutcome {
     /// is, for the merge to decide.
     #[serde(skip)]
     pub held: Vec<EventResource>,
+    /// The trash entries the page's removals filled, in order.
+    #[serde(skip)]
+    pub trashed: Vec<TrashId>,
 }
 
 /// An event as the app reads it.
@@ -470,7 +473,7 @@ impl PageWrite<'_> {
         let (tx, account, calendar) = (self.tx, self.account, self.calendar);
         if let Some(gone) = take_row(tx, account, calendar, id)? {
             let reason = TrashReason::DeletedOnGoogle;
-            trash_gone_row(
+            let kept = trash_gone_row(
                 tx,
                 self.keys,
                 (account, calendar, id),
@@ -478,6 +481,7 @@ impl PageWrite<'_> {
                 reason,
                 self.now_ms,
             )?;
+            self.out.trashed.extend(kept);
             self.out.deleted += 1;
             self.ops.push(IndexOp::Remove(id.clone()));
         } else {
@@ -531,7 +535,7 @@ impl PageWrite<'_> {
                            last_error_kind = NULL, last_error_message = NULL, last_error_ms = NULL
                          WHERE account = ?1 AND calendar_id = ?2"
                     ),
-                    params![account.as_str(), calendar.as_str(), token, now_ms(), incremental.as_str()],
+                    params![account.as_str(), calendar.as_str(), token, self.now_ms, incremental.as_str()],
                 )?;
             }
         }
@@ -561,7 +565,7 @@ impl PageWrite<'_> {
                     .is_some_and(|m| swept.contains(m.as_str()))
                 {
                     let reason = TrashReason::GoneInFullSync;
-                    trash_gone_row(
+                    let kept = trash_gone_row(
                         tx,
                         self.keys,
                         (account, calendar, &id),
@@ -569,6 +573,7 @@ impl PageWrite<'_> {
                         reason,
                         self.now_ms,
                     )?;
+                    self.out.trashed.extend(kept);
                 }
             }
             self.out.swept += 1;

@@ -93,6 +93,7 @@ mod events;
 mod incoming;
 pub(crate) mod incoming_head;
 pub mod index;
+mod journal;
 mod keys;
 mod local_write;
 mod outbox;
@@ -112,6 +113,7 @@ pub use conflicts::{ConflictId, ConflictKind, ConflictValue, NewConflict, Stored
 pub use crypto::KeyId;
 pub use events::{CalendarRef, PageApply, PageEnd, PageOutcome, RowChange, StoredEvent};
 pub use incoming::IncomingEvent;
+pub use journal::{JournalFailure, JournalKind, MassDeletion, MassDeletionId};
 pub use local_write::{EventRekey, LocalWrite, LocalWriteResult};
 pub use outbox::{
     NewOutboxEntry, OutboxEntry, OutboxError, OutboxId, OutboxOp, OutboxPayload, OutboxState,
@@ -289,8 +291,8 @@ impl Store {
         &self.path
     }
 
-    /// The clock the store stamps trash entries with (the engine's, so a pinned clock pins
-    /// them too).
+    /// The clock the store stamps trash entries and sync times with (the engine's, so a pinned
+    /// clock pins them too).
     pub fn set_clock(&self, clock: Arc<dyn Clock>) {
         *self.clock.write().unwrap_or_else(|e| e.into_inner()) = clock;
     }

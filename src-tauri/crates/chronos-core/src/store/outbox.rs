@@ -268,6 +268,20 @@ impl Store {
         )? as usize)
     }
 
+    /// Unsent changes of one calendar; no decryption.
+    pub fn calendar_pending_count(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+    ) -> Result<usize> {
+        let db = self.db();
+        Ok(db.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE account = ?1 AND calendar_id = ?2",
+            params![account.as_str(), calendar.as_str()],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
     /// Records the progress of a push. `count_attempt` adds one to `attempts`.
     pub fn set_outbox_state(
         &self,

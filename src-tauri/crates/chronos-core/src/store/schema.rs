@@ -181,6 +181,26 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX trash_by_time ON trash(trashed_ms);
     "#,
+    // 8 → 9: what sync health shows beyond the current state (queries in store/journal.rs):
+    // failures after a later success, re-syncs forced by a 410, and mass deletions with the
+    // trash entries they filled. Plaintext: ids, kinds, counts, times and the server's or the
+    // engine's error message (never event content), like `sync_state`.
+    r#"
+    CREATE TABLE sync_journal (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        account         TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id     TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        at_ms           INTEGER NOT NULL,
+        error_kind      TEXT,
+        message         TEXT,
+        count           INTEGER,
+        first_trash_id  INTEGER,
+        last_trash_id   INTEGER,
+        dismissed       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sync_journal_by_calendar ON sync_journal(account, calendar_id, kind, at_ms);
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

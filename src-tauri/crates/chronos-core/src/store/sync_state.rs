@@ -1,7 +1,7 @@
 //! Per-calendar sync bookkeeping: tokens, the generation of a full sync, the last error.
 
 use super::calendars::{calendar_exists, IncrementalSync};
-use super::{from_ms, now_ms, Store};
+use super::{from_ms, Store};
 use crate::error::Result;
 use crate::model::{AccountId, CalendarId, PageToken, SyncToken};
 use chrono::{DateTime, Utc};
@@ -107,7 +107,7 @@ impl Store {
         db.conn.execute(
             "UPDATE sync_state SET last_error_kind = ?3, last_error_message = ?4, last_error_ms = ?5
              WHERE account = ?1 AND calendar_id = ?2",
-            params![account.as_str(), calendar.as_str(), kind, message, now_ms()],
+            params![account.as_str(), calendar.as_str(), kind, message, self.now().timestamp_millis()],
         )?;
         Ok(())
     }

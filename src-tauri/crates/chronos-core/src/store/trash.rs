@@ -258,6 +258,28 @@ impl Store {
         Ok(n as usize)
     }
 
+    /// The entries of one calendar with ids from `first` to `last` still in the trash (not
+    /// restored or being restored): what a mass deletion's *Restore all* brings back.
+    pub fn trashed_between(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        (first, last): (TrashId, TrashId),
+    ) -> Result<Vec<TrashId>> {
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT id FROM trash WHERE account = ?1 AND calendar_id = ?2 AND id BETWEEN ?3 AND ?4
+               AND state = 'trashed' ORDER BY id",
+        )?;
+        let ids = stmt
+            .query_map(
+                params![account.as_str(), calendar.as_str(), first.0, last.0],
+                |r| r.get(0).map(TrashId),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
     /// Drops entries trashed before `cutoff`, except those whose restore is still queued.
     /// Returns how many went.
     pub fn purge_trash(&self, cutoff: DateTime<Utc>) -> Result<usize> {

@@ -13,11 +13,13 @@
 //! Fetching overlaps storing: while page N is validated, encrypted and committed on a blocking
 //! thread, the request for page N+1 is already on the wire.
 
+use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::google::{EventsListRequest, GoogleClient, Page};
 use crate::model::{AccountId, CalendarId, PageToken, SyncToken};
 use crate::store::blocking;
-use crate::store::{Generation, IncomingEvent, PageApply, PageEnd, Store};
+use crate::store::{Generation, IncomingEvent, MassDeletionId, PageApply, PageEnd, Store, TrashId};
+use crate::sync::guard::MassDeletionGuard;
 use crate::sync::progress::{ProgressSink, SyncProgress};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -58,6 +60,14 @@ pub struct CalendarStats {
     pub restarted_full_sync: bool,
     /// Server versions of events with unsent local edits, left for the merge.
     pub held: u64,
+    /// Events the sync's removals put in the trash.
+    pub trashed: u64,
+    /// The first and last of those trash entries.
+    #[serde(skip)]
+    pub trash_range: Option<(TrashId, TrashId)>,
+    /// The removals were a mass deletion (see [`MassDeletionGuard`]), recorded as this.
+    #[serde(skip)]
+    pub mass_deletion: Option<MassDeletionId>,
 }
 
 /// What a calendar sync needs from its run.
@@ -72,6 +82,9 @@ pub struct SyncContext {
     /// last page has arrived, not until that page is stored, so the next calendar's requests
     /// wait out their latency while the previous one commits.
     pub fetch_slots: Arc<tokio::sync::Semaphore>,
+    pub guard: MassDeletionGuard,
+    /// Stamps the journal's entries.
+    pub clock: Arc<dyn Clock>,
 }
 
 enum Plan {
@@ -123,6 +136,49 @@ pub async fn sync_calendar(
     calendar: &CalendarId,
     stats: &Arc<Mutex<CalendarStats>>,
 ) -> Result<()> {
+    let before = stored_count(ctx, calendar).await?;
+    let result = sync_pages(ctx, calendar, stats).await;
+    // Pages commit one by one: what a failed sync removed is guarded as well.
+    guard_removals(ctx, calendar, before, stats).await;
+    result
+}
+
+async fn stored_count(ctx: &SyncContext, calendar: &CalendarId) -> Result<usize> {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    blocking(move || store.event_count(&account, &cal)).await
+}
+
+/// Records a mass deletion when the sync removed more than the guard lets pass.
+async fn guard_removals(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    before: usize,
+    stats: &Arc<Mutex<CalendarStats>>,
+) {
+    let (trashed, range) = {
+        let s = stats.lock().unwrap();
+        (s.trashed as usize, s.trash_range)
+    };
+    if !ctx.guard.is_mass_deletion(before, trashed) {
+        return;
+    }
+    tracing::warn!(
+        account = %ctx.account, %calendar, removed = trashed, before,
+        "a sync removed many events; they are in the trash"
+    );
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let at = ctx.clock.now();
+    match blocking(move || store.journal_mass_deletion(&account, &cal, trashed, range, at)).await {
+        Ok(m) => stats.lock().unwrap().mass_deletion = Some(m.id),
+        Err(e) => tracing::warn!(kind = e.kind().as_str(), "could not record a mass deletion"),
+    }
+}
+
+async fn sync_pages(
+    ctx: &SyncContext,
+    calendar: &CalendarId,
+    stats: &Arc<Mutex<CalendarStats>>,
+) -> Result<()> {
     let mut plan = first_plan(ctx, calendar, stats).await?;
     let mut fell_back = false;
     loop {
@@ -156,6 +212,9 @@ pub async fn sync_calendar(
                         account = %ctx.account, %calendar, kind = error.kind().as_str(),
                         "the server refused the stored token; starting one full sync"
                     );
+                    if incremental && refused_token {
+                        journal_resync(ctx, calendar).await;
+                    }
                     plan = Plan::Full {
                         generation: begin_full(ctx, calendar).await?,
                         page: None,
@@ -209,12 +268,27 @@ async fn first_plan(
     })
 }
 
-/// Keeps a calendar's failure in the store (its kind and message) for the status views.
+/// Notes in the journal that a 410 forced a full sync (sync health counts them).
+async fn journal_resync(ctx: &SyncContext, calendar: &CalendarId) {
+    let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
+    let at = ctx.clock.now();
+    if let Err(e) = blocking(move || store.journal_resync_after_gone(&account, &cal, at)).await {
+        tracing::warn!(kind = e.kind().as_str(), "could not journal a re-sync");
+    }
+}
+
+/// Keeps a calendar's failure in the store (its kind and message) for the status views, and in
+/// the journal for sync health (which shows it after a later success too).
 async fn record_error(ctx: &SyncContext, calendar: &CalendarId, error: &Error) {
     let (store, account, cal) = (ctx.store.clone(), ctx.account.clone(), calendar.clone());
     let kind = error.kind().as_str();
     let message = error.to_string();
-    if let Err(e) = blocking(move || store.record_sync_error(&account, &cal, kind, &message)).await
+    let at = ctx.clock.now();
+    if let Err(e) = blocking(move || {
+        store.record_sync_error(&account, &cal, kind, &message)?;
+        store.journal_failure(&account, &cal, kind, &message, at)
+    })
+    .await
     {
         tracing::warn!(
             kind = e.kind().as_str(),
@@ -372,6 +446,11 @@ async fn commit(
         s.deleted += (outcome.deleted + outcome.swept) as u64;
         s.skipped += skipped;
         s.held += outcome.held.len() as u64;
+        s.trashed += outcome.trashed.len() as u64;
+        if let (Some(first), Some(last)) = (outcome.trashed.first(), outcome.trashed.last()) {
+            let start = s.trash_range.map_or(*first, |r| r.0);
+            s.trash_range = Some((start, *last));
+        }
         (s.events_fetched, s.pages)
     };
     ctx.progress.emit(SyncProgress::CalendarProgress {

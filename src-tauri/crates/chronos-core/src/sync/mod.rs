@@ -3,6 +3,7 @@
 
 pub mod calendar_colors;
 pub mod engine;
+pub mod guard;
 pub mod progress;
 pub mod run;
 pub mod status;

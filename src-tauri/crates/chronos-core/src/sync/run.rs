@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub run_timeout: Duration,
     /// How long to leave an account alone after a quota error.
     pub quota_wait: Duration,
+    /// When a sync's removals count as a mass deletion.
+    pub guard: crate::sync::guard::MassDeletionGuard,
 }
 
 impl Default for RunConfig {
@@ -45,6 +47,7 @@ impl Default for RunConfig {
             concurrency: 5,
             run_timeout: Duration::from_secs(300),
             quota_wait: Duration::from_secs(3600),
+            guard: Default::default(),
         }
     }
 }
@@ -159,6 +162,8 @@ pub async fn run_account(deps: &RunDeps, account: &AccountId, scope: &RunScope) 
         progress: deps.progress.clone(),
         cancel: cancel.clone(),
         fetch_slots: Arc::new(tokio::sync::Semaphore::new(deps.config.concurrency.max(1))),
+        guard: deps.config.guard,
+        clock: deps.clock.clone(),
     };
     let stop: SharedStop = Arc::new(Mutex::new(None));
     deps.progress.emit(SyncProgress::RunBegun {

@@ -7,10 +7,12 @@ pub mod conflict;
 pub mod error;
 pub mod event;
 pub mod find;
+pub mod health;
 pub mod input;
 pub mod month;
 pub mod reset;
 pub mod sync;
+pub mod trash;
 pub mod updates;
 
 pub use account::{AccountListItem, AccountState};
@@ -23,6 +25,11 @@ pub use event::{
     TruncatedSeriesView,
 };
 pub use find::{QuickAddPreview, QuickAddTarget, SearchHitView, SearchResultsView};
+pub use health::{
+    CalendarHealthView, HealthError, MassDeletionFound, MassDeletionView, PushState,
+    RestoreAllReport,
+};
 pub use input::EventInput;
 pub use month::{DayMore, MonthView};
 pub use reset::LocalReset;
+pub use trash::TrashEntryView;

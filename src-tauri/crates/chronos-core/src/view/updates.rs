@@ -4,6 +4,7 @@
 
 use crate::feed::{AccountView, EngineEvent, RunFinished};
 use crate::sync::progress::SyncOutcome;
+use crate::view::health::MassDeletionFound;
 use crate::view::sync::{
     EventsChanged, OutboxChanged, SyncFinished, SyncProgress, SyncState, SyncStatus,
 };
@@ -27,6 +28,7 @@ pub enum UiUpdate {
     Events(EventsChanged),
     /// An account left: redraw the summary.
     Removed,
+    MassDeletion(MassDeletionFound),
     Notice(Notice),
 }
 
@@ -64,6 +66,27 @@ impl UiUpdates {
                 pending_changes: pending_changes as u32,
                 conflicts: conflicts as u32,
             })],
+            EngineEvent::MassDeletion {
+                account,
+                calendar,
+                calendar_name,
+                count,
+            } => {
+                let events = if count == 1 { "event" } else { "events" };
+                vec![
+                    UiUpdate::MassDeletion(MassDeletionFound {
+                        account_id: account.as_str().to_owned(),
+                        calendar_id: calendar.as_str().to_owned(),
+                        count: count as u32,
+                    }),
+                    UiUpdate::Notice(Notice {
+                        title: format!("{count} {events} deleted on Google"),
+                        body: format!(
+                            "From {calendar_name}. They are in Chronos' trash: review or restore them there."
+                        ),
+                    }),
+                ]
+            }
         }
     }
 
