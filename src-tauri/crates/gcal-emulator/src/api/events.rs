@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::{json_ok, json_text, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::store::events::WriteOpts;
 use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
 use crate::store::State as EmulatorState;
@@ -90,6 +91,28 @@ fn if_match(h: &HeaderMap) -> Option<String> {
         .map(|s| s.trim().to_owned())
 }
 
+/// A version parameter Google takes as 0 or 1 (`conferenceDataVersion`, `eventLabelVersion`).
+fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
+    match p.get(k) {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(v) => Err(ApiError::invalid_param(
+            k,
+            format!("Invalid value '{v}'. Values must be within the range: [0, 1]"),
+        )),
+    }
+}
+
+/// The opt-ins and precondition of a write request.
+fn write_opts(p: &Params, h: &HeaderMap) -> Result<WriteOpts, ApiError> {
+    Ok(WriteOpts {
+        if_match: if_match(h),
+        conference_data: version_flag(p, "conferenceDataVersion")?,
+        attachments: p.bool("supportsAttachments")?.unwrap_or(false),
+        labels: version_flag(p, "eventLabelVersion")?,
+    })
+}
+
 fn event_response(body: &serde_json::Map<String, Value>) -> Response {
     json_text(
         StatusCode::OK,
@@ -127,10 +150,12 @@ pub async fn insert(
     caller: Caller,
     p: Params,
     Path(cal_id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
+    let opts = write_opts(&p, &headers)?;
     let mut body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
@@ -139,7 +164,7 @@ pub async fn insert(
             b.remove("id");
         }
     }
-    let ev = st.insert_event(&id, body, &caller.account)?;
+    let ev = st.insert_event(&id, body, &caller.account, &opts)?;
     Ok(event_response(&ev))
 }
 
@@ -159,9 +184,9 @@ pub async fn get(
     Ok(event_response(&ev))
 }
 
-/// How a write changes the stored event: (state, calendar, event id, body, `If-Match`).
+/// How a write changes the stored event: (state, calendar, event id, body, options).
 type WriteFn =
-    fn(&mut EmulatorState, &str, &str, Value, Option<&str>) -> Result<Map<String, Value>, ApiError>;
+    fn(&mut EmulatorState, &str, &str, Value, &WriteOpts) -> Result<Map<String, Value>, ApiError>;
 
 /// A write to one event of a calendar the caller may write; each route names its kind
 /// (`write::<Patch>`, `write::<Update>`).
@@ -192,10 +217,11 @@ pub async fn write<W: EventWrite>(
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
+    let opts = write_opts(&p, &headers)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = W::WRITE(&mut st, &id, &event_id, body, if_match(&headers).as_deref())?;
+    let ev = W::WRITE(&mut st, &id, &event_id, body, &opts)?;
     Ok(event_response(&ev))
 }
 

@@ -2,6 +2,7 @@
 //! OAuth grants and push channels. One `State` sits behind one lock; handlers take it briefly.
 
 pub mod calendar;
+pub mod event_types;
 pub mod events;
 pub mod ids;
 pub mod list;
@@ -357,6 +358,11 @@ impl State {
             return Err(ApiError::forbidden_writer());
         }
         Ok((id, entry.access_role.clone()))
+    }
+
+    /// Whether `cal_id` is some account's primary calendar.
+    pub fn is_primary(&self, cal_id: &str) -> bool {
+        self.accounts.values().any(|a| a.primary_id() == cal_id)
     }
 
     pub fn entry(&self, account: &str, cal_id: &str) -> Option<&ListEntry> {
