@@ -434,3 +434,117 @@ async fn only_default_events_move() {
     let (s, v) = env.call(Method::POST, &path, None, &[]).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+/// The primary calendar with one event of every type (the birthday yearly).
+async fn one_of_each(env: &Env) -> String {
+    let cal = env.primary();
+    let path = env.events_path(&cal);
+    for ev in [
+        hour_event("plain"),
+        focus_time(),
+        out_of_office(),
+        working_location(json!({"type": "homeOffice", "homeOffice": {}})),
+        birthday(),
+    ] {
+        let (s, v) = env.post(&path, ev).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    env.insert(&cal, from_gmail());
+    cal
+}
+
+fn types_of(items: &[Value]) -> Vec<String> {
+    let mut t: Vec<String> = items
+        .iter()
+        .map(|i| i["eventType"].as_str().unwrap_or("?").to_owned())
+        .collect();
+    t.sort();
+    t.dedup();
+    t
+}
+
+#[tokio::test]
+async fn event_types_filters_list_full_expanded_and_incremental() {
+    let env = env(empty_world()).await;
+    let cal = one_of_each(&env).await;
+    let (all, sync, _) = env.list_all(&cal, "").await;
+    assert_eq!(all.len(), 6);
+    assert_eq!(
+        types_of(&all),
+        [
+            "birthday",
+            "default",
+            "focusTime",
+            "fromGmail",
+            "outOfOffice",
+            "workingLocation"
+        ]
+    );
+    let (some, _, _) = env
+        .list_all(&cal, "eventTypes=focusTime&eventTypes=birthday")
+        .await;
+    assert_eq!(types_of(&some), ["birthday", "focusTime"]);
+    // Expanded: the yearly birthday's instances are birthdays too.
+    let (expanded, _, _) = env
+        .list_all(
+            &cal,
+            "eventTypes=birthday&singleEvents=true&orderBy=startTime&timeMin=2026-01-01T00:00:00Z&timeMax=2029-01-01T00:00:00Z",
+        )
+        .await;
+    assert_eq!(expanded.len(), 3, "2026, 2027, 2028");
+    assert_eq!(types_of(&expanded), ["birthday"]);
+    // Incremental with a filter: only changes of the listed types.
+    let (_, typed_sync, _) = env.list_all(&cal, "eventTypes=workingLocation").await;
+    env.post(&env.events_path(&cal), hour_event("later")).await;
+    env.post(
+        &env.events_path(&cal),
+        working_location(json!({"type": "customLocation", "customLocation": {"label": "Café"}})),
+    )
+    .await;
+    let (inc, _, _) = env
+        .list_all(
+            &cal,
+            &format!("eventTypes=workingLocation&{}", sync_query(&typed_sync)),
+        )
+        .await;
+    assert_eq!(inc.len(), 1);
+    assert_eq!(
+        inc[0]["workingLocationProperties"]["customLocation"]["label"],
+        "Café"
+    );
+    let (inc_all, _, _) = env.list_all(&cal, &sync_query(&sync)).await;
+    assert_eq!(inc_all.len(), 2);
+    let (s, v) = env.list_page(&cal, "eventTypes=meeting").await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+}
+
+#[tokio::test]
+async fn event_types_filters_watch_notifications() {
+    let env = env(empty_world()).await;
+    let cal = env.primary();
+    let env = &env;
+    let watch = |id: &str, query: &str| {
+        let body = json!({"id": id, "type": "web_hook", "address": "http://127.0.0.1:9/hook"});
+        let path = format!("{}/watch{query}", env.events_path(&cal));
+        async move { env.post(&path, body).await }
+    };
+    let (s, v) = watch("all", "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = watch("focus", "?eventTypes=focusTime").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = watch("bad", "?eventTypes=nope").await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+    let messages = || {
+        env.ctl
+            .channels()
+            .into_iter()
+            .map(|c| (c.id, c.next_message))
+            .collect::<Vec<_>>()
+    };
+    // Both have had their `sync` message.
+    assert_eq!(messages(), [("all".to_owned(), 2), ("focus".to_owned(), 2)]);
+    env.post(&env.events_path(&cal), hour_event("plain")).await;
+    assert_eq!(messages(), [("all".to_owned(), 3), ("focus".to_owned(), 2)]);
+    env.post(&env.events_path(&cal), focus_time()).await;
+    assert_eq!(messages(), [("all".to_owned(), 4), ("focus".to_owned(), 3)]);
+}

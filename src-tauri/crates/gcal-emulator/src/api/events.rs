@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::{json_ok, json_text, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::store::event_types::parse_filter;
 use crate::store::events::WriteOpts;
 use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
@@ -67,6 +68,7 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         updated_min: time_param(p, "updatedMin")?,
         private_props: props(p, "privateExtendedProperty"),
         shared_props: props(p, "sharedExtendedProperty"),
+        event_types: parse_filter(p.all("eventTypes"))?,
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
         return Err(ApiError::sync_token_with_restrictions());
@@ -300,9 +302,11 @@ pub async fn watch(
     State(sh): State<Shared>,
     caller: Caller,
     Path(cal_id): Path<String>,
+    p: Params,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.can_read()?;
+    let event_types = parse_filter(p.all("eventTypes"))?;
     let body = parse_body(&body)?;
     let id = web_hook_id(&body)?;
     let address = body
@@ -345,6 +349,7 @@ pub async fn watch(
         calendar_id: cal,
         account: caller.account.clone(),
         next_message: 1,
+        event_types,
     };
     st.channels.insert(id.clone(), ch);
     st.push_channel(&id, "sync");

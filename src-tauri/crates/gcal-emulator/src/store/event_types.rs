@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 use super::time::is_all_day;
 use crate::error::ApiError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum EventType {
     Default,
     Birthday,

@@ -188,8 +188,9 @@ impl State {
         event_types::check_new(&mut body, self.is_primary(cal_id), origin)?;
         self.complete_new(cal_id, &mut body, actor);
         let cal = self.calendars.get_mut(cal_id).expect("checked");
-        let out = cal.put(body).body();
-        self.notify_changed(cal_id);
+        let rec = cal.put(body);
+        let (out, ty) = (rec.body(), rec.event_type);
+        self.notify_changed(cal_id, ty);
         Ok(out)
     }
 
@@ -255,8 +256,9 @@ impl State {
         };
         new.insert("sequence".into(), json!(seq));
         let cal = self.calendars.get_mut(cal_id).expect("caller checked");
-        let out = cal.put(new).body();
-        self.notify_changed(cal_id);
+        let rec = cal.put(new);
+        let (out, ty) = (rec.body(), rec.event_type);
+        self.notify_changed(cal_id, ty);
         out
     }
 

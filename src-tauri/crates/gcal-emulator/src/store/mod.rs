@@ -66,6 +66,8 @@ pub struct Channel {
     pub calendar_id: String,
     pub account: String,
     pub next_message: u64,
+    /// The `eventTypes` the channel watches; empty: all.
+    pub event_types: Vec<event_types::EventType>,
 }
 
 pub struct State {
@@ -373,12 +375,27 @@ impl State {
             .find(|e| e.cal_id == cal_id)
     }
 
-    /// Queues an `exists` notification for every live channel watching `cal_id`.
-    pub fn notify_changed(&mut self, cal_id: &str) {
+    /// Queues an `exists` notification for every live channel watching `cal_id` and an event of
+    /// type `ty` (`None`: a type no filter names, which only unfiltered channels see).
+    pub fn notify_changed(&mut self, cal_id: &str, ty: Option<event_types::EventType>) {
         if !self.auto_push {
             return;
         }
-        self.push_to(Some(cal_id), "exists");
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.channels.retain(|_, ch| ch.expiration_ms > now_ms);
+        let mut ids: Vec<String> = self
+            .channels
+            .values()
+            .filter(|ch| ch.calendar_id == cal_id)
+            .filter(|ch| {
+                ch.event_types.is_empty() || ty.is_some_and(|t| ch.event_types.contains(&t))
+            })
+            .map(|ch| ch.id.clone())
+            .collect();
+        ids.sort();
+        for id in &ids {
+            self.push_channel(id, "exists");
+        }
     }
 
     /// Queues a notification with `state` to the channels of `cal_id` (all when `None`);
