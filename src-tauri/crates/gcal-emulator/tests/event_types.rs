@@ -548,3 +548,133 @@ async fn event_types_filters_watch_notifications() {
     env.post(&env.events_path(&cal), focus_time()).await;
     assert_eq!(messages(), [("all".to_owned(), 4), ("focus".to_owned(), 3)]);
 }
+
+fn labels_body() -> Value {
+    json!({"labelProperties": {"eventLabels": [
+        {"id": "lbl-deep", "name": "Deep work", "backgroundColor": "#1b5e20"},
+        {"id": "lbl-travel", "name": "Travel", "backgroundColor": "#0d47a1"},
+    ]}})
+}
+
+#[tokio::test]
+async fn calendar_labels_need_event_label_version() {
+    let env = env(empty_world()).await;
+    let cal = env.primary();
+    let cal_path = format!("calendars/{}", enc(&cal));
+    // Without eventLabelVersion=1 labels are neither written nor shown.
+    let (s, v) = env
+        .call(Method::PATCH, &cal_path, Some(labels_body()), &[])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v.get("labelProperties").is_none());
+    let versioned = format!("{cal_path}?eventLabelVersion=1");
+    let (_, v) = env.get(&versioned).await;
+    assert!(v.get("labelProperties").is_none(), "{v}");
+    let (s, v) = env
+        .call(Method::PATCH, &versioned, Some(labels_body()), &[])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["labelProperties"], labels_body()["labelProperties"]);
+    let (_, v) = env.get(&versioned).await;
+    assert_eq!(v["labelProperties"]["eventLabels"][1]["name"], "Travel");
+    let (_, v) = env.get(&cal_path).await;
+    assert!(v.get("labelProperties").is_none());
+    // At most 200, each with id, name and colour.
+    let many: Vec<Value> = (0..201)
+        .map(|i| json!({"id": format!("l{i}"), "name": "n", "backgroundColor": "#000000"}))
+        .collect();
+    let (s, v) = env
+        .call(
+            Method::PATCH,
+            &versioned,
+            Some(json!({"labelProperties": {"eventLabels": many}})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "invalid"),
+        "{v}"
+    );
+    let nameless =
+        json!({"labelProperties": {"eventLabels": [{"id": "x", "backgroundColor": "#000000"}]}});
+    let (s, _) = env
+        .call(Method::PATCH, &versioned, Some(nameless), &[])
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn event_label_id_is_read_and_written_only_with_event_label_version() {
+    let env = env(empty_world()).await;
+    let cal = env.primary();
+    let cal_path = format!("calendars/{}?eventLabelVersion=1", enc(&cal));
+    env.call(Method::PATCH, &cal_path, Some(labels_body()), &[])
+        .await;
+    let events = env.events_path(&cal);
+    let mut ev = hour_event("labelled");
+    ev["eventLabelId"] = json!("lbl-deep");
+    // Ignored without the version.
+    let (_, plain) = env.post(&events, ev.clone()).await;
+    assert!(plain.get("eventLabelId").is_none());
+    let (s, v) = env.post(&format!("{events}?eventLabelVersion=1"), ev).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["eventLabelId"], "lbl-deep");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (_, got) = env.get(&format!("{events}/{id}")).await;
+    assert!(got.get("eventLabelId").is_none(), "hidden: {got}");
+    let (_, got) = env.get(&format!("{events}/{id}?eventLabelVersion=1")).await;
+    assert_eq!(got["eventLabelId"], "lbl-deep");
+    let (_, list) = env.list_page(&cal, "").await;
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i.get("eventLabelId").is_none()));
+    let (_, list) = env.list_page(&cal, "eventLabelVersion=1").await;
+    let labelled: Vec<_> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["eventLabelId"].as_str())
+        .collect();
+    assert_eq!(labelled, ["lbl-deep"]);
+    // A patch without the version leaves the label; with it, an unknown label is refused.
+    let (_, v) = env
+        .call(
+            Method::PATCH,
+            &format!("{events}/{id}"),
+            Some(json!({"eventLabelId": null, "summary": "x"})),
+            &[],
+        )
+        .await;
+    assert_eq!(v["summary"], "x");
+    let (_, got) = env.get(&format!("{events}/{id}?eventLabelVersion=1")).await;
+    assert_eq!(got["eventLabelId"], "lbl-deep");
+    let (s, v) = env
+        .call(
+            Method::PATCH,
+            &format!("{events}/{id}?eventLabelVersion=1"),
+            Some(json!({"eventLabelId": "lbl-nope"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, error_reason(&v)),
+        (StatusCode::BAD_REQUEST, "invalid"),
+        "{v}"
+    );
+    let (s, v) = env
+        .call(
+            Method::PATCH,
+            &format!("{events}/{id}?eventLabelVersion=1"),
+            Some(json!({"eventLabelId": "lbl-travel"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, &v["eventLabelId"]),
+        (StatusCode::OK, &json!("lbl-travel")),
+        "{v}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::shared::Shared;
 use crate::store::event_types::parse_filter;
 use crate::store::events::WriteOpts;
+use crate::store::labels::without_label;
 use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
 use crate::store::State as EmulatorState;
@@ -69,6 +70,7 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         private_props: props(p, "privateExtendedProperty"),
         shared_props: props(p, "sharedExtendedProperty"),
         event_types: parse_filter(p.all("eventTypes"))?,
+        event_labels: version_flag(p, "eventLabelVersion")?,
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
         return Err(ApiError::sync_token_with_restrictions());
@@ -94,7 +96,7 @@ fn if_match(h: &HeaderMap) -> Option<String> {
 }
 
 /// A version parameter Google takes as 0 or 1 (`conferenceDataVersion`, `eventLabelVersion`).
-fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
+pub(super) fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
     match p.get(k) {
         None | Some("0") => Ok(false),
         Some("1") => Ok(true),
@@ -115,10 +117,12 @@ fn write_opts(p: &Params, h: &HeaderMap) -> Result<WriteOpts, ApiError> {
     })
 }
 
-fn event_response(body: &serde_json::Map<String, Value>) -> Response {
+/// An event answer; its `eventLabelId` only for requests with `eventLabelVersion=1`.
+fn event_response(body: Map<String, Value>, labels: bool) -> Response {
+    let body = without_label(body, labels);
     json_text(
         StatusCode::OK,
-        serde_json::to_string(body).expect("json serialises"),
+        serde_json::to_string(&body).expect("json serialises"),
     )
 }
 
@@ -167,15 +171,17 @@ pub async fn insert(
         }
     }
     let ev = st.insert_event(&id, body, &caller.account, &opts)?;
-    Ok(event_response(&ev))
+    Ok(event_response(ev, opts.labels))
 }
 
 pub async fn get(
     State(sh): State<Shared>,
     caller: Caller,
+    p: Params,
     Path((cal_id, event_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let labels = version_flag(&p, "eventLabelVersion")?;
     let (st, id) = caller.read_calendar(&sh, &cal_id)?;
     let ev = st.get_event(&id, &event_id)?;
     if let Some(none_match) = headers.get("if-none-match").and_then(|v| v.to_str().ok()) {
@@ -183,7 +189,7 @@ pub async fn get(
             return Ok(StatusCode::NOT_MODIFIED.into_response());
         }
     }
-    Ok(event_response(&ev))
+    Ok(event_response(ev, labels))
 }
 
 /// How a write changes the stored event: (state, calendar, event id, body, options).
@@ -224,7 +230,7 @@ pub async fn write<W: EventWrite>(
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
     let ev = W::WRITE(&mut st, &id, &event_id, body, &opts)?;
-    Ok(event_response(&ev))
+    Ok(event_response(ev, opts.labels))
 }
 
 pub async fn delete(
@@ -256,6 +262,7 @@ pub async fn instances(
         single_events: true,
         time_min: time_param(&p, "timeMin")?,
         time_max: time_param(&p, "timeMax")?,
+        event_labels: version_flag(&p, "eventLabelVersion")?,
         ..EventQuery::default()
     };
     if let Some(os) = p.get("originalStart") {
@@ -286,7 +293,7 @@ pub async fn move_event(
     let (src, _) = st.access(&caller.account, &cal_id, true)?;
     let (dst, _) = st.access(&caller.account, dest, true)?;
     let ev = st.move_event(&src, &event_id, &dst)?;
-    Ok(event_response(&ev))
+    Ok(event_response(ev, version_flag(&p, "eventLabelVersion")?))
 }
 
 fn is_loopback_http(address: &str) -> bool {

@@ -185,6 +185,7 @@ impl State {
         }
         validate_times(&body)?;
         opts.gate(None, &mut body);
+        self.check_event_label(cal_id, None, &body)?;
         event_types::check_new(&mut body, self.is_primary(cal_id), origin)?;
         self.complete_new(cal_id, &mut body, actor);
         let cal = self.calendars.get_mut(cal_id).expect("checked");
@@ -277,6 +278,8 @@ impl State {
         merge(&mut new, patch);
         validate_times(&new)?;
         opts.gate(Some(&old), &mut new);
+        self.check_event_label(cal_id, Some(&old), &new)?;
+        self.check_event_label(cal_id, Some(&old), &new)?;
         event_types::check_change(&old, &mut new)?;
         Ok(self.store_write(cal_id, &old, new))
     }

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod event_types;
 pub mod events;
 pub mod ids;
+pub mod labels;
 pub mod list;
 pub mod oauth;
 pub mod recurrence;
@@ -174,6 +175,10 @@ impl State {
             tz,
         );
         cal.description = spec.description.clone();
+        if let Some(p) = &spec.label_properties {
+            labels::validate_label_properties(p)?;
+            cal.label_properties = Some(p.clone());
+        }
         if let Some(old) = self.calendars.get(&spec.id) {
             // A re-added calendar must not accept tokens handed out for its former life.
             cal.epoch = old.epoch + 1;
