@@ -678,3 +678,133 @@ async fn event_label_id_is_read_and_written_only_with_event_label_version() {
         "{v}"
     );
 }
+
+fn meet_request(request_id: &str) -> Value {
+    json!({"createRequest": {"requestId": request_id,
+        "conferenceSolutionKey": {"type": "hangoutsMeet"}}})
+}
+
+#[tokio::test]
+async fn conference_create_request_is_pending_until_the_control_api_completes_it() {
+    let env = env(empty_world()).await;
+    let cal = env.primary();
+    let events = env.events_path(&cal);
+    let mut ev = hour_event("call");
+    ev["conferenceData"] = meet_request("req-1");
+    // Without conferenceDataVersion=1 conference data is ignored.
+    let (_, plain) = env.post(&events, ev.clone()).await;
+    assert!(plain.get("conferenceData").is_none(), "{plain}");
+    let (s, v) = env
+        .post(&format!("{events}?conferenceDataVersion=1"), ev)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "pending"
+    );
+    assert!(v.get("hangoutLink").is_none());
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (_, sync, _) = env.list_all(&cal, "").await;
+    // Google answers a moment later; here, when the control API says so.
+    let url = env.control_url(&format!("calendars/{}/events/{id}/conference", enc(&cal)));
+    let resp = env.http.post(&url).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (_, got) = env.get(&format!("{events}/{id}")).await;
+    let conf = &got["conferenceData"];
+    assert_eq!(conf["createRequest"]["status"]["statusCode"], "success");
+    assert_eq!(conf["conferenceSolution"]["key"]["type"], "hangoutsMeet");
+    let uri = conf["entryPoints"][0]["uri"].as_str().unwrap();
+    assert!(uri.starts_with("https://meet.google.com/"), "{uri}");
+    assert_eq!(conf["entryPoints"][0]["entryPointType"], "video");
+    assert_eq!(got["hangoutLink"], uri);
+    // The link is a change an incremental sync sees.
+    let (inc, _, _) = env.list_all(&cal, &sync_query(&sync)).await;
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0]["hangoutLink"], uri);
+    // Nothing pending any more.
+    let resp = env.http.post(&url).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    // A retry with the same requestId changes nothing; a patch without the version keeps it.
+    let path = format!("{events}/{id}");
+    let (_, v) = env
+        .call(
+            Method::PATCH,
+            &format!("{path}?conferenceDataVersion=1"),
+            Some(json!({"conferenceData": meet_request("req-1")})),
+            &[],
+        )
+        .await;
+    assert_eq!(v["hangoutLink"], uri, "{v}");
+    let (_, v) = env
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"conferenceData": null, "summary": "still"})),
+            &[],
+        )
+        .await;
+    assert_eq!(v["hangoutLink"], uri);
+    assert_eq!(v["conferenceData"]["conferenceId"], conf["conferenceId"]);
+    // A new requestId asks again.
+    let (_, v) = env
+        .call(
+            Method::PATCH,
+            &format!("{path}?conferenceDataVersion=1"),
+            Some(json!({"conferenceData": meet_request("req-2")})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        v["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "pending"
+    );
+    assert!(v.get("hangoutLink").is_none());
+    let resp = env
+        .http
+        .post(&url)
+        .json(&json!({"outcome": "failure"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (_, got) = env.get(&path).await;
+    assert_eq!(
+        got["conferenceData"]["createRequest"]["status"]["statusCode"],
+        "failure"
+    );
+}
+
+#[tokio::test]
+async fn conference_request_checks_its_fields_and_attachments_need_supports_attachments() {
+    let env = env(empty_world()).await;
+    let events = env.events_path(&env.primary());
+    let mut ev = hour_event("call");
+    ev["conferenceData"] =
+        json!({"createRequest": {"requestId": "r", "conferenceSolutionKey": {"type": "zoom"}}});
+    let (s, v) = env
+        .post(&format!("{events}?conferenceDataVersion=1"), ev)
+        .await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+    let (s, v) = env
+        .post(
+            &format!("{events}?conferenceDataVersion=2"),
+            hour_event("x"),
+        )
+        .await;
+    assert_eq!((s, error_reason(&v)), (StatusCode::BAD_REQUEST, "invalid"));
+    let file = json!({"fileUrl": "https://drive.google.com/file/d/abc", "title": "Agenda"});
+    let mut ev = hour_event("with file");
+    ev["attachments"] = json!([file]);
+    let (_, v) = env.post(&events, ev.clone()).await;
+    assert!(v.get("attachments").is_none());
+    let (_, v) = env
+        .post(&format!("{events}?supportsAttachments=true"), ev)
+        .await;
+    assert_eq!(v["attachments"], json!([file]));
+    let mut many = hour_event("too many");
+    many["attachments"] = Value::Array(vec![file; 26]);
+    let (s, _) = env
+        .post(&format!("{events}?supportsAttachments=true"), many)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}

@@ -15,6 +15,7 @@ use crate::push::PushDelivery;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::reqlog::{Counters, RequestRecord};
 use crate::shared::Shared;
+pub use crate::store::conference::Outcome;
 use crate::store::event_types::Origin;
 use crate::store::events::WriteOpts;
 use crate::store::oauth::TokenResponse;
@@ -131,6 +132,21 @@ impl Control {
             .state
             .lock()
             .update_event(&id, event_id, event, &WriteOpts::all())
+    }
+
+    /// Ends the pending Meet request of an event (see `store::conference`): what Google does a
+    /// moment after a client asked for a link.
+    pub fn complete_conference(
+        &self,
+        cal_id: &str,
+        event_id: &str,
+        outcome: Outcome,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let id = self.resolve(cal_id)?;
+        self.shared
+            .state
+            .lock()
+            .complete_conference(&id, event_id, outcome)
     }
 
     pub fn delete_event(&self, cal_id: &str, event_id: &str) -> Result<(), ApiError> {

@@ -6,6 +6,7 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::calendar::{instance_body, time_changed};
+use super::conference;
 use super::event_types::{self, EventType, Origin};
 use super::ids::{is_valid_client_event_id, new_event_id};
 use super::time::{instant_of, is_all_day};
@@ -185,6 +186,7 @@ impl State {
         }
         validate_times(&body)?;
         opts.gate(None, &mut body);
+        conference::prepare(opts, None, &mut body)?;
         self.check_event_label(cal_id, None, &body)?;
         event_types::check_new(&mut body, self.is_primary(cal_id), origin)?;
         self.complete_new(cal_id, &mut body, actor);
@@ -230,7 +232,7 @@ impl State {
         Ok(current)
     }
 
-    fn store_write(
+    pub(crate) fn store_write(
         &mut self,
         cal_id: &str,
         old: &Map<String, Value>,
@@ -278,6 +280,7 @@ impl State {
         merge(&mut new, patch);
         validate_times(&new)?;
         opts.gate(Some(&old), &mut new);
+        conference::prepare(opts, Some(&old), &mut new)?;
         self.check_event_label(cal_id, Some(&old), &new)?;
         self.check_event_label(cal_id, Some(&old), &new)?;
         event_types::check_change(&old, &mut new)?;

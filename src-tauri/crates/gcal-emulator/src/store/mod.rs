@@ -2,6 +2,7 @@
 //! OAuth grants and push channels. One `State` sits behind one lock; handlers take it briefly.
 
 pub mod calendar;
+pub mod conference;
 pub mod event_types;
 pub mod events;
 pub mod ids;
