@@ -808,3 +808,40 @@ async fn conference_request_checks_its_fields_and_attachments_need_supports_atta
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn generated_worlds_hold_each_type_on_the_primary_calendar_only() {
+    let world = gcal_emulator::World::generate(gcal_emulator::GenSpec {
+        seed: 3,
+        accounts: 1,
+        calendars_per_account: 2,
+        events_per_calendar: 200,
+        anchor: chrono::NaiveDate::from_ymd_opt(2026, 11, 25),
+        ..gcal_emulator::GenSpec::default()
+    });
+    for cal in &world.accounts[0].calendars {
+        assert_eq!(cal.events.len(), 200, "the count asked for");
+    }
+    let env = env(world).await;
+    let cal = env.primary();
+    let (mut all, _, _) = env.list_all(&cal, "maxResults=2500").await;
+    // Cancelled instances of live series show only their ids.
+    all.retain(|e| e["status"] != "cancelled");
+    assert_eq!(
+        types_of(&all),
+        [
+            "birthday",
+            "default",
+            "focusTime",
+            "fromGmail",
+            "outOfOffice",
+            "workingLocation"
+        ]
+    );
+    let (locations, _, _) = env.list_all(&cal, "eventTypes=workingLocation").await;
+    assert_eq!(locations.len(), 2, "a day and a range");
+    let other = env.ctl.accounts()[0].calendars[1].clone();
+    let (mut items, _, _) = env.list_all(&other, "maxResults=2500").await;
+    items.retain(|e| e["status"] != "cancelled");
+    assert_eq!(types_of(&items), ["default"]);
+}
