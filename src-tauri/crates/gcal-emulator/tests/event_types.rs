@@ -549,113 +549,133 @@ async fn event_types_filters_watch_notifications() {
     assert_eq!(messages(), [("all".to_owned(), 4), ("focus".to_owned(), 3)]);
 }
 
+const DEEP: &str = "6f1c1f4e-3f4b-4c59-9a43-0d4c3e1b2a10";
+const TRAVEL: &str = "0b7d2c8a-5e6f-4a1b-8c9d-2e3f4a5b6c7d";
+
 fn labels_body() -> Value {
     json!({"labelProperties": {"eventLabels": [
-        {"id": "lbl-deep", "name": "Deep work", "backgroundColor": "#1b5e20"},
-        {"id": "lbl-travel", "name": "Travel", "backgroundColor": "#0d47a1"},
+        {"id": DEEP, "name": "Deep work", "backgroundColor": "#1b5e20"},
+        {"id": TRAVEL, "name": "Travel", "backgroundColor": "#0d47a1"},
     ]}})
 }
 
 #[tokio::test]
-async fn calendar_labels_need_event_label_version() {
+async fn calendar_labels_are_written_and_shown_by_calendars() {
     let env = env(empty_world()).await;
     let cal = env.primary();
     let cal_path = format!("calendars/{}", enc(&cal));
-    // Without eventLabelVersion=1 labels are neither written nor shown.
     let (s, v) = env
         .call(Method::PATCH, &cal_path, Some(labels_body()), &[])
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert!(v.get("labelProperties").is_none());
-    let versioned = format!("{cal_path}?eventLabelVersion=1");
-    let (_, v) = env.get(&versioned).await;
-    assert!(v.get("labelProperties").is_none(), "{v}");
-    let (s, v) = env
-        .call(Method::PATCH, &versioned, Some(labels_body()), &[])
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["labelProperties"], labels_body()["labelProperties"]);
-    let (_, v) = env.get(&versioned).await;
-    assert_eq!(v["labelProperties"]["eventLabels"][1]["name"], "Travel");
-    let (_, v) = env.get(&cal_path).await;
-    assert!(v.get("labelProperties").is_none());
-    // At most 200, each with id, name and colour.
-    let many: Vec<Value> = (0..201)
-        .map(|i| json!({"id": format!("l{i}"), "name": "n", "backgroundColor": "#000000"}))
-        .collect();
-    let (s, v) = env
+    // A patch without labelProperties leaves them; a new label gets a UUID.
+    let (_, v) = env
         .call(
             Method::PATCH,
-            &versioned,
-            Some(json!({"labelProperties": {"eventLabels": many}})),
+            &cal_path,
+            Some(json!({"summary": "Me"})),
             &[],
         )
         .await;
+    assert_eq!(v["labelProperties"]["eventLabels"][1]["name"], "Travel");
+    let mut more = labels_body();
+    more["labelProperties"]["eventLabels"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "Errands", "backgroundColor": "#f4511e"}));
+    let (_, v) = env.call(Method::PATCH, &cal_path, Some(more), &[]).await;
+    let id = v["labelProperties"]["eventLabels"][2]["id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let (_, v) = env.get(&cal_path).await;
     assert_eq!(
-        (s, error_reason(&v)),
-        (StatusCode::BAD_REQUEST, "invalid"),
-        "{v}"
+        v["labelProperties"]["eventLabels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
     );
-    let nameless =
-        json!({"labelProperties": {"eventLabels": [{"id": "x", "backgroundColor": "#000000"}]}});
-    let (s, _) = env
-        .call(Method::PATCH, &versioned, Some(nameless), &[])
-        .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // At most 200, ids are UUIDs, names at most 50 characters, a colour is required.
+    let many: Vec<Value> = (0..201)
+        .map(|_| json!({"name": "n", "backgroundColor": "#000000"}))
+        .collect();
+    for bad in [
+        json!({"eventLabels": many}),
+        json!({"eventLabels": [{"id": "lbl-1", "backgroundColor": "#000000"}]}),
+        json!({"eventLabels": [{"name": "x".repeat(51), "backgroundColor": "#000000"}]}),
+        json!({"eventLabels": [{"name": "no colour"}]}),
+        json!({"eventLabels": [{"id": DEEP, "backgroundColor": "#000000"}, {"id": DEEP, "backgroundColor": "#000000"}]}),
+    ] {
+        let (s, v) = env
+            .call(
+                Method::PATCH,
+                &cal_path,
+                Some(json!({"labelProperties": bad})),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            (s, error_reason(&v)),
+            (StatusCode::BAD_REQUEST, "invalid"),
+            "{v}"
+        );
+    }
 }
 
 #[tokio::test]
-async fn event_label_id_is_read_and_written_only_with_event_label_version() {
+async fn event_label_id_is_written_only_with_event_label_version_and_supersedes_color_id() {
     let env = env(empty_world()).await;
     let cal = env.primary();
-    let cal_path = format!("calendars/{}?eventLabelVersion=1", enc(&cal));
+    let cal_path = format!("calendars/{}", enc(&cal));
     env.call(Method::PATCH, &cal_path, Some(labels_body()), &[])
         .await;
     let events = env.events_path(&cal);
     let mut ev = hour_event("labelled");
-    ev["eventLabelId"] = json!("lbl-deep");
-    // Ignored without the version.
+    ev["eventLabelId"] = json!(DEEP);
+    ev["colorId"] = json!("5");
+    // Version 0: the label is ignored and the colour kept.
     let (_, plain) = env.post(&events, ev.clone()).await;
-    assert!(plain.get("eventLabelId").is_none());
+    assert!(plain.get("eventLabelId").is_none(), "{plain}");
+    assert_eq!(plain["colorId"], "5");
+    // Version 1: the label is written and colorId ignored.
     let (s, v) = env.post(&format!("{events}?eventLabelVersion=1"), ev).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["eventLabelId"], "lbl-deep");
+    assert_eq!(v["eventLabelId"], DEEP);
+    assert!(v.get("colorId").is_none(), "{v}");
     let id = v["id"].as_str().unwrap().to_owned();
     let (_, got) = env.get(&format!("{events}/{id}")).await;
-    assert!(got.get("eventLabelId").is_none(), "hidden: {got}");
-    let (_, got) = env.get(&format!("{events}/{id}?eventLabelVersion=1")).await;
-    assert_eq!(got["eventLabelId"], "lbl-deep");
+    assert_eq!(got["eventLabelId"], DEEP, "reads always show it");
     let (_, list) = env.list_page(&cal, "").await;
-    assert!(list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|i| i.get("eventLabelId").is_none()));
-    let (_, list) = env.list_page(&cal, "eventLabelVersion=1").await;
     let labelled: Vec<_> = list["items"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|i| i["eventLabelId"].as_str())
         .collect();
-    assert_eq!(labelled, ["lbl-deep"]);
-    // A patch without the version leaves the label; with it, an unknown label is refused.
+    assert_eq!(labelled, [DEEP]);
+    // A version-0 patch leaves the label; with version 1 an unknown label is refused, a known
+    // one replaces it and an empty one removes it.
+    let path = format!("{events}/{id}");
     let (_, v) = env
         .call(
             Method::PATCH,
-            &format!("{events}/{id}"),
+            &path,
             Some(json!({"eventLabelId": null, "summary": "x"})),
             &[],
         )
         .await;
-    assert_eq!(v["summary"], "x");
-    let (_, got) = env.get(&format!("{events}/{id}?eventLabelVersion=1")).await;
-    assert_eq!(got["eventLabelId"], "lbl-deep");
+    assert_eq!(
+        (&v["summary"], &v["eventLabelId"]),
+        (&json!("x"), &json!(DEEP))
+    );
+    let versioned = format!("{path}?eventLabelVersion=1");
     let (s, v) = env
         .call(
             Method::PATCH,
-            &format!("{events}/{id}?eventLabelVersion=1"),
-            Some(json!({"eventLabelId": "lbl-nope"})),
+            &versioned,
+            Some(json!({"eventLabelId": "nope"})),
             &[],
         )
         .await;
@@ -664,19 +684,24 @@ async fn event_label_id_is_read_and_written_only_with_event_label_version() {
         (StatusCode::BAD_REQUEST, "invalid"),
         "{v}"
     );
-    let (s, v) = env
+    let (_, v) = env
         .call(
             Method::PATCH,
-            &format!("{events}/{id}?eventLabelVersion=1"),
-            Some(json!({"eventLabelId": "lbl-travel"})),
+            &versioned,
+            Some(json!({"eventLabelId": TRAVEL})),
             &[],
         )
         .await;
-    assert_eq!(
-        (s, &v["eventLabelId"]),
-        (StatusCode::OK, &json!("lbl-travel")),
-        "{v}"
-    );
+    assert_eq!(v["eventLabelId"], TRAVEL);
+    let (_, v) = env
+        .call(
+            Method::PATCH,
+            &versioned,
+            Some(json!({"eventLabelId": ""})),
+            &[],
+        )
+        .await;
+    assert!(v.get("eventLabelId").is_none(), "{v}");
 }
 
 fn meet_request(request_id: &str) -> Value {

@@ -64,32 +64,24 @@ pub async fn patch_entry(
     Ok(json_ok(&entry))
 }
 
-fn label_version(p: &Params) -> Result<bool, ApiError> {
-    super::events::version_flag(p, "eventLabelVersion")
-}
-
 pub async fn get_calendar(
     State(sh): State<Shared>,
     caller: Caller,
-    p: Params,
     Path(cal_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let labels = label_version(&p)?;
     let (st, id) = caller.read_calendar(&sh, &cal_id)?;
-    Ok(json_ok(&calendar_json(&st.calendars[&id], labels)))
+    Ok(json_ok(&calendar_json(&st.calendars[&id])))
 }
 
 /// calendars.patch and calendars.update (`PUT`): the calendar's own fields, for its owner.
 async fn write_calendar(
     sh: Shared,
     caller: Caller,
-    p: Params,
     cal_id: String,
     body: Bytes,
     replace: bool,
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
-    let labels = label_version(&p)?;
     let body = parse_body(&body)?;
     let body = body
         .as_object()
@@ -104,28 +96,26 @@ async fn write_calendar(
             "You need to have owner access to this calendar.",
         ));
     }
-    st.write_calendar(&id, body, labels, replace)?;
-    Ok(json_ok(&calendar_json(&st.calendars[&id], labels)))
+    st.write_calendar(&id, body, replace)?;
+    Ok(json_ok(&calendar_json(&st.calendars[&id])))
 }
 
 pub async fn patch_calendar(
     State(sh): State<Shared>,
     caller: Caller,
-    p: Params,
     Path(cal_id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    write_calendar(sh, caller, p, cal_id, body, false).await
+    write_calendar(sh, caller, cal_id, body, false).await
 }
 
 pub async fn update_calendar(
     State(sh): State<Shared>,
     caller: Caller,
-    p: Params,
     Path(cal_id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    write_calendar(sh, caller, p, cal_id, body, true).await
+    write_calendar(sh, caller, cal_id, body, true).await
 }
 
 pub async fn settings_list(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {

@@ -11,7 +11,6 @@ use crate::error::ApiError;
 use crate::shared::Shared;
 use crate::store::event_types::parse_filter;
 use crate::store::events::WriteOpts;
-use crate::store::labels::without_label;
 use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
 use crate::store::State as EmulatorState;
@@ -70,7 +69,6 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         private_props: props(p, "privateExtendedProperty"),
         shared_props: props(p, "sharedExtendedProperty"),
         event_types: parse_filter(p.all("eventTypes"))?,
-        event_labels: version_flag(p, "eventLabelVersion")?,
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
         return Err(ApiError::sync_token_with_restrictions());
@@ -96,7 +94,7 @@ fn if_match(h: &HeaderMap) -> Option<String> {
 }
 
 /// A version parameter Google takes as 0 or 1 (`conferenceDataVersion`, `eventLabelVersion`).
-pub(super) fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
+fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
     match p.get(k) {
         None | Some("0") => Ok(false),
         Some("1") => Ok(true),
@@ -109,17 +107,17 @@ pub(super) fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
 
 /// The opt-ins and precondition of a write request.
 fn write_opts(p: &Params, h: &HeaderMap) -> Result<WriteOpts, ApiError> {
+    let labels = version_flag(p, "eventLabelVersion")?;
     Ok(WriteOpts {
         if_match: if_match(h),
         conference_data: version_flag(p, "conferenceDataVersion")?,
         attachments: p.bool("supportsAttachments")?.unwrap_or(false),
-        labels: version_flag(p, "eventLabelVersion")?,
+        labels,
+        colour_ids: !labels,
     })
 }
 
-/// An event answer; its `eventLabelId` only for requests with `eventLabelVersion=1`.
-fn event_response(body: Map<String, Value>, labels: bool) -> Response {
-    let body = without_label(body, labels);
+fn event_response(body: Map<String, Value>) -> Response {
     json_text(
         StatusCode::OK,
         serde_json::to_string(&body).expect("json serialises"),
@@ -171,17 +169,15 @@ pub async fn insert(
         }
     }
     let ev = st.insert_event(&id, body, &caller.account, &opts)?;
-    Ok(event_response(ev, opts.labels))
+    Ok(event_response(ev))
 }
 
 pub async fn get(
     State(sh): State<Shared>,
     caller: Caller,
-    p: Params,
     Path((cal_id, event_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let labels = version_flag(&p, "eventLabelVersion")?;
     let (st, id) = caller.read_calendar(&sh, &cal_id)?;
     let ev = st.get_event(&id, &event_id)?;
     if let Some(none_match) = headers.get("if-none-match").and_then(|v| v.to_str().ok()) {
@@ -189,7 +185,7 @@ pub async fn get(
             return Ok(StatusCode::NOT_MODIFIED.into_response());
         }
     }
-    Ok(event_response(ev, labels))
+    Ok(event_response(ev))
 }
 
 /// How a write changes the stored event: (state, calendar, event id, body, options).
@@ -230,7 +226,7 @@ pub async fn write<W: EventWrite>(
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
     let ev = W::WRITE(&mut st, &id, &event_id, body, &opts)?;
-    Ok(event_response(ev, opts.labels))
+    Ok(event_response(ev))
 }
 
 pub async fn delete(
@@ -262,7 +258,6 @@ pub async fn instances(
         single_events: true,
         time_min: time_param(&p, "timeMin")?,
         time_max: time_param(&p, "timeMax")?,
-        event_labels: version_flag(&p, "eventLabelVersion")?,
         ..EventQuery::default()
     };
     if let Some(os) = p.get("originalStart") {
@@ -293,7 +288,7 @@ pub async fn move_event(
     let (src, _) = st.access(&caller.account, &cal_id, true)?;
     let (dst, _) = st.access(&caller.account, dest, true)?;
     let ev = st.move_event(&src, &event_id, &dst)?;
-    Ok(event_response(ev, version_flag(&p, "eventLabelVersion")?))
+    Ok(event_response(ev))
 }
 
 fn is_loopback_http(address: &str) -> bool {

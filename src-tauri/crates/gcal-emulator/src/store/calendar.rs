@@ -25,8 +25,6 @@ pub struct EventRec {
     pub updated: Box<str>,
     /// `None` for a type this emulator does not know.
     pub event_type: Option<EventType>,
-    /// Carries an `eventLabelId` (which only some requests see).
-    pub has_label: bool,
     /// Set for recurring masters.
     pub series: Option<Box<Series>>,
     /// For cancelled events, `raw` is the short form listings show (like Google: id, status and,
@@ -73,7 +71,6 @@ impl EventRec {
             full,
             recurring_event_id: s("recurringEventId").map(Into::into),
             event_type: EventType::of_stored(&body),
-            has_label: !cancelled && body.contains_key("eventLabelId"),
             updated: s("updated").unwrap_or_default().into(),
             raw,
             change_seq,
@@ -267,8 +264,8 @@ pub fn instance_body(master: &EventRec, series: &Series, occ: &Occurrence) -> Ma
 
 /// The master serialised without its per-instance fields and without the closing brace, so that
 /// many instances can be written without parsing the master again.
-pub fn instance_prefix(master: &EventRec, labels: bool) -> String {
-    let mut body = super::labels::without_label(master.body(), labels);
+pub fn instance_prefix(master: &EventRec) -> String {
+    let mut body = master.body();
     for k in PER_INSTANCE {
         body.remove(*k);
     }

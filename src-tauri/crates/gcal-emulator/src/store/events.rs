@@ -22,6 +22,9 @@ pub struct WriteOpts {
     pub conference_data: bool,
     pub attachments: bool,
     pub labels: bool,
+    /// `colorId` is written: by requests without `eventLabelVersion=1` (with it, the label
+    /// supersedes the colour) and by Google itself.
+    pub colour_ids: bool,
 }
 
 impl WriteOpts {
@@ -32,6 +35,7 @@ impl WriteOpts {
             conference_data: true,
             attachments: true,
             labels: true,
+            colour_ids: true,
         }
     }
 
@@ -48,6 +52,15 @@ impl WriteOpts {
             match old.and_then(|o| o.get(field)) {
                 Some(v) => new.insert(field.to_owned(), v.clone()),
                 None => new.remove(field),
+            };
+        }
+        if self.labels && new.get("eventLabelId").and_then(Value::as_str) == Some("") {
+            new.remove("eventLabelId");
+        }
+        if !self.colour_ids {
+            match old.and_then(|o| o.get("colorId")) {
+                Some(c) => new.insert("colorId".into(), c.clone()),
+                None => new.remove("colorId"),
             };
         }
     }

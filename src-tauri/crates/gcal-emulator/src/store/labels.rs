@@ -1,6 +1,7 @@
 //! Calendar labels: a calendar's `labelProperties.eventLabels` and an event's `eventLabelId`.
-//! Both are read and written only by requests with `eventLabelVersion=1`; other requests neither
-//! see them nor change them.
+//! As Google's discovery document has it, calendars and events always show them and calendars
+//! take them on every write; an event's `eventLabelId` is written only by event writes with
+//! `eventLabelVersion=1`, which then ignore `colorId` (the label supersedes it).
 
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -10,10 +11,12 @@ use crate::error::ApiError;
 
 /// How many labels a calendar may define.
 pub const MAX_LABELS: usize = 200;
+/// How long a label's name may be.
+pub const MAX_NAME_CHARS: usize = 50;
 
-/// Checks a calendar's `labelProperties` as a client writes it.
-pub fn validate_label_properties(v: &Value) -> Result<(), ApiError> {
-    let labels = match v.get("eventLabels") {
+/// Checks a calendar's `labelProperties` as written and gives new labels their ids (UUIDs).
+pub fn normalise_label_properties(v: &mut Value, rng: &mut impl rand::Rng) -> Result<(), ApiError> {
+    let labels = match v.get_mut("eventLabels") {
         None | Some(Value::Null) => return Ok(()),
         Some(Value::Array(a)) => a,
         Some(_) => return Err(bad("labelProperties.eventLabels must be a list.")),
@@ -24,21 +27,36 @@ pub fn validate_label_properties(v: &Value) -> Result<(), ApiError> {
         )));
     }
     let mut ids = HashSet::new();
-    for l in labels {
-        let id = l.get("id").and_then(Value::as_str).unwrap_or_default();
-        if id.is_empty() || !ids.insert(id) {
-            return Err(bad("Every event label needs a unique, non-empty id."));
+    for l in labels.iter_mut() {
+        let Some(l) = l.as_object_mut() else {
+            return Err(bad("An event label must be an object."));
+        };
+        let id = match l.get("id").and_then(Value::as_str) {
+            Some(id) => {
+                if uuid::Uuid::parse_str(id).is_err() {
+                    return Err(bad(format!("Event label id '{id}' is not a UUID.")));
+                }
+                id.to_owned()
+            }
+            None => {
+                let id = uuid::Uuid::from_bytes(rng.gen()).to_string();
+                l.insert("id".into(), json!(id));
+                id
+            }
+        };
+        if !ids.insert(id.clone()) {
+            return Err(bad(format!("Event label id '{id}' is used twice.")));
         }
-        if l.get("name")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            return Err(bad(format!("Event label '{id}' needs a name.")));
+        let name = l.get("name").and_then(Value::as_str).unwrap_or_default();
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(bad(format!(
+                "Event label names have at most {MAX_NAME_CHARS} characters."
+            )));
         }
         let colour = l.get("backgroundColor").and_then(Value::as_str);
         if !colour.is_some_and(is_hex_colour) {
             return Err(bad(format!(
-                "Event label '{id}' needs a backgroundColor like #a1b2c3."
+                "Event label '{id}' needs a backgroundColor like #039be5."
             )));
         }
     }
@@ -51,14 +69,6 @@ fn is_hex_colour(s: &str) -> bool {
 
 fn bad(message: impl Into<String>) -> ApiError {
     ApiError::invalid(message).at("field", "labelProperties")
-}
-
-/// The body without `eventLabelId`, for a request that did not ask for labels.
-pub fn without_label(mut body: Map<String, Value>, labels: bool) -> Map<String, Value> {
-    if !labels {
-        body.remove("eventLabelId");
-    }
-    body
 }
 
 impl State {
@@ -92,18 +102,18 @@ impl State {
         }
     }
 
-    /// calendars.patch (`replace`: calendars.update): summary, description and, with `labels`,
-    /// the calendar's labels. The time zone stays: stored all-day events are placed in it.
+    /// calendars.patch (`replace`: calendars.update): summary, description and the calendar's
+    /// labels (absent: unchanged, as Google documents). The time zone stays: stored all-day
+    /// events are placed in it.
     pub fn write_calendar(
         &mut self,
         cal_id: &str,
         body: &Map<String, Value>,
-        labels: bool,
         replace: bool,
     ) -> Result<(), ApiError> {
-        let label_props = body.get("labelProperties").filter(|_| labels);
-        if let Some(p) = label_props {
-            validate_label_properties(p)?;
+        let mut label_props = body.get("labelProperties").cloned();
+        if let Some(p) = label_props.as_mut().filter(|p| !p.is_null()) {
+            normalise_label_properties(p, &mut self.rng)?;
         }
         if replace && body.get("summary").and_then(Value::as_str).is_none() {
             return Err(ApiError::required("Missing summary.").at("field", "summary"));
@@ -125,8 +135,7 @@ impl State {
         }
         match label_props {
             Some(Value::Null) => cal.label_properties = None,
-            Some(p) => cal.label_properties = Some(p.clone()),
-            None if replace && labels => cal.label_properties = None,
+            Some(p) => cal.label_properties = Some(p),
             None => {}
         }
         cal.updated = now;
@@ -135,7 +144,7 @@ impl State {
 }
 
 /// The calendars resource as calendars.get answers it.
-pub fn calendar_json(cal: &super::calendar::Calendar, labels: bool) -> Value {
+pub fn calendar_json(cal: &super::calendar::Calendar) -> Value {
     let mut body = json!({
         "kind": "calendar#calendar",
         "etag": cal.etag,
@@ -147,7 +156,7 @@ pub fn calendar_json(cal: &super::calendar::Calendar, labels: bool) -> Value {
     if let Some(d) = &cal.description {
         body["description"] = json!(d);
     }
-    if let (true, Some(p)) = (labels, &cal.label_properties) {
+    if let Some(p) = &cal.label_properties {
         body["labelProperties"] = p.clone();
     }
     body

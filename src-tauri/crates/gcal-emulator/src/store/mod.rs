@@ -176,9 +176,9 @@ impl State {
             tz,
         );
         cal.description = spec.description.clone();
-        if let Some(p) = &spec.label_properties {
-            labels::validate_label_properties(p)?;
-            cal.label_properties = Some(p.clone());
+        if let Some(mut p) = spec.label_properties.clone() {
+            labels::normalise_label_properties(&mut p, &mut self.rng)?;
+            cal.label_properties = Some(p);
         }
         if let Some(old) = self.calendars.get(&spec.id) {
             // A re-added calendar must not accept tokens handed out for its former life.

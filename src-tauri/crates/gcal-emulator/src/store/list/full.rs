@@ -46,7 +46,7 @@ impl State {
             Some(c) => Bound::Excluded(c.clone()),
             None => Bound::Unbounded,
         };
-        let mut out = Out::new(q.event_labels);
+        let mut out = Out::new();
         let mut last: Option<&str> = None;
         let mut more = false;
         for (id, rec) in cal.events.range((lower, Bound::Unbounded)) {
@@ -57,7 +57,7 @@ impl State {
                 more = true;
                 break;
             }
-            out.stored(rec);
+            out.raw(&rec.raw);
             last = Some(id);
         }
         let next = more.then(|| l.resume('f', 0, last.unwrap_or_default().to_owned()));

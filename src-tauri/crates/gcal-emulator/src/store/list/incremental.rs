@@ -43,7 +43,7 @@ impl State {
     /// Everything changed after change number `from` up to the snapshot `snap`.
     fn incremental(&self, l: &Listing<'_>, token_seq: u64, from: u64) -> Page {
         let (cal, q, snap) = (l.cal, l.q, l.snap);
-        let mut out = Out::new(q.event_labels);
+        let mut out = Out::new();
         let mut last_seq = from;
         let mut more = false;
         for (seq, id) in cal.changes.range(from + 1..snap.max(from) + 1) {
@@ -72,11 +72,11 @@ impl State {
                         out.src(cal, &src);
                     }
                     if rec.cancelled() {
-                        out.stored(rec);
+                        out.raw(&rec.raw);
                     }
                 }
             } else {
-                out.stored(rec);
+                out.raw(&rec.raw);
             }
         }
         let next = more.then(|| l.resume('i', token_seq, last_seq.to_string()));

@@ -36,7 +36,7 @@ impl State {
             keyed.partition_point(|(key, _)| key.as_str() <= c.as_str())
         });
         let end = (begin + q.max_results).min(keyed.len());
-        let mut out = Out::new(q.event_labels);
+        let mut out = Out::new();
         for (_, s) in &keyed[begin..end] {
             out.src(cal, s);
         }

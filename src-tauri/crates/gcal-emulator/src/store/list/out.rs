@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use super::query::EventQuery;
 use super::token::{sync_token, PageCursor};
 use crate::store::calendar::{instance_body, instance_prefix, write_instance, Calendar, EventRec};
-use crate::store::labels::without_label;
 use crate::store::recurrence::Occurrence;
 
 /// What the page holds, ready to be written out.
@@ -83,18 +82,15 @@ pub(super) enum Src<'a> {
 pub(super) struct Out {
     pub buf: String,
     pub count: usize,
-    /// Whether items show `eventLabelId` (only to requests with `eventLabelVersion=1`).
-    labels: bool,
     /// Serialised masters (see `instance_prefix`) of the instances written so far.
     prefixes: std::collections::HashMap<Box<str>, String>,
 }
 
 impl Out {
-    pub(super) fn new(labels: bool) -> Out {
+    pub(super) fn new() -> Out {
         Out {
             buf: String::with_capacity(64 * 1024),
             count: 0,
-            labels,
             prefixes: Default::default(),
         }
     }
@@ -105,30 +101,19 @@ impl Out {
         self.buf.push_str(s);
         self.count += 1;
     }
-    /// A stored event as it is, unless it carries a label the request may not see.
-    pub(super) fn stored(&mut self, rec: &EventRec) {
-        if rec.has_label && !self.labels {
-            let body = without_label(rec.body(), false);
-            self.value(&body);
-        } else {
-            self.raw(&rec.raw);
-        }
-    }
-
     fn value(&mut self, v: &Map<String, Value>) {
         let s = serde_json::to_string(v).expect("json serialises");
         self.raw(&s);
     }
     pub(super) fn src(&mut self, cal: &Calendar, s: &Src<'_>) {
         match s {
-            Src::Stored(r) => self.stored(r),
+            Src::Stored(r) => self.raw(&r.raw),
             Src::Instance { master, occ } => {
                 let series = cal.series_of(master).expect("instances come from a series");
-                let labels = self.labels;
                 let prefix = self
                     .prefixes
                     .entry(master.id.clone())
-                    .or_insert_with(|| instance_prefix(master, labels));
+                    .or_insert_with(|| instance_prefix(master));
                 if self.count > 0 {
                     self.buf.push(',');
                 }

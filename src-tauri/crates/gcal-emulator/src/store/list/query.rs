@@ -36,8 +36,6 @@ pub struct EventQuery {
     pub shared_props: Vec<(String, String)>,
     /// `eventTypes`: empty lists every type.
     pub event_types: Vec<EventType>,
-    /// `eventLabelVersion=1`: items show their `eventLabelId`.
-    pub event_labels: bool,
 }
 
 impl EventQuery {

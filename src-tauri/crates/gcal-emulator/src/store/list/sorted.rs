@@ -39,7 +39,7 @@ impl State {
             None => 0,
         };
         let end = (begin + q.max_results).min(keyed.len());
-        let mut out = Out::new(q.event_labels);
+        let mut out = Out::new();
         for (_, item) in &keyed[begin..end] {
             let src = match item {
                 ItemRef::Stored(id) => match cal.events.get(&**id) {
