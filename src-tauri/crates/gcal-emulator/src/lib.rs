@@ -40,6 +40,7 @@ pub use error::{ApiError, EmulatorError};
 pub use faults::{FaultAction, FaultRule};
 pub use ratelimit::RateLimit;
 pub use reqlog::{Counters, RequestRecord};
+pub use store::conference::Outcome as ConferenceOutcome;
 pub use store::list::PageQuirks;
 pub use store::oauth::TokenResponse;
 pub use store::WriteQuirks;

@@ -36,6 +36,9 @@ pub struct CalendarSpec {
     pub description: Option<String>,
     #[serde(default = "utc")]
     pub time_zone: String,
+    /// The calendar's `labelProperties` (`eventLabels`: id, name, backgroundColor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_properties: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_override: Option<String>,
     #[serde(default = "default_color")]
@@ -76,6 +79,7 @@ impl Default for CalendarSpec {
             summary: String::new(),
             description: None,
             time_zone: utc(),
+            label_properties: None,
             summary_override: None,
             color_id: default_color(),
             access_role: owner(),

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{json_ok, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::store::labels::calendar_json;
 
 pub async fn list(
     State(sh): State<Shared>,
@@ -69,19 +70,52 @@ pub async fn get_calendar(
     Path(cal_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (st, id) = caller.read_calendar(&sh, &cal_id)?;
-    let cal = &st.calendars[&id];
-    let mut body = json!({
-        "kind": "calendar#calendar",
-        "etag": cal.etag,
-        "id": cal.id,
-        "summary": cal.summary,
-        "timeZone": cal.time_zone,
-        "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
-    });
-    if let Some(d) = &cal.description {
-        body["description"] = json!(d);
+    Ok(json_ok(&calendar_json(&st.calendars[&id])))
+}
+
+/// calendars.patch and calendars.update (`PUT`): the calendar's own fields, for its owner.
+async fn write_calendar(
+    sh: Shared,
+    caller: Caller,
+    cal_id: String,
+    body: Bytes,
+    replace: bool,
+) -> Result<Response, ApiError> {
+    caller.can_write()?;
+    let body = parse_body(&body)?;
+    let body = body
+        .as_object()
+        .ok_or_else(|| ApiError::invalid("The request body must be an object."))?;
+    let mut st = sh.state.lock();
+    let (id, role) = st.access(&caller.account, &cal_id, true)?;
+    if role != "owner" {
+        return Err(ApiError::new(
+            403,
+            "calendar",
+            "requiredAccessLevel",
+            "You need to have owner access to this calendar.",
+        ));
     }
-    Ok(json_ok(&body))
+    st.write_calendar(&id, body, replace)?;
+    Ok(json_ok(&calendar_json(&st.calendars[&id])))
+}
+
+pub async fn patch_calendar(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    write_calendar(sh, caller, cal_id, body, false).await
+}
+
+pub async fn update_calendar(
+    State(sh): State<Shared>,
+    caller: Caller,
+    Path(cal_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    write_calendar(sh, caller, cal_id, body, true).await
 }
 
 pub async fn settings_list(State(sh): State<Shared>, caller: Caller) -> Result<Response, ApiError> {

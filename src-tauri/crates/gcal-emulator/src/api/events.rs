@@ -9,6 +9,8 @@ use serde_json::{json, Map, Value};
 use super::{json_ok, json_text, parse_body, Caller, Params};
 use crate::error::ApiError;
 use crate::shared::Shared;
+use crate::store::event_types::parse_filter;
+use crate::store::events::WriteOpts;
 use crate::store::list::{events_envelope, EventQuery, OrderBy, Page};
 use crate::store::time::parse_rfc3339;
 use crate::store::State as EmulatorState;
@@ -66,6 +68,7 @@ pub fn event_query(p: &Params) -> Result<EventQuery, ApiError> {
         updated_min: time_param(p, "updatedMin")?,
         private_props: props(p, "privateExtendedProperty"),
         shared_props: props(p, "sharedExtendedProperty"),
+        event_types: parse_filter(p.all("eventTypes"))?,
     };
     if q.sync_token.is_some() && show_deleted == Some(false) {
         return Err(ApiError::sync_token_with_restrictions());
@@ -90,10 +93,34 @@ fn if_match(h: &HeaderMap) -> Option<String> {
         .map(|s| s.trim().to_owned())
 }
 
-fn event_response(body: &serde_json::Map<String, Value>) -> Response {
+/// A version parameter Google takes as 0 or 1 (`conferenceDataVersion`, `eventLabelVersion`).
+fn version_flag(p: &Params, k: &str) -> Result<bool, ApiError> {
+    match p.get(k) {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(v) => Err(ApiError::invalid_param(
+            k,
+            format!("Invalid value '{v}'. Values must be within the range: [0, 1]"),
+        )),
+    }
+}
+
+/// The opt-ins and precondition of a write request.
+fn write_opts(p: &Params, h: &HeaderMap) -> Result<WriteOpts, ApiError> {
+    let labels = version_flag(p, "eventLabelVersion")?;
+    Ok(WriteOpts {
+        if_match: if_match(h),
+        conference_data: version_flag(p, "conferenceDataVersion")?,
+        attachments: p.bool("supportsAttachments")?.unwrap_or(false),
+        labels,
+        colour_ids: !labels,
+    })
+}
+
+fn event_response(body: Map<String, Value>) -> Response {
     json_text(
         StatusCode::OK,
-        serde_json::to_string(body).expect("json serialises"),
+        serde_json::to_string(&body).expect("json serialises"),
     )
 }
 
@@ -127,10 +154,12 @@ pub async fn insert(
     caller: Caller,
     p: Params,
     Path(cal_id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
+    let opts = write_opts(&p, &headers)?;
     let mut body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
@@ -139,8 +168,8 @@ pub async fn insert(
             b.remove("id");
         }
     }
-    let ev = st.insert_event(&id, body, &caller.account)?;
-    Ok(event_response(&ev))
+    let ev = st.insert_event(&id, body, &caller.account, &opts)?;
+    Ok(event_response(ev))
 }
 
 pub async fn get(
@@ -156,12 +185,12 @@ pub async fn get(
             return Ok(StatusCode::NOT_MODIFIED.into_response());
         }
     }
-    Ok(event_response(&ev))
+    Ok(event_response(ev))
 }
 
-/// How a write changes the stored event: (state, calendar, event id, body, `If-Match`).
+/// How a write changes the stored event: (state, calendar, event id, body, options).
 type WriteFn =
-    fn(&mut EmulatorState, &str, &str, Value, Option<&str>) -> Result<Map<String, Value>, ApiError>;
+    fn(&mut EmulatorState, &str, &str, Value, &WriteOpts) -> Result<Map<String, Value>, ApiError>;
 
 /// A write to one event of a calendar the caller may write; each route names its kind
 /// (`write::<Patch>`, `write::<Update>`).
@@ -192,11 +221,12 @@ pub async fn write<W: EventWrite>(
 ) -> Result<Response, ApiError> {
     caller.can_write()?;
     check_send_updates(&p)?;
+    let opts = write_opts(&p, &headers)?;
     let body = parse_body(&body)?;
     let mut st = sh.state.lock();
     let (id, _) = st.access(&caller.account, &cal_id, true)?;
-    let ev = W::WRITE(&mut st, &id, &event_id, body, if_match(&headers).as_deref())?;
-    Ok(event_response(&ev))
+    let ev = W::WRITE(&mut st, &id, &event_id, body, &opts)?;
+    Ok(event_response(ev))
 }
 
 pub async fn delete(
@@ -258,7 +288,7 @@ pub async fn move_event(
     let (src, _) = st.access(&caller.account, &cal_id, true)?;
     let (dst, _) = st.access(&caller.account, dest, true)?;
     let ev = st.move_event(&src, &event_id, &dst)?;
-    Ok(event_response(&ev))
+    Ok(event_response(ev))
 }
 
 fn is_loopback_http(address: &str) -> bool {
@@ -274,9 +304,11 @@ pub async fn watch(
     State(sh): State<Shared>,
     caller: Caller,
     Path(cal_id): Path<String>,
+    p: Params,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     caller.can_read()?;
+    let event_types = parse_filter(p.all("eventTypes"))?;
     let body = parse_body(&body)?;
     let id = web_hook_id(&body)?;
     let address = body
@@ -319,6 +351,7 @@ pub async fn watch(
         calendar_id: cal,
         account: caller.account.clone(),
         next_message: 1,
+        event_types,
     };
     st.channels.insert(id.clone(), ch);
     st.push_channel(&id, "sync");

@@ -27,7 +27,9 @@ pub fn router() -> Router<Shared> {
         )
         .route(
             "/calendar/v3/calendars/{calendar_id}",
-            get(calendars::get_calendar),
+            get(calendars::get_calendar)
+                .patch(calendars::patch_calendar)
+                .put(calendars::update_calendar),
         )
         .route(
             "/calendar/v3/users/me/settings",

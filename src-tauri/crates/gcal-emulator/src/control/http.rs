@@ -46,6 +46,10 @@ pub fn router() -> Router<Shared> {
                 .put(update_event)
                 .delete(delete_event),
         )
+        .route(
+            "/__emulator/calendars/{calendar_id}/events/{event_id}/conference",
+            post(complete_conference),
+        )
         .route("/__emulator/sync-tokens/invalidate", post(invalidate))
         .route("/__emulator/tokens/expire", post(expire))
         .route("/__emulator/tokens/revoke", post(revoke))
@@ -182,6 +186,34 @@ async fn update_event(
         &id,
         parse_body(&body)?,
     )?)))
+}
+
+#[derive(Deserialize)]
+struct ConferenceOutcome {
+    #[serde(default = "success")]
+    outcome: super::Outcome,
+}
+
+fn success() -> super::Outcome {
+    super::Outcome::Success
+}
+
+/// Body `{"outcome": "success" | "failure"}` (empty: success).
+async fn complete_conference(
+    State(sh): State<Shared>,
+    Path((cal, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let outcome = if body.iter().all(u8::is_ascii_whitespace) {
+        super::Outcome::Success
+    } else {
+        serde_json::from_slice::<ConferenceOutcome>(&body)
+            .map_err(|e| ApiError::invalid(e.to_string()))?
+            .outcome
+    };
+    Ok(json_ok(&Value::Object(
+        ctl(sh).complete_conference(&cal, &id, outcome)?,
+    )))
 }
 
 async fn delete_event(

@@ -15,6 +15,9 @@ use crate::push::PushDelivery;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::reqlog::{Counters, RequestRecord};
 use crate::shared::Shared;
+pub use crate::store::conference::Outcome;
+use crate::store::event_types::Origin;
+use crate::store::events::WriteOpts;
 use crate::store::oauth::TokenResponse;
 use crate::store::Channel;
 use crate::world::{CalendarSpec, World};
@@ -96,10 +99,13 @@ impl Control {
     /// Inserts an event as another client would: a new change every sync sees.
     pub fn insert_event(&self, cal_id: &str, event: Value) -> Result<Map<String, Value>, ApiError> {
         let id = self.resolve(cal_id)?;
-        self.shared
-            .state
-            .lock()
-            .insert_event(&id, event, OTHER_CLIENT)
+        self.shared.state.lock().insert_event_from(
+            &id,
+            event,
+            OTHER_CLIENT,
+            &WriteOpts::all(),
+            Origin::Google,
+        )
     }
 
     pub fn patch_event(
@@ -112,7 +118,7 @@ impl Control {
         self.shared
             .state
             .lock()
-            .patch_event(&id, event_id, patch, None)
+            .patch_event(&id, event_id, patch, &WriteOpts::all())
     }
 
     pub fn update_event(
@@ -125,7 +131,22 @@ impl Control {
         self.shared
             .state
             .lock()
-            .update_event(&id, event_id, event, None)
+            .update_event(&id, event_id, event, &WriteOpts::all())
+    }
+
+    /// Ends the pending Meet request of an event (see `store::conference`): what Google does a
+    /// moment after a client asked for a link.
+    pub fn complete_conference(
+        &self,
+        cal_id: &str,
+        event_id: &str,
+        outcome: Outcome,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let id = self.resolve(cal_id)?;
+        self.shared
+            .state
+            .lock()
+            .complete_conference(&id, event_id, outcome)
     }
 
     pub fn delete_event(&self, cal_id: &str, event_id: &str) -> Result<(), ApiError> {

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+use super::event_types::EventType;
 use super::recurrence::{Occurrence, Series};
 use super::time::{fmt_in_zone, instant_of, is_all_day};
 
@@ -22,6 +23,8 @@ pub struct EventRec {
     pub cancelled: bool,
     pub recurring_event_id: Option<Box<str>>,
     pub updated: Box<str>,
+    /// `None` for a type this emulator does not know.
+    pub event_type: Option<EventType>,
     /// Set for recurring masters.
     pub series: Option<Box<Series>>,
     /// For cancelled events, `raw` is the short form listings show (like Google: id, status and,
@@ -67,6 +70,7 @@ impl EventRec {
             cancelled,
             full,
             recurring_event_id: s("recurringEventId").map(Into::into),
+            event_type: EventType::of_stored(&body),
             updated: s("updated").unwrap_or_default().into(),
             raw,
             change_seq,
@@ -100,6 +104,8 @@ pub struct Calendar {
     pub owner: String,
     pub summary: String,
     pub description: Option<String>,
+    /// `labelProperties` (see `labels`).
+    pub label_properties: Option<Value>,
     pub time_zone: String,
     pub tz: Tz,
     pub etag: String,
@@ -122,6 +128,7 @@ impl Calendar {
             owner,
             summary,
             description: None,
+            label_properties: None,
             time_zone,
             tz,
             etag: "\"0\"".into(),

@@ -6,10 +6,65 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::calendar::{instance_body, time_changed};
+use super::conference;
+use super::event_types::{self, EventType, Origin};
 use super::ids::{is_valid_client_event_id, new_event_id};
 use super::time::{instant_of, is_all_day};
 use super::State;
 use crate::error::ApiError;
+
+/// What a write request says besides its body: its `If-Match`, and the opt-ins without which
+/// Google leaves some fields as they were (`conferenceDataVersion=1`, `supportsAttachments=true`,
+/// `eventLabelVersion=1`).
+#[derive(Debug, Clone, Default)]
+pub struct WriteOpts {
+    pub if_match: Option<String>,
+    pub conference_data: bool,
+    pub attachments: bool,
+    pub labels: bool,
+    /// `colorId` is written: by requests without `eventLabelVersion=1` (with it, the label
+    /// supersedes the colour) and by Google itself.
+    pub colour_ids: bool,
+}
+
+impl WriteOpts {
+    /// Google's own writes (and the control API's): every field counts.
+    pub fn all() -> WriteOpts {
+        WriteOpts {
+            if_match: None,
+            conference_data: true,
+            attachments: true,
+            labels: true,
+            colour_ids: true,
+        }
+    }
+
+    /// Fields this request may not write keep their stored value (or stay absent).
+    fn gate(&self, old: Option<&Map<String, Value>>, new: &mut Map<String, Value>) {
+        for (allowed, field) in [
+            (self.conference_data, "conferenceData"),
+            (self.attachments, "attachments"),
+            (self.labels, "eventLabelId"),
+        ] {
+            if allowed {
+                continue;
+            }
+            match old.and_then(|o| o.get(field)) {
+                Some(v) => new.insert(field.to_owned(), v.clone()),
+                None => new.remove(field),
+            };
+        }
+        if self.labels && new.get("eventLabelId").and_then(Value::as_str) == Some("") {
+            new.remove("eventLabelId");
+        }
+        if !self.colour_ids {
+            match old.and_then(|o| o.get("colorId")) {
+                Some(c) => new.insert("colorId".into(), c.clone()),
+                None => new.remove("colorId"),
+            };
+        }
+    }
+}
 
 /// Fields the server owns: a client's value for them is ignored on patch and update.
 const SERVER_FIELDS: &[&str] = &[
@@ -61,7 +116,14 @@ impl State {
         body.entry("sequence").or_insert(json!(0));
         body.entry("reminders")
             .or_insert(json!({ "useDefault": true }));
-        body.entry("eventType").or_insert(json!("default"));
+        let ty = body
+            .entry("eventType")
+            .or_insert(json!("default"))
+            .as_str()
+            .and_then(EventType::parse);
+        if let Some(ty) = ty {
+            event_types::apply_defaults(body, ty);
+        }
     }
 
     /// Puts a fixture event in place without the checks a client write gets.
@@ -93,11 +155,25 @@ impl State {
         }
     }
 
+    /// events.insert by a client.
     pub fn insert_event(
         &mut self,
         cal_id: &str,
         body: Value,
         actor: &str,
+        opts: &WriteOpts,
+    ) -> Result<Map<String, Value>, ApiError> {
+        self.insert_event_from(cal_id, body, actor, opts, Origin::Api)
+    }
+
+    /// A new event from a client or from Google itself (see `Origin`).
+    pub fn insert_event_from(
+        &mut self,
+        cal_id: &str,
+        body: Value,
+        actor: &str,
+        opts: &WriteOpts,
+        origin: Origin,
     ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(mut body) = body else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
@@ -122,10 +198,15 @@ impl State {
             body.remove(k);
         }
         validate_times(&body)?;
+        opts.gate(None, &mut body);
+        conference::prepare(opts, None, &mut body)?;
+        self.check_event_label(cal_id, None, &body)?;
+        event_types::check_new(&mut body, self.is_primary(cal_id), origin)?;
         self.complete_new(cal_id, &mut body, actor);
         let cal = self.calendars.get_mut(cal_id).expect("checked");
-        let out = cal.put(body).body();
-        self.notify_changed(cal_id);
+        let rec = cal.put(body);
+        let (out, ty) = (rec.body(), rec.event_type);
+        self.notify_changed(cal_id, ty);
         Ok(out)
     }
 
@@ -164,7 +245,7 @@ impl State {
         Ok(current)
     }
 
-    fn store_write(
+    pub(crate) fn store_write(
         &mut self,
         cal_id: &str,
         old: &Map<String, Value>,
@@ -191,8 +272,9 @@ impl State {
         };
         new.insert("sequence".into(), json!(seq));
         let cal = self.calendars.get_mut(cal_id).expect("caller checked");
-        let out = cal.put(new).body();
-        self.notify_changed(cal_id);
+        let rec = cal.put(new);
+        let (out, ty) = (rec.body(), rec.event_type);
+        self.notify_changed(cal_id, ty);
         out
     }
 
@@ -201,15 +283,20 @@ impl State {
         cal_id: &str,
         id: &str,
         patch: Value,
-        if_match: Option<&str>,
+        opts: &WriteOpts,
     ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(patch) = patch else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
         };
-        let old = self.current_for_write(cal_id, id, if_match)?;
+        let old = self.current_for_write(cal_id, id, opts.if_match.as_deref())?;
         let mut new = old.clone();
         merge(&mut new, patch);
         validate_times(&new)?;
+        opts.gate(Some(&old), &mut new);
+        conference::prepare(opts, Some(&old), &mut new)?;
+        self.check_event_label(cal_id, Some(&old), &new)?;
+        self.check_event_label(cal_id, Some(&old), &new)?;
+        event_types::check_change(&old, &mut new)?;
         Ok(self.store_write(cal_id, &old, new))
     }
 
@@ -218,13 +305,14 @@ impl State {
         cal_id: &str,
         id: &str,
         body: Value,
-        if_match: Option<&str>,
+        opts: &WriteOpts,
     ) -> Result<Map<String, Value>, ApiError> {
         let Value::Object(mut new) = body else {
             return Err(ApiError::invalid("Invalid JSON payload received."));
         };
-        let old = self.current_for_write(cal_id, id, if_match)?;
+        let old = self.current_for_write(cal_id, id, opts.if_match.as_deref())?;
         validate_times(&new)?;
+        opts.gate(Some(&old), &mut new);
         // An instance keeps its identity as an instance through a full replacement.
         for k in ["recurringEventId", "originalStartTime", "organizer"] {
             if let (Some(v), false) = (old.get(k), new.contains_key(k)) {
@@ -232,6 +320,7 @@ impl State {
             }
         }
         new.entry("status").or_insert(json!("confirmed"));
+        event_types::check_change(&old, &mut new)?;
         Ok(self.store_write(cal_id, &old, new))
     }
 
@@ -245,6 +334,7 @@ impl State {
         if old.get("status").and_then(Value::as_str) == Some("cancelled") {
             return Err(ApiError::deleted());
         }
+        event_types::check_delete(&old)?;
         let mut new = old.clone();
         new.insert("status".into(), json!("cancelled"));
         self.store_write(cal_id, &old, new);
@@ -285,6 +375,7 @@ impl State {
                 "Cannot change the organizer of an instance.",
             ));
         }
+        event_types::check_move(&old)?;
         let dst_cal = self.cal(dst)?;
         if dst_cal.events.get(id).is_some_and(|r| !r.cancelled()) {
             return Err(ApiError::duplicate());

@@ -2,8 +2,11 @@
 //! OAuth grants and push channels. One `State` sits behind one lock; handlers take it briefly.
 
 pub mod calendar;
+pub mod conference;
+pub mod event_types;
 pub mod events;
 pub mod ids;
+pub mod labels;
 pub mod list;
 pub mod oauth;
 pub mod recurrence;
@@ -65,6 +68,8 @@ pub struct Channel {
     pub calendar_id: String,
     pub account: String,
     pub next_message: u64,
+    /// The `eventTypes` the channel watches; empty: all.
+    pub event_types: Vec<event_types::EventType>,
 }
 
 pub struct State {
@@ -171,6 +176,10 @@ impl State {
             tz,
         );
         cal.description = spec.description.clone();
+        if let Some(mut p) = spec.label_properties.clone() {
+            labels::normalise_label_properties(&mut p, &mut self.rng)?;
+            cal.label_properties = Some(p);
+        }
         if let Some(old) = self.calendars.get(&spec.id) {
             // A re-added calendar must not accept tokens handed out for its former life.
             cal.epoch = old.epoch + 1;
@@ -359,6 +368,11 @@ impl State {
         Ok((id, entry.access_role.clone()))
     }
 
+    /// Whether `cal_id` is some account's primary calendar.
+    pub fn is_primary(&self, cal_id: &str) -> bool {
+        self.accounts.values().any(|a| a.primary_id() == cal_id)
+    }
+
     pub fn entry(&self, account: &str, cal_id: &str) -> Option<&ListEntry> {
         self.accounts
             .get(account)?
@@ -367,12 +381,27 @@ impl State {
             .find(|e| e.cal_id == cal_id)
     }
 
-    /// Queues an `exists` notification for every live channel watching `cal_id`.
-    pub fn notify_changed(&mut self, cal_id: &str) {
+    /// Queues an `exists` notification for every live channel watching `cal_id` and an event of
+    /// type `ty` (`None`: a type no filter names, which only unfiltered channels see).
+    pub fn notify_changed(&mut self, cal_id: &str, ty: Option<event_types::EventType>) {
         if !self.auto_push {
             return;
         }
-        self.push_to(Some(cal_id), "exists");
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.channels.retain(|_, ch| ch.expiration_ms > now_ms);
+        let mut ids: Vec<String> = self
+            .channels
+            .values()
+            .filter(|ch| ch.calendar_id == cal_id)
+            .filter(|ch| {
+                ch.event_types.is_empty() || ty.is_some_and(|t| ch.event_types.contains(&t))
+            })
+            .map(|ch| ch.id.clone())
+            .collect();
+        ids.sort();
+        for id in &ids {
+            self.push_channel(id, "exists");
+        }
     }
 
     /// Queues a notification with `state` to the channels of `cal_id` (all when `None`);

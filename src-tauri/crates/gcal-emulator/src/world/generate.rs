@@ -172,6 +172,9 @@ fn account(
             evs.truncate(room);
             cal.events.extend(evs);
         }
+        if primary && cal.events.len() >= SPECIAL_TYPES_FROM {
+            special_types(&mut cal.events, email);
+        }
         acc.calendars.push(cal);
     }
     acc
@@ -201,6 +204,80 @@ fn event(
         return vec![ev];
     }
     series(rng, ev, anchor, day, tz, summary)
+}
+
+/// Primary calendars with at least this many events get one event of each special type.
+const SPECIAL_TYPES_FROM: usize = 20;
+
+/// Turns a few of the generated single events (past the first ten, which tests like to pick)
+/// into one event of each of Google's special types, keeping the calendar's event count: focus
+/// time, out of office, a Gmail flight and a working-location range from timed events; a yearly
+/// birthday and a day's working location from one-day all-day events.
+fn special_types(events: &mut [Value], owner: &str) {
+    let mut timed = ["focusTime", "outOfOffice", "fromGmail", "workingLocation"].into_iter();
+    let mut all_day = ["birthday", "workingLocation"].into_iter();
+    let singles = events
+        .iter_mut()
+        .filter(|e| e.get("recurrence").is_none() && e.get("recurringEventId").is_none())
+        .skip(10);
+    for ev in singles {
+        let one_day = ev["start"]["date"].as_str().is_some_and(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .is_ok_and(|d| ev["end"]["date"] == json!((d + Duration::days(1)).to_string()))
+        });
+        let ty = if ev["start"].get("dateTime").is_some() {
+            timed.next()
+        } else if one_day {
+            all_day.next()
+        } else {
+            None
+        };
+        if let Some(ty) = ty {
+            make_special(ev, ty, owner);
+        }
+    }
+}
+
+fn make_special(ev: &mut Value, ty: &str, owner: &str) {
+    ev["eventType"] = json!(ty);
+    match ty {
+        "focusTime" => {
+            ev["summary"] = json!("Focus time");
+            ev["transparency"] = json!("opaque");
+            ev["focusTimeProperties"] =
+                json!({"autoDeclineMode": "declineNone", "chatStatus": "doNotDisturb"});
+        }
+        "outOfOffice" => {
+            ev["summary"] = json!("Out of office");
+            ev["transparency"] = json!("opaque");
+            ev["outOfOfficeProperties"] = json!({"autoDeclineMode": "declineAllConflictingInvitations",
+                "declineMessage": "Away, back soon."});
+        }
+        "fromGmail" => {
+            ev["summary"] = json!("Flight to Lisbon");
+            ev["location"] = json!("Berlin BER");
+            ev["organizer"] = json!({"email": owner, "self": true});
+        }
+        "birthday" => {
+            ev["summary"] = json!("Jo Müller's birthday");
+            ev["recurrence"] = json!(["RRULE:FREQ=YEARLY"]);
+            ev["visibility"] = json!("private");
+            ev["transparency"] = json!("transparent");
+            ev["birthdayProperties"] = json!({"type": "birthday", "contact": "people/c2001"});
+            for k in ["location", "description", "attendees", "colorId"] {
+                if let Some(m) = ev.as_object_mut() {
+                    m.remove(k);
+                }
+            }
+        }
+        _ => {
+            ev["summary"] = json!("Office");
+            ev["visibility"] = json!("public");
+            ev["transparency"] = json!("transparent");
+            ev["workingLocationProperties"] = json!({"type": "officeLocation",
+                "officeLocation": {"buildingId": "HQ", "label": "Head office"}});
+        }
+    }
 }
 
 /// An all-day event of one day (or a few) starting on `day`.

@@ -61,6 +61,7 @@ impl State {
                     summary: cal.summary.clone(),
                     description: cal.description.clone(),
                     time_zone: cal.time_zone.clone(),
+                    label_properties: cal.label_properties.clone(),
                     summary_override: p("summaryOverride")
                         .and_then(Value::as_str)
                         .map(str::to_owned),

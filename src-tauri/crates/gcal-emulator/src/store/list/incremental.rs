@@ -52,6 +52,10 @@ impl State {
                 break;
             }
             let rec = &cal.events[id];
+            last_seq = *seq;
+            if !q.type_listed(rec) {
+                continue;
+            }
             if q.single_events && rec.is_master() {
                 if let Some(series) = cal.series_of(rec) {
                     let (_, hi) = q.window();
@@ -74,7 +78,6 @@ impl State {
             } else {
                 out.raw(&rec.raw);
             }
-            last_seq = *seq;
         }
         let next = more.then(|| l.resume('i', token_seq, last_seq.to_string()));
         l.page(out, next)

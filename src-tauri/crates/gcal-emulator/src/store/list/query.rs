@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::store::calendar::EventRec;
+use crate::store::event_types::EventType;
 use crate::store::recurrence::HORIZON_DAYS;
 
 /// How far back `updatedMin` may reach before Google answers 410 `updatedMinTooLongAgo`
@@ -33,6 +34,8 @@ pub struct EventQuery {
     pub updated_min: Option<DateTime<Utc>>,
     pub private_props: Vec<(String, String)>,
     pub shared_props: Vec<(String, String)>,
+    /// `eventTypes`: empty lists every type.
+    pub event_types: Vec<EventType>,
 }
 
 impl EventQuery {
@@ -118,8 +121,19 @@ impl EventQuery {
             || !self.shared_props.is_empty()
     }
 
-    /// The non-time filters (q, iCalUID, updatedMin, extended properties).
+    /// Whether the event is of a type the request lists (any, when it names none).
+    pub(super) fn type_listed(&self, rec: &EventRec) -> bool {
+        self.event_types.is_empty()
+            || rec
+                .event_type
+                .is_some_and(|t| self.event_types.contains(&t))
+    }
+
+    /// The non-time filters (eventTypes, q, iCalUID, updatedMin, extended properties).
     pub(super) fn passes(&self, rec: &EventRec) -> bool {
+        if !self.type_listed(rec) {
+            return false;
+        }
         if !self.has_filters() {
             return true;
         }

@@ -26,7 +26,8 @@ impl State {
                 &q.ical_uid,
                 q.updated_min,
                 &q.private_props,
-                &q.shared_props
+                &q.shared_props,
+                &q.event_types
             )
         );
         let keyed =

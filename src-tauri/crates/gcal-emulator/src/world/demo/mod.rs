@@ -2,13 +2,15 @@
 //! demo start on the same day always shows the same world. Weekdays keep working hours — a
 //! stand-up, a weekly team meeting, 1:1s, meetings and lunch between 9:00 and 18:00 in the demo
 //! zone — evenings and weekends hold a few personal plans, and a read-only calendar lists the
-//! public holidays, on which nobody books meetings.
+//! public holidays, on which nobody books meetings. The primary calendar also holds one of each
+//! of Google's special event types (`typed`).
 
 mod events;
 mod holidays;
 mod plan;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use chrono_tz::Tz;
@@ -66,13 +68,16 @@ pub fn demo(anchor: NaiveDate, zone: Tz) -> World {
     let mut rng = StdRng::seed_from_u64(SEED);
     let days_off = holidays::days_off(anchor);
     let mut me = Plan::new(anchor, zone, days_off.clone());
-    let primary = own_calendar(DEMO_USER, working_week(&mut rng, &mut me, DEMO_USER));
+    let mut primary = own_calendar(DEMO_USER, working_week(&mut rng, &mut me, DEMO_USER));
     let events = work(&mut rng, &mut me);
     let work = calendar(&mut rng, "Work", "8", events);
     let events = sport(&mut rng, &mut me);
     let sport = calendar(&mut rng, "Sport", "22", events);
     let events = family(&mut rng, &mut me);
     let family = calendar(&mut rng, "Family", "15", events);
+    primary
+        .events
+        .extend(typed::typed_events(&mut me, DEMO_USER));
     let holidays = holidays::calendar(anchor);
     let demo = account(
         DEMO_USER,

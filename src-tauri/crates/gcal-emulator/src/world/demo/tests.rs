@@ -127,7 +127,10 @@ fn weekdays_keep_working_hours_in_the_demo_zone() {
         for acc in &w.accounts {
             assert_eq!(acc.settings["timezone"], zone.name());
             for cal in &acc.calendars {
-                for s in timed_occurrences(cal, anchor, zone) {
+                // An out-of-office block covers whole days, from midnight.
+                let mut cal = cal.clone();
+                cal.events.retain(|e| e["eventType"] != "outOfOffice");
+                for s in timed_occurrences(&cal, anchor, zone) {
                     if is_weekend(s.start.date()) {
                         continue;
                     }
@@ -310,5 +313,47 @@ fn the_world_keeps_what_the_app_and_its_tests_rely_on() {
         ] {
             assert!(has(&|e| e["summary"] == title), "{title} around {anchor}");
         }
+    }
+}
+
+#[test]
+fn the_primary_calendar_holds_every_event_type_as_google_allows_it() {
+    use crate::store::event_types::{check_new, EventType, Origin};
+    for (anchor, zone) in cases() {
+        let w = demo(anchor, zone);
+        let acc = demo_account(&w);
+        let mut seen = HashSet::new();
+        for cal in &acc.calendars {
+            for ev in &cal.events {
+                let mut body = ev.as_object().unwrap().clone();
+                let ty = check_new(&mut body, cal.primary, Origin::Google)
+                    .unwrap_or_else(|e| panic!("{} in {}: {e}", ev["summary"], cal.summary));
+                if cal.primary {
+                    seen.insert(ty);
+                }
+            }
+        }
+        assert_eq!(seen.len(), EventType::ALL.len(), "{seen:?} around {anchor}");
+        let primary = &acc.calendars[0];
+        let of = |t: &'static str| primary.events.iter().filter(move |e| e["eventType"] == t);
+        let locations: Vec<_> = of("workingLocation")
+            .map(|e| e["recurrence"][0].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            locations,
+            [
+                "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,TH",
+                "RRULE:FREQ=WEEKLY;BYDAY=WE,FR"
+            ]
+        );
+        assert!(of("focusTime").count() >= 3, "focus-time blocks");
+        assert!(of("birthday").count() >= 3, "a few birthdays");
+        let away = of("outOfOffice").next().expect("an out-of-office week");
+        let (s, e) = (
+            instant_of(&away["start"]).unwrap(),
+            instant_of(&away["end"]).unwrap(),
+        );
+        assert_eq!(e - s, Duration::days(5));
+        assert!(of("fromGmail").any(|e| e["summary"].as_str().unwrap().starts_with("Flight")));
     }
 }
