@@ -120,6 +120,8 @@ fn bindings() -> String {
         view::MassDeletionFound::decl(),
         view::RestoreAllReport::decl(),
         view::TrashEntryView::decl(),
+        view::UndoStatusView::decl(),
+        view::UndoResultView::decl(),
         view::PendingChangeView::decl(),
         view::ConflictFieldView::decl(),
         view::ConflictView::decl(),

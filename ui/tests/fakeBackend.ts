@@ -39,6 +39,9 @@ export interface World {
   massDeletions?: MassDeletion[];
   trash?: TrashEntry[];
   health?: CalendarHealth[];
+  /** Labels of the changes undo and redo would take (newest last). */
+  undoable?: string[];
+  redoable?: string[];
 }
 
 export interface Call {
@@ -204,6 +207,16 @@ export class FakeBackend {
         w.trash = (w.trash ?? []).map((e) => (e.id === t.id ? done : e));
         return done;
       }
+      case 'undo':
+      case 'redo': {
+        const stack = cmd === 'undo' ? (w.undoable ?? []) : (w.redoable ?? []);
+        const label = stack.pop();
+        if (!label) return null;
+        (cmd === 'undo' ? (w.redoable ??= []) : (w.undoable ??= [])).push(label);
+        return { label, redone: cmd === 'redo', kept: [] };
+      }
+      case 'undo_status':
+        return { undo: w.undoable?.at(-1) ?? null, redo: w.redoable?.at(-1) ?? null };
       case 'calendar_health':
         return w.health ?? [];
       case 'sync_calendar':

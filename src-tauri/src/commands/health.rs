@@ -1,12 +1,15 @@
-//! Sync health, the mass deletions to review, and the trash: the core reads and acts; a restore
-//! goes to Google through the outbox like any edit.
+//! Sync health, the mass deletions to review, the trash and undo: the core reads and acts; a
+//! restore or an undo goes to Google through the outbox like any edit.
 
 use crate::engine::Engine;
 use crate::error::CmdResult;
 use chronos_core::model::{AccountId, CalendarId};
 use chronos_core::outbox::EditOptions;
 use chronos_core::service::parse_mass_deletion_id;
-use chronos_core::view::{CalendarHealthView, MassDeletionView, RestoreAllReport, TrashEntryView};
+use chronos_core::view::{
+    CalendarHealthView, MassDeletionView, RestoreAllReport, TrashEntryView, UndoResultView,
+    UndoStatusView,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -75,4 +78,27 @@ pub async fn restore_trash_entry(
     Ok(chronos
         .restore_trash_entry(&id, options.unwrap_or_default())
         .await?)
+}
+
+/// What Ctrl+Z and Ctrl+Shift+Z would take back or make again.
+#[tauri::command]
+pub async fn undo_status(engine: State<'_, Engine>) -> CmdResult<UndoStatusView> {
+    let (undo, redo) = engine.get()?.undo_labels().await?;
+    Ok(UndoStatusView { undo, redo })
+}
+
+/// Takes back the last change made through Chronos (`null`: nothing to undo).
+#[tauri::command]
+pub async fn undo(engine: State<'_, Engine>) -> CmdResult<Option<UndoResultView>> {
+    let chronos = engine.get()?;
+    chronos.user_activity();
+    Ok(chronos.undo().await?.map(UndoResultView::from))
+}
+
+/// Makes the last undone change again (`null`: nothing to redo).
+#[tauri::command]
+pub async fn redo(engine: State<'_, Engine>) -> CmdResult<Option<UndoResultView>> {
+    let chronos = engine.get()?;
+    chronos.user_activity();
+    Ok(chronos.redo().await?.map(UndoResultView::from))
 }

@@ -1,13 +1,13 @@
 // Nothing is lost, in the real window: a mass deletion made on "Google" (the emulator's control
 // API) is applied, announced by a banner, and Restore all brings every event back on the server;
 // a failing calendar shows its error in Sync health, on that calendar's row only; the trash
-// restores a single event.
+// restores a single event; a deletion in the window is taken back by the toast's Undo.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { appNow, By, byTestId, eventually, invoke, screenshot } from '../lib/app.js';
 import { addFault, clearFaults, controlCall } from '../lib/emulator.js';
-import { LONG, closeDialogs, connectedApp, syncUntil } from '../lib/calendar.js';
+import { LONG, appEvent, closeDialogs, connectedApp, openFromToday, syncUntil } from '../lib/calendar.js';
 
 let app;
 let emu;
@@ -145,4 +145,33 @@ test('an injected error appears in sync health on the failing calendar only', as
   await screenshot(d, 'sync-health').catch(() => {});
   await clearFaults(port);
   await (await byTestId(d, 'dialog-close')).click();
+});
+
+test('delete in the window, then Undo in the toast: the event is back on the server', async () => {
+  const d = app.driver;
+  const now = new Date(appNow());
+  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 7, 0);
+  const ev = await emu.insertEvent(calendarId, {
+    summary: 'Undo probe',
+    start: { dateTime: start.toISOString() },
+    end: { dateTime: new Date(start.getTime() + 30 * 60e3).toISOString() },
+  });
+  await syncUntil(d, () => appEvent(d, ev.id), 'the event to reach the app');
+  await openFromToday(d, ev.id);
+  await (await byTestId(d, 'event-delete')).click();
+  await (await byTestId(d, 'event-delete-confirm')).click();
+  const undo = await eventually(
+    async () => {
+      for (const b of await d.findElements(By.css('[data-testid="toast-action"]'))) {
+        if ((await b.getAttribute('textContent')) === 'Undo') return b;
+      }
+      return null;
+    },
+    20000,
+    'the Undo button in the toast',
+  );
+  // The toast stays a few seconds: long enough for the deletion to reach the server, or not.
+  await undo.click();
+  await syncUntil(d, async () => (await status(calendarId, ev.id)) === 'confirmed', 'the event back on the server');
+  assert.ok(await appEvent(d, ev.id), 'and in the window');
 });

@@ -24,6 +24,8 @@ import type {
   MassDeletion,
   RestoreAllReport,
   TrashEntry,
+  UndoResultView,
+  UndoStatusView,
   PendingPage,
   PendingChange,
   QuickAddPreview,
@@ -205,6 +207,9 @@ export const dismissMassDeletion = (id: string) => call<void>('dismiss_mass_dele
 export const restoreMassDeletion = (id: string) => call<RestoreAllReport>('restore_mass_deletion', { id });
 export const listTrash = () => call<TrashEntry[]>('list_trash');
 export const restoreTrashEntry = (id: string) => call<TrashEntry>('restore_trash_entry', { id });
+export const undoStatus = () => call<UndoStatusView>('undo_status');
+export const undo = () => call<UndoResultView | null>('undo');
+export const redo = () => call<UndoResultView | null>('redo');
 export const resolveConflict = (conflictId: string, resolution: ConflictResolution) =>
   call<void>('resolve_conflict', { conflictId, resolution });
 

@@ -34,6 +34,8 @@ export type {
   PushState,
   RestoreAllReport,
   TrashEntryView as TrashEntry,
+  UndoResultView,
+  UndoStatusView,
   NavigateDate,
   PendingPage,
   OutboxChanged,

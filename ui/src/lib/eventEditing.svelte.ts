@@ -29,10 +29,13 @@ export class EventEditing {
   #lastKey = 0;
   readonly #state: AppState;
   readonly #toasts: ToastQueue;
+  /** Says a change was made (the toast with Undo). */
+  readonly #changed: (message: string) => void;
 
-  constructor(state: AppState, toasts: ToastQueue) {
+  constructor(state: AppState, toasts: ToastQueue, changed: (message: string) => void = () => {}) {
     this.#state = state;
     this.#toasts = toasts;
+    this.#changed = changed;
   }
 
   /** A new event over the selected time, in the default calendar. */
@@ -86,7 +89,8 @@ export class EventEditing {
     try {
       const original = d.event;
       if (!original) {
-        await api.createEvent(formToInput(form));
+        const made = await api.createEvent(formToInput(form));
+        this.#changed(`Created “${made.title || '(No title)'}”`);
       } else {
         let target = original;
         if (form.calendarId !== original.calendarId) {
@@ -94,7 +98,8 @@ export class EventEditing {
           // If the update below fails, a second Save must not try the move again.
           d.event = target;
         }
-        await api.updateEvent(target.accountId, target.calendarId, target.id, formToInput(form, original), sendUpdates, scope);
+        const saved = await api.updateEvent(target.accountId, target.calendarId, target.id, formToInput(form, original), sendUpdates, scope);
+        this.#changed(`Saved “${saved.title || '(No title)'}”`);
       }
       this.dialog = null;
       this.#state.refetch();
@@ -111,6 +116,7 @@ export class EventEditing {
     if (d) d.busy = true;
     try {
       await api.deleteEvent(ev.accountId, ev.calendarId, ev.id, sendUpdates, scope);
+      this.#changed(`Deleted “${ev.title || '(No title)'}”`);
       this.dialog = null;
       this.#state.refetch();
     } catch (e) {
@@ -136,6 +142,7 @@ export class EventEditing {
         inputWithTimes(c.event, c.start, c.end, c.allDay),
         c.event.attendees?.length ? 'all' : undefined,
       );
+      this.#changed(`Moved “${c.event.title || '(No title)'}”`);
       this.#state.refetch();
     } catch (e) {
       c.revert();

@@ -21,6 +21,8 @@ export type KeyAction =
   | { kind: 'pending' }
   | { kind: 'trash' }
   | { kind: 'health' }
+  | { kind: 'undo' }
+  | { kind: 'redo' }
   | { kind: 'close' };
 
 export interface Shortcut {
@@ -48,6 +50,8 @@ export const SHORTCUTS: Shortcut[] = [
   { action: { kind: 'pending' }, keys: ['u'], label: 'Pending changes and conflicts' },
   { action: { kind: 'trash' }, keys: ['x'], label: 'Trash' },
   { action: { kind: 'health' }, keys: ['h'], label: 'Sync health' },
+  { action: { kind: 'undo' }, keys: ['Mod+z'], label: 'Undo the last change' },
+  { action: { kind: 'redo' }, keys: ['Mod+Shift+z'], label: 'Redo' },
   { action: { kind: 'help' }, keys: ['?'], label: 'Show the shortcuts' },
   { action: { kind: 'close' }, keys: ['Escape'], label: 'Close the dialog' },
 ];
@@ -57,6 +61,7 @@ interface KeyLike {
   ctrlKey?: boolean;
   metaKey?: boolean;
   altKey?: boolean;
+  shiftKey?: boolean;
   target?: EventTarget | null;
 }
 
@@ -73,6 +78,7 @@ export function isMac(platform: string = globalThis.navigator?.platform ?? ''): 
 
 /** How a key is written for people: `Mod+k` becomes Ctrl+K or ⌘K. */
 export function keyLabel(key: string, mac = isMac()): string {
+  if (key.startsWith('Mod+Shift+')) return (mac ? '⇧⌘' : 'Ctrl+Shift+') + key.slice(10).toUpperCase();
   if (key.startsWith('Mod+')) return (mac ? '⌘' : 'Ctrl+') + key.slice(4).toUpperCase();
   const names: Record<string, string> = { ArrowLeft: '←', ArrowRight: '→', Escape: 'Esc' };
   return names[key] ?? key;
@@ -92,6 +98,8 @@ export function keyAction(e: KeyLike, dialogOpen: boolean, mac = isMac()): KeyAc
   if (dialogOpen) return null;
   const mod = mac ? e.metaKey : e.ctrlKey;
   if (mod && !e.altKey && e.key.toLowerCase() === 'k') return { kind: 'palette' };
+  // A field keeps its own undo; elsewhere Ctrl+Z (⌘Z) undoes the last change to the calendar.
+  if (mod && !e.altKey && e.key.toLowerCase() === 'z' && !isTyping(e.target)) return { kind: e.shiftKey ? 'redo' : 'undo' };
   if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return null;
   if (e.key === 'Escape' || e.key.startsWith('Mod+')) return null;
   return lookup(e.key);

@@ -24,6 +24,8 @@ export interface ShortcutTargets {
   settings(): void;
   pending(): void;
   trash(): void;
+  undo(): void;
+  redo(): void;
   health(): void;
   help(): void;
 }
@@ -72,6 +74,12 @@ export function runAction(t: ShortcutTargets, action: KeyAction): void {
       break;
     case 'trash':
       t.trash();
+      break;
+    case 'undo':
+      t.undo();
+      break;
+    case 'redo':
+      t.redo();
       break;
     case 'health':
       t.health();

@@ -1,7 +1,7 @@
 // The toasts the app shows: errors stay 8 s, notes 4 s, each can be dismissed sooner.
 
 import type { AppError } from '../api/types';
-import type { Toast } from '../components/Toasts.svelte';
+import type { Toast, ToastAction } from '../components/Toasts.svelte';
 
 /** How long a toast of `kind` stays up, in milliseconds. */
 export function toastLifetime(kind: Toast['kind']): number {
@@ -18,10 +18,11 @@ export class ToastQueue {
   list = $state<Toast[]>([]);
   #lastId = 0;
 
-  show = (message: string, kind: Toast['kind'] = 'error') => {
+  show = (message: string, kind: Toast['kind'] = 'error', action?: ToastAction) => {
     const id = ++this.#lastId;
-    this.list.push({ id, message, kind });
-    setTimeout(() => this.dismiss(id), toastLifetime(kind));
+    this.list.push(action ? { id, message, kind, action } : { id, message, kind });
+    // A toast with a button stays as long as an error, so there is time to press it.
+    setTimeout(() => this.dismiss(id), toastLifetime(action ? 'error' : kind));
   };
 
   dismiss = (id: number) => {

@@ -15,6 +15,7 @@ mod health;
 mod output;
 mod search;
 mod trash;
+mod undo;
 mod when;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -124,6 +125,14 @@ enum Command {
     #[command(after_long_help = trash::TRASH_JSON_HELP)]
     Trash {
         /// One JSON object per line (fields: see --help).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take back the last change made through Chronos on this machine (the app's too); --redo
+    /// makes the last undone one again. Sent to Google at once (queued if it cannot be reached).
+    Undo {
+        #[arg(long)]
+        redo: bool,
         #[arg(long)]
         json: bool,
     },
@@ -414,6 +423,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Trash { json } => trash::list(&chronos, *json).await,
         Command::Restore { id, json } => trash::restore(&chronos, *id, *json).await,
         Command::Health { json } => health::run(&chronos, *json).await,
+        Command::Undo { redo, json } => undo::run(&chronos, *redo, *json).await,
         Command::ResetLocal { .. } => unreachable!("handled before the store is opened"),
         Command::Disconnect { account } => {
             chronos

@@ -843,7 +843,26 @@ async fn add_dry_run_saves_nothing_and_add_reaches_the_emulator() {
     assert_eq!(on_google["summary"], "Tax review");
     assert_eq!(on_google["start"]["timeZone"], "Europe/Berlin");
     cli.sync_completes();
-    assert_eq!(ids(&stored_in_family()), [id]);
+    assert_eq!(ids(&stored_in_family()), std::slice::from_ref(&id));
+
+    // The add is the last change made here: undo takes it back on Google, redo brings it back.
+    let undone = cli.json(&["undo", "--json"]);
+    assert_eq!(undone[0]["done"], true, "{undone:?}");
+    assert_eq!(undone[0]["label"], "Created “Tax review”");
+    assert_eq!(undone[0]["queued"], false);
+    assert_eq!(
+        emu.control().get_event(FAMILY, &id).unwrap()["status"],
+        "cancelled"
+    );
+    let redone = cli.json(&["undo", "--redo", "--json"]);
+    assert_eq!(redone[0]["redone"], true, "{redone:?}");
+    assert_eq!(
+        emu.control().get_event(FAMILY, &id).unwrap()["status"],
+        "confirmed"
+    );
+    let out = cli.run(&["undo", "--redo"]);
+    assert_eq!(out.status.code(), Some(3), "nothing more to redo");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nothing to redo"));
 }
 
 /// `search` finds stored events by a word's prefix, whatever the case, once per series, and

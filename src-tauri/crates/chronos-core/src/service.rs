@@ -23,12 +23,14 @@ mod quick_add;
 mod search;
 mod trash;
 mod triggers;
+mod undo;
 mod views;
 use crate::occurrences;
 pub use crate::occurrences::{RangePlan, RangeResult, TruncatedSeries};
 pub use health::parse_mass_deletion_id;
 pub use palette::{offline_stand_in, Palette};
 pub use trash::{parse_trash_id, DEFAULT_TRASH_RETENTION_DAYS};
+pub use undo::{changes_between, UndoAction, UndoDone, UndoRecord};
 
 use crate::auth::{self, SignInOptions, TokenEndpoint, TokenManagers};
 use crate::clock::{Clock, SystemClock};

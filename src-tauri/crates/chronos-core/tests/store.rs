@@ -1204,10 +1204,11 @@ fn a_version_6_store_is_indexed_from_its_events_once_and_then_from_the_sealed_me
         .collect();
     full_sync(&f.store(), std::slice::from_ref(&events), "t");
     // That release's layout: the same sealed event rows, without the columns 6 → 7 adds (nor the
-    // trash 7 → 8 and the sync journal 8 → 9 add).
+    // trash 7 → 8, the sync journal 8 → 9 and the undo history 9 → 10 add).
     {
         let conn = Connection::open(&f.path).unwrap();
-        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; ALTER TABLE outbox DROP COLUMN last_error_kind;\n             DROP TABLE trash; DROP TABLE sync_journal; PRAGMA user_version = 6;")
+        conn.execute_batch("ALTER TABLE events DROP COLUMN meta; ALTER TABLE outbox DROP COLUMN last_error_kind;\n             DROP TABLE trash; DROP TABLE sync_journal; DROP TABLE undo_log;
+             PRAGMA user_version = 6;")
             .unwrap();
     }
     let meta_count = |path: &Path| -> i64 {

@@ -249,10 +249,12 @@ fn a_version_7_store_opens_with_an_empty_trash_and_its_events() {
         let s = f.store();
         full_sync(&s, &[event("a", "A"), event("b", "B")]);
     }
-    // That release's layout: everything but the trash (and the sync journal after it).
+    // That release's layout: everything but the trash (and the tables added after it).
     Connection::open(&f.path)
         .unwrap()
-        .execute_batch("DROP TABLE trash; DROP TABLE sync_journal; PRAGMA user_version = 7;")
+        .execute_batch(
+            "DROP TABLE trash; DROP TABLE sync_journal; DROP TABLE undo_log; PRAGMA user_version = 7;",
+        )
         .unwrap();
     let s = f.open();
     let version: u32 = Connection::open(&f.path)
@@ -280,7 +282,7 @@ fn a_version_8_store_opens_with_an_empty_sync_journal_and_keeps_its_trash() {
     // The previous release's layout: everything but the sync journal.
     Connection::open(&f.path)
         .unwrap()
-        .execute_batch("DROP TABLE sync_journal; PRAGMA user_version = 8;")
+        .execute_batch("DROP TABLE sync_journal; DROP TABLE undo_log; PRAGMA user_version = 8;")
         .unwrap();
     let s = f.open();
     let version: u32 = Connection::open(&f.path)
@@ -307,4 +309,49 @@ fn a_version_8_store_opens_with_an_empty_sync_journal_and_keeps_its_trash() {
             .kind,
         "network"
     );
+}
+
+#[test]
+fn a_version_9_store_opens_with_an_empty_undo_history_that_works_at_once() {
+    let f = Fixture::new();
+    {
+        let s = f.store();
+        full_sync(&s, &[event("a", "A")]);
+    }
+    Connection::open(&f.path)
+        .unwrap()
+        .execute_batch("DROP TABLE undo_log; PRAGMA user_version = 9;")
+        .unwrap();
+    let s = f.open();
+    assert_eq!(s.undo_counts().unwrap(), (0, 0));
+    assert!(s.next_undo::<String>(UndoState::Done).unwrap().is_none());
+    let id = s
+        .push_undo(&acct(), (&cal(), &EventId::from("a")), &"first".to_owned())
+        .unwrap();
+    let row = s.next_undo::<String>(UndoState::Done).unwrap().unwrap();
+    assert_eq!((row.id, row.record.as_str()), (id, "first"));
+    s.set_undo(id, UndoState::Undone, &"first, undone".to_owned())
+        .unwrap();
+    assert_eq!(s.undo_counts().unwrap(), (0, 1));
+    let redo = s.next_undo::<String>(UndoState::Undone).unwrap().unwrap();
+    assert_eq!(redo.record, "first, undone");
+    // A new change drops what could be redone.
+    s.push_undo(&acct(), (&cal(), &EventId::from("a")), &"second".to_owned())
+        .unwrap();
+    assert_eq!(s.undo_counts().unwrap(), (1, 0));
+    // The record is sealed: copied onto another row it does not open.
+    drop(s);
+    let conn = Connection::open(&f.path).unwrap();
+    conn.execute(
+        "INSERT INTO undo_log (account, calendar_id, event_id, created_ms, blob)
+         SELECT account, calendar_id, 'b', created_ms, blob FROM undo_log",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let s = f.open();
+    assert!(matches!(
+        s.next_undo::<String>(UndoState::Done),
+        Err(Error::Crypto(_))
+    ));
 }

@@ -312,6 +312,18 @@ organizer: string | null,
  */
 notRestored: Array<string>, };
 
+export type UndoStatusView = { undo: string | null, redo: string | null, };
+
+export type UndoResultView = { 
+/**
+ * "Deleted “Lunch”".
+ */
+label: string, redone: boolean, 
+/**
+ * Fields changed elsewhere since, left as they are (`title`, `start`, …).
+ */
+kept: Array<string>, };
+
 export type PendingChangeView = { id: string, accountId: string, calendarId: string, eventId: string, op: ChangeOp, state: ChangeState, error: AppError | null, title: string | null, };
 
 export type ConflictFieldView = { name: string, local: string | null, server: string | null, };

@@ -489,6 +489,22 @@ pub fn preview(
     .dropped_visible)
 }
 
+/// What an edit of occurrence `id` with `scope` starts from: the occurrence as shown (its
+/// stored exception, or materialised from the master) for "this", the master for "all".
+pub fn edit_base(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    scope: EditScope,
+) -> Result<EventResource> {
+    let t = resolve(store, account, calendar, id)?;
+    Ok(match scope {
+        EditScope::This => t.instance,
+        EditScope::All | EditScope::ThisAndFollowing => t.master,
+    })
+}
+
 /// Edits occurrence `id` (an instance id, stored or only expanded, or a master id) with `scope`.
 pub fn update_occurrence(
     store: &Store,

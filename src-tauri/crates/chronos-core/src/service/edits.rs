@@ -1,6 +1,7 @@
 //! Two-way sync through the façade: local edits (row and outbox entry in one transaction),
 //! the background push that follows each, and the counts and notices after a push or a run.
 
+use super::undo::{own_response, UndoAction};
 use super::*;
 
 impl Chronos {
@@ -14,10 +15,19 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let c = calendar.clone();
-        self.edit(account, vec![calendar.clone()], move |s, a| {
-            edit::create_event(s, a, &c, &changes, &opts)
-        })
-        .await
+        let made = self
+            .edit(account, vec![calendar.clone()], move |s, a| {
+                edit::create_event(s, a, &c, &changes, &opts)
+            })
+            .await?;
+        let action = UndoAction::Created {
+            calendar: calendar.clone(),
+            id: made.event.id.clone(),
+            trash: None,
+        };
+        self.remember(account, Self::created_label(&made.event), action)
+            .await;
+        Ok(made)
     }
 
     /// Changes the fields `changes` sets (only those are patched at Google).
@@ -29,11 +39,25 @@ impl Chronos {
         changes: EventChanges,
         opts: EditOptions,
     ) -> Result<StoredEvent> {
+        let before = self.stored_before(account, calendar, id).await;
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| {
-            edit::update_event(s, a, &c, &e, &changes, &opts)
-        })
-        .await
+        let after = self
+            .edit(account, vec![calendar.clone()], move |s, a| {
+                edit::update_event(s, a, &c, &e, &changes, &opts)
+            })
+            .await?;
+        if let Some(before) = before {
+            let action = UndoAction::Updated {
+                calendar: calendar.clone(),
+                id: id.clone(),
+                scope: None,
+                before: Box::new(before),
+                after: Box::new((*after.event).clone()),
+            };
+            self.remember(account, Self::changed_label(&after.event), action)
+                .await;
+        }
+        Ok(after)
     }
 
     /// The user's own answer to an invitation: `accepted`, `declined`, `tentative`, `needsAction`.
@@ -45,11 +69,27 @@ impl Chronos {
         response: &str,
         opts: EditOptions,
     ) -> Result<StoredEvent> {
+        let before = self.stored_before(account, calendar, id).await;
         let (c, e, r) = (calendar.clone(), id.clone(), response.to_owned());
-        self.edit(account, vec![calendar.clone()], move |s, a| {
-            edit::respond(s, a, &c, &e, &r, &opts)
-        })
-        .await
+        let after = self
+            .edit(account, vec![calendar.clone()], move |s, a| {
+                edit::respond(s, a, &c, &e, &r, &opts)
+            })
+            .await?;
+        if let Some(before) = before {
+            let action = UndoAction::Responded {
+                calendar: calendar.clone(),
+                id: id.clone(),
+                before: own_response(&before),
+                after: response.to_owned(),
+            };
+            let label = format!(
+                "Answered “{}”",
+                after.event.summary.clone().unwrap_or_default()
+            );
+            self.remember(account, label, action).await;
+        }
+        Ok(after)
     }
 
     pub async fn delete_event(
@@ -59,11 +99,14 @@ impl Chronos {
         id: &EventId,
         opts: EditOptions,
     ) -> Result<()> {
+        let before = self.stored_before(account, calendar, id).await;
         let (c, e) = (calendar.clone(), id.clone());
         self.edit(account, vec![calendar.clone()], move |s, a| {
             edit::delete_event(s, a, &c, &e, &opts)
         })
-        .await
+        .await?;
+        self.remember_deleted(account, calendar, id, before).await;
+        Ok(())
     }
 
     /// Changes one occurrence of a recurring series, or the series from it: `id` is the
@@ -82,11 +125,46 @@ impl Chronos {
         scope: EditScope,
         opts: EditOptions,
     ) -> Result<OccurrenceEdit> {
+        let before = self.series_base(account, calendar, id, scope).await;
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| {
-            series::update_occurrence(s, a, &c, &e, &changes, scope, &opts)
-        })
-        .await
+        let out = self
+            .edit(account, vec![calendar.clone()], move |s, a| {
+                series::update_occurrence(s, a, &c, &e, &changes, scope, &opts)
+            })
+            .await?;
+        let after = out.event.as_ref().map(|s| (*s.event).clone());
+        let action = match (scope, before, &after) {
+            (EditScope::This | EditScope::All, Some(before), Some(after)) => UndoAction::Updated {
+                calendar: calendar.clone(),
+                id: after.id.clone(),
+                scope: Some(scope),
+                before: Box::new(before),
+                after: Box::new(after.clone()),
+            },
+            _ => UndoAction::NotUndoable {
+                calendar: calendar.clone(),
+                id: id.clone(),
+            },
+        };
+        let label = after.as_ref().map(Self::changed_label).unwrap_or_default();
+        self.remember(account, label, action).await;
+        Ok(out)
+    }
+
+    /// The series edit's base for the undo history (see `series::edit_base`).
+    async fn series_base(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        scope: EditScope,
+    ) -> Option<crate::model::EventResource> {
+        let (a, c, e) = (account.clone(), calendar.clone(), id.clone());
+        self.inner
+            .store
+            .call(move |s| series::edit_base(s, &a, &c, &e, scope))
+            .await
+            .ok()
     }
 
     /// Deletes one occurrence, it and the following ones, or the whole series.
@@ -98,11 +176,33 @@ impl Chronos {
         scope: EditScope,
         opts: EditOptions,
     ) -> Result<OccurrenceEdit> {
+        let base = self.series_base(account, calendar, id, scope).await;
         let (c, e) = (calendar.clone(), id.clone());
-        self.edit(account, vec![calendar.clone()], move |s, a| {
-            series::delete_occurrence(s, a, &c, &e, scope, &opts)
-        })
-        .await
+        let out = self
+            .edit(account, vec![calendar.clone()], move |s, a| {
+                series::delete_occurrence(s, a, &c, &e, scope, &opts)
+            })
+            .await?;
+        match (scope, base) {
+            // The whole series went into the trash as its master.
+            (EditScope::All, Some(master)) => {
+                let master_id = master.id.clone();
+                self.remember_deleted(account, calendar, &master_id, Some(master))
+                    .await;
+            }
+            (_, base) => {
+                let label = format!(
+                    "Deleted an occurrence of “{}”",
+                    base.and_then(|b| b.summary).unwrap_or_default()
+                );
+                let action = UndoAction::NotUndoable {
+                    calendar: calendar.clone(),
+                    id: id.clone(),
+                };
+                self.remember(account, label, action).await;
+            }
+        }
+        Ok(out)
     }
 
     /// An edit as the window asks for it: with a scope, or on an occurrence of a series (which
@@ -187,10 +287,22 @@ impl Chronos {
         opts: EditOptions,
     ) -> Result<StoredEvent> {
         let (f, e, t) = (from.clone(), id.clone(), to.clone());
-        self.edit(account, vec![from.clone(), to.clone()], move |s, a| {
-            edit::move_event(s, a, &f, &e, &t, &opts)
-        })
-        .await
+        let moved = self
+            .edit(account, vec![from.clone(), to.clone()], move |s, a| {
+                edit::move_event(s, a, &f, &e, &t, &opts)
+            })
+            .await?;
+        let action = UndoAction::Moved {
+            from: from.clone(),
+            to: to.clone(),
+            id: id.clone(),
+        };
+        let label = format!(
+            "Moved “{}”",
+            moved.event.summary.clone().unwrap_or_default()
+        );
+        self.remember(account, label, action).await;
+        Ok(moved)
     }
 
     /// Sends the account's queue now and waits for the drain (the background push after an

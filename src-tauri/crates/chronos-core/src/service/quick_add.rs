@@ -95,10 +95,19 @@ impl Chronos {
     ) -> Result<StoredEvent> {
         let ev = draft.event_resource();
         let c = target.calendar.clone();
-        self.edit(&target.account, vec![c.clone()], move |s, a| {
-            edit::create_resource(s, a, &c, ev, &EditOptions::default())
-        })
-        .await
+        let made = self
+            .edit(&target.account, vec![c.clone()], move |s, a| {
+                edit::create_resource(s, a, &c, ev, &EditOptions::default())
+            })
+            .await?;
+        let action = super::UndoAction::Created {
+            calendar: target.calendar.clone(),
+            id: made.event.id.clone(),
+            trash: None,
+        };
+        self.remember(&target.account, Self::created_label(&made.event), action)
+            .await;
+        Ok(made)
     }
 }
 

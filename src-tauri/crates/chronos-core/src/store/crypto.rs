@@ -38,6 +38,8 @@ pub enum RecordKind {
     EventMeta = 8,
     /// A deleted event kept in the trash (its last known resource).
     Trash = 9,
+    /// A change in the undo history (the event before and after it).
+    Undo = 10,
 }
 
 impl RecordKind {
@@ -52,6 +54,7 @@ impl RecordKind {
             RecordKind::AccountMeta => "account data",
             RecordKind::EventMeta => "event index entry",
             RecordKind::Trash => "trash entry",
+            RecordKind::Undo => "undo history entry",
         }
     }
 }

@@ -104,6 +104,7 @@ mod scan;
 pub mod schema;
 mod sync_state;
 mod trash;
+mod undo;
 
 pub use account_meta::{AccountMeta, AccountMetaKey};
 pub use accounts::{AccountStatus, StoredAccount};
@@ -122,6 +123,7 @@ pub use outline::Detail;
 pub(crate) use scan::OpenedRow;
 pub use sync_state::{Generation, SyncErrorRecord, SyncState};
 pub use trash::{NewTrash, NotRestored, TrashEntry, TrashId, TrashReason, TrashState, TrashUpdate};
+pub use undo::{UndoId, UndoRow, UndoState};
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -246,9 +248,9 @@ impl Store {
     }
 
     /// The one-step recovery after `Error::DataKeyMissing`, for an explicit reset only (the user
-    /// was told what `reset_preview` reports): wipes events, sync state, the outbox
-    /// and conflicts, and the sealed calendar metadata (names come back with the next calendar
-    /// list sync), keeps accounts and calendar selections and colours, creates a new data key,
+    /// was told what `reset_preview` reports): wipes events, sync state, the outbox and
+    /// conflicts, the trash and the undo history (unreadable without the key), the sealed calendar
+    /// metadata (names come back with the next calendar list sync), keeps accounts and calendar selections and colours, creates a new data key,
     /// and opens the store. The next sync is a full one.
     pub fn recover_missing_key(
         path: impl AsRef<Path>,
@@ -260,6 +262,7 @@ impl Store {
         let report = RecoveryReport::count(&tx)?;
         tx.execute_batch(
             "DELETE FROM events; DELETE FROM outbox; DELETE FROM conflicts; DELETE FROM sync_state;
+             DELETE FROM trash; DELETE FROM undo_log;
              UPDATE calendars SET blob = NULL, etag = NULL;
              DELETE FROM account_meta;
              UPDATE accounts SET calendar_list_sync_token = NULL;",
@@ -426,7 +429,7 @@ struct SealedColumn {
 }
 
 /// Every sealed column of the store.
-const SEALED_COLUMNS: [SealedColumn; 8] = [
+const SEALED_COLUMNS: [SealedColumn; 9] = [
     SealedColumn {
         table: "events",
         kind: RecordKind::Event,
@@ -472,6 +475,13 @@ const SEALED_COLUMNS: [SealedColumn; 8] = [
     SealedColumn {
         table: "trash",
         kind: RecordKind::Trash,
+        ids: "account, calendar_id, event_id, CAST(id AS TEXT)",
+        column: "blob",
+        row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",
+    },
+    SealedColumn {
+        table: "undo_log",
+        kind: RecordKind::Undo,
         ids: "account, calendar_id, event_id, CAST(id AS TEXT)",
         column: "blob",
         row: "account = ?2 AND calendar_id = ?3 AND event_id = ?4 AND id = CAST(?5 AS INTEGER)",

@@ -201,6 +201,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sync_journal_by_calendar ON sync_journal(account, calendar_id, kind, at_ms);
     "#,
+    // 9 → 10: the undo history (queries in store/undo.rs), shared by the app and the CLI: each
+    // change made through Chronos, sealed with AAD [account, calendar, event id, row id] (it
+    // holds the event before and after). Plaintext: ids, done/undone, when.
+    r#"
+    CREATE TABLE undo_log (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        account      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        calendar_id  TEXT NOT NULL,
+        event_id     TEXT NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'done',
+        created_ms   INTEGER NOT NULL,
+        blob         BLOB NOT NULL
+    );
+    "#,
 ];
 
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -249,6 +249,24 @@ impl Store {
         Ok(self.query_trash(None, Some(id))?.pop())
     }
 
+    /// The newest entry kept for an event, if any.
+    pub fn latest_trash_for(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        event: &EventId,
+    ) -> Result<Option<TrashId>> {
+        let db = self.db();
+        Ok(db
+            .conn
+            .query_row(
+                "SELECT MAX(id) FROM trash WHERE account = ?1 AND calendar_id = ?2 AND event_id = ?3",
+                params![account.as_str(), calendar.as_str(), event.as_str()],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
+            .map(TrashId))
+    }
+
     /// How many entries the trash holds (counted, not decrypted).
     pub fn trash_count(&self) -> Result<usize> {
         let db = self.db();

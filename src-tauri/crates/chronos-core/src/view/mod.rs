@@ -13,6 +13,7 @@ pub mod month;
 pub mod reset;
 pub mod sync;
 pub mod trash;
+pub mod undo;
 pub mod updates;
 
 pub use account::{AccountListItem, AccountState};
@@ -33,3 +34,4 @@ pub use input::EventInput;
 pub use month::{DayMore, MonthView};
 pub use reset::LocalReset;
 pub use trash::TrashEntryView;
+pub use undo::{UndoResultView, UndoStatusView};

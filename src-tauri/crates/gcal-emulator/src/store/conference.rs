@@ -5,7 +5,7 @@
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
-use super::events::WriteOpts;
+use super::write_opts::WriteOpts;
 use super::State;
 use crate::error::ApiError;
 

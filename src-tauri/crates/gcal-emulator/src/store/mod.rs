@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod recurrence;
 pub mod sorted_cache;
 pub mod time;
+pub mod write_opts;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
