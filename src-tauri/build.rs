@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "retry_change",
     "discard_change",
     "calendar_health",
+    "series_delete_size",
     "sync_calendar",
     "download_calendar_again",
     "list_mass_deletions",

@@ -56,6 +56,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::events::preview_series_edit,
             commands::outbox::list_pending_changes,
             commands::health::calendar_health,
+            commands::events::series_delete_size,
             commands::health::sync_calendar,
             commands::health::download_calendar_again,
             commands::health::list_mass_deletions,

@@ -9,10 +9,12 @@ import type { EventView } from '../src/api/types';
 
 const occurrence = event({ id: 'ser1_20261125T090000Z', recurringEventId: 'ser1', title: 'Standup' });
 
-/** Opens the dialog on `ev` with a shell answering `preview_series_edit` with `discarded`. */
-function open(ev: EventView, startInEdit: boolean, discarded = 0) {
+/** Opens the dialog on `ev` with a shell answering `preview_series_edit` with `discarded` and
+ * `series_delete_size` with `size` (calls records the previews only). */
+function open(ev: EventView, startInEdit: boolean, discarded = 0, size: number | null = 4) {
   const calls: { cmd: string; args: Record<string, unknown> }[] = [];
   mockIPC((cmd, payload) => {
+    if (cmd === 'series_delete_size') return size;
     calls.push({ cmd, args: (payload ?? {}) as Record<string, unknown> });
     if (cmd === 'preview_series_edit') return discarded;
     throw { kind: 'internal', message: `unexpected ${cmd}`, retryable: false };
@@ -116,6 +118,18 @@ describe('EventDialog — recurring events', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].args).toMatchObject({ input: null, scope: 'thisAndFollowing' });
     expect(screen.queryByTestId('scope-warning')).toBeNull();
+  });
+
+  it('deleting a long series asks once more, with its size', async () => {
+    const { ondelete } = open(occurrence, false, 0, 52);
+    await fireEvent.click(screen.getByTestId('event-delete'));
+    await fireEvent.click(screen.getByTestId('scope-all'));
+    await fireEvent.click(screen.getByTestId('scope-confirm'));
+    expect((await screen.findByTestId('scope-bulk-warning')).textContent).toContain('This deletes 52 occurrences');
+    expect(ondelete).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('scope-confirm'));
+    await waitFor(() => expect(ondelete).toHaveBeenCalledTimes(1));
+    expect(ondelete.mock.calls[0][2]).toBe('all');
   });
 
   it('shows a failed preview and does not delete', async () => {

@@ -259,6 +259,9 @@ export class FakeBackend {
       case 'preview_series_edit':
         // No changed occurrences unless a test says otherwise (overrides).
         return 0;
+      case 'series_delete_size':
+        // A short series unless a test says otherwise (overrides).
+        return 5;
       default: {
         if (cmd.startsWith('plugin:')) return undefined;
         const err: AppError = { kind: 'internal', message: `unknown command ${cmd}`, retryable: false };

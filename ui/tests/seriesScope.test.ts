@@ -58,4 +58,33 @@ describe('SeriesScopeChoice', () => {
     expect(c.action).toBeNull();
     expect(await c.confirm(counting(0).preview)).toBeNull();
   });
+
+  it('asks once more before deleting many occurrences, or a series that never ends, saying how many', async () => {
+    const c = new SeriesScopeChoice();
+    c.ask('delete');
+    c.choose('all');
+    const sizes: string[] = [];
+    const size = (n: number | null) => async (scope: EditScope) => {
+      sizes.push(scope);
+      return n;
+    };
+    const { preview } = counting(0);
+    expect(await c.confirm(preview, size(52))).toBeNull();
+    expect(c.bulk).toBe(52);
+    expect(await c.confirm(preview, size(52))).toEqual({ action: 'delete', scope: 'all' });
+    expect(sizes).toEqual(['all']);
+    // Endless: said as such.
+    c.ask('delete');
+    c.choose('thisAndFollowing');
+    expect(await c.confirm(preview, size(null))).toBeNull();
+    expect(c.bulk).toBe(-1);
+    // Twenty or fewer go at once; saving never asks for a size.
+    c.ask('delete');
+    c.choose('all');
+    expect(await c.confirm(preview, size(20))).toEqual({ action: 'delete', scope: 'all' });
+    c.ask('save');
+    c.choose('all');
+    expect(await c.confirm(preview, size(500))).toEqual({ action: 'save', scope: 'all' });
+    expect(sizes).toEqual(['all', 'thisAndFollowing', 'all']);
+  });
 });

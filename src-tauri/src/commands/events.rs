@@ -141,6 +141,23 @@ pub async fn preview_series_edit(
     Ok(n as u32)
 }
 
+/// How many occurrences a series delete with `scope` removes (`null`: the series never ends).
+#[tauri::command]
+pub async fn series_delete_size(
+    engine: State<'_, Engine>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+    scope: EditScope,
+) -> CmdResult<Option<u32>> {
+    let (a, c, id) = ids(account_id, calendar_id, event_id);
+    let n = engine
+        .get()?
+        .removed_occurrences(&a, &c, &id, scope)
+        .await?;
+    Ok(n.map(|n| n as u32))
+}
+
 #[tauri::command]
 pub async fn move_event<R: Runtime>(
     app: AppHandle<R>,

@@ -160,6 +160,9 @@ export const previewSeriesEdit = (
   input: EventInput | null,
   scope: EditScope,
 ) => call<number>('preview_series_edit', { accountId, calendarId, eventId, input, scope });
+/** How many occurrences a series delete with `scope` removes (`null`: the series never ends). */
+export const seriesDeleteSize = (accountId: string, calendarId: string, eventId: string, scope: EditScope) =>
+  call<number | null>('series_delete_size', { accountId, calendarId, eventId, scope });
 /** Moves an event to another calendar of the same account (Google `events.move`). */
 export const moveEvent = (
   accountId: string,

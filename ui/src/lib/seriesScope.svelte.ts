@@ -7,6 +7,9 @@ import type { EditScope } from '../api/types';
 
 export type ScopedAction = 'save' | 'delete';
 
+/** A delete of more occurrences than this asks again, showing how many. */
+export const BULK_DELETE_OCCURRENCES = 20;
+
 export class SeriesScopeChoice {
   /** What is being asked about, or null when the chooser is closed. */
   action = $state<ScopedAction | null>(null);
@@ -15,18 +18,22 @@ export class SeriesScopeChoice {
   discarded = $state<number | null>(null);
   previewing = $state(false);
   error = $state<string | null>(null);
+  /** A bulk delete's size once shown (-1: every future occurrence); null: not shown yet. */
+  bulk = $state<number | null>(null);
 
   ask(action: ScopedAction) {
     this.action = action;
     this.scope = 'this';
     this.discarded = null;
+    this.bulk = null;
     this.error = null;
   }
 
   choose(scope: EditScope) {
     this.scope = scope;
-    // The warning belongs to the scope it was asked for.
+    // The warnings belong to the scope they were asked for.
     this.discarded = null;
+    this.bulk = null;
     this.error = null;
   }
 
@@ -41,9 +48,27 @@ export class SeriesScopeChoice {
    */
   async confirm(
     preview: (action: ScopedAction, scope: EditScope) => Promise<number>,
+    size: (scope: EditScope) => Promise<number | null> = async () => 0,
   ): Promise<{ action: ScopedAction; scope: EditScope } | null> {
     const action = this.action;
     if (!action) return null;
+    // Deleting many occurrences is confirmed once more, with their number.
+    if (action === 'delete' && this.scope !== 'this' && this.bulk === null) {
+      this.previewing = true;
+      this.error = null;
+      try {
+        const n = await size(this.scope);
+        this.previewing = false;
+        if (n === null || n > BULK_DELETE_OCCURRENCES) {
+          this.bulk = n ?? -1;
+          return null;
+        }
+      } catch (e) {
+        this.previewing = false;
+        this.error = toAppError(e).message;
+        return null;
+      }
+    }
     if (this.scope !== 'this' && this.discarded === null) {
       this.previewing = true;
       this.error = null;

@@ -12,6 +12,7 @@ use chronos_core::sync::progress::SyncOutcome;
 use chronos_core::view::PushState;
 use chronos_testkit::*;
 use gcal_emulator::FaultRule;
+use serde_json::json;
 
 fn pinned() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 5, 10, 40, 0).unwrap()
@@ -259,4 +260,53 @@ async fn download_again_lists_the_calendar_in_full_and_keeps_what_waits_to_be_se
         .download_calendar_again(&account, &chronos_core::model::CalendarId::new("nope"))
         .await;
     assert!(unknown.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_delete_is_sized_before_it_is_asked_for() {
+    let emu = emulator(world(&[1])).await;
+    let series = |id: &str, rule: &str, all_day: bool| {
+        let (start, end) = if all_day {
+            (json!({"date": "2026-12-07"}), json!({"date": "2026-12-08"}))
+        } else {
+            (
+                json!({"dateTime": "2026-12-07T09:00:00Z", "timeZone": "UTC"}),
+                json!({"dateTime": "2026-12-07T10:00:00Z", "timeZone": "UTC"}),
+            )
+        };
+        emu.control()
+            .insert_event(
+                USER,
+                json!({"id": id, "summary": id, "recurrence": [rule], "start": start, "end": end}),
+            )
+            .unwrap();
+    };
+    series("count0030", "RRULE:FREQ=WEEKLY;COUNT=30", false);
+    series("endless00", "RRULE:FREQ=DAILY", false);
+    series("until0010", "RRULE:FREQ=DAILY;UNTIL=20261216", true);
+    let dir = tempfile::tempdir().unwrap();
+    let mut o: ChronosOptions = chronos_options(&emu, dir.path(), memory_secrets(), 2);
+    o.client.clock = std::sync::Arc::new(TestClock::starting_at(pinned()));
+    let (chronos, account) = connected(o).await;
+    sync(&chronos, &account, SyncOutcome::Completed).await;
+    let size = |id: &'static str, scope| {
+        let (chronos, account) = (chronos.clone(), account.clone());
+        async move {
+            chronos
+                .removed_occurrences(&account, &cal_id(0), &EventId::from(id), scope)
+                .await
+                .unwrap()
+        }
+    };
+    use chronos_core::outbox::EditScope::*;
+    assert_eq!(size("count0030", All).await, Some(30));
+    // The tenth Monday onwards: 21 of 30.
+    assert_eq!(
+        size("count0030_20270208T090000Z", ThisAndFollowing).await,
+        Some(21)
+    );
+    assert_eq!(size("count0030_20270208T090000Z", This).await, Some(1));
+    assert_eq!(size("endless00", All).await, None, "never ends");
+    assert_eq!(size("until0010", All).await, Some(10));
+    assert_eq!(size("until0010_20261214", ThisAndFollowing).await, Some(3));
 }

@@ -505,6 +505,55 @@ pub fn edit_base(
     })
 }
 
+/// How many occurrences deleting `id` with `scope` removes: `None` when the series never ends
+/// (or has more than the expansion limits count). Asked before a bulk delete.
+pub fn removed_occurrences(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    id: &EventId,
+    scope: EditScope,
+) -> Result<Option<usize>> {
+    let t = resolve(store, account, calendar, id)?;
+    if scope == EditScope::This && !t.is_master {
+        return Ok(Some(1));
+    }
+    let rules = t.master.recurrence.iter().flatten();
+    let ends = rules
+        .filter(|l| l.trim_start().to_ascii_uppercase().starts_with("RRULE"))
+        .all(|l| {
+            let l = l.to_ascii_uppercase();
+            l.contains("COUNT=") || l.contains("UNTIL=")
+        });
+    if !ends {
+        return Ok(None);
+    }
+    let from = match (scope, t.original) {
+        (EditScope::ThisAndFollowing, OccurrenceTime::Instant { utc, .. }) => utc,
+        (EditScope::ThisAndFollowing, OccurrenceTime::Date { date }) => date
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            .checked_sub_signed(Duration::days(1))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        _ => DateTime::<Utc>::MIN_UTC,
+    };
+    let range = TimeRange::new(from, DateTime::<Utc>::MAX_UTC);
+    let expanded = recurrence::expand(&[&t.master], range, chrono_tz::UTC);
+    if !expanded.truncated.is_empty() {
+        return Ok(None);
+    }
+    let n = match (scope, t.original) {
+        // An all-day occurrence counts from its own date (the range above starts a day early).
+        (EditScope::ThisAndFollowing, OccurrenceTime::Date { date }) => expanded
+            .occurrences
+            .iter()
+            .filter(|o| !matches!(o.start, OccurrenceTime::Date { date: d } if d < date))
+            .count(),
+        _ => expanded.occurrences.len(),
+    };
+    Ok(Some(n))
+}
+
 /// Edits occurrence `id` (an instance id, stored or only expanded, or a master id) with `scope`.
 pub fn update_occurrence(
     store: &Store,

@@ -277,6 +277,22 @@ impl Chronos {
             .await
     }
 
+    /// How many occurrences deleting `id` with `scope` would remove (`None`: the series never
+    /// ends), so a bulk delete can be confirmed with its size. Writes nothing.
+    pub async fn removed_occurrences(
+        &self,
+        account: &AccountId,
+        calendar: &CalendarId,
+        id: &EventId,
+        scope: EditScope,
+    ) -> Result<Option<usize>> {
+        let (a, c, e) = (account.clone(), calendar.clone(), id.clone());
+        self.inner
+            .store
+            .call(move |s| series::removed_occurrences(s, &a, &c, &e, scope))
+            .await
+    }
+
     /// Moves an event to another calendar of the same account (`events.move`).
     pub async fn move_event(
         &self,
