@@ -1,0 +1,202 @@
+// Accessibility in the real window: axe-core (default rules plus the experimental
+// label-content-name-mismatch) runs on the whole document of every view and dialog, as a user
+// meets it (a dialog with the page behind it), in the light and the dark theme picked in the app's
+// own settings. No serious or critical violation may be left; each one found is printed with its
+// rule, how many nodes and the first of them. The grid is walked by day with the arrow keys.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Key } from 'selenium-webdriver';
+import { By, byTestId, eventually, invoke } from '../lib/app.js';
+import { closeDialogs, connectedApp, idle, showDay } from '../lib/calendar.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
+/** A day the demo world leaves empty: far from the pinned today, before any series starts. */
+const EMPTY_DAY = '2019-02-12';
+
+let app;
+/** view → theme → violations, written out and printed after the run. */
+const measured = {};
+/** The same with every node, for a look after a failing run. */
+const detailed = {};
+
+before(async () => {
+  ({ app } = await connectedApp());
+  // axe on a whole calendar in a debug build takes a while.
+  await app.driver.manage().setTimeouts({ implicit: 0, script: 180000 });
+});
+after(async () => {
+  writeFileSync(join(OUT, 'axe.json'), JSON.stringify(measured, null, 2));
+  writeFileSync(join(OUT, 'axe-nodes.json'), JSON.stringify(detailed, null, 2));
+  for (const [view, themes] of Object.entries(measured)) {
+    for (const [theme, found] of Object.entries(themes)) {
+      const text = found.map((v) => `${v.id} ${v.impact} (${v.nodes})`).join(', ') || 'none';
+      console.log(`axe: ${view} [${theme}]: ${text}`);
+    }
+  }
+  await app?.stop();
+});
+
+async function press(...keys) {
+  await app.driver.actions().sendKeys(...keys).perform();
+}
+
+const gone = (id) => async () => (await app.driver.findElements(By.css(`[data-testid="${id}"]`))).length === 0;
+
+/** No sync running, no progress bar, no toast left (a toast still up after a while is dismissed). */
+async function settle() {
+  const { driver } = app;
+  await eventually(() => idle(driver), 60000, 'the sync to finish');
+  await eventually(gone('sync-progress'), 20000, 'the progress bar to go');
+  await eventually(gone('toast'), 12000, 'the toasts to go').catch(async () => {
+    for (const t of await driver.findElements(By.css('[data-testid="toast"] button'))) await t.click().catch(() => {});
+  });
+  // FullCalendar's and our own layout passes after the last change.
+  await driver.sleep(400);
+}
+
+/** Runs axe on the whole document; gives each violation's rule, impact, node count and first target. */
+async function axe() {
+  const { driver } = app;
+  const loaded = await driver.executeScript('return typeof window.axe === "object"');
+  if (!loaded) await driver.executeScript(AXE_SOURCE);
+  const result = await driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    window.axe
+      .run(document, { rules: { 'label-content-name-mismatch': { enabled: true } }, resultTypes: ['violations'] })
+      .then((r) => done({ ok: true, violations: r.violations.map((v) => ({
+        id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target.join(' '),
+        summary: v.nodes[0]?.failureSummary,
+        all: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 160), summary: n.failureSummary })) })) }))
+      .catch((e) => done({ ok: false, error: String(e) }));`);
+  assert.ok(result.ok, `axe ran: ${result.error}`);
+  return result.violations;
+}
+
+async function audit(view, theme) {
+  await settle();
+  const found = await axe();
+  (detailed[view] ??= {})[theme] = structuredClone(found);
+  (measured[view] ??= {})[theme] = found;
+  for (const v of found) delete v.all;
+  const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const described = grave.map((v) => `\n  ${v.id} (${v.impact}, ${v.nodes} nodes) first: ${v.target}\n    ${v.summary}`).join('');
+  assert.equal(grave.length, 0, `${view} [${theme}]: serious or critical violations:${described}`);
+}
+
+/** Picks the theme in the app's settings dialog. */
+async function useTheme(theme) {
+  const { driver } = app;
+  await closeDialogs(driver);
+  await (await byTestId(driver, 'open-settings')).click();
+  const select = await byTestId(driver, 'settings-theme');
+  await select.findElement(By.css(`option[value="${theme}"]`)).click();
+  await (await byTestId(driver, 'settings-save')).click();
+  await eventually(gone('settings-dialog'), 10000, 'the settings dialog to close');
+  await eventually(
+    async () => (await driver.executeScript('return document.documentElement.dataset.theme')) === theme,
+    10000,
+    `the ${theme} theme`,
+  );
+}
+
+async function showView(name) {
+  const { driver } = app;
+  await closeDialogs(driver);
+  await (await byTestId(driver, `view-${name}`)).click();
+  await (await byTestId(driver, 'nav-today')).click();
+  await eventually(async () => (await (await byTestId(driver, 'calendar-view')).getAttribute('data-view')) === name,
+    10000, `the ${name} view`);
+  if (name !== 'agenda') {
+    await eventually(async () => (await driver.findElements(By.css('[data-testid="calendar-event"]'))).length > 0,
+      20000, `events in the ${name} view`);
+  }
+}
+
+const VIEWS = {
+  month: () => showView('month'),
+  week: () => showView('week'),
+  day: () => showView('day'),
+  agenda: () => showView('agenda'),
+  'empty day': async () => {
+    await closeDialogs(app.driver);
+    await showDay(app.driver, EMPTY_DAY);
+  },
+  'event details': async () => {
+    await showView('day');
+    await app.driver.executeScript('document.querySelector(\'[data-testid="calendar-event"]\').click()');
+    await byTestId(app.driver, 'event-details');
+  },
+  'new event': async () => {
+    await showView('week');
+    await (await byTestId(app.driver, 'new-event')).click();
+    await byTestId(app.driver, 'event-form');
+  },
+  settings: async () => {
+    await closeDialogs(app.driver);
+    await (await byTestId(app.driver, 'open-settings')).click();
+    await byTestId(app.driver, 'settings-dialog');
+  },
+  'pending changes': async () => {
+    await showView('month');
+    await (await byTestId(app.driver, 'pending-button')).click();
+    await byTestId(app.driver, 'pending-panel');
+  },
+  'search results': async () => {
+    await showView('month');
+    const field = await byTestId(app.driver, 'search-input');
+    await field.sendKeys('lunch');
+    await eventually(async () => (await app.driver.findElements(By.css('[data-testid="search-hit"]'))).length > 0,
+      10000, 'search results');
+  },
+  'quick add': async () => {
+    await showView('month');
+    await press('q');
+    const input = await byTestId(app.driver, 'quick-add-input');
+    await input.sendKeys('Standup every weekday 9:30');
+    await eventually(async () => (await (await byTestId(app.driver, 'quick-add-title')).getText()) === 'Standup',
+      10000, 'the preview');
+  },
+  'command palette': async () => {
+    await showView('month');
+    await app.driver.actions().keyDown(Key.CONTROL).sendKeys('k').keyUp(Key.CONTROL).perform();
+    await byTestId(app.driver, 'palette-input');
+  },
+};
+
+/** Leaves whatever the view opened: a dialog, or the search field's list. */
+async function leave() {
+  const { driver } = app;
+  for (let i = 0; i < 3; i++) {
+    const open = await driver.findElements(By.css('[role="dialog"], [data-testid="search-results"]'));
+    if (open.length === 0) return;
+    await press(Key.ESCAPE);
+    await driver.sleep(150);
+  }
+  const field = await driver.findElements(By.css('[data-testid="search-input"]'));
+  if (field.length > 0) await field[0].clear();
+  await closeDialogs(driver);
+}
+
+for (const theme of ['light', 'dark']) {
+  for (const [view, open] of Object.entries(VIEWS)) {
+    test(`axe: ${view} in the ${theme} theme`, async () => {
+      if (view === 'month') await useTheme(theme);
+      await open();
+      try {
+        await audit(view, theme);
+      } finally {
+        await leave();
+      }
+    });
+  }
+}
+
+test('settings survive: the theme is kept by the core', async () => {
+  const settings = await invoke(app.driver, 'get_settings');
+  assert.equal(settings.theme, 'dark');
+});
