@@ -86,6 +86,7 @@ fn bindings() -> String {
         app::AppInfo::decl(),
         view::LocalReset::decl(),
         settings::LogLevel::decl(),
+        settings::Theme::decl(),
         settings::Settings::decl(),
         chronos_core::settings::AccountTimeZone::decl(),
         chronos_core::ui_state::CalendarMode::decl(),

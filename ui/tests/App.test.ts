@@ -463,6 +463,7 @@ describe('App', () => {
         followAccountTimeZone: false,
         pushAddress: null,
         logLevel: 'debug',
+        theme: 'system',
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

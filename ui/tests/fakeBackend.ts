@@ -98,6 +98,7 @@ export function emptyWorld(over: Partial<World> = {}): World {
       followAccountTimeZone: false,
       pushAddress: null,
       logLevel: 'info',
+      theme: 'system',
     },
     ...over,
   };

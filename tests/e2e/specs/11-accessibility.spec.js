@@ -173,12 +173,12 @@ async function leave() {
   const { driver } = app;
   for (let i = 0; i < 3; i++) {
     const open = await driver.findElements(By.css('[role="dialog"], [data-testid="search-results"]'));
-    if (open.length === 0) return;
+    if (open.length === 0) break;
     await press(Key.ESCAPE);
     await driver.sleep(150);
   }
-  const field = await driver.findElements(By.css('[data-testid="search-input"]'));
-  if (field.length > 0) await field[0].clear();
+  const [field] = await driver.findElements(By.css('[data-testid="search-input"]'));
+  if (field && (await field.getAttribute('value'))) await field.clear();
   await closeDialogs(driver);
 }
 

@@ -27,6 +27,7 @@ export type {
   LastView,
   LocalReset,
   LogLevel,
+  Theme,
   NavigateDate,
   PendingPage,
   OutboxChanged,

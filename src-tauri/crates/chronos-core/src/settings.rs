@@ -39,6 +39,17 @@ impl LogLevel {
     }
 }
 
+/// The window's colours: the desktop's preference, or one the user picks in the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "camelCase", default)]
@@ -55,6 +66,7 @@ pub struct Settings {
     /// Public HTTPS address for push notifications; `None` = polling only.
     pub push_address: Option<String>,
     pub log_level: LogLevel,
+    pub theme: Theme,
 }
 
 impl Default for Settings {
@@ -67,6 +79,7 @@ impl Default for Settings {
             follow_account_time_zone: false,
             push_address: None,
             log_level: LogLevel::Info,
+            theme: Theme::System,
         }
     }
 }

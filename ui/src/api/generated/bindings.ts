@@ -49,6 +49,8 @@ export type LocalReset = { unsentChanges: number, conflicts: number, events: num
 
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
+export type Theme = "system" | "light" | "dark";
+
 export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, launchAtLogin: boolean, 
 /**
  * IANA zone; `None` = the system's zone.
@@ -63,7 +65,7 @@ followAccountTimeZone: boolean,
 /**
  * Public HTTPS address for push notifications; `None` = polling only.
  */
-pushAddress: string | null, logLevel: LogLevel, };
+pushAddress: string | null, logLevel: LogLevel, theme: Theme, };
 
 export type AccountTimeZone = { accountId: string, 
 /**

@@ -62,7 +62,8 @@ fn a_file_the_app_wrote_opens() {
   "displayTimeZone": "Europe/Berlin",
   "followAccountTimeZone": true,
   "pushAddress": "https://push.example.com/hook",
-  "logLevel": "debug"
+  "logLevel": "debug",
+  "theme": "dark"
 }"#,
     )
     .unwrap();
@@ -77,6 +78,7 @@ fn a_file_the_app_wrote_opens() {
             follow_account_time_zone: true,
             push_address: Some("https://push.example.com/hook".into()),
             log_level: LogLevel::Debug,
+            theme: Theme::Dark,
         }
     );
 }
