@@ -71,7 +71,7 @@ export function statusText(s: SyncStatus, now: number): string {
  * once when a run starts and "Up to date" once when it ends, not every progress tick or every
  * minute the relative time moves on. Idle says nothing.
  */
-export function statusAnnouncement(s: Pick<SyncStatus, 'state' | 'error'>): string {
+export function statusAnnouncement(s: SyncStatus): string {
   switch (s.state) {
     case 'syncing':
       return 'Syncing';
