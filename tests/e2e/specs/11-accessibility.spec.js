@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Key } from 'selenium-webdriver';
-import { By, byTestId, eventually, invoke } from '../lib/app.js';
-import { closeDialogs, connectedApp, idle, showDay } from '../lib/calendar.js';
+import { appNow, By, byTestId, eventually, invoke } from '../lib/app.js';
+import { closeDialogs, connectedApp, dayInWindowZone, idle, showDay } from '../lib/calendar.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
@@ -43,6 +43,10 @@ after(async () => {
 
 async function press(...keys) {
   await app.driver.actions().sendKeys(...keys).perform();
+}
+
+async function shiftTab() {
+  await app.driver.actions().keyDown(Key.SHIFT).sendKeys(Key.TAB).keyUp(Key.SHIFT).perform();
 }
 
 const gone = (id) => async () => (await app.driver.findElements(By.css(`[data-testid="${id}"]`))).length === 0;
@@ -194,6 +198,63 @@ for (const theme of ['light', 'dark']) {
       }
     });
   }
+}
+
+const activeData = () =>
+  app.driver.executeScript(`const a = document.activeElement;
+    return { date: a?.dataset.date ?? null, testid: a?.dataset.testid ?? null,
+      outline: getComputedStyle(a).outlineStyle, inDialog: !!a?.closest('[role="dialog"]') };`);
+
+test('keyboard: the grid is walked by day with a visible ring, across months, and Enter opens the day', async () => {
+  const { driver } = app;
+  await showView('month');
+  const today = await dayInWindowZone(driver, new Date(appNow()).toISOString());
+  const stops = await driver.findElements(By.css('[data-testid="grid-day"][tabindex="0"]'));
+  assert.equal(stops.length, 1, 'one day cell in the Tab order');
+  assert.equal(await stops[0].getAttribute('data-date'), today);
+  // Reached as a keyboard user reaches it (a focus by script alone shows no ring in WebKit).
+  await driver.executeScript('arguments[0].focus()', stops[0]);
+  await shiftTab();
+  await press(Key.TAB);
+  assert.equal((await activeData()).date, today, 'Tab comes back to the day');
+  await press(Key.ARROW_RIGHT);
+  const moved = await activeData();
+  assert.equal(moved.date, shift(today, 1), 'ArrowRight: the next day');
+  assert.notEqual(moved.outline, 'none', 'a focus ring on the day');
+  // Six weeks down leaves this month's grid: the view follows and the focus lands on that day.
+  for (let i = 0; i < 6; i++) await press(Key.ARROW_DOWN);
+  const far = shift(today, 1 + 42);
+  await eventually(async () => (await activeData()).date === far, 10000, `the focus on ${far}`);
+  await press(Key.ENTER);
+  await eventually(async () => (await (await byTestId(driver, 'calendar-view')).getAttribute('data-view')) === 'day',
+    10000, 'the day view');
+  assert.equal(await (await byTestId(driver, 'goto-date')).getAttribute('value'), far);
+});
+
+test('keyboard: a dialog keeps the focus inside while open and gives it back on close', async () => {
+  const { driver } = app;
+  await closeDialogs(driver);
+  const opener = await byTestId(driver, 'open-settings');
+  await driver.executeScript('arguments[0].focus()', opener);
+  await press(Key.ENTER);
+  await byTestId(driver, 'settings-dialog');
+  await eventually(async () => (await activeData()).inDialog, 5000, 'the focus in the dialog');
+  for (let i = 0; i < 20; i++) {
+    await press(Key.TAB);
+    assert.ok((await activeData()).inDialog, `Tab ${i + 1} stays in the dialog`);
+  }
+  await shiftTab();
+  assert.ok((await activeData()).inDialog, 'Shift+Tab stays in the dialog');
+  await press(Key.ESCAPE);
+  await eventually(gone('settings-dialog'), 5000, 'the dialog to close');
+  assert.equal((await activeData()).testid, 'open-settings', 'the focus back on what opened it');
+});
+
+/** `iso` moved by `days` days. */
+function shift(iso, days) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 test('settings survive: the theme is kept by the core', async () => {
