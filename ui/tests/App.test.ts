@@ -464,6 +464,9 @@ describe('App', () => {
         pushAddress: null,
         logLevel: 'debug',
         theme: 'system',
+        locale: null,
+        hourCycle: 'auto',
+        weekStart: 'auto',
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

@@ -13,6 +13,7 @@ import type {
   EventView,
   LastView,
   PendingChange,
+  ResolvedLocale,
   Settings,
   SyncStatus,
 } from '../src/api/types';
@@ -31,6 +32,8 @@ export interface World {
   settings: Settings;
   /** What `get_last_view` answers and `set_last_view` keeps. */
   lastView?: LastView | null;
+  /** What the core resolves the locale to (the C locale's when unset). */
+  locale?: ResolvedLocale;
   /** What `account_time_zone` answers (Google's `settings` → `timezone` of the first account). */
   accountZone?: string;
 }
@@ -99,6 +102,9 @@ export function emptyWorld(over: Partial<World> = {}): World {
       pushAddress: null,
       logLevel: 'info',
       theme: 'system',
+      locale: null,
+      hourCycle: 'auto',
+      weekStart: 'auto',
     },
     ...over,
   };
@@ -173,6 +179,8 @@ export class FakeBackend {
         return w.conflicts;
       case 'get_settings':
         return w.settings;
+      case 'resolved_locale':
+        return w.locale ?? { tag: 'en-US', hour12: false, firstDay: 0 };
       case 'account_time_zone':
         return w.accounts[0] && w.accountZone ? { accountId: w.accounts[0].id, timeZone: w.accountZone } : null;
       case 'set_settings':

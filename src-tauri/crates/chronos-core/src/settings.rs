@@ -4,6 +4,7 @@
 mod apply;
 
 use crate::error::{Error, Result};
+use crate::locale::{self, HourCycle, ResolvedLocale, WeekStart};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -67,6 +68,10 @@ pub struct Settings {
     pub push_address: Option<String>,
     pub log_level: LogLevel,
     pub theme: Theme,
+    /// A BCP 47 tag for dates and times ("en-GB"); `None` = the system's.
+    pub locale: Option<String>,
+    pub hour_cycle: HourCycle,
+    pub week_start: WeekStart,
 }
 
 impl Default for Settings {
@@ -80,6 +85,9 @@ impl Default for Settings {
             push_address: None,
             log_level: LogLevel::Info,
             theme: Theme::System,
+            locale: None,
+            hour_cycle: HourCycle::Auto,
+            week_start: WeekStart::Auto,
         }
     }
 }
@@ -88,6 +96,17 @@ pub const MIN_INTERVAL_MINUTES: u32 = 1;
 pub const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
 
 impl Settings {
+    /// The locale dates and times are shown in: these settings over the system's (`system`, see
+    /// [`locale::system_locale`]).
+    pub fn resolved_locale(&self, system: Option<&str>) -> ResolvedLocale {
+        locale::resolve(
+            self.locale.as_deref(),
+            self.hour_cycle,
+            self.week_start,
+            system,
+        )
+    }
+
     /// Checks every field; the error names the first bad one. Empty strings mean "not set".
     pub fn validated(mut self) -> Result<Settings> {
         if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&self.sync_interval_minutes) {
@@ -108,6 +127,10 @@ impl Settings {
                 ));
             }
         }
+        self.locale = match self.locale.filter(|l| !l.trim().is_empty()) {
+            Some(tag) => Some(locale::parse_tag(&tag)?),
+            None => None,
+        };
         self.push_address = self.push_address.filter(|a| !a.trim().is_empty());
         if let Some(address) = &self.push_address {
             let ok = url::Url::parse(address)

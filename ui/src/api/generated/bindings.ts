@@ -51,6 +51,20 @@ export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
 export type Theme = "system" | "light" | "dark";
 
+export type HourCycle = "auto" | "h12" | "h24";
+
+export type WeekStart = "auto" | "sunday" | "monday" | "saturday";
+
+export type ResolvedLocale = { 
+/**
+ * A BCP 47 tag such as "de-DE".
+ */
+tag: string, hour12: boolean, 
+/**
+ * 0 = Sunday, 1 = Monday, 6 = Saturday (as FullCalendar and JavaScript count).
+ */
+firstDay: number, };
+
 export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, launchAtLogin: boolean, 
 /**
  * IANA zone; `None` = the system's zone.
@@ -65,7 +79,11 @@ followAccountTimeZone: boolean,
 /**
  * Public HTTPS address for push notifications; `None` = polling only.
  */
-pushAddress: string | null, logLevel: LogLevel, theme: Theme, };
+pushAddress: string | null, logLevel: LogLevel, theme: Theme, 
+/**
+ * A BCP 47 tag for dates and times ("en-GB"); `None` = the system's.
+ */
+locale: string | null, hourCycle: HourCycle, weekStart: WeekStart, };
 
 export type AccountTimeZone = { accountId: string, 
 /**
