@@ -250,6 +250,24 @@ test('keyboard: a dialog keeps the focus inside while open and gives it back on 
   assert.equal((await activeData()).testid, 'open-settings', 'the focus back on what opened it');
 });
 
+test('locale: a locale picked in Settings reaches the real grid (de-DE: weeks from Monday), still without violations', async () => {
+  const { driver } = app;
+  await closeDialogs(driver);
+  await (await byTestId(driver, 'open-settings')).click();
+  const field = await byTestId(driver, 'settings-locale');
+  await field.clear();
+  await field.sendKeys('de_DE');
+  await (await byTestId(driver, 'settings-save')).click();
+  await eventually(gone('settings-dialog'), 10000, 'the settings dialog to close');
+  assert.deepEqual(await invoke(driver, 'resolved_locale'), { tag: 'de-DE', hour12: false, firstDay: 1 });
+  await showView('month');
+  await eventually(async () => {
+    const [first] = await driver.findElements(By.css('[data-testid="calendar-view"] th.fc-col-header-cell'));
+    return first && (await first.getAttribute('class')).includes('fc-day-mon');
+  }, 10000, 'the month to start on Monday');
+  await audit('month (de-DE)', 'dark');
+});
+
 /** `iso` moved by `days` days. */
 function shift(iso, days) {
   const d = new Date(`${iso}T12:00:00Z`);
