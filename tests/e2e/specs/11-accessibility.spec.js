@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { Key } from 'selenium-webdriver';
 import { appNow, By, byTestId, eventually, invoke } from '../lib/app.js';
 import { closeDialogs, connectedApp, dayInWindowZone, idle, showDay } from '../lib/calendar.js';
+import { addFault, removeFault } from '../lib/emulator.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
@@ -19,13 +20,14 @@ const OUT = process.env.CHRONOS_E2E_OUT ?? 'test-output/e2e';
 const EMPTY_DAY = '2019-02-12';
 
 let app;
+let port;
 /** view → theme → violations, written out and printed after the run. */
 const measured = {};
 /** The same with every node, for a look after a failing run. */
 const detailed = {};
 
 before(async () => {
-  ({ app } = await connectedApp());
+  ({ app, port } = await connectedApp());
   // axe on a whole calendar in a debug build takes a while.
   await app.driver.manage().setTimeouts({ implicit: 0, script: 180000 });
 });
@@ -130,6 +132,13 @@ const VIEWS = {
     await closeDialogs(app.driver);
     await showDay(app.driver, EMPTY_DAY);
   },
+  'empty week': async () => {
+    await closeDialogs(app.driver);
+    await showDay(app.driver, EMPTY_DAY);
+    await (await byTestId(app.driver, 'view-week')).click();
+    await eventually(async () => (await (await byTestId(app.driver, 'calendar-view')).getAttribute('data-view')) === 'week',
+      10000, 'the empty week');
+  },
   'event details': async () => {
     await showView('day');
     await app.driver.executeScript('document.querySelector(\'[data-testid="calendar-event"]\').click()');
@@ -165,6 +174,11 @@ const VIEWS = {
     await eventually(async () => (await (await byTestId(app.driver, 'quick-add-title')).getText()) === 'Standup',
       10000, 'the preview');
   },
+  shortcuts: async () => {
+    await showView('month');
+    await press('?');
+    await byTestId(app.driver, 'shortcut-help');
+  },
   'command palette': async () => {
     await showView('month');
     await app.driver.actions().keyDown(Key.CONTROL).sendKeys('k').keyUp(Key.CONTROL).perform();
@@ -199,6 +213,34 @@ for (const theme of ['light', 'dark']) {
     });
   }
 }
+
+test('a change waiting to reach Google: dimmed in the grid and listed in the panel, in both themes', async () => {
+  const { driver } = app;
+  // Google out of reach: the new event stays pending, and the header shows the failed sync.
+  const drop = await addFault(port, { pathContains: '/calendar/v3/', action: { kind: 'drop' } });
+  try {
+    await showView('day');
+    await (await byTestId(driver, 'new-event')).click();
+    await (await byTestId(driver, 'event-title')).sendKeys('Accessibility probe');
+    await (await byTestId(driver, 'event-save')).click();
+    await eventually(gone('event-form'), 30000, 'the editor to close');
+    const pending = '[data-testid="calendar-event"][data-pending="true"]';
+    for (const theme of ['light', 'dark']) {
+      await useTheme(theme);
+      await showView('day');
+      await eventually(async () => (await driver.findElements(By.css(pending))).length > 0, 30000, 'the pending event in the day');
+      await audit('day with a pending event', theme);
+      await (await byTestId(driver, 'pending-button')).click();
+      await byTestId(driver, 'pending-panel');
+      await eventually(async () => (await driver.findElements(By.css('[data-testid="pending-panel"] li, [data-testid="pending-panel"] tr'))).length > 0,
+        10000, 'the change in the panel');
+      await audit('pending changes (one waiting)', theme);
+      await leave();
+    }
+  } finally {
+    await removeFault(port, drop);
+  }
+});
 
 const activeData = () =>
   app.driver.executeScript(`const a = document.activeElement;
