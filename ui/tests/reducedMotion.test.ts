@@ -2,10 +2,11 @@
 // turns them off under prefers-reduced-motion (jsdom does not evaluate media queries, so the
 // rule itself is checked).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
 
-const css = readFileSync(fileURLToPath(new URL('../src/styles/app.css', import.meta.url)), 'utf8');
+// Vitest runs from ui/ (its config's root).
+const css = readFileSync(resolve(process.cwd(), 'src/styles/app.css'), 'utf8');
 
 it('turns transitions and animations off for everything under prefers-reduced-motion', () => {
   const start = css.indexOf('@media (prefers-reduced-motion: reduce)');
