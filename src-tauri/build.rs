@@ -57,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "open_logs_folder",
     "open_link",
     "get_settings",
+    "resolved_locale",
     "account_time_zone",
     "set_settings",
     "get_last_view",

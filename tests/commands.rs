@@ -77,6 +77,26 @@ fn the_last_view_is_kept_in_the_data_dir_for_the_next_start() {
 }
 
 #[test]
+fn the_locale_follows_the_settings_override() {
+    let t = start();
+    let mut wanted = call(&t.main, "get_settings", json!({})).unwrap();
+    wanted["locale"] = json!("de_DE");
+    wanted["weekStart"] = json!("sunday");
+    let saved = call(&t.main, "set_settings", json!({ "settings": wanted })).unwrap();
+    assert_eq!(saved["locale"], "de-DE");
+    let resolved = call(&t.main, "resolved_locale", json!({})).unwrap();
+    assert_eq!(
+        resolved,
+        json!({ "tag": "de-DE", "hour12": false, "firstDay": 0 })
+    );
+
+    let mut bad = saved.clone();
+    bad["locale"] = json!("not a locale");
+    let err = call(&t.main, "set_settings", json!({ "settings": bad })).unwrap_err();
+    assert_eq!(err["field"], "locale");
+}
+
+#[test]
 fn invalid_settings_are_rejected_with_the_field() {
     let t = start();
     let mut bad = call(&t.main, "get_settings", json!({})).unwrap();

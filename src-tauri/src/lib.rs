@@ -84,6 +84,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::app::open_logs_folder,
             commands::app::open_link,
             commands::settings::get_settings,
+            commands::settings::resolved_locale,
             commands::settings::account_time_zone,
             commands::settings::set_settings,
             commands::view::get_last_view,

@@ -30,7 +30,7 @@ if [[ "${INSIDE_E2E_SESSION:-}" != 1 ]]; then
   fi
   # Every package the specs import must be there (a fresh machine, or a lockfile that grew).
   # dbus-next's optional native socket module is not needed: it falls back to node:net.
-  for pkg in selenium-webdriver dbus-next; do
+  for pkg in selenium-webdriver dbus-next axe-core; do
     [[ -d "$HERE/node_modules/$pkg" ]] || { (cd "$HERE" && npm ci --omit=optional --no-audit --no-fund); break; }
   done
   rm -rf "$ROOT/test-output/e2e" && mkdir -p "$ROOT/test-output/e2e"

@@ -470,6 +470,10 @@ describe('App', () => {
         logLevel: 'debug',
         trashRetentionDays: 60,
         massDeletion: { maxEvents: 10, maxPercent: 20, minCalendarEvents: 25 },
+        theme: 'system',
+        locale: null,
+        hourCycle: 'auto',
+        weekStart: 'auto',
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

@@ -43,6 +43,10 @@ describe('SyncStatusView', () => {
       },
     });
     expect(screen.getByTestId('sync-status-text').textContent).toBe('Syncing 3 of 4 calendars · 1,240 events');
+    // Only the live region is announced, and it names the state, not the count.
+    expect(screen.getByTestId('sync-status-text').getAttribute('role')).toBeNull();
+    expect(screen.getByTestId('sync-announcement').getAttribute('role')).toBe('status');
+    expect(screen.getByTestId('sync-announcement').textContent).toBe('Syncing');
     const bar = screen.getByTestId('sync-progress');
     expect(bar.getAttribute('aria-valuenow')).toBe('75');
     expect((bar.firstElementChild as HTMLElement).style.width).toBe('75%');

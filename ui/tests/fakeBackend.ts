@@ -16,6 +16,7 @@ import type {
   TrashEntry,
   CalendarHealth,
   PendingChange,
+  ResolvedLocale,
   Settings,
   SyncStatus,
 } from '../src/api/types';
@@ -34,6 +35,8 @@ export interface World {
   settings: Settings;
   /** What `get_last_view` answers and `set_last_view` keeps. */
   lastView?: LastView | null;
+  /** What the core resolves the locale to (the C locale's when unset). */
+  locale?: ResolvedLocale;
   /** What `account_time_zone` answers (Google's `settings` → `timezone` of the first account). */
   accountZone?: string;
   massDeletions?: MassDeletion[];
@@ -109,6 +112,10 @@ export function emptyWorld(over: Partial<World> = {}): World {
       logLevel: 'info',
       trashRetentionDays: 30,
       massDeletion: { maxEvents: 50, maxPercent: 20, minCalendarEvents: 25 },
+      theme: 'system',
+      locale: null,
+      hourCycle: 'auto',
+      weekStart: 'auto',
     },
     ...over,
   };
@@ -183,6 +190,8 @@ export class FakeBackend {
         return w.conflicts;
       case 'get_settings':
         return w.settings;
+      case 'resolved_locale':
+        return w.locale ?? { tag: 'en-US', hour12: false, firstDay: 0 };
       case 'account_time_zone':
         return w.accounts[0] && w.accountZone ? { accountId: w.accounts[0].id, timeZone: w.accountZone } : null;
       case 'set_settings':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decorateFcMoreLink,
   decorateMoreElement,
   isMonthRange,
   moreContentNodes,
@@ -40,5 +41,12 @@ describe('month grid "+N more"', () => {
     const [node] = moreContentNodes(more);
     expect(node.textContent).toBe('+2 more');
     expect((node as HTMLElement).children).toHaveLength(0);
+  });
+  it("makes FullCalendar's own link a button, so its aria-expanded is allowed", () => {
+    const a = document.createElement('a');
+    a.setAttribute('aria-expanded', 'false');
+    decorateFcMoreLink(a);
+    expect(a.getAttribute('role')).toBe('button');
+    expect(a.tabIndex).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import {
   progressPercent,
   progressText,
   relativeTime,
+  statusAnnouncement,
   statusText,
 } from '../src/lib/syncText';
 import type { SyncProgress } from '../src/api/types';
@@ -88,5 +89,24 @@ describe('summary and status lines', () => {
     ).toBe('Sync failed: Google is unreachable');
     expect(statusText({ ...base, state: 'needs_reauth' }, NOW)).toMatch(/^Needs re-auth/);
     expect(statusText({ ...base, state: 'idle' }, NOW)).toBe('Not synced yet');
+  });
+  it('announces each state once: progress ticks and the passing minutes change nothing', () => {
+    const base = { accountId: 'a', pendingChanges: 0, lastSyncAt: null, error: null, progress: null };
+    const ticks = [
+      { ...base, state: 'syncing' as const, progress: progress({ calendarsDone: 0 }) },
+      { ...base, state: 'syncing' as const, progress: progress({ calendarsDone: 2, eventsFetched: 300 }) },
+      { ...base, state: 'syncing' as const, progress: null },
+    ];
+    expect(new Set(ticks.map(statusAnnouncement))).toEqual(new Set(['Syncing']));
+    const done = { ...base, state: 'up_to_date' as const, lastSyncAt: ago(0) };
+    expect(statusAnnouncement(done)).toBe('Up to date');
+    // The visible line moves on with the clock; what is announced does not.
+    expect(statusText(done, NOW)).not.toBe(statusText(done, NOW + 120_000));
+    expect(statusAnnouncement({ ...done, lastSyncAt: ago(120_000) })).toBe('Up to date');
+    expect(
+      statusAnnouncement({ ...base, state: 'error', error: { kind: 'offline', message: 'Google is unreachable', retryable: true } }),
+    ).toBe('Sync failed: Google is unreachable');
+    expect(statusAnnouncement({ ...base, state: 'needs_reauth' })).toMatch(/^Needs re-auth/);
+    expect(statusAnnouncement({ ...base, state: 'idle' })).toBe('');
   });
 });

@@ -3,6 +3,7 @@
 use crate::engine::Engine;
 use crate::error::CmdResult;
 use crate::settings::{Settings, SettingsStore};
+use chronos_core::locale::{self, ResolvedLocale};
 use chronos_core::settings::AccountTimeZone;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -16,6 +17,14 @@ pub async fn account_time_zone(
     Ok(chronos
         .first_account_time_zone(refresh.unwrap_or(false))
         .await?)
+}
+
+/// The locale the window shows dates and times in: Settings over the system's (`LC_ALL`,
+/// `LC_TIME`, `LANG`).
+#[tauri::command]
+pub fn resolved_locale(store: State<'_, SettingsStore>) -> ResolvedLocale {
+    let system = locale::system_locale(|k| std::env::var(k).ok());
+    store.get().resolved_locale(system.as_deref())
 }
 
 #[tauri::command]

@@ -31,6 +31,7 @@ import type {
   QuickAddPreview,
   SearchResults,
   SendUpdates,
+  ResolvedLocale,
   Settings,
   AccountTimeZone,
   SyncStatus,
@@ -219,6 +220,7 @@ export const resolveConflict = (conflictId: string, resolution: ConflictResoluti
 // ---------------------------------------------------------------- settings
 
 export const getSettings = () => call<Settings>('get_settings');
+export const resolvedLocale = () => call<ResolvedLocale>('resolved_locale');
 export const setSettings = (settings: Settings) => call<Settings>('set_settings', { settings });
 
 // ---------------------------------------------------------------- the view for the next start

@@ -2,7 +2,8 @@
 
 import type { EventInput as FcEventInput } from '@fullcalendar/core';
 import type { CalendarView, EventView } from '../api/types';
-import { contrastText, safeColor } from './colors';
+import { safeColor } from './colors';
+import { eventColours } from './contrast';
 
 export function eventKey(ev: Pick<EventView, 'accountId' | 'calendarId' | 'id'>): string {
   return `${ev.accountId}\u001f${ev.calendarId}\u001f${ev.id}`;
@@ -18,9 +19,15 @@ export function visibleEvents(events: EventView[], calendars: CalendarView[]): E
   return events.filter((e) => !hidden.has(`${e.accountId}\u001f${e.calendarId}`));
 }
 
-export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEventInput {
-  const bg = safeColor(ev.color) ?? safeColor(calendar?.backgroundColor) ?? '#4a76d4';
-  const fg = ev.color ? contrastText(bg) : (safeColor(calendar?.foregroundColor) ?? contrastText(bg));
+/**
+ * `page`: the window's background ("#rrggbb"), which a pending event's dimmed colour is mixed
+ * with. The text colour is computed from the colour shown; the calendar's stored foreground is
+ * kept where it reads at 4.5:1 on it.
+ */
+export function toCalendarEvent(ev: EventView, calendar?: CalendarView, page = '#ffffff'): FcEventInput {
+  const own = safeColor(ev.color);
+  const bg = own ?? safeColor(calendar?.backgroundColor) ?? '#4a76d4';
+  const colours = eventColours(bg, own ? null : safeColor(calendar?.foregroundColor), ev.pending, page);
   const classNames = ['chronos-event'];
   if (ev.pending) classNames.push('is-pending');
   if (ev.conflict) classNames.push('is-conflict');
@@ -31,23 +38,41 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEvent
     start: ev.start,
     end: ev.end,
     allDay: ev.allDay,
-    backgroundColor: bg,
-    borderColor: bg,
-    textColor: fg,
+    backgroundColor: colours.background,
+    borderColor: colours.border,
+    textColor: colours.text,
     editable: !ev.readOnly,
     classNames,
     extendedProps: { view: ev },
   };
 }
 
-/** What assistive technology reads for an event. */
-export function eventLabel(ev: EventView, timeText: string): string {
-  const parts = [ev.title || '(no title)'];
-  if (timeText) parts.push(timeText);
+/** An event's state in words, read after its time and title (", pending, conflict"). */
+export function eventStateWords(ev: Pick<EventView, 'pending' | 'conflict' | 'readOnly'>): string {
+  const parts: string[] = [];
   if (ev.pending) parts.push('pending');
   if (ev.conflict) parts.push('conflict');
   if (ev.readOnly) parts.push('read-only');
-  return parts.join(', ');
+  return parts.map((p) => `, ${p}`).join('');
+}
+
+const BLOCKS = new Set(['DIV', 'P', 'TD', 'TH', 'TR', 'LI']);
+
+/**
+ * The name an element gets from its content, as one line: its text, what is hidden from
+ * assistive technology left out, cells and blocks read apart.
+ */
+export function contentName(el: Element): string {
+  let out = '';
+  const walk = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) out += node.textContent ?? '';
+    else if (node instanceof Element && node.getAttribute('aria-hidden') !== 'true') {
+      if (BLOCKS.has(node.tagName)) out += ' ';
+      node.childNodes.forEach(walk);
+    }
+  };
+  walk(el);
+  return out.replace(/\s+/g, ' ').replace(/\s+,/g, ',').trim();
 }
 
 /** Why an event is marked, in words (a tooltip; the label carries the short form). */
@@ -105,11 +130,23 @@ export function eventContentNodes(ev: EventView, timeText: string, compact = fal
   title.className = 'chronos-event-title';
   title.textContent = ev.title || '(no title)';
   wrap.append(title);
+  // The state the marks and the dashed border show, in words for screen readers: the element is
+  // named by its content, so the name starts with what it shows (time, then title).
+  const words = eventStateWords(ev);
+  if (words) {
+    const state = document.createElement('span');
+    state.className = 'sr-only';
+    state.textContent = words;
+    wrap.append(state);
+  }
   return [wrap];
 }
 
-/** Test hooks and labels on the element FullCalendar created for an event. */
-export function decorateEventElement(el: HTMLElement, ev: EventView, timeText: string): void {
+/**
+ * Test hooks on the element FullCalendar created for an event; it is named by its content, and
+ * the calendar's name is its description, read after the name.
+ */
+export function decorateEventElement(el: HTMLElement, ev: EventView, calendarName?: string | null): void {
   el.dataset.testid = 'calendar-event';
   el.dataset.eventId = ev.id;
   el.dataset.calendarId = ev.calendarId;
@@ -117,7 +154,9 @@ export function decorateEventElement(el: HTMLElement, ev: EventView, timeText: s
   el.dataset.eventTitle = ev.title;
   el.dataset.pending = String(ev.pending);
   el.dataset.conflict = String(ev.conflict);
-  el.setAttribute('aria-label', eventLabel(ev, timeText));
+  el.removeAttribute('aria-label');
+  if (calendarName) el.setAttribute('aria-description', calendarName);
+  else el.removeAttribute('aria-description');
   const status = eventStatusText(ev);
   if (status) el.title = status;
   else el.removeAttribute('title');

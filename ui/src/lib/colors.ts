@@ -2,6 +2,7 @@
 // the fallback for the edit form's colour picker when `event_colors` is unavailable.
 
 import type { ColorDefinition } from '../api/types';
+import { readableText } from './contrast';
 
 export const GOOGLE_EVENT_COLORS: Record<string, ColorDefinition & { name: string }> = {
   '1': { name: 'Lavender', background: '#a4bdfc', foreground: '#1d1d1d' },
@@ -17,17 +18,9 @@ export const GOOGLE_EVENT_COLORS: Record<string, ColorDefinition & { name: strin
   '11': { name: 'Tomato', background: '#dc2127', foreground: '#1d1d1d' },
 };
 
-/** Black or white, whichever reads better on `hex`. */
+/** The text colour that reads at 4.5:1 or better on `hex`. */
 export function contrastText(hex: string): string {
-  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
-  if (!m) return '#1d1d1d';
-  const n = parseInt(m[1], 16);
-  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => {
-    const x = c / 255;
-    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-  });
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return luminance > 0.4 ? '#1d1d1d' : '#ffffff';
+  return readableText(hex);
 }
 
 /** Only "#rrggbb" reaches a style attribute. */

@@ -67,3 +67,12 @@ export function moreContentNodes(more: DayMore): Node[] {
   span.textContent = moreText(more);
   return [span];
 }
+
+/**
+ * FullCalendar's own "+N more" (the all-day row of a week or day) is an <a> without href that
+ * carries aria-expanded, which no generic element may: it is a button that opens a popover.
+ */
+export function decorateFcMoreLink(el: HTMLElement): void {
+  if (!el.hasAttribute('role')) el.setAttribute('role', 'button');
+  if (!el.hasAttribute('tabindex')) el.tabIndex = 0;
+}

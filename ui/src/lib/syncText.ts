@@ -65,3 +65,24 @@ export function statusText(s: SyncStatus, now: number): string {
       return s.lastSyncAt ? `Synced ${relativeTime(s.lastSyncAt, now)}` : 'Not synced yet';
   }
 }
+
+/**
+ * What the live region says for an account: only the state, so a screen reader hears "Syncing"
+ * once when a run starts and "Up to date" once when it ends, not every progress tick or every
+ * minute the relative time moves on. Idle says nothing.
+ */
+export function statusAnnouncement(s: SyncStatus): string {
+  switch (s.state) {
+    case 'syncing':
+      return 'Syncing';
+    case 'up_to_date':
+      return 'Up to date';
+    case 'error':
+      return `Sync failed: ${s.error?.message ?? 'unknown error'}`;
+    case 'needs_reauth':
+      return 'Needs re-auth: sign in again to keep syncing';
+    case 'idle':
+    default:
+      return '';
+  }
+}

@@ -10,6 +10,7 @@ pub mod feed;
 pub mod google;
 mod json_file;
 pub mod launch;
+pub mod locale;
 pub(crate) mod memory;
 pub mod model;
 pub(crate) mod month;

@@ -4,6 +4,7 @@
 mod apply;
 
 use crate::error::{Error, Result};
+use crate::locale::{self, HourCycle, ResolvedLocale, WeekStart};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -39,6 +40,17 @@ impl LogLevel {
     }
 }
 
+/// The window's colours: the desktop's preference, or one the user picks in the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "camelCase", default)]
@@ -59,6 +71,11 @@ pub struct Settings {
     pub trash_retention_days: u32,
     /// When one sync's removals in a calendar are shown as a mass deletion.
     pub mass_deletion: crate::sync::guard::MassDeletionGuard,
+    pub theme: Theme,
+    /// A BCP 47 tag for dates and times ("en-GB"); `None` = the system's.
+    pub locale: Option<String>,
+    pub hour_cycle: HourCycle,
+    pub week_start: WeekStart,
 }
 
 impl Default for Settings {
@@ -73,6 +90,10 @@ impl Default for Settings {
             log_level: LogLevel::Info,
             trash_retention_days: crate::service::DEFAULT_TRASH_RETENTION_DAYS,
             mass_deletion: Default::default(),
+            theme: Theme::System,
+            locale: None,
+            hour_cycle: HourCycle::Auto,
+            week_start: WeekStart::Auto,
         }
     }
 }
@@ -82,6 +103,17 @@ pub const MAX_INTERVAL_MINUTES: u32 = 24 * 60;
 pub const MAX_TRASH_RETENTION_DAYS: u32 = 365;
 
 impl Settings {
+    /// The locale dates and times are shown in: these settings over the system's (`system`, see
+    /// [`locale::system_locale`]).
+    pub fn resolved_locale(&self, system: Option<&str>) -> ResolvedLocale {
+        locale::resolve(
+            self.locale.as_deref(),
+            self.hour_cycle,
+            self.week_start,
+            system,
+        )
+    }
+
     /// Checks every field; the error names the first bad one. Empty strings mean "not set".
     pub fn validated(mut self) -> Result<Settings> {
         if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&self.sync_interval_minutes) {
@@ -109,6 +141,10 @@ impl Settings {
                 ));
             }
         }
+        self.locale = match self.locale.filter(|l| !l.trim().is_empty()) {
+            Some(tag) => Some(locale::parse_tag(&tag)?),
+            None => None,
+        };
         self.push_address = self.push_address.filter(|a| !a.trim().is_empty());
         if let Some(address) = &self.push_address {
             let ok = url::Url::parse(address)

@@ -63,6 +63,22 @@ maxPercent: number,
  */
 minCalendarEvents: number, };
 
+export type Theme = "system" | "light" | "dark";
+
+export type HourCycle = "auto" | "h12" | "h24";
+
+export type WeekStart = "auto" | "sunday" | "monday" | "saturday";
+
+export type ResolvedLocale = { 
+/**
+ * A BCP 47 tag such as "de-DE".
+ */
+tag: string, hour12: boolean, 
+/**
+ * 0 = Sunday, 1 = Monday, 6 = Saturday (as FullCalendar and JavaScript count).
+ */
+firstDay: number, };
+
 export type Settings = { syncIntervalMinutes: number, closeToTray: boolean, launchAtLogin: boolean, 
 /**
  * IANA zone; `None` = the system's zone.
@@ -85,7 +101,11 @@ trashRetentionDays: number,
 /**
  * When one sync's removals in a calendar are shown as a mass deletion.
  */
-massDeletion: MassDeletionGuard, };
+massDeletion: MassDeletionGuard, theme: Theme, 
+/**
+ * A BCP 47 tag for dates and times ("en-GB"); `None` = the system's.
+ */
+locale: string | null, hourCycle: HourCycle, weekStart: WeekStart, };
 
 export type AccountTimeZone = { accountId: string, 
 /**

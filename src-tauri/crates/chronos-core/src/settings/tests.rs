@@ -1,4 +1,5 @@
 use super::*;
+use crate::locale::{HourCycle, WeekStart};
 
 #[test]
 fn rejects_bad_fields_by_name() {
@@ -62,7 +63,8 @@ fn a_file_the_app_wrote_opens() {
   "displayTimeZone": "Europe/Berlin",
   "followAccountTimeZone": true,
   "pushAddress": "https://push.example.com/hook",
-  "logLevel": "debug"
+  "logLevel": "debug",
+  "theme": "dark"
 }"#,
     )
     .unwrap();
@@ -80,6 +82,10 @@ fn a_file_the_app_wrote_opens() {
             // A file from before these settings gets their defaults.
             trash_retention_days: 30,
             mass_deletion: crate::sync::guard::MassDeletionGuard::default(),
+            theme: Theme::Dark,
+            locale: None,
+            hour_cycle: HourCycle::Auto,
+            week_start: WeekStart::Auto,
         }
     );
 }
@@ -142,4 +148,33 @@ fn a_rejected_change_keeps_the_old_values() {
     assert!(err.is_err());
     assert_eq!(store.get(), Settings::default());
     assert!(!dir.path().join("settings.json").exists());
+}
+
+#[test]
+fn the_locale_override_is_checked_normalised_and_resolved() {
+    let err = Settings {
+        locale: Some("english please".into()),
+        ..Settings::default()
+    }
+    .validated()
+    .unwrap_err();
+    assert!(err.to_string().contains("is not a locale"), "{err}");
+    let ok = Settings {
+        locale: Some("en_gb".into()),
+        week_start: WeekStart::Sunday,
+        ..Settings::default()
+    }
+    .validated()
+    .unwrap();
+    assert_eq!(ok.locale.as_deref(), Some("en-GB"));
+    let resolved = ok.resolved_locale(Some("de-DE"));
+    assert_eq!(
+        (resolved.tag.as_str(), resolved.hour12, resolved.first_day),
+        ("en-GB", false, 0)
+    );
+    let blank = Settings {
+        locale: Some("  ".into()),
+        ..Settings::default()
+    };
+    assert_eq!(blank.validated().unwrap().locale, None);
 }
