@@ -3,6 +3,7 @@
 import type { EventInput as FcEventInput } from '@fullcalendar/core';
 import type { CalendarView, EventView } from '../api/types';
 import { contrastText, safeColor } from './colors';
+import { kindClass, kindIcon, kindName } from './eventKinds';
 
 export function eventKey(ev: Pick<EventView, 'accountId' | 'calendarId' | 'id'>): string {
   return `${ev.accountId}\u001f${ev.calendarId}\u001f${ev.id}`;
@@ -25,6 +26,8 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEvent
   if (ev.pending) classNames.push('is-pending');
   if (ev.conflict) classNames.push('is-conflict');
   if (ev.readOnly) classNames.push('is-readonly');
+  const kind = kindClass(ev);
+  if (kind) classNames.push(kind);
   return {
     id: eventKey(ev),
     title: ev.title,
@@ -34,7 +37,8 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEvent
     backgroundColor: bg,
     borderColor: bg,
     textColor: fg,
-    editable: !ev.readOnly,
+    // Dragging changes the time: only where the event's kind lets it.
+    editable: !ev.readOnly && ev.editable.time,
     classNames,
     extendedProps: { view: ev },
   };
@@ -43,6 +47,8 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView): FcEvent
 /** What assistive technology reads for an event. */
 export function eventLabel(ev: EventView, timeText: string): string {
   const parts = [ev.title || '(no title)'];
+  const kind = kindName(ev);
+  if (kind) parts.push(kind);
   if (timeText) parts.push(timeText);
   if (ev.pending) parts.push('pending');
   if (ev.conflict) parts.push('conflict');
@@ -95,6 +101,14 @@ export function eventContentNodes(ev: EventView, timeText: string, compact = fal
     mark.textContent = '↻ ';
     wrap.append(mark);
   }
+  const icon = kindIcon(ev);
+  if (icon) {
+    const mark = document.createElement('span');
+    mark.className = 'chronos-kind-icon';
+    mark.setAttribute('aria-hidden', 'true');
+    mark.textContent = `${icon} `;
+    wrap.append(mark);
+  }
   if (timeText) {
     const time = document.createElement('span');
     time.className = 'chronos-event-time';
@@ -117,6 +131,7 @@ export function decorateEventElement(el: HTMLElement, ev: EventView, timeText: s
   el.dataset.eventTitle = ev.title;
   el.dataset.pending = String(ev.pending);
   el.dataset.conflict = String(ev.conflict);
+  el.dataset.eventType = ev.eventType;
   el.setAttribute('aria-label', eventLabel(ev, timeText));
   const status = eventStatusText(ev);
   if (status) el.title = status;
