@@ -381,3 +381,77 @@ impl Setup {
         self.emu.control().get_event(USER, id.as_str()).unwrap()
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn series_edits_keep_the_type_and_refuse_what_it_does_not_allow() {
+    use chronos_core::outbox::EditScope;
+    let s = setup().await;
+    let master = s.id("bday");
+    let one = EventId::from(format!("{master}_20261210").as_str());
+    let colour = EventChanges {
+        color_id: Some(Some("3".into())),
+        ..Default::default()
+    };
+    let edited = s
+        .chronos
+        .update_occurrence(
+            &s.account,
+            &cal_id(0),
+            &one,
+            colour,
+            EditScope::This,
+            EditOptions::default(),
+        )
+        .await
+        .unwrap()
+        .event
+        .unwrap();
+    let local = serde_json::to_value(&*edited.event).unwrap();
+    assert_eq!(local["eventType"], json!("birthday"));
+    assert_eq!(
+        local["birthdayProperties"]["contact"],
+        json!("people/c1001")
+    );
+    let renamed = EventChanges {
+        summary: Some("Alex's birthday".into()),
+        ..Default::default()
+    };
+    s.chronos
+        .update_occurrence(
+            &s.account,
+            &cal_id(0),
+            &one,
+            renamed,
+            EditScope::All,
+            EditOptions::default(),
+        )
+        .await
+        .unwrap();
+    // Ending the series early changes its rule, which a birthday does not allow.
+    let following = EventChanges {
+        summary: Some("Later".into()),
+        ..Default::default()
+    };
+    let err = s
+        .chronos
+        .update_occurrence(
+            &s.account,
+            &cal_id(0),
+            &EventId::from(format!("{master}_20271210").as_str()),
+            following,
+            EditScope::ThisAndFollowing,
+            EditOptions::default(),
+        )
+        .await
+        .expect_err("splitting a birthday series");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    s.settle().await;
+    let server = s.server("bday");
+    assert_eq!(server["summary"], json!("Alex's birthday"));
+    assert_eq!(
+        server["birthdayProperties"]["contact"],
+        json!("people/c1001")
+    );
+    let exception = s.emu.control().get_event(USER, one.as_str()).unwrap();
+    assert_eq!(exception["colorId"], json!("3"));
+}
