@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "create_event",
     "update_event",
     "move_event",
+    "add_meet",
     "delete_event",
     "preview_series_edit",
     "list_pending_changes",

@@ -52,6 +52,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
             commands::events::create_event,
             commands::events::update_event,
             commands::events::move_event,
+            commands::events::add_meet,
             commands::events::delete_event,
             commands::events::preview_series_edit,
             commands::outbox::list_pending_changes,

@@ -77,6 +77,31 @@ describe('App', () => {
     expect(el.querySelector('img')).toBeNull();
   });
 
+  it("shows a day's working location as a label on the day, not as an event", async () => {
+    const backend = new FakeBackend(
+      connectedWorld({
+        events: [
+          event({ id: 'meet', title: 'Standup', start: `${today()}T09:00:00Z`, end: `${today()}T09:30:00Z` }),
+          event({
+            id: 'where',
+            title: 'Office',
+            eventType: 'workingLocation',
+            allDay: true,
+            start: today(),
+            end: DateTime.fromISO(today()).plus({ days: 1 }).toISODate()!,
+            workPlace: { kind: 'office', label: 'Berlin office' },
+          }),
+        ],
+      }),
+    );
+    await start(backend);
+    const label = await screen.findByTestId('working-location');
+    expect(label.textContent).toBe('🏢 Office · Berlin office');
+    expect(label.closest('[data-date]')?.getAttribute('data-date')).toBe(today());
+    const events = screen.getAllByTestId('calendar-event');
+    expect(events.map((e) => e.dataset.eventId)).toEqual(['meet']);
+  });
+
   it('asks the month for a few events a day and shows "+N more" that opens the day', async () => {
     const at = (h: number) => `${today()}T${String(h).padStart(2, '0')}:00:00Z`;
     const backend = new FakeBackend(

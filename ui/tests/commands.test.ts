@@ -67,6 +67,12 @@ describe('command wrappers', () => {
       { accountId: 'a@x', calendarId: 'cal', eventId: 'e1', destinationCalendarId: 'cal2' },
     ],
     [
+      'addMeet',
+      () => api.addMeet('a@x', 'cal', 'e1'),
+      'add_meet',
+      { accountId: 'a@x', calendarId: 'cal', eventId: 'e1' },
+    ],
+    [
       'deleteEvent',
       () => api.deleteEvent('a@x', 'cal', 'e1', 'all'),
       'delete_event',

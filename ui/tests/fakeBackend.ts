@@ -88,6 +88,16 @@ export function event(over: Partial<EventView> = {}): EventView {
     pending: false,
     conflict: false,
     readOnly: false,
+    eventType: 'default',
+    editable: { title: true, description: true, location: true, time: true, guests: true, reminders: true, color: true },
+    lockedReason: null,
+    canMove: true,
+    canDelete: true,
+    conference: null,
+    canAddMeet: false,
+    attachments: [],
+    workPlace: null,
+    autoDecline: null,
     ...over,
   };
 }
@@ -263,6 +273,14 @@ export class FakeBackend {
         const input = args.input as EventView;
         return { ...event(), ...input, id: (args.eventId as string) ?? 'new1', pending: true };
       }
+      case 'add_meet':
+        return {
+          ...event(),
+          id: args.eventId,
+          pending: true,
+          canAddMeet: false,
+          conference: { joinUrl: null, solution: 'Google Meet', pending: true, failed: false },
+        };
       case 'move_event':
         return { ...event(), id: args.eventId, calendarId: args.destinationCalendarId };
       case 'preview_series_edit':

@@ -7,7 +7,7 @@ use crate::error::{AppError, CmdResult};
 use chrono::{DateTime, Utc};
 use chronos_core::model::{AccountId, CalendarId, EventId};
 use chronos_core::outbox::edit::EditOptions;
-use chronos_core::outbox::EditScope;
+use chronos_core::outbox::{EditScope, EventChanges};
 use chronos_core::service::Chronos;
 use chronos_core::store::StoredEvent;
 use chronos_core::view::input::view_range;
@@ -175,6 +175,26 @@ pub async fn move_event<R: Runtime>(
             &CalendarId::new(destination_calendar_id),
             EditOptions::default(),
         )
+        .await?;
+    event_view(&app, saved).await
+}
+
+/// Asks Google for a Meet link for the event (an occurrence: for it alone); the link shows
+/// once Google has made it and a sync brought it.
+#[tauri::command]
+pub async fn add_meet<R: Runtime>(
+    app: AppHandle<R>,
+    account_id: String,
+    calendar_id: String,
+    event_id: String,
+) -> CmdResult<EventView> {
+    let (a, c, id) = ids(account_id, calendar_id, event_id);
+    let changes = EventChanges {
+        add_meet: true,
+        ..Default::default()
+    };
+    let saved = touched(&app)?
+        .update_in_scope((&a, &c, &id), changes, None, EditOptions::default())
         .await?;
     event_view(&app, saved).await
 }

@@ -171,6 +171,9 @@ export const moveEvent = (
   eventId: string,
   destinationCalendarId: string,
 ) => call<EventView>('move_event', { accountId, calendarId, eventId, destinationCalendarId });
+/** Asks Google for a Meet link for the event; it shows once a sync brings it. */
+export const addMeet = (accountId: string, calendarId: string, eventId: string) =>
+  call<EventView>('add_meet', { accountId, calendarId, eventId });
 export const deleteEvent = (
   accountId: string,
   calendarId: string,

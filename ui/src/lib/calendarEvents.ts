@@ -4,6 +4,7 @@ import type { EventInput as FcEventInput } from '@fullcalendar/core';
 import type { CalendarView, EventView } from '../api/types';
 import { safeColor } from './colors';
 import { eventColours } from './contrast';
+import { kindClass, kindIcon, kindName } from './eventKinds';
 
 export function eventKey(ev: Pick<EventView, 'accountId' | 'calendarId' | 'id'>): string {
   return `${ev.accountId}\u001f${ev.calendarId}\u001f${ev.id}`;
@@ -32,6 +33,8 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView, page = '
   if (ev.pending) classNames.push('is-pending');
   if (ev.conflict) classNames.push('is-conflict');
   if (ev.readOnly) classNames.push('is-readonly');
+  const kind = kindClass(ev);
+  if (kind) classNames.push(kind);
   return {
     id: eventKey(ev),
     title: ev.title,
@@ -41,15 +44,18 @@ export function toCalendarEvent(ev: EventView, calendar?: CalendarView, page = '
     backgroundColor: colours.background,
     borderColor: colours.border,
     textColor: colours.text,
-    editable: !ev.readOnly,
+    // Dragging changes the time: only where the event's kind lets it.
+    editable: !ev.readOnly && ev.editable.time,
     classNames,
     extendedProps: { view: ev },
   };
 }
 
-/** An event's state in words, read after its time and title (", pending, conflict"). */
-export function eventStateWords(ev: Pick<EventView, 'pending' | 'conflict' | 'readOnly'>): string {
+/** An event's kind and state in words, read after its time and title (", focus time, pending"). */
+export function eventStateWords(ev: Pick<EventView, 'pending' | 'conflict' | 'readOnly' | 'eventType'>): string {
   const parts: string[] = [];
+  const kind = kindName(ev);
+  if (kind) parts.push(kind);
   if (ev.pending) parts.push('pending');
   if (ev.conflict) parts.push('conflict');
   if (ev.readOnly) parts.push('read-only');
@@ -120,6 +126,14 @@ export function eventContentNodes(ev: EventView, timeText: string, compact = fal
     mark.textContent = '↻ ';
     wrap.append(mark);
   }
+  const icon = kindIcon(ev);
+  if (icon) {
+    const mark = document.createElement('span');
+    mark.className = 'chronos-kind-icon';
+    mark.setAttribute('aria-hidden', 'true');
+    mark.textContent = `${icon} `;
+    wrap.append(mark);
+  }
   if (timeText) {
     const time = document.createElement('span');
     time.className = 'chronos-event-time';
@@ -154,6 +168,7 @@ export function decorateEventElement(el: HTMLElement, ev: EventView, calendarNam
   el.dataset.eventTitle = ev.title;
   el.dataset.pending = String(ev.pending);
   el.dataset.conflict = String(ev.conflict);
+  el.dataset.eventType = ev.eventType;
   el.removeAttribute('aria-label');
   if (calendarName) el.setAttribute('aria-description', calendarName);
   else el.removeAttribute('aria-description');

@@ -8,6 +8,7 @@ import type { Selection, TimeChange } from '../components/CalendarView.svelte';
 import type { AppState } from './appState.svelte';
 import { formFromEvent, formToInput, inputWithTimes, newEventForm, type EventForm } from './eventForm';
 import { defaultCalendar, formFieldOfError, newEventSlot } from './newEvent';
+import { eventKey } from './calendarEvents';
 import type { ToastQueue } from './toasts.svelte';
 
 export interface EventDialogState {
@@ -78,6 +79,31 @@ export class EventEditing {
 
   close = () => {
     this.dialog = null;
+  };
+
+  /** Asks Google for a Meet link for the shown event; the dialog shows it pending. */
+  addMeet = async (ev: EventView) => {
+    const d = this.dialog;
+    if (!d) return;
+    d.busy = true;
+    try {
+      const shown = await api.addMeet(ev.accountId, ev.calendarId, ev.id);
+      if (this.dialog === d) d.event = shown;
+      this.#state.refetch();
+    } catch (e) {
+      this.#toasts.fail('Could not add Google Meet')(e);
+    } finally {
+      d.busy = false;
+    }
+  };
+
+  /** The view reloaded: the open dialog shows its event as it is now (a Meet link that came). */
+  refreshShown = (events: EventView[]) => {
+    const d = this.dialog;
+    const shown = d?.event;
+    if (!d || !shown || d.busy) return;
+    const fresh = events.find((e) => eventKey(e) === eventKey(shown));
+    if (fresh) d.event = fresh;
   };
 
   save = async (form: EventForm, sendUpdates: SendUpdates | undefined, scope?: EditScope) => {

@@ -4,8 +4,10 @@
 
 pub mod auth;
 pub mod clock;
+pub mod conference;
 pub mod config;
 pub mod error;
+pub mod event_type;
 pub mod feed;
 pub mod google;
 mod json_file;

@@ -192,6 +192,7 @@ async fn edits_of_every_field_reach_the_server_and_unknown_fields_survive() {
             json!({"useDefault": false, "overrides": [{"method": "popup", "minutes": 15}]}),
         ),
         color_id: Some(Some("5".into())),
+        add_meet: false,
     };
     let local = edit(&ob, e, changes).await;
     assert!(local.pending);

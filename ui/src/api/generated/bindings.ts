@@ -176,11 +176,61 @@ export type ReminderOverride = { method: ReminderMethod, minutes: number, };
 
 export type Reminders = { useDefault: boolean, overrides?: Array<ReminderOverride> | null, };
 
+export type EditableView = { title: boolean, description: boolean, location: boolean, time: boolean, guests: boolean, reminders: boolean, color: boolean, };
+
+export type ConferenceView = { 
+/**
+ * An `https` address to join by video.
+ */
+joinUrl: string | null, solution: string | null, 
+/**
+ * A Meet link was asked for and has not come yet.
+ */
+pending: boolean, failed: boolean, };
+
+export type AttachmentView = { title: string, fileUrl: string, };
+
+export type WorkPlaceView = { kind: "home" | "office" | "custom", label: string | null, };
+
+export type AutoDeclineView = { 
+/**
+ * Google's `autoDeclineMode`.
+ */
+mode: string, message: string | null, };
+
+export type EventKindView = { 
+/**
+ * Google's `eventType` (`default`, `birthday`, `fromGmail`, `focusTime`, `outOfOffice`,
+ * `workingLocation`, or a newer one Chronos shows read-only).
+ */
+eventType: string, editable: EditableView, 
+/**
+ * Why some fields cannot be changed (none when the calendar is read-only: that says it).
+ */
+lockedReason: string | null, canMove: boolean, canDelete: boolean, conference: ConferenceView | null, 
+/**
+ * The calendar offers Meet and the event has no conference yet.
+ */
+canAddMeet: boolean, attachments: Array<AttachmentView>, workPlace: WorkPlaceView | null, autoDecline: AutoDeclineView | null, };
+
 export type EventView = { accountId: string, calendarId: string, id: string, title: string, 
 /**
  * As Google has it (plain text or HTML); the UI sanitises before showing it.
  */
-description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, color: string | null, recurringEventId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, pending: boolean, conflict: boolean, readOnly: boolean, };
+description: string | null, location: string | null, start: string, end: string, allDay: boolean, timeZone: string | null, colorId: string | null, color: string | null, recurringEventId: string | null, attendees: Array<AttendeeView> | null, reminders: Reminders | null, pending: boolean, conflict: boolean, readOnly: boolean, 
+/**
+ * Google's `eventType` (`default`, `birthday`, `fromGmail`, `focusTime`, `outOfOffice`,
+ * `workingLocation`, or a newer one Chronos shows read-only).
+ */
+eventType: string, editable: EditableView, 
+/**
+ * Why some fields cannot be changed (none when the calendar is read-only: that says it).
+ */
+lockedReason: string | null, canMove: boolean, canDelete: boolean, conference: ConferenceView | null, 
+/**
+ * The calendar offers Meet and the event has no conference yet.
+ */
+canAddMeet: boolean, attachments: Array<AttachmentView>, workPlace: WorkPlaceView | null, autoDecline: AutoDeclineView | null, };
 
 export type SearchHitView = { accountId: string, calendarId: string, eventId: string, seriesId: string | null, title: string, 
 /**
@@ -232,7 +282,11 @@ export type QuickAddTarget = { accountId: string, calendarId: string, name: stri
 
 export type QuickAddPreview = { draft: QuickDraft, target: QuickAddTarget | null, problem: string | null, };
 
-export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, };
+export type EventInput = { accountId: string, calendarId: string, title: string, description?: string | null, location?: string | null, start: string, end: string, allDay: boolean, timeZone?: string | null, colorId?: string | null, attendees?: Array<AttendeeView> | null, reminders?: Reminders | null, 
+/**
+ * Ask Google for a Meet link (where the calendar offers Meet).
+ */
+addMeet?: boolean | null, };
 
 export type HealthError = { 
 /**

@@ -164,7 +164,7 @@ impl GoogleClient {
         mark_with_chronos_id(&mut event);
         let body = serde_json::to_value(&event)
             .map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
-        let call = Call::new(Method::POST, events_path(calendar))
+        let call = write_opt_ins(Call::new(Method::POST, events_path(calendar)))
             .query("sendUpdates", send_updates.as_str())
             .body(body)
             .landed_if_listed(chronos_id_lookup(calendar, &event.id));
@@ -205,7 +205,7 @@ impl GoogleClient {
         if_match: Option<&Etag>,
         send_updates: SendUpdates,
     ) -> Result<EventResource> {
-        let call = Call::new(Method::PATCH, event_path(calendar, event))
+        let call = write_opt_ins(Call::new(Method::PATCH, event_path(calendar, event)))
             .query("sendUpdates", send_updates.as_str())
             .if_match(if_match)
             .body(Value::Object(fields.clone()));
@@ -227,7 +227,7 @@ impl GoogleClient {
         }
         let body = serde_json::to_value(event)
             .map_err(|e| Error::Internal(format!("event to JSON: {e}")))?;
-        let call = Call::new(Method::PUT, event_path(calendar, &event.id))
+        let call = write_opt_ins(Call::new(Method::PUT, event_path(calendar, &event.id)))
             .query("sendUpdates", send_updates.as_str())
             .if_match(if_match)
             .body(body);
@@ -287,6 +287,15 @@ impl GoogleClient {
         .query_opt("timeMax", time_max);
         self.execute_with(&call, parse_page_body).await.result?
     }
+}
+
+/// Every event write says Chronos understands conference data and attachments: without
+/// `conferenceDataVersion=1` Google ignores a Meet request and a full update drops the
+/// event's conference; without `supportsAttachments=true` it drops the attachments. A patch
+/// that does not carry either field leaves it as it is.
+fn write_opt_ins(call: Call) -> Call {
+    call.query("conferenceDataVersion", "1")
+        .query("supportsAttachments", "true")
 }
 
 fn events_list_call(calendar: &CalendarId, req: &EventsListRequest) -> Call {

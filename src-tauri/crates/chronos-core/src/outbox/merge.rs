@@ -51,6 +51,11 @@ pub const CONTENT_FIELDS: &[&str] = &[
     "visibility",
 ];
 
+/// Fields outside the content that a local edit can still set (a Meet request): sent when they
+/// changed, and kept through a merge unless the server changed them too (then the server's
+/// value wins without a conflict record: there is nothing for the user to re-apply).
+const CARRIED_FIELDS: &[&str] = &["conferenceData"];
+
 /// One field that changed on both sides.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldConflict {
@@ -180,6 +185,12 @@ pub fn merge3(base: &EventResource, local: &EventResource, server: &EventResourc
             field: (*f).into(),
             attendees: Vec::new(),
         });
+    }
+    for f in CARRIED_FIELDS {
+        let (bv, lv, sv) = (b.get(*f), l.get(*f), out.get(*f));
+        if lv != bv && sv == bv {
+            set_field(&mut out, f, lv.cloned());
+        }
     }
     MergeOutcome {
         merged: from_map(out),
@@ -343,6 +354,11 @@ pub fn patch_body(base: &EventResource, local: &EventResource) -> Map<String, Va
             body.insert((*f).into(), field_value(&l, f).unwrap_or(Value::Null));
         }
     }
+    for f in CARRIED_FIELDS {
+        if b.get(*f) != l.get(*f) {
+            body.insert((*f).into(), l.get(*f).cloned().unwrap_or(Value::Null));
+        }
+    }
     body
 }
 
@@ -478,5 +494,23 @@ mod tests {
         assert!(!content_changed_besides_rsvp(&b, &s));
         s.summary = Some("x".into());
         assert!(content_changed_besides_rsvp(&b, &s));
+    }
+
+    #[test]
+    fn a_meet_request_is_sent_and_kept_through_a_merge() {
+        let b = base();
+        let local = crate::conference::with_meet_request(b.clone());
+        let body = patch_body(&b, &local);
+        assert!(body["conferenceData"]["createRequest"]["requestId"].is_string());
+        assert!(!patch_body(&b, &b).contains_key("conferenceData"));
+        let mut server = b.clone();
+        server.summary = Some("Renamed".into());
+        let m = merge3(&b, &local, &server);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(m.merged.summary.as_deref(), Some("Renamed"));
+        assert_eq!(
+            m.merged.extra.get("conferenceData"),
+            local.extra.get("conferenceData")
+        );
     }
 }

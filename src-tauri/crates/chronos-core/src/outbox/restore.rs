@@ -156,3 +156,22 @@ pub(crate) fn unqueued(e: &OutboxEntry) -> Option<TrashUpdate> {
         restored_as: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_never_carries_the_old_conference_or_kind() {
+        let saved: EventResource = serde_json::from_value(json!({"id": "old", "summary": "Sync",
+            "start": {"dateTime": "2026-12-01T09:00:00Z"}, "end": {"dateTime": "2026-12-01T10:00:00Z"},
+            "hangoutLink": "https://meet.google.com/abc-defg-hij",
+            "conferenceData": {"conferenceId": "abc-defg-hij",
+                "createRequest": {"requestId": "r1", "status": {"statusCode": "success"}}}}))
+        .unwrap();
+        let copy = restored_copy(&saved, EventId::from("new"));
+        assert_eq!(copy.summary.as_deref(), Some("Sync"));
+        assert!(!copy.extra.contains_key("conferenceData"));
+        assert!(!copy.extra.contains_key("hangoutLink"));
+    }
+}

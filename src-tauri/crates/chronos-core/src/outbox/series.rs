@@ -11,7 +11,8 @@
 //! the same local transaction; [`preview`] gives the number the user sees go, before saving.
 
 use super::edit::{
-    apply_changes, check_writable, plan_create, plan_delete, plan_update, trashed_here, validate,
+    apply_changes, check_meet, check_writable, plan_create, plan_delete, plan_update, trashed_here,
+    validate,
 };
 use super::{lock_edit, locks_for, EditOptions, EventChanges};
 use crate::error::{Error, Result};
@@ -564,6 +565,7 @@ pub fn update_occurrence(
     scope: EditScope,
     opts: &EditOptions,
 ) -> Result<OccurrenceEdit> {
+    check_meet(store, account, calendar, changes)?;
     write_plan(store, account, calendar, || {
         plan(store, account, calendar, id, Some(changes), scope, opts)
     })

@@ -98,6 +98,8 @@ pub fn changes_between(from: &EventResource, to: &EventResource) -> EventChanges
         reminders: differ(&from.reminders, &to.reminders)
             .map(|r| r.unwrap_or(serde_json::Value::Null)),
         color_id: differ(&from.color_id, &to.color_id),
+        // A conference is never asked for again by an undo: the event keeps the link it has.
+        ..Default::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Events as the views show them: colour resolved from the account's palette and the
 //! calendar, conflicts marked, read-only known — one shape for every front end.
 
+use super::event_kind::{kind_view, EventKindView};
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::service::{Palette, TruncatedSeries};
 use crate::store::{StoredCalendar, StoredEvent};
@@ -70,6 +71,10 @@ pub struct EventView {
     pub pending: bool,
     pub conflict: bool,
     pub read_only: bool,
+    /// The event's kind and what it allows.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub kind: EventKindView,
 }
 
 /// Events with an open conflict record: (account, calendar, event id).
@@ -150,6 +155,7 @@ pub fn view(
         pending: e.pending,
         conflict: in_conflict(e, conflicts),
         read_only: calendar.is_none_or(|c| c.is_read_only()),
+        kind: kind_view(ev, calendar),
     })
 }
 

@@ -39,6 +39,10 @@ pub struct EventInput {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub reminders: Option<Reminders>,
+    /// Ask Google for a Meet link (where the calendar offers Meet).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub add_meet: Option<bool>,
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
@@ -127,6 +131,7 @@ impl EventInput {
                 .map(|r| serde_json::to_value(r).map_err(|e| Error::Internal(e.to_string())))
                 .transpose()?,
             color_id: Some(non_empty(&self.color_id)),
+            add_meet: self.add_meet == Some(true),
         })
     }
 }
@@ -198,6 +203,7 @@ mod tests {
             color_id: None,
             attendees: None,
             reminders: None,
+            add_meet: None,
         }
     }
 

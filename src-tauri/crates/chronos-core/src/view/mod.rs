@@ -6,6 +6,7 @@ pub mod change;
 pub mod conflict;
 pub mod error;
 pub mod event;
+pub mod event_kind;
 pub mod find;
 pub mod health;
 pub mod input;
@@ -24,6 +25,9 @@ pub use error::ErrorView;
 pub use event::{
     AttendeeView, EventView, EventsInRange, OpenConflicts, ReminderOverride, Reminders,
     TruncatedSeriesView,
+};
+pub use event_kind::{
+    AttachmentView, AutoDeclineView, ConferenceView, EditableView, EventKindView, WorkPlaceView,
 };
 pub use find::{QuickAddPreview, QuickAddTarget, SearchHitView, SearchResultsView};
 pub use health::{

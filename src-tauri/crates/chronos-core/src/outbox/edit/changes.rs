@@ -44,6 +44,9 @@ pub struct EventChanges {
     pub reminders: Option<Value>,
     #[serde(default, deserialize_with = "double_option")]
     pub color_id: Option<Option<String>>,
+    /// Ask Google for a new Meet link (ignored when the event already has a conference).
+    #[serde(default)]
+    pub add_meet: bool,
 }
 
 /// `ev` with `changes` applied.
@@ -72,6 +75,9 @@ pub fn apply_changes(ev: &EventResource, c: &EventChanges) -> EventResource {
     }
     if let Some(col) = &c.color_id {
         ev.color_id = col.clone();
+    }
+    if c.add_meet {
+        ev = crate::conference::with_meet_request(ev);
     }
     ev
 }

@@ -6,17 +6,20 @@
 
 mod changes;
 mod notify;
+mod type_rules;
 mod validate;
 
 pub use changes::{apply_changes, EditOptions, EventChanges};
 pub use notify::Notify;
 pub(crate) use notify::{detail, entry_notify, notify_for};
-pub(crate) use validate::check_writable;
+pub use type_rules::{rules as type_rules, Editable, TypeRules};
 pub use validate::validate;
+pub(crate) use validate::{check_meet, check_writable};
 
 use super::merge::{from_map, to_map};
 use super::{lock_edit, locks_for};
 use crate::error::{Error, Result};
+use crate::event_type::EventType;
 use crate::google::new_event_id;
 use crate::model::{AccountId, CalendarId, EventId, EventResource};
 use crate::store::{
@@ -115,6 +118,7 @@ pub(crate) fn plan_create(
     ev.sequence = None;
     ev.status = None;
     validate(&ev)?;
+    type_rules::check_new(&ev)?;
     let notify = notify_for(&ev, account, opts);
     Ok(LocalWrite {
         rows: vec![RowChange::Upsert {
@@ -144,6 +148,12 @@ pub(crate) fn plan_update(
     new: EventResource,
     opts: &EditOptions,
 ) -> Result<LocalWrite> {
+    let new = if EventType::of(current) == EventType::Default {
+        new
+    } else {
+        type_rules::keep_same_time(current, new)
+    };
+    type_rules::check_change(current, &new)?;
     let notify = notify_for(&new, account, opts);
     let entries = entries_of(store, account, &new.id)?;
     let mut w = LocalWrite {
@@ -185,6 +195,7 @@ pub(crate) fn plan_delete(
     current: &EventResource,
     opts: &EditOptions,
 ) -> Result<LocalWrite> {
+    type_rules::check_delete(current)?;
     let notify = notify_for(current, account, opts);
     let entries = entries_of(store, account, &current.id)?;
     let mut w = LocalWrite {
@@ -233,6 +244,7 @@ pub fn create_event(
     changes: &EventChanges,
     opts: &EditOptions,
 ) -> Result<StoredEvent> {
+    check_meet(store, account, calendar, changes)?;
     create_resource(
         store,
         account,
@@ -267,6 +279,7 @@ pub fn update_event(
     changes: &EventChanges,
     opts: &EditOptions,
 ) -> Result<StoredEvent> {
+    check_meet(store, account, calendar, changes)?;
     edit_current(store, account, calendar, id, |cur| {
         let new = apply_changes(&cur.event, changes);
         validate(&new)?;
@@ -353,6 +366,7 @@ pub fn move_event(
     let locks = locks_for(store, account);
     let _g = lock_edit(&locks);
     let cur = current(store, account, from, id)?;
+    type_rules::check_move(&cur.event)?;
     if cur.event.recurring_event_id.is_some() {
         return Err(invalid(
             "a single occurrence of a series cannot be moved on its own; move the series",

@@ -44,7 +44,26 @@ pub(crate) fn check_writable(
     Ok(())
 }
 
-fn parse_point(p: &EventDateTime, which: &str) -> Result<(bool, i64)> {
+/// A Meet link can only be asked for in a calendar that offers Meet.
+pub(crate) fn check_meet(
+    store: &Store,
+    account: &AccountId,
+    calendar: &CalendarId,
+    changes: &super::EventChanges,
+) -> Result<()> {
+    if !changes.add_meet {
+        return Ok(());
+    }
+    let allows = store
+        .get_calendar(account, calendar)?
+        .is_some_and(|c| crate::conference::calendar_allows(&c.entry, crate::conference::MEET));
+    if !allows {
+        return Err(invalid("this calendar does not offer Google Meet"));
+    }
+    Ok(())
+}
+
+pub(super) fn parse_point(p: &EventDateTime, which: &str) -> Result<(bool, i64)> {
     if let Some(tz) = &p.time_zone {
         tz.parse::<chrono_tz::Tz>()
             .map_err(|_| invalid(format!("unknown time zone {tz:?} for the {which}")))?;
