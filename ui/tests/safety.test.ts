@@ -59,6 +59,8 @@ describe('relativeTime', () => {
     expect(relativeTime('2026-12-05T12:40:00+05:00', now)).toBe('3 h ago');
     expect(relativeTime('2026-12-04T10:40:00Z', now)).toBe('1 day ago');
     expect(relativeTime('2026-11-25T09:00:00-08:00', now)).toBe('9 days ago');
+    // A little ahead is the clocks' skew.
+    expect(relativeTime('2026-12-05T10:42:00Z', now)).toBe('just now');
     expect(relativeTime('2026-12-05T12:40:00Z', now)).toBe('in 2 h');
     expect(relativeTime('not a time', now)).toBe('');
     expect(relativeTime(null, now)).toBe('');

@@ -44,10 +44,14 @@ async function occurrences() {
   );
 }
 
+/** The bulk-delete question's text the last `chooseScope` met ('' when none). */
+let lastBulk = '';
+
 /**
- * Answers the scope question that a save or delete of an occurrence asks. A scope that would
- * drop changed occurrences says how many first and needs a second confirm; the warning's text
- * is returned ('' when there was none).
+ * Answers the scope question that a save or delete of an occurrence asks. A delete of more than
+ * 20 occurrences (or of a series without end) asks once more with their number; a scope that
+ * would drop changed occurrences says how many and needs another confirm. The discard warning's
+ * text is returned ('' when there was none); the bulk question's is kept in `lastBulk`.
  */
 async function chooseScope(testId) {
   const { driver } = app;
@@ -60,19 +64,29 @@ async function chooseScope(testId) {
     const [el] = await driver.findElements(By.css(`[data-testid="${id}"]`));
     return el ? el.getText() : null;
   };
-  const first = await eventually(
-    async () => ((await gone()) ? { done: true } : (await shown('scope-warning')) !== null ? { warning: true } : null),
-    30000,
-    'the dialog to finish or warn',
-    async () => `scope error: ${await shown('scope-error')}`,
-  );
+  lastBulk = '';
   let warning = '';
-  if (first.warning) {
-    warning = await shown('scope-warning');
-    await screenshot(driver, '42-recurring-discard-warning');
+  for (let step = 0; step < 3; step++) {
+    const next = await eventually(
+      async () => {
+        if (await gone()) return { done: true };
+        if (!lastBulk && (await shown('scope-bulk-warning')) !== null) return { bulk: true };
+        if (!warning && (await shown('scope-warning')) !== null) return { warning: true };
+        return null;
+      },
+      30000,
+      'the dialog to finish or warn',
+      async () => `scope error: ${await shown('scope-error')}`,
+    );
+    if (next.done) break;
+    if (next.bulk) lastBulk = await shown('scope-bulk-warning');
+    if (next.warning) {
+      warning = await shown('scope-warning');
+      await screenshot(driver, '42-recurring-discard-warning');
+    }
     await (await byTestId(driver, 'scope-confirm')).click();
-    await eventually(gone, 30000, 'the dialog to finish after the warning');
   }
+  await eventually(gone, 30000, 'the dialog to finish after the warnings');
   await closeDialogs(driver);
   return warning;
 }
@@ -124,6 +138,8 @@ test('This and following, deleted: the series ends before this occurrence, earli
   // Today's occurrence carries its own title (the first test): ending the series here drops it,
   // and the window says so before it goes ahead.
   assert.equal(await chooseScope('scope-following'), '1 changed occurrence will be discarded');
+  // A weekly series without end: deleting from here on is a bulk delete, asked with its size.
+  assert.match(lastBulk, /^This deletes this and every later occurrence of a series that never ends/);
 
   await eventually(
     async () => (await emu.getEvent(calendarId, master.id)).recurrence.some((r) => /UNTIL=/.test(r)),

@@ -179,6 +179,17 @@ const VIEWS = {
     await press('?');
     await byTestId(app.driver, 'shortcut-help');
   },
+  'sync health': async () => {
+    await showView('month');
+    await (await byTestId(app.driver, 'open-health')).click();
+    await eventually(async () => (await app.driver.findElements(By.css('[data-testid="health-row"]'))).length > 0,
+      10000, 'the health rows');
+  },
+  trash: async () => {
+    await showView('month');
+    await (await byTestId(app.driver, 'open-trash')).click();
+    await byTestId(app.driver, 'trash-dialog');
+  },
   'command palette': async () => {
     await showView('month');
     await app.driver.actions().keyDown(Key.CONTROL).sendKeys('k').keyUp(Key.CONTROL).perform();

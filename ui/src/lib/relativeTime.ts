@@ -11,7 +11,8 @@ export function relativeTime(iso: string | null | undefined, now: DateTime): str
   const future = seconds < 0;
   const s = Math.abs(seconds);
   let text: string;
-  if (s < 60) return future ? 'in under a minute' : 'just now';
+  // A time a little ahead is the two clocks' skew (the window's ticks every 30 s), not the future.
+  if (s < 60 || (future && s < 300)) return 'just now';
   else if (s < 3600) text = `${Math.floor(s / 60)} min`;
   else if (s < 86_400) text = `${Math.floor(s / 3600)} h`;
   else {
