@@ -499,6 +499,7 @@ describe('App', () => {
         locale: null,
         hourCycle: 'auto',
         weekStart: 'auto',
+        followAccountLocale: false,
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

@@ -126,6 +126,7 @@ export function emptyWorld(over: Partial<World> = {}): World {
       locale: null,
       hourCycle: 'auto',
       weekStart: 'auto',
+      followAccountLocale: false,
     },
     ...over,
   };

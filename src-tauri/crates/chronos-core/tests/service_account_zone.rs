@@ -111,3 +111,50 @@ async fn a_zone_chronos_does_not_know_is_none_and_an_unknown_account_is_not_foun
         .unwrap_err();
     assert_eq!(err.kind().as_str(), "not_found");
 }
+
+#[tokio::test]
+async fn the_accounts_week_start_and_clock_are_followed_only_when_asked_and_only_where_automatic() {
+    use chronos_core::locale::{HourCycle, WeekStart};
+    use chronos_core::settings::Settings;
+    let emu = emulator(world(&[1])).await;
+    emu.control().set_setting(USER, "weekStart", "6").unwrap();
+    emu.control()
+        .set_setting(USER, "format24HourTime", "false")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (chronos, _account) = connected(options(&emu, dir.path(), memory_secrets())).await;
+    let conventions = chronos.first_account_conventions().await.expect("known");
+    assert_eq!(
+        (conventions.first_day, conventions.hour12),
+        (Some(6), Some(true))
+    );
+
+    // de-DE on its own: Monday, 24 hours. Following the account: Saturday, 12 hours.
+    let german = Settings {
+        locale: Some("de-DE".into()),
+        ..Settings::default()
+    };
+    let own = german.resolved_locale_with(None, Some(conventions));
+    assert_eq!(
+        (own.first_day, own.hour12),
+        (1, false),
+        "not followed unless asked"
+    );
+    let follow = Settings {
+        follow_account_locale: true,
+        ..german.clone()
+    };
+    let theirs = follow.resolved_locale_with(None, Some(conventions));
+    assert_eq!(
+        (theirs.tag.as_str(), theirs.first_day, theirs.hour12),
+        ("de-DE", 6, true)
+    );
+    // A choice made in Settings stays the user's.
+    let chosen = Settings {
+        week_start: WeekStart::Monday,
+        hour_cycle: HourCycle::H24,
+        ..follow
+    };
+    let mine = chosen.resolved_locale_with(None, Some(conventions));
+    assert_eq!((mine.first_day, mine.hour12), (1, false));
+}

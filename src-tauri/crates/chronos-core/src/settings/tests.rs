@@ -86,6 +86,7 @@ fn a_file_the_app_wrote_opens() {
             locale: None,
             hour_cycle: HourCycle::Auto,
             week_start: WeekStart::Auto,
+            follow_account_locale: false,
         }
     );
 }

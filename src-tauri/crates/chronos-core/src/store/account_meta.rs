@@ -19,6 +19,8 @@ pub enum AccountMetaKey {
     Colors,
     /// `settings.get("timezone")`: the account's own time zone.
     TimeZone,
+    /// `settings.list`'s `weekStart` and `format24HourTime`.
+    Conventions,
 }
 
 impl AccountMetaKey {
@@ -26,6 +28,7 @@ impl AccountMetaKey {
         match self {
             AccountMetaKey::Colors => "colors",
             AccountMetaKey::TimeZone => "timezone",
+            AccountMetaKey::Conventions => "conventions",
         }
     }
 }
