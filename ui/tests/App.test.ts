@@ -499,7 +499,6 @@ describe('App', () => {
         locale: null,
         hourCycle: 'auto',
         weekStart: 'auto',
-        followAccountLocale: false,
       },
     });
     await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());

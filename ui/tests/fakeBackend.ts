@@ -126,7 +126,6 @@ export function emptyWorld(over: Partial<World> = {}): World {
       locale: null,
       hourCycle: 'auto',
       weekStart: 'auto',
-      followAccountLocale: false,
     },
     ...over,
   };

@@ -4,15 +4,10 @@
 use crate::engine::Engine;
 use crate::error::CmdResult;
 use chronos_core::model::{AccountId, CalendarId};
-use chronos_core::quick_add::DateOrder;
+use chronos_core::quick_add::system_date_order;
 use chronos_core::store::CalendarRef;
 use chronos_core::view::{EventView, QuickAddPreview, SearchResultsView};
 use tauri::{AppHandle, Manager, Runtime, State};
-
-/// How numeric dates are read: the locale Settings and the system resolve to (as the grid shows).
-fn date_order<R: Runtime>(app: &AppHandle<R>) -> DateOrder {
-    crate::commands::settings::window_locale(app).date_order()
-}
 
 fn chosen(account_id: Option<String>, calendar_id: Option<String>) -> Option<CalendarRef> {
     Some(CalendarRef {
@@ -48,7 +43,7 @@ pub async fn quick_add_preview<R: Runtime>(
     let zone = crate::reminders::window_zone(&app, &chronos).await;
     let target = chosen(account_id, calendar_id);
     Ok(chronos
-        .quick_add_preview(&text, zone, date_order(&app), target.as_ref())
+        .quick_add_preview(&text, zone, system_date_order(), target.as_ref())
         .await?)
 }
 
@@ -66,7 +61,7 @@ pub async fn quick_add<R: Runtime>(
     let zone = crate::reminders::window_zone(&app, &chronos).await;
     let target = chosen(account_id, calendar_id);
     let saved = chronos
-        .quick_add(&text, zone, date_order(&app), target.as_ref())
+        .quick_add(&text, zone, system_date_order(), target.as_ref())
         .await?;
     Ok(chronos.event_view(&saved).await?)
 }
@@ -81,5 +76,5 @@ pub async fn read_date<R: Runtime>(
 ) -> CmdResult<Option<chrono::NaiveDate>> {
     let chronos = engine.get()?.clone();
     let zone = crate::reminders::window_zone(&app, &chronos).await;
-    Ok(chronos.read_date(&text, zone, date_order(&app)))
+    Ok(chronos.read_date(&text, zone, system_date_order()))
 }

@@ -21,27 +21,10 @@ pub async fn account_time_zone(
 
 /// The locale the window shows dates and times in: Settings over the system's (`LC_ALL`,
 /// `LC_TIME`, `LANG`).
-/// With "follow my Google account", its week start and clock where Settings leave them on Auto.
 #[tauri::command]
-pub async fn resolved_locale(
-    store: State<'_, SettingsStore>,
-    engine: State<'_, Engine>,
-) -> CmdResult<ResolvedLocale> {
-    let settings = store.get();
+pub fn resolved_locale(store: State<'_, SettingsStore>) -> ResolvedLocale {
     let system = locale::system_locale(|k| std::env::var(k).ok());
-    let account = match (settings.follow_account_locale, engine.get()) {
-        (true, Ok(chronos)) => chronos.first_account_conventions().await,
-        _ => None,
-    };
-    Ok(settings.resolved_locale_with(system.as_deref(), account))
-}
-
-/// The locale's tag, for the shell's own use (quick add reads numeric dates in its order).
-pub fn window_locale<R: Runtime>(app: &AppHandle<R>) -> ResolvedLocale {
-    let system = locale::system_locale(|k| std::env::var(k).ok());
-    app.state::<SettingsStore>()
-        .get()
-        .resolved_locale(system.as_deref())
+    store.get().resolved_locale(system.as_deref())
 }
 
 #[tauri::command]

@@ -6,7 +6,7 @@ use crate::output::clean;
 use anyhow::{bail, Result};
 use chrono_tz::Tz;
 use chronos_core::model::{AccountId, CalendarId};
-use chronos_core::quick_add::{DateOrder, QuickDraft, QuickWhen};
+use chronos_core::quick_add::{system_date_order, QuickDraft, QuickWhen};
 use chronos_core::service::Chronos;
 use chronos_core::store::CalendarRef;
 use serde_json::json;
@@ -34,13 +34,14 @@ pub struct AddArgs {
     json: bool,
 }
 
-/// `order`: how numeric dates read, from the locale the app's settings and the system resolve to.
-pub async fn run(chronos: &Chronos, args: &AddArgs, order: DateOrder) -> Result<i32> {
+pub async fn run(chronos: &Chronos, args: &AddArgs) -> Result<i32> {
     let zone: Tz = match &args.zone {
         Some(z) => chronos_core::zone::parse_zone(z)?,
         None => chronos_core::zone::system_zone(),
     };
-    let draft = chronos.preview_quick_add(&args.text, zone, order).await?;
+    let draft = chronos
+        .preview_quick_add(&args.text, zone, system_date_order())
+        .await?;
     let chosen = match &args.calendar {
         Some(id) => Some(chosen_calendar(chronos, args.account.as_deref(), id).await?),
         None => None,

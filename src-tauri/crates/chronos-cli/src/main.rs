@@ -418,11 +418,7 @@ async fn run(cli: Cli) -> Result<i32> {
             output::print_truncated(&truncated, *json);
             Ok(if truncated.is_empty() { 0 } else { 4 })
         }
-        Command::Add(args) => {
-            let system = chronos_core::locale::system_locale(|k| std::env::var(k).ok());
-            let order = settings.resolved_locale(system.as_deref()).date_order();
-            add::run(&chronos, args, order).await
-        }
+        Command::Add(args) => add::run(&chronos, args).await,
         Command::Search(args) => search::run(&chronos, args).await,
         Command::Trash { json } => trash::list(&chronos, *json).await,
         Command::Restore { id, json } => trash::restore(&chronos, *id, *json).await,

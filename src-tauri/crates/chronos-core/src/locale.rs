@@ -43,44 +43,6 @@ pub struct ResolvedLocale {
     pub first_day: u8,
 }
 
-/// The week start and clock a Google account is set to (its `settings`: `weekStart`,
-/// `format24HourTime`), for a user who wants the window to follow them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountConventions {
-    /// 0 = Sunday, 1 = Monday, 6 = Saturday.
-    pub first_day: Option<u8>,
-    pub hour12: Option<bool>,
-}
-
-impl ResolvedLocale {
-    /// The account's week start and clock, where the user left those on Auto (a choice made in
-    /// Settings stays the user's).
-    pub fn with_account(
-        mut self,
-        account: AccountConventions,
-        hour_cycle: HourCycle,
-        week_start: WeekStart,
-    ) -> Self {
-        if hour_cycle == HourCycle::Auto {
-            if let Some(h12) = account.hour12 {
-                self.hour12 = h12;
-            }
-        }
-        if week_start == WeekStart::Auto {
-            if let Some(day) = account.first_day.filter(|d| [0, 1, 6].contains(d)) {
-                self.first_day = day;
-            }
-        }
-        self
-    }
-
-    /// How numeric dates are read in this locale (quick add, the palette's "go to").
-    pub fn date_order(&self) -> crate::quick_add::DateOrder {
-        crate::quick_add::date_order_for_locale(&self.tag)
-    }
-}
-
 /// The tag used where the system names no locale of its own (the C locale): English words.
 pub const FALLBACK_TAG: &str = "en-US";
 

@@ -76,9 +76,6 @@ pub struct Settings {
     pub locale: Option<String>,
     pub hour_cycle: HourCycle,
     pub week_start: WeekStart,
-    /// Take the week start and the 12/24-hour clock from the first Google account's own
-    /// settings where `hour_cycle` / `week_start` are left on Auto.
-    pub follow_account_locale: bool,
 }
 
 impl Default for Settings {
@@ -97,7 +94,6 @@ impl Default for Settings {
             locale: None,
             hour_cycle: HourCycle::Auto,
             week_start: WeekStart::Auto,
-            follow_account_locale: false,
         }
     }
 }
@@ -116,22 +112,6 @@ impl Settings {
             self.week_start,
             system,
         )
-    }
-
-    /// As [`Settings::resolved_locale`], with the Google account's week start and clock when
-    /// the user follows them and they are known.
-    pub fn resolved_locale_with(
-        &self,
-        system: Option<&str>,
-        account: Option<locale::AccountConventions>,
-    ) -> ResolvedLocale {
-        let own = self.resolved_locale(system);
-        match account {
-            Some(a) if self.follow_account_locale => {
-                own.with_account(a, self.hour_cycle, self.week_start)
-            }
-            _ => own,
-        }
     }
 
     /// Checks every field; the error names the first bad one. Empty strings mean "not set".

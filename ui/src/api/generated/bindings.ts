@@ -105,12 +105,7 @@ massDeletion: MassDeletionGuard, theme: Theme,
 /**
  * A BCP 47 tag for dates and times ("en-GB"); `None` = the system's.
  */
-locale: string | null, hourCycle: HourCycle, weekStart: WeekStart, 
-/**
- * Take the week start and the 12/24-hour clock from the first Google account's own
- * settings where `hour_cycle` / `week_start` are left on Auto.
- */
-followAccountLocale: boolean, };
+locale: string | null, hourCycle: HourCycle, weekStart: WeekStart, };
 
 export type AccountTimeZone = { accountId: string, 
 /**

@@ -93,25 +93,3 @@ fn tags_are_normalised_and_bad_ones_named() {
         assert!(err.to_string().contains("is not a locale"), "{bad}: {err}");
     }
 }
-
-#[test]
-fn numeric_dates_are_read_in_the_resolved_locales_order() {
-    use crate::quick_add::DateOrder;
-    use crate::settings::Settings;
-    let order = |setting: Option<&str>, system: Option<&str>| {
-        let s = Settings {
-            locale: setting.map(str::to_owned),
-            ..Settings::default()
-        };
-        s.resolved_locale(system).date_order()
-    };
-    // The C locale (no system tag) and en_US read 03/04 month first.
-    assert_eq!(order(None, None), DateOrder::MonthFirst);
-    assert_eq!(order(None, Some("en-US")), DateOrder::MonthFirst);
-    assert_eq!(order(None, Some("en-GB")), DateOrder::DayFirst);
-    assert_eq!(order(None, Some("de-DE")), DateOrder::DayFirst);
-    // A locale chosen in Settings wins over the system's, for quick add as for the grid.
-    assert_eq!(order(Some("de-DE"), Some("en-US")), DateOrder::DayFirst);
-    assert_eq!(order(Some("en-US"), Some("en-GB")), DateOrder::MonthFirst);
-    assert_eq!(order(Some("ja-JP"), None), DateOrder::YearFirst);
-}

@@ -1,5 +1,4 @@
-//! The locale's order for numeric dates (03/04 is 4 March in London, 3 April in New York). Which
-//! locale that is, the core's one resolver says (`crate::locale`, `ResolvedLocale::date_order`).
+//! The locale's order for numeric dates (03/04 is 4 March in London, 3 April in New York).
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +30,22 @@ pub fn date_order_for_locale(locale: &str) -> DateOrder {
     }
 }
 
+/// The locale that decides date formats, as POSIX looks it up: `LC_ALL`, then `LC_TIME`, then
+/// `LANG`, the first that is set and not empty; `C` when none is. `var` reads the environment
+/// (a front end passes `std::env::var`).
+pub fn time_locale(var: impl Fn(&str) -> Option<String>) -> String {
+    ["LC_ALL", "LC_TIME", "LANG"]
+        .iter()
+        .filter_map(|k| var(k))
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "C".to_owned())
+}
+
+/// The numeric date order of this process's locale.
+pub fn system_date_order() -> DateOrder {
+    date_order_for_locale(&time_locale(|k| std::env::var(k).ok()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +66,30 @@ mod tests {
         ] {
             assert_eq!(date_order_for_locale(l), o, "{l}");
         }
+    }
+
+    #[test]
+    fn lc_all_beats_lc_time_beats_lang() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            time_locale(env(&[("LANG", "en_US.UTF-8"), ("LC_TIME", "de_DE.UTF-8")])),
+            "de_DE.UTF-8"
+        );
+        assert_eq!(
+            time_locale(env(&[("LC_ALL", "fr_FR"), ("LC_TIME", "de_DE.UTF-8")])),
+            "fr_FR"
+        );
+        assert_eq!(
+            time_locale(env(&[("LC_ALL", ""), ("LANG", "en_GB")])),
+            "en_GB"
+        );
+        assert_eq!(time_locale(env(&[])), "C");
     }
 }

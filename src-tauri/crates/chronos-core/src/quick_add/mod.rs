@@ -36,7 +36,7 @@ mod times;
 mod tokens;
 
 pub use draft::{Ambiguity, AmbiguityKind, ParseContext, QuickCalendar, QuickDraft, QuickWhen};
-pub use locale::{date_order_for_locale, DateOrder};
+pub use locale::{date_order_for_locale, system_date_order, time_locale, DateOrder};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;

@@ -1,5 +1,4 @@
-//! The account's own time zone (`settings` → `timezone`), week start and clock (`weekStart`,
-//! `format24HourTime`), for a display that follows them.
+//! The account's own time zone (`settings` → `timezone`), for a display that follows it.
 //!
 //! Asked of Google at most once a day per account and kept (sealed) in the store, so the display
 //! zone is known offline and at start-up without a request; a failed refresh keeps the old value.
@@ -74,53 +73,5 @@ impl Chronos {
                 None => Err(e),
             },
         }
-    }
-}
-
-impl Chronos {
-    /// The account's week start and 12/24-hour clock as set in Google Calendar, cached like its
-    /// zone (asked at most daily; a failed refresh keeps the old value). `Ok(None)` with nothing
-    /// cached and Google unreachable is not an error: the locale's own conventions stand.
-    pub async fn account_conventions(
-        &self,
-        account: &AccountId,
-    ) -> Result<Option<crate::locale::AccountConventions>> {
-        use crate::locale::AccountConventions;
-        let store = self.inner.store.clone();
-        let a = account.clone();
-        let cached = super::blocking(move || {
-            store.account_meta::<AccountConventions>(&a, AccountMetaKey::Conventions)
-        })
-        .await?;
-        if let Some(c) = &cached {
-            if chrono::Utc::now() - c.fetched < FRESH_FOR {
-                return Ok(Some(c.value));
-            }
-        }
-        match self.client(account).get_settings().await {
-            Ok(settings) => {
-                let value = AccountConventions {
-                    first_day: settings.week_start(),
-                    hour12: settings.format_24_hour_time().map(|h24| !h24),
-                };
-                let store = self.inner.store.clone();
-                let a = account.clone();
-                super::blocking(move || {
-                    store.put_account_meta(&a, AccountMetaKey::Conventions, &value)
-                })
-                .await?;
-                Ok(Some(value))
-            }
-            Err(e) => {
-                tracing::info!(account = %account, kind = e.kind().as_str(), "account conventions not refreshed");
-                Ok(cached.map(|c| c.value))
-            }
-        }
-    }
-
-    /// The first connected account's conventions, if any account is connected and they are known.
-    pub async fn first_account_conventions(&self) -> Option<crate::locale::AccountConventions> {
-        let first = self.accounts().await.ok()?.into_iter().next()?;
-        self.account_conventions(&first.id).await.ok().flatten()
     }
 }

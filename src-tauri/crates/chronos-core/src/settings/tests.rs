@@ -86,7 +86,6 @@ fn a_file_the_app_wrote_opens() {
             locale: None,
             hour_cycle: HourCycle::Auto,
             week_start: WeekStart::Auto,
-            follow_account_locale: false,
         }
     );
 }

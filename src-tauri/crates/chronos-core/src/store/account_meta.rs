@@ -19,8 +19,6 @@ pub enum AccountMetaKey {
     Colors,
     /// `settings.get("timezone")`: the account's own time zone.
     TimeZone,
-    /// `settings.list`'s `weekStart` and `format24HourTime`.
-    Conventions,
 }
 
 impl AccountMetaKey {
@@ -28,7 +26,6 @@ impl AccountMetaKey {
         match self {
             AccountMetaKey::Colors => "colors",
             AccountMetaKey::TimeZone => "timezone",
-            AccountMetaKey::Conventions => "conventions",
         }
     }
 }
