@@ -3,6 +3,7 @@
 // what it said and runs the user's actions, one at a time per item.
 
 import type { CalendarHealth, MassDeletion, TrashEntry } from '../api/types';
+import { failureText } from './toasts.svelte';
 
 export interface SafetyApi {
   listMassDeletions(): Promise<MassDeletion[]>;
@@ -35,8 +36,7 @@ export class SafetyState {
     try {
       return await f();
     } catch (e) {
-      const message = e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : String(e);
-      this.say(`${what}: ${message}`, 'error');
+      this.say(failureText(what, e), 'error');
       return undefined;
     } finally {
       const next = new Set(this.busy);

@@ -4,6 +4,7 @@
 
 import type { UndoResultView } from '../api/types';
 import type { ToastAction } from '../components/Toasts.svelte';
+import { failureText } from './toasts.svelte';
 
 export interface UndoApi {
   undo(): Promise<UndoResultView | null>;
@@ -21,10 +22,7 @@ export function undoSentence(r: UndoResultView): string {
 
 export function undoActions(api: UndoApi, show: Show, refetch: () => void) {
   let busy = false;
-  const failure = (e: unknown) => {
-    const message = e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : String(e);
-    show(`Could not undo: ${message}`, 'error');
-  };
+  const failure = (e: unknown) => show(failureText('Could not undo', e), 'error');
   const step = async (redo: boolean) => {
     if (busy) return;
     busy = true;
